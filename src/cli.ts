@@ -55,7 +55,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option("--json", "print the resolved model as wit-parser's Resolve JSON")
     .addHelpText(
       "after",
-      "\nExamples:\n  $ wit-ts resolve wit-samples/basic --json\n  $ wit-ts resolve world.wit --features active",
+      "\nExamples:\n  $ wit-ts resolve wit-samples/greeter --json\n  $ wit-ts resolve world.wit --features active",
     )
     .action(async (path: string, opts: { world?: string; features: string[]; allFeatures?: boolean; json?: boolean }) => {
       const { resolvePath } = await import("./wit/load.js");

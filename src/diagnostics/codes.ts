@@ -36,7 +36,49 @@ export const codes = {
   /** Attributes written before a nested `package ... { }` block. */
   AttributesOnNestedPackage: "WIT1016",
   // --- resolution (src/wit/resolve*.ts) ---
+  /** A name that resolves to nothing: "type `x` does not exist", "interface or world `x` does not exist". */
+  UnknownName: "WIT2001",
+  /** A type, interface or world that depends on itself. */
+  DependencyCycle: "WIT2002",
+  /** A name defined twice in one scope (types, functions, params, items of a package or file). */
+  DuplicateName: "WIT2003",
+  /** A name of the wrong kind for its use: a world where an interface is needed, a function used as a type. */
+  WrongItemKind: "WIT2004",
+  /** `own<T>` / `borrow<T>` where `T` is not a resource. */
+  HandleNotResource: "WIT2005",
+  /** A resource constructor with a return type other than `result<R, E>` of that resource. */
+  InvalidConstructor: "WIT2006",
+  /** A malformed type: an empty enum or variant, a map key that is not a primitive. */
+  InvalidType: "WIT2007",
+  /** A function whose result contains a `borrow<T>`. */
+  BorrowInResult: "WIT2008",
+  /** A problem with `package` declarations: missing, conflicting, nested, documented twice. */
+  PackageDeclaration: "WIT2010",
+  /** A reference to a package, or an item of a package, that is not there. */
+  PackageItemNotFound: "WIT2011",
+  /** Packages that depend on each other in a cycle. */
+  PackageCycle: "WIT2012",
+  /** The same package defined in two places. */
+  DuplicatePackage: "WIT2013",
+  /** A feature gate problem: a reference to a gated-out item, an unreleased `@since` version. */
+  FeatureGate: "WIT2014",
+  /** Attributes combined in a way WIT does not allow (`@deprecated` alone, two gates, attributes on a top-level `use`). */
+  InvalidAttributes: "WIT2015",
+  /** World imports or exports that clash: same name, same interface twice, shadowed by an `include`. */
+  WorldItemConflict: "WIT2016",
+  /** An `include ... with { a as b }` that names nothing in the included world. */
+  IncludeNameNotFound: "WIT2017",
+  /** A world whose exports need an interface both imported and exported. */
+  InvalidTransitiveDependency: "WIT2018",
+  /** The same item included with two different stability annotations. */
+  StabilityMismatch: "WIT2019",
   // --- files and directories (src/wit/load.ts) ---
+  /** A path that does not exist or cannot be read. */
+  PathNotFound: "WIT3001",
+  /** A file or directory that exists but cannot be read, or a file that is not UTF-8. */
+  ReadFailed: "WIT3002",
+  /** A wasm-encoded WIT package (`.wasm`, `.wat`) that wit-ts cannot decode. */
+  WasmPackageUnsupported: "WIT3003",
   // --- generation (src/codegen) ---
   // --- command line and configuration (src/cli.ts) ---
 } as const;

@@ -1,0 +1,1747 @@
+/**
+ * The printing framework of the code generator, in the manner of
+ * protobuf-es's `GeneratedFile`. Emitters consume it; it produces the text
+ * of one TypeScript file: the caller's `@generated` preamble,
+ * `/* eslint-disable *\/`, the imports, then the body.
+ *
+ * Emitters print one line per `print` call, as a tagged template or as
+ * pieces. Anything declared in another module is an {@link ImportSymbol}
+ * value, never a string, so the import list, renames on collision and
+ * type-only imports follow from what was printed. Constructs whose layout
+ * depends on the line width (parameter and argument lists, unions, object
+ * types and literals, type argument lists) are {@link Layout} values built
+ * by the helpers below; `toString()` lays them out exactly as prettier 3
+ * does with its default options (print width 80, 2-space indentation,
+ * double quotes, semicolons, trailing commas "all"), because running
+ * prettier on the generation path would be far too slow. Tests format the
+ * output with the installed prettier and expect no change.
+ *
+ * How layout works: each printed line is lowered to a small document
+ * language (groups of soft line breaks, indentation, break-dependent text)
+ * and laid out by the same algorithm prettier's printer uses: a group is
+ * printed flat when it fits in what is left of the line, counting the text
+ * after it up to the next possible line break, and broken otherwise. Each
+ * helper builds the document prettier's TypeScript printer builds for that
+ * construct (see the notes on each helper), so the two agree.
+ *
+ * Type-only imports, the rule: a use of a symbol is in type position when
+ * the symbol was created with `typeOnly: true` (use this for interfaces and
+ * type aliases, which have no value to import) or is printed through
+ * `f.typeRef(sym)` / `sym.toTypeOnly()` (use this for classes and enums
+ * named in a type). Every other use is a value use. A module all of whose
+ * printed uses are type-only is imported with `import type { ... }`; a
+ * module with both kinds gets inline `type` modifiers on the names only
+ * ever used as types (`import { type A, b }`). This is what
+ * `verbatimModuleSyntax` requires: a type imported without `type` is an
+ * error, and a class imported with `type` cannot be used as a value.
+ */
+import { posix } from "node:path";
+import { jsDocLines, type JsDocInput } from "./jsdoc.js";
+import { isIdentifierName, JS_RESERVED_WORDS, quotePropertyKey, stringLiteral } from "./names.js";
+
+/** Columns prettier lays out for by default. */
+const PRINT_WIDTH = 80;
+/** Spaces per indentation level. */
+const TAB_WIDTH = 2;
+
+// ---------------------------------------------------------------------------
+// Symbols
+// ---------------------------------------------------------------------------
+
+/** A named export of another module, printed as its (possibly aliased) local name. */
+export interface ImportSymbol {
+  readonly kind: "import";
+  /** The exported name. */
+  readonly name: string;
+  /** The module specifier as written in the import: `./types.js` or `pkg`. */
+  readonly from: string;
+  /** True when this use of the symbol is in type position. */
+  readonly typeOnly: boolean;
+  /** The same symbol, for a use in type position. */
+  toTypeOnly(): ImportSymbol;
+}
+
+/**
+ * A name declared in the file being printed. Printing one tells the file
+ * the name is taken, so an import of the same name gets an alias.
+ */
+export interface LocalSymbol {
+  readonly kind: "local";
+  readonly name: string;
+}
+
+export type SymbolRef = ImportSymbol | LocalSymbol;
+
+/**
+ * A named export `name` of the module `from` (a relative specifier such as
+ * `./types.js`, or a package). `typeOnly` marks a type-only export.
+ * Symbols are plain values: create them once and print them anywhere.
+ */
+export function createImportSymbol(
+  name: string,
+  from: string,
+  options: { readonly typeOnly?: boolean } = {},
+): ImportSymbol {
+  assertBindingName(name);
+  if (from === "") {
+    throw new Error(`import symbol \`${name}\` needs a module specifier`);
+  }
+  const typeOnly = options.typeOnly ?? false;
+  const symbol: ImportSymbol = {
+    kind: "import",
+    name,
+    from,
+    typeOnly,
+    toTypeOnly: () =>
+      typeOnly ? symbol : createImportSymbol(name, from, { typeOnly: true }),
+  };
+  return symbol;
+}
+
+/** A name declared in the file itself (class, function, type, constant). */
+export function createLocalSymbol(name: string): LocalSymbol {
+  assertBindingName(name);
+  return { kind: "local", name };
+}
+
+function assertBindingName(name: string): void {
+  if (!isIdentifierName(name) || JS_RESERVED_WORDS.has(name)) {
+    throw new Error(`\`${name}\` cannot be bound as an identifier`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Printables and layout helpers
+// ---------------------------------------------------------------------------
+
+/**
+ * What `print` accepts: code text (one line's worth, no line breaks),
+ * numbers and bigints (printed as literals), symbols, layout helpers, and
+ * arrays of these, which are concatenated.
+ */
+export type Printable =
+  | string
+  | number
+  | bigint
+  | boolean
+  | SymbolRef
+  | Layout
+  | readonly Printable[];
+
+/** A construct whose line breaks depend on the width; built by the helpers below. */
+export type Layout =
+  | UnionLayout
+  | TypeArgsLayout
+  | TypeParamsLayout
+  | SignatureLayout
+  | CallArgsLayout
+  | ArrayLayout
+  | ArrayTypeLayout
+  | ObjectTypeLayout
+  | ObjectLayout
+  | AssignmentLayout;
+
+export interface UnionLayout {
+  readonly kind: "union";
+  readonly types: readonly Printable[];
+}
+export interface TypeArgsLayout {
+  readonly kind: "type-args";
+  readonly types: readonly Printable[];
+}
+export interface TypeParamsLayout {
+  readonly kind: "type-params";
+  readonly params: readonly Printable[];
+}
+export interface SignatureLayout {
+  readonly kind: "signature";
+  readonly params: readonly Printable[];
+  readonly returnType: Printable | undefined;
+  readonly arrow: boolean;
+}
+export interface CallArgsLayout {
+  readonly kind: "call-args";
+  readonly args: readonly Printable[];
+}
+export interface ArrayLayout {
+  readonly kind: "array";
+  readonly items: readonly Printable[];
+}
+export interface ArrayTypeLayout {
+  readonly kind: "array-type";
+  readonly element: Printable;
+}
+export interface ObjectTypeLayout {
+  readonly kind: "object-type";
+  readonly members: readonly Printable[];
+  readonly expand: boolean;
+}
+export interface ObjectLayout {
+  readonly kind: "object";
+  readonly entries: readonly (readonly [key: string, value: Printable])[];
+  readonly expand: boolean;
+}
+export interface AssignmentLayout {
+  readonly kind: "assignment";
+  readonly left: Printable;
+  readonly right: Printable;
+  readonly target: "type-alias" | "variable";
+}
+
+/**
+ * A union type `A | B | C`. Where it stands decides how it breaks, as in
+ * prettier: after `: ` or `= ` (a field, parameter, return type or, through
+ * {@link typeAlias}, an alias) it first moves to the next line and then
+ * puts each member on its own line behind a leading `|`; inside
+ * {@link typeArgs} it breaks in place; inside {@link arrayType} it is
+ * parenthesized. A union of one object type or type reference with only
+ * `null`/`void` (`Foo | null`) never breaks, like prettier's "hugged"
+ * unions. No members prints `never`; one member prints just that member.
+ */
+export function union(types: readonly Printable[]): UnionLayout {
+  // A union member that is itself a union is the same type as its members
+  // spliced in, and that is how TypeScript (and so prettier) reads it back.
+  return {
+    kind: "union",
+    types: types.flatMap((t) => {
+      const member = unwrap(t);
+      return isUnion(member) ? member.types : [t];
+    }),
+  };
+}
+
+/**
+ * Type arguments `<A, B>` of a type reference (`Promise<T>`). Broken, one
+ * per line and without a trailing comma (prettier leaves it out for type
+ * arguments). A single argument that is a keyword, a literal, a type name
+ * without arguments or an object type is never broken around.
+ */
+export function typeArgs(types: readonly Printable[]): TypeArgsLayout {
+  return { kind: "type-args", types };
+}
+
+/** Type parameters `<T, U extends X>` of a declaration; a trailing comma when broken. */
+export function typeParams(params: readonly Printable[]): TypeParamsLayout {
+  return { kind: "type-params", params };
+}
+
+/**
+ * A parameter list with its return type: `(a: A, b: B): R` for functions
+ * and methods, `(a: A) => R` with `arrow: true` for function types. Print
+ * the name (and `async`, `static`, ...) before it and ` {` or `;` after.
+ * When the whole signature does not fit, the parameters go one per line
+ * with a trailing comma (none after a `...rest` parameter), then the
+ * return type breaks on its own if it still does not fit. A sole parameter
+ * whose type is an {@link objectType} is hugged: `(options: {` ... `})`.
+ */
+export function signature(
+  params: readonly Printable[],
+  returnType?: Printable,
+  options: { readonly arrow?: boolean } = {},
+): SignatureLayout {
+  return { kind: "signature", params, returnType, arrow: options.arrow ?? false };
+}
+
+/**
+ * Call (or `new`) arguments `(a, b)`. Broken one per line with a trailing
+ * comma. When the last argument is a non-empty {@link object} or
+ * {@link array} literal (and the one before it is not the same kind),
+ * prettier's last-argument hugging applies: `f(a, {` ... `})` is preferred
+ * to breaking every argument. Function arguments are not modelled: print
+ * callbacks as lines of their own.
+ */
+export function callArgs(args: readonly Printable[]): CallArgsLayout {
+  return { kind: "call-args", args };
+}
+
+/**
+ * An array literal `[a, b]`; broken one per line with a trailing comma.
+ * Prettier fills arrays of numbers several to a line; that layout is not
+ * modelled, so use this for short number arrays only.
+ */
+export function array(items: readonly Printable[]): ArrayLayout {
+  return { kind: "array", items };
+}
+
+/** An array type `T[]`, parenthesizing a union or function type element. */
+export function arrayType(element: Printable): ArrayTypeLayout {
+  return { kind: "array-type", element };
+}
+
+/**
+ * An object type literal `{ a: A; b?: B }`; members are printed pieces such
+ * as `[key, ": ", type]`. Broken, one member per line each ending in `;`.
+ * `expand: true` always breaks it (prettier keeps an object broken when it
+ * finds it broken, so both forms are stable).
+ */
+export function objectType(
+  members: readonly Printable[],
+  options: { readonly expand?: boolean } = {},
+): ObjectTypeLayout {
+  return { kind: "object-type", members, expand: options.expand ?? false };
+}
+
+/**
+ * An object literal `{ a: 1, "b-c": x }`. Keys are property names, quoted
+ * only when needed ({@link quotePropertyKey}). Broken one entry per line
+ * with a trailing comma; `expand: true` always breaks it. An entry whose
+ * value does not fit behind its key moves the value to the next line the
+ * way prettier does for long keys.
+ */
+export function object(
+  entries: readonly (readonly [key: string, value: Printable])[],
+  options: { readonly expand?: boolean } = {},
+): ObjectLayout {
+  return { kind: "object", entries, expand: options.expand ?? false };
+}
+
+/**
+ * A type alias without its `;`: `head = type`, where `head` is, say,
+ * `export type Foo`. A union breaks after the `=` and then one member per
+ * line; any other type first breaks inside itself and moves to the next
+ * line only when even its first line does not fit behind the `=`.
+ */
+export function typeAlias(head: Printable, type: Printable): AssignmentLayout {
+  return { kind: "assignment", left: head, right: type, target: "type-alias" };
+}
+
+/**
+ * An assignment without its `;`: `left = value`, for `const x = value`
+ * (left `const x` or `const x: T`), `x = value` and class fields. Laid out
+ * as prettier lays out variable declarators: a string literal or a call
+ * with at most one short argument moves to the next line when it does not
+ * fit; anything else breaks inside itself first. Assignments of arrow
+ * functions and left sides with complex type annotations are not modelled.
+ */
+export function assignment(left: Printable, value: Printable): AssignmentLayout {
+  return { kind: "assignment", left, right: value, target: "variable" };
+}
+
+/** `/*@__PURE__*\/ call`: marks a call bundlers may drop when its result is unused. */
+export function pure(call: Printable): Printable {
+  return ["/*@__PURE__*/ ", call];
+}
+
+/**
+ * The `@generated` preamble line: `// @generated by wit-ts <version> from
+ * <input> (world <world>)`. Line breaks in the parts are replaced so the
+ * comment stays one line.
+ */
+export function generatedByComment(parts: {
+  readonly version: string;
+  readonly input: string;
+  readonly world: string;
+}): string {
+  const oneLine = (s: string): string => s.replace(/[\r\n\u2028\u2029]+/g, " ");
+  return `// @generated by wit-ts ${oneLine(parts.version)} from ${oneLine(parts.input)} (world ${oneLine(parts.world)})`;
+}
+
+// ---------------------------------------------------------------------------
+// The generated file
+// ---------------------------------------------------------------------------
+
+export interface GeneratedFileOptions {
+  /**
+   * The comment lines at the top of the file, without a final newline; by
+   * convention one line made by {@link generatedByComment}.
+   */
+  readonly preamble: string;
+}
+
+export interface GeneratedFile {
+  /** The output path, relative to the output directory. */
+  readonly path: string;
+  /**
+   * Prints one line at the current indentation: ``f.print`export type ${a} = ${b};` ``
+   * or `f.print(piece, piece, ...)`. With no arguments prints an empty line.
+   * Text must not contain line breaks: one call is one line.
+   */
+  print(fragments: TemplateStringsArray, ...values: Printable[]): void;
+  print(...pieces: Printable[]): void;
+  /** Prints what `body` prints one level (two spaces) deeper. */
+  indent(body: () => void): void;
+  /** Prints a JSDoc block (see `jsdoc.ts`) at the current indentation; nothing when empty. */
+  jsDoc(input: JsDocInput): void;
+  /** A string literal for `value`, escaped and quoted as prettier would. */
+  string(value: string): string;
+  /** A property key: bare when an identifier name, quoted otherwise. */
+  propertyKey(name: string): string;
+  /** The symbol for a use in type position (see the rule at the top of this file). */
+  typeRef<S extends SymbolRef>(symbol: S): S;
+  /** `/*@__PURE__*\/ call`. */
+  pure(call: Printable): Printable;
+  /** Marks names as declared in this file by plain text, so imports step around them. */
+  reserve(...names: string[]): void;
+  /** The file's text: preamble, `/* eslint-disable *\/`, imports, body; ends in one newline. */
+  toString(): string;
+}
+
+interface BodyLine {
+  readonly depth: number;
+  /** Undefined for an empty line. */
+  readonly content: Printable | undefined;
+}
+
+/** Creates an empty file at `path` (used to recognize imports of itself). */
+export function createGeneratedFile(
+  path: string,
+  options: GeneratedFileOptions,
+): GeneratedFile {
+  const lines: BodyLine[] = [];
+  const reserved = new Set<string>();
+  let depth = 0;
+
+  function print(...args: unknown[]): void {
+    const first = args[0];
+    if (isTemplateStringsArray(first)) {
+      const values = args.slice(1) as Printable[];
+      const pieces: Printable[] = [];
+      first.forEach((fragment, i) => {
+        pieces.push(fragment);
+        if (i < values.length) {
+          pieces.push(values[i]!);
+        }
+      });
+      lines.push({ depth, content: pieces });
+    } else if (args.length === 0) {
+      lines.push({ depth, content: undefined });
+    } else {
+      lines.push({ depth, content: args as Printable[] });
+    }
+  }
+
+  return {
+    path,
+    print: print as GeneratedFile["print"],
+    indent(body) {
+      depth++;
+      try {
+        body();
+      } finally {
+        depth--;
+      }
+    },
+    jsDoc(input) {
+      for (const line of jsDocLines(input, depth * TAB_WIDTH)) {
+        lines.push({ depth, content: line });
+      }
+    },
+    string: stringLiteral,
+    propertyKey: quotePropertyKey,
+    typeRef<S extends SymbolRef>(symbol: S): S {
+      return (symbol.kind === "import" ? symbol.toTypeOnly() : symbol) as S;
+    },
+    pure,
+    reserve(...names) {
+      for (const name of names) {
+        reserved.add(name);
+      }
+    },
+    toString() {
+      return renderFile(path, options.preamble, lines, reserved);
+    },
+  };
+}
+
+function isTemplateStringsArray(value: unknown): value is TemplateStringsArray {
+  return Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, "raw");
+}
+
+// ---------------------------------------------------------------------------
+// Rendering: imports
+// ---------------------------------------------------------------------------
+
+/** One imported name of one module, as collected from the printed body. */
+interface ImportUse {
+  readonly from: string;
+  readonly name: string;
+  valueUse: boolean;
+}
+
+function importKey(from: string, name: string): string {
+  return `${from}\u0000${name}`;
+}
+
+function renderFile(
+  path: string,
+  preamble: string,
+  body: readonly BodyLine[],
+  reserved: ReadonlySet<string>,
+): string {
+  const selfPath = stripExtension(posix.normalize(path));
+  const isSelf = (from: string): boolean =>
+    (from.startsWith("./") || from.startsWith("../")) &&
+    stripExtension(posix.join(posix.dirname(path), from)) === selfPath;
+
+  // Collect what the body uses: local names and imported names with how
+  // they are used.
+  const locals = new Set(reserved);
+  const uses = new Map<string, ImportUse>();
+  const visit = (p: Printable): void => {
+    walkSymbols(p, (symbol) => {
+      if (symbol.kind === "local" || isSelf(symbol.from)) {
+        locals.add(symbol.name);
+        return;
+      }
+      const key = importKey(symbol.from, symbol.name);
+      const use = uses.get(key);
+      if (use === undefined) {
+        uses.set(key, { from: symbol.from, name: symbol.name, valueUse: !symbol.typeOnly });
+      } else if (!symbol.typeOnly) {
+        use.valueUse = true;
+      }
+    });
+  };
+  for (const line of body) {
+    if (line.content !== undefined) {
+      visit(line.content);
+    }
+  }
+
+  const sorted = [...uses.values()].sort(
+    (a, b) => compare(a.from, b.from) || compare(a.name, b.name),
+  );
+  const localNames = assignImportNames(sorted, locals);
+  const resolve = (symbol: SymbolRef): string =>
+    symbol.kind === "local" || isSelf(symbol.from)
+      ? symbol.name
+      : localNames.get(importKey(symbol.from, symbol.name))!;
+
+  const out: string[] = [...preamble.split("\n"), "/* eslint-disable */", ""];
+  const importLines = renderImports(sorted, localNames);
+  if (importLines.length > 0) {
+    out.push(...importLines, "");
+  }
+  const bodyLines: string[] = [];
+  for (const line of body) {
+    if (line.content === undefined) {
+      bodyLines.push("");
+      continue;
+    }
+    const indent = line.depth * TAB_WIDTH;
+    const text = " ".repeat(indent) + layoutLine(line.content, resolve, indent);
+    for (const physical of text.split("\n")) {
+      bodyLines.push(physical.trim() === "" ? "" : physical);
+    }
+  }
+  out.push(...normalizeBlankLines(bodyLines));
+  while (out.length > 0 && out[out.length - 1] === "") {
+    out.pop();
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/**
+ * Lays out one printed line. Prettier keeps an object literal or object
+ * type broken when there is a line break after its `{`, which changes how
+ * the code around it is laid out; so the layout we print must be a fixed
+ * point of that rule. Objects that break are marked as broken from the
+ * start and the line is laid out again, until every object that breaks was
+ * marked. Marks only grow, so this ends; usually after one pass.
+ */
+function layoutLine(
+  content: Printable,
+  resolve: (s: SymbolRef) => string,
+  indent: number,
+): string {
+  const expanded = new Set<Layout>();
+  for (;;) {
+    const doc = lower(content, { resolve, expanded }, "annotation");
+    const broken = new Set<Layout>();
+    const text = layoutDoc(doc, indent, PRINT_WIDTH, broken);
+    const before = expanded.size;
+    for (const layout of broken) {
+      expanded.add(layout);
+    }
+    if (expanded.size === before) {
+      return text;
+    }
+  }
+}
+
+function stripExtension(path: string): string {
+  return path.replace(/\.(d\.)?[cm]?[jt]sx?$/, "");
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Picks the local name of every import. Names declared in the file win;
+ * then, in the sorted order of the imports, each import keeps its own name
+ * if it is still free; the rest get the smallest free `Name2`, `Name3`, ...
+ * Two passes, so an import that is really called `Foo2` keeps its name
+ * rather than losing it to an alias.
+ */
+function assignImportNames(
+  imports: readonly ImportUse[],
+  locals: ReadonlySet<string>,
+): Map<string, string> {
+  const taken = new Set(locals);
+  const names = new Map<string, string>();
+  for (const use of imports) {
+    if (!taken.has(use.name)) {
+      taken.add(use.name);
+      names.set(importKey(use.from, use.name), use.name);
+    }
+  }
+  for (const use of imports) {
+    const key = importKey(use.from, use.name);
+    if (names.has(key)) {
+      continue;
+    }
+    let n = 2;
+    while (taken.has(`${use.name}${n}`)) {
+      n++;
+    }
+    taken.add(`${use.name}${n}`);
+    names.set(key, `${use.name}${n}`);
+  }
+  return names;
+}
+
+/**
+ * Import declarations, one per module in sorted order, laid out as
+ * prettier lays them out: on one line when it fits in 80 columns or has a
+ * single name, otherwise one name per line with a trailing comma.
+ */
+function renderImports(
+  imports: readonly ImportUse[],
+  localNames: ReadonlyMap<string, string>,
+): string[] {
+  const byModule = new Map<string, ImportUse[]>();
+  for (const use of imports) {
+    const group = byModule.get(use.from) ?? [];
+    group.push(use);
+    byModule.set(use.from, group);
+  }
+  const lines: string[] = [];
+  for (const [from, group] of byModule) {
+    const typeOnly = group.every((use) => !use.valueUse);
+    const specifiers = group.map((use) => {
+      const local = localNames.get(importKey(use.from, use.name))!;
+      const modifier = !typeOnly && !use.valueUse ? "type " : "";
+      return local === use.name
+        ? `${modifier}${use.name}`
+        : `${modifier}${use.name} as ${local}`;
+    });
+    const keyword = typeOnly ? "import type" : "import";
+    const source = stringLiteral(from);
+    const flat = `${keyword} { ${specifiers.join(", ")} } from ${source};`;
+    if (specifiers.length === 1 || stringWidth(flat) <= PRINT_WIDTH) {
+      lines.push(flat);
+    } else {
+      lines.push(
+        `${keyword} {`,
+        ...specifiers.map((s) => `${" ".repeat(TAB_WIDTH)}${s},`),
+        `} from ${source};`,
+      );
+    }
+  }
+  return lines;
+}
+
+/**
+ * Blank lines as prettier leaves them: never two in a row, none at the
+ * start or end of the body, none just inside a block, object, argument or
+ * parameter list (after a line ending in `{`, `(` or `[`, before a line
+ * starting with `}`, `)` or `]`). Comment lines are not taken as openers
+ * or closers.
+ */
+function normalizeBlankLines(lines: readonly string[]): string[] {
+  // nextLine[i]: the first non-blank line after line i.
+  const nextLine: (string | undefined)[] = [];
+  let next: string | undefined;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    nextLine[i] = next;
+    if (lines[i] !== "") {
+      next = lines[i];
+    }
+  }
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    if (line !== "") {
+      out.push(line);
+      return;
+    }
+    const previous = out[out.length - 1];
+    const following = nextLine[i];
+    if (
+      previous !== undefined &&
+      previous !== "" &&
+      !opensBlock(previous) &&
+      following !== undefined &&
+      !closesBlock(following)
+    ) {
+      out.push("");
+    }
+  });
+  return out;
+}
+
+function isCommentLine(trimmed: string): boolean {
+  return trimmed.startsWith("//") || trimmed.startsWith("/*") || trimmed.startsWith("*");
+}
+
+function opensBlock(line: string): boolean {
+  const trimmed = line.trim();
+  return !isCommentLine(trimmed) && /[{([]$/.test(trimmed);
+}
+
+function closesBlock(line: string): boolean {
+  const trimmed = line.trim();
+  return !isCommentLine(trimmed) && /^[})\]]/.test(trimmed);
+}
+
+// ---------------------------------------------------------------------------
+// Rendering: printables to documents
+// ---------------------------------------------------------------------------
+
+/** Calls `f` for every symbol in `p`, in print order. */
+function walkSymbols(p: Printable, f: (symbol: SymbolRef) => void): void {
+  if (typeof p !== "object") {
+    return;
+  }
+  if (isPrintableArray(p)) {
+    for (const item of p) {
+      walkSymbols(item, f);
+    }
+    return;
+  }
+  const each = (items: readonly Printable[]): void => {
+    for (const item of items) {
+      walkSymbols(item, f);
+    }
+  };
+  switch (p.kind) {
+    case "import":
+    case "local":
+      f(p);
+      return;
+    case "union":
+    case "type-args":
+      each(p.types);
+      return;
+    case "type-params":
+      each(p.params);
+      return;
+    case "signature":
+      each(p.params);
+      if (p.returnType !== undefined) {
+        walkSymbols(p.returnType, f);
+      }
+      return;
+    case "call-args":
+      each(p.args);
+      return;
+    case "array":
+      each(p.items);
+      return;
+    case "array-type":
+      walkSymbols(p.element, f);
+      return;
+    case "object-type":
+      each(p.members);
+      return;
+    case "object":
+      each(p.entries.map(([, value]) => value));
+      return;
+    case "assignment":
+      walkSymbols(p.left, f);
+      walkSymbols(p.right, f);
+      return;
+    default: {
+      const unreachable: never = p;
+      throw new Error(`unknown printable ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function isPrintableArray(p: Printable): p is readonly Printable[] {
+  return Array.isArray(p);
+}
+
+/**
+ * What lowering needs besides the printable: the local name of each symbol,
+ * and which object literals and object types to print broken whatever the
+ * width. Prettier keeps an object broken when it finds a line break after
+ * its `{`, so every object we print broken must be one we asked to break,
+ * or prettier would lay out its surroundings differently; see
+ * {@link layoutLine}.
+ */
+interface LowerContext {
+  readonly resolve: (s: SymbolRef) => string;
+  readonly expanded: ReadonlySet<Layout>;
+}
+
+/**
+ * Where a printable stands, for the few constructs (unions) whose document
+ * depends on their parent. `annotation` is the default: after `: ` or `= `.
+ */
+type Position = "annotation" | "type-arg" | "array-element";
+
+function lower(p: Printable, cx: LowerContext, position: Position): Doc {
+  switch (typeof p) {
+    case "string":
+      if (/[\n\r\u2028\u2029]/.test(p)) {
+        throw new Error(
+          `printed text contains a line break (${JSON.stringify(p)}); print one line per call and use f.string() for string literals`,
+        );
+      }
+      return p;
+    case "number":
+      if (!Number.isFinite(p)) {
+        throw new Error(`cannot print the number ${p} as a literal`);
+      }
+      return String(p);
+    case "bigint":
+      return `${p}n`;
+    case "boolean":
+      return String(p);
+    case "object":
+      break;
+    default:
+      throw new Error(`cannot print ${String(p)}`);
+  }
+  if (isPrintableArray(p)) {
+    // Position applies to a lone child only: `[sym, typeArgs(...)]` is a reference.
+    return p.map((item) => lower(item, cx, p.length === 1 ? position : "annotation"));
+  }
+  const each = (items: readonly Printable[], at: Position = "annotation"): Doc[] =>
+    items.map((item) => lower(item, cx, at));
+  switch (p.kind) {
+    case "import":
+    case "local":
+      return cx.resolve(p);
+    case "union":
+      return lowerUnion(p, cx, position);
+    case "type-args":
+      return lowerTypeArgs(p, cx);
+    case "type-params":
+      if (p.params.length === 0) {
+        return "";
+      }
+      return group([
+        "<",
+        indent([softline, join([",", line], each(p.params).map((d) => group(d)))]),
+        ifBreak(","),
+        softline,
+        ">",
+      ]);
+    case "signature":
+      return lowerSignature(p, cx);
+    case "call-args":
+      return lowerCallArgs(p, cx);
+    case "array":
+      return lowerArray(p, cx);
+    case "array-type": {
+      const element = unwrap(p.element);
+      if (isUnion(element) && element.types.length > 1) {
+        return isHuggedUnion(element)
+          ? ["(", lowerUnion(element, cx, "annotation"), ")[]"]
+          : [lowerUnion(element, cx, "array-element"), "[]"];
+      }
+      const inner = lower(element, cx, "annotation");
+      return isLayout(element, "signature") ? ["(", inner, ")[]"] : [inner, "[]"];
+    }
+    case "object-type": {
+      const contents = objectTypeContents(p, cx);
+      return p.members.length === 0
+        ? contents
+        : group(contents, { shouldBreak: p.expand || cx.expanded.has(p), origin: p });
+    }
+    case "object":
+      return lowerObject(p, cx);
+    case "assignment":
+      return lowerAssignment(p, cx);
+    default: {
+      const unreachable: never = p;
+      throw new Error(`unknown printable ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** The object type without its group, which a hugged parameter leaves out. */
+function objectTypeContents(o: ObjectTypeLayout, cx: LowerContext): Doc {
+  if (o.members.length === 0) {
+    return "{}";
+  }
+  const members = o.members.map((m) => group(lower(m, cx, "annotation")));
+  return ["{", indent([line, join([";", line], members)]), ifBreak(";"), line, "}"];
+}
+
+/** Looks through one-element arrays, which only wrap. */
+function unwrap(p: Printable): Printable {
+  let current = p;
+  while (isPrintableArray(current) && current.length === 1) {
+    current = current[0]!;
+  }
+  return current;
+}
+
+function isLayout<K extends Layout["kind"]>(
+  p: Printable,
+  kind: K,
+): p is Extract<Layout, { kind: K }> {
+  return typeof p === "object" && !isPrintableArray(p) && p.kind === kind;
+}
+
+function isUnion(p: Printable): p is UnionLayout {
+  return isLayout(p, "union");
+}
+
+/**
+ * The text of `p` when it is plain text (strings, numbers, symbols; symbol
+ * names unresolved, which is enough to classify), else undefined.
+ */
+function plainText(p: Printable): string | undefined {
+  switch (typeof p) {
+    case "string":
+      return p;
+    case "number":
+    case "bigint":
+    case "boolean":
+      return String(p);
+    default:
+      break;
+  }
+  if (isPrintableArray(p)) {
+    let text = "";
+    for (const item of p) {
+      const part = plainText(item);
+      if (part === undefined) {
+        return undefined;
+      }
+      text += part;
+    }
+    return text;
+  }
+  return p.kind === "import" || p.kind === "local" ? p.name : undefined;
+}
+
+/** TypeScript's keyword types: prettier's "simple" types that are not references. */
+const KEYWORD_TYPES = new Set([
+  "any",
+  "bigint",
+  "boolean",
+  "never",
+  "null",
+  "number",
+  "object",
+  "string",
+  "symbol",
+  "this",
+  "undefined",
+  "unknown",
+  "void",
+]);
+
+const TYPE_NAME = /^[\p{ID_Start}$_][\p{ID_Continue}$]*(?:\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u;
+const LITERAL_TYPE = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d[\d_.eExXa-fA-FnN]*|true|false)$/;
+
+/**
+ * Prettier's `isSimpleType`: a keyword type, a literal type, or a type
+ * reference without type arguments.
+ */
+function isSimpleType(p: Printable): boolean {
+  const text = plainText(p);
+  return text !== undefined && (TYPE_NAME.test(text) || LITERAL_TYPE.test(text));
+}
+
+/** A type reference, with or without type arguments: `Foo`, `ns.Foo`, `Foo<T>`. */
+function isTypeReference(p: Printable): boolean {
+  const unwrapped = unwrap(p);
+  const text = plainText(unwrapped);
+  if (text !== undefined) {
+    return TYPE_NAME.test(text) && !KEYWORD_TYPES.has(text);
+  }
+  if (isPrintableArray(unwrapped) && unwrapped.length === 2) {
+    const [name, args] = unwrapped;
+    return isTypeReference(name!) && isLayout(args!, "type-args");
+  }
+  return false;
+}
+
+/** Prettier's `shouldHugUnionType`: one object-like member, the rest `null`/`void`. */
+function isHuggedUnion(u: UnionLayout): boolean {
+  if (u.types.length < 2) {
+    return false;
+  }
+  const objectLike = u.types.filter(
+    (t) => isLayout(unwrap(t), "object-type") || isTypeReference(t),
+  );
+  if (objectLike.length !== 1) {
+    return false;
+  }
+  return u.types.every((t) => t === objectLike[0] || isVoidType(t));
+}
+
+function isVoidType(p: Printable): boolean {
+  const text = plainText(p);
+  return text === "null" || text === "void";
+}
+
+/** The union's own group: `| A` lines when broken, `A | B` when flat. */
+function unionCore(u: UnionLayout, cx: LowerContext): Doc {
+  const members = u.types.map((t) => align(2, lowerUnionMember(t, cx)));
+  return group([ifBreak("| "), join([line, "| "], members)]);
+}
+
+/** A union member; a function type needs parentheses to stay one member. */
+function lowerUnionMember(t: Printable, cx: LowerContext): Doc {
+  const doc = lower(t, cx, "annotation");
+  return isLayout(unwrap(t), "signature") ? ["(", doc, ")"] : doc;
+}
+
+function lowerUnion(
+  u: UnionLayout,
+  cx: LowerContext,
+  position: Position,
+): Doc {
+  if (u.types.length === 0) {
+    return "never";
+  }
+  if (u.types.length === 1) {
+    return lower(u.types[0]!, cx, position);
+  }
+  if (isHuggedUnion(u)) {
+    return join(
+      " | ",
+      u.types.map((t) => lowerUnionMember(t, cx)),
+    );
+  }
+  const core = unionCore(u, cx);
+  switch (position) {
+    case "annotation":
+      return group(indent([softline, core]));
+    case "type-arg":
+      return core;
+    case "array-element":
+      return ["(", group([indent([softline, core]), softline]), ")"];
+    default: {
+      const unreachable: never = position;
+      throw new Error(`unknown position ${String(unreachable)}`);
+    }
+  }
+}
+
+function lowerTypeArgs(t: TypeArgsLayout, cx: LowerContext): Doc {
+  if (t.types.length === 0) {
+    return "";
+  }
+  if (t.types.length === 1) {
+    const only = unwrap(t.types[0]!);
+    if (
+      isSimpleType(only) ||
+      isLayout(only, "object-type") ||
+      (isUnion(only) && isHuggedUnion(only))
+    ) {
+      return ["<", lower(only, cx, "type-arg"), ">"];
+    }
+  }
+  return group([
+    "<",
+    indent([softline, join([",", line], t.types.map((ty) => lower(ty, cx, "type-arg")))]),
+    softline,
+    ">",
+  ]);
+}
+
+function lowerSignature(s: SignatureLayout, cx: LowerContext): Doc {
+  const returnDoc: Doc =
+    s.returnType === undefined
+      ? ""
+      : [s.arrow ? " => " : ": ", lower(s.returnType, cx, "annotation")];
+  if (s.params.length === 0) {
+    return group(["()", returnDoc]);
+  }
+  let paramsDoc: Doc;
+  const hugged = s.params.length === 1 ? huggedObjectType(s.params[0]!) : undefined;
+  if (hugged !== undefined) {
+    // Prettier hugs a sole parameter typed with an object literal type: the
+    // object's lines belong to the signature's group (it has none of its
+    // own, so `expand` does not apply).
+    const [head, objectType] = hugged;
+    paramsDoc = [
+      "(",
+      head.map((h) => lower(h, cx, "annotation")),
+      objectTypeContents(objectType, cx),
+      ")",
+    ];
+  } else {
+    const params = s.params.map((p) => lower(p, cx, "annotation"));
+    const isRest = plainPrefix(s.params[s.params.length - 1]!).startsWith("...");
+    paramsDoc = [
+      "(",
+      indent([softline, join([",", line], params)]),
+      ifBreak(isRest ? "" : ","),
+      softline,
+      ")",
+    ];
+  }
+  // Prettier's shouldGroupFunctionParameters: with one parameter and a
+  // return type that is an object type or must break, the parameters get a
+  // group of their own, so the return type breaks first.
+  const groupParams =
+    s.params.length === 1 &&
+    s.returnType !== undefined &&
+    (isLayout(unwrap(s.returnType), "object-type") || willBreak(returnDoc));
+  return group([groupParams ? group(paramsDoc) : paramsDoc, returnDoc]);
+}
+
+/** For a parameter `[name, ": ", objectType(...)]`: its head and the object type. */
+function huggedObjectType(
+  p: Printable,
+): readonly [readonly Printable[], ObjectTypeLayout] | undefined {
+  const unwrapped = unwrap(p);
+  if (isPrintableArray(unwrapped) && unwrapped.length > 1) {
+    const last = unwrap(unwrapped[unwrapped.length - 1]!);
+    if (isLayout(last, "object-type")) {
+      return [unwrapped.slice(0, -1), last];
+    }
+  }
+  return undefined;
+}
+
+/** The leading plain text of `p` (up to its first layout node). */
+function plainPrefix(p: Printable): string {
+  const text = plainText(p);
+  if (text !== undefined) {
+    return text;
+  }
+  if (isPrintableArray(p) && p.length > 0) {
+    return plainPrefix(p[0]!);
+  }
+  return "";
+}
+
+function lowerCallArgs(c: CallArgsLayout, cx: LowerContext): Doc {
+  if (c.args.length === 0) {
+    return "()";
+  }
+  const docs = c.args.map((a) => lower(a, cx, "annotation"));
+  const printed = docs.map((d, i) => (i < docs.length - 1 ? [d, ",", line] : d));
+  const allBroken = (): Doc =>
+    group(["(", indent([line, ...printed]), ",", line, ")"], { shouldBreak: true });
+
+  const last = unwrap(c.args[c.args.length - 1]!);
+  const penultimate = c.args.length > 1 ? unwrap(c.args[c.args.length - 2]!) : undefined;
+  const expandable =
+    (isLayout(last, "object") && last.entries.length > 0) ||
+    (isLayout(last, "array") && last.items.length > 0);
+  const sameKind =
+    penultimate !== undefined &&
+    typeof penultimate === "object" &&
+    !isPrintableArray(penultimate) &&
+    typeof last === "object" &&
+    !isPrintableArray(last) &&
+    penultimate.kind === last.kind;
+  if (expandable && !sameKind) {
+    // Prettier's last-argument expansion (printCallArguments).
+    const head = printed.slice(0, -1);
+    if (head.some(willBreak)) {
+      return allBroken();
+    }
+    const lastDoc = docs[docs.length - 1]!;
+    if (willBreak(lastDoc)) {
+      return [
+        breakParent,
+        conditionalGroup([["(", ...head, group(lastDoc, { shouldBreak: true }), ")"], allBroken()]),
+      ];
+    }
+    return conditionalGroup([
+      ["(", ...head, lastDoc, ")"],
+      ["(", ...head, group(lastDoc, { shouldBreak: true }), ")"],
+      allBroken(),
+    ]);
+  }
+  return group(["(", indent([softline, ...printed]), ifBreak(","), softline, ")"], {
+    shouldBreak: docs.some(willBreak),
+  });
+}
+
+function lowerArray(a: ArrayLayout, cx: LowerContext): Doc {
+  if (a.items.length === 0) {
+    return "[]";
+  }
+  // Prettier always breaks an array of two or more objects (or arrays) that
+  // each have more than one entry.
+  const items = a.items.map(unwrap);
+  const first = items[0]!;
+  const shouldBreak =
+    items.length > 1 &&
+    items.every(
+      (item) =>
+        (isLayout(item, "object") && isLayout(first, "object") && item.entries.length > 1) ||
+        (isLayout(item, "array") && isLayout(first, "array") && item.items.length > 1),
+    );
+  return group(
+    [
+      "[",
+      indent([softline, join([",", line], a.items.map((i) => lower(i, cx, "annotation")))]),
+      ifBreak(","),
+      softline,
+      "]",
+    ],
+    { shouldBreak },
+  );
+}
+
+function lowerObject(o: ObjectLayout, cx: LowerContext): Doc {
+  if (o.entries.length === 0) {
+    return "{}";
+  }
+  const props = o.entries.map(([key, value]) =>
+    layoutAssignment(quotePropertyKey(key), ":", value, cx, "property"),
+  );
+  return group(["{", indent([line, join([",", line], props)]), ifBreak(","), line, "}"], {
+    shouldBreak: o.expand || cx.expanded.has(o),
+    origin: o,
+  });
+}
+
+function lowerAssignment(a: AssignmentLayout, cx: LowerContext): Doc {
+  return layoutAssignment(a.left, " =", a.right, cx, a.target);
+}
+
+/** What stands on the left of an assignment-like construct. */
+type AssignmentTarget = "type-alias" | "variable" | "property";
+
+/**
+ * `left op right` with prettier's assignment layouts (printAssignment's
+ * chooseLayout), for the cases generated code has:
+ * - "break-after-operator": a union type; a string literal or a call with
+ *   at most one short argument (nothing inside to break) in an expression,
+ *   unless behind a short object key;
+ * - "never-break-after-operator": behind an object key narrower than 5
+ *   columns, or before a number or boolean literal in an expression;
+ * - "fluid" otherwise: break inside the right side first, and after the
+ *   operator only when the right side's first line does not fit.
+ */
+function layoutAssignment(
+  left: Printable,
+  operator: string,
+  right: Printable,
+  cx: LowerContext,
+  target: AssignmentTarget,
+): Doc {
+  const leftDoc = group(lower(left, cx, "annotation"));
+  const rightUnwrapped = unwrap(right);
+  if (isUnion(rightUnwrapped) && rightUnwrapped.types.length > 1 && !isHuggedUnion(rightUnwrapped)) {
+    return group([leftDoc, operator, group(indent([line, unionCore(rightUnwrapped, cx)]))]);
+  }
+  const rightDoc = lower(right, cx, "annotation");
+  const breakAfterOperator = (): Doc => group([leftDoc, operator, group(indent([line, rightDoc]))]);
+  const neverBreak = (): Doc => group([leftDoc, operator, " ", rightDoc]);
+  // The literal and call rules are about expressions; in a type alias a
+  // literal is a literal type, laid out fluidly.
+  if (target !== "type-alias") {
+    const leftText = plainText(left);
+    const rightText = plainText(rightUnwrapped);
+    // Prettier: a key narrower than tabWidth + 3 is not worth a line break.
+    const hasShortKey =
+      target === "property" && leftText !== undefined && stringWidth(leftText) < TAB_WIDTH + 3;
+    if (!hasShortKey && ((rightText !== undefined && /^["']/.test(rightText)) || isPoorlyBreakableCall(rightUnwrapped))) {
+      return breakAfterOperator();
+    }
+    const canBreakLeft = willBreakOrCanBreak(leftDoc);
+    if (
+      !canBreakLeft &&
+      (hasShortKey || (rightText !== undefined && /^(?:-?\d|true$|false$)/.test(rightText)))
+    ) {
+      return neverBreak();
+    }
+  }
+  const id = Symbol("assignment");
+  return group([leftDoc, operator, group(indent(line), { id }), indentIfBreak(rightDoc, id)]);
+}
+
+/** True when `doc` contains a line break, taken or not (prettier's canBreak). */
+function willBreakOrCanBreak(doc: Doc): boolean {
+  if (typeof doc === "string") {
+    return false;
+  }
+  if (isDocArray(doc)) {
+    return doc.some(willBreakOrCanBreak);
+  }
+  switch (doc.kind) {
+    case "line":
+    case "break-parent":
+      return true;
+    case "group":
+      return (doc.expandedStates ?? [doc.contents]).some(willBreakOrCanBreak);
+    case "indent":
+    case "align":
+    case "indent-if-break":
+      return willBreakOrCanBreak(doc.contents);
+    case "if-break":
+      return willBreakOrCanBreak(doc.breakContents) || willBreakOrCanBreak(doc.flatContents);
+    default: {
+      const unreachable: never = doc;
+      throw new Error(`unknown doc ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/**
+ * Prettier's isPoorlyBreakableMemberOrCallChain for the one-call case:
+ * `callee(...)` where the callee is a plain name or member chain and there
+ * is no argument or one short one (a name or string of at most 20 columns,
+ * a number, a keyword literal). Breaking inside such a call helps little,
+ * so prettier breaks after the `=` instead. `await` and a `/*@__PURE__*\/`
+ * comment in front do not change this; `new` does (it is not a call).
+ */
+function isPoorlyBreakableCall(p: Printable): boolean {
+  if (!isPrintableArray(p)) {
+    return false;
+  }
+  const parts = p.flatMap(function flatten(part: Printable): Printable[] {
+    return isPrintableArray(part) ? part.flatMap(flatten) : [part];
+  });
+  const args = parts[parts.length - 1];
+  if (args === undefined || !isLayout(args, "call-args")) {
+    return false;
+  }
+  const callee = plainText(parts.slice(0, -1));
+  if (callee === undefined) {
+    return false;
+  }
+  const bareCallee = callee.replace(/^(?:\/\*@__PURE__\*\/ |await )+/, "");
+  if (!/^[\p{ID_Start}$_][\p{ID_Continue}$]*(?:\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u.test(bareCallee)) {
+    return false;
+  }
+  if (args.args.length === 0) {
+    return true;
+  }
+  if (args.args.length > 1) {
+    return false;
+  }
+  const arg = plainText(args.args[0]!);
+  const threshold = PRINT_WIDTH / 4;
+  return (
+    arg !== undefined &&
+    ((/^[\p{ID_Start}$_][\p{ID_Continue}$]*$/u.test(arg) && arg.length <= threshold) ||
+      (/^["']/.test(arg) && stringWidth(arg) <= threshold) ||
+      /^-?\d/.test(arg))
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Layout: a small document printer, after prettier's (and Wadler's)
+// ---------------------------------------------------------------------------
+
+type Doc =
+  | string
+  | readonly Doc[]
+  | GroupDoc
+  | IndentDoc
+  | AlignDoc
+  | LineDoc
+  | IfBreakDoc
+  | IndentIfBreakDoc
+  | BreakParentDoc;
+
+interface GroupDoc {
+  readonly kind: "group";
+  readonly contents: Doc;
+  /** The object layout this group prints, to record whether it broke. */
+  readonly origin: Layout | undefined;
+  /** Set when the group must break; propagated to enclosing groups before layout. */
+  shouldBreak: boolean;
+  readonly id: symbol | undefined;
+  /** Alternatives from most to least flat (prettier's conditionalGroup). */
+  readonly expandedStates: readonly Doc[] | undefined;
+}
+interface IndentDoc {
+  readonly kind: "indent";
+  readonly contents: Doc;
+}
+interface AlignDoc {
+  readonly kind: "align";
+  readonly width: number;
+  readonly contents: Doc;
+}
+/** A space (`soft: false`) or nothing (`soft: true`) when flat; a newline when broken. */
+interface LineDoc {
+  readonly kind: "line";
+  readonly soft: boolean;
+}
+interface IfBreakDoc {
+  readonly kind: "if-break";
+  readonly breakContents: Doc;
+  readonly flatContents: Doc;
+}
+interface IndentIfBreakDoc {
+  readonly kind: "indent-if-break";
+  readonly contents: Doc;
+  readonly groupId: symbol;
+}
+interface BreakParentDoc {
+  readonly kind: "break-parent";
+}
+
+const line: LineDoc = { kind: "line", soft: false };
+const softline: LineDoc = { kind: "line", soft: true };
+const breakParent: BreakParentDoc = { kind: "break-parent" };
+
+function group(
+  contents: Doc,
+  options: { readonly shouldBreak?: boolean; readonly id?: symbol; readonly origin?: Layout } = {},
+): GroupDoc {
+  return {
+    kind: "group",
+    contents,
+    origin: options.origin,
+    shouldBreak: options.shouldBreak ?? false,
+    id: options.id,
+    expandedStates: undefined,
+  };
+}
+
+function conditionalGroup(states: readonly Doc[]): GroupDoc {
+  return {
+    kind: "group",
+    contents: states[0]!,
+    origin: undefined,
+    shouldBreak: false,
+    id: undefined,
+    expandedStates: states,
+  };
+}
+
+function indent(contents: Doc): IndentDoc {
+  return { kind: "indent", contents };
+}
+
+function align(width: number, contents: Doc): AlignDoc {
+  return { kind: "align", width, contents };
+}
+
+function ifBreak(breakContents: Doc, flatContents: Doc = ""): IfBreakDoc {
+  return { kind: "if-break", breakContents, flatContents };
+}
+
+function indentIfBreak(contents: Doc, groupId: symbol): IndentIfBreakDoc {
+  return { kind: "indent-if-break", contents, groupId };
+}
+
+function join(separator: Doc, docs: readonly Doc[]): Doc[] {
+  const out: Doc[] = [];
+  docs.forEach((doc, i) => {
+    if (i > 0) {
+      out.push(separator);
+    }
+    out.push(doc);
+  });
+  return out;
+}
+
+/** True when `doc` contains a group that must break (prettier's willBreak). */
+function willBreak(doc: Doc): boolean {
+  if (typeof doc === "string") {
+    return false;
+  }
+  if (isDocArray(doc)) {
+    return doc.some(willBreak);
+  }
+  switch (doc.kind) {
+    case "group":
+      return doc.shouldBreak || willBreak(doc.contents);
+    case "indent":
+    case "align":
+    case "indent-if-break":
+      return willBreak(doc.contents);
+    case "if-break":
+      return willBreak(doc.breakContents) || willBreak(doc.flatContents);
+    case "break-parent":
+      return true;
+    case "line":
+      return false;
+    default: {
+      const unreachable: never = doc;
+      throw new Error(`unknown doc ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function isDocArray(doc: Doc): doc is readonly Doc[] {
+  return Array.isArray(doc);
+}
+
+/**
+ * Marks every group that contains a forced break as broken, as prettier's
+ * propagateBreaks does; conditional groups stop the propagation (they
+ * choose between their states instead). Returns whether `doc` forces its
+ * enclosing group to break.
+ */
+function propagateBreaks(doc: Doc): boolean {
+  if (typeof doc === "string") {
+    return false;
+  }
+  if (isDocArray(doc)) {
+    let breaks = false;
+    for (const child of doc) {
+      breaks = propagateBreaks(child) || breaks;
+    }
+    return breaks;
+  }
+  switch (doc.kind) {
+    case "group": {
+      let inner = false;
+      for (const state of doc.expandedStates ?? [doc.contents]) {
+        inner = propagateBreaks(state) || inner;
+      }
+      if (inner && doc.expandedStates === undefined) {
+        doc.shouldBreak = true;
+      }
+      return doc.shouldBreak;
+    }
+    case "indent":
+    case "align":
+    case "indent-if-break":
+      return propagateBreaks(doc.contents);
+    case "if-break": {
+      const a = propagateBreaks(doc.breakContents);
+      const b = propagateBreaks(doc.flatContents);
+      return a || b;
+    }
+    case "break-parent":
+      return true;
+    case "line":
+      return false;
+    default: {
+      const unreachable: never = doc;
+      throw new Error(`unknown doc ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+type Mode = "flat" | "break";
+
+interface Command {
+  readonly indent: number;
+  readonly mode: Mode;
+  readonly doc: Doc;
+}
+
+/**
+ * Lays out `doc` starting at column `indent` (which is also the base
+ * indentation of its broken lines) for `width` columns. The first line of
+ * the text returned lacks that indentation (the caller has printed it);
+ * later lines carry their full indentation.
+ */
+function layoutDoc(doc: Doc, indent: number, width: number, broken: Set<Layout>): string {
+  propagateBreaks(doc);
+  const out: string[] = [];
+  let column = indent;
+  const groupModes = new Map<symbol, Mode>();
+  const commands: Command[] = [{ indent, mode: "break", doc }];
+  while (commands.length > 0) {
+    const { indent: ind, mode, doc: current } = commands.pop()!;
+    if (typeof current === "string") {
+      out.push(current);
+      column += stringWidth(current);
+      continue;
+    }
+    if (isDocArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) {
+        commands.push({ indent: ind, mode, doc: current[i]! });
+      }
+      continue;
+    }
+    switch (current.kind) {
+      case "indent":
+        commands.push({ indent: ind + TAB_WIDTH, mode, doc: current.contents });
+        break;
+      case "align":
+        commands.push({ indent: ind + current.width, mode, doc: current.contents });
+        break;
+      case "group": {
+        let chosen: Command;
+        if (mode === "flat") {
+          chosen = { indent: ind, mode: current.shouldBreak ? "break" : "flat", doc: current.contents };
+        } else {
+          const flat: Command = { indent: ind, mode: "flat", doc: current.contents };
+          const remaining = width - column;
+          if (!current.shouldBreak && fits(flat, commands, remaining)) {
+            chosen = flat;
+          } else if (current.expandedStates !== undefined) {
+            const states = current.expandedStates;
+            const mostExpanded: Command = { indent: ind, mode: "break", doc: states[states.length - 1]! };
+            chosen = mostExpanded;
+            if (!current.shouldBreak) {
+              for (let i = 1; i < states.length; i++) {
+                const candidate: Command = { indent: ind, mode: "flat", doc: states[i]! };
+                if (fits(candidate, commands, remaining)) {
+                  chosen = candidate;
+                  break;
+                }
+              }
+            }
+          } else {
+            chosen = { indent: ind, mode: "break", doc: current.contents };
+          }
+        }
+        commands.push(chosen);
+        if (chosen.mode === "break" && current.origin !== undefined) {
+          broken.add(current.origin);
+        }
+        if (current.id !== undefined) {
+          groupModes.set(current.id, chosen.mode);
+        }
+        break;
+      }
+      case "if-break": {
+        const contents = mode === "break" ? current.breakContents : current.flatContents;
+        commands.push({ indent: ind, mode, doc: contents });
+        break;
+      }
+      case "indent-if-break": {
+        const groupMode = groupModes.get(current.groupId) ?? "flat";
+        commands.push({
+          indent: groupMode === "break" ? ind + TAB_WIDTH : ind,
+          mode,
+          doc: current.contents,
+        });
+        break;
+      }
+      case "line":
+        if (mode === "flat") {
+          if (!current.soft) {
+            out.push(" ");
+            column += 1;
+          }
+        } else {
+          trimTrailingWhitespace(out);
+          out.push(`\n${" ".repeat(ind)}`);
+          column = ind;
+        }
+        break;
+      case "break-parent":
+        break;
+      default: {
+        const unreachable: never = current;
+        throw new Error(`unknown doc ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+  return out.join("");
+}
+
+/**
+ * Whether `next` fits in `width` columns: measures it flat, then the
+ * commands after it in their own modes, up to the first line break that
+ * would be taken (prettier's `fits` with `mustBeFlat` false).
+ */
+function fits(next: Command, rest: readonly Command[], width: number): boolean {
+  let remaining = width;
+  let restIndex = rest.length;
+  const stack: { mode: Mode; doc: Doc }[] = [{ mode: next.mode, doc: next.doc }];
+  while (remaining >= 0) {
+    const top = stack.pop();
+    if (top === undefined) {
+      if (restIndex === 0) {
+        return true;
+      }
+      stack.push(rest[--restIndex]!);
+      continue;
+    }
+    const { mode, doc } = top;
+    if (typeof doc === "string") {
+      remaining -= stringWidth(doc);
+      continue;
+    }
+    if (isDocArray(doc)) {
+      for (let i = doc.length - 1; i >= 0; i--) {
+        stack.push({ mode, doc: doc[i]! });
+      }
+      continue;
+    }
+    switch (doc.kind) {
+      case "indent":
+      case "align":
+      case "indent-if-break":
+        stack.push({ mode, doc: doc.contents });
+        break;
+      case "group": {
+        const groupMode: Mode = doc.shouldBreak ? "break" : mode;
+        const contents =
+          doc.expandedStates !== undefined && groupMode === "break"
+            ? doc.expandedStates[doc.expandedStates.length - 1]!
+            : doc.contents;
+        stack.push({ mode: groupMode, doc: contents });
+        break;
+      }
+      case "if-break":
+        stack.push({ mode, doc: mode === "break" ? doc.breakContents : doc.flatContents });
+        break;
+      case "line":
+        if (mode === "break") {
+          return true;
+        }
+        if (!doc.soft) {
+          remaining -= 1;
+        }
+        break;
+      case "break-parent":
+        break;
+      default: {
+        const unreachable: never = doc;
+        throw new Error(`unknown doc ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+  return false;
+}
+
+function trimTrailingWhitespace(out: string[]): void {
+  while (out.length > 0) {
+    const last = out[out.length - 1]!;
+    const trimmed = last.replace(/[\t ]+$/, "");
+    if (trimmed !== "") {
+      out[out.length - 1] = trimmed;
+      return;
+    }
+    out.pop();
+  }
+}
+
+/**
+ * Display width as prettier counts it: one column per character, none for
+ * combining marks, two for East Asian wide and fullwidth characters (an
+ * approximation of the Unicode East Asian Width table by its main blocks).
+ */
+function stringWidth(text: string): number {
+  if (/^[\x20-\x7e]*$/.test(text)) {
+    return text.length;
+  }
+  let width = 0;
+  for (const c of text) {
+    const cp = c.codePointAt(0)!;
+    if (cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x300 && cp <= 0x36f)) {
+      continue;
+    }
+    width += isWide(cp) ? 2 : 1;
+  }
+  return width;
+}
+
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
+}

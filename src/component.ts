@@ -1,0 +1,79 @@
+/**
+ * Component binaries as input to `wit-ts gen`. Consumes the bytes of a
+ * `.wasm` component and produces (a) its WIT text, decoded by jco's
+ * `componentWit`, for the front end, and (b) jco's instantiation-mode
+ * transpilation of it, as output files placed under `component/` beside the
+ * SDK so that the SDK is ready to run. jco is loaded lazily, only here, so
+ * that `gen world.wit` never pays for it; it is an optional peer dependency.
+ */
+import type { OutputFile } from "./output.js";
+
+interface JcoApi {
+  componentWit(bytes: Uint8Array, document?: string): string;
+  transpile(
+    bytes: Uint8Array,
+    options: Record<string, unknown>,
+  ): Promise<{ files: Record<string, Uint8Array | string>; imports: string[]; exports: [string, string][] }>;
+}
+
+export class MissingJcoError extends Error {
+  constructor(cause: unknown) {
+    super(
+      "reading a component binary needs @bytecodealliance/jco; install it next to wit-ts: npm install -D @bytecodealliance/jco",
+      { cause },
+    );
+    this.name = "MissingJcoError";
+  }
+}
+
+let jco: Promise<JcoApi> | undefined;
+
+async function loadJco(): Promise<JcoApi> {
+  jco ??= import("@bytecodealliance/jco").then(
+    (m) => m as unknown as JcoApi,
+    (e: unknown) => {
+      jco = undefined;
+      throw new MissingJcoError(e);
+    },
+  );
+  return jco;
+}
+
+/** Decodes the WIT of a component binary; deps come back as nested `package a:b { ... }` blocks. */
+export async function componentWitText(bytes: Uint8Array): Promise<string> {
+  const api = await loadJco();
+  return api.componentWit(bytes);
+}
+
+export interface TranspileRequest {
+  /** Base name of jco's entry module (`<name>.js`). */
+  readonly name: string;
+  /** Folder inside the output directory (`component`). */
+  readonly folder: string;
+  /**
+   * Versioned interface imports (`ns:pkg/iface@1.2.3`): jco is told to read each from its own versioned key, so
+   * that two versions of one interface stay two host implementations (jco alone merges them into one).
+   */
+  readonly versionedImports: readonly string[];
+}
+
+/** jco's instantiation-mode output for a component, as files relative to the SDK's output directory. */
+export async function transpileComponent(bytes: Uint8Array, request: TranspileRequest): Promise<OutputFile[]> {
+  const api = await loadJco();
+  const map: Record<string, string> = {};
+  for (const id of request.versionedImports) map[id] = id;
+  const result = await api.transpile(bytes, {
+    name: request.name,
+    instantiation: "async",
+    map,
+    quiet: true,
+  });
+  const files: OutputFile[] = [];
+  for (const name of Object.keys(result.files).sort()) {
+    const data = result.files[name]!;
+    // jco hands back bytes for every file; JS and .d.ts are UTF-8 text, core modules stay bytes.
+    const content = name.endsWith(".wasm") ? new Uint8Array(data as Uint8Array) : Buffer.from(data).toString("utf8");
+    files.push({ path: `${request.folder}/${name.split("\\").join("/")}`, content });
+  }
+  return files;
+}

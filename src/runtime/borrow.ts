@@ -1,0 +1,354 @@
+/**
+ * Runtime, borrows: the lifetime rules of `borrow<T>` (Explainer.md, "borrow handles must be dropped before
+ * the end of the call that lent them") on the host side, in both directions.
+ *
+ * (a) The guest lends a resource to a host import. The generated import adapter opens a `BorrowScope` for the
+ *     call and gives the handler either `Borrowed<T>` views (implicit mode), which work during the call and
+ *     are revoked when the handler returns or its promise settles, or `BorrowHandle<T>` objects (explicit
+ *     mode), which the handler must drop; one still held at the end fails the call with `BorrowsRemainError`
+ *     and is revoked anyway. Any use of a revoked borrow throws `BorrowExpiredError`.
+ * (b) The host lends one of its own resource objects to the guest for the length of an export call.
+ *     `lend`/`release` keep counts in a WeakMap, `callWithLoans` holds them from before the call is queued in
+ *     the gate until it settles, and `assertNotLent`/`guardDispose` refuse to dispose a lent object with
+ *     `ResourceLentError`. `markDisposed`/`assertNotDisposed` give resource wrappers `ResourceDisposedError`.
+ *
+ * Consumes host objects and produces proxies, handles and counts; knows nothing of the guest's handle tables.
+ */
+
+import type { CallGate, CallOptions } from "./call-gate.js";
+import {
+  BorrowExpiredError,
+  BorrowsRemainError,
+  NotLentError,
+  ResourceDisposedError,
+  ResourceLentError,
+} from "./errors.js";
+
+/**
+ * A borrowed resource: usable exactly like `T` during the call, after which every property access, method
+ * call (also of a method read earlier) or reflection throws `BorrowExpiredError`. Do not keep it.
+ */
+export type Borrowed<T extends object> = T;
+
+/** A borrow in explicit mode: the handler must `drop()` it (or let `using` do so) before the call ends. */
+export interface BorrowHandle<T extends object> extends Disposable {
+  readonly resourceType: string;
+  /** The parameter it was passed as, for `BorrowsRemainError`. */
+  readonly parameter: string;
+  /** True once dropped by the handler. */
+  readonly dropped: boolean;
+  /** True while the resource may be used: not dropped and the call not ended. */
+  readonly active: boolean;
+  /** The resource, as a view that expires with this handle. */
+  get(): Borrowed<T>;
+  /** Ends the borrow; idempotent. */
+  drop(): void;
+}
+
+/** The borrows of one host import call. */
+export interface BorrowScope {
+  readonly functionName: string;
+  /** True once the call ended and every borrow was revoked. */
+  readonly closed: boolean;
+  /** An implicit-mode borrow. */
+  view<T extends object>(resource: T, resourceType: string): Borrowed<T>;
+  /** An explicit-mode borrow. */
+  handle<T extends object>(resource: T, resourceType: string, parameter: string): BorrowHandle<T>;
+  /**
+   * Runs the handler and closes the scope when it returns, throws, or (for a promise) settles. A handler's
+   * own failure wins over `BorrowsRemainError`.
+   */
+  run<R>(handler: () => R): R;
+  /** Revokes every borrow; throws `BorrowsRemainError` when explicit handles were not dropped. Idempotent. */
+  close(): void;
+}
+
+/** Opens the borrow scope of one call of the host import `functionName`. */
+export function createBorrowScope(functionName: string): BorrowScope {
+  return new Scope(functionName);
+}
+
+/** What a view consults on every use. */
+interface Lease {
+  readonly active: boolean;
+  /** Throws the right `BorrowExpiredError` for a view of `resourceType`. */
+  expired(resourceType: string): never;
+}
+
+class Scope implements BorrowScope, Lease {
+  readonly functionName: string;
+  closed = false;
+  private handles: ExplicitBorrow<object>[] | undefined = undefined;
+
+  constructor(functionName: string) {
+    this.functionName = functionName;
+  }
+
+  get active(): boolean {
+    return !this.closed;
+  }
+
+  expired(resourceType: string): never {
+    throw new BorrowExpiredError(resourceType, this.functionName);
+  }
+
+  view<T extends object>(resource: T, resourceType: string): Borrowed<T> {
+    if (this.closed) throw new BorrowExpiredError(resourceType, this.functionName);
+    return createView(resource, this, resourceType);
+  }
+
+  handle<T extends object>(resource: T, resourceType: string, parameter: string): BorrowHandle<T> {
+    if (this.closed) throw new BorrowExpiredError(resourceType, this.functionName);
+    const handle = new ExplicitBorrow(resource, resourceType, parameter, this);
+    (this.handles ??= []).push(handle);
+    return handle;
+  }
+
+  run<R>(handler: () => R): R {
+    let result: R;
+    try {
+      result = handler();
+    } catch (error) {
+      this.revoke();
+      throw error;
+    }
+    if (typeof result === "object" && result !== null && typeof (result as { then?: unknown }).then === "function") {
+      return Promise.resolve(result).then(
+        (value) => {
+          this.close();
+          return value;
+        },
+        (error: unknown) => {
+          this.revoke();
+          throw error;
+        },
+      ) as R;
+    }
+    this.close();
+    return result;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    const remaining: string[] = [];
+    if (this.handles !== undefined) {
+      for (const handle of this.handles) {
+        if (!handle.dropped && !remaining.includes(handle.parameter)) remaining.push(handle.parameter);
+      }
+    }
+    this.revoke();
+    if (remaining.length > 0) throw new BorrowsRemainError(this.functionName, remaining);
+  }
+
+  private revoke(): void {
+    this.closed = true;
+    this.handles = undefined;
+  }
+}
+
+class ExplicitBorrow<T extends object> implements BorrowHandle<T>, Lease {
+  readonly resourceType: string;
+  readonly parameter: string;
+  dropped = false;
+  private readonly resource: T;
+  private readonly scope: Scope;
+  private cachedView: Borrowed<T> | undefined = undefined;
+
+  constructor(resource: T, resourceType: string, parameter: string, scope: Scope) {
+    this.resource = resource;
+    this.resourceType = resourceType;
+    this.parameter = parameter;
+    this.scope = scope;
+  }
+
+  get active(): boolean {
+    return !this.dropped && !this.scope.closed;
+  }
+
+  expired(): never {
+    throw new BorrowExpiredError(this.resourceType, this.scope.functionName, this.dropped ? "dropped" : "call-ended");
+  }
+
+  get(): Borrowed<T> {
+    if (!this.active) this.expired();
+    return (this.cachedView ??= createView(this.resource, this, this.resourceType));
+  }
+
+  drop(): void {
+    this.dropped = true;
+  }
+
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+}
+
+/**
+ * A proxy that forwards to `target` while `lease` is active. Methods are wrapped (once per property) so that
+ * they run with the real object as `this` (private fields work) and so that a method read during the call
+ * and called later fails too.
+ */
+function createView<T extends object>(target: T, lease: Lease, resourceType: string): T {
+  const methods = new Map<PropertyKey, { readonly original: unknown; readonly wrapper: unknown }>();
+  const check = (): void => {
+    if (!lease.active) lease.expired(resourceType);
+  };
+  let proxy: T;
+  const handler: ProxyHandler<T> = {
+    get(object, property) {
+      check();
+      const value: unknown = Reflect.get(object, property, object);
+      if (typeof value !== "function") return value;
+      const cached = methods.get(property);
+      if (cached !== undefined && cached.original === value) return cached.wrapper;
+      const method = value as (...args: unknown[]) => unknown;
+      const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+        check();
+        return Reflect.apply(method, this === proxy ? object : this, args);
+      };
+      methods.set(property, { original: value, wrapper });
+      return wrapper;
+    },
+    set(object, property, value) {
+      check();
+      return Reflect.set(object, property, value, object);
+    },
+    has(object, property) {
+      check();
+      return Reflect.has(object, property);
+    },
+    deleteProperty(object, property) {
+      check();
+      return Reflect.deleteProperty(object, property);
+    },
+    ownKeys(object) {
+      check();
+      return Reflect.ownKeys(object);
+    },
+    getOwnPropertyDescriptor(object, property) {
+      check();
+      return Reflect.getOwnPropertyDescriptor(object, property);
+    },
+    defineProperty(object, property, descriptor) {
+      check();
+      return Reflect.defineProperty(object, property, descriptor);
+    },
+    getPrototypeOf(object) {
+      check();
+      return Reflect.getPrototypeOf(object);
+    },
+    setPrototypeOf(object, prototype) {
+      check();
+      return Reflect.setPrototypeOf(object, prototype);
+    },
+    isExtensible(object) {
+      check();
+      return Reflect.isExtensible(object);
+    },
+    preventExtensions(object) {
+      check();
+      return Reflect.preventExtensions(object);
+    },
+  };
+  proxy = new Proxy(target, handler);
+  return proxy;
+}
+
+// (b) Host objects lent to the guest. Module-level: every generated SDK has its own copy, and its own objects.
+const lendCounts = new WeakMap<object, number>();
+const disposedResources = new WeakSet<object>();
+
+/** Counts a borrow of a host resource by the guest. Throws `ResourceDisposedError` when it was disposed. */
+export function lend(resource: object, resourceType: string): void {
+  if (disposedResources.has(resource)) throw new ResourceDisposedError(resourceType);
+  lendCounts.set(resource, (lendCounts.get(resource) ?? 0) + 1);
+}
+
+/** Ends one borrow; throws `NotLentError` when there is none. */
+export function release(resource: object, resourceType: string): void {
+  const count = lendCounts.get(resource) ?? 0;
+  if (count === 0) throw new NotLentError(resourceType);
+  if (count === 1) lendCounts.delete(resource);
+  else lendCounts.set(resource, count - 1);
+}
+
+/** Borrows outstanding on a host resource. */
+export function lendCount(resource: object): number {
+  return lendCounts.get(resource) ?? 0;
+}
+
+/** Throws `ResourceLentError` while the guest borrows `resource`. */
+export function assertNotLent(resource: object, resourceType: string): void {
+  const count = lendCounts.get(resource) ?? 0;
+  if (count > 0) throw new ResourceLentError(resourceType, count);
+}
+
+/** Records that `resource` was disposed (for `assertNotDisposed` and `lend`). */
+export function markDisposed(resource: object): void {
+  disposedResources.add(resource);
+}
+
+export function isDisposed(resource: object): boolean {
+  return disposedResources.has(resource);
+}
+
+/** Throws `ResourceDisposedError` once `resource` was disposed. */
+export function assertNotDisposed(resource: object, resourceType: string): void {
+  if (disposedResources.has(resource)) throw new ResourceDisposedError(resourceType);
+}
+
+/**
+ * Wraps a resource class's dispose method: throws `ResourceLentError` at once while the object is lent,
+ * runs `dispose` once (later calls do nothing, as `Symbol.dispose` conventions want), and marks it disposed
+ * before running it, so that a failing `dispose` is not retried.
+ */
+export function guardDispose<T extends object>(resourceType: string, dispose: (this: T) => void): (this: T) => void {
+  return function (this: T): void {
+    if (disposedResources.has(this)) return;
+    assertNotLent(this, resourceType);
+    disposedResources.add(this);
+    dispose.call(this);
+  };
+}
+
+/** A host resource lent to the guest for one call, with its type name for errors. */
+export type Loan = readonly [resource: object, resourceType: string];
+
+/**
+ * Calls through the gate with `loans` lent from now (covering the time the call waits in the gate's queue)
+ * until the call settles. Fails without calling when a loan was already disposed.
+ */
+export function callWithLoans<R>(
+  gate: CallGate,
+  functionName: string,
+  loans: readonly Loan[],
+  invoke: () => R | PromiseLike<R>,
+  options?: CallOptions,
+): Promise<R> {
+  let lent = 0;
+  try {
+    for (const [resource, resourceType] of loans) {
+      lend(resource, resourceType);
+      lent++;
+    }
+  } catch (error) {
+    for (let index = 0; index < lent; index++) {
+      const loan = loans[index];
+      if (loan !== undefined) release(loan[0], loan[1]);
+    }
+    return Promise.reject(error);
+  }
+  const releaseAll = (): void => {
+    for (const [resource, resourceType] of loans) release(resource, resourceType);
+  };
+  return gate.call(functionName, invoke, options).then(
+    (value) => {
+      releaseAll();
+      return value;
+    },
+    (error: unknown) => {
+      releaseAll();
+      throw error;
+    },
+  );
+}

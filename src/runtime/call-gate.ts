@@ -1,0 +1,523 @@
+/**
+ * Runtime, call gate: serialises the export calls of one component instance. Generated export wrappers pass
+ * each call through `gate.call(name, invoke)`, and generated import adapters run each host import handler
+ * through `gate.runImport(name, handler)`. The gate produces a promise per call and enforces what the
+ * component model and jco's instantiation output need from the host:
+ *
+ * - FIFO: one call at a time; a call starts only when the previous one has settled, and a queued call is started
+ *   in the same microtask chain as its predecessor settles (no timers).
+ * - No reentrance (Explainer.md: an instance may not be entered while it is already running one of its calls):
+ *   a call from inside the instance's own import is refused with `ReentranceError` instead of being queued,
+ *   because the outer call waits for that import and queueing would deadlock.
+ * - Traps poison: an exception that the generated classifier does not call a `result` error becomes a
+ *   `TrapError`; later calls get `InstancePoisonedError` until an optional restart hook succeeds.
+ * - Disposal waits for in-flight and queued calls, then runs release hooks in reverse order of registration.
+ *
+ * What reentrance can be detected:
+ * - Always (every JavaScript host): a call made synchronously while the gate is running a call, that is from the
+ *   guest's own stack, or from the synchronous part of an import handler run through `runImport` (also when
+ *   the guest was resumed by JSPI).
+ * - Only with `AsyncLocalStorage` (Node, Deno and Bun; looked up at run time through
+ *   `process.getBuiltinModule`, Node >= 20.16): a call from an asynchronous continuation (after an `await`,
+ *   in a timer, ...) of an import handler, made while that handler's export call is still in flight. The store
+ *   is entered only by `runImport`, never by the export fast path, and is shared through a registered symbol
+ *   so that cycles through gates of different generated SDKs are seen too.
+ * - Without it (browsers), such a call cannot be told from a concurrent call by an unrelated caller, so it is
+ *   queued; if the import handler awaits it, the instance deadlocks. Import handlers should not call back into
+ *   their own instance.
+ */
+
+import { InstanceDisposedError, InstancePoisonedError, ReentranceError, TrapError } from "./errors.js";
+
+/** Decides whether an exception thrown by a guest call is a `result` error (passed through) or a trap. */
+export type ResultErrorClassifier = (error: unknown) => boolean;
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Overrides the gate's classifier for this call. */
+  readonly isResultError?: ResultErrorClassifier;
+}
+
+/** Options of {@link createCallGate}. */
+export interface CallGateOptions {
+  /** Classifier used for every call that does not bring its own; without one, every exception is a trap. */
+  readonly isResultError?: ResultErrorClassifier;
+  /**
+   * Brings a poisoned instance back (typically by instantiating the component again). Run before the next call
+   * once the gate is poisoned; clears the poison when it succeeds. It must not call through this gate.
+   */
+  readonly restart?: () => void | PromiseLike<void>;
+  /** Track import handlers' asynchronous continuations with `AsyncLocalStorage` when available (default true). */
+  readonly asyncContext?: boolean;
+}
+
+/** Observable state of a gate. */
+export type CallGateState = "idle" | "busy" | "restarting" | "poisoned" | "disposing" | "disposed";
+
+/** One gate per component instance; see the file comment for the semantics. */
+export interface CallGate extends AsyncDisposable {
+  readonly state: CallGateState;
+  /** True after a trap, until a restart succeeds. */
+  readonly poisoned: boolean;
+  /** The trap that poisoned the gate, while it is poisoned. */
+  readonly firstTrap: TrapError | undefined;
+  /** True once disposal has begun. */
+  readonly disposed: boolean;
+  /** Calls waiting for their turn. */
+  readonly queued: number;
+  /** Whether asynchronous reentrance is detected (see the file comment). */
+  readonly tracksAsyncContext: boolean;
+  /**
+   * Runs `invoke` (the raw guest call) when it is this call's turn. The promise settles only after `invoke`'s
+   * result (a value, or a promise such as JSPI's) has settled: with that value, with the original error when
+   * it is a `result` error, or with `TrapError`, `InstancePoisonedError`, `InstanceDisposedError` or
+   * `ReentranceError`. Never throws synchronously.
+   */
+  call<R>(functionName: string, invoke: () => R | PromiseLike<R>, options?: CallOptions): Promise<R>;
+  /** Runs a host import handler as part of the current call, so that calls it makes back are recognised. */
+  runImport<R>(importName: string, handler: () => R): R;
+  /** Registers a hook that disposal runs after the last call (hooks run in reverse order of registration). */
+  addReleaseHook(hook: () => void | PromiseLike<void>): void;
+  /** Waits for in-flight and queued calls, runs the release hooks, then refuses calls. Idempotent. */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Creates the gate of one component instance. */
+export function createCallGate(options: CallGateOptions = {}): CallGate {
+  return new Gate(options);
+}
+
+/**
+ * One entry of the asynchronous context: a host import running for call `seq` of `gate`. The chain (`parent`)
+ * records the imports of other gates this one was called from. Its shape is shared with other copies of
+ * this file (through the registered storage below), so it only ever grows fields.
+ */
+interface CallFrame {
+  readonly gate: object;
+  readonly seq: number;
+  readonly importName: string;
+  readonly parent: CallFrame | undefined;
+}
+
+/** The part of Node's `AsyncLocalStorage` the gate uses. */
+interface ContextStorage {
+  getStore(): CallFrame | undefined;
+  run<R, A extends unknown[]>(store: CallFrame | undefined, callback: (...args: A) => R, ...args: A): R;
+}
+
+const contextStorageKey: symbol = Symbol.for("wit-ts.runtime.call-context.v1");
+
+/** Finds (or creates and registers) the `AsyncLocalStorage` shared by every copy of the runtime, if any. */
+function sharedContextStorage(): ContextStorage | undefined {
+  const registry = globalThis as unknown as { [key: symbol]: ContextStorage | undefined };
+  const existing = registry[contextStorageKey];
+  if (existing !== undefined) return existing;
+  try {
+    const host = globalThis as unknown as {
+      readonly process?: { readonly getBuiltinModule?: (id: string) => unknown };
+    };
+    const hooks = host.process?.getBuiltinModule?.("node:async_hooks") as
+      { readonly AsyncLocalStorage?: new () => ContextStorage } | undefined;
+    if (hooks?.AsyncLocalStorage === undefined) return undefined;
+    const storage = new hooks.AsyncLocalStorage();
+    Object.defineProperty(registry, contextStorageKey, { value: storage });
+    return storage;
+  } catch {
+    // A host that has `process` but refuses the module (a sandbox, a bundler shim) simply goes without.
+    return undefined;
+  }
+}
+
+interface QueuedCall {
+  readonly functionName: string;
+  readonly invoke: () => unknown;
+  readonly classify: ResultErrorClassifier | undefined;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+  /** The caller's asynchronous context, restored when the call runs (only with context tracking). */
+  readonly context: CallFrame | undefined;
+}
+
+/**
+ * The gate's internal state. `idle` is the only state in which a call takes the fast path, so every
+ * condition that needs the slow path (queue not empty, poison, disposal) keeps the gate out of it.
+ * - `handoff`: the previous call settled and the next queued one starts in the next microtask;
+ * - `closing`: disposal was requested and the queue is empty: release hooks are running.
+ */
+type GateState = "idle" | "busy" | "handoff" | "restarting" | "poisoned" | "closing" | "closed";
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { readonly then?: unknown }).then === "function"
+  );
+}
+
+class Gate implements CallGate {
+  private stateCode: GateState = "idle";
+  /** True while `invoke` runs synchronously: anything that calls the gate then is on the guest's stack. */
+  private inSync = false;
+  /** The innermost import handler running synchronously, if any, and the call it runs for. */
+  private activeImport: string | undefined = undefined;
+  private activeImportSeq = -1;
+  /** Numbers the calls so that context frames can tell whether their call is still in flight. */
+  private seq = 0;
+  private currentFunction = "";
+  private currentClassify: ResultErrorClassifier | undefined = undefined;
+  private currentEntry: QueuedCall | undefined = undefined;
+  private trap: TrapError | undefined = undefined;
+  private readonly queue: QueuedCall[] = [];
+  private queueHead = 0;
+  private draining = false;
+  private closeRequested = false;
+  private disposal: Promise<void> | undefined = undefined;
+  private releaseHooks: (() => void | PromiseLike<void>)[] = [];
+  private settleDisposal: (error: unknown, failed: boolean) => void = () => {};
+  private readonly defaultClassify: ResultErrorClassifier | undefined;
+  private readonly restartHook: (() => void | PromiseLike<void>) | undefined;
+  private readonly storage: ContextStorage | undefined;
+
+  constructor(options: CallGateOptions) {
+    this.defaultClassify = options.isResultError;
+    this.restartHook = options.restart;
+    this.storage = options.asyncContext === false ? undefined : sharedContextStorage();
+  }
+
+  get state(): CallGateState {
+    const state = this.stateCode;
+    switch (state) {
+      case "idle":
+      case "busy":
+      case "restarting":
+      case "poisoned":
+        return this.closeRequested ? "disposing" : state;
+      case "handoff":
+        return this.closeRequested ? "disposing" : "busy";
+      case "closing":
+        return "disposing";
+      case "closed":
+        return "disposed";
+      default: {
+        const unreachable: never = state;
+        return unreachable;
+      }
+    }
+  }
+
+  get poisoned(): boolean {
+    return this.trap !== undefined;
+  }
+
+  get firstTrap(): TrapError | undefined {
+    return this.trap;
+  }
+
+  get disposed(): boolean {
+    return this.closeRequested;
+  }
+
+  get queued(): number {
+    return this.queue.length - this.queueHead;
+  }
+
+  get tracksAsyncContext(): boolean {
+    return this.storage !== undefined;
+  }
+
+  call<R>(functionName: string, invoke: () => R | PromiseLike<R>, options?: CallOptions): Promise<R> {
+    if (this.stateCode !== "idle") return this.callSlow(functionName, invoke, options) as Promise<R>;
+    return this.run(functionName, invoke, options?.isResultError ?? this.defaultClassify, undefined) as Promise<R>;
+  }
+
+  runImport<R>(importName: string, handler: () => R): R {
+    const previous = this.activeImport;
+    const previousSeq = this.activeImportSeq;
+    this.activeImport = importName;
+    this.activeImportSeq = this.seq;
+    try {
+      const storage = this.storage;
+      if (storage === undefined) return handler();
+      let parent = storage.getStore();
+      // After a JSPI resumption the context may still be this call's previous import: do not stack those.
+      while (parent !== undefined && parent.gate === this && parent.seq === this.seq) parent = parent.parent;
+      return storage.run({ gate: this, seq: this.seq, importName, parent }, handler);
+    } finally {
+      this.activeImport = previous;
+      this.activeImportSeq = previousSeq;
+    }
+  }
+
+  addReleaseHook(hook: () => void | PromiseLike<void>): void {
+    if (this.stateCode === "closing" || this.stateCode === "closed") throw new InstanceDisposedError("addReleaseHook");
+    this.releaseHooks.push(hook);
+  }
+
+  dispose(): Promise<void> {
+    if (this.disposal !== undefined) return this.disposal;
+    this.closeRequested = true;
+    let resolve!: () => void;
+    let reject!: (reason: unknown) => void;
+    this.disposal = new Promise<void>((onResolve, onReject) => {
+      resolve = onResolve;
+      reject = onReject;
+    });
+    this.settleDisposal = (error, failed) => (failed ? reject(error) : resolve());
+    // Busy or restarting gates reach `drain` when they finish; idle ones go now.
+    if (this.stateCode === "idle" || this.stateCode === "poisoned") this.drain();
+    return this.disposal;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  /** Everything but the idle fast path: refuse, or queue behind the running call. */
+  private callSlow(functionName: string, invoke: () => unknown, options: CallOptions | undefined): Promise<unknown> {
+    if (this.closeRequested) return Promise.reject(new InstanceDisposedError(functionName));
+    const state = this.stateCode;
+    if (state === "busy") {
+      // On the guest's stack, or in the synchronous part of one of the running call's imports.
+      if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
+        return Promise.reject(new ReentranceError(this.currentFunction, functionName, this.activeImport));
+      }
+      if (this.storage !== undefined) {
+        for (let frame = this.storage.getStore(); frame !== undefined; frame = frame.parent) {
+          if (frame.gate === this && frame.seq === this.seq) {
+            return Promise.reject(new ReentranceError(this.currentFunction, functionName, frame.importName));
+          }
+        }
+      }
+    } else if (state === "poisoned" && this.restartHook === undefined && this.trap !== undefined) {
+      return Promise.reject(new InstancePoisonedError(functionName, this.trap));
+    }
+    let resolve!: (value: unknown) => void;
+    let reject!: (reason: unknown) => void;
+    const promise = new Promise<unknown>((onResolve, onReject) => {
+      resolve = onResolve;
+      reject = onReject;
+    });
+    this.queue.push({
+      functionName,
+      invoke,
+      classify: options?.isResultError ?? this.defaultClassify,
+      resolve,
+      reject,
+      context: this.storage?.getStore(),
+    });
+    // A poisoned gate with a restart hook is idle: start the restart now.
+    if (state === "poisoned") this.drain();
+    return promise;
+  }
+
+  /**
+   * Runs one call now. `entry` is the queue entry for a queued call, whose promise is settled through it;
+   * for a fast-path call (`entry` undefined) the call's promise is returned.
+   */
+  private run(
+    functionName: string,
+    invoke: () => unknown,
+    classify: ResultErrorClassifier | undefined,
+    entry: QueuedCall | undefined,
+  ): Promise<unknown> | undefined {
+    this.stateCode = "busy";
+    this.seq++;
+    this.currentFunction = functionName;
+    this.currentClassify = classify;
+    this.currentEntry = entry;
+    this.inSync = true;
+    let result: unknown;
+    try {
+      result = invoke();
+    } catch (error) {
+      this.inSync = false;
+      const outcome = this.failure(error);
+      if (entry !== undefined) {
+        entry.reject(outcome);
+        this.afterCall();
+        return undefined;
+      }
+      this.afterCall();
+      return Promise.reject(outcome);
+    }
+    this.inSync = false;
+    if (isThenable(result)) {
+      // The handlers read the call's state from the gate's fields: only one call is ever in flight.
+      const settled = Promise.resolve(result).then(this.onFulfilled, this.onRejected);
+      return entry === undefined ? settled : undefined;
+    }
+    if (entry !== undefined) {
+      entry.resolve(result);
+      this.afterCall();
+      return undefined;
+    }
+    this.afterCall();
+    return Promise.resolve(result);
+  }
+
+  private readonly onFulfilled = (value: unknown): unknown => {
+    const entry = this.currentEntry;
+    if (entry !== undefined) {
+      entry.resolve(value);
+      this.afterCall();
+      return undefined;
+    }
+    this.handOff();
+    return value;
+  };
+
+  private readonly onRejected = (error: unknown): unknown => {
+    const entry = this.currentEntry;
+    const outcome = this.failure(error);
+    if (entry !== undefined) {
+      entry.reject(outcome);
+      this.afterCall();
+      return undefined;
+    }
+    this.handOff();
+    throw outcome;
+  };
+
+  /** Turns an exception from the current call into what its caller sees, poisoning the gate on a trap. */
+  private failure(error: unknown): unknown {
+    const classify = this.currentClassify;
+    let isResultError = false;
+    if (classify !== undefined) {
+      try {
+        isResultError = classify(error) === true;
+      } catch {
+        // A classifier that fails cannot vouch for the error: treat it as a trap.
+      }
+    }
+    if (isResultError) return error;
+    const trap = new TrapError(this.currentFunction, error);
+    if (this.trap === undefined) this.trap = trap;
+    return trap;
+  }
+
+  private idleState(): GateState {
+    return this.trap === undefined ? "idle" : "poisoned";
+  }
+
+  /** The current call has settled and its caller was notified: let the next one in. */
+  private afterCall(): void {
+    this.currentEntry = undefined;
+    this.currentClassify = undefined;
+    this.stateCode = this.idleState();
+    if (this.queueHead !== this.queue.length || this.closeRequested) this.drain();
+  }
+
+  /**
+   * A fast-path call settled asynchronously. Its caller's promise resolves only when the handler returns,
+   * so a waiting call starts one microtask later; that keeps callers notified in call order.
+   */
+  private handOff(): void {
+    this.currentClassify = undefined;
+    if (this.queueHead === this.queue.length && !this.closeRequested) {
+      this.stateCode = this.idleState();
+      return;
+    }
+    this.stateCode = "handoff";
+    void Promise.resolve().then(this.resume);
+  }
+
+  private readonly resume = (): void => {
+    this.stateCode = this.idleState();
+    this.drain();
+  };
+
+  /** Starts queued calls until one runs asynchronously; restarts or refuses while poisoned; closes when asked. */
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.stateCode === "idle" || this.stateCode === "poisoned") {
+        const entry = this.queue[this.queueHead];
+        if (entry === undefined) {
+          this.queue.length = 0;
+          this.queueHead = 0;
+          if (this.closeRequested) this.beginClose();
+          return;
+        }
+        if (this.trap !== undefined) {
+          if (this.restartHook !== undefined && !this.closeRequested) {
+            this.beginRestart(this.restartHook);
+            return;
+          }
+          this.queueHead++;
+          entry.reject(new InstancePoisonedError(entry.functionName, this.trap));
+          continue;
+        }
+        this.queueHead++;
+        if (this.storage !== undefined) this.storage.run(entry.context, this.runQueued, entry);
+        else this.runQueued(entry);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private readonly runQueued = (entry: QueuedCall): void => {
+    this.run(entry.functionName, entry.invoke, entry.classify, entry);
+  };
+
+  private beginRestart(restart: () => void | PromiseLike<void>): void {
+    this.stateCode = "restarting";
+    let pending: void | PromiseLike<void>;
+    try {
+      pending = restart();
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    void Promise.resolve(pending).then(this.onRestarted, this.onRestartFailed);
+  }
+
+  private readonly onRestarted = (): void => {
+    this.trap = undefined;
+    this.stateCode = "idle";
+    this.drain();
+  };
+
+  /** The calls that waited for this restart fail with it; the next call tries again. */
+  private readonly onRestartFailed = (error: unknown): void => {
+    this.stateCode = "poisoned";
+    const trap = this.trap;
+    const waiting = this.queue.splice(this.queueHead);
+    this.queue.length = 0;
+    this.queueHead = 0;
+    if (trap !== undefined) {
+      for (const entry of waiting) entry.reject(new InstancePoisonedError(entry.functionName, trap, { error }));
+    }
+    if (this.closeRequested) this.drain();
+  };
+
+  private beginClose(): void {
+    this.stateCode = "closing";
+    void Promise.resolve()
+      .then(this.runReleaseHooks)
+      .then(
+        () => this.settleDisposal(undefined, false),
+        (error: unknown) => this.settleDisposal(error, true),
+      );
+  }
+
+  /** Runs every hook even when one fails; one failure is rethrown as is, several as an `AggregateError`. */
+  private readonly runReleaseHooks = async (): Promise<void> => {
+    const hooks = this.releaseHooks;
+    this.releaseHooks = [];
+    const errors: unknown[] = [];
+    for (let index = hooks.length - 1; index >= 0; index--) {
+      const hook = hooks[index];
+      if (hook === undefined) continue;
+      try {
+        await hook();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    this.stateCode = "closed";
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} release hooks failed`);
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * Runtime, entry point: re-exports everything generated SDK code may use (see `symbols.ts` for the list
+ * the generator imports through). The runtime files are copied into each generated SDK, so this file and
+ * its siblings import nothing but each other.
+ */
+
+export * from "./errors.js";
+export * from "./call-gate.js";
+export * from "./resource-table.js";
+export * from "./borrow.js";

@@ -1,0 +1,99 @@
+/**
+ * Runtime, symbol table: the contract between the code generator and the runtime. Lists exactly the symbols
+ * generated code may import, each with the runtime file that exports it and whether it is a type (imported
+ * with `import type`) or a value, plus the files the generator copies into an SDK's output. Consumed by the
+ * generator, which imports runtime symbols only through this table; not itself copied into SDKs.
+ */
+
+/** The runtime files copied into a generated SDK; they import only each other. */
+export const runtimeFiles: readonly RuntimeFile[] = [
+  "errors.ts",
+  "call-gate.ts",
+  "resource-table.ts",
+  "borrow.ts",
+  "index.ts",
+];
+
+export type RuntimeFile = "errors.ts" | "call-gate.ts" | "resource-table.ts" | "borrow.ts" | "index.ts";
+
+/** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
+export type RuntimeSymbolKind = "type" | "value";
+
+export interface RuntimeSymbol {
+  readonly name: RuntimeSymbolName;
+  readonly file: RuntimeFile;
+  readonly kind: RuntimeSymbolKind;
+}
+
+// One line per symbol, grouped by file: [file, kind].
+const table = {
+  // errors.ts
+  WitTsError: ["errors.ts", "value"],
+  TrapError: ["errors.ts", "value"],
+  InstancePoisonedError: ["errors.ts", "value"],
+  InstanceDisposedError: ["errors.ts", "value"],
+  ReentranceError: ["errors.ts", "value"],
+  ResultError: ["errors.ts", "value"],
+  BorrowExpiredError: ["errors.ts", "value"],
+  BorrowsRemainError: ["errors.ts", "value"],
+  ResourceLentError: ["errors.ts", "value"],
+  NotLentError: ["errors.ts", "value"],
+  ResourceDisposedError: ["errors.ts", "value"],
+  StaleHandleError: ["errors.ts", "value"],
+  InvalidHandleError: ["errors.ts", "value"],
+  WrongTypeError: ["errors.ts", "value"],
+  HasChildrenError: ["errors.ts", "value"],
+  TableFullError: ["errors.ts", "value"],
+  describeValue: ["errors.ts", "value"],
+  WitTsErrorName: ["errors.ts", "type"],
+  BorrowEndReason: ["errors.ts", "type"],
+  // call-gate.ts
+  createCallGate: ["call-gate.ts", "value"],
+  CallGate: ["call-gate.ts", "type"],
+  CallGateOptions: ["call-gate.ts", "type"],
+  CallGateState: ["call-gate.ts", "type"],
+  CallOptions: ["call-gate.ts", "type"],
+  ResultErrorClassifier: ["call-gate.ts", "type"],
+  // resource-table.ts
+  createResourceTable: ["resource-table.ts", "value"],
+  createTypedTable: ["resource-table.ts", "value"],
+  Handle: ["resource-table.ts", "type"],
+  LeakReport: ["resource-table.ts", "type"],
+  ResourceTable: ["resource-table.ts", "type"],
+  ResourceTableOptions: ["resource-table.ts", "type"],
+  ResourceType: ["resource-table.ts", "type"],
+  ResourceTypeOptions: ["resource-table.ts", "type"],
+  ResourceTypeRef: ["resource-table.ts", "type"],
+  TypedTable: ["resource-table.ts", "type"],
+  // borrow.ts
+  createBorrowScope: ["borrow.ts", "value"],
+  lend: ["borrow.ts", "value"],
+  release: ["borrow.ts", "value"],
+  lendCount: ["borrow.ts", "value"],
+  assertNotLent: ["borrow.ts", "value"],
+  markDisposed: ["borrow.ts", "value"],
+  isDisposed: ["borrow.ts", "value"],
+  assertNotDisposed: ["borrow.ts", "value"],
+  guardDispose: ["borrow.ts", "value"],
+  callWithLoans: ["borrow.ts", "value"],
+  Borrowed: ["borrow.ts", "type"],
+  BorrowHandle: ["borrow.ts", "type"],
+  BorrowScope: ["borrow.ts", "type"],
+  Loan: ["borrow.ts", "type"],
+} as const satisfies Record<string, readonly [RuntimeFile, RuntimeSymbolKind]>;
+
+export type RuntimeSymbolName = keyof typeof table;
+
+/** Every symbol, in the order above. */
+export const runtimeSymbols: readonly RuntimeSymbol[] = Object.entries(table).map(([name, [file, kind]]) =>
+  Object.freeze({ name: name as RuntimeSymbolName, file, kind }),
+);
+
+const byName = new Map<string, RuntimeSymbol>(runtimeSymbols.map((symbol) => [symbol.name, symbol]));
+
+/** Looks a symbol up; throws for a name generated code may not import (a generator bug). */
+export function runtimeSymbol(name: RuntimeSymbolName): RuntimeSymbol {
+  const symbol = byName.get(name);
+  if (symbol === undefined) throw new Error(`\`${name}\` is not a runtime symbol`);
+  return symbol;
+}

@@ -1,0 +1,664 @@
+// AST-READY
+/**
+ * The WIT abstract syntax tree: what the parser (`parser.ts`) produces from
+ * one source file and what the resolver consumes. Phase: text -> AST. It
+ * knows nothing about other files, packages or name resolution; every name is
+ * still an {@link Id} with its span.
+ *
+ * The shapes follow wit-parser's `ast.rs` (`PackageFile`, `AstItem`,
+ * `Interface`, `World`, `WorldItem`, `ExternKind`, `TypeDef`, `Type`,
+ * `NamedFunc`, `ResourceFunc`, `Use`, `UsePath`, `Include`, `Attribute`,
+ * `Docs`) so that a reader can cross-check the two. Differences are on
+ * purpose: alternatives are `kind`-tagged unions instead of Rust enums, and
+ * the definitions that wit-parser folds into its `Type` enum (record, flags,
+ * variant, enum, resource) are separate {@link TypeDef} kinds here because
+ * they can only appear at the top of a type definition.
+ *
+ * Spans: every node has `span`, the whole text the node was parsed from
+ * (first token to last token). wit-parser reports most errors at a narrower
+ * place (a name, a keyword); {@link typeErrorSpan} gives that place for type
+ * expressions, and items carry their `name: Id` for the same purpose.
+ *
+ * Stability: only add fields and nodes; never rename or remove (the resolver
+ * is written against this file).
+ */
+import type { Span } from "../diagnostics/source-map.js";
+
+// ---------------------------------------------------------------------------
+// Leaves
+// ---------------------------------------------------------------------------
+
+/**
+ * An identifier as written, already validated as kebab-case. For a
+ * `%`-escaped identifier `name` is without the `%` and `span` covers the `%`
+ * too (as in wit-parser).
+ */
+export interface Id {
+  readonly name: string;
+  readonly span: Span;
+}
+
+/**
+ * The comments written before an item, raw, in source order. wit-parser keeps
+ * *every* comment (`//`, `///`, `/* *\/`, `/** *\/`) that precedes an item as
+ * its documentation; the resolver turns them into `Docs { contents }` (see
+ * {@link docsContents}). `span` runs from the first comment's start to the
+ * last comment's end without trailing whitespace (wit-parser points the
+ * "found doc comments on multiple 'package' items" error there); it is
+ * {@link import("../diagnostics/source-map.js").UNKNOWN_SPAN} when there are no comments.
+ */
+export interface Docs {
+  readonly comments: readonly string[];
+  readonly span: Span;
+}
+
+/**
+ * A semver version, e.g. the `1.2.3-rc.1+build` of `a:b@1.2.3-rc.1+build`.
+ * `text` is the version exactly as written, which is also its canonical form
+ * (semver rejects leading zeros, so there is only one spelling per version).
+ */
+export interface Version {
+  readonly text: string;
+  readonly span: Span;
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+  /** Pre-release part without the leading `-`, or "" when absent. */
+  readonly pre: string;
+  /** Build metadata without the leading `+`, or "" when absent. */
+  readonly build: string;
+}
+
+/**
+ * A feature gate or deprecation marker written before an item:
+ * `@since(version = 1.2.3)`, `@unstable(feature = name)`,
+ * `@deprecated(version = 1.2.3)`. `span` is the attribute name's span (the
+ * `since` of `@since`), which is where wit-parser points its errors.
+ */
+export type Attribute = SinceAttribute | UnstableAttribute | DeprecatedAttribute;
+
+export interface SinceAttribute {
+  readonly kind: "since";
+  readonly span: Span;
+  readonly version: Version;
+}
+
+export interface UnstableAttribute {
+  readonly kind: "unstable";
+  readonly span: Span;
+  readonly feature: Id;
+}
+
+export interface DeprecatedAttribute {
+  readonly kind: "deprecated";
+  readonly span: Span;
+  readonly version: Version;
+}
+
+// ---------------------------------------------------------------------------
+// Files and packages
+// ---------------------------------------------------------------------------
+
+/**
+ * One parsed `.wit` file (wit-parser's `PackageFile` for a top-level file).
+ * `package` is the optional `package a:b@1.0.0;` header; `items` are the
+ * top-level items in source order, including nested `package x:y { ... }`
+ * blocks.
+ */
+export interface WitFile {
+  readonly kind: "file";
+  /** The path the file was added to the source map under. */
+  readonly path: string;
+  /** The whole file. */
+  readonly span: Span;
+  readonly package: PackageName | undefined;
+  readonly items: readonly AstItem[];
+}
+
+/** wit-parser calls the whole-file node `Ast`; the same thing. */
+export type Ast = WitFile;
+
+/**
+ * `namespace:name@version`. As in wit-parser, `span` runs from the namespace
+ * to the end of the version (or of the name when there is no version), and
+ * `docs` are the comments before the `package` keyword (empty for a package
+ * named inside a use path).
+ */
+export interface PackageName {
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly namespace: Id;
+  readonly name: Id;
+  readonly version: Version | undefined;
+}
+
+/** A top-level item of a file or of a nested package block. */
+export type AstItem = Interface | World | ToplevelUse | NestedPackage;
+
+/**
+ * `package a:b@1.0.0 { ... }`. `span` covers the keyword to the closing
+ * brace; `packageSpan` is the `package` keyword (where "package nesting too
+ * deep" points). wit-parser parses packages nested inside nested packages and
+ * leaves rejecting them to resolution ("nested packages must be placed at the
+ * top-level", at `name.span`).
+ */
+export interface NestedPackage {
+  readonly kind: "package";
+  readonly span: Span;
+  readonly packageSpan: Span;
+  readonly docs: Docs;
+  readonly attributes: readonly Attribute[];
+  readonly name: PackageName;
+  readonly items: readonly AstItem[];
+}
+
+/**
+ * `use a:b/c@1.0.0 as d;` at the top level. It may name an interface or a
+ * world; the resolver decides. `useSpan` is the `use` keyword (wit-parser's
+ * `ToplevelUse::span`).
+ */
+export interface ToplevelUse {
+  readonly kind: "toplevel-use";
+  readonly span: Span;
+  readonly useSpan: Span;
+  readonly docs: Docs;
+  readonly attributes: readonly Attribute[];
+  readonly item: UsePath;
+  readonly as: Id | undefined;
+}
+
+/**
+ * The target of a `use`, `include`, or path import/export:
+ * `foo` (`kind: "id"`) or `ns:pkg/foo@1.2.3` (`kind: "package"`). For the
+ * package form, `package.span` runs from the namespace to the package name
+ * and excludes the version, as in wit-parser.
+ */
+export type UsePath = UsePathId | UsePathPackage;
+
+export interface UsePathId {
+  readonly kind: "id";
+  readonly span: Span;
+  readonly id: Id;
+}
+
+export interface UsePathPackage {
+  readonly kind: "package";
+  readonly span: Span;
+  readonly package: PackageName;
+  /** The interface or world name after the `/`. */
+  readonly name: Id;
+}
+
+// ---------------------------------------------------------------------------
+// Interfaces
+// ---------------------------------------------------------------------------
+
+/** `interface name { items }`. */
+export interface Interface {
+  readonly kind: "interface";
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly attributes: readonly Attribute[];
+  readonly name: Id;
+  readonly items: readonly InterfaceItem[];
+}
+
+/** What an interface body (or an inline `import x: interface { ... }`) holds. */
+export type InterfaceItem = TypeDef | NamedFunc | Use;
+
+/** `use path.{a, b as c};` inside an interface or world. */
+export interface Use {
+  readonly kind: "use";
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly attributes: readonly Attribute[];
+  readonly from: UsePath;
+  readonly names: readonly UseName[];
+}
+
+export interface UseName {
+  readonly span: Span;
+  readonly name: Id;
+  readonly as: Id | undefined;
+}
+
+/** `name: func(...)` or `name: async func(...)` in an interface. */
+export interface NamedFunc {
+  readonly kind: "func";
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly attributes: readonly Attribute[];
+  readonly name: Id;
+  readonly func: Func;
+}
+
+/**
+ * A function signature: `async? func(params) (-> type)?`. `funcSpan` is the
+ * `func` keyword (wit-parser's `Func::span`); for a constructor it is the
+ * `constructor` keyword.
+ */
+export interface Func {
+  readonly span: Span;
+  readonly funcSpan: Span;
+  readonly async: boolean;
+  readonly params: readonly Param[];
+  readonly result: Type | undefined;
+}
+
+export interface Param {
+  readonly span: Span;
+  readonly name: Id;
+  readonly type: Type;
+}
+
+// ---------------------------------------------------------------------------
+// Type definitions
+// ---------------------------------------------------------------------------
+
+/** A named type definition; all kinds share `name`, `docs`, `attributes`. */
+export type TypeDef = TypeAlias | RecordDef | FlagsDef | VariantDef | EnumDef | ResourceDef;
+
+interface TypeDefBase {
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly attributes: readonly Attribute[];
+  readonly name: Id;
+}
+
+/** `type name = type;` */
+export interface TypeAlias extends TypeDefBase {
+  readonly kind: "type";
+  readonly type: Type;
+}
+
+/** `record name { field: type, ... }` */
+export interface RecordDef extends TypeDefBase {
+  readonly kind: "record";
+  readonly fields: readonly Field[];
+}
+
+export interface Field {
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly name: Id;
+  readonly type: Type;
+}
+
+/** `flags name { a, b, ... }` */
+export interface FlagsDef extends TypeDefBase {
+  readonly kind: "flags";
+  readonly flags: readonly Flag[];
+}
+
+export interface Flag {
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly name: Id;
+}
+
+/** `variant name { a, b(type), ... }` */
+export interface VariantDef extends TypeDefBase {
+  readonly kind: "variant";
+  readonly cases: readonly Case[];
+}
+
+export interface Case {
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly name: Id;
+  readonly type: Type | undefined;
+}
+
+/** `enum name { a, b, ... }` */
+export interface EnumDef extends TypeDefBase {
+  readonly kind: "enum";
+  readonly cases: readonly EnumCase[];
+}
+
+export interface EnumCase {
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly name: Id;
+}
+
+/**
+ * `resource name;` or `resource name { funcs }`. `hasBody` tells the two
+ * apart (both are valid; an empty body is the same resource as no body).
+ */
+export interface ResourceDef extends TypeDefBase {
+  readonly kind: "resource";
+  readonly hasBody: boolean;
+  readonly funcs: readonly ResourceFunc[];
+}
+
+/**
+ * A resource member: `constructor(params) (-> result)?;`,
+ * `name: func(...)` (a method), or `name: static func(...)`. For a
+ * constructor `name` is `{ name: "constructor", span: <keyword> }` and
+ * `func.async` is false, as in wit-parser.
+ */
+export interface ResourceFunc {
+  readonly kind: "constructor" | "method" | "static";
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly attributes: readonly Attribute[];
+  readonly name: Id;
+  readonly func: Func;
+}
+
+// ---------------------------------------------------------------------------
+// Type expressions
+// ---------------------------------------------------------------------------
+
+/** The primitive type keywords, spelled as in WIT. */
+export type PrimitiveName =
+  | "bool"
+  | "u8"
+  | "u16"
+  | "u32"
+  | "u64"
+  | "s8"
+  | "s16"
+  | "s32"
+  | "s64"
+  | "f32"
+  | "f64"
+  | "char"
+  | "string"
+  | "error-context";
+
+/** A type expression: what may follow `type x =`, a field's `:`, a param's `:`, `->`, or appear inside `<...>`. */
+export type Type =
+  | PrimitiveType
+  | NamedType
+  | ListType
+  | FixedLengthListType
+  | MapType
+  | OptionType
+  | ResultType
+  | TupleType
+  | HandleType
+  | FutureType
+  | StreamType;
+
+/** `u32`, `string`, `error-context`, ... */
+export interface PrimitiveType {
+  readonly kind: "primitive";
+  readonly span: Span;
+  readonly name: PrimitiveName;
+}
+
+/** A reference to a named type (`foo`, `%record`). */
+export interface NamedType {
+  readonly kind: "name";
+  readonly span: Span;
+  readonly name: Id;
+}
+
+/** `list<T>` */
+export interface ListType {
+  readonly kind: "list";
+  readonly span: Span;
+  readonly element: Type;
+}
+
+/** `list<T, N>` (a fixed-length list; `size` fits in a u32). */
+export interface FixedLengthListType {
+  readonly kind: "fixed-length-list";
+  readonly span: Span;
+  readonly element: Type;
+  readonly size: number;
+  readonly sizeSpan: Span;
+}
+
+/** `map<K, V>` (key validity is checked by the resolver, as in wit-parser). */
+export interface MapType {
+  readonly kind: "map";
+  readonly span: Span;
+  readonly key: Type;
+  readonly value: Type;
+}
+
+/** `option<T>` */
+export interface OptionType {
+  readonly kind: "option";
+  readonly span: Span;
+  readonly element: Type;
+}
+
+/** `result`, `result<T>`, `result<_, E>`, `result<T, E>`. */
+export interface ResultType {
+  readonly kind: "result";
+  readonly span: Span;
+  readonly ok: Type | undefined;
+  readonly err: Type | undefined;
+}
+
+/** `tuple<T, ...>` (wit-parser accepts `tuple<>`; the resolver decides). */
+export interface TupleType {
+  readonly kind: "tuple";
+  readonly span: Span;
+  readonly types: readonly Type[];
+}
+
+/** `own<R>` or `borrow<R>`: a handle to a resource named by `resource`. */
+export interface HandleType {
+  readonly kind: "own" | "borrow";
+  readonly span: Span;
+  readonly resource: Id;
+}
+
+/** `future` or `future<T>` */
+export interface FutureType {
+  readonly kind: "future";
+  readonly span: Span;
+  readonly element: Type | undefined;
+}
+
+/** `stream` or `stream<T>` */
+export interface StreamType {
+  readonly kind: "stream";
+  readonly span: Span;
+  readonly element: Type | undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Worlds
+// ---------------------------------------------------------------------------
+
+/** `world name { items }`. */
+export interface World {
+  readonly kind: "world";
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly attributes: readonly Attribute[];
+  readonly name: Id;
+  readonly items: readonly WorldItem[];
+}
+
+export type WorldItem = Import | Export | Use | TypeDef | Include;
+
+/** `import extern`. */
+export interface Import {
+  readonly kind: "import";
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly attributes: readonly Attribute[];
+  readonly extern: ExternKind;
+}
+
+/** `export extern`. */
+export interface Export {
+  readonly kind: "export";
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly attributes: readonly Attribute[];
+  readonly extern: ExternKind;
+}
+
+/**
+ * What an import or export names:
+ * - `name: interface { ... }` (`kind: "interface"`, an inline interface),
+ * - `name: async? func(...);` (`kind: "func"`),
+ * - `path;` (`kind: "path"`: `foo`, `a:b/c`, `a:b/c@1.2.3`),
+ * - `label: path;` (`kind: "named-path"`: an interface imported or exported
+ *   under a plain name of the world's choosing).
+ * {@link externSpan} is where wit-parser reports errors about the item.
+ */
+export type ExternKind = ExternInterface | ExternFunc | ExternPath | ExternNamedPath;
+
+export interface ExternInterface {
+  readonly kind: "interface";
+  readonly span: Span;
+  readonly name: Id;
+  readonly items: readonly InterfaceItem[];
+}
+
+export interface ExternFunc {
+  readonly kind: "func";
+  readonly span: Span;
+  readonly name: Id;
+  readonly func: Func;
+}
+
+export interface ExternPath {
+  readonly kind: "path";
+  readonly span: Span;
+  readonly path: UsePath;
+}
+
+export interface ExternNamedPath {
+  readonly kind: "named-path";
+  readonly span: Span;
+  readonly name: Id;
+  readonly path: UsePath;
+}
+
+/** `include path;` or `include path with { a as b, ... }`. */
+export interface Include {
+  readonly kind: "include";
+  readonly span: Span;
+  readonly docs: Docs;
+  readonly attributes: readonly Attribute[];
+  readonly from: UsePath;
+  readonly names: readonly IncludeName[];
+}
+
+export interface IncludeName {
+  readonly span: Span;
+  readonly name: Id;
+  readonly as: Id;
+}
+
+// ---------------------------------------------------------------------------
+// Helpers that encode wit-parser conventions
+// ---------------------------------------------------------------------------
+
+/**
+ * The span wit-parser reports for a type expression: the keyword for
+ * keyword-led types (`list`, `map`, `result`, ...), the name for a named
+ * type, and the resource name for `own<R>` / `borrow<R>`.
+ */
+export function typeErrorSpan(t: Type): Span {
+  switch (t.kind) {
+    case "primitive":
+      return t.span;
+    case "name":
+      return t.name.span;
+    case "own":
+    case "borrow":
+      return t.resource.span;
+    case "list":
+    case "fixed-length-list":
+      return keywordSpan(t.span, 4);
+    case "map":
+      return keywordSpan(t.span, 3);
+    case "option":
+    case "result":
+    case "stream":
+    case "future":
+      return keywordSpan(t.span, t.kind.length);
+    case "tuple":
+      return keywordSpan(t.span, 5);
+    default: {
+      const never: never = t;
+      throw new Error(`unknown type kind ${(never as Type).kind}`);
+    }
+  }
+}
+
+/** Keywords are plain ASCII (an escaped `%list` is an identifier), so the keyword is the first `length` characters. */
+function keywordSpan(s: Span, length: number): Span {
+  return { start: s.start, end: s.start + length };
+}
+
+/** Where wit-parser reports errors about an import or export: its name, or the path's last name. */
+export function externSpan(e: ExternKind): Span {
+  switch (e.kind) {
+    case "interface":
+    case "func":
+    case "named-path":
+      return e.name.span;
+    case "path":
+      return e.path.kind === "id" ? e.path.id.span : e.path.name.span;
+    default: {
+      const never: never = e;
+      throw new Error(`unknown extern kind ${(never as ExternKind).kind}`);
+    }
+  }
+}
+
+/** The name a use path ends in (`foo` of `foo` and of `a:b/foo@1.0.0`). */
+export function usePathName(p: UsePath): Id {
+  return p.kind === "id" ? p.id : p.name;
+}
+
+/**
+ * Turns raw comments into the text wit-parser stores as `Docs.contents`:
+ * strip `/**`...`*\/` or leading slashes, trim line ends, remove the smallest
+ * common indentation of the non-empty lines, join with newlines and drop
+ * trailing newlines. Returns undefined when there are no comments.
+ */
+export function docsContents(docs: Docs): string | undefined {
+  const n = docs.comments.length;
+  if (n === 0) return undefined;
+  const lines: string[] = [];
+  for (const c of docs.comments) {
+    let body: string;
+    if (c.startsWith("/**") && c.endsWith("*/") && c.length >= 5) body = c.slice(3, -2);
+    else {
+      let i = 0;
+      while (i < c.length && c.charCodeAt(i) === 47 /* / */) i++;
+      body = c.slice(i);
+    }
+    lines.push(trimEndAsciiWs(body));
+  }
+  let minWs = Infinity;
+  for (const l of lines) {
+    if (l.length === 0) continue;
+    let i = 0;
+    while (i < l.length && isAsciiWs(l.charCodeAt(i))) i++;
+    if (i < minWs) minWs = i;
+  }
+  const parts: string[] = [];
+  for (const l of lines) {
+    const stripped = minWs !== Infinity && minWs > 0 && l.startsWith(" ".repeat(minWs)) ? l.slice(minWs) : l;
+    if (stripped.length === 0) parts.push("");
+    else for (const piece of stripped.split("\n")) parts.push(piece.endsWith("\r") ? piece.slice(0, -1) : piece);
+  }
+  let text = parts.join("\n");
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  text = text.slice(0, end);
+  return text;
+}
+
+function isAsciiWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+}
+
+function trimEndAsciiWs(s: string): string {
+  let end = s.length;
+  while (end > 0 && isAsciiWs(s.charCodeAt(end - 1))) end--;
+  return s.slice(0, end);
+}

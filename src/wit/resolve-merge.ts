@@ -1,0 +1,690 @@
+/**
+ * Resolution, stage 2: adding packages to the {@link Resolve} (wit-parser's
+ * `Resolve::push_group`, `sort_unresolved_packages` and `Remap::append` in
+ * `resolve/mod.rs`). Consumes the {@link UnresolvedPackage}s of stage 1 and
+ * produces the final model:
+ *
+ * - packages are added in dependency order (by name among independent ones,
+ *   like wit-parser's `BTreeMap`); a package defined twice or a cycle of
+ *   packages is an error;
+ * - a package's foreign placeholders are connected to the interfaces, worlds
+ *   and types of packages added before it ("package not found", "interface
+ *   not found in package", "type not defined in interface");
+ * - `@unstable` items whose feature is off are dropped, and any reference to
+ *   a dropped item is an error; `@since` versions are checked against the
+ *   package version;
+ * - a reference to a resource becomes an `own<T>` handle;
+ * - functions may not return a `borrow<T>`;
+ * - worlds get their `include`s applied and are elaborated
+ *   (`resolve-world.ts`).
+ */
+import { codes, type DiagnosticCode } from "../diagnostics/codes.js";
+import { abort, error } from "../diagnostics/diagnostic.js";
+import { UNKNOWN_SPAN, type Span } from "../diagnostics/source-map.js";
+import type {
+  Function,
+  Interface,
+  InterfaceId,
+  PackageId,
+  PackageName,
+  Resolve,
+  Stability,
+  Type,
+  TypeDefKind,
+  TypeId,
+  World,
+  WorldId,
+  WorldItem,
+  WorldKey,
+} from "./model.js";
+import { formatPackageName, functionResource, typeRef } from "./model.js";
+import type { InterfaceSpans, UnresolvedPackage, WorldSpans } from "./resolve-package.js";
+import { compareOptionalVersions, compareVersions } from "./resolve-version.js";
+import { applyInclude, checkCaseInsensitiveNames, elaborateWorld } from "./resolve-world.js";
+
+/** The packages parsed from one file or directory: the main one and those nested in it. */
+export interface UnresolvedGroup {
+  readonly main: UnresolvedPackage;
+  readonly nested: readonly UnresolvedPackage[];
+}
+
+function fail(message: string, span: Span, code: DiagnosticCode = codes.FeatureGate): never {
+  abort(error(code, message, span));
+}
+
+function comparePackageNames(a: PackageName, b: PackageName): number {
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return compareOptionalVersions(a.version, b.version);
+}
+
+/**
+ * Adds a main group and its dependency groups to `resolve`, dependencies
+ * first, and returns the id of the main group's main package.
+ */
+export function pushGroups(resolve: Resolve, main: UnresolvedGroup, deps: readonly UnresolvedGroup[]): PackageId {
+  const byName = new Map<string, UnresolvedPackage>();
+  for (const group of [main, ...deps]) {
+    for (const pkg of [...group.nested, group.main]) {
+      const key = formatPackageName(pkg.name);
+      const prev = byName.get(key);
+      if (prev) {
+        abort(
+          error(codes.DuplicatePackage, `package \`${key}\` is defined in two different locations`, pkg.nameSpan, {
+            related: [{ span: prev.nameSpan, message: "also defined here" }],
+          }),
+        );
+      }
+      byName.set(key, pkg);
+    }
+  }
+
+  const order = topologicalPackages(byName);
+  const mainKey = formatPackageName(main.main.name);
+  let mainId: PackageId | undefined;
+  for (const pkg of order) {
+    const id = new Remap(resolve, pkg).append();
+    if (formatPackageName(pkg.name) === mainKey) mainId = id;
+  }
+  return mainId!;
+}
+
+/**
+ * Orders packages so each comes after the packages it uses, visiting them by
+ * name order; a package that (transitively) uses itself is an error at the
+ * `use` that closes the cycle. Iterative depth-first search.
+ */
+function topologicalPackages(byName: Map<string, UnresolvedPackage>): UnresolvedPackage[] {
+  const roots = [...byName.values()].sort((a, b) => comparePackageNames(a.name, b.name));
+  const done = new Set<string>();
+  const order: UnresolvedPackage[] = [];
+  const visiting = new Set<string>();
+  for (const root of roots) {
+    if (done.has(formatPackageName(root.name))) continue;
+    const stack: { pkg: UnresolvedPackage; next: number; pending: string | undefined }[] = [
+      { pkg: root, next: 0, pending: undefined },
+    ];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.pending !== undefined) {
+        // Back from visiting a dependency.
+        visiting.delete(top.pending);
+        top.pending = undefined;
+      }
+      if (top.next < top.pkg.foreignDeps.length) {
+        const dep = top.pkg.foreignDeps[top.next++]!;
+        const key = formatPackageName(dep.name);
+        if (visiting.has(key)) fail(`package \`${key}\` creates a dependency cycle`, dep.span, codes.PackageCycle);
+        visiting.add(key);
+        const target = byName.get(key);
+        if (target && !done.has(key)) {
+          top.pending = key;
+          stack.push({ pkg: target, next: 0, pending: undefined });
+        } else {
+          visiting.delete(key);
+        }
+        continue;
+      }
+      stack.pop();
+      const key = formatPackageName(top.pkg.name);
+      if (!done.has(key)) {
+        done.add(key);
+        order.push(top.pkg);
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * Moves one unresolved package into the {@link Resolve}, mapping its local
+ * ids to final ones (wit-parser's `Remap`). `undefined` in a map means the
+ * item was configured away by a feature gate.
+ */
+class Remap {
+  private readonly types: (TypeId | undefined)[] = [];
+  private readonly interfaces: (InterfaceId | undefined)[] = [];
+  private readonly worlds: (WorldId | undefined)[] = [];
+  /** One `own<T>` per resource `T`, created where a resource is used as a value type. */
+  private readonly ownHandles = new Map<TypeId, TypeId>();
+  private readonly hasBorrow = new Map<TypeId, boolean>();
+  private pkgId = 0 as PackageId;
+
+  constructor(
+    private readonly resolve: Resolve,
+    private readonly u: UnresolvedPackage,
+  ) {}
+
+  private map<T extends number>(list: readonly (T | undefined)[], id: number, desc: string, span: Span | undefined): T {
+    if (id >= list.length) throw new Error(`remap of a ${desc} not yet registered`);
+    const v = list[id];
+    if (v !== undefined) return v;
+    fail(`found a reference to a ${desc} which is excluded due to its feature not being activated`, span ?? UNKNOWN_SPAN);
+  }
+
+  private mapType(id: TypeId, span?: Span): TypeId {
+    return this.map(this.types, id, "type", span);
+  }
+
+  private mapInterface(id: InterfaceId, span?: Span): InterfaceId {
+    return this.map(this.interfaces, id, "interface", span);
+  }
+
+  private mapWorld(id: WorldId, span?: Span): WorldId {
+    return this.map(this.worlds, id, "world", span);
+  }
+
+  append(): PackageId {
+    const { resolve, u } = this;
+    const pkgId = resolve.packages.length as PackageId;
+    this.pkgId = pkgId;
+    const key = formatPackageName(u.name);
+    resolve.packages.push({ name: u.name, docs: u.docs, interfaces: new Map(), worlds: new Map() });
+    if (resolve.packageNames.has(key)) {
+      throw new Error(`package \`${key}\` added twice`);
+    }
+    resolve.packageNames.set(key, pkgId);
+
+    this.processForeignDeps();
+    const foreignTypes = this.types.length;
+    const foreignInterfaces = this.interfaces.length;
+    const foreignWorlds = this.worlds.length;
+
+    // Types are in dependency order, so mapping them in order always finds
+    // their dependencies mapped already.
+    for (let i = foreignTypes; i < u.types.length; i++) {
+      const ty = u.types[i]!;
+      const span = u.typeSpans[i]!;
+      if (!this.includeStability(ty.stability, span)) {
+        this.types.push(undefined);
+        continue;
+      }
+      this.updateKind(ty.kind, span, u.fieldSpans.get(i as TypeId));
+      const id = resolve.types.length as TypeId;
+      resolve.types.push(ty);
+      this.types.push(id);
+    }
+
+    for (let i = foreignInterfaces; i < u.interfaces.length; i++) {
+      const iface = u.interfaces[i]!;
+      const spans = u.interfaceSpans[i]!;
+      if (!this.includeStability(iface.stability, spans.span)) {
+        this.interfaces.push(undefined);
+        continue;
+      }
+      iface.package = pkgId;
+      this.updateInterface(iface, spans);
+      this.interfaces.push(resolve.interfaces.length as InterfaceId);
+      resolve.interfaces.push(iface);
+    }
+
+    // Interface owners are known only now.
+    for (let i = foreignTypes; i < this.types.length; i++) {
+      const id = this.types[i];
+      if (id === undefined) continue;
+      const def = resolve.types[id]!;
+      if (def.owner.kind !== "interface") continue;
+      const owner = this.interfaces[def.owner.id];
+      if (owner === undefined) {
+        fail(
+          "found a reference to a interface which is excluded due to its feature not being activated; this type is not gated by a feature but its interface is",
+          u.typeSpans[i]!,
+        );
+      }
+      def.owner = { kind: "interface", id: owner };
+    }
+
+    for (let i = foreignWorlds; i < u.worlds.length; i++) {
+      const world = u.worlds[i]!;
+      const spans = u.worldSpans[i]!;
+      if (!this.includeStability(world.stability, spans.span)) {
+        this.worlds.push(undefined);
+        continue;
+      }
+      this.updateWorld(world, spans);
+      this.worlds.push(resolve.worlds.length as WorldId);
+      resolve.worlds.push(world);
+    }
+
+    for (let i = foreignTypes; i < this.types.length; i++) {
+      const id = this.types[i];
+      if (id === undefined) continue;
+      const def = resolve.types[id]!;
+      if (def.owner.kind !== "world") continue;
+      const owner = this.worlds[def.owner.id];
+      if (owner === undefined) {
+        fail(
+          "found a reference to a world which is excluded due to its feature not being activated; this type is not gated by a feature but its world is",
+          u.typeSpans[i]!,
+        );
+      }
+      def.owner = { kind: "world", id: owner };
+    }
+
+    // `include` needs the included world final, which the order of worlds
+    // (dependency order) guarantees; then each world is elaborated.
+    for (let i = foreignWorlds; i < this.worlds.length; i++) {
+      const id = this.worlds[i];
+      if (id === undefined) continue;
+      const spans = u.worldSpans[i]!;
+      for (const inc of u.includes[i]!) {
+        if (!this.includeStability(inc.stability, inc.span)) continue;
+        applyInclude(resolve, id, this.mapWorld(inc.world, inc.span), inc.names, inc.span, pkgId);
+      }
+      checkCaseInsensitiveNames(resolve.worlds[id]!, spans.span);
+      elaborateWorld(resolve, id, spans.span);
+    }
+
+    const pkg = resolve.packages[pkgId]!;
+    for (let i = foreignInterfaces; i < this.interfaces.length; i++) {
+      const id = this.interfaces[i];
+      if (id === undefined) continue;
+      const iface = resolve.interfaces[id]!;
+      iface.package = pkgId;
+      if (iface.name !== undefined) pkg.interfaces.set(iface.name, id);
+    }
+    for (let i = foreignWorlds; i < this.worlds.length; i++) {
+      const id = this.worlds[i];
+      if (id === undefined) continue;
+      const world = resolve.worlds[id]!;
+      world.package = pkgId;
+      pkg.worlds.set(world.name, id);
+    }
+    return pkgId;
+  }
+
+  // -------------------------------------------------------------------------
+  // Foreign dependencies
+  // -------------------------------------------------------------------------
+
+  private lookupPackage(name: PackageName, span: Span): PackageId {
+    const key = formatPackageName(name);
+    const id = this.resolve.packageNames.get(key);
+    if (id !== undefined) return id;
+    const known = [...this.resolve.packageNames.keys()];
+    const message =
+      known.length === 0
+        ? `package '${key}' not found`
+        : `package '${key}' not found. known packages:${known.map((k) => `\n    ${k}`).join("")}`;
+    fail(message, span, codes.PackageItemNotFound);
+  }
+
+  private enabledByAny(stabilities: readonly Stability[], span: Span): boolean {
+    for (const s of stabilities) if (this.includeStability(s, span)) return true;
+    return false;
+  }
+
+  /** Connects placeholders (always the first interfaces, worlds and types) to what they stand for. */
+  private processForeignDeps(): void {
+    const { resolve, u } = this;
+    const ifaceOwner = new Map<number, { pkg: PackageName; name: string; span: Span; stabilities: Stability[] }>();
+    const worldOwner = new Map<number, { pkg: PackageName; name: string; span: Span; stabilities: Stability[] }>();
+    for (const dep of u.foreignDeps) {
+      for (const [name, { item, stabilities }] of dep.items) {
+        const entry = { pkg: dep.name, name, span: dep.span, stabilities };
+        (item.kind === "interface" ? ifaceOwner : worldOwner).set(item.id, entry);
+      }
+    }
+
+    for (let i = 0; i < u.interfaces.length; i++) {
+      const dep = ifaceOwner.get(i);
+      if (!dep) break;
+      const pkgId = this.lookupPackage(dep.pkg, dep.span);
+      const span = u.interfaceSpans[i]!.span;
+      if (!this.enabledByAny(dep.stabilities, span)) {
+        this.interfaces.push(undefined);
+        continue;
+      }
+      const id = resolve.packages[pkgId]!.interfaces.get(dep.name);
+      if (id === undefined) {
+        fail(`interface '${dep.name}' not found in package '${formatPackageName(dep.pkg)}'`, span, codes.PackageItemNotFound);
+      }
+      this.interfaces.push(id);
+    }
+
+    for (let i = 0; i < u.worlds.length; i++) {
+      const dep = worldOwner.get(i);
+      if (!dep) break;
+      const pkgId = this.lookupPackage(dep.pkg, dep.span);
+      const span = u.worldSpans[i]!.span;
+      if (!this.enabledByAny(dep.stabilities, span)) {
+        this.worlds.push(undefined);
+        continue;
+      }
+      const id = resolve.packages[pkgId]!.worlds.get(dep.name);
+      if (id === undefined) {
+        fail(`world '${dep.name}' not found in package '${formatPackageName(dep.pkg)}'`, span, codes.PackageItemNotFound);
+      }
+      this.worlds.push(id);
+    }
+
+    for (let i = 0; i < u.types.length; i++) {
+      const ty = u.types[i]!;
+      if (ty.kind.kind !== "unknown") break;
+      if (!this.includeStability(ty.stability, u.typeSpans[i]!)) {
+        this.types.push(undefined);
+        continue;
+      }
+      if (ty.owner.kind !== "interface") throw new Error("foreign type outside an interface");
+      const iface = this.mapInterface(ty.owner.id);
+      const id = resolve.interfaces[iface]!.types.get(ty.name!);
+      if (id === undefined) {
+        fail(`type \`${ty.name!}\` not defined in interface`, u.unknownTypeSpans[i]!, codes.PackageItemNotFound);
+      }
+      this.types.push(id);
+    }
+
+    for (const { id, span } of u.requiredResources) {
+      // A gated-out type is reported where it is used, not here.
+      if (this.types[id] === undefined) continue;
+      let cur = this.types[id]!;
+      for (;;) {
+        const kind = resolve.types[cur]!.kind;
+        if (kind.kind === "resource") break;
+        if (kind.kind === "type" && typeof kind.type !== "string") {
+          cur = kind.type.id;
+          continue;
+        }
+        fail("type used in a handle must be a resource", span, codes.HandleNotResource);
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Feature gates
+  // -------------------------------------------------------------------------
+
+  /** Whether an item with this stability is part of the package; `@since` must not be from the future. */
+  private includeStability(s: Stability, span: Span | undefined): boolean {
+    switch (s.kind) {
+      case "unknown":
+        return true;
+      case "stable": {
+        const pkg = this.resolve.packages[this.pkgId]!.name;
+        const name = formatPackageName(pkg);
+        if (pkg.version === undefined) {
+          fail(
+            `package [${name}] contains a feature gate with a version specifier, so it must have a version`,
+            span ?? UNKNOWN_SPAN,
+          );
+        }
+        if (compareVersions(s.since, pkg.version) > 0) {
+          fail(
+            `feature gate cannot reference unreleased version ${s.since} of package [${name}] (current version ${pkg.version})`,
+            span ?? UNKNOWN_SPAN,
+          );
+        }
+        return true;
+      }
+      case "unstable":
+        return this.resolve.allFeatures || this.resolve.features.has(s.feature);
+      default: {
+        const never: never = s;
+        return never;
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Types
+  // -------------------------------------------------------------------------
+
+  /** A value-type reference: mapped, and turned into `own<T>` when it names a resource. */
+  private updateTy(t: Type, span: Span): Type {
+    if (typeof t === "string") return t;
+    const id = this.mapType(t.id, span);
+    const types = this.resolve.types;
+    let cur = id;
+    for (;;) {
+      const k = types[cur]!.kind;
+      if (k.kind === "type" && typeof k.type !== "string") {
+        cur = k.type.id;
+        continue;
+      }
+      if (k.kind !== "resource") return typeRef(id);
+      break;
+    }
+    let own = this.ownHandles.get(id);
+    if (own === undefined) {
+      own = types.length as TypeId;
+      types.push({
+        name: undefined,
+        owner: { kind: "none" },
+        kind: { kind: "handle", handle: { kind: "own", resource: id } },
+        docs: { contents: undefined },
+        stability: { kind: "unknown" },
+      });
+      this.ownHandles.set(id, own);
+    }
+    return typeRef(own);
+  }
+
+  private updateOptional(t: Type | undefined, span: Span): Type | undefined {
+    return t === undefined ? undefined : this.updateTy(t, span);
+  }
+
+  /**
+   * Maps the references of a definition in place (stage 1 made every
+   * definition fresh and nothing else holds it, so this allocates nothing).
+   */
+  private updateKind(k: TypeDefKind, span: Span, fieldSpans: readonly Span[] | undefined): void {
+    switch (k.kind) {
+      case "handle":
+        k.handle = { kind: k.handle.kind, resource: this.mapType(k.handle.resource, span) };
+        return;
+      case "resource":
+      case "flags":
+      case "enum":
+        return;
+      case "record":
+        // A field naming a gated-out type is reported at that field.
+        for (let i = 0; i < k.fields.length; i++) {
+          const f = k.fields[i]!;
+          f.type = this.updateTy(f.type, fieldSpans?.[i] ?? span);
+        }
+        return;
+      case "tuple":
+        for (let i = 0; i < k.types.length; i++) k.types[i] = this.updateTy(k.types[i]!, span);
+        return;
+      case "variant":
+        for (const c of k.cases) c.type = this.updateOptional(c.type, span);
+        return;
+      case "option":
+        k.type = this.updateTy(k.type, span);
+        return;
+      case "list":
+      case "fixed-length-list":
+        k.element = this.updateTy(k.element, span);
+        return;
+      case "map":
+        k.key = this.updateTy(k.key, span);
+        k.value = this.updateTy(k.value, span);
+        return;
+      case "future":
+      case "stream":
+        k.type = this.updateOptional(k.type, span);
+        return;
+      case "result":
+        k.ok = this.updateOptional(k.ok, span);
+        k.err = this.updateOptional(k.err, span);
+        return;
+      case "type":
+        // `type a = r` stays an alias of the resource (usable as resource and handle both), not `own<r>`.
+        if (typeof k.type !== "string") k.type = typeRef(this.mapType(k.type.id, span));
+        return;
+      case "unknown":
+        throw new Error("foreign placeholder among local types");
+      default: {
+        const never: never = k;
+        return never;
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Interfaces, functions, worlds
+  // -------------------------------------------------------------------------
+
+  private updateInterface(iface: Interface, spans: InterfaceSpans): void {
+    let gated = false;
+    iface.types.forEach((id) => {
+      if (this.types[id] === undefined) gated = true;
+    });
+    if (gated) {
+      // Gated-out types leave the interface.
+      const kept = new Map<string, TypeId>();
+      iface.types.forEach((id, name) => {
+        if (this.types[id] !== undefined) kept.set(name, id);
+      });
+      iface.types = kept;
+    }
+    // Updating values of existing keys keeps the map's order and allocates nothing.
+    const types = iface.types;
+    types.forEach((id, name) => types.set(name, this.mapType(id, spans.span)));
+    let i = 0;
+    let dropped = false;
+    iface.functions.forEach((func) => {
+      const span = spans.funcs[i++]!;
+      if (this.includeStability(func.stability, span)) this.updateFunction(func, span);
+      else dropped = true;
+    });
+    if (dropped) {
+      // Gated-out functions leave the interface.
+      const kept = new Map<string, Function>();
+      iface.functions.forEach((func, name) => {
+        if (this.includeStability(func.stability, undefined)) kept.set(name, func);
+      });
+      iface.functions = kept;
+    }
+  }
+
+  /** Maps a function's references in place and checks its result for borrows. */
+  private updateFunction(func: Function, span: Span): Function {
+    const resource = functionResource(func.kind);
+    if (resource !== undefined) {
+      func.kind = { kind: func.kind.kind, resource: this.mapType(resource, span) } as Function["kind"];
+    }
+    for (const p of func.params) p.type = this.updateTy(p.type, span);
+    func.result = this.updateOptional(func.result, span);
+    if (func.result !== undefined && this.typeHasBorrow(func.result)) {
+      fail(
+        `function \`${func.name}\` returns a type which contains a \`borrow<T>\` which is not supported`,
+        span,
+        codes.BorrowInResult,
+      );
+    }
+    return func;
+  }
+
+  private updateWorld(world: World, spans: WorldSpans): void {
+    const entries: [WorldKey, WorldItem, Span, boolean][] = [];
+    let i = 0;
+    for (const [k, item] of world.imports) entries.push([k, item, spans.imports[i++]!, true]);
+    i = 0;
+    for (const [k, item] of world.exports) entries.push([k, item, spans.exports[i++]!, false]);
+    world.imports = new Map();
+    world.exports = new Map();
+    for (const [key, item0, span, isImport] of entries) {
+      let item = item0;
+      if (item.kind === "type") item = { kind: "type", id: this.mapType(item.id, span) };
+      const stability =
+        item.kind === "interface" ? item.stability : item.kind === "function" ? item.func.stability : this.resolve.types[item.id]!.stability;
+      if (!this.includeStability(stability, span)) continue;
+      const newKey: WorldKey = typeof key === "string" ? key : this.mapInterface(key, span);
+      if (item.kind === "interface") item = { kind: "interface", id: this.mapInterface(item.id, span), stability: item.stability };
+      else if (item.kind === "function") item = { kind: "function", func: this.updateFunction(item.func, span) };
+      (isImport ? world.imports : world.exports).set(newKey, item);
+    }
+  }
+
+  /** Whether a type contains a `borrow<T>`, memoized; iterative over alias chains and nesting. */
+  private typeHasBorrow(root: Type): boolean {
+    if (typeof root === "string") return false;
+    const memo = this.hasBorrow;
+    const known = memo.get(root.id);
+    if (known !== undefined) return known;
+    const types = this.resolve.types;
+    const stack: TypeId[] = [root.id];
+    const children: TypeId[] = [];
+    while (stack.length > 0) {
+      const id = stack[stack.length - 1]!;
+      if (memo.has(id)) {
+        stack.pop();
+        continue;
+      }
+      children.length = 0;
+      if (directChildren(types[id]!.kind, children)) {
+        memo.set(id, true);
+        stack.pop();
+        continue;
+      }
+      let pending = false;
+      let found = false;
+      for (const c of children) {
+        const v = memo.get(c);
+        if (v === undefined) {
+          stack.push(c);
+          pending = true;
+        } else if (v) {
+          found = true;
+          break;
+        }
+      }
+      if (found) {
+        memo.set(id, true);
+        stack.pop();
+      } else if (!pending) {
+        memo.set(id, false);
+        stack.pop();
+      }
+    }
+    return memo.get(root.id)!;
+  }
+}
+
+/** Pushes the type ids a definition contains onto `out`; true when it is itself a `borrow<T>`. */
+function directChildren(k: TypeDefKind, out: TypeId[]): boolean {
+  const ty = (t: Type | undefined): void => {
+    if (t !== undefined && typeof t !== "string") out.push(t.id);
+  };
+  switch (k.kind) {
+    case "handle":
+      return k.handle.kind === "borrow";
+    case "type":
+    case "option":
+    case "future":
+    case "stream":
+      ty(k.type);
+      return false;
+    case "list":
+    case "fixed-length-list":
+      ty(k.element);
+      return false;
+    case "map":
+      ty(k.key);
+      ty(k.value);
+      return false;
+    case "tuple":
+      k.types.forEach(ty);
+      return false;
+    case "record":
+      for (const f of k.fields) ty(f.type);
+      return false;
+    case "variant":
+      for (const c of k.cases) ty(c.type);
+      return false;
+    case "result":
+      ty(k.ok);
+      ty(k.err);
+      return false;
+    case "resource":
+    case "flags":
+    case "enum":
+    case "unknown":
+      return false;
+    default: {
+      const never: never = k;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Topological sort for the resolver (wit-parser's `ast/toposort.rs`).
+ * Phase: resolution helper. Consumes a name -> dependency-edges map in
+ * source order and produces the names in an order where every name comes
+ * after its dependencies; among names that are ready at the same time the
+ * earliest in source order goes first, so the result is stable and equals
+ * wit-parser's (which fixes the order of types and interfaces in the JSON).
+ *
+ * Runs in O((names + edges) log names) with no recursion, so long chains of
+ * aliases cannot overflow the stack. Unknown names and cycles abort with
+ * wit-parser's messages: "{kind} `x` does not exist" and
+ * "{kind} `x` depends on itself", at the span of the offending edge.
+ */
+import { codes } from "../diagnostics/codes.js";
+import { abort, error } from "../diagnostics/diagnostic.js";
+import type { Span } from "../diagnostics/source-map.js";
+
+/** A reference from one name to another, with the span to report it at. */
+export interface Edge {
+  readonly name: string;
+  readonly span: Span;
+}
+
+/**
+ * Sorts `deps` (insertion order = source order). `hint` may add a second
+ * line to the "does not exist" error for a given missing name.
+ */
+export function toposort(
+  kind: string,
+  deps: ReadonlyMap<string, readonly Edge[]>,
+  hint?: (missing: string) => string | undefined,
+): string[] {
+  const names = [...deps.keys()];
+  const index = new Map<string, number>();
+  names.forEach((n, i) => index.set(n, i));
+  const remaining = new Int32Array(names.length);
+  const reverse: number[][] = names.map(() => []);
+  let i = 0;
+  for (const edges of deps.values()) {
+    remaining[i] = edges.length;
+    for (const e of edges) {
+      const j = index.get(e.name);
+      if (j === undefined) {
+        const h = hint?.(e.name);
+        abort(error(codes.UnknownName, `${kind} \`${e.name}\` does not exist`, e.span, h === undefined ? {} : { hint: h }));
+      }
+      reverse[j]!.push(i);
+    }
+    i++;
+  }
+
+  const heap = new MinHeap();
+  for (let k = 0; k < names.length; k++) if (remaining[k] === 0) heap.push(k);
+  const order: string[] = [];
+  while (heap.size > 0) {
+    const k = heap.pop();
+    order.push(names[k]!);
+    for (const r of reverse[k]!) {
+      if (--remaining[r]! === 0) heap.push(r);
+    }
+    reverse[k] = [];
+  }
+  if (order.length === names.length) return order;
+
+  // Some names still wait on others: a cycle. Report the first edge, in
+  // source order, that points at another waiting name.
+  i = 0;
+  for (const edges of deps.values()) {
+    if (remaining[i] !== 0) {
+      for (const e of edges) {
+        if (remaining[index.get(e.name)!] !== 0) {
+          abort(error(codes.DependencyCycle, `${kind} \`${e.name}\` depends on itself`, e.span));
+        }
+      }
+    }
+    i++;
+  }
+  throw new Error("toposort: cycle without a waiting edge");
+}
+
+/** A binary min-heap of indices: the smallest (earliest in source order) ready name comes out first. */
+class MinHeap {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(v: number): void {
+    const a = this.items;
+    a.push(v);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= v) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = v;
+  }
+
+  pop(): number {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const r = l + 1;
+        const c = r < a.length && a[r]! < a[l]! ? r : l;
+        if (a[c]! >= last) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}

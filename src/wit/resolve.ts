@@ -1,0 +1,109 @@
+/**
+ * The resolver's entry point: AST -> model. Consumes parsed files grouped by
+ * package source (the main file or directory, then each dependency) and
+ * produces a {@link Resolve} plus the ids of the main packages, or
+ * diagnostics. It strings the two stages together the way wit-parser does:
+ *
+ * 1. per package group (`resolve-package.ts`): each file's nested
+ *    `package a:b { ... }` blocks become packages of their own, resolved as
+ *    soon as their file is added; the rest of every file forms the group's
+ *    main package;
+ * 2. across groups (`resolve-merge.ts`): packages are added to the
+ *    `Resolve` in dependency order, connected to each other, feature-gated
+ *    and their worlds elaborated (`resolve-world.ts`).
+ *
+ * Resolution stops at the first error, as wit-parser's does, so a reported
+ * location always matches wit-parser's. Errors travel as
+ * {@link DiagnosticAbort} inside the stages and come out of here as data.
+ */
+import type { WitFile } from "./ast.js";
+import { DiagnosticAbort, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { PackageId, Resolve } from "./model.js";
+import { createResolve } from "./model.js";
+import { pushGroups, type UnresolvedGroup } from "./resolve-merge.js";
+import { PackageResolver, type UnresolvedPackage } from "./resolve-package.js";
+
+export interface ResolveOptions {
+  /** Features whose `@unstable` items are kept. */
+  readonly features?: readonly string[];
+  /** Keep every `@unstable` item. */
+  readonly allFeatures?: boolean;
+}
+
+/**
+ * Collects the files of one package group (one `.wit` file, or the `.wit`
+ * files of one directory, in path order) and resolves them on `finish()`.
+ * Methods throw {@link DiagnosticAbort} on user errors.
+ */
+export class GroupResolver {
+  private readonly main = new PackageResolver();
+  private readonly nested: UnresolvedPackage[] = [];
+
+  addFile(file: WitFile): void {
+    const top = [];
+    for (const item of file.items) {
+      if (item.kind === "package") {
+        // A nested package is a package of its own, made of this block alone.
+        const r = new PackageResolver();
+        r.push({ package: item.name, items: item.items });
+        this.nested.push(r.resolve());
+      } else {
+        top.push(item);
+      }
+    }
+    this.main.push({ package: file.package, items: top });
+  }
+
+  finish(): UnresolvedGroup {
+    return { main: this.main.resolve(), nested: this.nested };
+  }
+}
+
+export interface ResolveAstsResult {
+  readonly resolve: Resolve | undefined;
+  readonly packageIds: PackageId[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Runs `f`, turning a {@link DiagnosticAbort} into its diagnostic. */
+export function catchAbort<T>(f: () => T): { value: T; diagnostics: [] } | { value: undefined; diagnostics: Diagnostic[] } {
+  try {
+    return { value: f(), diagnostics: [] };
+  } catch (e) {
+    if (e instanceof DiagnosticAbort) return { value: undefined, diagnostics: [e.diagnostic] };
+    throw e;
+  }
+}
+
+/** Stage 2 for groups already through stage 1: builds the {@link Resolve}. */
+export function resolveGroups(
+  main: UnresolvedGroup,
+  deps: readonly UnresolvedGroup[],
+  options: ResolveOptions = {},
+): ResolveAstsResult {
+  const resolve = createResolve(options.features ?? [], options.allFeatures ?? false);
+  const r = catchAbort(() => pushGroups(resolve, main, deps));
+  if (r.value === undefined) return { resolve: undefined, packageIds: [], diagnostics: r.diagnostics };
+  return { resolve, packageIds: [r.value], diagnostics: [] };
+}
+
+/**
+ * Resolves already-parsed files: `main` is the main group's files (in path
+ * order), `deps` one array of files per dependency group.
+ */
+export function resolveAsts(
+  main: readonly WitFile[],
+  deps: readonly (readonly WitFile[])[] = [],
+  options: ResolveOptions = {},
+): ResolveAstsResult {
+  const groups = catchAbort(() =>
+    [main, ...deps].map((files) => {
+      const g = new GroupResolver();
+      for (const f of files) g.addFile(f);
+      return g.finish();
+    }),
+  );
+  if (groups.value === undefined) return { resolve: undefined, packageIds: [], diagnostics: groups.diagnostics };
+  const [first, ...rest] = groups.value;
+  return resolveGroups(first!, rest, options);
+}

@@ -1,0 +1,67 @@
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import * as borrow from "../../src/runtime/borrow.js";
+import * as callGate from "../../src/runtime/call-gate.js";
+import * as errors from "../../src/runtime/errors.js";
+import * as index from "../../src/runtime/index.js";
+import * as resourceTable from "../../src/runtime/resource-table.js";
+import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/runtime/symbols.js";
+
+const modules: Record<string, Record<string, unknown>> = {
+  "errors.ts": errors,
+  "call-gate.ts": callGate,
+  "resource-table.ts": resourceTable,
+  "borrow.ts": borrow,
+};
+
+async function source(file: string): Promise<string> {
+  return readFile(fileURLToPath(new URL(`../../src/runtime/${file}`, import.meta.url)), "utf8");
+}
+
+/** Every `export <declaration> Name` in a file, by kind. */
+function declaredExports(text: string): { values: string[]; types: string[] } {
+  const values = [...text.matchAll(/^export (?:async )?(?:function|class|const|let) ([A-Za-z_$][\w$]*)/gm)].map(
+    (match) => match[1]!,
+  );
+  const types = [...text.matchAll(/^export (?:type|interface) ([A-Za-z_$][\w$]*)/gm)].map((match) => match[1]!);
+  return { values, types };
+}
+
+describe("runtime symbol table", () => {
+  it("lists exactly the exports of the runtime files, each in the file and with the kind it has", async () => {
+    const listed = runtimeSymbols.map((symbol) => `${symbol.file} ${symbol.kind} ${symbol.name}`).sort();
+    const actual: string[] = [];
+    for (const file of Object.keys(modules)) {
+      const { values, types } = declaredExports(await source(file));
+      for (const name of values) actual.push(`${file} value ${name}`);
+      for (const name of types) actual.push(`${file} type ${name}`);
+    }
+    expect(listed).toEqual(actual.sort());
+  });
+
+  it("lists values that really are exported at run time, and types that are not", () => {
+    for (const symbol of runtimeSymbols) {
+      const module = modules[symbol.file]!;
+      expect(symbol.name in module, `${symbol.name} in ${symbol.file}`).toBe(symbol.kind === "value");
+      expect(symbol.name in index, `${symbol.name} in index.ts`).toBe(symbol.kind === "value");
+    }
+    expect(Object.keys(index).sort()).toEqual(
+      runtimeSymbols
+        .filter((symbol) => symbol.kind === "value")
+        .map((symbol) => symbol.name)
+        .sort(),
+    );
+  });
+
+  it("looks symbols up by name and refuses unknown ones", () => {
+    expect(runtimeSymbol("createCallGate")).toEqual({ name: "createCallGate", file: "call-gate.ts", kind: "value" });
+    expect(runtimeSymbol("Handle")).toEqual({ name: "Handle", file: "resource-table.ts", kind: "type" });
+    expect(() => runtimeSymbol("process" as RuntimeSymbolName)).toThrow("`process` is not a runtime symbol");
+    expect(Object.isFrozen(runtimeSymbol("TrapError"))).toBe(true);
+  });
+
+  it("names the files to copy, entry point last", () => {
+    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "index.ts"]);
+  });
+});
