@@ -80,7 +80,11 @@ export const codes = {
   /** A wasm-encoded WIT package (`.wasm`, `.wat`) that wit-ts cannot decode. */
   WasmPackageUnsupported: "WIT3003",
   // --- generation (src/codegen) ---
-  // --- command line and configuration (src/cli.ts) ---
+  // --- command line and configuration (src/cli.ts, src/index.ts) ---
+  /** A component binary that cannot be read, decoded or transpiled by jco. */
+  ComponentUnreadable: "CLI5001",
+  /** The output directory cannot be written. */
+  OutputWriteFailed: "CLI5002",
 } as const;
 
 export type DiagnosticCode = (typeof codes)[keyof typeof codes];

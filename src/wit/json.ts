@@ -178,7 +178,9 @@ function functionJson(f: Function): JsonObject {
     name: f.name,
     kind: functionKindJson(f.kind),
     // wit-parser skips a parameter's name when it is empty; WIT never produces one.
-    params: f.params.map((p): Json => (p.name === "" ? { type: typeJson(p.type) } : { name: p.name, type: typeJson(p.type) })),
+    params: f.params.map((p): Json =>
+      p.name === "" ? { type: typeJson(p.type) } : { name: p.name, type: typeJson(p.type) },
+    ),
   };
   if (f.result !== undefined) out["result"] = typeJson(f.result);
   addDocs(out, f.docs);

@@ -25,6 +25,7 @@ import type { PackageId, Resolve } from "./model.js";
 import { parseFile } from "./parser.js";
 import type { UnresolvedGroup } from "./resolve-merge.js";
 import { GroupResolver, catchAbort, resolveGroups, type ResolveOptions } from "./resolve.js";
+import { decodeWitPackage } from "./resolve-wasm.js";
 
 export type { ResolveOptions } from "./resolve.js";
 
@@ -43,6 +44,8 @@ interface FileSystem {
   readDir(path: string): string[];
   /** The text of a file, or an error message. */
   readText(path: string): string | { error: string };
+  /** The bytes of a file, or an error message. */
+  readBytes(path: string): Uint8Array | { error: string };
 }
 
 /** Reads and resolves a WIT file or directory from disk. Never throws for user errors (missing path included). */
@@ -75,7 +78,11 @@ class LoadError {
 
 function load(fs: FileSystem, root: string, options: ResolveOptions): ResolveResult {
   const sources = new SourceMap();
-  const done = (r: { resolve: Resolve | undefined; packageIds: PackageId[]; diagnostics: Diagnostic[] }): ResolveResult => ({
+  const done = (r: {
+    resolve: Resolve | undefined;
+    packageIds: PackageId[];
+    diagnostics: Diagnostic[];
+  }): ResolveResult => ({
     ...r,
     sources,
   });
@@ -91,9 +98,10 @@ function load(fs: FileSystem, root: string, options: ResolveOptions): ResolveRes
       main = loader.parseDir(root);
       deps = loader.parseDepsDir(join(root, "deps"));
     } else {
-      main = loader.parseFiles([root]);
+      const file = loader.parseFile(root);
+      main = file.group;
     }
-    return done(resolveGroups(main, deps, options));
+    return done(resolveGroups(main, deps, options, loader.decoded));
   } catch (e) {
     if (e instanceof LoadError) return done({ resolve: undefined, packageIds: [], diagnostics: e.diagnostics });
     throw e;
@@ -101,6 +109,9 @@ function load(fs: FileSystem, root: string, options: ResolveOptions): ResolveRes
 }
 
 class Loader {
+  /** Packages decoded from wasm: wit-parser adds them as soon as it reads them, before all others. */
+  readonly decoded: UnresolvedGroup[] = [];
+
   constructor(
     private readonly fs: FileSystem,
     private readonly sources: SourceMap,
@@ -120,8 +131,8 @@ class Loader {
   }
 
   /** Parses and stage-1 resolves files as one package group, in byte order of their paths. */
-  parseFiles(paths: readonly string[]): UnresolvedGroup {
-    const texts = paths.map((p) => [p, this.read(p)] as const);
+  parseFiles(paths: readonly string[], texts0?: readonly (readonly [string, string])[]): UnresolvedGroup {
+    const texts = texts0 ? texts0.slice() : paths.map((p) => [p, this.read(p)] as const);
     texts.sort((a, b) => byteOrder(a[0], b[0]));
     const group = new GroupResolver();
     for (const [path, text] of texts) {
@@ -151,19 +162,51 @@ class Loader {
       }
       const dot = name.lastIndexOf(".");
       const ext = dot > 0 ? name.slice(dot + 1) : "";
-      if (ext === "wit") groups.push(this.parseFiles([path]));
-      else if (ext === "wasm" || ext === "wat") {
-        throw new LoadError([
-          error(
-            codes.WasmPackageUnsupported,
-            `failed to parse dependency ${path}: wasm-encoded WIT packages are not supported; use the package's WIT text instead`,
-            UNKNOWN_SPAN,
-          ),
-        ]);
+      if (ext === "wit" || ext === "wasm" || ext === "wat") {
+        const file = this.parseFile(path);
+        (file.wasm ? this.decoded : groups).push(file.group);
       }
       // Anything else (a README, `.DS_Store`) is ignored.
     }
     return groups;
+  }
+
+  /**
+   * One file as a package group. Like wit-parser, the content decides: a
+   * wasm binary or WebAssembly text is a WIT package encoded as a
+   * component; anything else is WIT.
+   */
+  parseFile(path: string): { group: UnresolvedGroup; wasm: boolean } {
+    const bytes = this.fs.readBytes(path);
+    if (!(bytes instanceof Uint8Array)) {
+      throw new LoadError([error(codes.ReadFailed, `failed to read file ${path}: ${bytes.error}`, UNKNOWN_SPAN)]);
+    }
+    const kind = wasmKind(bytes);
+    if (kind !== undefined) return { group: this.parseWasm(path, bytes, kind === "text"), wasm: true };
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      throw new LoadError([
+        error(codes.ReadFailed, `failed to read file ${path}: stream did not contain valid UTF-8`, UNKNOWN_SPAN),
+      ]);
+    }
+    return { group: this.parseFiles([path], [[path, text]]), wasm: false };
+  }
+
+  /**
+   * A WIT package encoded as a component: decoded to WIT text, which is
+   * then parsed like any file (shown as `<path> (as WIT)` in diagnostics).
+   */
+  private parseWasm(path: string, bytes: Uint8Array, text: boolean): UnresolvedGroup {
+    const r = decodeWitPackage(bytes, text);
+    if ("error" in r) {
+      throw new LoadError([
+        error(codes.WasmPackageUnsupported, `failed to decode the WIT package in ${path}: ${r.error}`, UNKNOWN_SPAN),
+      ]);
+    }
+    const shown = `${path} (as WIT)`;
+    return this.parseFiles([shown], [[shown, r.wit]]);
   }
 
   private readDir(dir: string): string[] {
@@ -171,7 +214,11 @@ class Loader {
       return this.fs.readDir(dir);
     } catch (e) {
       throw new LoadError([
-        error(codes.ReadFailed, `failed to read directory ${dir}: ${e instanceof Error ? e.message : String(e)}`, UNKNOWN_SPAN),
+        error(
+          codes.ReadFailed,
+          `failed to read directory ${dir}: ${e instanceof Error ? e.message : String(e)}`,
+          UNKNOWN_SPAN,
+        ),
       ]);
     }
   }
@@ -185,6 +232,28 @@ class Loader {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * Whether a file is a wasm binary or WebAssembly text (wit-parser asks the
+ * `wat` crate): the binary magic, or `(` as the first thing after
+ * whitespace and `;;` / `(; ;)` comments. WIT never starts with `(`.
+ */
+function wasmKind(bytes: Uint8Array): "binary" | "text" | undefined {
+  if (bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) return "binary";
+  let i = 0;
+  while (i < bytes.length) {
+    const c = bytes[i]!;
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+    else if (c === 0x3b && bytes[i + 1] === 0x3b) {
+      while (i < bytes.length && bytes[i] !== 0x0a) i++;
+    } else if (c === 0x28 && bytes[i + 1] === 0x3b) {
+      const end = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(";)", i + 2);
+      if (end < 0) return undefined;
+      i = end + 2;
+    } else return c === 0x28 ? "text" : undefined;
+  }
+  return undefined;
+}
+
 const diskFs: FileSystem = {
   kind(path) {
     try {
@@ -196,6 +265,13 @@ const diskFs: FileSystem = {
   },
   readDir(path) {
     return readdirSync(path);
+  },
+  readBytes(path) {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
   },
   readText(path) {
     let bytes: Buffer;
@@ -237,6 +313,11 @@ function memoryFs(files: ReadonlyMap<string, string>): FileSystem {
     readText(path) {
       const t = files.get(norm(path));
       return t === undefined ? { error: "No such file or directory" } : t;
+    },
+    readBytes(path) {
+      // In-memory binaries are strings of byte values (latin1).
+      const t = files.get(norm(path));
+      return t === undefined ? { error: "No such file or directory" } : Buffer.from(t, "latin1");
     },
   };
 }

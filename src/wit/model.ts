@@ -265,7 +265,9 @@ export interface PackageName {
 
 /** `ns:name` or `ns:name@version`, as wit-parser prints a package name. */
 export function formatPackageName(name: PackageName): string {
-  return name.version === undefined ? `${name.namespace}:${name.name}` : `${name.namespace}:${name.name}@${name.version}`;
+  return name.version === undefined
+    ? `${name.namespace}:${name.name}`
+    : `${name.namespace}:${name.name}@${name.version}`;
 }
 
 export interface Package {

@@ -159,7 +159,10 @@ class Remap {
     if (id >= list.length) throw new Error(`remap of a ${desc} not yet registered`);
     const v = list[id];
     if (v !== undefined) return v;
-    fail(`found a reference to a ${desc} which is excluded due to its feature not being activated`, span ?? UNKNOWN_SPAN);
+    fail(
+      `found a reference to a ${desc} which is excluded due to its feature not being activated`,
+      span ?? UNKNOWN_SPAN,
+    );
   }
 
   private mapType(id: TypeId, span?: Span): TypeId {
@@ -337,7 +340,11 @@ class Remap {
       }
       const id = resolve.packages[pkgId]!.interfaces.get(dep.name);
       if (id === undefined) {
-        fail(`interface '${dep.name}' not found in package '${formatPackageName(dep.pkg)}'`, span, codes.PackageItemNotFound);
+        fail(
+          `interface '${dep.name}' not found in package '${formatPackageName(dep.pkg)}'`,
+          span,
+          codes.PackageItemNotFound,
+        );
       }
       this.interfaces.push(id);
     }
@@ -353,7 +360,11 @@ class Remap {
       }
       const id = resolve.packages[pkgId]!.worlds.get(dep.name);
       if (id === undefined) {
-        fail(`world '${dep.name}' not found in package '${formatPackageName(dep.pkg)}'`, span, codes.PackageItemNotFound);
+        fail(
+          `world '${dep.name}' not found in package '${formatPackageName(dep.pkg)}'`,
+          span,
+          codes.PackageItemNotFound,
+        );
       }
       this.worlds.push(id);
     }
@@ -588,10 +599,15 @@ class Remap {
       let item = item0;
       if (item.kind === "type") item = { kind: "type", id: this.mapType(item.id, span) };
       const stability =
-        item.kind === "interface" ? item.stability : item.kind === "function" ? item.func.stability : this.resolve.types[item.id]!.stability;
+        item.kind === "interface"
+          ? item.stability
+          : item.kind === "function"
+            ? item.func.stability
+            : this.resolve.types[item.id]!.stability;
       if (!this.includeStability(stability, span)) continue;
       const newKey: WorldKey = typeof key === "string" ? key : this.mapInterface(key, span);
-      if (item.kind === "interface") item = { kind: "interface", id: this.mapInterface(item.id, span), stability: item.stability };
+      if (item.kind === "interface")
+        item = { kind: "interface", id: this.mapInterface(item.id, span), stability: item.stability };
       else if (item.kind === "function") item = { kind: "function", func: this.updateFunction(item.func, span) };
       (isImport ? world.imports : world.exports).set(newKey, item);
     }

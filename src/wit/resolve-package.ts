@@ -45,7 +45,8 @@ import { NO_DOCS, NO_OWNER, UNKNOWN_STABILITY, formatPackageName, noDocs, typeRe
 import { toposort, type Edge } from "./resolve-toposort.js";
 
 /** A top-level name of a package or file: an interface or a world (wit-parser's `AstItem`). */
-export type ItemRef = { readonly kind: "interface"; readonly id: InterfaceId } | { readonly kind: "world"; readonly id: WorldId };
+export type ItemRef =
+  { readonly kind: "interface"; readonly id: InterfaceId } | { readonly kind: "world"; readonly id: WorldId };
 
 /** What a package uses from one other package. */
 export interface ForeignPackage {
@@ -361,7 +362,8 @@ export class PackageResolver {
 
   resolve(): UnresolvedPackage {
     const pkg = this.packageName;
-    if (!pkg) fail(codes.PackageDeclaration, "no `package` header was found in any WIT file for this package", UNKNOWN_SPAN);
+    if (!pkg)
+      fail(codes.PackageDeclaration, "no `package` header was found in any WIT file for this package", UNKNOWN_SPAN);
 
     // Foreign placeholders first, then the package's own items in dependency
     // order, then the foreign types, so that `use` paths resolve below.
@@ -373,7 +375,8 @@ export class PackageResolver {
     const worldAst = new Map<WorldId, [ast.World, number]>();
     this.declLists.forEach((items, i) => {
       for (const item of items) {
-        if (item.kind === "interface") ifaceAst.set(this.astItems[i]!.get(item.name.name)!.id as InterfaceId, [item, i]);
+        if (item.kind === "interface")
+          ifaceAst.set(this.astItems[i]!.get(item.name.name)!.id as InterfaceId, [item, i]);
         else if (item.kind === "world") worldAst.set(this.astItems[i]!.get(item.name.name)!.id as WorldId, [item, i]);
       }
     });
@@ -565,10 +568,13 @@ export class PackageResolver {
             const path = item.item;
             if (path.kind === "id") {
               const found = ids.get(path.id.name);
-              if (!found) fail(codes.UnknownName, `interface or world \`${path.id.name}\` does not exist`, path.id.span);
+              if (!found)
+                fail(codes.UnknownName, `interface or world \`${path.id.name}\` does not exist`, path.id.span);
               ref = found;
             } else {
-              ref = this.foreignDeps.get(formatPackageName(packageNameOf(path.package)))!.items.get(path.name.name)!.item;
+              ref = this.foreignDeps
+                .get(formatPackageName(packageNameOf(path.package)))!
+                .items.get(path.name.name)!.item;
             }
             break;
           }
@@ -815,6 +821,7 @@ export class PackageResolver {
    * dependency order, which rejects cycles and unknown names in one go.
    */
   private resolveTypes(owner: TypeOwner, items: readonly (ast.Use | ast.TypeDef)[]): void {
+    if (items.length === 0) return;
     for (const item of items) if (item.kind === "use") this.resolveUse(owner, item);
 
     const deps = new Map<string, Edge[]>();
@@ -851,7 +858,11 @@ export class PackageResolver {
       const kind = this.resolveTypeDef(def, stability);
       const id = this.allocType({ docs, stability, kind, name: def.name.name, owner });
       this.typeSpans.push(def.name.span);
-      if (def.kind === "record") this.fieldSpans.set(id, def.fields.map((f) => f.name.span));
+      if (def.kind === "record")
+        this.fieldSpans.set(
+          id,
+          def.fields.map((f) => f.name.span),
+        );
       this.defineName(def.name, id);
     }
   }
@@ -1108,7 +1119,8 @@ export class PackageResolver {
             : t.element === undefined
               ? undefined
               : this.resolveType(t.element, stability);
-        const key = typeCode(inner) * 8 + (t.kind === "list" ? 1 : t.kind === "option" ? 2 : t.kind === "future" ? 3 : 4);
+        const key =
+          typeCode(inner) * 8 + (t.kind === "list" ? 1 : t.kind === "option" ? 2 : t.kind === "future" ? 3 : 4);
         const hit = this.anonSingle.get(key);
         if (hit !== undefined) return typeRef(hit);
         const kind: TypeDefKind =
@@ -1243,21 +1255,27 @@ export class PackageResolver {
   }
 
   private resolveParams(func: ast.Func, kind: FunctionKind): Param[] {
-    const params: Param[] = [];
-    if (kind.kind === "method" || kind.kind === "async-method") {
+    const method = kind.kind === "method" || kind.kind === "async-method";
+    const count = func.params.length + (method ? 1 : 0);
+    // Sized up front: an empty array's first push reserves room for 17, and
+    // functions are many while their parameters are few.
+    const params: Param[] = new Array<Param>(count);
+    let n = 0;
+    if (method) {
       // Methods take `self: borrow<R>` first.
-      params.push({ name: "self", type: this.borrowHandle(kind.resource, UNKNOWN_STABILITY, func.funcSpan) });
+      params[n++] = { name: "self", type: this.borrowHandle(kind.resource, UNKNOWN_STABILITY, func.funcSpan) };
     }
     // Parameter lists are usually short: a linear scan beats allocating a set, up to a point.
-    const seen = func.params.length > 16 ? new Set<string>(params.map((p) => p.name)) : undefined;
+    const seen = count > 16 ? new Set<string>(method ? ["self"] : []) : undefined;
     for (const p of func.params) {
       const type = this.resolveType(p.type, UNKNOWN_STABILITY);
       const name = p.name.name;
-      if (seen ? seen.has(name) : params.some((q) => q.name === name)) {
-        fail(codes.DuplicateName, `param \`${name}\` is defined more than once`, p.name.span);
-      }
+      let dup = false;
+      if (seen) dup = seen.has(name);
+      else for (let i = 0; i < n; i++) if (params[i]!.name === name) dup = true;
+      if (dup) fail(codes.DuplicateName, `param \`${name}\` is defined more than once`, p.name.span);
       seen?.add(name);
-      params.push({ name, type });
+      params[n++] = { name, type };
     }
     return params;
   }

@@ -31,23 +31,29 @@ export function toposort(
   hint?: (missing: string) => string | undefined,
 ): string[] {
   const names = [...deps.keys()];
+  // Fast path for scopes without references (most interfaces have few types).
+  let edgeCount = 0;
+  deps.forEach((edges) => (edgeCount += edges.length));
+  if (edgeCount === 0) return names;
   const index = new Map<string, number>();
   names.forEach((n, i) => index.set(n, i));
   const remaining = new Int32Array(names.length);
   const reverse: number[][] = names.map(() => []);
   let i = 0;
-  for (const edges of deps.values()) {
+  deps.forEach((edges) => {
     remaining[i] = edges.length;
     for (const e of edges) {
       const j = index.get(e.name);
       if (j === undefined) {
         const h = hint?.(e.name);
-        abort(error(codes.UnknownName, `${kind} \`${e.name}\` does not exist`, e.span, h === undefined ? {} : { hint: h }));
+        abort(
+          error(codes.UnknownName, `${kind} \`${e.name}\` does not exist`, e.span, h === undefined ? {} : { hint: h }),
+        );
       }
       reverse[j]!.push(i);
     }
     i++;
-  }
+  });
 
   const heap = new MinHeap();
   for (let k = 0; k < names.length; k++) if (remaining[k] === 0) heap.push(k);

@@ -418,7 +418,12 @@ class Cloner {
     let pkg = this.newPackage;
     if (pkg === undefined) {
       const o = this.newOwner;
-      pkg = o.kind === "interface" ? this.resolve.interfaces[o.id]!.package : o.kind === "world" ? this.resolve.worlds[o.id]!.package : undefined;
+      pkg =
+        o.kind === "interface"
+          ? this.resolve.interfaces[o.id]!.package
+          : o.kind === "world"
+            ? this.resolve.worlds[o.id]!.package
+            : undefined;
     }
     this.resolve.interfaces.push({
       name: src.name,
@@ -572,7 +577,13 @@ function elaborateExports(
       }
       if (f.next < f.deps.length) {
         const dep = f.deps[f.next++]!;
-        stack.push({ id: dep, key: dep, addExport: f.addExport && exportInterfaces.has(dep), deps: undefined, next: 0 });
+        stack.push({
+          id: dep,
+          key: dep,
+          addExport: f.addExport && exportInterfaces.has(dep),
+          deps: undefined,
+          next: 0,
+        });
         result = undefined;
         continue;
       }

@@ -66,7 +66,9 @@ export interface ResolveAstsResult {
 }
 
 /** Runs `f`, turning a {@link DiagnosticAbort} into its diagnostic. */
-export function catchAbort<T>(f: () => T): { value: T; diagnostics: [] } | { value: undefined; diagnostics: Diagnostic[] } {
+export function catchAbort<T>(
+  f: () => T,
+): { value: T; diagnostics: [] } | { value: undefined; diagnostics: Diagnostic[] } {
   try {
     return { value: f(), diagnostics: [] };
   } catch (e) {
@@ -75,14 +77,22 @@ export function catchAbort<T>(f: () => T): { value: T; diagnostics: [] } | { val
   }
 }
 
-/** Stage 2 for groups already through stage 1: builds the {@link Resolve}. */
+/**
+ * Stage 2 for groups already through stage 1: builds the {@link Resolve}.
+ * `early` groups (packages decoded from wasm) are added first, one by one,
+ * as wit-parser merges them while it reads the `deps/` folder.
+ */
 export function resolveGroups(
   main: UnresolvedGroup,
   deps: readonly UnresolvedGroup[],
   options: ResolveOptions = {},
+  early: readonly UnresolvedGroup[] = [],
 ): ResolveAstsResult {
   const resolve = createResolve(options.features ?? [], options.allFeatures ?? false);
-  const r = catchAbort(() => pushGroups(resolve, main, deps));
+  const r = catchAbort(() => {
+    for (const g of early) pushGroups(resolve, g, []);
+    return pushGroups(resolve, main, deps);
+  });
   if (r.value === undefined) return { resolve: undefined, packageIds: [], diagnostics: r.diagnostics };
   return { resolve, packageIds: [r.value], diagnostics: [] };
 }

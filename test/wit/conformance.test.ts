@@ -21,9 +21,7 @@ const ROOT = resolvePathOs(here, "../../../shared/conformance/wit-parser-ui");
 const FAIL_ROOT = join(ROOT, "parse-fail");
 
 /** Cases expected to fail today, with the reason. Keep this list shrinking. */
-const KNOWN_FAILING: ReadonlyMap<string, string> = new Map([
-  ["kinds-of-deps", "its deps include wasm-encoded packages (.wat, .wasm), which wit-ts does not decode"],
-]);
+const KNOWN_FAILING: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 // ---------------------------------------------------------------------------
 // A port of score.py's canon(): rewrite a Resolve JSON without arena indices.
@@ -199,8 +197,7 @@ function runNegative(p: string): Outcome | undefined {
   const want = LOC.exec(ref);
   if (!want) return { ok: true, detail: "" };
   const got = LOC.exec(rendered);
-  const ok =
-    got !== null && basename(got[1]!) === basename(want[1]!) && got[2] === want[2] && got[3] === want[3];
+  const ok = got !== null && basename(got[1]!) === basename(want[1]!) && got[2] === want[2] && got[3] === want[3];
   return { ok, detail: ok ? "" : `expected ${want[0]}\n${ref}\n--- got ---\n${rendered}` };
 }
 

@@ -11,8 +11,9 @@ import { describe, expect, it } from "vitest";
 import { codes } from "../../src/diagnostics/codes.js";
 import { renderDiagnostic } from "../../src/diagnostics/render.js";
 import { formatLocation } from "../../src/diagnostics/render.js";
+import { toJson } from "../../src/wit/json.js";
 import { resolveFiles, resolvePath, type ResolveOptions, type ResolveResult } from "../../src/wit/load.js";
-import type { Resolve, TypeId, WorldItem } from "../../src/wit/model.js";
+import type { Resolve, WorldItem } from "../../src/wit/model.js";
 import { compareVersions } from "../../src/wit/resolve-version.js";
 
 function files(entries: Record<string, string>, root: string, options?: ResolveOptions): ResolveResult {
@@ -34,12 +35,6 @@ function failure(r: ResolveResult): string {
 function ok(r: ResolveResult): Resolve {
   expect(r.diagnostics.map((d) => d.message)).toEqual([]);
   return r.resolve!;
-}
-
-function typeNamed(resolve: Resolve, name: string): TypeId {
-  const i = resolve.types.findIndex((t) => t.name === name);
-  expect(i).toBeGreaterThanOrEqual(0);
-  return i as TypeId;
 }
 
 describe("rendered frames", () => {
@@ -71,10 +66,7 @@ describe("rendered frames", () => {
   });
 
   it("points into the right file of a directory", () => {
-    const r = files(
-      { "pkg/a.wit": "package foo:a;\ninterface x {}\n", "pkg/b.wit": "package foo:b;\n" },
-      "pkg",
-    );
+    const r = files({ "pkg/a.wit": "package foo:a;\ninterface x {}\n", "pkg/b.wit": "package foo:b;\n" }, "pkg");
     expect(renderDiagnostic(r.diagnostics[0]!, r.sources)).toBe(
       [
         "error[WIT2010]: package identifier `foo:b` does not match previous package name of `foo:a`",
@@ -135,12 +127,12 @@ describe("names", () => {
     expect(failure(one("package a:b;\ninterface i {\n  f: func(a: u8, a: u8);\n}\n"))).toBe(
       `${codes.DuplicateName} param \`a\` is defined more than once @ test.wit:3:18`,
     );
-    expect(failure(one("package a:b;\ninterface i {\n  resource r {\n    f: func();\n    f: static func();\n  }\n}\n"))).toBe(
-      `${codes.DuplicateName} duplicate function name \`f\` @ test.wit:5:5`,
-    );
-    expect(failure(one("package a:b;\ninterface i {\n  resource r {\n    constructor();\n    constructor();\n  }\n}\n"))).toBe(
-      `${codes.DuplicateName} duplicate constructors @ test.wit:5:5`,
-    );
+    expect(
+      failure(one("package a:b;\ninterface i {\n  resource r {\n    f: func();\n    f: static func();\n  }\n}\n")),
+    ).toBe(`${codes.DuplicateName} duplicate function name \`f\` @ test.wit:5:5`);
+    expect(
+      failure(one("package a:b;\ninterface i {\n  resource r {\n    constructor();\n    constructor();\n  }\n}\n")),
+    ).toBe(`${codes.DuplicateName} duplicate constructors @ test.wit:5:5`);
   });
 
   it("reports names of the wrong kind", () => {
@@ -184,7 +176,9 @@ describe("types", () => {
   });
 
   it("rejects empty enums and variants and bad map keys", () => {
-    expect(failure(one("package a:b;\ninterface i {\n  enum e {}\n}\n"))).toBe(`${codes.InvalidType} empty enum @ test.wit:3:8`);
+    expect(failure(one("package a:b;\ninterface i {\n  enum e {}\n}\n"))).toBe(
+      `${codes.InvalidType} empty enum @ test.wit:3:8`,
+    );
     expect(failure(one("package a:b;\ninterface i {\n  variant v {}\n}\n"))).toBe(
       `${codes.InvalidType} empty variant @ test.wit:3:11`,
     );
@@ -196,7 +190,9 @@ describe("types", () => {
   it("rejects functions returning borrows", () => {
     expect(
       failure(one("package a:b;\ninterface i {\n  resource r;\n  type t = tuple<borrow<r>>;\n  f: func() -> t;\n}\n")),
-    ).toBe(`${codes.BorrowInResult} function \`f\` returns a type which contains a \`borrow<T>\` which is not supported @ test.wit:5:3`);
+    ).toBe(
+      `${codes.BorrowInResult} function \`f\` returns a type which contains a \`borrow<T>\` which is not supported @ test.wit:5:3`,
+    );
   });
 
   it("interns anonymous types and makes resource references own handles", () => {
@@ -274,7 +270,9 @@ describe("packages", () => {
 
   it("rejects a package defined twice", () => {
     const r = files({ "p/r.wit": "package a:a;\n", "p/deps/x.wit": "package a:a;\n" }, "p");
-    expect(failure(r)).toBe(`${codes.DuplicatePackage} package \`a:a\` is defined in two different locations @ p/deps/x.wit:1:9`);
+    expect(failure(r)).toBe(
+      `${codes.DuplicatePackage} package \`a:a\` is defined in two different locations @ p/deps/x.wit:1:9`,
+    );
     expect(formatLocation(r.diagnostics[0]!.related![0]!.span, r.sources)).toBe("p/r.wit:1:9");
   });
 
@@ -295,7 +293,9 @@ describe("packages", () => {
   });
 
   it("resolves nested packages before the main one", () => {
-    const r = one("package a:main;\npackage x:y {\n  interface i {\n    type t = u8;\n  }\n}\ninterface j {\n  use x:y/i.{t};\n}\n");
+    const r = one(
+      "package a:main;\npackage x:y {\n  interface i {\n    type t = u8;\n  }\n}\ninterface j {\n  use x:y/i.{t};\n}\n",
+    );
     const resolve = ok(r);
     expect(resolve.packages.map((p) => `${p.name.namespace}:${p.name.name}`)).toEqual(["x:y", "a:main"]);
     expect(r.packageIds).toEqual([1]);
@@ -303,7 +303,8 @@ describe("packages", () => {
 });
 
 describe("feature gates", () => {
-  const gated = "package a:b@1.0.0;\ninterface i {\n  @unstable(feature = f)\n  type t = u32;\n  @since(version = 1.0.0)\n  g: func();\n}\n";
+  const gated =
+    "package a:b@1.0.0;\ninterface i {\n  @unstable(feature = f)\n  type t = u32;\n  @since(version = 1.0.0)\n  g: func();\n}\n";
 
   it("drops unstable items unless their feature is on", () => {
     expect([...ok(one(gated)).interfaces[0]!.types.keys()]).toEqual([]);
@@ -312,7 +313,8 @@ describe("feature gates", () => {
   });
 
   it("rejects references to gated-out items", () => {
-    const text = "package a:b;\ninterface i {\n  @unstable(feature = f)\n  type t = u32;\n  record r {\n    x: t,\n  }\n}\n";
+    const text =
+      "package a:b;\ninterface i {\n  @unstable(feature = f)\n  type t = u32;\n  record r {\n    x: t,\n  }\n}\n";
     expect(failure(one(text))).toBe(
       `${codes.FeatureGate} found a reference to a type which is excluded due to its feature not being activated @ test.wit:6:5`,
     );
@@ -340,8 +342,16 @@ describe("feature gates", () => {
   });
 
   it("records stability and deprecation", () => {
-    const r = ok(one("package a:b@2.0.0;\ninterface i {\n  @since(version = 1.0.0)\n  @deprecated(version = 2.0.0)\n  f: func();\n}\n"));
-    expect(r.interfaces[0]!.functions.get("f")!.stability).toEqual({ kind: "stable", since: "1.0.0", deprecated: "2.0.0" });
+    const r = ok(
+      one(
+        "package a:b@2.0.0;\ninterface i {\n  @since(version = 1.0.0)\n  @deprecated(version = 2.0.0)\n  f: func();\n}\n",
+      ),
+    );
+    expect(r.interfaces[0]!.functions.get("f")!.stability).toEqual({
+      kind: "stable",
+      since: "1.0.0",
+      deprecated: "2.0.0",
+    });
   });
 });
 
@@ -354,7 +364,9 @@ describe("worlds", () => {
       `${codes.WorldItemConflict} import \`t\` conflicts with prior type of same name @ test.wit:4:10`,
     );
     expect(
-      failure(one("package a:b;\nworld v {\n  import x: func();\n}\nworld w {\n  import x: func();\n  include v;\n}\n")),
+      failure(
+        one("package a:b;\nworld v {\n  import x: func();\n}\nworld w {\n  import x: func();\n  include v;\n}\n"),
+      ),
     ).toBe(`${codes.WorldItemConflict} import of \`x\` shadows previously imported items @ test.wit:7:11`);
     expect(failure(one("package a:b;\nworld w {\n  export f: func();\n  export F: func();\n}\n"))).toBe(
       `${codes.WorldItemConflict} export \`F\` in world \`w\` conflicts with export \`f\` (kebab-case identifiers are case-insensitive) @ test.wit:2:7`,
@@ -363,7 +375,9 @@ describe("worlds", () => {
 
   it("renames included items and rejects unknown renames", () => {
     const r = ok(
-      one("package a:b;\nworld v {\n  import x: func();\n  resource r;\n}\nworld w {\n  include v with { x as y, r as s }\n}\n"),
+      one(
+        "package a:b;\nworld v {\n  import x: func();\n  resource r;\n}\nworld w {\n  include v with { x as y, r as s }\n}\n",
+      ),
     );
     const w = r.worlds[1]!;
     expect([...w.imports.keys()]).toEqual(["s", "y"]);
@@ -426,19 +440,129 @@ describe("loading", () => {
     }
   });
 
-  it("rejects wasm-encoded dependencies it cannot decode", () => {
-    const r = files({ "p/r.wit": "package a:b;\n", "p/deps/x.wasm": "" }, "p");
+  it("decodes wasm-encoded dependencies, binary and text, before the other packages", () => {
+    // `e.wasm`: a binary WIT package with one empty interface `e:e/e`.
+    const binary = Buffer.from(
+      "0061736d0d000100071001410201420004010565 3a652f650500 0b070100016503 0000".replace(/ /g, ""),
+      "hex",
+    );
+    const r = files(
+      {
+        "p/r.wit": "package a:a;\nworld w {\n  import e:e/e;\n  import d:d/d;\n  import b:b/b;\n}\n",
+        "p/deps/b.wit": "package b:b;\ninterface b {}\n",
+        "p/deps/d.wat":
+          '(component\n  (type $d (component\n    (export "d:d/d" (instance))\n  ))\n  (export "d" (type $d))\n)\n',
+        "p/deps/e.wasm": binary.toString("latin1"),
+      },
+      "p",
+    );
+    const resolve = ok(r);
+    expect(resolve.packages.map((p) => `${p.name.namespace}:${p.name.name}`)).toEqual(["d:d", "e:e", "b:b", "a:a"]);
+    expect(resolve.interfaces.map((i) => i.name)).toEqual(["d", "e", "b"]);
+  });
+
+  it("decodes types, resources, functions and uses like the WIT they encode", () => {
+    // As wasm-tools prints it: every type by index, no inline definitions.
+    const wat = `(component
+  (type (;0;)
+    (component
+      (type (;0;)
+        (instance
+          (type (;0;) (list string))
+          (type (;1;) (record (field "x" u32) (field "y" 0)))
+          (export (;2;) "point" (type (eq 1)))
+          (export (;3;) "r" (type (sub resource)))
+          (type (;4;) (own 3))
+          (type (;5;) (func (param "name" string) (result 4)))
+          (export (;0;) "[constructor]r" (func (type 5)))
+          (type (;6;) (borrow 3))
+          (type (;7;) (func (param "self" 6) (result 2)))
+          (export (;1;) "[method]r.get" (func (type 7)))
+          (type (;8;) (option 2))
+          (type (;9;) (func (param "p" 2) (result 8)))
+          (export (;2;) "f" (func (type 9)))
+        )
+      )
+      (export (;0;) "t:p/i" (instance (type 0)))
+    )
+  )
+  (export (;1;) "i" (type 0))
+  (type (;2;)
+    (component
+      (type (;0;)
+        (instance
+          (type (;0;) (list string))
+          (type (;1;) (record (field "x" u32) (field "y" 0)))
+          (export (;2;) "point" (type (eq 1)))
+        )
+      )
+      (import "t:p/i" (instance (;0;) (type 0)))
+      (alias export 0 "point" (type (;1;)))
+      (type (;2;)
+        (instance
+          (alias outer 1 1 (type (;0;)))
+          (export (;1;) "point" (type (eq 0)))
+          (type (;2;) (func (result 1)))
+          (export (;0;) "g" (func (type 2)))
+        )
+      )
+      (export (;1;) "t:p/j" (instance (type 2)))
+    )
+  )
+  (export (;3;) "j" (type 2))
+)
+`;
+    const wit = [
+      "package t:p;",
+      "interface i {",
+      "  record point { x: u32, y: list<string> }",
+      "  resource r {",
+      "    constructor(name: string);",
+      "    get: func() -> point;",
+      "  }",
+      "  f: func(p: point) -> option<point>;",
+      "}",
+      "interface j {",
+      "  use i.{point};",
+      "  g: func() -> point;",
+      "}",
+      "",
+    ].join("\n");
+    const world = "package a:a;\nworld w {\n  import t:p/j;\n}\n";
+    const fromWat = ok(files({ "p/r.wit": world, "p/deps/p.wat": wat }, "p"));
+    const fromWit = ok(files({ "p/r.wit": world, "p/deps/p.wit": wit }, "p"));
+    expect(JSON.stringify(toJson(fromWat))).toBe(JSON.stringify(toJson(fromWit)));
+  });
+
+  it("reports wasm it cannot decode", () => {
+    const r = files({ "p/r.wit": "package a:b;\n", "p/deps/x.wasm": "\0asm\x0d\0\x01\0\x63\x00" }, "p");
     expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
-      `${codes.WasmPackageUnsupported} failed to parse dependency p/deps/x.wasm: wasm-encoded WIT packages are not supported; use the package's WIT text instead`,
+      `${codes.WasmPackageUnsupported} failed to decode the WIT package in p/deps/x.wasm: a WIT package has no section 99`,
     ]);
   });
 });
 
 describe("versions", () => {
   it("orders versions like the semver crate", () => {
-    const sorted = ["1.0.0", "1.0.0-alpha", "0.2.0", "1.0.0-alpha.1", "1.0.0-beta", "1.0.0-alpha.beta", "10.0.0", "2.0.0"].sort(
-      compareVersions,
-    );
-    expect(sorted).toEqual(["0.2.0", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0", "2.0.0", "10.0.0"]);
+    const sorted = [
+      "1.0.0",
+      "1.0.0-alpha",
+      "0.2.0",
+      "1.0.0-alpha.1",
+      "1.0.0-beta",
+      "1.0.0-alpha.beta",
+      "10.0.0",
+      "2.0.0",
+    ].sort(compareVersions);
+    expect(sorted).toEqual([
+      "0.2.0",
+      "1.0.0-alpha",
+      "1.0.0-alpha.1",
+      "1.0.0-alpha.beta",
+      "1.0.0-beta",
+      "1.0.0",
+      "2.0.0",
+      "10.0.0",
+    ]);
   });
 });
