@@ -7,10 +7,10 @@
  * write are never touched). A manifest, `.wit-ts-manifest.json`, records
  * which files each world generated.
  *
- * Everything is first written to a staging directory beside the output
- * directory (same file system, so renames are atomic); when the output
- * directory holds nothing but wit-ts files the staged tree replaces it in two
- * renames, otherwise files are moved in one by one.
+ * Files whose bytes change are first written to a staging directory beside
+ * the output directory (same file system, so each rename is atomic) and then
+ * moved in; unchanged files are not touched, so bundler watchers and editors
+ * see exactly what changed.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -57,18 +57,6 @@ function readManifest(outDir: string): Manifest {
   return { worlds: {} };
 }
 
-/** Every file below `dir`, as `/`-separated relative paths. */
-function listFiles(dir: string, prefix = ""): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...listFiles(join(dir, entry.name), rel));
-    else out.push(rel);
-  }
-  return out;
-}
-
 /** What writing `files` for `worldKey` would change (for `gen --check`). Writes nothing. */
 export function diffOutput(outDir: string, worldKey: string, files: readonly OutputFile[]): OutputDiff {
   const dir = resolve(outDir);
@@ -97,46 +85,42 @@ export function diffOutput(outDir: string, worldKey: string, files: readonly Out
 export function writeOutput(outDir: string, worldKey: string, files: readonly OutputFile[]): void {
   const dir = resolve(outDir);
   const manifest = readManifest(dir);
-  const previous = new Set(manifest.worlds[worldKey] ?? []);
+  const previous = manifest.worlds[worldKey] ?? [];
   const next = files.map((f) => f.path).sort();
   manifest.worlds[worldKey] = next;
-  const owned = new Set<string>([MANIFEST, ...Object.values(manifest.worlds).flat(), ...previous]);
+  const manifestText = JSON.stringify(sortManifest(manifest), null, 2) + "\n";
+  // Only files whose bytes change are staged and moved, so bundler watchers see exactly what changed.
+  const { changed } = diffOutput(dir, worldKey, files);
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const staged = [...changed];
+  let manifestChanged = true;
+  try {
+    manifestChanged = readFileSync(join(dir, MANIFEST), "utf8") !== manifestText;
+  } catch {
+    manifestChanged = true;
+  }
+  if (staged.length === 0 && !manifestChanged && previous.every((p) => byPath.has(p))) return;
 
   const staging = `${dir}.wit-ts-staging-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
-    for (const f of files) {
-      const target = checkedPath(staging, f.path);
+    // Stage everything first: a failure here leaves the output directory exactly as it was.
+    for (const p of staged) {
+      const target = checkedPath(staging, p);
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, f.content);
+      writeFileSync(target, byPath.get(p)!.content);
     }
-    writeFileSync(join(staging, MANIFEST), JSON.stringify(sortManifest(manifest), null, 2) + "\n");
-
-    const existing = listFiles(dir);
-    const onlyOurs = existing.every((p) => owned.has(p));
-    if (!existsSync(dir) || onlyOurs) {
-      // Keep the other worlds' files that share this directory: carry them into the staged tree.
-      for (const p of existing) {
-        if (p === MANIFEST || next.includes(p) || previous.has(p)) continue;
-        const target = join(staging, p);
-        mkdirSync(dirname(target), { recursive: true });
-        renameSync(join(dir, p), target);
-      }
-      mkdirSync(dirname(dir), { recursive: true });
-      const backup = `${staging}-old`;
-      if (existsSync(dir)) renameSync(dir, backup);
-      renameSync(staging, dir);
-      rmSync(backup, { recursive: true, force: true });
-    } else {
-      for (const p of [...next, MANIFEST]) {
-        const target = checkedPath(dir, p);
-        mkdirSync(dirname(target), { recursive: true });
-        renameSync(join(staging, p), target);
-      }
-      for (const p of previous) {
-        if (!next.includes(p)) rmSync(checkedPath(dir, p), { force: true });
-      }
-      removeEmptyDirs(dir);
+    mkdirSync(staging, { recursive: true });
+    writeFileSync(join(staging, MANIFEST), manifestText);
+    // Then move into place: renames within one file system, each atomic.
+    for (const p of [...staged, MANIFEST]) {
+      const target = checkedPath(dir, p);
+      mkdirSync(dirname(target), { recursive: true });
+      renameSync(join(staging, p), target);
     }
+    for (const p of previous) {
+      if (!byPath.has(p)) rmSync(checkedPath(dir, p), { force: true });
+    }
+    removeEmptyDirs(dir);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
  * Output safety (issue #9): staged writes, stale-file removal limited to files wit-ts wrote, user files left alone,
  * nothing written outside the output directory, previous output intact when writing fails.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, statSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -44,7 +44,16 @@ describe("writeOutput", () => {
     expect(read("out/user-notes.md")).toBe("mine\n");
   });
 
-  it("swaps a directory that holds only its own files", () => {
+  it("rewrites only files whose bytes change", () => {
+    const out = join(root, "out");
+    writeOutput(out, "a:b/w", [{ path: "same.ts", content: "s\n" }, { path: "c.ts", content: "1\n" }]);
+    const before = statSync(join(out, "same.ts")).ino;
+    writeOutput(out, "a:b/w", [{ path: "same.ts", content: "s\n" }, { path: "c.ts", content: "2\n" }]);
+    expect(statSync(join(out, "same.ts")).ino).toBe(before);
+    expect(read("out/c.ts")).toBe("2\n");
+  });
+
+  it("drops files that the same world no longer generates", () => {
     const out = join(root, "out");
     writeOutput(out, "a:b/w", [{ path: "a.ts", content: "1\n" }, { path: "b.ts", content: "1\n" }]);
     writeOutput(out, "a:b/w", [{ path: "a.ts", content: "2\n" }]);

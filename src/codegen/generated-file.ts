@@ -1,43 +1,21 @@
 /**
- * The printing framework of the code generator, in the manner of
- * protobuf-es's `GeneratedFile`. Emitters consume it; it produces the text
- * of one TypeScript file: the caller's `@generated` preamble,
- * `/* eslint-disable *\/`, the imports, then the body.
- *
- * Emitters print one line per `print` call, as a tagged template or as
- * pieces. Anything declared in another module is an {@link ImportSymbol}
- * value, never a string, so the import list, renames on collision and
- * type-only imports follow from what was printed. Constructs whose layout
- * depends on the line width (parameter and argument lists, unions, object
- * types and literals, type argument lists) are {@link Layout} values built
- * by the helpers below; `toString()` lays them out exactly as prettier 3
- * does with its default options (print width 80, 2-space indentation,
- * double quotes, semicolons, trailing commas "all"), because running
- * prettier on the generation path would be far too slow. Tests format the
- * output with the installed prettier and expect no change.
- *
- * How layout works: each printed line is lowered to a small document
- * language (groups of soft line breaks, indentation, break-dependent text)
- * and laid out by the same algorithm prettier's printer uses: a group is
- * printed flat when it fits in what is left of the line, counting the text
- * after it up to the next possible line break, and broken otherwise. Each
- * helper builds the document prettier's TypeScript printer builds for that
- * construct (see the notes on each helper), so the two agree.
- *
- * Type-only imports, the rule: a use of a symbol is in type position when
- * the symbol was created with `typeOnly: true` (use this for interfaces and
- * type aliases, which have no value to import) or is printed through
- * `f.typeRef(sym)` / `sym.toTypeOnly()` (use this for classes and enums
- * named in a type). Every other use is a value use. A module all of whose
- * printed uses are type-only is imported with `import type { ... }`; a
- * module with both kinds gets inline `type` modifiers on the names only
- * ever used as types (`import { type A, b }`). This is what
- * `verbatimModuleSyntax` requires: a type imported without `type` is an
- * error, and a class imported with `type` cannot be used as a value.
+ * The printing framework of the code generator (codegen phase), in the
+ * manner of protobuf-es's `GeneratedFile`. Emitters consume it: they print
+ * one line per `print` call, refer to anything from another module through
+ * import symbols, and build width-dependent constructs with the layout
+ * helpers. It produces the text of one TypeScript file (the caller's
+ * `@generated` preamble, `/* eslint-disable *\/`, the imports, the body),
+ * already formatted exactly as prettier 3 formats it with default options,
+ * because running prettier on the generation path would be far too slow.
  */
 import { posix } from "node:path";
 import { jsDocLines, type JsDocInput } from "./jsdoc.js";
-import { isIdentifierName, JS_RESERVED_WORDS, quotePropertyKey, stringLiteral } from "./names.js";
+import {
+  isIdentifierName,
+  JS_RESERVED_WORDS,
+  quotePropertyKey,
+  stringLiteral,
+} from "./names.js";
 
 /** Columns prettier lays out for by default. */
 const PRINT_WIDTH = 80;
@@ -46,6 +24,21 @@ const TAB_WIDTH = 2;
 
 // ---------------------------------------------------------------------------
 // Symbols
+//
+// Anything declared in another module is an ImportSymbol value, never a
+// string, so the import list, renames on collision and type-only imports
+// follow from what was printed.
+//
+// Type-only imports, the rule: a use of a symbol is in type position when
+// the symbol was created with `typeOnly: true` (use this for interfaces and
+// type aliases, which have no value to import) or is printed through
+// `f.typeRef(sym)` / `sym.toTypeOnly()` (use this for classes and enums
+// named in a type). Every other use is a value use. A module all of whose
+// printed uses are type-only is imported with `import type { ... }`; a
+// module with both kinds gets inline `type` modifiers on the names only
+// ever used as types (`import { type A, b }`). This is what
+// `verbatimModuleSyntax` requires: a type imported without `type` is an
+// error, and a class imported with `type` cannot be used as a value.
 // ---------------------------------------------------------------------------
 
 /** A named export of another module, printed as its (possibly aliased) local name. */
@@ -112,6 +105,18 @@ function assertBindingName(name: string): void {
 
 // ---------------------------------------------------------------------------
 // Printables and layout helpers
+//
+// Constructs whose layout depends on the line width (parameter and argument
+// lists, unions, object types and literals, type argument lists,
+// assignments) are Layout values. At toString() each printed line is
+// lowered to a small document language (groups of soft line breaks,
+// indentation, break-dependent text) and laid out by the algorithm
+// prettier's printer uses: a group is printed flat when it fits in what is
+// left of the line, counting the text after it up to the next possible line
+// break, and broken otherwise. Each helper builds the document prettier's
+// TypeScript printer builds for that construct (checked against prettier
+// 3.10's `--debug-print-doc` output), so the two agree; tests format the
+// output with the installed prettier and expect no change.
 // ---------------------------------------------------------------------------
 
 /**
@@ -239,7 +244,12 @@ export function signature(
   returnType?: Printable,
   options: { readonly arrow?: boolean } = {},
 ): SignatureLayout {
-  return { kind: "signature", params, returnType, arrow: options.arrow ?? false };
+  return {
+    kind: "signature",
+    params,
+    returnType,
+    arrow: options.arrow ?? false,
+  };
 }
 
 /**
@@ -313,7 +323,10 @@ export function typeAlias(head: Printable, type: Printable): AssignmentLayout {
  * fit; anything else breaks inside itself first. Assignments of arrow
  * functions and left sides with complex type annotations are not modelled.
  */
-export function assignment(left: Printable, value: Printable): AssignmentLayout {
+export function assignment(
+  left: Printable,
+  value: Printable,
+): AssignmentLayout {
   return { kind: "assignment", left, right: value, target: "variable" };
 }
 
@@ -393,21 +406,25 @@ export function createGeneratedFile(
 
   function print(...args: unknown[]): void {
     const first = args[0];
+    let content: Printable[] | undefined;
     if (isTemplateStringsArray(first)) {
       const values = args.slice(1) as Printable[];
-      const pieces: Printable[] = [];
+      content = [];
       first.forEach((fragment, i) => {
-        pieces.push(fragment);
+        content!.push(fragment);
         if (i < values.length) {
-          pieces.push(values[i]!);
+          content!.push(values[i]!);
         }
       });
-      lines.push({ depth, content: pieces });
-    } else if (args.length === 0) {
-      lines.push({ depth, content: undefined });
-    } else {
-      lines.push({ depth, content: args as Printable[] });
+    } else if (args.length > 0) {
+      content = args as Printable[];
     }
+    if (content !== undefined) {
+      // Lowering once here reports a bad piece (a line break in the text,
+      // `undefined`) where it was printed rather than in toString().
+      lower(content, CHECK_CONTEXT, "annotation");
+    }
+    lines.push({ depth, content });
   }
 
   return {
@@ -443,8 +460,16 @@ export function createGeneratedFile(
   };
 }
 
+/** Lowering context for validation only: names as declared, nothing expanded. */
+const CHECK_CONTEXT: LowerContext = {
+  resolve: (symbol) => symbol.name,
+  expanded: new Set(),
+};
+
 function isTemplateStringsArray(value: unknown): value is TemplateStringsArray {
-  return Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, "raw");
+  return (
+    Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, "raw")
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -486,7 +511,11 @@ function renderFile(
       const key = importKey(symbol.from, symbol.name);
       const use = uses.get(key);
       if (use === undefined) {
-        uses.set(key, { from: symbol.from, name: symbol.name, valueUse: !symbol.typeOnly });
+        uses.set(key, {
+          from: symbol.from,
+          name: symbol.name,
+          valueUse: !symbol.typeOnly,
+        });
       } else if (!symbol.typeOnly) {
         use.valueUse = true;
       }
@@ -507,7 +536,11 @@ function renderFile(
       ? symbol.name
       : localNames.get(importKey(symbol.from, symbol.name))!;
 
-  const out: string[] = [...preamble.split("\n"), "/* eslint-disable */", ""];
+  const out: string[] = [
+    ...(preamble === "" ? [] : preamble.split("\n")),
+    "/* eslint-disable */",
+    "",
+  ];
   const importLines = renderImports(sorted, localNames);
   if (importLines.length > 0) {
     out.push(...importLines, "");
@@ -681,7 +714,11 @@ function normalizeBlankLines(lines: readonly string[]): string[] {
 }
 
 function isCommentLine(trimmed: string): boolean {
-  return trimmed.startsWith("//") || trimmed.startsWith("/*") || trimmed.startsWith("*");
+  return (
+    trimmed.startsWith("//") ||
+    trimmed.startsWith("/*") ||
+    trimmed.startsWith("*")
+  );
 }
 
 function opensBlock(line: string): boolean {
@@ -806,10 +843,14 @@ function lower(p: Printable, cx: LowerContext, position: Position): Doc {
   }
   if (isPrintableArray(p)) {
     // Position applies to a lone child only: `[sym, typeArgs(...)]` is a reference.
-    return p.map((item) => lower(item, cx, p.length === 1 ? position : "annotation"));
+    return p.map((item) =>
+      lower(item, cx, p.length === 1 ? position : "annotation"),
+    );
   }
-  const each = (items: readonly Printable[], at: Position = "annotation"): Doc[] =>
-    items.map((item) => lower(item, cx, at));
+  const each = (
+    items: readonly Printable[],
+    at: Position = "annotation",
+  ): Doc[] => items.map((item) => lower(item, cx, at));
   switch (p.kind) {
     case "import":
     case "local":
@@ -824,7 +865,13 @@ function lower(p: Printable, cx: LowerContext, position: Position): Doc {
       }
       return group([
         "<",
-        indent([softline, join([",", line], each(p.params).map((d) => group(d)))]),
+        indent([
+          softline,
+          join(
+            [",", line],
+            each(p.params).map((d) => group(d)),
+          ),
+        ]),
         ifBreak(","),
         softline,
         ">",
@@ -843,13 +890,18 @@ function lower(p: Printable, cx: LowerContext, position: Position): Doc {
           : [lowerUnion(element, cx, "array-element"), "[]"];
       }
       const inner = lower(element, cx, "annotation");
-      return isLayout(element, "signature") ? ["(", inner, ")[]"] : [inner, "[]"];
+      return isLayout(element, "signature")
+        ? ["(", inner, ")[]"]
+        : [inner, "[]"];
     }
     case "object-type": {
       const contents = objectTypeContents(p, cx);
       return p.members.length === 0
         ? contents
-        : group(contents, { shouldBreak: p.expand || cx.expanded.has(p), origin: p });
+        : group(contents, {
+            shouldBreak: p.expand || cx.expanded.has(p),
+            origin: p,
+          });
     }
     case "object":
       return lowerObject(p, cx);
@@ -868,7 +920,13 @@ function objectTypeContents(o: ObjectTypeLayout, cx: LowerContext): Doc {
     return "{}";
   }
   const members = o.members.map((m) => group(lower(m, cx, "annotation")));
-  return ["{", indent([line, join([";", line], members)]), ifBreak(";"), line, "}"];
+  return [
+    "{",
+    indent([line, join([";", line], members)]),
+    ifBreak(";"),
+    line,
+    "}",
+  ];
 }
 
 /** Looks through one-element arrays, which only wrap. */
@@ -937,8 +995,10 @@ const KEYWORD_TYPES = new Set([
   "void",
 ]);
 
-const TYPE_NAME = /^[\p{ID_Start}$_][\p{ID_Continue}$]*(?:\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u;
-const LITERAL_TYPE = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d[\d_.eExXa-fA-FnN]*|true|false)$/;
+const TYPE_NAME =
+  /^[\p{ID_Start}$_][\p{ID_Continue}$]*(?:\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u;
+const LITERAL_TYPE =
+  /^(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d[\d_.eExXa-fA-FnN]*|true|false)$/;
 
 /**
  * Prettier's `isSimpleType`: a keyword type, a literal type, or a type
@@ -946,7 +1006,9 @@ const LITERAL_TYPE = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d[\d_.eExXa-fA-
  */
 function isSimpleType(p: Printable): boolean {
   const text = plainText(p);
-  return text !== undefined && (TYPE_NAME.test(text) || LITERAL_TYPE.test(text));
+  return (
+    text !== undefined && (TYPE_NAME.test(text) || LITERAL_TYPE.test(text))
+  );
 }
 
 /** A type reference, with or without type arguments: `Foo`, `ns.Foo`, `Foo<T>`. */
@@ -994,11 +1056,7 @@ function lowerUnionMember(t: Printable, cx: LowerContext): Doc {
   return isLayout(unwrap(t), "signature") ? ["(", doc, ")"] : doc;
 }
 
-function lowerUnion(
-  u: UnionLayout,
-  cx: LowerContext,
-  position: Position,
-): Doc {
+function lowerUnion(u: UnionLayout, cx: LowerContext, position: Position): Doc {
   if (u.types.length === 0) {
     return "never";
   }
@@ -1042,7 +1100,13 @@ function lowerTypeArgs(t: TypeArgsLayout, cx: LowerContext): Doc {
   }
   return group([
     "<",
-    indent([softline, join([",", line], t.types.map((ty) => lower(ty, cx, "type-arg")))]),
+    indent([
+      softline,
+      join(
+        [",", line],
+        t.types.map((ty) => lower(ty, cx, "type-arg")),
+      ),
+    ]),
     softline,
     ">",
   ]);
@@ -1057,7 +1121,8 @@ function lowerSignature(s: SignatureLayout, cx: LowerContext): Doc {
     return group(["()", returnDoc]);
   }
   let paramsDoc: Doc;
-  const hugged = s.params.length === 1 ? huggedObjectType(s.params[0]!) : undefined;
+  const hugged =
+    s.params.length === 1 ? huggedObjectType(s.params[0]!) : undefined;
   if (hugged !== undefined) {
     // Prettier hugs a sole parameter typed with an object literal type: the
     // object's lines belong to the signature's group (it has none of its
@@ -1071,7 +1136,9 @@ function lowerSignature(s: SignatureLayout, cx: LowerContext): Doc {
     ];
   } else {
     const params = s.params.map((p) => lower(p, cx, "annotation"));
-    const isRest = plainPrefix(s.params[s.params.length - 1]!).startsWith("...");
+    const isRest = plainPrefix(s.params[s.params.length - 1]!).startsWith(
+      "...",
+    );
     paramsDoc = [
       "(",
       indent([softline, join([",", line], params)]),
@@ -1121,15 +1188,26 @@ function lowerCallArgs(c: CallArgsLayout, cx: LowerContext): Doc {
     return "()";
   }
   const docs = c.args.map((a) => lower(a, cx, "annotation"));
-  const printed = docs.map((d, i) => (i < docs.length - 1 ? [d, ",", line] : d));
+  const printed = docs.map((d, i) =>
+    i < docs.length - 1 ? [d, ",", line] : d,
+  );
   const allBroken = (): Doc =>
-    group(["(", indent([line, ...printed]), ",", line, ")"], { shouldBreak: true });
+    group(["(", indent([line, ...printed]), ",", line, ")"], {
+      shouldBreak: true,
+    });
 
   const last = unwrap(c.args[c.args.length - 1]!);
-  const penultimate = c.args.length > 1 ? unwrap(c.args[c.args.length - 2]!) : undefined;
+  const penultimate =
+    c.args.length > 1 ? unwrap(c.args[c.args.length - 2]!) : undefined;
+  // Prettier does not hug an array of numbers (it fills those several to a
+  // line) unless it is the only argument.
   const expandable =
     (isLayout(last, "object") && last.entries.length > 0) ||
-    (isLayout(last, "array") && last.items.length > 0);
+    (isLayout(last, "array") &&
+      last.items.length > 0 &&
+      !(
+        c.args.length > 1 && last.items.every((item) => isNumberLiteral(item))
+      ));
   const sameKind =
     penultimate !== undefined &&
     typeof penultimate === "object" &&
@@ -1147,7 +1225,10 @@ function lowerCallArgs(c: CallArgsLayout, cx: LowerContext): Doc {
     if (willBreak(lastDoc)) {
       return [
         breakParent,
-        conditionalGroup([["(", ...head, group(lastDoc, { shouldBreak: true }), ")"], allBroken()]),
+        conditionalGroup([
+          ["(", ...head, group(lastDoc, { shouldBreak: true }), ")"],
+          allBroken(),
+        ]),
       ];
     }
     return conditionalGroup([
@@ -1156,9 +1237,17 @@ function lowerCallArgs(c: CallArgsLayout, cx: LowerContext): Doc {
       allBroken(),
     ]);
   }
-  return group(["(", indent([softline, ...printed]), ifBreak(","), softline, ")"], {
-    shouldBreak: docs.some(willBreak),
-  });
+  return group(
+    ["(", indent([softline, ...printed]), ifBreak(","), softline, ")"],
+    {
+      shouldBreak: docs.some(willBreak),
+    },
+  );
+}
+
+function isNumberLiteral(p: Printable): boolean {
+  const text = plainText(p);
+  return text !== undefined && /^[-+]?(?:\d|\.\d)/.test(text);
 }
 
 function lowerArray(a: ArrayLayout, cx: LowerContext): Doc {
@@ -1173,13 +1262,23 @@ function lowerArray(a: ArrayLayout, cx: LowerContext): Doc {
     items.length > 1 &&
     items.every(
       (item) =>
-        (isLayout(item, "object") && isLayout(first, "object") && item.entries.length > 1) ||
-        (isLayout(item, "array") && isLayout(first, "array") && item.items.length > 1),
+        (isLayout(item, "object") &&
+          isLayout(first, "object") &&
+          item.entries.length > 1) ||
+        (isLayout(item, "array") &&
+          isLayout(first, "array") &&
+          item.items.length > 1),
     );
   return group(
     [
       "[",
-      indent([softline, join([",", line], a.items.map((i) => lower(i, cx, "annotation")))]),
+      indent([
+        softline,
+        join(
+          [",", line],
+          a.items.map((i) => lower(i, cx, "annotation")),
+        ),
+      ]),
       ifBreak(","),
       softline,
       "]",
@@ -1195,10 +1294,13 @@ function lowerObject(o: ObjectLayout, cx: LowerContext): Doc {
   const props = o.entries.map(([key, value]) =>
     layoutAssignment(quotePropertyKey(key), ":", value, cx, "property"),
   );
-  return group(["{", indent([line, join([",", line], props)]), ifBreak(","), line, "}"], {
-    shouldBreak: o.expand || cx.expanded.has(o),
-    origin: o,
-  });
+  return group(
+    ["{", indent([line, join([",", line], props)]), ifBreak(","), line, "}"],
+    {
+      shouldBreak: o.expand || cx.expanded.has(o),
+      origin: o,
+    },
+  );
 }
 
 function lowerAssignment(a: AssignmentLayout, cx: LowerContext): Doc {
@@ -1228,11 +1330,20 @@ function layoutAssignment(
 ): Doc {
   const leftDoc = group(lower(left, cx, "annotation"));
   const rightUnwrapped = unwrap(right);
-  if (isUnion(rightUnwrapped) && rightUnwrapped.types.length > 1 && !isHuggedUnion(rightUnwrapped)) {
-    return group([leftDoc, operator, group(indent([line, unionCore(rightUnwrapped, cx)]))]);
+  if (
+    isUnion(rightUnwrapped) &&
+    rightUnwrapped.types.length > 1 &&
+    !isHuggedUnion(rightUnwrapped)
+  ) {
+    return group([
+      leftDoc,
+      operator,
+      group(indent([line, unionCore(rightUnwrapped, cx)])),
+    ]);
   }
   const rightDoc = lower(right, cx, "annotation");
-  const breakAfterOperator = (): Doc => group([leftDoc, operator, group(indent([line, rightDoc]))]);
+  const breakAfterOperator = (): Doc =>
+    group([leftDoc, operator, group(indent([line, rightDoc]))]);
   const neverBreak = (): Doc => group([leftDoc, operator, " ", rightDoc]);
   // The literal and call rules are about expressions; in a type alias a
   // literal is a literal type, laid out fluidly.
@@ -1241,20 +1352,32 @@ function layoutAssignment(
     const rightText = plainText(rightUnwrapped);
     // Prettier: a key narrower than tabWidth + 3 is not worth a line break.
     const hasShortKey =
-      target === "property" && leftText !== undefined && stringWidth(leftText) < TAB_WIDTH + 3;
-    if (!hasShortKey && ((rightText !== undefined && /^["']/.test(rightText)) || isPoorlyBreakableCall(rightUnwrapped))) {
+      target === "property" &&
+      leftText !== undefined &&
+      stringWidth(leftText) < TAB_WIDTH + 3;
+    if (
+      !hasShortKey &&
+      ((rightText !== undefined && /^["']/.test(rightText)) ||
+        isPoorlyBreakableCall(rightUnwrapped))
+    ) {
       return breakAfterOperator();
     }
     const canBreakLeft = willBreakOrCanBreak(leftDoc);
     if (
       !canBreakLeft &&
-      (hasShortKey || (rightText !== undefined && /^(?:-?\d|true$|false$)/.test(rightText)))
+      (hasShortKey ||
+        (rightText !== undefined && /^(?:-?\d|true$|false$)/.test(rightText)))
     ) {
       return neverBreak();
     }
   }
   const id = Symbol("assignment");
-  return group([leftDoc, operator, group(indent(line), { id }), indentIfBreak(rightDoc, id)]);
+  return group([
+    leftDoc,
+    operator,
+    group(indent(line), { id }),
+    indentIfBreak(rightDoc, id),
+  ]);
 }
 
 /** True when `doc` contains a line break, taken or not (prettier's canBreak). */
@@ -1276,7 +1399,10 @@ function willBreakOrCanBreak(doc: Doc): boolean {
     case "indent-if-break":
       return willBreakOrCanBreak(doc.contents);
     case "if-break":
-      return willBreakOrCanBreak(doc.breakContents) || willBreakOrCanBreak(doc.flatContents);
+      return (
+        willBreakOrCanBreak(doc.breakContents) ||
+        willBreakOrCanBreak(doc.flatContents)
+      );
     default: {
       const unreachable: never = doc;
       throw new Error(`unknown doc ${JSON.stringify(unreachable)}`);
@@ -1308,7 +1434,11 @@ function isPoorlyBreakableCall(p: Printable): boolean {
     return false;
   }
   const bareCallee = callee.replace(/^(?:\/\*@__PURE__\*\/ |await )+/, "");
-  if (!/^[\p{ID_Start}$_][\p{ID_Continue}$]*(?:\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u.test(bareCallee)) {
+  if (
+    !/^[\p{ID_Start}$_][\p{ID_Continue}$]*(?:\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u.test(
+      bareCallee,
+    )
+  ) {
     return false;
   }
   if (args.args.length === 0) {
@@ -1321,7 +1451,8 @@ function isPoorlyBreakableCall(p: Printable): boolean {
   const threshold = PRINT_WIDTH / 4;
   return (
     arg !== undefined &&
-    ((/^[\p{ID_Start}$_][\p{ID_Continue}$]*$/u.test(arg) && arg.length <= threshold) ||
+    ((/^[\p{ID_Start}$_][\p{ID_Continue}$]*$/u.test(arg) &&
+      arg.length <= threshold) ||
       (/^["']/.test(arg) && stringWidth(arg) <= threshold) ||
       /^-?\d/.test(arg))
   );
@@ -1387,7 +1518,11 @@ const breakParent: BreakParentDoc = { kind: "break-parent" };
 
 function group(
   contents: Doc,
-  options: { readonly shouldBreak?: boolean; readonly id?: symbol; readonly origin?: Layout } = {},
+  options: {
+    readonly shouldBreak?: boolean;
+    readonly id?: symbol;
+    readonly origin?: Layout;
+  } = {},
 ): GroupDoc {
   return {
     kind: "group",
@@ -1531,7 +1666,12 @@ interface Command {
  * the text returned lacks that indentation (the caller has printed it);
  * later lines carry their full indentation.
  */
-function layoutDoc(doc: Doc, indent: number, width: number, broken: Set<Layout>): string {
+function layoutDoc(
+  doc: Doc,
+  indent: number,
+  width: number,
+  broken: Set<Layout>,
+): string {
   propagateBreaks(doc);
   const out: string[] = [];
   let column = indent;
@@ -1555,24 +1695,44 @@ function layoutDoc(doc: Doc, indent: number, width: number, broken: Set<Layout>)
         commands.push({ indent: ind + TAB_WIDTH, mode, doc: current.contents });
         break;
       case "align":
-        commands.push({ indent: ind + current.width, mode, doc: current.contents });
+        commands.push({
+          indent: ind + current.width,
+          mode,
+          doc: current.contents,
+        });
         break;
       case "group": {
         let chosen: Command;
         if (mode === "flat") {
-          chosen = { indent: ind, mode: current.shouldBreak ? "break" : "flat", doc: current.contents };
+          chosen = {
+            indent: ind,
+            mode: current.shouldBreak ? "break" : "flat",
+            doc: current.contents,
+          };
         } else {
-          const flat: Command = { indent: ind, mode: "flat", doc: current.contents };
+          const flat: Command = {
+            indent: ind,
+            mode: "flat",
+            doc: current.contents,
+          };
           const remaining = width - column;
           if (!current.shouldBreak && fits(flat, commands, remaining)) {
             chosen = flat;
           } else if (current.expandedStates !== undefined) {
             const states = current.expandedStates;
-            const mostExpanded: Command = { indent: ind, mode: "break", doc: states[states.length - 1]! };
+            const mostExpanded: Command = {
+              indent: ind,
+              mode: "break",
+              doc: states[states.length - 1]!,
+            };
             chosen = mostExpanded;
             if (!current.shouldBreak) {
               for (let i = 1; i < states.length; i++) {
-                const candidate: Command = { indent: ind, mode: "flat", doc: states[i]! };
+                const candidate: Command = {
+                  indent: ind,
+                  mode: "flat",
+                  doc: states[i]!,
+                };
                 if (fits(candidate, commands, remaining)) {
                   chosen = candidate;
                   break;
@@ -1593,7 +1753,8 @@ function layoutDoc(doc: Doc, indent: number, width: number, broken: Set<Layout>)
         break;
       }
       case "if-break": {
-        const contents = mode === "break" ? current.breakContents : current.flatContents;
+        const contents =
+          mode === "break" ? current.breakContents : current.flatContents;
         commands.push({ indent: ind, mode, doc: contents });
         break;
       }
@@ -1637,7 +1798,9 @@ function layoutDoc(doc: Doc, indent: number, width: number, broken: Set<Layout>)
 function fits(next: Command, rest: readonly Command[], width: number): boolean {
   let remaining = width;
   let restIndex = rest.length;
-  const stack: { mode: Mode; doc: Doc }[] = [{ mode: next.mode, doc: next.doc }];
+  const stack: { mode: Mode; doc: Doc }[] = [
+    { mode: next.mode, doc: next.doc },
+  ];
   while (remaining >= 0) {
     const top = stack.pop();
     if (top === undefined) {
@@ -1674,7 +1837,10 @@ function fits(next: Command, rest: readonly Command[], width: number): boolean {
         break;
       }
       case "if-break":
-        stack.push({ mode, doc: mode === "break" ? doc.breakContents : doc.flatContents });
+        stack.push({
+          mode,
+          doc: mode === "break" ? doc.breakContents : doc.flatContents,
+        });
         break;
       case "line":
         if (mode === "break") {
@@ -1719,7 +1885,11 @@ function stringWidth(text: string): number {
   let width = 0;
   for (const c of text) {
     const cp = c.codePointAt(0)!;
-    if (cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x300 && cp <= 0x36f)) {
+    if (
+      cp <= 0x1f ||
+      (cp >= 0x7f && cp <= 0x9f) ||
+      (cp >= 0x300 && cp <= 0x36f)
+    ) {
       continue;
     }
     width += isWide(cp) ? 2 : 1;

@@ -1,22 +1,23 @@
 /**
- * JSDoc for generated code. Consumes WIT documentation (free text, several
- * lines, as the model keeps it) plus structured tags (stability, parameters)
- * and produces the lines of a `/** ... *\/` block, either bare (for
- * `GeneratedFile`, which indents them) or joined at a given indentation.
- *
- * The text is copied, not reflowed: prettier never rewraps comments, so any
- * layout we chose here would be the final one, and the author's line breaks
- * are the best we have. What is changed is only what would break the
- * comment or the file: `*\/` would end the comment early, so it is written
- * `*\/`; line terminators other than `\n` (`\r`, U+2028, U+2029, U+0085)
- * become line breaks, since JavaScript ends a line at U+2028/U+2029 and the
- * next line would then lack its ` * ` prefix; control and format characters
- * (bidirectional overrides, zero-width characters, a stray BOM) and lone
- * surrogates are spelled `\uXXXX` so the source shows what is there.
- * Trailing whitespace is removed, because prettier removes some of it from
- * block comments and we must print what prettier prints. Backticks and
- * Markdown are kept as they are.
+ * JSDoc for generated code (codegen phase). Consumes WIT documentation (free
+ * text, several lines, as the model keeps it) plus structured tags
+ * (stability, parameters) and produces the lines of a `/** ... *\/` block,
+ * either bare (for `GeneratedFile`, which indents them) or joined at a given
+ * indentation.
  */
+
+// The text is copied, not reflowed: prettier never rewraps comments, so any
+// layout chosen here would be the final one, and the author's line breaks
+// are the best we have. Only what would break the comment or the file is
+// changed: a star followed by a slash would end the comment early, so it is
+// written `*\/`; line terminators other than `\n` (`\r`, U+2028, U+2029,
+// U+0085) become line breaks, since JavaScript ends a line at U+2028 and
+// U+2029 and the next line would then lack its ` * ` prefix; control and
+// format characters (bidirectional overrides, zero-width characters, a stray
+// BOM) and lone surrogates are spelled `\uXXXX` so the source shows what is
+// there. Trailing whitespace is removed, because prettier removes some of it
+// from block comments and we must print what prettier prints. Backticks and
+// Markdown are kept as they are.
 
 /** A tag line after the documentation text. */
 export type JsDocTag =
@@ -63,8 +64,14 @@ export function jsDocLines(input: JsDocInput, indentWidth = 0): string[] {
     }
   }
   const content =
-    body.length > 0 && tags.length > 0 ? [...body, "", ...tags] : [...body, ...tags];
-  return ["/**", ...content.map((line) => (line === "" ? " *" : ` * ${line}`)), " */"];
+    body.length > 0 && tags.length > 0
+      ? [...body, "", ...tags]
+      : [...body, ...tags];
+  return [
+    "/**",
+    ...content.map((line) => (line === "" ? " *" : ` * ${line}`)),
+    " */",
+  ];
 }
 
 /**
@@ -109,7 +116,10 @@ function tagLines(tag: JsDocTag): string[] {
     case "deprecated": {
       const since = tag.since === undefined ? "" : `since ${tag.since}`;
       const reason = tag.reason ?? "";
-      return withTag("@deprecated", [since, reason].filter((s) => s !== "").join(" "));
+      return withTag(
+        "@deprecated",
+        [since, reason].filter((s) => s !== "").join(" "),
+      );
     }
     case "unstable":
       return withTag("@unstable", `feature ${tag.feature}`);

@@ -1,36 +1,36 @@
 /**
- * Naming for the code generator: turns WIT kebab-case names (with `%`
+ * Naming for the code generator (codegen phase): turns WIT kebab-case names (with `%`
  * escapes already removed by the front end) into TypeScript identifiers, and
  * keeps those identifiers out of the way of the language and the platform.
  * Consumes plain strings, produces plain strings; it knows nothing about the
  * model or about printing, so every emitter names things the same way.
- *
- * The rule, in one place:
- *
- * 1. Case. Types, classes and interfaces are `UpperCamel`; functions,
- *    parameters, fields, methods and locals are `lowerCamel`
- *    ({@link toUpperCamel}, {@link toLowerCamel}). Word boundaries follow the
- *    `heck` crate, which jco's `js-component-bindgen` uses, so names match
- *    jco's where both generate them: `http-request` -> `HttpRequest`,
- *    `HTTP-request` -> `HttpRequest` (acronym segments are capitalized, not
- *    kept upper case), `a-b-c` -> `ABC` / `aBC` (single letters are words
- *    like any other), `f32-x` -> `F32X` / `f32X` and `v2` -> `V2` / `v2`
- *    (digits stay attached to the letters before them and never start a
- *    word of their own; a digit-only segment just concatenates, so `v2-0`
- *    and `v20` both give `v20`, which {@link createNameScope} separates).
- *    A result that would start with a digit gets a leading `_`.
- * 2. Reserved names. A name reserved in the context it is used in
- *    ({@link NameContext}) gets one trailing `_`: `type` stays `type` as a
- *    parameter but `delete` becomes `delete_`, `Error` becomes `Error_` as a
- *    type, `then` becomes `then_` as a field or export. No reserved name ends
- *    in `_`, so the rule never needs to apply twice.
- * 3. Uniqueness. Within one scope (a module's bindings, a class's members,
- *    an interface's fields) names are claimed in declaration order; a name
- *    equal to an earlier one ignoring case gets the smallest suffix `2`, `3`,
- *    ... that is free. Ignoring case keeps names apart that only differ in
- *    case (`aBc` from `a-bc` and `aBC` from `a-b-c`), which would read as the
- *    same word and clash as file names on case-insensitive file systems.
  */
+
+// The rule, in one place:
+//
+// 1. Case. Types, classes and interfaces are `UpperCamel`; functions,
+//    parameters, fields, methods and locals are `lowerCamel`
+//    (`toUpperCamel`, `toLowerCamel`). Word boundaries follow the
+//    `heck` crate, which jco's `js-component-bindgen` uses, so names match
+//    jco's where both generate them: `http-request` -> `HttpRequest`,
+//    `HTTP-request` -> `HttpRequest` (acronym segments are capitalized, not
+//    kept upper case), `a-b-c` -> `ABC` / `aBC` (single letters are words
+//    like any other), `f32-x` -> `F32X` / `f32X` and `v2` -> `V2` / `v2`
+//    (digits stay attached to the letters before them and never start a
+//    word of their own; a digit-only segment just concatenates, so `v2-0`
+//    and `v20` both give `v20`, which `createNameScope` separates).
+//    A result that would start with a digit gets a leading `_`.
+// 2. Reserved names. A name reserved in the context it is used in
+//    (`NameContext`) gets one trailing `_`: `type` stays `type` as a
+//    parameter but `delete` becomes `delete_`, `Error` becomes `Error_` as a
+//    type, `then` becomes `then_` as a field or export. No reserved name ends
+//    in `_`, so the rule never needs to apply twice.
+// 3. Uniqueness. Within one scope (a module's bindings, a class's members,
+//    an interface's fields) names are claimed in declaration order; a name
+//    equal to an earlier one ignoring case gets the smallest suffix `2`, `3`,
+//    ... that is free. Ignoring case keeps names apart that only differ in
+//    case (`aBc` from `a-bc` and `aBC` from `a-b-c`), which would read as the
+//    same word and clash as file names on case-insensitive file systems.
 
 /**
  * Where a name is used; decides which names are reserved.
@@ -53,12 +53,7 @@
  *   (`prototype`, `name`, `length`, `call`, ...).
  */
 export type NameContext =
-  | "local"
-  | "export"
-  | "type"
-  | "property"
-  | "member"
-  | "static-member";
+  "local" | "export" | "type" | "property" | "member" | "static-member";
 
 /** Every context, for tables and tests. */
 export const NAME_CONTEXTS: readonly NameContext[] = [
@@ -378,7 +373,11 @@ export function splitWords(name: string): string[] {
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i]!;
       const next = chars[i + 1];
-      const nextMode: WordCase = isLower(c) ? "lower" : isUpper(c) ? "upper" : mode;
+      const nextMode: WordCase = isLower(c)
+        ? "lower"
+        : isUpper(c)
+          ? "upper"
+          : mode;
       if (next === undefined) {
         break;
       }
@@ -546,7 +545,8 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
  * deliberately not included: which those are depends on the Unicode version
  * of the Node.js that runs the generator, and output must not.
  */
-const NEEDS_UNICODE_ESCAPE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]$|^(?! )\p{Zs}$/u;
+const NEEDS_UNICODE_ESCAPE =
+  /^[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]$|^(?! )\p{Zs}$/u;
 
 function escapeChar(c: string, quote: string): string {
   if (c === quote) {

@@ -80,11 +80,19 @@ export const codes = {
   /** A wasm-encoded WIT package (`.wasm`, `.wat`) that wit-ts cannot decode. */
   WasmPackageUnsupported: "WIT3003",
   // --- generation (src/codegen) ---
+  /** No world to generate: none in the package, several without `--world`, or an unknown world name. */
+  WorldSelection: "GEN4001",
   // --- command line and configuration (src/cli.ts, src/index.ts) ---
   /** A component binary that cannot be read, decoded or transpiled by jco. */
   ComponentUnreadable: "CLI5001",
   /** The output directory cannot be written. */
   OutputWriteFailed: "CLI5002",
+  /** A config file (`wit-ts.config.*`, package.json's `"wit-ts"` key) that cannot be read or is malformed. */
+  ConfigInvalid: "CLI5003",
+  /** `wit-ts gen` without an input found no config file in the working directory or above it. */
+  ConfigNotFound: "CLI5004",
+  /** Command-line options that contradict each other or need an input that is not there. */
+  UsageError: "CLI5005",
 } as const;
 
 export type DiagnosticCode = (typeof codes)[keyof typeof codes];

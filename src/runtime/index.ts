@@ -8,3 +8,4 @@ export * from "./errors.js";
 export * from "./call-gate.js";
 export * from "./resource-table.js";
 export * from "./borrow.js";
+export * from "./values.js";

@@ -11,10 +11,17 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "call-gate.ts",
   "resource-table.ts",
   "borrow.ts",
+  "values.ts",
   "index.ts",
 ];
 
-export type RuntimeFile = "errors.ts" | "call-gate.ts" | "resource-table.ts" | "borrow.ts" | "index.ts";
+export type RuntimeFile =
+  | "errors.ts"
+  | "call-gate.ts"
+  | "resource-table.ts"
+  | "borrow.ts"
+  | "values.ts"
+  | "index.ts";
 
 /** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
 export type RuntimeSymbolKind = "type" | "value";
@@ -80,6 +87,79 @@ const table = {
   BorrowHandle: ["borrow.ts", "type"],
   BorrowScope: ["borrow.ts", "type"],
   Loan: ["borrow.ts", "type"],
+  // values.ts
+  bool: ["values.ts", "value"],
+  u8: ["values.ts", "value"],
+  u16: ["values.ts", "value"],
+  u32: ["values.ts", "value"],
+  s8: ["values.ts", "value"],
+  s16: ["values.ts", "value"],
+  s32: ["values.ts", "value"],
+  u64: ["values.ts", "value"],
+  s64: ["values.ts", "value"],
+  f32: ["values.ts", "value"],
+  f64: ["values.ts", "value"],
+  char: ["values.ts", "value"],
+  string: ["values.ts", "value"],
+  opaque: ["values.ts", "value"],
+  u8List: ["values.ts", "value"],
+  s8List: ["values.ts", "value"],
+  u16List: ["values.ts", "value"],
+  s16List: ["values.ts", "value"],
+  u32List: ["values.ts", "value"],
+  s32List: ["values.ts", "value"],
+  u64List: ["values.ts", "value"],
+  s64List: ["values.ts", "value"],
+  f32List: ["values.ts", "value"],
+  f64List: ["values.ts", "value"],
+  list: ["values.ts", "value"],
+  fixedList: ["values.ts", "value"],
+  map: ["values.ts", "value"],
+  tuple: ["values.ts", "value"],
+  record: ["values.ts", "value"],
+  flags: ["values.ts", "value"],
+  variant: ["values.ts", "value"],
+  enumeration: ["values.ts", "value"],
+  option: ["values.ts", "value"],
+  result: ["values.ts", "value"],
+  guestResource: ["values.ts", "value"],
+  hostResource: ["values.ts", "value"],
+  own: ["values.ts", "value"],
+  borrow: ["values.ts", "value"],
+  GuestResource: ["values.ts", "value"],
+  isComponentError: ["values.ts", "value"],
+  createInstanceCore: ["values.ts", "value"],
+  startInstance: ["values.ts", "value"],
+  createWorldInstance: ["values.ts", "value"],
+  wasiImport: ["values.ts", "value"],
+  exportSpec: ["values.ts", "value"],
+  callExport: ["values.ts", "value"],
+  callMethod: ["values.ts", "value"],
+  importSpec: ["values.ts", "value"],
+  adaptImport: ["values.ts", "value"],
+  hostResourceClass: ["values.ts", "value"],
+  Result: ["values.ts", "type"],
+  Option: ["values.ts", "type"],
+  Future: ["values.ts", "type"],
+  Stream: ["values.ts", "type"],
+  ErrorContext: ["values.ts", "type"],
+  ValueKind: ["values.ts", "type"],
+  LowerContext: ["values.ts", "type"],
+  ValueType: ["values.ts", "type"],
+  ResultType: ["values.ts", "type"],
+  GuestResourceType: ["values.ts", "type"],
+  HostResourceType: ["values.ts", "type"],
+  ResourceDescriptor: ["values.ts", "type"],
+  GuestResourceClass: ["values.ts", "type"],
+  HostResourceMembers: ["values.ts", "type"],
+  GetCoreModule: ["values.ts", "type"],
+  ComponentModule: ["values.ts", "type"],
+  InstanceOptions: ["values.ts", "type"],
+  InstanceDefaults: ["values.ts", "type"],
+  InstanceCore: ["values.ts", "type"],
+  InstanceControls: ["values.ts", "type"],
+  ExportSpec: ["values.ts", "type"],
+  ImportSpec: ["values.ts", "type"],
 } as const satisfies Record<string, readonly [RuntimeFile, RuntimeSymbolKind]>;
 
 export type RuntimeSymbolName = keyof typeof table;

@@ -315,9 +315,11 @@ function memoryFs(files: ReadonlyMap<string, string>): FileSystem {
       return t === undefined ? { error: "No such file or directory" } : t;
     },
     readBytes(path) {
-      // In-memory binaries are strings of byte values (latin1).
+      // In-memory files are text, encoded as UTF-8 like a file on disk; only a component binary (it starts with
+      // the wasm magic `\0asm`) is a string of byte values (latin1).
       const t = files.get(norm(path));
-      return t === undefined ? { error: "No such file or directory" } : Buffer.from(t, "latin1");
+      if (t === undefined) return { error: "No such file or directory" };
+      return Buffer.from(t, t.startsWith("\0asm") ? "latin1" : "utf8");
     },
   };
 }

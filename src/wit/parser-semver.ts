@@ -21,8 +21,18 @@ type Position =
   | "pre-release identifier"
   | "build metadata";
 
-/** The largest u64, the limit semver puts on each number. */
-const U64_MAX = 18446744073709551615n;
+/** The largest u64, the limit semver puts on each number, in decimal. */
+const U64_MAX = "18446744073709551615";
+
+/**
+ * Whether a run of digits without leading zeros is past {@link U64_MAX}.
+ * Compared as text: `BigInt` of a fuzzer's million-digit version took
+ * seconds (its parsing is quadratic), and the length alone settles most cases.
+ */
+function exceedsU64(digits: string): boolean {
+  if (digits.length !== U64_MAX.length) return digits.length > U64_MAX.length;
+  return digits > U64_MAX;
+}
 
 /** Parses `text` as a semver 2.0 version; returns the parts, or a message in the `semver` crate's words. */
 export function parseSemver(text: string): SemverParts | string {
@@ -72,7 +82,7 @@ function numeric(text: string, st: { i: number }, pos: Position): number | strin
   }
   if (text.charCodeAt(start) === 0x30 && i - start > 1) return `invalid leading zero in ${pos}`;
   const digits = text.slice(start, i);
-  if (digits.length > 15 && BigInt(digits) > U64_MAX) return `value of ${pos} exceeds u64::MAX`;
+  if (exceedsU64(digits)) return `value of ${pos} exceeds u64::MAX`;
   st.i = i;
   return Number(digits);
 }

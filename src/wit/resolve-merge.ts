@@ -80,10 +80,13 @@ export function pushGroups(resolve: Resolve, main: UnresolvedGroup, deps: readon
   }
 
   const order = topologicalPackages(byName);
+  // A type's definition is final once its package is added, so what is
+  // known about borrows holds for all the packages added after it.
+  const hasBorrow: (boolean | undefined)[] = [];
   const mainKey = formatPackageName(main.main.name);
   let mainId: PackageId | undefined;
   for (const pkg of order) {
-    const id = new Remap(resolve, pkg).append();
+    const id = new Remap(resolve, pkg, hasBorrow).append();
     if (formatPackageName(pkg.name) === mainKey) mainId = id;
   }
   return mainId!;
@@ -147,12 +150,13 @@ class Remap {
   private readonly worlds: (WorldId | undefined)[] = [];
   /** One `own<T>` per resource `T`, created where a resource is used as a value type. */
   private readonly ownHandles = new Map<TypeId, TypeId>();
-  private readonly hasBorrow = new Map<TypeId, boolean>();
   private pkgId = 0 as PackageId;
 
   constructor(
     private readonly resolve: Resolve,
     private readonly u: UnresolvedPackage,
+    /** Memo of {@link Remap.typeHasBorrow} by type id (ids are dense), shared by the packages of one group push. */
+    private readonly hasBorrow: (boolean | undefined)[],
   ) {}
 
   private map<T extends number>(list: readonly (T | undefined)[], id: number, desc: string, span: Span | undefined): T {
@@ -617,27 +621,29 @@ class Remap {
   private typeHasBorrow(root: Type): boolean {
     if (typeof root === "string") return false;
     const memo = this.hasBorrow;
-    const known = memo.get(root.id);
+    const known = memo[root.id];
     if (known !== undefined) return known;
     const types = this.resolve.types;
+    // Keep the memo a dense array: fill it up to the newest type before indexing past its end.
+    while (memo.length < types.length) memo.push(undefined);
     const stack: TypeId[] = [root.id];
     const children: TypeId[] = [];
     while (stack.length > 0) {
       const id = stack[stack.length - 1]!;
-      if (memo.has(id)) {
+      if (memo[id] !== undefined) {
         stack.pop();
         continue;
       }
       children.length = 0;
       if (directChildren(types[id]!.kind, children)) {
-        memo.set(id, true);
+        memo[id] = true;
         stack.pop();
         continue;
       }
       let pending = false;
       let found = false;
       for (const c of children) {
-        const v = memo.get(c);
+        const v = memo[c];
         if (v === undefined) {
           stack.push(c);
           pending = true;
@@ -647,22 +653,19 @@ class Remap {
         }
       }
       if (found) {
-        memo.set(id, true);
+        memo[id] = true;
         stack.pop();
       } else if (!pending) {
-        memo.set(id, false);
+        memo[id] = false;
         stack.pop();
       }
     }
-    return memo.get(root.id)!;
+    return memo[root.id]!;
   }
 }
 
 /** Pushes the type ids a definition contains onto `out`; true when it is itself a `borrow<T>`. */
 function directChildren(k: TypeDefKind, out: TypeId[]): boolean {
-  const ty = (t: Type | undefined): void => {
-    if (t !== undefined && typeof t !== "string") out.push(t.id);
-  };
   switch (k.kind) {
     case "handle":
       return k.handle.kind === "borrow";
@@ -670,28 +673,28 @@ function directChildren(k: TypeDefKind, out: TypeId[]): boolean {
     case "option":
     case "future":
     case "stream":
-      ty(k.type);
+      pushTypeId(k.type, out);
       return false;
     case "list":
     case "fixed-length-list":
-      ty(k.element);
+      pushTypeId(k.element, out);
       return false;
     case "map":
-      ty(k.key);
-      ty(k.value);
+      pushTypeId(k.key, out);
+      pushTypeId(k.value, out);
       return false;
     case "tuple":
-      k.types.forEach(ty);
+      for (const t of k.types) pushTypeId(t, out);
       return false;
     case "record":
-      for (const f of k.fields) ty(f.type);
+      for (const f of k.fields) pushTypeId(f.type, out);
       return false;
     case "variant":
-      for (const c of k.cases) ty(c.type);
+      for (const c of k.cases) pushTypeId(c.type, out);
       return false;
     case "result":
-      ty(k.ok);
-      ty(k.err);
+      pushTypeId(k.ok, out);
+      pushTypeId(k.err, out);
       return false;
     case "resource":
     case "flags":
@@ -703,4 +706,8 @@ function directChildren(k: TypeDefKind, out: TypeId[]): boolean {
       return never;
     }
   }
+}
+
+function pushTypeId(t: Type | undefined, out: TypeId[]): void {
+  if (t !== undefined && typeof t !== "string") out.push(t.id);
 }

@@ -125,13 +125,16 @@ class Scope {
   readonly spans: Span[] = [];
 }
 
-type UseCallback = (
-  owner: ast.Id | undefined,
-  attributes: readonly ast.Attribute[],
-  path: ast.UsePath,
-  names: readonly ast.UseName[] | undefined,
-  kind: "world" | "interface" | "unknown",
-) => void;
+/** One path a declaration list mentions, with what wit-parser's `for_each_path` passes along with it. */
+interface PathUse {
+  /** The interface or world whose `use` or `include` this is; undefined for world imports, exports and `use`s. */
+  readonly owner: ast.Id | undefined;
+  readonly attributes: readonly ast.Attribute[];
+  readonly path: ast.UsePath;
+  /** The names a `use` imports; undefined for other paths. */
+  readonly names: readonly ast.UseName[] | undefined;
+  readonly kind: "world" | "interface" | "unknown";
+}
 
 function fail(code: DiagnosticCode, message: string, span: Span, hint?: string): never {
   abort(error(code, message, span, hint === undefined ? {} : { hint }));
@@ -142,73 +145,67 @@ export function packageNameOf(p: ast.PackageName): PackageName {
 }
 
 /**
- * Calls `f` for every path a declaration list mentions, in wit-parser's order
- * (`DeclList::for_each_path`): per item; inside a world, `use` and `include`
- * as written, then the paths of all imports, then those of all exports
- * (imports first so that printing round-trips).
+ * Appends every path a declaration list mentions to `out`, in wit-parser's
+ * order (`DeclList::for_each_path`): per item; inside a world, `use` and
+ * `include` as written, then the paths of all imports, then those of all
+ * exports (imports first so that printing round-trips). Collected once per
+ * file, since three passes of the resolver need them and most items (type
+ * definitions, functions) mention no path.
  */
-function forEachPath(items: readonly ast.AstItem[], f: UseCallback): void {
+function collectPaths(items: readonly ast.AstItem[], out: PathUse[]): void {
   for (const item of items) {
     switch (item.kind) {
       case "world": {
-        const imports: ast.Import[] = [];
-        const exports: ast.Export[] = [];
         for (const w of item.items) {
-          switch (w.kind) {
-            case "use":
-              f(undefined, w.attributes, w.from, w.names, "interface");
-              break;
-            case "include":
-              f(item.name, w.attributes, w.from, undefined, "world");
-              break;
-            case "import":
-              imports.push(w);
-              break;
-            case "export":
-              exports.push(w);
-              break;
-            default:
-              break;
+          if (w.kind === "use") {
+            out.push({ owner: undefined, attributes: w.attributes, path: w.from, names: w.names, kind: "interface" });
+          } else if (w.kind === "include") {
+            out.push({ owner: item.name, attributes: w.attributes, path: w.from, names: undefined, kind: "world" });
           }
         }
-        for (const e of [...imports, ...exports]) {
-          const ext = e.extern;
-          switch (ext.kind) {
-            case "interface":
-              for (const i of ext.items) {
-                if (i.kind === "use") f(undefined, i.attributes, i.from, i.names, "interface");
+        for (const wanted of ["import", "export"] as const) {
+          for (const e of item.items) {
+            if (e.kind !== wanted) continue;
+            const ext = e.extern;
+            switch (ext.kind) {
+              case "interface":
+                collectInterfaceUses(undefined, ext.items, out);
+                break;
+              case "path":
+              case "named-path":
+                out.push({ owner: undefined, attributes: e.attributes, path: ext.path, names: undefined, kind: "interface" });
+                break;
+              case "func":
+                break;
+              default: {
+                const never: never = ext;
+                return never;
               }
-              break;
-            case "path":
-            case "named-path":
-              f(undefined, e.attributes, ext.path, undefined, "interface");
-              break;
-            case "func":
-              break;
-            default: {
-              const never: never = ext;
-              return never;
             }
           }
         }
         break;
       }
       case "interface":
-        for (const i of item.items) {
-          if (i.kind === "use") f(item.name, i.attributes, i.from, i.names, "interface");
-        }
+        collectInterfaceUses(item.name, item.items, out);
         break;
       case "toplevel-use":
-        f(undefined, item.attributes, item.item, undefined, "unknown");
+        out.push({ owner: undefined, attributes: item.attributes, path: item.item, names: undefined, kind: "unknown" });
         break;
       case "package":
-        forEachPath(item.items, f);
+        collectPaths(item.items, out);
         break;
       default: {
         const never: never = item;
         return never;
       }
     }
+  }
+}
+
+function collectInterfaceUses(owner: ast.Id | undefined, items: readonly ast.InterfaceItem[], out: PathUse[]): void {
+  for (const i of items) {
+    if (i.kind === "use") out.push({ owner, attributes: i.attributes, path: i.from, names: i.names, kind: "interface" });
   }
 }
 
@@ -293,6 +290,12 @@ const FLOAT_RENAMES: ReadonlyMap<string, string> = new Map([
   ["float64", "f64"],
 ]);
 
+/** Interned tuples by the {@link typeCode}s of their elements: one level per element. */
+class TupleTrie {
+  id: TypeId | undefined = undefined;
+  readonly next = new Map<number, TupleTrie>();
+}
+
 /**
  * Resolves one package. Feed it files with {@link PackageResolver.push}, then
  * call {@link PackageResolver.resolve} once. Errors abort (see `abort()`).
@@ -301,6 +304,8 @@ export class PackageResolver {
   private packageName: { name: PackageName; span: Span } | undefined;
   private packageDocs: Docs = noDocs();
   private readonly declLists: (readonly ast.AstItem[])[] = [];
+  /** Per file: the paths it mentions (see {@link collectPaths}). */
+  private readonly paths: PathUse[][] = [];
 
   private readonly types: TypeDef[] = [];
   private readonly interfaces: Interface[] = [];
@@ -309,7 +314,7 @@ export class PackageResolver {
   /** Interned anonymous types, see {@link PackageResolver.anonTypeDef}. */
   private readonly anonSingle = new Map<number, TypeId>();
   private readonly anonPair = new Map<number, Map<number, TypeId>>();
-  private readonly anonOther = new Map<string, TypeId>();
+  private readonly anonTuples = new TupleTrie();
 
   private curAstIndex = 0;
   /** Per file: its top-level names (including top-level `use`s). */
@@ -358,6 +363,9 @@ export class PackageResolver {
       }
     }
     this.declLists.push(file.items);
+    const paths: PathUse[] = [];
+    collectPaths(file.items, paths);
+    this.paths.push(paths);
   }
 
   resolve(): UnresolvedPackage {
@@ -415,9 +423,9 @@ export class PackageResolver {
 
   /** Allocates a placeholder interface or world for every `ns:pkg/name` path, in first-use order. */
   private populateForeignDeps(): void {
-    for (const items of this.declLists) {
-      forEachPath(items, (_owner, attributes, path, _names, kind) => {
-        if (path.kind !== "package") return;
+    for (const paths of this.paths) {
+      for (const { attributes, path, kind } of paths) {
+        if (path.kind !== "package") continue;
         const stability = this.stability(attributes);
         const name = packageNameOf(path.package);
         const key = formatPackageName(name);
@@ -438,7 +446,7 @@ export class PackageResolver {
         }
         entry.stabilities.push(stability);
         if (entry.item.kind === "interface") this.foreignInterfaces.add(entry.item.id);
-      });
+      }
     }
   }
 
@@ -494,7 +502,8 @@ export class PackageResolver {
     }
 
     type Source = { readonly kind: "foreign" } | { readonly kind: "local"; readonly id: ast.Id };
-    for (const items of this.declLists) {
+    for (let file = 0; file < this.declLists.length; file++) {
+      const items = this.declLists[file]!;
       // This file's namespace: its own items plus its top-level `use`s.
       const fileNames = new Map<string, Source>();
       for (const item of items) {
@@ -524,15 +533,15 @@ export class PackageResolver {
       }
       // Edges between this package's interfaces and worlds come from `use` in
       // interfaces and `include` in worlds; foreign paths don't take part.
-      forEachPath(items, (owner, _attributes, path) => {
-        if (!owner || path.kind !== "id") return;
+      for (const { owner, path } of this.paths[file]!) {
+        if (!owner || path.kind !== "id") continue;
         const used = path.id;
         const src = fileNames.get(used.name);
-        if (src?.kind === "foreign") return;
+        if (src?.kind === "foreign") continue;
         if (src?.kind === "local") order.get(owner.name)!.push(src.id);
         else if (declared.has(used.name)) order.get(owner.name)!.push(used);
         else fail(codes.UnknownName, `interface or world \`${used.name}\` does not exist`, used.span);
-      });
+      }
     }
 
     const sorted = toposort("interface or world", order);
@@ -601,13 +610,13 @@ export class PackageResolver {
 
   /** Creates `unknown` placeholder types for every name used from a foreign interface. */
   private populateForeignTypes(): void {
-    this.declLists.forEach((items, i) => {
+    this.paths.forEach((paths, i) => {
       this.curAstIndex = i;
-      forEachPath(items, (_owner, attributes, path, names) => {
-        if (!names) return;
+      for (const { attributes, path, names } of paths) {
+        if (!names) continue;
         const stability = this.stability(attributes);
         const iface = this.resolveInterfacePath(path);
-        if (!this.foreignInterfaces.has(iface)) return;
+        if (!this.foreignInterfaces.has(iface)) continue;
         const lookup = this.interfaceTypes[iface]!;
         for (const n of names) {
           if (lookup.ids.has(n.name.name)) continue;
@@ -624,7 +633,7 @@ export class PackageResolver {
           lookup.spans.push(n.name.span);
           this.interfaces[iface]!.types.set(n.name.name, id);
         }
-      });
+      }
     });
   }
 
@@ -1172,12 +1181,21 @@ export class PackageResolver {
         return typeRef(id);
       }
       case "tuple": {
-        const types = t.types.map((e) => this.resolveType(e, stability));
-        const key = `tuple ${types.map(typeCode).join(" ")}`;
-        const hit = this.anonOther.get(key);
-        if (hit !== undefined) return typeRef(hit);
+        const n = t.types.length;
+        const types = new Array<Type>(n);
+        // One trie level per element, so that a lookup builds no key.
+        let node = this.anonTuples;
+        for (let i = 0; i < n; i++) {
+          const e = this.resolveType(t.types[i]!, stability);
+          types[i] = e;
+          const code = typeCode(e);
+          let next = node.next.get(code);
+          if (next === undefined) node.next.set(code, (next = new TupleTrie()));
+          node = next;
+        }
+        if (node.id !== undefined) return typeRef(node.id);
         const id = this.addAnon({ kind: "tuple", types }, stability, typeErrorSpan(t));
-        this.anonOther.set(key, id);
+        node.id = id;
         return typeRef(id);
       }
       default: {

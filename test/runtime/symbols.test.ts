@@ -6,6 +6,7 @@ import * as callGate from "../../src/runtime/call-gate.js";
 import * as errors from "../../src/runtime/errors.js";
 import * as index from "../../src/runtime/index.js";
 import * as resourceTable from "../../src/runtime/resource-table.js";
+import * as values from "../../src/runtime/values.js";
 import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/runtime/symbols.js";
 
 const modules: Record<string, Record<string, unknown>> = {
@@ -13,6 +14,7 @@ const modules: Record<string, Record<string, unknown>> = {
   "call-gate.ts": callGate,
   "resource-table.ts": resourceTable,
   "borrow.ts": borrow,
+  "values.ts": values,
 };
 
 async function source(file: string): Promise<string> {
@@ -62,6 +64,6 @@ describe("runtime symbol table", () => {
   });
 
   it("names the files to copy, entry point last", () => {
-    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "index.ts"]);
+    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "values.ts", "index.ts"]);
   });
 });

@@ -1,0 +1,163 @@
+/**
+ * Code generation, the export side of an interface: what the guest implements, as the app calls it.
+ * Consumes an export unit of the plan; prints (after the unit's types) the `XxxError` aliases of fallible
+ * functions, the contract interface (`StoreExports`: functions returning promises, and the static side of
+ * each resource), one `exportSpec` constant per function (where jco keeps it, how to check and convert
+ * its values), and the factory `createStoreExports(core)` that `instantiate` calls: every member goes
+ * through `callExport`, so through the instance's call gate.
+ */
+import {
+  argumentArray,
+  canonicalName,
+  functionDoc,
+  printErrorAlias,
+  printExportSpec,
+  printSignature,
+  promiseTypeExpr,
+  interfaceTags,
+  unitFunctions,
+  type FunctionInfo,
+} from "./emit-functions.js";
+import { hasStaticSide } from "./emit-resources.js";
+import { callArgs, signature, type GeneratedFile } from "./generated-file.js";
+import { quotePropertyKey } from "./names.js";
+import type { EmitContext } from "./type-expr.js";
+
+/** Every function of an export unit, resources' included, in the order their specs are printed. */
+function allFunctions(cx: EmitContext): FunctionInfo[] {
+  const { functions, resources } = unitFunctions(cx);
+  const out = [...functions];
+  for (const resource of resources.values()) {
+    if (resource.constructor !== undefined) out.push(resource.constructor);
+    out.push(...resource.statics, ...resource.methods);
+  }
+  return out;
+}
+
+/** jco's path to a function of an export unit (see `ExportSpec.path`). */
+function jcoPath(cx: EmitContext, info: FunctionInfo): string[] {
+  const root = cx.unit.jcoExportKey;
+  if (info.resource === undefined)
+    return cx.unit.kind === "index" ? [info.jcoName] : [root, info.jcoName];
+  const cls = unitFunctions(cx).resources.get(info.resource)!.jcoName;
+  switch (info.kind) {
+    case "method":
+      return [info.jcoName];
+    case "constructor":
+      return [root, cls];
+    case "static":
+      return [root, cls, info.jcoName];
+    case "function":
+      return [root, info.jcoName];
+    default: {
+      const never: never = info.kind;
+      throw new Error(`unknown function kind ${String(never)}`);
+    }
+  }
+}
+
+/** The spec constants of a unit's guest exports (interface units and world-level exports alike). */
+export function printExportSpecs(
+  f: GeneratedFile,
+  cx: EmitContext,
+  functions: readonly FunctionInfo[],
+): void {
+  for (const info of functions) {
+    printExportSpec(
+      f,
+      cx,
+      info,
+      canonicalName(cx.unit, info.func),
+      jcoPath(cx, info),
+    );
+    f.print();
+  }
+}
+
+/** `name(params): Promise<R> {` ... `return callExport(core, spec, [args]);` ... `},` inside an object literal. */
+export function printExportMethod(
+  f: GeneratedFile,
+  cx: EmitContext,
+  info: FunctionInfo,
+): void {
+  printSignature(f, cx, info, promiseTypeExpr(cx, info), " {");
+  f.indent(() => {
+    f.print(
+      "return ",
+      cx.runtime.value("callExport"),
+      callArgs(["core", info.spec, argumentArray(info)]),
+      ";",
+    );
+  });
+  f.print("},");
+}
+
+export function emitExportSide(f: GeneratedFile, cx: EmitContext): void {
+  const unit = cx.unit;
+  const { functions, resources } = unitFunctions(cx);
+  const all = allFunctions(cx);
+  for (const info of all) printErrorAlias(f, cx, info);
+
+  const iface = cx.resolve.interfaces[unit.iface!]!;
+  f.jsDoc({
+    docs: iface.docs.contents,
+    tags: interfaceTags(unit, iface),
+  });
+  const staticSides = [...resources.values()].filter(hasStaticSide);
+  if (functions.length === 0 && staticSides.length === 0) {
+    f.print("export interface ", unit.contract, " {}");
+  } else {
+    f.print("export interface ", unit.contract, " {");
+    f.indent(() => {
+      for (const info of functions) {
+        functionDoc(f, info, "export");
+        printSignature(f, cx, info, promiseTypeExpr(cx, info), ";");
+      }
+      for (const resource of staticSides) {
+        const names = unit.typeNames.get(resource.id)!;
+        f.print(
+          "readonly ",
+          quotePropertyKey(resource.member),
+          ": ",
+          names.classType!,
+          ";",
+        );
+      }
+    });
+    f.print("}");
+  }
+  f.print();
+  printExportSpecs(f, cx, all);
+
+  const core = cx.runtime.type("InstanceCore");
+  f.jsDoc({
+    docs: `Wraps jco's \`${unit.key}\` of one instance (for \`instantiate\`).`,
+  });
+  f.print(
+    "export function ",
+    unit.factory,
+    signature([["core: ", core]], unit.contract),
+    " {",
+  );
+  f.indent(() => {
+    if (functions.length === 0 && staticSides.length === 0) {
+      f.print("return {};");
+      return;
+    }
+    f.print("return {");
+    f.indent(() => {
+      for (const info of functions) printExportMethod(f, cx, info);
+      for (const resource of staticSides) {
+        f.print(quotePropertyKey(resource.member), ": {");
+        f.indent(() => {
+          const ctor = resource.constructor;
+          if (ctor !== undefined) printExportMethod(f, cx, ctor);
+          for (const info of resource.statics) printExportMethod(f, cx, info);
+        });
+        f.print("},");
+      }
+    });
+    f.print("};");
+  });
+  f.print("}");
+}

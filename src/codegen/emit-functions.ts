@@ -1,0 +1,429 @@
+/**
+ * Code generation, functions: what every emitter needs to say about a WIT function, in one place. Consumes
+ * the plan's units and the model's functions; produces {@link FunctionInfo} (the names a function gets in
+ * its file: its member on the SDK's objects, jco's name, its spec constant and its `XxxError` alias, plus
+ * its parameters and whether it returns a `result`) and prints the pieces shared by both sides: the
+ * signature, the JSDoc, the error alias and the spec constants that `runtime/values.ts` acts on.
+ *
+ * Names are claimed per unit in one deterministic pass (free functions, then resources in declaration
+ * order), so the contract interfaces and the factories always agree.
+ */
+import type { Function, Stability, Type, TypeId } from "../wit/model.js";
+import { functionBaseName, type Unit } from "./emit-plan.js";
+import {
+  array,
+  callArgs,
+  object,
+  pure,
+  signature,
+  typeArgs,
+  type GeneratedFile,
+  type Printable,
+} from "./generated-file.js";
+import type { JsDocTag } from "./jsdoc.js";
+import {
+  createNameScope,
+  stringLiteral,
+  toLowerCamel,
+  toUpperCamel,
+  tsName,
+} from "./names.js";
+import {
+  descriptorExpr,
+  typeExpr,
+  underlying,
+  type EmitContext,
+} from "./type-expr.js";
+
+export interface ParamInfo {
+  /** The parameter's TypeScript name. */
+  readonly name: string;
+  readonly type: Type;
+}
+
+/** Everything the emitters need to know about one function of a unit. */
+export interface FunctionInfo {
+  readonly func: Function;
+  /** The resource it belongs to, if any. */
+  readonly resource: TypeId | undefined;
+  readonly kind: "function" | "method" | "static" | "constructor";
+  /** Parameters without a method's `self`. */
+  readonly params: ParamInfo[];
+  /** `-> result<T, E>`: the function resolves with (returns) `T` and rejects with (throws) `ResultError<E>`. */
+  readonly fallible:
+    | { readonly ok: Type | undefined; readonly err: Type | undefined }
+    | undefined;
+  /** Its name on the SDK's objects (exports object, host contract, resource class or static side). */
+  readonly member: string;
+  /** Its name on jco's objects. */
+  readonly jcoName: string;
+  /** The module-level spec constant. */
+  readonly spec: string;
+  /** The `XxxError` alias, for fallible functions. */
+  readonly errorAlias: string | undefined;
+}
+
+/** The names of one resource's members in a unit. */
+export interface ResourceInfo {
+  readonly id: TypeId;
+  /** The key of the resource's class on the interface object: jco's and the SDK's (UpperCamel). */
+  readonly jcoName: string;
+  readonly member: string;
+  readonly constructor: FunctionInfo | undefined;
+  readonly methods: FunctionInfo[];
+  readonly statics: FunctionInfo[];
+}
+
+export interface UnitFunctions {
+  readonly functions: FunctionInfo[];
+  readonly resources: Map<TypeId, ResourceInfo>;
+}
+
+const cache = new WeakMap<Unit, UnitFunctions>();
+
+/** Names the generated function bodies use besides the unit's constants (see `emit-exports.ts`, `emit-index.ts`). */
+const BODY_NAMES: ReadonlySet<string> = new Set([
+  "core",
+  "host",
+  "self",
+  "options",
+  "imports",
+  "callExport",
+  "callMethod",
+]);
+
+/** Describes one function of `unit`, claiming its spec constant and error alias there. */
+function describe(
+  cx: EmitContext,
+  unit: Unit,
+  func: Function,
+  resource: TypeId | undefined,
+  kind: FunctionInfo["kind"],
+  member: string,
+): FunctionInfo {
+  const resolve = cx.resolve;
+  const base = functionBaseName(func);
+  const resourceName =
+    resource === undefined
+      ? undefined
+      : (resolve.types[resource]!.name ?? "resource");
+  const qualified =
+    resourceName === undefined ? base : `${resourceName}-${base}`;
+  const result =
+    func.result === undefined ? undefined : underlying(resolve, func.result);
+  const resultDef =
+    result === undefined || typeof result === "string"
+      ? undefined
+      : resolve.types[result.id]!.kind;
+  const fallible =
+    resultDef?.kind === "result"
+      ? { ok: resultDef.ok, err: resultDef.err }
+      : undefined;
+  const spec = unit.valueScope.claim(`${toLowerCamel(qualified)}Spec`);
+  // Parameters are bound inside the generated bodies, which use the function's own spec and a few fixed
+  // names: keep clear of those rather than shadow them.
+  const params = createNameScope();
+  const own = kind === "method" ? func.params.slice(1) : func.params;
+  const paramList = own.map((p) => {
+    let name = tsName(p.name, "local");
+    while (unit.valueScope.has(name) || BODY_NAMES.has(name)) name = `${name}_`;
+    return { name: params.claim(name), type: p.type };
+  });
+  return {
+    func,
+    resource,
+    kind,
+    params: paramList,
+    fallible,
+    member,
+    jcoName: toLowerCamel(base),
+    spec,
+    errorAlias:
+      fallible === undefined
+        ? undefined
+        : unit.typeScope.claim(`${toUpperCamel(qualified)}Error`),
+  };
+}
+
+/** The function names of a unit, claimed once. */
+export function unitFunctions(
+  cx: EmitContext,
+  unit: Unit = cx.unit,
+): UnitFunctions {
+  let info = cache.get(unit);
+  if (info !== undefined) return info;
+  const members = createNameScope();
+  const functions = unit.functions.map((func) =>
+    describe(
+      cx,
+      unit,
+      func,
+      undefined,
+      "function",
+      members.declare(func.name, "property"),
+    ),
+  );
+  const resources = new Map<TypeId, ResourceInfo>();
+  for (const [id, group] of unit.resources) {
+    const name = cx.resolve.types[id]!.name ?? "resource";
+    const instance = createNameScope();
+    const statics = createNameScope();
+    const ctor = group.constructor;
+    const constructor =
+      ctor === undefined
+        ? undefined
+        : describe(cx, unit, ctor, id, "constructor", statics.claim("create"));
+    resources.set(id, {
+      id,
+      jcoName: toUpperCamel(name),
+      member: members.claim(toUpperCamel(name)),
+      constructor,
+      methods: group.methods.map((func) =>
+        describe(
+          cx,
+          unit,
+          func,
+          id,
+          "method",
+          instance.declare(functionBaseName(func), "member"),
+        ),
+      ),
+      statics: group.statics.map((func) =>
+        describe(
+          cx,
+          unit,
+          func,
+          id,
+          "static",
+          statics.declare(functionBaseName(func), "static-member"),
+        ),
+      ),
+    });
+  }
+  info = { functions, resources };
+  cache.set(unit, info);
+  return info;
+}
+
+const worldExportCache = new WeakMap<Unit, FunctionInfo[]>();
+
+/** The world-level exported functions, named as the plan keys them on the instance. */
+export function worldExportFunctions(cx: EmitContext): FunctionInfo[] {
+  const unit = cx.plan.index;
+  let infos = worldExportCache.get(unit);
+  if (infos === undefined) {
+    unitFunctions(cx, unit);
+    infos = cx.plan.worldExports.map(({ func, key }) =>
+      describe(cx, unit, func, undefined, "function", key),
+    );
+    worldExportCache.set(unit, infos);
+  }
+  return infos;
+}
+
+/** `@since` / `@unstable` / `@deprecated` tags for a stability annotation. */
+export function stabilityTags(stability: Stability): JsDocTag[] {
+  switch (stability.kind) {
+    case "unknown":
+      return [];
+    case "stable": {
+      const tags: JsDocTag[] = [{ kind: "since", version: stability.since }];
+      if (stability.deprecated !== undefined)
+        tags.push({ kind: "deprecated", since: stability.deprecated });
+      return tags;
+    }
+    case "unstable": {
+      const tags: JsDocTag[] = [
+        { kind: "unstable", feature: stability.feature },
+      ];
+      if (stability.deprecated !== undefined)
+        tags.push({ kind: "deprecated", since: stability.deprecated });
+      return tags;
+    }
+    default: {
+      const never: never = stability;
+      throw new Error(`unknown stability ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/**
+ * The tags of an interface as the world uses it: the world item's stability (`@since` on
+ * `export documented;`) and the interface's own, each tag once.
+ */
+export function interfaceTags(unit: Unit, iface: { readonly stability: Stability }): JsDocTag[] {
+  const seen = new Set<string>();
+  return [...stabilityTags(unit.stability), ...stabilityTags(iface.stability)].filter((tag) => {
+    const key = JSON.stringify(tag);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The parameters of a signature: `name: Type`. */
+export function signatureParams(
+  cx: EmitContext,
+  info: FunctionInfo,
+): Printable[] {
+  return info.params.map((p) => [p.name, ": ", typeExpr(cx, p.type)]);
+}
+
+/** What the function gives back, before any `Promise`: the `ok` type of a `result`, or `void`. */
+export function valueTypeExpr(cx: EmitContext, info: FunctionInfo): Printable {
+  if (info.fallible !== undefined)
+    return info.fallible.ok === undefined
+      ? "void"
+      : typeExpr(cx, info.fallible.ok);
+  return info.func.result === undefined
+    ? "void"
+    : typeExpr(cx, info.func.result);
+}
+
+/** `Promise<T>`: what an export wrapper returns. */
+export function promiseTypeExpr(
+  cx: EmitContext,
+  info: FunctionInfo,
+): Printable {
+  return ["Promise", typeArgs([valueTypeExpr(cx, info)])];
+}
+
+/**
+ * Prints `member(params): R` followed by `tail`: `;` for a member of an interface (type position), ` {`
+ * for a method of an object literal or class. In an interface, a member called `new` would read as a
+ * construct signature, so it is quoted there.
+ */
+export function printSignature(
+  f: GeneratedFile,
+  cx: EmitContext,
+  info: FunctionInfo,
+  returnType: Printable,
+  tail: ";" | " {",
+): void {
+  const name = tail === ";" && info.member === "new" ? '"new"' : info.member;
+  f.print(name, signature(signatureParams(cx, info), returnType), tail);
+}
+
+/** The JSDoc of a function: its WIT docs, stability, and what a `result` error does on this side. */
+export function functionDoc(
+  f: GeneratedFile,
+  info: FunctionInfo,
+  side: "import" | "export",
+): void {
+  const tags = stabilityTags(info.func.stability);
+  if (info.errorAlias !== undefined) {
+    tags.push({
+      kind: "throws",
+      text:
+        side === "export"
+          ? `{@link ${info.errorAlias}} when the guest returns \`err\` (in \`payload\`).`
+          : `{@link ${info.errorAlias}} (\`new ResultError(e)\`) to return \`err\`.`,
+    });
+  }
+  f.jsDoc({ docs: info.func.docs.contents, tags });
+}
+
+/** `export type XxxError = ResultError<E>;` for a fallible function. */
+export function printErrorAlias(
+  f: GeneratedFile,
+  cx: EmitContext,
+  info: FunctionInfo,
+): void {
+  if (info.errorAlias === undefined || info.fallible === undefined) return;
+  const err = info.fallible.err;
+  f.jsDoc({
+    docs: `The error of \`${info.func.name}\`: \`payload\` is its \`err\` value.`,
+  });
+  f.print(
+    "export type ",
+    info.errorAlias,
+    " = ",
+    cx.runtime.type("ResultError"),
+    typeArgs([err === undefined ? "undefined" : typeExpr(cx, err)]),
+    ";",
+  );
+  f.print();
+}
+
+/** Where the function's descriptors go in a spec: `params` by name (exports) or in order (imports). */
+function paramEntries(
+  cx: EmitContext,
+  info: FunctionInfo,
+): (readonly [string, Printable])[] {
+  return info.params.map((p) => [p.name, descriptorExpr(cx, p.type)] as const);
+}
+
+/**
+ * `const xSpec = exportSpec<R>({ name, path, kind, params, returns });` for a guest export. `path` is where
+ * jco keeps it (see `ExportSpec`), `name` what errors call it.
+ */
+export function printExportSpec(
+  f: GeneratedFile,
+  cx: EmitContext,
+  info: FunctionInfo,
+  name: string,
+  path: readonly string[],
+): void {
+  const entries: (readonly [string, Printable])[] = [
+    ["name", stringLiteral(name)],
+    ["path", array(path.map(stringLiteral))],
+  ];
+  if (info.kind === "method" || info.kind === "constructor")
+    entries.push(["kind", stringLiteral(info.kind)]);
+  const params = paramEntries(cx, info);
+  if (params.length > 0) entries.push(["params", object(params)]);
+  if (info.func.result !== undefined)
+    entries.push(["returns", descriptorExpr(cx, info.func.result)]);
+  const returned = valueTypeExpr(cx, info);
+  f.print(
+    "const ",
+    info.spec,
+    " = ",
+    pure([
+      cx.runtime.value("exportSpec"),
+      typeArgs([returned]),
+      callArgs([object(entries, { expand: true })]),
+    ]),
+    ";",
+  );
+}
+
+/** `const xSpec = importSpec({ name, member, params, returns });` for a host import. */
+export function printImportSpec(
+  f: GeneratedFile,
+  cx: EmitContext,
+  info: FunctionInfo,
+  name: string,
+): void {
+  const entries: (readonly [string, Printable])[] = [
+    ["name", stringLiteral(name)],
+    ["member", stringLiteral(info.member)],
+  ];
+  if (info.params.length > 0)
+    entries.push([
+      "params",
+      array(info.params.map((p) => descriptorExpr(cx, p.type))),
+    ]);
+  if (info.func.result !== undefined)
+    entries.push(["returns", descriptorExpr(cx, info.func.result)]);
+  f.print(
+    "const ",
+    info.spec,
+    " = ",
+    pure([
+      cx.runtime.value("importSpec"),
+      callArgs([object(entries, { expand: true })]),
+    ]),
+    ";",
+  );
+}
+
+/** `ns:pkg/iface@1.0.0#[method]r.f`: the canonical name of a function of a unit, for the gate and messages. */
+export function canonicalName(unit: Unit, func: Function): string {
+  return unit.kind === "index" ? func.name : `${unit.key}#${func.name}`;
+}
+
+/** Arguments of a call that passes the parameters on: `[a, b]`. */
+export function argumentArray(info: FunctionInfo): Printable {
+  return array(info.params.map((p) => p.name));
+}

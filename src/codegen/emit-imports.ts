@@ -1,0 +1,149 @@
+/**
+ * Code generation, the import side of an interface: what the host implements, and the adapters jco
+ * calls. Consumes an import unit of the plan; prints (after the unit's types) the `XxxError` aliases, the
+ * host contract (`HttpImports`: synchronous functions, and the class of each resource that has a
+ * constructor or statics), one `importSpec` constant per function, and the factory
+ * `createHttpImports(core, host)` that builds the object jco reads: each function adapted by
+ * `adaptImport` (the handler runs through the gate's `runImport`), each resource a per-instance class from
+ * `hostResourceClass`. An interface with nothing to implement (only types) gets its types and nothing else.
+ */
+import {
+  functionDoc,
+  printErrorAlias,
+  printImportSpec,
+  printSignature,
+  interfaceTags,
+  unitFunctions,
+  valueTypeExpr,
+  canonicalName,
+  type FunctionInfo,
+  type ResourceInfo,
+} from "./emit-functions.js";
+import type { Unit } from "./emit-plan.js";
+import { hasStaticSide } from "./emit-resources.js";
+import {
+  callArgs,
+  object,
+  signature,
+  type GeneratedFile,
+  type Printable,
+} from "./generated-file.js";
+import { quotePropertyKey } from "./names.js";
+import { descriptorRef, type EmitContext } from "./type-expr.js";
+
+/** Every function of an import unit, resources' included, in the order their specs are printed. */
+export function importFunctions(cx: EmitContext): FunctionInfo[] {
+  const { functions, resources } = unitFunctions(cx);
+  const out = [...functions];
+  for (const resource of resources.values()) {
+    if (resource.constructor !== undefined) out.push(resource.constructor);
+    out.push(...resource.statics, ...resource.methods);
+  }
+  return out;
+}
+
+/** Whether the host has anything to provide for the current unit (else it gets no contract entry). */
+export function needsHost(cx: EmitContext, unit: Unit = cx.unit): boolean {
+  const { functions, resources } = unitFunctions(cx, unit);
+  return functions.length > 0 || [...resources.values()].some(hasStaticSide);
+}
+
+/** The members of a host contract: functions, then the classes of resources with a static side. */
+export function printHostContractMembers(
+  f: GeneratedFile,
+  cx: EmitContext,
+): void {
+  const { functions, resources } = unitFunctions(cx);
+  for (const info of functions) {
+    functionDoc(f, info, "import");
+    printSignature(f, cx, info, valueTypeExpr(cx, info), ";");
+  }
+  for (const resource of resources.values()) {
+    if (!hasStaticSide(resource)) continue;
+    const names = cx.unit.typeNames.get(resource.id)!;
+    f.print(
+      "readonly ",
+      quotePropertyKey(resource.member),
+      ": ",
+      names.classType!,
+      ";",
+    );
+  }
+}
+
+/** The spec constants of a unit's host imports. */
+export function printImportSpecs(f: GeneratedFile, cx: EmitContext): void {
+  for (const info of importFunctions(cx)) {
+    printImportSpec(f, cx, info, canonicalName(cx.unit, info.func));
+    f.print();
+  }
+}
+
+/** `hostResourceClass(core, xType, hostClass, { create, methods, statics })`: jco's class for a resource. */
+export function hostResourceCall(
+  cx: EmitContext,
+  resource: ResourceInfo,
+  hostClass: Printable,
+): Printable {
+  const members: (readonly [string, Printable])[] = [];
+  if (resource.constructor !== undefined)
+    members.push(["create", resource.constructor.spec]);
+  if (resource.methods.length > 0)
+    members.push([
+      "methods",
+      object(resource.methods.map((m) => [m.jcoName, m.spec])),
+    ]);
+  if (resource.statics.length > 0)
+    members.push([
+      "statics",
+      object(resource.statics.map((m) => [m.jcoName, m.spec])),
+    ]);
+  const args: Printable[] = ["core", descriptorRef(cx, resource.id), hostClass];
+  if (members.length > 0) args.push(object(members));
+  return [cx.runtime.value("hostResourceClass"), callArgs(args)];
+}
+
+export function emitImportSide(f: GeneratedFile, cx: EmitContext): void {
+  const unit = cx.unit;
+  if (!unit.readByJco) return;
+  const { functions, resources } = unitFunctions(cx);
+  const all = importFunctions(cx);
+  for (const info of all) printErrorAlias(f, cx, info);
+  const host = needsHost(cx);
+
+  const iface = cx.resolve.interfaces[unit.iface!]!;
+  if (host) {
+    f.jsDoc({
+      docs: iface.docs.contents,
+      tags: interfaceTags(unit, iface),
+    });
+    f.print("export interface ", unit.contract, " {");
+    f.indent(() => printHostContractMembers(f, cx));
+    f.print("}");
+    f.print();
+  }
+  printImportSpecs(f, cx);
+
+  const entries: (readonly [string, Printable])[] = [];
+  for (const resource of resources.values()) {
+    const hostClass = hasStaticSide(resource)
+      ? `host.${resource.member}`
+      : "undefined";
+    entries.push([resource.jcoName, hostResourceCall(cx, resource, hostClass)]);
+  }
+  for (const info of functions) {
+    entries.push([
+      info.jcoName,
+      [cx.runtime.value("adaptImport"), callArgs(["core", info.spec, "host"])],
+    ]);
+  }
+  const core = cx.runtime.type("InstanceCore");
+  f.jsDoc({
+    docs: `Adapts the host's \`${unit.key}\` for jco (for \`instantiate\`).`,
+  });
+  const params: Printable[] = [["core: ", core]];
+  if (host) params.push(["host: ", unit.contract]);
+  f.print("export function ", unit.factory, signature(params, "object"), " {");
+  f.indent(() => f.print("return ", object(entries, { expand: true }), ";"));
+  f.print("}");
+}

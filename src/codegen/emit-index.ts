@@ -1,0 +1,364 @@
+/**
+ * Code generation, the world entry `index.ts`: how an app instantiates the world. Consumes the whole
+ * plan; prints the world-level types and the specs of world-level functions, then the `Imports` type (one
+ * typed object: interfaces keyed by their full WIT id, world-level functions and resources by name;
+ * `wasi:*` interfaces optional), the `WorldInstance` type (exported interfaces, world-level functions,
+ * `poisoned`, `[Symbol.asyncDispose]`), `InstantiateOptions`, and `instantiate`, which builds the instance
+ * core (one call gate), adapts every import for jco under each key jco may read, instantiates the
+ * component and wraps its exports (docs/sdk-design.md §4).
+ */
+import {
+  functionDoc,
+  printErrorAlias,
+  printSignature,
+  promiseTypeExpr,
+  interfaceTags,
+  stabilityTags,
+  unitFunctions,
+  worldExportFunctions,
+} from "./emit-functions.js";
+import { printExportMethod, printExportSpecs } from "./emit-exports.js";
+import {
+  hostResourceCall,
+  importFunctions,
+  needsHost,
+  printHostContractMembers,
+  printImportSpecs,
+} from "./emit-imports.js";
+import type { Unit } from "./emit-plan.js";
+import { hasStaticSide } from "./emit-resources.js";
+import { emitTypes } from "./emit-types.js";
+import {
+  callArgs,
+  object,
+  signature,
+  type GeneratedFile,
+  type Printable,
+} from "./generated-file.js";
+import {
+  quotePropertyKey,
+  stringLiteral,
+  toLowerCamel,
+  toUpperCamel,
+} from "./names.js";
+import { declaredSymbol, type EmitContext } from "./type-expr.js";
+
+export interface IndexOptions {
+  /** The specifier of jco's module in the output (`./component/x.js`), when the SDK ships the component. */
+  readonly component: string | undefined;
+}
+
+/** The WASI packages `@bytecodealliance/preview2-shim` has a module for (`.../cli`, ...). */
+const SHIM_PACKAGES: ReadonlySet<string> = new Set([
+  "cli",
+  "clocks",
+  "filesystem",
+  "http",
+  "io",
+  "random",
+  "sockets",
+]);
+
+/** The shim package that provides a `wasi:*` interface by default, if any. */
+function shimPackage(unit: Unit): string | undefined {
+  const match = /^wasi:([^/@]+)\//.exec(unit.key);
+  return match !== null && SHIM_PACKAGES.has(match[1]!) ? match[1] : undefined;
+}
+
+/** Whether an import may be left out (preview2-shim provides it). */
+function isWasi(unit: Unit): boolean {
+  return shimPackage(unit) !== undefined;
+}
+
+/** The local function that imports one shim package (`loadWasiCli`). */
+export function shimLoader(pkg: string): string {
+  return `loadWasi${toUpperCamel(pkg)}`;
+}
+
+export function emitIndex(
+  f: GeneratedFile,
+  cx: EmitContext,
+  options: IndexOptions,
+): void {
+  const { plan } = cx;
+  const world = cx.resolve.worlds[plan.world]!;
+  const worldImports = unitFunctions(cx);
+  const worldExports = worldExportFunctions(cx);
+  const hostUnits = plan.importUnits.filter(
+    (u) => u.readByJco && needsHost(cx, u),
+  );
+  const worldResources = [...worldImports.resources.values()];
+  const synchronous = worldExports.some((info) => info.jcoName === "then");
+
+  emitTypes(f, cx);
+  for (const info of importFunctions(cx)) printErrorAlias(f, cx, info);
+  printImportSpecs(f, cx);
+  for (const info of worldExports) printErrorAlias(f, cx, info);
+  printExportSpecs(f, cx, worldExports);
+
+  // Imports
+  const optionalImports =
+    hostUnits.every(isWasi) &&
+    worldImports.functions.length === 0 &&
+    !worldResources.some(hasStaticSide);
+  f.jsDoc({
+    docs:
+      `What the host provides for the imports of world \`${world.name}\`: interfaces under\n` +
+      "their WIT ids, world-level functions and resources by name. Handlers run\n" +
+      "synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.",
+  });
+  const importMembers =
+    hostUnits.length > 0 ||
+    worldImports.functions.length > 0 ||
+    worldResources.some(hasStaticSide);
+  if (!importMembers) {
+    f.print("export interface Imports {}");
+  } else {
+    f.print("export interface Imports {");
+    f.indent(() => {
+      for (const unit of hostUnits) {
+        const iface = cx.resolve.interfaces[unit.iface!]!;
+        f.jsDoc({
+          docs: iface.docs.contents,
+          tags: interfaceTags(unit, iface),
+        });
+        const contract = declaredSymbol(cx, unit, unit.contract, true);
+        f.print(
+          "readonly ",
+          quotePropertyKey(unit.key),
+          isWasi(unit) ? "?: " : ": ",
+          contract,
+          ";",
+        );
+      }
+      printHostContractMembers(f, cx);
+    });
+    f.print("}");
+  }
+  f.print();
+
+  // WorldInstance
+  f.jsDoc({
+    docs:
+      `An instance of world \`${world.name}\`. Calls into it run one at a time, in call\n` +
+      "order, through one call gate; a trap poisons it. Dispose of it (`await using`)\n" +
+      "to wait for the calls in flight.",
+    tags: stabilityTags(world.stability),
+  });
+  f.print("export interface WorldInstance extends AsyncDisposable {");
+  f.indent(() => {
+    for (const unit of plan.exportUnits) {
+      const iface = cx.resolve.interfaces[unit.iface!]!;
+      f.jsDoc({
+        docs: iface.docs.contents,
+        tags: interfaceTags(unit, iface),
+      });
+      const contract = declaredSymbol(cx, unit, unit.contract, true);
+      f.print(
+        "readonly ",
+        quotePropertyKey(unit.instanceKey),
+        ": ",
+        contract,
+        ";",
+      );
+    }
+    for (const info of worldExports) {
+      functionDoc(f, info, "export");
+      printSignature(f, cx, info, promiseTypeExpr(cx, info), ";");
+    }
+    f.jsDoc({
+      docs: "True after a trap, until a restart succeeds: the instance refuses calls.",
+    });
+    f.print("readonly poisoned: boolean;");
+  });
+  f.print("}");
+  f.print();
+
+  // InstantiateOptions
+  const runtime = cx.runtime;
+  f.jsDoc({ docs: "Options of {@link instantiate}." });
+  f.print("export interface InstantiateOptions {");
+  f.indent(() => {
+    f.jsDoc({ docs: "The host's implementations of the world's imports." });
+    f.print(
+      optionalImports
+        ? "readonly imports?: Imports;"
+        : "readonly imports: Imports;",
+    );
+    f.jsDoc({
+      docs:
+        options.component === undefined
+          ? 'jco\'s instantiation-mode module of the component:\n`await import("./component/name.js")`.'
+          : "jco's instantiation-mode module of the component; by default the one in\n`component/`.",
+    });
+    f.print(
+      options.component === undefined
+        ? "readonly component: "
+        : "readonly component?: ",
+      runtime.type("ComponentModule"),
+      ";",
+    );
+    f.jsDoc({
+      docs: synchronous
+        ? "Compiles a core module (`name.core.wasm`) of the component. Required: this\nworld exports `then`, so it is instantiated synchronously."
+        : "Compiles a core module (`name.core.wasm`) of the component; jco's own\nloader by default.",
+    });
+    f.print(
+      synchronous ? "readonly getCoreModule: " : "readonly getCoreModule?: ",
+      runtime.type("GetCoreModule"),
+      ";",
+    );
+    f.jsDoc({
+      docs: "Instantiate the component again after a trap, instead of refusing calls.",
+    });
+    f.print("readonly restart?: boolean;");
+  });
+  f.print("}");
+  f.print();
+
+  // instantiate
+  f.jsDoc({
+    docs:
+      `Instantiates the component of world \`${world.name}\` with the host's imports and\n` +
+      "returns its exports.",
+  });
+  f.print(
+    "export async function instantiate",
+    signature(["options: InstantiateOptions"], "Promise<WorldInstance>"),
+    " {",
+  );
+  f.indent(() => {
+    const usesImports =
+      hostUnits.length > 0 ||
+      worldImports.functions.length > 0 ||
+      worldResources.some(hasStaticSide);
+    if (usesImports)
+      f.print(
+        optionalImports
+          ? "const imports = options.imports ?? {};"
+          : "const imports = options.imports;",
+      );
+    const defaults: (readonly [string, Printable])[] = [];
+    if (options.component !== undefined)
+      defaults.push(["component", "defaultComponent"]);
+    if (synchronous) defaults.push(["synchronous", "true"]);
+    const coreArgs: Printable[] = ["options"];
+    if (defaults.length > 0) coreArgs.push(object(defaults));
+    f.print(
+      "const core = await ",
+      runtime.value("createInstanceCore"),
+      callArgs(coreArgs),
+      ";",
+    );
+
+    const jco: (readonly [string, Printable])[] = [];
+    for (const unit of plan.importUnits) {
+      if (!unit.readByJco) continue;
+      const iface = cx.resolve.interfaces[unit.iface!]!;
+      const local = cx.unit.valueScope.claim(
+        `${toLowerCamel(iface.name ?? unit.key)}Imports`,
+      );
+      const factory = declaredSymbol(cx, unit, unit.factory, false);
+      const args: Printable[] = ["core"];
+      if (needsHost(cx, unit)) {
+        args.push(
+          isWasi(unit)
+            ? [
+                "await ",
+                runtime.value("wasiImport"),
+                callArgs([
+                  "imports",
+                  stringLiteral(unit.key),
+                  shimLoader(shimPackage(unit)!),
+                ]),
+              ]
+            : ["imports[", stringLiteral(unit.key), "]"],
+        );
+      }
+      f.print("const ", local, " = ", factory, callArgs(args), ";");
+      for (const key of unit.jcoImportKeys) jco.push([key, local]);
+    }
+    for (const resource of worldResources) {
+      const name = cx.resolve.types[resource.id]!.name ?? "resource";
+      const hostClass = hasStaticSide(resource)
+        ? `imports.${resource.member}`
+        : "undefined";
+      jco.push([
+        name,
+        object([["default", hostResourceCall(cx, resource, hostClass)]]),
+      ]);
+    }
+    for (const info of worldImports.functions) {
+      const adapted: Printable = [
+        runtime.value("adaptImport"),
+        callArgs(["core", info.spec, "imports"]),
+      ];
+      jco.push([info.func.name, object([["default", adapted]])]);
+    }
+    f.print(
+      "await ",
+      runtime.value("startInstance"),
+      callArgs(["core", object(jco, { expand: jco.length > 0 })]),
+      ";",
+    );
+
+    const createInstance = runtime.value("createWorldInstance");
+    if (plan.exportUnits.length === 0 && worldExports.length === 0) {
+      f.print("return ", createInstance, "(core, {});");
+      return;
+    }
+    f.print("return ", createInstance, "(core, {");
+    f.indent(() => {
+      for (const unit of plan.exportUnits) {
+        const factory = declaredSymbol(cx, unit, unit.factory, false);
+        f.print(
+          quotePropertyKey(unit.instanceKey),
+          ": ",
+          factory,
+          callArgs(["core"]),
+          ",",
+        );
+      }
+      for (const info of worldExports) printExportMethod(f, cx, info);
+    });
+    f.print("});");
+  });
+  f.print("}");
+
+  if (options.component !== undefined) {
+    f.print();
+    f.jsDoc({
+      docs: "The component this SDK was generated from, transpiled by jco into `component/`.",
+    });
+    f.print(
+      "function defaultComponent(): Promise<",
+      runtime.type("ComponentModule"),
+      "> {",
+    );
+    f.indent(() =>
+      f.print("return import(", stringLiteral(options.component!), ");"),
+    );
+    f.print("}");
+  }
+  const shims = new Set<string>();
+  for (const unit of plan.importUnits) {
+    if (unit.readByJco && isWasi(unit) && needsHost(cx, unit)) {
+      shims.add(shimPackage(unit)!);
+    }
+  }
+  for (const pkg of [...shims].sort()) {
+    f.print();
+    f.jsDoc({
+      docs: `\`wasi:${pkg}\` from \`@bytecodealliance/preview2-shim\`, loaded only when needed.`,
+    });
+    f.print("function ", shimLoader(pkg), "(): Promise<object> {");
+    f.indent(() =>
+      f.print(
+        "return import(",
+        stringLiteral(`@bytecodealliance/preview2-shim/${pkg}`),
+        ");",
+      ),
+    );
+    f.print("}");
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Code generation, resources: the declarations of one resource, which depend on who implements it.
+ * Consumes the plan (which side the resource is on) and the functions grouped by `emit-functions.ts`;
+ * prints, at the resource's place among the file's types:
+ *
+ * - guest resources (exported): the instance interface (`Counter extends Disposable`, methods returning
+ *   promises), its static side (`CounterClass`: `create` for the constructor, statics), the wrapper class
+ *   whose methods call through the gate (`runtime/values.ts` `GuestResource`), and its descriptor;
+ * - host resources (imported, or declared in the world): the contract the host's objects implement
+ *   (`Request`, synchronous methods, optional `[Symbol.dispose]`), the static side the host provides when
+ *   the resource has a constructor or statics (`RequestClass`, a class fits), and its descriptor. The
+ *   import adapters hand jco a per-instance class built from the specs (`hostResourceClass`).
+ */
+import type { TypeId } from "../wit/model.js";
+import {
+  argumentArray,
+  functionDoc,
+  printSignature,
+  promiseTypeExpr,
+  signatureParams,
+  stabilityTags,
+  unitFunctions,
+  valueTypeExpr,
+  type ResourceInfo,
+} from "./emit-functions.js";
+import type { Unit } from "./emit-plan.js";
+import { printDescriptor } from "./emit-types.js";
+import {
+  callArgs,
+  signature,
+  typeArgs,
+  type GeneratedFile,
+} from "./generated-file.js";
+import { stringLiteral } from "./names.js";
+import { typeNameRef, type EmitContext } from "./type-expr.js";
+
+/** `ns:pkg/iface#name`, or the bare name of a world-level resource. */
+export function resourceName(cx: EmitContext, unit: Unit, id: TypeId): string {
+  const name = cx.resolve.types[id]!.name ?? "resource";
+  return unit.kind === "index" ? name : `${unit.key}#${name}`;
+}
+
+/** The grouped functions of a resource of the current unit (empty when it has none). */
+export function resourceInfo(cx: EmitContext, id: TypeId): ResourceInfo {
+  const info = unitFunctions(cx).resources.get(id);
+  if (info === undefined)
+    throw new Error(`resource ${id} was not grouped (a wit-ts bug)`);
+  return info;
+}
+
+/** True when the resource has something on its static side (a constructor or statics). */
+export function hasStaticSide(info: ResourceInfo): boolean {
+  return info.constructor !== undefined || info.statics.length > 0;
+}
+
+export function emitResource(
+  f: GeneratedFile,
+  cx: EmitContext,
+  id: TypeId,
+): void {
+  const def = cx.resolve.types[id]!;
+  f.jsDoc({ docs: def.docs.contents, tags: stabilityTags(def.stability) });
+  if (cx.plan.resourceSide(id, cx.unit.side) === "guest")
+    emitGuestResource(f, cx, id);
+  else emitHostResource(f, cx, id);
+}
+
+function emitGuestResource(
+  f: GeneratedFile,
+  cx: EmitContext,
+  id: TypeId,
+): void {
+  const names = cx.unit.typeNames.get(id)!;
+  const info = resourceInfo(cx, id);
+  const self = typeNameRef(cx, id);
+  if (info.methods.length === 0) {
+    f.print("export interface ", names.type, " extends Disposable {}");
+  } else {
+    f.print("export interface ", names.type, " extends Disposable {");
+    f.indent(() => {
+      for (const method of info.methods) {
+        functionDoc(f, method, "export");
+        printSignature(f, cx, method, promiseTypeExpr(cx, method), ";");
+      }
+    });
+    f.print("}");
+  }
+  f.print();
+  if (hasStaticSide(info)) {
+    const name = cx.resolve.types[id]!.name ?? "resource";
+    f.jsDoc({
+      docs: `The static side of \`${name}\`: its constructor (\`create\`) and static functions.`,
+    });
+    f.print("export interface ", names.classType!, " {");
+    f.indent(() => {
+      const ctor = info.constructor;
+      if (ctor !== undefined) {
+        functionDoc(f, ctor, "export");
+        printSignature(f, cx, ctor, ["Promise", typeArgs([self])], ";");
+      }
+      for (const fn of info.statics) {
+        functionDoc(f, fn, "export");
+        printSignature(f, cx, fn, promiseTypeExpr(cx, fn), ";");
+      }
+    });
+    f.print("}");
+    f.print();
+  }
+  const base = cx.runtime.value("GuestResource");
+  if (info.methods.length === 0) {
+    f.print(
+      "class ",
+      names.wrapper!,
+      " extends ",
+      base,
+      " implements ",
+      self,
+      " {}",
+    );
+  } else {
+    f.print(
+      "class ",
+      names.wrapper!,
+      " extends ",
+      base,
+      " implements ",
+      self,
+      " {",
+    );
+    f.indent(() => {
+      info.methods.forEach((method, index) => {
+        if (index > 0) f.print();
+        printSignature(f, cx, method, promiseTypeExpr(cx, method), " {");
+        f.indent(() => {
+          f.print(
+            "return ",
+            cx.runtime.value("callMethod"),
+            callArgs(["this", method.spec, argumentArray(method)]),
+            ";",
+          );
+        });
+        f.print("}");
+      });
+    });
+    f.print("}");
+  }
+  f.print();
+  printDescriptor(f, names.descriptor, [
+    cx.runtime.value("guestResource"),
+    callArgs([stringLiteral(resourceName(cx, cx.unit, id)), names.wrapper!]),
+  ]);
+  f.print();
+}
+
+function emitHostResource(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
+  const names = cx.unit.typeNames.get(id)!;
+  const info = resourceInfo(cx, id);
+  const self = typeNameRef(cx, id);
+  f.print("export interface ", names.type, " {");
+  f.indent(() => {
+    for (const method of info.methods) {
+      functionDoc(f, method, "import");
+      printSignature(f, cx, method, valueTypeExpr(cx, method), ";");
+    }
+    f.jsDoc({
+      docs: "Called when the guest drops its (owning) handle to this object.",
+    });
+    f.print("[Symbol.dispose]?(): void;");
+  });
+  f.print("}");
+  f.print();
+  if (hasStaticSide(info)) {
+    const name = cx.resolve.types[id]!.name ?? "resource";
+    f.jsDoc({
+      docs: `What the host provides for \`${name}\`: its constructor and static functions (a class fits).`,
+    });
+    f.print("export interface ", names.classType!, " {");
+    f.indent(() => {
+      const ctor = info.constructor;
+      if (ctor !== undefined) {
+        functionDoc(f, ctor, "import");
+        f.print("new ", signature(signatureParams(cx, ctor), self), ";");
+      }
+      for (const fn of info.statics) {
+        functionDoc(f, fn, "import");
+        printSignature(f, cx, fn, valueTypeExpr(cx, fn), ";");
+      }
+    });
+    f.print("}");
+    f.print();
+  }
+  printDescriptor(f, names.descriptor, [
+    cx.runtime.value("hostResource"),
+    callArgs([stringLiteral(resourceName(cx, cx.unit, id))]),
+  ]);
+  f.print();
+}

@@ -1,0 +1,145 @@
+/**
+ * Code generation, type declarations: the named types of one file (an interface's, or the world's in
+ * `index.ts`), in dependency order. Consumes the plan's unit and the model; prints, per type, its
+ * TypeScript declaration with the WIT docs as JSDoc (records and flags as interfaces, variants, enums and
+ * everything else as type aliases; docs/sdk-design.md §3) followed by its runtime descriptor constant,
+ * which the function specs use to check and convert values. Resources are the resource emitter's job.
+ */
+import type { TypeId } from "../wit/model.js";
+import { stabilityTags } from "./emit-functions.js";
+import { emitResource } from "./emit-resources.js";
+import {
+  objectType,
+  pure,
+  typeAlias,
+  union,
+  type GeneratedFile,
+  type Printable,
+} from "./generated-file.js";
+import { quotePropertyKey, stringLiteral } from "./names.js";
+import {
+  anonymousTypeExpr,
+  jcoFieldName,
+  structureDescriptor,
+  typeExpr,
+  type EmitContext,
+} from "./type-expr.js";
+
+/** Prints every named type of the current unit. */
+export function emitTypes(f: GeneratedFile, cx: EmitContext): void {
+  for (const id of cx.unit.types) emitType(f, cx, id);
+}
+
+function emitType(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
+  const def = cx.resolve.types[id]!;
+  const names = cx.unit.typeNames.get(id)!;
+  const kind = def.kind;
+  if (kind.kind === "resource") {
+    emitResource(f, cx, id);
+    return;
+  }
+  f.jsDoc({ docs: def.docs.contents, tags: stabilityTags(def.stability) });
+  const head = `export type ${names.type}`;
+  switch (kind.kind) {
+    case "record":
+      printInterface(f, names.type, kind.fields.length, () => {
+        for (const field of kind.fields) {
+          f.jsDoc({ docs: field.docs.contents });
+          f.print(quotePropertyKey(jcoFieldName(field.name)), ": ", typeExpr(cx, field.type), ";");
+        }
+      });
+      break;
+    case "flags":
+      printInterface(f, names.type, kind.flags.length, () => {
+        for (const flag of kind.flags) {
+          f.jsDoc({ docs: flag.docs.contents });
+          // jco reads a missing member as false, so none is required.
+          f.print(quotePropertyKey(jcoFieldName(flag.name)), "?: boolean;");
+        }
+      });
+      break;
+    case "variant":
+      f.print(
+        typeAlias(
+          head,
+          union(
+            kind.cases.map((c) => {
+              const members: Printable[] = [["tag: ", stringLiteral(c.name)]];
+              if (c.type !== undefined)
+                members.push(["val: ", typeExpr(cx, c.type)]);
+              return objectType(members);
+            }),
+          ),
+        ),
+        ";",
+      );
+      break;
+    case "enum":
+      f.print(
+        typeAlias(head, union(kind.cases.map((c) => stringLiteral(c.name)))),
+        ";",
+      );
+      break;
+    case "tuple":
+    case "option":
+    case "result":
+    case "list":
+    case "fixed-length-list":
+    case "map":
+    case "future":
+    case "stream":
+    case "handle":
+    case "type":
+      f.print(typeAlias(head, anonymousTypeExpr(cx, def)), ";");
+      break;
+    case "unknown":
+      throw new Error(
+        `type \`${def.name ?? id}\` was never resolved (a wit-ts bug)`,
+      );
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown type kind ${JSON.stringify(never)}`);
+    }
+  }
+  f.print();
+  printDescriptor(f, names.descriptor, structureDescriptor(cx, def));
+  f.print();
+}
+
+/** `export interface Name { ... }`, or `{}` on one line when it has no members (as prettier prints it). */
+function printInterface(f: GeneratedFile, name: string, members: number, body: () => void): void {
+  if (members === 0) {
+    f.print(`export interface ${name} {}`);
+    return;
+  }
+  f.print(`export interface ${name} {`);
+  f.indent(body);
+  f.print("}");
+}
+
+/** `export const xType = <descriptor>;`, marked pure when it is a call (aliases are plain references). */
+export function printDescriptor(
+  f: GeneratedFile,
+  name: string,
+  descriptor: Printable,
+): void {
+  f.print(
+    "export const ",
+    name,
+    " = ",
+    isCall(descriptor) ? pure(descriptor) : descriptor,
+    ";",
+  );
+}
+
+/** True for `[callee, callArgs(...)]`, the shape `type-expr.ts` builds calls in. */
+function isCall(p: Printable): boolean {
+  if (!Array.isArray(p) || p.length !== 2) return false;
+  const args: unknown = p[1];
+  return (
+    typeof args === "object" &&
+    args !== null &&
+    !Array.isArray(args) &&
+    (args as { kind?: unknown }).kind === "call-args"
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * Code generation, entry point: the host SDK of one world. Consumes a resolved model, a world and the
+ * options; produces the SDK's files in memory (`index.ts`, `interfaces/*.ts` and, unless the runtime is
+ * imported from elsewhere, `runtime/*.ts`), synchronously and deterministically: the same input gives the
+ * same bytes. The plan (`emit-plan.ts`) decides files and names up front; each file is then printed once,
+ * line by line, through a `GeneratedFile`. Also selects the world to generate, as wit-parser's
+ * `Resolve::select_world` does.
+ */
+import { codes } from "../diagnostics/codes.js";
+import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { UNKNOWN_SPAN } from "../diagnostics/source-map.js";
+import {
+  formatPackageName,
+  type PackageId,
+  type Resolve,
+  type WorldId,
+} from "../wit/model.js";
+import { emitExportSide } from "./emit-exports.js";
+import { unitFunctions, worldExportFunctions } from "./emit-functions.js";
+import { emitImportSide } from "./emit-imports.js";
+import { emitIndex } from "./emit-index.js";
+import { createPlan, type Plan, type Unit } from "./emit-plan.js";
+import { emitTypes } from "./emit-types.js";
+import {
+  createGeneratedFile,
+  generatedByComment,
+  type GeneratedFile,
+} from "./generated-file.js";
+import { createRuntimeImports, runtimeOutputFiles } from "./runtime-files.js";
+import { moduleSpecifier, type EmitContext } from "./type-expr.js";
+
+/** A generated file: a `/`-separated path relative to the output directory, and its text. */
+export interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface GenerateOptions {
+  /** The input as the user gave it, for the `@generated` header (`/` separators, never absolute). */
+  readonly input: string;
+  /** wit-ts's version, for the header. */
+  readonly version: string;
+  /** Import the runtime from this specifier instead of copying it into `runtime/`. */
+  readonly runtimeImport?: string;
+  /** The component shipped with the SDK: `entry` is jco's instantiation-mode module, relative to the output. */
+  readonly component?: { readonly entry: string };
+  /** Issue #5 (scoped borrow handles); accepted and ignored for now. */
+  readonly autodropBorrows?: boolean;
+}
+
+/** Generates the SDK of `world`. Never fails for a resolved model; a thrown error is a wit-ts bug. */
+export function generate(
+  resolve: Resolve,
+  world: WorldId,
+  options: GenerateOptions,
+): OutputFile[] {
+  const plan = createPlan(resolve, world);
+  const preamble = generatedByComment({
+    version: options.version,
+    input: options.input,
+    world: plan.worldName,
+  });
+  const files: OutputFile[] = [];
+  const contexts = [plan.index, ...plan.units].map((unit) =>
+    context(plan, unit, options),
+  );
+  // Claim every unit's function names before printing anything: files refer to each other's names.
+  for (const cx of contexts) unitFunctions(cx);
+  worldExportFunctions(contexts[0]!);
+  for (const cx of contexts) {
+    const f = createGeneratedFile(cx.unit.path, { preamble });
+    reserveNames(f, cx.unit);
+    if (cx.unit.kind === "index") {
+      const entry = options.component?.entry;
+      emitIndex(f, cx, {
+        component:
+          entry === undefined
+            ? undefined
+            : moduleSpecifier(cx.unit.path, entry),
+      });
+    } else {
+      emitTypes(f, cx);
+      if (cx.unit.side === "import") emitImportSide(f, cx);
+      else emitExportSide(f, cx);
+    }
+    files.push({ path: cx.unit.path, content: f.toString() });
+  }
+  if (options.runtimeImport === undefined)
+    files.push(...runtimeOutputFiles(preamble));
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function context(
+  plan: Plan,
+  unit: Unit,
+  options: GenerateOptions,
+): EmitContext {
+  return {
+    plan,
+    resolve: plan.resolve,
+    unit,
+    runtime: createRuntimeImports(unit.path, options.runtimeImport),
+  };
+}
+
+/** Tells the file which names it declares, so imports of the same names get aliases. */
+function reserveNames(f: GeneratedFile, unit: Unit): void {
+  for (const names of unit.typeNames.values()) {
+    f.reserve(names.type, names.descriptor);
+    if (names.classType !== undefined) f.reserve(names.classType);
+    if (names.wrapper !== undefined) f.reserve(names.wrapper);
+  }
+  f.reserve(unit.contract, unit.factory);
+}
+
+/**
+ * The world to generate (wit-parser's `select_world`): the only world of the main package, or the one
+ * named `name` (`world` in the main package, or `ns:pkg/world`). Returns a diagnostic when there is none.
+ */
+export function selectWorld(
+  resolve: Resolve,
+  packageIds: readonly PackageId[],
+  name?: string,
+): WorldId | Diagnostic {
+  const main = packageIds[packageIds.length - 1];
+  if (name === undefined) {
+    if (main === undefined)
+      return worldError("no package found to select a world from");
+    const pkg = resolve.packages[main]!;
+    const worlds = [...pkg.worlds.values()];
+    if (worlds.length === 1) return worlds[0]!;
+    const pkgName = formatPackageName(pkg.name);
+    if (worlds.length === 0)
+      return worldError(`no worlds found in package \`${pkgName}\``);
+    const names = [...pkg.worlds.keys()].map((w) => `\`${w}\``).join(", ");
+    return worldError(
+      `multiple worlds found in package \`${pkgName}\`: one must be explicitly chosen`,
+      {
+        hint: `pass --world with one of ${names}`,
+      },
+    );
+  }
+  const slash = name.indexOf("/");
+  let pkgId: PackageId | undefined = main;
+  let worldName = name;
+  if (slash >= 0) {
+    const pkgName = name.slice(0, slash);
+    pkgId = resolve.packageNames.get(pkgName);
+    if (pkgId === undefined)
+      return worldError(`unknown package \`${pkgName}\``);
+    worldName = name.slice(slash + 1);
+  }
+  if (pkgId === undefined)
+    return worldError(`no world named \`${worldName}\` in package`);
+  const id = resolve.packages[pkgId]!.worlds.get(worldName);
+  if (id === undefined)
+    return worldError(`no world named \`${worldName}\` in package`);
+  return id;
+}
+
+function worldError(
+  message: string,
+  extra: { hint?: string } = {},
+): Diagnostic {
+  return error(codes.WorldSelection, message, UNKNOWN_SPAN, extra);
+}

@@ -1,0 +1,83 @@
+/**
+ * Code generation, runtime files: the SDK runtime (`src/runtime`, the files `symbols.ts` lists) as output
+ * files, and the module specifiers generated code imports runtime symbols from. Consumes the runtime's
+ * sources, read once per process from the package (`dist/codegen` and `src/codegen` both sit two levels
+ * below the package root), and produces `runtime/*.ts` files with the SDK's preamble. With
+ * `--runtime-import` the SDK imports a shared copy instead and no files are produced.
+ */
+import { readFileSync } from "node:fs";
+import { posix } from "node:path";
+import {
+  runtimeFiles,
+  runtimeSymbol,
+  type RuntimeSymbolName,
+} from "../runtime/symbols.js";
+import { createImportSymbol, type ImportSymbol } from "./generated-file.js";
+
+const runtimeDir = new URL("../../src/runtime/", import.meta.url);
+
+let sources: ReadonlyMap<string, string> | undefined;
+
+/** The runtime's sources by file name, read on first use. */
+function runtimeSources(): ReadonlyMap<string, string> {
+  if (sources === undefined) {
+    const read = new Map<string, string>();
+    for (const file of runtimeFiles)
+      read.set(file, readFileSync(new URL(file, runtimeDir), "utf8"));
+    sources = read;
+  }
+  return sources;
+}
+
+/** `runtime/<file>` for every runtime file, each after `preamble` (the SDK's `@generated` line). */
+export function runtimeOutputFiles(
+  preamble: string,
+): { path: string; content: string }[] {
+  return [...runtimeSources()].map(([file, text]) => ({
+    path: `runtime/${file}`,
+    content: `${preamble}\n/* eslint-disable */\n\n${text}`,
+  }));
+}
+
+/** Makes import symbols for runtime names, as seen from one generated file. */
+export interface RuntimeImports {
+  /** A runtime value (function, constant, class). */
+  value(name: RuntimeSymbolName): ImportSymbol;
+  /** A runtime type, imported with `import type`. */
+  type(name: RuntimeSymbolName): ImportSymbol;
+}
+
+/**
+ * Runtime symbols for the file at `fromPath` (relative to the output root): from `runtime/<file>.js`
+ * beside it, or all from `runtimeImport` when given.
+ */
+export function createRuntimeImports(
+  fromPath: string,
+  runtimeImport: string | undefined,
+): RuntimeImports {
+  const cache = new Map<string, ImportSymbol>();
+  const specifier = (file: string): string => {
+    if (runtimeImport !== undefined) return runtimeImport;
+    const target = `runtime/${file.replace(/\.ts$/, ".js")}`;
+    const relative = posix.relative(posix.dirname(fromPath), target);
+    return relative.startsWith(".") ? relative : `./${relative}`;
+  };
+  const make = (name: RuntimeSymbolName, typeOnly: boolean): ImportSymbol => {
+    const key = `${typeOnly ? "t" : "v"}:${name}`;
+    let symbol = cache.get(key);
+    if (symbol === undefined) {
+      const entry = runtimeSymbol(name);
+      if (!typeOnly && entry.kind === "type")
+        throw new Error(`runtime symbol \`${name}\` is a type, not a value`);
+      symbol = createImportSymbol(name, specifier(entry.file), {
+        typeOnly: typeOnly || entry.kind === "type",
+      });
+      cache.set(key, symbol);
+    }
+    return symbol;
+  };
+  return {
+    value: (name) => make(name, false),
+    type: (name) => make(name, true),
+  };
+}

@@ -1,0 +1,355 @@
+/**
+ * Code generation, type expressions: turns a WIT type (as the model holds it) into the two expressions
+ * generated code needs for it, seen from the file being printed: its TypeScript type (docs/sdk-design.md
+ * §3 is the table) and its runtime descriptor (`u32`, `list(pointType)`, see `runtime/values.ts`), which
+ * checks and converts values at the boundary. Consumes the plan and the model; produces printables whose
+ * references to other files are import symbols, so the printer writes the imports.
+ *
+ * Named types are referenced by their declared names; anonymous ones (`list<T>`, `option<T>`, handles,
+ * ...) are spelled out. Lists of number types are typed arrays, as in jco.
+ */
+import { posix } from "node:path";
+import type {
+  PrimitiveType,
+  Resolve,
+  Type,
+  TypeDef,
+  TypeId,
+} from "../wit/model.js";
+import {
+  array,
+  arrayType,
+  callArgs,
+  createImportSymbol,
+  object,
+  typeArgs,
+  union,
+  type ImportSymbol,
+  type Printable,
+} from "./generated-file.js";
+import type { Plan, Side, Unit } from "./emit-plan.js";
+import type { RuntimeImports } from "./runtime-files.js";
+import { stringLiteral, toLowerCamel } from "./names.js";
+import type { RuntimeSymbolName } from "../runtime/symbols.js";
+
+/** What an emitter knows while printing one file. */
+export interface EmitContext {
+  readonly plan: Plan;
+  readonly resolve: Resolve;
+  readonly unit: Unit;
+  readonly runtime: RuntimeImports;
+}
+
+/** The relative module specifier of `to` as imported from `from` (paths relative to the output root). */
+export function moduleSpecifier(from: string, to: string): string {
+  const relative = posix.relative(
+    posix.dirname(from),
+    to.replace(/\.ts$/, ".js"),
+  );
+  return relative.startsWith(".") ? relative : `./${relative}`;
+}
+
+const symbolCache = new WeakMap<Unit, Map<string, ImportSymbol>>();
+
+/** A name declared in `home`, as an import symbol of the current file (the printer sees through self-imports). */
+export function declaredSymbol(
+  cx: EmitContext,
+  home: Unit,
+  name: string,
+  typeOnly: boolean,
+): ImportSymbol {
+  let cache = symbolCache.get(cx.unit);
+  if (cache === undefined) symbolCache.set(cx.unit, (cache = new Map()));
+  const key = `${typeOnly ? "t" : "v"}\u0000${home.path}\u0000${name}`;
+  let symbol = cache.get(key);
+  if (symbol === undefined) {
+    symbol = createImportSymbol(
+      name,
+      moduleSpecifier(cx.unit.path, home.path),
+      { typeOnly },
+    );
+    cache.set(key, symbol);
+  }
+  return symbol;
+}
+
+/** Whether a typedef is declared by name in some file (as opposed to spelled out where it is used). */
+export function isNamed(def: TypeDef): boolean {
+  return def.name !== undefined && def.owner.kind !== "none";
+}
+
+/** The side the types of the current file are seen from. */
+function side(cx: EmitContext): Side {
+  return cx.unit.side;
+}
+
+/** The declared TypeScript type of a named type. */
+export function typeNameRef(cx: EmitContext, id: TypeId): ImportSymbol {
+  const home = cx.plan.declaringUnit(id, side(cx));
+  return declaredSymbol(cx, home, home.typeNames.get(id)!.type, true);
+}
+
+/** The descriptor constant of a named type. */
+export function descriptorRef(cx: EmitContext, id: TypeId): ImportSymbol {
+  const home = cx.plan.declaringUnit(id, side(cx));
+  return declaredSymbol(cx, home, home.typeNames.get(id)!.descriptor, false);
+}
+
+/** Follows anonymous aliases and named `type` aliases down to what a type is. */
+export function underlying(resolve: Resolve, type: Type): Type {
+  let current = type;
+  for (let steps = 0; steps <= resolve.types.length; steps++) {
+    if (typeof current === "string") return current;
+    const kind = resolve.types[current.id]!.kind;
+    if (kind.kind !== "type") return current;
+    current = kind.type;
+  }
+  return current;
+}
+
+/** True when `type` is an `option` (through aliases): jco then nests options as `{ tag }` objects. */
+export function isOptionType(resolve: Resolve, type: Type): boolean {
+  const u = underlying(resolve, type);
+  return typeof u !== "string" && resolve.types[u.id]!.kind.kind === "option";
+}
+
+const TYPED_ARRAYS: Partial<
+  Record<PrimitiveType, readonly [string, RuntimeSymbolName]>
+> = {
+  u8: ["Uint8Array", "u8List"],
+  s8: ["Int8Array", "s8List"],
+  u16: ["Uint16Array", "u16List"],
+  s16: ["Int16Array", "s16List"],
+  u32: ["Uint32Array", "u32List"],
+  s32: ["Int32Array", "s32List"],
+  u64: ["BigUint64Array", "u64List"],
+  s64: ["BigInt64Array", "s64List"],
+  f32: ["Float32Array", "f32List"],
+  f64: ["Float64Array", "f64List"],
+};
+
+/** The typed array jco uses for `list<element>`, when the element is a number type. */
+function typedArray(
+  resolve: Resolve,
+  element: Type,
+): readonly [string, RuntimeSymbolName] | undefined {
+  const u = underlying(resolve, element);
+  return typeof u === "string" ? TYPED_ARRAYS[u] : undefined;
+}
+
+/** Longest `list<T, N>` written as a tuple type; longer ones are `T[]` (still checked for length). */
+const MAX_TUPLE = 16;
+
+function primitiveType(cx: EmitContext, type: PrimitiveType): Printable {
+  switch (type) {
+    case "bool":
+      return "boolean";
+    case "u8":
+    case "u16":
+    case "u32":
+    case "s8":
+    case "s16":
+    case "s32":
+    case "f32":
+    case "f64":
+      return "number";
+    case "u64":
+    case "s64":
+      return "bigint";
+    case "char":
+    case "string":
+      return "string";
+    case "error-context":
+      return cx.runtime.type("ErrorContext");
+    default: {
+      const never: never = type;
+      throw new Error(`unknown primitive ${String(never)}`);
+    }
+  }
+}
+
+/** The TypeScript type of `type`, as seen from the current file. */
+export function typeExpr(cx: EmitContext, type: Type): Printable {
+  if (typeof type === "string") return primitiveType(cx, type);
+  const def = cx.resolve.types[type.id]!;
+  if (isNamed(def)) return typeNameRef(cx, type.id);
+  return anonymousTypeExpr(cx, def);
+}
+
+/** The TypeScript type of a type definition's structure (for anonymous types and named non-record types). */
+export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
+  const kind = def.kind;
+  switch (kind.kind) {
+    case "list": {
+      const typed = typedArray(cx.resolve, kind.element);
+      return typed !== undefined
+        ? typed[0]
+        : arrayType(typeExpr(cx, kind.element));
+    }
+    case "fixed-length-list": {
+      const element = typeExpr(cx, kind.element);
+      return kind.size <= MAX_TUPLE
+        ? array(new Array<Printable>(kind.size).fill(element))
+        : arrayType(element);
+    }
+    case "map":
+      return [
+        "Map",
+        typeArgs([typeExpr(cx, kind.key), typeExpr(cx, kind.value)]),
+      ];
+    case "tuple":
+      return array(kind.types.map((t) => typeExpr(cx, t)));
+    case "option":
+      if (isOptionType(cx.resolve, kind.type))
+        return [cx.runtime.type("Option"), typeArgs([typeExpr(cx, kind.type)])];
+      return union([typeExpr(cx, kind.type), "undefined"]);
+    case "result":
+      return [
+        cx.runtime.type("Result"),
+        typeArgs([
+          kind.ok === undefined ? "undefined" : typeExpr(cx, kind.ok),
+          kind.err === undefined ? "undefined" : typeExpr(cx, kind.err),
+        ]),
+      ];
+    case "handle": {
+      const resource = typeNameRef(cx, kind.handle.resource);
+      return kind.handle.kind === "own"
+        ? resource
+        : [cx.runtime.type("Borrowed"), typeArgs([resource])];
+    }
+    case "future":
+    case "stream":
+      return [
+        cx.runtime.type(kind.kind === "future" ? "Future" : "Stream"),
+        typeArgs([
+          kind.type === undefined ? "undefined" : typeExpr(cx, kind.type),
+        ]),
+      ];
+    case "type":
+      return typeExpr(cx, kind.type);
+    case "record":
+    case "variant":
+    case "enum":
+    case "flags":
+    case "resource":
+    case "unknown":
+      throw new Error(
+        `a ${kind.kind} type has no anonymous form (a wit-ts bug)`,
+      );
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown type kind ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function primitiveDescriptor(cx: EmitContext, type: PrimitiveType): Printable {
+  if (type === "error-context")
+    return [
+      cx.runtime.value("opaque"),
+      callArgs([stringLiteral("error-context")]),
+    ];
+  return cx.runtime.value(
+    type === "string" ? "string" : type === "char" ? "char" : type,
+  );
+}
+
+/** The runtime descriptor of `type` (see `runtime/values.ts`), as seen from the current file. */
+export function descriptorExpr(cx: EmitContext, type: Type): Printable {
+  if (typeof type === "string") return primitiveDescriptor(cx, type);
+  const def = cx.resolve.types[type.id]!;
+  if (isNamed(def)) return descriptorRef(cx, type.id);
+  return structureDescriptor(cx, def);
+}
+
+const call = (fn: ImportSymbol, args: readonly Printable[]): Printable => [
+  fn,
+  callArgs(args),
+];
+
+/** The descriptor of a type definition's structure (declared types use it for their constants). */
+export function structureDescriptor(cx: EmitContext, def: TypeDef): Printable {
+  const value = (name: RuntimeSymbolName): ImportSymbol =>
+    cx.runtime.value(name);
+  const optional = (t: Type | undefined): Printable =>
+    t === undefined ? "undefined" : descriptorExpr(cx, t);
+  const label = stringLiteral(def.name ?? "");
+  const kind = def.kind;
+  switch (kind.kind) {
+    case "record":
+      return call(value("record"), [
+        label,
+        object(
+          kind.fields.map(
+            (f) => [jcoFieldName(f.name), descriptorExpr(cx, f.type)] as const,
+          ),
+        ),
+      ]);
+    case "flags":
+      return call(value("flags"), [
+        label,
+        array(kind.flags.map((f) => stringLiteral(jcoFieldName(f.name)))),
+      ]);
+    case "variant":
+      return call(value("variant"), [
+        label,
+        object(kind.cases.map((c) => [c.name, optional(c.type)] as const)),
+      ]);
+    case "enum":
+      return call(value("enumeration"), [
+        label,
+        array(kind.cases.map((c) => stringLiteral(c.name))),
+      ]);
+    case "list": {
+      const typed = typedArray(cx.resolve, kind.element);
+      return typed !== undefined
+        ? value(typed[1])
+        : call(value("list"), [descriptorExpr(cx, kind.element)]);
+    }
+    case "fixed-length-list":
+      return call(value("fixedList"), [
+        descriptorExpr(cx, kind.element),
+        kind.size,
+      ]);
+    case "map":
+      return call(value("map"), [
+        descriptorExpr(cx, kind.key),
+        descriptorExpr(cx, kind.value),
+      ]);
+    case "tuple":
+      return call(value("tuple"), [
+        array(kind.types.map((t) => descriptorExpr(cx, t))),
+      ]);
+    case "option":
+      return call(value("option"), [descriptorExpr(cx, kind.type)]);
+    case "result":
+      return call(value("result"), [optional(kind.ok), optional(kind.err)]);
+    case "handle":
+      return call(value(kind.handle.kind), [
+        descriptorRef(cx, kind.handle.resource),
+      ]);
+    case "future":
+    case "stream":
+      return call(value("opaque"), [stringLiteral(kind.kind)]);
+    case "type":
+      return descriptorExpr(cx, kind.type);
+    case "resource":
+    case "unknown":
+      throw new Error(
+        `a ${kind.kind} type has no structural descriptor (a wit-ts bug)`,
+      );
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown type kind ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/**
+ * The property name jco uses for a record field or flags member: lowerCamel and nothing else. Records are
+ * data that jco reads and writes by these names, so they are never escaped (`then` stays `then`: a field
+ * is never a function, so it cannot make a record a thenable).
+ */
+export function jcoFieldName(witName: string): string {
+  return toLowerCamel(witName);
+}

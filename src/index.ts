@@ -1,0 +1,161 @@
+/**
+ * The public library API of wit-ts, used by the CLI and the build plugin:
+ * resolve WIT (`resolveWit`), generate an SDK as files in memory
+ * (`generateSdk`), and write them safely (`writeSdk`). It wires the phases
+ * together (input reading, front end, generator, output) and returns user
+ * errors as diagnostics; only bugs throw.
+ */
+import { basename, extname } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { codes } from "./diagnostics/codes.js";
+import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { SourceMap, UNKNOWN_SPAN } from "./diagnostics/source-map.js";
+import { generate, selectWorld } from "./codegen/generate.js";
+import { diffOutput, writeOutput, type OutputDiff, type OutputFile } from "./output.js";
+import { resolveFiles, resolvePath, type ResolveOptions, type ResolveResult } from "./wit/load.js";
+import { interfaceIdentifier, type Resolve, type WorldId } from "./wit/model.js";
+import { version } from "./version.js";
+
+export { renderDiagnostic, renderDiagnostics, formatLocation } from "./diagnostics/render.js";
+export { toJson } from "./wit/json.js";
+export type { Diagnostic } from "./diagnostics/diagnostic.js";
+export type { SourceMap, Span } from "./diagnostics/source-map.js";
+export type { Resolve, WorldId, PackageId } from "./wit/model.js";
+export type { OutputFile, OutputDiff } from "./output.js";
+export type { ResolveOptions, ResolveResult } from "./wit/load.js";
+export { version } from "./version.js";
+export { defineConfig, loadConfig } from "./config.js";
+export type { ConfigEntry, WitTsConfig, LoadedConfig, LoadConfigOptions, LoadConfigResult } from "./config.js";
+
+/** Parses and resolves a WIT file or directory (with its `deps/`). */
+export function resolveWit(path: string, options: ResolveOptions = {}): ResolveResult {
+  return resolvePath(path, options);
+}
+
+export interface GenerateSdkOptions extends ResolveOptions {
+  /** A `.wit` file, a directory holding a WIT package, or a `.wasm` component. */
+  readonly input: string;
+  /** The world to generate; needed only when the input has several. */
+  readonly world?: string;
+  /** Wrap borrowed handler arguments in scoped disposables (issue #5). */
+  readonly autodropBorrows?: boolean;
+  /** Import the runtime from this module specifier instead of copying it into the output. */
+  readonly runtimeImport?: string;
+}
+
+export interface GenerateSdkResult {
+  /** The generated files, relative to the output directory; empty when there are errors. */
+  readonly files: OutputFile[];
+  /** `ns:pkg/world` of the generated world (it keys the output manifest). */
+  readonly worldKey: string | undefined;
+  readonly diagnostics: Diagnostic[];
+  readonly sources: SourceMap;
+}
+
+/** The input path as shown in generated headers: relative as given, `/` separators. */
+function displayPath(input: string): string {
+  return input.split("\\").join("/");
+}
+
+/** Generates an SDK in memory. Reads the input (and, for a `.wasm`, transpiles it with jco); writes nothing. */
+export async function generateSdk(options: GenerateSdkOptions): Promise<GenerateSdkResult> {
+  const isComponent = extname(options.input) === ".wasm" && isFile(options.input);
+  let resolved: ResolveResult;
+  let bytes: Uint8Array | undefined;
+  if (isComponent) {
+    const { componentWitText } = await import("./component.js");
+    try {
+      bytes = readFileSync(options.input);
+    } catch (e) {
+      return failure(`failed to read component \`${options.input}\`: ${(e as Error).message}`);
+    }
+    let text: string;
+    try {
+      text = await componentWitText(bytes);
+    } catch (e) {
+      return failure(`failed to read the WIT of component \`${options.input}\`: ${(e as Error).message}`);
+    }
+    resolved = resolveFiles(new Map([[`${options.input}.wit`, text]]), `${options.input}.wit`, options);
+  } else {
+    resolved = resolvePath(options.input, options);
+  }
+  const { resolve, sources } = resolved;
+  if (resolved.diagnostics.length > 0 || !resolve) {
+    return { files: [], worldKey: undefined, diagnostics: resolved.diagnostics, sources };
+  }
+  const selected = selectWorld(resolve, resolved.packageIds, options.world);
+  if (typeof selected !== "number") {
+    return { files: [], worldKey: undefined, diagnostics: [selected], sources };
+  }
+  const worldId = selected;
+  const componentName = isComponent ? basename(options.input, ".wasm") : undefined;
+  const files: OutputFile[] = generate(resolve, worldId, {
+    input: displayPath(options.input),
+    version: version(),
+    ...(options.runtimeImport === undefined ? {} : { runtimeImport: options.runtimeImport }),
+    ...(options.autodropBorrows === undefined ? {} : { autodropBorrows: options.autodropBorrows }),
+    ...(componentName === undefined ? {} : { component: { entry: `component/${componentName}.js` } }),
+  });
+  if (bytes && componentName) {
+    const { transpileComponent } = await import("./component.js");
+    try {
+      files.push(
+        ...(await transpileComponent(bytes, {
+          name: componentName,
+          folder: "component",
+          versionedImports: versionedImports(resolve, worldId),
+        })),
+      );
+    } catch (e) {
+      return failure(`jco failed to transpile \`${options.input}\`: ${(e as Error).message}`);
+    }
+  }
+  return { files, worldKey: worldKey(resolve, worldId), diagnostics: [], sources };
+
+  function failure(message: string): GenerateSdkResult {
+    return {
+      files: [],
+      worldKey: undefined,
+      diagnostics: [error(codes.ComponentUnreadable, message, UNKNOWN_SPAN)],
+      sources: new SourceMap(),
+    };
+  }
+}
+
+/** Writes generated files into `outDir` (staged; stale files of the same world removed; see output.ts). */
+export function writeSdk(outDir: string, result: GenerateSdkResult): void {
+  if (!result.worldKey) throw new Error("writeSdk: nothing to write (the generation had errors)");
+  writeOutput(outDir, result.worldKey, result.files);
+}
+
+/** What `writeSdk` would change, without writing (for `gen --check`). */
+export function checkSdk(outDir: string, result: GenerateSdkResult): OutputDiff {
+  if (!result.worldKey) throw new Error("checkSdk: nothing to compare (the generation had errors)");
+  return diffOutput(outDir, result.worldKey, result.files);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function worldKey(resolve: Resolve, id: WorldId): string {
+  const world = resolve.worlds[id]!;
+  if (world.package === undefined) return world.name;
+  const p = resolve.packages[world.package]!.name;
+  return `${p.namespace}:${p.name}/${world.name}`;
+}
+
+/** Identifiers of the versioned interfaces a world imports (jco is told to read each from its own key). */
+function versionedImports(resolve: Resolve, id: WorldId): string[] {
+  const out: string[] = [];
+  for (const item of resolve.worlds[id]!.imports.values()) {
+    if (item.kind !== "interface") continue;
+    const ident = interfaceIdentifier(resolve, item.id);
+    if (ident?.includes("@")) out.push(ident);
+  }
+  return out.sort();
+}

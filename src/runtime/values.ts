@@ -1,0 +1,1153 @@
+/**
+ * Runtime, values and instances: the layer between a generated SDK and jco's instantiation-mode output
+ * (docs/jco-notes.md describes what it sits on). Generated code does not hand-write conversions; it
+ * describes what crosses the boundary and this file acts on the descriptions:
+ *
+ * - every WIT type a call passes is a {@link ValueType}, built from the combinators below (`u32`,
+ *   `record(...)`, `own(...)`). Lowering (SDK value -> jco value) checks the value, so a wrong argument is
+ *   refused with a `TypeError` or `RangeError` naming it before anything enters the guest, and swaps
+ *   resource objects for the objects jco expects; lifting (jco -> SDK) swaps them back.
+ * - every guest export is an {@link ExportSpec} that {@link callExport} runs through the instance's
+ *   `CallGate`; a `result` error (jco's per-instance `ComponentError`) becomes `ResultError`.
+ * - every host import is an {@link ImportSpec} that {@link adaptImport} turns into the function jco calls,
+ *   running the host's handler through `gate.runImport`; a thrown `ResultError` becomes the `err` case.
+ * - resources: the guest's are wrapped in {@link GuestResource} subclasses whose methods go through the
+ *   gate; the host's are handed to jco as per-instance adapter classes ({@link hostResourceClass}).
+ *
+ * Consumes the descriptions and jco's module; produces the instance core the generated wrappers share.
+ * Copied into SDKs like its siblings: no host-specific imports.
+ */
+
+import type { CallGate, CallOptions } from "./call-gate.js";
+import { createCallGate } from "./call-gate.js";
+import { describeValue, ReentranceError, ResourceDisposedError, ResultError } from "./errors.js";
+
+// ---------------------------------------------------------------------------------------------------------
+// Value types
+
+/** The shapes a {@link ValueType} can have. */
+export type ValueKind =
+  | "bool"
+  | "integer"
+  | "float"
+  | "char"
+  | "string"
+  | "list"
+  | "fixed-list"
+  | "map"
+  | "tuple"
+  | "record"
+  | "flags"
+  | "variant"
+  | "enum"
+  | "option"
+  | "result"
+  | "own"
+  | "borrow"
+  | "opaque";
+
+/** What lowering a value needs besides the value: the instance, and the owned guest resources it moves. */
+export interface LowerContext {
+  readonly core: InstanceCore;
+  /** Guest resources passed as `own`: they move into the guest once every argument was lowered. */
+  readonly moves: GuestResource[];
+}
+
+/** A WIT type as the runtime sees it: how to check and convert its values. Built by the functions below. */
+export interface ValueType {
+  readonly kind: ValueKind;
+  /** The type as WIT spells it, for messages (`u32`, `list<point>`). */
+  readonly label: string;
+  /** True when values hold resource handles, so the SDK's value and jco's differ. */
+  readonly handles: boolean;
+  /**
+   * Checks an SDK value and returns the value jco expects: throws `TypeError` for a value of the wrong
+   * kind and `RangeError` for a number out of range, naming `path` (a parameter name, `p.x`, `list[3]`).
+   */
+  lower(value: unknown, path: string, context: LowerContext): unknown;
+  /** Converts a value jco produced into the SDK's; it is trusted, so nothing is checked. */
+  lift(value: unknown, core: InstanceCore): unknown;
+}
+
+/** A `result<T, E>` type: function results use its parts. */
+export interface ResultType extends ValueType {
+  readonly kind: "result";
+  readonly ok: ValueType | undefined;
+  readonly err: ValueType | undefined;
+}
+
+/** `result<T, E>` anywhere but as a function's result (which resolves with `T` or rejects instead). */
+export type Result<T, E> = { tag: "ok"; val: T } | { tag: "err"; val: E };
+
+/** `option<T>` when `T` is itself an option (plain options are `T | undefined`). */
+export type Option<T> = { tag: "some"; val: T } | { tag: "none" };
+
+declare const futureValue: unique symbol;
+declare const streamValue: unique symbol;
+declare const errorContextBrand: unique symbol;
+
+/** `future<T>`, as jco represents it; opaque to the SDK. */
+export interface Future<T> {
+  readonly [futureValue]: T;
+}
+
+/** `stream<T>`, as jco represents it; opaque to the SDK. */
+export interface Stream<T> {
+  readonly [streamValue]: T;
+}
+
+/** `error-context`, as jco represents it; opaque to the SDK. */
+export interface ErrorContext {
+  readonly [errorContextBrand]: true;
+}
+
+/** The phrase every check failure uses: "`path` must be <expected>, got <value>". */
+function mismatch(path: string, expected: string, value: unknown): string {
+  return `\`${path}\` must be ${expected}, got ${describeValue(value)}`;
+}
+
+function identity(value: unknown): unknown {
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+/** A leaf type whose values need nothing but `check`. */
+function leaf(kind: ValueKind, label: string, check: (value: unknown, path: string) => void): ValueType {
+  return {
+    kind,
+    label,
+    handles: false,
+    lower(value, path) {
+      check(value, path);
+      return value;
+    },
+    lift: identity,
+  };
+}
+
+/** "an s8", "a u8": the article as the label is read out. */
+function article(label: string): string {
+  return /^[sf]/.test(label) ? `an ${label}` : `a ${label}`;
+}
+
+function integer(label: string, min: number, max: number): ValueType {
+  const expected = `${article(label)} (an integer from ${min} to ${max})`;
+  return leaf("integer", label, (value, path) => {
+    if (typeof value !== "number") throw new TypeError(mismatch(path, expected, value));
+    // `Number.isInteger` is false for NaN and the infinities as well.
+    if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(mismatch(path, expected, value));
+  });
+}
+
+function bigInteger(label: string, min: bigint, max: bigint): ValueType {
+  const expected = `${article(label)} (a bigint from ${min} to ${max})`;
+  return leaf("integer", label, (value, path) => {
+    if (typeof value !== "bigint") throw new TypeError(mismatch(path, expected, value));
+    if (value < min || value > max) throw new RangeError(mismatch(path, expected, value));
+  });
+}
+
+function float(label: string): ValueType {
+  // WIT floats include NaN and the infinities (canonical ABI, "float32"/"float64"), so only the type is checked.
+  return leaf("float", label, (value, path) => {
+    if (typeof value !== "number") throw new TypeError(mismatch(path, `${article(label)} (a number)`, value));
+  });
+}
+
+export const bool: ValueType = leaf("bool", "bool", (value, path) => {
+  if (typeof value !== "boolean") throw new TypeError(mismatch(path, "a boolean", value));
+});
+export const u8: ValueType = integer("u8", 0, 255);
+export const u16: ValueType = integer("u16", 0, 65_535);
+export const u32: ValueType = integer("u32", 0, 4_294_967_295);
+export const s8: ValueType = integer("s8", -128, 127);
+export const s16: ValueType = integer("s16", -32_768, 32_767);
+export const s32: ValueType = integer("s32", -2_147_483_648, 2_147_483_647);
+export const u64: ValueType = bigInteger("u64", 0n, 18_446_744_073_709_551_615n);
+export const s64: ValueType = bigInteger("s64", -9_223_372_036_854_775_808n, 9_223_372_036_854_775_807n);
+export const f32: ValueType = float("f32");
+export const f64: ValueType = float("f64");
+export const char: ValueType = leaf("char", "char", (value, path) => {
+  const expected = "a char (a string of one Unicode scalar value)";
+  if (typeof value !== "string") throw new TypeError(mismatch(path, expected, value));
+  const code = value.codePointAt(0);
+  const width = code !== undefined && code > 0xffff ? 2 : 1;
+  // A lone surrogate is a code point but not a scalar value: the canonical ABI traps on it.
+  if (code === undefined || value.length !== width || (code >= 0xd800 && code <= 0xdfff)) {
+    throw new RangeError(mismatch(path, expected, value));
+  }
+});
+export const string: ValueType = leaf("string", "string", (value, path) => {
+  if (typeof value !== "string") throw new TypeError(mismatch(path, "a string", value));
+});
+
+/** `future<T>`, `stream<T>` and `error-context`: passed through as jco represents them. */
+export function opaque(label: string): ValueType {
+  return { kind: "opaque", label, handles: false, lower: identity, lift: identity };
+}
+
+interface TypedArrayClass {
+  readonly name: string;
+  new (length: number): object;
+}
+
+function typedList(label: string, arrayClass: TypedArrayClass): ValueType {
+  const expected = `a ${arrayClass.name} (${label})`;
+  return leaf("list", label, (value, path) => {
+    if (!(value instanceof arrayClass)) throw new TypeError(mismatch(path, expected, value));
+  });
+}
+
+// jco lifts and lowers lists of numbers as typed arrays (docs/jco-notes.md §6).
+export const u8List: ValueType = typedList("list<u8>", Uint8Array);
+export const s8List: ValueType = typedList("list<s8>", Int8Array);
+export const u16List: ValueType = typedList("list<u16>", Uint16Array);
+export const s16List: ValueType = typedList("list<s16>", Int16Array);
+export const u32List: ValueType = typedList("list<u32>", Uint32Array);
+export const s32List: ValueType = typedList("list<s32>", Int32Array);
+export const u64List: ValueType = typedList("list<u64>", BigUint64Array);
+export const s64List: ValueType = typedList("list<s64>", BigInt64Array);
+export const f32List: ValueType = typedList("list<f32>", Float32Array);
+export const f64List: ValueType = typedList("list<f64>", Float64Array);
+
+function lowerItems(
+  items: readonly unknown[],
+  element: ValueType,
+  path: string,
+  context: LowerContext,
+): readonly unknown[] {
+  if (!element.handles) {
+    for (let index = 0; index < items.length; index++) element.lower(items[index], `${path}[${index}]`, context);
+    return items;
+  }
+  const out: unknown[] = [];
+  for (let index = 0; index < items.length; index++) {
+    out.push(element.lower(items[index], `${path}[${index}]`, context));
+  }
+  return out;
+}
+
+function liftItems(items: unknown, element: ValueType, core: InstanceCore): unknown {
+  if (!element.handles) return items;
+  return (items as readonly unknown[]).map((item) => element.lift(item, core));
+}
+
+/** `list<T>` for a `T` that is not a number type: an array. */
+export function list(element: ValueType): ValueType {
+  const label = `list<${element.label}>`;
+  return {
+    kind: "list",
+    label,
+    handles: element.handles,
+    lower(value, path, context) {
+      if (!Array.isArray(value)) throw new TypeError(mismatch(path, `an array (${label})`, value));
+      return lowerItems(value, element, path, context);
+    },
+    lift: (value, core) => liftItems(value, element, core),
+  };
+}
+
+/** `list<T, N>`: an array of exactly `size` elements. */
+export function fixedList(element: ValueType, size: number): ValueType {
+  const label = `list<${element.label}, ${size}>`;
+  const expected = `an array of ${size} elements (${label})`;
+  return {
+    kind: "fixed-list",
+    label,
+    handles: element.handles,
+    lower(value, path, context) {
+      if (!Array.isArray(value)) throw new TypeError(mismatch(path, expected, value));
+      if (value.length !== size) throw new RangeError(mismatch(path, expected, `${value.length} elements`));
+      return lowerItems(value, element, path, context);
+    },
+    lift: (value, core) => liftItems(value, element, core),
+  };
+}
+
+/** `map<K, V>`: a `Map`. */
+export function map(key: ValueType, value: ValueType): ValueType {
+  const label = `map<${key.label}, ${value.label}>`;
+  const handles = key.handles || value.handles;
+  return {
+    kind: "map",
+    label,
+    handles,
+    lower(input, path, context) {
+      if (!(input instanceof Map)) throw new TypeError(mismatch(path, `a Map (${label})`, input));
+      const out = handles ? new Map<unknown, unknown>() : undefined;
+      let index = 0;
+      for (const [k, v] of input) {
+        const loweredKey = key.lower(k, `${path} key ${index}`, context);
+        const loweredValue = value.lower(v, `${path}.get(${describeValue(k)})`, context);
+        out?.set(loweredKey, loweredValue);
+        index++;
+      }
+      return out ?? input;
+    },
+    lift(input, core) {
+      if (!handles) return input;
+      const out = new Map<unknown, unknown>();
+      for (const [k, v] of input as Map<unknown, unknown>) out.set(key.lift(k, core), value.lift(v, core));
+      return out;
+    },
+  };
+}
+
+/** `tuple<A, B, ...>`: an array of the element types. */
+export function tuple(types: readonly ValueType[]): ValueType {
+  const label = `tuple<${types.map((type) => type.label).join(", ")}>`;
+  const handles = types.some((type) => type.handles);
+  const expected = `an array of ${types.length} elements (${label})`;
+  return {
+    kind: "tuple",
+    label,
+    handles,
+    lower(value, path, context) {
+      if (!Array.isArray(value)) throw new TypeError(mismatch(path, expected, value));
+      if (value.length !== types.length) throw new TypeError(mismatch(path, expected, value));
+      const out: unknown[] = [];
+      types.forEach((type, index) => out.push(type.lower(value[index], `${path}[${index}]`, context)));
+      return handles ? out : value;
+    },
+    lift(value, core) {
+      if (!handles) return value;
+      return types.map((type, index) => type.lift((value as readonly unknown[])[index], core));
+    },
+  };
+}
+
+/** A `record`: a plain object with one property per field (jco's lowerCamel names). */
+export function record(name: string, fields: Readonly<Record<string, ValueType>>): ValueType {
+  const entries = Object.entries(fields);
+  const handles = entries.some(([, type]) => type.handles);
+  const expected = `an object (record \`${name}\`)`;
+  return {
+    kind: "record",
+    label: name,
+    handles,
+    lower(value, path, context) {
+      if (!isObject(value)) throw new TypeError(mismatch(path, expected, value));
+      if (!handles) {
+        for (const [field, type] of entries) type.lower(value[field], `${path}.${field}`, context);
+        return value;
+      }
+      const out: Record<string, unknown> = {};
+      for (const [field, type] of entries) out[field] = type.lower(value[field], `${path}.${field}`, context);
+      return out;
+    },
+    lift(value, core) {
+      if (!handles) return value;
+      const input = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [field, type] of entries) out[field] = type.lift(input[field], core);
+      return out;
+    },
+  };
+}
+
+/** `flags`: an object of booleans; a missing member is false (as jco reads it). */
+export function flags(name: string, members: readonly string[]): ValueType {
+  return leaf("flags", name, (value, path) => {
+    if (!isObject(value)) throw new TypeError(mismatch(path, `an object (flags \`${name}\`)`, value));
+    for (const member of members) {
+      const flag = value[member];
+      if (flag !== undefined && typeof flag !== "boolean") {
+        throw new TypeError(mismatch(`${path}.${member}`, "a boolean or undefined", flag));
+      }
+    }
+  });
+}
+
+/** A `variant`: `{ tag, val }`; `cases` maps each tag to its payload type (undefined for none). */
+export function variant(name: string, cases: Readonly<Record<string, ValueType | undefined>>): ValueType {
+  const payloads = new Map(Object.entries(cases));
+  const handles = [...payloads.values()].some((type) => type?.handles === true);
+  const expected = `one of the cases of variant \`${name}\` (${[...payloads.keys()].map((tag) => `"${tag}"`).join(", ")})`;
+  return {
+    kind: "variant",
+    label: name,
+    handles,
+    lower(value, path, context) {
+      if (!isObject(value)) throw new TypeError(mismatch(path, `an object (variant \`${name}\`)`, value));
+      const tag = value["tag"];
+      if (typeof tag !== "string" || !payloads.has(tag)) throw new TypeError(mismatch(`${path}.tag`, expected, tag));
+      const payload = payloads.get(tag);
+      if (payload === undefined) return value;
+      const val = payload.lower(value["val"], `${path}.val`, context);
+      return payload.handles ? { tag, val } : value;
+    },
+    lift(value, core) {
+      if (!handles) return value;
+      const input = value as { readonly tag: string; readonly val?: unknown };
+      const payload = payloads.get(input.tag);
+      return payload === undefined ? value : { tag: input.tag, val: payload.lift(input.val, core) };
+    },
+  };
+}
+
+/** An `enum`: one of the case names, as written in WIT. */
+export function enumeration(name: string, cases: readonly string[]): ValueType {
+  const names = new Set(cases);
+  const expected = `one of the cases of enum \`${name}\` (${cases.map((c) => `"${c}"`).join(", ")})`;
+  return leaf("enum", name, (value, path) => {
+    if (typeof value !== "string" || !names.has(value)) throw new TypeError(mismatch(path, expected, value));
+  });
+}
+
+/**
+ * `option<T>`: `T | undefined`; when `T` is itself an option, jco uses `{ tag: "some", val }` /
+ * `{ tag: "none" }` so that the two levels stay apart.
+ */
+export function option(inner: ValueType): ValueType {
+  const label = `option<${inner.label}>`;
+  if (inner.kind !== "option") {
+    return {
+      kind: "option",
+      label,
+      handles: inner.handles,
+      lower: (value, path, context) => (value === undefined ? undefined : inner.lower(value, path, context)),
+      lift: (value, core) => (value === undefined || !inner.handles ? value : inner.lift(value, core)),
+    };
+  }
+  const expected = `{ tag: "some", val } or { tag: "none" } (${label})`;
+  return {
+    kind: "option",
+    label,
+    handles: inner.handles,
+    lower(value, path, context) {
+      if (!isObject(value)) throw new TypeError(mismatch(path, expected, value));
+      if (value["tag"] === "none") return value;
+      if (value["tag"] !== "some") throw new TypeError(mismatch(`${path}.tag`, `"some" or "none"`, value["tag"]));
+      const val = inner.lower(value["val"], `${path}.val`, context);
+      return inner.handles ? { tag: "some", val } : value;
+    },
+    lift(value, core) {
+      const input = value as { readonly tag: string; readonly val?: unknown };
+      return input.tag === "some" && inner.handles ? { tag: "some", val: inner.lift(input.val, core) } : value;
+    },
+  };
+}
+
+/** `result<T, E>` as a value: `{ tag: "ok", val } | { tag: "err", val }`. */
+export function result(ok: ValueType | undefined, err: ValueType | undefined): ResultType {
+  const label = `result<${ok?.label ?? "_"}, ${err?.label ?? "_"}>`;
+  const handles = ok?.handles === true || err?.handles === true;
+  return {
+    kind: "result",
+    label,
+    handles,
+    ok,
+    err,
+    lower(value, path, context) {
+      if (!isObject(value)) throw new TypeError(mismatch(path, `{ tag: "ok" | "err", val } (${label})`, value));
+      const tag = value["tag"];
+      if (tag !== "ok" && tag !== "err") throw new TypeError(mismatch(`${path}.tag`, `"ok" or "err"`, tag));
+      const payload = tag === "ok" ? ok : err;
+      if (payload === undefined) return value;
+      const val = payload.lower(value["val"], `${path}.val`, context);
+      return payload.handles ? { tag, val } : value;
+    },
+    lift(value, core) {
+      if (!handles) return value;
+      const input = value as { readonly tag: "ok" | "err"; readonly val?: unknown };
+      const payload = input.tag === "ok" ? ok : err;
+      return payload === undefined ? value : { tag: input.tag, val: payload.lift(input.val, core) };
+    },
+  };
+}
+
+function isResultType(type: ValueType | undefined): type is ResultType {
+  return type?.kind === "result";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Resources
+
+/** A resource the guest implements (declared in an exported interface). */
+export interface GuestResourceType {
+  readonly side: "guest";
+  /** `ns:pkg/iface#name`, for messages and gate call names. */
+  readonly name: string;
+  readonly label: string;
+  /** The generated class that wraps jco's objects of this type. */
+  readonly wrapper: GuestResourceClass;
+}
+
+/** A resource the host implements (declared in an imported interface or in the world). */
+export interface HostResourceType {
+  readonly side: "host";
+  readonly name: string;
+  readonly label: string;
+}
+
+export type ResourceDescriptor = GuestResourceType | HostResourceType;
+
+/** How generated wrapper classes are constructed (by the runtime only). */
+export type GuestResourceClass = new (core: InstanceCore, raw: object, type: GuestResourceType) => GuestResource;
+
+/** Declares a guest resource and the generated class that wraps its objects. */
+export function guestResource(name: string, wrapper: GuestResourceClass): GuestResourceType {
+  return { side: "guest", name, label: name.slice(name.lastIndexOf("#") + 1), wrapper };
+}
+
+/** Declares a host resource. */
+export function hostResource(name: string): HostResourceType {
+  return { side: "host", name, label: name.slice(name.lastIndexOf("#") + 1) };
+}
+
+/** `own<R>`: the resource object itself; passing a guest resource moves it into the guest. */
+export function own(resource: ResourceDescriptor): ValueType {
+  return handle("own", resource);
+}
+
+/** `borrow<R>`: the resource object, lent for the length of the call. */
+export function borrow(resource: ResourceDescriptor): ValueType {
+  return handle("borrow", resource);
+}
+
+function handle(kind: "own" | "borrow", resource: ResourceDescriptor): ValueType {
+  const label = `${kind}<${resource.label}>`;
+  if (resource.side === "guest") {
+    return {
+      kind,
+      label,
+      handles: true,
+      lower: (value, path, context) => lowerGuestResource(resource, kind, value, path, context),
+      lift: (value, core) => new resource.wrapper(core, value as object, resource),
+    };
+  }
+  return {
+    kind,
+    label,
+    handles: true,
+    lower(value, path, context) {
+      if (!isObject(value) && typeof value !== "function") {
+        throw new TypeError(mismatch(path, `a \`${resource.label}\` object`, value));
+      }
+      return coreOf(context.core).hostBridge(resource).toGuest(value);
+    },
+    lift: (value, core) => coreOf(core).hostBridge(resource).fromGuest(value),
+  };
+}
+
+type GuestState = "live" | "moved" | "disposed";
+
+interface GuestInternals {
+  readonly core: Core;
+  readonly raw: object;
+  readonly generation: number;
+  readonly type: GuestResourceType;
+  state: GuestState;
+}
+
+let internalsOf!: (resource: GuestResource) => GuestInternals;
+
+/**
+ * The base of the generated classes that stand for guest resources. Methods go through the instance's
+ * call gate; disposing drops the guest's handle (through the gate as well, after any call in flight).
+ */
+export class GuestResource implements Disposable {
+  readonly #internals: GuestInternals;
+
+  constructor(core: InstanceCore, raw: object, type: GuestResourceType) {
+    const owner = coreOf(core);
+    this.#internals = { core: owner, raw, generation: owner.generation, type, state: "live" };
+  }
+
+  static {
+    internalsOf = (resource) => resource.#internals;
+  }
+
+  /** Drops the guest's handle; idempotent. Use `using` to do it at the end of a scope. */
+  [Symbol.dispose](): void {
+    const internals = this.#internals;
+    if (internals.state !== "live") return;
+    internals.state = "disposed";
+    const { core, raw } = internals;
+    // A restarted instance has no handle to drop: the trap took the old one down with everything else.
+    if (internals.generation !== core.generation || core.gate.disposed) return;
+    const name = `${internals.type.name}#[drop]`;
+    const drop = (): void => (raw as Disposable)[Symbol.dispose]();
+    // Fire and forget: `Symbol.dispose` is synchronous. Called from inside an import handler, the gate
+    // refuses the reentrant call; the drop then runs once the call in flight has settled.
+    core.gate.call(name, drop).then(undefined, (error: unknown) => {
+      if (error instanceof ReentranceError) core.gate.call(name, drop).then(undefined, ignore);
+    });
+  }
+}
+
+function ignore(): void {}
+
+/** The raw object of a live guest resource of this instance, or the error that says why there is none. */
+function liveGuestRaw(resource: GuestResource, core: Core): object {
+  const internals = internalsOf(resource);
+  if (internals.core !== core) throw new TypeError(`\`${internals.type.label}\` belongs to another instance`);
+  if (internals.state !== "live" || internals.generation !== core.generation) {
+    throw new ResourceDisposedError(internals.type.label);
+  }
+  return internals.raw;
+}
+
+function lowerGuestResource(
+  type: GuestResourceType,
+  kind: "own" | "borrow",
+  value: unknown,
+  path: string,
+  context: LowerContext,
+): object {
+  if (!(value instanceof type.wrapper)) {
+    throw new TypeError(mismatch(path, `a \`${type.label}\` that this SDK returned`, value));
+  }
+  const core = coreOf(context.core);
+  if (internalsOf(value).core !== core) {
+    throw new TypeError(`\`${path}\` is a \`${type.label}\` of another instance`);
+  }
+  const raw = liveGuestRaw(value, core);
+  if (kind === "own") context.moves.push(value);
+  return raw;
+}
+
+/** The members of a host resource, as jco calls them: keys are jco's (lowerCamel) names. */
+export interface HostResourceMembers {
+  /** `[constructor]r`: jco calls `new Class(...)`. */
+  readonly create?: ImportSpec;
+  readonly methods?: Readonly<Record<string, ImportSpec>>;
+  readonly statics?: Readonly<Record<string, ImportSpec>>;
+}
+
+/** The adapter class of one host resource in one instance, and the two-way map it keeps. */
+interface HostBridge {
+  readonly adapter: new (...args: never[]) => object;
+  toGuest(host: object): object;
+  fromGuest(adapter: unknown): object;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Instances
+
+/** jco's `getCoreModule`: a core module (a `WebAssembly.Module`, or a promise of one) by file name. */
+export type GetCoreModule = (path: string) => unknown;
+
+/** jco's `instantiateCore`. */
+type InstantiateCore = (module: unknown, imports: unknown) => unknown;
+
+/** The part of jco's instantiation-mode module (its `<name>.js`) that the SDK uses. */
+export interface ComponentModule {
+  instantiate(getCoreModule: GetCoreModule | undefined, imports: object, instantiateCore?: InstantiateCore): unknown;
+}
+
+/** What generated `instantiate` functions pass on from their options. */
+export interface InstanceOptions {
+  readonly component?: ComponentModule | undefined;
+  readonly getCoreModule?: GetCoreModule | undefined;
+  /** Instantiate the component again after a trap, before the next call, instead of refusing calls. */
+  readonly restart?: boolean | undefined;
+}
+
+/** What the generator knows about the component when it writes `instantiate`. */
+export interface InstanceDefaults {
+  /** Loads the component the SDK was generated from (only when it was generated from a `.wasm`). */
+  readonly component?: () => Promise<ComponentModule>;
+  /**
+   * Instantiate without ever resolving a promise with jco's exports object: needed when the world exports
+   * a function named `then`, which makes that object a thenable (docs/jco-notes.md §2). Requires a
+   * `getCoreModule`.
+   */
+  readonly synchronous?: boolean;
+}
+
+/** The per-instance state every generated wrapper of one instance shares. */
+export interface InstanceCore {
+  readonly gate: CallGate;
+  /** jco's exports object of the live component instance (a restart replaces it). */
+  readonly exports: Readonly<Record<string, unknown>>;
+  /** Counts restarts: guest resources of an earlier generation belonged to a dead instance. */
+  readonly generation: number;
+}
+
+const cores = new WeakSet<object>();
+
+function coreOf(core: InstanceCore): Core {
+  if (!cores.has(core)) throw new TypeError("not an instance core of this runtime");
+  return core as Core;
+}
+
+/** Recognises jco's `ComponentError`, a class of its own in every instance (docs/jco-notes.md §8). */
+export function isComponentError(error: unknown): error is Error & { readonly payload: unknown } {
+  return (
+    error instanceof Error &&
+    error.constructor.name === "ComponentError" &&
+    Object.prototype.hasOwnProperty.call(error, "payload")
+  );
+}
+
+/** Errors the SDK raised inside a gate call before the guest ran: not traps. */
+const refusals = new WeakSet<object>();
+
+const resultCallOptions: CallOptions = {
+  isResultError: (error) => isComponentError(error) || (isObject(error) && refusals.has(error)),
+};
+const plainCallOptions: CallOptions = {
+  isResultError: (error) => isObject(error) && refusals.has(error),
+};
+
+/** Never resolve anything with it: it may be a thenable (see `InstanceDefaults.synchronous`). */
+type JcoExports = Readonly<Record<string, unknown>>;
+
+class Core implements InstanceCore {
+  readonly gate: CallGate;
+  exports: JcoExports = {};
+  generation = 0;
+  private readonly bridges = new Map<HostResourceType, HostBridge>();
+  private imports: object = {};
+  private readonly component: ComponentModule;
+  private readonly getCoreModule: GetCoreModule | undefined;
+  private readonly synchronous: boolean;
+
+  constructor(component: ComponentModule, options: InstanceOptions, defaults: InstanceDefaults) {
+    this.component = component;
+    this.getCoreModule = options.getCoreModule;
+    this.synchronous = defaults.synchronous === true;
+    this.gate = createCallGate(options.restart === true ? { restart: () => this.restart() } : {});
+  }
+
+  async start(imports: object): Promise<void> {
+    this.imports = imports;
+    await this.instantiate();
+  }
+
+  private async restart(): Promise<void> {
+    await this.instantiate();
+    this.generation++;
+  }
+
+  private async instantiate(): Promise<void> {
+    if (this.synchronous) {
+      // Boxed: an async function that returned the exports object itself would resolve its promise with it.
+      this.exports = (await instantiateSynchronously(this.component, this.getCoreModule, this.imports)).exports;
+      return;
+    }
+    // jco's exports object is awaited only here, and only when it cannot be a thenable.
+    this.exports = (await this.component.instantiate(this.getCoreModule, this.imports)) as JcoExports;
+  }
+
+  /** The bridge of a host resource; defined by `hostResourceClass` before the instance starts. */
+  hostBridge(type: HostResourceType): HostBridge {
+    const bridge = this.bridges.get(type);
+    if (bridge === undefined) throw new Error(`host resource \`${type.name}\` was never set up (a wit-ts bug)`);
+    return bridge;
+  }
+
+  defineHostBridge(type: HostResourceType, bridge: HostBridge): void {
+    this.bridges.set(type, bridge);
+  }
+}
+
+/**
+ * Instantiates without letting a promise resolve with the exports object: first runs jco's `instantiate`
+ * just far enough to learn the core module names (it asks for all of them before instantiating any),
+ * loads them, then instantiates with callbacks that answer synchronously, so jco returns the exports
+ * object itself.
+ */
+async function instantiateSynchronously(
+  component: ComponentModule,
+  getCoreModule: GetCoreModule | undefined,
+  imports: object,
+): Promise<{ readonly exports: JcoExports }> {
+  if (getCoreModule === undefined) {
+    throw new TypeError(
+      "this world exports a function named `then`, so the SDK must instantiate it synchronously: " +
+        "pass `getCoreModule`",
+    );
+  }
+  const names: string[] = [];
+  const stop = new Error("stop after the core module names");
+  try {
+    component.instantiate(
+      (name) => {
+        names.push(name);
+        return {};
+      },
+      imports,
+      () => {
+        throw stop;
+      },
+    );
+  } catch (error) {
+    if (error !== stop) throw error;
+  }
+  const modules = new Map<string, unknown>();
+  for (const name of names) modules.set(name, await getCoreModule(name));
+  const wasm = (globalThis as unknown as { readonly WebAssembly: { readonly Instance: InstanceClass } }).WebAssembly;
+  const exports = component.instantiate(
+    (name) => modules.get(name),
+    imports,
+    (module, coreImports) => new wasm.Instance(module, coreImports),
+  );
+  // A promise here means jco yielded after all; resolving it is exactly what must not happen.
+  if (exports instanceof Promise) throw new TypeError("jco did not instantiate the component synchronously");
+  return { exports: exports as JcoExports };
+}
+
+type InstanceClass = new (module: unknown, imports: unknown) => object;
+
+/** Creates the core of one instance; `startInstance` then instantiates the component. */
+export async function createInstanceCore(
+  options: InstanceOptions,
+  defaults: InstanceDefaults = {},
+): Promise<InstanceCore> {
+  let component = options.component;
+  if (component === undefined) {
+    if (defaults.component === undefined) {
+      throw new TypeError("`component` is required: pass jco's instantiation-mode module of the component");
+    }
+    component = await defaults.component();
+  }
+  const core = new Core(component, options, defaults);
+  cores.add(core);
+  return core;
+}
+
+/** Instantiates the component with jco's import object (built by the generated import adapters). */
+export function startInstance(core: InstanceCore, imports: object): Promise<void> {
+  return coreOf(core).start(imports);
+}
+
+/** What every generated instance has besides the world's exports. */
+export interface InstanceControls extends AsyncDisposable {
+  /** True after a trap, until a restart succeeds. */
+  readonly poisoned: boolean;
+}
+
+/** Adds `poisoned` and `[Symbol.asyncDispose]` to the object of the world's exports. */
+export function createWorldInstance<T extends object>(core: InstanceCore, members: T): T & InstanceControls {
+  const gate = coreOf(core).gate;
+  Object.defineProperty(members, "poisoned", { get: () => gate.poisoned, enumerable: true });
+  Object.defineProperty(members, Symbol.asyncDispose, { value: () => gate.dispose() });
+  return members as T & InstanceControls;
+}
+
+/**
+ * A `wasi:*` import the host did not provide: the matching interface of `@bytecodealliance/preview2-shim`.
+ * `load` imports the shim's module of the WASI package (`@bytecodealliance/preview2-shim/cli` for
+ * `wasi:cli/environment@0.2.3`, whose `environment` export is the interface).
+ */
+export async function wasiImport<T extends object, K extends keyof T & string>(
+  imports: T,
+  key: K,
+  load: () => Promise<object>,
+): Promise<NonNullable<T[K]>> {
+  const provided = imports[key];
+  if (provided !== undefined && provided !== null) return provided as NonNullable<T[K]>;
+  const iface = /^wasi:[^/@]+\/([^/@]+)/.exec(key)?.[1]?.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const shim = (await load()) as Readonly<Record<string, unknown>>;
+  const found = iface === undefined ? undefined : shim[iface];
+  if (found === undefined || found === null) {
+    throw new TypeError(`\`${key}\` was not provided and @bytecodealliance/preview2-shim has no default for it`);
+  }
+  return found as NonNullable<T[K]>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Export calls
+
+declare const resultBrand: unique symbol;
+
+/** One guest export (function, method, static or constructor) as the generated wrappers call it. */
+export interface ExportSpec<R> {
+  /** `ns:pkg/iface@1.0.0#name` (or the world-level name): what errors call it. */
+  readonly name: string;
+  /**
+   * Where jco puts it: from the exports object for functions, statics (`[iface, Class, name]`) and
+   * constructors (`[iface, Class]`); from the resource object for methods (`[name]`).
+   */
+  readonly path: readonly string[];
+  readonly kind: "function" | "method" | "constructor";
+  readonly params: readonly (readonly [name: string, type: ValueType])[];
+  readonly returns: ValueType | undefined;
+  /** Only carries `R` for the type checker. */
+  readonly [resultBrand]?: R;
+}
+
+/** Describes a guest export; `R` is what the SDK function resolves with. */
+export function exportSpec<R>(spec: {
+  readonly name: string;
+  readonly path: readonly string[];
+  readonly kind?: "function" | "method" | "constructor";
+  readonly params?: Readonly<Record<string, ValueType>>;
+  readonly returns?: ValueType;
+}): ExportSpec<R> {
+  return {
+    name: spec.name,
+    path: spec.path,
+    kind: spec.kind ?? "function",
+    params: Object.entries(spec.params ?? {}),
+    returns: spec.returns,
+  };
+}
+
+/** Walks `path` from `root` and calls (or constructs) what it names. */
+function invokeAt(root: object, path: readonly string[], construct: boolean, args: readonly unknown[]): unknown {
+  let holder: unknown = root;
+  const last = path.length - 1;
+  for (let index = 0; index < last; index++) holder = (holder as Record<string, unknown>)[path[index] ?? ""];
+  const target = (holder as Record<string, unknown>)[path[last] ?? ""];
+  if (typeof target !== "function") throw new TypeError(`jco's exports have no function at ${path.join(".")}`);
+  return construct ? Reflect.construct(target, args) : Reflect.apply(target, holder, args);
+}
+
+/**
+ * Calls a guest export through the instance's gate: checks and lowers the arguments (rejecting before
+ * the call when one is wrong), waits for its turn, and lifts the value it returns. A function returning
+ * `result<T, E>` resolves with `T` and rejects with `ResultError<E>`. `self` is the resource of a method.
+ */
+export function callExport<R>(
+  core: InstanceCore,
+  spec: ExportSpec<R>,
+  args: readonly unknown[],
+  self?: GuestResource,
+): Promise<R> {
+  const owner = coreOf(core);
+  const context: LowerContext = { core: owner, moves: [] };
+  const lowered: unknown[] = [];
+  let generation: number;
+  let target: object;
+  try {
+    if (self !== undefined) {
+      target = liveGuestRaw(self, owner);
+      generation = internalsOf(self).generation;
+    } else {
+      target = owner.exports;
+      generation = owner.generation;
+    }
+    spec.params.forEach(([name, type], index) => lowered.push(type.lower(args[index], name, context)));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  for (const moved of context.moves) internalsOf(moved).state = "moved";
+  const returns = spec.returns;
+  const value = isResultType(returns) ? returns.ok : returns;
+  // A resource object of jco's may have a method called `then` (WIT `then: func()`): the gate would take it
+  // for a promise. Values that hold resources are lifted anyway, so they travel boxed.
+  const boxed = value?.handles === true;
+  const invoke = (): unknown => {
+    // A call queued behind a trap runs after the restart: its resource belonged to the dead instance.
+    if (self !== undefined && generation !== owner.generation) {
+      const error = new ResourceDisposedError(internalsOf(self).type.label);
+      refusals.add(error);
+      throw error;
+    }
+    const out = invokeAt(self === undefined ? owner.exports : target, spec.path, spec.kind === "constructor", lowered);
+    if (!boxed) return out;
+    return out instanceof Promise ? out.then((raw: unknown) => ({ raw })) : { raw: out };
+  };
+  const lift = (out: unknown): R => (boxed ? value!.lift((out as { readonly raw: unknown }).raw, owner) : out) as R;
+  if (isResultType(returns)) {
+    const { err } = returns;
+    return owner.gate.call(spec.name, invoke, resultCallOptions).then(
+      lift,
+      (error: unknown) => {
+        if (!isComponentError(error)) throw error;
+        const payload = err?.handles === true ? err.lift(error.payload, owner) : error.payload;
+        throw new ResultError(payload, spec.name);
+      },
+    );
+  }
+  const called = owner.gate.call(spec.name, invoke, plainCallOptions);
+  return boxed ? called.then(lift) : (called as Promise<R>);
+}
+
+/** `callExport` for a method of a guest resource: the resource knows its instance. */
+export function callMethod<R>(self: GuestResource, spec: ExportSpec<R>, args: readonly unknown[]): Promise<R> {
+  return callExport(internalsOf(self).core, spec, args, self);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Host imports
+
+/** One host import (function, resource method, static or constructor) as jco calls it. */
+export interface ImportSpec {
+  /** `ns:pkg/iface@1.0.0#name` (or the world-level name), for the gate and for messages. */
+  readonly name: string;
+  /** The host's property: a function of the interface object, a method, or a static of the class. */
+  readonly member: string;
+  readonly params: readonly ValueType[];
+  readonly returns: ValueType | undefined;
+}
+
+/** Describes a host import; `params` in order (their names do not matter on this side). */
+export function importSpec(spec: {
+  readonly name: string;
+  readonly member: string;
+  readonly params?: readonly ValueType[];
+  readonly returns?: ValueType;
+}): ImportSpec {
+  return { name: spec.name, member: spec.member, params: spec.params ?? [], returns: spec.returns };
+}
+
+function isThenable(value: unknown): boolean {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { readonly then?: unknown }).then === "function"
+  );
+}
+
+/**
+ * Runs one host import for jco: lifts the guest's arguments, calls the host through the gate's
+ * `runImport`, and lowers what it returns, checked. For `-> result<T, E>` the host returns `T` or throws
+ * `ResultError<E>`; the SDK hands jco `{ tag, val }` explicitly, so a `T` that looks like a result is never
+ * misread (docs/jco-notes.md §8).
+ */
+function runHost(
+  core: Core,
+  spec: ImportSpec,
+  args: readonly unknown[],
+  call: (lifted: unknown[]) => unknown,
+): unknown {
+  return core.gate.runImport(spec.name, () => {
+    const lifted: unknown[] = [];
+    spec.params.forEach((type, index) => lifted.push(type.handles ? type.lift(args[index], core) : args[index]));
+    const returns = spec.returns;
+    let value: unknown;
+    try {
+      value = call(lifted);
+    } catch (error) {
+      if (isResultType(returns) && error instanceof ResultError) {
+        return { tag: "err", val: lowerReturn(core, spec, returns.err, error.payload) };
+      }
+      throw error;
+    }
+    if (isThenable(value)) {
+      throw new TypeError(
+        `\`${spec.name}\` returned a promise: jco calls host imports synchronously, so handlers must return a value`,
+      );
+    }
+    if (isResultType(returns)) return { tag: "ok", val: lowerReturn(core, spec, returns.ok, value) };
+    return lowerReturn(core, spec, returns, value);
+  });
+}
+
+function lowerReturn(core: Core, spec: ImportSpec, type: ValueType | undefined, value: unknown): unknown {
+  if (type === undefined) return undefined;
+  try {
+    return type.lower(value, "result", { core, moves: [] });
+  } catch (error) {
+    if (error instanceof TypeError) throw new TypeError(`\`${spec.name}\` returned an invalid value: ${error.message}`);
+    if (error instanceof RangeError) throw new RangeError(`\`${spec.name}\` returned an invalid value: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The host's object of an import, or a clear error when it is missing. */
+function requireHost(host: unknown, what: string): Record<string, unknown> {
+  if ((typeof host !== "object" && typeof host !== "function") || host === null) {
+    throw new TypeError(`the host did not provide ${what}`);
+  }
+  return host as Record<string, unknown>;
+}
+
+/** The host function `member` of `host`, read at each call (so it may be replaced later). */
+function hostMember(host: Record<string, unknown>, spec: ImportSpec): (...args: unknown[]) => unknown {
+  const fn = host[spec.member];
+  if (typeof fn !== "function") throw new TypeError(`the host did not provide \`${spec.name}\` (\`${spec.member}\`)`);
+  return fn as (...args: unknown[]) => unknown;
+}
+
+/** The function jco calls for a host import: `target[spec.member]` run through the gate. */
+export function adaptImport(core: InstanceCore, spec: ImportSpec, target: object | undefined): (...args: unknown[]) => unknown {
+  const owner = coreOf(core);
+  const host = requireHost(target, `the object that implements \`${spec.name}\``);
+  hostMember(host, spec);
+  return (...args) => runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(host, spec), host, lifted));
+}
+
+/**
+ * The class jco gets for a host resource in one instance. jco constructs it for `[constructor]r`, calls its
+ * statics and methods, and checks `instanceof` on every object that crosses; each adapter stands for one
+ * host object (the host class's instances need not be anything in particular). `hostClass` provides the
+ * constructor and statics, when the resource has any.
+ */
+export function hostResourceClass(
+  core: InstanceCore,
+  type: HostResourceType,
+  hostClass: unknown,
+  members: HostResourceMembers = {},
+): object {
+  const owner = coreOf(core);
+  const needsClass = members.create !== undefined || Object.keys(members.statics ?? {}).length > 0;
+  const statics = needsClass ? requireHost(hostClass, `the class of resource \`${type.name}\``) : {};
+  if (members.create !== undefined && typeof hostClass !== "function") {
+    throw new TypeError(`the host did not provide a class (with a constructor) for resource \`${type.name}\``);
+  }
+  const construct = hostClass as new (...args: unknown[]) => object;
+  const hosts = new WeakMap<object, object>();
+  const adapters = new WeakMap<object, object>();
+  // jco's `new` makes the adapter itself; the host object it stands for needs no lowering.
+  const create = members.create === undefined ? undefined : { ...members.create, returns: undefined };
+
+  class Adapter {
+    constructor(...args: unknown[]) {
+      if (create === undefined) throw new TypeError(`resource \`${type.name}\` has no constructor`);
+      let host: object | undefined;
+      runHost(owner, create, args, (lifted) => {
+        host = Reflect.construct(construct, lifted) as object;
+        return undefined;
+      });
+      hosts.set(this, host!);
+      adapters.set(host!, this);
+    }
+  }
+  const hostOf = (adapter: unknown): object => {
+    const host = isObject(adapter) ? hosts.get(adapter) : undefined;
+    if (host === undefined) throw new TypeError(`not a \`${type.label}\` of this instance`);
+    return host;
+  };
+  for (const [jcoName, spec] of Object.entries(members.methods ?? {})) {
+    const method = function (this: unknown, ...args: unknown[]): unknown {
+      const host = hostOf(this) as Record<string, unknown>;
+      return runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(host, spec), host, lifted));
+    };
+    Object.defineProperty(Adapter.prototype, jcoName, { value: method, writable: true, configurable: true });
+  }
+  for (const [jcoName, spec] of Object.entries(members.statics ?? {})) {
+    // A class's `prototype` cannot be replaced: a static of that name is unreachable through jco.
+    if (jcoName === "prototype") continue;
+    hostMember(statics, spec);
+    const fn = (...args: unknown[]): unknown =>
+      runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(statics, spec), statics, lifted));
+    Object.defineProperty(Adapter, jcoName, { value: fn, writable: true, configurable: true });
+  }
+  const dropName = `${type.name}#[drop]`;
+  Object.defineProperty(Adapter.prototype, Symbol.dispose, {
+    value(this: object): void {
+      // jco drops the guest's own handle: the host object is released, and a later return of it gets a
+      // fresh adapter.
+      const host = hosts.get(this) as Partial<Disposable> | undefined;
+      if (host === undefined) return;
+      hosts.delete(this);
+      if (adapters.get(host) === this) adapters.delete(host);
+      const dispose = host[Symbol.dispose];
+      if (typeof dispose === "function") owner.gate.runImport(dropName, () => dispose.call(host));
+    },
+    writable: true,
+    configurable: true,
+  });
+  owner.defineHostBridge(type, {
+    adapter: Adapter,
+    toGuest(host) {
+      let adapter = adapters.get(host);
+      if (adapter === undefined) {
+        adapter = Object.create(Adapter.prototype) as object;
+        hosts.set(adapter, host);
+        adapters.set(host, adapter);
+      }
+      return adapter;
+    },
+    fromGuest: hostOf,
+  });
+  return Adapter;
+}
