@@ -2,8 +2,9 @@
 /**
  * Model-based randomized check of the runtime's resource table. Drives the real table and a tiny reference
  * model (plain Maps and Sets) with the same seeded PRNG through push, pushChild, get, has, lend, release,
- * delete, take, children, parentOf and disposeAll, and compares every result, every error kind, every
- * destructor call (and its order) and the live counts after every operation.
+ * delete, take, children, parentOf, disposeAll and dispose (`table[Symbol.dispose]()`, what `using` calls),
+ * and compares every result, every error kind, every destructor call (and its order) and the live counts
+ * after every operation.
  *
  *   node scripts/table-model-check.js [ops=1000000] [seed=random]   (needs `npx tsc -p tsconfig.build.json`)
  *
@@ -32,7 +33,7 @@ function createRandom(seed) {
 const typeNames = ["a", "b", "c", "d"];
 const undefinedType = "never-defined";
 
-/** Weighted operations; disposeAll is rare so that tables fill up between sweeps. */
+/** Weighted operations; disposeAll and dispose are rare so that tables fill up between sweeps. */
 const operations = [
   ["push", 150],
   ["pushChild", 110],
@@ -46,6 +47,7 @@ const operations = [
   ["parentOf", 30],
   ["lendCount", 20],
   ["disposeAll", 1],
+  ["dispose", 1],
 ];
 const totalWeight = operations.reduce((sum, [, weight]) => sum + weight, 0);
 
@@ -279,6 +281,16 @@ export function runTableModelCheck(runtime, options = {}) {
         const { failed, result } = attempt(typeof entry === "string" ? entry : undefined, () => table.parentOf(handle));
         if (!failed && result !== entry.parent)
           fail(`parentOf returned ${show(result)}, expected ${show(entry.parent)}`);
+        break;
+      }
+      case "dispose": {
+        // The whole-table `Symbol.dispose`: disposeAll without the report.
+        const newestFirst = [...live.keys()].reverse();
+        const expectedLog = newestFirst.flatMap((handle) => expectedDisposal(live.get(handle)));
+        const { result } = attempt(undefined, () => table[Symbol.dispose]());
+        if (result !== undefined) fail(`dispose returned ${show(result)}`);
+        for (const handle of newestFirst) removeLive(handle);
+        expectLog(expectedLog);
         break;
       }
       case "disposeAll": {

@@ -6,6 +6,9 @@
  * SDK so that the SDK is ready to run. jco is loaded lazily, only here, so
  * that `gen world.wit` never pays for it; it is an optional peer dependency.
  */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { OutputFile } from "./output.js";
 
 interface JcoApi {
@@ -39,10 +42,46 @@ async function loadJco(): Promise<JcoApi> {
   return jco;
 }
 
-/** Decodes the WIT of a component binary; deps come back as nested `package a:b { ... }` blocks. */
+/**
+ * Decodes the WIT of a component binary. jco prints only the component's own world (`package root:component;`),
+ * which refers to the packages it imports without defining them.
+ */
 export async function componentWitText(bytes: Uint8Array): Promise<string> {
   const api = await loadJco();
   return api.componentWit(bytes);
+}
+
+/**
+ * The WIT files a component's world needs besides its own: the WASI packages it refers to, taken from the WASI
+ * WIT that jco ships (`lib/wit/builtin/<version>/wasi-*`), as a `deps/` folder under `root`. Packages of other
+ * namespaces cannot be recovered from the binary through jco; the resolver then reports them as not found.
+ */
+export function componentDeps(witText: string, root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const builtin = jcoBuiltinWitDir();
+  if (!builtin) return files;
+  const versions = new Set<string>();
+  for (const m of witText.matchAll(/\bwasi:[a-z0-9-]+\/[a-z0-9-]+@([0-9A-Za-z.+-]+)/g)) versions.add(m[1]!);
+  for (const version of [...versions].sort()) {
+    const dir = join(builtin, version);
+    if (!existsSync(dir)) continue;
+    for (const pkg of readdirSync(dir).sort()) {
+      const file = join(dir, pkg, "package.wit");
+      if (existsSync(file)) files.set(`${root}/deps/${version}-${pkg}/package.wit`, readFileSync(file, "utf8"));
+    }
+  }
+  return files;
+}
+
+function jcoBuiltinWitDir(): string | undefined {
+  try {
+    // jco's package exports do not include package.json: locate it through its main module.
+    const main = fileURLToPath(import.meta.resolve("@bytecodealliance/jco"));
+    const dir = join(dirname(main), "..", "lib", "wit", "builtin");
+    return existsSync(dir) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface TranspileRequest {

@@ -75,7 +75,11 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
     } catch (e) {
       return failure(`failed to read the WIT of component \`${options.input}\`: ${(e as Error).message}`);
     }
-    resolved = resolveFiles(new Map([[`${options.input}.wit`, text]]), `${options.input}.wit`, options);
+    // The component's world as a package folder, with the WASI packages it refers to as its deps/.
+    const { componentDeps } = await import("./component.js");
+    const root = `${displayPath(options.input)}.wit`;
+    const files = new Map([[`${root}/component.wit`, text], ...componentDeps(text, root)]);
+    resolved = resolveFiles(files, root, options);
   } else {
     resolved = resolvePath(options.input, options);
   }

@@ -9,9 +9,10 @@
  * order), so the contract interfaces and the factories always agree.
  */
 import type { Function, Stability, Type, TypeId } from "../wit/model.js";
-import { functionBaseName, type Unit } from "./emit-plan.js";
+import { functionBaseName, type Side, type Unit } from "./emit-plan.js";
 import {
   array,
+  assignment,
   callArgs,
   object,
   pure,
@@ -29,8 +30,10 @@ import {
   tsName,
 } from "./names.js";
 import {
+  containsBorrow,
   descriptorExpr,
   typeExpr,
+  typeNameRef,
   underlying,
   type EmitContext,
 } from "./type-expr.js";
@@ -61,6 +64,15 @@ export interface FunctionInfo {
   readonly spec: string;
   /** The `XxxError` alias, for fallible functions. */
   readonly errorAlias: string | undefined;
+  /** Which way it is called: the host implements it (`import`) or calls the guest's (`export`). */
+  readonly direction: Side;
+  /** An import with a borrow among its parameters (anywhere in them): its handler receives borrows. */
+  readonly receivesBorrows: boolean;
+  /**
+   * `--autodrop-borrows`, for an import that receives borrows: the generated adapter function that holds
+   * the borrowed arguments in `using` declarations (see `printImportAdapter`).
+   */
+  readonly adapter: string | undefined;
 }
 
 /** The names of one resource's members in a unit. */
@@ -90,6 +102,7 @@ const BODY_NAMES: ReadonlySet<string> = new Set([
   "imports",
   "callExport",
   "callMethod",
+  "call",
 ]);
 
 /** Describes one function of `unit`, claiming its spec constant and error alias there. */
@@ -100,6 +113,7 @@ function describe(
   resource: TypeId | undefined,
   kind: FunctionInfo["kind"],
   member: string,
+  direction: Side,
 ): FunctionInfo {
   const resolve = cx.resolve;
   const base = functionBaseName(func);
@@ -120,6 +134,13 @@ function describe(
       ? { ok: resultDef.ok, err: resultDef.err }
       : undefined;
   const spec = unit.valueScope.claim(`${toLowerCamel(qualified)}Spec`);
+  const borrows =
+    direction === "import" &&
+    func.params.some((p, index) => (kind !== "method" || index > 0) && containsBorrow(resolve, p.type));
+  const adapter =
+    borrows && cx.borrows === "autodrop"
+      ? unit.valueScope.claim(`${toLowerCamel(qualified)}Adapter`)
+      : undefined;
   // Parameters are bound inside the generated bodies, which use the function's own spec and a few fixed
   // names: keep clear of those rather than shadow them.
   const params = createNameScope();
@@ -142,6 +163,9 @@ function describe(
       fallible === undefined
         ? undefined
         : unit.typeScope.claim(`${toUpperCamel(qualified)}Error`),
+    direction,
+    receivesBorrows: borrows,
+    adapter,
   };
 }
 
@@ -161,6 +185,7 @@ export function unitFunctions(
       undefined,
       "function",
       members.declare(func.name, "property"),
+      unit.side,
     ),
   );
   const resources = new Map<TypeId, ResourceInfo>();
@@ -172,7 +197,15 @@ export function unitFunctions(
     const constructor =
       ctor === undefined
         ? undefined
-        : describe(cx, unit, ctor, id, "constructor", statics.claim("create"));
+        : describe(
+            cx,
+            unit,
+            ctor,
+            id,
+            "constructor",
+            statics.claim("create"),
+            unit.side,
+          );
     resources.set(id, {
       id,
       jcoName: toUpperCamel(name),
@@ -186,6 +219,7 @@ export function unitFunctions(
           id,
           "method",
           instance.declare(functionBaseName(func), "member"),
+          unit.side,
         ),
       ),
       statics: group.statics.map((func) =>
@@ -196,6 +230,7 @@ export function unitFunctions(
           id,
           "static",
           statics.declare(functionBaseName(func), "static-member"),
+          unit.side,
         ),
       ),
     });
@@ -214,7 +249,7 @@ export function worldExportFunctions(cx: EmitContext): FunctionInfo[] {
   if (infos === undefined) {
     unitFunctions(cx, unit);
     infos = cx.plan.worldExports.map(({ func, key }) =>
-      describe(cx, unit, func, undefined, "function", key),
+      describe(cx, unit, func, undefined, "function", key, "export"),
     );
     worldExportCache.set(unit, infos);
   }
@@ -266,7 +301,8 @@ export function signatureParams(
   cx: EmitContext,
   info: FunctionInfo,
 ): Printable[] {
-  return info.params.map((p) => [p.name, ": ", typeExpr(cx, p.type)]);
+  const pcx: EmitContext = { ...cx, borrowDirection: info.direction };
+  return info.params.map((p) => [p.name, ": ", typeExpr(pcx, p.type)]);
 }
 
 /** What the function gives back, before any `Promise`: the `ok` type of a `result`, or `void`. */
@@ -406,6 +442,12 @@ export function printImportSpec(
     ]);
   if (info.func.result !== undefined)
     entries.push(["returns", descriptorExpr(cx, info.func.result)]);
+  if (info.adapter !== undefined) entries.push(["invoke", info.adapter]);
+  else if (info.receivesBorrows)
+    entries.push([
+      "paramNames",
+      array(info.params.map((p) => stringLiteral(p.name))),
+    ]);
   f.print(
     "const ",
     info.spec,
@@ -416,6 +458,74 @@ export function printImportSpec(
     ]),
     ";",
   );
+}
+
+/**
+ * The `--autodrop-borrows` adapter of an import that receives borrows: it calls the handler on `host` (the
+ * interface's object, the host object of a method, the class of a constructor or static) with each
+ * argument that holds borrows in a `using` declaration, so that the views in it are revoked when the
+ * handler returns, whatever it kept:
+ *
+ * ```ts
+ * function inspectAdapter(host: HttpImports, call: ImportCall): string {
+ *   using req = call.borrow<Borrowed<Request>>(0);
+ *   return host.inspect(req.value);
+ * }
+ * ```
+ */
+export function printImportAdapter(
+  f: GeneratedFile,
+  cx: EmitContext,
+  info: FunctionInfo,
+  hostType: Printable,
+): void {
+  if (info.adapter === undefined) return;
+  const pcx: EmitContext = { ...cx, borrowDirection: "import" };
+  const returns: Printable =
+    info.kind === "constructor"
+      ? typeNameRef(cx, info.resource!)
+      : valueTypeExpr(pcx, info);
+  f.jsDoc({
+    docs: `Runs the handler of \`${info.func.name}\`; \`using\` revokes the views it borrowed as it returns.`,
+  });
+  f.print(
+    "function ",
+    info.adapter,
+    signature(
+      [
+        ["host: ", hostType],
+        ["call: ", cx.runtime.type("ImportCall")],
+      ],
+      returns,
+    ),
+    " {",
+  );
+  f.indent(() => {
+    const args: Printable[] = [];
+    info.params.forEach((p, index) => {
+      const type = typeExpr(pcx, p.type);
+      if (!containsBorrow(cx.resolve, p.type)) {
+        args.push(["call.argument", typeArgs([type]), callArgs([index])]);
+        return;
+      }
+      f.print(
+        assignment(
+          ["using ", p.name],
+          ["call.borrow", typeArgs([type]), callArgs([index])],
+        ),
+        ";",
+      );
+      args.push(`${p.name}.value`);
+    });
+    f.print(
+      info.kind === "constructor"
+        ? ["return new host", callArgs(args)]
+        : ["return host.", info.member, callArgs(args)],
+      ";",
+    );
+  });
+  f.print("}");
+  f.print();
 }
 
 /** `ns:pkg/iface@1.0.0#[method]r.f`: the canonical name of a function of a unit, for the gate and messages. */

@@ -10,6 +10,7 @@
 import {
   functionDoc,
   printErrorAlias,
+  printImportAdapter,
   printImportSpec,
   printSignature,
   interfaceTags,
@@ -29,7 +30,11 @@ import {
   type Printable,
 } from "./generated-file.js";
 import { quotePropertyKey } from "./names.js";
-import { descriptorRef, type EmitContext } from "./type-expr.js";
+import {
+  descriptorRef,
+  typeNameRef,
+  type EmitContext,
+} from "./type-expr.js";
 
 /** Every function of an import unit, resources' included, in the order their specs are printed. */
 export function importFunctions(cx: EmitContext): FunctionInfo[] {
@@ -71,12 +76,21 @@ export function printHostContractMembers(
   }
 }
 
-/** The spec constants of a unit's host imports. */
+/** The spec constants of a unit's host imports, each after its `--autodrop-borrows` adapter if it has one. */
 export function printImportSpecs(f: GeneratedFile, cx: EmitContext): void {
   for (const info of importFunctions(cx)) {
+    printImportAdapter(f, cx, info, adapterHostType(cx, info));
     printImportSpec(f, cx, info, canonicalName(cx.unit, info.func));
     f.print();
   }
+}
+
+/** What an import's handler is called on: the host's object of the unit, a resource's object or its class. */
+function adapterHostType(cx: EmitContext, info: FunctionInfo): Printable {
+  if (info.resource === undefined)
+    return cx.unit.kind === "index" ? "Imports" : cx.unit.contract;
+  if (info.kind === "method") return typeNameRef(cx, info.resource);
+  return cx.unit.typeNames.get(info.resource)!.classType!;
 }
 
 /** `hostResourceClass(core, xType, hostClass, { create, methods, statics })`: jco's class for a resource. */

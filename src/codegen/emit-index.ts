@@ -5,7 +5,9 @@
  * `wasi:*` interfaces optional), the `WorldInstance` type (exported interfaces, world-level functions,
  * `poisoned`, `[Symbol.asyncDispose]`), `InstantiateOptions`, and `instantiate`, which builds the instance
  * core (one call gate), adapts every import for jco under each key jco may read, instantiates the
- * component and wraps its exports (docs/sdk-design.md §4).
+ * component and wraps its exports (docs/sdk-design.md §4). A world that imports resources also gets
+ * `HostResources` (a typed view of the instance's resource table per resource, on `instance.resources`)
+ * and `ImportContext` (what `imports` gets when it is a function), see `runtime/host-resources.ts`.
  */
 import {
   functionDoc,
@@ -26,22 +28,30 @@ import {
   printImportSpecs,
 } from "./emit-imports.js";
 import type { Unit } from "./emit-plan.js";
-import { hasStaticSide } from "./emit-resources.js";
+import { hasStaticSide, resourceName } from "./emit-resources.js";
+import type { TypeId } from "../wit/model.js";
 import { emitTypes } from "./emit-types.js";
 import {
   callArgs,
   object,
   signature,
+  typeArgs,
   type GeneratedFile,
   type Printable,
 } from "./generated-file.js";
 import {
+  createNameScope,
   quotePropertyKey,
   stringLiteral,
   toLowerCamel,
   toUpperCamel,
 } from "./names.js";
-import { declaredSymbol, type EmitContext } from "./type-expr.js";
+import {
+  declaredSymbol,
+  descriptorRef,
+  typeNameRef,
+  type EmitContext,
+} from "./type-expr.js";
 
 export interface IndexOptions {
   /** The specifier of jco's module in the output (`./component/x.js`), when the SDK ships the component. */
@@ -70,6 +80,78 @@ function isWasi(unit: Unit): boolean {
   return shimPackage(unit) !== undefined;
 }
 
+/** One view of `HostResources`: a resource jco reads from the host, and its key. */
+interface ResourceView {
+  readonly id: TypeId;
+  readonly key: string;
+}
+
+/**
+ * The host resources of the world, in plan order (imported interfaces, then the world's own), each with
+ * its key on `HostResources`: the lowerCamel name, stepping around the runtime's own members.
+ */
+function hostResourceViews(cx: EmitContext): ResourceView[] {
+  const keys = createNameScope(["table", "size", "counts", "leaks"]);
+  const views: ResourceView[] = [];
+  const add = (id: TypeId): void => {
+    const name = cx.resolve.types[id]!.name ?? "resource";
+    views.push({ id, key: keys.declare(name, "property") });
+  };
+  for (const unit of cx.plan.importUnits) {
+    if (unit.readByJco) for (const id of unit.resources.keys()) add(id);
+  }
+  for (const id of cx.plan.index.resources.keys()) add(id);
+  return views;
+}
+
+/** `HostResources` (a view per host resource on the runtime's base) and `ImportContext`. */
+function printHostResources(
+  f: GeneratedFile,
+  cx: EmitContext,
+  views: readonly ResourceView[],
+): void {
+  f.jsDoc({
+    docs:
+      "The host resources of an instance: a typed view of its resource table per\n" +
+      "resource the world imports, under its lowerCamel name. Objects the guest owns\n" +
+      "are entries; the host enters its own with `push` / `pushChild` and deletes\n" +
+      "what the guest gave it with `delete` (docs/sdk-design.md §5).",
+  });
+  f.print(
+    "export interface HostResources extends ",
+    cx.runtime.type("HostResourcesBase"),
+    " {",
+  );
+  f.indent(() => {
+    for (const view of views) {
+      const home = cx.plan.declaringUnit(view.id, "import");
+      f.jsDoc({ docs: `\`${resourceName(cx, home, view.id)}\`` });
+      f.print(
+        "readonly ",
+        quotePropertyKey(view.key),
+        ": ",
+        cx.runtime.type("ResourceTableView"),
+        typeArgs([typeNameRef(cx, view.id)]),
+        ";",
+      );
+    }
+  });
+  f.print("}");
+  f.print();
+  f.jsDoc({
+    docs: "What `imports` gets when it is a function, before the instance starts.",
+  });
+  f.print("export interface ImportContext {");
+  f.indent(() => {
+    f.jsDoc({
+      docs: "The instance's host resources (the same object as `instance.resources`).",
+    });
+    f.print("readonly resources: HostResources;");
+  });
+  f.print("}");
+  f.print();
+}
+
 /** The local function that imports one shim package (`loadWasiCli`). */
 export function shimLoader(pkg: string): string {
   return `loadWasi${toUpperCamel(pkg)}`;
@@ -89,6 +171,7 @@ export function emitIndex(
   );
   const worldResources = [...worldImports.resources.values()];
   const synchronous = worldExports.some((info) => info.jcoName === "then");
+  const views = hostResourceViews(cx);
 
   emitTypes(f, cx);
   for (const info of importFunctions(cx)) printErrorAlias(f, cx, info);
@@ -137,6 +220,8 @@ export function emitIndex(
   }
   f.print();
 
+  if (views.length > 0) printHostResources(f, cx, views);
+
   // WorldInstance
   f.jsDoc({
     docs:
@@ -166,6 +251,12 @@ export function emitIndex(
       functionDoc(f, info, "export");
       printSignature(f, cx, info, promiseTypeExpr(cx, info), ";");
     }
+    if (views.length > 0) {
+      f.jsDoc({
+        docs: "The host resources of this instance: a typed table view per resource, live\ncounts, and what disposal found left.",
+      });
+      f.print("readonly resources: HostResources;");
+    }
     f.jsDoc({
       docs: "True after a trap, until a restart succeeds: the instance refuses calls.",
     });
@@ -179,12 +270,22 @@ export function emitIndex(
   f.jsDoc({ docs: "Options of {@link instantiate}." });
   f.print("export interface InstantiateOptions {");
   f.indent(() => {
-    f.jsDoc({ docs: "The host's implementations of the world's imports." });
-    f.print(
-      optionalImports
-        ? "readonly imports?: Imports;"
-        : "readonly imports: Imports;",
-    );
+    if (views.length > 0) {
+      f.jsDoc({
+        docs: "The host's implementations of the world's imports, or a function that returns\nthem given the instance's host resources (to `pushChild` from a method).",
+      });
+      f.print(
+        optionalImports ? "readonly imports?: " : "readonly imports: ",
+        "Imports | ((context: ImportContext) => Imports);",
+      );
+    } else {
+      f.jsDoc({ docs: "The host's implementations of the world's imports." });
+      f.print(
+        optionalImports
+          ? "readonly imports?: Imports;"
+          : "readonly imports: Imports;",
+      );
+    }
     f.jsDoc({
       docs:
         options.component === undefined
@@ -209,9 +310,33 @@ export function emitIndex(
       ";",
     );
     f.jsDoc({
-      docs: "Instantiate the component again after a trap, instead of refusing calls.",
+      docs:
+        "Instantiate the component again after a trap, before the next call, instead\n" +
+        "of refusing calls. Guest state is lost: the new instance starts afresh, and\n" +
+        "guest resources of the old one are disposed.",
     });
     f.print("readonly restart?: boolean;");
+    f.jsDoc({
+      docs:
+        'With jco\'s JSPI output (`asyncMode: "jspi"`): the imports given to its\n' +
+        "`asyncImports`, by WIT name. Their handlers may return a promise, which the\n" +
+        "suspended guest waits for.",
+    });
+    f.print("readonly asyncImports?: readonly string[];");
+    if (views.length > 0) {
+      f.jsDoc({
+        docs: "Most host resources alive at once, all types together (default 1,000,000);\none more throws `TableFullError`.",
+      });
+      f.print("readonly resourceCapacity?: number;");
+      f.jsDoc({
+        docs: "Called when disposing the instance finds host resources still alive (it\ndisposes them, children first) or a destructor throws. The report is also\nin `resources.leaks`.",
+      });
+      f.print(
+        "readonly onLeak?: (report: ",
+        runtime.type("LeakReport"),
+        ") => void;",
+      );
+    }
   });
   f.print("}");
   f.print();
@@ -232,12 +357,31 @@ export function emitIndex(
       hostUnits.length > 0 ||
       worldImports.functions.length > 0 ||
       worldResources.some(hasStaticSide);
-    if (usesImports)
-      f.print(
-        optionalImports
-          ? "const imports = options.imports ?? {};"
-          : "const imports = options.imports;",
-      );
+    const printImports = (): void => {
+      if (!usesImports) return;
+      if (views.length === 0) {
+        f.print(
+          optionalImports
+            ? "const imports = options.imports ?? {};"
+            : "const imports = options.imports;",
+        );
+        return;
+      }
+      // A function gets the resources first: its methods may `pushChild`.
+      f.print("const imports =");
+      f.indent(() => {
+        f.print('typeof options.imports === "function"');
+        f.indent(() => {
+          f.print("? options.imports({ resources })");
+          f.print(
+            optionalImports
+              ? ": (options.imports ?? {});"
+              : ": options.imports;",
+          );
+        });
+      });
+    };
+    if (views.length === 0) printImports();
     const defaults: (readonly [string, Printable])[] = [];
     if (options.component !== undefined)
       defaults.push(["component", "defaultComponent"]);
@@ -250,6 +394,19 @@ export function emitIndex(
       callArgs(coreArgs),
       ";",
     );
+    if (views.length > 0) {
+      const types = object(
+        views.map((view) => [view.key, descriptorRef(cx, view.id)]),
+      );
+      f.print(
+        "const resources = ",
+        runtime.value("createHostResources"),
+        "<HostResources>",
+        callArgs(["core", types, "options"]),
+        ";",
+      );
+      printImports();
+    }
 
     const jco: (readonly [string, Printable])[] = [];
     for (const unit of plan.importUnits) {
@@ -304,11 +461,16 @@ export function emitIndex(
 
     const createInstance = runtime.value("createWorldInstance");
     if (plan.exportUnits.length === 0 && worldExports.length === 0) {
-      f.print("return ", createInstance, "(core, {});");
+      f.print(
+        "return ",
+        createInstance,
+        views.length > 0 ? "(core, { resources });" : "(core, {});",
+      );
       return;
     }
     f.print("return ", createInstance, "(core, {");
     f.indent(() => {
+      if (views.length > 0) f.print("resources,");
       for (const unit of plan.exportUnits) {
         const factory = declaredSymbol(cx, unit, unit.factory, false);
         f.print(

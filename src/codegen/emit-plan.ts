@@ -315,6 +315,8 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     "Imports",
     "WorldInstance",
     "InstantiateOptions",
+    "HostResources",
+    "ImportContext",
   ]);
   const indexValues = createNameScope([
     "instantiate",
@@ -358,8 +360,9 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   };
 
   // Instance keys: world-level functions keep their names; interfaces take their own name, qualified
-  // with the package (then namespace, then version) when that is taken.
-  const instanceKeys = createNameScope(["poisoned"]);
+  // with the package (then namespace, then version) when that is taken. `resources` is the instance's
+  // host resources (issue #6), reserved in every world so that adding a resource renames nothing.
+  const instanceKeys = createNameScope(["poisoned", "resources"]);
   const worldExports: { func: Function; key: string }[] = [];
   for (const item of world.exports.values()) {
     if (item.kind === "function")

@@ -9,7 +9,8 @@
  * - host resources (imported, or declared in the world): the contract the host's objects implement
  *   (`Request`, synchronous methods, optional `[Symbol.dispose]`), the static side the host provides when
  *   the resource has a constructor or statics (`RequestClass`, a class fits), and its descriptor. The
- *   import adapters hand jco a per-instance class built from the specs (`hostResourceClass`).
+ *   import adapters hand jco a per-instance class built from the specs (`hostResourceClass`); the
+ *   objects live in the instance's resource table, typed per resource in `index.ts`'s `HostResources`.
  */
 import type { TypeId } from "../wit/model.js";
 import {
@@ -163,7 +164,9 @@ function emitHostResource(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
       printSignature(f, cx, method, valueTypeExpr(cx, method), ";");
     }
     f.jsDoc({
-      docs: "Called when the guest drops its (owning) handle to this object.",
+      docs:
+        "The destructor: runs once, when the object's resource-table entry is deleted\n" +
+        "(the guest dropped it, the host deleted it, or the instance was disposed).",
     });
     f.print("[Symbol.dispose]?(): void;");
   });

@@ -44,7 +44,10 @@ export interface GenerateOptions {
   readonly runtimeImport?: string;
   /** The component shipped with the SDK: `entry` is jco's instantiation-mode module, relative to the output. */
   readonly component?: { readonly entry: string };
-  /** Issue #5 (scoped borrow handles); accepted and ignored for now. */
+  /**
+   * Import handlers get `Borrowed<T>` views, held by the generated adapters in `using` declarations and
+   * revoked when the handler returns, instead of explicit `BorrowHandle<T>`s that they drop (issue #5).
+   */
   readonly autodropBorrows?: boolean;
 }
 
@@ -100,6 +103,7 @@ function context(
     resolve: plan.resolve,
     unit,
     runtime: createRuntimeImports(unit.path, options.runtimeImport),
+    borrows: options.autodropBorrows === true ? "autodrop" : "explicit",
   };
 }
 

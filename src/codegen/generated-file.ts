@@ -395,34 +395,59 @@ interface BodyLine {
   readonly content: Printable | undefined;
 }
 
+/** One imported name of one module, as collected from the printed body. */
+interface ImportUse {
+  readonly from: string;
+  readonly name: string;
+  valueUse: boolean;
+  /** The name it is bound to in the file, chosen when the file is rendered. */
+  local: string;
+}
+
+/**
+ * What a file's lines use, collected as they are printed so that rendering
+ * does not walk every line once more for it.
+ */
+interface SymbolUses {
+  /** Names the file declares: reserved, printed local symbols, imports of the file itself. */
+  readonly locals: Set<string>;
+  /** Imported names, by module and then by name. */
+  readonly imports: Map<string, Map<string, ImportUse>>;
+  /** Whether a module specifier names the file itself. */
+  readonly isSelf: (from: string) => boolean;
+}
+
 /** Creates an empty file at `path` (used to recognize imports of itself). */
 export function createGeneratedFile(
   path: string,
   options: GeneratedFileOptions,
 ): GeneratedFile {
   const lines: BodyLine[] = [];
-  const reserved = new Set<string>();
+  const uses: SymbolUses = {
+    locals: new Set(),
+    imports: new Map(),
+    isSelf: selfImportTest(path),
+  };
   let depth = 0;
 
   function print(...args: unknown[]): void {
     const first = args[0];
     let content: Printable[] | undefined;
     if (isTemplateStringsArray(first)) {
-      const values = args.slice(1) as Printable[];
       content = [];
-      first.forEach((fragment, i) => {
-        content!.push(fragment);
-        if (i < values.length) {
-          content!.push(values[i]!);
+      for (let i = 0; i < first.length; i++) {
+        content.push(first[i]!);
+        if (i + 1 < args.length) {
+          content.push(args[i + 1] as Printable);
         }
-      });
+      }
     } else if (args.length > 0) {
       content = args as Printable[];
     }
     if (content !== undefined) {
-      // Lowering once here reports a bad piece (a line break in the text,
-      // `undefined`) where it was printed rather than in toString().
-      lower(content, CHECK_CONTEXT, "annotation");
+      // Checking the pieces here reports a bad one (a line break in the
+      // text, `undefined`) where it was printed rather than in toString().
+      scan(content, uses);
     }
     lines.push({ depth, content });
   }
@@ -451,20 +476,14 @@ export function createGeneratedFile(
     pure,
     reserve(...names) {
       for (const name of names) {
-        reserved.add(name);
+        uses.locals.add(name);
       }
     },
     toString() {
-      return renderFile(path, options.preamble, lines, reserved);
+      return renderFile(options.preamble, lines, uses);
     },
   };
 }
-
-/** Lowering context for validation only: names as declared, nothing expanded. */
-const CHECK_CONTEXT: LowerContext = {
-  resolve: (symbol) => symbol.name,
-  expanded: new Set(),
-};
 
 function isTemplateStringsArray(value: unknown): value is TemplateStringsArray {
   return (
@@ -472,122 +491,245 @@ function isTemplateStringsArray(value: unknown): value is TemplateStringsArray {
   );
 }
 
+/** Whether a specifier imported from `path` is `path` itself, memoized per specifier. */
+function selfImportTest(path: string): (from: string) => boolean {
+  const selfPath = stripExtension(posix.normalize(path));
+  const dir = posix.dirname(path);
+  const known = new Map<string, boolean>();
+  return (from) => {
+    let self = known.get(from);
+    if (self === undefined) {
+      self =
+        (from.startsWith("./") || from.startsWith("../")) &&
+        stripExtension(posix.join(dir, from)) === selfPath;
+      known.set(from, self);
+    }
+    return self;
+  };
+}
+
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/** Checks that `p` can be printed on one line and notes the symbols it uses. */
+function scan(p: Printable, uses: SymbolUses): void {
+  switch (typeof p) {
+    case "string":
+      if (LINE_BREAK.test(p)) {
+        throw new Error(
+          `printed text contains a line break (${JSON.stringify(p)}); print one line per call and use f.string() for string literals`,
+        );
+      }
+      return;
+    case "number":
+      if (!Number.isFinite(p)) {
+        throw new Error(`cannot print the number ${p} as a literal`);
+      }
+      return;
+    case "bigint":
+    case "boolean":
+      return;
+    case "object":
+      if ((p as unknown) === null) {
+        throw new Error("cannot print null");
+      }
+      break;
+    default:
+      throw new Error(`cannot print ${String(p)}`);
+  }
+  if (isPrintableArray(p)) {
+    for (const item of p) {
+      scan(item, uses);
+    }
+    return;
+  }
+  const each = (items: readonly Printable[]): void => {
+    for (const item of items) {
+      scan(item, uses);
+    }
+  };
+  switch (p.kind) {
+    case "import":
+    case "local":
+      noteSymbol(p, uses);
+      return;
+    case "union":
+    case "type-args":
+      each(p.types);
+      return;
+    case "type-params":
+      each(p.params);
+      return;
+    case "signature":
+      each(p.params);
+      if (p.returnType !== undefined) {
+        scan(p.returnType, uses);
+      }
+      return;
+    case "call-args":
+      each(p.args);
+      return;
+    case "array":
+      each(p.items);
+      return;
+    case "array-type":
+      scan(p.element, uses);
+      return;
+    case "object-type":
+      each(p.members);
+      return;
+    case "object":
+      for (const [, value] of p.entries) {
+        scan(value, uses);
+      }
+      return;
+    case "assignment":
+      scan(p.left, uses);
+      scan(p.right, uses);
+      return;
+    default: {
+      const unreachable: never = p;
+      throw new Error(`unknown printable ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function noteSymbol(symbol: SymbolRef, uses: SymbolUses): void {
+  if (symbol.kind === "local" || uses.isSelf(symbol.from)) {
+    uses.locals.add(symbol.name);
+    return;
+  }
+  let byName = uses.imports.get(symbol.from);
+  if (byName === undefined) {
+    byName = new Map();
+    uses.imports.set(symbol.from, byName);
+  }
+  const use = byName.get(symbol.name);
+  if (use === undefined) {
+    byName.set(symbol.name, {
+      from: symbol.from,
+      name: symbol.name,
+      valueUse: !symbol.typeOnly,
+      local: symbol.name,
+    });
+  } else if (!symbol.typeOnly) {
+    use.valueUse = true;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Rendering: imports
 // ---------------------------------------------------------------------------
 
-/** One imported name of one module, as collected from the printed body. */
-interface ImportUse {
-  readonly from: string;
-  readonly name: string;
-  valueUse: boolean;
-}
-
-function importKey(from: string, name: string): string {
-  return `${from}\u0000${name}`;
-}
-
 function renderFile(
-  path: string,
   preamble: string,
   body: readonly BodyLine[],
-  reserved: ReadonlySet<string>,
+  uses: SymbolUses,
 ): string {
-  const selfPath = stripExtension(posix.normalize(path));
-  const isSelf = (from: string): boolean =>
-    (from.startsWith("./") || from.startsWith("../")) &&
-    stripExtension(posix.join(posix.dirname(path), from)) === selfPath;
-
-  // Collect what the body uses: local names and imported names with how
-  // they are used.
-  const locals = new Set(reserved);
-  const uses = new Map<string, ImportUse>();
-  const visit = (p: Printable): void => {
-    walkSymbols(p, (symbol) => {
-      if (symbol.kind === "local" || isSelf(symbol.from)) {
-        locals.add(symbol.name);
-        return;
-      }
-      const key = importKey(symbol.from, symbol.name);
-      const use = uses.get(key);
-      if (use === undefined) {
-        uses.set(key, {
-          from: symbol.from,
-          name: symbol.name,
-          valueUse: !symbol.typeOnly,
-        });
-      } else if (!symbol.typeOnly) {
-        use.valueUse = true;
-      }
-    });
-  };
-  for (const line of body) {
-    if (line.content !== undefined) {
-      visit(line.content);
-    }
+  const sorted: ImportUse[] = [];
+  for (const byName of uses.imports.values()) {
+    sorted.push(...byName.values());
   }
-
-  const sorted = [...uses.values()].sort(
-    (a, b) => compare(a.from, b.from) || compare(a.name, b.name),
-  );
-  const localNames = assignImportNames(sorted, locals);
+  sorted.sort((a, b) => compare(a.from, b.from) || compare(a.name, b.name));
+  assignImportNames(sorted, uses.locals);
   const resolve = (symbol: SymbolRef): string =>
-    symbol.kind === "local" || isSelf(symbol.from)
+    symbol.kind === "local" || uses.isSelf(symbol.from)
       ? symbol.name
-      : localNames.get(importKey(symbol.from, symbol.name))!;
+      : uses.imports.get(symbol.from)!.get(symbol.name)!.local;
 
   const out: string[] = [
     ...(preamble === "" ? [] : preamble.split("\n")),
     "/* eslint-disable */",
     "",
   ];
-  const importLines = renderImports(sorted, localNames);
+  const importLines = renderImports(sorted);
   if (importLines.length > 0) {
     out.push(...importLines, "");
   }
   const bodyLines: string[] = [];
+  const flat = new FlatPrinter(resolve);
   for (const line of body) {
     if (line.content === undefined) {
       bodyLines.push("");
       continue;
     }
     const indent = line.depth * TAB_WIDTH;
-    const text = " ".repeat(indent) + layoutLine(line.content, resolve, indent);
-    for (const physical of text.split("\n")) {
-      bodyLines.push(physical.trim() === "" ? "" : physical);
+    const text = " ".repeat(indent) + layoutLine(line.content, flat, indent);
+    if (text.includes("\n")) {
+      for (const physical of text.split("\n")) {
+        bodyLines.push(isBlank(physical) ? "" : physical);
+      }
+    } else {
+      bodyLines.push(isBlank(text) ? "" : text);
     }
   }
-  out.push(...normalizeBlankLines(bodyLines));
+  for (const line of normalizeBlankLines(bodyLines)) {
+    out.push(line);
+  }
   while (out.length > 0 && out[out.length - 1] === "") {
     out.pop();
   }
   return `${out.join("\n")}\n`;
 }
 
+/** `text.trim() === ""`, without copying the usual line that ends in code. */
+function isBlank(text: string): boolean {
+  const last = text.charCodeAt(text.length - 1);
+  if (last > 0x20 && last < 0x7f) {
+    return false;
+  }
+  return text.trim() === "";
+}
+
 /**
- * Lays out one printed line. Prettier keeps an object literal or object
- * type broken when there is a line break after its `{`, which changes how
- * the code around it is laid out; so the layout we print must be a fixed
- * point of that rule. Objects that break are marked as broken from the
- * start and the line is laid out again, until every object that breaks was
- * marked. Marks only grow, so this ends; usually after one pass.
+ * Lays out one printed line. Most lines fit in the width as they are: the
+ * flat text, measured first, is then the answer and no document is built.
+ * Otherwise the line is lowered to a document and laid out.
+ *
+ * Prettier keeps an object literal or object type broken when there is a
+ * line break after its `{`, which changes how the code around it is laid
+ * out; so the layout we print must be a fixed point of that rule. Objects
+ * that break are marked as broken and the line is laid out again, until
+ * every object that breaks was marked. Marks only grow, so this ends. An
+ * object wider than the line's width even when it starts at the line's
+ * indentation breaks in every layout, so it is marked from the start: that
+ * usually saves the second pass.
  */
 function layoutLine(
   content: Printable,
-  resolve: (s: SymbolRef) => string,
+  flat: FlatPrinter,
   indent: number,
 ): string {
+  const text = flat.print(content);
+  const ascii = PRINTABLE_ASCII.test(text);
+  const width = PRINT_WIDTH - indent;
+  if (
+    !flat.breakable ||
+    (!flat.forced && (ascii ? text.length : stringWidth(text)) <= width)
+  ) {
+    return text;
+  }
   const expanded = new Set<Layout>();
+  for (const [object, objectText] of flat.objects) {
+    if ((ascii ? objectText.length : stringWidth(objectText)) > width) {
+      expanded.add(object);
+    }
+  }
   for (;;) {
-    const doc = lower(content, { resolve, expanded }, "annotation");
+    const cx: LowerContext = {
+      resolve: flat.resolve,
+      expanded,
+      flat: flat.printEach(content, expanded),
+      ascii,
+    };
+    const doc = lower(content, cx, "annotation");
     const broken = new Set<Layout>();
-    const text = layoutDoc(doc, indent, PRINT_WIDTH, broken);
+    const result = layoutDoc(doc, indent, PRINT_WIDTH, broken, ascii);
     const before = expanded.size;
     for (const layout of broken) {
       expanded.add(layout);
     }
     if (expanded.size === before) {
-      return text;
+      return result;
     }
   }
 }
@@ -610,28 +752,25 @@ function compare(a: string, b: string): number {
 function assignImportNames(
   imports: readonly ImportUse[],
   locals: ReadonlySet<string>,
-): Map<string, string> {
+): void {
   const taken = new Set(locals);
-  const names = new Map<string, string>();
+  const aliased: ImportUse[] = [];
   for (const use of imports) {
-    if (!taken.has(use.name)) {
+    if (taken.has(use.name)) {
+      aliased.push(use);
+    } else {
       taken.add(use.name);
-      names.set(importKey(use.from, use.name), use.name);
+      use.local = use.name;
     }
   }
-  for (const use of imports) {
-    const key = importKey(use.from, use.name);
-    if (names.has(key)) {
-      continue;
-    }
+  for (const use of aliased) {
     let n = 2;
     while (taken.has(`${use.name}${n}`)) {
       n++;
     }
     taken.add(`${use.name}${n}`);
-    names.set(key, `${use.name}${n}`);
+    use.local = `${use.name}${n}`;
   }
-  return names;
 }
 
 /**
@@ -639,10 +778,7 @@ function assignImportNames(
  * prettier lays them out: on one line when it fits in 80 columns or has a
  * single name, otherwise one name per line with a trailing comma.
  */
-function renderImports(
-  imports: readonly ImportUse[],
-  localNames: ReadonlyMap<string, string>,
-): string[] {
+function renderImports(imports: readonly ImportUse[]): string[] {
   const byModule = new Map<string, ImportUse[]>();
   for (const use of imports) {
     const group = byModule.get(use.from) ?? [];
@@ -653,11 +789,10 @@ function renderImports(
   for (const [from, group] of byModule) {
     const typeOnly = group.every((use) => !use.valueUse);
     const specifiers = group.map((use) => {
-      const local = localNames.get(importKey(use.from, use.name))!;
       const modifier = !typeOnly && !use.valueUse ? "type " : "";
-      return local === use.name
+      return use.local === use.name
         ? `${modifier}${use.name}`
-        : `${modifier}${use.name} as ${local}`;
+        : `${modifier}${use.name} as ${use.local}`;
     });
     const keyword = typeOnly ? "import type" : "import";
     const source = stringLiteral(from);
@@ -735,63 +870,206 @@ function closesBlock(line: string): boolean {
 // Rendering: printables to documents
 // ---------------------------------------------------------------------------
 
-/** Calls `f` for every symbol in `p`, in print order. */
-function walkSymbols(p: Printable, f: (symbol: SymbolRef) => void): void {
-  if (typeof p !== "object") {
-    return;
+/** A layout's flat text, and whether it contains a group that must break. */
+interface FlatInfo {
+  readonly text: string;
+  readonly forced: boolean;
+}
+
+/** Text prettier measures one column per character. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Prints a line flat, the way its document prints when no group breaks,
+ * without building the document; most lines fit and this is all they need.
+ * Alongside it reports whether the line contains a place where it could
+ * break at all (a layout), whether something in it must break (an expanded
+ * object, an array of objects), and each object met with its flat text,
+ * which {@link layoutLine} needs when the line does not fit. Each case
+ * mirrors the flat form of what {@link lower} builds for that layout.
+ */
+class FlatPrinter {
+  breakable = false;
+  forced = false;
+  objects: (readonly [Layout, string])[] = [];
+  /** Objects to count as expanded (see layoutLine). */
+  private expanded: ReadonlySet<Layout> = new Set();
+  /** Where the flat text of every layout is kept, when asked for. */
+  private record: Map<Layout, FlatInfo> | undefined;
+
+  constructor(readonly resolve: (s: SymbolRef) => string) {}
+
+  print(p: Printable): string {
+    this.breakable = false;
+    this.forced = false;
+    this.objects = [];
+    this.expanded = new Set();
+    this.record = undefined;
+    return this.text(p);
   }
-  if (isPrintableArray(p)) {
-    for (const item of p) {
-      walkSymbols(item, f);
-    }
-    return;
+
+  /** The flat text and `forced` of every layout in `p`, counting `expanded` objects as expanded. */
+  printEach(
+    p: Printable,
+    expanded: ReadonlySet<Layout>,
+  ): ReadonlyMap<Layout, FlatInfo> {
+    this.breakable = false;
+    this.forced = false;
+    this.objects = [];
+    this.expanded = expanded;
+    this.record = new Map();
+    this.text(p);
+    return this.record;
   }
-  const each = (items: readonly Printable[]): void => {
-    for (const item of items) {
-      walkSymbols(item, f);
+
+  private text(p: Printable): string {
+    switch (typeof p) {
+      case "string":
+        return p;
+      case "number":
+      case "boolean":
+        return String(p);
+      case "bigint":
+        return `${p}n`;
+      default:
+        break;
     }
-  };
-  switch (p.kind) {
-    case "import":
-    case "local":
-      f(p);
-      return;
-    case "union":
-    case "type-args":
-      each(p.types);
-      return;
-    case "type-params":
-      each(p.params);
-      return;
-    case "signature":
-      each(p.params);
-      if (p.returnType !== undefined) {
-        walkSymbols(p.returnType, f);
+    if (isPrintableArray(p)) {
+      let text = "";
+      for (const item of p) {
+        text += this.text(item);
       }
-      return;
-    case "call-args":
-      each(p.args);
-      return;
-    case "array":
-      each(p.items);
-      return;
-    case "array-type":
-      walkSymbols(p.element, f);
-      return;
-    case "object-type":
-      each(p.members);
-      return;
-    case "object":
-      each(p.entries.map(([, value]) => value));
-      return;
-    case "assignment":
-      walkSymbols(p.left, f);
-      walkSymbols(p.right, f);
-      return;
-    default: {
-      const unreachable: never = p;
-      throw new Error(`unknown printable ${JSON.stringify(unreachable)}`);
+      return text;
     }
+    if (p.kind === "import" || p.kind === "local") {
+      return this.resolve(p);
+    }
+    this.breakable = true;
+    if (this.record === undefined) {
+      return this.layout(p);
+    }
+    // A layout printed twice (emitters share pieces) is measured once.
+    const known = this.record.get(p);
+    if (known !== undefined) {
+      this.forced ||= known.forced;
+      return known.text;
+    }
+    const outer = this.forced;
+    this.forced = false;
+    const text = this.layout(p);
+    this.record.set(p, { text, forced: this.forced });
+    this.forced ||= outer;
+    return text;
+  }
+
+  private layout(p: Layout): string {
+    switch (p.kind) {
+      case "union":
+        return this.union(p);
+      case "type-args":
+        return p.types.length === 0 ? "" : `<${this.join(p.types, ", ")}>`;
+      case "type-params":
+        return p.params.length === 0 ? "" : `<${this.join(p.params, ", ")}>`;
+      case "signature":
+        return this.signature(p);
+      case "call-args":
+        return `(${this.join(p.args, ", ")})`;
+      case "array":
+        if (p.items.length === 0) {
+          return "[]";
+        }
+        if (isArrayOfObjects(p)) {
+          this.forced = true;
+        }
+        return `[${this.join(p.items, ", ")}]`;
+      case "array-type": {
+        const element = unwrap(p.element);
+        if (isUnion(element) && element.types.length > 1) {
+          return `(${this.union(element)})[]`;
+        }
+        const inner = this.text(element);
+        return isLayout(element, "signature") ? `(${inner})[]` : `${inner}[]`;
+      }
+      case "object-type": {
+        if (p.members.length === 0) {
+          return "{}";
+        }
+        if (p.expand || this.expanded.has(p)) {
+          this.forced = true;
+        }
+        const text = this.objectTypeContents(p);
+        this.objects.push([p, text]);
+        return text;
+      }
+      case "object": {
+        if (p.entries.length === 0) {
+          return "{}";
+        }
+        if (p.expand || this.expanded.has(p)) {
+          this.forced = true;
+        }
+        let text = "{ ";
+        p.entries.forEach(([key, value], i) => {
+          text += `${i > 0 ? ", " : ""}${quotePropertyKey(key)}: ${this.text(value)}`;
+        });
+        text += " }";
+        this.objects.push([p, text]);
+        return text;
+      }
+      case "assignment":
+        return `${this.text(p.left)} = ${this.text(p.right)}`;
+      default: {
+        const unreachable: never = p;
+        throw new Error(`unknown printable ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private join(items: readonly Printable[], separator: string): string {
+    let text = "";
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) {
+        text += separator;
+      }
+      text += this.text(items[i]!);
+    }
+    return text;
+  }
+
+  private union(u: UnionLayout): string {
+    if (u.types.length === 0) {
+      return "never";
+    }
+    if (u.types.length === 1) {
+      return this.text(u.types[0]!);
+    }
+    let text = "";
+    u.types.forEach((t, i) => {
+      const member = this.text(t);
+      text += i > 0 ? " | " : "";
+      text += isLayout(unwrap(t), "signature") ? `(${member})` : member;
+    });
+    return text;
+  }
+
+  /** The object type without its group: `expand` plays no part (see lowerSignature). */
+  private objectTypeContents(o: ObjectTypeLayout): string {
+    return o.members.length === 0 ? "{}" : `{ ${this.join(o.members, "; ")} }`;
+  }
+
+  private signature(s: SignatureLayout): string {
+    let params: string;
+    const hugged =
+      s.params.length === 1 ? huggedObjectType(s.params[0]!) : undefined;
+    if (hugged !== undefined) {
+      const [head, objectType] = hugged;
+      params = `(${this.join(head, "")}${this.objectTypeContents(objectType)})`;
+    } else {
+      params = `(${this.join(s.params, ", ")})`;
+    }
+    return s.returnType === undefined
+      ? params
+      : `${params}${s.arrow ? " => " : ": "}${this.text(s.returnType)}`;
   }
 }
 
@@ -810,6 +1088,10 @@ function isPrintableArray(p: Printable): p is readonly Printable[] {
 interface LowerContext {
   readonly resolve: (s: SymbolRef) => string;
   readonly expanded: ReadonlySet<Layout>;
+  /** The flat text of every layout of the line, for {@link LazyDoc}s. */
+  readonly flat: ReadonlyMap<Layout, FlatInfo>;
+  /** Whether the line is printable ASCII (one column per character). */
+  readonly ascii: boolean;
 }
 
 /**
@@ -819,42 +1101,50 @@ interface LowerContext {
 type Position = "annotation" | "type-arg" | "array-element";
 
 function lower(p: Printable, cx: LowerContext, position: Position): Doc {
+  // The pieces were checked when printed (see scan).
   switch (typeof p) {
     case "string":
-      if (/[\n\r\u2028\u2029]/.test(p)) {
-        throw new Error(
-          `printed text contains a line break (${JSON.stringify(p)}); print one line per call and use f.string() for string literals`,
-        );
-      }
       return p;
     case "number":
-      if (!Number.isFinite(p)) {
-        throw new Error(`cannot print the number ${p} as a literal`);
-      }
+    case "boolean":
       return String(p);
     case "bigint":
       return `${p}n`;
-    case "boolean":
-      return String(p);
-    case "object":
-      break;
     default:
-      throw new Error(`cannot print ${String(p)}`);
+      break;
   }
   if (isPrintableArray(p)) {
     // Position applies to a lone child only: `[sym, typeArgs(...)]` is a reference.
-    return p.map((item) =>
-      lower(item, cx, p.length === 1 ? position : "annotation"),
-    );
+    if (p.length === 1) {
+      return lower(p[0]!, cx, position);
+    }
+    return lowerConcat(p, cx);
   }
+  if (p.kind === "import" || p.kind === "local") {
+    return cx.resolve(p);
+  }
+  const info = cx.flat.get(p);
+  if (info !== undefined && !info.forced && isGroupRooted(p)) {
+    return {
+      kind: "lazy",
+      text: info.text,
+      width: cx.ascii ? info.text.length : stringWidth(info.text),
+      layout: p,
+      position,
+      cx,
+      doc: undefined,
+    };
+  }
+  return lowerLayout(p, cx, position);
+}
+
+/** The document of a layout (its parts lowered lazily where they can be). */
+function lowerLayout(p: Layout, cx: LowerContext, position: Position): Doc {
   const each = (
     items: readonly Printable[],
     at: Position = "annotation",
   ): Doc[] => items.map((item) => lower(item, cx, at));
   switch (p.kind) {
-    case "import":
-    case "local":
-      return cx.resolve(p);
     case "union":
       return lowerUnion(p, cx, position);
     case "type-args":
@@ -910,6 +1200,70 @@ function lower(p: Printable, cx: LowerContext, position: Position): Doc {
     default: {
       const unreachable: never = p;
       throw new Error(`unknown printable ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/**
+ * A concatenation, with runs of plain text joined into one string: the
+ * layout treats text the same whether it comes in one piece or several,
+ * and fewer pieces are faster to lay out.
+ */
+function lowerConcat(items: readonly Printable[], cx: LowerContext): Doc {
+  const docs: Doc[] = [];
+  let text = "";
+  for (const item of items) {
+    const doc = lower(item, cx, "annotation");
+    if (typeof doc === "string") {
+      text += doc;
+      continue;
+    }
+    if (text !== "") {
+      docs.push(text);
+      text = "";
+    }
+    docs.push(doc);
+  }
+  if (docs.length === 0) {
+    return text;
+  }
+  if (text !== "") {
+    docs.push(text);
+  }
+  return docs.length === 1 ? docs[0]! : docs;
+}
+
+/**
+ * Whether the document of `p` (in the positions `lower` passes, annotation
+ * or type argument) is a single group, which a {@link LazyDoc} requires.
+ */
+function isGroupRooted(p: Layout): boolean {
+  switch (p.kind) {
+    case "union":
+      return p.types.length > 1 && !isHuggedUnion(p);
+    case "type-args":
+      return (
+        p.types.length > 1 ||
+        (p.types.length === 1 && !isUnbreakableTypeArg(unwrap(p.types[0]!)))
+      );
+    case "type-params":
+      return p.params.length > 0;
+    case "call-args":
+      return p.args.length > 0;
+    case "array":
+      return p.items.length > 0;
+    case "object-type":
+      return p.members.length > 0;
+    case "object":
+      return p.entries.length > 0;
+    case "signature":
+    case "assignment":
+      return true;
+    case "array-type":
+      return false;
+    default: {
+      const unreachable: never = p;
+      throw new Error(`unknown layout ${JSON.stringify(unreachable)}`);
     }
   }
 }
@@ -1084,17 +1438,22 @@ function lowerUnion(u: UnionLayout, cx: LowerContext, position: Position): Doc {
   }
 }
 
+/** A lone type argument prettier never breaks around (see {@link typeArgs}). */
+function isUnbreakableTypeArg(only: Printable): boolean {
+  return (
+    isSimpleType(only) ||
+    isLayout(only, "object-type") ||
+    (isUnion(only) && isHuggedUnion(only))
+  );
+}
+
 function lowerTypeArgs(t: TypeArgsLayout, cx: LowerContext): Doc {
   if (t.types.length === 0) {
     return "";
   }
   if (t.types.length === 1) {
     const only = unwrap(t.types[0]!);
-    if (
-      isSimpleType(only) ||
-      isLayout(only, "object-type") ||
-      (isUnion(only) && isHuggedUnion(only))
-    ) {
+    if (isUnbreakableTypeArg(only)) {
       return ["<", lower(only, cx, "type-arg"), ">"];
     }
   }
@@ -1254,21 +1613,6 @@ function lowerArray(a: ArrayLayout, cx: LowerContext): Doc {
   if (a.items.length === 0) {
     return "[]";
   }
-  // Prettier always breaks an array of two or more objects (or arrays) that
-  // each have more than one entry.
-  const items = a.items.map(unwrap);
-  const first = items[0]!;
-  const shouldBreak =
-    items.length > 1 &&
-    items.every(
-      (item) =>
-        (isLayout(item, "object") &&
-          isLayout(first, "object") &&
-          item.entries.length > 1) ||
-        (isLayout(item, "array") &&
-          isLayout(first, "array") &&
-          item.items.length > 1),
-    );
   return group(
     [
       "[",
@@ -1283,8 +1627,30 @@ function lowerArray(a: ArrayLayout, cx: LowerContext): Doc {
       softline,
       "]",
     ],
-    { shouldBreak },
+    { shouldBreak: isArrayOfObjects(a) },
   );
+}
+
+/**
+ * Prettier always breaks an array of two or more objects (or arrays) that
+ * each have more than one entry.
+ */
+function isArrayOfObjects(a: ArrayLayout): boolean {
+  if (a.items.length < 2) {
+    return false;
+  }
+  const first = unwrap(a.items[0]!);
+  return a.items.every((p) => {
+    const item = unwrap(p);
+    return (
+      (isLayout(item, "object") &&
+        isLayout(first, "object") &&
+        item.entries.length > 1) ||
+      (isLayout(item, "array") &&
+        isLayout(first, "array") &&
+        item.items.length > 1)
+    );
+  });
 }
 
 function lowerObject(o: ObjectLayout, cx: LowerContext): Doc {
@@ -1392,6 +1758,8 @@ function willBreakOrCanBreak(doc: Doc): boolean {
     case "line":
     case "break-parent":
       return true;
+    case "lazy":
+      return willBreakOrCanBreak(expandLazy(doc));
     case "group":
       return (doc.expandedStates ?? [doc.contents]).some(willBreakOrCanBreak);
     case "indent":
@@ -1471,7 +1839,8 @@ type Doc =
   | LineDoc
   | IfBreakDoc
   | IndentIfBreakDoc
-  | BreakParentDoc;
+  | BreakParentDoc
+  | LazyDoc;
 
 interface GroupDoc {
   readonly kind: "group";
@@ -1510,6 +1879,31 @@ interface IndentIfBreakDoc {
 }
 interface BreakParentDoc {
   readonly kind: "break-parent";
+}
+/**
+ * The document of a layout, built only when needed. It stands for a single
+ * group (or conditional group) containing nothing that must break, so
+ * wherever the layout prints it flat it prints `text` (of `width` columns),
+ * the same as the group's flat form; most groups of a long line do fit.
+ * The document is built (by {@link expandLazy}) when it is laid out broken
+ * or when something looks inside it while it breaks.
+ */
+interface LazyDoc {
+  readonly kind: "lazy";
+  readonly text: string;
+  readonly width: number;
+  readonly layout: Layout;
+  readonly position: Position;
+  readonly cx: LowerContext;
+  doc: Doc | undefined;
+}
+
+function expandLazy(lazy: LazyDoc): Doc {
+  if (lazy.doc === undefined) {
+    lazy.doc = lowerLayout(lazy.layout, lazy.cx, lazy.position);
+    propagateBreaks(lazy.doc);
+  }
+  return lazy.doc;
 }
 
 const line: LineDoc = { kind: "line", soft: false };
@@ -1592,6 +1986,7 @@ function willBreak(doc: Doc): boolean {
     case "break-parent":
       return true;
     case "line":
+    case "lazy":
       return false;
     default: {
       const unreachable: never = doc;
@@ -1644,6 +2039,7 @@ function propagateBreaks(doc: Doc): boolean {
     case "break-parent":
       return true;
     case "line":
+    case "lazy":
       return false;
     default: {
       const unreachable: never = doc;
@@ -1654,117 +2050,109 @@ function propagateBreaks(doc: Doc): boolean {
 
 type Mode = "flat" | "break";
 
-interface Command {
-  readonly indent: number;
-  readonly mode: Mode;
-  readonly doc: Doc;
-}
-
 /**
  * Lays out `doc` starting at column `indent` (which is also the base
  * indentation of its broken lines) for `width` columns. The first line of
  * the text returned lacks that indentation (the caller has printed it);
- * later lines carry their full indentation.
+ * later lines carry their full indentation. `ascii` says every piece of
+ * text is printable ASCII, one column per character. Groups of objects that
+ * break are added to `broken`.
  */
 function layoutDoc(
   doc: Doc,
   indent: number,
   width: number,
   broken: Set<Layout>,
+  ascii: boolean,
 ): string {
   propagateBreaks(doc);
   const out: string[] = [];
   let column = indent;
-  const groupModes = new Map<symbol, Mode>();
-  const commands: Command[] = [{ indent, mode: "break", doc }];
-  while (commands.length > 0) {
-    const { indent: ind, mode, doc: current } = commands.pop()!;
+  let groupModes: Map<symbol, Mode> | undefined;
+  // The commands still to print, as three parallel stacks (document,
+  // indentation, mode): one object per command would be most of the garbage.
+  const docs: Doc[] = [doc];
+  const indents: number[] = [indent];
+  const modes: Mode[] = ["break"];
+  const push = (d: Doc, ind: number, mode: Mode): void => {
+    docs.push(d);
+    indents.push(ind);
+    modes.push(mode);
+  };
+  while (docs.length > 0) {
+    const current = docs.pop()!;
+    const ind = indents.pop()!;
+    const mode = modes.pop()!;
     if (typeof current === "string") {
       out.push(current);
-      column += stringWidth(current);
+      column += ascii ? current.length : stringWidth(current);
       continue;
     }
     if (isDocArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) {
-        commands.push({ indent: ind, mode, doc: current[i]! });
+        push(current[i]!, ind, mode);
       }
       continue;
     }
     switch (current.kind) {
       case "indent":
-        commands.push({ indent: ind + TAB_WIDTH, mode, doc: current.contents });
+        push(current.contents, ind + TAB_WIDTH, mode);
         break;
       case "align":
-        commands.push({
-          indent: ind + current.width,
-          mode,
-          doc: current.contents,
-        });
+        push(current.contents, ind + current.width, mode);
         break;
       case "group": {
-        let chosen: Command;
+        let chosenDoc = current.contents;
+        let chosenMode: Mode;
         if (mode === "flat") {
-          chosen = {
-            indent: ind,
-            mode: current.shouldBreak ? "break" : "flat",
-            doc: current.contents,
-          };
+          chosenMode = current.shouldBreak ? "break" : "flat";
         } else {
-          const flat: Command = {
-            indent: ind,
-            mode: "flat",
-            doc: current.contents,
-          };
           const remaining = width - column;
-          if (!current.shouldBreak && fits(flat, commands, remaining)) {
-            chosen = flat;
+          if (
+            !current.shouldBreak &&
+            fits(current.contents, "flat", docs, modes, remaining, ascii)
+          ) {
+            chosenMode = "flat";
           } else if (current.expandedStates !== undefined) {
             const states = current.expandedStates;
-            const mostExpanded: Command = {
-              indent: ind,
-              mode: "break",
-              doc: states[states.length - 1]!,
-            };
-            chosen = mostExpanded;
+            chosenDoc = states[states.length - 1]!;
+            chosenMode = "break";
             if (!current.shouldBreak) {
               for (let i = 1; i < states.length; i++) {
-                const candidate: Command = {
-                  indent: ind,
-                  mode: "flat",
-                  doc: states[i]!,
-                };
-                if (fits(candidate, commands, remaining)) {
-                  chosen = candidate;
+                if (fits(states[i]!, "flat", docs, modes, remaining, ascii)) {
+                  chosenDoc = states[i]!;
+                  chosenMode = "flat";
                   break;
                 }
               }
             }
           } else {
-            chosen = { indent: ind, mode: "break", doc: current.contents };
+            chosenMode = "break";
           }
         }
-        commands.push(chosen);
-        if (chosen.mode === "break" && current.origin !== undefined) {
+        push(chosenDoc, ind, chosenMode);
+        if (chosenMode === "break" && current.origin !== undefined) {
           broken.add(current.origin);
         }
         if (current.id !== undefined) {
-          groupModes.set(current.id, chosen.mode);
+          (groupModes ??= new Map()).set(current.id, chosenMode);
         }
         break;
       }
-      case "if-break": {
-        const contents =
-          mode === "break" ? current.breakContents : current.flatContents;
-        commands.push({ indent: ind, mode, doc: contents });
-        break;
-      }
-      case "indent-if-break": {
-        const groupMode = groupModes.get(current.groupId) ?? "flat";
-        commands.push({
-          indent: groupMode === "break" ? ind + TAB_WIDTH : ind,
+      case "if-break":
+        push(
+          mode === "break" ? current.breakContents : current.flatContents,
+          ind,
           mode,
-          doc: current.contents,
-        });
+        );
+        break;
+      case "indent-if-break": {
+        const groupMode = groupModes?.get(current.groupId) ?? "flat";
+        push(
+          current.contents,
+          groupMode === "break" ? ind + TAB_WIDTH : ind,
+          mode,
+        );
         break;
       }
       case "line":
@@ -1781,6 +2169,18 @@ function layoutDoc(
         break;
       case "break-parent":
         break;
+      case "lazy":
+        // As its group would: flat when in flat mode or when it fits.
+        if (
+          mode === "flat" ||
+          fits(current, "flat", docs, modes, width - column, ascii)
+        ) {
+          out.push(current.text);
+          column += current.width;
+        } else {
+          push(expandLazy(current), ind, mode);
+        }
+        break;
       default: {
         const unreachable: never = current;
         throw new Error(`unknown doc ${JSON.stringify(unreachable)}`);
@@ -1790,34 +2190,52 @@ function layoutDoc(
   return out.join("");
 }
 
+/** The work stacks of {@link fits}, reused from call to call. */
+const fitsDocs: Doc[] = [];
+const fitsModes: Mode[] = [];
+
 /**
- * Whether `next` fits in `width` columns: measures it flat, then the
- * commands after it in their own modes, up to the first line break that
- * would be taken (prettier's `fits` with `mustBeFlat` false).
+ * Whether `next`, printed in `mode`, fits in `width` columns: measures it,
+ * then the commands still to print (`restDocs`/`restModes`, a stack) in
+ * their own modes, up to the first line break that would be taken
+ * (prettier's `fits` with `mustBeFlat` false).
  */
-function fits(next: Command, rest: readonly Command[], width: number): boolean {
+function fits(
+  next: Doc,
+  mode: Mode,
+  restDocs: readonly Doc[],
+  restModes: readonly Mode[],
+  width: number,
+  ascii: boolean,
+): boolean {
   let remaining = width;
-  let restIndex = rest.length;
-  const stack: { mode: Mode; doc: Doc }[] = [
-    { mode: next.mode, doc: next.doc },
-  ];
+  let restIndex = restDocs.length;
+  const docs = fitsDocs;
+  const modes = fitsModes;
+  docs.length = 0;
+  modes.length = 0;
+  docs.push(next);
+  modes.push(mode);
   while (remaining >= 0) {
-    const top = stack.pop();
-    if (top === undefined) {
+    if (docs.length === 0) {
       if (restIndex === 0) {
         return true;
       }
-      stack.push(rest[--restIndex]!);
+      restIndex--;
+      docs.push(restDocs[restIndex]!);
+      modes.push(restModes[restIndex]!);
       continue;
     }
-    const { mode, doc } = top;
+    const doc = docs.pop()!;
+    const docMode = modes.pop()!;
     if (typeof doc === "string") {
-      remaining -= stringWidth(doc);
+      remaining -= ascii ? doc.length : stringWidth(doc);
       continue;
     }
     if (isDocArray(doc)) {
       for (let i = doc.length - 1; i >= 0; i--) {
-        stack.push({ mode, doc: doc[i]! });
+        docs.push(doc[i]!);
+        modes.push(docMode);
       }
       continue;
     }
@@ -1825,25 +2243,25 @@ function fits(next: Command, rest: readonly Command[], width: number): boolean {
       case "indent":
       case "align":
       case "indent-if-break":
-        stack.push({ mode, doc: doc.contents });
+        docs.push(doc.contents);
+        modes.push(docMode);
         break;
       case "group": {
-        const groupMode: Mode = doc.shouldBreak ? "break" : mode;
-        const contents =
+        const groupMode: Mode = doc.shouldBreak ? "break" : docMode;
+        docs.push(
           doc.expandedStates !== undefined && groupMode === "break"
             ? doc.expandedStates[doc.expandedStates.length - 1]!
-            : doc.contents;
-        stack.push({ mode: groupMode, doc: contents });
+            : doc.contents,
+        );
+        modes.push(groupMode);
         break;
       }
       case "if-break":
-        stack.push({
-          mode,
-          doc: mode === "break" ? doc.breakContents : doc.flatContents,
-        });
+        docs.push(docMode === "break" ? doc.breakContents : doc.flatContents);
+        modes.push(docMode);
         break;
       case "line":
-        if (mode === "break") {
+        if (docMode === "break") {
           return true;
         }
         if (!doc.soft) {
@@ -1851,6 +2269,14 @@ function fits(next: Command, rest: readonly Command[], width: number): boolean {
         }
         break;
       case "break-parent":
+        break;
+      case "lazy":
+        if (docMode === "flat") {
+          remaining -= doc.width;
+        } else {
+          docs.push(expandLazy(doc));
+          modes.push(docMode);
+        }
         break;
       default: {
         const unreachable: never = doc;

@@ -32,12 +32,24 @@ import type { RuntimeImports } from "./runtime-files.js";
 import { stringLiteral, toLowerCamel } from "./names.js";
 import type { RuntimeSymbolName } from "../runtime/symbols.js";
 
+/**
+ * How host import handlers receive borrows (issue #5): `Borrowed<T>` views that the generated adapter
+ * revokes when the handler returns (`--autodrop-borrows`), or `BorrowHandle<T>`s that the handler drops.
+ */
+export type BorrowMode = "autodrop" | "explicit";
+
 /** What an emitter knows while printing one file. */
 export interface EmitContext {
   readonly plan: Plan;
   readonly resolve: Resolve;
   readonly unit: Unit;
   readonly runtime: RuntimeImports;
+  readonly borrows: BorrowMode;
+  /**
+   * Which way the borrows of the types being printed go: received by the host (an import's parameters) or
+   * lent by it (an export's). Set for a function's signature; otherwise the file's side decides.
+   */
+  readonly borrowDirection?: Side;
 }
 
 /** The relative module specifier of `to` as imported from `from` (paths relative to the output root). */
@@ -213,9 +225,14 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
       ];
     case "handle": {
       const resource = typeNameRef(cx, kind.handle.resource);
-      return kind.handle.kind === "own"
-        ? resource
-        : [cx.runtime.type("Borrowed"), typeArgs([resource])];
+      if (kind.handle.kind === "own") return resource;
+      // A borrow the host lends to the guest is its own object: any `T` fits `Borrowed<T>`.
+      const received = (cx.borrowDirection ?? cx.unit.side) === "import";
+      const handle = received && cx.borrows === "explicit";
+      return [
+        cx.runtime.type(handle ? "BorrowHandle" : "Borrowed"),
+        typeArgs([resource]),
+      ];
     }
     case "future":
     case "stream":
@@ -338,6 +355,46 @@ export function structureDescriptor(cx: EmitContext, def: TypeDef): Printable {
       throw new Error(
         `a ${kind.kind} type has no structural descriptor (a wit-ts bug)`,
       );
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown type kind ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Whether values of `type` hold a `borrow<T>` anywhere (a parameter, a list element, a record field, ...). */
+export function containsBorrow(resolve: Resolve, type: Type): boolean {
+  if (typeof type === "string") return false;
+  const kind = resolve.types[type.id]!.kind;
+  const any = (types: readonly (Type | undefined)[]): boolean =>
+    types.some((t) => t !== undefined && containsBorrow(resolve, t));
+  switch (kind.kind) {
+    case "handle":
+      return kind.handle.kind === "borrow";
+    case "record":
+      return any(kind.fields.map((field) => field.type));
+    case "variant":
+      return any(kind.cases.map((c) => c.type));
+    case "tuple":
+      return any(kind.types);
+    case "list":
+    case "fixed-length-list":
+      return containsBorrow(resolve, kind.element);
+    case "map":
+      return any([kind.key, kind.value]);
+    case "option":
+    case "type":
+      return containsBorrow(resolve, kind.type);
+    case "result":
+      return any([kind.ok, kind.err]);
+    // Borrows cannot travel in futures and streams; the rest hold no types.
+    case "future":
+    case "stream":
+    case "flags":
+    case "enum":
+    case "resource":
+    case "unknown":
+      return false;
     default: {
       const never: never = kind;
       throw new Error(`unknown type kind ${JSON.stringify(never)}`);

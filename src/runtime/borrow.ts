@@ -9,8 +9,9 @@
  *     and is revoked anyway. Any use of a revoked borrow throws `BorrowExpiredError`.
  * (b) The host lends one of its own resource objects to the guest for the length of an export call.
  *     `lend`/`release` keep counts in a WeakMap, `callWithLoans` holds them from before the call is queued in
- *     the gate until it settles, and `assertNotLent`/`guardDispose` refuse to dispose a lent object with
- *     `ResourceLentError`. `markDisposed`/`assertNotDisposed` give resource wrappers `ResourceDisposedError`.
+ *     the gate until it settles (`lendForCall` until the guest returns), and `assertNotLent`/`guardDispose`/
+ *     `disposeUnlessLent` refuse to dispose a lent object with `ResourceLentError`. `markDisposed`/
+ *     `assertNotDisposed` give resource wrappers `ResourceDisposedError`.
  *
  * Consumes host objects and produces proxies, handles and counts; knows nothing of the guest's handle tables.
  */
@@ -27,8 +28,21 @@ import {
 /**
  * A borrowed resource: usable exactly like `T` during the call, after which every property access, method
  * call (also of a method read earlier) or reflection throws `BorrowExpiredError`. Do not keep it.
+ *
+ * A borrower cannot dispose what it does not own, so a view has no `[Symbol.dispose]` (it reads as
+ * `undefined`). The type says `unknown` rather than leaving the member out: then an owned `T` still fits
+ * where a borrow is expected, but a `Borrowed<T>` passed (or returned) where an own `T` is required is a
+ * compile error, for host resources (whose dispose is optional) as for guest ones.
  */
-export type Borrowed<T extends object> = T;
+export type Borrowed<T extends object> = Omit<T, typeof Symbol.dispose> & { readonly [Symbol.dispose]?: unknown };
+
+/**
+ * One borrowed argument under `--autodrop-borrows`: `value` is the argument with a view for each borrow in
+ * it; `[Symbol.dispose]` (the generated adapter's `using`) revokes them.
+ */
+export interface ScopedBorrow<T> extends Disposable {
+  readonly value: T;
+}
 
 /** A borrow in explicit mode: the handler must `drop()` it (or let `using` do so) before the call ends. */
 export interface BorrowHandle<T extends object> extends Disposable {
@@ -159,6 +173,7 @@ class ExplicitBorrow<T extends object> implements BorrowHandle<T>, Lease {
     this.resourceType = resourceType;
     this.parameter = parameter;
     this.scope = scope;
+    borrows.set(this, { resource, lease: this, resourceType });
   }
 
   get active(): boolean {
@@ -188,7 +203,7 @@ class ExplicitBorrow<T extends object> implements BorrowHandle<T>, Lease {
  * they run with the real object as `this` (private fields work) and so that a method read during the call
  * and called later fails too.
  */
-function createView<T extends object>(target: T, lease: Lease, resourceType: string): T {
+function createView<T extends object>(target: T, lease: Lease, resourceType: string): Borrowed<T> {
   const methods = new Map<PropertyKey, { readonly original: unknown; readonly wrapper: unknown }>();
   const check = (): void => {
     if (!lease.active) lease.expired(resourceType);
@@ -197,6 +212,7 @@ function createView<T extends object>(target: T, lease: Lease, resourceType: str
   const handler: ProxyHandler<T> = {
     get(object, property) {
       check();
+      if (property === Symbol.dispose) return undefined;
       const value: unknown = Reflect.get(object, property, object);
       if (typeof value !== "function") return value;
       const cached = methods.get(property);
@@ -215,7 +231,7 @@ function createView<T extends object>(target: T, lease: Lease, resourceType: str
     },
     has(object, property) {
       check();
-      return Reflect.has(object, property);
+      return property !== Symbol.dispose && Reflect.has(object, property);
     },
     deleteProperty(object, property) {
       check();
@@ -251,7 +267,27 @@ function createView<T extends object>(target: T, lease: Lease, resourceType: str
     },
   };
   proxy = new Proxy(target, handler);
-  return proxy;
+  borrows.set(proxy, { resource: target, lease, resourceType });
+  return proxy as unknown as Borrowed<T>;
+}
+
+/** Every view and explicit handle handed out, with what it stands for (for `unwrapBorrow`). */
+const borrows = new WeakMap<object, { readonly resource: object; readonly lease: Lease; readonly resourceType: string }>();
+
+/** True for a `Borrowed<T>` view or a `BorrowHandle<T>` the runtime handed out, active or not. */
+export function isBorrow(value: object): boolean {
+  return borrows.has(value);
+}
+
+/**
+ * The resource behind a view or an explicit handle, for lending it on to the guest (a host import's borrow
+ * passed to an export); throws `BorrowExpiredError` once the borrow has ended. Anything else comes back as is.
+ */
+export function unwrapBorrow(value: object): object {
+  const borrow = borrows.get(value);
+  if (borrow === undefined) return value;
+  if (!borrow.lease.active) borrow.lease.expired(borrow.resourceType);
+  return borrow.resource;
 }
 
 // (b) Host objects lent to the guest. Module-level: every generated SDK has its own copy, and its own objects.
@@ -298,16 +334,19 @@ export function assertNotDisposed(resource: object, resourceType: string): void 
 }
 
 /**
- * Wraps a resource class's dispose method: throws `ResourceLentError` at once while the object is lent,
- * runs `dispose` once (later calls do nothing, as `Symbol.dispose` conventions want), and marks it disposed
- * before running it, so that a failing `dispose` is not retried.
+ * Wraps a resource class's dispose method: throws `ResourceLentError` at once while the object is lent
+ * (`disposeUnlessLent`, which also says when the disposal waits for the calls instead), runs `dispose` once
+ * (later calls do nothing, as `Symbol.dispose` conventions want), and marks it disposed before running it,
+ * so that a failing `dispose` is not retried.
  */
 export function guardDispose<T extends object>(resourceType: string, dispose: (this: T) => void): (this: T) => void {
   return function (this: T): void {
     if (disposedResources.has(this)) return;
-    assertNotLent(this, resourceType);
+    disposeUnlessLent(this, resourceType, () => {
+      disposedResources.add(this);
+      dispose.call(this);
+    });
     disposedResources.add(this);
-    dispose.call(this);
   };
 }
 
@@ -351,4 +390,113 @@ export function callWithLoans<R>(
       throw error;
     },
   );
+}
+
+/**
+ * The loans of one export call, for `lendForCall`: taken when the SDK function is called, ended when the
+ * guest returns (or the call is refused without running).
+ */
+export interface CallLoans {
+  /** The guest starts running the call: from now on it holds the borrows. */
+  start(): void;
+  /** Ends every loan of the call, once; runs the disposals that waited for them. */
+  end(): void;
+}
+
+/** One call's claim on a resource: the job that made the call, and whether the guest is running it. */
+interface CallClaim {
+  readonly job: object;
+  started: boolean;
+}
+
+const claims = new WeakMap<object, CallClaim[]>();
+const deferredDisposals = new WeakMap<object, () => void>();
+let job: object | undefined;
+
+/**
+ * A token for the synchronous run of code that is executing now: the same object until the microtasks queued
+ * so far have run. (Not exact, as JavaScript cannot observe the end of a job, but never too short.)
+ */
+function currentJob(): object {
+  if (job === undefined) {
+    const token = {};
+    job = token;
+    void Promise.resolve().then(() => {
+      if (job === token) job = undefined;
+    });
+  }
+  return job;
+}
+
+/**
+ * Lends `loans` to the guest for one export call: from now (so also while the call waits in the gate's queue)
+ * until `end`. Throws `ResourceDisposedError`, lending nothing, when one was disposed.
+ */
+export function lendForCall(loans: readonly Loan[]): CallLoans {
+  let lent = 0;
+  try {
+    for (const [resource, resourceType] of loans) {
+      lend(resource, resourceType);
+      lent++;
+    }
+  } catch (error) {
+    for (let index = 0; index < lent; index++) {
+      const loan = loans[index];
+      if (loan !== undefined) release(loan[0], loan[1]);
+    }
+    throw error;
+  }
+  const claim: CallClaim = { job: currentJob(), started: false };
+  for (const [resource] of loans) {
+    const list = claims.get(resource);
+    if (list === undefined) claims.set(resource, [claim]);
+    else list.push(claim);
+  }
+  let ended = false;
+  return {
+    start() {
+      claim.started = true;
+    },
+    end() {
+      if (ended) return;
+      ended = true;
+      for (const [resource, resourceType] of loans) {
+        release(resource, resourceType);
+        const list = claims.get(resource);
+        const index = list === undefined ? -1 : list.indexOf(claim);
+        if (index >= 0) list!.splice(index, 1);
+        if (lendCount(resource) > 0) continue;
+        claims.delete(resource);
+        const dispose = deferredDisposals.get(resource);
+        if (dispose !== undefined) {
+          deferredDisposals.delete(resource);
+          dispose();
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Disposes a resource the host owns, unless it is lent: then throws `ResourceLentError` at once ("cannot
+ * remove owned resource while borrowed", the component model's trap, but before anything has failed).
+ *
+ * One case is not an error: `using r = ...; return sdk.f(r);` without `await` ends the scope, and so
+ * disposes `r`, right after the call was made, while it may still wait in the gate's queue. When every loan
+ * of `r` belongs to calls that have not started and were made in the job that is running now, the disposal
+ * is the end of the caller's scope, not a use of a lent resource: it runs (and `dispose` is called) once the
+ * last of those calls has returned. Marking the resource disposed is the caller's business in both cases.
+ */
+export function disposeUnlessLent(resource: object, resourceType: string, dispose: () => void): void {
+  const count = lendCount(resource);
+  if (count === 0) {
+    dispose();
+    return;
+  }
+  const list = claims.get(resource);
+  const now = job;
+  const deferrable =
+    list !== undefined && list.length === count && list.every((claim) => !claim.started && claim.job === now);
+  if (!deferrable) throw new ResourceLentError(resourceType, count);
+  deferredDisposals.set(resource, dispose);
 }

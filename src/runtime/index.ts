@@ -8,4 +8,5 @@ export * from "./errors.js";
 export * from "./call-gate.js";
 export * from "./resource-table.js";
 export * from "./borrow.js";
+export * from "./host-resources.js";
 export * from "./values.js";

@@ -11,6 +11,7 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "call-gate.ts",
   "resource-table.ts",
   "borrow.ts",
+  "host-resources.ts",
   "values.ts",
   "index.ts",
 ];
@@ -20,6 +21,7 @@ export type RuntimeFile =
   | "call-gate.ts"
   | "resource-table.ts"
   | "borrow.ts"
+  | "host-resources.ts"
   | "values.ts"
   | "index.ts";
 
@@ -83,10 +85,25 @@ const table = {
   assertNotDisposed: ["borrow.ts", "value"],
   guardDispose: ["borrow.ts", "value"],
   callWithLoans: ["borrow.ts", "value"],
+  isBorrow: ["borrow.ts", "value"],
+  unwrapBorrow: ["borrow.ts", "value"],
+  lendForCall: ["borrow.ts", "value"],
+  disposeUnlessLent: ["borrow.ts", "value"],
   Borrowed: ["borrow.ts", "type"],
   BorrowHandle: ["borrow.ts", "type"],
   BorrowScope: ["borrow.ts", "type"],
   Loan: ["borrow.ts", "type"],
+  ScopedBorrow: ["borrow.ts", "type"],
+  CallLoans: ["borrow.ts", "type"],
+  // host-resources.ts
+  createHostResources: ["host-resources.ts", "value"],
+  hostTableState: ["host-resources.ts", "value"],
+  withImportLends: ["host-resources.ts", "value"],
+  EntryRef: ["host-resources.ts", "type"],
+  ResourceTableView: ["host-resources.ts", "type"],
+  HostResourcesBase: ["host-resources.ts", "type"],
+  HostResourceOptions: ["host-resources.ts", "type"],
+  HostTableState: ["host-resources.ts", "type"],
   // values.ts
   bool: ["values.ts", "value"],
   u8: ["values.ts", "value"],
@@ -160,6 +177,7 @@ const table = {
   InstanceControls: ["values.ts", "type"],
   ExportSpec: ["values.ts", "type"],
   ImportSpec: ["values.ts", "type"],
+  ImportCall: ["values.ts", "type"],
 } as const satisfies Record<string, readonly [RuntimeFile, RuntimeSymbolKind]>;
 
 export type RuntimeSymbolName = keyof typeof table;

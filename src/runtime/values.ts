@@ -21,6 +21,19 @@
 import type { CallGate, CallOptions } from "./call-gate.js";
 import { createCallGate } from "./call-gate.js";
 import { describeValue, ReentranceError, ResourceDisposedError, ResultError } from "./errors.js";
+import { hostTableState, withImportLends } from "./host-resources.js";
+import {
+  assertNotLent,
+  createBorrowScope,
+  disposeUnlessLent,
+  isBorrow,
+  lendForCall,
+  unwrapBorrow,
+  type BorrowScope,
+  type CallLoans,
+  type Loan,
+  type ScopedBorrow,
+} from "./borrow.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // Value types
@@ -51,6 +64,8 @@ export interface LowerContext {
   readonly core: InstanceCore;
   /** Guest resources passed as `own`: they move into the guest once every argument was lowered. */
   readonly moves: GuestResource[];
+  /** Resources passed as `borrow` to an export: lent to the guest for the call (`borrow.ts`). */
+  readonly loans?: Loan[];
 }
 
 /** A WIT type as the runtime sees it: how to check and convert its values. Built by the functions below. */
@@ -527,9 +542,21 @@ function handle(kind: "own" | "borrow", resource: ResourceDescriptor): ValueType
       if (!isObject(value) && typeof value !== "function") {
         throw new TypeError(mismatch(path, `a \`${resource.label}\` object`, value));
       }
-      return coreOf(context.core).hostBridge(resource).toGuest(value);
+      let host: object = value;
+      // A borrow a host import received may be lent on (while its call lasts), never given away.
+      if (isBorrow(host)) {
+        if (kind === "own") {
+          throw new TypeError(`\`${path}\` is a borrowed \`${resource.label}\`: only an owned one can be passed as \`own\``);
+        }
+        host = unwrapBorrow(host);
+      }
+      if (kind === "borrow") context.loans?.push([host, resource.label]);
+      return coreOf(context.core).hostBridge(resource).toGuest(host, kind === "own");
     },
-    lift: (value, core) => coreOf(core).hostBridge(resource).fromGuest(value),
+    lift(value, core) {
+      const host = coreOf(core).hostBridge(resource).fromGuest(value, kind === "borrow");
+      return kind === "borrow" && receiveBorrow !== undefined ? receiveBorrow(host, resource.label) : host;
+    },
   };
 }
 
@@ -561,22 +588,31 @@ export class GuestResource implements Disposable {
     internalsOf = (resource) => resource.#internals;
   }
 
-  /** Drops the guest's handle; idempotent. Use `using` to do it at the end of a scope. */
+  /**
+   * Drops the guest's handle; idempotent. Use `using` to do it at the end of a scope. While a call borrows
+   * it, throws `ResourceLentError` and changes nothing (see `disposeUnlessLent` for the one exception).
+   */
   [Symbol.dispose](): void {
     const internals = this.#internals;
     if (internals.state !== "live") return;
+    disposeUnlessLent(this, internals.type.label, () => dropGuestHandle(internals));
     internals.state = "disposed";
-    const { core, raw } = internals;
-    // A restarted instance has no handle to drop: the trap took the old one down with everything else.
-    if (internals.generation !== core.generation || core.gate.disposed) return;
-    const name = `${internals.type.name}#[drop]`;
-    const drop = (): void => (raw as Disposable)[Symbol.dispose]();
-    // Fire and forget: `Symbol.dispose` is synchronous. Called from inside an import handler, the gate
-    // refuses the reentrant call; the drop then runs once the call in flight has settled.
-    core.gate.call(name, drop).then(undefined, (error: unknown) => {
-      if (error instanceof ReentranceError) core.gate.call(name, drop).then(undefined, ignore);
-    });
   }
+}
+
+/** Drops the guest's handle of a disposed resource, through the gate. */
+function dropGuestHandle(internals: GuestInternals): void {
+  const { core, raw } = internals;
+  // A restarted instance has no handle to drop: the trap took the old one down with everything else.
+  if (internals.generation !== core.generation || core.gate.disposed) return;
+  const name = `${internals.type.name}#[drop]`;
+  const drop = (): void => (raw as Disposable)[Symbol.dispose]();
+  // Fire and forget: `Symbol.dispose` is synchronous. Called from inside an import handler (or by a call
+  // that lent the resource, as it returns), the gate refuses the reentrant call; the drop then runs once
+  // the call in flight has settled.
+  core.gate.call(name, drop).then(undefined, (error: unknown) => {
+    if (error instanceof ReentranceError) core.gate.call(name, drop).then(undefined, ignore);
+  });
 }
 
 function ignore(): void {}
@@ -606,7 +642,13 @@ function lowerGuestResource(
     throw new TypeError(`\`${path}\` is a \`${type.label}\` of another instance`);
   }
   const raw = liveGuestRaw(value, core);
-  if (kind === "own") context.moves.push(value);
+  if (kind === "own") {
+    // Moving it would remove the host's handle while another call still borrows it.
+    assertNotLent(value, type.label);
+    context.moves.push(value);
+  } else {
+    context.loans?.push([value, type.label]);
+  }
   return raw;
 }
 
@@ -621,8 +663,10 @@ export interface HostResourceMembers {
 /** The adapter class of one host resource in one instance, and the two-way map it keeps. */
 interface HostBridge {
   readonly adapter: new (...args: never[]) => object;
-  toGuest(host: object): object;
-  fromGuest(adapter: unknown): object;
+  /** The adapter for `host`; as `own`, `host` also gets an entry in the instance's resource table. */
+  toGuest(host: object, own: boolean): object;
+  /** The host object of an adapter; a borrow (into a host import) lends its entry for the import's length. */
+  fromGuest(adapter: unknown, borrow: boolean): object;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -645,6 +689,12 @@ export interface InstanceOptions {
   readonly getCoreModule?: GetCoreModule | undefined;
   /** Instantiate the component again after a trap, before the next call, instead of refusing calls. */
   readonly restart?: boolean | undefined;
+  /**
+   * The imports given to jco's `asyncImports` (JSPI output: `asyncMode: "jspi"`), by WIT name
+   * (`ns:pkg/iface#fn`, `ns:pkg/iface@1.0.0#[method]r.m`, a world-level `fn`): their handlers may return a
+   * promise, which jco's suspended guest waits for.
+   */
+  readonly asyncImports?: readonly string[] | undefined;
 }
 
 /** What the generator knows about the component when it writes `instantiate`. */
@@ -684,13 +734,13 @@ export function isComponentError(error: unknown): error is Error & { readonly pa
   );
 }
 
-/** Errors the SDK raised inside a gate call before the guest ran: not traps. */
+/**
+ * Errors the SDK raises inside a gate call that are not traps: refusals before the guest ran, and the
+ * `ResultError`s made from jco's `ComponentError`s.
+ */
 const refusals = new WeakSet<object>();
 
-const resultCallOptions: CallOptions = {
-  isResultError: (error) => isComponentError(error) || (isObject(error) && refusals.has(error)),
-};
-const plainCallOptions: CallOptions = {
+const sdkCallOptions: CallOptions = {
   isResultError: (error) => isObject(error) && refusals.has(error),
 };
 
@@ -706,11 +756,13 @@ class Core implements InstanceCore {
   private readonly component: ComponentModule;
   private readonly getCoreModule: GetCoreModule | undefined;
   private readonly synchronous: boolean;
+  private readonly asyncImports: ReadonlySet<string>;
 
   constructor(component: ComponentModule, options: InstanceOptions, defaults: InstanceDefaults) {
     this.component = component;
     this.getCoreModule = options.getCoreModule;
     this.synchronous = defaults.synchronous === true;
+    this.asyncImports = new Set(options.asyncImports ?? []);
     this.gate = createCallGate(options.restart === true ? { restart: () => this.restart() } : {});
   }
 
@@ -732,6 +784,12 @@ class Core implements InstanceCore {
     }
     // jco's exports object is awaited only here, and only when it cannot be a thenable.
     this.exports = (await this.component.instantiate(this.getCoreModule, this.imports)) as JcoExports;
+  }
+
+  /** Whether jco awaits this import's handler (JSPI); jco accepts its name with or without the version. */
+  isAsyncImport(name: string): boolean {
+    const names = this.asyncImports;
+    return names.size > 0 && (names.has(name) || names.has(name.replace(/@[^#]*#/, "#")));
   }
 
   /** The bridge of a host resource; defined by `hostResourceClass` before the instance starts. */
@@ -911,53 +969,88 @@ export function callExport<R>(
   self?: GuestResource,
 ): Promise<R> {
   const owner = coreOf(core);
-  const context: LowerContext = { core: owner, moves: [] };
+  const loans: Loan[] = [];
+  const context: LowerContext = { core: owner, moves: [], loans };
   const lowered: unknown[] = [];
   let generation: number;
   let target: object;
+  let lent: CallLoans | undefined;
   try {
     if (self !== undefined) {
       target = liveGuestRaw(self, owner);
       generation = internalsOf(self).generation;
+      // A method borrows its resource (`self: borrow<r>`).
+      loans.push([self, internalsOf(self).type.label]);
     } else {
       target = owner.exports;
       generation = owner.generation;
     }
     spec.params.forEach(([name, type], index) => lowered.push(type.lower(args[index], name, context)));
+    // Lent from now, while the call waits for its turn too, so that disposing one fails at once instead of
+    // making the call fail late (issue #5).
+    if (loans.length > 0) lent = lendForCall(loans);
   } catch (error) {
     return Promise.reject(error);
   }
   for (const moved of context.moves) internalsOf(moved).state = "moved";
   const returns = spec.returns;
   const value = isResultType(returns) ? returns.ok : returns;
-  // A resource object of jco's may have a method called `then` (WIT `then: func()`): the gate would take it
-  // for a promise. Values that hold resources are lifted anyway, so they travel boxed.
-  const boxed = value?.handles === true;
-  const invoke = (): unknown => {
+  const err = isResultType(returns) ? returns.err : undefined;
+  // Lifting and mapping a `result` error happen inside the gate's call, so that the gate settles every call's
+  // promise in the same number of steps and calls settle in call order whatever they return (issue #4). A
+  // resource object of jco's may have a method called `then` (WIT `then: func()`): lifted first, the gate
+  // never sees it.
+  const lift = value?.handles === true ? (out: unknown): unknown => value.lift(out, owner) : undefined;
+  const toResultError = (error: unknown): unknown => {
+    if (!isResultType(returns) || !isComponentError(error)) return error;
+    const mapped = new ResultError(err?.handles === true ? err.lift(error.payload, owner) : error.payload, spec.name);
+    refusals.add(mapped);
+    return mapped;
+  };
+  const run = (): unknown => {
     // A call queued behind a trap runs after the restart: its resource belonged to the dead instance.
     if (self !== undefined && generation !== owner.generation) {
       const error = new ResourceDisposedError(internalsOf(self).type.label);
       refusals.add(error);
       throw error;
     }
-    const out = invokeAt(self === undefined ? owner.exports : target, spec.path, spec.kind === "constructor", lowered);
-    if (!boxed) return out;
-    return out instanceof Promise ? out.then((raw: unknown) => ({ raw })) : { raw: out };
+    let out: unknown;
+    try {
+      out = invokeAt(self === undefined ? owner.exports : target, spec.path, spec.kind === "constructor", lowered);
+    } catch (error) {
+      throw toResultError(error);
+    }
+    if (out instanceof Promise) {
+      return out.then(lift, (error: unknown) => {
+        throw toResultError(error);
+      });
+    }
+    return lift === undefined ? out : lift(out);
   };
-  const lift = (out: unknown): R => (boxed ? value!.lift((out as { readonly raw: unknown }).raw, owner) : out) as R;
-  if (isResultType(returns)) {
-    const { err } = returns;
-    return owner.gate.call(spec.name, invoke, resultCallOptions).then(
-      lift,
-      (error: unknown) => {
-        if (!isComponentError(error)) throw error;
-        const payload = err?.handles === true ? err.lift(error.payload, owner) : error.payload;
-        throw new ResultError(payload, spec.name);
-      },
-    );
-  }
-  const called = owner.gate.call(spec.name, invoke, plainCallOptions);
-  return boxed ? called.then(lift) : (called as Promise<R>);
+  const loaned = lent;
+  // The loans end when the guest returns (at once for jco's synchronous calls, so that `using r = ...;
+  // return sdk.f(r);` disposes `r` right after the call), or when the gate refuses the call without running it.
+  const invoke =
+    loaned === undefined
+      ? run
+      : (): unknown => {
+          loaned.start();
+          let out: unknown;
+          try {
+            out = run();
+          } catch (error) {
+            loaned.end();
+            throw error;
+          }
+          if (!(out instanceof Promise)) {
+            loaned.end();
+            return out;
+          }
+          return out.finally(loaned.end);
+        };
+  const called = owner.gate.call(spec.name, invoke, sdkCallOptions);
+  if (loaned !== undefined) called.then(loaned.end, loaned.end);
+  return called as Promise<R>;
 }
 
 /** `callExport` for a method of a guest resource: the resource knows its instance. */
@@ -976,6 +1069,19 @@ export interface ImportSpec {
   readonly member: string;
   readonly params: readonly ValueType[];
   readonly returns: ValueType | undefined;
+  /**
+   * Explicit borrows (issue #5): the parameter names of a function that receives borrows. The handler gets a
+   * `BorrowHandle` for each borrow and must drop it before it returns, or the call fails with
+   * `BorrowsRemainError` naming the parameter.
+   */
+  readonly paramNames: readonly string[] | undefined;
+  /**
+   * `--autodrop-borrows`: the generated adapter, which calls the handler with each borrowed argument held in
+   * a `using` declaration (`ImportCall.borrow`), so that its views are revoked when the handler returns.
+   * `target` is what the handler is called on: the interface's object, the host object of a method, or the
+   * class of a constructor or static.
+   */
+  readonly invoke: ((target: unknown, call: ImportCall) => unknown) | undefined;
 }
 
 /** Describes a host import; `params` in order (their names do not matter on this side). */
@@ -984,8 +1090,177 @@ export function importSpec(spec: {
   readonly member: string;
   readonly params?: readonly ValueType[];
   readonly returns?: ValueType;
+  readonly paramNames?: readonly string[];
+  // `never`: a generated adapter takes its own contract type (`host: HttpImports`).
+  readonly invoke?: (target: never, call: ImportCall) => unknown;
 }): ImportSpec {
-  return { name: spec.name, member: spec.member, params: spec.params ?? [], returns: spec.returns };
+  return {
+    name: spec.name,
+    member: spec.member,
+    params: spec.params ?? [],
+    returns: spec.returns,
+    paramNames: spec.paramNames,
+    invoke: spec.invoke as ((target: unknown, call: ImportCall) => unknown) | undefined,
+  };
+}
+
+/** One call of a host import, as a generated `--autodrop-borrows` adapter sees it. */
+export interface ImportCall {
+  /** Argument `index`, converted for the host (for arguments without borrows). */
+  argument<T>(index: number): T;
+  /**
+   * Argument `index` with a `Borrowed<T>` view for each borrow in it (a list, a record field, ...). Hold it
+   * with `using`: disposing it revokes the views, so that a handler that kept one finds it expired.
+   */
+  borrow<T>(index: number): ScopedBorrow<T>;
+}
+
+/**
+ * What lifting a `borrow<R>` of a host resource makes of the host's object while a host import's arguments
+ * are lifted: a view or an explicit handle. Lifting is synchronous and runs no user code, so one module-level
+ * slot serves (and keeps `ValueType.lift` free of a parameter that only borrows need).
+ */
+let receiveBorrow: ((resource: object, resourceType: string) => object) | undefined;
+
+function liftReceiving(
+  type: ValueType,
+  value: unknown,
+  core: Core,
+  receive: (resource: object, resourceType: string) => object,
+): unknown {
+  const previous = receiveBorrow;
+  receiveBorrow = receive;
+  try {
+    return type.lift(value, core);
+  } finally {
+    receiveBorrow = previous;
+  }
+}
+
+class HostImportCall implements ImportCall {
+  private readonly core: Core;
+  private readonly spec: ImportSpec;
+  private readonly args: readonly unknown[];
+  /** jco awaits this import (JSPI): its views must outlive the adapter's `using` until the promise settles. */
+  private readonly awaited: boolean;
+  private readonly scopes: BorrowScope[] = [];
+
+  constructor(core: Core, spec: ImportSpec, args: readonly unknown[], awaited: boolean) {
+    this.core = core;
+    this.spec = spec;
+    this.args = args;
+    this.awaited = awaited;
+  }
+
+  argument<T>(index: number): T {
+    const type = this.spec.params[index];
+    const value = this.args[index];
+    return (type?.handles === true ? type.lift(value, this.core) : value) as T;
+  }
+
+  borrow<T>(index: number): ScopedBorrow<T> {
+    const type = this.spec.params[index];
+    if (type === undefined) throw new RangeError(`\`${this.spec.name}\` has no parameter ${index}`);
+    const scope = createBorrowScope(this.spec.name);
+    this.scopes.push(scope);
+    const value = liftReceiving(type, this.args[index], this.core, (resource, resourceType) =>
+      scope.view(resource, resourceType),
+    ) as T;
+    const awaited = this.awaited;
+    return {
+      value,
+      [Symbol.dispose]() {
+        // The adapter is synchronous and returns the handler's promise as it is; `callHost` closes the scope
+        // when that settles.
+        if (!awaited) scope.close();
+      },
+    };
+  }
+
+  /** Revokes what the adapter did not: everything, for an awaited import (the generated ones use `using`). */
+  close(): void {
+    for (const scope of this.scopes) scope.close();
+  }
+}
+
+/**
+ * Lifts the guest's arguments and calls the host: through the generated adapter (`spec.invoke`), with
+ * explicit borrow handles that the handler must drop (`spec.paramNames`), or plainly.
+ */
+function callHost(
+  core: Core,
+  spec: ImportSpec,
+  args: readonly unknown[],
+  call: (lifted: unknown[]) => unknown,
+  target: unknown,
+): unknown {
+  // An import that jco awaits (JSPI `asyncImports`) may return a promise: its borrows last until it settles.
+  const awaited = core.isAsyncImport(spec.name);
+  const invoke = spec.invoke;
+  if (invoke !== undefined) {
+    const importCall = new HostImportCall(core, spec, args, awaited);
+    const close = (): void => importCall.close();
+    return endBorrows(awaited, () => invoke(target, importCall), close, close);
+  }
+  const names = spec.paramNames;
+  if (names === undefined) {
+    const lifted: unknown[] = [];
+    spec.params.forEach((type, index) => lifted.push(type.handles ? type.lift(args[index], core) : args[index]));
+    return call(lifted);
+  }
+  const scope = createBorrowScope(spec.name);
+  const lifted = spec.params.map((type, index) => {
+    if (!type.handles) return args[index];
+    const parameter = names[index] ?? `#${index}`;
+    return liftReceiving(type, args[index], core, (resource, resourceType) =>
+      scope.handle(resource, resourceType, parameter),
+    );
+  });
+  return endBorrows(
+    awaited,
+    () => call(lifted),
+    () => scope.close(),
+    () => revokeQuietly(scope),
+  );
+}
+
+/**
+ * Runs a handler, then ends the borrows of its call: `end` when it returned (a thrown `ResultError` is how
+ * a handler returns `err`, so its borrows must be dropped by then too), `revoke` when it failed otherwise
+ * (its own failure is what the caller sees). The promise of an awaited import ends them when it settles.
+ */
+function endBorrows(awaited: boolean, run: () => unknown, end: () => void, revoke: () => void): unknown {
+  let value: unknown;
+  try {
+    value = run();
+  } catch (error) {
+    if (error instanceof ResultError) end();
+    else revoke();
+    throw error;
+  }
+  if (!awaited || !isThenable(value)) {
+    end();
+    return value;
+  }
+  return Promise.resolve(value).then(
+    (settled: unknown) => {
+      end();
+      return settled;
+    },
+    (error: unknown) => {
+      if (error instanceof ResultError) end();
+      else revoke();
+      throw error;
+    },
+  );
+}
+
+function revokeQuietly(scope: BorrowScope): void {
+  try {
+    scope.close();
+  } catch {
+    // `BorrowsRemainError`: the handles are revoked, and the handler's own failure is what the caller sees.
+  }
 }
 
 function isThenable(value: unknown): boolean {
@@ -1007,14 +1282,14 @@ function runHost(
   spec: ImportSpec,
   args: readonly unknown[],
   call: (lifted: unknown[]) => unknown,
+  target?: unknown,
 ): unknown {
-  return core.gate.runImport(spec.name, () => {
-    const lifted: unknown[] = [];
-    spec.params.forEach((type, index) => lifted.push(type.handles ? type.lift(args[index], core) : args[index]));
+  // Entries the guest lends to the handler (`borrow<R>` arguments) are lent in the table until it returns.
+  return core.gate.runImport(spec.name, () => withImportLends(core, () => {
     const returns = spec.returns;
     let value: unknown;
     try {
-      value = call(lifted);
+      value = callHost(core, spec, args, call, target);
     } catch (error) {
       if (isResultType(returns) && error instanceof ResultError) {
         return { tag: "err", val: lowerReturn(core, spec, returns.err, error.payload) };
@@ -1022,13 +1297,28 @@ function runHost(
       throw error;
     }
     if (isThenable(value)) {
-      throw new TypeError(
-        `\`${spec.name}\` returned a promise: jco calls host imports synchronously, so handlers must return a value`,
+      if (!core.isAsyncImport(spec.name)) {
+        throw new TypeError(
+          `\`${spec.name}\` returned a promise: jco calls host imports synchronously, so handlers must return a value`,
+        );
+      }
+      // An import listed in jco's `asyncImports` (JSPI): jco awaits what the adapter returns, guest suspended.
+      return Promise.resolve(value).then(
+        (settled: unknown) =>
+          isResultType(returns)
+            ? { tag: "ok", val: lowerReturn(core, spec, returns.ok, settled) }
+            : lowerReturn(core, spec, returns, settled),
+        (error: unknown) => {
+          if (isResultType(returns) && error instanceof ResultError) {
+            return { tag: "err", val: lowerReturn(core, spec, returns.err, error.payload) };
+          }
+          throw error;
+        },
       );
     }
     if (isResultType(returns)) return { tag: "ok", val: lowerReturn(core, spec, returns.ok, value) };
     return lowerReturn(core, spec, returns, value);
-  });
+  }));
 }
 
 function lowerReturn(core: Core, spec: ImportSpec, type: ValueType | undefined, value: unknown): unknown {
@@ -1062,7 +1352,8 @@ export function adaptImport(core: InstanceCore, spec: ImportSpec, target: object
   const owner = coreOf(core);
   const host = requireHost(target, `the object that implements \`${spec.name}\``);
   hostMember(host, spec);
-  return (...args) => runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(host, spec), host, lifted));
+  return (...args) =>
+    runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(host, spec), host, lifted), host);
 }
 
 /**
@@ -1084,6 +1375,8 @@ export function hostResourceClass(
     throw new TypeError(`the host did not provide a class (with a constructor) for resource \`${type.name}\``);
   }
   const construct = hostClass as new (...args: unknown[]) => object;
+  // The instance's resource table (host-resources.ts): objects the guest owns are entries of it.
+  const table = hostTableState(owner);
   const hosts = new WeakMap<object, object>();
   const adapters = new WeakMap<object, object>();
   // jco's `new` makes the adapter itself; the host object it stands for needs no lowering.
@@ -1093,10 +1386,16 @@ export function hostResourceClass(
     constructor(...args: unknown[]) {
       if (create === undefined) throw new TypeError(`resource \`${type.name}\` has no constructor`);
       let host: object | undefined;
-      runHost(owner, create, args, (lifted) => {
-        host = Reflect.construct(construct, lifted) as object;
+      const enter = (made: object): undefined => {
+        host = made;
+        table.enter(type, made);
         return undefined;
-      });
+      };
+      // A generated adapter (`--autodrop-borrows`) constructs the object itself; it is entered all the same.
+      const invoke = create.invoke;
+      const spec =
+        invoke === undefined ? create : { ...create, invoke: (target: unknown, call: ImportCall) => enter(invoke(target, call) as object) };
+      runHost(owner, spec, args, (lifted) => enter(Reflect.construct(construct, lifted) as object), construct);
       hosts.set(this, host!);
       adapters.set(host!, this);
     }
@@ -1104,12 +1403,14 @@ export function hostResourceClass(
   const hostOf = (adapter: unknown): object => {
     const host = isObject(adapter) ? hosts.get(adapter) : undefined;
     if (host === undefined) throw new TypeError(`not a \`${type.label}\` of this instance`);
+    // The host may have deleted the entry while the guest still held it: a use after free, refused.
+    table.assertUsable(type, host);
     return host;
   };
   for (const [jcoName, spec] of Object.entries(members.methods ?? {})) {
     const method = function (this: unknown, ...args: unknown[]): unknown {
       const host = hostOf(this) as Record<string, unknown>;
-      return runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(host, spec), host, lifted));
+      return runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(host, spec), host, lifted), host);
     };
     Object.defineProperty(Adapter.prototype, jcoName, { value: method, writable: true, configurable: true });
   }
@@ -1118,27 +1419,28 @@ export function hostResourceClass(
     if (jcoName === "prototype") continue;
     hostMember(statics, spec);
     const fn = (...args: unknown[]): unknown =>
-      runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(statics, spec), statics, lifted));
+      runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(statics, spec), statics, lifted), statics);
     Object.defineProperty(Adapter, jcoName, { value: fn, writable: true, configurable: true });
   }
   const dropName = `${type.name}#[drop]`;
   Object.defineProperty(Adapter.prototype, Symbol.dispose, {
     value(this: object): void {
-      // jco drops the guest's own handle: the host object is released, and a later return of it gets a
-      // fresh adapter.
-      const host = hosts.get(this) as Partial<Disposable> | undefined;
+      // jco drops the guest's own handle: the entry is deleted (its destructor runs unless the host deleted
+      // it first; a parent with children or a lent entry fails, and the guest traps), and a later return of
+      // the host object gets a fresh adapter.
+      const host = hosts.get(this);
       if (host === undefined) return;
+      owner.gate.runImport(dropName, () => table.drop(type, host));
       hosts.delete(this);
       if (adapters.get(host) === this) adapters.delete(host);
-      const dispose = host[Symbol.dispose];
-      if (typeof dispose === "function") owner.gate.runImport(dropName, () => dispose.call(host));
     },
     writable: true,
     configurable: true,
   });
   owner.defineHostBridge(type, {
     adapter: Adapter,
-    toGuest(host) {
+    toGuest(host, own) {
+      if (own) table.enter(type, host);
       let adapter = adapters.get(host);
       if (adapter === undefined) {
         adapter = Object.create(Adapter.prototype) as object;
@@ -1147,7 +1449,11 @@ export function hostResourceClass(
       }
       return adapter;
     },
-    fromGuest: hostOf,
+    fromGuest(adapter, borrow) {
+      const host = hostOf(adapter);
+      if (borrow) table.lendForImport(host);
+      return host;
+    },
   });
   return Adapter;
 }

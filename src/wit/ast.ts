@@ -3,7 +3,7 @@
  * The WIT abstract syntax tree: what the parser (`parser.ts`) produces from
  * one source file and what the resolver consumes. Phase: text -> AST. It
  * knows nothing about other files, packages or name resolution; every name is
- * still an {@link Id} with its span.
+ * still an {@link Id} with its place in the text.
  *
  * The shapes follow wit-parser's `ast.rs` (`PackageFile`, `AstItem`,
  * `Interface`, `World`, `WorldItem`, `ExternKind`, `TypeDef`, `Type`,
@@ -14,13 +14,20 @@
  * variant, enum, resource) are separate {@link TypeDef} kinds here because
  * they can only appear at the top of a type definition.
  *
- * Spans: every node has `span`, the whole text the node was parsed from
- * (first token to last token). wit-parser reports most errors at a narrower
- * place (a name, a keyword); {@link typeErrorSpan} gives that place for type
- * expressions, and items carry their `name: Id` for the same purpose.
+ * Spans: every node *is* a {@link Span}: its `start` and `end` are the
+ * global offsets of the whole text it was parsed from (first token to last
+ * token), so a node can be given wherever a span is wanted. (Inputs of
+ * megabytes have millions of nodes; a span object of its own per node was a
+ * third of the tree's memory.) Copy a node's bounds with {@link spanOf}
+ * before keeping them beyond the tree, as in a diagnostic. wit-parser
+ * reports most errors at a narrower place (a name, a keyword);
+ * {@link typeErrorSpan} gives that place for type expressions, and items
+ * carry their `name: Id` for the same purpose.
  *
- * Stability: only add fields and nodes; never rename or remove (the resolver
- * is written against this file).
+ * Lists are shared empty arrays when empty: treat every list as read-only.
+ *
+ * Stability: only add fields and nodes; never rename or remove without
+ * updating the resolver, which is written against this file.
  */
 import type { Span } from "../diagnostics/source-map.js";
 
@@ -30,26 +37,24 @@ import type { Span } from "../diagnostics/source-map.js";
 
 /**
  * An identifier as written, already validated as kebab-case. For a
- * `%`-escaped identifier `name` is without the `%` and `span` covers the `%`
- * too (as in wit-parser).
+ * `%`-escaped identifier `name` is without the `%` and the span covers the
+ * `%` too (as in wit-parser).
  */
-export interface Id {
+export interface Id extends Span {
   readonly name: string;
-  readonly span: Span;
 }
 
 /**
  * The comments written before an item, raw, in source order. wit-parser keeps
  * *every* comment (`//`, `///`, `/* *\/`, `/** *\/`) that precedes an item as
  * its documentation; the resolver turns them into `Docs { contents }` (see
- * {@link docsContents}). `span` runs from the first comment's start to the
+ * {@link docsContents}). The span runs from the first comment's start to the
  * last comment's end without trailing whitespace (wit-parser points the
  * "found doc comments on multiple 'package' items" error there); it is
- * {@link import("../diagnostics/source-map.js").UNKNOWN_SPAN} when there are no comments.
+ * unknown (`start` and `end` -1) when there are no comments.
  */
-export interface Docs {
+export interface Docs extends Span {
   readonly comments: readonly string[];
-  readonly span: Span;
 }
 
 /**
@@ -57,9 +62,8 @@ export interface Docs {
  * `text` is the version exactly as written, which is also its canonical form
  * (semver rejects leading zeros, so there is only one spelling per version).
  */
-export interface Version {
+export interface Version extends Span {
   readonly text: string;
-  readonly span: Span;
   readonly major: number;
   readonly minor: number;
   readonly patch: number;
@@ -72,26 +76,23 @@ export interface Version {
 /**
  * A feature gate or deprecation marker written before an item:
  * `@since(version = 1.2.3)`, `@unstable(feature = name)`,
- * `@deprecated(version = 1.2.3)`. `span` is the attribute name's span (the
+ * `@deprecated(version = 1.2.3)`. The span is the attribute name's (the
  * `since` of `@since`), which is where wit-parser points its errors.
  */
 export type Attribute = SinceAttribute | UnstableAttribute | DeprecatedAttribute;
 
-export interface SinceAttribute {
+export interface SinceAttribute extends Span {
   readonly kind: "since";
-  readonly span: Span;
   readonly version: Version;
 }
 
-export interface UnstableAttribute {
+export interface UnstableAttribute extends Span {
   readonly kind: "unstable";
-  readonly span: Span;
   readonly feature: Id;
 }
 
-export interface DeprecatedAttribute {
+export interface DeprecatedAttribute extends Span {
   readonly kind: "deprecated";
-  readonly span: Span;
   readonly version: Version;
 }
 
@@ -105,12 +106,11 @@ export interface DeprecatedAttribute {
  * top-level items in source order, including nested `package x:y { ... }`
  * blocks.
  */
-export interface WitFile {
+export interface WitFile extends Span {
   readonly kind: "file";
   /** The path the file was added to the source map under. */
   readonly path: string;
   /** The whole file. */
-  readonly span: Span;
   readonly package: PackageName | undefined;
   readonly items: readonly AstItem[];
 }
@@ -119,13 +119,12 @@ export interface WitFile {
 export type Ast = WitFile;
 
 /**
- * `namespace:name@version`. As in wit-parser, `span` runs from the namespace
+ * `namespace:name@version`. As in wit-parser, the span runs from the namespace
  * to the end of the version (or of the name when there is no version), and
  * `docs` are the comments before the `package` keyword (empty for a package
  * named inside a use path).
  */
-export interface PackageName {
-  readonly span: Span;
+export interface PackageName extends Span {
   readonly docs: Docs;
   readonly namespace: Id;
   readonly name: Id;
@@ -136,15 +135,14 @@ export interface PackageName {
 export type AstItem = Interface | World | ToplevelUse | NestedPackage;
 
 /**
- * `package a:b@1.0.0 { ... }`. `span` covers the keyword to the closing
+ * `package a:b@1.0.0 { ... }`. The span covers the keyword to the closing
  * brace; `packageSpan` is the `package` keyword (where "package nesting too
  * deep" points). wit-parser parses packages nested inside nested packages and
  * leaves rejecting them to resolution ("nested packages must be placed at the
- * top-level", at `name.span`).
+ * top-level", at `name`).
  */
-export interface NestedPackage {
+export interface NestedPackage extends Span {
   readonly kind: "package";
-  readonly span: Span;
   readonly packageSpan: Span;
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
@@ -157,9 +155,8 @@ export interface NestedPackage {
  * world; the resolver decides. `useSpan` is the `use` keyword (wit-parser's
  * `ToplevelUse::span`).
  */
-export interface ToplevelUse {
+export interface ToplevelUse extends Span {
   readonly kind: "toplevel-use";
-  readonly span: Span;
   readonly useSpan: Span;
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
@@ -170,20 +167,18 @@ export interface ToplevelUse {
 /**
  * The target of a `use`, `include`, or path import/export:
  * `foo` (`kind: "id"`) or `ns:pkg/foo@1.2.3` (`kind: "package"`). For the
- * package form, `package.span` runs from the namespace to the package name
+ * package form, the span of `package` runs from the namespace to the package name
  * and excludes the version, as in wit-parser.
  */
 export type UsePath = UsePathId | UsePathPackage;
 
-export interface UsePathId {
+export interface UsePathId extends Span {
   readonly kind: "id";
-  readonly span: Span;
   readonly id: Id;
 }
 
-export interface UsePathPackage {
+export interface UsePathPackage extends Span {
   readonly kind: "package";
-  readonly span: Span;
   readonly package: PackageName;
   /** The interface or world name after the `/`. */
   readonly name: Id;
@@ -194,9 +189,8 @@ export interface UsePathPackage {
 // ---------------------------------------------------------------------------
 
 /** `interface name { items }`. */
-export interface Interface {
+export interface Interface extends Span {
   readonly kind: "interface";
-  readonly span: Span;
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
   readonly name: Id;
@@ -207,25 +201,22 @@ export interface Interface {
 export type InterfaceItem = TypeDef | NamedFunc | Use;
 
 /** `use path.{a, b as c};` inside an interface or world. */
-export interface Use {
+export interface Use extends Span {
   readonly kind: "use";
-  readonly span: Span;
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
   readonly from: UsePath;
   readonly names: readonly UseName[];
 }
 
-export interface UseName {
-  readonly span: Span;
+export interface UseName extends Span {
   readonly name: Id;
   readonly as: Id | undefined;
 }
 
 /** `name: func(...)` or `name: async func(...)` in an interface. */
-export interface NamedFunc {
+export interface NamedFunc extends Span {
   readonly kind: "func";
-  readonly span: Span;
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
   readonly name: Id;
@@ -237,16 +228,14 @@ export interface NamedFunc {
  * `func` keyword (wit-parser's `Func::span`); for a constructor it is the
  * `constructor` keyword.
  */
-export interface Func {
-  readonly span: Span;
+export interface Func extends Span {
   readonly funcSpan: Span;
   readonly async: boolean;
   readonly params: readonly Param[];
   readonly result: Type | undefined;
 }
 
-export interface Param {
-  readonly span: Span;
+export interface Param extends Span {
   readonly name: Id;
   readonly type: Type;
 }
@@ -258,8 +247,7 @@ export interface Param {
 /** A named type definition; all kinds share `name`, `docs`, `attributes`. */
 export type TypeDef = TypeAlias | RecordDef | FlagsDef | VariantDef | EnumDef | ResourceDef;
 
-interface TypeDefBase {
-  readonly span: Span;
+interface TypeDefBase extends Span {
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
   readonly name: Id;
@@ -277,8 +265,7 @@ export interface RecordDef extends TypeDefBase {
   readonly fields: readonly Field[];
 }
 
-export interface Field {
-  readonly span: Span;
+export interface Field extends Span {
   readonly docs: Docs;
   readonly name: Id;
   readonly type: Type;
@@ -290,8 +277,7 @@ export interface FlagsDef extends TypeDefBase {
   readonly flags: readonly Flag[];
 }
 
-export interface Flag {
-  readonly span: Span;
+export interface Flag extends Span {
   readonly docs: Docs;
   readonly name: Id;
 }
@@ -302,8 +288,7 @@ export interface VariantDef extends TypeDefBase {
   readonly cases: readonly Case[];
 }
 
-export interface Case {
-  readonly span: Span;
+export interface Case extends Span {
   readonly docs: Docs;
   readonly name: Id;
   readonly type: Type | undefined;
@@ -315,8 +300,7 @@ export interface EnumDef extends TypeDefBase {
   readonly cases: readonly EnumCase[];
 }
 
-export interface EnumCase {
-  readonly span: Span;
+export interface EnumCase extends Span {
   readonly docs: Docs;
   readonly name: Id;
 }
@@ -334,12 +318,11 @@ export interface ResourceDef extends TypeDefBase {
 /**
  * A resource member: `constructor(params) (-> result)?;`,
  * `name: func(...)` (a method), or `name: static func(...)`. For a
- * constructor `name` is `{ name: "constructor", span: <keyword> }` and
+ * constructor `name` is `"constructor"` at the keyword and
  * `func.async` is false, as in wit-parser.
  */
-export interface ResourceFunc {
+export interface ResourceFunc extends Span {
   readonly kind: "constructor" | "method" | "static";
-  readonly span: Span;
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
   readonly name: Id;
@@ -382,83 +365,74 @@ export type Type =
   | StreamType;
 
 /** `u32`, `string`, `error-context`, ... */
-export interface PrimitiveType {
+export interface PrimitiveType extends Span {
   readonly kind: "primitive";
-  readonly span: Span;
   readonly name: PrimitiveName;
 }
 
-/** A reference to a named type (`foo`, `%record`). */
-export interface NamedType {
+/**
+ * A reference to a named type (`foo`, `%record`): the {@link Id} as written,
+ * tagged, so that a use of a type costs one node.
+ */
+export interface NamedType extends Id {
   readonly kind: "name";
-  readonly span: Span;
-  readonly name: Id;
 }
 
 /** `list<T>` */
-export interface ListType {
+export interface ListType extends Span {
   readonly kind: "list";
-  readonly span: Span;
   readonly element: Type;
 }
 
 /** `list<T, N>` (a fixed-length list; `size` fits in a u32). */
-export interface FixedLengthListType {
+export interface FixedLengthListType extends Span {
   readonly kind: "fixed-length-list";
-  readonly span: Span;
   readonly element: Type;
   readonly size: number;
   readonly sizeSpan: Span;
 }
 
 /** `map<K, V>` (key validity is checked by the resolver, as in wit-parser). */
-export interface MapType {
+export interface MapType extends Span {
   readonly kind: "map";
-  readonly span: Span;
   readonly key: Type;
   readonly value: Type;
 }
 
 /** `option<T>` */
-export interface OptionType {
+export interface OptionType extends Span {
   readonly kind: "option";
-  readonly span: Span;
   readonly element: Type;
 }
 
 /** `result`, `result<T>`, `result<_, E>`, `result<T, E>`. */
-export interface ResultType {
+export interface ResultType extends Span {
   readonly kind: "result";
-  readonly span: Span;
   readonly ok: Type | undefined;
   readonly err: Type | undefined;
 }
 
 /** `tuple<T, ...>` (wit-parser accepts `tuple<>`; the resolver decides). */
-export interface TupleType {
+export interface TupleType extends Span {
   readonly kind: "tuple";
-  readonly span: Span;
   readonly types: readonly Type[];
 }
 
 /** `own<R>` or `borrow<R>`: a handle to a resource named by `resource`. */
-export interface HandleType {
+export interface HandleType extends Span {
   readonly kind: "own" | "borrow";
-  readonly span: Span;
   readonly resource: Id;
 }
 
 /** `future` or `future<T>` */
-export interface FutureType {
+export interface FutureType extends Span {
   readonly kind: "future";
-  readonly span: Span;
   readonly element: Type | undefined;
 }
 
 /** `stream` or `stream<T>` */
-export interface StreamType {
+export interface StreamType extends Span {
   readonly kind: "stream";
-  readonly span: Span;
   readonly element: Type | undefined;
 }
 
@@ -467,9 +441,8 @@ export interface StreamType {
 // ---------------------------------------------------------------------------
 
 /** `world name { items }`. */
-export interface World {
+export interface World extends Span {
   readonly kind: "world";
-  readonly span: Span;
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
   readonly name: Id;
@@ -479,18 +452,16 @@ export interface World {
 export type WorldItem = Import | Export | Use | TypeDef | Include;
 
 /** `import extern`. */
-export interface Import {
+export interface Import extends Span {
   readonly kind: "import";
-  readonly span: Span;
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
   readonly extern: ExternKind;
 }
 
 /** `export extern`. */
-export interface Export {
+export interface Export extends Span {
   readonly kind: "export";
-  readonly span: Span;
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
   readonly extern: ExternKind;
@@ -507,45 +478,39 @@ export interface Export {
  */
 export type ExternKind = ExternInterface | ExternFunc | ExternPath | ExternNamedPath;
 
-export interface ExternInterface {
+export interface ExternInterface extends Span {
   readonly kind: "interface";
-  readonly span: Span;
   readonly name: Id;
   readonly items: readonly InterfaceItem[];
 }
 
-export interface ExternFunc {
+export interface ExternFunc extends Span {
   readonly kind: "func";
-  readonly span: Span;
   readonly name: Id;
   readonly func: Func;
 }
 
-export interface ExternPath {
+export interface ExternPath extends Span {
   readonly kind: "path";
-  readonly span: Span;
   readonly path: UsePath;
 }
 
-export interface ExternNamedPath {
+export interface ExternNamedPath extends Span {
   readonly kind: "named-path";
-  readonly span: Span;
   readonly name: Id;
   readonly path: UsePath;
 }
 
 /** `include path;` or `include path with { a as b, ... }`. */
-export interface Include {
+export interface Include extends Span {
   readonly kind: "include";
-  readonly span: Span;
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
   readonly from: UsePath;
   readonly names: readonly IncludeName[];
 }
 
-export interface IncludeName {
-  readonly span: Span;
+export interface IncludeName extends Span {
   readonly name: Id;
   readonly as: Id;
 }
@@ -557,34 +522,39 @@ export interface IncludeName {
 /**
  * The span wit-parser reports for a type expression: the keyword for
  * keyword-led types (`list`, `map`, `result`, ...), the name for a named
- * type, and the resource name for `own<R>` / `borrow<R>`.
+ * type, and the resource name for `own<R>` / `borrow<R>`. It may be a node
+ * of the tree (see {@link spanOf}).
  */
 export function typeErrorSpan(t: Type): Span {
   switch (t.kind) {
     case "primitive":
-      return t.span;
     case "name":
-      return t.name.span;
+      return t;
     case "own":
     case "borrow":
-      return t.resource.span;
+      return t.resource;
     case "list":
     case "fixed-length-list":
-      return keywordSpan(t.span, 4);
+      return keywordSpan(t, 4);
     case "map":
-      return keywordSpan(t.span, 3);
+      return keywordSpan(t, 3);
     case "option":
     case "result":
     case "stream":
     case "future":
-      return keywordSpan(t.span, t.kind.length);
+      return keywordSpan(t, t.kind.length);
     case "tuple":
-      return keywordSpan(t.span, 5);
+      return keywordSpan(t, 5);
     default: {
       const never: never = t;
       throw new Error(`unknown type kind ${(never as Type).kind}`);
     }
   }
+}
+
+/** A span of its own with the bounds of `s` (a node, say), for keeping beyond the tree. */
+export function spanOf(s: Span): Span {
+  return { start: s.start, end: s.end };
 }
 
 /** Keywords are plain ASCII (an escaped `%list` is an identifier), so the keyword is the first `length` characters. */
@@ -598,9 +568,9 @@ export function externSpan(e: ExternKind): Span {
     case "interface":
     case "func":
     case "named-path":
-      return e.name.span;
+      return e.name;
     case "path":
-      return e.path.kind === "id" ? e.path.id.span : e.path.name.span;
+      return e.path.kind === "id" ? e.path.id : e.path.name;
     default: {
       const never: never = e;
       throw new Error(`unknown extern kind ${(never as ExternKind).kind}`);

@@ -168,11 +168,31 @@ export function wordHash(word: string): number {
   return h;
 }
 
-/** Keywords by {@link wordHash}; a hit is confirmed against the text. */
-const KEYWORD_BY_HASH = new Map<number, TokenKind>();
+/**
+ * Keywords by {@link wordHash}: an open-addressing table (linear probing, a
+ * third full) in two typed arrays, so that the lookup every word costs is a
+ * few array reads rather than a `Map` call. A hit is confirmed against the text.
+ */
+const KEYWORD_SLOTS = 128;
+const KEYWORD_HASHES = new Int32Array(KEYWORD_SLOTS);
+const KEYWORD_KINDS = new Uint8Array(KEYWORD_SLOTS); // 0 (`Tok.Eof`, not a keyword): empty slot
 for (const [name, kind] of KEYWORDS) {
-  if (KEYWORD_BY_HASH.has(wordHash(name))) throw new Error(`keyword hash collision: ${name}`);
-  KEYWORD_BY_HASH.set(wordHash(name), kind);
+  const h = wordHash(name);
+  let i = h & (KEYWORD_SLOTS - 1);
+  while (KEYWORD_KINDS[i] !== 0) {
+    if (KEYWORD_HASHES[i] === h) throw new Error(`keyword hash collision: ${name}`);
+    i = (i + 1) & (KEYWORD_SLOTS - 1);
+  }
+  KEYWORD_HASHES[i] = h;
+  KEYWORD_KINDS[i] = kind;
+}
+
+/** The keyword whose {@link wordHash} is `h`, if any (0 if none): still to be confirmed against the text. */
+function keywordByHash(h: number): number {
+  for (let i = h & (KEYWORD_SLOTS - 1); KEYWORD_KINDS[i] !== 0; i = (i + 1) & (KEYWORD_SLOTS - 1)) {
+    if (KEYWORD_HASHES[i] === h) return KEYWORD_KINDS[i]!;
+  }
+  return 0;
 }
 
 const PUNCTUATION: Partial<Record<TokenKind, string>> = {
@@ -524,10 +544,10 @@ export class Scanner {
     if (isKeylikeStart(cp)) {
       const j = this.#word(i, cp);
       this.end = j;
-      const kw = KEYWORD_BY_HASH.get(this.hash);
-      if (kw !== undefined) {
+      const kw = keywordByHash(this.hash);
+      if (kw !== 0) {
         const name = KEYWORD_NAMES[kw]!;
-        if (name.length === j - i && t.startsWith(name, i)) return kw;
+        if (name.length === j - i && t.startsWith(name, i)) return kw as TokenKind;
       }
       return Tok.Id;
     }

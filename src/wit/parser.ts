@@ -89,8 +89,24 @@ export function parseFile(file: SourceFile): ParseResult {
   }
 }
 
-const EMPTY_DOCS: Docs = Object.freeze({ comments: Object.freeze([]) as readonly string[], span: UNKNOWN_SPAN });
+const EMPTY_DOCS: Docs = Object.freeze({
+  comments: Object.freeze([]) as readonly string[],
+  start: UNKNOWN_SPAN.start,
+  end: UNKNOWN_SPAN.end,
+});
 const NO_ATTRIBUTES: readonly Attribute[] = Object.freeze([]);
+
+/** The one empty list of the tree (lists are read-only, see `ast.ts`). */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * A list as the tree keeps it: exactly as long as its contents. An array
+ * grown by `push` keeps room for 17 elements after its first push, which,
+ * over the millions of short lists of a big input, is a tenth of the tree.
+ */
+function exact<T>(items: readonly T[]): readonly T[] {
+  return items.length === 0 ? EMPTY : items.slice();
+}
 
 const PRIMITIVES: Partial<Record<TokenKind, PrimitiveName>> = {
   [Tok.Bool]: "bool",
@@ -108,6 +124,9 @@ const PRIMITIVES: Partial<Record<TokenKind, PrimitiveName>> = {
   [Tok.String_]: "string",
   [Tok.ErrorContext]: "error-context",
 };
+
+/** Slots of the parser's identifier cache (a power of two). */
+const NAME_SLOTS = 1024;
 
 function span(start: number, end: number): Span {
   return { start, end };
@@ -133,10 +152,13 @@ class Parser {
   #te = 0;
   #th = 0;
   /**
-   * Identifier names seen in this file by their scanner hash, so a repeated
-   * name is neither sliced nor validated again and all its uses share one string.
+   * Identifier names seen lately in this file, by their scanner hash, so a
+   * repeated name is neither sliced nor validated again and its uses share
+   * one string. Direct-mapped (a slot keeps the last name hashed to it):
+   * identifiers are a third of all tokens, and an array read is cheaper than
+   * a `Map` lookup, while names mostly recur close to each other.
    */
-  readonly #names = new Map<number, string>();
+  readonly #names = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
 
   constructor(file: SourceFile) {
     this.#file = file;
@@ -236,8 +258,9 @@ class Parser {
     abort(error(codes.UnexpectedToken, `expected ${expected}, found ${describeToken(kind)}`, span(start, end)));
   }
 
+  /** Reports at `s`, which may be a node of the tree (its bounds are copied). */
   #fail(code: DiagnosticCode, message: string, s: Span): never {
-    abort(error(code, message, s));
+    abort(error(code, message, span(s.start, s.end)));
   }
 
   /** Source text between two global offsets. */
@@ -249,23 +272,19 @@ class Parser {
   #idName(kind: TokenKind): string {
     const start = this.#ts;
     const from = kind === Tok.ExplicitId ? start + 1 : start;
-    const seen = this.#names.get(this.#th);
+    const slot = this.#th & (NAME_SLOTS - 1);
+    const seen = this.#names[slot];
     if (seen !== undefined && seen.length === this.#te - from && this.#text.startsWith(seen, from - this.#base))
       return seen;
     const name = this.#slice(from, this.#te);
     validateId(name, start);
-    // On a hash collision the first name keeps the slot; later ones are just not shared.
-    if (seen === undefined) this.#names.set(this.#th, name);
+    this.#names[slot] = name;
     return name;
   }
 
   #startOfNext(): number {
     this.#peek();
     return this.#ps;
-  }
-
-  #spanFrom(start: number): Span {
-    return span(start, this.#lastEnd);
   }
 
   /** Moves the cursor back to a saved place (wit-parser clones its tokenizer instead). */
@@ -294,7 +313,7 @@ class Parser {
     if (kind === Tok.Id || kind === Tok.ExplicitId) {
       this.#advance();
       const name = this.#idName(kind);
-      return { name, span: span(this.#ts, this.#te) };
+      return { name, start: this.#ts, end: this.#te };
     }
     return this.#errExpected("an identifier or string");
   }
@@ -325,7 +344,7 @@ class Parser {
     } while ((k = sc.scan(i)) === Tok.Comment);
     this.#pos = i;
     this.#cachePeek(k);
-    return { comments, span: span(start, end) };
+    return { comments: exact(comments), start, end };
   }
 
   /**
@@ -352,7 +371,7 @@ class Parser {
     const text = this.#text.slice(start - this.#base, end - this.#base);
     const parts = parseSemver(text);
     if (typeof parts === "string") this.#fail(codes.InvalidVersion, parts, s);
-    return { text, span: s, ...parts };
+    return { text, start, end, ...parts };
   }
 
   #eatVersionPart(prefix: TokenKind, end: number): number {
@@ -410,7 +429,7 @@ class Parser {
           this.#expect(Tok.Equals);
           const version = this.parseVersion();
           this.#expect(Tok.RightParen);
-          out.push({ kind: "since", span: id.span, version });
+          out.push({ kind: "since", start: id.start, end: id.end, version });
           break;
         }
         case "unstable": {
@@ -419,7 +438,7 @@ class Parser {
           this.#expect(Tok.Equals);
           const feature = this.parseId();
           this.#expect(Tok.RightParen);
-          out.push({ kind: "unstable", span: id.span, feature });
+          out.push({ kind: "unstable", start: id.start, end: id.end, feature });
           break;
         }
         case "deprecated": {
@@ -428,21 +447,21 @@ class Parser {
           this.#expect(Tok.Equals);
           const version = this.parseVersion();
           this.#expect(Tok.RightParen);
-          out.push({ kind: "deprecated", span: id.span, version });
+          out.push({ kind: "deprecated", start: id.start, end: id.end, version });
           break;
         }
         default:
-          this.#fail(codes.UnknownAttribute, `unknown attribute \`${id.name}\``, id.span);
+          this.#fail(codes.UnknownAttribute, `unknown attribute \`${id.name}\``, id);
       }
     }
-    return out;
+    return exact(out);
   }
 
   /** The field name inside a gate: `version` or `feature`, nothing else. */
   #eatNamedId(expected: string): void {
     const id = this.parseId();
     if (id.name !== expected) {
-      this.#fail(codes.UnexpectedToken, `expected \`${expected}\`, found \`${id.name}\``, id.span);
+      this.#fail(codes.UnexpectedToken, `expected \`${expected}\`, found \`${id.name}\``, id);
     }
   }
 
@@ -476,7 +495,8 @@ class Parser {
     return {
       kind: "file",
       path: file.path,
-      span: span(file.base, file.base + file.text.length),
+      start: file.base,
+      end: file.base + file.text.length,
       package: header,
       items,
     };
@@ -490,7 +510,7 @@ class Parser {
    * package-items ::= toplevel-use-item | interface-item | world-item
    * ```
    */
-  #parsePackageItemList(inBlock: boolean, depth: number): AstItem[] {
+  #parsePackageItemList(inBlock: boolean, depth: number): readonly AstItem[] {
     const items: AstItem[] = [];
     let docs = this.parseDocs();
     for (;;) {
@@ -502,7 +522,7 @@ class Parser {
       items.push(this.parsePackageItem(docs, depth));
       docs = this.parseDocs();
     }
-    return items;
+    return exact(items);
   }
 
   /**
@@ -551,7 +571,7 @@ class Parser {
     const name = this.parsePackageDecl(docs);
     this.#expect(Tok.LeftBrace);
     const items = this.#parsePackageItemList(true, depth + 1);
-    return { kind: "package", span: this.#spanFrom(start), packageSpan, docs, attributes, name, items };
+    return { kind: "package", start, end: this.#lastEnd, packageSpan, docs, attributes, name, items };
   }
 
   /**
@@ -567,8 +587,8 @@ class Parser {
     this.#expect(Tok.Colon);
     const name = this.parseId();
     const version = this.#parseOptVersion();
-    const end = version ? version.span.end : name.span.end;
-    return { span: span(namespace.span.start, end), docs, namespace, name, version };
+    const end = version ? version.end : name.end;
+    return { start: namespace.start, end, docs, namespace, name, version };
   }
 
   /**
@@ -581,7 +601,7 @@ class Parser {
     const item = this.parseUsePath();
     const as = this.#eat(Tok.As) ? this.parseId() : undefined;
     this.#expect(Tok.Semicolon);
-    return { kind: "toplevel-use", span: this.#spanFrom(start), useSpan, docs, attributes, item, as };
+    return { kind: "toplevel-use", start, end: this.#lastEnd, useSpan, docs, attributes, item, as };
   }
 
   /**
@@ -592,20 +612,21 @@ class Parser {
    */
   parseUsePath(): UsePath {
     const id = this.parseId();
-    if (!this.#eat(Tok.Colon)) return { kind: "id", span: id.span, id };
+    if (!this.#eat(Tok.Colon)) return { kind: "id", start: id.start, end: id.end, id };
     const pkg = this.parseId();
     this.#expect(Tok.Slash);
     const name = this.parseId();
     const version = this.#parseOptVersion();
     // As in wit-parser, the package's span stops at the package name.
     const pkgName: PackageName = {
-      span: span(id.span.start, pkg.span.end),
+      start: id.start,
+      end: pkg.end,
       docs: EMPTY_DOCS,
       namespace: id,
       name: pkg,
       version,
     };
-    return { kind: "package", span: this.#spanFrom(id.span.start), package: pkgName, name };
+    return { kind: "package", start: id.start, end: this.#lastEnd, package: pkgName, name };
   }
 
   // -------------------------------------------------------------------------
@@ -621,7 +642,7 @@ class Parser {
     this.#expect(Tok.Interface);
     const name = this.parseId();
     const items = this.parseInterfaceBody();
-    return { kind: "interface", span: this.#spanFrom(start), docs, attributes, name, items };
+    return { kind: "interface", start, end: this.#lastEnd, docs, attributes, name, items };
   }
 
   /**
@@ -632,7 +653,7 @@ class Parser {
    * interface-items ::= gate interface-definition
    * ```
    */
-  parseInterfaceBody(): InterfaceItem[] {
+  parseInterfaceBody(): readonly InterfaceItem[] {
     this.#expect(Tok.LeftBrace);
     const items: InterfaceItem[] = [];
     for (;;) {
@@ -642,7 +663,7 @@ class Parser {
       const attributes = this.parseGate();
       items.push(this.parseInterfaceDefinition(docs, attributes, start));
     }
-    return items;
+    return exact(items);
   }
 
   /**
@@ -686,14 +707,14 @@ class Parser {
     while (!this.#eat(Tok.RightBrace)) {
       const name = this.parseId();
       const as = this.#eat(Tok.As) ? this.parseId() : undefined;
-      names.push({ span: this.#spanFrom(name.span.start), name, as });
+      names.push({ start: name.start, end: this.#lastEnd, name, as });
       if (!this.#eat(Tok.Comma)) {
         this.#expect(Tok.RightBrace);
         break;
       }
     }
     this.#expect(Tok.Semicolon);
-    return { kind: "use", span: this.#spanFrom(start), docs, attributes, from, names };
+    return { kind: "use", start, end: this.#lastEnd, docs, attributes, from, names: exact(names) };
   }
 
   /**
@@ -706,7 +727,7 @@ class Parser {
     this.#expect(Tok.Colon);
     const func = this.parseFuncType();
     this.#expect(Tok.Semicolon);
-    return { kind: "func", span: this.#spanFrom(start), docs, attributes, name, func };
+    return { kind: "func", start, end: this.#lastEnd, docs, attributes, name, func };
   }
 
   /**
@@ -721,7 +742,7 @@ class Parser {
     const funcSpan = this.#expectSpan(Tok.Func);
     const params = this.parseParamList();
     const result = this.#eat(Tok.RArrow) ? this.parseTy(0) : undefined;
-    return { span: this.#spanFrom(start), funcSpan, async: isAsync, params, result };
+    return { start, end: this.#lastEnd, funcSpan, async: isAsync, params, result };
   }
 
   /**
@@ -731,7 +752,7 @@ class Parser {
    * ```
    * As in wit-parser, a trailing comma is allowed.
    */
-  parseParamList(): Param[] {
+  parseParamList(): readonly Param[] {
     this.#expect(Tok.LeftParen);
     const params: Param[] = [];
     // `#parseListTrailer` written out: this list is the most frequent one.
@@ -744,7 +765,7 @@ class Parser {
         break;
       }
     }
-    return params;
+    return exact(params);
   }
 
   /**
@@ -756,7 +777,7 @@ class Parser {
     const name = this.parseId();
     this.#expect(Tok.Colon);
     const type = this.parseTy(0);
-    return { span: this.#spanFrom(name.span.start), name, type };
+    return { start: name.start, end: this.#lastEnd, name, type };
   }
 
   /**
@@ -814,7 +835,7 @@ class Parser {
     this.#expect(Tok.Equals);
     const type = this.parseTy(0);
     this.#expect(Tok.Semicolon);
-    return { kind: "type", span: this.#spanFrom(start), docs, attributes, name, type };
+    return { kind: "type", start, end: this.#lastEnd, docs, attributes, name, type };
   }
 
   /**
@@ -834,9 +855,9 @@ class Parser {
       const fieldName = this.parseId();
       this.#expect(Tok.Colon);
       const type = this.parseTy(0);
-      fields.push({ span: this.#spanFrom(fieldName.span.start), docs: fieldDocs, name: fieldName, type });
+      fields.push({ start: fieldName.start, end: this.#lastEnd, docs: fieldDocs, name: fieldName, type });
     });
-    return { kind: "record", span: this.#spanFrom(start), docs, attributes, name, fields };
+    return { kind: "record", start, end: this.#lastEnd, docs, attributes, name, fields: exact(fields) };
   }
 
   /**
@@ -852,9 +873,9 @@ class Parser {
     const flags: Flag[] = [];
     this.#parseListTrailer(Tok.RightBrace, (flagDocs) => {
       const flagName = this.parseId();
-      flags.push({ span: flagName.span, docs: flagDocs, name: flagName });
+      flags.push({ start: flagName.start, end: flagName.end, docs: flagDocs, name: flagName });
     });
-    return { kind: "flags", span: this.#spanFrom(start), docs, attributes, name, flags };
+    return { kind: "flags", start, end: this.#lastEnd, docs, attributes, name, flags: exact(flags) };
   }
 
   /**
@@ -876,9 +897,9 @@ class Parser {
         type = this.parseTy(0);
         this.#expect(Tok.RightParen);
       }
-      cases.push({ span: this.#spanFrom(caseName.span.start), docs: caseDocs, name: caseName, type });
+      cases.push({ start: caseName.start, end: this.#lastEnd, docs: caseDocs, name: caseName, type });
     });
-    return { kind: "variant", span: this.#spanFrom(start), docs, attributes, name, cases };
+    return { kind: "variant", start, end: this.#lastEnd, docs, attributes, name, cases: exact(cases) };
   }
 
   /**
@@ -894,9 +915,9 @@ class Parser {
     const cases: EnumCase[] = [];
     this.#parseListTrailer(Tok.RightBrace, (caseDocs) => {
       const caseName = this.parseId();
-      cases.push({ span: caseName.span, docs: caseDocs, name: caseName });
+      cases.push({ start: caseName.start, end: caseName.end, docs: caseDocs, name: caseName });
     });
-    return { kind: "enum", span: this.#spanFrom(start), docs, attributes, name, cases };
+    return { kind: "enum", start, end: this.#lastEnd, docs, attributes, name, cases: exact(cases) };
   }
 
   /**
@@ -921,7 +942,7 @@ class Parser {
     } else {
       this.#expect(Tok.Semicolon);
     }
-    return { kind: "resource", span: this.#spanFrom(start), docs, attributes, name, hasBody, funcs };
+    return { kind: "resource", start, end: this.#lastEnd, docs, attributes, name, hasBody, funcs: exact(funcs) };
   }
 
   /**
@@ -938,10 +959,10 @@ class Parser {
         const keyword = this.#expectSpan(Tok.Constructor);
         const params = this.parseParamList();
         const result = this.#eat(Tok.RArrow) ? this.parseTy(0) : undefined;
-        const func: Func = { span: this.#spanFrom(keyword.start), funcSpan: keyword, async: false, params, result };
+        const func: Func = { start: keyword.start, end: this.#lastEnd, funcSpan: keyword, async: false, params, result };
         this.#expect(Tok.Semicolon);
-        const name: Id = { name: "constructor", span: keyword };
-        return { kind: "constructor", span: this.#spanFrom(start), docs, attributes, name, func };
+        const name: Id = { name: "constructor", start: keyword.start, end: keyword.end };
+        return { kind: "constructor", start, end: this.#lastEnd, docs, attributes, name, func };
       }
       case Tok.Id:
       case Tok.ExplicitId: {
@@ -950,7 +971,7 @@ class Parser {
         const kind = this.#eat(Tok.Static) ? "static" : "method";
         const func = this.parseFuncType();
         this.#expect(Tok.Semicolon);
-        return { kind, span: this.#spanFrom(start), docs, attributes, name, func };
+        return { kind, start, end: this.#lastEnd, docs, attributes, name, func };
       }
       default:
         return this.#errExpected("`constructor` or identifier");
@@ -989,13 +1010,12 @@ class Parser {
     const start = this.#ts;
     const end = this.#te;
     const primitive = PRIMITIVES[kind];
-    if (primitive !== undefined) return { kind: "primitive", span: span(start, end), name: primitive };
+    if (primitive !== undefined) return { kind: "primitive", start, end, name: primitive };
     switch (kind) {
       case Tok.Id:
       case Tok.ExplicitId: {
         const name = this.#idName(kind);
-        const s = span(start, end);
-        return { kind: "name", span: s, name: { name, span: s } };
+        return { kind: "name", name, start, end };
       }
       case Tok.Own:
       case Tok.Borrow:
@@ -1056,7 +1076,7 @@ class Parser {
         break;
       }
     }
-    return { kind: "tuple", span: this.#spanFrom(start), types };
+    return { kind: "tuple", start, end: this.#lastEnd, types: exact(types) };
   }
 
   /**
@@ -1077,10 +1097,10 @@ class Parser {
       const size = digits.length > 10 ? Infinity : Number(digits);
       if (size > 0xffffffff) this.#fail(codes.IntegerTooLarge, "number too large to fit in target type", sizeSpan);
       this.#expect(Tok.GreaterThan);
-      return { kind: "fixed-length-list", span: this.#spanFrom(start), element, size, sizeSpan };
+      return { kind: "fixed-length-list", start, end: this.#lastEnd, element, size, sizeSpan };
     }
     this.#expect(Tok.GreaterThan);
-    return { kind: "list", span: this.#spanFrom(start), element };
+    return { kind: "list", start, end: this.#lastEnd, element };
   }
 
   /**
@@ -1095,7 +1115,7 @@ class Parser {
     this.#expect(Tok.Comma);
     const value = this.parseTy(depth);
     this.#expect(Tok.GreaterThan);
-    return { kind: "map", span: this.#spanFrom(start), key, value };
+    return { kind: "map", start, end: this.#lastEnd, key, value };
   }
 
   /**
@@ -1107,7 +1127,7 @@ class Parser {
     this.#expect(Tok.LessThan);
     const element = this.parseTy(depth);
     this.#expect(Tok.GreaterThan);
-    return { kind: "option", span: this.#spanFrom(start), element };
+    return { kind: "option", start, end: this.#lastEnd, element };
   }
 
   /**
@@ -1131,7 +1151,7 @@ class Parser {
       }
       this.#expect(Tok.GreaterThan);
     }
-    return { kind: "result", span: this.#spanFrom(start), ok, err };
+    return { kind: "result", start, end: this.#lastEnd, ok, err };
   }
 
   /**
@@ -1146,7 +1166,7 @@ class Parser {
       element = this.parseTy(depth);
       this.#expect(Tok.GreaterThan);
     }
-    return { kind, span: this.#spanFrom(start), element };
+    return { kind, start, end: this.#lastEnd, element };
   }
 
   /**
@@ -1161,7 +1181,7 @@ class Parser {
     this.#expect(Tok.LessThan);
     const resource = this.parseId();
     this.#expect(Tok.GreaterThan);
-    return { kind, span: this.#spanFrom(start), resource };
+    return { kind, start, end: this.#lastEnd, resource };
   }
 
   // -------------------------------------------------------------------------
@@ -1186,7 +1206,7 @@ class Parser {
       const itemAttributes = this.parseGate();
       items.push(this.parseWorldDefinition(itemDocs, itemAttributes, itemStart));
     }
-    return { kind: "world", span: this.#spanFrom(start), docs, attributes, name, items };
+    return { kind: "world", start, end: this.#lastEnd, docs, attributes, name, items: exact(items) };
   }
 
   /**
@@ -1229,7 +1249,7 @@ class Parser {
   parseImportItem(docs: Docs, attributes: readonly Attribute[], start: number): Import {
     this.#expect(Tok.Import);
     const extern = this.parseExternType();
-    return { kind: "import", span: this.#spanFrom(start), docs, attributes, extern };
+    return { kind: "import", start, end: this.#lastEnd, docs, attributes, extern };
   }
 
   /**
@@ -1241,7 +1261,7 @@ class Parser {
   parseExportItem(docs: Docs, attributes: readonly Attribute[], start: number): Export {
     this.#expect(Tok.Export);
     const extern = this.parseExternType();
-    return { kind: "export", span: this.#spanFrom(start), docs, attributes, extern };
+    return { kind: "export", start, end: this.#lastEnd, docs, attributes, extern };
   }
 
   /**
@@ -1267,23 +1287,23 @@ class Parser {
       if (k === Tok.Func || k === Tok.Async) {
         const func = this.parseFuncType();
         this.#expect(Tok.Semicolon);
-        return { kind: "func", span: this.#spanFrom(start), name, func };
+        return { kind: "func", start, end: this.#lastEnd, name, func };
       }
       if (this.#eat(Tok.Interface)) {
         const items = this.parseInterfaceBody();
-        return { kind: "interface", span: this.#spanFrom(start), name, items };
+        return { kind: "interface", start, end: this.#lastEnd, name, items };
       }
       // `ns:pkg/iface` is a package path; `label: iface` or `label: ns:pkg/iface` a named import.
       if ((k === Tok.Id || k === Tok.ExplicitId) && this.#peekKind2() !== Tok.Slash) {
         const path = this.parseUsePath();
         this.#expect(Tok.Semicolon);
-        return { kind: "named-path", span: this.#spanFrom(start), name, path };
+        return { kind: "named-path", start, end: this.#lastEnd, name, path };
       }
     }
     this.#restore(save, saveEnd);
     const path = this.parseUsePath();
     this.#expect(Tok.Semicolon);
-    return { kind: "path", span: this.#spanFrom(start), path };
+    return { kind: "path", start, end: this.#lastEnd, path };
   }
 
   /**
@@ -1306,12 +1326,12 @@ class Parser {
         const name = this.parseId();
         this.#expect(Tok.As);
         const as = this.parseId();
-        names.push({ span: this.#spanFrom(name.span.start), name, as });
+        names.push({ start: name.start, end: this.#lastEnd, name, as });
       });
     } else {
       this.#expect(Tok.Semicolon);
     }
-    return { kind: "include", span: this.#spanFrom(start), docs, attributes, from, names };
+    return { kind: "include", start, end: this.#lastEnd, docs, attributes, from, names: exact(names) };
   }
 }
 

@@ -136,6 +136,7 @@ interface PathUse {
   readonly kind: "world" | "interface" | "unknown";
 }
 
+/** Reports at `span`, which may be a node of the tree (`catchAbort` copies the bounds). */
 function fail(code: DiagnosticCode, message: string, span: Span, hint?: string): never {
   abort(error(code, message, span, hint === undefined ? {} : { hint }));
 }
@@ -215,7 +216,7 @@ function collectDeps(t: ast.Type, deps: Edge[]): void {
     case "primitive":
       return;
     case "name":
-      deps.push(t.name);
+      deps.push(t);
       return;
     case "own":
     case "borrow":
@@ -344,22 +345,22 @@ export class PackageResolver {
         fail(
           codes.PackageDeclaration,
           `package identifier \`${formatPackageName(cur)}\` does not match previous package name of \`${formatPackageName(prev.name)}\``,
-          file.package.span,
+          file.package,
         );
       }
-      this.packageName = { name: cur, span: file.package.span };
+      this.packageName = { name: cur, span: file.package };
       // At most one `package` header may carry documentation.
       const docs = docsContents(file.package.docs);
       if (docs !== undefined) {
         if (this.packageDocs.contents !== undefined) {
-          fail(codes.PackageDeclaration, "found doc comments on multiple 'package' items", file.package.docs.span);
+          fail(codes.PackageDeclaration, "found doc comments on multiple 'package' items", file.package.docs);
         }
         this.packageDocs = { contents: docs };
       }
     }
     for (const item of file.items) {
       if (item.kind === "package") {
-        fail(codes.PackageDeclaration, "nested packages must be placed at the top-level", item.name.span);
+        fail(codes.PackageDeclaration, "nested packages must be placed at the top-level", item.name);
       }
     }
     this.declLists.push(file.items);
@@ -431,7 +432,7 @@ export class PackageResolver {
         const key = formatPackageName(name);
         let deps = this.foreignDeps.get(key);
         if (!deps) {
-          deps = { name, span: path.package.span, items: new Map() };
+          deps = { name, span: path.package, items: new Map() };
           this.foreignDeps.set(key, deps);
         }
         let entry = deps.items.get(path.name.name);
@@ -439,8 +440,8 @@ export class PackageResolver {
           // A top-level `use` could name either; like wit-parser, assume an interface.
           const item: ItemRef =
             kind === "world"
-              ? { kind: "world", id: this.allocWorld(path.name.span) }
-              : { kind: "interface", id: this.allocInterface(path.name.span) };
+              ? { kind: "world", id: this.allocWorld(path.name) }
+              : { kind: "interface", id: this.allocInterface(path.name) };
           entry = { item, stabilities: [] };
           deps.items.set(path.name.name, entry);
         }
@@ -493,9 +494,9 @@ export class PackageResolver {
       for (const item of items) {
         if (item.kind !== "interface" && item.kind !== "world") continue;
         if (declared.has(item.name.name)) {
-          fail(codes.DuplicateName, `duplicate item named \`${item.name.name}\``, item.name.span);
+          fail(codes.DuplicateName, `duplicate item named \`${item.name.name}\``, item.name);
         }
-        declared.set(item.name.name, item.name.span);
+        declared.set(item.name.name, item.name);
         order.set(item.name.name, []);
         itemsByName.set(item.name.name, item);
       }
@@ -527,7 +528,7 @@ export class PackageResolver {
           }
         }
         if (fileNames.has(name.name)) {
-          fail(codes.DuplicateName, `duplicate name \`${name.name}\` in this file`, name.span);
+          fail(codes.DuplicateName, `duplicate name \`${name.name}\` in this file`, name);
         }
         fileNames.set(name.name, src);
       }
@@ -540,7 +541,7 @@ export class PackageResolver {
         if (src?.kind === "foreign") continue;
         if (src?.kind === "local") order.get(owner.name)!.push(src.id);
         else if (declared.has(used.name)) order.get(owner.name)!.push(used);
-        else fail(codes.UnknownName, `interface or world \`${used.name}\` does not exist`, used.span);
+        else fail(codes.UnknownName, `interface or world \`${used.name}\` does not exist`, used);
       }
     }
 
@@ -578,7 +579,7 @@ export class PackageResolver {
             if (path.kind === "id") {
               const found = ids.get(path.id.name);
               if (!found)
-                fail(codes.UnknownName, `interface or world \`${path.id.name}\` does not exist`, path.id.span);
+                fail(codes.UnknownName, `interface or world \`${path.id.name}\` does not exist`, path.id);
               ref = found;
             } else {
               ref = this.foreignDeps
@@ -627,10 +628,10 @@ export class PackageResolver {
             name: n.name.name,
             owner: { kind: "interface", id: iface },
           });
-          this.unknownTypeSpans.push(n.name.span);
-          this.typeSpans.push(n.name.span);
+          this.unknownTypeSpans.push(n.name);
+          this.typeSpans.push(n.name);
           lookup.ids.set(n.name.name, id);
-          lookup.spans.push(n.name.span);
+          lookup.spans.push(n.name);
           this.interfaces[iface]!.types.set(n.name.name, id);
         }
       }
@@ -683,7 +684,7 @@ export class PackageResolver {
       if (item.kind === "resource") {
         // A world-level resource's functions are imports of the world.
         for (const func of item.funcs) {
-          importSpans.push(func.name.span);
+          importSpans.push(func.name);
           const f = this.resolveResourceFunc(func, item.name);
           w.imports.set(f.name, { kind: "function", func: f });
         }
@@ -702,15 +703,15 @@ export class PackageResolver {
         case "interface":
         case "named-path":
           key = ext.name.name;
-          span = ext.name.span;
+          span = ext.name;
           break;
         case "func":
           key = (worldItem as { func: Function }).func.name;
-          span = ext.name.span;
+          span = ext.name;
           break;
         case "path": {
           key = this.resolveInterfacePath(ext.path);
-          span = usePathName(ext.path).span;
+          span = usePathName(ext.path);
           break;
         }
         default: {
@@ -747,7 +748,7 @@ export class PackageResolver {
         // An inline interface gets a scope of its own.
         const saved = this.typeLookup;
         this.typeLookup = new Scope();
-        const id = this.allocInterface(ext.name.span);
+        const id = this.allocInterface(ext.name);
         this.resolveInterface(id, ext.items, docs, attributes);
         this.typeLookup = saved;
         return { kind: "interface", id, stability: this.interfaces[id]!.stability };
@@ -811,12 +812,12 @@ export class PackageResolver {
         const kind = item.func.async ? ASYNC_FREESTANDING : FREESTANDING;
         const f = this.resolveFunction(item.docs, item.attributes, item.name.name, item.func, kind);
         iface.functions.set(f.name, f);
-        spans.funcs.push(item.name.span);
+        spans.funcs.push(item.name);
       } else if (item.kind === "resource") {
         for (const func of item.funcs) {
           const f = this.resolveResourceFunc(func, item.name);
           iface.functions.set(f.name, f);
-          spans.funcs.push(func.name.span);
+          spans.funcs.push(func.name);
         }
       }
     }
@@ -845,7 +846,7 @@ export class PackageResolver {
         continue;
       }
       if (defs.has(item.name.name)) {
-        fail(codes.DuplicateName, `name \`${item.name.name}\` is defined more than once`, item.name.span);
+        fail(codes.DuplicateName, `name \`${item.name.name}\` is defined more than once`, item.name);
       }
       defs.set(item.name.name, item);
       const edges: Edge[] = [];
@@ -866,11 +867,11 @@ export class PackageResolver {
       const stability = this.stability(def.attributes);
       const kind = this.resolveTypeDef(def, stability);
       const id = this.allocType({ docs, stability, kind, name: def.name.name, owner });
-      this.typeSpans.push(def.name.span);
+      this.typeSpans.push(def.name);
       if (def.kind === "record")
         this.fieldSpans.set(
           id,
-          def.fields.map((f) => f.name.span),
+          def.fields.map((f) => f.name),
         );
       this.defineName(def.name, id);
     }
@@ -881,9 +882,9 @@ export class PackageResolver {
     const stability = this.stability(u.attributes);
     for (const n of u.names) {
       const found = this.interfaceTypes[from]!.ids.get(n.name.name);
-      if (found === undefined) fail(codes.UnknownName, `name \`${n.name.name}\` does not exist`, n.name.span);
-      if (found === FUNCTION) fail(codes.WrongItemKind, `cannot import function \`${n.name.name}\``, n.name.span);
-      this.typeSpans.push(n.name.span);
+      if (found === undefined) fail(codes.UnknownName, `name \`${n.name.name}\` does not exist`, n.name);
+      if (found === FUNCTION) fail(codes.WrongItemKind, `cannot import function \`${n.name.name}\``, n.name);
+      this.typeSpans.push(n.name);
       const local = n.as ?? n.name;
       const id = this.allocType({
         docs: noDocs(),
@@ -900,21 +901,21 @@ export class PackageResolver {
   private defineName(name: ast.Id, id: number): void {
     const scope = this.typeLookup;
     if (scope.ids.has(name.name)) {
-      fail(codes.DuplicateName, `name \`${name.name}\` is defined more than once`, name.span);
+      fail(codes.DuplicateName, `name \`${name.name}\` is defined more than once`, name);
     }
     scope.ids.set(name.name, id);
-    scope.spans.push(name.span);
+    scope.spans.push(name);
   }
 
   /** Resolves a `use`/`include`/import path to an item of this file, this package, or a foreign placeholder. */
   private resolveAstItemPath(path: ast.UsePath): [ItemRef, string, Span] {
     if (path.kind === "id") {
       const item = this.astItems[this.curAstIndex]!.get(path.id.name) ?? this.packageItems.get(path.id.name);
-      if (!item) fail(codes.UnknownName, `interface or world \`${path.id.name}\` does not exist`, path.id.span);
-      return [item, path.id.name, path.id.span];
+      if (!item) fail(codes.UnknownName, `interface or world \`${path.id.name}\` does not exist`, path.id);
+      return [item, path.id.name, path.id];
     }
     const pkg = this.foreignDeps.get(formatPackageName(packageNameOf(path.package)))!;
-    return [pkg.items.get(path.name.name)!.item, path.name.name, path.name.span];
+    return [pkg.items.get(path.name.name)!.item, path.name.name, path.name];
   }
 
   private resolveInterfacePath(path: ast.UsePath): InterfaceId {
@@ -936,10 +937,10 @@ export class PackageResolver {
         for (const f of def.funcs) {
           if (f.kind === "constructor") {
             ctors++;
-            if (ctors > 1) fail(codes.DuplicateName, "duplicate constructors", f.name.span);
+            if (ctors > 1) fail(codes.DuplicateName, "duplicate constructors", f.name);
           } else {
             if (names.has(f.name.name)) {
-              fail(codes.DuplicateName, `duplicate function name \`${f.name.name}\``, f.name.span);
+              fail(codes.DuplicateName, `duplicate function name \`${f.name.name}\``, f.name);
             }
             names.add(f.name.name);
           }
@@ -958,7 +959,7 @@ export class PackageResolver {
       case "flags":
         return { kind: "flags", flags: def.flags.map((f) => ({ docs: this.docs(f.docs), name: f.name.name })) };
       case "variant":
-        if (def.cases.length === 0) fail(codes.InvalidType, "empty variant", def.name.span);
+        if (def.cases.length === 0) fail(codes.InvalidType, "empty variant", def.name);
         return {
           kind: "variant",
           cases: def.cases.map((c) => ({
@@ -968,7 +969,7 @@ export class PackageResolver {
           })),
         };
       case "enum":
-        if (def.cases.length === 0) fail(codes.InvalidType, "empty enum", def.name.span);
+        if (def.cases.length === 0) fail(codes.InvalidType, "empty enum", def.name);
         return { kind: "enum", cases: def.cases.map((c) => ({ docs: this.docs(c.docs), name: c.name.name })) };
       default: {
         const never: never = def;
@@ -983,7 +984,7 @@ export class PackageResolver {
       case "primitive":
         return { kind: "type", type: t.name };
       case "name":
-        return { kind: "type", type: typeRef(this.resolveTypeName(t.name)) };
+        return { kind: "type", type: typeRef(this.resolveTypeName(t)) };
       case "list":
         return { kind: "list", element: this.resolveType(t.element, stability) };
       case "fixed-length-list":
@@ -1020,8 +1021,8 @@ export class PackageResolver {
 
   private resolveTypeName(name: ast.Id): TypeId {
     const id = this.typeLookup.ids.get(name.name);
-    if (id === undefined) fail(codes.UnknownName, `name \`${name.name}\` does not exist`, name.span);
-    if (id === FUNCTION) fail(codes.WrongItemKind, `cannot use function \`${name.name}\` as a type`, name.span);
+    if (id === undefined) fail(codes.UnknownName, `name \`${name.name}\` does not exist`, name);
+    if (id === FUNCTION) fail(codes.WrongItemKind, `cannot use function \`${name.name}\` as a type`, name);
     return id as TypeId;
   }
 
@@ -1037,10 +1038,10 @@ export class PackageResolver {
         continue;
       }
       if (kind.kind === "unknown") {
-        this.requiredResources.push({ id: cur, span: name.span });
+        this.requiredResources.push({ id: cur, span: name });
         return id;
       }
-      fail(codes.HandleNotResource, `type \`${name.name}\` used in a handle must be a resource`, name.span);
+      fail(codes.HandleNotResource, `type \`${name.name}\` used in a handle must be a resource`, name);
     }
   }
 
@@ -1112,7 +1113,7 @@ export class PackageResolver {
       case "primitive":
         return t.name;
       case "name":
-        return typeRef(this.resolveTypeName(t.name));
+        return typeRef(this.resolveTypeName(t));
       case "own":
         // An anonymous `own<T>` is just `T`; stage 2 turns resource references into handles.
         return typeRef(this.validateResource(t.resource));
@@ -1291,7 +1292,7 @@ export class PackageResolver {
       let dup = false;
       if (seen) dup = seen.has(name);
       else for (let i = 0; i < n; i++) if (params[i]!.name === name) dup = true;
-      if (dup) fail(codes.DuplicateName, `param \`${name}\` is defined more than once`, p.name.span);
+      if (dup) fail(codes.DuplicateName, `param \`${name}\` is defined more than once`, p.name);
       seen?.add(name);
       params[n++] = { name, type };
     }
@@ -1339,7 +1340,7 @@ export class PackageResolver {
         case "unstable":
           return { kind: "unstable", feature: a!.feature.name, deprecated: undefined };
         case "deprecated":
-          fail(codes.InvalidAttributes, "must pair @deprecated with either @since or @unstable", a!.span);
+          fail(codes.InvalidAttributes, "must pair @deprecated with either @since or @unstable", a!);
       }
     }
     if (attrs.length === 2) {
@@ -1352,7 +1353,7 @@ export class PackageResolver {
         return { kind: "unstable", feature: gate.feature.name, deprecated: dep.version.text };
       }
     }
-    fail(codes.InvalidAttributes, "unsupported combination of attributes", b!.span);
+    fail(codes.InvalidAttributes, "unsupported combination of attributes", b!);
   }
 }
 

@@ -15,10 +15,9 @@ import { codes } from "../diagnostics/codes.js";
 import { abort, error } from "../diagnostics/diagnostic.js";
 import type { Span } from "../diagnostics/source-map.js";
 
-/** A reference from one name to another, with the span to report it at. */
-export interface Edge {
+/** A reference from one name to another, at the span to report it at (an `Id` of the tree is one). */
+export interface Edge extends Span {
   readonly name: string;
-  readonly span: Span;
 }
 
 /**
@@ -47,7 +46,7 @@ export function toposort(
       if (j === undefined) {
         const h = hint?.(e.name);
         abort(
-          error(codes.UnknownName, `${kind} \`${e.name}\` does not exist`, e.span, h === undefined ? {} : { hint: h }),
+          error(codes.UnknownName, `${kind} \`${e.name}\` does not exist`, e, h === undefined ? {} : { hint: h }),
         );
       }
       reverse[j]!.push(i);
@@ -75,7 +74,7 @@ export function toposort(
     if (remaining[i] !== 0) {
       for (const e of edges) {
         if (remaining[index.get(e.name)!] !== 0) {
-          abort(error(codes.DependencyCycle, `${kind} \`${e.name}\` depends on itself`, e.span));
+          abort(error(codes.DependencyCycle, `${kind} \`${e.name}\` depends on itself`, e));
         }
       }
     }

@@ -16,7 +16,7 @@
  * location always matches wit-parser's. Errors travel as
  * {@link DiagnosticAbort} inside the stages and come out of here as data.
  */
-import type { WitFile } from "./ast.js";
+import { spanOf, type WitFile } from "./ast.js";
 import { DiagnosticAbort, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { PackageId, Resolve } from "./model.js";
 import { createResolve } from "./model.js";
@@ -72,9 +72,19 @@ export function catchAbort<T>(
   try {
     return { value: f(), diagnostics: [] };
   } catch (e) {
-    if (e instanceof DiagnosticAbort) return { value: undefined, diagnostics: [e.diagnostic] };
+    if (e instanceof DiagnosticAbort) return { value: undefined, diagnostics: [detached(e.diagnostic)] };
     throw e;
   }
+}
+
+/**
+ * The diagnostic with spans of its own: the resolver reports at nodes of the
+ * tree, which are spans themselves (see `ast.ts`), and a diagnostic must
+ * neither keep the tree alive nor show its fields.
+ */
+function detached(d: Diagnostic): Diagnostic {
+  const related = d.related?.map((r) => ({ ...r, span: spanOf(r.span) }));
+  return { ...d, span: spanOf(d.span), ...(related && { related }) };
 }
 
 /**

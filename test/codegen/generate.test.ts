@@ -86,6 +86,7 @@ describe("generate: output files", () => {
       "runtime/borrow.ts",
       "runtime/call-gate.ts",
       "runtime/errors.ts",
+      "runtime/host-resources.ts",
       "runtime/index.ts",
       "runtime/resource-table.ts",
       "runtime/values.ts",
@@ -102,9 +103,6 @@ describe("generate: output files", () => {
     expect(sample("resources")).toEqual(sample("resources"));
   });
 
-  it("accepts autodropBorrows without changing anything yet (issue #5)", () => {
-    expect(sample("resources", { autodropBorrows: true })).toEqual(sample("resources"));
-  });
 
   it("imports the runtime from `runtimeImport` instead of copying it", () => {
     const files = sample("greeter", { runtimeImport: "@acme/wit-ts-runtime" });
@@ -272,5 +270,152 @@ describe("generate: names", () => {
     const paths = sample("keywords").map((f) => f.path);
     expect(paths).toContain("interfaces/example-keywords-interface.ts");
     expect(paths).toContain("interfaces/example-keywords-interface-exports.ts");
+  });
+});
+
+describe("generate: borrows (issue #5)", () => {
+  const text = [
+    "package t:b;",
+    "interface h {",
+    "  resource file { constructor(dir: borrow<file>, name: string); }",
+    "  record pair { a: borrow<file>, n: u32 }",
+    "  take: func(n: u32, p: pair, call: borrow<file>) -> string;",
+    "  plain: func(f: file) -> u32;",
+    "}",
+    "world w {",
+    "  import h;",
+    "  use h.{file};",
+    "  export give: func(f: borrow<file>) -> u32;",
+    "}",
+  ].join("\n");
+
+  /** The lines of `path` from the one that starts with `first`, through the next line that is only `last`. */
+  function block(files: Map<string, string>, path: string, first: string, last: string): string[] {
+    const all = lines(files.get(path));
+    const start = all.findIndex((line) => line.startsWith(first));
+    expect(start, first).toBeGreaterThanOrEqual(0);
+    return all.slice(start, all.indexOf(last, start) + 1);
+  }
+
+  it("without the option, types received borrows as handles that the spec names for BorrowsRemainError", () => {
+    const files = generateText(text);
+    expect(block(files, "interfaces/t-b-h.ts", "export interface Pair", "}")).toEqual([
+      "export interface Pair {",
+      "  a: BorrowHandle<File>;",
+      "  n: number;",
+      "}",
+    ]);
+    expect(block(files, "interfaces/t-b-h.ts", "export interface HImports", "}")).toEqual([
+      "export interface HImports {",
+      "  take(n: number, p: Pair, call_: BorrowHandle<File>): string;",
+      "  plain(f: File): number;",
+      "  readonly File: FileClass;",
+      "}",
+    ]);
+    expect(block(files, "interfaces/t-b-h.ts", "const takeSpec", "});")).toEqual([
+      "const takeSpec = /*@__PURE__*/ importSpec({",
+      '  name: "t:b/h#take",',
+      '  member: "take",',
+      "  params: [u32, pairType, borrow(fileType)],",
+      "  returns: string,",
+      '  paramNames: ["n", "p", "call_"],',
+      "});",
+    ]);
+    expect(lines(files.get("interfaces/t-b-h.ts"))).toContain("  new (dir: BorrowHandle<File>, name: string): File;");
+    // A function without borrows keeps the plain spec, and nothing in the file uses `using`.
+    expect(block(files, "interfaces/t-b-h.ts", "const plainSpec", "});")).not.toContain("  paramNames: [\"f\"],");
+    expect(files.get("interfaces/t-b-h.ts")).not.toMatch(/\busing\b/);
+  });
+
+  it("types a borrow the host lends to an export as `Borrowed<T>`, which an owned `T` fits, in both modes", () => {
+    for (const autodropBorrows of [false, true]) {
+      const index = lines(generateText(text, { autodropBorrows }).get("index.ts"));
+      expect(index).toContain("  give(f: Borrowed<File>): Promise<number>;");
+      expect(index).toContain("    give(f: Borrowed<File>): Promise<number> {");
+    }
+  });
+
+  it("with the option, adapts each import that receives borrows with `using` declarations", () => {
+    const files = generateText(text, { autodropBorrows: true });
+    const path = "interfaces/t-b-h.ts";
+    expect(block(files, path, "export interface HImports", "}")).toContain(
+      "  take(n: number, p: Pair, call_: Borrowed<File>): string;",
+    );
+    expect(block(files, path, "function takeAdapter", "}")).toEqual([
+      "function takeAdapter(host: HImports, call: ImportCall): string {",
+      "  using p = call.borrow<Pair>(1);",
+      "  using call_ = call.borrow<Borrowed<File>>(2);",
+      "  return host.take(call.argument<number>(0), p.value, call_.value);",
+      "}",
+    ]);
+    expect(block(files, path, "const takeSpec", "});").slice(-2)).toEqual(["  invoke: takeAdapter,", "});"]);
+    expect(block(files, path, "function fileConstructorAdapter", "}")).toEqual([
+      "function fileConstructorAdapter(host: FileClass, call: ImportCall): File {",
+      "  using dir = call.borrow<Borrowed<File>>(0);",
+      "  return new host(dir.value, call.argument<string>(1));",
+      "}",
+    ]);
+    expect(files.get(path)).not.toContain("plainAdapter");
+    expect(files.get(path)).not.toContain("paramNames");
+  });
+});
+
+describe("generate: host resources (issue #6)", () => {
+  const world = [
+    "package a:b;",
+    "interface api {",
+    "  resource size;",
+    "  resource then { constructor(); }",
+    "  resource blob { read: func() -> u32; }",
+    "}",
+    "world w {",
+    "  import api;",
+    "  resource blob;",
+    "  export resources: func();",
+    "}",
+  ].join("\n");
+
+  it("types one table view per imported resource, keyed clear of the base's members and of each other", () => {
+    const index = lines(generateText(world).get("index.ts"));
+    const start = index.indexOf("export interface HostResources extends HostResourcesBase {");
+    expect(index.slice(start, start + 10)).toEqual([
+      "export interface HostResources extends HostResourcesBase {",
+      "  /** `a:b/api#size` */",
+      "  readonly size2: ResourceTableView<Size>;",
+      "  /** `a:b/api#then` */",
+      "  readonly then_: ResourceTableView<Then>;",
+      // The world's own `blob` is `Blob` in index.ts; the interface's is imported as `Blob2`.
+      "  /** `a:b/api#blob` */",
+      "  readonly blob: ResourceTableView<Blob2>;",
+      "  /** `blob` */",
+      "  readonly blob2: ResourceTableView<Blob>;",
+      "}",
+    ]);
+    const core = index.indexOf("  const core = await createInstanceCore(options);");
+    expect(index.slice(core, core + 10)).toEqual([
+      "  const core = await createInstanceCore(options);",
+      "  const resources = createHostResources<HostResources>(",
+      "    core,",
+      "    { size2: sizeType, then_: thenType, blob: blobType2, blob2: blobType },",
+      "    options,",
+      "  );",
+      "  const imports =",
+      '    typeof options.imports === "function"',
+      "      ? options.imports({ resources })",
+      "      : options.imports;",
+    ]);
+    // `resources` is reserved on the instance: an export of that name steps aside.
+    expect(index).toContain("  resources2(): Promise<void>;");
+    expect(index).toContain("  readonly resources: HostResources;");
+    expect(index).toContain("  readonly imports: Imports | ((context: ImportContext) => Imports);");
+    expect(index).toContain("  readonly onLeak?: (report: LeakReport) => void;");
+    expect(index.filter((line) => line === "    resources,")).toHaveLength(1);
+  });
+
+  it("adds nothing to a world without host resources", () => {
+    const index = generateText("package a:b;\nworld w {\n  import f: func();\n}\n").get("index.ts")!;
+    expect(index).not.toContain("HostResources");
+    expect(index).not.toContain("resourceCapacity");
+    expect(lines(index)).toContain("  const imports = options.imports;");
   });
 });

@@ -31,16 +31,25 @@ const samples = readdirSync(samplesDir)
 /** Fixed, so that the goldens do not change with every release. */
 const VERSION = "0.0.0-golden";
 
-function generateSample(name: string): OutputFile[] {
+function generateSample(name: string, options: { readonly autodropBorrows?: boolean } = {}): OutputFile[] {
   const input = `wit-samples/${name}`;
   const resolved = resolvePath(join(samplesDir, name));
   expect(resolved.diagnostics).toEqual([]);
   const world = selectWorld(resolved.resolve!, resolved.packageIds);
   if (typeof world !== "number") throw new Error(`${name}: ${world.message}`);
-  return generate(resolved.resolve!, world, { input, version: VERSION });
+  return generate(resolved.resolve!, world, { input, version: VERSION, ...options });
 }
 
 const generated = new Map(samples.map((name) => [name, generateSample(name)]));
+
+/**
+ * Samples generated a second time with `--autodrop-borrows` (issue #5), into `__generated-autodrop__/`:
+ * their handlers receive scoped views through adapters that hold them with `using`.
+ */
+const autodropSamples = ["borrows", "resources"];
+for (const name of autodropSamples) {
+  generated.set(`autodrop-${name}`, generateSample(name, { autodropBorrows: true }));
+}
 
 /**
  * Worlds that no sample has, for the prettier and tsc checks only (their shape is asserted line by line in
@@ -137,6 +146,26 @@ describe.each(samples)("wit-samples/%s", (name) => {
       const source = await readFile(join(root, "src", file.path), "utf8");
       expect(file.content.startsWith(preamble), file.path).toBe(true);
       expect(file.content.endsWith(`\n/* eslint-disable */\n\n${source}`), file.path).toBe(true);
+    }
+  });
+});
+
+describe.each(autodropSamples)("wit-samples/%s with --autodrop-borrows", (name) => {
+  const files = generated.get(`autodrop-${name}`)!.filter((f) => !isRuntime(f));
+  const goldens = join(samplesDir, name, "__generated-autodrop__");
+
+  it("matches its golden files", async () => {
+    for (const file of files) await expect(file.content).toMatchFileSnapshot(join(goldens, file.path));
+  });
+
+  it("has no golden file that is no longer generated", () => {
+    const expected = files.map((f) => f.path);
+    expect(listFiles(goldens).filter((path) => !expected.includes(path)), "delete these golden files").toEqual([]);
+  });
+
+  it("is already formatted the way prettier formats it", async () => {
+    for (const file of files) {
+      expect(await format(file.content, { parser: "typescript" }), file.path).toBe(file.content);
     }
   });
 });

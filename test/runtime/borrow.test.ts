@@ -11,6 +11,7 @@ import {
   markDisposed,
   release,
   type BorrowHandle,
+  type Borrowed,
 } from "../../src/runtime/borrow.js";
 import { createCallGate } from "../../src/runtime/call-gate.js";
 import {
@@ -157,7 +158,7 @@ describe("borrows received by host imports: explicit handles", () => {
       scope.handle(new File("/dst"), "file", "target"),
       scope.handle(new File("/log"), "file", "log"),
     ];
-    let kept: File | undefined;
+    let kept: Borrowed<File> | undefined;
     const error = thrown(() =>
       scope.run(() => {
         kept = handles[0]!.get();

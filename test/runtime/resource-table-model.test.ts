@@ -66,6 +66,7 @@ describe("resource table: model-based randomized check", () => {
       "children:ok",
       "parentOf:ok",
       "disposeAll:ok",
+      "dispose:ok",
     ];
     const missing = expected.filter((key) => (totals.get(key) ?? 0) < 3);
     expect(missing).toEqual([]);

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import * as borrow from "../../src/runtime/borrow.js";
 import * as callGate from "../../src/runtime/call-gate.js";
 import * as errors from "../../src/runtime/errors.js";
+import * as hostResources from "../../src/runtime/host-resources.js";
 import * as index from "../../src/runtime/index.js";
 import * as resourceTable from "../../src/runtime/resource-table.js";
 import * as values from "../../src/runtime/values.js";
@@ -14,6 +15,7 @@ const modules: Record<string, Record<string, unknown>> = {
   "call-gate.ts": callGate,
   "resource-table.ts": resourceTable,
   "borrow.ts": borrow,
+  "host-resources.ts": hostResources,
   "values.ts": values,
 };
 
@@ -64,6 +66,6 @@ describe("runtime symbol table", () => {
   });
 
   it("names the files to copy, entry point last", () => {
-    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "values.ts", "index.ts"]);
+    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "host-resources.ts", "values.ts", "index.ts"]);
   });
 });

@@ -46,19 +46,20 @@ function parseErr(text: string, path = "t.wit"): string {
   return renderDiagnostic(r.diagnostics[0]!, sources);
 }
 
-const SPAN_KEYS = new Set(["span", "useSpan", "packageSpan", "funcSpan", "sizeSpan"]);
+const SPAN_KEYS = new Set(["start", "end", "useSpan", "packageSpan", "funcSpan", "sizeSpan"]);
 
 /**
- * The tree without spans: an `Id` becomes its name, `Docs` its comments
- * (dropped when empty), so whole trees can be compared by value.
+ * The tree without spans (every node is a span: `start` and `end`): an `Id`
+ * becomes its name, `Docs` its comments (dropped when empty), so whole trees
+ * can be compared by value.
  */
 function strip(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strip);
   if (node === null || typeof node !== "object") return node;
   const o = node as Record<string, unknown>;
   const keys = Object.keys(o);
-  if (keys.length === 2 && "name" in o && "span" in o && typeof o.name === "string") return o.name;
-  if (keys.length === 2 && "comments" in o && "span" in o) return o.comments;
+  if (keys.length === 3 && "name" in o && "start" in o && typeof o.name === "string") return o.name;
+  if (keys.length === 3 && "comments" in o && "start" in o) return o.comments;
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     if (SPAN_KEYS.has(k)) continue;
@@ -452,14 +453,14 @@ describe("spans", () => {
     const iface = r.ast!.items[0] as Interface;
     const alias = iface.items[0] as TypeAlias;
     const text = (s: { start: number; end: number }) => sources.text(s);
-    expect(text(iface.span)).toBe("interface i {\n  type t = list<u8>;\n}");
-    expect(text(iface.name.span)).toBe("i");
-    expect(text(alias.span)).toBe("type t = list<u8>;");
-    expect(text(alias.name.span)).toBe("t");
-    expect(text(alias.type.span)).toBe("list<u8>");
+    expect(text(iface)).toBe("interface i {\n  type t = list<u8>;\n}");
+    expect(text(iface.name)).toBe("i");
+    expect(text(alias)).toBe("type t = list<u8>;");
+    expect(text(alias.name)).toBe("t");
+    expect(text(alias.type)).toBe("list<u8>");
     expect(text(typeErrorSpan(alias.type))).toBe("list");
-    expect(sources.locate(alias.type.span.start)).toMatchObject({ path: "two.wit", line: 2, column: 12 });
-    expect(r.ast!.span).toEqual({ start: base, end: base + 37 });
+    expect(sources.locate(alias.type.start)).toMatchObject({ path: "two.wit", line: 2, column: 12 });
+    expect({ start: r.ast!.start, end: r.ast!.end }).toEqual({ start: base, end: base + 37 });
   });
 
   test("error spans of items, handles, externs and docs", () => {
@@ -470,7 +471,7 @@ describe("spans", () => {
       "// one\n  /* two */  \ninterface i { type t = borrow<r>; type m = map<u8, u8>; }\nworld w { import x: func(); import a:b/c; }",
     );
     const iface = r.ast!.items[0] as Interface;
-    expect(sources.text(iface.docs.span)).toBe("// one\n  /* two */");
+    expect(sources.text(iface.docs)).toBe("// one\n  /* two */");
     expect(docsContents(iface.docs)).toBe(" one\n* two */");
     expect(sources.text(typeErrorSpan((iface.items[0] as TypeAlias).type))).toBe("r");
     expect(sources.text(typeErrorSpan((iface.items[1] as TypeAlias).type))).toBe("map");
@@ -478,7 +479,7 @@ describe("spans", () => {
     const [imp1, imp2] = world.items as readonly Import[];
     expect(sources.text(externSpan(imp1!.extern))).toBe("x");
     expect(sources.text(externSpan(imp2!.extern))).toBe("c");
-    expect(sources.text(imp2!.extern.span)).toBe("a:b/c;");
+    expect(sources.text(imp2!.extern)).toBe("a:b/c;");
   });
 
   test("an error at end of file points just past the last character", () => {

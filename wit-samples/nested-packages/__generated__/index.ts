@@ -59,9 +59,17 @@ export interface InstantiateOptions {
    */
   readonly getCoreModule?: GetCoreModule;
   /**
-   * Instantiate the component again after a trap, instead of refusing calls.
+   * Instantiate the component again after a trap, before the next call, instead
+   * of refusing calls. Guest state is lost: the new instance starts afresh, and
+   * guest resources of the old one are disposed.
    */
   readonly restart?: boolean;
+  /**
+   * With jco's JSPI output (`asyncMode: "jspi"`): the imports given to its
+   * `asyncImports`, by WIT name. Their handlers may return a promise, which the
+   * suspended guest waits for.
+   */
+  readonly asyncImports?: readonly string[];
 }
 
 /**

@@ -2,14 +2,24 @@
 /* eslint-disable */
 
 import {
+  type Body,
   type HttpImports,
+  type Request,
+  bodyType,
   createHttpImports,
+  requestType,
 } from "./interfaces/example-resources-http.js";
 import {
   type StoreExports,
   createStoreExports,
 } from "./interfaces/example-resources-store.js";
 import type { ResultError } from "./runtime/errors.js";
+import {
+  type HostResourcesBase,
+  type ResourceTableView,
+  createHostResources,
+} from "./runtime/host-resources.js";
+import type { LeakReport } from "./runtime/resource-table.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -44,6 +54,27 @@ export interface Imports {
 }
 
 /**
+ * The host resources of an instance: a typed view of its resource table per
+ * resource the world imports, under its lowerCamel name. Objects the guest owns
+ * are entries; the host enters its own with `push` / `pushChild` and deletes
+ * what the guest gave it with `delete` (docs/sdk-design.md §5).
+ */
+export interface HostResources extends HostResourcesBase {
+  /** `example:resources/http#body` */
+  readonly body: ResourceTableView<Body>;
+  /** `example:resources/http#request` */
+  readonly request: ResourceTableView<Request>;
+}
+
+/** What `imports` gets when it is a function, before the instance starts. */
+export interface ImportContext {
+  /**
+   * The instance's host resources (the same object as `instance.resources`).
+   */
+  readonly resources: HostResources;
+}
+
+/**
  * An instance of world `resources`. Calls into it run one at a time, in call
  * order, through one call gate; a trap poisons it. Dispose of it (`await using`)
  * to wait for the calls in flight.
@@ -56,6 +87,11 @@ export interface WorldInstance extends AsyncDisposable {
    */
   fetch(url: string): Promise<number>;
   /**
+   * The host resources of this instance: a typed table view per resource, live
+   * counts, and what disposal found left.
+   */
+  readonly resources: HostResources;
+  /**
    * True after a trap, until a restart succeeds: the instance refuses calls.
    */
   readonly poisoned: boolean;
@@ -63,8 +99,11 @@ export interface WorldInstance extends AsyncDisposable {
 
 /** Options of {@link instantiate}. */
 export interface InstantiateOptions {
-  /** The host's implementations of the world's imports. */
-  readonly imports: Imports;
+  /**
+   * The host's implementations of the world's imports, or a function that returns
+   * them given the instance's host resources (to `pushChild` from a method).
+   */
+  readonly imports: Imports | ((context: ImportContext) => Imports);
   /**
    * jco's instantiation-mode module of the component:
    * `await import("./component/name.js")`.
@@ -76,9 +115,28 @@ export interface InstantiateOptions {
    */
   readonly getCoreModule?: GetCoreModule;
   /**
-   * Instantiate the component again after a trap, instead of refusing calls.
+   * Instantiate the component again after a trap, before the next call, instead
+   * of refusing calls. Guest state is lost: the new instance starts afresh, and
+   * guest resources of the old one are disposed.
    */
   readonly restart?: boolean;
+  /**
+   * With jco's JSPI output (`asyncMode: "jspi"`): the imports given to its
+   * `asyncImports`, by WIT name. Their handlers may return a promise, which the
+   * suspended guest waits for.
+   */
+  readonly asyncImports?: readonly string[];
+  /**
+   * Most host resources alive at once, all types together (default 1,000,000);
+   * one more throws `TableFullError`.
+   */
+  readonly resourceCapacity?: number;
+  /**
+   * Called when disposing the instance finds host resources still alive (it
+   * disposes them, children first) or a destructor throws. The report is also
+   * in `resources.leaks`.
+   */
+  readonly onLeak?: (report: LeakReport) => void;
 }
 
 /**
@@ -88,8 +146,16 @@ export interface InstantiateOptions {
 export async function instantiate(
   options: InstantiateOptions,
 ): Promise<WorldInstance> {
-  const imports = options.imports;
   const core = await createInstanceCore(options);
+  const resources = createHostResources<HostResources>(
+    core,
+    { body: bodyType, request: requestType },
+    options,
+  );
+  const imports =
+    typeof options.imports === "function"
+      ? options.imports({ resources })
+      : options.imports;
   const httpImports = createHttpImports(
     core,
     imports["example:resources/http"],
@@ -98,6 +164,7 @@ export async function instantiate(
     "example:resources/http": httpImports,
   });
   return createWorldInstance(core, {
+    resources,
     store: createStoreExports(core),
     fetch(url: string): Promise<number> {
       return callExport(core, fetchSpec, [url]);

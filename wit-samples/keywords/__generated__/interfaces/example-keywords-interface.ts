@@ -85,7 +85,10 @@ export interface Class {
   delete(): boolean;
   then_(): number;
   constructor_(): number;
-  /** Called when the guest drops its (owning) handle to this object. */
+  /**
+   * The destructor: runs once, when the object's resource-table entry is deleted
+   * (the guest dropped it, the host deleted it, or the instance was disposed).
+   */
   [Symbol.dispose]?(): void;
 }
 
