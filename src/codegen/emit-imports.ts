@@ -2,7 +2,8 @@
  * Code generation, the import side of an interface: what the host implements, and the adapters jco
  * calls. Consumes an import unit of the plan; prints (after the unit's types) the `XxxError` aliases, the
  * host contract (`HttpImports`: synchronous functions, and the class of each resource that has a
- * constructor or statics), one `importSpec` constant per function, and the factory
+ * constructor or statics), one `importSpec` constant per function (after its `--autodrop-borrows` adapter,
+ * for a function that receives borrows), and the factory
  * `createHttpImports(core, host)` that builds the object jco reads: each function adapted by
  * `adaptImport` (the handler runs through the gate's `runImport`), each resource a per-instance class from
  * `hostResourceClass`. An interface with nothing to implement (only types) gets its types and nothing else.

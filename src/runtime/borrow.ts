@@ -2,11 +2,13 @@
  * Runtime, borrows: the lifetime rules of `borrow<T>` (Explainer.md, "borrow handles must be dropped before
  * the end of the call that lent them") on the host side, in both directions.
  *
- * (a) The guest lends a resource to a host import. The generated import adapter opens a `BorrowScope` for the
- *     call and gives the handler either `Borrowed<T>` views (implicit mode), which work during the call and
- *     are revoked when the handler returns or its promise settles, or `BorrowHandle<T>` objects (explicit
- *     mode), which the handler must drop; one still held at the end fails the call with `BorrowsRemainError`
- *     and is revoked anyway. Any use of a revoked borrow throws `BorrowExpiredError`.
+ * (a) The guest lends a resource to a host import. `values.ts` opens a `BorrowScope` for the call and gives
+ *     the handler either `Borrowed<T>` views (`--autodrop-borrows`: one scope per argument, a `ScopedBorrow`
+ *     that the generated adapter holds with `using`), which work during the call and are revoked when the
+ *     handler returns or its promise settles, or `BorrowHandle<T>` objects (explicit mode), which the handler
+ *     must drop; one still held at the end fails the call with `BorrowsRemainError` and is revoked anyway.
+ *     Any use of a revoked borrow throws `BorrowExpiredError`; `isBorrow`/`unwrapBorrow` recognise views and
+ *     handles when the host passes them back to the guest.
  * (b) The host lends one of its own resource objects to the guest for the length of an export call.
  *     `lend`/`release` keep counts in a WeakMap, `callWithLoans` holds them from before the call is queued in
  *     the gate until it settles (`lendForCall` until the guest returns), and `assertNotLent`/`guardDispose`/

@@ -13,6 +13,9 @@
  *   running the host's handler through `gate.runImport`; a thrown `ResultError` becomes the `err` case.
  * - resources: the guest's are wrapped in {@link GuestResource} subclasses whose methods go through the
  *   gate; the host's are handed to jco as per-instance adapter classes ({@link hostResourceClass}).
+ * - borrows (issue #5, rules in `borrow.ts`): a handler receives explicit `BorrowHandle`s (`paramNames`), or
+ *   views that a generated adapter holds with `using` (`invoke`, `--autodrop-borrows`); resources passed to
+ *   an export as `borrow` are lent from the call until the guest returns.
  *
  * Consumes the descriptions and jco's module; produces the instance core the generated wrappers share.
  * Copied into SDKs like its siblings: no host-specific imports.

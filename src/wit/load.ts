@@ -135,18 +135,25 @@ class Loader {
     const texts = texts0 ? texts0.slice() : paths.map((p) => [p, this.read(p)] as const);
     texts.sort((a, b) => byteOrder(a[0], b[0]));
     const group = new GroupResolver();
-    for (const [path, text] of texts) {
-      this.sources.add(path, text);
-      const file = this.sources.files[this.sources.files.length - 1]!;
-      const parsed = parseFile(file);
-      if (!parsed.ast || parsed.diagnostics.length > 0) throw new LoadError(parsed.diagnostics);
-      const ast = parsed.ast;
-      const r = catchAbort(() => group.addFile(ast));
-      if (r.diagnostics.length > 0) throw new LoadError(r.diagnostics);
-    }
+    for (const [path, text] of texts) this.addFile(group, path, text);
     const r = catchAbort(() => group.finish());
     if (r.value === undefined) throw new LoadError(r.diagnostics);
     return r.value;
+  }
+
+  /**
+   * Parses one file into `group`. A method of its own so that no frame holds
+   * on to the file's tree once `group` has it: `finish()` lets go of the tree
+   * part by part as it builds the model (see `PackageResolver.resolve`).
+   */
+  private addFile(group: GroupResolver, path: string, text: string): void {
+    this.sources.add(path, text);
+    const file = this.sources.files[this.sources.files.length - 1]!;
+    const parsed = parseFile(file);
+    if (!parsed.ast || parsed.diagnostics.length > 0) throw new LoadError(parsed.diagnostics);
+    const ast = parsed.ast;
+    const r = catchAbort(() => group.addFile(ast));
+    if (r.diagnostics.length > 0) throw new LoadError(r.diagnostics);
   }
 
   /** The groups of a `deps/` directory, by entry name; a missing `deps/` is no dependencies. */

@@ -389,13 +389,19 @@ export class PackageResolver {
         else if (item.kind === "world") worldAst.set(this.astItems[i]!.get(item.name.name)!.id as WorldId, [item, i]);
       }
     });
+    // From here on the tree is read through these two maps only, and each
+    // entry is dropped once resolved, so that the tree of a big input turns
+    // into garbage while the model grows instead of adding to the peak.
+    this.declLists.length = 0;
     for (const id of ifaceOrder) {
       const [iface, i] = ifaceAst.get(id)!;
+      ifaceAst.delete(id);
       this.curAstIndex = i;
       this.resolveInterface(id, iface.items, iface.docs, iface.attributes);
     }
     for (const id of worldOrder) {
       const [world, i] = worldAst.get(id)!;
+      worldAst.delete(id);
       this.curAstIndex = i;
       this.resolveWorld(id, world);
     }
