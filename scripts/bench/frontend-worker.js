@@ -1,15 +1,73 @@
-// One measurement in a fresh process: parse + resolve one WIT file with the built front end,
-// then print {ms, maxRssMiB} as JSON. A fresh process per run keeps peak-memory figures honest.
+// One measurement in a fresh process (run with --expose-gc): parse + resolve one WIT file with a built front
+// end (`dist`, default ../../dist), and print JSON:
+// - cold: the first run, JIT warm-up included (what one CLI call pays), and the peak RSS right after it;
+// - warm: a second run after a full GC (so that it does not pay for collecting the first run's garbage):
+//   wall ms and, on Linux, the main thread's CPU ms (which other load on the machine inflates less than wall);
+// - stages: a third run split into read + source map, parse, resolve stage 1 (per package) and stage 2 (merge).
+// A fresh process per measurement keeps peak-memory figures honest.
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
 
-const [file, warmups = "1"] = process.argv.slice(2);
-const { resolvePath } = await import("../../dist/wit/load.js");
-for (let i = 0; i < Number(warmups); i++) resolvePath(file);
-const t0 = performance.now();
-const result = resolvePath(file);
-const ms = performance.now() - t0;
-if (result.diagnostics.length > 0) {
-  console.error(result.diagnostics.map((d) => d.message).join("\n"));
-  process.exit(1);
+const [file, dist = new URL("../../dist/", import.meta.url).pathname] = process.argv.slice(2);
+const load = (path) => import(pathToFileURL(`${dist}/${path}`).href);
+const { resolvePath } = await load("wit/load.js");
+const { SourceMap } = await load("diagnostics/source-map.js");
+const { parseFile } = await load("wit/parser.js");
+const { GroupResolver, resolveGroups } = await load("wit/resolve.js");
+
+if (typeof gc !== "function") throw new Error("run with --expose-gc");
+
+/** CPU ms of the main thread so far (Linux: utime + stime of the thread, in 10 ms ticks); undefined elsewhere. */
+function mainThreadCpuMs() {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
-process.stdout.write(JSON.stringify({ ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + "\n");
+
+function check(result) {
+  if (result.diagnostics.length > 0) {
+    console.error(result.diagnostics.map((d) => d.message).join("\n"));
+    process.exit(1);
+  }
+}
+
+let t0 = performance.now();
+check(resolvePath(file));
+const coldMs = performance.now() - t0;
+const rssMiB = process.resourceUsage().maxRSS / 1024;
+
+gc();
+const cpu0 = mainThreadCpuMs();
+t0 = performance.now();
+check(resolvePath(file));
+const warmMs = performance.now() - t0;
+const cpu1 = mainThreadCpuMs();
+
+// The stages as `resolvePath` strings them together for a single file.
+gc();
+const stages = {};
+t0 = performance.now();
+const sources = new SourceMap();
+sources.add(file, readFileSync(file, "utf8"));
+let t1 = performance.now();
+stages.read = t1 - t0;
+let parsed = parseFile(sources.files[0]);
+check(parsed);
+t0 = performance.now();
+stages.parse = t0 - t1;
+const group = new GroupResolver();
+group.addFile(parsed.ast);
+parsed = undefined; // as in `resolvePath`: the resolver lets go of the tree as it goes
+const unresolved = group.finish();
+t1 = performance.now();
+stages.stage1 = t1 - t0;
+check(resolveGroups(unresolved, []));
+stages.stage2 = performance.now() - t1;
+
+process.stdout.write(
+  JSON.stringify({ coldMs, rssMiB, warmMs, cpuMs: cpu0 === undefined ? undefined : cpu1 - cpu0, stages }) + "\n",
+);

@@ -364,6 +364,9 @@ export function escapeReservedName(name: string, context: NameContext): string {
  * of what came before them, so they never start a word.
  */
 export function splitWords(name: string): string[] {
+  if (/^[\x00-\x7f]*$/.test(name)) {
+    return splitAsciiWords(name);
+  }
   const words: string[] = [];
   for (const run of name.split(/[^\p{L}\p{N}]+/u)) {
     const chars = Array.from(run);
@@ -402,6 +405,65 @@ export function splitWords(name: string): string[] {
 
 type WordCase = "none" | "lower" | "upper";
 
+/**
+ * {@link splitWords} for ASCII names (nearly all of them), on character
+ * codes: the general version makes a string of every character, which is
+ * slow on long names.
+ */
+function splitAsciiWords(name: string): string[] {
+  const words: string[] = [];
+  const n = name.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && !isAsciiAlphanumeric(name.charCodeAt(i))) {
+      i++;
+    }
+    const runStart = i;
+    while (i < n && isAsciiAlphanumeric(name.charCodeAt(i))) {
+      i++;
+    }
+    const runEnd = i;
+    let start = runStart;
+    let mode: WordCase = "none";
+    for (let j = runStart; j + 1 < runEnd; j++) {
+      const c = name.charCodeAt(j);
+      const next = name.charCodeAt(j + 1);
+      const nextMode: WordCase = isAsciiLower(c)
+        ? "lower"
+        : isAsciiUpper(c)
+          ? "upper"
+          : mode;
+      if (nextMode === "lower" && isAsciiUpper(next)) {
+        words.push(name.slice(start, j + 1));
+        start = j + 1;
+        mode = "none";
+      } else if (mode === "upper" && isAsciiUpper(c) && isAsciiLower(next)) {
+        words.push(name.slice(start, j));
+        start = j;
+        mode = "upper";
+      } else {
+        mode = nextMode;
+      }
+    }
+    if (start < runEnd) {
+      words.push(name.slice(start, runEnd));
+    }
+  }
+  return words;
+}
+
+function isAsciiLower(c: number): boolean {
+  return c >= 0x61 && c <= 0x7a;
+}
+
+function isAsciiUpper(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
+}
+
+function isAsciiAlphanumeric(c: number): boolean {
+  return isAsciiLower(c) || isAsciiUpper(c) || (c >= 0x30 && c <= 0x39);
+}
+
 function isLower(c: string): boolean {
   return c !== c.toUpperCase() && c === c.toLowerCase();
 }
@@ -411,8 +473,11 @@ function isUpper(c: string): boolean {
 }
 
 function capitalize(word: string): string {
-  const [first = "", ...rest] = Array.from(word);
-  return first.toUpperCase() + rest.join("").toLowerCase();
+  if (word === "") {
+    return "";
+  }
+  const first = String.fromCodePoint(word.codePointAt(0)!);
+  return first.toUpperCase() + word.slice(first.length).toLowerCase();
 }
 
 function guardLeadingDigit(name: string): string {
@@ -422,20 +487,40 @@ function guardLeadingDigit(name: string): string {
   return /^\p{N}/u.test(name) ? `_${name}` : name;
 }
 
-/** `http-request` -> `HttpRequest` (rule 1). */
-export function toUpperCamel(name: string): string {
-  return guardLeadingDigit(splitWords(name).map(capitalize).join(""));
+/**
+ * Generation converts the same few names over and over (a field name for
+ * its type, its descriptor and every use), so conversions are remembered;
+ * the memo is emptied when it grows large, which bounds it in long-running
+ * processes (watch mode) without changing any result.
+ */
+function memoized(convert: (name: string) => string): (name: string) => string {
+  const known = new Map<string, string>();
+  return (name) => {
+    let converted = known.get(name);
+    if (converted === undefined) {
+      converted = convert(name);
+      if (known.size >= 10_000) {
+        known.clear();
+      }
+      known.set(name, converted);
+    }
+    return converted;
+  };
 }
 
+/** `http-request` -> `HttpRequest` (rule 1). */
+export const toUpperCamel: (name: string) => string = memoized((name) =>
+  guardLeadingDigit(splitWords(name).map(capitalize).join("")),
+);
+
 /** `http-request` -> `httpRequest` (rule 1). */
-export function toLowerCamel(name: string): string {
-  const words = splitWords(name);
-  return guardLeadingDigit(
-    words
+export const toLowerCamel: (name: string) => string = memoized((name) =>
+  guardLeadingDigit(
+    splitWords(name)
       .map((word, i) => (i === 0 ? word.toLowerCase() : capitalize(word)))
       .join(""),
-  );
-}
+  ),
+);
 
 /**
  * A WIT name as a TypeScript identifier for `context`: `UpperCamel` for
@@ -513,6 +598,10 @@ export function quotePropertyKey(name: string): string {
  * finds them, so the result is stable under formatting.
  */
 export function stringLiteral(value: string): string {
+  // Printable ASCII without quotes or backslashes needs no escape (the usual case).
+  if (/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(value)) {
+    return `"${value}"`;
+  }
   let doubles = 0;
   let singles = 0;
   for (const c of value) {

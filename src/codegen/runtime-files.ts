@@ -55,11 +55,29 @@ export function createRuntimeImports(
   fromPath: string,
   runtimeImport: string | undefined,
 ): RuntimeImports {
+  // Every file of a directory imports the runtime by the same specifiers, so
+  // they share one set of symbols (hundreds of files share a directory).
+  const dir = posix.dirname(fromPath);
+  const key = `${runtimeImport ?? ""}\u0000${dir}`;
+  let imports = sharedImports.get(key);
+  if (imports === undefined) {
+    imports = runtimeImportsFrom(dir, runtimeImport);
+    sharedImports.set(key, imports);
+  }
+  return imports;
+}
+
+const sharedImports = new Map<string, RuntimeImports>();
+
+function runtimeImportsFrom(
+  dir: string,
+  runtimeImport: string | undefined,
+): RuntimeImports {
   const cache = new Map<string, ImportSymbol>();
   const specifier = (file: string): string => {
     if (runtimeImport !== undefined) return runtimeImport;
     const target = `runtime/${file.replace(/\.ts$/, ".js")}`;
-    const relative = posix.relative(posix.dirname(fromPath), target);
+    const relative = posix.relative(dir, target);
     return relative.startsWith(".") ? relative : `./${relative}`;
   };
   const make = (name: RuntimeSymbolName, typeOnly: boolean): ImportSymbol => {

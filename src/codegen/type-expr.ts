@@ -61,7 +61,11 @@ export function moduleSpecifier(from: string, to: string): string {
   return relative.startsWith(".") ? relative : `./${relative}`;
 }
 
-const symbolCache = new WeakMap<Unit, Map<string, ImportSymbol>>();
+/** Symbols by the file using them, then by the declaring file (with its specifier), then by `t`/`v` and name. */
+const symbolCache = new WeakMap<
+  Unit,
+  Map<Unit, { readonly from: string; readonly symbols: Map<string, ImportSymbol> }>
+>();
 
 /** A name declared in `home`, as an import symbol of the current file (the printer sees through self-imports). */
 export function declaredSymbol(
@@ -70,17 +74,18 @@ export function declaredSymbol(
   name: string,
   typeOnly: boolean,
 ): ImportSymbol {
-  let cache = symbolCache.get(cx.unit);
-  if (cache === undefined) symbolCache.set(cx.unit, (cache = new Map()));
-  const key = `${typeOnly ? "t" : "v"}\u0000${home.path}\u0000${name}`;
-  let symbol = cache.get(key);
+  let byHome = symbolCache.get(cx.unit);
+  if (byHome === undefined) symbolCache.set(cx.unit, (byHome = new Map()));
+  let cache = byHome.get(home);
+  if (cache === undefined) {
+    cache = { from: moduleSpecifier(cx.unit.path, home.path), symbols: new Map() };
+    byHome.set(home, cache);
+  }
+  const key = typeOnly ? `t${name}` : `v${name}`;
+  let symbol = cache.symbols.get(key);
   if (symbol === undefined) {
-    symbol = createImportSymbol(
-      name,
-      moduleSpecifier(cx.unit.path, home.path),
-      { typeOnly },
-    );
-    cache.set(key, symbol);
+    symbol = createImportSymbol(name, cache.from, { typeOnly });
+    cache.symbols.set(key, symbol);
   }
   return symbol;
 }
@@ -149,8 +154,65 @@ function typedArray(
   return typeof u === "string" ? TYPED_ARRAYS[u] : undefined;
 }
 
-/** Longest `list<T, N>` written as a tuple type; longer ones are `T[]` (still checked for length). */
+/**
+ * A `list<T, N>` is written as a tuple type of N `T`s when N is at most
+ * MAX_TUPLE and the tuple spells out at most MAX_TUPLE_TYPES types in all,
+ * counting through nested fixed-length lists (`list<list<f32, 4>, 4>` spells
+ * out 16 `number`s); otherwise as `T[]` (values are still checked for length
+ * at run time). Without the second bound nesting multiplies: ten levels of
+ * `list<_, 3>` would spell out 3^10 types, and twelve would not finish.
+ */
 const MAX_TUPLE = 16;
+const MAX_TUPLE_TYPES = 64;
+
+/** Whether `list<T, size>` is written as a tuple, given how many types `T` spells out. */
+function spellsOutTuple(size: number, elementTypes: number): boolean {
+  return size <= MAX_TUPLE && size * elementTypes <= MAX_TUPLE_TYPES;
+}
+
+const spelledCache = new WeakMap<TypeDef, number>();
+
+/** How many types the TypeScript type of `type` spells out (a named type counts one). */
+function spelledTypes(resolve: Resolve, type: Type | undefined): number {
+  if (type === undefined || typeof type === "string") return 1;
+  const def = resolve.types[type.id]!;
+  if (isNamed(def)) return 1;
+  let count = spelledCache.get(def);
+  if (count === undefined) {
+    count = countSpelledTypes(resolve, def);
+    spelledCache.set(def, count);
+  }
+  return count;
+}
+
+function countSpelledTypes(resolve: Resolve, def: TypeDef): number {
+  const kind = def.kind;
+  const sum = (types: readonly (Type | undefined)[]): number =>
+    types.reduce((n, t) => n + spelledTypes(resolve, t), 0);
+  switch (kind.kind) {
+    case "fixed-length-list": {
+      const element = spelledTypes(resolve, kind.element);
+      return spellsOutTuple(kind.size, element) ? kind.size * element : element;
+    }
+    case "list":
+      return typedArray(resolve, kind.element) !== undefined
+        ? 1
+        : spelledTypes(resolve, kind.element);
+    case "tuple":
+      return Math.max(1, sum(kind.types));
+    case "map":
+      return sum([kind.key, kind.value]);
+    case "result":
+      return sum([kind.ok, kind.err]);
+    case "option":
+    case "type":
+    case "future":
+    case "stream":
+      return spelledTypes(resolve, kind.type);
+    default:
+      return 1;
+  }
+}
 
 function primitiveType(cx: EmitContext, type: PrimitiveType): Printable {
   switch (type) {
@@ -200,7 +262,7 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
     }
     case "fixed-length-list": {
       const element = typeExpr(cx, kind.element);
-      return kind.size <= MAX_TUPLE
+      return spellsOutTuple(kind.size, spelledTypes(cx.resolve, kind.element))
         ? array(new Array<Printable>(kind.size).fill(element))
         : arrayType(element);
     }
@@ -362,10 +424,24 @@ export function structureDescriptor(cx: EmitContext, def: TypeDef): Printable {
   }
 }
 
+const borrowCache = new WeakMap<TypeDef, boolean>();
+
 /** Whether values of `type` hold a `borrow<T>` anywhere (a parameter, a list element, a record field, ...). */
 export function containsBorrow(resolve: Resolve, type: Type): boolean {
   if (typeof type === "string") return false;
-  const kind = resolve.types[type.id]!.kind;
+  // Remembered per type: records of records share their field types, and
+  // walking them afresh at every use takes time exponential in the depth.
+  const def = resolve.types[type.id]!;
+  let found = borrowCache.get(def);
+  if (found === undefined) {
+    found = typeContainsBorrow(resolve, def);
+    borrowCache.set(def, found);
+  }
+  return found;
+}
+
+function typeContainsBorrow(resolve: Resolve, def: TypeDef): boolean {
+  const kind = def.kind;
   const any = (types: readonly (Type | undefined)[]): boolean =>
     types.some((t) => t !== undefined && containsBorrow(resolve, t));
   switch (kind.kind) {

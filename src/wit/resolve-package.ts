@@ -106,6 +106,13 @@ export interface UnresolvedPackage {
   readonly requiredResources: { readonly id: TypeId; readonly span: Span }[];
 }
 
+/** An interface or world of the package being resolved: its id, its tree and the index of its file. */
+interface LocalItem<N, I> {
+  readonly id: I;
+  readonly node: N;
+  readonly file: number;
+}
+
 /** A parsed file, or the body of a nested `package a:b { ... }` block. */
 interface PackageFile {
   readonly package: ast.PackageName | undefined;
@@ -152,12 +159,19 @@ export function packageNameOf(p: ast.PackageName): PackageName {
  * exports (imports first so that printing round-trips). Collected once per
  * file, since three passes of the resolver need them and most items (type
  * definitions, functions) mention no path.
+ *
+ * Loops over whole files and worlds, like this one, run once per package:
+ * mostly before the JIT has optimized them, where counted loops are much
+ * cheaper than `for...of`.
  */
 function collectPaths(items: readonly ast.AstItem[], out: PathUse[]): void {
-  for (const item of items) {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     switch (item.kind) {
       case "world": {
-        for (const w of item.items) {
+        const worldItems = item.items;
+        for (let j = 0; j < worldItems.length; j++) {
+          const w = worldItems[j]!;
           if (w.kind === "use") {
             out.push({ owner: undefined, attributes: w.attributes, path: w.from, names: w.names, kind: "interface" });
           } else if (w.kind === "include") {
@@ -165,7 +179,8 @@ function collectPaths(items: readonly ast.AstItem[], out: PathUse[]): void {
           }
         }
         for (const wanted of ["import", "export"] as const) {
-          for (const e of item.items) {
+          for (let j = 0; j < worldItems.length; j++) {
+            const e = worldItems[j]!;
             if (e.kind !== wanted) continue;
             const ext = e.extern;
             switch (ext.kind) {
@@ -322,8 +337,6 @@ export class PackageResolver {
   private readonly astItems: Map<string, ItemRef>[] = [];
   /** Every interface and world of the package. */
   private readonly packageItems = new Map<string, ItemRef>();
-  /** Per interface: its scope of types and functions, kept for `use` from other interfaces. */
-  private readonly interfaceTypes: Scope[] = [];
   private readonly foreignDeps = new Map<string, ForeignPackage>();
   private readonly foreignInterfaces = new Set<InterfaceId>();
   /** The scope being filled: an interface's or a world's types. */
@@ -377,33 +390,24 @@ export class PackageResolver {
     // Foreign placeholders first, then the package's own items in dependency
     // order, then the foreign types, so that `use` paths resolve below.
     this.populateForeignDeps();
-    const [ifaceOrder, worldOrder] = this.populateAstItems();
+    const { interfaces, worlds } = this.populateAstItems();
     this.populateForeignTypes();
 
-    const ifaceAst = new Map<InterfaceId, [ast.Interface, number]>();
-    const worldAst = new Map<WorldId, [ast.World, number]>();
-    this.declLists.forEach((items, i) => {
-      for (const item of items) {
-        if (item.kind === "interface")
-          ifaceAst.set(this.astItems[i]!.get(item.name.name)!.id as InterfaceId, [item, i]);
-        else if (item.kind === "world") worldAst.set(this.astItems[i]!.get(item.name.name)!.id as WorldId, [item, i]);
-      }
-    });
-    // From here on the tree is read through these two maps only, and each
-    // entry is dropped once resolved, so that the tree of a big input turns
+    // From here on the tree is reached through these two lists only, and each
+    // entry is cleared once resolved, so that the tree of a big input turns
     // into garbage while the model grows instead of adding to the peak.
     this.declLists.length = 0;
-    for (const id of ifaceOrder) {
-      const [iface, i] = ifaceAst.get(id)!;
-      ifaceAst.delete(id);
-      this.curAstIndex = i;
-      this.resolveInterface(id, iface.items, iface.docs, iface.attributes);
+    for (let i = 0; i < interfaces.length; i++) {
+      const { id, node, file } = interfaces[i]!;
+      interfaces[i] = undefined;
+      this.curAstIndex = file;
+      this.resolveInterface(id, node.items, node.docs, node.attributes);
     }
-    for (const id of worldOrder) {
-      const [world, i] = worldAst.get(id)!;
-      worldAst.delete(id);
-      this.curAstIndex = i;
-      this.resolveWorld(id, world);
+    for (let i = 0; i < worlds.length; i++) {
+      const { id, node, file } = worlds[i]!;
+      worlds[i] = undefined;
+      this.curAstIndex = file;
+      this.resolveWorld(id, node);
     }
 
     return {
@@ -458,7 +462,6 @@ export class PackageResolver {
   }
 
   private allocInterface(span: Span): InterfaceId {
-    this.interfaceTypes.push(new Scope());
     this.interfaceSpans.push({ span, funcs: [] });
     const id = this.interfaces.length as InterfaceId;
     this.interfaces.push({
@@ -492,39 +495,40 @@ export class PackageResolver {
    * one comes after those it uses or includes, allocates them in that order
    * and builds each file's scope of top-level names.
    */
-  private populateAstItems(): [InterfaceId[], WorldId[]] {
-    const declared = new Map<string, Span>();
-    const itemsByName = new Map<string, ast.Interface | ast.World>();
+  private populateAstItems(): {
+    interfaces: (LocalItem<ast.Interface, InterfaceId> | undefined)[];
+    worlds: (LocalItem<ast.World, WorldId> | undefined)[];
+  } {
+    const declared = new Map<string, { readonly node: ast.Interface | ast.World; readonly file: number }>();
     const order = new Map<string, Edge[]>();
-    for (const items of this.declLists) {
-      for (const item of items) {
+    for (let file = 0; file < this.declLists.length; file++) {
+      for (const item of this.declLists[file]!) {
         if (item.kind !== "interface" && item.kind !== "world") continue;
         if (declared.has(item.name.name)) {
           fail(codes.DuplicateName, `duplicate item named \`${item.name.name}\``, item.name);
         }
-        declared.set(item.name.name, item.name);
+        declared.set(item.name.name, { node: item, file });
         order.set(item.name.name, []);
-        itemsByName.set(item.name.name, item);
       }
     }
 
-    type Source = { readonly kind: "foreign" } | { readonly kind: "local"; readonly id: ast.Id };
     for (let file = 0; file < this.declLists.length; file++) {
       const items = this.declLists[file]!;
-      // This file's namespace: its own items plus its top-level `use`s.
-      const fileNames = new Map<string, Source>();
+      // This file's namespace: its own items plus its top-level `use`s, each
+      // to the name it stands for here, or to null when that is in another package.
+      const fileNames = new Map<string, ast.Id | null>();
       for (const item of items) {
         let name: ast.Id;
-        let src: Source;
+        let src: ast.Id | null;
         switch (item.kind) {
           case "toplevel-use":
             name = item.as ?? usePathName(item.item);
-            src = item.item.kind === "id" ? { kind: "local", id: item.item.id } : { kind: "foreign" };
+            src = item.item.kind === "id" ? item.item.id : null;
             break;
           case "interface":
           case "world":
             name = item.name;
-            src = { kind: "local", id: item.name };
+            src = item.name;
             break;
           case "package":
             continue;
@@ -544,8 +548,8 @@ export class PackageResolver {
         if (!owner || path.kind !== "id") continue;
         const used = path.id;
         const src = fileNames.get(used.name);
-        if (src?.kind === "foreign") continue;
-        if (src?.kind === "local") order.get(owner.name)!.push(src.id);
+        if (src === null) continue;
+        if (src !== undefined) order.get(owner.name)!.push(src);
         else if (declared.has(used.name)) order.get(owner.name)!.push(used);
         else fail(codes.UnknownName, `interface or world \`${used.name}\` does not exist`, used);
       }
@@ -553,20 +557,20 @@ export class PackageResolver {
 
     const sorted = toposort("interface or world", order);
     const ids = new Map<string, ItemRef>();
-    const ifaceOrder: InterfaceId[] = [];
-    const worldOrder: WorldId[] = [];
+    const interfaces: LocalItem<ast.Interface, InterfaceId>[] = [];
+    const worlds: LocalItem<ast.World, WorldId>[] = [];
     for (const name of sorted) {
-      const item = itemsByName.get(name)!;
-      if (item.kind === "interface") {
-        const id = this.allocInterface(declared.get(name)!);
+      const { node, file } = declared.get(name)!;
+      if (node.kind === "interface") {
+        const id = this.allocInterface(node.name);
         this.interfaces[id]!.name = name;
         ids.set(name, { kind: "interface", id });
-        ifaceOrder.push(id);
+        interfaces.push({ id, node, file });
       } else {
-        const id = this.allocWorld(declared.get(name)!);
+        const id = this.allocWorld(node.name);
         this.worlds[id]!.name = name;
         ids.set(name, { kind: "world", id });
-        worldOrder.push(id);
+        worlds.push({ id, node, file });
       }
     }
 
@@ -612,7 +616,7 @@ export class PackageResolver {
       }
       this.astItems.push(scope);
     }
-    return [ifaceOrder, worldOrder];
+    return { interfaces, worlds };
   }
 
   /** Creates `unknown` placeholder types for every name used from a foreign interface. */
@@ -624,9 +628,9 @@ export class PackageResolver {
         const stability = this.stability(attributes);
         const iface = this.resolveInterfacePath(path);
         if (!this.foreignInterfaces.has(iface)) continue;
-        const lookup = this.interfaceTypes[iface]!;
+        const types = this.interfaces[iface]!.types;
         for (const n of names) {
-          if (lookup.ids.has(n.name.name)) continue;
+          if (types.has(n.name.name)) continue;
           const id = this.allocType({
             docs: noDocs(),
             stability,
@@ -636,9 +640,7 @@ export class PackageResolver {
           });
           this.unknownTypeSpans.push(n.name);
           this.typeSpans.push(n.name);
-          lookup.ids.set(n.name.name, id);
-          lookup.spans.push(n.name);
-          this.interfaces[iface]!.types.set(n.name.name, id);
+          types.set(n.name.name, id);
         }
       }
     });
@@ -828,7 +830,8 @@ export class PackageResolver {
       }
     }
 
-    this.interfaceTypes[id] = this.typeLookup;
+    // What `use` needs of this interface later is in `iface.types` and
+    // `iface.functions`: the scope itself can go.
     this.typeLookup = new Scope();
   }
 
@@ -886,16 +889,22 @@ export class PackageResolver {
   private resolveUse(owner: TypeOwner, u: ast.Use): void {
     const from = this.resolveInterfacePath(u.from);
     const stability = this.stability(u.attributes);
+    const iface = this.interfaces[from]!;
     for (const n of u.names) {
-      const found = this.interfaceTypes[from]!.ids.get(n.name.name);
-      if (found === undefined) fail(codes.UnknownName, `name \`${n.name.name}\` does not exist`, n.name);
-      if (found === FUNCTION) fail(codes.WrongItemKind, `cannot import function \`${n.name.name}\``, n.name);
+      const found = iface.types.get(n.name.name);
+      if (found === undefined) {
+        // A freestanding function is there under its own name (resource functions' names have brackets).
+        if (iface.functions.has(n.name.name)) {
+          fail(codes.WrongItemKind, `cannot import function \`${n.name.name}\``, n.name);
+        }
+        fail(codes.UnknownName, `name \`${n.name.name}\` does not exist`, n.name);
+      }
       this.typeSpans.push(n.name);
       const local = n.as ?? n.name;
       const id = this.allocType({
         docs: noDocs(),
         stability,
-        kind: { kind: "type", type: typeRef(found as TypeId) },
+        kind: { kind: "type", type: typeRef(found) },
         name: local.name,
         owner,
       });
