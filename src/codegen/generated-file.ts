@@ -645,25 +645,22 @@ function renderFile(
   if (importLines.length > 0) {
     out.push(...importLines, "");
   }
-  const bodyLines: string[] = [];
+  const lines = new BodyLines(out);
   const flat = new FlatPrinter(resolve);
   for (const line of body) {
     if (line.content === undefined) {
-      bodyLines.push("");
+      lines.add("");
       continue;
     }
     const indent = line.depth * TAB_WIDTH;
-    const text = " ".repeat(indent) + layoutLine(line.content, flat, indent);
+    const text = indentation(indent) + layoutLine(line.content, flat, indent);
     if (text.includes("\n")) {
       for (const physical of text.split("\n")) {
-        bodyLines.push(isBlank(physical) ? "" : physical);
+        lines.add(physical);
       }
     } else {
-      bodyLines.push(isBlank(text) ? "" : text);
+      lines.add(text);
     }
-  }
-  for (const line of normalizeBlankLines(bodyLines)) {
-    out.push(line);
   }
   while (out.length > 0 && out[out.length - 1] === "") {
     out.pop();
@@ -689,48 +686,42 @@ function isBlank(text: string): boolean {
  * line break after its `{`, which changes how the code around it is laid
  * out; so the layout we print must be a fixed point of that rule. Objects
  * that break are marked as broken and the line is laid out again, until
- * every object that breaks was marked. Marks only grow, so this ends. An
- * object wider than the line's width even when it starts at the line's
- * indentation breaks in every layout, so it is marked from the start: that
- * usually saves the second pass.
+ * every object that breaks was marked. Marks only grow, so this ends.
+ * Objects that break in every layout are marked from the start (see
+ * FlatPrinter), so one pass is usually enough.
  */
 function layoutLine(
   content: Printable,
   flat: FlatPrinter,
   indent: number,
 ): string {
-  const text = flat.print(content);
-  const ascii = PRINTABLE_ASCII.test(text);
   const width = PRINT_WIDTH - indent;
+  const text = flat.print(content, width);
   if (
     !flat.breakable ||
-    (!flat.forced && (ascii ? text.length : stringWidth(text)) <= width)
+    (!flat.forced && (text.length * 2 <= width || stringWidth(text) <= width))
   ) {
     return text;
   }
-  const expanded = new Set<Layout>();
-  for (const [object, objectText] of flat.objects) {
-    if ((ascii ? objectText.length : stringWidth(objectText)) > width) {
-      expanded.add(object);
-    }
-  }
+  const ascii = PRINTABLE_ASCII.test(text);
   for (;;) {
     const cx: LowerContext = {
       resolve: flat.resolve,
-      expanded,
-      flat: flat.printEach(content, expanded),
+      expanded: flat.expanded,
+      flat: flat.layouts,
       ascii,
     };
     const doc = lower(content, cx, "annotation");
     const broken = new Set<Layout>();
     const result = layoutDoc(doc, indent, PRINT_WIDTH, broken, ascii);
-    const before = expanded.size;
+    const before = flat.expanded.size;
     for (const layout of broken) {
-      expanded.add(layout);
+      flat.expanded.add(layout);
     }
-    if (expanded.size === before) {
+    if (flat.expanded.size === before) {
       return result;
     }
+    flat.reprint(content);
   }
 }
 
@@ -811,42 +802,52 @@ function renderImports(imports: readonly ImportUse[]): string[] {
 }
 
 /**
- * Blank lines as prettier leaves them: never two in a row, none at the
- * start or end of the body, none just inside a block, object, argument or
- * parameter list (after a line ending in `{`, `(` or `[`, before a line
- * starting with `}`, `)` or `]`). Comment lines are not taken as openers
- * or closers.
+ * Collects the physical lines of the body into `out`, with blank lines as
+ * prettier leaves them: never two in a row, none at the start or end of the
+ * body, none just inside a block, object, argument or parameter list (after
+ * a line ending in `{`, `(` or `[`, before a line starting with `}`, `)` or
+ * `]`). Comment lines are not taken as openers or closers. A line of only
+ * spaces is blank.
  */
-function normalizeBlankLines(lines: readonly string[]): string[] {
-  // nextLine[i]: the first non-blank line after line i.
-  const nextLine: (string | undefined)[] = [];
-  let next: string | undefined;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    nextLine[i] = next;
-    if (lines[i] !== "") {
-      next = lines[i];
-    }
+class BodyLines {
+  /** Where the body starts in `out`. */
+  private readonly start: number;
+  /** Whether blank lines since the last line ask for one, if the next line allows it. */
+  private blank = false;
+
+  constructor(private readonly out: string[]) {
+    this.start = out.length;
   }
-  const out: string[] = [];
-  lines.forEach((line, i) => {
-    if (line !== "") {
-      out.push(line);
+
+  add(line: string): void {
+    const out = this.out;
+    if (isBlank(line)) {
+      const previous =
+        out.length > this.start ? out[out.length - 1]! : undefined;
+      this.blank ||= previous !== undefined && !opensBlock(previous);
       return;
     }
-    const previous = out[out.length - 1];
-    const following = nextLine[i];
-    if (
-      previous !== undefined &&
-      previous !== "" &&
-      !opensBlock(previous) &&
-      following !== undefined &&
-      !closesBlock(following)
-    ) {
+    if (this.blank && !closesBlock(line)) {
       out.push("");
     }
-  });
-  return out;
+    this.blank = false;
+    out.push(line);
+  }
 }
+
+/** `n` spaces. */
+function indentation(n: number): string {
+  let spaces = INDENTATION[n];
+  if (spaces === undefined) {
+    spaces = " ".repeat(n);
+    if (n < 64) {
+      INDENTATION[n] = spaces;
+    }
+  }
+  return spaces;
+}
+
+const INDENTATION: string[] = [];
 
 function isCommentLine(trimmed: string): boolean {
   return (
@@ -889,37 +890,36 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  * mirrors the flat form of what {@link lower} builds for that layout.
  */
 class FlatPrinter {
+  /** Whether the line has a layout: somewhere it could break. */
   breakable = false;
+  /** Whether the line has a group that must break. */
   forced = false;
-  objects: (readonly [Layout, string])[] = [];
-  /** Objects to count as expanded (see layoutLine). */
-  private expanded: ReadonlySet<Layout> = new Set();
-  /** Where the flat text of every layout is kept, when asked for. */
-  private record: Map<Layout, FlatInfo> | undefined;
+  /** The flat text of each layout of the line, for {@link LazyDoc}s. */
+  readonly layouts = new Map<Layout, FlatInfo>();
+  /**
+   * The objects of the line to print broken: those with `expand`, those
+   * wider than the line's width (they break in every layout), and those
+   * {@link layoutLine} adds when a layout breaks them.
+   */
+  readonly expanded = new Set<Layout>();
+  /** The columns the line has, after its indentation. */
+  private width = PRINT_WIDTH;
 
   constructor(readonly resolve: (s: SymbolRef) => string) {}
 
-  print(p: Printable): string {
-    this.breakable = false;
-    this.forced = false;
-    this.objects = [];
-    this.expanded = new Set();
-    this.record = undefined;
-    return this.text(p);
+  /** The flat text of a line with `width` columns after its indentation. */
+  print(p: Printable, width: number): string {
+    this.expanded.clear();
+    this.width = width;
+    return this.reprint(p);
   }
 
-  /** The flat text and `forced` of every layout in `p`, counting `expanded` objects as expanded. */
-  printEach(
-    p: Printable,
-    expanded: ReadonlySet<Layout>,
-  ): ReadonlyMap<Layout, FlatInfo> {
+  /** The same line again, after objects were added to {@link expanded}. */
+  reprint(p: Printable): string {
     this.breakable = false;
     this.forced = false;
-    this.objects = [];
-    this.expanded = expanded;
-    this.record = new Map();
-    this.text(p);
-    return this.record;
+    this.layouts.clear();
+    return this.text(p);
   }
 
   private text(p: Printable): string {
@@ -945,11 +945,8 @@ class FlatPrinter {
       return this.resolve(p);
     }
     this.breakable = true;
-    if (this.record === undefined) {
-      return this.layout(p);
-    }
     // A layout printed twice (emitters share pieces) is measured once.
-    const known = this.record.get(p);
+    const known = this.layouts.get(p);
     if (known !== undefined) {
       this.forced ||= known.forced;
       return known.text;
@@ -957,7 +954,7 @@ class FlatPrinter {
     const outer = this.forced;
     this.forced = false;
     const text = this.layout(p);
-    this.record.set(p, { text, forced: this.forced });
+    this.layouts.set(p, { text, forced: this.forced });
     this.forced ||= outer;
     return text;
   }
@@ -994,26 +991,20 @@ class FlatPrinter {
         if (p.members.length === 0) {
           return "{}";
         }
-        if (p.expand || this.expanded.has(p)) {
-          this.forced = true;
-        }
         const text = this.objectTypeContents(p);
-        this.objects.push([p, text]);
+        this.forced ||= this.mustBreak(p, text);
         return text;
       }
       case "object": {
         if (p.entries.length === 0) {
           return "{}";
         }
-        if (p.expand || this.expanded.has(p)) {
-          this.forced = true;
-        }
         let text = "{ ";
         p.entries.forEach(([key, value], i) => {
           text += `${i > 0 ? ", " : ""}${quotePropertyKey(key)}: ${this.text(value)}`;
         });
         text += " }";
-        this.objects.push([p, text]);
+        this.forced ||= this.mustBreak(p, text);
         return text;
       }
       case "assignment":
@@ -1023,6 +1014,19 @@ class FlatPrinter {
         throw new Error(`unknown printable ${JSON.stringify(unreachable)}`);
       }
     }
+  }
+
+  /**
+   * Whether an object must print broken. One wider than the line is marked
+   * expanded at once: it starts at the line's indentation or further right,
+   * so it breaks in every layout, and marking it now usually saves
+   * {@link layoutLine} a second pass. (A width is at most twice the length.)
+   */
+  private mustBreak(o: ObjectLayout | ObjectTypeLayout, text: string): boolean {
+    if (text.length * 2 > this.width && stringWidth(text) > this.width) {
+      this.expanded.add(o);
+    }
+    return o.expand || this.expanded.has(o);
   }
 
   private join(items: readonly Printable[], separator: string): string {
@@ -2290,6 +2294,10 @@ function fits(
 function trimTrailingWhitespace(out: string[]): void {
   while (out.length > 0) {
     const last = out[out.length - 1]!;
+    const end = last.charCodeAt(last.length - 1);
+    if (end !== 0x20 && end !== 0x09) {
+      return;
+    }
     const trimmed = last.replace(/[\t ]+$/, "");
     if (trimmed !== "") {
       out[out.length - 1] = trimmed;

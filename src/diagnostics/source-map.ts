@@ -51,9 +51,8 @@ export class SourceMap {
     const normalized = normalizeText(text);
     const base = this.#next;
     const lineStarts = [0];
-    for (let i = 0; i < normalized.length; i++) {
-      if (normalized.charCodeAt(i) === 10) lineStarts.push(i + 1);
-    }
+    // `indexOf` skips to the next line end far faster than a loop over every character.
+    for (let i = normalized.indexOf("\n"); i >= 0; i = normalized.indexOf("\n", i + 1)) lineStarts.push(i + 1);
     this.#files.push({ path, text: normalized, base, lineStarts });
     // A gap of one keeps an end-of-file span of one file distinct from the start of the next.
     this.#next = base + normalized.length + 1;

