@@ -10,22 +10,7 @@
 const latin1 = new TextDecoder("latin1");
 
 /** `[reason, test on a file's text]` pairs. */
-const KNOWN_CRASHES = [
-  [
-    // load.ts reads a file that starts with `(` (after whitespace or `;;` comments) as WebAssembly text; the
-    // decoder then exhausts the heap on inputs as small as `(a;` (resolver side, reported with that repro).
-    // While `resolveFiles` reads text as latin1 bytes, a character such as U+2028 turns into `(` (0x28) as well.
-    "WAT-looking file exhausts the heap",
-    (text) => /^\s*(\(|;;)/.test(text) || /^\s*(\(|;;)/.test(lowBytes(text.slice(0, 64))),
-  ],
-];
-
-/** What `Buffer.from(text, "latin1")` keeps of each character: its low byte. */
-function lowBytes(text) {
-  let out = "";
-  for (let i = 0; i < text.length; i++) out += String.fromCharCode(text.charCodeAt(i) & 0xff);
-  return out;
-}
+const KNOWN_CRASHES = [];
 
 /** Why case `c` must not run in-process, or undefined. */
 export function knownCrash(c) {

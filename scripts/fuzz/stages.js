@@ -77,8 +77,11 @@ export function createFrontEndStage({ resolveFiles, resolvePath, renderDiagnosti
       if (c?.metamorphic && input.files !== undefined) {
         // The source map eats a BOM and folds CRLF, so neither may change the model (docs included).
         // (Only one BOM is eaten: a file that has one already keeps just that.)
+        // Wasm binaries and WebAssembly text (what load.ts detects as such) are left as they are: that text is not
+        // WIT, and a BOM in front of it makes it WIT to wit-parser too (so the case rightly fails).
+        const wasm = (t) => t.startsWith("\0asm") || /^\s*(\(|;;)/.test(t);
         const bom = (t) => (t.startsWith("\ufeff") ? t : `\ufeff${t}`);
-        const variant = new Map([...input.files].map(([p, t]) => [p, bom(t.replace(/\r?\n/g, "\r\n"))]));
+        const variant = new Map([...input.files].map(([p, t]) => [p, wasm(t) ? t : bom(t.replace(/\r?\n/g, "\r\n"))]));
         const v = resolveFiles(variant, input.root, input.options);
         invariant(v.resolve !== undefined, `BOM + CRLF made a valid case fail: ${v.diagnostics[0]?.message}`);
         invariant(JSON.stringify(toJson(v.resolve)) === text, "BOM + CRLF changed the model's JSON");

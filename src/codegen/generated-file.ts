@@ -415,6 +415,8 @@ interface SymbolUses {
   readonly imports: Map<string, Map<string, ImportUse>>;
   /** Whether a module specifier names the file itself. */
   readonly isSelf: (from: string) => boolean;
+  /** The symbols noted so far. */
+  readonly noted: Set<SymbolRef>;
 }
 
 /** Creates an empty file at `path` (used to recognize imports of itself). */
@@ -427,6 +429,7 @@ export function createGeneratedFile(
     locals: new Set(),
     imports: new Map(),
     isSelf: selfImportTest(path),
+    noted: new Set(),
   };
   let depth = 0;
 
@@ -537,16 +540,9 @@ function scan(p: Printable, uses: SymbolUses): void {
       throw new Error(`cannot print ${String(p)}`);
   }
   if (isPrintableArray(p)) {
-    for (const item of p) {
-      scan(item, uses);
-    }
+    scanEach(p, uses);
     return;
   }
-  const each = (items: readonly Printable[]): void => {
-    for (const item of items) {
-      scan(item, uses);
-    }
-  };
   switch (p.kind) {
     case "import":
     case "local":
@@ -554,32 +550,32 @@ function scan(p: Printable, uses: SymbolUses): void {
       return;
     case "union":
     case "type-args":
-      each(p.types);
+      scanEach(p.types, uses);
       return;
     case "type-params":
-      each(p.params);
+      scanEach(p.params, uses);
       return;
     case "signature":
-      each(p.params);
+      scanEach(p.params, uses);
       if (p.returnType !== undefined) {
         scan(p.returnType, uses);
       }
       return;
     case "call-args":
-      each(p.args);
+      scanEach(p.args, uses);
       return;
     case "array":
-      each(p.items);
+      scanEach(p.items, uses);
       return;
     case "array-type":
       scan(p.element, uses);
       return;
     case "object-type":
-      each(p.members);
+      scanEach(p.members, uses);
       return;
     case "object":
-      for (const [, value] of p.entries) {
-        scan(value, uses);
+      for (const entry of p.entries) {
+        scan(entry[1], uses);
       }
       return;
     case "assignment":
@@ -593,7 +589,18 @@ function scan(p: Printable, uses: SymbolUses): void {
   }
 }
 
+function scanEach(items: readonly Printable[], uses: SymbolUses): void {
+  for (let i = 0; i < items.length; i++) {
+    scan(items[i]!, uses);
+  }
+}
+
 function noteSymbol(symbol: SymbolRef, uses: SymbolUses): void {
+  // Symbols are values made once and printed often: each is noted once.
+  if (uses.noted.has(symbol)) {
+    return;
+  }
+  uses.noted.add(symbol);
   if (symbol.kind === "local" || uses.isSelf(symbol.from)) {
     uses.locals.add(symbol.name);
     return;
@@ -871,6 +878,9 @@ function closesBlock(line: string): boolean {
 // Rendering: printables to documents
 // ---------------------------------------------------------------------------
 
+/** What a line's flat text is kept for: each layout, and each entry of an object literal. */
+type FlatPart = Layout | ObjectLayout["entries"][number];
+
 /** A layout's flat text, and whether it contains a group that must break. */
 interface FlatInfo {
   readonly text: string;
@@ -894,8 +904,8 @@ class FlatPrinter {
   breakable = false;
   /** Whether the line has a group that must break. */
   forced = false;
-  /** The flat text of each layout of the line, for {@link LazyDoc}s. */
-  readonly layouts = new Map<Layout, FlatInfo>();
+  /** The flat text of each layout (and object entry) of the line, for {@link LazyDoc}s. */
+  readonly layouts = new Map<FlatPart, FlatInfo>();
   /**
    * The objects of the line to print broken: those with `expand`, those
    * wider than the line's width (they break in every layout), and those
@@ -1000,8 +1010,13 @@ class FlatPrinter {
           return "{}";
         }
         let text = "{ ";
-        p.entries.forEach(([key, value], i) => {
-          text += `${i > 0 ? ", " : ""}${quotePropertyKey(key)}: ${this.text(value)}`;
+        p.entries.forEach((entry, i) => {
+          const outer = this.forced;
+          this.forced = false;
+          const entryText = `${quotePropertyKey(entry[0])}: ${this.text(entry[1])}`;
+          this.layouts.set(entry, { text: entryText, forced: this.forced });
+          this.forced ||= outer;
+          text += i > 0 ? `, ${entryText}` : entryText;
         });
         text += " }";
         this.forced ||= this.mustBreak(p, text);
@@ -1093,7 +1108,7 @@ interface LowerContext {
   readonly resolve: (s: SymbolRef) => string;
   readonly expanded: ReadonlySet<Layout>;
   /** The flat text of every layout of the line, for {@link LazyDoc}s. */
-  readonly flat: ReadonlyMap<Layout, FlatInfo>;
+  readonly flat: ReadonlyMap<FlatPart, FlatInfo>;
   /** Whether the line is printable ASCII (one column per character). */
   readonly ascii: boolean;
 }
@@ -1129,15 +1144,7 @@ function lower(p: Printable, cx: LowerContext, position: Position): Doc {
   }
   const info = cx.flat.get(p);
   if (info !== undefined && !info.forced && isGroupRooted(p)) {
-    return {
-      kind: "lazy",
-      text: info.text,
-      width: cx.ascii ? info.text.length : stringWidth(info.text),
-      layout: p,
-      position,
-      cx,
-      doc: undefined,
-    };
+    return lazyDoc(info.text, cx, () => lowerLayout(p, cx, position));
   }
   return lowerLayout(p, cx, position);
 }
@@ -1162,7 +1169,7 @@ function lowerLayout(p: Layout, cx: LowerContext, position: Position): Doc {
         indent([
           softline,
           join(
-            [",", line],
+            COMMA_LINE,
             each(p.params).map((d) => group(d)),
           ),
         ]),
@@ -1280,7 +1287,7 @@ function objectTypeContents(o: ObjectTypeLayout, cx: LowerContext): Doc {
   const members = o.members.map((m) => group(lower(m, cx, "annotation")));
   return [
     "{",
-    indent([line, join([";", line], members)]),
+    indent([line, join(SEMICOLON_LINE, members)]),
     ifBreak(";"),
     line,
     "}",
@@ -1405,7 +1412,7 @@ function isVoidType(p: Printable): boolean {
 /** The union's own group: `| A` lines when broken, `A | B` when flat. */
 function unionCore(u: UnionLayout, cx: LowerContext): Doc {
   const members = u.types.map((t) => align(2, lowerUnionMember(t, cx)));
-  return group([ifBreak("| "), join([line, "| "], members)]);
+  return group([ifBreak("| "), join(LINE_BAR, members)]);
 }
 
 /** A union member; a function type needs parentheses to stay one member. */
@@ -1466,7 +1473,7 @@ function lowerTypeArgs(t: TypeArgsLayout, cx: LowerContext): Doc {
     indent([
       softline,
       join(
-        [",", line],
+        COMMA_LINE,
         t.types.map((ty) => lower(ty, cx, "type-arg")),
       ),
     ]),
@@ -1504,7 +1511,7 @@ function lowerSignature(s: SignatureLayout, cx: LowerContext): Doc {
     );
     paramsDoc = [
       "(",
-      indent([softline, join([",", line], params)]),
+      indent([softline, join(COMMA_LINE, params)]),
       ifBreak(isRest ? "" : ","),
       softline,
       ")",
@@ -1623,7 +1630,7 @@ function lowerArray(a: ArrayLayout, cx: LowerContext): Doc {
       indent([
         softline,
         join(
-          [",", line],
+          COMMA_LINE,
           a.items.map((i) => lower(i, cx, "annotation")),
         ),
       ]),
@@ -1661,11 +1668,17 @@ function lowerObject(o: ObjectLayout, cx: LowerContext): Doc {
   if (o.entries.length === 0) {
     return "{}";
   }
-  const props = o.entries.map(([key, value]) =>
-    layoutAssignment(quotePropertyKey(key), ":", value, cx, "property"),
-  );
+  const props = o.entries.map((entry) => {
+    const build = (): Doc =>
+      layoutAssignment(quotePropertyKey(entry[0]), ":", entry[1], cx, "property");
+    // An entry's document is a group too, often left flat.
+    const info = cx.flat.get(entry);
+    return info !== undefined && !info.forced
+      ? lazyDoc(info.text, cx, build)
+      : build();
+  });
   return group(
-    ["{", indent([line, join([",", line], props)]), ifBreak(","), line, "}"],
+    ["{", indent([line, join(COMMA_LINE, props)]), ifBreak(","), line, "}"],
     {
       shouldBreak: o.expand || cx.expanded.has(o),
       origin: o,
@@ -1783,6 +1796,22 @@ function willBreakOrCanBreak(doc: Doc): boolean {
 }
 
 /**
+ * False when the last piece of `p` is certainly not call arguments: a quick
+ * test before flattening `p` (an empty array at the end would be skipped by
+ * flattening, so it cannot tell).
+ */
+function mayEndInCallArgs(p: readonly Printable[]): boolean {
+  let last: Printable = p;
+  while (isPrintableArray(last)) {
+    if (last.length === 0) {
+      return true;
+    }
+    last = last[last.length - 1]!;
+  }
+  return isLayout(last, "call-args");
+}
+
+/**
  * Prettier's isPoorlyBreakableMemberOrCallChain for the one-call case:
  * `callee(...)` where the callee is a plain name or member chain and there
  * is no argument or one short one (a name or string of at most 20 columns,
@@ -1791,7 +1820,7 @@ function willBreakOrCanBreak(doc: Doc): boolean {
  * comment in front do not change this; `new` does (it is not a call).
  */
 function isPoorlyBreakableCall(p: Printable): boolean {
-  if (!isPrintableArray(p)) {
+  if (!isPrintableArray(p) || !mayEndInCallArgs(p)) {
     return false;
   }
   const parts = p.flatMap(function flatten(part: Printable): Printable[] {
@@ -1851,8 +1880,8 @@ interface GroupDoc {
   readonly contents: Doc;
   /** The object layout this group prints, to record whether it broke. */
   readonly origin: Layout | undefined;
-  /** Set when the group must break; propagated to enclosing groups before layout. */
-  shouldBreak: boolean;
+  /** Set when the group must break, by request or because of what it holds (see forcesBreak). */
+  readonly shouldBreak: boolean;
   readonly id: symbol | undefined;
   /** Alternatives from most to least flat (prettier's conditionalGroup). */
   readonly expandedStates: readonly Doc[] | undefined;
@@ -1896,23 +1925,37 @@ interface LazyDoc {
   readonly kind: "lazy";
   readonly text: string;
   readonly width: number;
-  readonly layout: Layout;
-  readonly position: Position;
-  readonly cx: LowerContext;
+  readonly build: () => Doc;
   doc: Doc | undefined;
 }
 
+function lazyDoc(text: string, cx: LowerContext, build: () => Doc): LazyDoc {
+  const width = cx.ascii ? text.length : stringWidth(text);
+  return { kind: "lazy", text, width, build, doc: undefined };
+}
+
+/** A group that is not conditional and not forced to break. */
+function isPlainGroup(doc: Doc): doc is GroupDoc {
+  return (
+    typeof doc === "object" &&
+    !isDocArray(doc) &&
+    doc.kind === "group" &&
+    doc.expandedStates === undefined &&
+    !doc.shouldBreak
+  );
+}
+
 function expandLazy(lazy: LazyDoc): Doc {
-  if (lazy.doc === undefined) {
-    lazy.doc = lowerLayout(lazy.layout, lazy.cx, lazy.position);
-    propagateBreaks(lazy.doc);
-  }
-  return lazy.doc;
+  return (lazy.doc ??= lazy.build());
 }
 
 const line: LineDoc = { kind: "line", soft: false };
 const softline: LineDoc = { kind: "line", soft: true };
 const breakParent: BreakParentDoc = { kind: "break-parent" };
+// Separators, shared (documents are never changed once built).
+const COMMA_LINE: Doc = [",", line];
+const SEMICOLON_LINE: Doc = [";", line];
+const LINE_BAR: Doc = [line, "| "];
 
 function group(
   contents: Doc,
@@ -1926,7 +1969,7 @@ function group(
     kind: "group",
     contents,
     origin: options.origin,
-    shouldBreak: options.shouldBreak ?? false,
+    shouldBreak: (options.shouldBreak ?? false) || forcesBreak(contents),
     id: options.id,
     expandedStates: undefined,
   };
@@ -2004,42 +2047,33 @@ function isDocArray(doc: Doc): doc is readonly Doc[] {
 }
 
 /**
- * Marks every group that contains a forced break as broken, as prettier's
- * propagateBreaks does; conditional groups stop the propagation (they
- * choose between their states instead). Returns whether `doc` forces its
- * enclosing group to break.
+ * Whether `doc` forces the group around it to break: whether it holds a
+ * break-parent or a group that must break outside any group of its own.
+ * Groups take this on when built (see {@link group}), which is what
+ * prettier's propagateBreaks does before printing; conditional groups stop
+ * the propagation (they choose between their states instead).
  */
-function propagateBreaks(doc: Doc): boolean {
+function forcesBreak(doc: Doc): boolean {
   if (typeof doc === "string") {
     return false;
   }
   if (isDocArray(doc)) {
-    let breaks = false;
     for (const child of doc) {
-      breaks = propagateBreaks(child) || breaks;
+      if (forcesBreak(child)) {
+        return true;
+      }
     }
-    return breaks;
+    return false;
   }
   switch (doc.kind) {
-    case "group": {
-      let inner = false;
-      for (const state of doc.expandedStates ?? [doc.contents]) {
-        inner = propagateBreaks(state) || inner;
-      }
-      if (inner && doc.expandedStates === undefined) {
-        doc.shouldBreak = true;
-      }
+    case "group":
       return doc.shouldBreak;
-    }
     case "indent":
     case "align":
     case "indent-if-break":
-      return propagateBreaks(doc.contents);
-    case "if-break": {
-      const a = propagateBreaks(doc.breakContents);
-      const b = propagateBreaks(doc.flatContents);
-      return a || b;
-    }
+      return forcesBreak(doc.contents);
+    case "if-break":
+      return forcesBreak(doc.breakContents) || forcesBreak(doc.flatContents);
     case "break-parent":
       return true;
     case "line":
@@ -2069,7 +2103,6 @@ function layoutDoc(
   broken: Set<Layout>,
   ascii: boolean,
 ): string {
-  propagateBreaks(doc);
   const out: string[] = [];
   let column = indent;
   let groupModes: Map<symbol, Mode> | undefined;
@@ -2182,7 +2215,19 @@ function layoutDoc(
           out.push(current.text);
           column += current.width;
         } else {
-          push(expandLazy(current), ind, mode);
+          const doc = expandLazy(current);
+          if (isPlainGroup(doc)) {
+            // The group's flat form was just measured and does not fit.
+            push(doc.contents, ind, "break");
+            if (doc.origin !== undefined) {
+              broken.add(doc.origin);
+            }
+            if (doc.id !== undefined) {
+              (groupModes ??= new Map()).set(doc.id, "break");
+            }
+          } else {
+            push(doc, ind, mode);
+          }
         }
         break;
       default: {
@@ -2295,7 +2340,7 @@ function trimTrailingWhitespace(out: string[]): void {
   while (out.length > 0) {
     const last = out[out.length - 1]!;
     const end = last.charCodeAt(last.length - 1);
-    if (end !== 0x20 && end !== 0x09) {
+    if (last !== "" && end !== 0x20 && end !== 0x09) {
       return;
     }
     const trimmed = last.replace(/[\t ]+$/, "");

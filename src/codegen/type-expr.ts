@@ -245,9 +245,35 @@ function primitiveType(cx: EmitContext, type: PrimitiveType): Printable {
 /** The TypeScript type of `type`, as seen from the current file. */
 export function typeExpr(cx: EmitContext, type: Type): Printable {
   if (typeof type === "string") return primitiveType(cx, type);
-  const def = cx.resolve.types[type.id]!;
-  if (isNamed(def)) return typeNameRef(cx, type.id);
-  return anonymousTypeExpr(cx, def);
+  const cache = unitCache(cx).types;
+  let expr = cache.get(type.id);
+  if (expr === undefined) {
+    const def = cx.resolve.types[type.id]!;
+    expr = isNamed(def) ? typeNameRef(cx, type.id) : anonymousTypeExpr(cx, def);
+    cache.set(type.id, expr);
+  }
+  return expr;
+}
+
+/**
+ * Type and descriptor expressions of one file, by type: a type is printed
+ * many times over (in signatures, specs, wrappers), and printables are
+ * values, so each is built once.
+ */
+interface UnitExprs {
+  readonly types: Map<TypeId, Printable>;
+  readonly descriptors: Map<TypeId, Printable>;
+}
+
+const exprCache = new WeakMap<Unit, UnitExprs>();
+
+function unitCache(cx: EmitContext): UnitExprs {
+  let exprs = exprCache.get(cx.unit);
+  if (exprs === undefined) {
+    exprs = { types: new Map(), descriptors: new Map() };
+    exprCache.set(cx.unit, exprs);
+  }
+  return exprs;
 }
 
 /** The TypeScript type of a type definition's structure (for anonymous types and named non-record types). */
@@ -336,9 +362,14 @@ function primitiveDescriptor(cx: EmitContext, type: PrimitiveType): Printable {
 /** The runtime descriptor of `type` (see `runtime/values.ts`), as seen from the current file. */
 export function descriptorExpr(cx: EmitContext, type: Type): Printable {
   if (typeof type === "string") return primitiveDescriptor(cx, type);
-  const def = cx.resolve.types[type.id]!;
-  if (isNamed(def)) return descriptorRef(cx, type.id);
-  return structureDescriptor(cx, def);
+  const cache = unitCache(cx).descriptors;
+  let expr = cache.get(type.id);
+  if (expr === undefined) {
+    const def = cx.resolve.types[type.id]!;
+    expr = isNamed(def) ? descriptorRef(cx, type.id) : structureDescriptor(cx, def);
+    cache.set(type.id, expr);
+  }
+  return expr;
 }
 
 const call = (fn: ImportSymbol, args: readonly Printable[]): Printable => [

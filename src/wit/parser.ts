@@ -99,15 +99,6 @@ const NO_ATTRIBUTES: readonly Attribute[] = Object.freeze([]);
 /** The one empty list of the tree (lists are read-only, see `ast.ts`). */
 const EMPTY: readonly never[] = Object.freeze([]);
 
-/**
- * A list as the tree keeps it: exactly as long as its contents. An array
- * grown by `push` keeps room for 17 elements after its first push, which,
- * over the millions of short lists of a big input, is a tenth of the tree.
- */
-function exact<T>(items: readonly T[]): readonly T[] {
-  return items.length === 0 ? EMPTY : items.slice();
-}
-
 const PRIMITIVES: Partial<Record<TokenKind, PrimitiveName>> = {
   [Tok.Bool]: "bool",
   [Tok.U8]: "u8",
@@ -159,6 +150,14 @@ class Parser {
    * a `Map` lookup, while names mostly recur close to each other.
    */
   readonly #names = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
+
+  /**
+   * The items of the lists being parsed, innermost list last (see
+   * `#listStart`); `#listTop` is one past the last item, and entries above it
+   * are leftovers.
+   */
+  readonly #list: unknown[] = [];
+  #listTop = 0;
 
   constructor(file: SourceFile) {
     this.#file = file;
@@ -298,6 +297,35 @@ class Parser {
   }
 
   // -------------------------------------------------------------------------
+  // Lists
+  // -------------------------------------------------------------------------
+
+  /**
+   * Starts a list: its items go on one stack shared by all the lists being
+   * parsed (an inner list ends before its outer one takes its next item), and
+   * `#listEnd` takes them off as an array exactly as long as the list. An
+   * array of its own per list would be grown by `push`, keeping room for 17
+   * items, and left as garbage besides the exact copy the tree keeps (or kept
+   * as it is: a tenth of the tree, over the millions of short lists of a big
+   * input). Returns where the list starts on the stack.
+   */
+  #listStart(): number {
+    return this.#listTop;
+  }
+
+  #listPush<T>(item: T): void {
+    this.#list[this.#listTop++] = item;
+  }
+
+  /** The items pushed since `start` (the list's `#listStart`), off the stack. */
+  #listEnd<T>(start: number): readonly T[] {
+    const end = this.#listTop;
+    this.#listTop = start;
+    // The items were pushed as `T` by the list's production (`#listPush<T>`).
+    return start === end ? EMPTY : (this.#list.slice(start, end) as T[]);
+  }
+
+  // -------------------------------------------------------------------------
   // Leaves: identifiers, docs, versions, attributes
   // -------------------------------------------------------------------------
 
@@ -329,13 +357,13 @@ class Parser {
       this.#cachePeek(k);
       return EMPTY_DOCS;
     }
-    const comments: string[] = [];
+    const comments = this.#listStart();
     const start = this.#base + sc.start;
     let end = start;
     let i = this.#pos;
     do {
       const text = this.#text.slice(sc.start, sc.end);
-      comments.push(text);
+      this.#listPush<string>(text);
       // The docs span ends at the last comment without its trailing whitespace.
       let len = text.length;
       while (len > 0 && isAsciiWhitespace(text.charCodeAt(len - 1))) len--;
@@ -344,7 +372,7 @@ class Parser {
     } while ((k = sc.scan(i)) === Tok.Comment);
     this.#pos = i;
     this.#cachePeek(k);
-    return { comments: exact(comments), start, end };
+    return { comments: this.#listEnd<string>(comments), start, end };
   }
 
   /**
@@ -419,7 +447,7 @@ class Parser {
    */
   parseGate(): readonly Attribute[] {
     if (this.#peek() !== Tok.At) return NO_ATTRIBUTES;
-    const out: Attribute[] = [];
+    const out = this.#listStart();
     while (this.#eat(Tok.At)) {
       const id = this.parseId();
       switch (id.name) {
@@ -429,7 +457,7 @@ class Parser {
           this.#expect(Tok.Equals);
           const version = this.parseVersion();
           this.#expect(Tok.RightParen);
-          out.push({ kind: "since", start: id.start, end: id.end, version });
+          this.#listPush<Attribute>({ kind: "since", start: id.start, end: id.end, version });
           break;
         }
         case "unstable": {
@@ -438,7 +466,7 @@ class Parser {
           this.#expect(Tok.Equals);
           const feature = this.parseId();
           this.#expect(Tok.RightParen);
-          out.push({ kind: "unstable", start: id.start, end: id.end, feature });
+          this.#listPush<Attribute>({ kind: "unstable", start: id.start, end: id.end, feature });
           break;
         }
         case "deprecated": {
@@ -447,14 +475,14 @@ class Parser {
           this.#expect(Tok.Equals);
           const version = this.parseVersion();
           this.#expect(Tok.RightParen);
-          out.push({ kind: "deprecated", start: id.start, end: id.end, version });
+          this.#listPush<Attribute>({ kind: "deprecated", start: id.start, end: id.end, version });
           break;
         }
         default:
           this.#fail(codes.UnknownAttribute, `unknown attribute \`${id.name}\``, id);
       }
     }
-    return exact(out);
+    return this.#listEnd<Attribute>(out);
   }
 
   /** The field name inside a gate: `version` or `feature`, nothing else. */
@@ -511,7 +539,7 @@ class Parser {
    * ```
    */
   #parsePackageItemList(inBlock: boolean, depth: number): readonly AstItem[] {
-    const items: AstItem[] = [];
+    const items = this.#listStart();
     let docs = this.parseDocs();
     for (;;) {
       if (inBlock) {
@@ -519,10 +547,10 @@ class Parser {
       } else if (this.#peek() === Tok.Eof) {
         break;
       }
-      items.push(this.parsePackageItem(docs, depth));
+      this.#listPush<AstItem>(this.parsePackageItem(docs, depth));
       docs = this.parseDocs();
     }
-    return exact(items);
+    return this.#listEnd<AstItem>(items);
   }
 
   /**
@@ -655,15 +683,15 @@ class Parser {
    */
   parseInterfaceBody(): readonly InterfaceItem[] {
     this.#expect(Tok.LeftBrace);
-    const items: InterfaceItem[] = [];
+    const items = this.#listStart();
     for (;;) {
       const docs = this.parseDocs();
       if (this.#eat(Tok.RightBrace)) break;
       const start = this.#startOfNext();
       const attributes = this.parseGate();
-      items.push(this.parseInterfaceDefinition(docs, attributes, start));
+      this.#listPush<InterfaceItem>(this.parseInterfaceDefinition(docs, attributes, start));
     }
-    return exact(items);
+    return this.#listEnd<InterfaceItem>(items);
   }
 
   /**
@@ -703,18 +731,18 @@ class Parser {
     const from = this.parseUsePath();
     this.#expect(Tok.Period);
     this.#expect(Tok.LeftBrace);
-    const names: UseName[] = [];
+    const names = this.#listStart();
     while (!this.#eat(Tok.RightBrace)) {
       const name = this.parseId();
       const as = this.#eat(Tok.As) ? this.parseId() : undefined;
-      names.push({ start: name.start, end: this.#lastEnd, name, as });
+      this.#listPush<UseName>({ start: name.start, end: this.#lastEnd, name, as });
       if (!this.#eat(Tok.Comma)) {
         this.#expect(Tok.RightBrace);
         break;
       }
     }
     this.#expect(Tok.Semicolon);
-    return { kind: "use", start, end: this.#lastEnd, docs, attributes, from, names: exact(names) };
+    return { kind: "use", start, end: this.#lastEnd, docs, attributes, from, names: this.#listEnd<UseName>(names) };
   }
 
   /**
@@ -754,18 +782,18 @@ class Parser {
    */
   parseParamList(): readonly Param[] {
     this.#expect(Tok.LeftParen);
-    const params: Param[] = [];
+    const params = this.#listStart();
     // `#parseListTrailer` written out: this list is the most frequent one.
     for (;;) {
       this.parseDocs();
       if (this.#eat(Tok.RightParen)) break;
-      params.push(this.parseNamedType());
+      this.#listPush<Param>(this.parseNamedType());
       if (!this.#eat(Tok.Comma)) {
         this.#expect(Tok.RightParen);
         break;
       }
     }
-    return exact(params);
+    return this.#listEnd<Param>(params);
   }
 
   /**
@@ -850,14 +878,14 @@ class Parser {
     this.#expect(Tok.Record);
     const name = this.parseId();
     this.#expect(Tok.LeftBrace);
-    const fields: Field[] = [];
+    const fields = this.#listStart();
     this.#parseListTrailer(Tok.RightBrace, (fieldDocs) => {
       const fieldName = this.parseId();
       this.#expect(Tok.Colon);
       const type = this.parseTy(0);
-      fields.push({ start: fieldName.start, end: this.#lastEnd, docs: fieldDocs, name: fieldName, type });
+      this.#listPush<Field>({ start: fieldName.start, end: this.#lastEnd, docs: fieldDocs, name: fieldName, type });
     });
-    return { kind: "record", start, end: this.#lastEnd, docs, attributes, name, fields: exact(fields) };
+    return { kind: "record", start, end: this.#lastEnd, docs, attributes, name, fields: this.#listEnd<Field>(fields) };
   }
 
   /**
@@ -870,12 +898,12 @@ class Parser {
     this.#expect(Tok.Flags);
     const name = this.parseId();
     this.#expect(Tok.LeftBrace);
-    const flags: Flag[] = [];
+    const flags = this.#listStart();
     this.#parseListTrailer(Tok.RightBrace, (flagDocs) => {
       const flagName = this.parseId();
-      flags.push({ start: flagName.start, end: flagName.end, docs: flagDocs, name: flagName });
+      this.#listPush<Flag>({ start: flagName.start, end: flagName.end, docs: flagDocs, name: flagName });
     });
-    return { kind: "flags", start, end: this.#lastEnd, docs, attributes, name, flags: exact(flags) };
+    return { kind: "flags", start, end: this.#lastEnd, docs, attributes, name, flags: this.#listEnd<Flag>(flags) };
   }
 
   /**
@@ -889,7 +917,7 @@ class Parser {
     this.#expect(Tok.Variant);
     const name = this.parseId();
     this.#expect(Tok.LeftBrace);
-    const cases: Case[] = [];
+    const cases = this.#listStart();
     this.#parseListTrailer(Tok.RightBrace, (caseDocs) => {
       const caseName = this.parseId();
       let type: Type | undefined;
@@ -897,9 +925,9 @@ class Parser {
         type = this.parseTy(0);
         this.#expect(Tok.RightParen);
       }
-      cases.push({ start: caseName.start, end: this.#lastEnd, docs: caseDocs, name: caseName, type });
+      this.#listPush<Case>({ start: caseName.start, end: this.#lastEnd, docs: caseDocs, name: caseName, type });
     });
-    return { kind: "variant", start, end: this.#lastEnd, docs, attributes, name, cases: exact(cases) };
+    return { kind: "variant", start, end: this.#lastEnd, docs, attributes, name, cases: this.#listEnd<Case>(cases) };
   }
 
   /**
@@ -912,12 +940,12 @@ class Parser {
     this.#expect(Tok.Enum);
     const name = this.parseId();
     this.#expect(Tok.LeftBrace);
-    const cases: EnumCase[] = [];
+    const cases = this.#listStart();
     this.#parseListTrailer(Tok.RightBrace, (caseDocs) => {
       const caseName = this.parseId();
-      cases.push({ start: caseName.start, end: caseName.end, docs: caseDocs, name: caseName });
+      this.#listPush<EnumCase>({ start: caseName.start, end: caseName.end, docs: caseDocs, name: caseName });
     });
-    return { kind: "enum", start, end: this.#lastEnd, docs, attributes, name, cases: exact(cases) };
+    return { kind: "enum", start, end: this.#lastEnd, docs, attributes, name, cases: this.#listEnd<EnumCase>(cases) };
   }
 
   /**
@@ -929,7 +957,7 @@ class Parser {
   parseResourceItem(docs: Docs, attributes: readonly Attribute[], start: number): ResourceDef {
     this.#expect(Tok.Resource);
     const name = this.parseId();
-    const funcs: ResourceFunc[] = [];
+    const funcs = this.#listStart();
     let hasBody = false;
     if (this.#eat(Tok.LeftBrace)) {
       hasBody = true;
@@ -937,12 +965,13 @@ class Parser {
         const funcDocs = this.parseDocs();
         const funcStart = this.#startOfNext();
         const funcAttributes = this.parseGate();
-        funcs.push(this.parseResourceMethod(funcDocs, funcAttributes, funcStart));
+        this.#listPush<ResourceFunc>(this.parseResourceMethod(funcDocs, funcAttributes, funcStart));
       }
     } else {
       this.#expect(Tok.Semicolon);
     }
-    return { kind: "resource", start, end: this.#lastEnd, docs, attributes, name, hasBody, funcs: exact(funcs) };
+    const list = this.#listEnd<ResourceFunc>(funcs);
+    return { kind: "resource", start, end: this.#lastEnd, docs, attributes, name, hasBody, funcs: list };
   }
 
   /**
@@ -1066,17 +1095,17 @@ class Parser {
    */
   parseTuple(start: number, depth: number): Type {
     this.#expect(Tok.LessThan);
-    const types: Type[] = [];
+    const types = this.#listStart();
     for (;;) {
       this.parseDocs();
       if (this.#eat(Tok.GreaterThan)) break;
-      types.push(this.parseTy(depth));
+      this.#listPush<Type>(this.parseTy(depth));
       if (!this.#eat(Tok.Comma)) {
         this.#expect(Tok.GreaterThan);
         break;
       }
     }
-    return { kind: "tuple", start, end: this.#lastEnd, types: exact(types) };
+    return { kind: "tuple", start, end: this.#lastEnd, types: this.#listEnd<Type>(types) };
   }
 
   /**
@@ -1198,15 +1227,15 @@ class Parser {
     this.#expect(Tok.World);
     const name = this.parseId();
     this.#expect(Tok.LeftBrace);
-    const items: WorldItem[] = [];
+    const items = this.#listStart();
     for (;;) {
       const itemDocs = this.parseDocs();
       if (this.#eat(Tok.RightBrace)) break;
       const itemStart = this.#startOfNext();
       const itemAttributes = this.parseGate();
-      items.push(this.parseWorldDefinition(itemDocs, itemAttributes, itemStart));
+      this.#listPush<WorldItem>(this.parseWorldDefinition(itemDocs, itemAttributes, itemStart));
     }
-    return { kind: "world", start, end: this.#lastEnd, docs, attributes, name, items: exact(items) };
+    return { kind: "world", start, end: this.#lastEnd, docs, attributes, name, items: this.#listEnd<WorldItem>(items) };
   }
 
   /**
@@ -1319,19 +1348,20 @@ class Parser {
   parseIncludeItem(docs: Docs, attributes: readonly Attribute[], start: number): Include {
     this.#expect(Tok.Include);
     const from = this.parseUsePath();
-    const names: IncludeName[] = [];
+    const names = this.#listStart();
     if (this.#eat(Tok.With)) {
       this.#expect(Tok.LeftBrace);
       this.#parseListTrailer(Tok.RightBrace, () => {
         const name = this.parseId();
         this.#expect(Tok.As);
         const as = this.parseId();
-        names.push({ start: name.start, end: this.#lastEnd, name, as });
+        this.#listPush<IncludeName>({ start: name.start, end: this.#lastEnd, name, as });
       });
     } else {
       this.#expect(Tok.Semicolon);
     }
-    return { kind: "include", start, end: this.#lastEnd, docs, attributes, from, names: exact(names) };
+    const list = this.#listEnd<IncludeName>(names);
+    return { kind: "include", start, end: this.#lastEnd, docs, attributes, from, names: list };
   }
 }
 

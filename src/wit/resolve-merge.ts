@@ -62,12 +62,23 @@ function comparePackageNames(a: PackageName, b: PackageName): number {
  * Adds a main group and its dependency groups to `resolve`, dependencies
  * first, and returns the id of the main group's main package.
  */
-export function pushGroups(resolve: Resolve, main: UnresolvedGroup, deps: readonly UnresolvedGroup[]): PackageId {
+export function pushGroups(
+  resolve: Resolve,
+  main: UnresolvedGroup,
+  deps: readonly UnresolvedGroup[],
+  /**
+   * Packages of earlier calls on the same `resolve` (those decoded from wasm
+   * go in first, one call each), updated here: a name seen again is the same
+   * "defined in two different locations" error, not a later crash in
+   * {@link Remap.append}.
+   */
+  defined: Map<string, UnresolvedPackage> = new Map(),
+): PackageId {
   const byName = new Map<string, UnresolvedPackage>();
   for (const group of [main, ...deps]) {
     for (const pkg of [...group.nested, group.main]) {
       const key = formatPackageName(pkg.name);
-      const prev = byName.get(key);
+      const prev = byName.get(key) ?? defined.get(key);
       if (prev) {
         abort(
           error(codes.DuplicatePackage, `package \`${key}\` is defined in two different locations`, pkg.nameSpan, {
@@ -78,6 +89,7 @@ export function pushGroups(resolve: Resolve, main: UnresolvedGroup, deps: readon
       byName.set(key, pkg);
     }
   }
+  for (const [key, pkg] of byName) defined.set(key, pkg);
 
   const order = topologicalPackages(byName);
   // A type's definition is final once its package is added, so what is

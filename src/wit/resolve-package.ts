@@ -189,7 +189,13 @@ function collectPaths(items: readonly ast.AstItem[], out: PathUse[]): void {
                 break;
               case "path":
               case "named-path":
-                out.push({ owner: undefined, attributes: e.attributes, path: ext.path, names: undefined, kind: "interface" });
+                out.push({
+                  owner: undefined,
+                  attributes: e.attributes,
+                  path: ext.path,
+                  names: undefined,
+                  kind: "interface",
+                });
                 break;
               case "func":
                 break;
@@ -221,7 +227,9 @@ function collectPaths(items: readonly ast.AstItem[], out: PathUse[]): void {
 
 function collectInterfaceUses(owner: ast.Id | undefined, items: readonly ast.InterfaceItem[], out: PathUse[]): void {
   for (const i of items) {
-    if (i.kind === "use") out.push({ owner, attributes: i.attributes, path: i.from, names: i.names, kind: "interface" });
+    if (i.kind === "use") {
+      out.push({ owner, attributes: i.attributes, path: i.from, names: i.names, kind: "interface" });
+    }
   }
 }
 

@@ -10,9 +10,10 @@
  */
 
 interface ParsedVersion {
-  readonly major: bigint;
-  readonly minor: bigint;
-  readonly patch: bigint;
+  /** Decimal digits (`"0"` when not a number), compared by {@link cmpDigits}. */
+  readonly major: string;
+  readonly minor: string;
+  readonly patch: string;
   readonly pre: readonly string[];
   readonly build: readonly string[];
 }
@@ -36,18 +37,32 @@ function parse(text: string): ParsedVersion {
     rest = rest.slice(0, dash);
   }
   const [major = "0", minor = "0", patch = "0"] = rest.split(".");
-  // BigInt because semver components are u64 and may exceed 2^53.
-  const v: ParsedVersion = { major: toBig(major), minor: toBig(minor), patch: toBig(patch), pre, build };
+  const v: ParsedVersion = { major: digits(major), minor: digits(minor), patch: digits(patch), pre, build };
   cache.set(text, v);
   return v;
 }
 
-function toBig(s: string): bigint {
-  return /^[0-9]+$/.test(s) ? BigInt(s) : 0n;
+function digits(s: string): string {
+  return NUMERIC.test(s) ? s : "0";
 }
 
-function cmpBig(a: bigint, b: bigint): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * Numeric order of two runs of decimal digits, as text: semver numbers are
+ * u64 (past 2^53) and identifiers are unbounded, and `BigInt` of a
+ * fuzzer's two-million-digit identifier took over a second (its parsing is
+ * quadratic). Without leading zeros the longer run is the larger number and
+ * equal lengths compare like their text. Only build metadata may have
+ * leading zeros, so they are skipped; callers break value ties themselves.
+ */
+function cmpDigits(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length - 1 && a.charCodeAt(i) === 0x30) i++;
+  let j = 0;
+  while (j < b.length - 1 && b.charCodeAt(j) === 0x30) j++;
+  const la = a.length - i;
+  const lb = b.length - j;
+  if (la !== lb) return la < lb ? -1 : 1;
+  return cmpStr(i === 0 ? a : a.slice(i), j === 0 ? b : b.slice(j));
 }
 
 function cmpStr(a: string, b: string): number {
@@ -66,7 +81,7 @@ function cmpIdentifiers(a: readonly string[], b: readonly string[]): number {
     const yn = NUMERIC.test(y);
     let c: number;
     if (xn && yn) {
-      c = cmpBig(BigInt(x), BigInt(y));
+      c = cmpDigits(x, y);
       // Build metadata may have leading zeros; the longer spelling ranks higher when values tie.
       if (c === 0) c = x.length - y.length;
     } else if (xn) c = -1;
@@ -82,7 +97,7 @@ export function compareVersions(a: string, b: string): number {
   if (a === b) return 0;
   const x = parse(a);
   const y = parse(b);
-  let c = cmpBig(x.major, y.major) || cmpBig(x.minor, y.minor) || cmpBig(x.patch, y.patch);
+  let c = cmpDigits(x.major, y.major) || cmpDigits(x.minor, y.minor) || cmpDigits(x.patch, y.patch);
   if (c !== 0) return c;
   // A release (no pre-release part) ranks above every pre-release of the same triple.
   if (x.pre.length === 0 || y.pre.length === 0) c = y.pre.length - x.pre.length === 0 ? 0 : x.pre.length === 0 ? 1 : -1;

@@ -36,7 +36,12 @@ type Defined =
 /** One entry of a scope's type index space. */
 type Slot =
   | { kind: "defined"; def: Defined }
-  | { kind: "func"; params: [string, ValType][]; result: ValType | undefined; async: boolean }
+  | {
+      kind: "func";
+      params: [string, ValType][];
+      result: ValType | undefined;
+      async: boolean;
+    }
   | { kind: "component" | "instance"; decls: Decl[] }
   | { kind: "resource"; name: string | undefined }
   | { kind: "outer"; count: number; index: number }
@@ -395,11 +400,17 @@ function readSExprs(text: string): SExpr[] {
             s += simple[n];
             i += 2;
           } else if (n === "u") {
+            // `\u{hex}`. A missing `}` once sent `i` back to the start (indexOf's -1), re-reading the text forever.
             const close = text.indexOf("}", i);
-            s += String.fromCodePoint(parseInt(text.slice(i + 3, close), 16));
+            const hex = close < 0 ? "" : text.slice(i + 3, close);
+            const code = /^[0-9a-fA-F]{1,6}$/.test(hex) && text[i + 2] === "{" ? parseInt(hex, 16) : -1;
+            if (code < 0 || code > 0x10ffff || (code >= 0xd800 && code < 0xe000)) bail("invalid unicode escape");
+            s += String.fromCodePoint(code);
             i = close + 1;
           } else {
-            s += String.fromCharCode(parseInt(text.slice(i + 1, i + 3), 16));
+            const hex = text.slice(i + 1, i + 3);
+            if (!/^[0-9a-fA-F]{2}$/.test(hex)) bail("invalid string escape");
+            s += String.fromCharCode(parseInt(hex, 16));
             i += 3;
           }
         } else s += text[i++];
@@ -409,6 +420,10 @@ function readSExprs(text: string): SExpr[] {
       stack[stack.length - 1]!.push({ atom: s, str: true });
     } else if (/\s/.test(c)) {
       i++;
+    } else if (c === ";") {
+      // A `;` that starts no comment is no token; taking it for an empty atom consumed nothing and pushed
+      // empty atoms until the heap ran out (fuzzer repro: `(a;`).
+      bail("unexpected character `;`");
     } else {
       const start = i;
       while (i < text.length && !/[\s()";]/.test(text[i]!)) i++;
@@ -612,7 +627,9 @@ function textDecl(scope: TextScope, d: SExpr, inComponent: boolean): void {
         let parent: TextScope | undefined = scope;
         const countAtom = atomOf(d[2]) ?? "";
         if (countAtom.startsWith("$")) bail("named outer scopes are not supported");
-        for (let i = 0; i < count; i++) parent = parent?.parent;
+        if (!/^[0-9]+$/.test(countAtom)) bail("expected an outer alias count");
+        // Stops at the root: a huge count must not loop for billions of steps.
+        for (let i = 0; i < count && parent; i++) parent = parent.parent;
         if (!parent) bail("alias to an unknown outer scope");
         count = Number(countAtom);
         scope.addType({ kind: "outer", count, index: parent.typeIndex(d[3]) }, name);
@@ -734,8 +751,11 @@ class PrintScope {
       const slot = scope.slots[i];
       if (!slot) bail(`unknown type index ${i}`);
       if (slot.kind === "outer") {
+        // Terminates: each step goes up a scope, or (count 0) to an earlier slot of the same scope, which an
+        // alias must name; an alias to itself or a later slot (only a bad input has one) would cycle.
+        if (!(slot.count >= 1) && !(slot.index < i)) bail(`invalid outer alias to type index ${slot.index}`);
         let s: PrintScope | undefined = scope;
-        for (let k = 0; k < slot.count; k++) s = s?.parent;
+        for (let k = 0; k < slot.count && s; k++) s = s.parent;
         if (!s) bail("alias to an unknown outer scope");
         scope = s;
         i = slot.index;

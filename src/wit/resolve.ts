@@ -100,8 +100,9 @@ export function resolveGroups(
 ): ResolveAstsResult {
   const resolve = createResolve(options.features ?? [], options.allFeatures ?? false);
   const r = catchAbort(() => {
-    for (const g of early) pushGroups(resolve, g, []);
-    return pushGroups(resolve, main, deps);
+    const defined = new Map<string, UnresolvedPackage>();
+    for (const g of early) pushGroups(resolve, g, [], defined);
+    return pushGroups(resolve, main, deps, defined);
   });
   if (r.value === undefined) return { resolve: undefined, packageIds: [], diagnostics: r.diagnostics };
   return { resolve, packageIds: [r.value], diagnostics: [] };

@@ -4,7 +4,7 @@
  * and the model produced for the main resolution rules. Inputs are
  * in-memory files through `resolveFiles`; one test reads from disk.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -540,6 +540,58 @@ describe("loading", () => {
       `${codes.WasmPackageUnsupported} failed to decode the WIT package in p/deps/x.wasm: a WIT package has no section 99`,
     ]);
   });
+
+  // Fuzzer finds: each of these once looped (or filled the heap) instead of failing.
+  it.each([
+    ["(a;", "unexpected character `;`"],
+    ['(component "\\u', "invalid unicode escape"],
+    ['(component "\\u{d800}")', "invalid unicode escape"],
+    ['(component "\\zz")', "invalid string escape"],
+    ["(alias outer 0 0 (type))", "invalid outer alias to type index 0"],
+    ["(alias outer 4294967295 0 (type))", "alias to an unknown outer scope"],
+  ])("fails fast on WebAssembly text %j", (text, expected) => {
+    const wat = text.startsWith("(alias")
+      ? `(component (type (component (type (instance ${text} (type (func (result 0))) ` +
+        `(export "g" (func (type 1))))) (export "t:p/i" (instance (type 0))))) (export "i" (type 0)))`
+      : text;
+    for (const [path, root] of [
+      ["a.wit", "a.wit"],
+      ["p/deps/a.wat", "p"],
+    ] as const) {
+      const r = files({ "p/r.wit": "package a:b;\n", [path]: wat }, root);
+      expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+        `${codes.WasmPackageUnsupported} failed to decode the WIT package in ${path}: ${expected}`,
+      ]);
+    }
+  });
+
+  it("reports a package defined both in wasm and elsewhere like any duplicate package", () => {
+    // The bytes of the UI suite's `kinds-of-deps/deps/e.wasm` (package `e:e`, empty interface `e`).
+    const e = Buffer.from("0061736d0d0001000710014102014200040105653a652f6505000b0701000165030000", "hex").toString(
+      "latin1",
+    );
+    const world = "package a:a; world a { import e:e/e; }";
+    const message = `${codes.DuplicatePackage} package \`e:e\` is defined in two different locations`;
+    const others: Record<string, string>[] = [
+      { "m/deps/f.wasm": e },
+      { "m/deps/f.wit": "package e:e; interface e {}" },
+    ];
+    for (const other of others) {
+      const r = files({ "m/a.wit": world, "m/deps/e.wasm": e, ...other }, "m");
+      expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([message]);
+    }
+    // The same on disk.
+    const dir = mkdtempSync(join(tmpdir(), "wit-ts-dup-wasm-"));
+    try {
+      mkdirSync(join(dir, "deps"));
+      writeFileSync(join(dir, "a.wit"), world);
+      writeFileSync(join(dir, "deps/e.wasm"), Buffer.from(e, "latin1"));
+      writeFileSync(join(dir, "deps/f.wasm"), Buffer.from(e, "latin1"));
+      expect(resolvePath(dir).diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([message]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("versions", () => {
@@ -564,5 +616,35 @@ describe("versions", () => {
       "2.0.0",
       "10.0.0",
     ]);
+  });
+
+  it("compares numbers of any length as numbers, quickly", () => {
+    // Numeric identifiers by value, build metadata's leading zeros only as a tie-breaker.
+    expect(
+      ["1.0.0-10", "1.0.0-9", "1.0.0-18446744073709551616", "1.0.0-18446744073709551615"].sort(compareVersions),
+    ).toEqual(["1.0.0-9", "1.0.0-10", "1.0.0-18446744073709551615", "1.0.0-18446744073709551616"]);
+    expect(["1.0.0+010", "1.0.0+9", "1.0.0+10", "1.0.0+0"].sort(compareVersions)).toEqual([
+      "1.0.0+0",
+      "1.0.0+9",
+      "1.0.0+10",
+      "1.0.0+010",
+    ]);
+    // A fuzzer's two-million-digit pre-releases took 1.4 s through `BigInt`.
+    const n = 2_000_000;
+    const low = `1.0.0-${"1".repeat(n)}`;
+    const high = `1.0.0-${"1".repeat(n - 1)}2`;
+    const start = performance.now();
+    const r = files(
+      {
+        "m/a.wit": `package a:a; world a { import b:b/i@${high}; }`,
+        "m/deps/x/a.wit": `package b:b@${low}; interface i {}`,
+        "m/deps/y/a.wit": `package b:b@${high}; interface i {}`,
+      },
+      "m",
+    );
+    expect(ok(r).packages.map((p) => p.name.version)).toEqual([high, undefined, low]);
+    expect(compareVersions(low, high)).toBe(-1);
+    expect(compareVersions(high, low)).toBe(1);
+    expect(performance.now() - start).toBeLessThan(1000);
   });
 });

@@ -12,6 +12,16 @@ import {
   createInterfaceImports,
 } from "./interfaces/example-keywords-interface.js";
 import {
+  type ObjectExports,
+  createObjectExports,
+} from "./interfaces/example-keywords-object-exports.js";
+import {
+  type Array_,
+  type ObjectImports,
+  arrayType,
+  createObjectImports,
+} from "./interfaces/example-keywords-object.js";
+import {
   type HostResourcesBase,
   type ResourceTableView,
   createHostResources,
@@ -20,13 +30,29 @@ import type { LeakReport } from "./runtime/resource-table.js";
 import {
   type ComponentModule,
   type GetCoreModule,
+  adaptImport,
   callExport,
   createInstanceCore,
   createWorldInstance,
   exportSpec,
+  importSpec,
   startInstance,
+  string,
   u32,
 } from "./runtime/values.js";
+
+const objectSpec = /*@__PURE__*/ importSpec({
+  name: "OBJECT",
+  member: "object",
+  params: [string],
+  returns: string,
+});
+
+const promiseSpec = /*@__PURE__*/ importSpec({
+  name: "PROMISE",
+  member: "promise",
+  returns: u32,
+});
 
 const thenSpec = /*@__PURE__*/ exportSpec<number>({
   name: "then",
@@ -40,6 +66,18 @@ const awaitSpec = /*@__PURE__*/ exportSpec<number>({
   returns: u32,
 });
 
+const globalThisSpec = /*@__PURE__*/ exportSpec<string>({
+  name: "global-this",
+  path: ["globalThis"],
+  returns: string,
+});
+
+const constructorSpec = /*@__PURE__*/ exportSpec<number>({
+  name: "constructor",
+  path: ["constructor"],
+  returns: u32,
+});
+
 /**
  * What the host provides for the imports of world `keywords`: interfaces under
  * their WIT ids, world-level functions and resources by name. Handlers run
@@ -50,6 +88,14 @@ export interface Imports {
    * Names that are reserved words, globals or dangerous keys in JavaScript and TypeScript.
    */
   readonly "example:keywords/interface": InterfaceImports;
+  /**
+   * More reserved words (one parameter each), globals, `Object.prototype` keys and upper-case spellings.
+   * A doc that could break out of its comment: *\/ /* `backticks` ${template} \u2028 and a real U+2028:
+   * end.
+   */
+  readonly "example:keywords/object": ObjectImports;
+  object(toString: string): string;
+  promise(): number;
 }
 
 /**
@@ -61,6 +107,8 @@ export interface Imports {
 export interface HostResources extends HostResourcesBase {
   /** `example:keywords/interface#class` */
   readonly class: ResourceTableView<Class>;
+  /** `example:keywords/object#array` */
+  readonly array: ResourceTableView<Array_>;
 }
 
 /** What `imports` gets when it is a function, before the instance starts. */
@@ -81,8 +129,16 @@ export interface WorldInstance extends AsyncDisposable {
    * Names that are reserved words, globals or dangerous keys in JavaScript and TypeScript.
    */
   readonly interface: InterfaceExports;
+  /**
+   * More reserved words (one parameter each), globals, `Object.prototype` keys and upper-case spellings.
+   * A doc that could break out of its comment: *\/ /* `backticks` ${template} \u2028 and a real U+2028:
+   * end.
+   */
+  readonly object: ObjectExports;
   then_(): Promise<number>;
   await(): Promise<number>;
+  globalThis(): Promise<string>;
+  constructor_(): Promise<number>;
   /**
    * The host resources of this instance: a typed table view per resource, live
    * counts, and what disposal found left.
@@ -146,7 +202,7 @@ export async function instantiate(
   const core = await createInstanceCore(options, { synchronous: true });
   const resources = createHostResources<HostResources>(
     core,
-    { class: classType },
+    { class: classType, array: arrayType },
     options,
   );
   const imports =
@@ -157,17 +213,31 @@ export async function instantiate(
     core,
     imports["example:keywords/interface"],
   );
+  const objectImports = createObjectImports(
+    core,
+    imports["example:keywords/object"],
+  );
   await startInstance(core, {
     "example:keywords/interface": interfaceImports,
+    "example:keywords/object": objectImports,
+    OBJECT: { default: adaptImport(core, objectSpec, imports) },
+    PROMISE: { default: adaptImport(core, promiseSpec, imports) },
   });
   return createWorldInstance(core, {
     resources,
     interface: createInterfaceExports(core),
+    object: createObjectExports(core),
     then_(): Promise<number> {
       return callExport(core, thenSpec, []);
     },
     await(): Promise<number> {
       return callExport(core, awaitSpec, []);
+    },
+    globalThis(): Promise<string> {
+      return callExport(core, globalThisSpec, []);
+    },
+    constructor_(): Promise<number> {
+      return callExport(core, constructorSpec, []);
     },
   });
 }
