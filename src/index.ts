@@ -5,7 +5,7 @@
  * together (input reading, front end, generator, output) and returns user
  * errors as diagnostics; only bugs throw.
  */
-import { basename, extname } from "node:path";
+import { basename, extname, isAbsolute, relative, resolve as resolvePathname } from "node:path";
 import { readFileSync, statSync } from "node:fs";
 import { codes } from "./diagnostics/codes.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
@@ -57,6 +57,16 @@ function displayPath(input: string): string {
   return input.split("\\").join("/");
 }
 
+/**
+ * The input path as written into the `@generated` header: relative to the working folder however it was
+ * spelled (absolute, `./`, a trailing `/`, `\\`), so that the same input gives the same bytes (issue #9).
+ */
+function headerPath(input: string): string {
+  const rel = relative(process.cwd(), resolvePathname(input));
+  if (isAbsolute(rel)) return basename(input); // another drive: no relative path exists
+  return rel === "" ? "." : rel.split("\\").join("/");
+}
+
 /** Generates an SDK in memory. Reads the input (and, for a `.wasm`, transpiles it with jco); writes nothing. */
 export async function generateSdk(options: GenerateSdkOptions): Promise<GenerateSdkResult> {
   const isComponent = extname(options.input) === ".wasm" && isFile(options.input);
@@ -94,7 +104,7 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
   const worldId = selected;
   const componentName = isComponent ? basename(options.input, ".wasm") : undefined;
   const files: OutputFile[] = generate(resolve, worldId, {
-    input: displayPath(options.input),
+    input: headerPath(options.input),
     version: version(),
     ...(options.runtimeImport === undefined ? {} : { runtimeImport: options.runtimeImport }),
     ...(options.autodropBorrows === undefined ? {} : { autodropBorrows: options.autodropBorrows }),
