@@ -136,10 +136,10 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
   }
 }
 
-/** Writes generated files into `outDir` (staged; stale files of the same world removed; see output.ts). */
-export function writeSdk(outDir: string, result: GenerateSdkResult): void {
+/** Writes generated files into `outDir` (staged; only changed files; stale files of the same world removed) and returns what changed. */
+export function writeSdk(outDir: string, result: GenerateSdkResult): OutputDiff {
   if (!result.worldKey) throw new Error("writeSdk: nothing to write (the generation had errors)");
-  writeOutput(outDir, result.worldKey, result.files);
+  return writeOutput(outDir, result.worldKey, result.files);
 }
 
 /** What `writeSdk` would change, without writing (for `gen --check`). */

@@ -79,10 +79,10 @@ export function diffOutput(outDir: string, worldKey: string, files: readonly Out
 }
 
 /**
- * Writes `files` into `outDir` for `worldKey` as described in the file header.
- * Throws only on file-system errors (reported by the caller as user errors).
+ * Writes `files` into `outDir` for `worldKey` as described in the file header and
+ * returns what changed. Throws only on file-system errors (reported by the caller as user errors).
  */
-export function writeOutput(outDir: string, worldKey: string, files: readonly OutputFile[]): void {
+export function writeOutput(outDir: string, worldKey: string, files: readonly OutputFile[]): OutputDiff {
   const dir = resolve(outDir);
   const manifest = readManifest(dir);
   const previous = manifest.worlds[worldKey] ?? [];
@@ -90,7 +90,8 @@ export function writeOutput(outDir: string, worldKey: string, files: readonly Ou
   manifest.worlds[worldKey] = next;
   const manifestText = JSON.stringify(sortManifest(manifest), null, 2) + "\n";
   // Only files whose bytes change are staged and moved, so bundler watchers see exactly what changed.
-  const { changed } = diffOutput(dir, worldKey, files);
+  const diff = diffOutput(dir, worldKey, files);
+  const { changed } = diff;
   const byPath = new Map(files.map((f) => [f.path, f]));
   const staged = [...changed];
   let manifestChanged = true;
@@ -99,7 +100,7 @@ export function writeOutput(outDir: string, worldKey: string, files: readonly Ou
   } catch {
     manifestChanged = true;
   }
-  if (staged.length === 0 && !manifestChanged && previous.every((p) => byPath.has(p))) return;
+  if (staged.length === 0 && !manifestChanged && previous.every((p) => byPath.has(p))) return diff;
 
   const staging = `${dir}.wit-ts-staging-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
@@ -124,6 +125,7 @@ export function writeOutput(outDir: string, worldKey: string, files: readonly Ou
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+  return diff;
 }
 
 function sortManifest(m: Manifest): Manifest {

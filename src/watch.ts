@@ -14,7 +14,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import type { SourceMap } from "./diagnostics/source-map.js";
-import { checkSdk, generateSdk, writeSdk, type GenerateSdkOptions } from "./index.js";
+import { generateSdk, writeSdk, type GenerateSdkOptions } from "./index.js";
 
 /** One SDK to keep current. */
 export interface WatchTarget {
@@ -151,16 +151,16 @@ export async function regenerate(target: WatchTarget, changedAt: number | undefi
     return { kind: "failed", target, diagnostics: result.diagnostics, sources: result.sources, ...timing() };
   }
   const { worldKey, sources } = result;
-  // Comparing first means an edit that changes no output (a comment, whitespace) touches no file, so
-  // bundlers watching the output do not rebuild for nothing.
-  const diff = checkSdk(target.out, result);
-  const changed = diff.changed.length + diff.stale.length;
-  if (changed === 0) return { kind: "unchanged", target, worldKey, sources, ...timing() };
+  // writeSdk compares before it writes: an edit that changes no output (a comment, whitespace) touches no
+  // file, so bundlers watching the output do not rebuild for nothing.
+  let diff;
   try {
-    writeSdk(target.out, result);
+    diff = writeSdk(target.out, result);
   } catch (e) {
     return { kind: "write-failed", target, message: (e as Error).message };
   }
+  const changed = diff.changed.length + diff.stale.length;
+  if (changed === 0) return { kind: "unchanged", target, worldKey, sources, ...timing() };
   return { kind: "written", target, worldKey, sources, changed, files: result.files.length, ...timing() };
 }
 
