@@ -694,8 +694,8 @@ function isBlank(text: string): boolean {
  * out; so the layout we print must be a fixed point of that rule. Objects
  * that break are marked as broken and the line is laid out again, until
  * every object that breaks was marked. Marks only grow, so this ends.
- * Objects that break in every layout are marked from the start (see
- * FlatPrinter), so one pass is usually enough.
+ * Objects that break in every layout are marked from the start, so one
+ * pass is usually enough.
  */
 function layoutLine(
   content: Printable,
@@ -704,13 +704,33 @@ function layoutLine(
 ): string {
   const width = PRINT_WIDTH - indent;
   const text = flat.print(content, width);
-  if (
-    !flat.breakable ||
-    (!flat.forced && (text.length * 2 <= width || stringWidth(text) <= width))
-  ) {
+  if (!flat.breakable) {
     return text;
   }
-  const ascii = PRINTABLE_ASCII.test(text);
+  let ascii: boolean | undefined;
+  if (!flat.forced) {
+    if (text.length * 2 <= width) {
+      return text;
+    }
+    ascii = PRINTABLE_ASCII.test(text);
+    if ((ascii ? text.length : stringWidth(text)) <= width) {
+      return text;
+    }
+  }
+  ascii ??= PRINTABLE_ASCII.test(text);
+  // An object wider than the line breaks in every layout (it starts at the
+  // line's indentation or further right): marked now, it usually saves the
+  // fixed point below a second pass.
+  let marked = false;
+  for (const [object, objectText] of flat.wide) {
+    if ((ascii ? objectText.length : stringWidth(objectText)) > width) {
+      flat.expanded.add(object);
+      marked = true;
+    }
+  }
+  if (marked) {
+    flat.reprint(content);
+  }
   for (;;) {
     const cx: LowerContext = {
       resolve: flat.resolve,
@@ -894,9 +914,10 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  * Prints a line flat, the way its document prints when no group breaks,
  * without building the document; most lines fit and this is all they need.
  * Alongside it reports whether the line contains a place where it could
- * break at all (a layout), whether something in it must break (an expanded
- * object, an array of objects), and each object met with its flat text,
- * which {@link layoutLine} needs when the line does not fit. Each case
+ * break at all (a layout) and whether something in it must break (an
+ * expanded object, an array of objects), and keeps what
+ * {@link layoutLine} needs when the line does not fit: the flat text of
+ * every layout and the objects that may be wider than the line. Each case
  * mirrors the flat form of what {@link lower} builds for that layout.
  */
 class FlatPrinter {
@@ -907,11 +928,13 @@ class FlatPrinter {
   /** The flat text of each layout (and object entry) of the line, for {@link LazyDoc}s. */
   readonly layouts = new Map<FlatPart, FlatInfo>();
   /**
-   * The objects of the line to print broken: those with `expand`, those
-   * wider than the line's width (they break in every layout), and those
-   * {@link layoutLine} adds when a layout breaks them.
+   * The objects of the line to print broken besides those with `expand`:
+   * the ones wider than the line (they break in every layout) and the ones
+   * a layout broke, both added by {@link layoutLine}.
    */
   readonly expanded = new Set<Layout>();
+  /** Objects that may be wider than the line, with their flat text. */
+  readonly wide: (readonly [Layout, string])[] = [];
   /** The columns the line has, after its indentation. */
   private width = PRINT_WIDTH;
 
@@ -929,6 +952,7 @@ class FlatPrinter {
     this.breakable = false;
     this.forced = false;
     this.layouts.clear();
+    this.wide.length = 0;
     return this.text(p);
   }
 
@@ -1032,16 +1056,17 @@ class FlatPrinter {
   }
 
   /**
-   * Whether an object must print broken. One wider than the line is marked
-   * expanded at once: it starts at the line's indentation or further right,
-   * so it breaks in every layout, and marking it now usually saves
-   * {@link layoutLine} a second pass. (A width is at most twice the length.)
+   * Whether an object must print broken; notes it in {@link wide} when it
+   * may be wider than the line (a width is at most twice the length).
    */
   private mustBreak(o: ObjectLayout | ObjectTypeLayout, text: string): boolean {
-    if (text.length * 2 > this.width && stringWidth(text) > this.width) {
-      this.expanded.add(o);
+    if (o.expand || this.expanded.has(o)) {
+      return true;
     }
-    return o.expand || this.expanded.has(o);
+    if (text.length * 2 > this.width) {
+      this.wide.push([o, text]);
+    }
+    return false;
   }
 
   private join(items: readonly Printable[], separator: string): string {

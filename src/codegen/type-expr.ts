@@ -245,7 +245,7 @@ function primitiveType(cx: EmitContext, type: PrimitiveType): Printable {
 /** The TypeScript type of `type`, as seen from the current file. */
 export function typeExpr(cx: EmitContext, type: Type): Printable {
   if (typeof type === "string") return primitiveType(cx, type);
-  const cache = unitCache(cx).types;
+  const cache = typeCache(cx);
   let expr = cache.get(type.id);
   if (expr === undefined) {
     const def = cx.resolve.types[type.id]!;
@@ -258,10 +258,12 @@ export function typeExpr(cx: EmitContext, type: Type): Printable {
 /**
  * Type and descriptor expressions of one file, by type: a type is printed
  * many times over (in signatures, specs, wrappers), and printables are
- * values, so each is built once.
+ * values, so each is built once. A type expression also depends on how
+ * borrows are spelled (see the `handle` case of anonymousTypeExpr), so
+ * types are kept per borrow direction and mode.
  */
 interface UnitExprs {
-  readonly types: Map<TypeId, Printable>;
+  readonly types: Map<string, Map<TypeId, Printable>>;
   readonly descriptors: Map<TypeId, Printable>;
 }
 
@@ -274,6 +276,17 @@ function unitCache(cx: EmitContext): UnitExprs {
     exprCache.set(cx.unit, exprs);
   }
   return exprs;
+}
+
+function typeCache(cx: EmitContext): Map<TypeId, Printable> {
+  const byBorrows = unitCache(cx).types;
+  const key = `${cx.borrowDirection ?? cx.unit.side}:${cx.borrows}`;
+  let types = byBorrows.get(key);
+  if (types === undefined) {
+    types = new Map();
+    byBorrows.set(key, types);
+  }
+  return types;
 }
 
 /** The TypeScript type of a type definition's structure (for anonymous types and named non-record types). */

@@ -159,19 +159,12 @@ export function packageNameOf(p: ast.PackageName): PackageName {
  * exports (imports first so that printing round-trips). Collected once per
  * file, since three passes of the resolver need them and most items (type
  * definitions, functions) mention no path.
- *
- * Loops over whole files and worlds, like this one, run once per package:
- * mostly before the JIT has optimized them, where counted loops are much
- * cheaper than `for...of`.
  */
 function collectPaths(items: readonly ast.AstItem[], out: PathUse[]): void {
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
+  for (const item of items) {
     switch (item.kind) {
       case "world": {
-        const worldItems = item.items;
-        for (let j = 0; j < worldItems.length; j++) {
-          const w = worldItems[j]!;
+        for (const w of item.items) {
           if (w.kind === "use") {
             out.push({ owner: undefined, attributes: w.attributes, path: w.from, names: w.names, kind: "interface" });
           } else if (w.kind === "include") {
@@ -179,8 +172,7 @@ function collectPaths(items: readonly ast.AstItem[], out: PathUse[]): void {
           }
         }
         for (const wanted of ["import", "export"] as const) {
-          for (let j = 0; j < worldItems.length; j++) {
-            const e = worldItems[j]!;
+          for (const e of item.items) {
             if (e.kind !== wanted) continue;
             const ext = e.extern;
             switch (ext.kind) {
@@ -1132,7 +1124,9 @@ export class PackageResolver {
    * type repeat an earlier one.
    */
   private resolveType(t: ast.Type, stability: Stability): Type {
-    switch (t.kind) {
+    // Read once: type nodes come in many shapes, which makes every read of `kind` a slow (megamorphic) one.
+    const tag = t.kind;
+    switch (tag) {
       case "primitive":
         return t.name;
       case "name":
@@ -1147,21 +1141,21 @@ export class PackageResolver {
       case "future":
       case "stream": {
         const inner =
-          t.kind === "list" || t.kind === "option"
+          tag === "list" || tag === "option"
             ? this.resolveType(t.element, stability)
             : t.element === undefined
               ? undefined
               : this.resolveType(t.element, stability);
         const key =
-          typeCode(inner) * 8 + (t.kind === "list" ? 1 : t.kind === "option" ? 2 : t.kind === "future" ? 3 : 4);
+          typeCode(inner) * 8 + (tag === "list" ? 1 : tag === "option" ? 2 : tag === "future" ? 3 : 4);
         const hit = this.anonSingle.get(key);
         if (hit !== undefined) return typeRef(hit);
         const kind: TypeDefKind =
-          t.kind === "list"
+          tag === "list"
             ? { kind: "list", element: inner! }
-            : t.kind === "option"
+            : tag === "option"
               ? { kind: "option", type: inner! }
-              : { kind: t.kind, type: inner };
+              : { kind: tag, type: inner };
         const id = this.addAnon(kind, stability, typeErrorSpan(t));
         this.anonSingle.set(key, id);
         return typeRef(id);
@@ -1174,12 +1168,12 @@ export class PackageResolver {
         let y: Type | undefined;
         let a: number;
         let b: number;
-        if (t.kind === "result") {
+        if (tag === "result") {
           x = t.ok === undefined ? undefined : this.resolveType(t.ok, stability);
           y = t.err === undefined ? undefined : this.resolveType(t.err, stability);
           a = typeCode(x) * 8 + 5;
           b = typeCode(y);
-        } else if (t.kind === "map") {
+        } else if (tag === "map") {
           x = this.resolveType(t.key, stability);
           y = this.resolveType(t.value, stability);
           checkMapKey(x, t);
@@ -1195,9 +1189,9 @@ export class PackageResolver {
         const hit = inner.get(b);
         if (hit !== undefined) return typeRef(hit);
         const kind: TypeDefKind =
-          t.kind === "result"
+          tag === "result"
             ? { kind: "result", ok: x, err: y }
-            : t.kind === "map"
+            : tag === "map"
               ? { kind: "map", key: x!, value: y! }
               : { kind: "fixed-length-list", element: x!, size: t.size };
         const id = this.addAnon(kind, stability, typeErrorSpan(t));
