@@ -660,14 +660,7 @@ function renderFile(
       continue;
     }
     const indent = line.depth * TAB_WIDTH;
-    const text = indentation(indent) + layoutLine(line.content, flat, indent);
-    if (text.includes("\n")) {
-      for (const physical of text.split("\n")) {
-        lines.add(physical);
-      }
-    } else {
-      lines.add(text);
-    }
+    lines.add(indentation(indent) + layoutLine(line.content, flat, indent));
   }
   while (out.length > 0 && out[out.length - 1] === "") {
     out.pop();
@@ -694,8 +687,8 @@ function isBlank(text: string): boolean {
  * out; so the layout we print must be a fixed point of that rule. Objects
  * that break are marked as broken and the line is laid out again, until
  * every object that breaks was marked. Marks only grow, so this ends.
- * Objects that break in every layout are marked from the start, so one
- * pass is usually enough.
+ * Objects that break in every layout are marked from the start (see
+ * FlatPrinter), so one pass is usually enough.
  */
 function layoutLine(
   content: Printable,
@@ -718,19 +711,6 @@ function layoutLine(
     }
   }
   ascii ??= PRINTABLE_ASCII.test(text);
-  // An object wider than the line breaks in every layout (it starts at the
-  // line's indentation or further right): marked now, it usually saves the
-  // fixed point below a second pass.
-  let marked = false;
-  for (const [object, objectText] of flat.wide) {
-    if ((ascii ? objectText.length : stringWidth(objectText)) > width) {
-      flat.expanded.add(object);
-      marked = true;
-    }
-  }
-  if (marked) {
-    flat.reprint(content);
-  }
   for (;;) {
     const cx: LowerContext = {
       resolve: flat.resolve,
@@ -846,19 +826,36 @@ class BodyLines {
     this.start = out.length;
   }
 
-  add(line: string): void {
+  /**
+   * Adds a printed line, laid out on one or more physical lines. Lines are
+   * kept together when none of them is blank (the usual case), so that
+   * opensBlock and closesBlock look at the first and last of them.
+   */
+  add(text: string): void {
+    const lastBreak = text.lastIndexOf("\n");
+    if (
+      lastBreak >= 0 &&
+      (text.includes("\n\n") ||
+        isBlank(text.slice(0, text.indexOf("\n"))) ||
+        isBlank(text.slice(lastBreak + 1)))
+    ) {
+      for (const physical of text.split("\n")) {
+        this.add(physical);
+      }
+      return;
+    }
     const out = this.out;
-    if (isBlank(line)) {
+    if (isBlank(text)) {
       const previous =
         out.length > this.start ? out[out.length - 1]! : undefined;
       this.blank ||= previous !== undefined && !opensBlock(previous);
       return;
     }
-    if (this.blank && !closesBlock(line)) {
+    if (this.blank && !closesBlock(text)) {
       out.push("");
     }
     this.blank = false;
-    out.push(line);
+    out.push(text);
   }
 }
 
@@ -876,22 +873,38 @@ function indentation(n: number): string {
 
 const INDENTATION: string[] = [];
 
-function isCommentLine(trimmed: string): boolean {
+/** Whether the code at `i` is a comment, or the inside of a block comment. */
+function isCommentAt(text: string, i: number): boolean {
   return (
-    trimmed.startsWith("//") ||
-    trimmed.startsWith("/*") ||
-    trimmed.startsWith("*")
+    text.startsWith("//", i) ||
+    text.startsWith("/*", i) ||
+    text.startsWith("*", i)
   );
 }
 
-function opensBlock(line: string): boolean {
-  const trimmed = line.trim();
-  return !isCommentLine(trimmed) && /[{([]$/.test(trimmed);
+const NON_SPACE = /\S/g;
+
+/** Where the first character that is not white space is, from `from` on; -1 if none. */
+function firstNonSpace(text: string, from: number): number {
+  NON_SPACE.lastIndex = from;
+  return NON_SPACE.exec(text)?.index ?? -1;
 }
 
-function closesBlock(line: string): boolean {
-  const trimmed = line.trim();
-  return !isCommentLine(trimmed) && /^[})\]]/.test(trimmed);
+/** Whether the last physical line of `text` ends in `{`, `(` or `[` (and is not a comment). */
+function opensBlock(text: string): boolean {
+  const start = firstNonSpace(text, text.lastIndexOf("\n") + 1);
+  return (
+    start >= 0 &&
+    !isCommentAt(text, start) &&
+    /[{([]\s*$/.test(text.slice(start))
+  );
+}
+
+/** Whether the first physical line of `text` starts with `}`, `)` or `]`. */
+function closesBlock(text: string): boolean {
+  const start = firstNonSpace(text, 0);
+  const c = text[start];
+  return (c === "}" || c === ")" || c === "]") && !isCommentAt(text, start);
 }
 
 // ---------------------------------------------------------------------------
@@ -917,7 +930,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  * break at all (a layout) and whether something in it must break (an
  * expanded object, an array of objects), and keeps what
  * {@link layoutLine} needs when the line does not fit: the flat text of
- * every layout and the objects that may be wider than the line. Each case
+ * every layout, and which objects are wider than the line. Each case
  * mirrors the flat form of what {@link lower} builds for that layout.
  */
 class FlatPrinter {
@@ -929,12 +942,11 @@ class FlatPrinter {
   readonly layouts = new Map<FlatPart, FlatInfo>();
   /**
    * The objects of the line to print broken besides those with `expand`:
-   * the ones wider than the line (they break in every layout) and the ones
-   * a layout broke, both added by {@link layoutLine}.
+   * the ones wider than the line (they break in every layout, see
+   * mustBreak) and the ones {@link layoutLine} adds when a layout breaks
+   * them.
    */
   readonly expanded = new Set<Layout>();
-  /** Objects that may be wider than the line, with their flat text. */
-  readonly wide: (readonly [Layout, string])[] = [];
   /** The columns the line has, after its indentation. */
   private width = PRINT_WIDTH;
 
@@ -952,7 +964,6 @@ class FlatPrinter {
     this.breakable = false;
     this.forced = false;
     this.layouts.clear();
-    this.wide.length = 0;
     return this.text(p);
   }
 
@@ -1056,17 +1067,16 @@ class FlatPrinter {
   }
 
   /**
-   * Whether an object must print broken; notes it in {@link wide} when it
-   * may be wider than the line (a width is at most twice the length).
+   * Whether an object must print broken. One wider than the line is marked
+   * expanded at once: it starts at the line's indentation or further right,
+   * so it breaks in every layout, and marking it now usually saves
+   * {@link layoutLine} a second pass. (A width is at most twice the length.)
    */
   private mustBreak(o: ObjectLayout | ObjectTypeLayout, text: string): boolean {
-    if (o.expand || this.expanded.has(o)) {
-      return true;
+    if (text.length * 2 > this.width && stringWidth(text) > this.width) {
+      this.expanded.add(o);
     }
-    if (text.length * 2 > this.width) {
-      this.wide.push([o, text]);
-    }
-    return false;
+    return o.expand || this.expanded.has(o);
   }
 
   private join(items: readonly Printable[], separator: string): string {

@@ -364,7 +364,7 @@ export function escapeReservedName(name: string, context: NameContext): string {
  * of what came before them, so they never start a word.
  */
 export function splitWords(name: string): string[] {
-  if (/^[\x00-\x7f]*$/.test(name)) {
+  if (isAscii(name)) {
     return splitAsciiWords(name);
   }
   const words: string[] = [];
@@ -405,6 +405,10 @@ export function splitWords(name: string): string[] {
 
 type WordCase = "none" | "lower" | "upper";
 
+function isAscii(name: string): boolean {
+  return /^[\x00-\x7f]*$/.test(name);
+}
+
 /**
  * {@link splitWords} for ASCII names (nearly all of them), on character
  * codes: the general version makes a string of every character, which is
@@ -412,6 +416,15 @@ type WordCase = "none" | "lower" | "upper";
  */
 function splitAsciiWords(name: string): string[] {
   const words: string[] = [];
+  forEachAsciiWord(name, (start, end) => words.push(name.slice(start, end)));
+  return words;
+}
+
+/** Calls `visit` with the bounds of each word of an ASCII name, as {@link splitWords} splits it. */
+function forEachAsciiWord(
+  name: string,
+  visit: (start: number, end: number) => void,
+): void {
   const n = name.length;
   let i = 0;
   while (i < n) {
@@ -434,11 +447,11 @@ function splitAsciiWords(name: string): string[] {
           ? "upper"
           : mode;
       if (nextMode === "lower" && isAsciiUpper(next)) {
-        words.push(name.slice(start, j + 1));
+        visit(start, j + 1);
         start = j + 1;
         mode = "none";
       } else if (mode === "upper" && isAsciiUpper(c) && isAsciiLower(next)) {
-        words.push(name.slice(start, j));
+        visit(start, j);
         start = j;
         mode = "upper";
       } else {
@@ -446,10 +459,30 @@ function splitAsciiWords(name: string): string[] {
       }
     }
     if (start < runEnd) {
-      words.push(name.slice(start, runEnd));
+      visit(start, runEnd);
     }
   }
-  return words;
+}
+
+const latin1 = new TextDecoder("latin1");
+
+/**
+ * UpperCamel (`upperFirst`) or lowerCamel of an ASCII name, written into one
+ * buffer: the same as joining capitalized words, without a string per word.
+ */
+function asciiCamel(name: string, upperFirst: boolean): string {
+  const out = new Uint8Array(name.length);
+  let length = 0;
+  let first = true;
+  forEachAsciiWord(name, (start, end) => {
+    for (let i = start; i < end; i++) {
+      const c = name.charCodeAt(i);
+      const upper = i === start && (upperFirst || !first);
+      out[length++] = (upper ? isAsciiLower(c) : isAsciiUpper(c)) ? c ^ 0x20 : c;
+    }
+    first = false;
+  });
+  return latin1.decode(out.subarray(0, length));
 }
 
 function isAsciiLower(c: number): boolean {
@@ -510,15 +543,21 @@ function memoized(convert: (name: string) => string): (name: string) => string {
 
 /** `http-request` -> `HttpRequest` (rule 1). */
 export const toUpperCamel: (name: string) => string = memoized((name) =>
-  guardLeadingDigit(splitWords(name).map(capitalize).join("")),
+  guardLeadingDigit(
+    isAscii(name)
+      ? asciiCamel(name, true)
+      : splitWords(name).map(capitalize).join(""),
+  ),
 );
 
 /** `http-request` -> `httpRequest` (rule 1). */
 export const toLowerCamel: (name: string) => string = memoized((name) =>
   guardLeadingDigit(
-    splitWords(name)
-      .map((word, i) => (i === 0 ? word.toLowerCase() : capitalize(word)))
-      .join(""),
+    isAscii(name)
+      ? asciiCamel(name, false)
+      : splitWords(name)
+          .map((word, i) => (i === 0 ? word.toLowerCase() : capitalize(word)))
+          .join(""),
   ),
 );
 

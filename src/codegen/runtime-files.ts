@@ -73,7 +73,8 @@ function runtimeImportsFrom(
   dir: string,
   runtimeImport: string | undefined,
 ): RuntimeImports {
-  const cache = new Map<string, ImportSymbol>();
+  const values = new Map<string, ImportSymbol>();
+  const types = new Map<string, ImportSymbol>();
   const specifier = (file: string): string => {
     if (runtimeImport !== undefined) return runtimeImport;
     const target = `runtime/${file.replace(/\.ts$/, ".js")}`;
@@ -81,8 +82,8 @@ function runtimeImportsFrom(
     return relative.startsWith(".") ? relative : `./${relative}`;
   };
   const make = (name: RuntimeSymbolName, typeOnly: boolean): ImportSymbol => {
-    const key = `${typeOnly ? "t" : "v"}:${name}`;
-    let symbol = cache.get(key);
+    const cache = typeOnly ? types : values;
+    let symbol = cache.get(name);
     if (symbol === undefined) {
       const entry = runtimeSymbol(name);
       if (!typeOnly && entry.kind === "type")
@@ -90,7 +91,7 @@ function runtimeImportsFrom(
       symbol = createImportSymbol(name, specifier(entry.file), {
         typeOnly: typeOnly || entry.kind === "type",
       });
-      cache.set(key, symbol);
+      cache.set(name, symbol);
     }
     return symbol;
   };

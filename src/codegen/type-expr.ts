@@ -263,7 +263,8 @@ export function typeExpr(cx: EmitContext, type: Type): Printable {
  * types are kept per borrow direction and mode.
  */
 interface UnitExprs {
-  readonly types: Map<string, Map<TypeId, Printable>>;
+  /** By direction and mode: [import/explicit, import/autodrop, export/explicit, export/autodrop]. */
+  readonly types: Map<TypeId, Printable>[];
   readonly descriptors: Map<TypeId, Printable>;
 }
 
@@ -272,21 +273,20 @@ const exprCache = new WeakMap<Unit, UnitExprs>();
 function unitCache(cx: EmitContext): UnitExprs {
   let exprs = exprCache.get(cx.unit);
   if (exprs === undefined) {
-    exprs = { types: new Map(), descriptors: new Map() };
+    exprs = {
+      types: [new Map(), new Map(), new Map(), new Map()],
+      descriptors: new Map(),
+    };
     exprCache.set(cx.unit, exprs);
   }
   return exprs;
 }
 
 function typeCache(cx: EmitContext): Map<TypeId, Printable> {
-  const byBorrows = unitCache(cx).types;
-  const key = `${cx.borrowDirection ?? cx.unit.side}:${cx.borrows}`;
-  let types = byBorrows.get(key);
-  if (types === undefined) {
-    types = new Map();
-    byBorrows.set(key, types);
-  }
-  return types;
+  const exported = (cx.borrowDirection ?? cx.unit.side) === "export";
+  return unitCache(cx).types[
+    (exported ? 2 : 0) + (cx.borrows === "explicit" ? 0 : 1)
+  ]!;
 }
 
 /** The TypeScript type of a type definition's structure (for anonymous types and named non-record types). */
