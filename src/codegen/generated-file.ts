@@ -716,6 +716,7 @@ function layoutLine(
       resolve: flat.resolve,
       expanded: flat.expanded,
       flat: flat.layouts,
+      forced: flat.forcedParts,
       ascii,
     };
     const doc = lower(content, cx, "annotation");
@@ -911,14 +912,11 @@ function closesBlock(text: string): boolean {
 // Rendering: printables to documents
 // ---------------------------------------------------------------------------
 
-/** What a line's flat text is kept for: each layout, and each entry of an object literal. */
-type FlatPart = Layout | ObjectLayout["entries"][number];
+type ObjectEntry = ObjectLayout["entries"][number];
 
-/** A layout's flat text, and whether it contains a group that must break. */
-interface FlatInfo {
-  readonly text: string;
-  readonly forced: boolean;
-}
+/** What a line's flat text is kept for: each layout, and each entry of an object literal. */
+type FlatPart = Layout | ObjectEntry;
+
 
 /** Text prettier measures one column per character. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -939,7 +937,9 @@ class FlatPrinter {
   /** Whether the line has a group that must break. */
   forced = false;
   /** The flat text of each layout (and object entry) of the line, for {@link LazyDoc}s. */
-  readonly layouts = new Map<FlatPart, FlatInfo>();
+  readonly layouts = new Map<FlatPart, string>();
+  /** The layouts (and entries) of the line that contain a group that must break. */
+  readonly forcedParts = new Set<FlatPart>();
   /**
    * The objects of the line to print broken besides those with `expand`:
    * the ones wider than the line (they break in every layout, see
@@ -963,7 +963,13 @@ class FlatPrinter {
   reprint(p: Printable): string {
     this.breakable = false;
     this.forced = false;
-    this.layouts.clear();
+    // (Clearing an empty collection still allocates.)
+    if (this.layouts.size > 0) {
+      this.layouts.clear();
+    }
+    if (this.forcedParts.size > 0) {
+      this.forcedParts.clear();
+    }
     return this.text(p);
   }
 
@@ -993,15 +999,23 @@ class FlatPrinter {
     // A layout printed twice (emitters share pieces) is measured once.
     const known = this.layouts.get(p);
     if (known !== undefined) {
-      this.forced ||= known.forced;
-      return known.text;
+      this.forced ||= this.forcedParts.has(p);
+      return known;
     }
     const outer = this.forced;
     this.forced = false;
     const text = this.layout(p);
-    this.layouts.set(p, { text, forced: this.forced });
-    this.forced ||= outer;
+    this.note(p, text, outer);
     return text;
+  }
+
+  /** Keeps the flat text of a part just printed; `outer` is `forced` from before it. */
+  private note(part: FlatPart, text: string, outer: boolean): void {
+    this.layouts.set(part, text);
+    if (this.forced) {
+      this.forcedParts.add(part);
+    }
+    this.forced ||= outer;
   }
 
   private layout(p: Layout): string {
@@ -1049,8 +1063,7 @@ class FlatPrinter {
           const outer = this.forced;
           this.forced = false;
           const entryText = `${quotePropertyKey(entry[0])}: ${this.text(entry[1])}`;
-          this.layouts.set(entry, { text: entryText, forced: this.forced });
-          this.forced ||= outer;
+          this.note(entry, entryText, outer);
           text += i > 0 ? `, ${entryText}` : entryText;
         });
         text += " }";
@@ -1143,7 +1156,9 @@ interface LowerContext {
   readonly resolve: (s: SymbolRef) => string;
   readonly expanded: ReadonlySet<Layout>;
   /** The flat text of every layout of the line, for {@link LazyDoc}s. */
-  readonly flat: ReadonlyMap<FlatPart, FlatInfo>;
+  readonly flat: ReadonlyMap<FlatPart, string>;
+  /** The layouts of the line that contain a group that must break. */
+  readonly forced: ReadonlySet<FlatPart>;
   /** Whether the line is printable ASCII (one column per character). */
   readonly ascii: boolean;
 }
@@ -1177,9 +1192,9 @@ function lower(p: Printable, cx: LowerContext, position: Position): Doc {
   if (p.kind === "import" || p.kind === "local") {
     return cx.resolve(p);
   }
-  const info = cx.flat.get(p);
-  if (info !== undefined && !info.forced && isGroupRooted(p)) {
-    return lazyDoc(info.text, cx, () => lowerLayout(p, cx, position));
+  const text = cx.flat.get(p);
+  if (text !== undefined && !cx.forced.has(p) && isGroupRooted(p)) {
+    return lazyDoc(text, p, position, cx);
   }
   return lowerLayout(p, cx, position);
 }
@@ -1704,13 +1719,11 @@ function lowerObject(o: ObjectLayout, cx: LowerContext): Doc {
     return "{}";
   }
   const props = o.entries.map((entry) => {
-    const build = (): Doc =>
-      layoutAssignment(quotePropertyKey(entry[0]), ":", entry[1], cx, "property");
     // An entry's document is a group too, often left flat.
-    const info = cx.flat.get(entry);
-    return info !== undefined && !info.forced
-      ? lazyDoc(info.text, cx, build)
-      : build();
+    const text = cx.flat.get(entry);
+    return text !== undefined && !cx.forced.has(entry)
+      ? lazyDoc(text, entry, "annotation", cx)
+      : lowerEntry(entry, cx);
   });
   return group(
     ["{", indent([line, join(COMMA_LINE, props)]), ifBreak(","), line, "}"],
@@ -1718,6 +1731,17 @@ function lowerObject(o: ObjectLayout, cx: LowerContext): Doc {
       shouldBreak: o.expand || cx.expanded.has(o),
       origin: o,
     },
+  );
+}
+
+/** An entry of an object literal: `key: value`. */
+function lowerEntry(entry: ObjectEntry, cx: LowerContext): Doc {
+  return layoutAssignment(
+    quotePropertyKey(entry[0]),
+    ":",
+    entry[1],
+    cx,
+    "property",
   );
 }
 
@@ -1960,13 +1984,21 @@ interface LazyDoc {
   readonly kind: "lazy";
   readonly text: string;
   readonly width: number;
-  readonly build: () => Doc;
+  /** What the document is of: a layout (at `position`) or an object entry. */
+  readonly part: FlatPart;
+  readonly position: Position;
+  readonly cx: LowerContext;
   doc: Doc | undefined;
 }
 
-function lazyDoc(text: string, cx: LowerContext, build: () => Doc): LazyDoc {
+function lazyDoc(
+  text: string,
+  part: FlatPart,
+  position: Position,
+  cx: LowerContext,
+): LazyDoc {
   const width = cx.ascii ? text.length : stringWidth(text);
-  return { kind: "lazy", text, width, build, doc: undefined };
+  return { kind: "lazy", text, width, part, position, cx, doc: undefined };
 }
 
 /** A group that is not conditional and not forced to break. */
@@ -1981,7 +2013,17 @@ function isPlainGroup(doc: Doc): doc is GroupDoc {
 }
 
 function expandLazy(lazy: LazyDoc): Doc {
-  return (lazy.doc ??= lazy.build());
+  if (lazy.doc === undefined) {
+    const part = lazy.part;
+    lazy.doc = isObjectEntry(part)
+      ? lowerEntry(part, lazy.cx)
+      : lowerLayout(part, lazy.cx, lazy.position);
+  }
+  return lazy.doc;
+}
+
+function isObjectEntry(part: FlatPart): part is ObjectEntry {
+  return Array.isArray(part);
 }
 
 const line: LineDoc = { kind: "line", soft: false };
