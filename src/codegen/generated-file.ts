@@ -117,6 +117,12 @@ function assertBindingName(name: string): void {
 // TypeScript printer builds for that construct (checked against prettier
 // 3.10's `--debug-print-doc` output), so the two agree; tests format the
 // output with the installed prettier and expect no change.
+//
+// Generation prints megabytes, so the common cases take shortcuts with the
+// same result: a line is first printed flat, straight from the printables
+// (FlatPrinter), and when that fits, which is most lines, no document is
+// built; in a line that does not fit, a part that contains no forced break
+// stays a LazyDoc (its flat text) until the layout needs to break it.
 // ---------------------------------------------------------------------------
 
 /**
