@@ -27,7 +27,7 @@ const MAX_RATIO = 1.1;
 const MAX_ADDED_NS = 150;
 
 /** Builds and transpiles the adder, generates its SDK, and loads both; the caller removes `dir`. */
-async function loadAdder(dir) {
+export async function loadAdder(dir) {
   const { parse, componentEmbed, componentNew, transpile } = await import("@bytecodealliance/jco");
   const { generateSdk } = await import(pathToFileURL(join(ROOT, "dist/index.js")).href);
   const ts = (await import("typescript")).default;

@@ -74,6 +74,17 @@ export interface CallGate extends AsyncDisposable {
    * `ReentranceError`. Never throws synchronously.
    */
   call<R>(functionName: string, invoke: () => R | PromiseLike<R>, options?: CallOptions): Promise<R>;
+  /**
+   * {@link call} with `invoke(a, b)` in place of a closure: the generated SDK's hot path passes a function
+   * made once per instance and its two arguments, so that a call allocates no closure.
+   */
+  callWith<A, B, R>(
+    functionName: string,
+    invoke: (a: A, b: B) => R | PromiseLike<R>,
+    a: A,
+    b: B,
+    options?: CallOptions,
+  ): Promise<R>;
   /** Runs a host import handler as part of the current call, so that calls it makes back are recognised. */
   runImport<R>(importName: string, handler: () => R): R;
   /** Registers a hook that disposal runs after the last call (hooks run in reverse order of registration). */
@@ -129,9 +140,18 @@ function sharedContextStorage(): ContextStorage | undefined {
   }
 }
 
+/** What `call` passes to `run`: calls its first argument. */
+type Invoke = (a: unknown, b: unknown) => unknown;
+
+function callThunk(thunk: unknown): unknown {
+  return (thunk as () => unknown)();
+}
+
 interface QueuedCall {
   readonly functionName: string;
-  readonly invoke: () => unknown;
+  readonly invoke: Invoke;
+  readonly a: unknown;
+  readonly b: unknown;
   readonly classify: ResultErrorClassifier | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (reason: unknown) => void;
@@ -227,8 +247,22 @@ class Gate implements CallGate {
   }
 
   call<R>(functionName: string, invoke: () => R | PromiseLike<R>, options?: CallOptions): Promise<R> {
-    if (this.stateCode !== "idle") return this.callSlow(functionName, invoke, options) as Promise<R>;
-    return this.run(functionName, invoke, options?.isResultError ?? this.defaultClassify, undefined) as Promise<R>;
+    if (this.stateCode !== "idle") return this.callSlow(functionName, callThunk, invoke, undefined, options) as Promise<R>;
+    const classify = options?.isResultError ?? this.defaultClassify;
+    return this.run(functionName, callThunk, invoke, undefined, classify, undefined) as Promise<R>;
+  }
+
+  callWith<A, B, R>(
+    functionName: string,
+    invoke: (a: A, b: B) => R | PromiseLike<R>,
+    a: A,
+    b: B,
+    options?: CallOptions,
+  ): Promise<R> {
+    const run = invoke as Invoke;
+    if (this.stateCode !== "idle") return this.callSlow(functionName, run, a, b, options) as Promise<R>;
+    const classify = options?.isResultError ?? this.defaultClassify;
+    return this.run(functionName, run, a, b, classify, undefined) as Promise<R>;
   }
 
   runImport<R>(importName: string, handler: () => R): R {
@@ -274,7 +308,13 @@ class Gate implements CallGate {
   }
 
   /** Everything but the idle fast path: refuse, or queue behind the running call. */
-  private callSlow(functionName: string, invoke: () => unknown, options: CallOptions | undefined): Promise<unknown> {
+  private callSlow(
+    functionName: string,
+    invoke: Invoke,
+    a: unknown,
+    b: unknown,
+    options: CallOptions | undefined,
+  ): Promise<unknown> {
     if (this.closeRequested) return Promise.reject(new InstanceDisposedError(functionName));
     const state = this.stateCode;
     if (state === "busy") {
@@ -301,6 +341,8 @@ class Gate implements CallGate {
     this.queue.push({
       functionName,
       invoke,
+      a,
+      b,
       classify: options?.isResultError ?? this.defaultClassify,
       resolve,
       reject,
@@ -312,12 +354,14 @@ class Gate implements CallGate {
   }
 
   /**
-   * Runs one call now. `entry` is the queue entry for a queued call, whose promise is settled through it;
+   * Runs one call, `invoke(a, b)`, now. `entry` is the queue entry for a queued call, whose promise is settled through it;
    * for a fast-path call (`entry` undefined) the call's promise is returned.
    */
   private run(
     functionName: string,
-    invoke: () => unknown,
+    invoke: Invoke,
+    a: unknown,
+    b: unknown,
     classify: ResultErrorClassifier | undefined,
     entry: QueuedCall | undefined,
   ): Promise<unknown> | undefined {
@@ -329,7 +373,7 @@ class Gate implements CallGate {
     this.inSync = true;
     let result: unknown;
     try {
-      result = invoke();
+      result = invoke(a, b);
     } catch (error) {
       this.inSync = false;
       const outcome = this.failure(error);
@@ -459,7 +503,7 @@ class Gate implements CallGate {
   }
 
   private readonly runQueued = (entry: QueuedCall): void => {
-    this.run(entry.functionName, entry.invoke, entry.classify, entry);
+    this.run(entry.functionName, entry.invoke, entry.a, entry.b, entry.classify, entry);
   };
 
   private beginRestart(restart: () => void | PromiseLike<void>): void {

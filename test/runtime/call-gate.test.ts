@@ -32,6 +32,49 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected the promise to reject");
 }
 
+describe("call gate: callWith (the SDK's closure-free hot path)", () => {
+  it("passes its two arguments on the fast path and when queued, in order", async () => {
+    const gate = createCallGate();
+    const first = deferred<string>();
+    const seen: [string, number][] = [];
+    const invoke = (label: string, n: number): string | Promise<string> => {
+      seen.push([label, n]);
+      return label === "slow" ? first.promise : `${label}${n}`;
+    };
+    const slow = gate.callWith("slow", invoke, "slow", 1);
+    const queued = [gate.callWith("a", invoke, "a", 2), gate.callWith("b", invoke, "b", 3)];
+    expect(gate.queued).toBe(2);
+    expect(seen).toEqual([["slow", 1]]);
+    first.resolve("done");
+    expect(await Promise.all([slow, ...queued])).toEqual(["done", "a2", "b3"]);
+    expect(seen).toEqual([
+      ["slow", 1],
+      ["a", 2],
+      ["b", 3],
+    ]);
+  });
+
+  it("refuses a reentrant callWith and turns a throw into a trap like call", async () => {
+    const gate = createCallGate();
+    let inner: Promise<unknown> | undefined;
+    await gate.callWith("outer", (g: typeof gate, n: number) => {
+      inner = g.callWith("inner", (x: number) => x, n, undefined);
+      return n;
+    }, gate, 5);
+    const refused = await rejection(inner!);
+    expect(refused).toBeInstanceOf(ReentranceError);
+    const boom = new Error("boom");
+    const trap = await rejection(
+      gate.callWith("t", () => {
+        throw boom;
+      }, undefined, undefined),
+    );
+    expect(trap).toBeInstanceOf(TrapError);
+    expect((trap as TrapError).cause).toBe(boom);
+    expect(gate.poisoned).toBe(true);
+  });
+});
+
 describe("call gate: fast path and FIFO", () => {
   it("runs an idle call synchronously and resolves with its value", async () => {
     const gate = createCallGate();
