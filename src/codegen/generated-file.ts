@@ -1830,34 +1830,21 @@ function layoutAssignment(
 
 /** True when `doc` contains a line break, taken or not (prettier's canBreak). */
 function willBreakOrCanBreak(doc: Doc): boolean {
-  if (typeof doc === "string") {
-    return false;
-  }
-  if (isDocArray(doc)) {
-    return doc.some(willBreakOrCanBreak);
-  }
-  switch (doc.kind) {
-    case "line":
-    case "break-parent":
-      return true;
-    case "lazy":
-      return willBreakOrCanBreak(expandLazy(doc));
-    case "group":
-      return (doc.expandedStates ?? [doc.contents]).some(willBreakOrCanBreak);
-    case "indent":
-    case "align":
-    case "indent-if-break":
-      return willBreakOrCanBreak(doc.contents);
-    case "if-break":
-      return (
-        willBreakOrCanBreak(doc.breakContents) ||
-        willBreakOrCanBreak(doc.flatContents)
-      );
-    default: {
-      const unreachable: never = doc;
-      throw new Error(`unknown doc ${JSON.stringify(unreachable)}`);
+  return someDoc(doc, (node) => {
+    switch (node.kind) {
+      case "line":
+      case "break-parent":
+        return true;
+      case "lazy":
+        return willBreakOrCanBreak(expandLazy(node));
+      case "group":
+        return (node.expandedStates ?? [node.contents]).some(
+          willBreakOrCanBreak,
+        );
+      default:
+        return undefined;
     }
-  }
+  });
 }
 
 /**
@@ -2098,21 +2085,52 @@ function join(separator: Doc, docs: readonly Doc[]): Doc[] {
 
 /** True when `doc` contains a group that must break (prettier's willBreak). */
 function willBreak(doc: Doc): boolean {
+  return someDoc(doc, (node) =>
+    node.kind === "group" && node.shouldBreak ? true : undefined,
+  );
+}
+
+/** A document that is neither text nor a concatenation. */
+type DocNode = Exclude<Doc, string | readonly Doc[]>;
+
+/**
+ * Whether some part of `doc` satisfies `decide`, the one walk behind
+ * prettier's willBreak, canBreak and propagateBreaks: texts never do;
+ * `decide` answers for a node (true or false) or returns undefined to look
+ * inside it, at a group's contents, both branches of an if-break, the
+ * contents of an indentation. Line, break-parent and lazy nodes have no
+ * inside: undefined for those means false, except that a break-parent is
+ * always true.
+ */
+function someDoc(
+  doc: Doc,
+  decide: (node: DocNode) => boolean | undefined,
+): boolean {
   if (typeof doc === "string") {
     return false;
   }
   if (isDocArray(doc)) {
-    return doc.some(willBreak);
+    for (const child of doc) {
+      if (someDoc(child, decide)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  const decided = decide(doc);
+  if (decided !== undefined) {
+    return decided;
   }
   switch (doc.kind) {
     case "group":
-      return doc.shouldBreak || willBreak(doc.contents);
     case "indent":
     case "align":
     case "indent-if-break":
-      return willBreak(doc.contents);
+      return someDoc(doc.contents, decide);
     case "if-break":
-      return willBreak(doc.breakContents) || willBreak(doc.flatContents);
+      return (
+        someDoc(doc.breakContents, decide) || someDoc(doc.flatContents, decide)
+      );
     case "break-parent":
       return true;
     case "line":
@@ -2137,36 +2155,9 @@ function isDocArray(doc: Doc): doc is readonly Doc[] {
  * the propagation (they choose between their states instead).
  */
 function forcesBreak(doc: Doc): boolean {
-  if (typeof doc === "string") {
-    return false;
-  }
-  if (isDocArray(doc)) {
-    for (const child of doc) {
-      if (forcesBreak(child)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  switch (doc.kind) {
-    case "group":
-      return doc.shouldBreak;
-    case "indent":
-    case "align":
-    case "indent-if-break":
-      return forcesBreak(doc.contents);
-    case "if-break":
-      return forcesBreak(doc.breakContents) || forcesBreak(doc.flatContents);
-    case "break-parent":
-      return true;
-    case "line":
-    case "lazy":
-      return false;
-    default: {
-      const unreachable: never = doc;
-      throw new Error(`unknown doc ${JSON.stringify(unreachable)}`);
-    }
-  }
+  return someDoc(doc, (node) =>
+    node.kind === "group" ? node.shouldBreak : undefined,
+  );
 }
 
 type Mode = "flat" | "break";
