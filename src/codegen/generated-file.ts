@@ -768,13 +768,17 @@ function assignImportNames(
       use.local = use.name;
     }
   }
+  // Where each name's search for a free suffix goes on: an index importing one name from thousands of
+  // modules would otherwise try 2, 3, ... again for every one of them.
+  const nextSuffix = new Map<string, number>();
   for (const use of aliased) {
-    let n = 2;
+    let n = nextSuffix.get(use.name) ?? 2;
     while (taken.has(`${use.name}${n}`)) {
       n++;
     }
     taken.add(`${use.name}${n}`);
     use.local = `${use.name}${n}`;
+    nextSuffix.set(use.name, n + 1);
   }
 }
 
