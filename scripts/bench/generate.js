@@ -126,7 +126,28 @@ export function benchGenerate({ rounds = 2, runs = 4, rssRuns = 3 } = {}) {
       "",
       `Peak memory no more than jco's: ${verdict(oursRss === undefined || theirsRss === undefined ? undefined : oursRss <= theirsRss)}`,
     ].join("\n");
-    return { rows, ratio, growth, rss: { witTs: oursRss, jco: theirsRss }, markdown };
+    const rssSpread = (xs) => (xs.length ? `${fmt(spread(xs).min)}-${fmt(spread(xs).max)} MiB` : "n/a");
+    const targets = [
+      {
+        target: "2. in-process warm generation of 1.5 MB <= 1/3 of jco's",
+        figure: ratio === undefined ? "n/a" : `${fmt(ratio, 2)} (${fmt(ours.ms)} ms vs ${fmt(theirs.ms)} ms)`,
+        spread: ours.ms === undefined || theirs.ms === undefined ? "n/a" : `wit-ts ${fmt(ours.min)}-${fmt(ours.max)} ms, jco ${fmt(theirs.min)}-${fmt(theirs.max)} ms`,
+        met: ratio === undefined ? undefined : ratio <= 1 / 3,
+      },
+      {
+        target: "3. linear growth: 10x the input <= 11x the time",
+        figure: growth === undefined ? "n/a" : `${fmt(growth, 2)}x for ${fmt(sizeRatio, 1)}x (jco ${jcoGrowth === undefined ? "n/a" : `${fmt(jcoGrowth, 2)}x`})`,
+        spread: ours10.ms === undefined ? "n/a" : `15.8 MB: ${fmt(ours10.min)}-${fmt(ours10.max)} ms (${ours10.n} runs)`,
+        met: growth === undefined ? undefined : growth <= 11,
+      },
+      {
+        target: "5. peak memory, in-process generation (2) <= jco's",
+        figure: oursRss === undefined || theirsRss === undefined ? "n/a" : `${fmt(oursRss)} MiB vs ${fmt(theirsRss)} MiB`,
+        spread: `wit-ts ${rssSpread(rss["wit-ts"])}, jco ${rssSpread(rss.jco)}`,
+        met: oursRss === undefined || theirsRss === undefined ? undefined : oursRss <= theirsRss,
+      },
+    ];
+    return { rows, ratio, growth, rss: { witTs: oursRss, jco: theirsRss }, targets, markdown };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
