@@ -1,8 +1,7 @@
 /**
  * Code generation, runtime files: the SDK runtime (`src/runtime`, the files `symbols.ts` lists) as output
  * files, and the module specifiers generated code imports runtime symbols from. Consumes the runtime's
- * sources, read once per process from the package (`dist/codegen` and `src/codegen` both sit two levels
- * below the package root), and produces `runtime/*.ts` files with the SDK's preamble. With
+ * sources, read once per process from the package's `src/runtime/` (shipped in the npm package), and produces `runtime/*.ts` files with the SDK's preamble. With
  * `--runtime-import` the SDK imports a shared copy instead and no files are produced.
  */
 import { readFileSync } from "node:fs";
@@ -12,9 +11,8 @@ import {
   runtimeSymbol,
   type RuntimeSymbolName,
 } from "../runtime/symbols.js";
+import { packageFile } from "../package-root.js";
 import { createImportSymbol, type ImportSymbol } from "./generated-file.js";
-
-const runtimeDir = new URL("../../src/runtime/", import.meta.url);
 
 let sources: ReadonlyMap<string, string> | undefined;
 
@@ -22,6 +20,7 @@ let sources: ReadonlyMap<string, string> | undefined;
 function runtimeSources(): ReadonlyMap<string, string> {
   if (sources === undefined) {
     const read = new Map<string, string>();
+    const runtimeDir = packageFile("src/runtime/");
     for (const file of runtimeFiles)
       read.set(file, readFileSync(new URL(file, runtimeDir), "utf8"));
     sources = read;
