@@ -247,7 +247,9 @@ class Gate implements CallGate {
   }
 
   call<R>(functionName: string, invoke: () => R | PromiseLike<R>, options?: CallOptions): Promise<R> {
-    if (this.stateCode !== "idle") return this.callSlow(functionName, callThunk, invoke, undefined, options) as Promise<R>;
+    if (this.stateCode !== "idle") {
+      return this.callSlow(functionName, callThunk, invoke, undefined, options) as Promise<R>;
+    }
     const classify = options?.isResultError ?? this.defaultClassify;
     return this.run(functionName, callThunk, invoke, undefined, classify, undefined) as Promise<R>;
   }
@@ -354,8 +356,8 @@ class Gate implements CallGate {
   }
 
   /**
-   * Runs one call, `invoke(a, b)`, now. `entry` is the queue entry for a queued call, whose promise is settled through it;
-   * for a fast-path call (`entry` undefined) the call's promise is returned.
+   * Runs one call, `invoke(a, b)`, now. `entry` is the queue entry for a queued call, whose promise is settled
+   * through it; for a fast-path call (`entry` undefined) the call's promise is returned.
    */
   private run(
     functionName: string,
