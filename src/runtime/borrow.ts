@@ -25,6 +25,7 @@ import {
   NotLentError,
   ResourceDisposedError,
   ResourceLentError,
+  reportUncaught,
 } from "./errors.js";
 
 /**
@@ -401,7 +402,11 @@ export function callWithLoans<R>(
 export interface CallLoans {
   /** The guest starts running the call: from now on it holds the borrows. */
   start(): void;
-  /** Ends every loan of the call, once; runs the disposals that waited for them. */
+  /**
+   * Ends every loan of the call, once, then runs the disposals that waited for them. Never throws: a disposal
+   * that throws does not stop the others, and its error is reported as an uncaught error (see
+   * `disposeUnlessLent`), since the call it waited for has nothing to do with it.
+   */
   end(): void;
 }
 
@@ -462,8 +467,16 @@ export function lendForCall(loans: readonly Loan[]): CallLoans {
     end() {
       if (ended) return;
       ended = true;
+      // Every loan ends before any disposal runs: a disposal is the host's code, and whatever it does (throw,
+      // dispose another loan of this call) must not leave a loan of this call behind.
+      let disposals: (() => void)[] | undefined;
       for (const [resource, resourceType] of loans) {
-        release(resource, resourceType);
+        try {
+          release(resource, resourceType);
+        } catch (error) {
+          // `NotLentError`: the host released a loan of the call itself (`release` is public).
+          reportUncaught(error);
+        }
         const list = claims.get(resource);
         const index = list === undefined ? -1 : list.indexOf(claim);
         if (index >= 0) list!.splice(index, 1);
@@ -472,7 +485,15 @@ export function lendForCall(loans: readonly Loan[]): CallLoans {
         const dispose = deferredDisposals.get(resource);
         if (dispose !== undefined) {
           deferredDisposals.delete(resource);
+          (disposals ??= []).push(dispose);
+        }
+      }
+      if (disposals === undefined) return;
+      for (const dispose of disposals) {
+        try {
           dispose();
+        } catch (error) {
+          reportUncaught(error);
         }
       }
     },
@@ -488,6 +509,11 @@ export function lendForCall(loans: readonly Loan[]): CallLoans {
  * of `r` belongs to calls that have not started and were made in the job that is running now, the disposal
  * is the end of the caller's scope, not a use of a lent resource: it runs (and `dispose` is called) once the
  * last of those calls has returned. Marking the resource disposed is the caller's business in both cases.
+ *
+ * A deferred `dispose` that throws cannot throw to its caller, who has left the scope: its error does not
+ * touch the call it waited for (which returns or fails as the guest decided) and is reported as an uncaught
+ * error instead (thrown from a `queueMicrotask` callback: Node's `uncaughtException`, a browser's `error`
+ * event), the way an exception from any host callback that the runtime runs later is reported.
  */
 export function disposeUnlessLent(resource: object, resourceType: string, dispose: () => void): void {
   const count = lendCount(resource);

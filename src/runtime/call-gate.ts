@@ -27,7 +27,7 @@
  *   their own instance.
  */
 
-import { InstanceDisposedError, InstancePoisonedError, ReentranceError, TrapError } from "./errors.js";
+import { InstanceDisposedError, InstancePoisonedError, ReentranceError, TrapError, reportUncaught } from "./errors.js";
 
 /** Decides whether an exception thrown by a guest call is a `result` error (passed through) or a trap. */
 export type ResultErrorClassifier = (error: unknown) => boolean;
@@ -87,6 +87,12 @@ export interface CallGate extends AsyncDisposable {
   ): Promise<R>;
   /** Runs a host import handler as part of the current call, so that calls it makes back are recognised. */
   runImport<R>(importName: string, handler: () => R): R;
+  /**
+   * Runs `hook` once the call in flight has settled (its caller notified), or at once when no call is in
+   * flight: for a call that was refused with `ReentranceError` and can be made then (a resource drop that an
+   * import handler asked for). Hooks run in order; one that throws is reported as an uncaught error.
+   */
+  afterCurrentCall(hook: () => void): void;
   /** Registers a hook that disposal runs after the last call (hooks run in reverse order of registration). */
   addReleaseHook(hook: () => void | PromiseLike<void>): void;
   /** Waits for in-flight and queued calls, runs the release hooks, then refuses calls. Idempotent. */
@@ -175,6 +181,15 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** Runs an `afterCurrentCall` hook; what it throws has no caller to go to, so it is an uncaught error. */
+function runHook(hook: () => void): void {
+  try {
+    hook();
+  } catch (error) {
+    reportUncaught(error);
+  }
+}
+
 class Gate implements CallGate {
   private stateCode: GateState = "idle";
   /** True while `invoke` runs synchronously: anything that calls the gate then is on the guest's stack. */
@@ -194,6 +209,8 @@ class Gate implements CallGate {
   private closeRequested = false;
   private disposal: Promise<void> | undefined = undefined;
   private releaseHooks: (() => void | PromiseLike<void>)[] = [];
+  /** `afterCurrentCall` hooks waiting for the call in flight to settle. */
+  private afterHooks: (() => void)[] | undefined = undefined;
   private settleDisposal: (error: unknown, failed: boolean) => void = () => {};
   private readonly defaultClassify: ResultErrorClassifier | undefined;
   private readonly restartHook: (() => void | PromiseLike<void>) | undefined;
@@ -283,6 +300,13 @@ class Gate implements CallGate {
       this.activeImport = previous;
       this.activeImportSeq = previousSeq;
     }
+  }
+
+  afterCurrentCall(hook: () => void): void {
+    // Only `busy` has a call in flight. In `handoff` the call has settled and its successor has not started:
+    // what the hook calls then queues behind that one.
+    if (this.stateCode === "busy") (this.afterHooks ??= []).push(hook);
+    else runHook(hook);
   }
 
   addReleaseHook(hook: () => void | PromiseLike<void>): void {
@@ -452,6 +476,7 @@ class Gate implements CallGate {
     this.currentClassify = undefined;
     this.stateCode = this.idleState();
     if (this.queueHead !== this.queue.length || this.closeRequested) this.drain();
+    if (this.afterHooks !== undefined) this.runAfterHooks();
   }
 
   /**
@@ -462,10 +487,21 @@ class Gate implements CallGate {
     this.currentClassify = undefined;
     if (this.queueHead === this.queue.length && !this.closeRequested) {
       this.stateCode = this.idleState();
-      return;
+    } else {
+      this.stateCode = "handoff";
+      void Promise.resolve().then(this.resume);
     }
-    this.stateCode = "handoff";
-    void Promise.resolve().then(this.resume);
+    if (this.afterHooks !== undefined) this.runAfterHooks();
+  }
+
+  /**
+   * Runs the `afterCurrentCall` hooks of the call that just settled, one microtask later: not from inside
+   * `drain` (which may be starting the next queued call), so that what they call queues in order.
+   */
+  private runAfterHooks(): void {
+    const hooks = this.afterHooks;
+    this.afterHooks = undefined;
+    if (hooks !== undefined) void Promise.resolve().then(() => hooks.forEach(runHook));
   }
 
   private readonly resume = (): void => {

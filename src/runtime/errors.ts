@@ -370,3 +370,19 @@ export class TableFullError extends WitTsError {
   }
 }
 defineErrorName(TableFullError, "TableFullError");
+
+/**
+ * Reports an error that has no caller to go to (a host callback that the runtime ran later: a deferred
+ * disposal, an `afterCurrentCall` hook) as an uncaught error of its own job: Node's `uncaughtException`, a
+ * browser's `error` event. The runtime never logs (it may not assume a console) and never swallows a host's
+ * exception.
+ */
+export function reportUncaught(error: unknown): void {
+  const host = globalThis as unknown as { readonly queueMicrotask?: (callback: () => void) => void };
+  const thrower = (): void => {
+    throw error;
+  };
+  // Every host the runtime supports has `queueMicrotask`; without it, an unhandled rejection says the same.
+  if (typeof host.queueMicrotask === "function") host.queueMicrotask(thrower);
+  else void Promise.resolve().then(thrower);
+}

@@ -96,11 +96,18 @@ export interface HostTableState {
   readonly table: ResourceTable;
   /** Makes sure `value` has a live entry of `type` (it crosses to the guest as `own`); returns its handle. */
   enter(type: HostResourceDescriptor, value: object): Handle<unknown>;
+  /** Whether `value` has a live entry. */
+  entered(value: object): boolean;
+  /**
+   * Removes `value`'s live entry of `type` without running its destructor, and forgets it: for an `own` that
+   * was entered for an export call which then did not reach the guest, so the host still owns it.
+   */
+  take(type: HostResourceDescriptor, value: object): void;
   /** The guest dropped its owning handle: deletes the entry, if it is still live. */
   drop(type: HostResourceDescriptor, value: object): void;
   /** Throws `StaleHandleError` when `value` had an entry that was deleted since. */
   assertUsable(type: HostResourceDescriptor, value: object): void;
-  /** Lends `value`'s live entry, if any, until the innermost `withImportLends` returns. */
+  /** Lends `value`'s live entry, if any, until the innermost `withImportLends` returns (or its promise settles). */
   lendForImport(value: object): void;
 }
 
@@ -146,7 +153,8 @@ export function createHostResources<R extends HostResourcesBase>(
 
 /**
  * Runs a host import handler (`values.ts`'s `runHost`); entries lent to it through `lendForImport` are
- * released when it returns. Instances without host resources just run it.
+ * released when it returns, or, when it returns a promise (an import that jco awaits, JSPI), when that
+ * settles. Instances without host resources just run it.
  */
 export function withImportLends<R>(core: CoreLike, handler: () => R): R {
   const state = states.get(core);
@@ -247,6 +255,18 @@ class State implements HostTableState {
     return handle;
   }
 
+  entered(value: object): boolean {
+    return this.liveHandle(value) !== undefined;
+  }
+
+  take(type: HostResourceDescriptor, value: object): void {
+    const handle = this.liveHandle(value);
+    if (handle === undefined) return;
+    this.table.take(handle as Handle<object>, this.defineType(type));
+    // As if it had never been entered: the host may `push` it again, and `delete` calls it invalid, not stale.
+    this.handles.delete(value);
+  }
+
   drop(type: HostResourceDescriptor, value: object): void {
     const handle = this.liveHandle(value);
     if (handle !== undefined) this.remove(this.defineType(type), handle);
@@ -267,15 +287,32 @@ class State implements HostTableState {
   withImportLends<R>(handler: () => R): R {
     const mark = this.importLends.length;
     this.importDepth++;
+    let result: R;
     try {
-      return handler();
-    } finally {
+      result = handler();
+    } catch (error) {
       this.importDepth--;
-      while (this.importLends.length > mark) {
-        const handle = this.importLends.pop()!;
-        // Only disposal deletes a lent entry; nothing is left to release then.
-        if (this.table.has(handle)) this.table.release(handle);
-      }
+      this.releaseLends(this.importLends.splice(mark));
+      throw error;
+    }
+    this.importDepth--;
+    const lends = this.importLends.splice(mark);
+    if (lends.length > 0 && isThenable(result)) {
+      // An import that jco awaits (JSPI) returns a promise, and the suspended guest lends its borrows until
+      // it settles. The handlers return nothing, so this derived promise never rejects.
+      const release = (): void => this.releaseLends(lends);
+      Promise.resolve(result).then(release, release);
+    } else {
+      this.releaseLends(lends);
+    }
+    return result;
+  }
+
+  private releaseLends(lends: readonly Handle<unknown>[]): void {
+    for (let index = lends.length - 1; index >= 0; index--) {
+      const handle = lends[index]!;
+      // Only disposal deletes a lent entry; nothing is left to release then.
+      if (this.table.has(handle)) this.table.release(handle);
     }
   }
 
@@ -352,6 +389,10 @@ class View<T extends object> implements ResourceTableView<T> {
     this.state.table.get(handle as Handle<object>, this.type);
     return this.state.table.parentOf(handle);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return isObject(value) && typeof (value as { readonly then?: unknown }).then === "function";
 }
 
 function isObject(value: unknown): value is object {

@@ -56,6 +56,7 @@ const table = {
   describeValue: ["errors.ts", "value"],
   WitTsErrorName: ["errors.ts", "type"],
   BorrowEndReason: ["errors.ts", "type"],
+  reportUncaught: ["errors.ts", "value"],
   // call-gate.ts
   createCallGate: ["call-gate.ts", "value"],
   CallGate: ["call-gate.ts", "type"],

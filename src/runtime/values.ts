@@ -69,6 +69,17 @@ export interface LowerContext {
   readonly moves: GuestResource[];
   /** Resources passed as `borrow` to an export: lent to the guest for the call (`borrow.ts`). */
   readonly loans?: Loan[];
+  /**
+   * Host objects passed as `own` to an export: `callExport` enters them in the resource table once every
+   * argument was lowered, and takes them out again if the call does not run. Without it (a host import's
+   * result), lowering enters them at once.
+   */
+  readonly hostOwns?: (readonly [type: HostResourceType, host: object])[];
+  /**
+   * Every resource lowered so far in this call and how (filled in by lowering): one resource cannot be
+   * passed as `own` twice, nor as `own` and `borrow`, in one call.
+   */
+  passed?: Map<object, "own" | "borrow">;
 }
 
 /** A WIT type as the runtime sees it: how to check and convert its values. Built by the functions below. */
@@ -80,7 +91,9 @@ export interface ValueType {
   readonly handles: boolean;
   /**
    * Checks an SDK value and returns the value jco expects: throws `TypeError` for a value of the wrong
-   * kind and `RangeError` for a number out of range, naming `path` (a parameter name, `p.x`, `list[3]`).
+   * kind, and `RangeError` for a value of the right kind out of range (a number, a char that is not one
+   * Unicode scalar value, a tuple or fixed-length list of the wrong length), naming `path` (a parameter
+   * name, `p.x`, `list[3]`).
    */
   lower(value: unknown, path: string, context: LowerContext): unknown;
   /** Converts a value jco produced into the SDK's; it is trusted, so nothing is checked. */
@@ -268,17 +281,30 @@ export function list(element: ValueType): ValueType {
   };
 }
 
+/** "1 element", "3 elements". */
+function elements(count: number): string {
+  return count === 1 ? "1 element" : `${count} elements`;
+}
+
+/**
+ * Checks that `value` is an array of `size` elements (a tuple, a fixed-length list): a `TypeError` when it is
+ * not an array, a `RangeError` when its length is wrong.
+ */
+function checkLength(value: unknown, size: number, path: string, label: string): asserts value is readonly unknown[] {
+  const expected = `an array of ${elements(size)} (${label})`;
+  if (!Array.isArray(value)) throw new TypeError(mismatch(path, expected, value));
+  if (value.length !== size) throw new RangeError(`\`${path}\` must be ${expected}, got ${elements(value.length)}`);
+}
+
 /** `list<T, N>`: an array of exactly `size` elements. */
 export function fixedList(element: ValueType, size: number): ValueType {
   const label = `list<${element.label}, ${size}>`;
-  const expected = `an array of ${size} elements (${label})`;
   return {
     kind: "fixed-list",
     label,
     handles: element.handles,
     lower(value, path, context) {
-      if (!Array.isArray(value)) throw new TypeError(mismatch(path, expected, value));
-      if (value.length !== size) throw new RangeError(mismatch(path, expected, `${value.length} elements`));
+      checkLength(value, size, path, label);
       return lowerItems(value, element, path, context);
     },
     lift: (value, core) => liftItems(value, element, core),
@@ -318,14 +344,12 @@ export function map(key: ValueType, value: ValueType): ValueType {
 export function tuple(types: readonly ValueType[]): ValueType {
   const label = `tuple<${types.map((type) => type.label).join(", ")}>`;
   const handles = types.some((type) => type.handles);
-  const expected = `an array of ${types.length} elements (${label})`;
   return {
     kind: "tuple",
     label,
     handles,
     lower(value, path, context) {
-      if (!Array.isArray(value)) throw new TypeError(mismatch(path, expected, value));
-      if (value.length !== types.length) throw new TypeError(mismatch(path, expected, value));
+      checkLength(value, types.length, path, label);
       const out: unknown[] = [];
       types.forEach((type, index) => out.push(type.lower(value[index], `${path}[${index}]`, context)));
       return handles ? out : value;
@@ -553,8 +577,12 @@ function handle(kind: "own" | "borrow", resource: ResourceDescriptor): ValueType
         }
         host = unwrapBorrow(host);
       }
+      notePassed(context, host, kind, resource.label, path);
       if (kind === "borrow") context.loans?.push([host, resource.label]);
-      return coreOf(context.core).hostBridge(resource).toGuest(host, kind === "own");
+      // An export call enters its owns only once every argument was lowered (`LowerContext.hostOwns`).
+      const hostOwns = context.hostOwns;
+      if (kind === "own" && hostOwns !== undefined) hostOwns.push([resource, host]);
+      return coreOf(context.core).hostBridge(resource).toGuest(host, kind === "own" && hostOwns === undefined);
     },
     lift(value, core) {
       const host = coreOf(core).hostBridge(resource).fromGuest(value, kind === "borrow");
@@ -609,12 +637,22 @@ function dropGuestHandle(internals: GuestInternals): void {
   // A restarted instance has no handle to drop: the trap took the old one down with everything else.
   if (internals.generation !== core.generation || core.gate.disposed) return;
   const name = `${internals.type.name}#[drop]`;
-  const drop = (): void => (raw as Disposable)[Symbol.dispose]();
+  const drop = (): void => {
+    // Checked again when the drop runs: queued behind a trap, it runs after the restart, and the resource
+    // then belonged to the dead instance; it is simply forgotten.
+    if (internals.generation !== core.generation) return;
+    (raw as Disposable)[Symbol.dispose]();
+  };
   // Fire and forget: `Symbol.dispose` is synchronous. Called from inside an import handler (or by a call
-  // that lent the resource, as it returns), the gate refuses the reentrant call; the drop then runs once
-  // the call in flight has settled.
+  // that lent the resource, as it returns), the gate refuses the reentrant call; the drop is then made again
+  // once the call in flight has settled (`afterCurrentCall`), not merely a microtask later, which would still
+  // be inside that call (an asynchronous one) and be refused again. Other refusals (the instance was disposed
+  // or is poisoned) leave nothing to drop; a trap of the drop itself poisons the instance, as any trap does.
+  const retry = (): void => {
+    core.gate.call(name, drop).then(undefined, ignore);
+  };
   core.gate.call(name, drop).then(undefined, (error: unknown) => {
-    if (error instanceof ReentranceError) core.gate.call(name, drop).then(undefined, ignore);
+    if (error instanceof ReentranceError) core.gate.afterCurrentCall(retry);
   });
 }
 
@@ -645,6 +683,7 @@ function lowerGuestResource(
     throw new TypeError(`\`${path}\` is a \`${type.label}\` of another instance`);
   }
   const raw = liveGuestRaw(value, core);
+  notePassed(context, value, kind, type.label, path);
   if (kind === "own") {
     // Moving it would remove the host's handle while another call still borrows it.
     assertNotLent(value, type.label);
@@ -653,6 +692,30 @@ function lowerGuestResource(
     context.loans?.push([value, type.label]);
   }
   return raw;
+}
+
+/**
+ * Records that this call passes `resource` as `kind`, refusing what would give the guest a handle it cannot
+ * have: the same resource moved twice (two owning handles), or moved and lent (the guest could drop the
+ * handle it borrows). `assertNotLent` only sees the loans of other calls.
+ */
+function notePassed(context: LowerContext, resource: object, kind: "own" | "borrow", label: string, path: string): void {
+  const passed = (context.passed ??= new Map());
+  const earlier = passed.get(resource);
+  if (earlier === undefined) {
+    passed.set(resource, kind);
+    return;
+  }
+  if (earlier === "own") {
+    throw new TypeError(
+      kind === "own"
+        ? `\`${path}\` is a \`${label}\` that this call already moves (\`own\`): a resource can be moved only once`
+        : `\`${path}\` is a \`${label}\` that this call moves (\`own\`): the same call cannot also borrow it`,
+    );
+  }
+  if (kind === "own") {
+    throw new TypeError(`\`${path}\` is a \`${label}\` that this call also borrows: the same call cannot move it (\`own\`)`);
+  }
 }
 
 /** The members of a host resource, as jco calls them: keys are jco's (lowerCamel) names. */
@@ -752,6 +815,7 @@ type JcoExports = Readonly<Record<string, unknown>>;
 /** Shared by calls that move and lend nothing; frozen, so that a push (a wit-ts bug) throws. */
 const noLoans = Object.freeze([]) as unknown as Loan[];
 const noMoves = Object.freeze([]) as unknown as GuestResource[];
+const noHostOwns = Object.freeze([]) as unknown as HostOwns;
 
 class Core implements InstanceCore {
   readonly gate: CallGate;
@@ -856,8 +920,13 @@ async function instantiateSynchronously(
     imports,
     (module, coreImports) => new wasm.Instance(module, coreImports),
   );
-  // A promise here means jco yielded after all; resolving it is exactly what must not happen.
-  if (exports instanceof Promise) throw new TypeError("jco did not instantiate the component synchronously");
+  // A promise here means jco yielded after all; resolving it is exactly what must not happen. Its rejection is
+  // silenced (nobody else holds it), and through handlers that return nothing: a pass-through handler would
+  // resolve a derived promise with the exports object, calling its `then`.
+  if (exports instanceof Promise) {
+    exports.then(ignore, ignore);
+    throw new TypeError("jco did not instantiate the component synchronously");
+  }
   return { exports: exports as JcoExports };
 }
 
@@ -1012,18 +1081,21 @@ export function callExport<R>(
   // lowering a value without resources only checks it and returns it unchanged.
   const plain = self === undefined && spec.plain;
   const loans: Loan[] = plain ? noLoans : [];
-  const context: LowerContext = plain ? owner.plainContext : { core: owner, moves: [], loans };
+  const hostOwns: HostOwns = plain ? noHostOwns : [];
+  const context: LowerContext = plain ? owner.plainContext : { core: owner, moves: [], loans, hostOwns };
   const params = spec.params;
   const lowered: unknown[] | undefined = plain ? undefined : [];
   let generation: number;
   let target: object;
   let lent: CallLoans | undefined;
+  let entered: HostOwns | undefined;
   try {
     if (self !== undefined) {
       target = liveGuestRaw(self, owner);
       generation = internalsOf(self).generation;
       // A method borrows its resource (`self: borrow<r>`).
       loans.push([self, internalsOf(self).type.label]);
+      if (params.length > 0) context.passed = new Map([[self, "borrow"]]);
     } else {
       target = owner.exports;
       generation = owner.generation;
@@ -1036,11 +1108,18 @@ export function callExport<R>(
     // Lent from now, while the call waits for its turn too, so that disposing one fails at once instead of
     // making the call fail late (issue #5).
     if (loans.length > 0) lent = lendForCall(loans);
+    // Entered only now that no argument can fail any more (issue #6: an entry is what the guest owns).
+    if (hostOwns.length > 0) entered = enterHostOwns(owner, hostOwns);
   } catch (error) {
+    lent?.end();
     return Promise.reject(error);
   }
   const moves = context.moves;
   for (let index = 0; index < moves.length; index++) internalsOf(moves[index]!).state = "moved";
+  // Guest resources that the call moves or lends belong to `generation` of the instance (lowering checked it).
+  const guest = plain ? undefined : (self ?? firstGuestResource(moves, loans));
+  /** Whether the gate ran the call and it passed the generation check: the guest then got its arguments. */
+  let started = false;
   const jcoArgs = lowered ?? args;
   const returns = spec.returns;
   const value = isResultType(returns) ? returns.ok : returns;
@@ -1057,12 +1136,13 @@ export function callExport<R>(
     return mapped;
   };
   const run = (): unknown => {
-    // A call queued behind a trap runs after the restart: its resource belonged to the dead instance.
-    if (self !== undefined && generation !== owner.generation) {
-      const error = new ResourceDisposedError(internalsOf(self).type.label);
+    // A call queued behind a trap runs after the restart: its resources belonged to the dead instance.
+    if (guest !== undefined && generation !== owner.generation) {
+      const error = new ResourceDisposedError(internalsOf(guest).type.label);
       refusals.add(error);
       throw error;
     }
+    started = true;
     let out: unknown;
     try {
       out = invokeAt(self === undefined ? owner.exports : target, spec.path, spec.kind === "constructor", jcoArgs);
@@ -1098,8 +1178,68 @@ export function callExport<R>(
           return out.finally(loaned.end);
         };
   const called = owner.gate.call(spec.name, invoke, sdkCallOptions);
-  if (loaned !== undefined) called.then(loaned.end, loaned.end);
+  if (loaned !== undefined || moves.length > 0 || entered !== undefined) {
+    // A call the gate refuses without running it (reentrance, poison, disposal, a failed restart, or the
+    // generation check of `run`) gave the guest nothing: what it was to move is the caller's again, and the
+    // host objects it entered leave the table, the host still owning them. Runs before the caller's own
+    // handlers, so that a retry after the rejection finds them live.
+    const refused = (): void => {
+      loaned?.end();
+      if (started) return;
+      for (let index = 0; index < moves.length; index++) {
+        const internals = internalsOf(moves[index]!);
+        if (internals.state === "moved") internals.state = "live";
+      }
+      if (entered !== undefined) takeHostOwns(owner, entered);
+    };
+    called.then(loaned?.end, refused);
+  }
   return called as Promise<R>;
+}
+
+type HostOwns = (readonly [type: HostResourceType, host: object])[];
+
+/** The first guest resource among a call's moves and loans (`self` aside), if any. */
+function firstGuestResource(moves: readonly GuestResource[], loans: readonly Loan[]): GuestResource | undefined {
+  if (moves.length > 0) return moves[0];
+  for (let index = 0; index < loans.length; index++) {
+    const resource = loans[index]![0];
+    if (resource instanceof GuestResource) return resource;
+  }
+  return undefined;
+}
+
+/**
+ * Enters the host objects an export call passes as `own`, all or none (`TableFullError`, `WrongTypeError`
+ * take back the ones entered); returns those that had no entry before, which a refused call takes out again.
+ */
+function enterHostOwns(core: Core, owns: HostOwns): HostOwns | undefined {
+  const table = hostTableState(core);
+  const entered: HostOwns = [];
+  try {
+    for (let index = 0; index < owns.length; index++) {
+      const own = owns[index]!;
+      const fresh = !table.entered(own[1]);
+      table.enter(own[0], own[1]);
+      if (fresh) entered.push(own);
+    }
+  } catch (error) {
+    takeHostOwns(core, entered);
+    throw error;
+  }
+  return entered.length > 0 ? entered : undefined;
+}
+
+function takeHostOwns(core: Core, owns: HostOwns): void {
+  const table = hostTableState(core);
+  for (let index = 0; index < owns.length; index++) {
+    try {
+      table.take(owns[index]![0], owns[index]![1]);
+    } catch {
+      // `ResourceLentError`: the host lent the entry while the call waited. It stays, and the host, which
+      // owns it, deletes it as it would any entry it pushed.
+    }
+  }
 }
 
 /** `callExport` for a method of a guest resource: the resource knows its instance. */
@@ -1333,7 +1473,8 @@ function runHost(
   call: (lifted: unknown[]) => unknown,
   target?: unknown,
 ): unknown {
-  // Entries the guest lends to the handler (`borrow<R>` arguments) are lent in the table until it returns.
+  // Entries the guest lends to the handler (`borrow<R>` arguments) are lent in the table until it returns,
+  // or, for an import that jco awaits, until its promise settles.
   return core.gate.runImport(spec.name, () => withImportLends(core, () => {
     const returns = spec.returns;
     let value: unknown;
@@ -1347,6 +1488,8 @@ function runHost(
     }
     if (isThenable(value)) {
       if (!core.isAsyncImport(spec.name)) {
+        // Refused, so nobody else will ever look at it: its rejection must not become an unhandled one.
+        Promise.resolve(value).then(ignore, ignore);
         throw new TypeError(
           `\`${spec.name}\` returned a promise: jco calls host imports synchronously, so handlers must return a value`,
         );

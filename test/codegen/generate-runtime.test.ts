@@ -82,8 +82,8 @@ describe("value types", () => {
     const point = record("point", { x: s32, y: s32 });
     const cases: [ValueType, unknown, string][] = [
       [list(point), [{ x: 1, y: 2 }, { x: 1 }], "`v[1].y` must be an s32 (an integer from -2147483648 to 2147483647), got undefined"],
-      [tuple([u32, string]), [1], "`v` must be an array of 2 elements (tuple<u32, string>), got [object Array]"],
-      [fixedList(u32, 2), [1, 2, 3], "`v` must be an array of 2 elements (list<u32, 2>), got \"3 elements\""],
+      [tuple([u32, string]), [1], "`v` must be an array of 2 elements (tuple<u32, string>), got 1 element"],
+      [fixedList(u32, 2), [1, 2, 3], "`v` must be an array of 2 elements (list<u32, 2>), got 3 elements"],
       [map(string, u32), new Map([["a", -1]]), '`v.get("a")` must be a u32 (an integer from 0 to 4294967295), got -1'],
       [option(option(u32)), undefined, '`v` must be { tag: "some", val } or { tag: "none" } (option<option<u32>>), got undefined'],
       [option(u32), null, "`v` must be a u32 (an integer from 0 to 4294967295), got null"],
