@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { peakRssMiB } from "./stats.js";
 
 const [file, dist = new URL("../../dist/", import.meta.url).pathname] = process.argv.slice(2);
 const load = (path) => import(pathToFileURL(`${dist}/${path}`).href);
@@ -38,7 +39,7 @@ function check(result) {
 let t0 = performance.now();
 check(resolvePath(file));
 const coldMs = performance.now() - t0;
-const rssMiB = process.resourceUsage().maxRSS / 1024;
+const rssMiB = peakRssMiB();
 
 gc();
 const cpu0 = mainThreadCpuMs();

@@ -3,6 +3,7 @@
 // `warmups` times untimed, then `runs` times timed, and prints {ms, bytes, files, maxRssMiB} as JSON. With no warm-up
 // and one run, maxRssMiB is the peak memory of one cold generation in a fresh process.
 import { performance } from "node:perf_hooks";
+import { peakRssMiB } from "./stats.js";
 
 const [tool, file, warmups = "1", runs = "5"] = process.argv.slice(2);
 
@@ -37,6 +38,5 @@ for (let i = 0; i < Number(runs); i++) {
   ms.push(performance.now() - t0);
 }
 const bytes = sizes.reduce((a, b) => a + b, 0);
-process.stdout.write(
-  JSON.stringify({ ms, bytes, files: sizes.length, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + "\n",
-);
+process.stdout.write(JSON.stringify({ ms, bytes, files: sizes.length, maxRssMiB: peakRssMiB() }) + "\n");
+

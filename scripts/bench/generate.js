@@ -75,7 +75,7 @@ export function benchGenerate({ rounds = 2, runs = 4, rssRuns = 3 } = {}) {
       rss[tool] = peaks;
     }
     const bare = JSON.parse(
-      execFileSync(process.execPath, ["-e", "console.log(JSON.stringify(process.resourceUsage().maxRSS / 1024))"], {
+      execFileSync(process.execPath, ["--input-type=module", "-e", `import { peakRssMiB } from ${JSON.stringify(new URL("./stats.js", import.meta.url).href)}; console.log(JSON.stringify(peakRssMiB()))`], {
         encoding: "utf8",
       }),
     );
