@@ -95,6 +95,10 @@ export function benchGenerate({ rounds = 2, runs = 4, rssRuns = 3 } = {}) {
     const [ours, theirs, ours10, theirs10] = rows;
     const ratio = ours.ms !== undefined && theirs.ms !== undefined ? ours.ms / theirs.ms : undefined;
     const growth = ours.ms !== undefined && ours10.ms !== undefined ? ours10.ms / ours.ms : undefined;
+    // The same ratio from the fastest runs (the least disturbed by other work on the machine). A slow run of the
+    // small input alone can pull the median ratio under the limit, so the verdict needs both.
+    const growthOfMins = ours.min !== undefined && ours10.min !== undefined ? ours10.min / ours.min : undefined;
+    const growthMet = growth === undefined || growthOfMins === undefined ? undefined : growth <= 11 && growthOfMins <= 11;
     const jcoGrowth = theirs.ms !== undefined && theirs10.ms !== undefined ? theirs10.ms / theirs.ms : undefined;
     const sizeRatio = large.mb / small.mb;
     const peak = (xs) => (xs.length ? median(xs) : undefined);
@@ -115,7 +119,7 @@ export function benchGenerate({ rounds = 2, runs = 4, rssRuns = 3 } = {}) {
       ...rows.map((r) => `| ${r.tool} | ${fmt(r.input.mb, 2)} MB | ${cells(r).join(" | ")} |`),
       "",
       `Time, wit-ts / jco on ${fmt(small.mb, 2)} MB: ${ratio === undefined ? "n/a" : fmt(ratio, 2)} (target <= 0.33): ${verdict(ratio === undefined ? undefined : ratio <= 1 / 3)}`,
-      `Growth, ${fmt(sizeRatio, 1)}x the input: wit-ts ${growth === undefined ? "n/a" : `${fmt(growth, 2)}x`} the time (target <= 11x): ${verdict(growth === undefined ? undefined : growth <= 11)}; jco ${jcoGrowth === undefined ? "n/a" : `${fmt(jcoGrowth, 2)}x`}`,
+      `Growth, ${fmt(sizeRatio, 1)}x the input: wit-ts ${growth === undefined ? "n/a" : `${fmt(growth, 2)}x`} the time (fastest runs: ${growthOfMins === undefined ? "n/a" : `${fmt(growthOfMins, 2)}x`}; target <= 11x for both): ${verdict(growthMet)}; jco ${jcoGrowth === undefined ? "n/a" : `${fmt(jcoGrowth, 2)}x`}`,
       "",
       `Peak RSS of one cold generation of ${fmt(small.mb, 2)} MB in a fresh process (median of ${rssRuns}; a bare \`node\` is ${fmt(bare)} MiB):`,
       "",
@@ -137,8 +141,11 @@ export function benchGenerate({ rounds = 2, runs = 4, rssRuns = 3 } = {}) {
       {
         target: "3. linear growth: 10x the input <= 11x the time",
         figure: growth === undefined ? "n/a" : `${fmt(growth, 2)}x for ${fmt(sizeRatio, 1)}x (jco ${jcoGrowth === undefined ? "n/a" : `${fmt(jcoGrowth, 2)}x`})`,
-        spread: ours10.ms === undefined ? "n/a" : `15.8 MB: ${fmt(ours10.min)}-${fmt(ours10.max)} ms (${ours10.n} runs)`,
-        met: growth === undefined ? undefined : growth <= 11,
+        spread:
+          ours10.ms === undefined || growthOfMins === undefined
+            ? "n/a"
+            : `fastest runs ${fmt(growthOfMins, 2)}x; 15.8 MB: ${fmt(ours10.min)}-${fmt(ours10.max)} ms (${ours10.n} runs)`,
+        met: growthMet,
       },
       {
         target: "5. peak memory, in-process generation (2) <= jco's",
