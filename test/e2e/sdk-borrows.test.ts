@@ -19,6 +19,7 @@ import {
 import { readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
 import { loadGuest, rejection, type LoadedGuest } from "./fixtures/sdk-support/sdk.js";
+import { thrown } from "../support/outcomes.js";
 
 const WIT = readFileSync(new URL("../../wit-samples/borrows/borrows.wit", import.meta.url), "utf8");
 
@@ -103,15 +104,6 @@ async function start(guest: LoadedGuest, handlers: Handlers): Promise<Instance> 
   });
   instances.push(app);
   return app;
-}
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an exception");
 }
 
 beforeAll(async () => {

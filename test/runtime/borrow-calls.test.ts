@@ -40,6 +40,7 @@ import {
   type ImportCall,
   type InstanceCore,
 } from "../../src/runtime/values.js";
+import { rejection, thrown } from "../support/outcomes.js";
 
 function fakeComponent(exports: (imports: Record<string, Record<string, unknown>>) => object): ComponentModule {
   return {
@@ -47,24 +48,6 @@ function fakeComponent(exports: (imports: Record<string, Record<string, unknown>
       return Promise.resolve(exports(imports as Record<string, Record<string, unknown>>));
     },
   };
-}
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an exception");
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
 }
 
 /** A host resource as users write them: a class with a private field. */

@@ -21,6 +21,7 @@ import {
   ResourceDisposedError,
   ResourceLentError,
 } from "../../src/runtime/errors.js";
+import { rejection, thrown } from "../support/outcomes.js";
 
 /** A resource class with a private field, a getter and a method, as users write them. */
 class File {
@@ -38,24 +39,6 @@ class File {
   read(): string {
     return `contents of ${this.#path}`;
   }
-}
-
-function thrown(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected an exception");
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
 }
 
 describe("borrows received by host imports: implicit views", () => {

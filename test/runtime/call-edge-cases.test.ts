@@ -45,6 +45,7 @@ import {
   type InstanceCore,
   type ValueType,
 } from "../../src/runtime/values.js";
+import { rejection, thrown } from "../support/outcomes.js";
 
 type Log = string[];
 
@@ -68,25 +69,6 @@ const guestThingType = guestResource("t:t/api#thing", GuestThing);
 
 interface Resources extends HostResourcesBase {
   readonly thing: ResourceTableView<HostThing>;
-}
-
-/** What `fn` throws. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
 }
 
 /** Lets microtasks and one macrotask turn run. */

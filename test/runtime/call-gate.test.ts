@@ -1,36 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createCallGate } from "../../src/runtime/call-gate.js";
 import { InstanceDisposedError, InstancePoisonedError, ReentranceError, TrapError } from "../../src/runtime/errors.js";
-
-interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(reason: unknown): void;
-}
-
-function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((onResolve, onReject) => {
-    resolve = onResolve;
-    reject = onReject;
-  });
-  return { promise, resolve, reject };
-}
-
-/** Lets every pending microtask (and the ones they queue) run. */
-function macrotask(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
+import { deferred, macrotask, rejection } from "../support/outcomes.js";
 
 describe("call gate: callWith (the SDK's closure-free hot path)", () => {
   it("passes its two arguments on the fast path and when queued, in order", async () => {

@@ -35,6 +35,7 @@ import {
   type ComponentModule,
   type InstanceCore,
 } from "../../src/runtime/values.js";
+import { thrown } from "../support/outcomes.js";
 
 const requestType = hostResource("t:t/http#request");
 const bodyType = hostResource("t:t/http#body");
@@ -134,16 +135,6 @@ async function setUp(options: HostResourceOptions & { onInspect?: (req: HostRequ
   await startInstance(core, {});
   const instance = createWorldInstance(core, { resources });
   return { core, resources, log, sent, created, RequestAdapter, instance };
-}
-
-/** What `fn` throws. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
 }
 
 describe("host resources: entries for what the guest owns", () => {

@@ -9,15 +9,7 @@ import {
   WrongTypeError,
 } from "../../src/runtime/errors.js";
 import { createResourceTable, createTypedTable, type Handle } from "../../src/runtime/resource-table.js";
-
-function thrown(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected an exception");
-}
+import { thrown } from "../support/outcomes.js";
 
 /** Default capacity 1,000,000 needs 20 slot bits: handle = generation * 2^20 + slot + 1. */
 const span = 2 ** 20;
