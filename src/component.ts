@@ -1,7 +1,9 @@
 /**
  * Component binaries as input to `wit-ts gen`. Consumes the bytes of a
  * `.wasm` component and produces (a) its WIT text, decoded by jco's
- * `componentWit`, for the front end, and (b) jco's instantiation-mode
+ * `componentWit`, for the front end, with the packages that world refers to
+ * (WASI from jco's builtin WIT, the others decoded from the binary by
+ * wit/component-packages.ts) as `deps/`, and (b) jco's instantiation-mode
  * transpilation of it, as output files placed under `component/` beside the
  * SDK so that the SDK is ready to run. jco is loaded lazily, only here, so
  * that `gen world.wit` never pays for it; it is an optional peer dependency.
@@ -10,6 +12,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { OutputFile } from "./output.js";
+import { decodeComponentPackages } from "./wit/component-packages.js";
 
 interface JcoApi {
   componentWit(bytes: Uint8Array, document?: string): string;
@@ -52,9 +55,9 @@ export async function componentWitText(bytes: Uint8Array): Promise<string> {
 }
 
 /**
- * The WIT files a component's world needs besides its own: the WASI packages it refers to, taken from the WASI
- * WIT that jco ships (`lib/wit/builtin/<version>/wasi-*`), as a `deps/` folder under `root`. Packages of other
- * namespaces cannot be recovered from the binary through jco; the resolver then reports them as not found.
+ * The WASI packages a component's world refers to, taken from the WASI WIT that jco ships
+ * (`lib/wit/builtin/<version>/wasi-*`), as a `deps/` folder under `root`. Whole packages, with their docs, where
+ * {@link componentPackageDeps} could give only the part the component uses.
  */
 export function componentDeps(witText: string, root: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -71,6 +74,50 @@ export function componentDeps(witText: string, root: string): Map<string, string
     }
   }
   return files;
+}
+
+/**
+ * The other packages a component's world refers to (any namespace, and WASI versions jco does not ship),
+ * decoded from the component's binary by wit/component-packages.ts, as `deps/<ns>_<pkg>[@<version>]/package.wit`
+ * files under `root` (`_` cannot occur in a WIT name, so no two packages share a folder). `supplied` holds the
+ * files already found (from {@link componentDeps}); their packages are not decoded again. Nothing is decoded
+ * when the world names no other package, so a component that needs only WASI never depends on this decoder.
+ */
+export function componentPackageDeps(
+  bytes: Uint8Array,
+  witText: string,
+  supplied: ReadonlyMap<string, string>,
+  root: string,
+): { files: Map<string, string> } | { error: string } {
+  const have = new Set<string>();
+  for (const text of supplied.values()) {
+    const m = /^\s*package\s+%?([A-Za-z0-9-]+):%?([A-Za-z0-9-]+)(?:@([0-9A-Za-z.+-]+))?\s*;/m.exec(text);
+    if (m) have.add(packageId(m[1]!, m[2]!, m[3]));
+  }
+  const files = new Map<string, string>();
+  const named = referencedPackages(witText);
+  if (![...named].some((id) => !have.has(id) && id.split("@")[0] !== "root:component")) return { files };
+  const decoded = decodeComponentPackages(bytes, { skip: (id) => have.has(id) });
+  if ("error" in decoded) return decoded;
+  for (const [id, text] of decoded.packages) {
+    files.set(`${root}/deps/${id.replace(":", "_")}/package.wit`, text);
+  }
+  return { files };
+}
+
+function packageId(namespace: string, name: string, version: string | undefined): string {
+  return `${namespace}:${name}${version === undefined ? "" : `@${version}`}`;
+}
+
+/** The packages `ns:pkg/iface@v` paths in a WIT text name (a superset is harmless: it only decides whether to decode). */
+function referencedPackages(witText: string): Set<string> {
+  const out = new Set<string>();
+  const path = /(?<![A-Za-z0-9%-])%?([A-Za-z][A-Za-z0-9-]*):%?([A-Za-z][A-Za-z0-9-]*)\/%?[A-Za-z][A-Za-z0-9-]*(?:@([0-9A-Za-z.+-]+))?/g;
+  for (const m of witText.matchAll(path)) {
+    // `use a:b/c@1.0.0.{t}`: the `.` before `{` is not part of the version.
+    out.add(packageId(m[1]!, m[2]!, m[3]?.replace(/\.+$/, "")));
+  }
+  return out;
 }
 
 function jcoBuiltinWitDir(): string | undefined {

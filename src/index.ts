@@ -85,10 +85,16 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
     } catch (e) {
       return failure(`failed to read the WIT of component \`${options.input}\`: ${(e as Error).message}`);
     }
-    // The component's world as a package folder, with the WASI packages it refers to as its deps/.
-    const { componentDeps } = await import("./component.js");
+    // The component's world as a package folder, with the packages it refers to as its deps/: WASI from jco's
+    // builtin WIT, the others decoded from the component's own imports and exports.
+    const { componentDeps, componentPackageDeps } = await import("./component.js");
     const root = `${displayPath(options.input)}.wit`;
-    const files = new Map([[`${root}/component.wit`, text], ...componentDeps(text, root)]);
+    const wasi = componentDeps(text, root);
+    const decoded = componentPackageDeps(bytes, text, wasi, root);
+    if ("error" in decoded) {
+      return failure(`failed to decode the interfaces of component \`${options.input}\`: ${decoded.error}`);
+    }
+    const files = new Map([[`${root}/component.wit`, text], ...wasi, ...decoded.files]);
     resolved = resolveFiles(files, root, options);
   } else {
     resolved = resolvePath(options.input, options);

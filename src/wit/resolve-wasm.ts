@@ -13,7 +13,8 @@
  * component type) in WIT. Supported: value types, resources and handles,
  * functions (sync and async), `use` of types from other interfaces through
  * instance imports and aliases. Anything else is reported as unsupported,
- * never guessed.
+ * never guessed. The binary reader, the IR and the printer are exported for
+ * component-packages.ts, which reads the interfaces of runnable components.
  */
 
 /** A value type: a primitive by name, or an index into the enclosing scope's types. */
@@ -34,7 +35,7 @@ type Defined =
   | { kind: "prim"; name: string };
 
 /** One entry of a scope's type index space. */
-type Slot =
+export type Slot =
   | { kind: "defined"; def: Defined }
   | {
       kind: "func";
@@ -49,13 +50,13 @@ type Slot =
   /** A type export or import `(type (eq N))`: the same type as slot N, under a name. */
   | { kind: "eq"; target: number; name: string };
 
-type ExternDesc =
+export type ExternDesc =
   | { kind: "instance" | "component" | "func"; type: number }
   | { kind: "type-eq"; type: number }
   | { kind: "type-sub" }
   | { kind: "other"; what: string };
 
-type Decl = { kind: "type"; slot: Slot } | { kind: "import" | "export"; name: string; desc: ExternDesc };
+export type Decl = { kind: "type"; slot: Slot } | { kind: "import" | "export"; name: string; desc: ExternDesc };
 
 type ItemDecl = Extract<Decl, { name: string }>;
 
@@ -65,9 +66,9 @@ interface PackageItem {
   readonly type: Slot;
 }
 
-class DecodeError extends Error {}
+export class DecodeError extends Error {}
 
-function bail(message: string): never {
+export function bail(message: string): never {
   throw new DecodeError(message);
 }
 
@@ -94,7 +95,7 @@ const PRIMITIVE_NAMES = new Set(PRIMITIVES.values());
 // Binary format
 // ---------------------------------------------------------------------------
 
-class Reader {
+export class Reader {
   pos = 0;
   constructor(private readonly bytes: Uint8Array) {}
 
@@ -161,21 +162,21 @@ function readValType(r: Reader): ValType {
   return { prim };
 }
 
-function readOptional<T>(r: Reader, f: () => T): T | undefined {
+export function readOptional<T>(r: Reader, f: () => T): T | undefined {
   const b = r.byte();
   if (b === 0) return undefined;
   if (b !== 1) bail(`invalid option byte 0x${b.toString(16)}`);
   return f();
 }
 
-function readExternName(r: Reader): string {
+export function readExternName(r: Reader): string {
   const b = r.byte();
   // 0x01 once marked interface names; both carry just the name now.
   if (b !== 0 && b !== 1) bail(`unsupported extern name form 0x${b.toString(16)}`);
   return r.string();
 }
 
-function readExternDesc(r: Reader): ExternDesc {
+export function readExternDesc(r: Reader): ExternDesc {
   const b = r.byte();
   switch (b) {
     case 0x00:
@@ -184,8 +185,14 @@ function readExternDesc(r: Reader): ExternDesc {
       return { kind: "other", what: "core module" };
     case 0x01:
       return { kind: "func", type: r.u32() };
-    case 0x02:
+    case 0x02: {
+      // A value bound: a value index or a value type. Read it so that the declarations after it stay in step.
+      const bound = r.byte();
+      if (bound === 0x00) r.u32();
+      else if (bound === 0x01) readValType(r);
+      else bail(`unknown value bound 0x${bound.toString(16)}`);
       return { kind: "other", what: "value" };
+    }
     case 0x03: {
       const bound = r.byte();
       if (bound === 0) return { kind: "type-eq", type: r.u32() };
@@ -201,7 +208,7 @@ function readExternDesc(r: Reader): ExternDesc {
   }
 }
 
-function readDefType(r: Reader): Slot {
+export function readDefType(r: Reader): Slot {
   const b = r.byte();
   const prim = PRIMITIVES.get(b);
   if (prim) return { kind: "defined", def: { kind: "prim", name: prim } };
@@ -718,13 +725,13 @@ interface QualifiedName {
   readonly version: string | undefined;
 }
 
-function parseQualified(s: string): QualifiedName | undefined {
+export function parseQualified(s: string): QualifiedName | undefined {
   const m = /^([^:/@]+:[^:/@]+)\/([^:/@]+)(?:@(.+))?$/.exec(s);
   return m ? { pkg: m[1]!, name: m[2]!, version: m[3] } : undefined;
 }
 
 /** A scope while printing: its slots, the names given to them, and where imported instances come from. */
-class PrintScope {
+export class PrintScope {
   readonly slots: Slot[] = [];
   /** Slot -> the WIT name it is known by in this scope. */
   readonly names = new Map<number, string>();
@@ -766,7 +773,7 @@ class PrintScope {
   }
 }
 
-class WitPrinter {
+export class WitPrinter {
   private pkg: string | undefined;
   private version: string | undefined;
 
@@ -805,6 +812,23 @@ class WitPrinter {
     if (this.pkg === undefined) bail("no exported component type found");
     const head = this.version === undefined ? this.pkg : `${this.pkg}@${this.version}`;
     return [`package ${head};`, "", ...bodies].join("\n");
+  }
+
+  /**
+   * The WIT text of one package given as instance-type bodies that are already set in their scopes (used by
+   * component-packages.ts, whose interfaces come from a runnable component rather than from exported types).
+   */
+  printInterfaces(
+    pkg: string,
+    version: string | undefined,
+    interfaces: readonly { readonly name: string; readonly scope: PrintScope; readonly decls: readonly Decl[] }[],
+  ): string {
+    this.pkg = pkg;
+    this.version = version;
+    const bodies = interfaces.map(
+      (i) => `interface ${ident(i.name)} {\n${this.interfaceBody(i.scope, i.decls, "  ")}}\n`,
+    );
+    return [`package ${version === undefined ? pkg : `${pkg}@${version}`};`, "", ...bodies].join("\n");
   }
 
   /** The text of an interface body (also of an inline `import x: interface { }`). */

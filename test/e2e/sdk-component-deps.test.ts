@@ -1,0 +1,147 @@
+/**
+ * End to end, `.wasm` input whose world imports and exports its own (non-WASI) interfaces: jco's `componentWit`
+ * prints only the component's world, so the packages it names are decoded from the binary
+ * (src/wit/component-packages.ts) and handed to the resolver as `deps/`. Two componentize-js guests, the same
+ * builds (and cache entries) as calls.test.ts and jco-baseline.test.ts: fixtures/calls imports
+ * `wit-ts:calls/host`, whose SDK is generated, type-checked, and run with a host implementation of that import;
+ * fixtures/guest imports and exports interfaces of `wit-ts:e2e@0.1.0` with records, variants, enums, flags,
+ * resources and `use`s, whose SDK is generated and type-checked.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import ts from "typescript";
+import { afterAll, describe, expect, it } from "vitest";
+import { generateSdk, writeSdk, type GenerateSdkResult } from "../../src/index.js";
+import { buildComponent } from "./support/components.js";
+import { readFixture } from "./support/fixtures.js";
+
+// Inside node_modules so that bare imports in the generated SDK resolve against this repository's packages.
+const root = join(import.meta.dirname, "..", "..", "node_modules", ".cache", "wit-ts-e2e", `sdk-component-deps-${process.pid}`);
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Writes the component, generates its SDK the way `wit-ts gen x.wasm` does, and writes the SDK to `<name>/sdk`. */
+async function generate(name: string, bytes: Uint8Array): Promise<{ result: GenerateSdkResult; out: string }> {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  const wasm = join(dir, `${name}.wasm`);
+  writeFileSync(wasm, bytes);
+  const result = await generateSdk({ input: wasm });
+  const out = join(dir, "sdk");
+  if (result.diagnostics.length === 0) writeSdk(out, result);
+  return { result, out };
+}
+
+function fileText(result: GenerateSdkResult, path: string): string {
+  const file = result.files.find((f) => f.path === path);
+  if (!file) throw new Error(`no ${path}; files: ${result.files.map((f) => f.path).join(", ")}`);
+  return file.content as string;
+}
+
+/**
+ * TypeScript's errors for the written SDK, strict, as a user's project would compile it. jco's own declarations
+ * in `component/` are left out: for a world-level resource import (fixtures/guest's `blob`) jco writes a
+ * `.d.ts` that does not even parse, which is jco's to fix and not what this test is about.
+ */
+function typeErrors(out: string): string[] {
+  const program = ts.createProgram([join(out, "index.ts")], {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"],
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: ["node"],
+    skipLibCheck: true,
+  });
+  const jcoOutput = join(out, "component") + "/";
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => !d.file?.fileName.startsWith(jcoOutput))
+    .map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+}
+
+/** Turns each `.ts` file of the SDK into JavaScript beside it, so that Node can import it. */
+function transpileSdk(result: GenerateSdkResult, out: string): void {
+  for (const f of result.files) {
+    if (!f.path.endsWith(".ts") || f.path.endsWith(".d.ts")) continue;
+    const js = ts.transpileModule(f.content as string, {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
+      fileName: f.path,
+    }).outputText;
+    const target = join(out, f.path.replace(/\.ts$/, ".js"));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, js);
+  }
+}
+
+interface Calls extends AsyncDisposable {
+  callHost(x: number): Promise<number>;
+  add(a: number, b: number): Promise<number>;
+}
+
+describe("a component importing wit-ts:calls/host", () => {
+  it("generates, type-checks and runs with the host's implementation of the decoded interface", async () => {
+    const bytes = await buildComponent({
+      name: "calls",
+      wit: readFixture("calls/calls.wit"),
+      world: "calls",
+      js: readFixture("calls/guest.js"),
+    });
+    const { result, out } = await generate("calls", bytes);
+    expect(result.diagnostics).toEqual([]);
+    const host = fileText(result, "interfaces/wit-ts-calls-host.ts");
+    expect(host).toMatch(/export interface HostImports \{[^}]*notify\(x: number\): number;/);
+    expect(fileText(result, "index.ts")).toContain('  readonly "wit-ts:calls/host": HostImports;');
+    expect(typeErrors(out)).toEqual([]);
+
+    transpileSdk(result, out);
+    const sdk = (await import(pathToFileURL(join(out, "index.js")).href)) as {
+      instantiate(options: object): Promise<Calls>;
+    };
+    const seen: number[] = [];
+    const app = await sdk.instantiate({
+      imports: {
+        "wit-ts:calls/host": {
+          notify: (x: number) => {
+            seen.push(x);
+            return x * 2;
+          },
+        },
+      },
+    });
+    try {
+      expect(await app.callHost(20)).toBe(41);
+      expect(await app.add(2, 3)).toBe(5);
+      expect(seen).toEqual([20]);
+    } finally {
+      await app[Symbol.asyncDispose]();
+    }
+  }, 180_000);
+});
+
+describe("a component importing and exporting interfaces with types, resources and uses", () => {
+  it("generates an SDK with every decoded type, and it type-checks", async () => {
+    const bytes = await buildComponent({
+      name: "e2e-guest",
+      wit: readFixture("guest/guest.wit"),
+      js: readFixture("guest/guest.js"),
+      world: "guest",
+    });
+    const { result, out } = await generate("guest", bytes);
+    expect(result.diagnostics).toEqual([]);
+    const types = fileText(result, "interfaces/wit-ts-e2e-types.ts");
+    expect(types).toContain("export interface Point {");
+    expect(types).toMatch(/export type Color = "red" \| "green" \| "dark-blue";/);
+    expect(types).toContain("export interface Perms {");
+    expect(types).toMatch(/export type Shape =/);
+    const host = fileText(result, "interfaces/wit-ts-e2e-host.ts");
+    expect(host).toContain("export interface Logger {");
+    expect(host).toContain("export interface HostImports {");
+    const api = fileText(result, "interfaces/wit-ts-e2e-api.ts");
+    expect(api).toContain("export interface Counter extends Disposable {");
+    expect(fileText(result, "index.ts")).toContain('  readonly "wit-ts:e2e/host@0.1.0": HostImports;');
+    expect(typeErrors(out)).toEqual([]);
+  }, 180_000);
+});
