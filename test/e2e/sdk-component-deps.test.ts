@@ -8,12 +8,13 @@
  * resources and `use`s, whose SDK is generated and type-checked.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateSdk, writeSdk, type GenerateSdkResult } from "../../src/index.js";
 import { buildComponent } from "./support/components.js";
+import { writeSdkAsJs } from "./fixtures/sdk-support/sdk.js";
 import { readFixture } from "./support/fixtures.js";
 
 // Inside node_modules so that bare imports in the generated SDK resolve against this repository's packages.
@@ -62,20 +63,6 @@ function typeErrors(out: string): string[] {
     .map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
 }
 
-/** Turns each `.ts` file of the SDK into JavaScript beside it, so that Node can import it. */
-function transpileSdk(result: GenerateSdkResult, out: string): void {
-  for (const f of result.files) {
-    if (!f.path.endsWith(".ts") || f.path.endsWith(".d.ts")) continue;
-    const js = ts.transpileModule(f.content as string, {
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
-      fileName: f.path,
-    }).outputText;
-    const target = join(out, f.path.replace(/\.ts$/, ".js"));
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, js);
-  }
-}
-
 interface Calls extends AsyncDisposable {
   callHost(x: number): Promise<number>;
   add(a: number, b: number): Promise<number>;
@@ -96,7 +83,7 @@ describe("a component importing wit-ts:calls/host", () => {
     expect(fileText(result, "index.ts")).toContain('  readonly "wit-ts:calls/host": HostImports;');
     expect(typeErrors(out)).toEqual([]);
 
-    transpileSdk(result, out);
+    await writeSdkAsJs(result.files, out);
     const sdk = (await import(pathToFileURL(join(out, "index.js")).href)) as {
       instantiate(options: object): Promise<Calls>;
     };

@@ -7,12 +7,12 @@
  * Without `wasi:*` imports it runs on the shim; with one given, the host's implementation wins.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSdk, writeSdk } from "../../src/index.js";
 import { buildComponent } from "./support/components.js";
+import { writeSdkAsJs } from "./fixtures/sdk-support/sdk.js";
 import { readFixture } from "./support/fixtures.js";
 
 const sample = (path: string): string =>
@@ -41,16 +41,7 @@ beforeAll(async () => {
   const out = join(root, "sdk");
   writeSdk(out, result);
   // The SDK is TypeScript: turn each file into JavaScript beside it (type-checking is the goldens test's job).
-  for (const f of result.files) {
-    if (!f.path.endsWith(".ts") || f.path.endsWith(".d.ts")) continue;
-    const js = ts.transpileModule(f.content as string, {
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
-      fileName: f.path,
-    }).outputText;
-    const target = join(out, f.path.replace(/\.ts$/, ".js"));
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, js);
-  }
+  await writeSdkAsJs(result.files, out);
   const sdk = (await import(pathToFileURL(join(out, "index.js")).href)) as { instantiate: typeof instantiate };
   instantiate = sdk.instantiate;
 }, 180_000);
