@@ -18,7 +18,7 @@
  * Consumes host objects and produces proxies, handles and counts; knows nothing of the guest's handle tables.
  */
 
-import type { CallGate, CallOptions } from "./call-gate.js";
+import { isThenable, type CallGate, type CallOptions } from "./call-gate.js";
 import {
   BorrowExpiredError,
   BorrowsRemainError,
@@ -129,7 +129,7 @@ class Scope implements BorrowScope, Lease {
       this.revoke();
       throw error;
     }
-    if (typeof result === "object" && result !== null && typeof (result as { then?: unknown }).then === "function") {
+    if (isThenable(result)) {
       return Promise.resolve(result).then(
         (value) => {
           this.close();

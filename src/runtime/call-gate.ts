@@ -173,7 +173,8 @@ interface QueuedCall {
  */
 type GateState = "idle" | "busy" | "handoff" | "restarting" | "poisoned" | "closing" | "closed";
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** Whether `value` is a promise or another thenable (what `await` and `Promise.resolve` would unwrap). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === "object" || typeof value === "function") &&
     value !== null &&

@@ -21,7 +21,7 @@
  */
 
 import { assertNotLent, isBorrow, unwrapBorrow, type Borrowed } from "./borrow.js";
-import type { CallGate } from "./call-gate.js";
+import { isThenable, type CallGate } from "./call-gate.js";
 import { InvalidHandleError, StaleHandleError } from "./errors.js";
 import {
   createResourceTable,
@@ -389,10 +389,6 @@ class View<T extends object> implements ResourceTableView<T> {
     this.state.table.get(handle as Handle<object>, this.type);
     return this.state.table.parentOf(handle);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return isObject(value) && typeof (value as { readonly then?: unknown }).then === "function";
 }
 
 function isObject(value: unknown): value is object {

@@ -59,6 +59,7 @@ const table = {
   reportUncaught: ["errors.ts", "value"],
   // call-gate.ts
   createCallGate: ["call-gate.ts", "value"],
+  isThenable: ["call-gate.ts", "value"],
   CallGate: ["call-gate.ts", "type"],
   CallGateOptions: ["call-gate.ts", "type"],
   CallGateState: ["call-gate.ts", "type"],

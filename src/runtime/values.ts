@@ -22,7 +22,7 @@
  */
 
 import type { CallGate, CallOptions } from "./call-gate.js";
-import { createCallGate } from "./call-gate.js";
+import { createCallGate, isThenable } from "./call-gate.js";
 import { describeValue, ReentranceError, ResourceDisposedError, ResultError } from "./errors.js";
 import { hostTableState, withImportLends } from "./host-resources.js";
 import {
@@ -1452,13 +1452,6 @@ function revokeQuietly(scope: BorrowScope): void {
   }
 }
 
-function isThenable(value: unknown): boolean {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as { readonly then?: unknown }).then === "function"
-  );
-}
 
 /**
  * Runs one host import for jco: lifts the guest's arguments, calls the host through the gate's
