@@ -261,3 +261,88 @@ describe("componentPackageDeps", () => {
     expect(missing).toEqual({ error: "not a WebAssembly binary" });
   });
 });
+
+// ---------------------------------------------------------------------------
+// Mutated binaries (issue #9 for `.wasm` inputs): whatever the bytes, the decoder returns packages or an error
+// message; it never throws, and what it returns goes through the front end without an exception either.
+// ---------------------------------------------------------------------------
+
+interface Random {
+  below(n: number): number;
+  chance(p: number): boolean;
+}
+/** The fuzzer's seeded PRNG (scripts/fuzz/random.js; a non-literal specifier, as in test/fuzz). */
+const randomPath = new URL("../../scripts/fuzz/random.js", import.meta.url).href;
+const { createRandom } = (await import(randomPath)) as { createRandom(seed: number): Random };
+
+/** One seeded mutation of `bytes`: byte flips, a cut, a run of bytes repeated or dropped, or a LEB128 widened. */
+function mutate(bytes: Uint8Array, random: Random): Uint8Array {
+  const out = Array.from(bytes);
+  const at = (): number => 8 + random.below(Math.max(1, out.length - 8)); // keep the magic and version mostly
+  switch (random.below(5)) {
+    case 0:
+      for (let i = 0, n = 1 + random.below(4); i < n; i++) out[at()] = random.below(256);
+      break;
+    case 1:
+      out.length = at();
+      break;
+    case 2: {
+      const from = at();
+      out.splice(from, 0, ...out.slice(from, from + 1 + random.below(16)));
+      break;
+    }
+    case 3:
+      out.splice(at(), 1 + random.below(16));
+      break;
+    default: {
+      // A LEB128 with a continuation bit and a zero byte more: the same number, one byte longer, so that sizes
+      // and counts around it no longer match.
+      const i = at();
+      out.splice(i, 1, (out[i]! | 0x80) & 0xff, 0x00);
+      break;
+    }
+  }
+  if (random.chance(0.05)) out[random.below(8)] = random.below(256);
+  return Uint8Array.from(out);
+}
+
+describe("decodeComponentPackages on mutated binaries", () => {
+  it("returns packages or an error for 3,000 mutations of two components (seed 2026), never throws", async () => {
+    const world = `package ex:fz@0.1.0;
+interface types {
+  record size { w: u32, h: u32 }
+  enum unit { px, em }
+  resource surface { constructor(s: size); area: func(u: unit) -> u64; }
+}
+interface api { use types.{size, surface}; make: func(s: size) -> surface; }
+world app { import api; export types; export run: func() -> u32; }
+`;
+    const seeds = [await fromWat(WAT), await fromWit(world, "app")];
+    expect(seeds.map((bytes) => "packages" in decodeComponentPackages(bytes))).toEqual([true, true]);
+    const random = createRandom(2026);
+    const outcomes = { packages: 0, error: 0 };
+    for (let index = 0; index < 3000; index++) {
+      const bytes = mutate(seeds[index % seeds.length]!, random);
+      let result: ReturnType<typeof decodeComponentPackages>;
+      try {
+        result = decodeComponentPackages(bytes);
+      } catch (error) {
+        throw new Error(`seed 2026, case ${index}: the decoder threw ${String(error)}`);
+      }
+      if ("error" in result) {
+        expect(typeof result.error, `case ${index}`).toBe("string");
+        expect(result.error.length, `case ${index}`).toBeGreaterThan(0);
+        outcomes.error++;
+        continue;
+      }
+      outcomes.packages++;
+      for (const [id, text] of result.packages) {
+        // Decoded text is parsed and resolved like any WIT: diagnostics are fine, exceptions are not.
+        expect(() => resolveFiles(new Map([["p.wit", text]]), "p.wit"), `case ${index}, ${id}`).not.toThrow();
+      }
+    }
+    // Both outcomes happen: the mutations reach past the first section, and some still decode.
+    expect(outcomes.error).toBeGreaterThan(100);
+    expect(outcomes.packages).toBeGreaterThan(100);
+  });
+});
