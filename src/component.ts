@@ -56,13 +56,18 @@ export async function componentWitText(bytes: Uint8Array): Promise<string> {
 
 /**
  * The WASI packages a component's world refers to, taken from the WASI WIT that jco ships
- * (`lib/wit/builtin/<version>/wasi-*`), as a `deps/` folder under `root`. Whole packages, with their docs, where
- * {@link componentPackageDeps} could give only the part the component uses.
+ * (`lib/wit/builtin/<version>/wasi-<name>`, package `wasi:<name>@<version>`), as a `deps/` folder under `root`,
+ * with the ids of the packages supplied. Whole packages, with their docs, where {@link componentPackageDeps}
+ * could give only the part the component uses.
  */
-export function componentDeps(witText: string, root: string): Map<string, string> {
+export function componentDeps(
+  witText: string,
+  root: string,
+): { files: Map<string, string>; packages: Set<string> } {
   const files = new Map<string, string>();
+  const packages = new Set<string>();
   const builtin = jcoBuiltinWitDir();
-  if (!builtin) return files;
+  if (!builtin) return { files, packages };
   const versions = new Set<string>();
   for (const m of witText.matchAll(/\bwasi:[a-z0-9-]+\/[a-z0-9-]+@([0-9A-Za-z.+-]+)/g)) versions.add(m[1]!);
   for (const version of [...versions].sort()) {
@@ -70,30 +75,28 @@ export function componentDeps(witText: string, root: string): Map<string, string
     if (!existsSync(dir)) continue;
     for (const pkg of readdirSync(dir).sort()) {
       const file = join(dir, pkg, "package.wit");
-      if (existsSync(file)) files.set(`${root}/deps/${version}-${pkg}/package.wit`, readFileSync(file, "utf8"));
+      if (!existsSync(file)) continue;
+      files.set(`${root}/deps/${version}-${pkg}/package.wit`, readFileSync(file, "utf8"));
+      packages.add(`${pkg.replace(/^wasi-/, "wasi:")}@${version}`);
     }
   }
-  return files;
+  return { files, packages };
 }
 
 /**
  * The other packages a component's world refers to (any namespace, and WASI versions jco does not ship),
  * decoded from the component's binary by wit/component-packages.ts, as `deps/<ns>_<pkg>[@<version>]/package.wit`
  * files under `root` (`_` cannot occur in a WIT name, so no two packages share a folder). `supplied` holds the
- * files already found (from {@link componentDeps}); their packages are not decoded again. Nothing is decoded
+ * ids (`ns:pkg@version`) of the packages already found (by {@link componentDeps}); they are not decoded again. Nothing is decoded
  * when the world names no other package, so a component that needs only WASI never depends on this decoder.
  */
 export function componentPackageDeps(
   bytes: Uint8Array,
   witText: string,
-  supplied: ReadonlyMap<string, string>,
+  supplied: ReadonlySet<string>,
   root: string,
 ): { files: Map<string, string> } | { error: string } {
-  const have = new Set<string>();
-  for (const text of supplied.values()) {
-    const m = /^\s*package\s+%?([A-Za-z0-9-]+):%?([A-Za-z0-9-]+)(?:@([0-9A-Za-z.+-]+))?\s*;/m.exec(text);
-    if (m) have.add(packageId(m[1]!, m[2]!, m[3]));
-  }
+  const have = supplied;
   const files = new Map<string, string>();
   const named = referencedPackages(witText);
   if (![...named].some((id) => !have.has(id) && id.split("@")[0] !== "root:component")) return { files };

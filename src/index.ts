@@ -90,11 +90,11 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
     const { componentDeps, componentPackageDeps } = await import("./component.js");
     const root = `${displayPath(options.input)}.wit`;
     const wasi = componentDeps(text, root);
-    const decoded = componentPackageDeps(bytes, text, wasi, root);
+    const decoded = componentPackageDeps(bytes, text, wasi.packages, root);
     if ("error" in decoded) {
       return failure(`failed to decode the interfaces of component \`${options.input}\`: ${decoded.error}`);
     }
-    const files = new Map([[`${root}/component.wit`, text], ...wasi, ...decoded.files]);
+    const files = new Map([[`${root}/component.wit`, text], ...wasi.files, ...decoded.files]);
     resolved = resolveFiles(files, root, options);
   } else {
     resolved = resolvePath(options.input, options);

@@ -6,20 +6,32 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 
-let root: URL | undefined;
+/** The package's `package.json`, as far as wit-ts reads it. */
+export interface PackageManifest {
+  readonly name: string;
+  readonly version: string;
+}
+
+let found: { readonly root: URL; readonly manifest: PackageManifest } | undefined;
 
 /** The URL of `relative` (a path with `/`) inside the wit-ts package. */
 export function packageFile(relative: string): URL {
-  if (root === undefined) root = findRoot(new URL("./", import.meta.url));
-  return new URL(relative, root);
+  found ??= findRoot(new URL("./", import.meta.url));
+  return new URL(relative, found.root);
 }
 
-function findRoot(start: URL): URL {
+/** wit-ts's own `package.json`, read once while finding the package root. */
+export function packageManifest(): PackageManifest {
+  found ??= findRoot(new URL("./", import.meta.url));
+  return found.manifest;
+}
+
+function findRoot(start: URL): { root: URL; manifest: PackageManifest } {
   for (let dir = start; ; ) {
-    const manifest = new URL("package.json", dir);
-    if (existsSync(manifest)) {
-      const name = (JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown }).name;
-      if (name === "wit-ts") return dir;
+    const file = new URL("package.json", dir);
+    if (existsSync(file)) {
+      const manifest = JSON.parse(readFileSync(file, "utf8")) as PackageManifest;
+      if (manifest.name === "wit-ts") return { root: dir, manifest };
     }
     const parent = new URL("../", dir);
     if (parent.href === dir.href) throw new Error(`cannot find the wit-ts package above ${start.href}`);

@@ -248,16 +248,16 @@ describe("componentPackageDeps", () => {
   it("decodes only the packages not supplied, into deps/ folders", async () => {
     const bytes = await fromWat(WAT);
     const world = await componentWit(bytes);
-    const supplied = new Map([["r/deps/x/package.wit", "/// docs\npackage t:types;\ninterface defs {}\n"]]);
+    const supplied = new Set(["t:types"]);
     const r = componentPackageDeps(bytes, world, supplied, "r");
     expect("files" in r && [...r.files.keys()]).toEqual(["r/deps/t_app@1.0.0/package.wit"]);
   });
 
   it("decodes nothing when the world names no other package", () => {
     // Not a component at all: decoding it would fail, so an empty result shows it was never decoded.
-    const r = componentPackageDeps(Uint8Array.of(0), "package root:component;\nworld root {\n  import t:types/defs;\n}\n", new Map([["r/deps/x/package.wit", "package t:types;\n"]]), "r");
+    const r = componentPackageDeps(Uint8Array.of(0), "package root:component;\nworld root {\n  import t:types/defs;\n}\n", new Set(["t:types"]), "r");
     expect(r).toEqual({ files: new Map() });
-    const missing = componentPackageDeps(Uint8Array.of(1, 2, 3, 4), "package root:component;\nworld root {\n  import t:other/defs;\n}\n", new Map(), "r");
+    const missing = componentPackageDeps(Uint8Array.of(1, 2, 3, 4), "package root:component;\nworld root {\n  import t:other/defs;\n}\n", new Set(), "r");
     expect(missing).toEqual({ error: "not a WebAssembly binary" });
   });
 });
