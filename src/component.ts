@@ -3,7 +3,7 @@
  * `.wasm` component and produces (a) its WIT text, decoded by jco's
  * `componentWit`, for the front end, with the packages that world refers to
  * (WASI from jco's builtin WIT, the others decoded from the binary by
- * wit/component-packages.ts) as `deps/`, and (b) jco's instantiation-mode
+ * wit/decoding/component-packages.ts) as `deps/`, and (b) jco's instantiation-mode
  * transpilation of it, as output files placed under `component/` beside the
  * SDK so that the SDK is ready to run. jco is loaded lazily, only here, so
  * that `gen world.wit` never pays for it; it is an optional peer dependency.
@@ -12,7 +12,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { OutputFile } from "./output.js";
-import { decodeComponentPackages } from "./wit/component-packages.js";
+import { decodeComponentPackages } from "./wit/decoding/component-packages.js";
 
 interface JcoApi {
   componentWit(bytes: Uint8Array, document?: string): string;
@@ -85,7 +85,7 @@ export function componentDeps(
 
 /**
  * The other packages a component's world refers to (any namespace, and WASI versions jco does not ship),
- * decoded from the component's binary by wit/component-packages.ts, as `deps/<ns>_<pkg>[@<version>]/package.wit`
+ * decoded from the component's binary by wit/decoding/component-packages.ts, as `deps/<ns>_<pkg>[@<version>]/package.wit`
  * files under `root` (`_` cannot occur in a WIT name, so no two packages share a folder). `supplied` holds the
  * ids (`ns:pkg@version`) of the packages already found (by {@link componentDeps}); they are not decoded again. Nothing is decoded
  * when the world names no other package, so a component that needs only WASI never depends on this decoder.

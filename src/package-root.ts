@@ -1,5 +1,5 @@
 /**
- * Finds files of the wit-ts package at run time (`package.json`, the runtime sources under `src/runtime/`)
+ * Finds files of the wit-ts package at run time (`package.json`, the runtime sources under `templates/runtime/`)
  * wherever the running code sits: `src/` under vitest, `dist/` when compiled, `dist/bundle/` in the CLI's
  * one-file bundle. Consumes the running module's URL; produces the package root's URL, found once by walking
  * up to the first `package.json` whose name is `wit-ts`.

@@ -35,7 +35,7 @@ describe("the npm package", () => {
     expect(packed).toContain("bin/wit-ts.js");
     expect(packed).toContain("dist/bundle/cli.js");
     expect(packed).toContain("dist/index.d.ts");
-    expect(packed).toContain("src/runtime/values.ts");
+    expect(packed).toContain("templates/runtime/values.ts");
     expect(packed.filter((p) => p.startsWith("test/") || p.includes("__generated__"))).toEqual([]);
   });
 
@@ -53,7 +53,7 @@ describe("the npm package", () => {
     }
     // The copied runtime is the repository's, byte for byte after the generated header.
     const copied = readFileSync(join(out, "runtime", "call-gate.ts"), "utf8");
-    expect(copied).toContain(readFileSync(join(ROOT, "src", "runtime", "call-gate.ts"), "utf8").slice(0, 200));
+    expect(copied).toContain(readFileSync(join(ROOT, "templates", "runtime", "call-gate.ts"), "utf8").slice(0, 200));
   });
 
   it("reports its version", () => {

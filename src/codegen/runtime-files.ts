@@ -1,7 +1,7 @@
 /**
- * Code generation, runtime files: the SDK runtime (`src/runtime`, the files `symbols.ts` lists) as output
+ * Code generation, runtime files: the SDK runtime (`templates/runtime`, the files `runtime-symbols.ts` lists) as output
  * files, and the module specifiers generated code imports runtime symbols from. Consumes the runtime's
- * sources, read once per process from the package's `src/runtime/` (shipped in the npm package), and produces `runtime/*.ts` files with the SDK's preamble. With
+ * sources, read once per process from the package's `templates/runtime/` (shipped in the npm package), and produces `runtime/*.ts` files with the SDK's preamble. With
  * `--runtime-import` the SDK imports a shared copy instead and no files are produced.
  */
 import { readFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import {
   runtimeFiles,
   runtimeSymbol,
   type RuntimeSymbolName,
-} from "../runtime/symbols.js";
+} from "./runtime-symbols.js";
 import { packageFile } from "../package-root.js";
 import { createImportSymbol, type ImportSymbol } from "./generated-file.js";
 
@@ -20,7 +20,7 @@ let sources: ReadonlyMap<string, string> | undefined;
 function runtimeSources(): ReadonlyMap<string, string> {
   if (sources === undefined) {
     const read = new Map<string, string>();
-    const runtimeDir = packageFile("src/runtime/");
+    const runtimeDir = packageFile("templates/runtime/");
     for (const file of runtimeFiles)
       read.set(file, readFileSync(new URL(file, runtimeDir), "utf8"));
     sources = read;

@@ -30,7 +30,7 @@ import {
 import type { Plan, Side, Unit } from "./emit-plan.js";
 import type { RuntimeImports } from "./runtime-files.js";
 import { stringLiteral, toLowerCamel } from "./names.js";
-import type { RuntimeSymbolName } from "../runtime/symbols.js";
+import type { RuntimeSymbolName } from "./runtime-symbols.js";
 
 /**
  * How host import handlers receive borrows (issue #5): `Borrowed<T>` views that the generated adapter

@@ -25,7 +25,7 @@ import type { PackageId, Resolve } from "./model.js";
 import { parseFile } from "./parser.js";
 import type { UnresolvedGroup } from "./resolve-merge.js";
 import { GroupResolver, catchAbort, resolveGroups, type ResolveOptions } from "./resolve.js";
-import { decodeWitPackage } from "./resolve-wasm.js";
+import { decodeWitPackage } from "./decoding/wit-packages.js";
 
 export type { ResolveOptions } from "./resolve.js";
 

@@ -1,12 +1,12 @@
 /**
- * The runtime helpers that generated SDKs call (`src/runtime/values.ts`), against a fake jco module, so
+ * The runtime helpers that generated SDKs call (`templates/runtime/values.ts`), against a fake jco module, so
  * that what no componentize-js guest can show is pinned too: conversions of resources nested in records,
  * lists and variants, the explicit `{ tag, val }` handed to jco for host `result`s, the checks on values a
  * host returns, synchronous instantiation for worlds that export `then`, and the preview2-shim defaults.
  * The real-guest behaviour is in test/e2e/sdk-*.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { ReentranceError, ResultError, TrapError } from "../../src/runtime/errors.js";
+import { ReentranceError, ResultError, TrapError } from "../../templates/runtime/errors.js";
 import { wasm } from "../e2e/support/wasm.js";
 import {
   adaptImport,
@@ -40,7 +40,7 @@ import {
   type InstanceCore,
   type LowerContext,
   type ValueType,
-} from "../../src/runtime/values.js";
+} from "../../templates/runtime/values.js";
 
 /** A jco-like module whose `instantiate` returns `exports(imports)`. */
 function fakeComponent(exports: (imports: Record<string, Record<string, unknown>>) => object): ComponentModule {

@@ -14,14 +14,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCallGate } from "../../src/runtime/call-gate.js";
+import { createCallGate } from "../../templates/runtime/call-gate.js";
 import {
   InstanceDisposedError,
   InstancePoisonedError,
   ReentranceError,
   ResultError,
   TrapError,
-} from "../../src/runtime/errors.js";
+} from "../../templates/runtime/errors.js";
 import { buildComponent, componentFromWat } from "./support/components.js";
 import { FIXTURES_DIR, readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";

@@ -15,7 +15,7 @@ import {
   ResourceDisposedError,
   ResourceLentError,
   TrapError,
-} from "../../src/runtime/errors.js";
+} from "../../templates/runtime/errors.js";
 import { readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
 import { loadGuest, rejection, type LoadedGuest } from "./fixtures/sdk-support/sdk.js";

@@ -1,7 +1,7 @@
 /**
  * End to end, `.wasm` input whose world imports and exports its own (non-WASI) interfaces: jco's `componentWit`
  * prints only the component's world, so the packages it names are decoded from the binary
- * (src/wit/component-packages.ts) and handed to the resolver as `deps/`. Two componentize-js guests, the same
+ * (src/wit/decoding/component-packages.ts) and handed to the resolver as `deps/`. Two componentize-js guests, the same
  * builds (and cache entries) as calls.test.ts and jco-baseline.test.ts: fixtures/calls imports
  * `wit-ts:calls/host`, whose SDK is generated, type-checked, and run with a host implementation of that import;
  * fixtures/guest imports and exports interfaces of `wit-ts:e2e@0.1.0` with records, variants, enums, flags,

@@ -17,10 +17,10 @@ import {
   TableFullError,
   TrapError,
   WrongTypeError,
-} from "../../src/runtime/errors.js";
-import type { BorrowHandle, Borrowed } from "../../src/runtime/borrow.js";
-import type { HostResourcesBase, ResourceTableView } from "../../src/runtime/host-resources.js";
-import type { Handle, LeakReport } from "../../src/runtime/resource-table.js";
+} from "../../templates/runtime/errors.js";
+import type { BorrowHandle, Borrowed } from "../../templates/runtime/borrow.js";
+import type { HostResourcesBase, ResourceTableView } from "../../templates/runtime/host-resources.js";
+import type { Handle, LeakReport } from "../../templates/runtime/resource-table.js";
 import { readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
 import { loadGuest, rejection, type LoadedGuest } from "./fixtures/sdk-support/sdk.js";

@@ -14,8 +14,8 @@ import {
   ResourceDisposedError,
   ResultError,
   TrapError,
-} from "../../src/runtime/errors.js";
-import type { BorrowHandle } from "../../src/runtime/borrow.js";
+} from "../../templates/runtime/errors.js";
+import type { BorrowHandle } from "../../templates/runtime/borrow.js";
 import { readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
 import { loadGuest, rejection, type LoadedGuest } from "./fixtures/sdk-support/sdk.js";

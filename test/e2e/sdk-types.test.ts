@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ResultError } from "../../src/runtime/errors.js";
+import { ResultError } from "../../templates/runtime/errors.js";
 import { readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
 import { loadGuest, rejection, type LoadedGuest } from "./fixtures/sdk-support/sdk.js";

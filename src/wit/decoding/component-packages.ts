@@ -9,8 +9,8 @@
  * An imported interface is typed by the instance type of its import. An exported interface is typed by an
  * ascription on its export, by the import it re-exports, or (what wit-component writes) by the exports of the
  * nested "shim" component it instantiates, with that component's type imports replaced by the instantiation's
- * arguments. Either way the interface becomes a list of instance-type declarations in resolve-wasm.ts's IR,
- * set in a scope whose parent is the component's own type index space, and is printed by resolve-wasm.ts's
+ * arguments. Either way the interface becomes a list of instance-type declarations in wit-packages.ts's IR,
+ * set in a scope whose parent is the component's own type index space, and is printed by wit-packages.ts's
  * printer: `use` where a type is an alias of another instance's export, resources with their
  * `[constructor]`/`[method]`/`[static]` functions. Only the items the component uses appear (a component's
  * import declares just the functions it calls). Whatever does not fit is an error message, never a guess.
@@ -29,7 +29,7 @@ import {
   type Decl,
   type ExternDesc,
   type Slot,
-} from "./resolve-wasm.js";
+} from "./wit-packages.js";
 
 /** Component-level sorts (`sort` in Binary.md); a core sort is `CORE`. */
 const CORE = 0x00;

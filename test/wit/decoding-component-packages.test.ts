@@ -1,5 +1,5 @@
 /**
- * Unit tests of src/wit/component-packages.ts (the packages a runnable component imports and exports, decoded
+ * Unit tests of src/wit/decoding/component-packages.ts (the packages a runnable component imports and exports, decoded
  * from its binary) and of its use in src/component.ts. Inputs are components built in memory with jco's JS API:
  * a hand-written WAT component whose every section kind and index space the decoder must walk (core module,
  * core instance, core type, alias, type, canon, nested component, instance, import, export), and components
@@ -10,7 +10,7 @@
 import { componentEmbed, componentNew, componentWit, parse } from "@bytecodealliance/jco";
 import { describe, expect, it } from "vitest";
 import { componentPackageDeps } from "../../src/component.js";
-import { decodeComponentPackages } from "../../src/wit/component-packages.js";
+import { decodeComponentPackages } from "../../src/wit/decoding/component-packages.js";
 import { resolveFiles } from "../../src/wit/load.js";
 
 /** Types and a resource in one interface; a second interface `use`s two of them (one renamed); an export. */

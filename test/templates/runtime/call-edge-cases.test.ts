@@ -1,5 +1,5 @@
 /**
- * Edge cases of export calls and the resources they pass, found by a read of `src/runtime/values.ts` (with
+ * Edge cases of export calls and the resources they pass, found by a read of `templates/runtime/values.ts` (with
  * `borrow.ts`, `host-resources.ts`) as a whole: a call the gate refuses gives back what it was to move or
  * enter, a restart between queueing and running refuses resources of the dead instance, a throwing deferred
  * destructor never decides a call, one call cannot pass a resource twice. One `describe` per case (numbered
@@ -9,20 +9,20 @@
  * a test can run code inside an import handler.
  */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { guardDispose, lendCount } from "../../src/runtime/borrow.js";
-import { createCallGate } from "../../src/runtime/call-gate.js";
+import { guardDispose, lendCount } from "../../../templates/runtime/borrow.js";
+import { createCallGate } from "../../../templates/runtime/call-gate.js";
 import {
   InstancePoisonedError,
   ReentranceError,
   ResourceDisposedError,
   ResourceLentError,
   TrapError,
-} from "../../src/runtime/errors.js";
+} from "../../../templates/runtime/errors.js";
 import {
   createHostResources,
   type HostResourcesBase,
   type ResourceTableView,
-} from "../../src/runtime/host-resources.js";
+} from "../../../templates/runtime/host-resources.js";
 import {
   adaptImport,
   borrow,
@@ -44,8 +44,8 @@ import {
   type ExportSpec,
   type InstanceCore,
   type ValueType,
-} from "../../src/runtime/values.js";
-import { rejection, thrown } from "../support/outcomes.js";
+} from "../../../templates/runtime/values.js";
+import { rejection, thrown } from "../../support/outcomes.js";
 
 type Log = string[];
 

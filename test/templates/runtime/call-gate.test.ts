@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createCallGate } from "../../src/runtime/call-gate.js";
-import { InstanceDisposedError, InstancePoisonedError, ReentranceError, TrapError } from "../../src/runtime/errors.js";
-import { deferred, macrotask, rejection } from "../support/outcomes.js";
+import { createCallGate } from "../../../templates/runtime/call-gate.js";
+import { InstanceDisposedError, InstancePoisonedError, ReentranceError, TrapError } from "../../../templates/runtime/errors.js";
+import { deferred, macrotask, rejection } from "../../support/outcomes.js";
 
 describe("call gate: callWith (the SDK's closure-free hot path)", () => {
   it("passes its two arguments on the fast path and when queued, in order", async () => {

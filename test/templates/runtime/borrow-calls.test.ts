@@ -6,14 +6,14 @@
  * leaves a call queued). The real-guest behaviour is in test/e2e/sdk-borrows.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { lendCount, type BorrowHandle, type Borrowed } from "../../src/runtime/borrow.js";
+import { lendCount, type BorrowHandle, type Borrowed } from "../../../templates/runtime/borrow.js";
 import {
   BorrowExpiredError,
   BorrowsRemainError,
   ResourceDisposedError,
   ResourceLentError,
   ResultError,
-} from "../../src/runtime/errors.js";
+} from "../../../templates/runtime/errors.js";
 import {
   adaptImport,
   borrow,
@@ -39,8 +39,8 @@ import {
   type ComponentModule,
   type ImportCall,
   type InstanceCore,
-} from "../../src/runtime/values.js";
-import { rejection, thrown } from "../support/outcomes.js";
+} from "../../../templates/runtime/values.js";
+import { rejection, thrown } from "../../support/outcomes.js";
 
 function fakeComponent(exports: (imports: Record<string, Record<string, unknown>>) => object): ComponentModule {
   return {

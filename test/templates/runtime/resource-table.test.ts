@@ -7,9 +7,9 @@ import {
   StaleHandleError,
   TableFullError,
   WrongTypeError,
-} from "../../src/runtime/errors.js";
-import { createResourceTable, createTypedTable, type Handle } from "../../src/runtime/resource-table.js";
-import { thrown } from "../support/outcomes.js";
+} from "../../../templates/runtime/errors.js";
+import { createResourceTable, createTypedTable, type Handle } from "../../../templates/runtime/resource-table.js";
+import { thrown } from "../../support/outcomes.js";
 
 /** Default capacity 1,000,000 needs 20 slot bits: handle = generation * 2^20 + slot + 1. */
 const span = 2 ** 20;

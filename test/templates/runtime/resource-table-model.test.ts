@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import * as runtime from "../../src/runtime/index.js";
+import * as runtime from "../../../templates/runtime/index.js";
 
 interface ModelCheckResult {
   readonly ops: number;
@@ -16,7 +16,7 @@ interface ModelCheckModule {
 
 // The driver is plain JavaScript shared with `scripts/table-model-check.js`'s command line (which runs 1,000,000+
 // operations against dist/); a non-literal specifier keeps the type checker from wanting a declaration file.
-const driverPath: string = "../../scripts/table-model-check.js";
+const driverPath: string = "../../../scripts/table-model-check.js";
 const { runTableModelCheck } = (await import(driverPath)) as ModelCheckModule;
 
 /** TABLE_MODEL_SEED=<n> reruns a failing seed. */

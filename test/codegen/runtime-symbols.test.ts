@@ -1,14 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import * as borrow from "../../src/runtime/borrow.js";
-import * as callGate from "../../src/runtime/call-gate.js";
-import * as errors from "../../src/runtime/errors.js";
-import * as hostResources from "../../src/runtime/host-resources.js";
-import * as index from "../../src/runtime/index.js";
-import * as resourceTable from "../../src/runtime/resource-table.js";
-import * as values from "../../src/runtime/values.js";
-import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/runtime/symbols.js";
+import * as borrow from "../../templates/runtime/borrow.js";
+import * as callGate from "../../templates/runtime/call-gate.js";
+import * as errors from "../../templates/runtime/errors.js";
+import * as hostResources from "../../templates/runtime/host-resources.js";
+import * as index from "../../templates/runtime/index.js";
+import * as resourceTable from "../../templates/runtime/resource-table.js";
+import * as values from "../../templates/runtime/values.js";
+import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/codegen/runtime-symbols.js";
 
 const modules: Record<string, Record<string, unknown>> = {
   "errors.ts": errors,
@@ -20,7 +20,7 @@ const modules: Record<string, Record<string, unknown>> = {
 };
 
 async function source(file: string): Promise<string> {
-  return readFile(fileURLToPath(new URL(`../../src/runtime/${file}`, import.meta.url)), "utf8");
+  return readFile(fileURLToPath(new URL(`../../templates/runtime/${file}`, import.meta.url)), "utf8");
 }
 
 /** Every `export <declaration> Name` in a file, by kind. */

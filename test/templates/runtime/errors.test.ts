@@ -17,7 +17,7 @@ import {
   WitTsError,
   WrongTypeError,
   describeValue,
-} from "../../src/runtime/errors.js";
+} from "../../../templates/runtime/errors.js";
 
 describe("runtime errors", () => {
   const trap = new TrapError("run", new RangeError("out of bounds memory access"));
@@ -152,8 +152,8 @@ describe("runtime errors", () => {
   it("recognises errors from another copy of the runtime (another generated SDK)", async () => {
     // The query string makes the module loader evaluate a second, independent copy of the file.
     const other = (await import(
-      "../../src/runtime/errors.js?second-copy" as string
-    )) as typeof import("../../src/runtime/errors.js");
+      "../../../templates/runtime/errors.js?second-copy" as string
+    )) as typeof import("../../../templates/runtime/errors.js");
     expect(other.TrapError).not.toBe(TrapError);
     const foreign = new other.TrapError("run", new Error("x"));
     expect(foreign instanceof TrapError).toBe(true);

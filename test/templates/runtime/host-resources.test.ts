@@ -1,11 +1,11 @@
 /**
- * The host resources of an instance (`src/runtime/host-resources.ts` with the adapters of `values.ts`),
+ * The host resources of an instance (`templates/runtime/host-resources.ts` with the adapters of `values.ts`),
  * driven the way jco drives them: constructing the adapter class, calling its methods and statics, lowering
  * and lifting `own`/`borrow` values and calling `[Symbol.dispose]` when the guest drops a handle. A fake
  * component stands in for the guest; test/e2e/sdk-host-resources.test.ts does the same with a real one.
  */
 import { describe, expect, it } from "vitest";
-import { lend, release } from "../../src/runtime/borrow.js";
+import { lend, release } from "../../../templates/runtime/borrow.js";
 import {
   HasChildrenError,
   InvalidHandleError,
@@ -13,14 +13,14 @@ import {
   StaleHandleError,
   TableFullError,
   WrongTypeError,
-} from "../../src/runtime/errors.js";
+} from "../../../templates/runtime/errors.js";
 import {
   createHostResources,
   type HostResourceOptions,
   type HostResourcesBase,
   type ResourceTableView,
-} from "../../src/runtime/host-resources.js";
-import type { Handle, LeakReport } from "../../src/runtime/resource-table.js";
+} from "../../../templates/runtime/host-resources.js";
+import type { Handle, LeakReport } from "../../../templates/runtime/resource-table.js";
 import {
   borrow,
   createInstanceCore,
@@ -34,8 +34,8 @@ import {
   u32,
   type ComponentModule,
   type InstanceCore,
-} from "../../src/runtime/values.js";
-import { thrown } from "../support/outcomes.js";
+} from "../../../templates/runtime/values.js";
+import { thrown } from "../../support/outcomes.js";
 
 const requestType = hostResource("t:t/http#request");
 const bodyType = hostResource("t:t/http#body");

@@ -12,16 +12,16 @@ import {
   release,
   type BorrowHandle,
   type Borrowed,
-} from "../../src/runtime/borrow.js";
-import { createCallGate } from "../../src/runtime/call-gate.js";
+} from "../../../templates/runtime/borrow.js";
+import { createCallGate } from "../../../templates/runtime/call-gate.js";
 import {
   BorrowExpiredError,
   BorrowsRemainError,
   NotLentError,
   ResourceDisposedError,
   ResourceLentError,
-} from "../../src/runtime/errors.js";
-import { rejection, thrown } from "../support/outcomes.js";
+} from "../../../templates/runtime/errors.js";
+import { rejection, thrown } from "../../support/outcomes.js";
 
 /** A resource class with a private field, a getter and a method, as users write them. */
 class File {
