@@ -802,10 +802,15 @@ class Parser {
    * ```
    */
   parseNamedType(): Param {
-    const name = this.parseId();
+    const kind = this.#peek();
+    if (kind !== Tok.Id && kind !== Tok.ExplicitId) return this.#errExpected("an identifier or string");
+    this.#advance();
+    const name = this.#idName(kind);
+    const start = this.#ts;
+    const end = this.#te;
     this.#expect(Tok.Colon);
     const type = this.parseTy(0);
-    return { start: name.start, end: this.#lastEnd, name, type };
+    return { name, start, end, type };
   }
 
   /**
