@@ -349,6 +349,12 @@ class Parser {
   /**
    * The comments directly before the next token. wit-parser keeps every kind
    * of comment here; the resolver turns them into doc text.
+   *
+   * ```ebnf
+   * docs ::= comment*
+   * comment ::= '//' <any character but a line end>*
+   *           | '/*' <any text, with nested block comments balanced> '*' '/'
+   * ```
    */
   parseDocs(): Docs {
     const sc = this.#sc;
@@ -816,6 +822,10 @@ class Parser {
   /**
    * wit-parser's `parse_list_trailer`: items separated by commas, an optional
    * trailing comma, up to `end`; each item may be preceded by docs.
+   *
+   * ```ebnf
+   * list-trailer(item, end) ::= docs end | docs item (',' list-trailer(item, end) | end)
+   * ```
    */
   #parseListTrailer(end: TokenKind, item: (docs: Docs) => void): void {
     for (;;) {
@@ -1071,6 +1081,13 @@ class Parser {
     }
   }
 
+  /**
+   * A type constructor, after its keyword (`kind`, at `start`).
+   *
+   * ```ebnf
+   * composite ::= tuple | list | map | option | result | future | stream
+   * ```
+   */
   #parseCompositeTy(kind: TokenKind, start: number, depth: number): Type {
     switch (kind) {
       case Tok.Tuple:
