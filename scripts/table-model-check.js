@@ -8,8 +8,10 @@
  *
  *   node scripts/table-model-check.js [ops=1000000] [seed=random]   (needs `npx tsc -p tsconfig.build.json`)
  *
- * `runTableModelCheck(runtime, { ops, seed, capacity })` is exported for test/runtime, which passes the
- * runtime sources instead of dist/. A mismatch throws an Error naming the seed, the operation and the capacity.
+ * `runTableModelCheck(runtime, { ops, seed, capacity })` is exported for the tests, which pass the runtime
+ * sources instead of dist/. It returns its `mismatches`: empty when the table matched the model on every
+ * operation, else the first mismatch, naming the seed, the operation and the capacity (the run stops there,
+ * since every later operation would only repeat its consequences).
  */
 
 /** mulberry32: small, fast, and good enough to pick operations. */
@@ -134,8 +136,9 @@ export function runTableModelCheck(runtime, options = {}) {
 
   let index = 0;
   let operation = "";
+  const mismatches = [];
   const fail = (detail) => {
-    throw new Error(`table model mismatch at operation ${index} (${operation}), ${context}: ${detail}`);
+    throw new Mismatch(`table model mismatch at operation ${index} (${operation}), ${context}: ${detail}`);
   };
   /** Runs `action` on the real table and compares with the expected error name, or returns its result. */
   const attempt = (expectedError, action) => {
@@ -167,7 +170,15 @@ export function runTableModelCheck(runtime, options = {}) {
     return entry.type === type ? undefined : "WrongTypeError";
   };
 
-  for (index = 0; index < ops; index++) {
+  try {
+    for (index = 0; index < ops; index++) step();
+  } catch (error) {
+    if (!(error instanceof Mismatch)) throw error;
+    mismatches.push(error.message);
+  }
+  return { ops, seed, capacity, outcomes: stats, mismatches };
+
+  function step() {
     let roll = random.below(totalWeight);
     operation = operations.find(([, weight]) => (roll -= weight) < 0)[0];
     switch (operation) {
@@ -326,8 +337,10 @@ export function runTableModelCheck(runtime, options = {}) {
       }
     }
   }
-  return { ops, seed, capacity, outcomes: stats };
 }
+
+/** How `fail` leaves the operation loop: caught there and returned as data, never thrown to the caller. */
+class Mismatch extends Error {}
 
 async function main() {
   const ops = Number(process.argv[2] ?? 1_000_000);
@@ -343,13 +356,13 @@ async function main() {
   const results = [];
   for (const [position, capacity] of capacities.entries()) {
     const share = Math.ceil(ops / capacities.length);
-    try {
-      results.push(runTableModelCheck(runtime, { ops: share, seed: seed + position, capacity }));
-    } catch (error) {
+    const result = runTableModelCheck(runtime, { ops: share, seed: seed + position, capacity });
+    if (result.mismatches.length > 0) {
       console.error(`FAILED (run with: node scripts/table-model-check.js ${ops} ${seed})`);
-      console.error(error instanceof Error ? error.message : error);
+      for (const mismatch of result.mismatches) console.error(mismatch);
       process.exit(1);
     }
+    results.push(result);
   }
   const elapsed = (performance.now() - started) / 1000;
   const outcomes = new Map();

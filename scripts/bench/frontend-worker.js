@@ -3,9 +3,12 @@
 // - cold: the first run, JIT warm-up included (what one CLI call pays), and the peak RSS right after it;
 // - warm: a second run after a full GC (so that it does not pay for collecting the first run's garbage):
 //   wall ms and, on Linux, the main thread's CPU ms (which other load on the machine inflates less than wall);
-// - stages: a third run split into read + source map, parse, resolve stage 1 (per package) and stage 2 (merge).
+// - stages: a third run split into read + source map, parse, resolve stage 1 (per package) and stage 2 (merge);
+// - allocated: MB allocated by a fourth run, from V8's sampling heap profiler (collected objects included), a
+//   figure that the load on the machine does not move.
 // A fresh process per measurement keeps peak-memory figures honest.
 import { readFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { peakRssMiB } from "./stats.js";
@@ -19,8 +22,17 @@ const { GroupResolver, resolveGroups } = await load("wit/resolve.js");
 
 if (typeof gc !== "function") throw new Error("run with --expose-gc");
 
-/** CPU ms of the main thread so far (Linux: utime + stime of the thread, in 10 ms ticks); undefined elsewhere. */
+/**
+ * CPU ms of the main thread so far, on Linux: the scheduler's run time of the thread in nanoseconds
+ * (`schedstat`), else utime + stime in 10 ms ticks (`stat`), which is too coarse for a run of 40 ms;
+ * undefined elsewhere.
+ */
 function mainThreadCpuMs() {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+  } catch {
+    // No schedstat (a kernel without CONFIG_SCHEDSTATS): fall back to the tick counts.
+  }
   try {
     const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1].split(" ");
     return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -69,6 +81,32 @@ stages.stage1 = t1 - t0;
 check(resolveGroups(unresolved, []));
 stages.stage2 = performance.now() - t1;
 
+gc();
+const session = new Session();
+session.connect();
+await session.post("HeapProfiler.startSampling", {
+  samplingInterval: 8192,
+  includeObjectsCollectedByMajorGC: true,
+  includeObjectsCollectedByMinorGC: true,
+});
+check(resolvePath(file));
+const { profile } = await session.post("HeapProfiler.stopSampling");
+session.disconnect();
+let allocated = 0;
+const pending = [profile.head];
+while (pending.length > 0) {
+  const node = pending.pop();
+  allocated += node.selfSize;
+  pending.push(...node.children);
+}
+
 process.stdout.write(
-  JSON.stringify({ coldMs, rssMiB, warmMs, cpuMs: cpu0 === undefined ? undefined : cpu1 - cpu0, stages }) + "\n",
+  JSON.stringify({
+    coldMs,
+    rssMiB,
+    warmMs,
+    cpuMs: cpu0 === undefined ? undefined : cpu1 - cpu0,
+    stages,
+    allocatedMB: allocated / 1e6,
+  }) + "\n",
 );

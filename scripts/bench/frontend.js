@@ -1,9 +1,11 @@
 /**
  * Front-end benchmark (issue #2): parse + resolve synthetic WIT of about 1, 1.5 and 10 MB, each measurement
  * in a fresh process (see `frontend-worker.js`: a cold run, then a warm one after a full GC, then one split
- * into stages), and report medians: warm time and MB/s, the main thread's CPU time, the cold time, peak RSS
- * of one run, and where the warm time goes. Targets: at least 20 MB/s on 10 MB, 1.5 MB well under 100 ms
- * warm, and linear growth (10 MB at most 11x the time of 1 MB).
+ * into stages), and report medians: warm time and MB/s, the main thread's CPU time and the MB/s it gives,
+ * the cold time, peak RSS of one run, and where the warm time goes. Targets: at least 40 MB/s warm on the
+ * 1.5 MB input (a row of the summary table), at least 20 MB/s on 10 MB, and linear growth (10 MB at most 11x
+ * the time of 1 MB). MB/s of CPU leaves out the time the process waits for a core, which is most of the wall
+ * time on a loaded machine, so it is the figure to compare across runs; the target is judged on wall time.
  *
  * `BENCH_RUNS=n` sets the number of measurements per size (default 5). `BENCH_BASELINE=<dist dir>` also
  * measures another build of the front end (say, a `git worktree` of an older commit, built), alternating
@@ -47,24 +49,40 @@ export function benchFrontend({
     const ratio = large.ms / small.ms;
     const sizeRatio = large.mb / small.mb;
     const lines = [
-      "| build | input | warm (median) | spread | MB/s | main-thread CPU | cold (1st run) | peak RSS | read / parse / stage 1 / stage 2 |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      "| build | input | warm (median) | spread | MB/s | main-thread CPU | MB/s of CPU | cold (1st run) | peak RSS | allocated | read / parse / stage 1 / stage 2 |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       ...rows.map(
         (r) =>
           `| ${r.build} | ${fmt(r.mb, 2)} MB | ${fmt(r.ms)} ms | ${fmt(r.spread.min)}-${fmt(r.spread.max)} ms | ` +
-          `${fmt(r.mbPerS)} | ${r.cpuMs === undefined ? "n/a" : `${fmt(r.cpuMs, 0)} ms`} | ${fmt(r.coldMs)} ms | ` +
-          `${fmt(r.rss)} MiB | ${r.stages.map((s) => fmt(s, 0)).join(" / ")} ms |`,
+          `${fmt(r.mbPerS)} | ${r.cpuMs === undefined ? "n/a" : `${fmt(r.cpuMs, 0)} ms`} | ` +
+          `${r.cpuMs === undefined ? "n/a" : fmt(r.mb / (r.cpuMs / 1000))} | ${fmt(r.coldMs)} ms | ` +
+          `${fmt(r.rss)} MiB | ${fmt(r.allocatedMB)} MB | ${r.stages.map((s) => fmt(s, 0)).join(" / ")} ms |`,
       ),
       "",
       "Warm: the second run in a process, after a full GC. Cold: the first (JIT warm-up included). Peak RSS:",
       "of the process after the cold run. Stages: a third run, split; wall medians. Main-thread CPU leaves out",
       "GC helper threads and waiting for a CPU, so it moves less with the load on the machine than wall time.",
+      "Allocated: by a fourth run, from V8's sampling heap profiler (garbage included); the load does not move it.",
       "",
       `10 MB / 1 MB time ratio: ${fmt(ratio, 2)} for ${fmt(sizeRatio, 2)}x the input (target <= 11x): ${ratio <= 11 ? "met" : "NOT met"}`,
       `throughput on 10 MB: ${fmt(large.mbPerS)} MB/s (aim >= 20 MB/s): ${large.mbPerS >= 20 ? "met" : "NOT met"}`,
       `1.5 MB warm: ${fmt(current[1].ms)} ms (aim: well under 100 ms)`,
     ];
-    return { rows, ratio, markdown: lines.join("\n") };
+    const mid = current[1];
+    const midBase = rows.filter((r) => r.build === "baseline")[1];
+    const cpuMbPerS = (r) => (r.cpuMs === undefined ? undefined : r.mb / (r.cpuMs / 1000));
+    const targets = [
+      {
+        target: "7. front end (parse + resolve), 1.5 MB warm >= 40 MB/s",
+        figure:
+          `${fmt(mid.mbPerS)} MB/s (${fmt(mid.ms)} ms)` +
+          (cpuMbPerS(mid) === undefined ? "" : `; ${fmt(cpuMbPerS(mid))} MB/s of main-thread CPU`) +
+          (midBase === undefined ? "" : `; baseline ${fmt(midBase.mbPerS)} MB/s`),
+        spread: `${fmt(mid.mb / (mid.spread.max / 1000))}-${fmt(mid.mb / (mid.spread.min / 1000))} MB/s over ${runs} runs`,
+        met: mid.mbPerS >= 40,
+      },
+    ];
+    return { rows, ratio, targets, markdown: lines.join("\n") };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -84,6 +102,7 @@ function summarize(build, mb, samples) {
     cpuMs: cpu.length > 0 ? median(cpu) : undefined,
     coldMs: median(samples.map((s) => s.coldMs)),
     rss: median(samples.map((s) => s.rssMiB)),
+    allocatedMB: median(samples.map((s) => s.allocatedMB)),
     stages: stageNames.map((name) => median(samples.map((s) => s.stages[name]))),
   };
 }

@@ -235,8 +235,11 @@ export interface Func extends Span {
   readonly result: Type | undefined;
 }
 
-export interface Param extends Span {
-  readonly name: Id;
+/**
+ * `name: type`. The parameter is its name's {@link Id} with the type added (no `Id` of its own: parameters are the
+ * most numerous nodes of a big input); its span is the name's, where wit-parser reports a duplicate.
+ */
+export interface Param extends Id {
   readonly type: Type;
 }
 

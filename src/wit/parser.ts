@@ -349,6 +349,12 @@ class Parser {
   /**
    * The comments directly before the next token. wit-parser keeps every kind
    * of comment here; the resolver turns them into doc text.
+   *
+   * ```ebnf
+   * docs ::= comment*
+   * comment ::= '//' <any character but a line end>*
+   *           | '/*' <any text, with nested block comments balanced> '*' '/'
+   * ```
    */
   parseDocs(): Docs {
     const sc = this.#sc;
@@ -802,15 +808,24 @@ class Parser {
    * ```
    */
   parseNamedType(): Param {
-    const name = this.parseId();
+    const kind = this.#peek();
+    if (kind !== Tok.Id && kind !== Tok.ExplicitId) return this.#errExpected("an identifier or string");
+    this.#advance();
+    const name = this.#idName(kind);
+    const start = this.#ts;
+    const end = this.#te;
     this.#expect(Tok.Colon);
     const type = this.parseTy(0);
-    return { start: name.start, end: this.#lastEnd, name, type };
+    return { name, start, end, type };
   }
 
   /**
    * wit-parser's `parse_list_trailer`: items separated by commas, an optional
    * trailing comma, up to `end`; each item may be preceded by docs.
+   *
+   * ```ebnf
+   * list-trailer(item, end) ::= docs end | docs item (',' list-trailer(item, end) | end)
+   * ```
    */
   #parseListTrailer(end: TokenKind, item: (docs: Docs) => void): void {
     for (;;) {
@@ -1066,6 +1081,13 @@ class Parser {
     }
   }
 
+  /**
+   * A type constructor, after its keyword (`kind`, at `start`).
+   *
+   * ```ebnf
+   * composite ::= tuple | list | map | option | result | future | stream
+   * ```
+   */
   #parseCompositeTy(kind: TokenKind, start: number, depth: number): Type {
     switch (kind) {
       case Tok.Tuple:

@@ -163,6 +163,8 @@ class Remap {
   /** One `own<T>` per resource `T`, created where a resource is used as a value type. */
   private readonly ownHandles = new Map<TypeId, TypeId>();
   private pkgId = 0 as PackageId;
+  private readonly borrowStack: TypeId[] = [];
+  private readonly borrowChildren: TypeId[] = [];
 
   constructor(
     private readonly resolve: Resolve,
@@ -591,7 +593,8 @@ class Remap {
     if (resource !== undefined) {
       func.kind = { kind: func.kind.kind, resource: this.mapType(resource, span) } as Function["kind"];
     }
-    for (const p of func.params) p.type = this.updateTy(p.type, span);
+    const params = func.params;
+    for (let i = 0; i < params.length; i++) params[i]!.type = this.updateTy(params[i]!.type, span);
     func.result = this.updateOptional(func.result, span);
     if (func.result !== undefined && this.typeHasBorrow(func.result)) {
       fail(
@@ -638,8 +641,11 @@ class Remap {
     const types = this.resolve.types;
     // Keep the memo a dense array: fill it up to the newest type before indexing past its end.
     while (memo.length < types.length) memo.push(undefined);
-    const stack: TypeId[] = [root.id];
-    const children: TypeId[] = [];
+    // Scratch arrays kept across calls: this runs once per function result.
+    const stack = this.borrowStack;
+    const children = this.borrowChildren;
+    stack.length = 0;
+    stack.push(root.id);
     while (stack.length > 0) {
       const id = stack[stack.length - 1]!;
       if (memo[id] !== undefined) {

@@ -1305,11 +1305,11 @@ export class PackageResolver {
     const seen = count > 16 ? new Set<string>(method ? ["self"] : []) : undefined;
     for (const p of func.params) {
       const type = this.resolveType(p.type, UNKNOWN_STABILITY);
-      const name = p.name.name;
+      const name = p.name;
       let dup = false;
       if (seen) dup = seen.has(name);
       else for (let i = 0; i < n; i++) if (params[i]!.name === name) dup = true;
-      if (dup) fail(codes.DuplicateName, `param \`${name}\` is defined more than once`, p.name);
+      if (dup) fail(codes.DuplicateName, `param \`${name}\` is defined more than once`, p);
       seen?.add(name);
       params[n++] = { name, type };
     }
