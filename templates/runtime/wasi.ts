@@ -235,7 +235,7 @@ function checkOptions(options: WasiOptions | undefined): WasiCapabilities | "inh
   if (options === undefined) return {};
   if (options === "inherit") return options;
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`\`wasi\` must be "inherit" or an object of capabilities, not ${String(options)}`);
+    throw new TypeError('the `wasi` option must be "inherit" or an object of capabilities, not ' + String(options));
   }
   for (const key of Object.keys(options)) {
     if (!CAPABILITY_KEYS.has(key)) {

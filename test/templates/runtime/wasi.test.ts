@@ -143,7 +143,7 @@ describe("WASI capabilities on the browser build of the shim", () => {
 
   it("refuses a mistaken option, naming it", () => {
     const make = (options: unknown) => () => createWasiHost(options as WasiOptions, "prog", loaders);
-    expect(make("all")).toThrow('`wasi` must be "inherit" or an object of capabilities');
+    expect(make("all")).toThrow('the `wasi` option must be "inherit" or an object of capabilities, not all');
     expect(make({ envs: {} })).toThrow("`wasi.envs` is not a WASI capability");
     expect(make({ env: { A: 1 } })).toThrow("`wasi.env.A` must be a string");
     expect(make({ args: "prog" })).toThrow("`wasi.args` must be an array of strings");
