@@ -31,6 +31,7 @@ import type { Unit } from "./emit-plan.js";
 import { hasStaticSide, resourceName } from "./emit-resources.js";
 import type { TypeId } from "../wit/model.js";
 import { emitTypes } from "./emit-types.js";
+import { printWasiHost, printWasiOptionsType, wasiCapabilities } from "./emit-wasi.js";
 import {
   callArgs,
   object,
@@ -172,6 +173,11 @@ export function emitIndex(
   const worldResources = [...worldImports.resources.values()];
   const synchronous = worldExports.some((info) => info.jcoName === "then");
   const views = hostResourceViews(cx);
+  // The WASI interfaces the shim provides by default, and the shim packages they come from.
+  const wasiUnits = hostUnits.filter(isWasi);
+  const wasiLoaders = [...new Set(wasiUnits.map((u) => shimPackage(u)!))]
+    .sort()
+    .map((pkg) => [pkg, shimLoader(pkg)] as const);
 
   emitTypes(f, cx);
   for (const info of importFunctions(cx)) printErrorAlias(f, cx, info);
@@ -188,7 +194,8 @@ export function emitIndex(
     docs:
       `What the host provides for the imports of world \`${world.name}\`: interfaces under\n` +
       "their WIT ids, world-level functions and resources by name. Handlers run\n" +
-      "synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.",
+      "synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`" +
+      (wasiUnits.length > 0 ? ",\nwith only the capabilities `wasi` grants." : "."),
   });
   const importMembers =
     hostUnits.length > 0 ||
@@ -221,6 +228,12 @@ export function emitIndex(
   f.print();
 
   if (views.length > 0) printHostResources(f, cx, views);
+  if (wasiUnits.length > 0)
+    printWasiOptionsType(
+      f,
+      cx,
+      wasiCapabilities(wasiUnits.map((u) => u.key)),
+    );
 
   // WorldInstance
   f.jsDoc({
@@ -323,6 +336,14 @@ export function emitIndex(
         "suspended guest waits for.",
     });
     f.print("readonly asyncImports?: readonly string[];");
+    if (wasiUnits.length > 0) {
+      f.jsDoc({
+        docs:
+          "The WASI capabilities this instance is granted (a restart keeps them); none\n" +
+          'by default. `"inherit"` passes the host process\'s through.',
+      });
+      f.print("readonly wasi?: WasiOptions;");
+    }
     if (views.length > 0) {
       f.jsDoc({
         docs: "Most host resources alive at once, all types together (default 1,000,000);\none more throws `TableFullError`.",
@@ -408,6 +429,10 @@ export function emitIndex(
       printImports();
     }
 
+    const wasi =
+      wasiUnits.length > 0 ? cx.unit.valueScope.claim("wasi") : undefined;
+    if (wasi !== undefined)
+      printWasiHost(f, cx, wasi, world.name, wasiLoaders);
     const jco: (readonly [string, Printable])[] = [];
     for (const unit of plan.importUnits) {
       if (!unit.readByJco) continue;
@@ -426,7 +451,7 @@ export function emitIndex(
                 callArgs([
                   "imports",
                   stringLiteral(unit.key),
-                  shimLoader(shimPackage(unit)!),
+                  `${wasi}.${shimPackage(unit)!}`,
                 ]),
               ]
             : ["imports[", stringLiteral(unit.key), "]"],

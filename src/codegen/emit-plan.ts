@@ -317,6 +317,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     "InstantiateOptions",
     "HostResources",
     "ImportContext",
+    "WasiOptions",
   ]);
   const indexValues = createNameScope([
     "instantiate",

@@ -13,6 +13,7 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "borrow.ts",
   "host-resources.ts",
   "values.ts",
+  "wasi.ts",
   "index.ts",
 ];
 
@@ -23,6 +24,7 @@ export type RuntimeFile =
   | "borrow.ts"
   | "host-resources.ts"
   | "values.ts"
+  | "wasi.ts"
   | "index.ts";
 
 /** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
@@ -180,6 +182,20 @@ const table = {
   ExportSpec: ["values.ts", "type"],
   ImportSpec: ["values.ts", "type"],
   ImportCall: ["values.ts", "type"],
+  // wasi.ts
+  createWasiHost: ["wasi.ts", "value"],
+  WasiExitError: ["wasi.ts", "value"],
+  takesRawBorrows: ["wasi.ts", "value"],
+  WasiCapabilities: ["wasi.ts", "type"],
+  WasiFiles: ["wasi.ts", "type"],
+  WasiHost: ["wasi.ts", "type"],
+  WasiInput: ["wasi.ts", "type"],
+  WasiNetwork: ["wasi.ts", "type"],
+  WasiOptions: ["wasi.ts", "type"],
+  WasiOutput: ["wasi.ts", "type"],
+  WasiPreopen: ["wasi.ts", "type"],
+  WasiShimLoader: ["wasi.ts", "type"],
+  WasiShimLoaders: ["wasi.ts", "type"],
 } as const satisfies Record<string, readonly [RuntimeFile, RuntimeSymbolKind]>;
 
 export type RuntimeSymbolName = keyof typeof table;

@@ -10,3 +10,4 @@ export * from "./resource-table.js";
 export * from "./borrow.js";
 export * from "./host-resources.js";
 export * from "./values.js";
+export * from "./wasi.js";

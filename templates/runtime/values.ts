@@ -37,6 +37,7 @@ import {
   type Loan,
   type ScopedBorrow,
 } from "./borrow.js";
+import { takesRawBorrows } from "./wasi.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // Value types
@@ -1385,13 +1386,15 @@ function callHost(
 ): unknown {
   // An import that jco awaits (JSPI `asyncImports`) may return a promise: its borrows last until it settles.
   const awaited = core.isAsyncImport(spec.name);
-  const invoke = spec.invoke;
+  // The shim's own WASI implementations take the resources themselves (they read their private fields).
+  const raw = takesRawBorrows(target);
+  const invoke = raw ? undefined : spec.invoke;
   if (invoke !== undefined) {
     const importCall = new HostImportCall(core, spec, args, awaited);
     const close = (): void => importCall.close();
     return endBorrows(awaited, () => invoke(target, importCall), close, close);
   }
-  const names = spec.paramNames;
+  const names = raw ? undefined : spec.paramNames;
   if (names === undefined) {
     const lifted: unknown[] = [];
     spec.params.forEach((type, index) => lifted.push(type.handles ? type.lift(args[index], core) : args[index]));

@@ -90,6 +90,7 @@ describe("generate: output files", () => {
       "runtime/index.ts",
       "runtime/resource-table.ts",
       "runtime/values.ts",
+      "runtime/wasi.ts",
     ]);
     for (const file of files) {
       expect(lines(file.content).slice(0, 2)).toEqual([
@@ -172,13 +173,23 @@ describe("generate: what jco is fed", () => {
     expect(index).toContain('  readonly "wasi:cli/environment@0.2.3"?: EnvironmentImports;');
     expect(index).toContain("  readonly imports?: Imports;");
     expect(index).toContain("  const imports = options.imports ?? {};");
-    expect(index).toContain('    await wasiImport(imports, "wasi:cli/environment@0.2.3", loadWasiCli),');
+    expect(index).toContain('  const wasi = createWasiHost(options.wasi, "wasi-user", { cli: loadWasiCli });');
+    expect(index).toContain('    await wasiImport(imports, "wasi:cli/environment@0.2.3", wasi.cli),');
     expect(index.slice(-4)).toEqual([
       "function loadWasiCli(): Promise<object> {",
       '  return import("@bytecodealliance/preview2-shim/cli");',
       "}",
       "",
     ]);
+  });
+
+  it("gives a world with WASI imports a `wasi` option of the capabilities they reach, and no other world", () => {
+    const index = lines(sample("wasi")[0]!.content);
+    expect(index).toContain('  "inherit" | Pick<WasiCapabilities, "env" | "args" | "cwd">;');
+    expect(index).toContain("  readonly wasi?: WasiOptions;");
+    for (const name of ["greeter", "resources", "types"]) {
+      expect(sample(name)[0]!.content).not.toContain("WasiOptions");
+    }
   });
 
   it("adapts world-level function and resource imports under their WIT names, as `default`", () => {

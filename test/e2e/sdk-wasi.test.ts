@@ -4,7 +4,8 @@
  * the way `wit-ts gen guest.wasm` does it (`generateSdk` reads the component's WIT with jco and ships jco's
  * transpilation in `component/`), written into a folder inside the repository so that the generated code can
  * resolve `@bytecodealliance/preview2-shim`, and instantiated with no `component` and no `getCoreModule`.
- * Without `wasi:*` imports it runs on the shim; with one given, the host's implementation wins.
+ * Without `wasi:*` imports it runs on the shim, granted nothing unless `wasi` says so; with one given, the
+ * host's implementation wins.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -57,13 +58,23 @@ describe("a world that imports WASI, generated from the component binary", () =>
     expect(index).toContain('  readonly "wasi:cli/environment@0.2.12"?: EnvironmentImports;');
   });
 
-  it("runs on @bytecodealliance/preview2-shim when the host leaves the WASI imports out", async () => {
+  it("runs on @bytecodealliance/preview2-shim when the host leaves the WASI imports out, granting nothing", async () => {
+    const app = await instantiate({ imports: {} });
+    try {
+      // No environment variables; the arguments are just the program name.
+      expect(await app.countEnv()).toBe(1);
+    } finally {
+      await app[Symbol.asyncDispose]();
+    }
+  });
+
+  it('passes the shim\'s process-wide environment through with `wasi: "inherit"`', async () => {
     const { environment } = (await import("@bytecodealliance/preview2-shim/cli")) as unknown as {
       environment: { getEnvironment(): [string, string][]; getArguments(): string[] };
     };
     const expected = environment.getEnvironment().length * 1000 + environment.getArguments().length;
     expect(expected).toBeGreaterThan(1000);
-    const app = await instantiate({ imports: {} });
+    const app = await instantiate({ imports: {}, wasi: "inherit" });
     try {
       expect(await app.countEnv()).toBe(expected);
     } finally {

@@ -16,6 +16,7 @@ import {
   u32,
   wasiImport,
 } from "./runtime/values.js";
+import { type WasiCapabilities, createWasiHost } from "./runtime/wasi.js";
 
 const countEnvSpec = /*@__PURE__*/ exportSpec<number>({
   name: "count-env",
@@ -26,11 +27,23 @@ const countEnvSpec = /*@__PURE__*/ exportSpec<number>({
 /**
  * What the host provides for the imports of world `wasi-user`: interfaces under
  * their WIT ids, world-level functions and resources by name. Handlers run
- * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
+ * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`,
+ * with only the capabilities `wasi` grants.
  */
 export interface Imports {
   readonly "wasi:cli/environment@0.2.3"?: EnvironmentImports;
 }
+
+/**
+ * What the component may reach through WASI: nothing unless granted, per
+ * instance (wasmtime's `WasiCtxBuilder`). Without it: no environment, arguments
+ * of just the world's name, no preopens, no network, empty stdin, stdout and
+ * stderr discarded, real clocks and random. `"inherit"` gives the component
+ * the host process's environment, arguments, network and stdio, as
+ * `@bytecodealliance/preview2-shim` does on its own: only for trusted components.
+ */
+export type WasiOptions =
+  "inherit" | Pick<WasiCapabilities, "env" | "args" | "cwd">;
 
 /**
  * An instance of world `wasi-user`. Calls into it run one at a time, in call
@@ -71,6 +84,11 @@ export interface InstantiateOptions {
    * suspended guest waits for.
    */
   readonly asyncImports?: readonly string[];
+  /**
+   * The WASI capabilities this instance is granted (a restart keeps them); none
+   * by default. `"inherit"` passes the host process's through.
+   */
+  readonly wasi?: WasiOptions;
 }
 
 /**
@@ -82,9 +100,10 @@ export async function instantiate(
 ): Promise<WorldInstance> {
   const imports = options.imports ?? {};
   const core = await createInstanceCore(options);
+  const wasi = createWasiHost(options.wasi, "wasi-user", { cli: loadWasiCli });
   const environmentImports = createEnvironmentImports(
     core,
-    await wasiImport(imports, "wasi:cli/environment@0.2.3", loadWasiCli),
+    await wasiImport(imports, "wasi:cli/environment@0.2.3", wasi.cli),
   );
   await startInstance(core, {
     "wasi:cli/environment": environmentImports,
