@@ -109,6 +109,23 @@ export interface HostTableState {
   assertUsable(type: HostResourceDescriptor, value: object): void;
   /** Lends `value`'s live entry, if any, until the innermost `withImportLends` returns (or its promise settles). */
   lendForImport(value: object): void;
+  /** The handle of `value`'s live entry, if it has one. */
+  liveHandleOf(value: object): Handle<unknown> | undefined;
+  /** Whether `handle` is a live entry. */
+  isLive(handle: Handle<unknown>): boolean;
+  /**
+   * `value` crosses to the guest as `own`: enters it when it has no live entry, and records that the guest owns
+   * the entry. Throws a `TypeError` when the guest owns it already (the guest would hold two owning handles on
+   * one entry, and its first drop would delete what the second still uses). `fresh` says whether it was entered
+   * now; `giveBack` undoes it (for a value or a call that did not reach the guest after all).
+   */
+  giveToGuest(type: HostResourceDescriptor, value: object): { readonly handle: Handle<unknown>; readonly fresh: boolean };
+  /** Undoes `giveToGuest`: a fresh entry is taken out again (the host still owns the object), else only ownership. */
+  giveBack(type: HostResourceDescriptor, value: object, handle: Handle<unknown>, fresh: boolean): void;
+  /** The guest passed its owning handle on to the host (`own<R>` into a host function): the host owns the entry. */
+  receiveFromGuest(handle: Handle<unknown>): void;
+  /** The guest dropped its owning handle `handle`: deletes that entry if it is still live and the guest's. */
+  dropHandle(type: HostResourceDescriptor, handle: Handle<unknown>): void;
 }
 
 /** The part of a host resource descriptor (`values.ts`'s `HostResourceType`) this file needs. */
@@ -181,6 +198,8 @@ class State implements HostTableState {
   private readonly importLends: Handle<unknown>[] = [];
   /** Host import handlers running (`withImportLends` frames). */
   private importDepth = 0;
+  /** Entries the guest owns (holds an owning handle on); the others are the host's. */
+  private readonly guestOwned = new Set<Handle<unknown>>();
   private readonly onLeak: ((report: LeakReport) => void) | undefined;
 
   constructor(core: CoreLike, options: HostResourceOptions) {
@@ -244,6 +263,56 @@ class State implements HostTableState {
   remove(type: ResourceType<object>, handle: Handle<unknown>): void {
     assertNotLent(this.table.get(handle as Handle<object>, type), type.name);
     this.table.delete(handle as Handle<object>, type);
+    this.guestOwned.delete(handle);
+  }
+
+  liveHandleOf(value: object): Handle<unknown> | undefined {
+    return this.liveHandle(value);
+  }
+
+  isLive(handle: Handle<unknown>): boolean {
+    return this.table.has(handle);
+  }
+
+  giveToGuest(type: HostResourceDescriptor, value: object): { readonly handle: Handle<unknown>; readonly fresh: boolean } {
+    const defined = this.defineType(type);
+    let handle = this.liveHandle(value);
+    let fresh = false;
+    if (handle === undefined) {
+      handle = this.push(defined, value, undefined);
+      fresh = true;
+    } else {
+      // Already entered (by the host, or given back by the guest): it must be this type, and the host's.
+      this.table.get(handle as Handle<object>, defined);
+      if (this.guestOwned.has(handle)) {
+        throw new TypeError(
+          `the guest already owns this \`${type.name}\` (handle ${handle}): an object can be given to the guest as ` +
+            "`own` once, until the guest drops it or gives it back",
+        );
+      }
+    }
+    this.guestOwned.add(handle);
+    return { handle, fresh };
+  }
+
+  giveBack(type: HostResourceDescriptor, value: object, handle: Handle<unknown>, fresh: boolean): void {
+    if (!this.table.has(handle)) return;
+    this.guestOwned.delete(handle);
+    if (!fresh) return;
+    this.table.take(handle as Handle<object>, this.defineType(type));
+    // As if it had never been entered: the host may `push` it again, and `delete` calls it invalid, not stale.
+    if (this.handles.get(value) === handle) this.handles.delete(value);
+  }
+
+  receiveFromGuest(handle: Handle<unknown>): void {
+    this.guestOwned.delete(handle);
+  }
+
+  dropHandle(type: HostResourceDescriptor, handle: Handle<unknown>): void {
+    // A handle whose entry the host deleted (or took back) is stale: dropping it deletes nothing, in particular
+    // not a newer entry of the same object.
+    if (!this.table.has(handle) || !this.guestOwned.has(handle)) return;
+    this.remove(this.defineType(type), handle);
   }
 
   enter(type: HostResourceDescriptor, value: object): Handle<unknown> {
@@ -263,6 +332,7 @@ class State implements HostTableState {
     const handle = this.liveHandle(value);
     if (handle === undefined) return;
     this.table.take(handle as Handle<object>, this.defineType(type));
+    this.guestOwned.delete(handle);
     // As if it had never been entered: the host may `push` it again, and `delete` calls it invalid, not stale.
     this.handles.delete(value);
   }
@@ -317,6 +387,7 @@ class State implements HostTableState {
   }
 
   private dispose(): void {
+    this.guestOwned.clear();
     const report = this.table.disposeAll();
     this.leaks = report;
     if (report.total > 0 || report.errors.length > 0) this.onLeak?.(report);

@@ -23,8 +23,9 @@
 
 import type { CallGate, CallOptions } from "./call-gate.js";
 import { createCallGate, isThenable } from "./call-gate.js";
-import { describeValue, ReentranceError, ResourceDisposedError, ResultError } from "./errors.js";
+import { describeValue, ReentranceError, reportUncaught, ResourceDisposedError, ResultError, StaleHandleError } from "./errors.js";
 import { hostTableState, withImportLends } from "./host-resources.js";
+import type { Handle } from "./resource-table.js";
 import {
   assertNotLent,
   createBorrowScope,
@@ -32,6 +33,7 @@ import {
   isBorrow,
   lendForCall,
   unwrapBorrow,
+  whenBorrowEnds,
   type BorrowScope,
   type CallLoans,
   type Loan,
@@ -70,11 +72,18 @@ export interface LowerContext {
   /** Resources passed as `borrow` to an export: lent to the guest for the call (`borrow.ts`). */
   readonly loans?: Loan[];
   /**
-   * Host objects passed as `own` to an export: `callExport` enters them in the resource table once every
-   * argument was lowered, and takes them out again if the call does not run. Without it (a host import's
-   * result), lowering enters them at once.
+   * How to undo what lowering gave the guest (host objects passed as `own` enter the resource table as the
+   * guest's): run, newest first, when a later value fails its check or the call does not reach the guest.
    */
-  readonly hostOwns?: (readonly [type: HostResourceType, host: object])[];
+  readonly gifts?: (() => void)[];
+  /** Borrows a host import received that an export call lends on: the call must not outlive them. */
+  readonly lentOn?: object[];
+  /**
+   * Return a checked copy of every mutable value (records, lists, typed arrays, ...) rather than the value
+   * itself: jco reads what it is given only when the call runs, and a queued call's caller may change it
+   * meanwhile. Calls that run at once (the gate was idle) need no copy.
+   */
+  readonly copy?: boolean;
   /**
    * Every resource lowered so far in this call and how (filled in by lowering): one resource cannot be
    * passed as `own` twice, nor as `own` and `borrow`, in one call.
@@ -89,6 +98,8 @@ export interface ValueType {
   readonly label: string;
   /** True when values hold resource handles, so the SDK's value and jco's differ. */
   readonly handles: boolean;
+  /** True when lowering always makes a new value (flags, and what holds them), even without `copy`. */
+  readonly copies?: boolean;
   /**
    * Checks an SDK value and returns the value jco expects: throws `TypeError` for a value of the wrong
    * kind, and `RangeError` for a value of the right kind out of range (a number, a char that is not one
@@ -211,8 +222,19 @@ export const char: ValueType = leaf("char", "char", (value, path) => {
     throw new RangeError(mismatch(path, expected, value));
   }
 });
+/** `String.prototype.isWellFormed` where the host has it (ES2024), else the same test by pattern. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const isWellFormed: (value: string) => boolean =
+  typeof (String.prototype as { readonly isWellFormed?: unknown }).isWellFormed === "function"
+    ? (value) => (value as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (value) => !loneSurrogate.test(value);
+
 export const string: ValueType = leaf("string", "string", (value, path) => {
   if (typeof value !== "string") throw new TypeError(mismatch(path, "a string", value));
+  // A lone surrogate is no Unicode scalar value: jco would silently lower it as U+FFFD.
+  if (!isWellFormed(value)) {
+    throw new TypeError(mismatch(path, "a string of Unicode scalar values (no lone surrogates)", value));
+  }
 });
 
 /** `future<T>`, `stream<T>` and `error-context`: passed through as jco represents them. */
@@ -225,11 +247,40 @@ interface TypedArrayClass {
   new (length: number): object;
 }
 
+interface TypedArray {
+  readonly buffer: object;
+  readonly byteLength: number;
+  slice(): TypedArray;
+}
+
+/** Whether a typed array's buffer was detached (transferred): its length reads 0 and jco's lowering throws. */
+function isDetached(array: TypedArray): boolean {
+  if (array.byteLength !== 0) return false;
+  const detached = (array.buffer as { readonly detached?: unknown }).detached;
+  if (typeof detached === "boolean") return detached;
+  // Hosts before ES2024's `ArrayBuffer.prototype.detached`: only a detached buffer refuses a new view.
+  try {
+    new Uint8Array(array.buffer as ArrayBuffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function typedList(label: string, arrayClass: TypedArrayClass): ValueType {
   const expected = `a ${arrayClass.name} (${label})`;
-  return leaf("list", label, (value, path) => {
-    if (!(value instanceof arrayClass)) throw new TypeError(mismatch(path, expected, value));
-  });
+  return {
+    kind: "list",
+    label,
+    handles: false,
+    lower(value, path, context) {
+      if (!(value instanceof arrayClass)) throw new TypeError(mismatch(path, expected, value));
+      const array = value as unknown as TypedArray;
+      if (isDetached(array)) throw new TypeError(`\`${path}\` must be ${expected} whose buffer is not detached`);
+      return context.copy === true ? array.slice() : array;
+    },
+    lift: identity,
+  };
 }
 
 // jco lifts and lowers lists of numbers as typed arrays (docs/jco-notes.md §6).
@@ -250,7 +301,7 @@ function lowerItems(
   path: string,
   context: LowerContext,
 ): readonly unknown[] {
-  if (!element.handles) {
+  if (!element.handles && context.copy !== true && !copiesAlways(element)) {
     for (let index = 0; index < items.length; index++) element.lower(items[index], `${path}[${index}]`, context);
     return items;
   }
@@ -259,6 +310,11 @@ function lowerItems(
     out.push(element.lower(items[index], `${path}[${index}]`, context));
   }
   return out;
+}
+
+/** Types whose lowering always makes a new value (so that jco reads only what was checked). */
+function copiesAlways(type: ValueType | undefined): boolean {
+  return type?.copies === true;
 }
 
 function liftItems(items: unknown, element: ValueType, core: InstanceCore): unknown {
@@ -273,6 +329,7 @@ export function list(element: ValueType): ValueType {
     kind: "list",
     label,
     handles: element.handles,
+    copies: copiesAlways(element),
     lower(value, path, context) {
       if (!Array.isArray(value)) throw new TypeError(mismatch(path, `an array (${label})`, value));
       return lowerItems(value, element, path, context);
@@ -303,6 +360,7 @@ export function fixedList(element: ValueType, size: number): ValueType {
     kind: "fixed-list",
     label,
     handles: element.handles,
+    copies: copiesAlways(element),
     lower(value, path, context) {
       checkLength(value, size, path, label);
       return lowerItems(value, element, path, context);
@@ -319,9 +377,10 @@ export function map(key: ValueType, value: ValueType): ValueType {
     kind: "map",
     label,
     handles,
+    copies: copiesAlways(key) || copiesAlways(value),
     lower(input, path, context) {
       if (!(input instanceof Map)) throw new TypeError(mismatch(path, `a Map (${label})`, input));
-      const out = handles ? new Map<unknown, unknown>() : undefined;
+      const out = handles || context.copy === true || copiesAlways(key) || copiesAlways(value) ? new Map<unknown, unknown>() : undefined;
       let index = 0;
       for (const [k, v] of input) {
         const loweredKey = key.lower(k, `${path} key ${index}`, context);
@@ -348,11 +407,12 @@ export function tuple(types: readonly ValueType[]): ValueType {
     kind: "tuple",
     label,
     handles,
+    copies: types.some(copiesAlways),
     lower(value, path, context) {
       checkLength(value, types.length, path, label);
       const out: unknown[] = [];
       types.forEach((type, index) => out.push(type.lower(value[index], `${path}[${index}]`, context)));
-      return handles ? out : value;
+      return handles || context.copy === true || types.some(copiesAlways) ? out : value;
     },
     lift(value, core) {
       if (!handles) return value;
@@ -366,18 +426,22 @@ export function record(name: string, fields: Readonly<Record<string, ValueType>>
   const entries = Object.entries(fields);
   const handles = entries.some(([, type]) => type.handles);
   const expected = `an object (record \`${name}\`)`;
+  // jco reads fields by name, inherited ones too: a field named like an `Object.prototype` member that the
+  // value leaves out would be read as that member, so such records are always passed as a copy.
+  const copies = entries.some(([field, type]) => field in Object.prototype || copiesAlways(type));
   return {
     kind: "record",
     label: name,
     handles,
+    copies,
     lower(value, path, context) {
       if (!isObject(value)) throw new TypeError(mismatch(path, expected, value));
-      if (!handles) {
+      if (!handles && !copies && context.copy !== true) {
         for (const [field, type] of entries) type.lower(value[field], `${path}.${field}`, context);
         return value;
       }
       const out: Record<string, unknown> = {};
-      for (const [field, type] of entries) out[field] = type.lower(value[field], `${path}.${field}`, context);
+      for (const [field, type] of entries) out[field] = type.lower(ownField(value, field), `${path}.${field}`, context);
       return out;
     },
     lift(value, core) {
@@ -390,17 +454,42 @@ export function record(name: string, fields: Readonly<Record<string, ValueType>>
   };
 }
 
-/** `flags`: an object of booleans; a missing member is false (as jco reads it). */
+/**
+ * `value[field]`, except that a member `Object.prototype` supplies (`toString`, `valueOf`, ...) counts as
+ * missing: a WIT name never means one of those.
+ */
+function ownField(value: Record<string, unknown>, field: string): unknown {
+  const found = value[field];
+  return found !== undefined && !Object.prototype.hasOwnProperty.call(value, field) && field in Object.prototype &&
+    found === (Object.prototype as Record<string, unknown>)[field]
+    ? undefined
+    : found;
+}
+
+/**
+ * `flags`: an object of booleans; a missing member is false (as jco reads it). Lowered to a fresh object with
+ * every member set, so that jco never reads a member from the prototype (`toString`, `valueOf`).
+ */
 export function flags(name: string, members: readonly string[]): ValueType {
-  return leaf("flags", name, (value, path) => {
-    if (!isObject(value)) throw new TypeError(mismatch(path, `an object (flags \`${name}\`)`, value));
-    for (const member of members) {
-      const flag = value[member];
-      if (flag !== undefined && typeof flag !== "boolean") {
-        throw new TypeError(mismatch(`${path}.${member}`, "a boolean or undefined", flag));
+  return {
+    kind: "flags",
+    label: name,
+    handles: false,
+    copies: true,
+    lower(value, path) {
+      if (!isObject(value)) throw new TypeError(mismatch(path, `an object (flags \`${name}\`)`, value));
+      const out: Record<string, boolean> = {};
+      for (const member of members) {
+        const flag = ownField(value, member);
+        if (flag !== undefined && typeof flag !== "boolean") {
+          throw new TypeError(mismatch(`${path}.${member}`, "a boolean or undefined", flag));
+        }
+        out[member] = flag === true;
       }
-    }
-  });
+      return out;
+    },
+    lift: identity,
+  };
 }
 
 /** A `variant`: `{ tag, val }`; `cases` maps each tag to its payload type (undefined for none). */
@@ -412,14 +501,15 @@ export function variant(name: string, cases: Readonly<Record<string, ValueType |
     kind: "variant",
     label: name,
     handles,
+    copies: [...payloads.values()].some(copiesAlways),
     lower(value, path, context) {
       if (!isObject(value)) throw new TypeError(mismatch(path, `an object (variant \`${name}\`)`, value));
       const tag = value["tag"];
       if (typeof tag !== "string" || !payloads.has(tag)) throw new TypeError(mismatch(`${path}.tag`, expected, tag));
       const payload = payloads.get(tag);
-      if (payload === undefined) return value;
+      if (payload === undefined) return context.copy === true ? { tag } : value;
       const val = payload.lower(value["val"], `${path}.val`, context);
-      return payload.handles ? { tag, val } : value;
+      return payload.handles || context.copy === true || copiesAlways(payload) ? { tag, val } : value;
     },
     lift(value, core) {
       if (!handles) return value;
@@ -450,6 +540,7 @@ export function option(inner: ValueType): ValueType {
       kind: "option",
       label,
       handles: inner.handles,
+      copies: copiesAlways(inner),
       lower: (value, path, context) => (value === undefined ? undefined : inner.lower(value, path, context)),
       lift: (value, core) => (value === undefined || !inner.handles ? value : inner.lift(value, core)),
     };
@@ -459,12 +550,13 @@ export function option(inner: ValueType): ValueType {
     kind: "option",
     label,
     handles: inner.handles,
+    copies: copiesAlways(inner),
     lower(value, path, context) {
       if (!isObject(value)) throw new TypeError(mismatch(path, expected, value));
-      if (value["tag"] === "none") return value;
+      if (value["tag"] === "none") return context.copy === true ? { tag: "none" } : value;
       if (value["tag"] !== "some") throw new TypeError(mismatch(`${path}.tag`, `"some" or "none"`, value["tag"]));
       const val = inner.lower(value["val"], `${path}.val`, context);
-      return inner.handles ? { tag: "some", val } : value;
+      return inner.handles || context.copy === true || copiesAlways(inner) ? { tag: "some", val } : value;
     },
     lift(value, core) {
       const input = value as { readonly tag: string; readonly val?: unknown };
@@ -481,6 +573,7 @@ export function result(ok: ValueType | undefined, err: ValueType | undefined): R
     kind: "result",
     label,
     handles,
+    copies: copiesAlways(ok) || copiesAlways(err),
     ok,
     err,
     lower(value, path, context) {
@@ -488,9 +581,9 @@ export function result(ok: ValueType | undefined, err: ValueType | undefined): R
       const tag = value["tag"];
       if (tag !== "ok" && tag !== "err") throw new TypeError(mismatch(`${path}.tag`, `"ok" or "err"`, tag));
       const payload = tag === "ok" ? ok : err;
-      if (payload === undefined) return value;
+      if (payload === undefined) return context.copy === true ? { tag } : value;
       const val = payload.lower(value["val"], `${path}.val`, context);
-      return payload.handles ? { tag, val } : value;
+      return payload.handles || context.copy === true || copiesAlways(payload) ? { tag, val } : value;
     },
     lift(value, core) {
       if (!handles) return value;
@@ -576,13 +669,11 @@ function handle(kind: "own" | "borrow", resource: ResourceDescriptor): ValueType
           throw new TypeError(`\`${path}\` is a borrowed \`${resource.label}\`: only an owned one can be passed as \`own\``);
         }
         host = unwrapBorrow(host);
+        context.lentOn?.push(value);
       }
       notePassed(context, host, kind, resource.label, path);
       if (kind === "borrow") context.loans?.push([host, resource.label]);
-      // An export call enters its owns only once every argument was lowered (`LowerContext.hostOwns`).
-      const hostOwns = context.hostOwns;
-      if (kind === "own" && hostOwns !== undefined) hostOwns.push([resource, host]);
-      return coreOf(context.core).hostBridge(resource).toGuest(host, kind === "own" && hostOwns === undefined);
+      return coreOf(context.core).hostBridge(resource).toGuest(host, kind === "own", context.gifts);
     },
     lift(value, core) {
       const host = coreOf(core).hostBridge(resource).fromGuest(value, kind === "borrow");
@@ -599,6 +690,11 @@ interface GuestInternals {
   readonly generation: number;
   readonly type: GuestResourceType;
   state: GuestState;
+  /**
+   * Disposed while a call was moving it (a `using` scope that ended after `sdk.consume(r)`): if the call is
+   * refused and gives it back, it is dropped then, since nobody else will.
+   */
+  disposeRequested: boolean;
 }
 
 let internalsOf!: (resource: GuestResource) => GuestInternals;
@@ -612,7 +708,7 @@ export class GuestResource implements Disposable {
 
   constructor(core: InstanceCore, raw: object, type: GuestResourceType) {
     const owner = coreOf(core);
-    this.#internals = { core: owner, raw, generation: owner.generation, type, state: "live" };
+    this.#internals = { core: owner, raw, generation: owner.generation, type, state: "live", disposeRequested: false };
   }
 
   static {
@@ -625,6 +721,7 @@ export class GuestResource implements Disposable {
    */
   [Symbol.dispose](): void {
     const internals = this.#internals;
+    if (internals.state === "moved") internals.disposeRequested = true;
     if (internals.state !== "live") return;
     disposeUnlessLent(this, internals.type.label, () => dropGuestHandle(internals));
     internals.state = "disposed";
@@ -726,11 +823,21 @@ export interface HostResourceMembers {
   readonly statics?: Readonly<Record<string, ImportSpec>>;
 }
 
+/** What one adapter of a host resource stands for. */
+interface AdapterRecord {
+  readonly host: object;
+  /** The entry it was handed out for; none for a borrow of an object the table does not hold. */
+  readonly handle: Handle<unknown> | undefined;
+}
+
 /** The adapter class of one host resource in one instance, and the two-way map it keeps. */
 interface HostBridge {
   readonly adapter: new (...args: never[]) => object;
-  /** The adapter for `host`; as `own`, `host` also gets an entry in the instance's resource table. */
-  toGuest(host: object, own: boolean): object;
+  /**
+   * The adapter for `host`; as `own`, `host` also gets an entry in the instance's resource table, owned by
+   * the guest, and `gifts` (when given) gets the function that undoes that.
+   */
+  toGuest(host: object, own: boolean, gifts: (() => void)[] | undefined): object;
   /** The host object of an adapter; a borrow (into a host import) lends its entry for the import's length. */
   fromGuest(adapter: unknown, borrow: boolean): object;
 }
@@ -799,15 +906,8 @@ export function isComponentError(error: unknown): error is Error & { readonly pa
   );
 }
 
-/**
- * Errors the SDK raises inside a gate call that are not traps: refusals before the guest ran, and the
- * `ResultError`s made from jco's `ComponentError`s.
- */
-const refusals = new WeakSet<object>();
-
-const sdkCallOptions: CallOptions = {
-  isResultError: (error) => isObject(error) && refusals.has(error),
-};
+/** For calls whose every exception is a trap (`ExportSpec.direct`): no classifier. */
+const trapEverything: CallOptions = {};
 
 /** Never resolve anything with it: it may be a thenable (see `InstanceDefaults.synchronous`). */
 type JcoExports = Readonly<Record<string, unknown>>;
@@ -815,7 +915,6 @@ type JcoExports = Readonly<Record<string, unknown>>;
 /** Shared by calls that move and lend nothing; frozen, so that a push (a wit-ts bug) throws. */
 const noLoans = Object.freeze([]) as unknown as Loan[];
 const noMoves = Object.freeze([]) as unknown as GuestResource[];
-const noHostOwns = Object.freeze([]) as unknown as HostOwns;
 
 class Core implements InstanceCore {
   readonly gate: CallGate;
@@ -826,6 +925,14 @@ class Core implements InstanceCore {
     invokeAt(this.exports, spec.path, false, args);
   exports: JcoExports = {};
   generation = 0;
+  /**
+   * Set when an exception left a host import handler during the call in flight: whatever the call then
+   * throws is a trap, even an error that looks like a `result` error (a handler may rethrow one it got from
+   * another call).
+   */
+  importFailed = false;
+  /** `plainContext` for a call that waits in the queue: lowering makes checked copies (`LowerContext.copy`). */
+  readonly plainCopyContext: LowerContext = { core: this, moves: noMoves, loans: noLoans, copy: true };
   private readonly bridges = new Map<HostResourceType, HostBridge>();
   private imports: object = {};
   private readonly component: ComponentModule;
@@ -1008,8 +1115,9 @@ export interface ExportSpec<R> {
   /** True when no parameter can hold a resource: lowering the arguments then moves and lends nothing. */
   readonly plain: boolean;
   /**
-   * A plain function whose return value needs no lifting and no `result` mapping: jco's value is the SDK's,
-   * so a call needs no per-call closure (`callExport`'s fast path).
+   * A plain function whose parameters are all immutable values (numbers, strings, ...) and whose return value
+   * needs no lifting and no `result` mapping: jco's values are the SDK's, so a call needs no copy of its
+   * arguments and no per-call closure (`callExport`'s fast path).
    */
   readonly direct: boolean;
   /** Only carries `R` for the type checker. */
@@ -1035,9 +1143,16 @@ export function exportSpec<R>(spec: {
     params,
     returns,
     plain,
-    direct: plain && kind === "function" && (returns === undefined || (!isResultType(returns) && !returns.handles)),
+    direct:
+      plain &&
+      kind === "function" &&
+      params.every(([, type]) => immutableKinds.has(type.kind)) &&
+      (returns === undefined || (!isResultType(returns) && !returns.handles)),
   };
 }
+
+/** Kinds whose values the caller cannot change after the check. */
+const immutableKinds: ReadonlySet<ValueKind> = new Set<ValueKind>(["bool", "integer", "float", "char", "string", "enum"]);
 
 /** Walks `path` from `root` and calls (or constructs) what it names. */
 function invokeAt(root: object, path: readonly string[], construct: boolean, args: readonly unknown[]): unknown {
@@ -1053,6 +1168,10 @@ function invokeAt(root: object, path: readonly string[], construct: boolean, arg
  * Calls a guest export through the instance's gate: checks and lowers the arguments (rejecting before
  * the call when one is wrong), waits for its turn, and lifts the value it returns. A function returning
  * `result<T, E>` resolves with `T` and rejects with `ResultError<E>`. `self` is the resource of a method.
+ *
+ * What jco gets is what was checked: a call that runs at once hands jco the checked values (jco reads them
+ * before anything else runs), and a call that has to wait in the queue hands it checked copies, so that the
+ * caller changing an argument meanwhile changes nothing.
  */
 export function callExport<R>(
   core: InstanceCore,
@@ -1061,9 +1180,11 @@ export function callExport<R>(
   self?: GuestResource,
 ): Promise<R> {
   const owner = coreOf(core);
+  const gate = owner.gate;
   if (self === undefined && spec.direct) {
-    // The hot path (issue #4: at most 150 ns over jco): check the arguments, then let the gate call the
-    // instance's one invoker with the spec and `args` themselves; nothing is allocated but the promise.
+    // The hot path (at most 150 ns over jco): check the arguments, then let the gate call the instance's one
+    // invoker with the spec and `args` themselves; nothing is allocated but the promise. Its arguments are
+    // immutable values, so waiting in the queue changes nothing.
     const params = spec.params;
     const context = owner.plainContext;
     try {
@@ -1074,21 +1195,29 @@ export function callExport<R>(
     } catch (error) {
       return Promise.reject(error);
     }
-    return owner.gate.callWith(spec.name, owner.invokeDirect, spec, args, sdkCallOptions) as Promise<R>;
+    return gate.callWith(spec.name, owner.invokeDirect, spec, args, trapEverything) as Promise<R>;
   }
-  // A call whose arguments hold no
-  // resources shares the instance's frozen context instead of allocating one, and hands jco `args` itself:
-  // lowering a value without resources only checks it and returns it unchanged.
+  // Only a call that runs now (the gate is idle) can hand jco the caller's own objects.
+  const copy = gate.state !== "idle";
+  // A call whose arguments hold no resources shares the instance's frozen context instead of allocating one.
   const plain = self === undefined && spec.plain;
-  const loans: Loan[] = plain ? noLoans : [];
-  const hostOwns: HostOwns = plain ? noHostOwns : [];
-  const context: LowerContext = plain ? owner.plainContext : { core: owner, moves: [], loans, hostOwns };
+  let loans: Loan[] = noLoans;
+  let gifts: (() => void)[] | undefined;
+  let lentOn: object[] | undefined;
+  let context: LowerContext;
+  if (plain) {
+    context = copy ? owner.plainCopyContext : owner.plainContext;
+  } else {
+    loans = [];
+    gifts = [];
+    lentOn = [];
+    context = { core: owner, moves: [], loans, gifts, lentOn, copy };
+  }
   const params = spec.params;
-  const lowered: unknown[] | undefined = plain ? undefined : [];
+  const lowered: unknown[] = [];
   let generation: number;
   let target: object;
   let lent: CallLoans | undefined;
-  let entered: HostOwns | undefined;
   try {
     if (self !== undefined) {
       target = liveGuestRaw(self, owner);
@@ -1102,50 +1231,58 @@ export function callExport<R>(
     }
     for (let index = 0; index < params.length; index++) {
       const param = params[index]!;
-      const out = param[1].lower(args[index], param[0], context);
-      lowered?.push(out);
+      lowered.push(param[1].lower(args[index], param[0], context));
     }
     // Lent from now, while the call waits for its turn too, so that disposing one fails at once instead of
-    // making the call fail late (issue #5).
+    // making the call fail late.
     if (loans.length > 0) lent = lendForCall(loans);
-    // Entered only now that no argument can fail any more (issue #6: an entry is what the guest owns).
-    if (hostOwns.length > 0) entered = enterHostOwns(owner, hostOwns);
   } catch (error) {
-    lent?.end();
+    if (gifts !== undefined) undoGifts(gifts);
     return Promise.reject(error);
   }
   const moves = context.moves;
   for (let index = 0; index < moves.length; index++) internalsOf(moves[index]!).state = "moved";
   // Guest resources that the call moves or lends belong to `generation` of the instance (lowering checked it).
   const guest = plain ? undefined : (self ?? firstGuestResource(moves, loans));
-  /** Whether the gate ran the call and it passed the generation check: the guest then got its arguments. */
+  /** Whether the gate ran the call and it passed the checks of `run`: the guest then got its arguments. */
   let started = false;
-  const jcoArgs = lowered ?? args;
+  /** The one exception of this call that is not a trap: a refusal of `run`, or the guest's `result` error. */
+  let produced: unknown = undefined;
+  const options: CallOptions = { isResultError: (error) => error === produced && produced !== undefined };
   const returns = spec.returns;
   const value = isResultType(returns) ? returns.ok : returns;
   const err = isResultType(returns) ? returns.err : undefined;
   // Lifting and mapping a `result` error happen inside the gate's call, so that the gate settles every call's
-  // promise in the same number of steps and calls settle in call order whatever they return (issue #4). A
-  // resource object of jco's may have a method called `then` (WIT `then: func()`): lifted first, the gate
-  // never sees it.
+  // promise in the same number of steps and calls settle in call order whatever they return. A resource
+  // object of jco's may have a method called `then` (WIT `then: func()`): lifted first, the gate never sees it.
   const lift = value?.handles === true ? (out: unknown): unknown => value.lift(out, owner) : undefined;
   const toResultError = (error: unknown): unknown => {
-    if (!isResultType(returns) || !isComponentError(error)) return error;
-    const mapped = new ResultError(err?.handles === true ? err.lift(error.payload, owner) : error.payload, spec.name);
-    refusals.add(mapped);
-    return mapped;
+    // An exception that left a host import is a trap, whatever it is (a handler may rethrow a `ResultError`
+    // or a `ComponentError` it got from another call).
+    if (owner.importFailed || !isResultType(returns) || !isComponentError(error)) return error;
+    produced = new ResultError(err?.handles === true ? err.lift(error.payload, owner) : error.payload, spec.name);
+    return produced;
   };
   const run = (): unknown => {
     // A call queued behind a trap runs after the restart: its resources belonged to the dead instance.
     if (guest !== undefined && generation !== owner.generation) {
-      const error = new ResourceDisposedError(internalsOf(guest).type.label);
-      refusals.add(error);
-      throw error;
+      produced = new ResourceDisposedError(internalsOf(guest).type.label);
+      throw produced;
+    }
+    // Borrows a host import received and lent on to this call: the call must start while they last.
+    if (lentOn !== undefined) {
+      try {
+        for (let index = 0; index < lentOn.length; index++) unwrapBorrow(lentOn[index]!);
+      } catch (error) {
+        produced = error;
+        throw error;
+      }
     }
     started = true;
+    owner.importFailed = false;
     let out: unknown;
     try {
-      out = invokeAt(self === undefined ? owner.exports : target, spec.path, spec.kind === "constructor", jcoArgs);
+      out = invokeAt(self === undefined ? owner.exports : target, spec.path, spec.kind === "constructor", lowered);
     } catch (error) {
       throw toResultError(error);
     }
@@ -1177,27 +1314,57 @@ export function callExport<R>(
           }
           return out.finally(loaned.end);
         };
-  const called = owner.gate.call(spec.name, invoke, sdkCallOptions);
-  if (loaned !== undefined || moves.length > 0 || entered !== undefined) {
+  const called = gate.call(spec.name, invoke, options);
+  if (loaned !== undefined && lentOn !== undefined && lentOn.length > 0 && !started) {
+    // The call waits: if a borrow it lends on ends first, the call will be refused when it starts (`run`), so
+    // its loans end with that borrow, and the lender's guest may drop what it lent.
+    for (let index = 0; index < lentOn.length; index++) {
+      whenBorrowEnds(lentOn[index]!, () => {
+        if (!started) loaned.end();
+      });
+    }
+  }
+  const given = gifts !== undefined && gifts.length > 0 ? gifts : undefined;
+  if (loaned !== undefined || moves.length > 0 || given !== undefined) {
     // A call the gate refuses without running it (reentrance, poison, disposal, a failed restart, or the
-    // generation check of `run`) gave the guest nothing: what it was to move is the caller's again, and the
-    // host objects it entered leave the table, the host still owning them. Runs before the caller's own
-    // handlers, so that a retry after the rejection finds them live.
+    // checks of `run`) gave the guest nothing: what it was to move is the caller's again (and dropped now if
+    // its owner disposed it meanwhile), and the host objects it entered leave the table, the host still
+    // owning them. Runs before the caller's own handlers, so that a retry after the rejection finds them live.
     const refused = (): void => {
       loaned?.end();
       if (started) return;
       for (let index = 0; index < moves.length; index++) {
-        const internals = internalsOf(moves[index]!);
-        if (internals.state === "moved") internals.state = "live";
+        const resource = moves[index]!;
+        const internals = internalsOf(resource);
+        if (internals.state !== "moved") continue;
+        internals.state = "live";
+        if (internals.disposeRequested) {
+          internals.disposeRequested = false;
+          try {
+            resource[Symbol.dispose]();
+          } catch (error) {
+            reportUncaught(error);
+          }
+        }
       }
-      if (entered !== undefined) takeHostOwns(owner, entered);
+      if (given !== undefined) undoGifts(given);
     };
     called.then(loaned?.end, refused);
   }
   return called as Promise<R>;
 }
 
-type HostOwns = (readonly [type: HostResourceType, host: object])[];
+/** Undoes what lowering gave the guest, newest first. */
+function undoGifts(gifts: readonly (() => void)[]): void {
+  for (let index = gifts.length - 1; index >= 0; index--) {
+    try {
+      gifts[index]!();
+    } catch {
+      // `ResourceLentError`: the host lent the entry while the call waited. It stays, and the host, which
+      // owns it, deletes it as it would any entry it pushed.
+    }
+  }
+}
 
 /** The first guest resource among a call's moves and loans (`self` aside), if any. */
 function firstGuestResource(moves: readonly GuestResource[], loans: readonly Loan[]): GuestResource | undefined {
@@ -1207,39 +1374,6 @@ function firstGuestResource(moves: readonly GuestResource[], loans: readonly Loa
     if (resource instanceof GuestResource) return resource;
   }
   return undefined;
-}
-
-/**
- * Enters the host objects an export call passes as `own`, all or none (`TableFullError`, `WrongTypeError`
- * take back the ones entered); returns those that had no entry before, which a refused call takes out again.
- */
-function enterHostOwns(core: Core, owns: HostOwns): HostOwns | undefined {
-  const table = hostTableState(core);
-  const entered: HostOwns = [];
-  try {
-    for (let index = 0; index < owns.length; index++) {
-      const own = owns[index]!;
-      const fresh = !table.entered(own[1]);
-      table.enter(own[0], own[1]);
-      if (fresh) entered.push(own);
-    }
-  } catch (error) {
-    takeHostOwns(core, entered);
-    throw error;
-  }
-  return entered.length > 0 ? entered : undefined;
-}
-
-function takeHostOwns(core: Core, owns: HostOwns): void {
-  const table = hostTableState(core);
-  for (let index = 0; index < owns.length; index++) {
-    try {
-      table.take(owns[index]![0], owns[index]![1]);
-    } catch {
-      // `ResourceLentError`: the host lent the entry while the call waited. It stays, and the host, which
-      // owns it, deletes it as it would any entry it pushed.
-    }
-  }
 }
 
 /** `callExport` for a method of a guest resource: the resource knows its instance. */
@@ -1467,50 +1601,78 @@ function runHost(
   target?: unknown,
 ): unknown {
   // Entries the guest lends to the handler (`borrow<R>` arguments) are lent in the table until it returns,
-  // or, for an import that jco awaits, until its promise settles.
-  return core.gate.runImport(spec.name, () => withImportLends(core, () => {
-    const returns = spec.returns;
-    let value: unknown;
-    try {
-      value = callHost(core, spec, args, call, target);
-    } catch (error) {
-      if (isResultType(returns) && error instanceof ResultError) {
-        return { tag: "err", val: lowerReturn(core, spec, returns.err, error.payload) };
-      }
+  // or, for an import that jco awaits, until its promise settles. Whatever leaves it as an exception (or a
+  // rejection) is a trap of the call in flight (`Core.importFailed`).
+  let result: unknown;
+  try {
+    result = core.gate.runImport(spec.name, () => withImportLends(core, () => runHandler(core, spec, args, call, target)));
+  } catch (error) {
+    core.importFailed = true;
+    throw error;
+  }
+  if (result instanceof Promise) {
+    return result.then(undefined, (error: unknown) => {
+      core.importFailed = true;
       throw error;
+    });
+  }
+  return result;
+}
+
+function runHandler(
+  core: Core,
+  spec: ImportSpec,
+  args: readonly unknown[],
+  call: (lifted: unknown[]) => unknown,
+  target: unknown,
+): unknown {
+  const returns = spec.returns;
+  let value: unknown;
+  try {
+    value = callHost(core, spec, args, call, target);
+  } catch (error) {
+    if (isResultType(returns) && error instanceof ResultError) {
+      return { tag: "err", val: lowerReturn(core, spec, returns.err, error.payload) };
     }
-    if (isThenable(value)) {
-      if (!core.isAsyncImport(spec.name)) {
-        // Refused, so nobody else will ever look at it: its rejection must not become an unhandled one.
-        Promise.resolve(value).then(ignore, ignore);
-        throw new TypeError(
-          `\`${spec.name}\` returned a promise: jco calls host imports synchronously, so handlers must return a value`,
-        );
-      }
-      // An import listed in jco's `asyncImports` (JSPI): jco awaits what the adapter returns, guest suspended.
-      return Promise.resolve(value).then(
-        (settled: unknown) =>
-          isResultType(returns)
-            ? { tag: "ok", val: lowerReturn(core, spec, returns.ok, settled) }
-            : lowerReturn(core, spec, returns, settled),
-        (error: unknown) => {
-          if (isResultType(returns) && error instanceof ResultError) {
-            return { tag: "err", val: lowerReturn(core, spec, returns.err, error.payload) };
-          }
-          throw error;
-        },
+    throw error;
+  }
+  // A borrow view is never a promise; an expired one would throw on the look at `then`, before the check
+  // that refuses it where an own value is required.
+  if (!(isObject(value) && isBorrow(value)) && isThenable(value)) {
+    if (!core.isAsyncImport(spec.name)) {
+      // Refused, so nobody else will ever look at it: its rejection must not become an unhandled one.
+      Promise.resolve(value).then(ignore, ignore);
+      throw new TypeError(
+        `\`${spec.name}\` returned a promise: jco calls host imports synchronously, so handlers must return a value`,
       );
     }
-    if (isResultType(returns)) return { tag: "ok", val: lowerReturn(core, spec, returns.ok, value) };
-    return lowerReturn(core, spec, returns, value);
-  }));
+    // An import listed in jco's `asyncImports` (JSPI): jco awaits what the adapter returns, guest suspended.
+    return Promise.resolve(value).then(
+      (settled: unknown) =>
+        isResultType(returns)
+          ? { tag: "ok", val: lowerReturn(core, spec, returns.ok, settled) }
+          : lowerReturn(core, spec, returns, settled),
+      (error: unknown) => {
+        if (isResultType(returns) && error instanceof ResultError) {
+          return { tag: "err", val: lowerReturn(core, spec, returns.err, error.payload) };
+        }
+        throw error;
+      },
+    );
+  }
+  if (isResultType(returns)) return { tag: "ok", val: lowerReturn(core, spec, returns.ok, value) };
+  return lowerReturn(core, spec, returns, value);
 }
 
 function lowerReturn(core: Core, spec: ImportSpec, type: ValueType | undefined, value: unknown): unknown {
   if (type === undefined) return undefined;
+  // Host objects returned as `own` enter the table as the guest's; a later value that fails its check takes
+  // them out again, so that a refused result leaves nothing behind.
+  const gifts: (() => void)[] = [];
   try {
-    return type.lower(value, "result", { core, moves: [] });
+    return type.lower(value, "result", { core, moves: [], gifts });
   } catch (error) {
+    undoGifts(gifts);
     if (error instanceof TypeError) throw new TypeError(`\`${spec.name}\` returned an invalid value: ${error.message}`);
     if (error instanceof RangeError) throw new RangeError(`\`${spec.name}\` returned an invalid value: ${error.message}`);
     throw error;
@@ -1562,7 +1724,13 @@ export function hostResourceClass(
   const construct = hostClass as new (...args: unknown[]) => object;
   // The instance's resource table (host-resources.ts): objects the guest owns are entries of it.
   const table = hostTableState(owner);
-  const hosts = new WeakMap<object, object>();
+  /**
+   * What each adapter stands for: a host object and, when it had one, the entry it was handed out for. One
+   * adapter per entry: once the entry is deleted the adapter's handle is stale for good, even if the host
+   * enters the object again (that entry gets an adapter of its own).
+   */
+  const records = new WeakMap<object, AdapterRecord>();
+  /** The latest adapter of each host object. */
   const adapters = new WeakMap<object, object>();
   // jco's `new` makes the adapter itself; the host object it stands for needs no lowering.
   const create = members.create === undefined ? undefined : { ...members.create, returns: undefined };
@@ -1571,27 +1739,47 @@ export function hostResourceClass(
     constructor(...args: unknown[]) {
       if (create === undefined) throw new TypeError(`resource \`${type.name}\` has no constructor`);
       let host: object | undefined;
+      let given: { readonly handle: Handle<unknown>; readonly fresh: boolean } | undefined;
       const enter = (made: object): undefined => {
+        if (!isObject(made) && typeof made !== "function") {
+          throw new TypeError(`the constructor of \`${type.name}\` did not return an object`);
+        }
+        given = table.giveToGuest(type, made);
         host = made;
-        table.enter(type, made);
         return undefined;
       };
       // A generated adapter (`--autodrop-borrows`) constructs the object itself; it is entered all the same.
       const invoke = create.invoke;
       const spec =
         invoke === undefined ? create : { ...create, invoke: (target: unknown, call: ImportCall) => enter(invoke(target, call) as object) };
-      runHost(owner, spec, args, (lifted) => enter(Reflect.construct(construct, lifted) as object), construct);
-      hosts.set(this, host!);
+      try {
+        runHost(owner, spec, args, (lifted) => enter(Reflect.construct(construct, lifted) as object), construct);
+      } catch (error) {
+        // Entered, then the call failed (a borrow handle not dropped): the guest gets nothing.
+        if (given !== undefined) table.giveBack(type, host!, given.handle, given.fresh);
+        throw error;
+      }
+      records.set(this, { host: host!, handle: given!.handle });
       adapters.set(host!, this);
     }
   }
-  const hostOf = (adapter: unknown): object => {
-    const host = isObject(adapter) ? hosts.get(adapter) : undefined;
-    if (host === undefined) throw new TypeError(`not a \`${type.label}\` of this instance`);
-    // The host may have deleted the entry while the guest still held it: a use after free, refused.
-    table.assertUsable(type, host);
-    return host;
+  /** The adapter that stands for `host` (and its entry `handle`, if any) in the guest. */
+  const adapterFor = (host: object, handle: Handle<unknown> | undefined): object => {
+    const latest = adapters.get(host);
+    if (latest !== undefined && records.get(latest)?.handle === handle) return latest;
+    const adapter = Object.create(Adapter.prototype) as object;
+    records.set(adapter, { host, handle });
+    adapters.set(host, adapter);
+    return adapter;
   };
+  const recordOf = (adapter: unknown): AdapterRecord => {
+    const record = isObject(adapter) ? records.get(adapter) : undefined;
+    if (record === undefined) throw new TypeError(`not a \`${type.label}\` of this instance`);
+    // The host may have deleted the entry while the guest still held it: a use after free, refused.
+    if (record.handle !== undefined && !table.isLive(record.handle)) throw new StaleHandleError(record.handle, type.name);
+    return record;
+  };
+  const hostOf = (adapter: unknown): object => recordOf(adapter).host;
   for (const [jcoName, spec] of Object.entries(members.methods ?? {})) {
     const method = function (this: unknown, ...args: unknown[]): unknown {
       const host = hostOf(this) as Record<string, unknown>;
@@ -1610,34 +1798,33 @@ export function hostResourceClass(
   const dropName = `${type.name}#[drop]`;
   Object.defineProperty(Adapter.prototype, Symbol.dispose, {
     value(this: object): void {
-      // jco drops the guest's own handle: the entry is deleted (its destructor runs unless the host deleted
-      // it first; a parent with children or a lent entry fails, and the guest traps), and a later return of
-      // the host object gets a fresh adapter.
-      const host = hosts.get(this);
-      if (host === undefined) return;
-      owner.gate.runImport(dropName, () => table.drop(type, host));
-      hosts.delete(this);
-      if (adapters.get(host) === this) adapters.delete(host);
+      // jco drops the guest's own handle: its entry is deleted (the destructor runs unless the host deleted
+      // it first; a parent with children or a lent entry fails, and the guest traps). A stale handle deletes
+      // nothing, not even a newer entry of the same object.
+      const record = records.get(this);
+      if (record === undefined) return;
+      const handle = record.handle;
+      if (handle !== undefined) owner.gate.runImport(dropName, () => table.dropHandle(type, handle));
+      records.delete(this);
+      if (adapters.get(record.host) === this) adapters.delete(record.host);
     },
     writable: true,
     configurable: true,
   });
   owner.defineHostBridge(type, {
     adapter: Adapter,
-    toGuest(host, own) {
-      if (own) table.enter(type, host);
-      let adapter = adapters.get(host);
-      if (adapter === undefined) {
-        adapter = Object.create(Adapter.prototype) as object;
-        hosts.set(adapter, host);
-        adapters.set(host, adapter);
-      }
-      return adapter;
+    toGuest(host, own, gifts) {
+      if (!own) return adapterFor(host, table.liveHandleOf(host));
+      const { handle, fresh } = table.giveToGuest(type, host);
+      gifts?.push(() => table.giveBack(type, host, handle, fresh));
+      return adapterFor(host, handle);
     },
     fromGuest(adapter, borrow) {
-      const host = hostOf(adapter);
-      if (borrow) table.lendForImport(host);
-      return host;
+      const record = recordOf(adapter);
+      if (borrow) table.lendForImport(record.host);
+      // The guest gives its owning handle to the host: the entry stays, and is the host's now.
+      else if (record.handle !== undefined) table.receiveFromGuest(record.handle);
+      return record.host;
     },
   });
   return Adapter;
