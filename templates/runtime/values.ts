@@ -79,11 +79,14 @@ export interface LowerContext {
   /** Borrows a host import received that an export call lends on: the call must not outlive them. */
   readonly lentOn?: object[];
   /**
-   * Return a checked copy of every mutable value (records, lists, typed arrays, ...) rather than the value
+   * Return a checked copy of every mutable value (records, lists, maps, variants, ...) rather than the value
    * itself: jco reads what it is given only when the call runs, and a queued call's caller may change it
-   * meanwhile. Calls that run at once (the gate was idle) need no copy.
+   * meanwhile. Calls that run at once (the gate was idle) need no copy. Typed arrays are not copied (any
+   * content is valid, and copying costs a pass over the bytes): they are listed in `arrays` instead, and
+   * checked again when the call starts, since a buffer detached meanwhile would make jco throw inside the call.
    */
   readonly copy?: boolean;
+  readonly arrays?: (readonly [array: TypedArray, path: string])[];
   /**
    * Every resource lowered so far in this call and how (filled in by lowering): one resource cannot be
    * passed as `own` twice, nor as `own` and `borrow`, in one call.
@@ -247,10 +250,10 @@ interface TypedArrayClass {
   new (length: number): object;
 }
 
-interface TypedArray {
+/** What the runtime reads of a typed array. */
+export interface TypedArray {
   readonly buffer: object;
   readonly byteLength: number;
-  slice(): TypedArray;
 }
 
 /** Whether a typed array's buffer was detached (transferred): its length reads 0 and jco's lowering throws. */
@@ -267,6 +270,10 @@ function isDetached(array: TypedArray): boolean {
   }
 }
 
+function detachedMessage(path: string, expected: string): string {
+  return `\`${path}\` must be ${expected} whose buffer is not detached`;
+}
+
 function typedList(label: string, arrayClass: TypedArrayClass): ValueType {
   const expected = `a ${arrayClass.name} (${label})`;
   return {
@@ -276,8 +283,9 @@ function typedList(label: string, arrayClass: TypedArrayClass): ValueType {
     lower(value, path, context) {
       if (!(value instanceof arrayClass)) throw new TypeError(mismatch(path, expected, value));
       const array = value as unknown as TypedArray;
-      if (isDetached(array)) throw new TypeError(`\`${path}\` must be ${expected} whose buffer is not detached`);
-      return context.copy === true ? array.slice() : array;
+      if (isDetached(array)) throw new TypeError(detachedMessage(path, expected));
+      if (context.copy === true) context.arrays?.push([array, path]);
+      return array;
     },
     lift: identity,
   };
@@ -931,8 +939,6 @@ class Core implements InstanceCore {
    * another call).
    */
   importFailed = false;
-  /** `plainContext` for a call that waits in the queue: lowering makes checked copies (`LowerContext.copy`). */
-  readonly plainCopyContext: LowerContext = { core: this, moves: noMoves, loans: noLoans, copy: true };
   private readonly bridges = new Map<HostResourceType, HostBridge>();
   private imports: object = {};
   private readonly component: ComponentModule;
@@ -1204,14 +1210,17 @@ export function callExport<R>(
   let loans: Loan[] = noLoans;
   let gifts: (() => void)[] | undefined;
   let lentOn: object[] | undefined;
+  const arrays: (readonly [TypedArray, string])[] | undefined = copy ? [] : undefined;
   let context: LowerContext;
-  if (plain) {
-    context = copy ? owner.plainCopyContext : owner.plainContext;
-  } else {
+  if (!plain) {
     loans = [];
     gifts = [];
     lentOn = [];
-    context = { core: owner, moves: [], loans, gifts, lentOn, copy };
+    context = arrays === undefined ? { core: owner, moves: [], loans, gifts, lentOn } : { core: owner, moves: [], loans, gifts, lentOn, copy, arrays };
+  } else if (arrays !== undefined) {
+    context = { core: owner, moves: noMoves, loans: noLoans, copy, arrays };
+  } else {
+    context = owner.plainContext;
   }
   const params = spec.params;
   const lowered: unknown[] = [];
@@ -1268,6 +1277,16 @@ export function callExport<R>(
     if (guest !== undefined && generation !== owner.generation) {
       produced = new ResourceDisposedError(internalsOf(guest).type.label);
       throw produced;
+    }
+    // Typed arrays passed as they are (`LowerContext.arrays`): their buffers must not have been detached since.
+    if (arrays !== undefined) {
+      for (let index = 0; index < arrays.length; index++) {
+        const [array, path] = arrays[index]!;
+        if (isDetached(array)) {
+          produced = new TypeError(`${detachedMessage(path, "a typed array")} (it was detached while the call waited)`);
+          throw produced;
+        }
+      }
     }
     // Borrows a host import received and lent on to this call: the call must start while they last.
     if (lentOn !== undefined) {
