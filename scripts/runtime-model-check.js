@@ -61,8 +61,11 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
   const count = (key) => stats.set(key, (stats.get(key) ?? 0) + 1);
   let step = 0;
   let operation = "setup";
+  /** The first mismatch, also one found in a promise handler (a settling call), rethrown by the driver. */
+  let failure;
   const fail = (detail) => {
-    throw new Error(`runtime model mismatch at step ${step} (${operation}), seed ${seed}: ${detail}`);
+    failure ??= new Error(`runtime model mismatch at step ${step} (${operation}), seed ${seed}: ${detail}`);
+    throw failure;
   };
 
   const thingType = runtime.hostResource("m:m/api#thing");
@@ -292,10 +295,11 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
     const record = { id, kind, ran: false, expect: undefined, settled: false, outcome: undefined, ...fields };
     records.set(id, record);
     const promise = runtime.callExport(core, specs[kind], [id, ...args]);
+    // A mismatch found here is kept in `failure` and rethrown by the driver after the step.
     record.promise = promise.then(
       (value) => settle(record, { kind: "ok", value }),
       (error) => settle(record, { kind: "error", error }),
-    );
+    ).catch(() => {});
     pending.push(record);
     return record;
   };
@@ -401,8 +405,10 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
           enterForGuest(fresh);
           const reentrant = call("take", [fresh], { thing: fresh, epoch: fresh.epoch, refusal: "ReentranceError" });
           reentrant.onRefused = () => {
-            fresh.owner = "none";
-            fresh.known = false;
+            // Taken out again, unless something lends it meanwhile: then the host owns the entry.
+            const lent = fresh.loans > 0 || fresh.hostLends > 0;
+            fresh.owner = lent ? "host" : "none";
+            fresh.known = lent;
           };
         }
         if (random.next() < 0.3) keptViews.push(view);
@@ -453,6 +459,7 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
   };
 
   const checkInvariants = () => {
+    if (failure !== undefined) throw failure;
     let live = 0;
     for (const thing of things) {
       if (thing.disposed !== thing.expectedDisposed) {

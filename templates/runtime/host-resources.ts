@@ -20,7 +20,7 @@
  * An object is in at most one live entry, so the host can name entries by object as well as by handle.
  */
 
-import { assertNotLent, isBorrow, unwrapBorrow, type Borrowed } from "./borrow.js";
+import { assertNotLent, isBorrow, lendCount, unwrapBorrow, type Borrowed } from "./borrow.js";
 import { isThenable, type CallGate } from "./call-gate.js";
 import { InvalidHandleError, StaleHandleError } from "./errors.js";
 import {
@@ -298,7 +298,9 @@ class State implements HostTableState {
   giveBack(type: HostResourceDescriptor, value: object, handle: Handle<unknown>, fresh: boolean): void {
     if (!this.table.has(handle)) return;
     this.guestOwned.delete(handle);
-    if (!fresh) return;
+    // An entry lent meanwhile (by the host, or to another call as `borrow`) stays, owned by the host, which
+    // deletes it as it would any entry it pushed: taking it out would make the borrower's handle stale.
+    if (!fresh || lendCount(value) > 0 || this.table.lendCount(handle) > 0) return;
     this.table.take(handle as Handle<object>, this.defineType(type));
     // As if it had never been entered: the host may `push` it again, and `delete` calls it invalid, not stale.
     if (this.handles.get(value) === handle) this.handles.delete(value);

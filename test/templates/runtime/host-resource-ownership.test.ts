@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createBorrowScope } from "../../../templates/runtime/borrow.js";
-import { StaleHandleError } from "../../../templates/runtime/errors.js";
+import { ReentranceError, StaleHandleError } from "../../../templates/runtime/errors.js";
 import {
   createHostResources,
   type HostResourcesBase,
@@ -17,7 +17,9 @@ import { createResourceTable } from "../../../templates/runtime/resource-table.j
 import {
   adaptImport,
   borrow,
+  callExport,
   createInstanceCore,
+  exportSpec,
   hostResource,
   hostResourceClass,
   importSpec,
@@ -28,7 +30,7 @@ import {
   type ComponentModule,
   type ImportCall,
 } from "../../../templates/runtime/values.js";
-import { thrown } from "../../support/outcomes.js";
+import { rejection, thrown } from "../../support/outcomes.js";
 
 const requestType = hostResource("t:t/http#request");
 
@@ -267,5 +269,55 @@ describe("resource table: `has` never throws, and the leak report counts what di
       ["b", 1],
       ["a", 1],
     ]);
+  });
+});
+
+describe("host resources: a refused call gives back what it entered, unless another call lends it meanwhile", () => {
+  it("an import handler's reentrant `own` call is refused while a queued call borrows the object: the borrow works", async () => {
+    const log: string[] = [];
+    let finishSlow = (): void => {};
+    const core = await createInstanceCore({
+      component: {
+        instantiate(_getCoreModule, imports) {
+          const host = (imports as Record<string, Record<string, () => unknown>>)["t:t/host"]!;
+          return Promise.resolve({
+            api: {
+              callback: () => host["cb"]!(),
+              slow: () => new Promise<void>((resolve) => (finishSlow = resolve)),
+              take: () => undefined,
+              peek: (adapter: RequestAdapter) => adapter.fetch(),
+            },
+          });
+        },
+      },
+    });
+    const resources = createHostResources<Resources>(core, { request: requestType });
+    hostResourceClass(core, requestType, undefined, { methods: { fetch: fetchSpec } });
+    const take = exportSpec<void>({ name: "take", path: ["api", "take"], params: { r: own(requestType) } });
+    const peek = exportSpec<string>({ name: "peek", path: ["api", "peek"], params: { r: borrow(requestType) }, returns: string });
+    const object = new HostRequest("a", log);
+    let refused: Promise<void> | undefined;
+    await startInstance(core, {
+      "t:t/host": {
+        cb: adaptImport(core, importSpec({ name: "t:t/host#cb", member: "cb" }), {
+          cb: () => void (refused = callExport(core, take, [object])),
+        }),
+      },
+    });
+    // In one job: the callback runs at once (its handler's call is refused, and gives the object back a moment
+    // later), then a borrow of the object waits behind a slow call.
+    const called = callExport(core, exportSpec<void>({ name: "callback", path: ["api", "callback"] }), []);
+    const slow = callExport(core, exportSpec<void>({ name: "slow", path: ["api", "slow"] }), []);
+    const peeked = callExport(core, peek, [object]);
+    await called;
+    expect(await rejection(refused!)).toBeInstanceOf(ReentranceError);
+    finishSlow();
+    await slow;
+    expect(await peeked).toBe("a");
+    expect(core.gate.poisoned).toBe(false);
+    // The host owns the entry now, and deletes it as any entry it pushed.
+    expect(resources.request.count).toBe(1);
+    resources.request.delete(object);
+    expect(log).toEqual(["dispose a"]);
   });
 });
