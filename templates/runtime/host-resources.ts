@@ -17,7 +17,10 @@
  *   never deleted;
  * - while the guest lends an entry to a host import (`borrow<R>`), it is lent in the table, so deleting it
  *   fails with `ResourceLentError`, as it does while the host lends it to the guest (`borrow.ts`).
- * An object is in at most one live entry, so the host can name entries by object as well as by handle.
+ * An object is in at most one live entry, so the host can name entries by object as well as by handle. The
+ * guest holds at most one owning handle on an entry (giving it an object it already owns is a `TypeError`), and
+ * each of its handles stands for one entry: once that entry is deleted the handle stays stale, even when the
+ * host enters the same object again.
  */
 
 import { assertNotLent, isBorrow, lendCount, unwrapBorrow, type Borrowed } from "./borrow.js";
