@@ -404,8 +404,11 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
           const fresh = new Thing();
           enterForGuest(fresh);
           const reentrant = call("take", [fresh], { thing: fresh, epoch: fresh.epoch, refusal: "ReentranceError" });
+          const epoch = fresh.epoch;
           reentrant.onRefused = () => {
-            // Taken out again, unless something lends it meanwhile: then the host owns the entry.
+            // Taken out again (unless the host deleted it first), unless something lends it meanwhile: then
+            // the host owns the entry.
+            if (fresh.owner !== "guest" || fresh.epoch !== epoch) return;
             const lent = fresh.loans > 0 || fresh.hostLends > 0;
             fresh.owner = lent ? "host" : "none";
             fresh.known = lent;
