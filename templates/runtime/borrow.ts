@@ -2,7 +2,7 @@
  * Runtime, borrows: the lifetime rules of `borrow<T>` (Explainer.md, "borrow handles must be dropped before
  * the end of the call that lent them") on the host side, in both directions.
  *
- * (a) The guest lends a resource to a host import. `values.ts` opens a `BorrowScope` for the call and gives
+ * (a) The guest lends a resource to a host import. `import-adapters.ts` opens a `BorrowScope` for the call and gives
  *     the handler either `Borrowed<T>` views (`--autodrop-borrows`: one scope per argument, a `ScopedBorrow`
  *     that the generated adapter holds with `using`), which work during the call and are revoked when the
  *     handler returns or its promise settles, or `BorrowHandle<T>` objects (explicit mode), which the handler

@@ -2,7 +2,7 @@
  * Runtime, host resources: the resource table of one component instance as the host and the generated
  * adapters see it (issue #6). Every object of a host-implemented resource that the guest owns, or that the
  * host enters itself, is an entry of the instance's `ResourceTable` (generation-checked handles, typed
- * errors, lends, parent/child, capacity). Consumes host objects from `values.ts`'s adapters and from the
+ * errors, lends, parent/child, capacity). Consumes host objects from `import-adapters.ts` and from the
  * host's own calls; produces handles, the typed per-resource views that generated SDKs put on
  * `instance.resources` (and hand to `imports` when it is a function), and a leak report on disposal.
  *
@@ -94,7 +94,7 @@ export interface HostResourceOptions {
   readonly onLeak?: ((report: LeakReport) => void) | undefined;
 }
 
-/** The per-instance state the adapters in `values.ts` use. */
+/** The per-instance state the adapters in `import-adapters.ts` use. */
 export interface HostTableState {
   readonly table: ResourceTable;
   /** Makes sure `value` has a live entry of `type` (it crosses to the guest as `own`); returns its handle. */
@@ -131,7 +131,7 @@ export interface HostTableState {
   dropHandle(type: HostResourceDescriptor, handle: Handle<unknown>): void;
 }
 
-/** The part of a host resource descriptor (`values.ts`'s `HostResourceType`) this file needs. */
+/** The part of a host resource descriptor (`guest-resources.ts`'s `HostResourceType`) this file needs. */
 interface HostResourceDescriptor {
   readonly name: string;
 }
@@ -172,7 +172,7 @@ export function createHostResources<R extends HostResourcesBase>(
 }
 
 /**
- * Runs a host import handler (`values.ts`'s `runHost`); entries lent to it through `lendForImport` are
+ * Runs a host import handler (`import-adapters.ts`'s `runHost`); entries lent to it through `lendForImport` are
  * released when it returns, or, when it returns a promise (an import that jco awaits, JSPI), when that
  * settles. Instances without host resources just run it.
  */

@@ -7,7 +7,11 @@ import * as errors from "../../templates/runtime/errors.js";
 import * as hostResources from "../../templates/runtime/host-resources.js";
 import * as index from "../../templates/runtime/index.js";
 import * as resourceTable from "../../templates/runtime/resource-table.js";
-import * as values from "../../templates/runtime/values.js";
+import * as exportCalls from "../../templates/runtime/export-calls.js";
+import * as guestResources from "../../templates/runtime/guest-resources.js";
+import * as importAdapters from "../../templates/runtime/import-adapters.js";
+import * as instanceCore from "../../templates/runtime/instance-core.js";
+import * as valueTypes from "../../templates/runtime/value-types.js";
 import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/codegen/runtime-symbols.js";
 
 const modules: Record<string, Record<string, unknown>> = {
@@ -16,7 +20,11 @@ const modules: Record<string, Record<string, unknown>> = {
   "resource-table.ts": resourceTable,
   "borrow.ts": borrow,
   "host-resources.ts": hostResources,
-  "values.ts": values,
+  "value-types.ts": valueTypes,
+  "instance-core.ts": instanceCore,
+  "guest-resources.ts": guestResources,
+  "export-calls.ts": exportCalls,
+  "import-adapters.ts": importAdapters,
 };
 
 async function source(file: string): Promise<string> {
@@ -66,6 +74,18 @@ describe("runtime symbol table", () => {
   });
 
   it("names the files to copy, entry point last", () => {
-    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "host-resources.ts", "values.ts", "index.ts"]);
+    expect(runtimeFiles).toEqual([
+      "errors.ts",
+      "call-gate.ts",
+      "resource-table.ts",
+      "borrow.ts",
+      "host-resources.ts",
+      "value-types.ts",
+      "instance-core.ts",
+      "guest-resources.ts",
+      "export-calls.ts",
+      "import-adapters.ts",
+      "index.ts",
+    ]);
   });
 });

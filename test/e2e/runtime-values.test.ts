@@ -7,17 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InstancePoisonedError } from "../../templates/runtime/errors.js";
-import {
-  callExport,
-  createInstanceCore,
-  exportSpec,
-  record,
-  startInstance,
-  string,
-  u32,
-  u8List,
-  type ComponentModule,
-} from "../../templates/runtime/values.js";
+import { record, string, u32, u8List } from "../../templates/runtime/value-types.js";
+import { createInstanceCore, startInstance, type ComponentModule } from "../../templates/runtime/instance-core.js";
+import { callExport, exportSpec } from "../../templates/runtime/export-calls.js";
 import {
   componentFromWat,
   importEntry,

@@ -13,22 +13,16 @@ import {
   type HostResourcesBase,
   type ResourceTableView,
 } from "../../../templates/runtime/host-resources.js";
+import { string, u32 } from "../../../templates/runtime/value-types.js";
+import { createInstanceCore, startInstance, type ComponentModule } from "../../../templates/runtime/instance-core.js";
+import { borrow, hostResource, own } from "../../../templates/runtime/guest-resources.js";
+import { callExport, exportSpec } from "../../../templates/runtime/export-calls.js";
 import {
   adaptImport,
-  borrow,
-  callExport,
-  createInstanceCore,
-  exportSpec,
-  hostResource,
   hostResourceClass,
   importSpec,
-  own,
-  startInstance,
-  string,
-  u32,
-  type ComponentModule,
   type ImportCall,
-} from "../../../templates/runtime/values.js";
+} from "../../../templates/runtime/import-adapters.js";
 import { deferred, rejection, thrown } from "../../support/outcomes.js";
 
 class Req {

@@ -10,25 +10,19 @@ import { createBorrowScope } from "../../../templates/runtime/borrow.js";
 import { createCallGate } from "../../../templates/runtime/call-gate.js";
 import { ReentranceError, ResultError, TrapError } from "../../../templates/runtime/errors.js";
 import {
-  adaptImport,
-  callExport,
-  createInstanceCore,
-  exportSpec,
   flags,
-  GuestResource,
-  guestResource,
-  importSpec,
   list,
-  own,
   record,
   result,
-  startInstance,
   string,
   u32,
   u8List,
-  type ComponentModule,
   type ValueType,
-} from "../../../templates/runtime/values.js";
+} from "../../../templates/runtime/value-types.js";
+import { createInstanceCore, startInstance, type ComponentModule } from "../../../templates/runtime/instance-core.js";
+import { GuestResource, guestResource, own } from "../../../templates/runtime/guest-resources.js";
+import { callExport, exportSpec } from "../../../templates/runtime/export-calls.js";
+import { adaptImport, importSpec } from "../../../templates/runtime/import-adapters.js";
 import { deferred, macrotask, rejection } from "../../support/outcomes.js";
 
 class ComponentError extends Error {

@@ -14,22 +14,16 @@ import {
   type ResourceTableView,
 } from "../../../templates/runtime/host-resources.js";
 import { createResourceTable } from "../../../templates/runtime/resource-table.js";
+import { list, string } from "../../../templates/runtime/value-types.js";
+import { createInstanceCore, startInstance, type ComponentModule } from "../../../templates/runtime/instance-core.js";
+import { borrow, hostResource, own } from "../../../templates/runtime/guest-resources.js";
+import { callExport, exportSpec } from "../../../templates/runtime/export-calls.js";
 import {
   adaptImport,
-  borrow,
-  callExport,
-  createInstanceCore,
-  exportSpec,
-  hostResource,
   hostResourceClass,
   importSpec,
-  list,
-  own,
-  startInstance,
-  string,
-  type ComponentModule,
   type ImportCall,
-} from "../../../templates/runtime/values.js";
+} from "../../../templates/runtime/import-adapters.js";
 import { rejection, thrown } from "../../support/outcomes.js";
 
 const requestType = hostResource("t:t/http#request");
