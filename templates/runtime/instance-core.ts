@@ -15,6 +15,7 @@ import type { ExportSpec } from "./export-calls.js";
 import type { GuestResource, HostResourceType } from "./guest-resources.js";
 import type { LowerContext } from "./value-types.js";
 
+/** A rejection handler for promises nobody else looks at (so that their rejection is not an unhandled one). */
 export function ignore(): void {}
 
 /** The adapter class of one host resource in one instance, and the two-way map it keeps. */
