@@ -35,7 +35,7 @@ describe("the npm package", () => {
     expect(packed).toContain("bin/wit-ts.js");
     expect(packed).toContain("dist/bundle/cli.js");
     expect(packed).toContain("dist/index.d.ts");
-    expect(packed).toContain("templates/runtime/values.ts");
+    expect(packed).toContain("templates/runtime/export-calls.ts");
     expect(packed.filter((p) => p.startsWith("test/") || p.includes("__generated__"))).toEqual([]);
   });
 
@@ -48,7 +48,7 @@ describe("the npm package", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    for (const file of ["index.ts", "runtime/values.ts", "runtime/call-gate.ts"]) {
+    for (const file of ["index.ts", "runtime/export-calls.ts", "runtime/call-gate.ts"]) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     // The copied runtime is the repository's, byte for byte after the generated header.

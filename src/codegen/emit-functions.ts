@@ -3,8 +3,8 @@
  * the plan's units and the model's functions; produces {@link FunctionInfo} (the names a function gets in
  * its file: its member on the SDK's objects, jco's name, its spec constant and its `XxxError` alias, plus
  * its parameters and whether it returns a `result`) and prints the pieces shared by both sides: the
- * signature, the JSDoc, the error alias, the spec constants that `runtime/values.ts` acts on and the
- * `--autodrop-borrows` adapters of imports that receive borrows.
+ * signature, the JSDoc, the error alias, the spec constants that `runtime/export-calls.ts` and
+ * `runtime/import-adapters.ts` act on and the `--autodrop-borrows` adapters of imports that receive borrows.
  *
  * Names are claimed per unit in one deterministic pass (free functions, then resources in declaration
  * order), so the contract interfaces and the factories always agree.

@@ -5,7 +5,7 @@
  *
  * - guest resources (exported): the instance interface (`Counter extends Disposable`, methods returning
  *   promises), its static side (`CounterClass`: `create` for the constructor, statics), the wrapper class
- *   whose methods call through the gate (`runtime/values.ts` `GuestResource`), and its descriptor;
+ *   whose methods call through the gate (`runtime/guest-resources.ts` `GuestResource`), and its descriptor;
  * - host resources (imported, or declared in the world): the contract the host's objects implement
  *   (`Request`, synchronous methods, optional `[Symbol.dispose]`), the static side the host provides when
  *   the resource has a constructor or statics (`RequestClass`, a class fits), and its descriptor. The

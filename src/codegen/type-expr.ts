@@ -1,7 +1,7 @@
 /**
  * Code generation, type expressions: turns a WIT type (as the model holds it) into the two expressions
  * generated code needs for it, seen from the file being printed: its TypeScript type (docs/sdk-design.md
- * §3 is the table) and its runtime descriptor (`u32`, `list(pointType)`, see `runtime/values.ts`), which
+ * §3 is the table) and its runtime descriptor (`u32`, `list(pointType)`, see `runtime/value-types.ts`), which
  * checks and converts values at the boundary. Consumes the plan and the model; produces printables whose
  * references to other files are import symbols, so the printer writes the imports.
  *
@@ -372,7 +372,7 @@ function primitiveDescriptor(cx: EmitContext, type: PrimitiveType): Printable {
   );
 }
 
-/** The runtime descriptor of `type` (see `runtime/values.ts`), as seen from the current file. */
+/** The runtime descriptor of `type` (see `runtime/value-types.ts`), as seen from the current file. */
 export function descriptorExpr(cx: EmitContext, type: Type): Printable {
   if (typeof type === "string") return primitiveDescriptor(cx, type);
   const cache = unitCache(cx).descriptors;

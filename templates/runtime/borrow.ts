@@ -2,7 +2,7 @@
  * Runtime, borrows: the lifetime rules of `borrow<T>` (Explainer.md, "borrow handles must be dropped before
  * the end of the call that lent them") on the host side, in both directions.
  *
- * (a) The guest lends a resource to a host import. `values.ts` opens a `BorrowScope` for the call and gives
+ * (a) The guest lends a resource to a host import. `import-adapters.ts` opens a `BorrowScope` for the call and gives
  *     the handler either `Borrowed<T>` views (`--autodrop-borrows`: one scope per argument, a `ScopedBorrow`
  *     that the generated adapter holds with `using`), which work during the call and are revoked when the
  *     handler returns or its promise settles, or `BorrowHandle<T>` objects (explicit mode), which the handler
@@ -90,12 +90,27 @@ interface Lease {
   readonly active: boolean;
   /** Throws the right `BorrowExpiredError` for a view of `resourceType`. */
   expired(resourceType: string): never;
+  /** Runs `hook` when the borrow ends (at once when it has). */
+  whenEnded(hook: () => void): void;
+}
+
+/** Runs hooks once, in order; one that throws has no caller to go to, so it is an uncaught error. */
+function runEndHooks(hooks: (() => void)[] | undefined): void {
+  if (hooks === undefined) return;
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch (error) {
+      reportUncaught(error);
+    }
+  }
 }
 
 class Scope implements BorrowScope, Lease {
   readonly functionName: string;
   closed = false;
   private handles: ExplicitBorrow<object>[] | undefined = undefined;
+  private endHooks: (() => void)[] | undefined = undefined;
 
   constructor(functionName: string) {
     this.functionName = functionName;
@@ -107,6 +122,11 @@ class Scope implements BorrowScope, Lease {
 
   expired(resourceType: string): never {
     throw new BorrowExpiredError(resourceType, this.functionName);
+  }
+
+  whenEnded(hook: () => void): void {
+    if (this.closed) runEndHooks([hook]);
+    else (this.endHooks ??= []).push(hook);
   }
 
   view<T extends object>(resource: T, resourceType: string): Borrowed<T> {
@@ -158,8 +178,14 @@ class Scope implements BorrowScope, Lease {
   }
 
   private revoke(): void {
+    if (this.closed) return;
     this.closed = true;
+    const handles = this.handles;
     this.handles = undefined;
+    if (handles !== undefined) for (const handle of handles) handle.ended();
+    const hooks = this.endHooks;
+    this.endHooks = undefined;
+    runEndHooks(hooks);
   }
 }
 
@@ -170,6 +196,7 @@ class ExplicitBorrow<T extends object> implements BorrowHandle<T>, Lease {
   private readonly resource: T;
   private readonly scope: Scope;
   private cachedView: Borrowed<T> | undefined = undefined;
+  private endHooks: (() => void)[] | undefined = undefined;
 
   constructor(resource: T, resourceType: string, parameter: string, scope: Scope) {
     this.resource = resource;
@@ -194,6 +221,19 @@ class ExplicitBorrow<T extends object> implements BorrowHandle<T>, Lease {
 
   drop(): void {
     this.dropped = true;
+    this.ended();
+  }
+
+  whenEnded(hook: () => void): void {
+    if (!this.active) runEndHooks([hook]);
+    else (this.endHooks ??= []).push(hook);
+  }
+
+  /** The borrow ended: dropped, or its call ended. */
+  ended(): void {
+    const hooks = this.endHooks;
+    this.endHooks = undefined;
+    runEndHooks(hooks);
   }
 
   [Symbol.dispose](): void {
@@ -204,7 +244,15 @@ class ExplicitBorrow<T extends object> implements BorrowHandle<T>, Lease {
 /**
  * A proxy that forwards to `target` while `lease` is active. Methods are wrapped (once per property) so that
  * they run with the real object as `this` (private fields work) and so that a method read during the call
- * and called later fails too.
+ * and called later fails too; a method or getter that returns the real object (`return this`) returns the view
+ * instead, so that the object does not escape the borrow through its own receiver.
+ *
+ * The proxy's target is an empty stand-in, not the object: the Proxy invariants are checked against the
+ * target, and a view must be able to differ from the object (no `[Symbol.dispose]`, wrapped methods) even when
+ * the object is frozen or has read-only, non-configurable members. In exchange a view reports every member as
+ * configurable and itself as extensible, and refuses to make a member non-configurable or the object
+ * non-extensible. A resource that is a function gets a callable stand-in, so that calling (or constructing
+ * through) the view is checked like any other use.
  */
 function createView<T extends object>(target: T, lease: Lease, resourceType: string): Borrowed<T> {
   const methods = new Map<PropertyKey, { readonly original: unknown; readonly wrapper: unknown }>();
@@ -212,64 +260,82 @@ function createView<T extends object>(target: T, lease: Lease, resourceType: str
     if (!lease.active) lease.expired(resourceType);
   };
   let proxy: T;
+  /** The real object never leaves through a result: it becomes the view. */
+  const shield = (value: unknown): unknown => (value === target ? proxy : value);
+  const receiver = (self: unknown): unknown => (self === proxy ? target : self);
   const handler: ProxyHandler<T> = {
-    get(object, property) {
+    get(_stand, property) {
       check();
       if (property === Symbol.dispose) return undefined;
-      const value: unknown = Reflect.get(object, property, object);
-      if (typeof value !== "function") return value;
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function") return shield(value);
+      if (value === target) return proxy;
       const cached = methods.get(property);
       if (cached !== undefined && cached.original === value) return cached.wrapper;
       const method = value as (...args: unknown[]) => unknown;
       const wrapper = function (this: unknown, ...args: unknown[]): unknown {
         check();
-        return Reflect.apply(method, this === proxy ? object : this, args);
+        return shield(Reflect.apply(method, receiver(this), args));
       };
       methods.set(property, { original: value, wrapper });
       return wrapper;
     },
-    set(object, property, value) {
+    set(_stand, property, value) {
       check();
-      return Reflect.set(object, property, value, object);
+      return Reflect.set(target, property, value, target);
     },
-    has(object, property) {
+    has(_stand, property) {
       check();
-      return property !== Symbol.dispose && Reflect.has(object, property);
+      return property !== Symbol.dispose && Reflect.has(target, property);
     },
-    deleteProperty(object, property) {
+    deleteProperty(_stand, property) {
       check();
-      return Reflect.deleteProperty(object, property);
+      return Reflect.deleteProperty(target, property);
     },
-    ownKeys(object) {
+    ownKeys() {
       check();
-      return Reflect.ownKeys(object);
+      return Reflect.ownKeys(target).filter((key) => key !== Symbol.dispose);
     },
-    getOwnPropertyDescriptor(object, property) {
+    getOwnPropertyDescriptor(_stand, property) {
       check();
-      return Reflect.getOwnPropertyDescriptor(object, property);
+      if (property === Symbol.dispose) return undefined;
+      const descriptor = Reflect.getOwnPropertyDescriptor(target, property);
+      return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
     },
-    defineProperty(object, property, descriptor) {
+    defineProperty(_stand, property, descriptor) {
       check();
-      return Reflect.defineProperty(object, property, descriptor);
+      if (descriptor.configurable === false) return false;
+      return Reflect.defineProperty(target, property, descriptor);
     },
-    getPrototypeOf(object) {
+    getPrototypeOf() {
       check();
-      return Reflect.getPrototypeOf(object);
+      return Reflect.getPrototypeOf(target);
     },
-    setPrototypeOf(object, prototype) {
+    setPrototypeOf(_stand, prototype) {
       check();
-      return Reflect.setPrototypeOf(object, prototype);
+      return Reflect.setPrototypeOf(target, prototype);
     },
-    isExtensible(object) {
+    isExtensible(stand) {
       check();
-      return Reflect.isExtensible(object);
+      return Reflect.isExtensible(stand);
     },
-    preventExtensions(object) {
+    preventExtensions() {
       check();
-      return Reflect.preventExtensions(object);
+      return false;
+    },
+    apply(_stand, self, args) {
+      check();
+      return shield(Reflect.apply(target as (...args: unknown[]) => unknown, receiver(self), args));
+    },
+    construct(_stand, args, newTarget) {
+      check();
+      const constructor = target as unknown as new (...args: unknown[]) => object;
+      return Reflect.construct(constructor, args, newTarget === (proxy as unknown) ? constructor : newTarget);
     },
   };
-  proxy = new Proxy(target, handler);
+  // A bound function has no `prototype` (no non-configurable member to keep consistent) and is constructible.
+  const stand = typeof target === "function" ? function () {}.bind(undefined) : {};
+  proxy = new Proxy(stand as T, handler);
   borrows.set(proxy, { resource: target, lease, resourceType });
   return proxy as unknown as Borrowed<T>;
 }
@@ -291,6 +357,14 @@ export function unwrapBorrow(value: object): object {
   if (borrow === undefined) return value;
   if (!borrow.lease.active) borrow.lease.expired(borrow.resourceType);
   return borrow.resource;
+}
+
+/**
+ * Runs `hook` when the borrow behind a view or an explicit handle ends (at once when it has ended), for a call
+ * that lends it on and must not outlive it. Does nothing for anything else.
+ */
+export function whenBorrowEnds(value: object, hook: () => void): void {
+  borrows.get(value)?.lease.whenEnded(hook);
 }
 
 // (b) Host objects lent to the guest. Module-level: every generated SDK has its own copy, and its own objects.

@@ -399,8 +399,12 @@ class Gate implements CallGate {
     this.currentEntry = entry;
     this.inSync = true;
     let result: unknown;
+    let thenable: boolean;
     try {
       result = invoke(a, b);
+      // Inside the `try`: a result whose `then` getter throws fails this call instead of escaping from `call`
+      // with the gate still busy.
+      thenable = isThenable(result);
     } catch (error) {
       this.inSync = false;
       const outcome = this.failure(error);
@@ -413,7 +417,7 @@ class Gate implements CallGate {
       return Promise.reject(outcome);
     }
     this.inSync = false;
-    if (isThenable(result)) {
+    if (thenable) {
       // The handlers read the call's state from the gate's fields: only one call is ever in flight.
       const settled = Promise.resolve(result).then(this.onFulfilled, this.onRejected);
       return entry === undefined ? settled : undefined;
@@ -462,6 +466,8 @@ class Gate implements CallGate {
       }
     }
     if (isResultError) return error;
+    // `TrapError` describes any cause without throwing (a revoked proxy, a throwing `message` getter), so the
+    // gate always leaves its busy state.
     const trap = new TrapError(this.currentFunction, error);
     if (this.trap === undefined) this.trap = trap;
     return trap;

@@ -97,8 +97,17 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** Like `describeValue`, never throws: a cause may be a revoked proxy or have throwing getters. */
 function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return cause.message === "" ? cause.name : `${cause.name}: ${cause.message}`;
+  try {
+    if (cause instanceof Error) {
+      const message: unknown = cause.message;
+      const name = String(cause.name);
+      return message === "" ? name : `${name}: ${String(message)}`;
+    }
+  } catch {
+    return "(unprintable value)";
+  }
   return describeValue(cause);
 }
 

@@ -2,7 +2,7 @@
  * Runtime, host resources: the resource table of one component instance as the host and the generated
  * adapters see it (issue #6). Every object of a host-implemented resource that the guest owns, or that the
  * host enters itself, is an entry of the instance's `ResourceTable` (generation-checked handles, typed
- * errors, lends, parent/child, capacity). Consumes host objects from `values.ts`'s adapters and from the
+ * errors, lends, parent/child, capacity). Consumes host objects from `import-adapters.ts` and from the
  * host's own calls; produces handles, the typed per-resource views that generated SDKs put on
  * `instance.resources` (and hand to `imports` when it is a function), and a leak report on disposal.
  *
@@ -17,10 +17,13 @@
  *   never deleted;
  * - while the guest lends an entry to a host import (`borrow<R>`), it is lent in the table, so deleting it
  *   fails with `ResourceLentError`, as it does while the host lends it to the guest (`borrow.ts`).
- * An object is in at most one live entry, so the host can name entries by object as well as by handle.
+ * An object is in at most one live entry, so the host can name entries by object as well as by handle. The
+ * guest holds at most one owning handle on an entry (giving it an object it already owns is a `TypeError`), and
+ * each of its handles stands for one entry: once that entry is deleted the handle stays stale, even when the
+ * host enters the same object again.
  */
 
-import { assertNotLent, isBorrow, unwrapBorrow, type Borrowed } from "./borrow.js";
+import { assertNotLent, isBorrow, lendCount, unwrapBorrow, type Borrowed } from "./borrow.js";
 import { isThenable, type CallGate } from "./call-gate.js";
 import { InvalidHandleError, StaleHandleError } from "./errors.js";
 import {
@@ -91,7 +94,7 @@ export interface HostResourceOptions {
   readonly onLeak?: ((report: LeakReport) => void) | undefined;
 }
 
-/** The per-instance state the adapters in `values.ts` use. */
+/** The per-instance state the adapters in `import-adapters.ts` use. */
 export interface HostTableState {
   readonly table: ResourceTable;
   /** Makes sure `value` has a live entry of `type` (it crosses to the guest as `own`); returns its handle. */
@@ -109,9 +112,30 @@ export interface HostTableState {
   assertUsable(type: HostResourceDescriptor, value: object): void;
   /** Lends `value`'s live entry, if any, until the innermost `withImportLends` returns (or its promise settles). */
   lendForImport(value: object): void;
+  /** The handle of `value`'s live entry, if it has one. */
+  liveHandleOf(value: object): Handle<unknown> | undefined;
+  /** Whether `handle` is a live entry. */
+  isLive(handle: Handle<unknown>): boolean;
+  /**
+   * `value` crosses to the guest as `own`: enters it when it has no live entry, and records that the guest owns
+   * the entry. Throws a `TypeError` when the guest owns it already (the guest would hold two owning handles on
+   * one entry, and its first drop would delete what the second still uses). `fresh` says whether it was entered
+   * now; `giveBack` undoes it (for a value or a call that did not reach the guest after all).
+   */
+  giveToGuest(
+    type: HostResourceDescriptor,
+    value: object,
+    shared?: boolean,
+  ): { readonly handle: Handle<unknown>; readonly fresh: boolean; readonly again: boolean };
+  /** Undoes `giveToGuest`: a fresh entry is taken out again (the host still owns the object), else only ownership. */
+  giveBack(type: HostResourceDescriptor, value: object, handle: Handle<unknown>, fresh: boolean): void;
+  /** The guest passed its owning handle on to the host (`own<R>` into a host function): the host owns the entry. */
+  receiveFromGuest(handle: Handle<unknown>): void;
+  /** The guest dropped its owning handle `handle`: deletes that entry if it is still live and the guest's. */
+  dropHandle(type: HostResourceDescriptor, handle: Handle<unknown>): void;
 }
 
-/** The part of a host resource descriptor (`values.ts`'s `HostResourceType`) this file needs. */
+/** The part of a host resource descriptor (`guest-resources.ts`'s `HostResourceType`) this file needs. */
 interface HostResourceDescriptor {
   readonly name: string;
 }
@@ -152,7 +176,7 @@ export function createHostResources<R extends HostResourcesBase>(
 }
 
 /**
- * Runs a host import handler (`values.ts`'s `runHost`); entries lent to it through `lendForImport` are
+ * Runs a host import handler (`import-adapters.ts`'s `runHost`); entries lent to it through `lendForImport` are
  * released when it returns, or, when it returns a promise (an import that jco awaits, JSPI), when that
  * settles. Instances without host resources just run it.
  */
@@ -181,6 +205,8 @@ class State implements HostTableState {
   private readonly importLends: Handle<unknown>[] = [];
   /** Host import handlers running (`withImportLends` frames). */
   private importDepth = 0;
+  /** Entries the guest owns (holds an owning handle on); the others are the host's. */
+  private readonly guestOwned = new Set<Handle<unknown>>();
   private readonly onLeak: ((report: LeakReport) => void) | undefined;
 
   constructor(core: CoreLike, options: HostResourceOptions) {
@@ -244,6 +270,64 @@ class State implements HostTableState {
   remove(type: ResourceType<object>, handle: Handle<unknown>): void {
     assertNotLent(this.table.get(handle as Handle<object>, type), type.name);
     this.table.delete(handle as Handle<object>, type);
+    this.guestOwned.delete(handle);
+  }
+
+  liveHandleOf(value: object): Handle<unknown> | undefined {
+    return this.liveHandle(value);
+  }
+
+  isLive(handle: Handle<unknown>): boolean {
+    return this.table.has(handle);
+  }
+
+  giveToGuest(
+    type: HostResourceDescriptor,
+    value: object,
+    shared = false,
+  ): { readonly handle: Handle<unknown>; readonly fresh: boolean; readonly again: boolean } {
+    const defined = this.defineType(type);
+    let handle = this.liveHandle(value);
+    let fresh = false;
+    if (handle === undefined) {
+      handle = this.push(defined, value, undefined);
+      fresh = true;
+    } else {
+      // Already entered (by the host, or given back by the guest): it must be this type, and the host's.
+      this.table.get(handle as Handle<object>, defined);
+      if (this.guestOwned.has(handle)) {
+        // A shared object (the WASI shim's, given out again on purpose) keeps the one handle it has.
+        if (shared) return { handle, fresh, again: true };
+        throw new TypeError(
+          `the guest already owns this \`${type.name}\` (handle ${handle}): an object can be given to the guest as ` +
+            "`own` once, until the guest drops it or gives it back",
+        );
+      }
+    }
+    this.guestOwned.add(handle);
+    return { handle, fresh, again: false };
+  }
+
+  giveBack(type: HostResourceDescriptor, value: object, handle: Handle<unknown>, fresh: boolean): void {
+    if (!this.table.has(handle)) return;
+    this.guestOwned.delete(handle);
+    // An entry lent meanwhile (by the host, or to another call as `borrow`) stays, owned by the host, which
+    // deletes it as it would any entry it pushed: taking it out would make the borrower's handle stale.
+    if (!fresh || lendCount(value) > 0 || this.table.lendCount(handle) > 0) return;
+    this.table.take(handle as Handle<object>, this.defineType(type));
+    // As if it had never been entered: the host may `push` it again, and `delete` calls it invalid, not stale.
+    if (this.handles.get(value) === handle) this.handles.delete(value);
+  }
+
+  receiveFromGuest(handle: Handle<unknown>): void {
+    this.guestOwned.delete(handle);
+  }
+
+  dropHandle(type: HostResourceDescriptor, handle: Handle<unknown>): void {
+    // A handle whose entry the host deleted (or took back) is stale: dropping it deletes nothing, in particular
+    // not a newer entry of the same object.
+    if (!this.table.has(handle) || !this.guestOwned.has(handle)) return;
+    this.remove(this.defineType(type), handle);
   }
 
   enter(type: HostResourceDescriptor, value: object): Handle<unknown> {
@@ -263,6 +347,7 @@ class State implements HostTableState {
     const handle = this.liveHandle(value);
     if (handle === undefined) return;
     this.table.take(handle as Handle<object>, this.defineType(type));
+    this.guestOwned.delete(handle);
     // As if it had never been entered: the host may `push` it again, and `delete` calls it invalid, not stale.
     this.handles.delete(value);
   }
@@ -317,6 +402,7 @@ class State implements HostTableState {
   }
 
   private dispose(): void {
+    this.guestOwned.clear();
     const report = this.table.disposeAll();
     this.leaks = report;
     if (report.total > 0 || report.errors.length > 0) this.onLeak?.(report);

@@ -230,6 +230,8 @@ class Table implements ResourceTable {
   private live = 0;
   private readonly types: TypeRecord[] = [];
   private readonly typesByName = new Map<string, TypeRecord>();
+  /** While `disposeAll` runs: the entries removed so far, per type name. */
+  private removals: Map<string, number> | undefined = undefined;
 
   constructor(capacity: number) {
     if (!Number.isSafeInteger(capacity) || capacity < 1 || capacity > 2 ** 32) {
@@ -282,7 +284,9 @@ class Table implements ResourceTable {
     const slot = this.locate(handle);
     if (slot < 0) return false;
     if (type === undefined) return true;
-    const record = this.existing(type);
+    // A type of another table (or anything else) is simply not this entry's type: `has` never throws.
+    const record =
+      typeof type === "string" ? this.typesByName.get(type) : type instanceof TypeRecord && type.owner === this ? type : undefined;
     return record !== undefined && this.typeIndexes[slot] === record.index;
   }
 
@@ -340,22 +344,29 @@ class Table implements ResourceTable {
   disposeAll(): LeakReport {
     const byType = new Map<string, number>();
     const errors: unknown[] = [];
-    let total = 0;
-    // The newest entry never has children (they would be newer), so newest-first disposes children first.
-    // Reading `newest` afresh each time also covers destructors that delete or push entries.
-    while (this.newest !== NONE) {
-      const slot = this.newest;
-      const record = this.typeAt(slot);
-      const value = this.values[slot];
-      this.remove(slot, record);
-      total++;
-      byType.set(record.name, (byType.get(record.name) ?? 0) + 1);
-      try {
-        this.destroy(record, value);
-      } catch (error) {
-        errors.push(error);
+    // Every entry removed while disposal runs is counted, also one that a destructor deletes (or takes): it was
+    // alive when disposal began, or entered by a destructor since, and either way nobody else deleted it first.
+    const previous = this.removals;
+    this.removals = byType;
+    try {
+      // The newest entry never has children (they would be newer), so newest-first disposes children first.
+      // Reading `newest` afresh each time also covers destructors that delete or push entries.
+      while (this.newest !== NONE) {
+        const slot = this.newest;
+        const record = this.typeAt(slot);
+        const value = this.values[slot];
+        this.remove(slot, record);
+        try {
+          this.destroy(record, value);
+        } catch (error) {
+          errors.push(error);
+        }
       }
+    } finally {
+      this.removals = previous;
     }
+    let total = 0;
+    for (const count of byType.values()) total += count;
     return { total, byType, errors };
   }
 
@@ -495,6 +506,8 @@ class Table implements ResourceTable {
     }
     this.live--;
     record.live--;
+    const removals = this.removals;
+    if (removals !== undefined) removals.set(record.name, (removals.get(record.name) ?? 0) + 1);
   }
 
   /** Runs the destructor of a value already removed from the table, so it cannot run twice. */

@@ -1,5 +1,6 @@
 /**
- * The runtime helpers that generated SDKs call (`templates/runtime/values.ts`), against a fake jco module, so
+ * The runtime helpers that generated SDKs call (`templates/runtime/`'s value types, instance core, export calls
+ * and import adapters), against a fake jco module, so
  * that what no componentize-js guest can show is pinned too: conversions of resources nested in records,
  * lists and variants, the explicit `{ tag, val }` handed to jco for host `result`s, the checks on values a
  * host returns, synchronous instantiation for worlds that export `then`, and the preview2-shim defaults.
@@ -9,38 +10,33 @@ import { describe, expect, it } from "vitest";
 import { ReentranceError, ResultError, TrapError } from "../../templates/runtime/errors.js";
 import { wasm } from "../e2e/support/wasm.js";
 import {
-  adaptImport,
-  borrow,
-  callExport,
-  createInstanceCore,
-  createWorldInstance,
   enumeration,
-  exportSpec,
   fixedList,
-  GuestResource,
-  guestResource,
-  hostResource,
-  hostResourceClass,
-  importSpec,
   list,
   map,
   option,
-  own,
   record,
   result,
   s32,
-  startInstance,
   string,
   tuple,
   u32,
   u8List,
   variant,
+  type LowerContext,
+  type ValueType,
+} from "../../templates/runtime/value-types.js";
+import {
+  createInstanceCore,
+  createWorldInstance,
+  startInstance,
   wasiImport,
   type ComponentModule,
   type InstanceCore,
-  type LowerContext,
-  type ValueType,
-} from "../../templates/runtime/values.js";
+} from "../../templates/runtime/instance-core.js";
+import { borrow, GuestResource, guestResource, hostResource, own } from "../../templates/runtime/guest-resources.js";
+import { callExport, exportSpec } from "../../templates/runtime/export-calls.js";
+import { adaptImport, hostResourceClass, importSpec } from "../../templates/runtime/import-adapters.js";
 
 /** A jco-like module whose `instantiate` returns `exports(imports)`. */
 function fakeComponent(exports: (imports: Record<string, Record<string, unknown>>) => object): ComponentModule {

@@ -86,10 +86,14 @@ describe("generate: output files", () => {
       "runtime/borrow.ts",
       "runtime/call-gate.ts",
       "runtime/errors.ts",
+      "runtime/export-calls.ts",
+      "runtime/guest-resources.ts",
       "runtime/host-resources.ts",
+      "runtime/import-adapters.ts",
       "runtime/index.ts",
+      "runtime/instance-core.ts",
       "runtime/resource-table.ts",
-      "runtime/values.ts",
+      "runtime/value-types.ts",
       "runtime/wasi.ts",
     ]);
     for (const file of files) {

@@ -7,7 +7,11 @@ import * as errors from "../../templates/runtime/errors.js";
 import * as hostResources from "../../templates/runtime/host-resources.js";
 import * as index from "../../templates/runtime/index.js";
 import * as resourceTable from "../../templates/runtime/resource-table.js";
-import * as values from "../../templates/runtime/values.js";
+import * as exportCalls from "../../templates/runtime/export-calls.js";
+import * as guestResources from "../../templates/runtime/guest-resources.js";
+import * as importAdapters from "../../templates/runtime/import-adapters.js";
+import * as instanceCore from "../../templates/runtime/instance-core.js";
+import * as valueTypes from "../../templates/runtime/value-types.js";
 import * as wasi from "../../templates/runtime/wasi.js";
 import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/codegen/runtime-symbols.js";
 
@@ -17,7 +21,11 @@ const modules: Record<string, Record<string, unknown>> = {
   "resource-table.ts": resourceTable,
   "borrow.ts": borrow,
   "host-resources.ts": hostResources,
-  "values.ts": values,
+  "value-types.ts": valueTypes,
+  "instance-core.ts": instanceCore,
+  "guest-resources.ts": guestResources,
+  "export-calls.ts": exportCalls,
+  "import-adapters.ts": importAdapters,
   "wasi.ts": wasi,
 };
 
@@ -68,6 +76,19 @@ describe("runtime symbol table", () => {
   });
 
   it("names the files to copy, entry point last", () => {
-    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "host-resources.ts", "values.ts", "wasi.ts", "index.ts"]);
+    expect(runtimeFiles).toEqual([
+      "errors.ts",
+      "call-gate.ts",
+      "resource-table.ts",
+      "borrow.ts",
+      "host-resources.ts",
+      "value-types.ts",
+      "instance-core.ts",
+      "guest-resources.ts",
+      "export-calls.ts",
+      "import-adapters.ts",
+      "wasi.ts",
+      "index.ts",
+    ]);
   });
 });

@@ -65,6 +65,7 @@ interface EngineModule {
     cases: number;
     seed: number;
     keepGoing?: boolean;
+    maxCaseMs?: number;
     exclude?: (c: FuzzCase) => string | undefined;
   }): Stats;
   caseAt(corpus: Corpus, seed: number, index: number): FuzzCase;

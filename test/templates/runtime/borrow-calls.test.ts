@@ -14,32 +14,21 @@ import {
   ResourceLentError,
   ResultError,
 } from "../../../templates/runtime/errors.js";
+import { list, option, record, result, string, tuple, u32, variant } from "../../../templates/runtime/value-types.js";
+import {
+  createInstanceCore,
+  startInstance,
+  type ComponentModule,
+  type InstanceCore,
+} from "../../../templates/runtime/instance-core.js";
+import { borrow, GuestResource, guestResource, hostResource, own } from "../../../templates/runtime/guest-resources.js";
+import { callExport, callMethod, exportSpec } from "../../../templates/runtime/export-calls.js";
 import {
   adaptImport,
-  borrow,
-  callExport,
-  callMethod,
-  createInstanceCore,
-  exportSpec,
-  GuestResource,
-  guestResource,
-  hostResource,
   hostResourceClass,
   importSpec,
-  list,
-  option,
-  own,
-  record,
-  result,
-  startInstance,
-  string,
-  tuple,
-  u32,
-  variant,
-  type ComponentModule,
   type ImportCall,
-  type InstanceCore,
-} from "../../../templates/runtime/values.js";
+} from "../../../templates/runtime/import-adapters.js";
 import { rejection, thrown } from "../../support/outcomes.js";
 
 function fakeComponent(exports: (imports: Record<string, Record<string, unknown>>) => object): ComponentModule {

@@ -1,6 +1,6 @@
 /**
- * Edge cases of export calls and the resources they pass, found by a read of `templates/runtime/values.ts` (with
- * `borrow.ts`, `host-resources.ts`) as a whole: a call the gate refuses gives back what it was to move or
+ * Edge cases of export calls and the resources they pass, found by a read of `templates/runtime/export-calls.ts`
+ * (with `guest-resources.ts`, `borrow.ts`, `host-resources.ts`) as a whole: a call the gate refuses gives back what it was to move or
  * enter, a restart between queueing and running refuses resources of the dead instance, a throwing deferred
  * destructor never decides a call, one call cannot pass a resource twice. One `describe` per case (numbered
  * as the review listed them), each driven through the runtime against a fake jco module as in
@@ -23,28 +23,16 @@ import {
   type HostResourcesBase,
   type ResourceTableView,
 } from "../../../templates/runtime/host-resources.js";
+import { fixedList, tuple, u32, type ValueType } from "../../../templates/runtime/value-types.js";
 import {
-  adaptImport,
-  borrow,
-  callExport,
-  callMethod,
   createInstanceCore,
-  exportSpec,
-  fixedList,
-  GuestResource,
-  guestResource,
-  hostResource,
-  hostResourceClass,
-  importSpec,
-  own,
   startInstance,
-  tuple,
-  u32,
   type ComponentModule,
-  type ExportSpec,
   type InstanceCore,
-  type ValueType,
-} from "../../../templates/runtime/values.js";
+} from "../../../templates/runtime/instance-core.js";
+import { borrow, GuestResource, guestResource, hostResource, own } from "../../../templates/runtime/guest-resources.js";
+import { callExport, callMethod, exportSpec, type ExportSpec } from "../../../templates/runtime/export-calls.js";
+import { adaptImport, hostResourceClass, importSpec } from "../../../templates/runtime/import-adapters.js";
 import { rejection, thrown } from "../../support/outcomes.js";
 
 type Log = string[];

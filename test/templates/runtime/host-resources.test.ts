@@ -21,20 +21,16 @@ import {
   type ResourceTableView,
 } from "../../../templates/runtime/host-resources.js";
 import type { Handle, LeakReport } from "../../../templates/runtime/resource-table.js";
+import { string, u32 } from "../../../templates/runtime/value-types.js";
 import {
-  borrow,
   createInstanceCore,
   createWorldInstance,
-  hostResource,
-  hostResourceClass,
-  importSpec,
-  own,
   startInstance,
-  string,
-  u32,
   type ComponentModule,
   type InstanceCore,
-} from "../../../templates/runtime/values.js";
+} from "../../../templates/runtime/instance-core.js";
+import { borrow, hostResource, own } from "../../../templates/runtime/guest-resources.js";
+import { hostResourceClass, importSpec } from "../../../templates/runtime/import-adapters.js";
 import { thrown } from "../../support/outcomes.js";
 
 const requestType = hostResource("t:t/http#request");

@@ -16,14 +16,14 @@ import {
   type ResourceTableView,
   createHostResources,
 } from "./runtime/host-resources.js";
-import type { LeakReport } from "./runtime/resource-table.js";
 import {
   type ComponentModule,
   type GetCoreModule,
   createInstanceCore,
   createWorldInstance,
   startInstance,
-} from "./runtime/values.js";
+} from "./runtime/instance-core.js";
+import type { LeakReport } from "./runtime/resource-table.js";
 
 /**
  * What the host provides for the imports of world `borrows`: interfaces under

@@ -11,7 +11,7 @@ import {
   createInstanceCore,
   createWorldInstance,
   startInstance,
-} from "./runtime/values.js";
+} from "./runtime/instance-core.js";
 
 /**
  * What the host provides for the imports of world `docs`: interfaces under

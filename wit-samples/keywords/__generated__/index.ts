@@ -21,25 +21,22 @@ import {
   arrayType,
   createObjectImports,
 } from "./interfaces/example-keywords-object.js";
+import { callExport, exportSpec } from "./runtime/export-calls.js";
 import {
   type HostResourcesBase,
   type ResourceTableView,
   createHostResources,
 } from "./runtime/host-resources.js";
-import type { LeakReport } from "./runtime/resource-table.js";
+import { adaptImport, importSpec } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
-  adaptImport,
-  callExport,
   createInstanceCore,
   createWorldInstance,
-  exportSpec,
-  importSpec,
   startInstance,
-  string,
-  u32,
-} from "./runtime/values.js";
+} from "./runtime/instance-core.js";
+import type { LeakReport } from "./runtime/resource-table.js";
+import { string, u32 } from "./runtime/value-types.js";
 
 const objectSpec = /*@__PURE__*/ importSpec({
   name: "OBJECT",

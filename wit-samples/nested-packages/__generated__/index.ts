@@ -19,7 +19,7 @@ import {
   createInstanceCore,
   createWorldInstance,
   startInstance,
-} from "./runtime/values.js";
+} from "./runtime/instance-core.js";
 
 /**
  * What the host provides for the imports of world `app`: interfaces under

@@ -14,24 +14,21 @@ import {
   createStoreExports,
 } from "./interfaces/example-resources-store.js";
 import type { ResultError } from "./runtime/errors.js";
+import { callExport, exportSpec } from "./runtime/export-calls.js";
 import {
   type HostResourcesBase,
   type ResourceTableView,
   createHostResources,
 } from "./runtime/host-resources.js";
-import type { LeakReport } from "./runtime/resource-table.js";
 import {
   type ComponentModule,
   type GetCoreModule,
-  callExport,
   createInstanceCore,
   createWorldInstance,
-  exportSpec,
-  result,
   startInstance,
-  string,
-  u16,
-} from "./runtime/values.js";
+} from "./runtime/instance-core.js";
+import type { LeakReport } from "./runtime/resource-table.js";
+import { result, string, u16 } from "./runtime/value-types.js";
 
 /** The error of `fetch`: `payload` is its `err` value. */
 export type FetchError = ResultError<string>;

@@ -9,16 +9,15 @@ import {
   type TestImports as TestImports2,
   createTestImports as createTestImports2,
 } from "./interfaces/example-dep-test-0.2.0.js";
+import { callExport, exportSpec } from "./runtime/export-calls.js";
 import {
   type ComponentModule,
   type GetCoreModule,
-  callExport,
   createInstanceCore,
   createWorldInstance,
-  exportSpec,
   startInstance,
-  string,
-} from "./runtime/values.js";
+} from "./runtime/instance-core.js";
+import { string } from "./runtime/value-types.js";
 
 const reportSpec = /*@__PURE__*/ exportSpec<string>({
   name: "report",

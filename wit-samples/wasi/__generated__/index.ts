@@ -5,17 +5,16 @@ import {
   type EnvironmentImports,
   createEnvironmentImports,
 } from "./interfaces/wasi-cli-environment.js";
+import { callExport, exportSpec } from "./runtime/export-calls.js";
 import {
   type ComponentModule,
   type GetCoreModule,
-  callExport,
   createInstanceCore,
   createWorldInstance,
-  exportSpec,
   startInstance,
-  u32,
   wasiImport,
-} from "./runtime/values.js";
+} from "./runtime/instance-core.js";
+import { u32 } from "./runtime/value-types.js";
 import { type WasiCapabilities, createWasiHost } from "./runtime/wasi.js";
 
 const countEnvSpec = /*@__PURE__*/ exportSpec<number>({

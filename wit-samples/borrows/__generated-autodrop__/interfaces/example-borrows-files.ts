@@ -2,25 +2,25 @@
 /* eslint-disable */
 
 import type { Borrowed } from "../runtime/borrow.js";
+import { borrow, hostResource, own } from "../runtime/guest-resources.js";
 import {
   type ImportCall,
-  type InstanceCore,
   adaptImport,
-  bool,
-  borrow,
-  hostResource,
   hostResourceClass,
   importSpec,
+} from "../runtime/import-adapters.js";
+import type { InstanceCore } from "../runtime/instance-core.js";
+import {
+  bool,
   list,
   option,
-  own,
   record,
   s32,
   string,
   tuple,
   u32,
   variant,
-} from "../runtime/values.js";
+} from "../runtime/value-types.js";
 
 export interface File {
   name(): string;

@@ -2,18 +2,15 @@
 /* eslint-disable */
 
 import type { Borrowed } from "../runtime/borrow.js";
+import { callExport, callMethod, exportSpec } from "../runtime/export-calls.js";
 import {
   GuestResource,
-  type InstanceCore,
   borrow,
-  callExport,
-  callMethod,
-  exportSpec,
   guestResource,
   own,
-  string,
-  u32,
-} from "../runtime/values.js";
+} from "../runtime/guest-resources.js";
+import type { InstanceCore } from "../runtime/instance-core.js";
+import { string, u32 } from "../runtime/value-types.js";
 
 export interface Counter extends Disposable {
   value(): Promise<number>;

@@ -2,16 +2,15 @@
 /* eslint-disable */
 
 import type { ResultError } from "../runtime/errors.js";
+import { callExport, exportSpec } from "../runtime/export-calls.js";
+import type { InstanceCore } from "../runtime/instance-core.js";
 import {
-  type InstanceCore,
-  callExport,
   enumeration,
-  exportSpec,
   record,
   result,
   string,
   u32,
-} from "../runtime/values.js";
+} from "../runtime/value-types.js";
 
 /** How formal a greeting is. */
 export type Tone = "casual" | "formal";

@@ -3,22 +3,22 @@
 
 import type { BorrowHandle } from "../runtime/borrow.js";
 import type { ResultError } from "../runtime/errors.js";
+import { borrow, hostResource, own } from "../runtime/guest-resources.js";
 import {
-  type InstanceCore,
   adaptImport,
-  borrow,
-  hostResource,
   hostResourceClass,
   importSpec,
+} from "../runtime/import-adapters.js";
+import type { InstanceCore } from "../runtime/instance-core.js";
+import {
   list,
-  own,
   result,
   string,
   u16,
   u32,
   u64,
   u8List,
-} from "../runtime/values.js";
+} from "../runtime/value-types.js";
 
 /** An outgoing body; a child of the request that created it. */
 export interface Body {

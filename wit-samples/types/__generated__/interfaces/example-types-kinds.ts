@@ -2,15 +2,14 @@
 /* eslint-disable */
 
 import type { ResultError } from "../runtime/errors.js";
+import { callExport, exportSpec } from "../runtime/export-calls.js";
+import type { InstanceCore } from "../runtime/instance-core.js";
 import {
-  type InstanceCore,
   type Option,
   type Result,
   bool,
-  callExport,
   char,
   enumeration,
-  exportSpec,
   f32,
   f64,
   f64List,
@@ -34,7 +33,7 @@ import {
   u8,
   u8List,
   variant,
-} from "../runtime/values.js";
+} from "../runtime/value-types.js";
 
 export interface Point {
   x: number;

@@ -1,0 +1,290 @@
+/**
+ * Runtime, instance core: the per-instance state every generated wrapper of one component instance shares (its
+ * call gate, jco's exports object, the restart generation, the host resource adapters) and the functions that
+ * make it: instantiating jco's instantiation-mode module (also without ever resolving a promise with a thenable
+ * exports object), restarting after a trap, the world instance's controls, and WASI defaults from
+ * `@bytecodealliance/preview2-shim` (docs/jco-notes.md describes what it sits on).
+ *
+ * Consumes jco's module and the generated import object; produces the core that `export-calls.ts` and
+ * `import-adapters.ts` act on.
+ */
+
+import type { Loan } from "./borrow.js";
+import { createCallGate, type CallGate, type CallOptions } from "./call-gate.js";
+import type { ExportSpec } from "./export-calls.js";
+import type { GuestResource, HostResourceType } from "./guest-resources.js";
+import type { LowerContext } from "./value-types.js";
+
+/** A rejection handler for promises nobody else looks at (so that their rejection is not an unhandled one). */
+export function ignore(): void {}
+
+/** The adapter class of one host resource in one instance, and the two-way map it keeps. */
+export interface HostBridge {
+  readonly adapter: new (...args: never[]) => object;
+  /**
+   * The adapter for `host`; as `own`, `host` also gets an entry in the instance's resource table, owned by
+   * the guest, and `gifts` (when given) gets the function that undoes that.
+   */
+  toGuest(host: object, own: boolean, gifts: (() => void)[] | undefined): object;
+  /** The host object of an adapter; a borrow (into a host import) lends its entry for the import's length. */
+  fromGuest(adapter: unknown, borrow: boolean): object;
+}
+
+/** jco's `getCoreModule`: a core module (a `WebAssembly.Module`, or a promise of one) by file name. */
+export type GetCoreModule = (path: string) => unknown;
+
+/** jco's `instantiateCore`. */
+type InstantiateCore = (module: unknown, imports: unknown) => unknown;
+
+/** The part of jco's instantiation-mode module (its `<name>.js`) that the SDK uses. */
+export interface ComponentModule {
+  instantiate(getCoreModule: GetCoreModule | undefined, imports: object, instantiateCore?: InstantiateCore): unknown;
+}
+
+/** What generated `instantiate` functions pass on from their options. */
+export interface InstanceOptions {
+  readonly component?: ComponentModule | undefined;
+  readonly getCoreModule?: GetCoreModule | undefined;
+  /** Instantiate the component again after a trap, before the next call, instead of refusing calls. */
+  readonly restart?: boolean | undefined;
+  /**
+   * The imports given to jco's `asyncImports` (JSPI output: `asyncMode: "jspi"`), by WIT name
+   * (`ns:pkg/iface#fn`, `ns:pkg/iface@1.0.0#[method]r.m`, a world-level `fn`): their handlers may return a
+   * promise, which jco's suspended guest waits for.
+   */
+  readonly asyncImports?: readonly string[] | undefined;
+}
+
+/** What the generator knows about the component when it writes `instantiate`. */
+export interface InstanceDefaults {
+  /** Loads the component the SDK was generated from (only when it was generated from a `.wasm`). */
+  readonly component?: () => Promise<ComponentModule>;
+  /**
+   * Instantiate without ever resolving a promise with jco's exports object: needed when the world exports
+   * a function named `then`, which makes that object a thenable (docs/jco-notes.md §2). Requires a
+   * `getCoreModule`.
+   */
+  readonly synchronous?: boolean;
+}
+
+/** The per-instance state every generated wrapper of one instance shares. */
+export interface InstanceCore {
+  readonly gate: CallGate;
+  /** jco's exports object of the live component instance (a restart replaces it). */
+  readonly exports: Readonly<Record<string, unknown>>;
+  /** Counts restarts: guest resources of an earlier generation belonged to a dead instance. */
+  readonly generation: number;
+}
+
+export function coreOf(core: InstanceCore): Core {
+  // Every instance core is a `Core` of this copy of the runtime (`createInstanceCore`).
+  if (!(core instanceof Core)) throw new TypeError("not an instance core of this runtime");
+  return core;
+}
+
+/** Recognises jco's `ComponentError`, a class of its own in every instance (docs/jco-notes.md §8). */
+export function isComponentError(error: unknown): error is Error & { readonly payload: unknown } {
+  return (
+    error instanceof Error &&
+    error.constructor.name === "ComponentError" &&
+    Object.prototype.hasOwnProperty.call(error, "payload")
+  );
+}
+
+/** For calls whose every exception is a trap (`ExportSpec.direct`): no classifier. */
+export const trapEverything: CallOptions = {};
+
+/** Never resolve anything with it: it may be a thenable (see `InstanceDefaults.synchronous`). */
+type JcoExports = Readonly<Record<string, unknown>>;
+
+/** Shared by calls that move and lend nothing; frozen, so that a push (a wit-ts bug) throws. */
+export const noLoans = Object.freeze([]) as unknown as Loan[];
+
+export const noMoves = Object.freeze([]) as unknown as GuestResource[];
+
+export class Core implements InstanceCore {
+  readonly gate: CallGate;
+  /** The lowering context of calls whose arguments hold no resources (`ExportSpec.plain`). */
+  readonly plainContext: LowerContext = { core: this, moves: noMoves, loans: noLoans };
+  /** Calls a `direct` export (see `ExportSpec.direct`) on the live instance's exports. */
+  readonly invokeDirect = (spec: ExportSpec<unknown>, args: readonly unknown[]): unknown =>
+    invokeAt(this.exports, spec.path, false, args);
+  exports: JcoExports = {};
+  generation = 0;
+  /**
+   * Set when an exception left a host import handler during the call in flight: whatever the call then
+   * throws is a trap, even an error that looks like a `result` error (a handler may rethrow one it got from
+   * another call).
+   */
+  importFailed = false;
+  private readonly bridges = new Map<HostResourceType, HostBridge>();
+  private imports: object = {};
+  private readonly component: ComponentModule;
+  private readonly getCoreModule: GetCoreModule | undefined;
+  private readonly synchronous: boolean;
+  private readonly asyncImports: ReadonlySet<string>;
+
+  constructor(component: ComponentModule, options: InstanceOptions, defaults: InstanceDefaults) {
+    this.component = component;
+    this.getCoreModule = options.getCoreModule;
+    this.synchronous = defaults.synchronous === true;
+    this.asyncImports = new Set(options.asyncImports ?? []);
+    this.gate = createCallGate(options.restart === true ? { restart: () => this.restart() } : {});
+  }
+
+  async start(imports: object): Promise<void> {
+    this.imports = imports;
+    await this.instantiate();
+  }
+
+  private async restart(): Promise<void> {
+    await this.instantiate();
+    this.generation++;
+  }
+
+  private async instantiate(): Promise<void> {
+    if (this.synchronous) {
+      // Boxed: an async function that returned the exports object itself would resolve its promise with it.
+      this.exports = (await instantiateSynchronously(this.component, this.getCoreModule, this.imports)).exports;
+      return;
+    }
+    // jco's exports object is awaited only here, and only when it cannot be a thenable.
+    this.exports = (await this.component.instantiate(this.getCoreModule, this.imports)) as JcoExports;
+  }
+
+  /** Whether jco awaits this import's handler (JSPI); jco accepts its name with or without the version. */
+  isAsyncImport(name: string): boolean {
+    const names = this.asyncImports;
+    return names.size > 0 && (names.has(name) || names.has(name.replace(/@[^#]*#/, "#")));
+  }
+
+  /** The bridge of a host resource; defined by `hostResourceClass` before the instance starts. */
+  hostBridge(type: HostResourceType): HostBridge {
+    const bridge = this.bridges.get(type);
+    if (bridge === undefined) throw new Error(`host resource \`${type.name}\` was never set up (a wit-ts bug)`);
+    return bridge;
+  }
+
+  defineHostBridge(type: HostResourceType, bridge: HostBridge): void {
+    this.bridges.set(type, bridge);
+  }
+}
+
+/**
+ * Instantiates without letting a promise resolve with the exports object: first runs jco's `instantiate`
+ * just far enough to learn the core module names (it asks for all of them before instantiating any),
+ * loads them, then instantiates with callbacks that answer synchronously, so jco returns the exports
+ * object itself.
+ */
+async function instantiateSynchronously(
+  component: ComponentModule,
+  getCoreModule: GetCoreModule | undefined,
+  imports: object,
+): Promise<{ readonly exports: JcoExports }> {
+  if (getCoreModule === undefined) {
+    throw new TypeError(
+      "this world exports a function named `then`, so the SDK must instantiate it synchronously: " +
+        "pass `getCoreModule`",
+    );
+  }
+  const names: string[] = [];
+  const stop = new Error("stop after the core module names");
+  try {
+    component.instantiate(
+      (name) => {
+        names.push(name);
+        return {};
+      },
+      imports,
+      () => {
+        throw stop;
+      },
+    );
+  } catch (error) {
+    if (error !== stop) throw error;
+  }
+  const modules = new Map<string, unknown>();
+  for (const name of names) modules.set(name, await getCoreModule(name));
+  const wasm = (globalThis as unknown as { readonly WebAssembly: { readonly Instance: InstanceClass } }).WebAssembly;
+  const exports = component.instantiate(
+    (name) => modules.get(name),
+    imports,
+    (module, coreImports) => new wasm.Instance(module, coreImports),
+  );
+  // A promise here means jco yielded after all; resolving it is exactly what must not happen. Its rejection is
+  // silenced (nobody else holds it), and through handlers that return nothing: a pass-through handler would
+  // resolve a derived promise with the exports object, calling its `then`.
+  if (exports instanceof Promise) {
+    exports.then(ignore, ignore);
+    throw new TypeError("jco did not instantiate the component synchronously");
+  }
+  return { exports: exports as JcoExports };
+}
+
+type InstanceClass = new (module: unknown, imports: unknown) => object;
+
+/** Creates the core of one instance; `startInstance` then instantiates the component. */
+export async function createInstanceCore(
+  options: InstanceOptions,
+  defaults: InstanceDefaults = {},
+): Promise<InstanceCore> {
+  let component = options.component;
+  if (component === undefined) {
+    if (defaults.component === undefined) {
+      throw new TypeError("`component` is required: pass jco's instantiation-mode module of the component");
+    }
+    component = await defaults.component();
+  }
+  const core = new Core(component, options, defaults);
+  return core;
+}
+
+/** Instantiates the component with jco's import object (built by the generated import adapters). */
+export function startInstance(core: InstanceCore, imports: object): Promise<void> {
+  return coreOf(core).start(imports);
+}
+
+/** What every generated instance has besides the world's exports. */
+export interface InstanceControls extends AsyncDisposable {
+  /** True after a trap, until a restart succeeds. */
+  readonly poisoned: boolean;
+}
+
+/** Adds `poisoned` and `[Symbol.asyncDispose]` to the object of the world's exports. */
+export function createWorldInstance<T extends object>(core: InstanceCore, members: T): T & InstanceControls {
+  const gate = coreOf(core).gate;
+  Object.defineProperty(members, "poisoned", { get: () => gate.poisoned, enumerable: true });
+  Object.defineProperty(members, Symbol.asyncDispose, { value: () => gate.dispose() });
+  return members as T & InstanceControls;
+}
+
+/**
+ * A `wasi:*` import the host did not provide: the matching interface of `@bytecodealliance/preview2-shim`.
+ * `load` imports the shim's module of the WASI package (`@bytecodealliance/preview2-shim/cli` for
+ * `wasi:cli/environment@0.2.3`, whose `environment` export is the interface).
+ */
+export async function wasiImport<T extends object, K extends keyof T & string>(
+  imports: T,
+  key: K,
+  load: () => Promise<object>,
+): Promise<NonNullable<T[K]>> {
+  const provided = imports[key];
+  if (provided !== undefined && provided !== null) return provided as NonNullable<T[K]>;
+  const iface = /^wasi:[^/@]+\/([^/@]+)/.exec(key)?.[1]?.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const shim = (await load()) as Readonly<Record<string, unknown>>;
+  const found = iface === undefined ? undefined : shim[iface];
+  if (found === undefined || found === null) {
+    throw new TypeError(`\`${key}\` was not provided and @bytecodealliance/preview2-shim has no default for it`);
+  }
+  return found as NonNullable<T[K]>;
+}
+
+/** Walks `path` from `root` and calls (or constructs) what it names. */
+export function invokeAt(root: object, path: readonly string[], construct: boolean, args: readonly unknown[]): unknown {
+  let holder: unknown = root;
+  const last = path.length - 1;
+  for (let index = 0; index < last; index++) holder = (holder as Record<string, unknown>)[path[index] ?? ""];
+  const target = (holder as Record<string, unknown>)[path[last] ?? ""];
+  if (typeof target !== "function") throw new TypeError(`jco's exports have no function at ${path.join(".")}`);
+  return construct ? Reflect.construct(target, args) : Reflect.apply(target, holder, args);
+}
