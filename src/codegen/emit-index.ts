@@ -323,6 +323,13 @@ export function emitIndex(
         "suspended guest waits for.",
     });
     f.print("readonly asyncImports?: readonly string[];");
+    f.jsDoc({
+      docs:
+        "Run the component in a worker: calls get a deadline (`callTimeoutMs`) and\n" +
+        "linear memories a cap (`memoryLimitBytes`); imports still run on this thread.\n" +
+        "The instance behaves as in-thread otherwise.",
+    });
+    f.print("readonly isolate?: ", runtime.type("IsolateOptions"), ";");
     if (views.length > 0) {
       f.jsDoc({
         docs: "Most host resources alive at once, all types together (default 1,000,000);\none more throws `TableFullError`.",

@@ -13,6 +13,13 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "borrow.ts",
   "host-resources.ts",
   "values.ts",
+  "isolate-errors.ts",
+  "wasm-binary.ts",
+  "memory-limit.ts",
+  "isolate-options.ts",
+  "isolate-wire.ts",
+  "isolate-host.ts",
+  "isolate-worker.ts",
   "index.ts",
 ];
 
@@ -23,6 +30,13 @@ export type RuntimeFile =
   | "borrow.ts"
   | "host-resources.ts"
   | "values.ts"
+  | "isolate-errors.ts"
+  | "wasm-binary.ts"
+  | "memory-limit.ts"
+  | "isolate-options.ts"
+  | "isolate-wire.ts"
+  | "isolate-host.ts"
+  | "isolate-worker.ts"
   | "index.ts";
 
 /** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
@@ -180,6 +194,11 @@ const table = {
   ExportSpec: ["values.ts", "type"],
   ImportSpec: ["values.ts", "type"],
   ImportCall: ["values.ts", "type"],
+  // isolate-errors.ts
+  CallTimeoutError: ["isolate-errors.ts", "value"],
+  MemoryLimitError: ["isolate-errors.ts", "value"],
+  // isolate-options.ts
+  IsolateOptions: ["isolate-options.ts", "type"],
 } as const satisfies Record<string, readonly [RuntimeFile, RuntimeSymbolKind]>;
 
 export type RuntimeSymbolName = keyof typeof table;

@@ -63,6 +63,8 @@ export interface CallGate extends AsyncDisposable {
   readonly firstTrap: TrapError | undefined;
   /** True once disposal has begun. */
   readonly disposed: boolean;
+  /** The name of the call in flight, if any. */
+  readonly runningFunction: string | undefined;
   /** Calls waiting for their turn. */
   readonly queued: number;
   /** Whether asynchronous reentrance is detected (see the file comment). */
@@ -254,6 +256,10 @@ class Gate implements CallGate {
 
   get disposed(): boolean {
     return this.closeRequested;
+  }
+
+  get runningFunction(): string | undefined {
+    return this.stateCode === "busy" ? this.currentFunction : undefined;
   }
 
   get queued(): number {
@@ -462,7 +468,8 @@ class Gate implements CallGate {
       }
     }
     if (isResultError) return error;
-    const trap = new TrapError(this.currentFunction, error);
+    // A trap made by whoever ran the guest (a deadline that ended an isolated call) is passed on as it is.
+    const trap = error instanceof TrapError ? error : new TrapError(this.currentFunction, error);
     if (this.trap === undefined) this.trap = trap;
     return trap;
   }

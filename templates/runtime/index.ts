@@ -10,3 +10,5 @@ export * from "./resource-table.js";
 export * from "./borrow.js";
 export * from "./host-resources.js";
 export * from "./values.js";
+export * from "./isolate-errors.js";
+export type * from "./isolate-options.js";

@@ -88,8 +88,15 @@ describe("generate: output files", () => {
       "runtime/errors.ts",
       "runtime/host-resources.ts",
       "runtime/index.ts",
+      "runtime/isolate-errors.ts",
+      "runtime/isolate-host.ts",
+      "runtime/isolate-options.ts",
+      "runtime/isolate-wire.ts",
+      "runtime/isolate-worker.ts",
+      "runtime/memory-limit.ts",
       "runtime/resource-table.ts",
       "runtime/values.ts",
+      "runtime/wasm-binary.ts",
     ]);
     for (const file of files) {
       expect(lines(file.content).slice(0, 2)).toEqual([

@@ -8,6 +8,8 @@ import * as hostResources from "../../templates/runtime/host-resources.js";
 import * as index from "../../templates/runtime/index.js";
 import * as resourceTable from "../../templates/runtime/resource-table.js";
 import * as values from "../../templates/runtime/values.js";
+import * as isolateErrors from "../../templates/runtime/isolate-errors.js";
+import * as isolateOptions from "../../templates/runtime/isolate-options.js";
 import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/codegen/runtime-symbols.js";
 
 const modules: Record<string, Record<string, unknown>> = {
@@ -17,6 +19,8 @@ const modules: Record<string, Record<string, unknown>> = {
   "borrow.ts": borrow,
   "host-resources.ts": hostResources,
   "values.ts": values,
+  "isolate-errors.ts": isolateErrors,
+  "isolate-options.ts": isolateOptions,
 };
 
 async function source(file: string): Promise<string> {
@@ -66,6 +70,21 @@ describe("runtime symbol table", () => {
   });
 
   it("names the files to copy, entry point last", () => {
-    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "host-resources.ts", "values.ts", "index.ts"]);
+    expect(runtimeFiles).toEqual([
+      "errors.ts",
+      "call-gate.ts",
+      "resource-table.ts",
+      "borrow.ts",
+      "host-resources.ts",
+      "values.ts",
+      "isolate-errors.ts",
+      "wasm-binary.ts",
+      "memory-limit.ts",
+      "isolate-options.ts",
+      "isolate-wire.ts",
+      "isolate-host.ts",
+      "isolate-worker.ts",
+      "index.ts",
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import {
   type KindsExports,
   createKindsExports,
 } from "./interfaces/example-types-kinds.js";
+import type { IsolateOptions } from "./runtime/isolate-options.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -68,6 +69,12 @@ export interface InstantiateOptions {
    * suspended guest waits for.
    */
   readonly asyncImports?: readonly string[];
+  /**
+   * Run the component in a worker: calls get a deadline (`callTimeoutMs`) and
+   * linear memories a cap (`memoryLimitBytes`); imports still run on this thread.
+   * The instance behaves as in-thread otherwise.
+   */
+  readonly isolate?: IsolateOptions;
 }
 
 /**

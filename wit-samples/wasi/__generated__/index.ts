@@ -5,6 +5,7 @@ import {
   type EnvironmentImports,
   createEnvironmentImports,
 } from "./interfaces/wasi-cli-environment.js";
+import type { IsolateOptions } from "./runtime/isolate-options.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -71,6 +72,12 @@ export interface InstantiateOptions {
    * suspended guest waits for.
    */
   readonly asyncImports?: readonly string[];
+  /**
+   * Run the component in a worker: calls get a deadline (`callTimeoutMs`) and
+   * linear memories a cap (`memoryLimitBytes`); imports still run on this thread.
+   * The instance behaves as in-thread otherwise.
+   */
+  readonly isolate?: IsolateOptions;
 }
 
 /**
