@@ -118,10 +118,9 @@ function isBinary(value: object): boolean {
  * only where something inside them changed, so plain data costs one walk and no allocation.
  */
 export function encodeValue(value: unknown, mark: (resource: object) => HandleMark): unknown {
-  if (typeof value !== "object" || value === null) {
-    if (typeof value === "function") throw new TypeError("a function cannot cross to an isolated instance");
-    return value;
-  }
+  // The host's stand-ins for guest resources are functions (proxies): `mark` knows them, and refuses others.
+  if (typeof value === "function") return mark(value);
+  if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let index = 0; index < value.length; index++) {
