@@ -85,7 +85,7 @@ export async function loadAdder(dir) {
   // One import call through the SDK, as any app makes: it turns on the gate's AsyncLocalStorage, which on
   // Node < 24 installs promise hooks that every later promise of the process pays for (raw side included).
   if ((await app.reenter(7)) !== 7 || (await stubApp.reenter(7)) !== 7) throw new Error("the import did not run");
-  return { raw, app, stubRaw, stubApp };
+  return { raw, app, stubRaw, stubApp, instantiate, callback, componentUrl: entry };
 }
 
 /**

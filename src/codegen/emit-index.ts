@@ -344,6 +344,13 @@ export function emitIndex(
       });
       f.print("readonly wasi?: WasiOptions;");
     }
+    f.jsDoc({
+      docs:
+        "Run the component in a worker: calls get a deadline (`callTimeoutMs`) and\n" +
+        "linear memories a cap (`memoryLimitBytes`); imports still run on this thread.\n" +
+        "The instance behaves as in-thread otherwise.",
+    });
+    f.print("readonly isolate?: ", runtime.type("IsolateOptions"), ";");
     if (views.length > 0) {
       f.jsDoc({
         docs: "Most host resources alive at once, all types together (default 1,000,000);\none more throws `TableFullError`.",

@@ -18,6 +18,13 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "export-calls.ts",
   "import-adapters.ts",
   "wasi.ts",
+  "isolate-errors.ts",
+  "wasm-binary.ts",
+  "memory-limit.ts",
+  "isolate-options.ts",
+  "isolate-wire.ts",
+  "isolate-host.ts",
+  "isolate-worker.ts",
   "index.ts",
 ];
 
@@ -33,6 +40,13 @@ export type RuntimeFile =
   | "export-calls.ts"
   | "import-adapters.ts"
   | "wasi.ts"
+  | "isolate-errors.ts"
+  | "wasm-binary.ts"
+  | "memory-limit.ts"
+  | "isolate-options.ts"
+  | "isolate-wire.ts"
+  | "isolate-host.ts"
+  | "isolate-worker.ts"
   | "index.ts";
 
 /** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
@@ -234,6 +248,11 @@ const table = {
   WasiPreopen: ["wasi.ts", "type"],
   WasiShimLoader: ["wasi.ts", "type"],
   WasiShimLoaders: ["wasi.ts", "type"],
+  // isolate-errors.ts
+  CallTimeoutError: ["isolate-errors.ts", "value"],
+  MemoryLimitError: ["isolate-errors.ts", "value"],
+  // isolate-options.ts
+  IsolateOptions: ["isolate-options.ts", "type"],
 } as const satisfies Record<string, readonly [RuntimeFile, RuntimeSymbolKind]>;
 
 export type RuntimeSymbolName = keyof typeof table;

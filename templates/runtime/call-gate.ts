@@ -28,6 +28,7 @@
  */
 
 import { InstanceDisposedError, InstancePoisonedError, ReentranceError, TrapError, reportUncaught } from "./errors.js";
+import { CallTimeoutError } from "./isolate-errors.js";
 
 /** Decides whether an exception thrown by a guest call is a `result` error (passed through) or a trap. */
 export type ResultErrorClassifier = (error: unknown) => boolean;
@@ -63,6 +64,8 @@ export interface CallGate extends AsyncDisposable {
   readonly firstTrap: TrapError | undefined;
   /** True once disposal has begun. */
   readonly disposed: boolean;
+  /** The name of the call in flight, if any. */
+  readonly runningFunction: string | undefined;
   /** Calls waiting for their turn. */
   readonly queued: number;
   /** Whether asynchronous reentrance is detected (see the file comment). */
@@ -254,6 +257,10 @@ class Gate implements CallGate {
 
   get disposed(): boolean {
     return this.closeRequested;
+  }
+
+  get runningFunction(): string | undefined {
+    return this.stateCode === "busy" ? this.currentFunction : undefined;
   }
 
   get queued(): number {
@@ -467,8 +474,8 @@ class Gate implements CallGate {
     }
     if (isResultError) return error;
     // `TrapError` describes any cause without throwing (a revoked proxy, a throwing `message` getter), so the
-    // gate always leaves its busy state.
-    const trap = new TrapError(this.currentFunction, error);
+    // gate always leaves its busy state. A deadline that ended an isolated call is that call's trap as it is.
+    const trap = isDeadline(error) ? error : new TrapError(this.currentFunction, error);
     if (this.trap === undefined) this.trap = trap;
     return trap;
   }
@@ -609,4 +616,13 @@ class Gate implements CallGate {
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new AggregateError(errors, `${errors.length} release hooks failed`);
   };
+}
+
+/** Whether `error` is a deadline's trap; never throws (`instanceof` does, on a revoked proxy). */
+function isDeadline(error: unknown): error is CallTimeoutError {
+  try {
+    return error instanceof CallTimeoutError;
+  } catch {
+    return false;
+  }
 }

@@ -28,7 +28,9 @@ export type WitTsErrorName =
   | "InvalidHandleError"
   | "WrongTypeError"
   | "HasChildrenError"
-  | "TableFullError";
+  | "TableFullError"
+  | "CallTimeoutError"
+  | "MemoryLimitError";
 
 /**
  * The base of every error the runtime produces. Catch it to tell SDK errors from anything else.
@@ -49,8 +51,11 @@ export class WitTsError extends Error {
     if (typeof value !== "object" || value === null) return false;
     if ((value as { readonly [key: symbol]: unknown })[errorBrand] !== true) return false;
     if (this === WitTsError) return true;
-    // Every concrete class derives directly from WitTsError, so matching the name is exact.
-    return (value as { readonly name?: unknown }).name === (this.prototype as { readonly name?: unknown }).name;
+    // Every concrete class but one derives directly from WitTsError, so matching the name is exact; the one,
+    // `CallTimeoutError` (an isolated instance's deadline), is a `TrapError` too.
+    const name = (value as { readonly name?: unknown }).name;
+    const wanted = (this.prototype as { readonly name?: unknown }).name;
+    return name === wanted || (wanted === "TrapError" && name === "CallTimeoutError");
   }
 }
 
@@ -113,7 +118,7 @@ function describeCause(cause: unknown): string {
 
 /** The guest trapped (or a host import threw through it) during a call; the original error is `cause`. */
 export class TrapError extends WitTsError {
-  declare readonly name: "TrapError";
+  declare readonly name: "TrapError" | "CallTimeoutError";
   /** The export whose call trapped. */
   readonly functionName: string;
 

@@ -15,3 +15,5 @@ export * from "./instance-core.js";
 export * from "./export-calls.js";
 export * from "./import-adapters.js";
 export * from "./wasi.js";
+export * from "./isolate-errors.js";
+export type * from "./isolate-options.js";

@@ -14,6 +14,8 @@ import { createCallGate, type CallGate, type CallOptions } from "./call-gate.js"
 import type { ExportSpec } from "./export-calls.js";
 import type { GuestResource, HostResourceType } from "./guest-resources.js";
 import type { LowerContext } from "./value-types.js";
+import { createIsolatedComponent, type IsolatedComponent } from "./isolate-host.js";
+import type { IsolateOptions } from "./isolate-options.js";
 
 /** A rejection handler for promises nobody else looks at (so that their rejection is not an unhandled one). */
 export function ignore(): void {}
@@ -53,6 +55,8 @@ export interface InstanceOptions {
    * promise, which jco's suspended guest waits for.
    */
   readonly asyncImports?: readonly string[] | undefined;
+  /** Run the component in a worker, with call deadlines and a memory cap (`isolate-host.ts`). */
+  readonly isolate?: IsolateOptions | undefined;
 }
 
 /** What the generator knows about the component when it writes `instantiate`. */
@@ -123,6 +127,8 @@ export class Core implements InstanceCore {
   private readonly getCoreModule: GetCoreModule | undefined;
   private readonly synchronous: boolean;
   private readonly asyncImports: ReadonlySet<string>;
+  /** The worker-side stand-in for jco's module, when the instance is isolated. */
+  private readonly isolated: IsolatedComponent | undefined;
 
   constructor(component: ComponentModule, options: InstanceOptions, defaults: InstanceDefaults) {
     this.component = component;
@@ -130,6 +136,9 @@ export class Core implements InstanceCore {
     this.synchronous = defaults.synchronous === true;
     this.asyncImports = new Set(options.asyncImports ?? []);
     this.gate = createCallGate(options.restart === true ? { restart: () => this.restart() } : {});
+    const isolated = options.isolate === undefined ? undefined : createIsolatedComponent(options.isolate, () => this.gate.runningFunction);
+    this.isolated = isolated;
+    if (isolated !== undefined) this.gate.addReleaseHook(() => isolated.close());
   }
 
   async start(imports: object): Promise<void> {
@@ -143,6 +152,10 @@ export class Core implements InstanceCore {
   }
 
   private async instantiate(): Promise<void> {
+    if (this.isolated !== undefined) {
+      this.exports = (await this.isolated.start(this.imports)).exports;
+      return;
+    }
     if (this.synchronous) {
       // Boxed: an async function that returned the exports object itself would resolve its promise with it.
       this.exports = (await instantiateSynchronously(this.component, this.getCoreModule, this.imports)).exports;
@@ -229,6 +242,10 @@ export async function createInstanceCore(
   defaults: InstanceDefaults = {},
 ): Promise<InstanceCore> {
   let component = options.component;
+  if (component === undefined && options.isolate !== undefined) {
+    // The worker imports jco's module itself (`isolate.componentUrl`); the host needs none.
+    component = { instantiate: () => Promise.reject(new Error("an isolated instance runs in its worker")) };
+  }
   if (component === undefined) {
     if (defaults.component === undefined) {
       throw new TypeError("`component` is required: pass jco's instantiation-mode module of the component");

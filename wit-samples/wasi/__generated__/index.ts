@@ -14,6 +14,7 @@ import {
   startInstance,
   wasiImport,
 } from "./runtime/instance-core.js";
+import type { IsolateOptions } from "./runtime/isolate-options.js";
 import { u32 } from "./runtime/value-types.js";
 import { type WasiCapabilities, createWasiHost } from "./runtime/wasi.js";
 
@@ -88,6 +89,12 @@ export interface InstantiateOptions {
    * by default. `"inherit"` passes the host process's through.
    */
   readonly wasi?: WasiOptions;
+  /**
+   * Run the component in a worker: calls get a deadline (`callTimeoutMs`) and
+   * linear memories a cap (`memoryLimitBytes`); imports still run on this thread.
+   * The instance behaves as in-thread otherwise.
+   */
+  readonly isolate?: IsolateOptions;
 }
 
 /**
