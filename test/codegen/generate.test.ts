@@ -421,7 +421,8 @@ describe("generate: host resources (issue #6)", () => {
 
   it("adds nothing to a world without host resources", () => {
     const index = generateText("package a:b;\nworld w {\n  import f: func();\n}\n").get("index.ts")!;
-    expect(index).not.toContain("HostResources");
+    expect(index).not.toContain("interface HostResources");
+    expect(index).not.toContain("readonly resources: HostResources");
     expect(index).not.toContain("resourceCapacity");
     expect(lines(index)).toContain("  const imports = options.imports;");
   });

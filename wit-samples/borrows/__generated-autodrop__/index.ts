@@ -25,6 +25,55 @@ import {
   startInstance,
 } from "./runtime/values.js";
 
+export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
+export {
+  BorrowExpiredError,
+  BorrowsRemainError,
+  HasChildrenError,
+  InstanceDisposedError,
+  InstancePoisonedError,
+  InvalidHandleError,
+  NotLentError,
+  ReentranceError,
+  ResourceDisposedError,
+  ResourceLentError,
+  ResultError,
+  StaleHandleError,
+  TableFullError,
+  TrapError,
+  WitTsError,
+  WrongTypeError,
+} from "./runtime/errors.js";
+export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
+export type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "./runtime/host-resources.js";
+export type { Handle, LeakReport } from "./runtime/resource-table.js";
+export type {
+  ComponentModule,
+  ErrorContext,
+  Future,
+  GetCoreModule,
+  Option,
+  Result,
+  Stream,
+} from "./runtime/values.js";
+export * as files from "./interfaces/example-borrows-files.js";
+export type {
+  File,
+  FileClass,
+  FilesImports,
+  Pair,
+  Target,
+} from "./interfaces/example-borrows-files.js";
+export * as store from "./interfaces/example-borrows-store.js";
+export type {
+  Counter,
+  CounterClass,
+  StoreExports,
+} from "./interfaces/example-borrows-store.js";
+
 /**
  * What the host provides for the imports of world `borrows`: interfaces under
  * their WIT ids, world-level functions and resources by name. Handlers run

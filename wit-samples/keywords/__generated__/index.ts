@@ -41,6 +41,63 @@ import {
   u32,
 } from "./runtime/values.js";
 
+export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
+export {
+  BorrowExpiredError,
+  BorrowsRemainError,
+  HasChildrenError,
+  InstanceDisposedError,
+  InstancePoisonedError,
+  InvalidHandleError,
+  NotLentError,
+  ReentranceError,
+  ResourceDisposedError,
+  ResourceLentError,
+  ResultError,
+  StaleHandleError,
+  TableFullError,
+  TrapError,
+  WitTsError,
+  WrongTypeError,
+} from "./runtime/errors.js";
+export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
+export type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "./runtime/host-resources.js";
+export type { Handle, LeakReport } from "./runtime/resource-table.js";
+export type {
+  ComponentModule,
+  ErrorContext,
+  Future,
+  GetCoreModule,
+  Option,
+  Result,
+  Stream,
+} from "./runtime/values.js";
+export * as interface_ from "./interfaces/example-keywords-interface.js";
+export type {
+  InterfaceImports,
+  Object_,
+  Promise_,
+  Symbol_,
+} from "./interfaces/example-keywords-interface.js";
+export * as object from "./interfaces/example-keywords-object.js";
+export type {
+  Error_,
+  Infinity_,
+  Number_,
+  ObjectImports,
+  String_,
+  Then,
+  ThenType,
+  Undefined,
+} from "./interfaces/example-keywords-object.js";
+export * as interfaceExports from "./interfaces/example-keywords-interface-exports.js";
+export type { InterfaceExports } from "./interfaces/example-keywords-interface-exports.js";
+export * as objectExports from "./interfaces/example-keywords-object-exports.js";
+export type { ObjectExports } from "./interfaces/example-keywords-object-exports.js";
+
 const objectSpec = /*@__PURE__*/ importSpec({
   name: "OBJECT",
   member: "object",

@@ -33,6 +33,55 @@ import {
   u16,
 } from "./runtime/values.js";
 
+export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
+export {
+  BorrowExpiredError,
+  BorrowsRemainError,
+  HasChildrenError,
+  InstanceDisposedError,
+  InstancePoisonedError,
+  InvalidHandleError,
+  NotLentError,
+  ReentranceError,
+  ResourceDisposedError,
+  ResourceLentError,
+  ResultError,
+  StaleHandleError,
+  TableFullError,
+  TrapError,
+  WitTsError,
+  WrongTypeError,
+} from "./runtime/errors.js";
+export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
+export type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "./runtime/host-resources.js";
+export type { Handle, LeakReport } from "./runtime/resource-table.js";
+export type {
+  ComponentModule,
+  ErrorContext,
+  Future,
+  GetCoreModule,
+  Option,
+  Result,
+  Stream,
+} from "./runtime/values.js";
+export * as http from "./interfaces/example-resources-http.js";
+export type {
+  Body,
+  HttpImports,
+  Request,
+  RequestClass,
+  RequestSendError,
+} from "./interfaces/example-resources-http.js";
+export * as store from "./interfaces/example-resources-store.js";
+export type {
+  Counter,
+  CounterClass,
+  StoreExports,
+} from "./interfaces/example-resources-store.js";
+
 /** The error of `fetch`: `payload` is its `err` value. */
 export type FetchError = ResultError<string>;
 

@@ -20,6 +20,43 @@ import {
   string,
 } from "./runtime/values.js";
 
+export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
+export {
+  BorrowExpiredError,
+  BorrowsRemainError,
+  HasChildrenError,
+  InstanceDisposedError,
+  InstancePoisonedError,
+  InvalidHandleError,
+  NotLentError,
+  ReentranceError,
+  ResourceDisposedError,
+  ResourceLentError,
+  ResultError,
+  StaleHandleError,
+  TableFullError,
+  TrapError,
+  WitTsError,
+  WrongTypeError,
+} from "./runtime/errors.js";
+export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
+export type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "./runtime/host-resources.js";
+export type { Handle, LeakReport } from "./runtime/resource-table.js";
+export type {
+  ComponentModule,
+  ErrorContext,
+  Future,
+  GetCoreModule,
+  Option,
+  Result,
+  Stream,
+} from "./runtime/values.js";
+export * as test from "./interfaces/example-dep-test-0.1.0.js";
+export * as depTest from "./interfaces/example-dep-test-0.2.0.js";
+
 const reportSpec = /*@__PURE__*/ exportSpec<string>({
   name: "report",
   path: ["report"],

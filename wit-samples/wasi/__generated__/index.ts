@@ -17,6 +17,43 @@ import {
   wasiImport,
 } from "./runtime/values.js";
 
+export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
+export {
+  BorrowExpiredError,
+  BorrowsRemainError,
+  HasChildrenError,
+  InstanceDisposedError,
+  InstancePoisonedError,
+  InvalidHandleError,
+  NotLentError,
+  ReentranceError,
+  ResourceDisposedError,
+  ResourceLentError,
+  ResultError,
+  StaleHandleError,
+  TableFullError,
+  TrapError,
+  WitTsError,
+  WrongTypeError,
+} from "./runtime/errors.js";
+export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
+export type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "./runtime/host-resources.js";
+export type { Handle, LeakReport } from "./runtime/resource-table.js";
+export type {
+  ComponentModule,
+  ErrorContext,
+  Future,
+  GetCoreModule,
+  Option,
+  Result,
+  Stream,
+} from "./runtime/values.js";
+export * as environment from "./interfaces/wasi-cli-environment.js";
+export type { EnvironmentImports } from "./interfaces/wasi-cli-environment.js";
+
 const countEnvSpec = /*@__PURE__*/ exportSpec<number>({
   name: "count-env",
   path: ["countEnv"],
