@@ -15,6 +15,7 @@
  */
 import { unitFunctions, worldExportFunctions } from "./emit-functions.js";
 import type { Unit } from "./emit-plan.js";
+import { needsHost } from "./emit-imports.js";
 import { hasStaticSide } from "./emit-resources.js";
 import type { TypeId } from "../wit/model.js";
 import type { GeneratedFile } from "./generated-file.js";
@@ -52,7 +53,8 @@ export function publicNames(cx: EmitContext, unit: Unit): UnitExports {
       identity.set(names.classType, same?.classType === names.classType ? `${key}:class` : `${unit.path}#${id}:class`);
     }
   }
-  if (unit.kind === "interface") types.push(unit.contract);
+  // Export sides always declare their contract; import sides only when the host implements something.
+  if (unit.kind === "interface" && (unit.side === "export" || needsHost(cx, unit))) types.push(unit.contract);
   const all = [
     ...info.functions,
     ...[...info.resources.values()].flatMap((r) => [
