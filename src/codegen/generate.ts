@@ -86,6 +86,10 @@ export function generate(
       if (cx.unit.side === "import") emitImportSide(f, cx);
       else emitExportSide(f, cx);
     }
+    // Every name the file declares, including those claimed while printing (spec constants, error aliases,
+    // locals), so that an import of the same name (a runtime helper called `exportSpec`, `ResultError`, a
+    // type of another file) gets an alias instead of clashing with it.
+    f.reserve(...cx.unit.typeScope.names(), ...cx.unit.valueScope.names());
     files.push({ path: cx.unit.path, content: f.toString() });
   }
   if (options.runtimeImport === undefined)
