@@ -66,6 +66,7 @@ export function publicNames(cx: EmitContext, unit: Unit): UnitExports {
   if (unit.kind === "index") all.push(...worldExportFunctions(cx));
   for (const fn of all) {
     if (fn.errorAlias !== undefined) types.push(fn.errorAlias);
+    if (fn.errorGuard !== undefined) values.push(fn.errorGuard);
   }
   for (const name of [...types, ...values]) if (!identity.has(name)) identity.set(name, `${unit.path}#${name}`);
   return { types, values, identity };

@@ -115,7 +115,7 @@ describe("generate: output files", () => {
     expect(greet.slice(3, 15)).toEqual([
       "import {",
       "  type InstanceCore,",
-      "  type ResultError,",
+      "  ResultError,",
       "  callExport,",
       "  enumeration,",
       "  exportSpec,",

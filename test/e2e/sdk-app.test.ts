@@ -24,6 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const APP = `import {
   instantiate,
   api,
+  isCheckedDivError,
   ResultError,
   TrapError,
   type Blob,
@@ -79,8 +80,13 @@ out.push(String(await app.api.area(shape)));
 try {
   await app.api.checkedDiv(1, 0);
 } catch (e) {
-  if (e instanceof ResultError) out.push("err " + String(e.payload));
+  // The guard narrows to this function's own error: \`payload\` is a string, no cast.
+  if (isCheckedDivError(e)) {
+    const message: string = e.payload;
+    out.push("err " + message);
+  }
 }
+out.push(String(api.isCheckedDivError(new ResultError("elsewhere", "another#function"))));
 try {
   await app.api.failHard("boom");
 } catch (e) {
@@ -122,6 +128,6 @@ describe("an app built with tsc against a .wasm-generated SDK", () => {
     // tsc compiles .ts only: the transpiled component is copied beside the compiled SDK (README, "Building an app with `tsc`").
     cpSync(join(dir, "src", "sdk", "component"), join(dir, "dist", "sdk", "component"), { recursive: true });
     const { stdout } = await run(process.execPath, [join(dir, "dist", "app.js")], { cwd: dir });
-    expect(stdout.trim()).toBe('5|40|{"x":6,"y":2}|6|err division by zero|trap');
+    expect(stdout.trim()).toBe('5|40|{"x":6,"y":2}|6|err division by zero|false|trap');
   }, 300_000);
 });

@@ -54,6 +54,7 @@ export type {
 export * as log from "./interfaces/example-greeter-log.js";
 export type { LogImports } from "./interfaces/example-greeter-log.js";
 export * as greet from "./interfaces/example-greeter-greet.js";
+export { isHelloError } from "./interfaces/example-greeter-greet.js";
 export type {
   GreetExports,
   Greeting,

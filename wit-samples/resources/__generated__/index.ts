@@ -13,7 +13,7 @@ import {
   type StoreExports,
   createStoreExports,
 } from "./interfaces/example-resources-store.js";
-import type { ResultError } from "./runtime/errors.js";
+import { ResultError } from "./runtime/errors.js";
 import {
   type HostResourcesBase,
   type ResourceTableView,
@@ -85,6 +85,14 @@ export type {
 /** The error of `fetch`: `payload` is its `err` value. */
 export type FetchError = ResultError<string>;
 
+/**
+ * Whether `error` is the `err` of `fetch`; narrows it to {@link FetchError},
+ * so that `payload` has its type: `catch (e) { if (isFetchError(e)) e.payload; }`.
+ */
+export function isFetchError(error: unknown): error is FetchError {
+  return error instanceof ResultError && error.functionName === fetchSpec.name;
+}
+
 const fetchSpec = /*@__PURE__*/ exportSpec<number>({
   name: "fetch",
   path: ["fetch"],
@@ -132,7 +140,7 @@ export interface WorldInstance extends AsyncDisposable {
   /** Resources the guest implements for the host. */
   readonly store: StoreExports;
   /**
-   * @throws {@link FetchError} when the guest returns `err` (in `payload`).
+   * @throws {@link FetchError} when the guest returns `err` (in `payload`; `isFetchError(e)` tells it).
    */
   fetch(url: string): Promise<number>;
   /**

@@ -52,6 +52,13 @@ export type {
   Stream,
 } from "./runtime/values.js";
 export * as kinds from "./interfaces/example-types-kinds.js";
+export {
+  isErrOnlyError,
+  isFallibleError,
+  isNestedResultError,
+  isOkOnlyError,
+  isUnitResultError,
+} from "./interfaces/example-types-kinds.js";
 export type {
   Color,
   ErrOnlyError,
