@@ -396,19 +396,13 @@ export function printErrorAlias(
   f.print(
     "export function ",
     info.errorGuard,
-    "(error: unknown): error is ",
-    info.errorAlias,
+    signature(["error: unknown"], `error is ${info.errorAlias}`),
     " {",
   );
-  f.indent(() =>
-    f.print(
-      "return error instanceof ",
-      cx.runtime.value("ResultError"),
-      " && error.functionName === ",
-      info.spec,
-      ".name;",
-    ),
-  );
+  f.indent(() => {
+    f.print("if (!(error instanceof ", cx.runtime.value("ResultError"), ")) return false;");
+    f.print("return error.functionName === ", info.spec, ".name;");
+  });
   f.print("}");
   f.print();
 }

@@ -17,11 +17,11 @@ import { unitFunctions, worldExportFunctions } from "./emit-functions.js";
 import type { Unit } from "./emit-plan.js";
 import { needsHost } from "./emit-imports.js";
 import { hasStaticSide } from "./emit-resources.js";
-import type { TypeId } from "../wit/model.js";
+import type { Resolve, TypeId } from "../wit/model.js";
 import type { GeneratedFile } from "./generated-file.js";
 import { createNameScope, tsName } from "./names.js";
 import { publicRuntimeSymbols, runtimeSymbol } from "./runtime-symbols.js";
-import { moduleSpecifier, type EmitContext } from "./type-expr.js";
+import type { EmitContext } from "./type-expr.js";
 
 /** The public names one interface file declares, split by how they are re-exported. */
 interface UnitExports {
@@ -72,17 +72,28 @@ export function publicNames(cx: EmitContext, unit: Unit): UnitExports {
   return { types, values, identity };
 }
 
-/** The type a chain of `type x = y` aliases (a `use` is one) ends at. */
+const targets = new WeakMap<Resolve, Map<TypeId, TypeId>>();
+
+/** The type a chain of `type x = y` aliases (a `use` is one) ends at; remembered, so long chains stay linear. */
 function aliasTarget(cx: EmitContext, id: TypeId): TypeId {
+  let known = targets.get(cx.resolve);
+  if (known === undefined) targets.set(cx.resolve, (known = new Map()));
+  const chain: TypeId[] = [];
   let current = id;
+  let target: TypeId | undefined;
   for (let steps = 0; steps <= cx.resolve.types.length; steps++) {
+    target = known.get(current);
+    if (target !== undefined) break;
+    chain.push(current);
     const kind = cx.resolve.types[current]!.kind;
-    if (kind.kind !== "type" || typeof kind.type === "string") return current;
+    if (kind.kind !== "type" || typeof kind.type === "string") break;
     const next = kind.type.id;
-    if (cx.resolve.types[next]!.owner.kind === "none") return current; // an alias of a structure, not a name
+    if (cx.resolve.types[next]!.owner.kind === "none") break; // an alias of a structure, not a name
     current = next;
   }
-  return current;
+  const end = target ?? current;
+  for (const link of chain) known.set(link, end);
+  return end;
 }
 
 /** The names `index.ts` exports itself: it must not re-export another thing under one of them. */
@@ -105,11 +116,11 @@ export function indexExportNames(cx: EmitContext): Set<string> {
 function namespaceNames(cx: EmitContext, taken: Iterable<string>): Map<Unit, string> {
   const scope = createNameScope(taken);
   const out = new Map<Unit, string>();
+  const imported = new Set(cx.plan.importUnits.map((u) => u.iface));
   for (const unit of cx.plan.units) {
     const iface = cx.resolve.interfaces[unit.iface!]!;
     const pkg = iface.package === undefined ? undefined : cx.resolve.packages[iface.package]!.name;
-    const both =
-      unit.side === "export" && cx.plan.importUnits.some((u) => u.iface === unit.iface);
+    const both = unit.side === "export" && imported.has(unit.iface);
     const suffix = both ? "-exports" : "";
     const stem = iface.name ?? unit.key;
     const candidates = [stem];
@@ -117,8 +128,13 @@ function namespaceNames(cx: EmitContext, taken: Iterable<string>): Map<Unit, str
       candidates.push(`${pkg.name}-${stem}`, `${pkg.namespace}-${pkg.name}-${stem}`);
       if (pkg.version !== undefined) candidates.push(`${pkg.namespace}-${pkg.name}-${stem}-${pkg.version}`);
     }
-    const names = candidates.map((c) => tsName(`${c}${suffix}`, "export"));
-    out.set(unit, scope.claim(names.find((n) => !scope.has(n)) ?? names[names.length - 1]!));
+    // Spelled lazily: most interfaces keep their own name, and spelling is the cost on worlds of thousands.
+    let chosen: string | undefined;
+    for (const c of candidates) {
+      chosen = tsName(`${c}${suffix}`, "export");
+      if (!scope.has(chosen)) break;
+    }
+    out.set(unit, scope.claim(chosen!));
   }
   return out;
 }
@@ -166,7 +182,8 @@ export function printReExports(f: GeneratedFile, cx: EmitContext): void {
     return true;
   };
   for (const unit of cx.plan.units) {
-    const from = moduleSpecifier(cx.unit.path, unit.path);
+    // The index is at the root of the output: its specifiers are `./<path>.js`.
+    const from = `./${unit.path.replace(/\.ts$/, ".js")}`;
     f.print("export * as ", namespaces.get(unit)!, " from ", f.string(from), ";");
     const names = exported.get(unit)!;
     printExportList(f, "export", names.values.filter(flat), from);

@@ -90,7 +90,8 @@ export type FetchError = ResultError<string>;
  * so that `payload` has its type: `catch (e) { if (isFetchError(e)) e.payload; }`.
  */
 export function isFetchError(error: unknown): error is FetchError {
-  return error instanceof ResultError && error.functionName === fetchSpec.name;
+  if (!(error instanceof ResultError)) return false;
+  return error.functionName === fetchSpec.name;
 }
 
 const fetchSpec = /*@__PURE__*/ exportSpec<number>({

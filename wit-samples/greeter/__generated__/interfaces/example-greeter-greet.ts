@@ -36,7 +36,8 @@ export type HelloError = ResultError<string>;
  * so that `payload` has its type: `catch (e) { if (isHelloError(e)) e.payload; }`.
  */
 export function isHelloError(error: unknown): error is HelloError {
-  return error instanceof ResultError && error.functionName === helloSpec.name;
+  if (!(error instanceof ResultError)) return false;
+  return error.functionName === helloSpec.name;
 }
 
 /** Greets people and counts how often it did. */

@@ -86,7 +86,8 @@ export type FallibleError = ResultError<string>;
  * so that `payload` has its type: `catch (e) { if (isFallibleError(e)) e.payload; }`.
  */
 export function isFallibleError(error: unknown): error is FallibleError {
-  return error instanceof ResultError && error.functionName === fallibleSpec.name;
+  if (!(error instanceof ResultError)) return false;
+  return error.functionName === fallibleSpec.name;
 }
 
 /** The error of `unit-result`: `payload` is its `err` value. */
@@ -97,7 +98,8 @@ export type UnitResultError = ResultError<undefined>;
  * so that `payload` has its type: `catch (e) { if (isUnitResultError(e)) e.payload; }`.
  */
 export function isUnitResultError(error: unknown): error is UnitResultError {
-  return error instanceof ResultError && error.functionName === unitResultSpec.name;
+  if (!(error instanceof ResultError)) return false;
+  return error.functionName === unitResultSpec.name;
 }
 
 /** The error of `ok-only`: `payload` is its `err` value. */
@@ -108,7 +110,8 @@ export type OkOnlyError = ResultError<undefined>;
  * so that `payload` has its type: `catch (e) { if (isOkOnlyError(e)) e.payload; }`.
  */
 export function isOkOnlyError(error: unknown): error is OkOnlyError {
-  return error instanceof ResultError && error.functionName === okOnlySpec.name;
+  if (!(error instanceof ResultError)) return false;
+  return error.functionName === okOnlySpec.name;
 }
 
 /** The error of `err-only`: `payload` is its `err` value. */
@@ -119,7 +122,8 @@ export type ErrOnlyError = ResultError<Color>;
  * so that `payload` has its type: `catch (e) { if (isErrOnlyError(e)) e.payload; }`.
  */
 export function isErrOnlyError(error: unknown): error is ErrOnlyError {
-  return error instanceof ResultError && error.functionName === errOnlySpec.name;
+  if (!(error instanceof ResultError)) return false;
+  return error.functionName === errOnlySpec.name;
 }
 
 /** The error of `nested-result`: `payload` is its `err` value. */
@@ -129,8 +133,11 @@ export type NestedResultError = ResultError<string>;
  * Whether `error` is the `err` of `nested-result`; narrows it to {@link NestedResultError},
  * so that `payload` has its type: `catch (e) { if (isNestedResultError(e)) e.payload; }`.
  */
-export function isNestedResultError(error: unknown): error is NestedResultError {
-  return error instanceof ResultError && error.functionName === nestedResultSpec.name;
+export function isNestedResultError(
+  error: unknown,
+): error is NestedResultError {
+  if (!(error instanceof ResultError)) return false;
+  return error.functionName === nestedResultSpec.name;
 }
 
 /** Every kind of WIT value, in both directions. */
