@@ -70,9 +70,10 @@ describe("selectWorld", () => {
     expect(two.resolve.worlds[worldOf(two.resolve, two.packageIds, "two")]!.name).toBe("two");
     expect(two.resolve.worlds[worldOf(two.resolve, two.packageIds, "a:b/one")]!.name).toBe("one");
     expect(selectWorld(two.resolve, two.packageIds, "three")).toMatchObject({
-      message: "no world named `three` in package",
+      message: "no world named `three`",
+      hint: "the worlds are `a:b/one`, `a:b/two`",
     });
-    expect(selectWorld(two.resolve, two.packageIds, "x:y/one")).toMatchObject({ message: "unknown package `x:y`" });
+    expect(selectWorld(two.resolve, two.packageIds, "x:y/one")).toMatchObject({ message: "no world named `x:y/one`" });
   });
 });
 
