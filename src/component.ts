@@ -144,6 +144,31 @@ export interface TranspileRequest {
    * that two versions of one interface stay two host implementations (jco alone merges them into one).
    */
   readonly versionedImports: readonly string[];
+  /** The SDK's `@generated` line, for the declaration file written beside jco's module. */
+  readonly preamble: string;
+}
+
+/**
+ * The declaration of jco's entry module, written by wit-ts instead of jco: jco's own `.d.ts` can fail to parse
+ * (a world-level resource import becomes an `export class` inside an interface, a keyword-named function
+ * `function _import`) or assume the DOM's `WebAssembly` namespace, and an app's `tsc` reads it whatever its
+ * `skipLibCheck`. The SDK uses nothing of the module but `instantiate`, whose shape does not depend on the world.
+ */
+export function componentDeclaration(preamble: string): string {
+  return [
+    preamble,
+    "/* eslint-disable */",
+    "",
+    "/**",
+    " * Instantiates the component (jco's instantiation mode). The SDK's `instantiate` calls it; apps need not.",
+    " */",
+    "export declare function instantiate(",
+    "  getCoreModule: ((path: string) => unknown) | undefined,",
+    "  imports: object,",
+    "  instantiateCore?: (module: unknown, imports: unknown) => unknown,",
+    "): unknown;",
+    "",
+  ].join("\n");
 }
 
 /** jco's instantiation-mode output for a component, as files relative to the SDK's output directory. */
@@ -155,14 +180,18 @@ export async function transpileComponent(bytes: Uint8Array, request: TranspileRe
     name: request.name,
     instantiation: "async",
     map,
+    // wit-ts declares the module itself (componentDeclaration): jco's declarations do not always compile.
+    noTypescript: true,
     quiet: true,
   });
   const files: OutputFile[] = [];
   for (const name of Object.keys(result.files).sort()) {
+    if (name.endsWith(".d.ts")) continue; // jco's API writes declarations whatever `noTypescript` says
     const data = result.files[name]!;
     // jco hands back bytes for every file; JS and .d.ts are UTF-8 text, core modules stay bytes.
     const content = name.endsWith(".wasm") ? new Uint8Array(data as Uint8Array) : Buffer.from(data).toString("utf8");
     files.push({ path: `${request.folder}/${name.split("\\").join("/")}`, content });
   }
+  files.push({ path: `${request.folder}/${request.name}.d.ts`, content: componentDeclaration(request.preamble) });
   return files;
 }

@@ -124,6 +124,7 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
           name: componentName,
           folder: "component",
           versionedImports: versionedImports(resolve, worldId),
+          preamble: String(files.find((f) => f.path === "index.ts")!.content).split("\n", 1)[0]!,
         })),
       );
     } catch (e) {

@@ -65,6 +65,8 @@ export interface FunctionInfo {
   readonly spec: string;
   /** The `XxxError` alias, for fallible functions. */
   readonly errorAlias: string | undefined;
+  /** Fallible exports: `isXxxError`, the guard that narrows a caught value to `XxxError`. */
+  readonly errorGuard: string | undefined;
   /** Which way it is called: the host implements it (`import`) or calls the guest's (`export`). */
   readonly direction: Side;
   /** An import with a borrow among its parameters (anywhere in them): its handler receives borrows. */
@@ -151,6 +153,10 @@ function describe(
     while (unit.valueScope.has(name) || BODY_NAMES.has(name)) name = `${name}_`;
     return { name: params.claim(name), type: p.type };
   });
+  const errorAlias =
+    fallible === undefined
+      ? undefined
+      : unit.typeScope.claim(`${toUpperCamel(qualified)}Error`);
   return {
     func,
     resource,
@@ -160,10 +166,11 @@ function describe(
     member,
     jcoName: toLowerCamel(base),
     spec,
-    errorAlias:
-      fallible === undefined
+    errorAlias,
+    errorGuard:
+      errorAlias === undefined || direction !== "export"
         ? undefined
-        : unit.typeScope.claim(`${toUpperCamel(qualified)}Error`),
+        : unit.valueScope.claim(`is${errorAlias}`),
     direction,
     receivesBorrows: borrows,
     adapter,
@@ -353,7 +360,7 @@ export function functionDoc(
       kind: "throws",
       text:
         side === "export"
-          ? `{@link ${info.errorAlias}} when the guest returns \`err\` (in \`payload\`).`
+          ? `{@link ${info.errorAlias}} when the guest returns \`err\` (in \`payload\`; \`${info.errorGuard ?? ""}(e)\` tells it).`
           : `{@link ${info.errorAlias}} (\`new ResultError(e)\`) to return \`err\`.`,
     });
   }
@@ -379,6 +386,24 @@ export function printErrorAlias(
     typeArgs([err === undefined ? "undefined" : typeExpr(cx, err)]),
     ";",
   );
+  f.print();
+  if (info.errorGuard === undefined) return;
+  f.jsDoc({
+    docs:
+      `Whether \`error\` is the \`err\` of \`${info.func.name}\`; narrows it to {@link ${info.errorAlias}},\n` +
+      "so that `payload` has its type: `catch (e) { if (" + info.errorGuard + "(e)) e.payload; }`.",
+  });
+  f.print(
+    "export function ",
+    info.errorGuard,
+    signature(["error: unknown"], `error is ${info.errorAlias}`),
+    " {",
+  );
+  f.indent(() => {
+    f.print("if (!(error instanceof ", cx.runtime.value("ResultError"), ")) return false;");
+    f.print("return error.functionName === ", info.spec, ".name;");
+  });
+  f.print("}");
   f.print();
 }
 

@@ -28,6 +28,7 @@ import {
   printImportSpecs,
 } from "./emit-imports.js";
 import type { Unit } from "./emit-plan.js";
+import { printReExports } from "./emit-reexports.js";
 import { hasStaticSide, resourceName } from "./emit-resources.js";
 import type { TypeId } from "../wit/model.js";
 import { emitTypes } from "./emit-types.js";
@@ -179,6 +180,7 @@ export function emitIndex(
     .sort()
     .map((pkg) => [pkg, shimLoader(pkg)] as const);
 
+  printReExports(f, cx);
   emitTypes(f, cx);
   for (const info of importFunctions(cx)) printErrorAlias(f, cx, info);
   printImportSpecs(f, cx);

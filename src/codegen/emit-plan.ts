@@ -7,11 +7,13 @@
  * §3-§5). Emitters only read the plan, so cross-file references come out the same from both ends.
  *
  * An interface that the world both imports and exports gets two files: the import side describes what the
- * host implements, the export side what the guest implements, and their resources are different things.
+ * host implements, the export side what the guest implements, and their resources are different things. Types
+ * that hold no resource are the same on both sides and are declared once, in the import side's file.
  */
 import type {
   Function,
   InterfaceId,
+  Type,
   Resolve,
   Stability,
   TypeDef,
@@ -20,6 +22,7 @@ import type {
   WorldKey,
 } from "../wit/model.js";
 import { interfaceIdentifier } from "../wit/model.js";
+import { publicRuntimeSymbols } from "./runtime-symbols.js";
 import {
   createNameScope,
   toLowerCamel,
@@ -238,7 +241,12 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     const path = files.claim(
       shared && version !== undefined ? `${base}-${version}` : base,
     );
-    const types = [...iface.types.values()].sort((a, b) => a - b);
+    // The export side of an interface the world also imports declares only what differs per side (its
+    // resources and the types that hold them); the rest is the same WIT type, declared once, on the import side.
+    const both = side === "export" && world.imports.has(key);
+    const types = [...iface.types.values()]
+      .filter((t) => !both || holdsResource(resolve, t))
+      .sort((a, b) => a - b);
     const grouped = groupFunctions(
       iface.functions.values(),
       types.filter((t) => isResource(resolve, t)),
@@ -311,7 +319,9 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   for (const item of world.imports.values())
     if (item.kind === "type") worldTypes.push(item.id);
   worldTypes.sort((a, b) => a - b);
+  // The index re-exports the runtime's public API: its own declarations step around those names.
   const indexTypes = createNameScope([
+    ...publicRuntimeSymbols,
     "Imports",
     "WorldInstance",
     "InstantiateOptions",
@@ -400,8 +410,9 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     const owner = resolve.types[id]!.owner;
     switch (owner.kind) {
       case "interface": {
+        const exported = side === "export" ? exportOf.get(owner.id) : undefined;
         const unit =
-          (side === "export" ? exportOf.get(owner.id) : undefined) ??
+          (exported !== undefined && exported.typeNames.has(id) ? exported : undefined) ??
           importOf.get(owner.id) ??
           exportOf.get(owner.id);
         if (unit === undefined) {
@@ -476,4 +487,69 @@ function declareType(
   if (wrapper !== undefined) values.claim(wrapper);
   const descriptor = values.claim(`${toLowerCamel(witName)}Type`);
   return { type, descriptor, classType, wrapper };
+}
+
+const resourceCache = new WeakMap<Resolve, Map<TypeId, boolean>>();
+
+/**
+ * Whether a named type is a resource or holds a handle anywhere (through fields, cases, elements, aliases):
+ * such a type means a different thing on the import side (host objects) and the export side (guest objects).
+ */
+export function holdsResource(resolve: Resolve, id: TypeId): boolean {
+  let cache = resourceCache.get(resolve);
+  if (cache === undefined) resourceCache.set(resolve, (cache = new Map()));
+  const walk = (type: Type | undefined): boolean =>
+    type !== undefined && typeof type !== "string" && holds(type.id);
+  const holds = (t: TypeId): boolean => {
+    const known = cache.get(t);
+    if (known !== undefined) return known;
+    cache.set(t, false); // a cycle cannot be valid WIT; never loop on one
+    const kind = resolve.types[t]!.kind;
+    let found: boolean;
+    switch (kind.kind) {
+      case "resource":
+      case "handle":
+        found = true;
+        break;
+      case "record":
+        found = kind.fields.some((f) => walk(f.type));
+        break;
+      case "variant":
+        found = kind.cases.some((c) => walk(c.type));
+        break;
+      case "tuple":
+        found = kind.types.some(walk);
+        break;
+      case "list":
+      case "fixed-length-list":
+        found = walk(kind.element);
+        break;
+      case "map":
+        found = walk(kind.key) || walk(kind.value);
+        break;
+      case "option":
+      case "type":
+        found = walk(kind.type);
+        break;
+      case "result":
+        found = walk(kind.ok) || walk(kind.err);
+        break;
+      case "future":
+      case "stream":
+        found = walk(kind.type);
+        break;
+      case "flags":
+      case "enum":
+      case "unknown":
+        found = false;
+        break;
+      default: {
+        const never: never = kind;
+        throw new Error(`unknown type kind ${JSON.stringify(never)}`);
+      }
+    }
+    cache.set(t, found);
+    return found;
+  };
+  return holds(id);
 }

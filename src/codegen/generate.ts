@@ -3,18 +3,9 @@
  * options; produces the SDK's files in memory (`index.ts`, `interfaces/*.ts` and, unless the runtime is
  * imported from elsewhere, `runtime/*.ts`), synchronously and deterministically: the same input gives the
  * same bytes. The plan (`emit-plan.ts`) decides files and names up front; each file is then printed once,
- * line by line, through a `GeneratedFile`. Also selects the world to generate, as wit-parser's
- * `Resolve::select_world` does.
+ * line by line, through a `GeneratedFile`. World selection lives in `wit/select-world.ts` (re-exported here).
  */
-import { codes } from "../diagnostics/codes.js";
-import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { UNKNOWN_SPAN } from "../diagnostics/source-map.js";
-import {
-  formatPackageName,
-  type PackageId,
-  type Resolve,
-  type WorldId,
-} from "../wit/model.js";
+import type { Resolve, WorldId } from "../wit/model.js";
 import { emitExportSide } from "./emit-exports.js";
 import { unitFunctions, worldExportFunctions } from "./emit-functions.js";
 import { emitImportSide } from "./emit-imports.js";
@@ -27,6 +18,7 @@ import {
   type GeneratedFile,
 } from "./generated-file.js";
 import { createRuntimeImports, runtimeOutputFiles } from "./runtime-files.js";
+export { selectWorld } from "../wit/select-world.js";
 import { moduleSpecifier, type EmitContext } from "./type-expr.js";
 
 /** A generated file: a `/`-separated path relative to the output directory, and its text. */
@@ -86,6 +78,10 @@ export function generate(
       if (cx.unit.side === "import") emitImportSide(f, cx);
       else emitExportSide(f, cx);
     }
+    // Every name the file declares, including those claimed while printing (spec constants, error aliases,
+    // locals), so that an import of the same name (a runtime helper called `exportSpec`, `ResultError`, a
+    // type of another file) gets an alias instead of clashing with it.
+    f.reserve(...cx.unit.typeScope.names(), ...cx.unit.valueScope.names());
     files.push({ path: cx.unit.path, content: f.toString() });
   }
   if (options.runtimeImport === undefined)
@@ -115,56 +111,4 @@ function reserveNames(f: GeneratedFile, unit: Unit): void {
     if (names.wrapper !== undefined) f.reserve(names.wrapper);
   }
   f.reserve(unit.contract, unit.factory);
-}
-
-/**
- * The world to generate (wit-parser's `select_world`): the only world of the main package, or the one
- * named `name` (`world` in the main package, or `ns:pkg/world`). Returns a diagnostic when there is none.
- */
-export function selectWorld(
-  resolve: Resolve,
-  packageIds: readonly PackageId[],
-  name?: string,
-): WorldId | Diagnostic {
-  const main = packageIds[packageIds.length - 1];
-  if (name === undefined) {
-    if (main === undefined)
-      return worldError("no package found to select a world from");
-    const pkg = resolve.packages[main]!;
-    const worlds = [...pkg.worlds.values()];
-    if (worlds.length === 1) return worlds[0]!;
-    const pkgName = formatPackageName(pkg.name);
-    if (worlds.length === 0)
-      return worldError(`no worlds found in package \`${pkgName}\``);
-    const names = [...pkg.worlds.keys()].map((w) => `\`${w}\``).join(", ");
-    return worldError(
-      `multiple worlds found in package \`${pkgName}\`: one must be explicitly chosen`,
-      {
-        hint: `pass --world with one of ${names}`,
-      },
-    );
-  }
-  const slash = name.indexOf("/");
-  let pkgId: PackageId | undefined = main;
-  let worldName = name;
-  if (slash >= 0) {
-    const pkgName = name.slice(0, slash);
-    pkgId = resolve.packageNames.get(pkgName);
-    if (pkgId === undefined)
-      return worldError(`unknown package \`${pkgName}\``);
-    worldName = name.slice(slash + 1);
-  }
-  if (pkgId === undefined)
-    return worldError(`no world named \`${worldName}\` in package`);
-  const id = resolve.packages[pkgId]!.worlds.get(worldName);
-  if (id === undefined)
-    return worldError(`no world named \`${worldName}\` in package`);
-  return id;
-}
-
-function worldError(
-  message: string,
-  extra: { hint?: string } = {},
-): Diagnostic {
-  return error(codes.WorldSelection, message, UNKNOWN_SPAN, extra);
 }

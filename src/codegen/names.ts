@@ -583,6 +583,8 @@ export interface NameScope {
   declare(witName: string, context: NameContext): string;
   /** True when a name equal to `name` ignoring case has been claimed. */
   has(name: string): boolean;
+  /** The names claimed so far (not the `taken` ones), in claim order. */
+  names(): readonly string[];
 }
 
 /**
@@ -592,6 +594,7 @@ export interface NameScope {
 export function createNameScope(taken: Iterable<string> = []): NameScope {
   // Keyed by lower case: names differing only in case collide on purpose.
   const claimed = new Set<string>();
+  const names: string[] = [];
   for (const name of taken) {
     claimed.add(name.toLowerCase());
   }
@@ -601,12 +604,14 @@ export function createNameScope(taken: Iterable<string> = []): NameScope {
       candidate = `${name}${n}`;
     }
     claimed.add(candidate.toLowerCase());
+    names.push(candidate);
     return candidate;
   };
   return {
     claim,
     declare: (witName, context) => claim(tsName(witName, context)),
     has: (name) => claimed.has(name.toLowerCase()),
+    names: () => names,
   };
 }
 

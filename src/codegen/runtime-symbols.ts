@@ -270,3 +270,47 @@ export function runtimeSymbol(name: RuntimeSymbolName): RuntimeSymbol {
   if (symbol === undefined) throw new Error(`\`${name}\` is not a runtime symbol`);
   return symbol;
 }
+
+/**
+ * The runtime symbols an app names, re-exported by every SDK's `index.ts` so that apps import from one place:
+ * the error classes, the borrow and resource-table types that generated signatures mention, `Result` and
+ * `Option`, the leak report and the component module types of `InstantiateOptions`. The rest of the table is
+ * the SDK's plumbing.
+ */
+export const publicRuntimeSymbols: readonly RuntimeSymbolName[] = [
+  "WitTsError",
+  "TrapError",
+  "InstancePoisonedError",
+  "InstanceDisposedError",
+  "ReentranceError",
+  "ResultError",
+  "BorrowExpiredError",
+  "BorrowsRemainError",
+  "ResourceLentError",
+  "NotLentError",
+  "ResourceDisposedError",
+  "StaleHandleError",
+  "InvalidHandleError",
+  "WrongTypeError",
+  "HasChildrenError",
+  "TableFullError",
+  "WitTsErrorName",
+  "BorrowEndReason",
+  "Handle",
+  "LeakReport",
+  "Borrowed",
+  "BorrowHandle",
+  "ResourceTableView",
+  "HostResourcesBase",
+  "Result",
+  "Option",
+  "Future",
+  "Stream",
+  "ErrorContext",
+  "ComponentModule",
+  "GetCoreModule",
+  "CallTimeoutError",
+  "MemoryLimitError",
+  "IsolateOptions",
+  "WasiExitError",
+];

@@ -70,9 +70,10 @@ describe("selectWorld", () => {
     expect(two.resolve.worlds[worldOf(two.resolve, two.packageIds, "two")]!.name).toBe("two");
     expect(two.resolve.worlds[worldOf(two.resolve, two.packageIds, "a:b/one")]!.name).toBe("one");
     expect(selectWorld(two.resolve, two.packageIds, "three")).toMatchObject({
-      message: "no world named `three` in package",
+      message: "no world named `three`",
+      hint: "the worlds are `a:b/one`, `a:b/two`",
     });
-    expect(selectWorld(two.resolve, two.packageIds, "x:y/one")).toMatchObject({ message: "unknown package `x:y`" });
+    expect(selectWorld(two.resolve, two.packageIds, "x:y/one")).toMatchObject({ message: "no world named `x:y/one`" });
   });
 });
 
@@ -127,7 +128,7 @@ describe("generate: output files", () => {
     expect(greet.slice(3, 15)).toEqual([
       "import {",
       "  type InstanceCore,",
-      "  type ResultError,",
+      "  ResultError,",
       "  callExport,",
       "  enumeration,",
       "  exportSpec,",
@@ -443,7 +444,8 @@ describe("generate: host resources (issue #6)", () => {
 
   it("adds nothing to a world without host resources", () => {
     const index = generateText("package a:b;\nworld w {\n  import f: func();\n}\n").get("index.ts")!;
-    expect(index).not.toContain("HostResources");
+    expect(index).not.toContain("interface HostResources");
+    expect(index).not.toContain("readonly resources: HostResources");
     expect(index).not.toContain("resourceCapacity");
     expect(lines(index)).toContain("  const imports = options.imports;");
   });

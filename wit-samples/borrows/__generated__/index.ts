@@ -26,6 +26,63 @@ import {
 import type { IsolateOptions } from "./runtime/isolate-options.js";
 import type { LeakReport } from "./runtime/resource-table.js";
 
+export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
+export {
+  BorrowExpiredError,
+  BorrowsRemainError,
+  HasChildrenError,
+  InstanceDisposedError,
+  InstancePoisonedError,
+  InvalidHandleError,
+  NotLentError,
+  ReentranceError,
+  ResourceDisposedError,
+  ResourceLentError,
+  ResultError,
+  StaleHandleError,
+  TableFullError,
+  TrapError,
+  WitTsError,
+  WrongTypeError,
+} from "./runtime/errors.js";
+export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
+export type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "./runtime/host-resources.js";
+export type {
+  ComponentModule,
+  GetCoreModule,
+} from "./runtime/instance-core.js";
+export {
+  CallTimeoutError,
+  MemoryLimitError,
+} from "./runtime/isolate-errors.js";
+export type { IsolateOptions } from "./runtime/isolate-options.js";
+export type { Handle, LeakReport } from "./runtime/resource-table.js";
+export type {
+  ErrorContext,
+  Future,
+  Option,
+  Result,
+  Stream,
+} from "./runtime/value-types.js";
+export { WasiExitError } from "./runtime/wasi.js";
+export * as files from "./interfaces/example-borrows-files.js";
+export type {
+  File,
+  FileClass,
+  FilesImports,
+  Pair,
+  Target,
+} from "./interfaces/example-borrows-files.js";
+export * as store from "./interfaces/example-borrows-store.js";
+export type {
+  Counter,
+  CounterClass,
+  StoreExports,
+} from "./interfaces/example-borrows-store.js";
+
 /**
  * What the host provides for the imports of world `borrows`: interfaces under
  * their WIT ids, world-level functions and resources by name. Handlers run

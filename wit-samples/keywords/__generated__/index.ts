@@ -39,6 +39,71 @@ import type { IsolateOptions } from "./runtime/isolate-options.js";
 import type { LeakReport } from "./runtime/resource-table.js";
 import { string, u32 } from "./runtime/value-types.js";
 
+export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
+export {
+  BorrowExpiredError,
+  BorrowsRemainError,
+  HasChildrenError,
+  InstanceDisposedError,
+  InstancePoisonedError,
+  InvalidHandleError,
+  NotLentError,
+  ReentranceError,
+  ResourceDisposedError,
+  ResourceLentError,
+  ResultError,
+  StaleHandleError,
+  TableFullError,
+  TrapError,
+  WitTsError,
+  WrongTypeError,
+} from "./runtime/errors.js";
+export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
+export type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "./runtime/host-resources.js";
+export type {
+  ComponentModule,
+  GetCoreModule,
+} from "./runtime/instance-core.js";
+export {
+  CallTimeoutError,
+  MemoryLimitError,
+} from "./runtime/isolate-errors.js";
+export type { IsolateOptions } from "./runtime/isolate-options.js";
+export type { Handle, LeakReport } from "./runtime/resource-table.js";
+export type {
+  ErrorContext,
+  Future,
+  Option,
+  Result,
+  Stream,
+} from "./runtime/value-types.js";
+export { WasiExitError } from "./runtime/wasi.js";
+export * as interface_ from "./interfaces/example-keywords-interface.js";
+export type {
+  InterfaceImports,
+  Object_,
+  Promise_,
+  Symbol_,
+} from "./interfaces/example-keywords-interface.js";
+export * as object from "./interfaces/example-keywords-object.js";
+export type {
+  Error_,
+  Infinity_,
+  Number_,
+  ObjectImports,
+  String_,
+  Then,
+  ThenType,
+  Undefined,
+} from "./interfaces/example-keywords-object.js";
+export * as interfaceExports from "./interfaces/example-keywords-interface-exports.js";
+export type { InterfaceExports } from "./interfaces/example-keywords-interface-exports.js";
+export * as objectExports from "./interfaces/example-keywords-object-exports.js";
+export type { ObjectExports } from "./interfaces/example-keywords-object-exports.js";
+
 const objectSpec = /*@__PURE__*/ importSpec({
   name: "OBJECT",
   member: "object",

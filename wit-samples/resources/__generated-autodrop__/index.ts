@@ -13,7 +13,7 @@ import {
   type StoreExports,
   createStoreExports,
 } from "./interfaces/example-resources-store.js";
-import type { ResultError } from "./runtime/errors.js";
+import { ResultError } from "./runtime/errors.js";
 import { callExport, exportSpec } from "./runtime/export-calls.js";
 import {
   type HostResourcesBase,
@@ -31,8 +31,74 @@ import type { IsolateOptions } from "./runtime/isolate-options.js";
 import type { LeakReport } from "./runtime/resource-table.js";
 import { result, string, u16 } from "./runtime/value-types.js";
 
+export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
+export {
+  BorrowExpiredError,
+  BorrowsRemainError,
+  HasChildrenError,
+  InstanceDisposedError,
+  InstancePoisonedError,
+  InvalidHandleError,
+  NotLentError,
+  ReentranceError,
+  ResourceDisposedError,
+  ResourceLentError,
+  ResultError,
+  StaleHandleError,
+  TableFullError,
+  TrapError,
+  WitTsError,
+  WrongTypeError,
+} from "./runtime/errors.js";
+export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
+export type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "./runtime/host-resources.js";
+export type {
+  ComponentModule,
+  GetCoreModule,
+} from "./runtime/instance-core.js";
+export {
+  CallTimeoutError,
+  MemoryLimitError,
+} from "./runtime/isolate-errors.js";
+export type { IsolateOptions } from "./runtime/isolate-options.js";
+export type { Handle, LeakReport } from "./runtime/resource-table.js";
+export type {
+  ErrorContext,
+  Future,
+  Option,
+  Result,
+  Stream,
+} from "./runtime/value-types.js";
+export { WasiExitError } from "./runtime/wasi.js";
+export * as http from "./interfaces/example-resources-http.js";
+export type {
+  Body,
+  HttpImports,
+  Request,
+  RequestClass,
+  RequestSendError,
+} from "./interfaces/example-resources-http.js";
+export * as store from "./interfaces/example-resources-store.js";
+export type {
+  Counter,
+  CounterClass,
+  StoreExports,
+} from "./interfaces/example-resources-store.js";
+
 /** The error of `fetch`: `payload` is its `err` value. */
 export type FetchError = ResultError<string>;
+
+/**
+ * Whether `error` is the `err` of `fetch`; narrows it to {@link FetchError},
+ * so that `payload` has its type: `catch (e) { if (isFetchError(e)) e.payload; }`.
+ */
+export function isFetchError(error: unknown): error is FetchError {
+  if (!(error instanceof ResultError)) return false;
+  return error.functionName === fetchSpec.name;
+}
 
 const fetchSpec = /*@__PURE__*/ exportSpec<number>({
   name: "fetch",
@@ -81,7 +147,7 @@ export interface WorldInstance extends AsyncDisposable {
   /** Resources the guest implements for the host. */
   readonly store: StoreExports;
   /**
-   * @throws {@link FetchError} when the guest returns `err` (in `payload`).
+   * @throws {@link FetchError} when the guest returns `err` (in `payload`; `isFetchError(e)` tells it).
    */
   fetch(url: string): Promise<number>;
   /**

@@ -20,6 +20,51 @@ import {
 import type { IsolateOptions } from "./runtime/isolate-options.js";
 import { string } from "./runtime/value-types.js";
 
+export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
+export {
+  BorrowExpiredError,
+  BorrowsRemainError,
+  HasChildrenError,
+  InstanceDisposedError,
+  InstancePoisonedError,
+  InvalidHandleError,
+  NotLentError,
+  ReentranceError,
+  ResourceDisposedError,
+  ResourceLentError,
+  ResultError,
+  StaleHandleError,
+  TableFullError,
+  TrapError,
+  WitTsError,
+  WrongTypeError,
+} from "./runtime/errors.js";
+export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
+export type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "./runtime/host-resources.js";
+export type {
+  ComponentModule,
+  GetCoreModule,
+} from "./runtime/instance-core.js";
+export {
+  CallTimeoutError,
+  MemoryLimitError,
+} from "./runtime/isolate-errors.js";
+export type { IsolateOptions } from "./runtime/isolate-options.js";
+export type { Handle, LeakReport } from "./runtime/resource-table.js";
+export type {
+  ErrorContext,
+  Future,
+  Option,
+  Result,
+  Stream,
+} from "./runtime/value-types.js";
+export { WasiExitError } from "./runtime/wasi.js";
+export * as test from "./interfaces/example-dep-test-0.1.0.js";
+export * as depTest from "./interfaces/example-dep-test-0.2.0.js";
+
 const reportSpec = /*@__PURE__*/ exportSpec<string>({
   name: "report",
   path: ["report"],

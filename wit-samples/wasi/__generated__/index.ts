@@ -18,6 +18,51 @@ import type { IsolateOptions } from "./runtime/isolate-options.js";
 import { u32 } from "./runtime/value-types.js";
 import { type WasiCapabilities, createWasiHost } from "./runtime/wasi.js";
 
+export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
+export {
+  BorrowExpiredError,
+  BorrowsRemainError,
+  HasChildrenError,
+  InstanceDisposedError,
+  InstancePoisonedError,
+  InvalidHandleError,
+  NotLentError,
+  ReentranceError,
+  ResourceDisposedError,
+  ResourceLentError,
+  ResultError,
+  StaleHandleError,
+  TableFullError,
+  TrapError,
+  WitTsError,
+  WrongTypeError,
+} from "./runtime/errors.js";
+export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
+export type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "./runtime/host-resources.js";
+export type {
+  ComponentModule,
+  GetCoreModule,
+} from "./runtime/instance-core.js";
+export {
+  CallTimeoutError,
+  MemoryLimitError,
+} from "./runtime/isolate-errors.js";
+export type { IsolateOptions } from "./runtime/isolate-options.js";
+export type { Handle, LeakReport } from "./runtime/resource-table.js";
+export type {
+  ErrorContext,
+  Future,
+  Option,
+  Result,
+  Stream,
+} from "./runtime/value-types.js";
+export { WasiExitError } from "./runtime/wasi.js";
+export * as environment from "./interfaces/wasi-cli-environment.js";
+export type { EnvironmentImports } from "./interfaces/wasi-cli-environment.js";
+
 const countEnvSpec = /*@__PURE__*/ exportSpec<number>({
   name: "count-env",
   path: ["countEnv"],

@@ -10,77 +10,22 @@ import {
 import type { InstanceCore } from "../runtime/instance-core.js";
 import {
   bool,
-  enumeration,
   f64,
-  flags,
   list,
   option,
-  record,
   string,
   u32,
-  u8,
-  variant,
 } from "../runtime/value-types.js";
-
-export interface Object_ {
-  constructor: number;
-  prototype: string;
-  toString: string;
-  valueOf: boolean;
-  hasOwnProperty: number;
-  then: number;
-  type: string;
-}
-
-export const objectType = /*@__PURE__*/ record("object", {
-  constructor: u32,
-  prototype: string,
-  toString: string,
-  valueOf: bool,
-  hasOwnProperty: u8,
-  then: u8,
-  type: string,
-});
-
-export type Promise_ = "then" | "catch" | "finally" | "enum";
-
-export const promiseType = /*@__PURE__*/ enumeration("promise", [
-  "then",
-  "catch",
-  "finally",
-  "enum",
-]);
-
-export type Symbol_ =
-  | { tag: "array"; val: number }
-  | { tag: "map"; val: string }
-  | { tag: "error" }
-  | { tag: "undefined" }
-  | { tag: "null" };
-
-export const symbolType = /*@__PURE__*/ variant("symbol", {
-  array: u32,
-  map: string,
-  error: undefined,
-  undefined: undefined,
-  null: undefined,
-});
-
-export interface Array_ {
-  in?: boolean;
-  of?: boolean;
-  instanceof?: boolean;
-  typeof?: boolean;
-  void?: boolean;
-}
-
-export const arrayType = /*@__PURE__*/ flags("array", [
-  "in",
-  "of",
-  "instanceof",
-  "typeof",
-  "void",
-]);
+import {
+  type Array_,
+  type Object_,
+  type Promise_,
+  type Symbol_,
+  arrayType,
+  objectType,
+  promiseType,
+  symbolType,
+} from "./example-keywords-interface.js";
 
 export interface Class extends Disposable {
   delete(): Promise<boolean>;

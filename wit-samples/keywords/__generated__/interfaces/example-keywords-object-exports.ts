@@ -8,72 +8,21 @@ import {
   own,
 } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
+import { bool, string, u32 } from "../runtime/value-types.js";
 import {
-  bool,
-  enumeration,
-  f64,
-  option,
-  record,
-  s32,
-  string,
-  u32,
-  u8,
-} from "../runtime/value-types.js";
-
-export interface Error_ {
-  message: string;
-  name: string;
-  isPrototypeOf: boolean;
-  propertyIsEnumerable: boolean;
-  toLocaleString: string;
-  proto: number;
-  length: number;
-  caller: number;
-  arguments: number;
-  object: number;
-  toString: string;
-}
-
-export const errorType = /*@__PURE__*/ record("error", {
-  message: string,
-  name: string,
-  isPrototypeOf: bool,
-  propertyIsEnumerable: bool,
-  toLocaleString: string,
-  proto: u8,
-  length: u32,
-  caller: u8,
-  arguments: u8,
-  object: u8,
-  toString: string,
-});
-
-export type Then = "resolve" | "reject";
-
-export const thenType = /*@__PURE__*/ enumeration("then", [
-  "resolve",
-  "reject",
-]);
-
-export type ThenType = Then;
-
-export const thenTypeType = thenType;
-
-export type Undefined = number | undefined;
-
-export const undefinedType = /*@__PURE__*/ option(u32);
-
-export type Infinity_ = number;
-
-export const infinityType = f64;
-
-export type String_ = string;
-
-export const stringType = string;
-
-export type Number_ = number;
-
-export const numberType = s32;
+  type Error_,
+  type Infinity_,
+  type Number_,
+  type String_,
+  type ThenType,
+  type Undefined,
+  errorType,
+  infinityType,
+  numberType,
+  stringType,
+  thenTypeType,
+  undefinedType,
+} from "./example-keywords-object.js";
 
 export interface Array_ extends Disposable {
   length(): Promise<number>;

@@ -1,0 +1,210 @@
+/**
+ * Code generation, the re-exports of `index.ts`: what makes the world entry the one module an app imports
+ * from. Consumes the plan (its interface files and the names each declares) and the runtime's public symbols;
+ * prints `export ... from` lines for the runtime's public symbols, one namespace per interface file
+ * (`export * as store from "./interfaces/..."`) and, flat, every public name that exactly one interface file
+ * declares and the index itself does not.
+ *
+ * The rule, so that a name never changes meaning when another interface is added elsewhere in the world: a
+ * type (record, variant, enum, flags, resource contract and its `XxxClass` static side, `XxxError` alias,
+ * `XxxImports`/`XxxExports` contract) or error guard is re-exported flat when no other interface file, no name
+ * of the runtime's public API and no declaration of the index has the same name; otherwise only through its
+ * interface's namespace. Namespaces are named like instance keys: the interface's lowerCamel name, qualified
+ * with the package, then the namespace, then the version when taken; the export side of an interface the world
+ * also imports adds `Exports`.
+ */
+import { unitFunctions, worldExportFunctions } from "./emit-functions.js";
+import type { Unit } from "./emit-plan.js";
+import { needsHost } from "./emit-imports.js";
+import { hasStaticSide } from "./emit-resources.js";
+import type { Resolve, TypeId } from "../wit/model.js";
+import type { GeneratedFile } from "./generated-file.js";
+import { createNameScope, tsName } from "./names.js";
+import { publicRuntimeSymbols, runtimeSymbol } from "./runtime-symbols.js";
+import type { EmitContext } from "./type-expr.js";
+
+/** The public names one interface file declares, split by how they are re-exported. */
+interface UnitExports {
+  readonly types: string[];
+  readonly values: string[];
+  /**
+   * What each name stands for: a `use`d type is the type it names (so `Color` of `shapes` and its `use` in
+   * `other` are one name, not a clash); anything else is itself.
+   */
+  readonly identity: Map<string, string>;
+}
+
+/** The names of `unit` an app may use: its types, static sides, contract, error aliases and guards. */
+export function publicNames(cx: EmitContext, unit: Unit): UnitExports {
+  const types: string[] = [];
+  const values: string[] = [];
+  const identity = new Map<string, string>();
+  const info = unitFunctions(cx, unit);
+  for (const [id, names] of unit.typeNames) {
+    const target = aliasTarget(cx, id);
+    const home = cx.plan.declaringUnit(target, unit.side);
+    const same = home.typeNames.get(target);
+    const key = `${home.path}#${target}`;
+    types.push(names.type);
+    identity.set(names.type, same?.type === names.type ? key : `${unit.path}#${id}`);
+    const resource = info.resources.get(id);
+    if (names.classType !== undefined && resource !== undefined && hasStaticSide(resource)) {
+      types.push(names.classType);
+      identity.set(names.classType, same?.classType === names.classType ? `${key}:class` : `${unit.path}#${id}:class`);
+    }
+  }
+  // Export sides always declare their contract; import sides only when the host implements something.
+  if (unit.kind === "interface" && (unit.side === "export" || needsHost(cx, unit))) types.push(unit.contract);
+  const all = [
+    ...info.functions,
+    ...[...info.resources.values()].flatMap((r) => [
+      ...(r.constructor === undefined ? [] : [r.constructor]),
+      ...r.methods,
+      ...r.statics,
+    ]),
+  ];
+  if (unit.kind === "index") all.push(...worldExportFunctions(cx));
+  for (const fn of all) {
+    if (fn.errorAlias !== undefined) types.push(fn.errorAlias);
+    if (fn.errorGuard !== undefined) values.push(fn.errorGuard);
+  }
+  for (const name of [...types, ...values]) if (!identity.has(name)) identity.set(name, `${unit.path}#${name}`);
+  return { types, values, identity };
+}
+
+const targets = new WeakMap<Resolve, Map<TypeId, TypeId>>();
+
+/** The type a chain of `type x = y` aliases (a `use` is one) ends at; remembered, so long chains stay linear. */
+function aliasTarget(cx: EmitContext, id: TypeId): TypeId {
+  let known = targets.get(cx.resolve);
+  if (known === undefined) targets.set(cx.resolve, (known = new Map()));
+  const chain: TypeId[] = [];
+  let current = id;
+  let target: TypeId | undefined;
+  for (let steps = 0; steps <= cx.resolve.types.length; steps++) {
+    target = known.get(current);
+    if (target !== undefined) break;
+    chain.push(current);
+    const kind = cx.resolve.types[current]!.kind;
+    if (kind.kind !== "type" || typeof kind.type === "string") break;
+    const next = kind.type.id;
+    if (cx.resolve.types[next]!.owner.kind === "none") break; // an alias of a structure, not a name
+    current = next;
+  }
+  const end = target ?? current;
+  for (const link of chain) known.set(link, end);
+  return end;
+}
+
+/** The names `index.ts` exports itself: it must not re-export another thing under one of them. */
+export function indexExportNames(cx: EmitContext): Set<string> {
+  const index = cx.plan.index;
+  const own = publicNames(cx, index);
+  return new Set([
+    ...own.types,
+    ...own.values,
+    "Imports",
+    "WorldInstance",
+    "InstantiateOptions",
+    "HostResources",
+    "ImportContext",
+    "instantiate",
+  ]);
+}
+
+/** The namespace name of each interface file (see the rule above), in plan order. */
+function namespaceNames(cx: EmitContext, taken: Iterable<string>): Map<Unit, string> {
+  const scope = createNameScope(taken);
+  const out = new Map<Unit, string>();
+  const imported = new Set(cx.plan.importUnits.map((u) => u.iface));
+  for (const unit of cx.plan.units) {
+    const iface = cx.resolve.interfaces[unit.iface!]!;
+    const pkg = iface.package === undefined ? undefined : cx.resolve.packages[iface.package]!.name;
+    const both = unit.side === "export" && imported.has(unit.iface);
+    const suffix = both ? "-exports" : "";
+    const stem = iface.name ?? unit.key;
+    const candidates = [stem];
+    if (pkg !== undefined) {
+      candidates.push(`${pkg.name}-${stem}`, `${pkg.namespace}-${pkg.name}-${stem}`);
+      if (pkg.version !== undefined) candidates.push(`${pkg.namespace}-${pkg.name}-${stem}-${pkg.version}`);
+    }
+    // Spelled lazily: most interfaces keep their own name, and spelling is the cost on worlds of thousands.
+    let chosen: string | undefined;
+    for (const c of candidates) {
+      chosen = tsName(`${c}${suffix}`, "export");
+      if (!scope.has(chosen)) break;
+    }
+    out.set(unit, scope.claim(chosen!));
+  }
+  return out;
+}
+
+/** Prints the re-export lines of `index.ts`. */
+export function printReExports(f: GeneratedFile, cx: EmitContext): void {
+  const own = indexExportNames(cx);
+  const runtimeNames = new Set<string>(publicRuntimeSymbols);
+
+  // The runtime's public API, grouped by module (one module when the runtime is imported from elsewhere).
+  const runtimeGroups = new Map<string, { types: string[]; values: string[] }>();
+  for (const name of publicRuntimeSymbols) {
+    if (own.has(name)) continue;
+    const symbol = runtimeSymbol(name);
+    const from = symbol.kind === "type" ? cx.runtime.type(name).from : cx.runtime.value(name).from;
+    let group = runtimeGroups.get(from);
+    if (group === undefined) runtimeGroups.set(from, (group = { types: [], values: [] }));
+    (symbol.kind === "type" ? group.types : group.values).push(name);
+  }
+  for (const [from, group] of [...runtimeGroups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    printExportList(f, "export", group.values, from);
+    printExportList(f, "export type", group.types, from);
+  }
+
+  const namespaces = namespaceNames(cx, [...own, ...runtimeNames]);
+  const exported = new Map<Unit, UnitExports>();
+  const meanings = new Map<string, Set<string>>();
+  for (const unit of cx.plan.units) {
+    const names = publicNames(cx, unit);
+    exported.set(unit, names);
+    for (const [name, key] of names.identity) {
+      let set = meanings.get(name);
+      if (set === undefined) meanings.set(name, (set = new Set()));
+      set.add(key);
+    }
+  }
+  const namespaceSet = new Set(namespaces.values());
+  const printed = new Set<string>();
+  // Flat when the name means one thing; printed once, from the first file (in plan order) that has it.
+  const flat = (name: string): boolean => {
+    if (meanings.get(name)?.size !== 1 || own.has(name) || runtimeNames.has(name) || namespaceSet.has(name))
+      return false;
+    if (printed.has(name)) return false;
+    printed.add(name);
+    return true;
+  };
+  for (const unit of cx.plan.units) {
+    // The index is at the root of the output: its specifiers are `./<path>.js`.
+    const from = `./${unit.path.replace(/\.ts$/, ".js")}`;
+    f.print("export * as ", namespaces.get(unit)!, " from ", f.string(from), ";");
+    const names = exported.get(unit)!;
+    printExportList(f, "export", names.values.filter(flat), from);
+    printExportList(f, "export type", names.types.filter(flat), from);
+  }
+  f.print();
+}
+
+/** `export { a, b } from "m";`, laid out as prettier lays it out (one line when it fits in 80 columns). */
+function printExportList(f: GeneratedFile, keyword: string, names: readonly string[], from: string): void {
+  if (names.length === 0) return;
+  const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const tail = ` } from ${f.string(from)};`;
+  const oneLine = `${keyword} { ${sorted.join(", ")}${tail}`;
+  if (oneLine.length <= 80 || sorted.length === 1) {
+    f.print(oneLine);
+    return;
+  }
+  f.print(keyword, " {");
+  f.indent(() => {
+    for (const name of sorted) f.print(name, ",");
+  });
+  f.print("}", ` from ${f.string(from)};`);
+}
