@@ -19,7 +19,7 @@ import {
   unitFunctions,
   worldExportFunctions,
 } from "./emit-functions.js";
-import { printExportMethod, printExportSpecs } from "./emit-exports.js";
+import { printExportMethod, printExportSpecs, printSyncSignature } from "./emit-exports.js";
 import {
   hostResourceCall,
   importFunctions,
@@ -250,6 +250,7 @@ export function emitIndex(
     for (const info of worldExports) {
       functionDoc(f, info, "export");
       printSignature(f, cx, info, promiseTypeExpr(cx, info), ";");
+      printSyncSignature(f, cx, info);
     }
     if (views.length > 0) {
       f.jsDoc({
@@ -323,6 +324,14 @@ export function emitIndex(
         "suspended guest waits for.",
     });
     f.print("readonly asyncImports?: readonly string[];");
+    if (cx.canon !== undefined) {
+      f.jsDoc({
+        docs:
+          "Call the component's core exports directly with the SDK's own canonical ABI\n" +
+          "where it can (default true); false sends every call through jco.",
+      });
+      f.print("readonly directCalls?: boolean;");
+    }
     if (views.length > 0) {
       f.jsDoc({
         docs: "Most host resources alive at once, all types together (default 1,000,000);\none more throws `TableFullError`.",

@@ -13,6 +13,9 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "borrow.ts",
   "host-resources.ts",
   "values.ts",
+  "canonical-memory.ts",
+  "canonical-abi.ts",
+  "direct-calls.ts",
   "index.ts",
 ];
 
@@ -23,6 +26,9 @@ export type RuntimeFile =
   | "borrow.ts"
   | "host-resources.ts"
   | "values.ts"
+  | "canonical-memory.ts"
+  | "canonical-abi.ts"
+  | "direct-calls.ts"
   | "index.ts";
 
 /** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
@@ -180,6 +186,19 @@ const table = {
   ExportSpec: ["values.ts", "type"],
   ImportSpec: ["values.ts", "type"],
   ImportCall: ["values.ts", "type"],
+  capturedCoreInstances: ["values.ts", "value"],
+  // canonical-memory.ts
+  CanonicalTrap: ["canonical-memory.ts", "value"],
+  StringEncoding: ["canonical-memory.ts", "type"],
+  // canonical-abi.ts
+  AbiType: ["canonical-abi.ts", "type"],
+  // direct-calls.ts
+  directSpec: ["direct-calls.ts", "value"],
+  callDirect: ["direct-calls.ts", "value"],
+  callDirectSync: ["direct-calls.ts", "value"],
+  InstanceBusyError: ["direct-calls.ts", "value"],
+  DirectSpec: ["direct-calls.ts", "type"],
+  DirectTarget: ["direct-calls.ts", "type"],
 } as const satisfies Record<string, readonly [RuntimeFile, RuntimeSymbolKind]>;
 
 export type RuntimeSymbolName = keyof typeof table;

@@ -10,3 +10,6 @@ export * from "./resource-table.js";
 export * from "./borrow.js";
 export * from "./host-resources.js";
 export * from "./values.js";
+export * from "./canonical-memory.js";
+export * from "./canonical-abi.js";
+export * from "./direct-calls.js";
