@@ -189,10 +189,18 @@ const table = {
   capturedCoreInstances: ["values.ts", "value"],
   // canonical-memory.ts
   CanonicalTrap: ["canonical-memory.ts", "value"],
+  GuestMemory: ["canonical-memory.ts", "value"],
   StringEncoding: ["canonical-memory.ts", "type"],
+  CoreFunction: ["canonical-memory.ts", "type"],
+  CoreMemory: ["canonical-memory.ts", "type"],
   // canonical-abi.ts
+  codecOf: ["canonical-abi.ts", "value"],
   AbiType: ["canonical-abi.ts", "type"],
+  Codec: ["canonical-abi.ts", "type"],
+  FlatCursor: ["canonical-abi.ts", "type"],
+  FlatType: ["canonical-abi.ts", "type"],
   // direct-calls.ts
+  CoreExportRef: ["direct-calls.ts", "type"],
   directSpec: ["direct-calls.ts", "value"],
   callDirect: ["direct-calls.ts", "value"],
   callDirectSync: ["direct-calls.ts", "value"],

@@ -8,6 +8,9 @@ import * as hostResources from "../../templates/runtime/host-resources.js";
 import * as index from "../../templates/runtime/index.js";
 import * as resourceTable from "../../templates/runtime/resource-table.js";
 import * as values from "../../templates/runtime/values.js";
+import * as canonicalMemory from "../../templates/runtime/canonical-memory.js";
+import * as canonicalAbi from "../../templates/runtime/canonical-abi.js";
+import * as directCalls from "../../templates/runtime/direct-calls.js";
 import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/codegen/runtime-symbols.js";
 
 const modules: Record<string, Record<string, unknown>> = {
@@ -17,6 +20,9 @@ const modules: Record<string, Record<string, unknown>> = {
   "borrow.ts": borrow,
   "host-resources.ts": hostResources,
   "values.ts": values,
+  "canonical-memory.ts": canonicalMemory,
+  "canonical-abi.ts": canonicalAbi,
+  "direct-calls.ts": directCalls,
 };
 
 async function source(file: string): Promise<string> {
@@ -66,6 +72,6 @@ describe("runtime symbol table", () => {
   });
 
   it("names the files to copy, entry point last", () => {
-    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "host-resources.ts", "values.ts", "index.ts"]);
+    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "host-resources.ts", "values.ts", "canonical-memory.ts", "canonical-abi.ts", "direct-calls.ts", "index.ts"]);
   });
 });
