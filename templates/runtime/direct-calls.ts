@@ -230,7 +230,8 @@ export function callDirectSync<R>(core: InstanceCore, direct: DirectSpec<R>, arg
   const spec = direct.spec;
   const binding = bindingOf(direct as DirectSpec<unknown>, core);
   checkArguments(core, spec, args);
-  if (!ready(binding)) {
+  // While the instance restarts it has no core instances yet: the gate refuses the call as busy.
+  if (!ready(binding) && core.gate.state === "idle") {
     throw new TypeError(`\`${spec.name}\` cannot be called synchronously on this instance: direct calls are off`);
   }
   return core.gate.callSync(spec.name, runGuarded, binding, args, directCallOptions, () => new InstanceBusyError(spec.name)) as R;
