@@ -8,6 +8,7 @@ import { arch, cpus, totalmem } from "node:os";
 import { benchFrontend } from "./bench/frontend.js";
 import { benchTable } from "./bench/table.js";
 import { benchCalls } from "./bench/calls.js";
+import { benchDirectCalls } from "./bench/direct-calls.js";
 import { benchGenerate } from "./bench/generate.js";
 import { benchCli } from "./bench/cli.js";
 import { benchWatch } from "./bench/watch.js";
@@ -17,6 +18,7 @@ const sections = [
   ["Front end: parse + resolve (issue #2)", () => benchFrontend()],
   ["Resource table: push / get / delete vs a plain Map (issue #6)", () => benchTable()],
   ["Calls: ns per call of a trivial export, raw jco vs the SDK (issue #4)", () => benchCalls()],
+  ["Direct calls: raw core wasm vs the SDK's direct path vs jco", () => benchDirectCalls()],
   ["Generation: synthetic WIT, wit-ts vs jco types (issue #8)", () => benchGenerate()],
   ["Whole process: `wit-ts gen` vs `jco types` on wasi:http/proxy (issue #8)", () => benchCli()],
   ["Watch: regeneration after a one-file change (issue #8)", () => benchWatch()],

@@ -30,9 +30,15 @@ export class CanonicalTrap extends Error {
 }
 
 const UTF16_TAG = 0x8000_0000;
-const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder();
-const utf16Decoder = new TextDecoder("utf-16le");
+/** `TextEncoder`/`TextDecoder`, as every JavaScript host has them (declared here: the runtime assumes no DOM lib). */
+interface TextCodecs {
+  readonly TextEncoder: new () => { encode(input: string): Uint8Array };
+  readonly TextDecoder: new (label?: string) => { decode(input: Uint8Array): string };
+}
+const codecs = globalThis as unknown as TextCodecs;
+const utf8Encoder = new codecs.TextEncoder();
+const utf8Decoder = new codecs.TextDecoder();
+const utf16Decoder = new codecs.TextDecoder("utf-16le");
 
 /** The memory and allocator of one function's canonical options, with views refreshed on `memory.grow`. */
 export class GuestMemory {

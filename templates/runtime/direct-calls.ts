@@ -126,6 +126,8 @@ interface Binding {
   memory: GuestMemory | undefined;
   /** Why the core side could not be found: calls then go through jco. */
   missing: string | undefined;
+  /** The argument-checking context of the instance (values without resources move and lend nothing). */
+  readonly context: LowerContext;
 }
 
 function bindingOf(direct: DirectSpec<unknown>, core: InstanceCore): Binding {
@@ -133,7 +135,8 @@ function bindingOf(direct: DirectSpec<unknown>, core: InstanceCore): Binding {
   if (last !== undefined && last.core === core) return last;
   let binding = direct.bindings.get(core);
   if (binding === undefined) {
-    binding = { core, direct, instances: undefined, fn: undefined, postReturn: undefined, memory: undefined, missing: undefined };
+    const context: LowerContext = { core, moves: noMoves, loans: noMoves as never };
+    binding = { core, direct, instances: undefined, fn: undefined, postReturn: undefined, memory: undefined, missing: undefined, context };
     direct.bindings.set(core, binding);
   }
   direct.last = binding;
@@ -192,13 +195,10 @@ const directCallOptions: CallOptions = {
   isResultError: (error) => typeof error === "object" && error !== null && resultErrors.has(error),
 };
 
-/** The argument-checking context of calls whose values hold no resources (nothing moves, nothing is lent). */
+/** Shared by the checking contexts: values without resources move and lend nothing (frozen: a push throws). */
 const noMoves = Object.freeze([]) as unknown as LowerContext["moves"];
-const contexts = new WeakMap<InstanceCore, LowerContext>();
 
-function checkArguments(core: InstanceCore, spec: ExportSpec<unknown>, args: readonly unknown[]): void {
-  let context = contexts.get(core);
-  if (context === undefined) contexts.set(core, (context = { core, moves: noMoves, loans: noMoves as never }));
+function checkArguments(context: LowerContext, spec: ExportSpec<unknown>, args: readonly unknown[]): void {
   const params = spec.params;
   for (let index = 0; index < params.length; index++) {
     const param = params[index]!;
@@ -215,7 +215,7 @@ export function callDirect<R>(core: InstanceCore, direct: DirectSpec<R>, args: r
   const binding = bindingOf(direct as DirectSpec<unknown>, core);
   if (!ready(binding)) return callExport(core, spec, args);
   try {
-    checkArguments(core, spec, args);
+    checkArguments(binding.context, spec, args);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -229,7 +229,7 @@ export function callDirect<R>(core: InstanceCore, direct: DirectSpec<R>, args: r
 export function callDirectSync<R>(core: InstanceCore, direct: DirectSpec<R>, args: readonly unknown[]): R {
   const spec = direct.spec;
   const binding = bindingOf(direct as DirectSpec<unknown>, core);
-  checkArguments(core, spec, args);
+  checkArguments(binding.context, spec, args);
   // While the instance restarts it has no core instances yet: the gate refuses the call as busy.
   if (!ready(binding) && core.gate.state === "idle") {
     throw new TypeError(`\`${spec.name}\` cannot be called synchronously on this instance: direct calls are off`);
