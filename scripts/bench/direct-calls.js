@@ -24,7 +24,7 @@ const WIT = join(ROOT, "test/e2e/fixtures/direct/direct.wit");
 const API = "wit-ts:direct/api";
 const MB = 1 << 20;
 
-async function load(dir) {
+export async function load(dir) {
   const { parse, componentEmbed, componentNew, transpile } = await import("@bytecodealliance/jco");
   const { generateSdk } = await import(pathToFileURL(join(ROOT, "dist/index.js")).href);
   const ts = (await import("typescript")).default;

@@ -119,6 +119,12 @@ export function decideDirect(resolve: Resolve, canon: ComponentCanon, name: stri
   if (options.encoding !== "utf8") parts.push(`encoding: ${stringLiteral(options.encoding)}`);
   parts.push(`params: [${params.join(", ")}]`);
   if (result !== undefined) parts.push(`result: ${result}`);
+  // Numbers only: a call site of the function's own, which the engine binds to this one wasm function.
+  const numeric = new Set(["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64"].map((t) => `"${t}"`));
+  if (params.length <= 16 && params.every((p) => numeric.has(p))) {
+    const args = params.map((_, index) => `a[${index}]`).join(", ");
+    parts.push(`invoke: (f: (...args: unknown[]) => unknown, a: readonly unknown[]) => f(${args})`);
+  }
   return { kind: "direct", target: `{ ${parts.join(", ")} }` };
 }
 

@@ -88,7 +88,8 @@ export interface CallGate extends AsyncDisposable {
   /**
    * Runs `invoke(a, b)` now, synchronously, as one call of this instance, and returns its value (for calls that
    * return no promise: an SDK's synchronous form). Throws instead of waiting: `ReentranceError` from inside a
-   * call, `InstancePoisonedError`, `InstanceDisposedError`, or `busy()` while other calls run or are queued.
+   * call, `InstancePoisonedError`, `InstanceDisposedError`, or `busy(functionName)` while other calls run or are
+   * queued.
    * A trap poisons the gate and throws `TrapError`, as `call` rejects with it.
    */
   callSync<A, B, R>(
@@ -97,7 +98,7 @@ export interface CallGate extends AsyncDisposable {
     a: A,
     b: B,
     options: CallOptions | undefined,
-    busy: () => Error,
+    busy: (functionName: string) => Error,
   ): R;
   /** Runs a host import handler as part of the current call, so that calls it makes back are recognised. */
   runImport<R>(importName: string, handler: () => R): R;
@@ -305,7 +306,7 @@ class Gate implements CallGate {
     a: A,
     b: B,
     options: CallOptions | undefined,
-    busy: () => Error,
+    busy: (functionName: string) => Error,
   ): R {
     if (this.stateCode !== "idle") throw this.refuseSync(functionName, busy);
     this.stateCode = "busy";
@@ -326,7 +327,7 @@ class Gate implements CallGate {
   }
 
   /** Why a synchronous call cannot run now. */
-  private refuseSync(functionName: string, busy: () => Error): Error {
+  private refuseSync(functionName: string, busy: (functionName: string) => Error): Error {
     if (this.closeRequested) return new InstanceDisposedError(functionName);
     if (this.stateCode === "busy") {
       if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
@@ -341,7 +342,7 @@ class Gate implements CallGate {
       }
     }
     if (this.stateCode === "poisoned" && this.trap !== undefined) return new InstancePoisonedError(functionName, this.trap);
-    return busy();
+    return busy(functionName);
   }
 
   runImport<R>(importName: string, handler: () => R): R {

@@ -57,6 +57,8 @@ export interface Codec {
   /** Pushes the flat core values of `value` onto `out`. */
   lower(memory: GuestMemory, value: unknown, out: unknown[]): void;
   lift(memory: GuestMemory, cursor: FlatCursor): unknown;
+  /** For types of one flat value that need no memory: lifts that value without a cursor. */
+  readonly liftOne?: (value: unknown) => unknown;
 }
 
 function alignTo(offset: number, align: number): number {
@@ -96,6 +98,7 @@ function integer(
     load: (memory, ptr) => load(memory.view, ptr),
     lower: (_memory, value, out) => void out.push(value),
     lift: (_memory, cursor) => lift(next(cursor) as number),
+    liftOne: (value) => lift(value as number),
   };
 }
 
@@ -110,6 +113,7 @@ function primitiveCodec(type: Extract<AbiType, string>): Codec {
         load: (memory, ptr) => memory.bytes[ptr] !== 0,
         lower: (_memory, value, out) => void out.push(value === true ? 1 : 0),
         lift: (_memory, cursor) => next(cursor) !== 0,
+        liftOne: (value) => value !== 0,
       };
     case "u8":
       return integer(1, (v) => v & 0xff, (d, p, v) => d.setUint8(p, v), (d, p) => d.getUint8(p));
@@ -132,6 +136,7 @@ function primitiveCodec(type: Extract<AbiType, string>): Codec {
         load: (memory, ptr) => memory.view.getBigUint64(ptr, true),
         lower: (_memory, value, out) => void out.push(value),
         lift: (_memory, cursor) => BigInt.asUintN(64, next(cursor) as bigint),
+        liftOne: (value) => BigInt.asUintN(64, value as bigint),
       };
     case "s64":
       return {
@@ -142,6 +147,7 @@ function primitiveCodec(type: Extract<AbiType, string>): Codec {
         load: (memory, ptr) => memory.view.getBigInt64(ptr, true),
         lower: (_memory, value, out) => void out.push(value),
         lift: (_memory, cursor) => BigInt.asIntN(64, next(cursor) as bigint),
+        liftOne: (value) => BigInt.asIntN(64, value as bigint),
       };
     case "f32":
       return {
@@ -152,6 +158,7 @@ function primitiveCodec(type: Extract<AbiType, string>): Codec {
         load: (memory, ptr) => memory.view.getFloat32(ptr, true),
         lower: (_memory, value, out) => void out.push(value),
         lift: (_memory, cursor) => next(cursor),
+        liftOne: (value) => value,
       };
     case "f64":
       return {
@@ -162,6 +169,7 @@ function primitiveCodec(type: Extract<AbiType, string>): Codec {
         load: (memory, ptr) => memory.view.getFloat64(ptr, true),
         lower: (_memory, value, out) => void out.push(value),
         lift: (_memory, cursor) => next(cursor),
+        liftOne: (value) => value,
       };
     case "char":
       return {
@@ -172,6 +180,7 @@ function primitiveCodec(type: Extract<AbiType, string>): Codec {
         load: (memory, ptr) => liftChar(memory.view.getUint32(ptr, true)),
         lower: (_memory, value, out) => void out.push((value as string).codePointAt(0)),
         lift: (_memory, cursor) => liftChar((next(cursor) as number) >>> 0),
+        liftOne: (value) => liftChar((value as number) >>> 0),
       };
     case "string":
       return {

@@ -44,6 +44,12 @@ export interface DirectTarget {
   readonly params: readonly AbiType[];
   /** The result's type; a function's `result<T, E>` resolves with `T` and rejects with `ResultError<E>`. */
   readonly result?: AbiType;
+  /**
+   * For a function whose parameters are all numbers (no memory): calls the core function with the arguments
+   * as they are. Generated per function, so that each has a call site of its own, which the engine can bind
+   * to that one wasm function (a shared call site would go through its generic JS-to-wasm path).
+   */
+  readonly invoke?: (fn: never, args: readonly unknown[]) => unknown;
 }
 
 /** A guest export that can be called directly, and how. */
@@ -90,6 +96,8 @@ interface CallPlan {
   readonly fallible: boolean;
   /** Every parameter is one flat number and nothing needs memory: no arrays are built. */
   readonly scalar: boolean;
+  /** Per parameter, the primitive whose range `checkArguments` checks itself, if any. */
+  readonly quickChecks: readonly (string | undefined)[];
 }
 
 function planCall(target: DirectTarget): CallPlan {
@@ -108,6 +116,9 @@ function planCall(target: DirectTarget): CallPlan {
     result,
     returnArea: result !== undefined && result.flat.length > MAX_FLAT_RESULTS,
     fallible: typeof target.result === "object" && target.result.kind === "result",
+    quickChecks: target.params.map((type) =>
+      typeof type === "string" && ["u32", "s32", "u8", "u16", "f32", "f64", "bool"].includes(type) ? type : undefined,
+    ),
     scalar:
       spill === undefined &&
       target.params.every(memoryless) &&
@@ -198,11 +209,41 @@ const directCallOptions: CallOptions = {
 /** Shared by the checking contexts: values without resources move and lend nothing (frozen: a push throws). */
 const noMoves = Object.freeze([]) as unknown as LowerContext["moves"];
 
-function checkArguments(context: LowerContext, spec: ExportSpec<unknown>, args: readonly unknown[]): void {
+/**
+ * Checks the arguments as every call does: numbers of the right range are recognised here without a call (the
+ * common case, and the cost of a direct call is counted in nanoseconds); anything else, and every value that
+ * fails, goes to the parameter's value type, whose error names it.
+ */
+function checkArguments(context: LowerContext, spec: ExportSpec<unknown>, plan: CallPlan, args: readonly unknown[]): void {
   const params = spec.params;
+  const quick = plan.quickChecks;
   for (let index = 0; index < params.length; index++) {
+    const value = args[index];
+    switch (quick[index]) {
+      case "u32":
+        if (value === (value as number) >>> 0) continue;
+        break;
+      case "s32":
+        if (value === ((value as number) | 0)) continue;
+        break;
+      case "u8":
+        if (value === ((value as number) & 0xff)) continue;
+        break;
+      case "u16":
+        if (value === ((value as number) & 0xffff)) continue;
+        break;
+      case "f64":
+      case "f32":
+        if (typeof value === "number") continue;
+        break;
+      case "bool":
+        if (typeof value === "boolean") continue;
+        break;
+      default:
+        break;
+    }
     const param = params[index]!;
-    param[1].lower(args[index], param[0], context);
+    param[1].lower(value, param[0], context);
   }
 }
 
@@ -215,7 +256,7 @@ export function callDirect<R>(core: InstanceCore, direct: DirectSpec<R>, args: r
   const binding = bindingOf(direct as DirectSpec<unknown>, core);
   if (!ready(binding)) return callExport(core, spec, args);
   try {
-    checkArguments(binding.context, spec, args);
+    checkArguments(binding.context, spec, direct.plan, args);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -229,12 +270,17 @@ export function callDirect<R>(core: InstanceCore, direct: DirectSpec<R>, args: r
 export function callDirectSync<R>(core: InstanceCore, direct: DirectSpec<R>, args: readonly unknown[]): R {
   const spec = direct.spec;
   const binding = bindingOf(direct as DirectSpec<unknown>, core);
-  checkArguments(binding.context, spec, args);
+  checkArguments(binding.context, spec, direct.plan, args);
   // While the instance restarts it has no core instances yet: the gate refuses the call as busy.
   if (!ready(binding) && core.gate.state === "idle") {
     throw new TypeError(`\`${spec.name}\` cannot be called synchronously on this instance: direct calls are off`);
   }
-  return core.gate.callSync(spec.name, runGuarded, binding, args, directCallOptions, () => new InstanceBusyError(spec.name)) as R;
+  // Run at once or refused: the instance cannot restart in between, so the binding checked above holds.
+  return core.gate.callSync(spec.name, run, binding, args, directCallOptions, busyError) as R;
+}
+
+function busyError(functionName: string): Error {
+  return new InstanceBusyError(functionName);
 }
 
 /** Runs inside the gate: the instance may have been restarted since the call was made. */
@@ -253,7 +299,10 @@ function run(binding: Binding, args: readonly unknown[]): unknown {
   const fn = binding.fn as (...args: unknown[]) => unknown;
   const memory = binding.memory!;
   let raw: unknown;
-  if (plan.scalar) {
+  const invoke = binding.direct.target.invoke as ((fn: unknown, args: readonly unknown[]) => unknown) | undefined;
+  if (plan.scalar && invoke !== undefined) {
+    raw = invoke(fn, args);
+  } else if (plan.scalar) {
     // Numbers and bigints go to wasm as they are (wasm's ToInt32/ToBigInt64 wrap u32 and u64 alike).
     switch (args.length) {
       case 0:
@@ -296,6 +345,8 @@ function run(binding: Binding, args: readonly unknown[]): unknown {
       if (ptr % result.align !== 0) throw new TypeError(`the return area at ${ptr} is not aligned to ${result.align}`);
       memory.check(ptr, result.size);
       value = result.load(memory, ptr);
+    } else if (result.liftOne !== undefined) {
+      value = result.liftOne(raw);
     } else {
       memory.refresh();
       oneValue[0] = raw;
