@@ -849,7 +849,8 @@ class Core implements InstanceCore {
     this.getCoreModule = options.getCoreModule;
     this.synchronous = defaults.synchronous === true;
     this.asyncImports = new Set(options.asyncImports ?? []);
-    this.directCalls = options.directCalls !== false;
+    // jco's JSPI output suspends the guest inside its own export wrappers: its calls must go through jco.
+    this.directCalls = options.directCalls !== false && (options.asyncImports?.length ?? 0) === 0;
     this.gate = createCallGate(options.restart === true ? { restart: () => this.restart() } : {});
   }
 

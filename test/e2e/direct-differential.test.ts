@@ -203,6 +203,29 @@ describe("reentrance on the direct path", () => {
   });
 });
 
+describe("fixed-length lists (a WAT guest)", () => {
+  it(
+    "gives identical outcomes through both paths",
+    async () => {
+      const wit = `package t:fixed;
+interface api { f: func(x: list<u32, 4>) -> list<u32, 4>; }
+world w { export api; }`;
+      const wat = `(module (memory (export "memory") 1)
+        (func (export "t:fixed/api#f") (param i32 i32 i32 i32) (result i32)
+          (i32.store (i32.const 16) (local.get 0)) (i32.store (i32.const 20) (local.get 1))
+          (i32.store (i32.const 24) (local.get 2)) (i32.store (i32.const 28) (local.get 3)) (i32.const 16)))`;
+      const bytes = await componentNew(
+        await componentEmbed({ binary: await parse(wat), witSource: wit, world: "w", features: { tag: "all" } }),
+      );
+      const pair = await loadPair("direct-fixed", bytes, {});
+      expect(pair.report).toEqual({ total: 1, direct: 1, viaJco: [] });
+      const calls = await compare(pair, ["api", "f"], [{ fixed: "u32", size: 4 }], Math.max(20, Math.floor(CALLS / 20)), createRandom(SEED + 1));
+      expect(calls).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // Every kind of value type, echoed by a componentize-js guest
 
