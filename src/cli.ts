@@ -126,6 +126,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option("--all-features", "enable every @unstable feature")
     .option("--autodrop-borrows", "hand import handlers scoped Borrowed<T> views that are revoked when they return")
     .option("--runtime-import <specifier>", "import the SDK runtime from this module instead of copying it")
+    .option("--no-direct-calls", "for a .wasm input: send every call through jco instead of calling core exports directly")
+    .option("--verbose", "also name each exported function that is not called directly, and why")
     .option("--config <file>", "read this config file instead of searching for wit-ts.config.*")
     .option("--check", "write nothing; exit 1 and list the files that differ when the output is stale")
     .option("--watch", "regenerate whenever an input WIT file (deps/ included) changes; Ctrl-C stops")
@@ -165,6 +167,8 @@ interface GenCliOptions {
   allFeatures?: boolean;
   autodropBorrows?: boolean;
   runtimeImport?: string;
+  directCalls?: boolean;
+  verbose?: boolean;
   config?: string;
   check?: boolean;
   watch?: boolean;
@@ -178,6 +182,7 @@ const ENTRY_FLAGS = [
   ["allFeatures", "--all-features"],
   ["autodropBorrows", "--autodrop-borrows"],
   ["runtimeImport", "--runtime-import"],
+  ["directCalls", "--no-direct-calls"],
 ] as const;
 
 async function runGen(input: string | undefined, opts: GenCliOptions, command: Command, io: Io): Promise<number> {
@@ -200,6 +205,7 @@ async function runGen(input: string | undefined, opts: GenCliOptions, command: C
         ...(opts.allFeatures === undefined ? {} : { allFeatures: opts.allFeatures }),
         ...(opts.autodropBorrows === undefined ? {} : { autodropBorrows: opts.autodropBorrows }),
         ...(opts.runtimeImport === undefined ? {} : { runtimeImport: opts.runtimeImport }),
+        ...(opts.directCalls === false ? { directCalls: false } : {}),
       },
     ];
   } else {
@@ -226,7 +232,7 @@ async function runGen(input: string | undefined, opts: GenCliOptions, command: C
     if (opts.watch) return await runWatch(entries, io);
     let code: number = ExitCode.Ok;
     for (const entry of entries) {
-      const one = opts.check ? await checkOne(entry, io) : await genOne(entry, io);
+      const one = opts.check ? await checkOne(entry, io) : await genOne(entry, io, opts.verbose === true);
       if (one !== ExitCode.Ok) code = one;
     }
     return code;
@@ -243,6 +249,7 @@ function sdkOptions(entry: ConfigEntry): GenerateSdkOptions {
     ...(entry.world === undefined ? {} : { world: entry.world }),
     ...(entry.autodropBorrows === undefined ? {} : { autodropBorrows: entry.autodropBorrows }),
     ...(entry.runtimeImport === undefined ? {} : { runtimeImport: entry.runtimeImport }),
+    ...(entry.directCalls === undefined ? {} : { directCalls: entry.directCalls }),
   };
 }
 
@@ -250,7 +257,7 @@ function render(diagnostics: readonly Diagnostic[], sources: SourceMap, io: Io):
   return renderDiagnostics(diagnostics, sources, { color: io.color });
 }
 
-async function genOne(entry: ConfigEntry, io: Io): Promise<number> {
+async function genOne(entry: ConfigEntry, io: Io, verbose = false): Promise<number> {
   const { generateSdk, writeSdk } = await import("./index.js");
   const result = await generateSdk(sdkOptions(entry));
   if (result.diagnostics.length > 0) {
@@ -266,6 +273,11 @@ async function genOne(entry: ConfigEntry, io: Io): Promise<number> {
     return ExitCode.UserError;
   }
   io.stdout(`wrote ${result.files.length} files to ${entry.out} (world ${result.worldKey})\n`);
+  const report = result.directCalls;
+  if (report !== undefined) {
+    io.stdout(`calls: ${report.direct} of ${report.total} functions direct\n`);
+    if (verbose) for (const [name, reason] of report.viaJco) io.stdout(`  through jco: ${name}: ${reason}\n`);
+  }
   return ExitCode.Ok;
 }
 

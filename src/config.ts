@@ -34,6 +34,8 @@ export interface ConfigEntry {
   readonly autodropBorrows?: boolean;
   /** Import the SDK runtime from this module instead of copying it into the output. */
   readonly runtimeImport?: string;
+  /** For a `.wasm` input: call core exports directly with the SDK's own canonical ABI (default true). */
+  readonly directCalls?: boolean;
 }
 
 /** What a config file holds: one entry, or several. */
@@ -92,6 +94,7 @@ const ENTRY_KEYS = {
   allFeatures: "boolean",
   autodropBorrows: "boolean",
   runtimeImport: "string",
+  directCalls: "boolean",
 } as const satisfies Record<keyof ConfigEntry, "string" | "boolean" | "string[]">;
 
 const REQUIRED_KEYS = ["input", "out"] as const;

@@ -11,6 +11,8 @@ import { codes } from "./diagnostics/codes.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { SourceMap, UNKNOWN_SPAN } from "./diagnostics/source-map.js";
 import { generate, selectWorld } from "./codegen/generate.js";
+import { directCallReport, type DirectCallReport } from "./codegen/emit-direct.js";
+import { decodeCanonicalOptions, type ComponentCanon } from "./wit/decoding/canonical-options.js";
 import { diffOutput, writeOutput, type OutputDiff, type OutputFile } from "./output.js";
 import { resolveFiles, resolvePath, type ResolveOptions, type ResolveResult } from "./wit/load.js";
 import { interfaceIdentifier, type Resolve, type WorldId } from "./wit/model.js";
@@ -22,6 +24,7 @@ export type { Diagnostic } from "./diagnostics/diagnostic.js";
 export type { SourceMap, Span } from "./diagnostics/source-map.js";
 export type { Resolve, WorldId, PackageId } from "./wit/model.js";
 export type { OutputFile, OutputDiff } from "./output.js";
+export type { DirectCallReport } from "./codegen/emit-direct.js";
 export type { ResolveOptions, ResolveResult } from "./wit/load.js";
 export { version } from "./version.js";
 export { defineConfig, loadConfig } from "./config.js";
@@ -41,6 +44,11 @@ export interface GenerateSdkOptions extends ResolveOptions {
   readonly autodropBorrows?: boolean;
   /** Import the runtime from this module specifier instead of copying it into the output. */
   readonly runtimeImport?: string;
+  /**
+   * For a `.wasm` input: call the component's core exports directly with the SDK's own canonical ABI where its
+   * canonical options allow (default true); false sends every call through jco.
+   */
+  readonly directCalls?: boolean;
 }
 
 export interface GenerateSdkResult {
@@ -50,6 +58,8 @@ export interface GenerateSdkResult {
   readonly worldKey: string | undefined;
   readonly diagnostics: Diagnostic[];
   readonly sources: SourceMap;
+  /** For a `.wasm` input: how many exported functions are called directly, and why the others are not. */
+  readonly directCalls?: DirectCallReport;
 }
 
 /** The input path as shown in generated headers: relative as given, `/` separators. */
@@ -109,7 +119,17 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
   }
   const worldId = selected;
   const componentName = isComponent ? basename(options.input, ".wasm") : undefined;
+  let canon: ComponentCanon | undefined;
+  if (bytes !== undefined && options.directCalls !== false) {
+    const decoded = decodeCanonicalOptions(bytes);
+    // A binary the reader cannot follow is not an error: every call then goes through jco.
+    canon =
+      "error" in decoded
+        ? { exports: new Map(), imports: new Map(), instantiations: 0, unsupported: decoded.error }
+        : decoded;
+  }
   const files: OutputFile[] = generate(resolve, worldId, {
+    ...(canon === undefined ? {} : { canon }),
     input: headerPath(options.input),
     version: version(),
     ...(options.runtimeImport === undefined ? {} : { runtimeImport: options.runtimeImport }),
@@ -131,7 +151,13 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
       return failure(`jco failed to transpile \`${options.input}\`: ${(e as Error).message}`);
     }
   }
-  return { files, worldKey: worldKey(resolve, worldId), diagnostics: [], sources };
+  return {
+    files,
+    worldKey: worldKey(resolve, worldId),
+    diagnostics: [],
+    sources,
+    ...(bytes === undefined ? {} : { directCalls: directCallReport(resolve, worldId, canon) }),
+  };
 
   function failure(message: string): GenerateSdkResult {
     return {

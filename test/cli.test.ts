@@ -322,3 +322,27 @@ describe("wit-ts manners", () => {
     expect(r.stderr).toContain("unknown option '--bogus'");
   });
 });
+
+describe("gen of a component: direct calls", () => {
+  it("prints how many exported functions are called directly; --verbose names the others; --no-direct-calls turns them off", async () => {
+    const { componentEmbed, componentNew, parse } = await import("@bytecodealliance/jco");
+    const wit = readFileSync(join(ROOT, "test/e2e/fixtures/direct/direct.wit"), "utf8").replace(
+      "world direct {",
+      "world direct {\n  export later: func(x: borrow<res>);\n  resource res;",
+    );
+    const wat = readFileSync(join(ROOT, "test/e2e/fixtures/direct/direct.wat"), "utf8").replace(
+      /\)\s*$/,
+      `(func (export "later") (param i32)))`,
+    );
+    const bytes = await componentNew(await componentEmbed({ binary: await parse(wat), witSource: wit, world: "direct" }));
+    const input = join(tmp, "direct.wasm");
+    writeFileSync(input, bytes);
+    const on = run(["gen", input, "-o", join(tmp, "direct-on"), "--verbose"]);
+    expect(on.stderr).toBe("");
+    expect(on.stdout).toContain("calls: 7 of 8 functions direct\n");
+    expect(on.stdout).toContain("  through jco: later: it passes a resource handle\n");
+    const off = run(["gen", input, "-o", join(tmp, "direct-off"), "--no-direct-calls"]);
+    expect(off.stdout).toContain("calls: 0 of 8 functions direct\n");
+    expect(readFileSync(join(tmp, "direct-off", "interfaces", "wit-ts-direct-api.ts"), "utf8")).not.toContain("callDirect");
+  }, 120_000);
+});

@@ -14,12 +14,13 @@ import {
   printExportSpec,
   printSignature,
   promiseTypeExpr,
+  valueTypeExpr,
   interfaceTags,
   unitFunctions,
   type FunctionInfo,
 } from "./emit-functions.js";
 import { hasStaticSide } from "./emit-resources.js";
-import { callArgs, signature, type GeneratedFile } from "./generated-file.js";
+import { callArgs, pure, signature, type GeneratedFile } from "./generated-file.js";
 import { quotePropertyKey } from "./names.js";
 import type { EmitContext } from "./type-expr.js";
 
@@ -70,8 +71,34 @@ export function printExportSpecs(
       canonicalName(cx.unit, info.func),
       jcoPath(cx, info),
     );
+    const direct = info.direct;
+    if (direct !== undefined) {
+      f.print(
+        "const ",
+        direct.spec,
+        " = ",
+        pure([cx.runtime.value("directSpec"), callArgs([info.spec, direct.target])]),
+        ";",
+      );
+    }
     f.print();
   }
+}
+
+/** The synchronous form's member in a contract interface (`addSync(a: number): number;`), if it has one. */
+export function printSyncSignature(
+  f: GeneratedFile,
+  cx: EmitContext,
+  info: FunctionInfo,
+): void {
+  const direct = info.direct;
+  if (direct === undefined) return;
+  f.jsDoc({
+    docs:
+      `\`${info.member}\` called synchronously: returns the value or throws what the awaited form rejects with;\n` +
+      "throws `InstanceBusyError` while other calls run or wait.",
+  });
+  printSignature(f, cx, { ...info, member: direct.syncMember }, valueTypeExpr(cx, info), ";");
 }
 
 /** `name(params): Promise<R> {` ... `return callExport(core, spec, [args]);` ... `},` inside an object literal. */
@@ -81,11 +108,23 @@ export function printExportMethod(
   info: FunctionInfo,
 ): void {
   printSignature(f, cx, info, promiseTypeExpr(cx, info), " {");
+  const direct = info.direct;
   f.indent(() => {
     f.print(
       "return ",
-      cx.runtime.value("callExport"),
-      callArgs(["core", info.spec, argumentArray(info)]),
+      direct === undefined ? cx.runtime.value("callExport") : cx.runtime.value("callDirect"),
+      callArgs(["core", direct === undefined ? info.spec : direct.spec, argumentArray(info)]),
+      ";",
+    );
+  });
+  f.print("},");
+  if (direct === undefined) return;
+  printSignature(f, cx, { ...info, member: direct.syncMember }, valueTypeExpr(cx, info), " {");
+  f.indent(() => {
+    f.print(
+      "return ",
+      cx.runtime.value("callDirectSync"),
+      callArgs(["core", direct.spec, argumentArray(info)]),
       ";",
     );
   });
@@ -112,6 +151,7 @@ export function emitExportSide(f: GeneratedFile, cx: EmitContext): void {
       for (const info of functions) {
         functionDoc(f, info, "export");
         printSignature(f, cx, info, promiseTypeExpr(cx, info), ";");
+        printSyncSignature(f, cx, info);
       }
       for (const resource of staticSides) {
         const names = unit.typeNames.get(resource.id)!;

@@ -10,6 +10,7 @@
  * order), so the contract interfaces and the factories always agree.
  */
 import type { Function, Stability, Type, TypeId } from "../wit/model.js";
+import { decideDirect } from "./emit-direct.js";
 import { functionBaseName, type Side, type Unit } from "./emit-plan.js";
 import {
   array,
@@ -76,6 +77,18 @@ export interface FunctionInfo {
    * the borrowed arguments in `using` declarations (see `printImportAdapter`).
    */
   readonly adapter: string | undefined;
+  /** An export the SDK calls directly (`emit-direct.ts`): its `directSpec` constant, sync member and target. */
+  readonly direct: DirectInfo | undefined;
+}
+
+/** How an exported function is called directly. */
+export interface DirectInfo {
+  /** The module-level `directSpec` constant. */
+  readonly spec: string;
+  /** The synchronous form's name on the SDK's object (`addSync`). */
+  readonly syncMember: string;
+  /** The `DirectTarget` literal. */
+  readonly target: string;
 }
 
 /** The names of one resource's members in a unit. */
@@ -174,7 +187,26 @@ function describe(
     direction,
     receivesBorrows: borrows,
     adapter,
+    direct: undefined,
   };
+}
+
+/**
+ * The same function with its direct-call names claimed, when the component's canonical options allow a direct
+ * call; `claimMember` claims the sync form's name among the object's members.
+ */
+function withDirect(
+  cx: EmitContext,
+  unit: Unit,
+  info: FunctionInfo,
+  claimMember: (name: string) => string,
+): FunctionInfo {
+  const canon = cx.canon;
+  if (canon === undefined || info.kind !== "function" || info.direction !== "export") return info;
+  const decision = decideDirect(cx.resolve, canon, canonicalName(unit, info.func), info.func);
+  if (decision.kind !== "direct") return info;
+  const spec = unit.valueScope.claim(info.spec.replace(/Spec$/, "Direct"));
+  return { ...info, direct: { spec, syncMember: claimMember(`${info.member}Sync`), target: decision.target } };
 }
 
 /** The function names of a unit, claimed once. */
@@ -196,6 +228,10 @@ export function unitFunctions(
       unit.side,
     ),
   );
+  // Sync forms are named after every function has its name, so that a WIT name never loses to one.
+  functions.forEach((info, index) => {
+    functions[index] = withDirect(cx, unit, info, (name) => members.claim(name));
+  });
   const resources = new Map<TypeId, ResourceInfo>();
   for (const [id, group] of unit.resources) {
     const name = cx.resolve.types[id]!.name ?? "resource";
@@ -259,6 +295,21 @@ export function worldExportFunctions(cx: EmitContext): FunctionInfo[] {
     infos = cx.plan.worldExports.map(({ func, key }) =>
       describe(cx, unit, func, undefined, "function", key, "export"),
     );
+    // World-level sync forms share the instance with the export keys, the interface keys and its own members.
+    const taken = new Set<string>([
+      ...infos.map((info) => info.member),
+      ...cx.plan.exportUnits.map((u) => u.instanceKey),
+      "poisoned",
+      "resources",
+      "then",
+    ]);
+    const claim = (name: string): string => {
+      let candidate = name;
+      for (let n = 2; taken.has(candidate); n++) candidate = `${name}${n}`;
+      taken.add(candidate);
+      return candidate;
+    };
+    infos = infos.map((info) => withDirect(cx, unit, info, claim));
     worldExportCache.set(unit, infos);
   }
   return infos;

@@ -19,7 +19,7 @@ import {
   unitFunctions,
   worldExportFunctions,
 } from "./emit-functions.js";
-import { printExportMethod, printExportSpecs } from "./emit-exports.js";
+import { printExportMethod, printExportSpecs, printSyncSignature } from "./emit-exports.js";
 import {
   hostResourceCall,
   importFunctions,
@@ -265,6 +265,7 @@ export function emitIndex(
     for (const info of worldExports) {
       functionDoc(f, info, "export");
       printSignature(f, cx, info, promiseTypeExpr(cx, info), ";");
+      printSyncSignature(f, cx, info);
     }
     if (views.length > 0) {
       f.jsDoc({
@@ -353,6 +354,14 @@ export function emitIndex(
         "The instance behaves as in-thread otherwise.",
     });
     f.print("readonly isolate?: ", runtime.type("IsolateOptions"), ";");
+    if (cx.canon !== undefined) {
+      f.jsDoc({
+        docs:
+          "Call the component's core exports directly with the SDK's own canonical ABI\n" +
+          "where it can (default true); false sends every call through jco.",
+      });
+      f.print("readonly directCalls?: boolean;");
+    }
     if (views.length > 0) {
       f.jsDoc({
         docs: "Most host resources alive at once, all types together (default 1,000,000);\none more throws `TableFullError`.",

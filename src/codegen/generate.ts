@@ -6,6 +6,7 @@
  * line by line, through a `GeneratedFile`. World selection lives in `wit/select-world.ts` (re-exported here).
  */
 import type { Resolve, WorldId } from "../wit/model.js";
+import type { ComponentCanon } from "../wit/decoding/canonical-options.js";
 import { emitExportSide } from "./emit-exports.js";
 import { unitFunctions, worldExportFunctions } from "./emit-functions.js";
 import { emitImportSide } from "./emit-imports.js";
@@ -41,6 +42,11 @@ export interface GenerateOptions {
    * revoked when the handler returns, instead of explicit `BorrowHandle<T>`s that they drop (issue #5).
    */
   readonly autodropBorrows?: boolean;
+  /**
+   * The canonical options of the component the SDK is generated from: its exports are then called directly
+   * with the SDK's own canonical ABI where they allow it (`emit-direct.ts`).
+   */
+  readonly canon?: ComponentCanon;
 }
 
 /** Generates the SDK of `world`. Never fails for a resolved model; a thrown error is a wit-ts bug. */
@@ -100,6 +106,7 @@ function context(
     unit,
     runtime: createRuntimeImports(unit.path, options.runtimeImport),
     borrows: options.autodropBorrows === true ? "autodrop" : "explicit",
+    canon: options.canon,
   };
 }
 

@@ -25,6 +25,9 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "isolate-wire.ts",
   "isolate-host.ts",
   "isolate-worker.ts",
+  "canonical-memory.ts",
+  "canonical-abi.ts",
+  "direct-calls.ts",
   "index.ts",
 ];
 
@@ -47,6 +50,9 @@ export type RuntimeFile =
   | "isolate-wire.ts"
   | "isolate-host.ts"
   | "isolate-worker.ts"
+  | "canonical-memory.ts"
+  | "canonical-abi.ts"
+  | "direct-calls.ts"
   | "index.ts";
 
 /** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
@@ -194,6 +200,7 @@ const table = {
   InstanceOptions: ["instance-core.ts", "type"],
   InstanceDefaults: ["instance-core.ts", "type"],
   InstanceCore: ["instance-core.ts", "type"],
+  capturedCoreInstances: ["instance-core.ts", "value"],
   InstanceControls: ["instance-core.ts", "type"],
   // shared between runtime files, not meant for generated code
   ignore: ["instance-core.ts", "value"],
@@ -253,6 +260,26 @@ const table = {
   MemoryLimitError: ["isolate-errors.ts", "value"],
   // isolate-options.ts
   IsolateOptions: ["isolate-options.ts", "type"],
+  // canonical-memory.ts
+  CanonicalTrap: ["canonical-memory.ts", "value"],
+  GuestMemory: ["canonical-memory.ts", "value"],
+  StringEncoding: ["canonical-memory.ts", "type"],
+  CoreFunction: ["canonical-memory.ts", "type"],
+  CoreMemory: ["canonical-memory.ts", "type"],
+  // canonical-abi.ts
+  codecOf: ["canonical-abi.ts", "value"],
+  AbiType: ["canonical-abi.ts", "type"],
+  Codec: ["canonical-abi.ts", "type"],
+  FlatCursor: ["canonical-abi.ts", "type"],
+  FlatType: ["canonical-abi.ts", "type"],
+  // direct-calls.ts
+  CoreExportRef: ["direct-calls.ts", "type"],
+  directSpec: ["direct-calls.ts", "value"],
+  callDirect: ["direct-calls.ts", "value"],
+  callDirectSync: ["direct-calls.ts", "value"],
+  InstanceBusyError: ["direct-calls.ts", "value"],
+  DirectSpec: ["direct-calls.ts", "type"],
+  DirectTarget: ["direct-calls.ts", "type"],
 } as const satisfies Record<string, readonly [RuntimeFile, RuntimeSymbolKind]>;
 
 export type RuntimeSymbolName = keyof typeof table;

@@ -9,6 +9,7 @@
  * ...) are spelled out. Lists of number types are typed arrays, as in jco.
  */
 import { posix } from "node:path";
+import type { ComponentCanon } from "../wit/decoding/canonical-options.js";
 import type {
   PrimitiveType,
   Resolve,
@@ -50,6 +51,11 @@ export interface EmitContext {
    * lent by it (an export's). Set for a function's signature; otherwise the file's side decides.
    */
   readonly borrowDirection?: Side;
+  /**
+   * The canonical options of the component the SDK is generated from, when its exports are called directly
+   * (`emit-direct.ts`); undefined for a WIT input or with direct calls off.
+   */
+  readonly canon?: ComponentCanon | undefined;
 }
 
 /** The relative module specifier of `to` as imported from `from` (paths relative to the output root). */

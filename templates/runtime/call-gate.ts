@@ -88,6 +88,21 @@ export interface CallGate extends AsyncDisposable {
     b: B,
     options?: CallOptions,
   ): Promise<R>;
+  /**
+   * Runs `invoke(a, b)` now, synchronously, as one call of this instance, and returns its value (for calls that
+   * return no promise: an SDK's synchronous form). Throws instead of waiting: `ReentranceError` from inside a
+   * call, `InstancePoisonedError`, `InstanceDisposedError`, or `busy(functionName)` while other calls run or are
+   * queued.
+   * A trap poisons the gate and throws `TrapError`, as `call` rejects with it.
+   */
+  callSync<A, B, R>(
+    functionName: string,
+    invoke: (a: A, b: B) => R,
+    a: A,
+    b: B,
+    options: CallOptions | undefined,
+    busy: (functionName: string) => Error,
+  ): R;
   /** Runs a host import handler as part of the current call, so that calls it makes back are recognised. */
   runImport<R>(importName: string, handler: () => R): R;
   /**
@@ -290,6 +305,51 @@ class Gate implements CallGate {
     if (this.stateCode !== "idle") return this.callSlow(functionName, run, a, b, options) as Promise<R>;
     const classify = options?.isResultError ?? this.defaultClassify;
     return this.run(functionName, run, a, b, classify, undefined) as Promise<R>;
+  }
+
+  callSync<A, B, R>(
+    functionName: string,
+    invoke: (a: A, b: B) => R,
+    a: A,
+    b: B,
+    options: CallOptions | undefined,
+    busy: (functionName: string) => Error,
+  ): R {
+    if (this.stateCode !== "idle") throw this.refuseSync(functionName, busy);
+    this.stateCode = "busy";
+    this.seq++;
+    this.currentFunction = functionName;
+    this.currentClassify = options?.isResultError ?? this.defaultClassify;
+    this.currentEntry = undefined;
+    this.inSync = true;
+    try {
+      return invoke(a, b);
+    } catch (error) {
+      this.inSync = false;
+      throw this.failure(error);
+    } finally {
+      this.inSync = false;
+      this.afterCall();
+    }
+  }
+
+  /** Why a synchronous call cannot run now. */
+  private refuseSync(functionName: string, busy: (functionName: string) => Error): Error {
+    if (this.closeRequested) return new InstanceDisposedError(functionName);
+    if (this.stateCode === "busy") {
+      if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
+        return new ReentranceError(this.currentFunction, functionName, this.activeImport);
+      }
+      if (this.storage !== undefined) {
+        for (let frame = this.storage.getStore(); frame !== undefined; frame = frame.parent) {
+          if (frame.gate === this && frame.seq === this.seq) {
+            return new ReentranceError(this.currentFunction, functionName, frame.importName);
+          }
+        }
+      }
+    }
+    if (this.stateCode === "poisoned" && this.trap !== undefined) return new InstancePoisonedError(functionName, this.trap);
+    return busy(functionName);
   }
 
   runImport<R>(importName: string, handler: () => R): R {

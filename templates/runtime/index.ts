@@ -17,3 +17,6 @@ export * from "./import-adapters.js";
 export * from "./wasi.js";
 export * from "./isolate-errors.js";
 export type * from "./isolate-options.js";
+export * from "./canonical-memory.js";
+export * from "./canonical-abi.js";
+export * from "./direct-calls.js";

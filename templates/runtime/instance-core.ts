@@ -55,6 +55,11 @@ export interface InstanceOptions {
    * promise, which jco's suspended guest waits for.
    */
   readonly asyncImports?: readonly string[] | undefined;
+  /**
+   * Call the component's core exports directly with the SDK's own canonical ABI where the generator found how
+   * (an SDK generated from a `.wasm`; `direct-calls.ts`). Default true; false sends every call through jco.
+   */
+  readonly directCalls?: boolean | undefined;
   /** Run the component in a worker, with call deadlines and a memory cap (`isolate-host.ts`). */
   readonly isolate?: IsolateOptions | undefined;
 }
@@ -116,6 +121,12 @@ export class Core implements InstanceCore {
   exports: JcoExports = {};
   generation = 0;
   /**
+   * The core instances of the live component, in the order jco instantiated them (its `instantiateCore`
+   * hook), for direct calls; undefined when direct calls are off. A restart replaces the array.
+   */
+  coreInstances: readonly object[] | undefined = undefined;
+  private readonly directCalls: boolean;
+  /**
    * Set when an exception left a host import handler during the call in flight: whatever the call then
    * throws is a trap, even an error that looks like a `result` error (a handler may rethrow one it got from
    * another call).
@@ -135,6 +146,10 @@ export class Core implements InstanceCore {
     this.getCoreModule = options.getCoreModule;
     this.synchronous = defaults.synchronous === true;
     this.asyncImports = new Set(options.asyncImports ?? []);
+    // jco's JSPI output suspends the guest inside its own export wrappers, and an isolated instance's core
+    // instances live in its worker: their calls go through jco.
+    this.directCalls =
+      options.directCalls !== false && (options.asyncImports?.length ?? 0) === 0 && options.isolate === undefined;
     this.gate = createCallGate(options.restart === true ? { restart: () => this.restart() } : {});
     const isolated = options.isolate === undefined ? undefined : createIsolatedComponent(options.isolate, () => this.gate.runningFunction);
     this.isolated = isolated;
@@ -156,13 +171,21 @@ export class Core implements InstanceCore {
       this.exports = (await this.isolated.start(this.imports)).exports;
       return;
     }
+    const captured: object[] = [];
+    const capture = this.directCalls ? captured : undefined;
+    this.coreInstances = undefined;
     if (this.synchronous) {
       // Boxed: an async function that returned the exports object itself would resolve its promise with it.
-      this.exports = (await instantiateSynchronously(this.component, this.getCoreModule, this.imports)).exports;
-      return;
+      this.exports = (await instantiateSynchronously(this.component, this.getCoreModule, this.imports, capture)).exports;
+    } else {
+      // jco's exports object is awaited only here, and only when it cannot be a thenable.
+      this.exports = (await this.component.instantiate(
+        this.getCoreModule,
+        this.imports,
+        capture === undefined ? undefined : capturingInstantiate(capture),
+      )) as JcoExports;
     }
-    // jco's exports object is awaited only here, and only when it cannot be a thenable.
-    this.exports = (await this.component.instantiate(this.getCoreModule, this.imports)) as JcoExports;
+    this.coreInstances = capture;
   }
 
   /** Whether jco awaits this import's handler (JSPI); jco accepts its name with or without the version. */
@@ -193,6 +216,7 @@ async function instantiateSynchronously(
   component: ComponentModule,
   getCoreModule: GetCoreModule | undefined,
   imports: object,
+  capture: object[] | undefined,
 ): Promise<{ readonly exports: JcoExports }> {
   if (getCoreModule === undefined) {
     throw new TypeError(
@@ -222,7 +246,11 @@ async function instantiateSynchronously(
   const exports = component.instantiate(
     (name) => modules.get(name),
     imports,
-    (module, coreImports) => new wasm.Instance(module, coreImports),
+    (module, coreImports) => {
+      const instance = new wasm.Instance(module, coreImports);
+      capture?.push(instance);
+      return instance;
+    },
   );
   // A promise here means jco yielded after all; resolving it is exactly what must not happen. Its rejection is
   // silenced (nobody else holds it), and through handlers that return nothing: a pass-through handler would
@@ -235,6 +263,28 @@ async function instantiateSynchronously(
 }
 
 type InstanceClass = new (module: unknown, imports: unknown) => object;
+
+/**
+ * jco's default `instantiateCore` (`WebAssembly.instantiate`) that also records each core instance, by call
+ * order: jco awaits each instantiation before it starts the next.
+ */
+function capturingInstantiate(capture: object[]): InstantiateCore {
+  const wasm = (globalThis as unknown as {
+    readonly WebAssembly: { instantiate(module: unknown, imports: unknown): Promise<object> };
+  }).WebAssembly;
+  return async (module, imports) => {
+    const slot = capture.length;
+    capture.push({});
+    const instance = await wasm.instantiate(module, imports);
+    capture[slot] = instance;
+    return instance;
+  };
+}
+
+/** The core instances of a live instance, in jco's instantiation order, when direct calls are on. */
+export function capturedCoreInstances(core: InstanceCore): readonly object[] | undefined {
+  return coreOf(core).coreInstances;
+}
 
 /** Creates the core of one instance; `startInstance` then instantiates the component. */
 export async function createInstanceCore(

@@ -15,6 +15,9 @@ import * as valueTypes from "../../templates/runtime/value-types.js";
 import * as wasi from "../../templates/runtime/wasi.js";
 import * as isolateErrors from "../../templates/runtime/isolate-errors.js";
 import * as isolateOptions from "../../templates/runtime/isolate-options.js";
+import * as canonicalMemory from "../../templates/runtime/canonical-memory.js";
+import * as canonicalAbi from "../../templates/runtime/canonical-abi.js";
+import * as directCalls from "../../templates/runtime/direct-calls.js";
 import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/codegen/runtime-symbols.js";
 
 const modules: Record<string, Record<string, unknown>> = {
@@ -31,6 +34,9 @@ const modules: Record<string, Record<string, unknown>> = {
   "wasi.ts": wasi,
   "isolate-errors.ts": isolateErrors,
   "isolate-options.ts": isolateOptions,
+  "canonical-memory.ts": canonicalMemory,
+  "canonical-abi.ts": canonicalAbi,
+  "direct-calls.ts": directCalls,
 };
 
 async function source(file: string): Promise<string> {
@@ -99,6 +105,9 @@ describe("runtime symbol table", () => {
       "isolate-wire.ts",
       "isolate-host.ts",
       "isolate-worker.ts",
+      "canonical-memory.ts",
+      "canonical-abi.ts",
+      "direct-calls.ts",
       "index.ts",
     ]);
   });

@@ -1,0 +1,234 @@
+/**
+ * Direct-call benchmark: ns per call through raw core wasm, through the SDK's direct path (the synchronous
+ * form and the awaited one) and through jco, side by side in one process, for four subjects of the hand-written
+ * guest in test/e2e/fixtures/direct: `add(u32, u32)`, a 13-character string round trip, a record of five
+ * scalars, and a 1 MB `list<u8>` each way (host to guest: `len-bytes`; guest to host: `make-bytes`). Plain Node
+ * on `dist/` (run `npm run build` first): the component is built with jco's JS API, the SDK generated from the
+ * `.wasm` with `generateSdk` (so with direct calls) and turned into JavaScript with TypeScript's
+ * `transpileModule` in a temp folder.
+ *
+ * "Raw core wasm" is the guest's own floor: the core module instantiated alone and called with values already in
+ * the core's shape (for the string: its realloc, the call and its post-return over pre-encoded bytes; for the
+ * list: the copies in and out and the call). Targets: `add` at most 3x raw, the string at most 3x its floor,
+ * the 1 MB list at least 2 GB/s each way, and every subject at least 100x faster than jco.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { fmt, median, spread } from "./stats.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const WAT = join(ROOT, "test/e2e/fixtures/direct/direct.wat");
+const WIT = join(ROOT, "test/e2e/fixtures/direct/direct.wit");
+const API = "wit-ts:direct/api";
+const MB = 1 << 20;
+
+export async function load(dir) {
+  const { parse, componentEmbed, componentNew, transpile } = await import("@bytecodealliance/jco");
+  const { generateSdk } = await import(pathToFileURL(join(ROOT, "dist/index.js")).href);
+  const ts = (await import("typescript")).default;
+  const core = await parse(readFileSync(WAT, "utf8"));
+  const component = await componentNew(
+    await componentEmbed({ binary: core, witSource: readFileSync(WIT, "utf8"), world: "direct" }),
+  );
+  const input = join(dir, "direct.wasm");
+  writeFileSync(input, component);
+  const sdk = await generateSdk({ input });
+  if (sdk.diagnostics.length > 0) throw new Error(sdk.diagnostics.map((d) => d.message).join("\n"));
+  const sdkDir = join(dir, "sdk");
+  for (const file of sdk.files) {
+    const target = join(sdkDir, file.path.replace(/\.ts$/, ".js"));
+    mkdirSync(dirname(target), { recursive: true });
+    if (typeof file.content === "string" && file.path.endsWith(".ts")) {
+      if (file.path.endsWith(".d.ts")) continue;
+      const js = ts.transpileModule(file.content, {
+        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
+        fileName: file.path,
+      }).outputText;
+      writeFileSync(target, js);
+    } else writeFileSync(join(sdkDir, file.path), file.content);
+  }
+  // jco alone, from its own copy of the module (instances of one copy share module-level task state).
+  const jcoOut = await transpile(component, { name: "direct", instantiation: "async", quiet: true });
+  const jcoDir = join(dir, "jco");
+  for (const [name, content] of Object.entries(jcoOut.files)) {
+    mkdirSync(dirname(join(jcoDir, name)), { recursive: true });
+    writeFileSync(join(jcoDir, name), content);
+  }
+  const modules = new Map();
+  const getCoreModule = (base) => (name) => {
+    const key = `${base}/${name}`;
+    if (!modules.has(key)) modules.set(key, new WebAssembly.Module(readFileSync(join(base, name))));
+    return modules.get(key);
+  };
+  const jcoModule = await import(pathToFileURL(join(jcoDir, "direct.js")).href);
+  const jco = (await jcoModule.instantiate(getCoreModule(jcoDir), {}))["api"] ?? (await jcoModule.instantiate(getCoreModule(jcoDir), {}))[API];
+  const { instantiate } = await import(pathToFileURL(join(sdkDir, "index.js")).href);
+  const app = await instantiate({ imports: {}, getCoreModule: getCoreModule(join(sdkDir, "component")) });
+  if (app.api.addSync(2, 3) !== 5) throw new Error("the direct path does not add");
+  // The core module alone: the floor.
+  const raw = new WebAssembly.Instance(new WebAssembly.Module(core), {}).exports;
+  return { jco, api: app.api, raw, dispose: () => app[Symbol.asyncDispose]() };
+}
+
+/** ns per call of `run(i)`: medians over `runs` batches of `calls` calls, after a warm-up. */
+function time(run, calls, runs) {
+  let sink = 0;
+  for (let i = 0; i < Math.min(calls * 3, 200_000); i++) sink ^= run(i) ? 1 : 0;
+  const ns = [];
+  for (let r = 0; r < runs; r++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) sink ^= run(i) ? 1 : 0;
+    ns.push(Number(process.hrtime.bigint() - started) / calls);
+  }
+  return { ns: median(ns), spread: spread(ns), sink };
+}
+
+async function timeAsync(run, calls, runs) {
+  let sink = 0;
+  for (let i = 0; i < Math.min(calls * 3, 100_000); i++) sink ^= (await run(i)) ? 1 : 0;
+  const ns = [];
+  for (let r = 0; r < runs; r++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) sink ^= (await run(i)) ? 1 : 0;
+    ns.push(Number(process.hrtime.bigint() - started) / calls);
+  }
+  return { ns: median(ns), spread: spread(ns), sink };
+}
+
+export async function benchDirectCalls({ scale = 1 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "wit-ts-bench-direct-"));
+  try {
+    const { jco, api, raw, dispose } = await load(dir);
+    const memory = raw.memory;
+    const realloc = raw.cabi_realloc;
+    const n = (x) => Math.max(1, Math.round(x * scale));
+    const S = "hello, world!";
+    const bytes = new TextEncoder().encode(S);
+    const big = new Uint8Array(MB).fill(7);
+    const rec = { a: 1, b: 2n, c: 1.5, d: 2.5, e: true };
+    const rawFns = {
+      add: raw[`${API}#add`],
+      echo: raw[`${API}#echo-string`],
+      echoPost: raw[`cabi_post_${API}#echo-string`],
+      rec5: raw[`${API}#echo-rec5`],
+      len: raw[`${API}#len-bytes`],
+      lenPost: raw[`cabi_post_${API}#len-bytes`],
+      make: raw[`${API}#make-bytes`],
+      makePost: raw[`cabi_post_${API}#make-bytes`],
+    };
+    const subjects = [
+      {
+        name: "add(u32, u32)",
+        calls: n(200_000),
+        raw: (i) => rawFns.add(i, 1) >>> 0,
+        sync: (i) => api.addSync(i >>> 0, 1),
+        awaited: (i) => api.add(i >>> 0, 1),
+        jco: (i) => jco.add(i >>> 0, 1),
+      },
+      {
+        name: "string round trip (13 chars)",
+        calls: n(50_000),
+        raw: () => {
+          const ptr = realloc(0, 0, 1, bytes.length);
+          new Uint8Array(memory.buffer).set(bytes, ptr);
+          const ret = rawFns.echo(ptr, bytes.length);
+          const length = new DataView(memory.buffer).getUint32(ret + 4, true);
+          rawFns.echoPost(ret);
+          return length;
+        },
+        sync: () => api.echoStringSync(S),
+        awaited: () => api.echoString(S),
+        jco: () => jco.echoString(S),
+      },
+      {
+        name: "record of five scalars",
+        calls: n(50_000),
+        raw: () => {
+          const ret = rawFns.rec5(1, 2n, 1.5, 2.5, 1);
+          const view = new DataView(memory.buffer);
+          return view.getUint32(ret, true) + Number(view.getBigUint64(ret + 8, true)) + view.getFloat32(ret + 16, true) +
+            view.getFloat64(ret + 24, true) + view.getUint8(ret + 32);
+        },
+        sync: () => api.echoRec5Sync(rec),
+        awaited: () => api.echoRec5(rec),
+        jco: () => jco.echoRec5(rec),
+      },
+      {
+        name: "1 MB list<u8>, host to guest",
+        calls: n(300),
+        bytes: MB,
+        raw: () => {
+          const ptr = realloc(0, 0, 1, MB);
+          new Uint8Array(memory.buffer).set(big, ptr);
+          const length = rawFns.len(ptr, MB);
+          rawFns.lenPost(length);
+          return length;
+        },
+        sync: () => api.lenBytesSync(big),
+        awaited: () => api.lenBytes(big),
+        jco: () => jco.lenBytes(big),
+      },
+      {
+        name: "1 MB list<u8>, guest to host",
+        calls: n(300),
+        bytes: MB,
+        raw: () => {
+          const ret = rawFns.make(MB);
+          const view = new DataView(memory.buffer);
+          const ptr = view.getUint32(ret, true);
+          const out = new Uint8Array(memory.buffer.slice(ptr, ptr + MB));
+          rawFns.makePost(ret);
+          return out.length;
+        },
+        sync: () => api.makeBytesSync(MB),
+        awaited: () => api.makeBytes(MB),
+        jco: () => jco.makeBytes(MB),
+      },
+    ];
+    const runs = 7;
+    const rows = [];
+    for (const s of subjects) {
+      const r = time(s.raw, s.calls, runs);
+      const y = time(s.sync, s.calls, runs);
+      const a = await timeAsync(s.awaited, s.calls, runs);
+      // jco is 2-3 µs a call and more: fewer calls measure it as well.
+      const j = time(s.jco, Math.max(1, Math.round(s.calls / 20)), runs);
+      rows.push({ ...s, rawNs: r.ns, syncNs: y.ns, awaitedNs: a.ns, jcoNs: j.ns, spreads: [r.spread, y.spread, a.spread, j.spread] });
+    }
+    await dispose();
+    const gbps = (row, ns) => (row.bytes / ns).toFixed(2);
+    const lines = [
+      `ns per call (medians of ${runs} batches; node ${process.version}); the WAT guest of test/e2e/fixtures/direct`,
+      "",
+      "| subject | raw core wasm | direct, sync (`fSync`) | direct, awaited | jco | direct sync / raw | jco / direct sync |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${fmt(r.rawNs)} | ${fmt(r.syncNs)} | ${fmt(r.awaitedNs)} | ${fmt(r.jcoNs)} | ` +
+          `${fmt(r.syncNs / r.rawNs, 2)} | ${fmt(r.jcoNs / r.syncNs, 0)} |`,
+      ),
+      "",
+      ...rows.filter((r) => r.bytes).map((r) => `- ${r.name}: direct sync ${gbps(r, r.syncNs)} GB/s, raw ${gbps(r, r.rawNs)} GB/s, jco ${gbps(r, r.jcoNs)} GB/s`),
+    ];
+    const [add, str, rec5, toGuest, toHost] = rows;
+    const addRatio = add.syncNs / add.rawNs;
+    lines.push("", `direct / raw core wasm (add): ${fmt(addRatio, 2)}`);
+    const targets = [
+      { what: "add at most 3x raw core wasm", met: addRatio <= 3 },
+      { what: "string round trip at most 3x the guest's own floor", met: str.syncNs / str.rawNs <= 3 },
+      { what: "1 MB list<u8> at least 2 GB/s each way", met: toGuest.bytes / toGuest.syncNs >= 2 && toHost.bytes / toHost.syncNs >= 2 },
+      { what: "at least 100x faster than jco (add, string, record)", met: [add, str, rec5].every((r) => r.jcoNs / r.syncNs >= 100) },
+    ];
+    lines.push(...targets.map((t) => `- ${t.what}: ${t.met ? "met" : "NOT met"}`));
+    return { rows, markdown: lines.join("\n") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `node scripts/bench/direct-calls.js [scale]` runs this benchmark alone.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log((await benchDirectCalls({ scale: Number(process.argv[2] ?? 1) })).markdown);
+}

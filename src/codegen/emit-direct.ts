@@ -1,0 +1,157 @@
+/**
+ * Code generation, direct calls: which guest exports the SDK calls directly with its own canonical ABI, and
+ * how. Consumes the model and the canonical options read from the component binary
+ * (`wit/decoding/canonical-options.ts`); produces, per exported function, either a `DirectTarget` literal for
+ * `runtime/direct-calls.ts` (the core export, memory, realloc, post-return, string encoding, and the value
+ * types as `AbiType` trees with jco's JavaScript names) or the reason it goes through jco, and the report
+ * `wit-ts gen` prints (`calls: N of M functions direct`).
+ *
+ * Covered: synchronous functions whose types hold no handles, futures, streams, error contexts or maps.
+ */
+import type { ComponentCanon, CoreExportRef } from "../wit/decoding/canonical-options.js";
+import type { Function, Resolve, Type, WorldId } from "../wit/model.js";
+import { interfaceIdentifier } from "../wit/model.js";
+import { jcoFieldName } from "./type-expr.js";
+
+/** The decision for one exported function. */
+export type DirectDecision =
+  | { readonly kind: "direct"; readonly target: string }
+  | { readonly kind: "jco"; readonly reason: string };
+
+/** What `gen` reports about direct calls. */
+export interface DirectCallReport {
+  readonly total: number;
+  readonly direct: number;
+  /** Functions that go through jco, by WIT name, with the reason. */
+  readonly viaJco: readonly (readonly [name: string, reason: string])[];
+}
+
+class Unsupported extends Error {}
+
+function stringLiteral(text: string): string {
+  return JSON.stringify(text);
+}
+
+/** The `AbiType` literal of a WIT type, or throws `Unsupported` with the reason. */
+function abiType(resolve: Resolve, type: Type, depth = 0): string {
+  if (depth > 100) throw new Unsupported("its types nest too deeply");
+  if (typeof type === "string") {
+    if (type === "error-context") throw new Unsupported("it passes an `error-context`");
+    return stringLiteral(type);
+  }
+  const def = resolve.types[type.id]!;
+  const kind = def.kind;
+  const inner = (t: Type): string => abiType(resolve, t, depth + 1);
+  const maybe = (t: Type | undefined): string => (t === undefined ? "null" : inner(t));
+  switch (kind.kind) {
+    case "type":
+      return inner(kind.type);
+    case "record":
+      return `{ kind: "record", fields: [${kind.fields
+        .map((field) => `[${stringLiteral(jcoFieldName(field.name))}, ${inner(field.type)}]`)
+        .join(", ")}] }`;
+    case "tuple":
+      return `{ kind: "tuple", types: [${kind.types.map(inner).join(", ")}] }`;
+    case "flags":
+      return `{ kind: "flags", names: [${kind.flags.map((flag) => stringLiteral(jcoFieldName(flag.name))).join(", ")}] }`;
+    case "variant":
+      return `{ kind: "variant", cases: [${kind.cases
+        .map((c) => `[${stringLiteral(c.name)}, ${maybe(c.type)}]`)
+        .join(", ")}] }`;
+    case "enum":
+      return `{ kind: "enum", cases: [${kind.cases.map((c) => stringLiteral(c.name)).join(", ")}] }`;
+    case "option":
+      return `{ kind: "option", inner: ${inner(kind.type)} }`;
+    case "result":
+      return `{ kind: "result", ok: ${maybe(kind.ok)}, err: ${maybe(kind.err)} }`;
+    case "list":
+      return `{ kind: "list", element: ${inner(kind.element)} }`;
+    case "fixed-length-list":
+      return `{ kind: "list", element: ${inner(kind.element)}, size: ${kind.size} }`;
+    case "handle":
+    case "resource":
+      throw new Unsupported("it passes a resource handle");
+    case "future":
+    case "stream":
+      throw new Unsupported(`it passes a \`${kind.kind}\``);
+    case "map":
+      throw new Unsupported("it passes a `map`");
+    case "unknown":
+      throw new Unsupported("a type is unresolved");
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown type kind ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function ref(r: CoreExportRef): string {
+  return `[${r.instance}, ${stringLiteral(r.name)}]`;
+}
+
+/**
+ * Decides how the SDK calls exported function `func`, named `name` as the component exports it
+ * (`f`, `ns:pkg/iface@v#f`).
+ */
+export function decideDirect(resolve: Resolve, canon: ComponentCanon, name: string, func: Function): DirectDecision {
+  if (func.kind.kind !== "freestanding") {
+    return { kind: "jco", reason: func.kind.kind.startsWith("async") ? "it is async" : "it is a resource function" };
+  }
+  if (canon.unsupported !== undefined) return { kind: "jco", reason: canon.unsupported };
+  const lifted = canon.exports.get(name);
+  if (lifted === undefined) return { kind: "jco", reason: "its `canon lift` was not found in the binary" };
+  if (lifted.kind === "unreachable") return { kind: "jco", reason: lifted.reason };
+  const options = lifted.options;
+  if (options.async) return { kind: "jco", reason: "it is lifted async" };
+  let params: string[];
+  let result: string | undefined;
+  try {
+    params = func.params.map((param) => abiType(resolve, param.type));
+    result = func.result === undefined ? undefined : abiType(resolve, func.result);
+  } catch (e) {
+    if (e instanceof Unsupported) return { kind: "jco", reason: e.message };
+    throw e;
+  }
+  const parts = [`core: ${ref(lifted.core)}`];
+  if (options.memory !== undefined) parts.push(`memory: ${ref(options.memory)}`);
+  if (options.realloc !== undefined) parts.push(`realloc: ${ref(options.realloc)}`);
+  if (options.postReturn !== undefined) parts.push(`postReturn: ${ref(options.postReturn)}`);
+  if (options.encoding !== "utf8") parts.push(`encoding: ${stringLiteral(options.encoding)}`);
+  parts.push(`params: [${params.join(", ")}]`);
+  if (result !== undefined) parts.push(`result: ${result}`);
+  // Numbers only: a call site of the function's own, which the engine binds to this one wasm function.
+  const numeric = new Set(["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64"].map((t) => `"${t}"`));
+  if (params.length <= 16 && params.every((p) => numeric.has(p))) {
+    const args = params.map((_, index) => `a[${index}]`).join(", ");
+    parts.push(`invoke: (f: (...args: unknown[]) => unknown, a: readonly unknown[]) => f(${args})`);
+  }
+  return { kind: "direct", target: `{ ${parts.join(", ")} }` };
+}
+
+/** Every exported function of a world with the name the component exports it under. */
+function exportedFunctions(resolve: Resolve, world: WorldId): (readonly [string, Function])[] {
+  const out: (readonly [string, Function])[] = [];
+  for (const [key, item] of resolve.worlds[world]!.exports) {
+    if (item.kind === "function") out.push([item.func.name, item.func]);
+    else if (item.kind === "interface") {
+      const ident = interfaceIdentifier(resolve, item.id) ?? (typeof key === "string" ? key : undefined);
+      if (ident === undefined) continue;
+      for (const func of resolve.interfaces[item.id]!.functions.values()) out.push([`${ident}#${func.name}`, func]);
+    }
+  }
+  return out;
+}
+
+/** The report `gen` prints: how many exported functions are called directly, and why the others are not. */
+export function directCallReport(resolve: Resolve, world: WorldId, canon: ComponentCanon | undefined): DirectCallReport {
+  const functions = exportedFunctions(resolve, world);
+  const viaJco: (readonly [string, string])[] = [];
+  let direct = 0;
+  for (const [name, func] of functions) {
+    const decision =
+      canon === undefined ? { kind: "jco" as const, reason: "direct calls are off" } : decideDirect(resolve, canon, name, func);
+    if (decision.kind === "direct") direct++;
+    else viaJco.push([name, decision.reason]);
+  }
+  return { total: functions.length, direct, viaJco };
+}

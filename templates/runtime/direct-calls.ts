@@ -1,0 +1,361 @@
+/**
+ * Runtime, direct calls: guest exports called at the speed of wasm. For an SDK generated from a `.wasm`, the
+ * generator knows each exported function's canonical options (which core function of which core instance,
+ * its memory, `realloc`, `post-return` and string encoding, read from the component binary) and emits them as
+ * a {@link DirectTarget}. At `instantiate` the instance core records jco's core instances (`values.ts`); a
+ * call then checks its arguments with the SDK's value types (the same checks and messages as every call),
+ * lowers them with the SDK's own canonical ABI (`canonical-abi.ts`), calls the core export, lifts the result
+ * and runs the post-return, all inside the instance's call gate, so FIFO order, reentrance refusal, trap
+ * poisoning and restart behave as for calls through jco. jco's per-call task machinery is skipped.
+ *
+ * Post-return runs after the result is lifted, also when lifting fails, before the gate lets the next call in;
+ * a trap there poisons the instance like any trap. When the instance has no recorded core instances (direct
+ * calls turned off, or a core export is missing), the call goes through jco (`callExport`).
+ *
+ * {@link callDirectSync} is the synchronous form (`instance.sync.f(...)`): no promise, so a call costs little more
+ * than the wasm it runs. It runs only when the gate is idle: inside another call it throws `ReentranceError`,
+ * behind queued calls `InstanceBusyError`, on a poisoned or disposed instance the error an awaited call
+ * would reject with.
+ * Copied into SDKs like its siblings: no host-specific imports.
+ */
+import type { CallOptions } from "./call-gate.js";
+import { codecOf, type AbiType, type Codec, type FlatCursor } from "./canonical-abi.js";
+import { GuestMemory, type CoreFunction, type CoreMemory, type StringEncoding } from "./canonical-memory.js";
+import { ResultError } from "./errors.js";
+import { callExport, type ExportSpec } from "./export-calls.js";
+import { capturedCoreInstances, type InstanceCore } from "./instance-core.js";
+import type { LowerContext } from "./value-types.js";
+
+/** A core export: the ordinal of the core instantiation that made it, and its export name. */
+export type CoreExportRef = readonly [instance: number, name: string];
+
+/** What the generator knows about one exported function's core side (from `canon lift`). */
+export interface DirectTarget {
+  readonly core: CoreExportRef;
+  readonly memory?: CoreExportRef;
+  readonly realloc?: CoreExportRef;
+  readonly postReturn?: CoreExportRef;
+  readonly encoding?: StringEncoding;
+  /** The parameters' types, in order. */
+  readonly params: readonly AbiType[];
+  /** The result's type; a function's `result<T, E>` resolves with `T` and rejects with `ResultError<E>`. */
+  readonly result?: AbiType;
+  /**
+   * For a function whose parameters are all numbers (no memory): calls the core function with the arguments
+   * as they are. Generated per function, so that each has a call site of its own, which the engine can bind
+   * to that one wasm function (a shared call site would go through its generic JS-to-wasm path).
+   */
+  readonly invoke?: (fn: never, args: readonly unknown[]) => unknown;
+}
+
+/** A guest export that can be called directly, and how. */
+export interface DirectSpec<R> {
+  readonly spec: ExportSpec<R>;
+  readonly target: DirectTarget;
+  /** The binding used last (most SDKs have one instance): a per-call cache. */
+  last: Binding | undefined;
+  readonly bindings: WeakMap<InstanceCore, Binding>;
+  readonly plan: CallPlan;
+}
+
+/** Pairs an export's spec with its core side (generated code, one constant per direct function). */
+export function directSpec<R>(spec: ExportSpec<R>, target: DirectTarget): DirectSpec<R> {
+  return { spec, target, last: undefined, bindings: new WeakMap(), plan: planCall(target) };
+}
+
+/** Thrown by a synchronous call that would have to wait behind queued calls. */
+export class InstanceBusyError extends Error {
+  readonly functionName: string;
+
+  constructor(functionName: string) {
+    super(
+      `cannot call \`${functionName}\` synchronously: the instance is running or has queued calls; ` +
+        "await them first, or use the awaited form",
+    );
+    this.functionName = functionName;
+  }
+}
+Object.defineProperty(InstanceBusyError.prototype, "name", { value: "InstanceBusyError", writable: true, configurable: true });
+
+const MAX_FLAT_PARAMS = 16;
+const MAX_FLAT_RESULTS = 1;
+
+/** How to move one function's values: decided once per function from its types. */
+interface CallPlan {
+  readonly params: readonly Codec[];
+  /** More than 16 flat parameters: they are stored in memory and passed by pointer. */
+  readonly spill: Codec | undefined;
+  readonly result: Codec | undefined;
+  /** More than one flat result: the core function returns a pointer to them. */
+  readonly returnArea: boolean;
+  /** The function's `result<T, E>`: lifted values are unwrapped, `err` rejects. */
+  readonly fallible: boolean;
+  /** Every parameter is one flat number and nothing needs memory: no arrays are built. */
+  readonly scalar: boolean;
+  /** Per parameter, the primitive whose range `checkArguments` checks itself, if any. */
+  readonly quickChecks: readonly (string | undefined)[];
+}
+
+function planCall(target: DirectTarget): CallPlan {
+  const params = target.params.map(codecOf);
+  const flatCount = params.reduce((sum, codec) => sum + codec.flat.length, 0);
+  const result = target.result === undefined ? undefined : codecOf(target.result);
+  const spill =
+    flatCount > MAX_FLAT_PARAMS
+      ? codecOf({ kind: "tuple", types: target.params })
+      : undefined;
+  // wasm's ToInt32 turns `true` into 1 as the canonical ABI does; a char needs its code point.
+  const memoryless = (type: AbiType): boolean => typeof type === "string" && type !== "string" && type !== "char";
+  return {
+    params,
+    spill,
+    result,
+    returnArea: result !== undefined && result.flat.length > MAX_FLAT_RESULTS,
+    fallible: typeof target.result === "object" && target.result.kind === "result",
+    quickChecks: target.params.map((type) =>
+      typeof type === "string" && ["u32", "s32", "u8", "u16", "f32", "f64", "bool"].includes(type) ? type : undefined,
+    ),
+    scalar:
+      spill === undefined &&
+      target.params.every(memoryless) &&
+      (target.result === undefined || (typeof target.result === "string" && target.result !== "string")),
+  };
+}
+
+/** One direct function bound to one instance's live core instances. */
+interface Binding {
+  readonly core: InstanceCore;
+  readonly direct: DirectSpec<unknown>;
+  /** The core instances this binding was made for; a restart replaces them. */
+  instances: readonly object[] | undefined;
+  fn: CoreFunction | undefined;
+  postReturn: CoreFunction | undefined;
+  memory: GuestMemory | undefined;
+  /** Why the core side could not be found: calls then go through jco. */
+  missing: string | undefined;
+  /** The argument-checking context of the instance (values without resources move and lend nothing). */
+  readonly context: LowerContext;
+}
+
+function bindingOf(direct: DirectSpec<unknown>, core: InstanceCore): Binding {
+  const last = direct.last;
+  if (last !== undefined && last.core === core) return last;
+  let binding = direct.bindings.get(core);
+  if (binding === undefined) {
+    const context: LowerContext = { core, moves: noMoves, loans: noMoves as never };
+    binding = { core, direct, instances: undefined, fn: undefined, postReturn: undefined, memory: undefined, missing: undefined, context };
+    direct.bindings.set(core, binding);
+  }
+  direct.last = binding;
+  return binding;
+}
+
+function coreExport(instances: readonly object[], ref: CoreExportRef): unknown {
+  const instance = instances[ref[0]] as { readonly exports?: Readonly<Record<string, unknown>> } | undefined;
+  return instance?.exports?.[ref[1]];
+}
+
+/** Finds the core side in the instance's current core instances; false when something is missing. */
+function rebind(binding: Binding, instances: readonly object[]): boolean {
+  const target = binding.direct.target;
+  binding.instances = instances;
+  const fn = coreExport(instances, target.core);
+  const memory = target.memory === undefined ? undefined : coreExport(instances, target.memory);
+  const realloc = target.realloc === undefined ? undefined : coreExport(instances, target.realloc);
+  const postReturn = target.postReturn === undefined ? undefined : coreExport(instances, target.postReturn);
+  binding.missing =
+    typeof fn !== "function"
+      ? `core export \`${target.core[1]}\``
+      : target.memory !== undefined && !isMemory(memory)
+        ? `core memory \`${target.memory[1]}\``
+        : target.realloc !== undefined && typeof realloc !== "function"
+          ? `core export \`${target.realloc[1]}\``
+          : target.postReturn !== undefined && typeof postReturn !== "function"
+            ? `core export \`${target.postReturn[1]}\``
+            : undefined;
+  if (binding.missing !== undefined) return false;
+  binding.fn = fn as CoreFunction;
+  binding.postReturn = postReturn as CoreFunction | undefined;
+  binding.memory = new GuestMemory(
+    memory as CoreMemory | undefined,
+    realloc as CoreFunction | undefined,
+    target.encoding ?? "utf8",
+  );
+  return true;
+}
+
+function isMemory(value: unknown): value is CoreMemory {
+  return typeof value === "object" && value !== null && (value as { readonly buffer?: unknown }).buffer instanceof ArrayBuffer;
+}
+
+/** Whether a call of `binding` can go direct now (the instance's core instances are known and complete). */
+function ready(binding: Binding): boolean {
+  const instances = capturedCoreInstances(binding.core);
+  if (instances === undefined) return false;
+  if (instances !== binding.instances) return rebind(binding, instances);
+  return binding.missing === undefined;
+}
+
+/** `ResultError`s made by lifting a function's `err`: results, not traps. */
+const resultErrors = new WeakSet<object>();
+const directCallOptions: CallOptions = {
+  isResultError: (error) => typeof error === "object" && error !== null && resultErrors.has(error),
+};
+
+/** Shared by the checking contexts: values without resources move and lend nothing (frozen: a push throws). */
+const noMoves = Object.freeze([]) as unknown as LowerContext["moves"];
+
+/**
+ * Checks the arguments as every call does: numbers of the right range are recognised here without a call (the
+ * common case, and the cost of a direct call is counted in nanoseconds); anything else, and every value that
+ * fails, goes to the parameter's value type, whose error names it.
+ */
+function checkArguments(context: LowerContext, spec: ExportSpec<unknown>, plan: CallPlan, args: readonly unknown[]): void {
+  const params = spec.params;
+  const quick = plan.quickChecks;
+  for (let index = 0; index < params.length; index++) {
+    const value = args[index];
+    switch (quick[index]) {
+      case "u32":
+        if (value === (value as number) >>> 0) continue;
+        break;
+      case "s32":
+        if (value === ((value as number) | 0)) continue;
+        break;
+      case "u8":
+        if (value === ((value as number) & 0xff)) continue;
+        break;
+      case "u16":
+        if (value === ((value as number) & 0xffff)) continue;
+        break;
+      case "f64":
+      case "f32":
+        if (typeof value === "number") continue;
+        break;
+      case "bool":
+        if (typeof value === "boolean") continue;
+        break;
+      default:
+        break;
+    }
+    const param = params[index]!;
+    param[1].lower(value, param[0], context);
+  }
+}
+
+/**
+ * Calls a guest export through the gate with the SDK's own canonical ABI, or through jco when the instance
+ * cannot (see the file comment). Resolves and rejects exactly as `callExport` does.
+ */
+export function callDirect<R>(core: InstanceCore, direct: DirectSpec<R>, args: readonly unknown[]): Promise<R> {
+  const spec = direct.spec;
+  const binding = bindingOf(direct as DirectSpec<unknown>, core);
+  if (!ready(binding)) return callExport(core, spec, args);
+  try {
+    checkArguments(binding.context, spec, direct.plan, args);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return core.gate.callWith(spec.name, runGuarded, binding, args, directCallOptions) as Promise<R>;
+}
+
+/**
+ * The synchronous form of {@link callDirect}: returns the value or throws what the awaited form would reject
+ * with. Throws `InstanceBusyError` when other calls are running or queued, since it cannot wait.
+ */
+export function callDirectSync<R>(core: InstanceCore, direct: DirectSpec<R>, args: readonly unknown[]): R {
+  const spec = direct.spec;
+  const binding = bindingOf(direct as DirectSpec<unknown>, core);
+  checkArguments(binding.context, spec, direct.plan, args);
+  // While the instance restarts it has no core instances yet: the gate refuses the call as busy.
+  if (!ready(binding) && core.gate.state === "idle") {
+    throw new TypeError(`\`${spec.name}\` cannot be called synchronously on this instance: direct calls are off`);
+  }
+  // Run at once or refused: the instance cannot restart in between, so the binding checked above holds.
+  return core.gate.callSync(spec.name, run, binding, args, directCallOptions, busyError) as R;
+}
+
+function busyError(functionName: string): Error {
+  return new InstanceBusyError(functionName);
+}
+
+/** Runs inside the gate: the instance may have been restarted since the call was made. */
+function runGuarded(binding: Binding, args: readonly unknown[]): unknown {
+  if (!ready(binding)) throw new TypeError(`the core export of \`${binding.direct.spec.name}\` is missing after a restart`);
+  return run(binding, args);
+}
+
+/** A result of one flat value is lifted through these (calls never overlap: the gate runs one at a time). */
+const oneValue: unknown[] = [undefined];
+const oneCursor: FlatCursor = { values: oneValue, index: 0 };
+
+/** Lowers, calls, lifts, post-returns. */
+function run(binding: Binding, args: readonly unknown[]): unknown {
+  const plan = binding.direct.plan;
+  const fn = binding.fn as (...args: unknown[]) => unknown;
+  const memory = binding.memory!;
+  let raw: unknown;
+  const invoke = binding.direct.target.invoke as ((fn: unknown, args: readonly unknown[]) => unknown) | undefined;
+  if (plan.scalar && invoke !== undefined) {
+    raw = invoke(fn, args);
+  } else if (plan.scalar) {
+    // Numbers and bigints go to wasm as they are (wasm's ToInt32/ToBigInt64 wrap u32 and u64 alike).
+    switch (args.length) {
+      case 0:
+        raw = fn();
+        break;
+      case 1:
+        raw = fn(args[0]);
+        break;
+      case 2:
+        raw = fn(args[0], args[1]);
+        break;
+      case 3:
+        raw = fn(args[0], args[1], args[2]);
+        break;
+      default:
+        raw = fn(...args);
+    }
+  } else {
+    const flat: unknown[] = [];
+    const params = plan.params;
+    if (plan.spill !== undefined) {
+      const ptr = memory.alloc(plan.spill.align, plan.spill.size);
+      plan.spill.store(memory, ptr, args);
+      flat.push(ptr);
+    } else {
+      for (let index = 0; index < params.length; index++) params[index]!.lower(memory, args[index], flat);
+    }
+    raw = fn(...flat);
+  }
+  const result = plan.result;
+  if (result === undefined) {
+    if (binding.postReturn !== undefined) (binding.postReturn as () => void)();
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    if (plan.returnArea) {
+      memory.refresh();
+      const ptr = (raw as number) >>> 0;
+      if (ptr % result.align !== 0) throw new TypeError(`the return area at ${ptr} is not aligned to ${result.align}`);
+      memory.check(ptr, result.size);
+      value = result.load(memory, ptr);
+    } else if (result.liftOne !== undefined) {
+      value = result.liftOne(raw);
+    } else {
+      memory.refresh();
+      oneValue[0] = raw;
+      oneCursor.index = 0;
+      value = result.lift(memory, oneCursor);
+    }
+  } finally {
+    if (binding.postReturn !== undefined) (binding.postReturn as (value: unknown) => void)(raw);
+  }
+  if (!plan.fallible) return value;
+  const outcome = value as { readonly tag: "ok" | "err"; readonly val?: unknown };
+  if (outcome.tag === "ok") return outcome.val;
+  const error = new ResultError(outcome.val, binding.direct.spec.name);
+  resultErrors.add(error);
+  throw error;
+}

@@ -1,0 +1,353 @@
+/**
+ * End to end, direct calls: an SDK generated from a component binary calls the component's core exports
+ * directly with its own canonical ABI; the same SDK with `directCalls: false` calls through jco. Every direct
+ * function is called with thousands of generated values (seeded; the seed is printed, `WIT_TS_DIFF_SEED`
+ * replays one, `WIT_TS_DIFF_CALLS` scales the count: `scripts/direct-differential.js` runs a million) through
+ * both, and results, rejections and traps must be identical. Guests: the hand-written WAT guest of
+ * fixtures/direct in the three string encodings (UTF-8, UTF-16, latin1+UTF-16), and a componentize-js guest
+ * that echoes every kind of value type (scalars, `char`, strings, typed and other lists, records, tuples,
+ * variants, enums, flags, options, results, parameters spilled to memory, return areas). Also: the
+ * synchronous forms, trap poisoning and restart, reentrance refused on the direct path, and what `gen` reports.
+ */
+import { componentEmbed, componentNew, parse } from "@bytecodealliance/jco";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildComponent } from "./support/components.js";
+import {
+  canonicalValue,
+  createRandom,
+  hitsJcoSignExtension,
+  loadPair,
+  outcomeOf,
+  randomValue,
+  same,
+  show,
+  witType,
+  type DifferentialPair,
+  type TestType,
+} from "./support/differential.js";
+import { readFixture } from "./support/fixtures.js";
+import { removeTempDirs } from "./support/temp-dirs.js";
+
+const SEED = Number(process.env["WIT_TS_DIFF_SEED"] ?? Math.floor(Math.random() * 2 ** 31));
+/** Calls per suite (split over its functions). */
+const CALLS = Number(process.env["WIT_TS_DIFF_CALLS"] ?? 1500);
+const TIMEOUT = Math.max(120_000, CALLS * 5);
+
+afterAll(removeTempDirs);
+
+beforeAll(() => {
+  // eslint-disable-next-line no-console
+  console.log(`direct-call differential tests: seed ${SEED}, ${CALLS} calls per suite (WIT_TS_DIFF_SEED=${SEED} replays)`);
+});
+
+type Fn = (...args: unknown[]) => Promise<unknown>;
+type SyncFn = (...args: unknown[]) => unknown;
+
+/**
+ * Calls `member` of both instances with `count` random argument lists and expects identical outcomes; the
+ * synchronous form, when `syncMember` is given, must agree too (it runs on the direct instance).
+ */
+async function compare(
+  pair: DifferentialPair,
+  path: readonly string[],
+  params: readonly TestType[],
+  count: number,
+  random: () => number,
+  fixed?: (random: () => number) => unknown[],
+  echo = false,
+): Promise<number> {
+  const at = (root: Record<string, unknown>, name: string): unknown => {
+    let holder: Record<string, unknown> = root;
+    for (const key of path.slice(0, -1)) holder = holder[key] as Record<string, unknown>;
+    const fn = holder[name] as ((...args: unknown[]) => unknown) | undefined;
+    return fn?.bind(holder);
+  };
+  const member = path[path.length - 1]!;
+  const direct = at(pair.direct, member) as Fn;
+  const viaJco = at(pair.viaJco, member) as Fn;
+  const sync = at(pair.direct, `${member}Sync`) as SyncFn | undefined;
+  expect(sync, `${path.join(".")}Sync`).toBeTypeOf("function");
+  let calls = 0;
+  for (let index = 0; index < count; index++) {
+    const args = fixed?.(random) ?? params.map((type) => randomValue(type, random));
+    // A synchronous call cannot wait for a restart, which the next awaited call starts: after a trap, the
+    // awaited form goes first.
+    const poisoned = (pair.direct as { readonly poisoned: boolean }).poisoned;
+    const c0 = poisoned ? undefined : await outcomeOf(async () => sync!(...args));
+    const a = await outcomeOf(() => direct(...args));
+    const b = await outcomeOf(() => viaJco(...args));
+    const c = c0 ?? (await outcomeOf(async () => sync!(...args)));
+    calls += 3;
+    const where = `${path.join(".")}(${args.map(show).join(", ")}) [seed ${SEED}, call ${index}]`;
+    // A known jco divergence: the direct path must then give the canonical result, the echoed argument.
+    const knownJcoBug = echo && a.kind === "value" && hitsJcoSignExtension(params[0]!, args[0]);
+    if (knownJcoBug) {
+      if (!same(a.value, canonicalValue(params[0]!, args[0]))) expect.fail(`direct echo differs from its argument for ${where}: ${show(a)}`);
+    } else if (!same(a, b)) expect.fail(`direct and jco differ for ${where}:\n  direct: ${show(a)}\n  jco:    ${show(b)}`);
+    // A trap leaves the instance poisoned until the next awaited call restarts it.
+    const bothTrapped = a.kind === "error" && a.name === "TrapError" && c.kind === "error" && c.name === "InstancePoisonedError";
+    if (!bothTrapped && !same(a, c)) expect.fail(`awaited and sync differ for ${where}:\n  awaited: ${show(a)}\n  sync:    ${show(c)}`);
+  }
+  return calls;
+}
+
+const DIRECT_WIT = readFixture("direct/direct.wit");
+const DIRECT_WAT = readFixture("direct/direct.wat");
+const REC5: TestType = { record: "rec5", fields: [["a", "u32"], ["b", "u64"], ["c", "f32"], ["d", "f64"], ["e", "bool"]] };
+
+async function watGuest(encoding: "utf8" | "utf16" | "compact-utf16"): Promise<Uint8Array> {
+  const binary = await parse(DIRECT_WAT);
+  return componentNew(await componentEmbed({ binary, witSource: DIRECT_WIT, world: "direct", stringEncoding: encoding }));
+}
+
+// latin1+UTF-16 has no jco side to compare with: jco 1.35 cannot transpile such a component (its transpiler
+// traps), so the runtime's unit tests check that encoding against the canonical ABI's definition instead.
+describe.each(["utf8", "utf16"] as const)("the WAT guest with %s strings", (encoding) => {
+  let pair: DifferentialPair;
+  beforeAll(async () => {
+    pair = await loadPair(`direct-${encoding}`, await watGuest(encoding), {});
+  });
+
+  it("is called directly in full", () => {
+    expect(pair.report).toEqual({ total: 7, direct: 7, viaJco: [] });
+  });
+
+  it(
+    "gives identical outcomes through both paths for every function",
+    async () => {
+      const random = createRandom(SEED ^ encoding.length);
+      const per = Math.max(10, Math.floor(CALLS / 2 / 7 / 3));
+      let calls = 0;
+      calls += await compare(pair, ["api", "add"], ["u32", "u32"], per, random);
+      calls += await compare(pair, ["api", "echoString"], ["string"], per, random);
+      calls += await compare(pair, ["api", "echoBytes"], [{ list: "u8" }], per, random);
+      calls += await compare(pair, ["api", "echoRec5"], [REC5], per, random);
+      calls += await compare(pair, ["api", "lenBytes"], [{ list: "u8" }], per, random);
+      calls += await compare(pair, ["api", "makeBytes"], ["u32"], per, random, (r) => [Math.floor(r() * 300_000)]);
+      calls += await compare(pair, ["api", "trapIf"], ["u32"], per, random, (r) => [r() < 0.2 ? 13 : Math.floor(r() * 20)]);
+      expect(calls).toBeGreaterThanOrEqual(per * 7 * 3);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("the direct path keeps the call protocol", () => {
+  let pair: DifferentialPair;
+  beforeAll(async () => {
+    pair = await loadPair("direct-protocol", await watGuest("utf8"), {});
+  });
+
+  it("survives memory.grow between calls (views are refreshed)", async () => {
+    const api = pair.direct["api"] as Record<string, Fn & SyncFn>;
+    const big = await api["makeBytes"]!(5_000_000);
+    expect((big as Uint8Array).length).toBe(5_000_000);
+    expect((big as Uint8Array)[4_999_999]).toBe(5_000_000 & 0xff);
+    const echoed = (await api["echoBytes"]!(new Uint8Array(3_000_000).fill(7))) as Uint8Array;
+    expect(echoed.length).toBe(3_000_000);
+    expect(api["echoStringSync"]!("after growing ✓")).toBe("after growing ✓");
+  });
+
+  it("poisons on a trap (synchronously too), and restarts before the next call", async () => {
+    const api = pair.direct["api"] as Record<string, Fn & SyncFn>;
+    await expect(api["trapIf"]!(13)).rejects.toMatchObject({ name: "TrapError" });
+    expect(await api["add"]!(1, 2)).toBe(3);
+    expect(() => api["trapIfSync"]!(13)).toThrow(expect.objectContaining({ name: "TrapError" }));
+    // The restart is asynchronous: a synchronous call cannot wait for it.
+    expect(() => api["addSync"]!(1, 2)).toThrow(expect.objectContaining({ name: "InstancePoisonedError" }));
+    expect(await api["add"]!(2, 2)).toBe(4);
+    expect(api["addSync"]!(2, 3)).toBe(5);
+  });
+
+  it("refuses a synchronous call while awaited calls are queued", async () => {
+    const api = pair.direct["api"] as Record<string, Fn & SyncFn>;
+    await expect(api["trapIf"]!(13)).rejects.toMatchObject({ name: "TrapError" });
+    // Queued behind the restart.
+    const queued = api["add"]!(5, 5);
+    expect(() => api["addSync"]!(1, 1)).toThrow(expect.objectContaining({ name: "InstanceBusyError" }));
+    expect(await queued).toBe(10);
+  });
+
+  it("checks arguments with paths in the messages before anything runs", async () => {
+    const api = pair.direct["api"] as Record<string, Fn & SyncFn>;
+    await expect(api["echoRec5"]!({ a: 1, b: 2n, c: 1, d: 1, e: "yes" })).rejects.toThrow(
+      "`r.e` must be a boolean, got \"yes\"",
+    );
+    expect(() => api["addSync"]!(-1, 0)).toThrow(RangeError);
+  });
+});
+
+describe("reentrance on the direct path", () => {
+  it("is refused from a host import, awaited and synchronous alike", async () => {
+    const wit = readFixture("adder/adder.wit");
+    const wat = readFixture("adder/adder.wat");
+    const bytes = await componentNew(await componentEmbed({ binary: await parse(wat), witSource: wit, world: "adder" }));
+    let inner: unknown;
+    let app: Record<string, Fn & SyncFn> | undefined;
+    const pair = await loadPair("direct-adder", bytes, {
+      callback: (x: number) => {
+        try {
+          inner = app!["addSync"]!(1, 2);
+        } catch (error) {
+          inner = error;
+        }
+        return x;
+      },
+    });
+    app = pair.direct as Record<string, Fn & SyncFn>;
+    expect(pair.report.direct).toBe(3);
+    expect(await app["reenter"]!(7)).toBe(7);
+    expect(inner).toMatchObject({ name: "ReentranceError", innerFunction: "add" });
+    expect(app["reenterSync"]!(8)).toBe(8);
+    expect(inner).toMatchObject({ name: "ReentranceError" });
+    expect(await app["add"]!(2, 3)).toBe(5);
+  });
+});
+
+describe("fixed-length lists (a WAT guest)", () => {
+  it(
+    "gives identical outcomes through both paths",
+    async () => {
+      const wit = `package t:fixed;
+interface api { f: func(x: list<u32, 4>) -> list<u32, 4>; }
+world w { export api; }`;
+      const wat = `(module (memory (export "memory") 1)
+        (func (export "t:fixed/api#f") (param i32 i32 i32 i32) (result i32)
+          (i32.store (i32.const 16) (local.get 0)) (i32.store (i32.const 20) (local.get 1))
+          (i32.store (i32.const 24) (local.get 2)) (i32.store (i32.const 28) (local.get 3)) (i32.const 16)))`;
+      const bytes = await componentNew(
+        await componentEmbed({ binary: await parse(wat), witSource: wit, world: "w", features: { tag: "all" } }),
+      );
+      const pair = await loadPair("direct-fixed", bytes, {});
+      expect(pair.report).toEqual({ total: 1, direct: 1, viaJco: [] });
+      const calls = await compare(pair, ["api", "f"], [{ fixed: "u32", size: 4 }], Math.max(20, Math.floor(CALLS / 20)), createRandom(SEED + 1));
+      expect(calls).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Every kind of value type, echoed by a componentize-js guest
+
+const POINT: TestType = { record: "point", fields: [["x", "s32"], ["y-coord", "f64"]] };
+const COLOR: TestType = { enum: "color", cases: ["red", "green", "dark-blue"] };
+const PERMS: TestType = { flags: "perms", names: ["read", "write", "exec-now"] };
+const MANY: TestType = { flags: "many", names: Array.from({ length: 32 }, (_, i) => `m${i}`) };
+const SHAPE: TestType = {
+  variant: "shape",
+  cases: [["circle", "f32"], ["rect", POINT], ["empty", null], ["label", "string"], ["big", "u64"], ["tiny", "u8"], ["real", "f64"]],
+};
+const WIDE: TestType = {
+  record: "wide",
+  fields: [["a", "u8"], ["b", "u64"], ["c", "string"], ["d", { list: "u16" }], ["e", "bool"], ["f", "char"], ["g", COLOR]],
+};
+
+/** `aa`, `ab`, ...: WIT name segments may not start with a digit. */
+function letters(index: number): string {
+  return String.fromCharCode(97 + Math.floor(index / 26)) + String.fromCharCode(97 + (index % 26));
+}
+
+/** Echoed types: `echo-<letters>: func(x: T) -> T`. */
+const ECHOES: readonly TestType[] = [
+  "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char", "string",
+  { list: "u8" }, { list: "s16" }, { list: "u32" }, { list: "s64" }, { list: "f32" }, { list: "f64" },
+  { list: "bool" }, { list: "char" }, { list: "string" }, { list: POINT }, { list: { list: "string" } },
+  POINT, WIDE, { tuple: ["u8", "string", "f64"] }, SHAPE, { list: SHAPE }, COLOR, PERMS, MANY,
+  { option: "u32" }, { option: "string" }, { option: { option: "s8" } }, { list: { option: POINT } },
+  { tuple: [{ result: ["u32", "string"] }, { result: [null, COLOR] }, { result: [null, null] }, { result: ["string", null] }] },
+  { tuple: [SHAPE, { option: PERMS }, MANY] },
+];
+
+/** Functions besides the echoes, with the guest's code and the parameters to generate. */
+const EXTRAS: readonly { readonly wit: string; readonly js: string; readonly params: readonly TestType[]; readonly name: string }[] = [
+  {
+    // 1 + 1 + 2 + 2 + 2 + 1 + 2 + 1 + 1 + 1 + 1 + 1 + 1 = 17 flat values: spilled to memory.
+    name: "spill",
+    wit: "spill: func(a: u64, b: f64, c: string, d: list<u8>, e: point, f: u32, g: wide2, h: f32, i: u16, j: char, k: bool, l: s64, m: color) -> tuple<string, u64, point>;",
+    js: "spill(...args) { return [args.map((v) => typeof v === 'object' ? JSON.stringify(v, (k, x) => typeof x === 'bigint' ? String(x) : ArrayBuffer.isView(x) ? Array.from(x) : x) : String(v)).join('|'), args[0], args[4]]; }",
+    params: ["u64", "f64", "string", { list: "u8" }, POINT, "u32", { record: "wide2", fields: [["p", "u8"], ["q", "s64"]] }, "f32", "u16", "char", "bool", "s64", COLOR],
+  },
+  {
+    name: "check",
+    wit: "check: func(x: s32) -> result<s32, string>;",
+    js: "check(x) { if (x < 0) throw 'negative: ' + x; return x * 2 | 0; }",
+    params: ["s32"],
+  },
+  {
+    name: "echo-result",
+    wit: "echo-result: func(x: result<u32, color>) -> result<u32, color>;",
+    js: "echoResult(x) { if (x.tag === 'err') throw x.val; return x.val; }",
+    params: [{ result: ["u32", COLOR] }],
+  },
+  {
+    name: "boom",
+    wit: "boom: func(x: u32) -> u32;",
+    js: "boom(x) { if (x % 7 === 3) throw new Error('boom'); return x; }",
+    params: ["u32"],
+  },
+  {
+    name: "pair",
+    wit: "pair: func(a: string, b: list<string>, c: option<string>) -> tuple<list<string>, string>;",
+    js: "pair(a, b, c) { return [[...b, a], c ?? 'none']; }",
+    params: ["string", { list: "string" }, { option: "string" }],
+  },
+  {
+    name: "nothing",
+    wit: "nothing: func();",
+    js: "nothing() {}",
+    params: [],
+  },
+];
+
+function echoGuest(): { wit: string; js: string } {
+  const decls = new Map<string, string>();
+  const functions = ECHOES.map((type, index) => `echo-${letters(index)}: func(x: ${witType(type, decls)}) -> ${witType(type, decls)};`);
+  witType({ record: "wide2", fields: [["p", "u8"], ["q", "s64"]] }, decls);
+  const wit = [
+    "package wit-ts:diff;",
+    "interface echo {",
+    ...[...decls.values()].map((d) => `  ${d}`),
+    ...functions.map((f) => `  ${f}`),
+    ...EXTRAS.map((e) => `  ${e.wit}`),
+    "}",
+    "world guest { export echo; }",
+  ].join("\n");
+  const js = [
+    "export const echo = {",
+    ...ECHOES.map((_, index) => `  echo${letters(index)[0]!.toUpperCase()}${letters(index)[1]}(x) { return x; },`),
+    ...EXTRAS.map((e) => `  ${e.js},`),
+    "};",
+  ].join("\n");
+  return { wit, js };
+}
+
+describe("every kind of value, echoed by a componentize-js guest", () => {
+  let pair: DifferentialPair;
+  beforeAll(async () => {
+    const { wit, js } = echoGuest();
+    const bytes = await buildComponent({ name: "direct-echo", wit, js, world: "guest" });
+    pair = await loadPair("direct-echo", bytes, {});
+  }, 300_000);
+
+  it("is called directly in full", () => {
+    expect(pair.report.viaJco).toEqual([]);
+    expect(pair.report.direct).toBe(ECHOES.length + EXTRAS.length);
+  });
+
+  it(
+    "gives identical outcomes through both paths for every function",
+    async () => {
+      const random = createRandom(SEED);
+      const per = Math.max(8, Math.floor(CALLS / 3 / (ECHOES.length + EXTRAS.length)));
+      for (const [index, type] of ECHOES.entries()) {
+        const member = `echo${letters(index)[0]!.toUpperCase()}${letters(index)[1]}`;
+        await compare(pair, ["echo", member], [type], per, random, undefined, true);
+      }
+      for (const extra of EXTRAS) {
+        const member = extra.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+        await compare(pair, ["echo", member], extra.params, per, random);
+      }
+    },
+    TIMEOUT,
+  );
+});
