@@ -38,7 +38,7 @@ import {
   typeArgs,
   type GeneratedFile,
   type Printable,
-} from "./generated-file.js";
+} from "./printer/index.js";
 import {
   createNameScope,
   quotePropertyKey,

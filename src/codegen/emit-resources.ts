@@ -31,7 +31,7 @@ import {
   signature,
   typeArgs,
   type GeneratedFile,
-} from "./generated-file.js";
+} from "./printer/index.js";
 import { stringLiteral } from "./names.js";
 import { typeNameRef, type EmitContext } from "./type-expr.js";
 

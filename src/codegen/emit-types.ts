@@ -15,7 +15,7 @@ import {
   union,
   type GeneratedFile,
   type Printable,
-} from "./generated-file.js";
+} from "./printer/index.js";
 import { quotePropertyKey, stringLiteral } from "./names.js";
 import {
   anonymousTypeExpr,
