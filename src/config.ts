@@ -34,6 +34,8 @@ export interface ConfigEntry {
   readonly autodropBorrows?: boolean;
   /** Import the SDK runtime from this module instead of copying it into the output. */
   readonly runtimeImport?: string;
+  /** Format the output with the prettier installed in the project and its prettier config (see `--format`). */
+  readonly format?: boolean;
 }
 
 /** What a config file holds: one entry, or several. */
@@ -92,6 +94,7 @@ const ENTRY_KEYS = {
   allFeatures: "boolean",
   autodropBorrows: "boolean",
   runtimeImport: "string",
+  format: "boolean",
 } as const satisfies Record<keyof ConfigEntry, "string" | "boolean" | "string[]">;
 
 const REQUIRED_KEYS = ["input", "out"] as const;
