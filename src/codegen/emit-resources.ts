@@ -25,7 +25,7 @@ import {
   type ResourceInfo,
 } from "./emit-functions.js";
 import type { Unit } from "./emit-plan.js";
-import { printDescriptor } from "./emit-types.js";
+import { printDescriptor } from "./emit-descriptor.js";
 import {
   callArgs,
   signature,
