@@ -262,12 +262,18 @@ export class LinePrinter {
     switch (p.kind) {
       case "union":
         return p.types.length > 1 ? -1 : this.lead(p.types[0] ?? "never");
-      case "type-args":
-        if (p.types.length === 1 && this.hugsSoleTypeArg(p.types[0]!)) {
-          const inner = this.lead(p.types[0]!);
-          return inner >= 0 ? inner + 2 : inner - 1;
+      case "type-args": {
+        if (p.types.length !== 1) {
+          return p.types.length === 0 ? 0 : -2;
         }
-        return p.types.length === 0 ? 0 : -2;
+        // A hugged sole argument (see hugsSoleTypeArg) breaks inside, else the list breaks after `<`. The
+        // argument's lead is computed once: nested type arguments would otherwise cost 2^depth.
+        const inner = this.lead(p.types[0]!);
+        if (inner >= 0) {
+          return inner + 2;
+        }
+        return isLayout(unwrap(p.types[0]!), "object-type") ? inner - 1 : -2;
+      }
       case "type-params":
         return p.params.length === 0 ? 0 : -2;
       case "call-args":
