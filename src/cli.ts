@@ -13,7 +13,7 @@ import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { renderDiagnostics } from "./diagnostics/render.js";
 import { SourceMap, UNKNOWN_SPAN } from "./diagnostics/source-map.js";
 import type { ConfigEntry } from "./config.js";
-import type { GenerateSdkOptions } from "./index.js";
+import type { GenerateSdkOptions, GenerateSdkResult } from "./index.js";
 import type { WatchEvent, WatchTarget } from "./watch.js";
 import { version } from "./version.js";
 
@@ -61,11 +61,12 @@ Examples:
   $ wit-ts gen                                  generate every SDK listed in wit-ts.config.*
   $ wit-ts gen --watch                          regenerate whenever a WIT file changes
   $ wit-ts gen --check                          in CI: exit 1 when a checked-in SDK is stale
+  $ wit-ts gen --format                         format the SDK with your project's prettier and config
 
 Config (used by \`gen\` without an input; searched from the working folder upwards):
   wit-ts.config.ts, .mts, .mjs, .js, .json, or a "wit-ts" key in package.json, holding one
   entry or an array of entries: { input, out, world?, features?, allFeatures?,
-  autodropBorrows?, runtimeImport? }.
+  autodropBorrows?, runtimeImport?, format? }.
 
 Exit codes:
   0  success (for --check: the output is up to date)
@@ -130,6 +131,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option("--verbose", "also name each exported function that is not called directly, and why")
     .option("--config <file>", "read this config file instead of searching for wit-ts.config.*")
     .option("--check", "write nothing; exit 1 and list the files that differ when the output is stale")
+    .option("--format", "format the output with the prettier installed in your project and your prettier config")
     .option("--watch", "regenerate whenever an input WIT file (deps/ included) changes; Ctrl-C stops")
     .addHelpText(
       "after",
@@ -172,6 +174,7 @@ interface GenCliOptions {
   config?: string;
   check?: boolean;
   watch?: boolean;
+  format?: boolean;
 }
 
 /** Options that describe one SDK; with a config they belong in the config, not on the command line. */
@@ -206,6 +209,7 @@ async function runGen(input: string | undefined, opts: GenCliOptions, command: C
         ...(opts.autodropBorrows === undefined ? {} : { autodropBorrows: opts.autodropBorrows }),
         ...(opts.runtimeImport === undefined ? {} : { runtimeImport: opts.runtimeImport }),
         ...(opts.directCalls === false ? { directCalls: false } : {}),
+        ...(opts.format === undefined ? {} : { format: opts.format }),
       },
     ];
   } else {
@@ -223,7 +227,8 @@ async function runGen(input: string | undefined, opts: GenCliOptions, command: C
       io.stderr(render(loaded.diagnostics, new SourceMap(), io) + "\n");
       return ExitCode.UserError;
     }
-    entries = loaded.config.entries;
+    // `--format` applies to every entry of the config; `format: true` in an entry applies to that one.
+    entries = opts.format ? loaded.config.entries.map((e) => ({ ...e, format: true })) : loaded.config.entries;
     // Paths in a config are relative to its folder, and so are the input paths written into the
     // generated headers: working there makes the output the same wherever `gen` was started from.
     process.chdir(loaded.config.dir);
@@ -257,9 +262,17 @@ function render(diagnostics: readonly Diagnostic[], sources: SourceMap, io: Io):
   return renderDiagnostics(diagnostics, sources, { color: io.color });
 }
 
-async function genOne(entry: ConfigEntry, io: Io, verbose = false): Promise<number> {
-  const { generateSdk, writeSdk } = await import("./index.js");
+/** Generates one entry's SDK, formatted with the user's prettier when the entry asks for it. */
+async function generateEntry(entry: ConfigEntry): Promise<GenerateSdkResult> {
+  const { formatSdk, generateSdk } = await import("./index.js");
   const result = await generateSdk(sdkOptions(entry));
+  // prettier is looked for from the output folder, then from the working folder (the config file's, with one).
+  return entry.format ? await formatSdk(entry.out, result, { searchFrom: [process.cwd()] }) : result;
+}
+
+async function genOne(entry: ConfigEntry, io: Io, verbose = false): Promise<number> {
+  const { writeSdk } = await import("./index.js");
+  const result = await generateEntry(entry);
   if (result.diagnostics.length > 0) {
     io.stderr(render(result.diagnostics, result.sources, io) + "\n");
     return ExitCode.UserError;
@@ -282,8 +295,8 @@ async function genOne(entry: ConfigEntry, io: Io, verbose = false): Promise<numb
 }
 
 async function checkOne(entry: ConfigEntry, io: Io): Promise<number> {
-  const { generateSdk, checkSdk } = await import("./index.js");
-  const result = await generateSdk(sdkOptions(entry));
+  const { checkSdk } = await import("./index.js");
+  const result = await generateEntry(entry);
   if (result.diagnostics.length > 0) {
     io.stderr(render(result.diagnostics, result.sources, io) + "\n");
     return ExitCode.UserError;
@@ -314,7 +327,11 @@ async function runWatch(entries: readonly ConfigEntry[], io: Io): Promise<number
     return ExitCode.UserError;
   }
   const { watchSdk } = await import("./watch.js");
-  const targets: WatchTarget[] = entries.map((e) => ({ options: sdkOptions(e), out: e.out }));
+  const targets: WatchTarget[] = entries.map((e) => ({
+    options: sdkOptions(e),
+    out: e.out,
+    ...(e.format ? { format: { searchFrom: [process.cwd()] } } : {}),
+  }));
   const watcher = watchSdk(targets, {
     onEvent: (event) => reportWatchEvent(event, io),
     onInternalError: (e) => io.stderr(internalErrorText(e)),

@@ -36,6 +36,8 @@ export interface ConfigEntry {
   readonly runtimeImport?: string;
   /** For a `.wasm` input: call core exports directly with the SDK's own canonical ABI (default true). */
   readonly directCalls?: boolean;
+  /** Format the output with the prettier installed in the project and its prettier config (see `--format`). */
+  readonly format?: boolean;
 }
 
 /** What a config file holds: one entry, or several. */
@@ -95,6 +97,7 @@ const ENTRY_KEYS = {
   autodropBorrows: "boolean",
   runtimeImport: "string",
   directCalls: "boolean",
+  format: "boolean",
 } as const satisfies Record<keyof ConfigEntry, "string" | "boolean" | "string[]">;
 
 const REQUIRED_KEYS = ["input", "out"] as const;

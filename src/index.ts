@@ -175,6 +175,24 @@ export function writeSdk(outDir: string, result: GenerateSdkResult): OutputDiff 
   return writeOutput(outDir, result.worldKey, result.files);
 }
 
+/**
+ * The SDK formatted by the prettier installed in the user's project, with the user's prettier config, as it will
+ * be written to `outDir` (`gen --format`). prettier is looked for from `outDir`, then from the folders in
+ * `searchFrom` (the config file's folder). When none is found or it fails, the result has no files and a
+ * diagnostic saying why.
+ */
+export async function formatSdk(
+  outDir: string,
+  result: GenerateSdkResult,
+  options: { readonly searchFrom?: readonly string[] } = {},
+): Promise<GenerateSdkResult> {
+  if (result.diagnostics.length > 0) return result;
+  const { formatOutput } = await import("./format.js");
+  const formatted = await formatOutput(result.files, outDir, options.searchFrom);
+  if (formatted.kind === "error") return { ...result, files: [], worldKey: undefined, diagnostics: [formatted.diagnostic] };
+  return { ...result, files: formatted.files };
+}
+
 /** What `writeSdk` would change, without writing (for `gen --check`). */
 export function checkSdk(outDir: string, result: GenerateSdkResult): OutputDiff {
   if (!result.worldKey) throw new Error("checkSdk: nothing to compare (the generation had errors)");

@@ -14,11 +14,16 @@ import { basename, dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import type { SourceMap } from "./diagnostics/source-map.js";
-import { generateSdk, writeSdk, type GenerateSdkOptions } from "./index.js";
+import { formatSdk, generateSdk, writeSdk, type GenerateSdkOptions } from "./index.js";
 
 /** One SDK to keep current. */
 export interface WatchTarget {
   readonly options: GenerateSdkOptions;
+  /**
+   * Format the output with the user's prettier before comparing and writing it (`--format`), looking for
+   * prettier from the output folder and then from these folders.
+   */
+  readonly format?: { readonly searchFrom: readonly string[] };
   /** Output folder, as for `writeSdk`. */
   readonly out: string;
 }
@@ -146,7 +151,9 @@ export async function regenerate(target: WatchTarget, changedAt: number | undefi
     const end = performance.now();
     return { durationMs: end - start, latencyMs: changedAt === undefined ? undefined : end - changedAt };
   };
-  const result = await generateSdk(target.options);
+  const generated = await generateSdk(target.options);
+  const result =
+    target.format === undefined ? generated : await formatSdk(target.out, generated, { searchFrom: target.format.searchFrom });
   if (result.diagnostics.length > 0 || result.worldKey === undefined) {
     return { kind: "failed", target, diagnostics: result.diagnostics, sources: result.sources, ...timing() };
   }

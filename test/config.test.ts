@@ -147,7 +147,7 @@ describe("bad configs", () => {
       "error[CLI5003]: invalid config in wit-ts.config.json: `[1].input` is missing\nit names a .wit file, a WIT folder or a .wasm component",
       "error[CLI5003]: invalid config in wit-ts.config.json: `[2].input` must not be empty",
       "error[CLI5003]: invalid config in wit-ts.config.json: `[2].out` must be a string, found the number 3",
-      "error[CLI5003]: invalid config in wit-ts.config.json: `[2].bogus` is not a known key\nknown keys: input, out, world, features, allFeatures, autodropBorrows, runtimeImport, directCalls",
+      "error[CLI5003]: invalid config in wit-ts.config.json: `[2].bogus` is not a known key\nknown keys: input, out, world, features, allFeatures, autodropBorrows, runtimeImport, directCalls, format",
       'error[CLI5003]: invalid config in wit-ts.config.json: `[3]` must be an object, found the string "wit"',
     ]);
   });

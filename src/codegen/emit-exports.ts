@@ -20,7 +20,7 @@ import {
   type FunctionInfo,
 } from "./emit-functions.js";
 import { hasStaticSide } from "./emit-resources.js";
-import { callArgs, pure, signature, type GeneratedFile } from "./generated-file.js";
+import { callArgs, pure, signature, type GeneratedFile } from "./printer/index.js";
 import { quotePropertyKey } from "./names.js";
 import type { EmitContext } from "./type-expr.js";
 

@@ -22,8 +22,8 @@ import {
   typeArgs,
   type GeneratedFile,
   type Printable,
-} from "./generated-file.js";
-import type { JsDocTag } from "./jsdoc.js";
+} from "./printer/index.js";
+import type { JsDocTag } from "./printer/index.js";
 import {
   createNameScope,
   stringLiteral,

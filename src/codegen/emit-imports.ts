@@ -29,7 +29,7 @@ import {
   signature,
   type GeneratedFile,
   type Printable,
-} from "./generated-file.js";
+} from "./printer/index.js";
 import { quotePropertyKey } from "./names.js";
 import {
   descriptorRef,

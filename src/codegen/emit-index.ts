@@ -40,7 +40,7 @@ import {
   typeArgs,
   type GeneratedFile,
   type Printable,
-} from "./generated-file.js";
+} from "./printer/index.js";
 import {
   createNameScope,
   quotePropertyKey,

@@ -18,7 +18,7 @@ import type { Unit } from "./emit-plan.js";
 import { needsHost } from "./emit-imports.js";
 import { hasStaticSide } from "./emit-resources.js";
 import type { Resolve, TypeId } from "../wit/model.js";
-import type { GeneratedFile } from "./generated-file.js";
+import type { GeneratedFile } from "./printer/index.js";
 import { createNameScope, tsName } from "./names.js";
 import { publicRuntimeSymbols, runtimeSymbol } from "./runtime-symbols.js";
 import type { EmitContext } from "./type-expr.js";

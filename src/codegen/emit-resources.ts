@@ -25,13 +25,13 @@ import {
   type ResourceInfo,
 } from "./emit-functions.js";
 import type { Unit } from "./emit-plan.js";
-import { printDescriptor } from "./emit-types.js";
+import { printDescriptor } from "./emit-descriptor.js";
 import {
   callArgs,
   signature,
   typeArgs,
   type GeneratedFile,
-} from "./generated-file.js";
+} from "./printer/index.js";
 import { stringLiteral } from "./names.js";
 import { typeNameRef, type EmitContext } from "./type-expr.js";
 

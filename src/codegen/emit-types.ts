@@ -7,15 +7,9 @@
  */
 import type { TypeId } from "../wit/model.js";
 import { stabilityTags } from "./emit-functions.js";
+import { printDescriptor } from "./emit-descriptor.js";
 import { emitResource } from "./emit-resources.js";
-import {
-  objectType,
-  pure,
-  typeAlias,
-  union,
-  type GeneratedFile,
-  type Printable,
-} from "./generated-file.js";
+import { objectType, typeAlias, union, type GeneratedFile, type Printable } from "./printer/index.js";
 import { quotePropertyKey, stringLiteral } from "./names.js";
 import {
   anonymousTypeExpr,
@@ -115,31 +109,4 @@ function printInterface(f: GeneratedFile, name: string, members: number, body: (
   f.print(`export interface ${name} {`);
   f.indent(body);
   f.print("}");
-}
-
-/** `export const xType = <descriptor>;`, marked pure when it is a call (aliases are plain references). */
-export function printDescriptor(
-  f: GeneratedFile,
-  name: string,
-  descriptor: Printable,
-): void {
-  f.print(
-    "export const ",
-    name,
-    " = ",
-    isCall(descriptor) ? pure(descriptor) : descriptor,
-    ";",
-  );
-}
-
-/** True for `[callee, callArgs(...)]`, the shape `type-expr.ts` builds calls in. */
-function isCall(p: Printable): boolean {
-  if (!Array.isArray(p) || p.length !== 2) return false;
-  const args: unknown = p[1];
-  return (
-    typeof args === "object" &&
-    args !== null &&
-    !Array.isArray(args) &&
-    (args as { kind?: unknown }).kind === "call-args"
-  );
 }

@@ -13,7 +13,7 @@ import {
   union,
   type GeneratedFile,
   type Printable,
-} from "./generated-file.js";
+} from "./printer/index.js";
 import { stringLiteral } from "./names.js";
 import type { EmitContext } from "./type-expr.js";
 

@@ -17,7 +17,7 @@ import {
   createGeneratedFile,
   generatedByComment,
   type GeneratedFile,
-} from "./generated-file.js";
+} from "./printer/index.js";
 import { createRuntimeImports, runtimeOutputFiles } from "./runtime-files.js";
 export { selectWorld } from "../wit/select-world.js";
 import { moduleSpecifier, type EmitContext } from "./type-expr.js";

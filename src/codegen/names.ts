@@ -55,16 +55,6 @@
 export type NameContext =
   "local" | "export" | "type" | "property" | "member" | "static-member";
 
-/** Every context, for tables and tests. */
-export const NAME_CONTEXTS: readonly NameContext[] = [
-  "local",
-  "export",
-  "type",
-  "property",
-  "member",
-  "static-member",
-];
-
 /**
  * ECMAScript reserved words as binding identifiers in module code (modules
  * are strict and `await` is reserved at their top level), including the

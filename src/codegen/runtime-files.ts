@@ -12,7 +12,7 @@ import {
   type RuntimeSymbolName,
 } from "./runtime-symbols.js";
 import { packageFile } from "../package-root.js";
-import { createImportSymbol, type ImportSymbol } from "./generated-file.js";
+import { createImportSymbol, type ImportSymbol } from "./printer/index.js";
 
 let sources: ReadonlyMap<string, string> | undefined;
 

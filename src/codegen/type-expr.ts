@@ -27,7 +27,7 @@ import {
   union,
   type ImportSymbol,
   type Printable,
-} from "./generated-file.js";
+} from "./printer/index.js";
 import type { Plan, Side, Unit } from "./emit-plan.js";
 import type { RuntimeImports } from "./runtime-files.js";
 import { stringLiteral, toLowerCamel } from "./names.js";

@@ -93,6 +93,8 @@ export const codes = {
   ConfigNotFound: "CLI5004",
   /** Command-line options that contradict each other or need an input that is not there. */
   UsageError: "CLI5005",
+  /** `--format` found no prettier in the user's project, or prettier failed on the output (a bad prettier config). */
+  FormatFailed: "CLI5006",
 } as const;
 
 export type DiagnosticCode = (typeof codes)[keyof typeof codes];

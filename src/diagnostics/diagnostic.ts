@@ -51,6 +51,3 @@ export function abort(diagnostic: Diagnostic): never {
   throw new DiagnosticAbort(diagnostic);
 }
 
-export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === "error");
-}

@@ -169,6 +169,7 @@ function job(entry: ConfigEntry, base: string): Job {
         ...(entry.autodropBorrows === undefined ? {} : { autodropBorrows: entry.autodropBorrows }),
         ...(entry.runtimeImport === undefined ? {} : { runtimeImport: entry.runtimeImport }),
       },
+      ...(entry.format === true ? { format: { searchFrom: [base] } } : {}),
       out,
     },
   };

@@ -68,11 +68,6 @@ export function typeRef(id: TypeId): TypeRef {
   return r;
 }
 
-/** The id behind a type, or undefined for a primitive. */
-export function typeIdOf(t: Type): TypeId | undefined {
-  return typeof t === "string" ? undefined : t.id;
-}
-
 /** Documentation comments, already stripped of comment markers (wit-parser's `Docs`). */
 export interface Docs {
   contents: string | undefined;

@@ -108,23 +108,3 @@ export function resolveGroups(
   return { resolve, packageIds: [r.value], diagnostics: [] };
 }
 
-/**
- * Resolves already-parsed files: `main` is the main group's files (in path
- * order), `deps` one array of files per dependency group.
- */
-export function resolveAsts(
-  main: readonly WitFile[],
-  deps: readonly (readonly WitFile[])[] = [],
-  options: ResolveOptions = {},
-): ResolveAstsResult {
-  const groups = catchAbort(() =>
-    [main, ...deps].map((files) => {
-      const g = new GroupResolver();
-      for (const f of files) g.addFile(f);
-      return g.finish();
-    }),
-  );
-  if (groups.value === undefined) return { resolve: undefined, packageIds: [], diagnostics: groups.diagnostics };
-  const [first, ...rest] = groups.value;
-  return resolveGroups(first!, rest, options);
-}

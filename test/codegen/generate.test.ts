@@ -200,7 +200,7 @@ describe("generate: what jco is fed", () => {
 
   it("gives a world with WASI imports a `wasi` option of the capabilities they reach, and no other world", () => {
     const index = lines(sample("wasi")[0]!.content);
-    expect(index).toContain('  "inherit" | Pick<WasiCapabilities, "env" | "args" | "cwd">;');
+    expect(index).toContain('  | Pick<WasiCapabilities, "env" | "args" | "cwd">;');
     expect(index).toContain("  readonly wasi?: WasiOptions;");
     for (const name of ["greeter", "resources", "types"]) {
       expect(sample(name)[0]!.content).not.toContain("WasiOptions");

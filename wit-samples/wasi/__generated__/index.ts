@@ -88,7 +88,8 @@ export interface Imports {
  * `@bytecodealliance/preview2-shim` does on its own: only for trusted components.
  */
 export type WasiOptions =
-  "inherit" | Pick<WasiCapabilities, "env" | "args" | "cwd">;
+  | "inherit"
+  | Pick<WasiCapabilities, "env" | "args" | "cwd">;
 
 /**
  * An instance of world `wasi-user`. Calls into it run one at a time, in call

@@ -56,7 +56,8 @@ export const pairType = /*@__PURE__*/ record("pair", {
 });
 
 export type Target =
-  { tag: "one"; val: BorrowHandle<File> } | { tag: "nothing" };
+  | { tag: "one"; val: BorrowHandle<File> }
+  | { tag: "nothing" };
 
 export const targetType = /*@__PURE__*/ variant("target", {
   one: borrow(fileType),

@@ -5,18 +5,17 @@
  * either bare (for `GeneratedFile`, which indents them) or joined at a given
  * indentation.
  */
+import { WIDTH } from "./print-line.js";
 
-// The text is copied, not reflowed: prettier never rewraps comments, so any
-// layout chosen here would be the final one, and the author's line breaks
-// are the best we have. Only what would break the comment or the file is
+// The text is copied, not reflowed: the author's line breaks are the best we
+// have (and prettier, under `--format`, never rewraps comments either). Only what would break the comment or the file is
 // changed: a star followed by a slash would end the comment early, so it is
 // written `*\/`; line terminators other than `\n` (`\r`, U+2028, U+2029,
 // U+0085) become line breaks, since JavaScript ends a line at U+2028 and
 // U+2029 and the next line would then lack its ` * ` prefix; control and
 // format characters (bidirectional overrides, zero-width characters, a stray
 // BOM) and lone surrogates are spelled `\uXXXX` so the source shows what is
-// there. Trailing whitespace is removed, because prettier removes some of it
-// from block comments and we must print what prettier prints. Backticks and
+// there. Trailing whitespace is removed. Backticks and
 // Markdown are kept as they are.
 
 /** A tag line after the documentation text. */
@@ -41,8 +40,6 @@ export interface JsDocInput {
   readonly tags?: readonly JsDocTag[] | undefined;
 }
 
-/** The print width prettier uses by default and our output assumes. */
-const PRINT_WIDTH = 80;
 
 /**
  * The lines of the JSDoc block for `input`, without indentation, or no
@@ -59,7 +56,7 @@ export function jsDocLines(input: JsDocInput, indentWidth = 0): string[] {
   }
   if (tags.length === 0 && body.length === 1) {
     const single = `/** ${body[0]} */`;
-    if (indentWidth + single.length <= PRINT_WIDTH) {
+    if (indentWidth + single.length <= WIDTH) {
       return [single];
     }
   }

@@ -3,7 +3,7 @@
  * assertions on the block for each kind of input that needs care.
  */
 import { describe, expect, it } from "vitest";
-import { jsDocLines, renderJsDoc } from "../../src/codegen/jsdoc.js";
+import { jsDocLines, renderJsDoc } from "../../../src/codegen/printer/jsdoc.js";
 
 describe("jsDocLines", () => {
   it("prints nothing without docs or tags", () => {
