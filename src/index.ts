@@ -11,6 +11,7 @@ import { codes } from "./diagnostics/codes.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { SourceMap, UNKNOWN_SPAN } from "./diagnostics/source-map.js";
 import { generate, selectWorld } from "./codegen/generate.js";
+import { asyncFunctionNames } from "./codegen/async-functions.js";
 import { diffOutput, writeOutput, type OutputDiff, type OutputFile } from "./output.js";
 import { resolveFiles, resolvePath, type ResolveOptions, type ResolveResult } from "./wit/load.js";
 import { interfaceIdentifier, type Resolve, type WorldId } from "./wit/model.js";
@@ -118,12 +119,16 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
   });
   if (bytes && componentName) {
     const { transpileComponent } = await import("./component.js");
+    // `async func`s are transpiled for JSPI, each named to jco, so that the SDK never needs the lists by hand.
+    const asyncNames = asyncFunctionNames(resolve, worldId);
     try {
       files.push(
         ...(await transpileComponent(bytes, {
           name: componentName,
           folder: "component",
           versionedImports: versionedImports(resolve, worldId),
+          asyncImports: asyncNames.imports,
+          asyncExports: asyncNames.exports,
         })),
       );
     } catch (e) {

@@ -8,6 +8,7 @@
  */
 import {
   argumentArray,
+  asyncCallArgs,
   canonicalName,
   functionDoc,
   printErrorAlias,
@@ -85,7 +86,7 @@ export function printExportMethod(
     f.print(
       "return ",
       cx.runtime.value("callExport"),
-      callArgs(["core", info.spec, argumentArray(info)]),
+      callArgs(["core", info.spec, argumentArray(info), ...asyncCallArgs(info, false)]),
       ";",
     );
   });

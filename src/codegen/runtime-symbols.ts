@@ -13,6 +13,8 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "borrow.ts",
   "host-resources.ts",
   "values.ts",
+  "tasks.ts",
+  "async-values.ts",
   "index.ts",
 ];
 
@@ -23,6 +25,8 @@ export type RuntimeFile =
   | "borrow.ts"
   | "host-resources.ts"
   | "values.ts"
+  | "tasks.ts"
+  | "async-values.ts"
   | "index.ts";
 
 /** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
@@ -159,9 +163,6 @@ const table = {
   hostResourceClass: ["values.ts", "value"],
   Result: ["values.ts", "type"],
   Option: ["values.ts", "type"],
-  Future: ["values.ts", "type"],
-  Stream: ["values.ts", "type"],
-  ErrorContext: ["values.ts", "type"],
   ValueKind: ["values.ts", "type"],
   LowerContext: ["values.ts", "type"],
   ValueType: ["values.ts", "type"],
@@ -180,6 +181,27 @@ const table = {
   ExportSpec: ["values.ts", "type"],
   ImportSpec: ["values.ts", "type"],
   ImportCall: ["values.ts", "type"],
+  // tasks.ts
+  createTaskTracker: ["tasks.ts", "value"],
+  jcoTaskHooksKey: ["tasks.ts", "value"],
+  AsyncCallOptions: ["tasks.ts", "type"],
+  AsyncCall: ["tasks.ts", "type"],
+  JcoTask: ["tasks.ts", "type"],
+  JcoTaskHooks: ["tasks.ts", "type"],
+  TaskTracker: ["tasks.ts", "type"],
+  TaskTrackerOptions: ["tasks.ts", "type"],
+  // async-values.ts
+  future: ["async-values.ts", "value"],
+  stream: ["async-values.ts", "value"],
+  byteStream: ["async-values.ts", "value"],
+  errorContext: ["async-values.ts", "value"],
+  ErrorContext: ["async-values.ts", "value"],
+  Future: ["async-values.ts", "type"],
+  FutureSource: ["async-values.ts", "type"],
+  Stream: ["async-values.ts", "type"],
+  StreamSource: ["async-values.ts", "type"],
+  ByteStream: ["async-values.ts", "type"],
+  ByteStreamSource: ["async-values.ts", "type"],
 } as const satisfies Record<string, readonly [RuntimeFile, RuntimeSymbolKind]>;
 
 export type RuntimeSymbolName = keyof typeof table;

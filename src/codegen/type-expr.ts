@@ -50,6 +50,12 @@ export interface EmitContext {
    * lent by it (an export's). Set for a function's signature; otherwise the file's side decides.
    */
   readonly borrowDirection?: Side;
+  /**
+   * Who gives the values being printed: the host (an export's parameters, an import's results), which may
+   * pass any thenable for a `future` and any iterable for a `stream`; or the guest (the default), whose
+   * futures are `Promise`s and streams `ReadableStream`s. Named types are always printed as the guest gives.
+   */
+  readonly gives?: "host" | "guest";
 }
 
 /** The relative module specifier of `to` as imported from `from` (paths relative to the output root). */
@@ -234,7 +240,7 @@ function primitiveType(cx: EmitContext, type: PrimitiveType): Printable {
     case "string":
       return "string";
     case "error-context":
-      return cx.runtime.type("ErrorContext");
+      return cx.runtime.value("ErrorContext");
     default: {
       const never: never = type;
       throw new Error(`unknown primitive ${String(never)}`);
@@ -263,7 +269,10 @@ export function typeExpr(cx: EmitContext, type: Type): Printable {
  * types are kept per borrow direction and mode.
  */
 interface UnitExprs {
-  /** By direction and mode: [import/explicit, import/autodrop, export/explicit, export/autodrop]. */
+  /**
+   * By direction and mode: [import/explicit, import/autodrop, export/explicit, export/autodrop], then the
+   * same four for values the host gives.
+   */
   readonly types: Map<TypeId, Printable>[];
   readonly descriptors: Map<TypeId, Printable>;
 }
@@ -274,7 +283,7 @@ function unitCache(cx: EmitContext): UnitExprs {
   let exprs = exprCache.get(cx.unit);
   if (exprs === undefined) {
     exprs = {
-      types: [new Map(), new Map(), new Map(), new Map()],
+      types: [new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Map()],
       descriptors: new Map(),
     };
     exprCache.set(cx.unit, exprs);
@@ -285,7 +294,7 @@ function unitCache(cx: EmitContext): UnitExprs {
 function typeCache(cx: EmitContext): Map<TypeId, Printable> {
   const exported = (cx.borrowDirection ?? cx.unit.side) === "export";
   return unitCache(cx).types[
-    (exported ? 2 : 0) + (cx.borrows === "explicit" ? 0 : 1)
+    (cx.gives === "host" ? 4 : 0) + (exported ? 2 : 0) + (cx.borrows === "explicit" ? 0 : 1)
   ]!;
 }
 
@@ -336,13 +345,21 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
       ];
     }
     case "future":
-    case "stream":
+    case "stream": {
+      const host = cx.gives === "host";
+      if (kind.kind === "stream" && isByteElement(cx.resolve, kind.type))
+        return cx.runtime.type(host ? "ByteStreamSource" : "ByteStream");
+      const name: RuntimeSymbolName =
+        kind.kind === "future"
+          ? host ? "FutureSource" : "Future"
+          : host ? "StreamSource" : "Stream";
       return [
-        cx.runtime.type(kind.kind === "future" ? "Future" : "Stream"),
+        cx.runtime.type(name),
         typeArgs([
           kind.type === undefined ? "undefined" : typeExpr(cx, kind.type),
         ]),
       ];
+    }
     case "type":
       return typeExpr(cx, kind.type);
     case "record":
@@ -361,12 +378,13 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
   }
 }
 
+/** Whether a stream's element is `u8` (through aliases): such a stream carries chunks of bytes. */
+function isByteElement(resolve: Resolve, element: Type | undefined): boolean {
+  return element !== undefined && underlying(resolve, element) === "u8";
+}
+
 function primitiveDescriptor(cx: EmitContext, type: PrimitiveType): Printable {
-  if (type === "error-context")
-    return [
-      cx.runtime.value("opaque"),
-      callArgs([stringLiteral("error-context")]),
-    ];
+  if (type === "error-context") return cx.runtime.value("errorContext");
   return cx.runtime.value(
     type === "string" ? "string" : type === "char" ? "char" : type,
   );
@@ -452,8 +470,11 @@ export function structureDescriptor(cx: EmitContext, def: TypeDef): Printable {
         descriptorRef(cx, kind.handle.resource),
       ]);
     case "future":
+      return call(value("future"), [optional(kind.type)]);
     case "stream":
-      return call(value("opaque"), [stringLiteral(kind.kind)]);
+      return isByteElement(cx.resolve, kind.type)
+        ? value("byteStream")
+        : call(value("stream"), [optional(kind.type)]);
     case "type":
       return descriptorExpr(cx, kind.type);
     case "resource":

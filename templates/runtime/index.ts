@@ -10,3 +10,5 @@ export * from "./resource-table.js";
 export * from "./borrow.js";
 export * from "./host-resources.js";
 export * from "./values.js";
+export * from "./tasks.js";
+export * from "./async-values.js";

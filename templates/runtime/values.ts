@@ -23,6 +23,7 @@
 
 import type { CallGate, CallOptions } from "./call-gate.js";
 import { createCallGate, isThenable } from "./call-gate.js";
+import { createTaskTracker, jcoTaskHooksKey, type AsyncCallOptions, type TaskTracker } from "./tasks.js";
 import { describeValue, ReentranceError, ResourceDisposedError, ResultError } from "./errors.js";
 import { hostTableState, withImportLends } from "./host-resources.js";
 import {
@@ -112,25 +113,6 @@ export type Result<T, E> = { tag: "ok"; val: T } | { tag: "err"; val: E };
 
 /** `option<T>` when `T` is itself an option (plain options are `T | undefined`). */
 export type Option<T> = { tag: "some"; val: T } | { tag: "none" };
-
-declare const futureValue: unique symbol;
-declare const streamValue: unique symbol;
-declare const errorContextBrand: unique symbol;
-
-/** `future<T>`, as jco represents it; opaque to the SDK. */
-export interface Future<T> {
-  readonly [futureValue]: T;
-}
-
-/** `stream<T>`, as jco represents it; opaque to the SDK. */
-export interface Stream<T> {
-  readonly [streamValue]: T;
-}
-
-/** `error-context`, as jco represents it; opaque to the SDK. */
-export interface ErrorContext {
-  readonly [errorContextBrand]: true;
-}
 
 /** The phrase every check failure uses: "`path` must be <expected>, got <value>". */
 function mismatch(path: string, expected: string, value: unknown): string {
@@ -761,6 +743,11 @@ export interface InstanceOptions {
    * promise, which jco's suspended guest waits for.
    */
   readonly asyncImports?: readonly string[] | undefined;
+  /**
+   * Every `async func` export call settles only when its task has ended (its work after returning the value
+   * included), as if each call passed `{ untilTaskEnds: true }`.
+   */
+  readonly untilTaskEnds?: boolean | undefined;
 }
 
 /** What the generator knows about the component when it writes `instantiate`. */
@@ -778,6 +765,8 @@ export interface InstanceDefaults {
 /** The per-instance state every generated wrapper of one instance shares. */
 export interface InstanceCore {
   readonly gate: CallGate;
+  /** The component-model async tasks of the instance (`tasks.ts`). */
+  readonly tasks: TaskTracker;
   /** jco's exports object of the live component instance (a restart replaces it). */
   readonly exports: Readonly<Record<string, unknown>>;
   /** Counts restarts: guest resources of an earlier generation belonged to a dead instance. */
@@ -819,6 +808,7 @@ const noHostOwns = Object.freeze([]) as unknown as HostOwns;
 
 class Core implements InstanceCore {
   readonly gate: CallGate;
+  readonly tasks: TaskTracker;
   /** The lowering context of calls whose arguments hold no resources (`ExportSpec.plain`). */
   readonly plainContext: LowerContext = { core: this, moves: noMoves, loans: noLoans };
   /** Calls a `direct` export (see `ExportSpec.direct`) on the live instance's exports. */
@@ -838,10 +828,15 @@ class Core implements InstanceCore {
     this.getCoreModule = options.getCoreModule;
     this.synchronous = defaults.synchronous === true;
     this.asyncImports = new Set(options.asyncImports ?? []);
-    this.gate = createCallGate(options.restart === true ? { restart: () => this.restart() } : {});
+    // Disposal waits for the async tasks too (a task may still run after its call settled).
+    const beforeClose = (): Promise<void> => this.tasks.settled();
+    this.gate = createCallGate(options.restart === true ? { restart: () => this.restart(), beforeClose } : { beforeClose });
+    this.tasks = createTaskTracker(this.gate, { untilTaskEnds: options.untilTaskEnds });
   }
 
   async start(imports: object): Promise<void> {
+    // jco's output as `wit-ts gen x.wasm` transpiles it reports its async tasks through this key.
+    Object.defineProperty(imports, jcoTaskHooksKey, { value: this.tasks.hooks, configurable: true });
     this.imports = imports;
     await this.instantiate();
   }
@@ -855,10 +850,12 @@ class Core implements InstanceCore {
     if (this.synchronous) {
       // Boxed: an async function that returned the exports object itself would resolve its promise with it.
       this.exports = (await instantiateSynchronously(this.component, this.getCoreModule, this.imports)).exports;
+      this.tasks.instantiated();
       return;
     }
     // jco's exports object is awaited only here, and only when it cannot be a thenable.
     this.exports = (await this.component.instantiate(this.getCoreModule, this.imports)) as JcoExports;
+    this.tasks.instantiated();
   }
 
   /** Whether jco awaits this import's handler (JSPI); jco accepts its name with or without the version. */
@@ -957,6 +954,11 @@ export function startInstance(core: InstanceCore, imports: object): Promise<void
 export interface InstanceControls extends AsyncDisposable {
   /** True after a trap, until a restart succeeds. */
   readonly poisoned: boolean;
+  /**
+   * Resolves when no call is in flight and every component-model async task of the instance has ended
+   * (work after a call returned included); rejects with the `TrapError` of a trap in such late work.
+   */
+  idle(): Promise<void>;
 }
 
 /** Adds `poisoned` and `[Symbol.asyncDispose]` to the object of the world's exports. */
@@ -964,6 +966,8 @@ export function createWorldInstance<T extends object>(core: InstanceCore, member
   const gate = coreOf(core).gate;
   Object.defineProperty(members, "poisoned", { get: () => gate.poisoned, enumerable: true });
   Object.defineProperty(members, Symbol.asyncDispose, { value: () => gate.dispose() });
+  const tasks = coreOf(core).tasks;
+  Object.defineProperty(members, "idle", { value: () => tasks.idle(), enumerable: true });
   return members as T & InstanceControls;
 }
 
@@ -1007,6 +1011,8 @@ export interface ExportSpec<R> {
   readonly returns: ValueType | undefined;
   /** True when no parameter can hold a resource: lowering the arguments then moves and lends nothing. */
   readonly plain: boolean;
+  /** An `async func`: called through the instance's task tracker (`tasks.ts`), not queued by the gate. */
+  readonly async: boolean;
   /**
    * A plain function whose return value needs no lifting and no `result` mapping: jco's value is the SDK's,
    * so a call needs no per-call closure (`callExport`'s fast path).
@@ -1023,6 +1029,7 @@ export function exportSpec<R>(spec: {
   readonly kind?: "function" | "method" | "constructor";
   readonly params?: Readonly<Record<string, ValueType>>;
   readonly returns?: ValueType;
+  readonly async?: boolean;
 }): ExportSpec<R> {
   const params = Object.entries(spec.params ?? {});
   const kind = spec.kind ?? "function";
@@ -1035,7 +1042,8 @@ export function exportSpec<R>(spec: {
     params,
     returns,
     plain,
-    direct: plain && kind === "function" && (returns === undefined || (!isResultType(returns) && !returns.handles)),
+    async: spec.async === true,
+    direct: spec.async !== true && plain && kind === "function" && (returns === undefined || (!isResultType(returns) && !returns.handles)),
   };
 }
 
@@ -1059,6 +1067,7 @@ export function callExport<R>(
   spec: ExportSpec<R>,
   args: readonly unknown[],
   self?: GuestResource,
+  options?: AsyncCallOptions,
 ): Promise<R> {
   const owner = coreOf(core);
   if (self === undefined && spec.direct) {
@@ -1175,16 +1184,24 @@ export function callExport<R>(
             loaned.end();
             return out;
           }
-          return out.finally(loaned.end);
+          // An async call's loans last until its task ends (below), not until it returns its value.
+          return spec.async ? out : out.finally(loaned.end);
         };
-  const called = owner.gate.call(spec.name, invoke, sdkCallOptions);
+  let called: Promise<unknown>;
+  if (spec.async) {
+    const call = owner.tasks.call(spec.name, invoke, sdkCallOptions.isResultError, options);
+    called = call.promise;
+    if (loaned !== undefined) void call.ended.then(loaned.end);
+  } else {
+    called = owner.gate.call(spec.name, invoke, sdkCallOptions);
+  }
   if (loaned !== undefined || moves.length > 0 || entered !== undefined) {
     // A call the gate refuses without running it (reentrance, poison, disposal, a failed restart, or the
     // generation check of `run`) gave the guest nothing: what it was to move is the caller's again, and the
     // host objects it entered leave the table, the host still owning them. Runs before the caller's own
     // handlers, so that a retry after the rejection finds them live.
     const refused = (): void => {
-      loaned?.end();
+      if (!spec.async) loaned?.end();
       if (started) return;
       for (let index = 0; index < moves.length; index++) {
         const internals = internalsOf(moves[index]!);
@@ -1192,7 +1209,7 @@ export function callExport<R>(
       }
       if (entered !== undefined) takeHostOwns(owner, entered);
     };
-    called.then(loaned?.end, refused);
+    called.then(spec.async ? undefined : loaned?.end, refused);
   }
   return called as Promise<R>;
 }
@@ -1243,8 +1260,13 @@ function takeHostOwns(core: Core, owns: HostOwns): void {
 }
 
 /** `callExport` for a method of a guest resource: the resource knows its instance. */
-export function callMethod<R>(self: GuestResource, spec: ExportSpec<R>, args: readonly unknown[]): Promise<R> {
-  return callExport(internalsOf(self).core, spec, args, self);
+export function callMethod<R>(
+  self: GuestResource,
+  spec: ExportSpec<R>,
+  args: readonly unknown[],
+  options?: AsyncCallOptions,
+): Promise<R> {
+  return callExport(internalsOf(self).core, spec, args, self, options);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1271,6 +1293,11 @@ export interface ImportSpec {
    * class of a constructor or static.
    */
   readonly invoke: ((target: unknown, call: ImportCall) => unknown) | undefined;
+  /**
+   * An `async func`: its handler may return a promise, which jco waits for with the guest blocked (so calls
+   * back into the instance are let in), and its borrows last until that promise settles.
+   */
+  readonly async: boolean;
 }
 
 /** Describes a host import; `params` in order (their names do not matter on this side). */
@@ -1282,6 +1309,7 @@ export function importSpec(spec: {
   readonly paramNames?: readonly string[];
   // `never`: a generated adapter takes its own contract type (`host: HttpImports`).
   readonly invoke?: (target: never, call: ImportCall) => unknown;
+  readonly async?: boolean;
 }): ImportSpec {
   return {
     name: spec.name,
@@ -1290,6 +1318,7 @@ export function importSpec(spec: {
     returns: spec.returns,
     paramNames: spec.paramNames,
     invoke: spec.invoke as ((target: unknown, call: ImportCall) => unknown) | undefined,
+    async: spec.async === true,
   };
 }
 
@@ -1384,7 +1413,7 @@ function callHost(
   target: unknown,
 ): unknown {
   // An import that jco awaits (JSPI `asyncImports`) may return a promise: its borrows last until it settles.
-  const awaited = core.isAsyncImport(spec.name);
+  const awaited = spec.async || core.isAsyncImport(spec.name);
   const invoke = spec.invoke;
   if (invoke !== undefined) {
     const importCall = new HostImportCall(core, spec, args, awaited);
@@ -1480,7 +1509,7 @@ function runHost(
       throw error;
     }
     if (isThenable(value)) {
-      if (!core.isAsyncImport(spec.name)) {
+      if (!spec.async && !core.isAsyncImport(spec.name)) {
         // Refused, so nobody else will ever look at it: its rejection must not become an unhandled one.
         Promise.resolve(value).then(ignore, ignore);
         throw new TypeError(
@@ -1503,7 +1532,7 @@ function runHost(
     }
     if (isResultType(returns)) return { tag: "ok", val: lowerReturn(core, spec, returns.ok, value) };
     return lowerReturn(core, spec, returns, value);
-  }));
+  }), spec.async);
 }
 
 function lowerReturn(core: Core, spec: ImportSpec, type: ValueType | undefined, value: unknown): unknown {

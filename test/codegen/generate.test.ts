@@ -83,12 +83,14 @@ describe("generate: output files", () => {
       "index.ts",
       "interfaces/example-greeter-greet.ts",
       "interfaces/example-greeter-log.ts",
+      "runtime/async-values.ts",
       "runtime/borrow.ts",
       "runtime/call-gate.ts",
       "runtime/errors.ts",
       "runtime/host-resources.ts",
       "runtime/index.ts",
       "runtime/resource-table.ts",
+      "runtime/tasks.ts",
       "runtime/values.ts",
     ]);
     for (const file of files) {

@@ -226,5 +226,6 @@ describe("the generated SDKs", () => {
       output = `${failure.stdout ?? ""}${failure.stderr ?? ""}` || failure.message;
     }
     expect(output).toBe("");
-  });
+    // One tsc run over every sample: more than vitest's default minute on a busy machine.
+  }, 300_000);
 });

@@ -8,6 +8,8 @@ import * as hostResources from "../../templates/runtime/host-resources.js";
 import * as index from "../../templates/runtime/index.js";
 import * as resourceTable from "../../templates/runtime/resource-table.js";
 import * as values from "../../templates/runtime/values.js";
+import * as tasks from "../../templates/runtime/tasks.js";
+import * as asyncValues from "../../templates/runtime/async-values.js";
 import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/codegen/runtime-symbols.js";
 
 const modules: Record<string, Record<string, unknown>> = {
@@ -17,6 +19,8 @@ const modules: Record<string, Record<string, unknown>> = {
   "borrow.ts": borrow,
   "host-resources.ts": hostResources,
   "values.ts": values,
+  "tasks.ts": tasks,
+  "async-values.ts": asyncValues,
 };
 
 async function source(file: string): Promise<string> {
@@ -66,6 +70,6 @@ describe("runtime symbol table", () => {
   });
 
   it("names the files to copy, entry point last", () => {
-    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "host-resources.ts", "values.ts", "index.ts"]);
+    expect(runtimeFiles).toEqual(["errors.ts", "call-gate.ts", "resource-table.ts", "borrow.ts", "host-resources.ts", "values.ts", "tasks.ts", "async-values.ts", "index.ts"]);
   });
 });

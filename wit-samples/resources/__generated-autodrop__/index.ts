@@ -95,6 +95,12 @@ export interface WorldInstance extends AsyncDisposable {
    * True after a trap, until a restart succeeds: the instance refuses calls.
    */
   readonly poisoned: boolean;
+  /**
+   * Resolves when no call is in flight and every component-model async task of
+   * the instance has ended (work after a call returned included); rejects with
+   * the `TrapError` of a trap in such late work.
+   */
+  idle(): Promise<void>;
 }
 
 /** Options of {@link instantiate}. */
@@ -126,6 +132,11 @@ export interface InstantiateOptions {
    * suspended guest waits for.
    */
   readonly asyncImports?: readonly string[];
+  /**
+   * Every `async func` export call settles only when its task has ended (its work
+   * after returning the value included), as if each passed `{ untilTaskEnds: true }`.
+   */
+  readonly untilTaskEnds?: boolean;
   /**
    * Most host resources alive at once, all types together (default 1,000,000);
    * one more throws `TableFullError`.

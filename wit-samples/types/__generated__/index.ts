@@ -18,6 +18,17 @@ import {
 } from "./runtime/values.js";
 
 /**
+ * What jco's `transpile` needs for this world's `async func`s (besides
+ * `instantiation: "async"`); on the command line:
+ * `jco transpile component.wasm --instantiation async --async-mode jspi --async-exports example:types/advanced#slow`
+ */
+export const jcoTranspileOptions = {
+  asyncMode: "jspi",
+  asyncImports: [],
+  asyncExports: ["example:types/advanced#slow"],
+} as const;
+
+/**
  * What the host provides for the imports of world `types`: interfaces under
  * their WIT ids, world-level functions and resources by name. Handlers run
  * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
@@ -40,6 +51,12 @@ export interface WorldInstance extends AsyncDisposable {
    * True after a trap, until a restart succeeds: the instance refuses calls.
    */
   readonly poisoned: boolean;
+  /**
+   * Resolves when no call is in flight and every component-model async task of
+   * the instance has ended (work after a call returned included); rejects with
+   * the `TrapError` of a trap in such late work.
+   */
+  idle(): Promise<void>;
 }
 
 /** Options of {@link instantiate}. */
@@ -68,6 +85,11 @@ export interface InstantiateOptions {
    * suspended guest waits for.
    */
   readonly asyncImports?: readonly string[];
+  /**
+   * Every `async func` export call settles only when its task has ended (its work
+   * after returning the value included), as if each passed `{ untilTaskEnds: true }`.
+   */
+  readonly untilTaskEnds?: boolean;
 }
 
 /**

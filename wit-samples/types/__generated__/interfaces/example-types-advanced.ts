@@ -2,16 +2,23 @@
 /* eslint-disable */
 
 import {
-  type ErrorContext,
-  type Future,
+  type ByteStreamSource,
+  ErrorContext,
+  type FutureSource,
+  type StreamSource,
+  byteStream,
+  errorContext,
+  future,
+  stream,
+} from "../runtime/async-values.js";
+import type { AsyncCallOptions } from "../runtime/tasks.js";
+import {
   type InstanceCore,
-  type Stream,
   callExport,
   exportSpec,
   f32,
   fixedList,
   map,
-  opaque,
   string,
   u32,
   u8,
@@ -24,9 +31,12 @@ import {
 export interface AdvancedExports {
   fixed(a: [number, number, number, number]): Promise<[number, number, number]>;
   dictionary(a: Map<string, number>): Promise<Map<string, Uint8Array>>;
-  streams(a: Stream<number>): Promise<Future<string>>;
-  bare(a: Stream<undefined>, b: Future<undefined>): Promise<ErrorContext>;
-  slow(a: number): Promise<number>;
+  streams(a: ByteStreamSource): Promise<string>;
+  bare(
+    a: StreamSource<undefined>,
+    b: FutureSource<undefined>,
+  ): Promise<ErrorContext>;
+  slow(a: number, options?: AsyncCallOptions): Promise<number>;
 }
 
 const fixedSpec = /*@__PURE__*/ exportSpec<[number, number, number]>({
@@ -43,18 +53,18 @@ const dictionarySpec = /*@__PURE__*/ exportSpec<Map<string, Uint8Array>>({
   returns: map(string, u8List),
 });
 
-const streamsSpec = /*@__PURE__*/ exportSpec<Future<string>>({
+const streamsSpec = /*@__PURE__*/ exportSpec<string>({
   name: "example:types/advanced#streams",
   path: ["example:types/advanced", "streams"],
-  params: { a: opaque("stream") },
-  returns: opaque("future"),
+  params: { a: byteStream },
+  returns: future(string),
 });
 
 const bareSpec = /*@__PURE__*/ exportSpec<ErrorContext>({
   name: "example:types/advanced#bare",
   path: ["example:types/advanced", "bare"],
-  params: { a: opaque("stream"), b: opaque("future") },
-  returns: opaque("error-context"),
+  params: { a: stream(undefined), b: future(undefined) },
+  returns: errorContext,
 });
 
 const slowSpec = /*@__PURE__*/ exportSpec<number>({
@@ -62,6 +72,7 @@ const slowSpec = /*@__PURE__*/ exportSpec<number>({
   path: ["example:types/advanced", "slow"],
   params: { a: u32 },
   returns: u32,
+  async: true,
 });
 
 /** Wraps jco's `example:types/advanced` of one instance (for `instantiate`). */
@@ -75,14 +86,17 @@ export function createAdvancedExports(core: InstanceCore): AdvancedExports {
     dictionary(a: Map<string, number>): Promise<Map<string, Uint8Array>> {
       return callExport(core, dictionarySpec, [a]);
     },
-    streams(a: Stream<number>): Promise<Future<string>> {
+    streams(a: ByteStreamSource): Promise<string> {
       return callExport(core, streamsSpec, [a]);
     },
-    bare(a: Stream<undefined>, b: Future<undefined>): Promise<ErrorContext> {
+    bare(
+      a: StreamSource<undefined>,
+      b: FutureSource<undefined>,
+    ): Promise<ErrorContext> {
       return callExport(core, bareSpec, [a, b]);
     },
-    slow(a: number): Promise<number> {
-      return callExport(core, slowSpec, [a]);
+    slow(a: number, options?: AsyncCallOptions): Promise<number> {
+      return callExport(core, slowSpec, [a], undefined, options);
     },
   };
 }
