@@ -266,6 +266,8 @@ async function genOne(entry: ConfigEntry, io: Io): Promise<number> {
     return ExitCode.UserError;
   }
   io.stdout(`wrote ${result.files.length} files to ${entry.out} (world ${result.worldKey})\n`);
+  // The world's async functions need jco's JSPI output, with each of them named.
+  if (result.jcoCommand !== undefined) io.stdout(`transpile its component with: ${result.jcoCommand}\n`);
   return ExitCode.Ok;
 }
 

@@ -11,7 +11,7 @@ import { codes } from "./diagnostics/codes.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { SourceMap, UNKNOWN_SPAN } from "./diagnostics/source-map.js";
 import { generate, selectWorld } from "./codegen/generate.js";
-import { asyncFunctionNames } from "./codegen/async-functions.js";
+import { asyncFunctionNames, hasAsyncFunctions, jcoTranspileCommand } from "./codegen/async-functions.js";
 import { diffOutput, writeOutput, type OutputDiff, type OutputFile } from "./output.js";
 import { resolveFiles, resolvePath, type ResolveOptions, type ResolveResult } from "./wit/load.js";
 import { interfaceIdentifier, type Resolve, type WorldId } from "./wit/model.js";
@@ -51,6 +51,11 @@ export interface GenerateSdkResult {
   readonly worldKey: string | undefined;
   readonly diagnostics: Diagnostic[];
   readonly sources: SourceMap;
+  /**
+   * For a WIT input whose world has `async func`s: the `jco transpile` command its component needs (JSPI, with
+   * the async imports and exports named), for the CLI to print. A `.wasm` input is transpiled that way already.
+   */
+  readonly jcoCommand?: string;
 }
 
 /** The input path as shown in generated headers: relative as given, `/` separators. */
@@ -135,7 +140,16 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
       return failure(`jco failed to transpile \`${options.input}\`: ${(e as Error).message}`);
     }
   }
-  return { files, worldKey: worldKey(resolve, worldId), diagnostics: [], sources };
+  const asyncNames = asyncFunctionNames(resolve, worldId);
+  const jcoCommand =
+    bytes === undefined && hasAsyncFunctions(asyncNames) ? jcoTranspileCommand("component.wasm", asyncNames) : undefined;
+  return {
+    files,
+    worldKey: worldKey(resolve, worldId),
+    diagnostics: [],
+    sources,
+    ...(jcoCommand === undefined ? {} : { jcoCommand }),
+  };
 
   function failure(message: string): GenerateSdkResult {
     return {

@@ -15,7 +15,7 @@ interface Insertion {
   readonly anchor: string;
   /** Written after each occurrence of the anchor, on its indentation. */
   readonly code: string;
-  /** Whether the anchor occurs exactly once (inside `class AsyncTask`), or once per async export. */
+  /** Whether the anchor occurs exactly once (inside `class AsyncTask`), or once per async export (maybe none). */
   readonly once: boolean;
 }
 
@@ -56,7 +56,8 @@ export function addTaskHooks(js: string): string {
   const edits: { readonly at: number; readonly code: string }[] = [];
   for (const insertion of insertions) {
     const found = occurrences(js, insertion.anchor).filter((at) => !insertion.once || at > start);
-    if (found.length === 0 || (insertion.once && found.length !== 1)) return js;
+    // The task's own lines must be there, once; a component without async exports has no driver loop.
+    if (insertion.once && found.length !== 1) return js;
     for (const at of found) edits.push({ at: at + insertion.anchor.length, code: insertion.code });
   }
   let out = js;

@@ -20,14 +20,30 @@ export type Future<T> = Promise<T>;
 /** `future<T>` the host gives: any promise or thenable of the value. */
 export type FutureSource<T> = PromiseLike<T>;
 
-/** `stream<T>` the guest gives (`stream<u8>`: {@link ByteStream}). */
-export type Stream<T> = ReadableStream<T>;
+/**
+ * `stream<T>` the guest gives (`stream<u8>`: {@link ByteStream}): a WHATWG `ReadableStream<T>` at run time,
+ * typed by the members an app uses so that the SDK needs neither the DOM's types nor Node's.
+ */
+export interface Stream<T> extends AsyncIterable<T> {
+  /** Whether a reader holds the stream. */
+  readonly locked: boolean;
+  getReader(): StreamReader<T>;
+  /** Drops the guest's end: its writer sees the reader go away. */
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** The reader of a {@link Stream} (a `ReadableStreamDefaultReader`). */
+export interface StreamReader<T> {
+  read(): Promise<{ readonly done: boolean; readonly value?: T | undefined }>;
+  releaseLock(): void;
+  cancel(reason?: unknown): Promise<void>;
+}
 
 /** `stream<T>` the host gives: a `ReadableStream`, or an async or sync iterable of the values. */
-export type StreamSource<T> = ReadableStream<T> | AsyncIterable<T> | Iterable<T>;
+export type StreamSource<T> = AsyncIterable<T> | Iterable<T> | { getReader(): StreamReader<T> };
 
 /** `stream<u8>` the guest gives: chunks of bytes. */
-export type ByteStream = ReadableStream<Uint8Array>;
+export type ByteStream = Stream<Uint8Array>;
 
 /** `stream<u8>` the host gives: chunks of bytes. */
 export type ByteStreamSource = StreamSource<Uint8Array>;
@@ -141,7 +157,7 @@ function iterate(value: unknown, path: string, bytes: boolean): AsyncIterable<un
       return value as AsyncIterable<unknown> | Iterable<unknown>;
     }
     if (typeof (value as { readonly getReader?: unknown }).getReader === "function") {
-      return readerIterable(value as ReadableStream<unknown>);
+      return readerIterable(value as { getReader(): StreamReader<unknown> });
     }
   }
   throw new TypeError(
@@ -150,7 +166,7 @@ function iterate(value: unknown, path: string, bytes: boolean): AsyncIterable<un
 }
 
 /** A `ReadableStream` without `Symbol.asyncIterator` (older browsers), read through its reader. */
-async function* readerIterable(stream: ReadableStream<unknown>): AsyncGenerator<unknown> {
+async function* readerIterable(stream: { getReader(): StreamReader<unknown> }): AsyncGenerator<unknown> {
   const reader = stream.getReader();
   try {
     for (;;) {
@@ -173,8 +189,22 @@ async function* lowerEach(
   for await (const value of source) yield element.lower(value, `${path}[${index++}]`, context);
 }
 
+/** The part of the WHATWG stream API the SDK builds streams with. */
+interface StreamController {
+  enqueue(value: unknown): void;
+  close(): void;
+}
+type ReadableStreamClass = new (
+  source: { pull(controller: StreamController): Promise<void>; cancel(): void },
+  strategy: { readonly highWaterMark: number },
+) => Stream<unknown>;
+
 /** What the guest gives, as a `ReadableStream` that reads from jco when the app pulls. */
-function readable(raw: JcoStream, element: ValueType | undefined, core: InstanceCore, bytes: boolean): ReadableStream {
+function readable(raw: JcoStream, element: ValueType | undefined, core: InstanceCore, bytes: boolean): Stream<unknown> {
+  const host = globalThis as unknown as { readonly ReadableStream?: ReadableStreamClass };
+  if (typeof host.ReadableStream !== "function") {
+    throw new TypeError("a stream from the guest needs `ReadableStream`, which this host lacks");
+  }
   let closed = false;
   const drop = (): void => {
     if (closed) return;
@@ -182,7 +212,7 @@ function readable(raw: JcoStream, element: ValueType | undefined, core: Instance
     if (typeof raw[Symbol.dispose] === "function") raw[Symbol.dispose]!();
     else void raw.return?.();
   };
-  return new ReadableStream<unknown>(
+  return new host.ReadableStream(
     {
       async pull(controller) {
         const { value, done } = await raw.read(bytes ? BYTE_CHUNK : 1);

@@ -25,10 +25,18 @@
 import type { CallGate, ResultErrorClassifier } from "./call-gate.js";
 import { TrapError } from "./errors.js";
 
+/** The part of an `AbortSignal` the SDK uses (an `AbortSignal` fits; no DOM types needed). */
+export interface CallSignal {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { readonly once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 /** Options of one async export call, passed after the WIT parameters. */
 export interface AsyncCallOptions {
   /** Aborting it rejects the call with the signal's reason and requests the cancellation of its task. */
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: CallSignal | undefined;
   /** Settle only when the call's task has ended, its work after returning the value included. */
   readonly untilTaskEnds?: boolean | undefined;
 }
@@ -114,8 +122,23 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
   return { promise, resolve, reject };
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("The call was aborted", "AbortError");
+/** The signal's reason, or (for a signal without one) an `AbortError` as `fetch` would reject with. */
+function abortReason(signal: CallSignal): unknown {
+  if (signal.reason !== undefined) return signal.reason;
+  const host = globalThis as unknown as {
+    readonly DOMException?: new (message: string, name: string) => Error;
+  };
+  if (typeof host.DOMException === "function") return new host.DOMException("The call was aborted", "AbortError");
+  const error = new Error("The call was aborted");
+  error.name = "AbortError";
+  return error;
+}
+
+/** `queueMicrotask`, which every supported host has (typed here without the DOM's or Node's globals). */
+function microtask(callback: () => void): void {
+  const host = globalThis as unknown as { readonly queueMicrotask?: (callback: () => void) => void };
+  if (typeof host.queueMicrotask === "function") host.queueMicrotask(callback);
+  else void Promise.resolve().then(callback);
 }
 
 class Tracker implements TaskTracker {
@@ -130,11 +153,12 @@ class Tracker implements TaskTracker {
   /** A trap in work after a call settled, not yet reported to an `idle()` caller. */
   private lateTrap: TrapError | undefined = undefined;
   readonly hooks: JcoTaskHooks;
+  private readonly gate: CallGate;
+  private readonly untilTaskEnds: boolean;
 
-  constructor(
-    private readonly gate: CallGate,
-    private readonly untilTaskEnds: boolean,
-  ) {
+  constructor(gate: CallGate, untilTaskEnds: boolean) {
+    this.gate = gate;
+    this.untilTaskEnds = untilTaskEnds;
     this.hooks = {
       started: (task, componentIdx) => {
         this.observesTasks = true;
@@ -273,7 +297,7 @@ class Tracker implements TaskTracker {
   /** Settles the `idle()` waiters when nothing runs (one microtask later, so that settlements chain first). */
   private check(): void {
     if (this.waiters.length === 0) return;
-    queueMicrotask(() => {
+    microtask(() => {
       if (this.running > 0 || this.waiters.length === 0) return;
       const waiters = this.waiters;
       this.waiters = [];
