@@ -62,7 +62,8 @@ export function addTaskHooks(js: string): string {
   }
   let out = js;
   for (const edit of edits.sort((a, b) => b.at - a.at)) {
-    const lineStart = out.lastIndexOf("\n", edit.at) + 1;
+    // `edit.at` is where the anchor ends, often the line's own newline: look before it.
+    const lineStart = out.lastIndexOf("\n", edit.at - 1) + 1;
     const indent = /^[ \t]*/.exec(out.slice(lineStart))?.[0] ?? "";
     out = `${out.slice(0, edit.at)}\n${indent}${edit.code}${out.slice(edit.at)}`;
   }

@@ -218,6 +218,8 @@ class Gate implements CallGate {
   /** The innermost import handler running synchronously, if any, and the call it runs for. */
   private activeImport: string | undefined = undefined;
   private activeImportSeq = -1;
+  /** Handlers of blocking (`async func`) imports running synchronously: the guest is blocked in them. */
+  private blockingImports = 0;
   /** Numbers the calls so that context frames can tell whether their call is still in flight. */
   private seq = 0;
   private currentFunction = "";
@@ -308,7 +310,15 @@ class Gate implements CallGate {
   }
 
   runImport<R>(importName: string, handler: () => R, blocking?: boolean): R {
-    if (blocking === true) return handler();
+    if (blocking === true) {
+      // The guest blocks here: what the handler calls may enter (async calls only; see `refusal`).
+      this.blockingImports++;
+      try {
+        return handler();
+      } finally {
+        this.blockingImports--;
+      }
+    }
     const previous = this.activeImport;
     const previousSeq = this.activeImportSeq;
     this.activeImport = importName;
@@ -331,7 +341,7 @@ class Gate implements CallGate {
     if (this.trap !== undefined && this.restartHook === undefined) {
       return new InstancePoisonedError(functionName, this.trap);
     }
-    if (this.stateCode !== "busy") return undefined;
+    if (this.stateCode !== "busy" || this.blockingImports > 0) return undefined;
     if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
       return new ReentranceError(this.currentFunction, functionName, this.activeImport);
     }
