@@ -185,6 +185,7 @@ const table = {
   createTaskTracker: ["tasks.ts", "value"],
   jcoTaskHooksKey: ["tasks.ts", "value"],
   AsyncCallOptions: ["tasks.ts", "type"],
+  CallSignal: ["tasks.ts", "type"],
   AsyncCall: ["tasks.ts", "type"],
   JcoTask: ["tasks.ts", "type"],
   JcoTaskHooks: ["tasks.ts", "type"],
@@ -200,6 +201,7 @@ const table = {
   FutureSource: ["async-values.ts", "type"],
   Stream: ["async-values.ts", "type"],
   StreamSource: ["async-values.ts", "type"],
+  StreamReader: ["async-values.ts", "type"],
   ByteStream: ["async-values.ts", "type"],
   ByteStreamSource: ["async-values.ts", "type"],
 } as const satisfies Record<string, readonly [RuntimeFile, RuntimeSymbolKind]>;

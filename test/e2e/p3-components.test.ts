@@ -179,6 +179,7 @@ describe.skipIf(!present)("component-model async scenarios (child process under 
   it("cancels: an aborted signal rejects with AbortError and cancels the guest task", () => {
     expect(result("cancellation")).toMatchObject({
       abortedBefore: { error: { name: "AbortError" } },
+      blockedInImport: true,
       aborted: { error: { name: "AbortError" } },
       // The cancellation reached the task at its wait for the import, so it ended without that import's value.
       idleWhileBlocked: false,
