@@ -291,6 +291,8 @@ async function genOne(entry: ConfigEntry, io: Io, verbose = false): Promise<numb
     io.stdout(`calls: ${report.direct} of ${report.total} functions direct\n`);
     if (verbose) for (const [name, reason] of report.viaJco) io.stdout(`  through jco: ${name}: ${reason}\n`);
   }
+  // The world's async functions need jco's JSPI output, with each of them named.
+  if (result.jcoCommand !== undefined) io.stdout(`transpile its component with: ${result.jcoCommand}\n`);
   return ExitCode.Ok;
 }
 

@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { OutputFile } from "./output.js";
 import { decodeComponentPackages } from "./wit/decoding/component-packages.js";
+import { addTaskHooks } from "./jco-task-hooks.js";
 
 interface JcoApi {
   componentWit(bytes: Uint8Array, document?: string): string;
@@ -144,6 +145,9 @@ export interface TranspileRequest {
    * that two versions of one interface stay two host implementations (jco alone merges them into one).
    */
   readonly versionedImports: readonly string[];
+  /** The world's `async func`s: jco then transpiles for JSPI and lifts and lowers these as async. */
+  readonly asyncImports?: readonly string[];
+  readonly asyncExports?: readonly string[];
   /** The SDK's `@generated` line, for the declaration file written beside jco's module. */
   readonly preamble: string;
 }
@@ -176,6 +180,12 @@ export async function transpileComponent(bytes: Uint8Array, request: TranspileRe
   const api = await loadJco();
   const map: Record<string, string> = {};
   for (const id of request.versionedImports) map[id] = id;
+  const asyncImports = request.asyncImports ?? [];
+  const asyncExports = request.asyncExports ?? [];
+  const jspi =
+    asyncImports.length > 0 || asyncExports.length > 0
+      ? { asyncMode: "jspi", asyncImports: [...asyncImports], asyncExports: [...asyncExports] }
+      : {};
   const result = await api.transpile(bytes, {
     name: request.name,
     instantiation: "async",
@@ -183,13 +193,18 @@ export async function transpileComponent(bytes: Uint8Array, request: TranspileRe
     // wit-ts declares the module itself (componentDeclaration): jco's declarations do not always compile.
     noTypescript: true,
     quiet: true,
+    ...jspi,
   });
   const files: OutputFile[] = [];
   for (const name of Object.keys(result.files).sort()) {
     if (name.endsWith(".d.ts")) continue; // jco's API writes declarations whatever `noTypescript` says
     const data = result.files[name]!;
     // jco hands back bytes for every file; JS and .d.ts are UTF-8 text, core modules stay bytes.
-    const content = name.endsWith(".wasm") ? new Uint8Array(data as Uint8Array) : Buffer.from(data).toString("utf8");
+    let content: string | Uint8Array = name.endsWith(".wasm")
+      ? new Uint8Array(data as Uint8Array)
+      : Buffer.from(data).toString("utf8");
+    // The entry module reports its async tasks to the SDK (runtime/tasks.ts).
+    if (name === `${request.name}.js` && typeof content === "string") content = addTaskHooks(content);
     files.push({ path: `${request.folder}/${name.split("\\").join("/")}`, content });
   }
   files.push({ path: `${request.folder}/${request.name}.d.ts`, content: componentDeclaration(request.preamble) });

@@ -13,6 +13,7 @@ import { SourceMap, UNKNOWN_SPAN } from "./diagnostics/source-map.js";
 import { generate, selectWorld } from "./codegen/generate.js";
 import { directCallReport, type DirectCallReport } from "./codegen/emit-direct.js";
 import { decodeCanonicalOptions, type ComponentCanon } from "./wit/decoding/canonical-options.js";
+import { asyncFunctionNames, hasAsyncFunctions, jcoTranspileCommand } from "./codegen/async-functions.js";
 import { diffOutput, writeOutput, type OutputDiff, type OutputFile } from "./output.js";
 import { resolveFiles, resolvePath, type ResolveOptions, type ResolveResult } from "./wit/load.js";
 import { interfaceIdentifier, type Resolve, type WorldId } from "./wit/model.js";
@@ -60,6 +61,11 @@ export interface GenerateSdkResult {
   readonly sources: SourceMap;
   /** For a `.wasm` input: how many exported functions are called directly, and why the others are not. */
   readonly directCalls?: DirectCallReport;
+  /**
+   * For a WIT input whose world has `async func`s: the `jco transpile` command its component needs (JSPI, with
+   * the async imports and exports named), for the CLI to print. A `.wasm` input is transpiled that way already.
+   */
+  readonly jcoCommand?: string;
 }
 
 /** The input path as shown in generated headers: relative as given, `/` separators. */
@@ -138,6 +144,8 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
   });
   if (bytes && componentName) {
     const { transpileComponent } = await import("./component.js");
+    // `async func`s are transpiled for JSPI, each named to jco, so that the SDK never needs the lists by hand.
+    const asyncNames = asyncFunctionNames(resolve, worldId);
     try {
       files.push(
         ...(await transpileComponent(bytes, {
@@ -145,18 +153,24 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
           folder: "component",
           versionedImports: versionedImports(resolve, worldId),
           preamble: String(files.find((f) => f.path === "index.ts")!.content).split("\n", 1)[0]!,
+          asyncImports: asyncNames.imports,
+          asyncExports: asyncNames.exports,
         })),
       );
     } catch (e) {
       return failure(`jco failed to transpile \`${options.input}\`: ${(e as Error).message}`);
     }
   }
+  const asyncNames = asyncFunctionNames(resolve, worldId);
+  const jcoCommand =
+    bytes === undefined && hasAsyncFunctions(asyncNames) ? jcoTranspileCommand("component.wasm", asyncNames) : undefined;
   return {
     files,
     worldKey: worldKey(resolve, worldId),
     diagnostics: [],
     sources,
     ...(bytes === undefined ? {} : { directCalls: directCallReport(resolve, worldId, canon) }),
+    ...(jcoCommand === undefined ? {} : { jcoCommand }),
   };
 
   function failure(message: string): GenerateSdkResult {

@@ -8,6 +8,7 @@
  */
 import {
   argumentArray,
+  asyncCallArgs,
   canonicalName,
   functionDoc,
   printErrorAlias,
@@ -113,7 +114,11 @@ export function printExportMethod(
     f.print(
       "return ",
       direct === undefined ? cx.runtime.value("callExport") : cx.runtime.value("callDirect"),
-      callArgs(["core", direct === undefined ? info.spec : direct.spec, argumentArray(info)]),
+      callArgs(
+        direct === undefined
+          ? ["core", info.spec, argumentArray(info), ...asyncCallArgs(info, false)]
+          : ["core", direct.spec, argumentArray(info)],
+      ),
       ";",
     );
   });

@@ -20,6 +20,7 @@ import {
   pure,
   signature,
   typeArgs,
+  union,
   type GeneratedFile,
   type Printable,
 } from "./printer/index.js";
@@ -70,6 +71,11 @@ export interface FunctionInfo {
   readonly errorGuard: string | undefined;
   /** Which way it is called: the host implements it (`import`) or calls the guest's (`export`). */
   readonly direction: Side;
+  /**
+   * An `async func`: an export returns its value when the guest's task returns it and takes a last
+   * `options` argument (`AsyncCallOptions`); an import's handler may return a promise.
+   */
+  readonly async: boolean;
   /** An import with a borrow among its parameters (anywhere in them): its handler receives borrows. */
   readonly receivesBorrows: boolean;
   /**
@@ -185,6 +191,7 @@ function describe(
         ? undefined
         : unit.valueScope.claim(`is${errorAlias}`),
     direction,
+    async: func.kind.kind.startsWith("async-"),
     receivesBorrows: borrows,
     adapter,
     direct: undefined,
@@ -360,19 +367,54 @@ export function signatureParams(
   cx: EmitContext,
   info: FunctionInfo,
 ): Printable[] {
-  const pcx: EmitContext = { ...cx, borrowDirection: info.direction };
-  return info.params.map((p) => [p.name, ": ", typeExpr(pcx, p.type)]);
+  const pcx: EmitContext = {
+    ...cx,
+    borrowDirection: info.direction,
+    gives: info.direction === "export" ? "host" : "guest",
+  };
+  const params: Printable[] = info.params.map((p) => [p.name, ": ", typeExpr(pcx, p.type)]);
+  // Never taken by a WIT parameter: those are renamed away from `options` (see BODY_NAMES).
+  if (info.async && info.direction === "export")
+    params.push(["options?: ", cx.runtime.type("AsyncCallOptions")]);
+  return params;
 }
 
-/** What the function gives back, before any `Promise`: the `ok` type of a `result`, or `void`. */
+/** The arguments after the spec and the argument array of an async export's call: its call options. */
+export function asyncCallArgs(info: FunctionInfo, method: boolean): Printable[] {
+  if (!info.async || info.direction !== "export") return [];
+  return method ? ["options"] : ["undefined", "options"];
+}
+
+/**
+ * What the function gives back, before any `Promise`: the `ok` type of a `result`, or `void`. The handler
+ * of an async import may give it as a promise (`T | PromiseLike<T>`).
+ */
 export function valueTypeExpr(cx: EmitContext, info: FunctionInfo): Printable {
-  if (info.fallible !== undefined)
-    return info.fallible.ok === undefined
+  const rcx: EmitContext =
+    info.direction === "import" ? { ...cx, gives: "host" } : cx;
+  const returned =
+    info.fallible !== undefined ? info.fallible.ok : info.func.result;
+  const value: Printable =
+    returned === undefined
       ? "void"
-      : typeExpr(cx, info.fallible.ok);
-  return info.func.result === undefined
-    ? "void"
-    : typeExpr(cx, info.func.result);
+      : info.direction === "export"
+        ? settledTypeExpr(rcx, returned)
+        : typeExpr(rcx, returned);
+  if (info.direction !== "import" || !info.async) return value;
+  return union([value, ["PromiseLike", typeArgs([value])]]);
+}
+
+/**
+ * The type an export's promise resolves with for a result of type `type`. A `future<T>` result cannot be
+ * handed over as is: a promise resolved with a promise takes on its value, so the call resolves with `T`
+ * once the future settles (`future` without a type: `undefined`).
+ */
+function settledTypeExpr(cx: EmitContext, type: Type): Printable {
+  const u = underlying(cx.resolve, type);
+  if (typeof u === "string") return typeExpr(cx, type);
+  const kind = cx.resolve.types[u.id]!.kind;
+  if (kind.kind !== "future") return typeExpr(cx, type);
+  return kind.type === undefined ? "undefined" : typeExpr(cx, kind.type);
 }
 
 /** `Promise<T>`: what an export wrapper returns. */
@@ -487,6 +529,7 @@ export function printExportSpec(
   if (params.length > 0) entries.push(["params", object(params)]);
   if (info.func.result !== undefined)
     entries.push(["returns", descriptorExpr(cx, info.func.result)]);
+  if (info.async) entries.push(["async", "true"]);
   const returned = valueTypeExpr(cx, info);
   f.print(
     "const ",
@@ -519,6 +562,7 @@ export function printImportSpec(
     ]);
   if (info.func.result !== undefined)
     entries.push(["returns", descriptorExpr(cx, info.func.result)]);
+  if (info.async) entries.push(["async", "true"]);
   if (info.adapter !== undefined) entries.push(["invoke", info.adapter]);
   else if (info.receivesBorrows)
     entries.push([

@@ -34,6 +34,12 @@ import type { TypeId } from "../wit/model.js";
 import { emitTypes } from "./emit-types.js";
 import { printWasiHost, printWasiOptionsType, wasiCapabilities } from "./emit-wasi.js";
 import {
+  asyncFunctionNames,
+  hasAsyncFunctions,
+  jcoTranspileCommand,
+} from "./async-functions.js";
+import {
+  array,
   callArgs,
   object,
   signature,
@@ -154,6 +160,28 @@ function printHostResources(
   f.print();
 }
 
+/**
+ * `export const jcoTranspileOptions = { asyncMode: "jspi", asyncImports: [...], asyncExports: [...] }` for a
+ * world with `async func`s: what jco's `transpile` needs so that the component runs under this SDK.
+ */
+function printJcoTranspileOptions(f: GeneratedFile, cx: EmitContext): void {
+  const names = asyncFunctionNames(cx.resolve, cx.plan.world);
+  if (!hasAsyncFunctions(names)) return;
+  const name = cx.unit.valueScope.claim("jcoTranspileOptions");
+  f.jsDoc({
+    docs:
+      "What jco's `transpile` needs for this world's `async func`s (besides\n" +
+      "`instantiation: \"async\"`); on the command line:\n" +
+      `\`${jcoTranspileCommand("component.wasm", names)}\``,
+  });
+  f.print("export const ", name, " = ", object([
+    ["asyncMode", stringLiteral("jspi")],
+    ["asyncImports", array(names.imports.map(stringLiteral))],
+    ["asyncExports", array(names.exports.map(stringLiteral))],
+  ], { expand: true }), " as const;");
+  f.print();
+}
+
 /** The local function that imports one shim package (`loadWasiCli`). */
 export function shimLoader(pkg: string): string {
   return `loadWasi${toUpperCamel(pkg)}`;
@@ -182,6 +210,7 @@ export function emitIndex(
 
   printReExports(f, cx);
   emitTypes(f, cx);
+  printJcoTranspileOptions(f, cx);
   for (const info of importFunctions(cx)) printErrorAlias(f, cx, info);
   printImportSpecs(f, cx);
   for (const info of worldExports) printErrorAlias(f, cx, info);
@@ -277,6 +306,13 @@ export function emitIndex(
       docs: "True after a trap, until a restart succeeds: the instance refuses calls.",
     });
     f.print("readonly poisoned: boolean;");
+    f.jsDoc({
+      docs:
+        "Resolves when no call is in flight and every component-model async task of\n" +
+        "the instance has ended (work after a call returned included); rejects with\n" +
+        "the `TrapError` of a trap in such late work.",
+    });
+    f.print("idle(): Promise<void>;");
   });
   f.print("}");
   f.print();
@@ -362,6 +398,12 @@ export function emitIndex(
       });
       f.print("readonly directCalls?: boolean;");
     }
+    f.jsDoc({
+      docs:
+        "Every `async func` export call settles only when its task has ended (its work\n" +
+        "after returning the value included), as if each passed `{ untilTaskEnds: true }`.",
+    });
+    f.print("readonly untilTaskEnds?: boolean;");
     if (views.length > 0) {
       f.jsDoc({
         docs: "Most host resources alive at once, all types together (default 1,000,000);\none more throws `TableFullError`.",

@@ -373,7 +373,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   // Instance keys: world-level functions keep their names; interfaces take their own name, qualified
   // with the package (then namespace, then version) when that is taken. `resources` is the instance's
   // host resources (issue #6), reserved in every world so that adding a resource renames nothing.
-  const instanceKeys = createNameScope(["poisoned", "resources"]);
+  const instanceKeys = createNameScope(["poisoned", "resources", "idle"]);
   const worldExports: { func: Function; key: string }[] = [];
   for (const item of world.exports.values()) {
     if (item.kind === "function")

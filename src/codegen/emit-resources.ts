@@ -15,6 +15,7 @@
 import type { TypeId } from "../wit/model.js";
 import {
   argumentArray,
+  asyncCallArgs,
   functionDoc,
   printSignature,
   promiseTypeExpr,
@@ -136,7 +137,7 @@ function emitGuestResource(
           f.print(
             "return ",
             cx.runtime.value("callMethod"),
-            callArgs(["this", method.spec, argumentArray(method)]),
+            callArgs(["this", method.spec, argumentArray(method), ...asyncCallArgs(method, true)]),
             ";",
           );
         });

@@ -28,6 +28,8 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "canonical-memory.ts",
   "canonical-abi.ts",
   "direct-calls.ts",
+  "tasks.ts",
+  "async-values.ts",
   "index.ts",
 ];
 
@@ -53,6 +55,8 @@ export type RuntimeFile =
   | "canonical-memory.ts"
   | "canonical-abi.ts"
   | "direct-calls.ts"
+  | "tasks.ts"
+  | "async-values.ts"
   | "index.ts";
 
 /** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
@@ -174,9 +178,6 @@ const table = {
   result: ["value-types.ts", "value"],
   Result: ["value-types.ts", "type"],
   Option: ["value-types.ts", "type"],
-  Future: ["value-types.ts", "type"],
-  Stream: ["value-types.ts", "type"],
-  ErrorContext: ["value-types.ts", "type"],
   ValueKind: ["value-types.ts", "type"],
   LowerContext: ["value-types.ts", "type"],
   ValueType: ["value-types.ts", "type"],
@@ -280,6 +281,29 @@ const table = {
   InstanceBusyError: ["direct-calls.ts", "value"],
   DirectSpec: ["direct-calls.ts", "type"],
   DirectTarget: ["direct-calls.ts", "type"],
+  // tasks.ts
+  createTaskTracker: ["tasks.ts", "value"],
+  jcoTaskHooksKey: ["tasks.ts", "value"],
+  AsyncCallOptions: ["tasks.ts", "type"],
+  CallSignal: ["tasks.ts", "type"],
+  AsyncCall: ["tasks.ts", "type"],
+  JcoTask: ["tasks.ts", "type"],
+  JcoTaskHooks: ["tasks.ts", "type"],
+  TaskTracker: ["tasks.ts", "type"],
+  TaskTrackerOptions: ["tasks.ts", "type"],
+  // async-values.ts
+  future: ["async-values.ts", "value"],
+  stream: ["async-values.ts", "value"],
+  byteStream: ["async-values.ts", "value"],
+  errorContext: ["async-values.ts", "value"],
+  ErrorContext: ["async-values.ts", "value"],
+  Future: ["async-values.ts", "type"],
+  FutureSource: ["async-values.ts", "type"],
+  Stream: ["async-values.ts", "type"],
+  StreamSource: ["async-values.ts", "type"],
+  StreamReader: ["async-values.ts", "type"],
+  ByteStream: ["async-values.ts", "type"],
+  ByteStreamSource: ["async-values.ts", "type"],
 } as const satisfies Record<string, readonly [RuntimeFile, RuntimeSymbolKind]>;
 
 export type RuntimeSymbolName = keyof typeof table;

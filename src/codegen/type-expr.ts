@@ -56,6 +56,12 @@ export interface EmitContext {
    * (`emit-direct.ts`); undefined for a WIT input or with direct calls off.
    */
   readonly canon?: ComponentCanon | undefined;
+  /**
+   * Who gives the values being printed: the host (an export's parameters, an import's results), which may
+   * pass any thenable for a `future` and any iterable for a `stream`; or the guest (the default), whose
+   * futures are `Promise`s and streams `ReadableStream`s. Named types are always printed as the guest gives.
+   */
+  readonly gives?: "host" | "guest";
 }
 
 /** The relative module specifier of `to` as imported from `from` (paths relative to the output root). */
@@ -240,7 +246,7 @@ function primitiveType(cx: EmitContext, type: PrimitiveType): Printable {
     case "string":
       return "string";
     case "error-context":
-      return cx.runtime.type("ErrorContext");
+      return cx.runtime.value("ErrorContext");
     default: {
       const never: never = type;
       throw new Error(`unknown primitive ${String(never)}`);
@@ -269,7 +275,10 @@ export function typeExpr(cx: EmitContext, type: Type): Printable {
  * types are kept per borrow direction and mode.
  */
 interface UnitExprs {
-  /** By direction and mode: [import/explicit, import/autodrop, export/explicit, export/autodrop]. */
+  /**
+   * By direction and mode: [import/explicit, import/autodrop, export/explicit, export/autodrop], then the
+   * same four for values the host gives.
+   */
   readonly types: Map<TypeId, Printable>[];
   readonly descriptors: Map<TypeId, Printable>;
 }
@@ -280,7 +289,7 @@ function unitCache(cx: EmitContext): UnitExprs {
   let exprs = exprCache.get(cx.unit);
   if (exprs === undefined) {
     exprs = {
-      types: [new Map(), new Map(), new Map(), new Map()],
+      types: [new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Map()],
       descriptors: new Map(),
     };
     exprCache.set(cx.unit, exprs);
@@ -291,7 +300,7 @@ function unitCache(cx: EmitContext): UnitExprs {
 function typeCache(cx: EmitContext): Map<TypeId, Printable> {
   const exported = (cx.borrowDirection ?? cx.unit.side) === "export";
   return unitCache(cx).types[
-    (exported ? 2 : 0) + (cx.borrows === "explicit" ? 0 : 1)
+    (cx.gives === "host" ? 4 : 0) + (exported ? 2 : 0) + (cx.borrows === "explicit" ? 0 : 1)
   ]!;
 }
 
@@ -342,13 +351,21 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
       ];
     }
     case "future":
-    case "stream":
+    case "stream": {
+      const host = cx.gives === "host";
+      if (kind.kind === "stream" && isByteElement(cx.resolve, kind.type))
+        return cx.runtime.type(host ? "ByteStreamSource" : "ByteStream");
+      const name: RuntimeSymbolName =
+        kind.kind === "future"
+          ? host ? "FutureSource" : "Future"
+          : host ? "StreamSource" : "Stream";
       return [
-        cx.runtime.type(kind.kind === "future" ? "Future" : "Stream"),
+        cx.runtime.type(name),
         typeArgs([
           kind.type === undefined ? "undefined" : typeExpr(cx, kind.type),
         ]),
       ];
+    }
     case "type":
       return typeExpr(cx, kind.type);
     case "record":
@@ -367,12 +384,13 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
   }
 }
 
+/** Whether a stream's element is `u8` (through aliases): such a stream carries chunks of bytes. */
+function isByteElement(resolve: Resolve, element: Type | undefined): boolean {
+  return element !== undefined && underlying(resolve, element) === "u8";
+}
+
 function primitiveDescriptor(cx: EmitContext, type: PrimitiveType): Printable {
-  if (type === "error-context")
-    return [
-      cx.runtime.value("opaque"),
-      callArgs([stringLiteral("error-context")]),
-    ];
+  if (type === "error-context") return cx.runtime.value("errorContext");
   return cx.runtime.value(
     type === "string" ? "string" : type === "char" ? "char" : type,
   );
@@ -458,8 +476,11 @@ export function structureDescriptor(cx: EmitContext, def: TypeDef): Printable {
         descriptorRef(cx, kind.handle.resource),
       ]);
     case "future":
+      return call(value("future"), [optional(kind.type)]);
     case "stream":
-      return call(value("opaque"), [stringLiteral(kind.kind)]);
+      return isByteElement(cx.resolve, kind.type)
+        ? value("byteStream")
+        : call(value("stream"), [optional(kind.type)]);
     case "type":
       return descriptorExpr(cx, kind.type);
     case "resource":

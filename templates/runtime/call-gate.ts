@@ -6,9 +6,12 @@
  *
  * - FIFO: one call at a time; a call starts only when the previous one has settled, and a queued call is started
  *   in the same microtask chain as its predecessor settles (no timers).
- * - No reentrance (Explainer.md: an instance may not be entered while it is already running one of its calls):
- *   a call from inside the instance's own import is refused with `ReentranceError` instead of being queued,
- *   because the outer call waits for that import and queueing would deadlock.
+ * - No reentrance where the component model forbids it (Explainer.md, "Component invariants": an instance may
+ *   be entered again only while it blocks): a call from the guest's stack or from a synchronous import of the
+ *   instance is refused with `ReentranceError` instead of being queued, because the outer call waits for that
+ *   import and queueing would deadlock. An `async func` import is a blocking point: calls from its handler
+ *   are let in (`runImport(..., blocking)`), and component-model async calls do not queue here at all
+ *   (`tasks.ts` runs them, asking `refusal` first).
  * - Traps poison: an exception that the generated classifier does not call a `result` error becomes a
  *   `TrapError`; later calls get `InstancePoisonedError` until an optional restart hook succeeds.
  * - Disposal waits for in-flight and queued calls, then runs release hooks in reverse order of registration.
@@ -50,6 +53,11 @@ export interface CallGateOptions {
   readonly restart?: () => void | PromiseLike<void>;
   /** Track import handlers' asynchronous continuations with `AsyncLocalStorage` when available (default true). */
   readonly asyncContext?: boolean;
+  /**
+   * Awaited by disposal after the last queued call and before the release hooks: work the gate does not
+   * queue (component-model async tasks, `tasks.ts`) ends first.
+   */
+  readonly beforeClose?: () => PromiseLike<void>;
 }
 
 /** Observable state of a gate. */
@@ -103,8 +111,20 @@ export interface CallGate extends AsyncDisposable {
     options: CallOptions | undefined,
     busy: (functionName: string) => Error,
   ): R;
-  /** Runs a host import handler as part of the current call, so that calls it makes back are recognised. */
-  runImport<R>(importName: string, handler: () => R): R;
+  /**
+   * Runs a host import handler as part of the current call, so that calls it makes back are recognised.
+   * `blocking`: the import is an `async func`, a point where the guest blocks, at which the component model
+   * lets the instance be entered again; its handler runs unmarked.
+   */
+  runImport<R>(importName: string, handler: () => R, blocking?: boolean): R;
+  /**
+   * Why a call that does not queue (a component-model async call, `tasks.ts`) may not start now: the instance
+   * is disposed, poisoned without a restart, or the call comes from the guest's stack or from the synchronous
+   * part of a synchronous import of the running call. Undefined when it may start.
+   */
+  refusal(functionName: string): Error | undefined;
+  /** Poisons the gate for a trap seen outside its calls (an async task's work after it returned). */
+  poison(functionName: string, error: unknown): TrapError;
   /**
    * Runs `hook` once the call in flight has settled (its caller notified), or at once when no call is in
    * flight: for a call that was refused with `ReentranceError` and can be made then (a resource drop that an
@@ -216,6 +236,8 @@ class Gate implements CallGate {
   /** The innermost import handler running synchronously, if any, and the call it runs for. */
   private activeImport: string | undefined = undefined;
   private activeImportSeq = -1;
+  /** Handlers of blocking (`async func`) imports running synchronously: the guest is blocked in them. */
+  private blockingImports = 0;
   /** Numbers the calls so that context frames can tell whether their call is still in flight. */
   private seq = 0;
   private currentFunction = "";
@@ -233,11 +255,13 @@ class Gate implements CallGate {
   private settleDisposal: (error: unknown, failed: boolean) => void = () => {};
   private readonly defaultClassify: ResultErrorClassifier | undefined;
   private readonly restartHook: (() => void | PromiseLike<void>) | undefined;
+  private readonly beforeClose: (() => PromiseLike<void>) | undefined;
   private readonly storage: ContextStorage | undefined;
 
   constructor(options: CallGateOptions) {
     this.defaultClassify = options.isResultError;
     this.restartHook = options.restart;
+    this.beforeClose = options.beforeClose;
     this.storage = options.asyncContext === false ? undefined : sharedContextStorage();
   }
 
@@ -352,7 +376,16 @@ class Gate implements CallGate {
     return busy(functionName);
   }
 
-  runImport<R>(importName: string, handler: () => R): R {
+  runImport<R>(importName: string, handler: () => R, blocking?: boolean): R {
+    if (blocking === true) {
+      // The guest blocks here: what the handler calls may enter (async calls only; see `refusal`).
+      this.blockingImports++;
+      try {
+        return handler();
+      } finally {
+        this.blockingImports--;
+      }
+    }
     const previous = this.activeImport;
     const previousSeq = this.activeImportSeq;
     this.activeImport = importName;
@@ -368,6 +401,33 @@ class Gate implements CallGate {
       this.activeImport = previous;
       this.activeImportSeq = previousSeq;
     }
+  }
+
+  refusal(functionName: string): Error | undefined {
+    if (this.closeRequested) return new InstanceDisposedError(functionName);
+    if (this.trap !== undefined && this.restartHook === undefined) {
+      return new InstancePoisonedError(functionName, this.trap);
+    }
+    if (this.stateCode !== "busy" || this.blockingImports > 0) return undefined;
+    if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
+      return new ReentranceError(this.currentFunction, functionName, this.activeImport);
+    }
+    if (this.storage !== undefined) {
+      for (let frame = this.storage.getStore(); frame !== undefined; frame = frame.parent) {
+        if (frame.gate === this && frame.seq === this.seq) {
+          return new ReentranceError(this.currentFunction, functionName, frame.importName);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  poison(functionName: string, error: unknown): TrapError {
+    const trap = error instanceof TrapError ? error : new TrapError(functionName, error);
+    if (this.trap === undefined) this.trap = trap;
+    // An idle gate moves to `poisoned`, so that the next call restarts or is refused.
+    if (this.stateCode === "idle") this.stateCode = "poisoned";
+    return trap;
   }
 
   afterCurrentCall(hook: () => void): void {
@@ -650,7 +710,9 @@ class Gate implements CallGate {
 
   private beginClose(): void {
     this.stateCode = "closing";
+    const before = this.beforeClose;
     void Promise.resolve()
+      .then(before)
       .then(this.runReleaseHooks)
       .then(
         () => this.settleDisposal(undefined, false),

@@ -11,6 +11,7 @@
 
 import { lendForCall, unwrapBorrow, whenBorrowEnds, type CallLoans, type Loan } from "./borrow.js";
 import type { CallOptions } from "./call-gate.js";
+import type { AsyncCallOptions } from "./tasks.js";
 import { reportUncaught, ResourceDisposedError, ResultError } from "./errors.js";
 import { GuestResource, internalsOf, liveGuestRaw } from "./guest-resources.js";
 import {
@@ -49,6 +50,8 @@ export interface ExportSpec<R> {
   readonly returns: ValueType | undefined;
   /** True when no parameter can hold a resource: lowering the arguments then moves and lends nothing. */
   readonly plain: boolean;
+  /** An `async func`: called through the instance's task tracker (`tasks.ts`), not queued by the gate. */
+  readonly async: boolean;
   /**
    * A plain function whose parameters are all immutable values (numbers, strings, ...) and whose return value
    * needs no lifting and no `result` mapping: jco's values are the SDK's, so a call needs no copy of its
@@ -66,6 +69,7 @@ export function exportSpec<R>(spec: {
   readonly kind?: "function" | "method" | "constructor";
   readonly params?: Readonly<Record<string, ValueType>>;
   readonly returns?: ValueType;
+  readonly async?: boolean;
 }): ExportSpec<R> {
   const params = Object.entries(spec.params ?? {});
   const kind = spec.kind ?? "function";
@@ -78,7 +82,9 @@ export function exportSpec<R>(spec: {
     params,
     returns,
     plain,
+    async: spec.async === true,
     direct:
+      spec.async !== true &&
       plain &&
       kind === "function" &&
       params.every(([, type]) => immutableKinds.has(type.kind)) &&
@@ -103,6 +109,7 @@ export function callExport<R>(
   spec: ExportSpec<R>,
   args: readonly unknown[],
   self?: GuestResource,
+  callOptions?: AsyncCallOptions,
 ): Promise<R> {
   const owner = coreOf(core);
   const gate = owner.gate;
@@ -250,9 +257,17 @@ export function callExport<R>(
             loaned.end();
             return out;
           }
-          return out.finally(loaned.end);
+          // An async call's loans last until its task ends (below), not until it returns its value.
+          return spec.async ? out : out.finally(loaned.end);
         };
-  const called = gate.call(spec.name, invoke, options);
+  let called: Promise<unknown>;
+  if (spec.async) {
+    const call = owner.tasks.call(spec.name, invoke, options.isResultError, callOptions);
+    called = call.promise;
+    if (loaned !== undefined) void call.ended.then(loaned.end);
+  } else {
+    called = gate.call(spec.name, invoke, options);
+  }
   if (loaned !== undefined && lentOn !== undefined && lentOn.length > 0 && !started) {
     // The call waits: if a borrow it lends on ends first, the call will be refused when it starts (`run`), so
     // its loans end with that borrow, and the lender's guest may drop what it lent.
@@ -269,7 +284,7 @@ export function callExport<R>(
     // its owner disposed it meanwhile), and the host objects it entered leave the table, the host still
     // owning them. Runs before the caller's own handlers, so that a retry after the rejection finds them live.
     const refused = (): void => {
-      loaned?.end();
+      if (!spec.async) loaned?.end();
       if (started) return;
       for (let index = 0; index < moves.length; index++) {
         const resource = moves[index]!;
@@ -287,7 +302,7 @@ export function callExport<R>(
       }
       if (given !== undefined) undoGifts(given);
     };
-    called.then(loaned?.end, refused);
+    called.then(spec.async ? undefined : loaned?.end, refused);
   }
   return called as Promise<R>;
 }
@@ -303,6 +318,11 @@ function firstGuestResource(moves: readonly GuestResource[], loans: readonly Loa
 }
 
 /** `callExport` for a method of a guest resource: the resource knows its instance. */
-export function callMethod<R>(self: GuestResource, spec: ExportSpec<R>, args: readonly unknown[]): Promise<R> {
-  return callExport(internalsOf(self).core, spec, args, self);
+export function callMethod<R>(
+  self: GuestResource,
+  spec: ExportSpec<R>,
+  args: readonly unknown[],
+  callOptions?: AsyncCallOptions,
+): Promise<R> {
+  return callExport(internalsOf(self).core, spec, args, self, callOptions);
 }

@@ -55,6 +55,11 @@ export interface ImportSpec {
    * class of a constructor or static.
    */
   readonly invoke: ((target: unknown, call: ImportCall) => unknown) | undefined;
+  /**
+   * An `async func`: its handler may return a promise, which jco waits for with the guest blocked (so calls
+   * back into the instance are let in), and its borrows last until that promise settles.
+   */
+  readonly async: boolean;
 }
 
 /** Describes a host import; `params` in order (their names do not matter on this side). */
@@ -66,6 +71,7 @@ export function importSpec(spec: {
   readonly paramNames?: readonly string[];
   // `never`: a generated adapter takes its own contract type (`host: HttpImports`).
   readonly invoke?: (target: never, call: ImportCall) => unknown;
+  readonly async?: boolean;
 }): ImportSpec {
   return {
     name: spec.name,
@@ -74,6 +80,7 @@ export function importSpec(spec: {
     returns: spec.returns,
     paramNames: spec.paramNames,
     invoke: spec.invoke as ((target: unknown, call: ImportCall) => unknown) | undefined,
+    async: spec.async === true,
   };
 }
 
@@ -146,7 +153,7 @@ function callHost(
   target: unknown,
 ): unknown {
   // An import that jco awaits (JSPI `asyncImports`) may return a promise: its borrows last until it settles.
-  const awaited = core.isAsyncImport(spec.name);
+  const awaited = spec.async || core.isAsyncImport(spec.name);
   // The shim's own WASI implementations take the resources themselves (they read their private fields).
   const raw = takesRawBorrows(target);
   const invoke = raw ? undefined : spec.invoke;
@@ -234,7 +241,11 @@ function runHost(
   // rejection) is a trap of the call in flight (`Core.importFailed`).
   let result: unknown;
   try {
-    result = core.gate.runImport(spec.name, () => withImportLends(core, () => runHandler(core, spec, args, call, target)));
+    result = core.gate.runImport(
+      spec.name,
+      () => withImportLends(core, () => runHandler(core, spec, args, call, target)),
+      spec.async,
+    );
   } catch (error) {
     core.importFailed = true;
     throw error;
@@ -268,7 +279,7 @@ function runHandler(
   // A borrow view is never a promise; an expired one would throw on the look at `then`, before the check
   // that refuses it where an own value is required.
   if (!(isObject(value) && isBorrow(value)) && isThenable(value)) {
-    if (!core.isAsyncImport(spec.name)) {
+    if (!spec.async && !core.isAsyncImport(spec.name)) {
       // Refused, so nobody else will ever look at it: its rejection must not become an unhandled one.
       Promise.resolve(value).then(ignore, ignore);
       throw new TypeError(

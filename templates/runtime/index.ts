@@ -20,3 +20,5 @@ export type * from "./isolate-options.js";
 export * from "./canonical-memory.js";
 export * from "./canonical-abi.js";
 export * from "./direct-calls.js";
+export * from "./tasks.js";
+export * from "./async-values.js";

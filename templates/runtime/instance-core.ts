@@ -14,6 +14,7 @@ import { createCallGate, type CallGate, type CallOptions } from "./call-gate.js"
 import type { ExportSpec } from "./export-calls.js";
 import type { GuestResource, HostResourceType } from "./guest-resources.js";
 import type { LowerContext } from "./value-types.js";
+import { createTaskTracker, jcoTaskHooksKey, type TaskTracker } from "./tasks.js";
 import { createIsolatedComponent, type IsolatedComponent } from "./isolate-host.js";
 import type { IsolateOptions } from "./isolate-options.js";
 
@@ -60,6 +61,11 @@ export interface InstanceOptions {
    * (an SDK generated from a `.wasm`; `direct-calls.ts`). Default true; false sends every call through jco.
    */
   readonly directCalls?: boolean | undefined;
+  /**
+   * Every `async func` export call settles only when its task has ended (its work after returning the value
+   * included), as if each call passed `{ untilTaskEnds: true }`.
+   */
+  readonly untilTaskEnds?: boolean | undefined;
   /** Run the component in a worker, with call deadlines and a memory cap (`isolate-host.ts`). */
   readonly isolate?: IsolateOptions | undefined;
 }
@@ -79,6 +85,8 @@ export interface InstanceDefaults {
 /** The per-instance state every generated wrapper of one instance shares. */
 export interface InstanceCore {
   readonly gate: CallGate;
+  /** The component-model async tasks of the instance (`tasks.ts`). */
+  readonly tasks: TaskTracker;
   /** jco's exports object of the live component instance (a restart replaces it). */
   readonly exports: Readonly<Record<string, unknown>>;
   /** Counts restarts: guest resources of an earlier generation belonged to a dead instance. */
@@ -113,6 +121,7 @@ export const noMoves = Object.freeze([]) as unknown as GuestResource[];
 
 export class Core implements InstanceCore {
   readonly gate: CallGate;
+  readonly tasks: TaskTracker;
   /** The lowering context of calls whose arguments hold no resources (`ExportSpec.plain`). */
   readonly plainContext: LowerContext = { core: this, moves: noMoves, loans: noLoans };
   /** Calls a `direct` export (see `ExportSpec.direct`) on the live instance's exports. */
@@ -150,13 +159,18 @@ export class Core implements InstanceCore {
     // instances live in its worker: their calls go through jco.
     this.directCalls =
       options.directCalls !== false && (options.asyncImports?.length ?? 0) === 0 && options.isolate === undefined;
-    this.gate = createCallGate(options.restart === true ? { restart: () => this.restart() } : {});
+    // Disposal waits for the async tasks too (a task may still run after its call settled).
+    const beforeClose = (): Promise<void> => this.tasks.settled();
+    this.gate = createCallGate(options.restart === true ? { restart: () => this.restart(), beforeClose } : { beforeClose });
+    this.tasks = createTaskTracker(this.gate, { untilTaskEnds: options.untilTaskEnds });
     const isolated = options.isolate === undefined ? undefined : createIsolatedComponent(options.isolate, () => this.gate.runningFunction);
     this.isolated = isolated;
     if (isolated !== undefined) this.gate.addReleaseHook(() => isolated.close());
   }
 
   async start(imports: object): Promise<void> {
+    // jco's output as `wit-ts gen x.wasm` transpiles it reports its async tasks through this key.
+    Object.defineProperty(imports, jcoTaskHooksKey, { value: this.tasks.hooks, configurable: true });
     this.imports = imports;
     await this.instantiate();
   }
@@ -169,6 +183,7 @@ export class Core implements InstanceCore {
   private async instantiate(): Promise<void> {
     if (this.isolated !== undefined) {
       this.exports = (await this.isolated.start(this.imports)).exports;
+      this.tasks.instantiated();
       return;
     }
     const captured: object[] = [];
@@ -186,6 +201,7 @@ export class Core implements InstanceCore {
       )) as JcoExports;
     }
     this.coreInstances = capture;
+    this.tasks.instantiated();
   }
 
   /** Whether jco awaits this import's handler (JSPI); jco accepts its name with or without the version. */
@@ -315,6 +331,11 @@ export function startInstance(core: InstanceCore, imports: object): Promise<void
 export interface InstanceControls extends AsyncDisposable {
   /** True after a trap, until a restart succeeds. */
   readonly poisoned: boolean;
+  /**
+   * Resolves when no call is in flight and every component-model async task of the instance has ended
+   * (work after a call returned included); rejects with the `TrapError` of a trap in such late work.
+   */
+  idle(): Promise<void>;
 }
 
 /** Adds `poisoned` and `[Symbol.asyncDispose]` to the object of the world's exports. */
@@ -322,6 +343,8 @@ export function createWorldInstance<T extends object>(core: InstanceCore, member
   const gate = coreOf(core).gate;
   Object.defineProperty(members, "poisoned", { get: () => gate.poisoned, enumerable: true });
   Object.defineProperty(members, Symbol.asyncDispose, { value: () => gate.dispose() });
+  const tasks = coreOf(core).tasks;
+  Object.defineProperty(members, "idle", { value: () => tasks.idle(), enumerable: true });
   return members as T & InstanceControls;
 }
 

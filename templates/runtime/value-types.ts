@@ -99,27 +99,6 @@ export type Result<T, E> = { tag: "ok"; val: T } | { tag: "err"; val: E };
 /** `option<T>` when `T` is itself an option (plain options are `T | undefined`). */
 export type Option<T> = { tag: "some"; val: T } | { tag: "none" };
 
-declare const futureValue: unique symbol;
-
-declare const streamValue: unique symbol;
-
-declare const errorContextBrand: unique symbol;
-
-/** `future<T>`, as jco represents it; opaque to the SDK. */
-export interface Future<T> {
-  readonly [futureValue]: T;
-}
-
-/** `stream<T>`, as jco represents it; opaque to the SDK. */
-export interface Stream<T> {
-  readonly [streamValue]: T;
-}
-
-/** `error-context`, as jco represents it; opaque to the SDK. */
-export interface ErrorContext {
-  readonly [errorContextBrand]: true;
-}
-
 /** The phrase every check failure uses: "`path` must be <expected>, got <value>". */
 export function mismatch(path: string, expected: string, value: unknown): string {
   return `\`${path}\` must be ${expected}, got ${describeValue(value)}`;

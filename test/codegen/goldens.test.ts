@@ -235,5 +235,5 @@ describe("the generated SDKs", () => {
     expect(output).toBe("");
     // One tsc run over every sample's SDK (each with its own runtime copy, isolation files included): minutes on a
     // busy machine.
-  }, 240_000);
+  }, 300_000);
 });

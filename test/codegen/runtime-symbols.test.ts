@@ -18,6 +18,8 @@ import * as isolateOptions from "../../templates/runtime/isolate-options.js";
 import * as canonicalMemory from "../../templates/runtime/canonical-memory.js";
 import * as canonicalAbi from "../../templates/runtime/canonical-abi.js";
 import * as directCalls from "../../templates/runtime/direct-calls.js";
+import * as tasks from "../../templates/runtime/tasks.js";
+import * as asyncValues from "../../templates/runtime/async-values.js";
 import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/codegen/runtime-symbols.js";
 
 const modules: Record<string, Record<string, unknown>> = {
@@ -37,6 +39,8 @@ const modules: Record<string, Record<string, unknown>> = {
   "canonical-memory.ts": canonicalMemory,
   "canonical-abi.ts": canonicalAbi,
   "direct-calls.ts": directCalls,
+  "tasks.ts": tasks,
+  "async-values.ts": asyncValues,
 };
 
 async function source(file: string): Promise<string> {
@@ -108,6 +112,8 @@ describe("runtime symbol table", () => {
       "canonical-memory.ts",
       "canonical-abi.ts",
       "direct-calls.ts",
+      "tasks.ts",
+      "async-values.ts",
       "index.ts",
     ]);
   });

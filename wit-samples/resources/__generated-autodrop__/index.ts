@@ -31,6 +31,8 @@ import type { IsolateOptions } from "./runtime/isolate-options.js";
 import type { LeakReport } from "./runtime/resource-table.js";
 import { result, string, u16 } from "./runtime/value-types.js";
 
+export { ErrorContext } from "./runtime/async-values.js";
+export type { Future, Stream } from "./runtime/async-values.js";
 export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
@@ -65,13 +67,7 @@ export {
 } from "./runtime/isolate-errors.js";
 export type { IsolateOptions } from "./runtime/isolate-options.js";
 export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type {
-  ErrorContext,
-  Future,
-  Option,
-  Result,
-  Stream,
-} from "./runtime/value-types.js";
+export type { Option, Result } from "./runtime/value-types.js";
 export { WasiExitError } from "./runtime/wasi.js";
 export * as http from "./interfaces/example-resources-http.js";
 export type {
@@ -159,6 +155,12 @@ export interface WorldInstance extends AsyncDisposable {
    * True after a trap, until a restart succeeds: the instance refuses calls.
    */
   readonly poisoned: boolean;
+  /**
+   * Resolves when no call is in flight and every component-model async task of
+   * the instance has ended (work after a call returned included); rejects with
+   * the `TrapError` of a trap in such late work.
+   */
+  idle(): Promise<void>;
 }
 
 /** Options of {@link instantiate}. */
@@ -196,6 +198,11 @@ export interface InstantiateOptions {
    * The instance behaves as in-thread otherwise.
    */
   readonly isolate?: IsolateOptions;
+  /**
+   * Every `async func` export call settles only when its task has ended (its work
+   * after returning the value included), as if each passed `{ untilTaskEnds: true }`.
+   */
+  readonly untilTaskEnds?: boolean;
   /**
    * Most host resources alive at once, all types together (default 1,000,000);
    * one more throws `TableFullError`.

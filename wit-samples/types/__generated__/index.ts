@@ -18,6 +18,8 @@ import {
 } from "./runtime/instance-core.js";
 import type { IsolateOptions } from "./runtime/isolate-options.js";
 
+export { ErrorContext } from "./runtime/async-values.js";
+export type { Future, Stream } from "./runtime/async-values.js";
 export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
@@ -52,13 +54,7 @@ export {
 } from "./runtime/isolate-errors.js";
 export type { IsolateOptions } from "./runtime/isolate-options.js";
 export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type {
-  ErrorContext,
-  Future,
-  Option,
-  Result,
-  Stream,
-} from "./runtime/value-types.js";
+export type { Option, Result } from "./runtime/value-types.js";
 export { WasiExitError } from "./runtime/wasi.js";
 export * as kinds from "./interfaces/example-types-kinds.js";
 export {
@@ -85,6 +81,17 @@ export * as advanced from "./interfaces/example-types-advanced.js";
 export type { AdvancedExports } from "./interfaces/example-types-advanced.js";
 
 /**
+ * What jco's `transpile` needs for this world's `async func`s (besides
+ * `instantiation: "async"`); on the command line:
+ * `jco transpile component.wasm --instantiation async --async-mode jspi --async-exports example:types/advanced#slow`
+ */
+export const jcoTranspileOptions = {
+  asyncMode: "jspi",
+  asyncImports: [],
+  asyncExports: ["example:types/advanced#slow"],
+} as const;
+
+/**
  * What the host provides for the imports of world `types`: interfaces under
  * their WIT ids, world-level functions and resources by name. Handlers run
  * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
@@ -107,6 +114,12 @@ export interface WorldInstance extends AsyncDisposable {
    * True after a trap, until a restart succeeds: the instance refuses calls.
    */
   readonly poisoned: boolean;
+  /**
+   * Resolves when no call is in flight and every component-model async task of
+   * the instance has ended (work after a call returned included); rejects with
+   * the `TrapError` of a trap in such late work.
+   */
+  idle(): Promise<void>;
 }
 
 /** Options of {@link instantiate}. */
@@ -141,6 +154,11 @@ export interface InstantiateOptions {
    * The instance behaves as in-thread otherwise.
    */
   readonly isolate?: IsolateOptions;
+  /**
+   * Every `async func` export call settles only when its task has ended (its work
+   * after returning the value included), as if each passed `{ untilTaskEnds: true }`.
+   */
+  readonly untilTaskEnds?: boolean;
 }
 
 /**

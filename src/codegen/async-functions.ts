@@ -1,0 +1,68 @@
+/**
+ * Code generation, async functions: which functions of a world are `async func`s, named as jco's
+ * `asyncImports` / `asyncExports` options take them (`ns:pkg/iface@1.0.0#name`, `ns:pkg/iface#[method]r.m`,
+ * a world-level `name`). Consumes the resolved model and a world; produces the two lists and the `jco
+ * transpile` command line that uses them. `gen x.wasm` transpiles with these lists, an SDK generated from
+ * WIT exports them as `jcoTranspileOptions`, and the CLI prints the command, so nobody writes them by hand.
+ */
+import type { Function, Resolve, WorldId, WorldItem, WorldKey } from "../wit/model.js";
+
+export interface AsyncFunctionNames {
+  readonly imports: readonly string[];
+  readonly exports: readonly string[];
+}
+
+function isAsync(func: Function): boolean {
+  return func.kind.kind.startsWith("async-");
+}
+
+/** The interface's name as jco spells it in those lists, or the world-level key. */
+function itemPrefix(resolve: Resolve, key: WorldKey, item: WorldItem): string | undefined {
+  if (item.kind !== "interface") return undefined;
+  if (typeof key === "string") return key;
+  const iface = resolve.interfaces[item.id]!;
+  const pkg = iface.package === undefined ? undefined : resolve.packages[iface.package];
+  if (pkg === undefined || iface.name === undefined) return key.toString();
+  const { namespace, name, version } = pkg.name;
+  const base = `${namespace}:${name}/${iface.name}`;
+  return version === undefined ? base : `${base}@${version}`;
+}
+
+function names(resolve: Resolve, items: ReadonlyMap<WorldKey, WorldItem>): string[] {
+  const out: string[] = [];
+  for (const [key, item] of items) {
+    if (item.kind === "function") {
+      if (isAsync(item.func)) out.push(item.func.name);
+      continue;
+    }
+    if (item.kind !== "interface") continue;
+    const prefix = itemPrefix(resolve, key, item);
+    for (const func of resolve.interfaces[item.id]!.functions.values()) {
+      if (isAsync(func)) out.push(`${prefix}#${func.name}`);
+    }
+  }
+  return out;
+}
+
+/** The `async func`s a world imports and exports. */
+export function asyncFunctionNames(resolve: Resolve, world: WorldId): AsyncFunctionNames {
+  const w = resolve.worlds[world]!;
+  return { imports: names(resolve, w.imports), exports: names(resolve, w.exports) };
+}
+
+/** Whether a world has any `async func` (its component then needs jco's JSPI output). */
+export function hasAsyncFunctions(names: AsyncFunctionNames): boolean {
+  return names.imports.length > 0 || names.exports.length > 0;
+}
+
+/** `jco transpile` as an SDK of the world needs it (instantiation mode, and JSPI with the async lists). */
+export function jcoTranspileCommand(component: string, names: AsyncFunctionNames): string {
+  const quote = (text: string): string => (/^[\w:/@.#-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
+  const parts = ["jco", "transpile", component, "--instantiation", "async"];
+  if (hasAsyncFunctions(names)) {
+    parts.push("--async-mode", "jspi");
+    if (names.imports.length > 0) parts.push("--async-imports", ...names.imports.map(quote));
+    if (names.exports.length > 0) parts.push("--async-exports", ...names.exports.map(quote));
+  }
+  return parts.join(" ");
+}
