@@ -43,7 +43,7 @@ export interface ImportSpec {
   readonly params: readonly ValueType[];
   readonly returns: ValueType | undefined;
   /**
-   * Explicit borrows (issue #5): the parameter names of a function that receives borrows. The handler gets a
+   * Explicit borrows (without `--autodrop-borrows`): the parameter names of a function that receives borrows. The handler gets a
    * `BorrowHandle` for each borrow and must drop it before it returns, or the call fails with
    * `BorrowsRemainError` naming the parameter.
    */
@@ -219,8 +219,8 @@ function revokeQuietly(scope: BorrowScope): void {
 /**
  * Runs one host import for jco: lifts the guest's arguments, calls the host through the gate's
  * `runImport`, and lowers what it returns, checked. For `-> result<T, E>` the host returns `T` or throws
- * `ResultError<E>`; the SDK hands jco `{ tag, val }` explicitly, so a `T` that looks like a result is never
- * misread (docs/jco-notes.md §8).
+ * `ResultError<E>`; the SDK hands jco `{ tag, val }` explicitly, because jco would otherwise take a `T` that
+ * looks like `{ tag, val }` for the result itself.
  */
 function runHost(
   core: Core,

@@ -165,7 +165,7 @@ export interface Imports {
  * The host resources of an instance: a typed view of its resource table per
  * resource the world imports, under its lowerCamel name. Objects the guest owns
  * are entries; the host enters its own with `push` / `pushChild` and deletes
- * what the guest gave it with `delete` (docs/sdk-design.md §5).
+ * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
   /** `example:keywords/interface#class` */
