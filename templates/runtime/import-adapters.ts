@@ -403,7 +403,7 @@ export function hostResourceClass(
   };
   const recordOf = (adapter: unknown): AdapterRecord => {
     const record = isObject(adapter) ? records.get(adapter) : undefined;
-    if (record === undefined) throw new TypeError(`not a \`${type.label}\` of this instance`);
+    if (record === undefined) throw new TypeError(`not a \`${type.name}\` of this instance`);
     // The host may have deleted the entry while the guest still held it: a use after free, refused.
     if (record.handle !== undefined && !table.isLive(record.handle)) throw new StaleHandleError(record.handle, type.name);
     return record;
