@@ -463,7 +463,10 @@ export function emitIndex(
                   `${wasi}.${shimPackage(unit)!}`,
                 ]),
               ]
-            : ["imports[", stringLiteral(unit.key), "]"],
+            : [
+                runtime.value("hostImports"),
+                callArgs(["imports", stringLiteral(unit.key)]),
+              ],
         );
       }
       f.print("const ", local, " = ", factory, callArgs(args), ";");

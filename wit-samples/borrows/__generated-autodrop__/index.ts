@@ -16,6 +16,7 @@ import {
   type ResourceTableView,
   createHostResources,
 } from "./runtime/host-resources.js";
+import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -203,7 +204,7 @@ export async function instantiate(
       : options.imports;
   const filesImports = createFilesImports(
     core,
-    imports["example:borrows/files"],
+    hostImports(imports, "example:borrows/files"),
   );
   await startInstance(core, {
     "example:borrows/files": filesImports,

@@ -27,7 +27,11 @@ import {
   type ResourceTableView,
   createHostResources,
 } from "./runtime/host-resources.js";
-import { adaptImport, importSpec } from "./runtime/import-adapters.js";
+import {
+  adaptImport,
+  hostImports,
+  importSpec,
+} from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -280,11 +284,11 @@ export async function instantiate(
       : options.imports;
   const interfaceImports = createInterfaceImports(
     core,
-    imports["example:keywords/interface"],
+    hostImports(imports, "example:keywords/interface"),
   );
   const objectImports = createObjectImports(
     core,
-    imports["example:keywords/object"],
+    hostImports(imports, "example:keywords/object"),
   );
   await startInstance(core, {
     "example:keywords/interface": interfaceImports,

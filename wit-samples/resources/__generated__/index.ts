@@ -20,6 +20,7 @@ import {
   type ResourceTableView,
   createHostResources,
 } from "./runtime/host-resources.js";
+import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -228,7 +229,7 @@ export async function instantiate(
       : options.imports;
   const httpImports = createHttpImports(
     core,
-    imports["example:resources/http"],
+    hostImports(imports, "example:resources/http"),
   );
   await startInstance(core, {
     "example:resources/http": httpImports,
