@@ -41,7 +41,7 @@ export interface GenerateSdkOptions extends ResolveOptions {
   readonly input: string;
   /** The world to generate; needed only when the input has several. */
   readonly world?: string;
-  /** Wrap borrowed handler arguments in scoped disposables (issue #5). */
+  /** Wrap borrowed handler arguments in scoped disposables, revoked when the handler returns. */
   readonly autodropBorrows?: boolean;
   /** Import the runtime from this module specifier instead of copying it into the output. */
   readonly runtimeImport?: string;
@@ -75,7 +75,7 @@ function displayPath(input: string): string {
 
 /**
  * The input path as written into the `@generated` header: relative to the working folder however it was
- * spelled (absolute, `./`, a trailing `/`, `\\`), so that the same input gives the same bytes (issue #9).
+ * spelled (absolute, `./`, a trailing `/`, `\\`), so that the same input gives the same bytes.
  */
 function headerPath(input: string): string {
   const rel = relative(process.cwd(), resolvePathname(input));

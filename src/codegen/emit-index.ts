@@ -5,7 +5,7 @@
  * `wasi:*` interfaces optional), the `WorldInstance` type (exported interfaces, world-level functions,
  * `poisoned`, `[Symbol.asyncDispose]`), `InstantiateOptions`, and `instantiate`, which builds the instance
  * core (one call gate), adapts every import for jco under each key jco may read, instantiates the
- * component and wraps its exports (docs/sdk-design.md §4). A world that imports resources also gets
+ * component and wraps its exports. A world that imports resources also gets
  * `HostResources` (a typed view of the instance's resource table per resource, on `instance.resources`)
  * and `ImportContext` (what `imports` gets when it is a function), see `runtime/host-resources.ts`.
  */
@@ -123,7 +123,7 @@ function printHostResources(
       "The host resources of an instance: a typed view of its resource table per\n" +
       "resource the world imports, under its lowerCamel name. Objects the guest owns\n" +
       "are entries; the host enters its own with `push` / `pushChild` and deletes\n" +
-      "what the guest gave it with `delete` (docs/sdk-design.md §5).",
+      "what the guest gave it with `delete`, which runs the object's destructor.",
   });
   f.print(
     "export interface HostResources extends ",
@@ -514,7 +514,10 @@ export function emitIndex(
                   `${wasi}.${shimPackage(unit)!}`,
                 ]),
               ]
-            : ["imports[", stringLiteral(unit.key), "]"],
+            : [
+                runtime.value("hostImports"),
+                callArgs(["imports", stringLiteral(unit.key)]),
+              ],
         );
       }
       f.print("const ", local, " = ", factory, callArgs(args), ";");

@@ -3,8 +3,8 @@
  * Consumes the resolved model and the world to generate; produces a {@link Plan}: one {@link Unit} per
  * output file of the SDK (the world entry `index.ts` and one file per interface and side), the names
  * declared in each file, the file every named type is declared in, whether a resource is implemented by
- * the guest or by the host, and the keys under which jco reads imports and exports (docs/jco-notes.md
- * §3-§5). Emitters only read the plan, so cross-file references come out the same from both ends.
+ * the guest or by the host, and the keys under which jco reads imports and exports
+ * (jco's own names for them). Emitters only read the plan, so cross-file references come out the same from both ends.
  *
  * An interface that the world both imports and exports gets two files: the import side describes what the
  * host implements, the export side what the guest implements, and their resources are different things. Types
@@ -372,7 +372,8 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
 
   // Instance keys: world-level functions keep their names; interfaces take their own name, qualified
   // with the package (then namespace, then version) when that is taken. `resources` is the instance's
-  // host resources (issue #6), reserved in every world so that adding a resource renames nothing.
+  // host resources, reserved in every world so that adding a resource renames nothing; `idle` waits for its
+  // async tasks.
   const instanceKeys = createNameScope(["poisoned", "resources", "idle"]);
   const worldExports: { func: Function; key: string }[] = [];
   for (const item of world.exports.values()) {

@@ -2,7 +2,7 @@
  * Code generation, type declarations: the named types of one file (an interface's, or the world's in
  * `index.ts`), in dependency order. Consumes the plan's unit and the model; prints, per type, its
  * TypeScript declaration with the WIT docs as JSDoc (records and flags as interfaces, variants, enums and
- * everything else as type aliases; docs/sdk-design.md §3) followed by its runtime descriptor constant,
+ * everything else as type aliases, as the README's type mapping says) followed by its runtime descriptor constant,
  * which the function specs use to check and convert values. Resources are the resource emitter's job.
  */
 import type { TypeId } from "../wit/model.js";

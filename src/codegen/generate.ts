@@ -39,7 +39,7 @@ export interface GenerateOptions {
   readonly component?: { readonly entry: string };
   /**
    * Import handlers get `Borrowed<T>` views, held by the generated adapters in `using` declarations and
-   * revoked when the handler returns, instead of explicit `BorrowHandle<T>`s that they drop (issue #5).
+   * revoked when the handler returns, instead of explicit `BorrowHandle<T>`s that they drop.
    */
   readonly autodropBorrows?: boolean;
   /**

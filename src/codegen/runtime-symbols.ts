@@ -236,6 +236,7 @@ const table = {
   // import-adapters.ts
   importSpec: ["import-adapters.ts", "value"],
   adaptImport: ["import-adapters.ts", "value"],
+  hostImports: ["import-adapters.ts", "value"],
   hostResourceClass: ["import-adapters.ts", "value"],
   HostResourceMembers: ["import-adapters.ts", "type"],
   ImportSpec: ["import-adapters.ts", "type"],

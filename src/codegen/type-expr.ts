@@ -1,7 +1,7 @@
 /**
  * Code generation, type expressions: turns a WIT type (as the model holds it) into the two expressions
- * generated code needs for it, seen from the file being printed: its TypeScript type (docs/sdk-design.md
- * §3 is the table) and its runtime descriptor (`u32`, `list(pointType)`, see `runtime/value-types.ts`), which
+ * generated code needs for it, seen from the file being printed: its TypeScript type (the README's type
+ * mapping) and its runtime descriptor (`u32`, `list(pointType)`, see `runtime/value-types.ts`), which
  * checks and converts values at the boundary. Consumes the plan and the model; produces printables whose
  * references to other files are import symbols, so the printer writes the imports.
  *
@@ -34,7 +34,7 @@ import { stringLiteral, toLowerCamel } from "./names.js";
 import type { RuntimeSymbolName } from "./runtime-symbols.js";
 
 /**
- * How host import handlers receive borrows (issue #5): `Borrowed<T>` views that the generated adapter
+ * How host import handlers receive borrows: `Borrowed<T>` views that the generated adapter
  * revokes when the handler returns (`--autodrop-borrows`), or `BorrowHandle<T>`s that the handler drops.
  */
 export type BorrowMode = "autodrop" | "explicit";

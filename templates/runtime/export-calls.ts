@@ -158,7 +158,7 @@ export function callExport<R>(
       target = liveGuestRaw(self, owner);
       generation = internalsOf(self).generation;
       // A method borrows its resource (`self: borrow<r>`).
-      loans.push([self, internalsOf(self).type.label]);
+      loans.push([self, internalsOf(self).type.name]);
       if (params.length > 0) context.passed = new Map([[self, "borrow"]]);
     } else {
       target = owner.exports;
@@ -201,7 +201,7 @@ export function callExport<R>(
   const run = (): unknown => {
     // A call queued behind a trap runs after the restart: its resources belonged to the dead instance.
     if (guest !== undefined && generation !== owner.generation) {
-      produced = new ResourceDisposedError(internalsOf(guest).type.label);
+      produced = new ResourceDisposedError(internalsOf(guest).type.name);
       throw produced;
     }
     // Typed arrays passed as they are (`LowerContext.arrays`): their buffers must not have been detached since.

@@ -16,9 +16,11 @@ import { isObject, mismatch, type LowerContext, type ValueType } from "./value-t
 /** A resource the guest implements (declared in an exported interface). */
 export interface GuestResourceType {
   readonly side: "guest";
-  /** `ns:pkg/iface#name`, for messages and gate call names. */
+  /**
+   * The full WIT name, `ns:pkg/iface@version#name`: how every message, the resource table and `counts()` name
+   * the type, so that a user can find it whichever interface or version declared it.
+   */
   readonly name: string;
-  readonly label: string;
   /** The generated class that wraps jco's objects of this type. */
   readonly wrapper: GuestResourceClass;
 }
@@ -26,8 +28,8 @@ export interface GuestResourceType {
 /** A resource the host implements (declared in an imported interface or in the world). */
 export interface HostResourceType {
   readonly side: "host";
+  /** The full WIT name, as for a guest resource. */
   readonly name: string;
-  readonly label: string;
 }
 
 export type ResourceDescriptor = GuestResourceType | HostResourceType;
@@ -37,12 +39,12 @@ export type GuestResourceClass = new (core: InstanceCore, raw: object, type: Gue
 
 /** Declares a guest resource and the generated class that wraps its objects. */
 export function guestResource(name: string, wrapper: GuestResourceClass): GuestResourceType {
-  return { side: "guest", name, label: name.slice(name.lastIndexOf("#") + 1), wrapper };
+  return { side: "guest", name, wrapper };
 }
 
 /** Declares a host resource. */
 export function hostResource(name: string): HostResourceType {
-  return { side: "host", name, label: name.slice(name.lastIndexOf("#") + 1) };
+  return { side: "host", name };
 }
 
 /** `own<R>`: the resource object itself; passing a guest resource moves it into the guest. */
@@ -56,7 +58,7 @@ export function borrow(resource: ResourceDescriptor): ValueType {
 }
 
 function handle(kind: "own" | "borrow", resource: ResourceDescriptor): ValueType {
-  const label = `${kind}<${resource.label}>`;
+  const label = `${kind}<${resource.name}>`;
   if (resource.side === "guest") {
     return {
       kind,
@@ -72,24 +74,24 @@ function handle(kind: "own" | "borrow", resource: ResourceDescriptor): ValueType
     handles: true,
     lower(value, path, context) {
       if (!isObject(value) && typeof value !== "function") {
-        throw new TypeError(mismatch(path, `a \`${resource.label}\` object`, value));
+        throw new TypeError(mismatch(path, `a \`${resource.name}\` object`, value));
       }
       let host: object = value;
       // A borrow a host import received may be lent on (while its call lasts), never given away.
       if (isBorrow(host)) {
         if (kind === "own") {
-          throw new TypeError(`\`${path}\` is a borrowed \`${resource.label}\`: only an owned one can be passed as \`own\``);
+          throw new TypeError(`\`${path}\` is a borrowed \`${resource.name}\`: only an owned one can be passed as \`own\``);
         }
         host = unwrapBorrow(host);
         context.lentOn?.push(value);
       }
-      notePassed(context, host, kind, resource.label, path);
-      if (kind === "borrow") context.loans?.push([host, resource.label]);
+      notePassed(context, host, kind, resource.name, path);
+      if (kind === "borrow") context.loans?.push([host, resource.name]);
       return coreOf(context.core).hostBridge(resource).toGuest(host, kind === "own", context.gifts);
     },
     lift(value, core) {
       const host = coreOf(core).hostBridge(resource).fromGuest(value, kind === "borrow");
-      return kind === "borrow" && receiveBorrow !== undefined ? receiveBorrow(host, resource.label) : host;
+      return kind === "borrow" && receiveBorrow !== undefined ? receiveBorrow(host, resource.name) : host;
     },
   };
 }
@@ -135,7 +137,7 @@ export class GuestResource implements Disposable {
     const internals = this.#internals;
     if (internals.state === "moved") internals.disposeRequested = true;
     if (internals.state !== "live") return;
-    disposeUnlessLent(this, internals.type.label, () => dropGuestHandle(internals));
+    disposeUnlessLent(this, internals.type.name, () => dropGuestHandle(internals));
     internals.state = "disposed";
   }
 }
@@ -168,9 +170,9 @@ function dropGuestHandle(internals: GuestInternals): void {
 /** The raw object of a live guest resource of this instance, or the error that says why there is none. */
 export function liveGuestRaw(resource: GuestResource, core: Core): object {
   const internals = internalsOf(resource);
-  if (internals.core !== core) throw new TypeError(`\`${internals.type.label}\` belongs to another instance`);
+  if (internals.core !== core) throw new TypeError(`\`${internals.type.name}\` belongs to another instance`);
   if (internals.state !== "live" || internals.generation !== core.generation) {
-    throw new ResourceDisposedError(internals.type.label);
+    throw new ResourceDisposedError(internals.type.name);
   }
   return internals.raw;
 }
@@ -183,20 +185,20 @@ function lowerGuestResource(
   context: LowerContext,
 ): object {
   if (!(value instanceof type.wrapper)) {
-    throw new TypeError(mismatch(path, `a \`${type.label}\` that this SDK returned`, value));
+    throw new TypeError(mismatch(path, `a \`${type.name}\` that this SDK returned`, value));
   }
   const core = coreOf(context.core);
   if (internalsOf(value).core !== core) {
-    throw new TypeError(`\`${path}\` is a \`${type.label}\` of another instance`);
+    throw new TypeError(`\`${path}\` is a \`${type.name}\` of another instance`);
   }
   const raw = liveGuestRaw(value, core);
-  notePassed(context, value, kind, type.label, path);
+  notePassed(context, value, kind, type.name, path);
   if (kind === "own") {
     // Moving it would remove the host's handle while another call still borrows it.
-    assertNotLent(value, type.label);
+    assertNotLent(value, type.name);
     context.moves.push(value);
   } else {
-    context.loans?.push([value, type.label]);
+    context.loans?.push([value, type.name]);
   }
   return raw;
 }

@@ -1,6 +1,6 @@
 /**
  * Runtime, host resources: the resource table of one component instance as the host and the generated
- * adapters see it (issue #6). Every object of a host-implemented resource that the guest owns, or that the
+ * adapters see it. Every object of a host-implemented resource that the guest owns, or that the
  * host enters itself, is an entry of the instance's `ResourceTable` (generation-checked handles, typed
  * errors, lends, parent/child, capacity). Consumes host objects from `import-adapters.ts` and from the
  * host's own calls; produces handles, the typed per-resource views that generated SDKs put on

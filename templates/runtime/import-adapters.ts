@@ -43,7 +43,7 @@ export interface ImportSpec {
   readonly params: readonly ValueType[];
   readonly returns: ValueType | undefined;
   /**
-   * Explicit borrows (issue #5): the parameter names of a function that receives borrows. The handler gets a
+   * Explicit borrows (without `--autodrop-borrows`): the parameter names of a function that receives borrows. The handler gets a
    * `BorrowHandle` for each borrow and must drop it before it returns, or the call fails with
    * `BorrowsRemainError` naming the parameter.
    */
@@ -226,8 +226,8 @@ function revokeQuietly(scope: BorrowScope): void {
 /**
  * Runs one host import for jco: lifts the guest's arguments, calls the host through the gate's
  * `runImport`, and lowers what it returns, checked. For `-> result<T, E>` the host returns `T` or throws
- * `ResultError<E>`; the SDK hands jco `{ tag, val }` explicitly, so a `T` that looks like a result is never
- * misread (docs/jco-notes.md §8).
+ * `ResultError<E>`; the SDK hands jco `{ tag, val }` explicitly, because jco would otherwise take a `T` that
+ * looks like `{ tag, val }` for the result itself.
  */
 function runHost(
   core: Core,
@@ -317,6 +317,18 @@ function lowerReturn(core: Core, spec: ImportSpec, type: ValueType | undefined, 
     if (error instanceof RangeError) throw new RangeError(`\`${spec.name}\` returned an invalid value: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * The host's object for the imported interface under `key` in `imports`, or an error that names the key: a
+ * missing interface is reported as itself rather than as the first of its functions or classes.
+ */
+export function hostImports<T extends object, K extends keyof T & string>(imports: T, key: K): NonNullable<T[K]> {
+  const provided: unknown = imports[key];
+  if ((typeof provided !== "object" && typeof provided !== "function") || provided === null) {
+    throw new TypeError(`the host did not provide ${JSON.stringify(key)}: \`imports\` has no object under that key`);
+  }
+  return provided as NonNullable<T[K]>;
 }
 
 /** The host's object of an import, or a clear error when it is missing. */
@@ -414,7 +426,7 @@ export function hostResourceClass(
   };
   const recordOf = (adapter: unknown): AdapterRecord => {
     const record = isObject(adapter) ? records.get(adapter) : undefined;
-    if (record === undefined) throw new TypeError(`not a \`${type.label}\` of this instance`);
+    if (record === undefined) throw new TypeError(`not a \`${type.name}\` of this instance`);
     // The host may have deleted the entry while the guest still held it: a use after free, refused.
     if (record.handle !== undefined && !table.isLive(record.handle)) throw new StaleHandleError(record.handle, type.name);
     return record;

@@ -3,7 +3,7 @@
  * call gate, jco's exports object, the restart generation, the host resource adapters) and the functions that
  * make it: instantiating jco's instantiation-mode module (also without ever resolving a promise with a thenable
  * exports object), restarting after a trap, the world instance's controls, and WASI defaults from
- * `@bytecodealliance/preview2-shim` (docs/jco-notes.md describes what it sits on).
+ * `@bytecodealliance/preview2-shim`.
  *
  * Consumes jco's module and the generated import object; produces the core that `export-calls.ts` and
  * `import-adapters.ts` act on.
@@ -76,7 +76,8 @@ export interface InstanceDefaults {
   readonly component?: () => Promise<ComponentModule>;
   /**
    * Instantiate without ever resolving a promise with jco's exports object: needed when the world exports
-   * a function named `then`, which makes that object a thenable (docs/jco-notes.md §2). Requires a
+   * a function named `then`, which makes that object a thenable: a promise resolved with it would call
+   * that function instead of holding the object. Requires a
    * `getCoreModule`.
    */
   readonly synchronous?: boolean;
@@ -99,7 +100,10 @@ export function coreOf(core: InstanceCore): Core {
   return core;
 }
 
-/** Recognises jco's `ComponentError`, a class of its own in every instance (docs/jco-notes.md §8). */
+/**
+ * Recognises jco's `ComponentError` by its constructor's name and its `payload`: each instance defines a class of
+ * its own, so `instanceof` cannot tell it across instances.
+ */
 export function isComponentError(error: unknown): error is Error & { readonly payload: unknown } {
   return (
     error instanceof Error &&

@@ -257,7 +257,7 @@ function typedList(label: string, arrayClass: TypedArrayClass): ValueType {
   };
 }
 
-// jco lifts and lowers lists of numbers as typed arrays (docs/jco-notes.md §6).
+// jco lifts and lowers lists of numbers as typed arrays: `list<u8>` is a `Uint8Array`, and so on.
 export const u8List: ValueType = typedList("list<u8>", Uint8Array);
 
 export const s8List: ValueType = typedList("list<s8>", Int8Array);

@@ -132,9 +132,9 @@ describe("host imports with --autodrop-borrows", () => {
     expect(await app.store.lendFiles("open")).toBe("a true");
     const error = thrown(() => stashed!.name()) as BorrowExpiredError;
     expect(error).toBeInstanceOf(BorrowExpiredError);
-    expect([error.resourceType, error.functionName]).toEqual(["file", "example:borrows/files#open"]);
+    expect([error.resourceType, error.functionName]).toEqual(["example:borrows/files#file", "example:borrows/files#open"]);
     expect(error.message).toBe(
-      "borrowed `file` used after the call to `example:borrows/files#open` ended: a borrow is only valid during " +
+      "borrowed `example:borrows/files#file` used after the call to `example:borrows/files#open` ended: a borrow is only valid during " +
         "the call that lent it",
     );
     expect(app.poisoned).toBe(false);
@@ -225,7 +225,7 @@ describe("guest resources the host owns and lends", () => {
     expect(errors[0]).toBe(5);
     const error = errors[1] as ResourceLentError;
     expect(error).toBeInstanceOf(ResourceLentError);
-    expect(error.message).toBe("cannot remove owned resource while borrowed: `counter` has 1 outstanding borrow");
+    expect(error.message).toBe("cannot remove owned resource while borrowed: `example:borrows/store#counter` has 1 outstanding borrow");
     expect(await counter.value()).toBe(5);
     expect(await app.store.live()).toBe(1);
     counter[Symbol.dispose]();

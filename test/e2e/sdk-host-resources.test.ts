@@ -356,3 +356,17 @@ describe("host resources in a real instance", () => {
     expect(host.log).toEqual([]);
   });
 });
+
+describe("an interface the host does not provide", () => {
+  it("is named by its key in `imports`, not by the first function or class it lacks", async () => {
+    for (const imports of [{}, () => ({}), { "example:resources/http": null }]) {
+      const error = await rejection(
+        instantiate({ imports, component: guest.component, getCoreModule: guest.getCoreModule }),
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toBe(
+        'the host did not provide "example:resources/http": `imports` has no object under that key',
+      );
+    }
+  });
+});

@@ -191,7 +191,7 @@ describe("guest resources (exported)", () => {
     disposed[Symbol.dispose]();
     const error = await rejection(disposed.increment(1));
     expect(error).toBeInstanceOf(ResourceDisposedError);
-    expect((error as Error).message).toBe("`counter` used after it was disposed");
+    expect((error as Error).message).toBe("`example:resources/store#counter` used after it was disposed");
     expect(app.poisoned).toBe(false);
     expect(await (await app.store.Counter.create(1)).value()).toBe(1);
   });
@@ -202,9 +202,9 @@ describe("guest resources (exported)", () => {
     const counter = await first.store.Counter.create(1);
     const foreign = await rejection(second.store.peek(counter));
     expect(foreign).toBeInstanceOf(TypeError);
-    expect((foreign as Error).message).toBe("`c` is a `counter` of another instance");
+    expect((foreign as Error).message).toBe("`c` is a `example:resources/store#counter` of another instance");
     const fake = await rejection(second.store.peek({} as Counter));
-    expect((fake as Error).message).toBe("`c` must be a `counter` that this SDK returned, got [object Object]");
+    expect((fake as Error).message).toBe("`c` must be a `example:resources/store#counter` that this SDK returned, got [object Object]");
     expect(second.poisoned).toBe(false);
   });
 });

@@ -131,7 +131,7 @@ describe("explicit borrow handles (without --autodrop-borrows)", () => {
     );
     expect(kept.map((handle) => handle.active)).toEqual([false, false, false, false, false, false]);
     const expired = thrown(() => kept[2]!.get()) as BorrowExpiredError;
-    expect([expired.resourceType, expired.functionName, expired.reason]).toEqual(["file", "t:t/files#open", "call-ended"]);
+    expect([expired.resourceType, expired.functionName, expired.reason]).toEqual(["t:t/files#file", "t:t/files#open", "call-ended"]);
   });
 
   it("treat a thrown ResultError as a return: handles left then fail the call too", async () => {
@@ -192,7 +192,7 @@ describe("scoped views (--autodrop-borrows)", () => {
       const error = thrown(use) as BorrowExpiredError;
       expect(error).toBeInstanceOf(BorrowExpiredError);
       expect(error.message).toBe(
-        "borrowed `file` used after the call to `t:t/files#open` ended: a borrow is only valid during the call that lent it",
+        "borrowed `t:t/files#file` used after the call to `t:t/files#open` ended: a borrow is only valid during the call that lent it",
       );
     }
   });
@@ -335,7 +335,7 @@ describe("borrows lent on by the host", () => {
     });
     const a = new setup.Adapter("a");
     (setup.jco["peek"] as (file: object) => void)(a);
-    expect(results).toEqual([a, "`f` is a borrowed `file`: only an owned one can be passed as `own`"]);
+    expect(results).toEqual([a, "`f` is a borrowed `t:t/files#file`: only an owned one can be passed as `own`"]);
     expect(thrown(() => borrow(fileType).lower(view, "f", { core, moves: [] }))).toBeInstanceOf(BorrowExpiredError);
   });
 });
@@ -407,7 +407,7 @@ describe("guest resources lent to export calls", () => {
     await null;
     const error = thrown(() => thing[Symbol.dispose]()) as ResourceLentError;
     expect(error).toBeInstanceOf(ResourceLentError);
-    expect(error.message).toBe("cannot remove owned resource while borrowed: `thing` has 1 outstanding borrow");
+    expect(error.message).toBe("cannot remove owned resource while borrowed: `t:t/api#thing` has 1 outstanding borrow");
     expect(await rejection(guest.consume(thing))).toBeInstanceOf(ResourceLentError);
     guest.finishSlow();
     await slow;

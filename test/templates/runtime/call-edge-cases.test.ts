@@ -388,9 +388,9 @@ describe("8. one resource passed twice in one call", () => {
     const w = await world();
     const thing = w.make("s");
     const cases: [Readonly<Record<string, ValueType>>, string][] = [
-      [{ a: own(guestThingType), b: own(guestThingType) }, "`b` is a `thing` that this call already moves (`own`)"],
-      [{ a: borrow(guestThingType), b: own(guestThingType) }, "`b` is a `thing` that this call also borrows"],
-      [{ a: own(guestThingType), b: borrow(guestThingType) }, "`b` is a `thing` that this call moves (`own`)"],
+      [{ a: own(guestThingType), b: own(guestThingType) }, "`b` is a `t:t/api#thing` that this call already moves (`own`)"],
+      [{ a: borrow(guestThingType), b: own(guestThingType) }, "`b` is a `t:t/api#thing` that this call also borrows"],
+      [{ a: own(guestThingType), b: borrow(guestThingType) }, "`b` is a `t:t/api#thing` that this call moves (`own`)"],
     ];
     for (const [params, message] of cases) {
       const error = (await rejection(callExport(w.core, w.spec(params), [thing, thing]))) as Error;
@@ -416,7 +416,7 @@ describe("8. one resource passed twice in one call", () => {
     });
     const error = (await rejection(callMethod(thing, consume, [thing]))) as Error;
     expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toContain("`other` is a `thing` that this call also borrows");
+    expect(error.message).toContain("`other` is a `t:t/api#thing` that this call also borrows");
     expect(lendCount(thing)).toBe(0);
   });
 
@@ -424,9 +424,9 @@ describe("8. one resource passed twice in one call", () => {
     const w = await world();
     const thing = w.hostThing("h");
     const cases: [Readonly<Record<string, ValueType>>, string][] = [
-      [{ a: own(hostThingType), b: own(hostThingType) }, "`b` is a `host-thing` that this call already moves (`own`)"],
-      [{ a: borrow(hostThingType), b: own(hostThingType) }, "`b` is a `host-thing` that this call also borrows"],
-      [{ a: own(hostThingType), b: borrow(hostThingType) }, "`b` is a `host-thing` that this call moves (`own`)"],
+      [{ a: own(hostThingType), b: own(hostThingType) }, "`b` is a `t:t/api#host-thing` that this call already moves (`own`)"],
+      [{ a: borrow(hostThingType), b: own(hostThingType) }, "`b` is a `t:t/api#host-thing` that this call also borrows"],
+      [{ a: own(hostThingType), b: borrow(hostThingType) }, "`b` is a `t:t/api#host-thing` that this call moves (`own`)"],
     ];
     for (const [params, message] of cases) {
       const error = (await rejection(callExport(w.core, w.spec(params), [thing, thing]))) as Error;

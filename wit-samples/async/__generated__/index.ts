@@ -27,7 +27,11 @@ import {
   type ResourceTableView,
   createHostResources,
 } from "./runtime/host-resources.js";
-import { adaptImport, importSpec } from "./runtime/import-adapters.js";
+import {
+  adaptImport,
+  hostImports,
+  importSpec,
+} from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -159,7 +163,7 @@ export interface Imports {
  * The host resources of an instance: a typed view of its resource table per
  * resource the world imports, under its lowerCamel name. Objects the guest owns
  * are entries; the host enters its own with `push` / `pushChild` and deletes
- * what the guest gave it with `delete` (docs/sdk-design.md §5).
+ * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
   /** `example:storage/types@0.1.0#session` */
@@ -273,11 +277,11 @@ export async function instantiate(
       : options.imports;
   const clockImports = createClockImports(
     core,
-    imports["example:storage/clock@0.1.0"],
+    hostImports(imports, "example:storage/clock@0.1.0"),
   );
   const typesImports = createTypesImports(
     core,
-    imports["example:storage/types@0.1.0"],
+    hostImports(imports, "example:storage/types@0.1.0"),
   );
   await startInstance(core, {
     "example:storage/clock": clockImports,

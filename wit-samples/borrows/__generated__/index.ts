@@ -16,6 +16,7 @@ import {
   type ResourceTableView,
   createHostResources,
 } from "./runtime/host-resources.js";
+import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -96,7 +97,7 @@ export interface Imports {
  * The host resources of an instance: a typed view of its resource table per
  * resource the world imports, under its lowerCamel name. Objects the guest owns
  * are entries; the host enters its own with `push` / `pushChild` and deletes
- * what the guest gave it with `delete` (docs/sdk-design.md §5).
+ * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
   /** `example:borrows/files#file` */
@@ -210,7 +211,7 @@ export async function instantiate(
       : options.imports;
   const filesImports = createFilesImports(
     core,
-    imports["example:borrows/files"],
+    hostImports(imports, "example:borrows/files"),
   );
   await startInstance(core, {
     "example:borrows/files": filesImports,

@@ -9,6 +9,7 @@ import {
   type LogImports,
   createLogImports,
 } from "./interfaces/example-greeter-log.js";
+import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -146,7 +147,7 @@ export async function instantiate(
   const core = await createInstanceCore(options);
   const logImports = createLogImports(
     core,
-    imports["example:greeter/log@0.1.0"],
+    hostImports(imports, "example:greeter/log@0.1.0"),
   );
   await startInstance(core, {
     "example:greeter/log": logImports,

@@ -27,7 +27,11 @@ import {
   type ResourceTableView,
   createHostResources,
 } from "./runtime/host-resources.js";
-import { adaptImport, importSpec } from "./runtime/import-adapters.js";
+import {
+  adaptImport,
+  hostImports,
+  importSpec,
+} from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -161,7 +165,7 @@ export interface Imports {
  * The host resources of an instance: a typed view of its resource table per
  * resource the world imports, under its lowerCamel name. Objects the guest owns
  * are entries; the host enters its own with `push` / `pushChild` and deletes
- * what the guest gave it with `delete` (docs/sdk-design.md §5).
+ * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
   /** `example:keywords/interface#class` */
@@ -287,11 +291,11 @@ export async function instantiate(
       : options.imports;
   const interfaceImports = createInterfaceImports(
     core,
-    imports["example:keywords/interface"],
+    hostImports(imports, "example:keywords/interface"),
   );
   const objectImports = createObjectImports(
     core,
-    imports["example:keywords/object"],
+    hostImports(imports, "example:keywords/object"),
   );
   await startInstance(core, {
     "example:keywords/interface": interfaceImports,

@@ -13,6 +13,7 @@ import {
   type CaseImports,
   createCaseImports,
 } from "./interfaces/example-text-case.js";
+import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -144,10 +145,13 @@ export async function instantiate(
 ): Promise<WorldInstance> {
   const imports = options.imports;
   const core = await createInstanceCore(options);
-  const opsImports = createOpsImports(core, imports["example:math/ops"]);
+  const opsImports = createOpsImports(
+    core,
+    hostImports(imports, "example:math/ops"),
+  );
   const caseImports = createCaseImports(
     core,
-    imports["example:text/case@2.0.0"],
+    hostImports(imports, "example:text/case@2.0.0"),
   );
   await startInstance(core, {
     "example:math/ops": opsImports,

@@ -20,6 +20,7 @@ import {
   type ResourceTableView,
   createHostResources,
 } from "./runtime/host-resources.js";
+import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -117,7 +118,7 @@ export interface Imports {
  * The host resources of an instance: a typed view of its resource table per
  * resource the world imports, under its lowerCamel name. Objects the guest owns
  * are entries; the host enters its own with `push` / `pushChild` and deletes
- * what the guest gave it with `delete` (docs/sdk-design.md §5).
+ * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
   /** `example:resources/http#body` */
@@ -235,7 +236,7 @@ export async function instantiate(
       : options.imports;
   const httpImports = createHttpImports(
     core,
-    imports["example:resources/http"],
+    hostImports(imports, "example:resources/http"),
   );
   await startInstance(core, {
     "example:resources/http": httpImports,

@@ -10,6 +10,7 @@ import {
   createTestImports as createTestImports2,
 } from "./interfaces/example-dep-test-0.2.0.js";
 import { callExport, exportSpec } from "./runtime/export-calls.js";
+import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -146,11 +147,11 @@ export async function instantiate(
   const core = await createInstanceCore(options);
   const testImports = createTestImports(
     core,
-    imports["example:dep/test@0.1.0"],
+    hostImports(imports, "example:dep/test@0.1.0"),
   );
   const testImports2 = createTestImports2(
     core,
-    imports["example:dep/test@0.2.0"],
+    hostImports(imports, "example:dep/test@0.2.0"),
   );
   await startInstance(core, {
     "example:dep/test@0.1.0": testImports,
