@@ -118,53 +118,59 @@ describe("a world made of every runtime symbol and keyword", () => {
     const files = generate(resolved.resolve!, world, { input: "names.wit", version: "0.0.0-e2e" });
     expect(await typeCheck(new Map(files.map((f) => [f.path, f.content])))).toBe("");
 
-    const runnable = worldOf(RUNNABLE, false);
-    const bytes = await componentFromWat(guestWat(RUNNABLE), runnable, "names");
-    const prepared = await prepareComponent({ name: "sdk-names", wit: runnable, world: "names", bytes });
-    const component = await importEntry(prepared.transpiled.entryPath).catch((e: unknown) => {
-      throw new Error(`jco's module does not load: ${String(e)}`);
-    });
-    const guest = {
-      sdk: (await import(pathToFileURL(prepared.sdkIndex).href)) as Record<string, unknown>,
-      component,
-      getCoreModule: loadCoreModuleFactory(prepared.transpiled.outDir),
-    };
-
-    const host = (add: number) => (...args: unknown[]) => (args[0] as number) * 10 + add;
-    const funcs: Record<string, unknown> = {};
-    // The guest never calls the resources' statics, which the SDK still wants to see: any name is a function.
-    const statics = new Proxy(class {}, {
-      get: (target, key) => (key in target ? (target as unknown as Record<PropertyKey, unknown>)[key] : () => 0),
-    });
-    const imports: Record<string, unknown> = { "names:all/funcs": funcs, "names:all/methods": { OtherThing: statics } };
-    for (const n of RUNNABLE) {
-      funcs[tsName(n, "property")] = host(1);
-      imports[`names:all/${n}`] = { [tsName(n, "property")]: (x: number, r: Record<string, number>) => x * 10 + 2 + r[toLowerCamel(n)]! * 0 };
-    }
-    const sdk = guest.sdk as { instantiate(options: object): Promise<Record<string, unknown>> };
-    const app = await sdk.instantiate({ imports, component: guest.component, getCoreModule: guest.getCoreModule });
+    // jco's component encoder allows 1,000 instances, and each name is an imported and an exported interface:
+    // the runnable names go through in parts.
     const failures: string[] = [];
-    const expectCall = async (what: string, call: () => Promise<unknown>, expected: number): Promise<void> => {
-      try {
-        const got = await call();
-        if (got !== expected) failures.push(`${what}: ${String(got)}`);
-      } catch (e) {
-        failures.push(`${what}: ${(e as Error).message}`);
+    const PART = 100;
+    for (let part = 0; part * PART < RUNNABLE.length; part++) {
+      const chunk = RUNNABLE.slice(part * PART, (part + 1) * PART);
+      const runnable = worldOf(chunk, false);
+      const bytes = await componentFromWat(guestWat(chunk), runnable, "names");
+      const prepared = await prepareComponent({ name: `sdk-names-${part}`, wit: runnable, world: "names", bytes });
+      const component = await importEntry(prepared.transpiled.entryPath).catch((e: unknown) => {
+        throw new Error(`jco's module does not load: ${String(e)}`);
+      });
+      const guest = {
+        sdk: (await import(pathToFileURL(prepared.sdkIndex).href)) as Record<string, unknown>,
+        component,
+        getCoreModule: loadCoreModuleFactory(prepared.transpiled.outDir),
+      };
+
+      const host = (add: number) => (...args: unknown[]) => (args[0] as number) * 10 + add;
+      const funcs: Record<string, unknown> = {};
+      // The guest never calls the resources' statics, which the SDK still wants to see: any name is a function.
+      const statics = new Proxy(class {}, {
+        get: (target, key) => (key in target ? (target as unknown as Record<PropertyKey, unknown>)[key] : () => 0),
+      });
+      const imports: Record<string, unknown> = { "names:all/funcs": funcs, "names:all/methods": { OtherThing: statics } };
+      for (const n of chunk) {
+        funcs[tsName(n, "property")] = host(1);
+        imports[`names:all/${n}`] = { [tsName(n, "property")]: (x: number, r: Record<string, number>) => x * 10 + 2 + r[toLowerCamel(n)]! * 0 };
       }
-    };
-    const keys = Object.keys(app);
-    for (const n of RUNNABLE) {
-      const member = tsName(n, "property");
-      const fns = app["funcs"] as Record<string, (x: number) => Promise<number>>;
-      await expectCall(`funcs.${member}`, () => fns[member]!(4), 42);
-      const k = RUNNABLE.indexOf(n) + 1;
-      await expectCall(`world ${member}`, () => (app[member] as (x: number) => Promise<number>)(4), 4 + k);
-      const key = keys.find((k) => k === member || k.startsWith(`${toLowerCamel(`all-${n}`)}`) || k === tsName(`all-${n}`, "property"));
-      const iface = (key === undefined ? undefined : app[key]) as Record<string, (x: number, r: object) => Promise<number>> | undefined;
-      if (iface === undefined || typeof iface[member] !== "function") failures.push(`interface ${n}: no instance key`);
-      else await expectCall(`${n}.${member}`, () => iface[member]!(4, { [toLowerCamel(n)]: 1 }), 43);
+      const sdk = guest.sdk as { instantiate(options: object): Promise<Record<string, unknown>> };
+      const app = await sdk.instantiate({ imports, component: guest.component, getCoreModule: guest.getCoreModule });
+      const expectCall = async (what: string, call: () => Promise<unknown>, expected: number): Promise<void> => {
+        try {
+          const got = await call();
+          if (got !== expected) failures.push(`${what}: ${String(got)}`);
+        } catch (e) {
+          failures.push(`${what}: ${(e as Error).message}`);
+        }
+      };
+      const keys = Object.keys(app);
+      for (const n of chunk) {
+        const member = tsName(n, "property");
+        const fns = app["funcs"] as Record<string, (x: number) => Promise<number>>;
+        await expectCall(`funcs.${member}`, () => fns[member]!(4), 42);
+        const k = chunk.indexOf(n) + 1;
+        await expectCall(`world ${member}`, () => (app[member] as (x: number) => Promise<number>)(4), 4 + k);
+        const key = keys.find((k) => k === member || k.startsWith(`${toLowerCamel(`all-${n}`)}`) || k === tsName(`all-${n}`, "property"));
+        const iface = (key === undefined ? undefined : app[key]) as Record<string, (x: number, r: object) => Promise<number>> | undefined;
+        if (iface === undefined || typeof iface[member] !== "function") failures.push(`interface ${n}: no instance key`);
+        else await expectCall(`${n}.${member}`, () => iface[member]!(4, { [toLowerCamel(n)]: 1 }), 43);
+      }
+      await (app as unknown as AsyncDisposable)[Symbol.asyncDispose]();
     }
-    await (app as unknown as AsyncDisposable)[Symbol.asyncDispose]();
     expect(failures).toEqual([]);
   }, 600_000);
 });
