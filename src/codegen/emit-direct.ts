@@ -123,7 +123,9 @@ export function decideDirect(resolve: Resolve, canon: ComponentCanon, name: stri
   const numeric = new Set(["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64"].map((t) => `"${t}"`));
   if (params.length <= 16 && params.every((p) => numeric.has(p))) {
     const args = params.map((_, index) => `a[${index}]`).join(", ");
-    parts.push(`invoke: (f: (...args: unknown[]) => unknown, a: readonly unknown[]) => f(${args})`);
+    // With no parameters the arguments go unread: `_a` keeps an app's `noUnusedParameters` quiet.
+    const a = params.length === 0 ? "_a" : "a";
+    parts.push(`invoke: (f: (...args: unknown[]) => unknown, ${a}: readonly unknown[]) => f(${args})`);
   }
   return { kind: "direct", target: `{ ${parts.join(", ")} }` };
 }
