@@ -164,7 +164,8 @@ export class Core implements InstanceCore {
     this.directCalls =
       options.directCalls !== false && (options.asyncImports?.length ?? 0) === 0 && options.isolate === undefined;
     // Disposal waits for the async tasks too (a task may still run after its call settled).
-    const beforeClose = (): Promise<void> => this.tasks.settled();
+    // A trap ends every task of the dead instance: nothing is left to wait for.
+    const beforeClose = (): Promise<void> => (this.gate.poisoned ? Promise.resolve() : this.tasks.settled());
     this.gate = createCallGate(options.restart === true ? { restart: () => this.restart(), beforeClose } : { beforeClose });
     this.tasks = createTaskTracker(this.gate, { untilTaskEnds: options.untilTaskEnds });
     const isolated = options.isolate === undefined ? undefined : createIsolatedComponent(options.isolate, () => this.gate.runningFunction);
