@@ -394,7 +394,7 @@ export function emitIndex(
       f.jsDoc({
         docs:
           "Call the component's core exports directly with the SDK's own canonical ABI\n" +
-          "where it can (default true); false sends every call through jco.",
+          "where it can (default false: every call goes through jco).",
       });
       f.print("readonly directCalls?: boolean;");
     }

@@ -58,7 +58,8 @@ export interface InstanceOptions {
   readonly asyncImports?: readonly string[] | undefined;
   /**
    * Call the component's core exports directly with the SDK's own canonical ABI where the generator found how
-   * (an SDK generated from a `.wasm`; `direct-calls.ts`). Default true; false sends every call through jco.
+   * (an SDK generated from a `.wasm`; `direct-calls.ts`). Off by default while a guest that calls host imports
+   * from a directly called export can hang in jco's import trampolines; true turns it on.
    */
   readonly directCalls?: boolean | undefined;
   /**
@@ -162,7 +163,7 @@ export class Core implements InstanceCore {
     // jco's JSPI output suspends the guest inside its own export wrappers, and an isolated instance's core
     // instances live in its worker: their calls go through jco.
     this.directCalls =
-      options.directCalls !== false && (options.asyncImports?.length ?? 0) === 0 && options.isolate === undefined;
+      options.directCalls === true && (options.asyncImports?.length ?? 0) === 0 && options.isolate === undefined;
     // Disposal waits for the async tasks too (a task may still run after its call settled).
     // A trap ends every task of the dead instance: nothing is left to wait for.
     const beforeClose = (): Promise<void> => (this.gate.poisoned ? Promise.resolve() : this.tasks.settled());

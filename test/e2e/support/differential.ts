@@ -269,7 +269,7 @@ export async function loadPair(name: string, bytes: Uint8Array, imports: object)
     instantiate(options: object): Promise<Record<string, unknown>>;
   };
   const getCoreModule = loadCoreModuleFactory(join(out, "component"));
-  const direct = await sdk.instantiate({ imports, getCoreModule, restart: true });
+  const direct = await sdk.instantiate({ imports, getCoreModule, restart: true, directCalls: true });
   const viaJco = await sdk.instantiate({ imports, getCoreModule, restart: true, directCalls: false });
   const files = new Map(result.files.filter((f) => typeof f.content === "string").map((f) => [f.path, f.content as string]));
   return { direct, viaJco, report: result.directCalls!, files };
