@@ -9,7 +9,15 @@ import globals from "globals";
 
 export default tseslint.config(
   {
-    ignores: ["dist/", "node_modules/", ".cache/", "**/__generated__*/", "**/fixtures/", "examples/*/sdk/", "examples/*/dist/"],
+    ignores: [
+      "dist/",
+      "node_modules/",
+      ".cache/",
+      "**/__generated__*/",
+      "**/fixtures/",
+      "examples/*/sdk/",
+      "examples/*/dist/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -19,7 +27,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       "import-x/no-cycle": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
     },
   },
   // TypeScript itself reports undefined names, with the project's own lib settings.

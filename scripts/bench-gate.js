@@ -68,7 +68,12 @@ function median(values) {
 
 const shapes = [
   { name: "call (promise not awaited)", raw: rawLoop, gated: gatedLoop, n: calls },
-  { name: "await each call", raw: rawAwaitLoop, gated: gatedAwaitLoop, n: Math.max(1, Math.floor(calls / 4)) },
+  {
+    name: "await each call",
+    raw: rawAwaitLoop,
+    gated: gatedAwaitLoop,
+    n: Math.max(1, Math.floor(calls / 4)),
+  },
 ];
 
 // Warm up so that both sides are optimised before measuring.

@@ -17,7 +17,12 @@ const { record, list, u32, string, u8List } = runtime;
 const point = record("point", { x: u32, y: string });
 const cases = [
   ["record { x: u32, y: string }", point, { x: 7, y: "hello" }, 200_000],
-  ["list<point>, 100 items", list(point), Array.from({ length: 100 }, (_, x) => ({ x, y: "p" })), 5_000],
+  [
+    "list<point>, 100 items",
+    list(point),
+    Array.from({ length: 100 }, (_, x) => ({ x, y: "p" })),
+    5_000,
+  ],
   ["list<u8>, 1 KiB", u8List, new Uint8Array(1024), 200_000],
   ["list<u8>, 1 MiB", u8List, new Uint8Array(1 << 20), 300],
 ];
@@ -37,7 +42,9 @@ function measure(run, iterations) {
 }
 
 let sink;
-console.log("| argument | check once (call runs at once) | queued: what the runtime does | queued: check twice | copy of the bytes |");
+console.log(
+  "| argument | check once (call runs at once) | queued: what the runtime does | queued: check twice | copy of the bytes |",
+);
 console.log("| --- | ---: | ---: | ---: | ---: |");
 for (const [label, type, value, iterations] of cases) {
   const once = measure(() => (sink = type.lower(value, "a", checkOnly)), iterations);
@@ -46,7 +53,12 @@ for (const [label, type, value, iterations] of cases) {
     type.lower(value, "a", checkOnly);
     sink = type.lower(value, "a", checkOnly);
   }, iterations);
-  const bytes = value instanceof Uint8Array ? `${measure(() => (sink = value.slice()), iterations).toFixed(0)} ns` : "";
-  console.log(`| ${label} | ${once.toFixed(0)} ns | ${copy.toFixed(0)} ns | ${twice.toFixed(0)} ns | ${bytes} |`);
+  const bytes =
+    value instanceof Uint8Array
+      ? `${measure(() => (sink = value.slice()), iterations).toFixed(0)} ns`
+      : "";
+  console.log(
+    `| ${label} | ${once.toFixed(0)} ns | ${copy.toFixed(0)} ns | ${twice.toFixed(0)} ns | ${bytes} |`,
+  );
 }
 void sink;

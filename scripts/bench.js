@@ -61,4 +61,8 @@ const summary = [
   "",
 ];
 if (targets.length > 0) console.log(summary.join("\n"));
-if (!only) writeFileSync(new URL("../docs/benchmarks.md", import.meta.url), [...out, ...summary, ...body].join("\n"));
+if (!only)
+  writeFileSync(
+    new URL("../docs/benchmarks.md", import.meta.url),
+    [...out, ...summary, ...body].join("\n"),
+  );

@@ -20,7 +20,9 @@ await build({
   target: "node20",
   external: ["@bytecodealliance/*", "jiti", "typescript"],
   // commander is CommonJS: in an ES module bundle its `require` calls need a `require`.
-  banner: { js: 'import { createRequire as __witTsRequire } from "node:module";\nconst require = __witTsRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __witTsRequire } from "node:module";\nconst require = __witTsRequire(import.meta.url);',
+  },
   logLevel: "warning",
   legalComments: "none",
 });

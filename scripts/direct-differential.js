@@ -10,7 +10,9 @@ import { fileURLToPath } from "node:url";
 const calls = Number(process.argv[2] ?? 1_000_000);
 const seed = Number(process.argv[3] ?? Math.floor(Math.random() * 2 ** 31));
 const root = fileURLToPath(new URL("..", import.meta.url));
-console.log(`direct-call differential run: ${calls.toLocaleString("en")} calls per suite, seed ${seed}`);
+console.log(
+  `direct-call differential run: ${calls.toLocaleString("en")} calls per suite, seed ${seed}`,
+);
 const run = spawnSync("npx", ["vitest", "run", "test/e2e/direct-differential.test.ts"], {
   cwd: root,
   stdio: "inherit",

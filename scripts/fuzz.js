@@ -40,7 +40,13 @@ const [casesArg, seedArg, firstArg] = process.argv.slice(2);
 const cases = casesArg === undefined ? 100_000 : Number(casesArg);
 const seed = seedArg === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(seedArg) >>> 0;
 const first = firstArg === undefined ? 0 : Number(firstArg);
-if (!Number.isInteger(cases) || cases < 1 || !Number.isInteger(first) || first < 0 || Number.isNaN(seed)) {
+if (
+  !Number.isInteger(cases) ||
+  cases < 1 ||
+  !Number.isInteger(first) ||
+  first < 0 ||
+  Number.isNaN(seed)
+) {
   console.error("usage: node scripts/fuzz.js [cases] [seed] [first-index]");
   process.exit(2);
 }
@@ -55,7 +61,9 @@ const corpus = loadCorpus(dirs);
 if (!corpus.conformancePresent) {
   console.warn(`NOTE: ${dirs.conformanceDir} is absent: fuzzing the wit-samples only`);
 }
-console.log(`corpus: ${corpus.seeds.length} seeds; seed ${seed}, ${cases} cases from index ${first}`);
+console.log(
+  `corpus: ${corpus.seeds.length} seeds; seed ${seed}, ${cases} cases from index ${first}`,
+);
 
 const total = emptyStats(seed);
 const skip = [];
@@ -75,7 +83,15 @@ while (from < end) {
     ...emptyStats(seed),
     cases: 1,
     failures: [
-      { index, indices: [index], stage: "worker", error, path, signature: `worker: ${error.message}`, count: 1 },
+      {
+        index,
+        indices: [index],
+        stage: "worker",
+        error,
+        path,
+        signature: `worker: ${error.message}`,
+        count: 1,
+      },
     ],
   });
   if (!keepGoing) break;
@@ -98,7 +114,16 @@ function runWorker(from, count) {
     let resumeAt = from;
     let settled = false;
     const worker = new Worker(new URL("./fuzz/worker.js", import.meta.url), {
-      workerData: { seed, first: from, cases: count, skip, keepGoing, skipKnown, chunk: CHUNK, ...dirs },
+      workerData: {
+        seed,
+        first: from,
+        cases: count,
+        skip,
+        keepGoing,
+        skipKnown,
+        chunk: CHUNK,
+        ...dirs,
+      },
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
     const finish = (death) => {
@@ -112,7 +137,10 @@ function runWorker(from, count) {
       clearTimeout(timer);
       timer = setTimeout(() => {
         void worker.terminate();
-        finish({ index: current, error: new Error(`case still running after ${HANG_MS / 1000} s (hung)`) });
+        finish({
+          index: current,
+          error: new Error(`case still running after ${HANG_MS / 1000} s (hung)`),
+        });
       }, HANG_MS);
     };
     arm();
@@ -133,10 +161,17 @@ function runWorker(from, count) {
       }
     });
     worker.on("error", (e) =>
-      finish({ index: current, error: new Error(`worker died: ${e.message} (${e.code ?? "no code"})`) }),
+      finish({
+        index: current,
+        error: new Error(`worker died: ${e.message} (${e.code ?? "no code"})`),
+      }),
     );
     worker.on("exit", (code) =>
-      finish(code === 0 ? undefined : { index: current, error: new Error(`worker exited with code ${code}`) }),
+      finish(
+        code === 0
+          ? undefined
+          : { index: current, error: new Error(`worker exited with code ${code}`) },
+      ),
     );
   });
 }

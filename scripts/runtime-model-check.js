@@ -26,7 +26,11 @@ function createRandom(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, below: (n) => Math.floor(next() * n), pick: (items) => items[Math.floor(next() * items.length)] };
+  return {
+    next,
+    below: (n) => Math.floor(next() * n),
+    pick: (items) => items[Math.floor(next() * items.length)],
+  };
 }
 
 const steps = [
@@ -64,7 +68,9 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
   /** The first mismatch, also one found in a promise handler (a settling call), rethrown by the driver. */
   let failure;
   const fail = (detail) => {
-    failure ??= new Error(`runtime model mismatch at step ${step} (${operation}), seed ${seed}: ${detail}`);
+    failure ??= new Error(
+      `runtime model mismatch at step ${step} (${operation}), seed ${seed}: ${detail}`,
+    );
     throw failure;
   };
 
@@ -149,7 +155,8 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
           take(id, adapter) {
             const record = expect(id, { kind: "ok" });
             const held = { adapter, thing: record.thing, epoch: record.epoch };
-            if (!isStale(held) && adapter.name() !== record.thing.id) fail(`take got the adapter of another object`);
+            if (!isStale(held) && adapter.name() !== record.thing.id)
+              fail(`take got the adapter of another object`);
             state.held.push(held);
             return 0;
           },
@@ -161,7 +168,9 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
           point(id, p) {
             const record = expect(id, { kind: "ok", value: record0(id).snapshot.x });
             if (p.x !== record.snapshot.x || p.y !== record.snapshot.y) {
-              fail(`the guest got ${JSON.stringify(p)}, checked ${JSON.stringify(record.snapshot)}`);
+              fail(
+                `the guest got ${JSON.stringify(p)}, checked ${JSON.stringify(record.snapshot)}`,
+              );
             }
             return p.x;
           },
@@ -183,7 +192,8 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
           },
           consume(id, raw) {
             const record = expect(id, { kind: "ok" });
-            if (raw !== record.counter.raw || raw.dropped) fail("consume got the wrong or a dropped resource");
+            if (raw !== record.counter.raw || raw.dropped)
+              fail("consume got the wrong or a dropped resource");
             if (!state.raws.has(raw)) fail("a resource of a dead instance reached the guest");
             record.counter.state = "guest";
             state.raws.delete(raw);
@@ -191,7 +201,8 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
           },
           look(id, raw) {
             const record = expect(id, { kind: "ok", value: 1 });
-            if (raw !== record.counter.raw || raw.dropped) fail("look got the wrong or a dropped resource");
+            if (raw !== record.counter.raw || raw.dropped)
+              fail("look got the wrong or a dropped resource");
             if (!state.raws.has(raw)) fail("a resource of a dead instance reached the guest");
             return 1;
           },
@@ -257,7 +268,8 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
                 if (index < 0) return 0;
                 const h = held[index];
                 if (isStale(h)) trap("StaleHandleError");
-                if (h.adapter.name() !== h.thing.id) fail("a guest handle stands for another object");
+                if (h.adapter.name() !== h.thing.id)
+                  fail("a guest handle stands for another object");
                 return 0;
               }
               default:
@@ -292,14 +304,24 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
   /** Makes an export call and records what the model expects of it. */
   const call = (kind, args, fields = {}) => {
     const id = nextRecord++;
-    const record = { id, kind, ran: false, expect: undefined, settled: false, outcome: undefined, ...fields };
+    const record = {
+      id,
+      kind,
+      ran: false,
+      expect: undefined,
+      settled: false,
+      outcome: undefined,
+      ...fields,
+    };
     records.set(id, record);
     const promise = runtime.callExport(core, specs[kind], [id, ...args]);
     // A mismatch found here is kept in `failure` and rethrown by the driver after the step.
-    record.promise = promise.then(
-      (value) => settle(record, { kind: "ok", value }),
-      (error) => settle(record, { kind: "error", error }),
-    ).catch(() => {});
+    record.promise = promise
+      .then(
+        (value) => settle(record, { kind: "ok", value }),
+        (error) => settle(record, { kind: "error", error }),
+      )
+      .catch(() => {});
     pending.push(record);
     return record;
   };
@@ -322,7 +344,9 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
     if (expected.kind === "ok") {
       if (outcome.kind !== "ok") fail(`call ${record.kind} should succeed, got ${show(outcome)}`);
       if ("value" in expected && outcome.value !== expected.value) {
-        fail(`call ${record.kind} returned ${String(outcome.value)}, expected ${String(expected.value)}`);
+        fail(
+          `call ${record.kind} returned ${String(outcome.value)}, expected ${String(expected.value)}`,
+        );
       }
       if (record.kind === "make") {
         if (!(outcome.value instanceof Counter)) fail("make did not return a Counter");
@@ -345,7 +369,8 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
     const cause = outcome.error.cause;
     if (expected.cause !== undefined) {
       // Thrown through import adapters, the cause may be wrapped ("returned an invalid value").
-      if (nameOf(cause) !== expected.cause) fail(`trap cause ${show({ kind: "error", error: cause })}, expected ${expected.cause}`);
+      if (nameOf(cause) !== expected.cause)
+        fail(`trap cause ${show({ kind: "error", error: cause })}, expected ${expected.cause}`);
     }
     count(`${record.kind}:trap${expected.cause === undefined ? "" : `:${expected.cause}`}`);
   };
@@ -371,14 +396,16 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
     }
     await yieldToRuntime();
     if (error === undefined) fail(`${what}: expected ${name}, it succeeded`);
-    if (nameOf(error) !== name) fail(`${what}: expected ${name}, got ${nameOf(error)}: ${error.message}`);
+    if (nameOf(error) !== name)
+      fail(`${what}: expected ${name}, got ${nameOf(error)}: ${error.message}`);
     count(`${what}: ${name}`);
   };
   const expectThrow = (action, name, what) => {
     try {
       action();
     } catch (error) {
-      if (nameOf(error) !== name) fail(`${what}: expected ${name}, got ${nameOf(error)}: ${error.message}`);
+      if (nameOf(error) !== name)
+        fail(`${what}: expected ${name}, got ${nameOf(error)}: ${error.message}`);
       count(`${what}: ${name}`);
       return;
     }
@@ -394,8 +421,18 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
     core = await runtime.createInstanceCore({ component, restart: true });
     resources = runtime.createHostResources(core, { thing: thingType });
     const ThingAdapter = runtime.hostResourceClass(core, thingType, Thing, {
-      create: runtime.importSpec({ name: "m:m/api#[constructor]thing", member: "create", returns: runtime.own(thingType) }),
-      methods: { name: runtime.importSpec({ name: "m:m/api#[method]thing.name", member: "name", returns: runtime.string }) },
+      create: runtime.importSpec({
+        name: "m:m/api#[constructor]thing",
+        member: "create",
+        returns: runtime.own(thingType),
+      }),
+      methods: {
+        name: runtime.importSpec({
+          name: "m:m/api#[method]thing.name",
+          member: "name",
+          returns: runtime.string,
+        }),
+      },
     });
     const hostImports = {
       give: () => currentCallback.give,
@@ -407,12 +444,21 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
         if (!runtime.isBorrow(view)) fail("inspect got no view");
         if (view.name() !== record.inspected.id) fail("the view stands for another object");
         if (!runtime.isBorrow(view.self())) fail("`this` escaped the view");
-        if (random.next() < 0.3) expectThrow(() => resources.thing.delete(view), "ResourceLentError", "delete a borrowed entry");
+        if (random.next() < 0.3)
+          expectThrow(
+            () => resources.thing.delete(view),
+            "ResourceLentError",
+            "delete a borrowed entry",
+          );
         if (random.next() < 0.2) {
           // A call back into the instance is refused, and the object it was to give leaves the table again.
           const fresh = new Thing();
           enterForGuest(fresh);
-          const reentrant = call("take", [fresh], { thing: fresh, epoch: fresh.epoch, refusal: "ReentranceError" });
+          const reentrant = call("take", [fresh], {
+            thing: fresh,
+            epoch: fresh.epoch,
+            refusal: "ReentranceError",
+          });
           const epoch = fresh.epoch;
           reentrant.onRefused = () => {
             // Taken out again (unless the host deleted it first), unless something lends it meanwhile: then
@@ -428,8 +474,24 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
     };
     const imports = {
       "m:m/host": {
-        give: runtime.adaptImport(core, runtime.importSpec({ name: "m:m/host#give", member: "give", returns: runtime.own(thingType) }), hostImports),
-        send: runtime.adaptImport(core, runtime.importSpec({ name: "m:m/host#send", member: "send", params: [runtime.own(thingType)] }), hostImports),
+        give: runtime.adaptImport(
+          core,
+          runtime.importSpec({
+            name: "m:m/host#give",
+            member: "give",
+            returns: runtime.own(thingType),
+          }),
+          hostImports,
+        ),
+        send: runtime.adaptImport(
+          core,
+          runtime.importSpec({
+            name: "m:m/host#send",
+            member: "send",
+            params: [runtime.own(thingType)],
+          }),
+          hostImports,
+        ),
         inspect: runtime.adaptImport(
           core,
           runtime.importSpec({
@@ -461,12 +523,14 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
       const slow = finishSlow.splice(0);
       for (const resolve of slow) resolve();
       await new Promise((resolve) => setImmediate(resolve));
-      const progress = slow.length > 0 || pending.filter((record) => record.settled).length > before;
+      const progress =
+        slow.length > 0 || pending.filter((record) => record.settled).length > before;
       quiet = progress ? 0 : quiet + 1;
     }
     job++;
     const stuck = pending.filter((record) => !record.settled);
-    if (stuck.length > 0) fail(`calls never settled: ${stuck.map((record) => record.kind).join(", ")}`);
+    if (stuck.length > 0)
+      fail(`calls never settled: ${stuck.map((record) => record.kind).join(", ")}`);
     pending = [];
   };
 
@@ -475,21 +539,30 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
     let live = 0;
     for (const thing of things) {
       if (thing.disposed !== thing.expectedDisposed) {
-        fail(`${thing.id}: destructor ran ${thing.disposed} times, expected ${thing.expectedDisposed}`);
+        fail(
+          `${thing.id}: destructor ran ${thing.disposed} times, expected ${thing.expectedDisposed}`,
+        );
       }
       if (thing.owner !== "none") live++;
     }
-    if (resources.thing.count !== live) fail(`table holds ${resources.thing.count} entries, expected ${live}`);
+    if (resources.thing.count !== live)
+      fail(`table holds ${resources.thing.count} entries, expected ${live}`);
   };
 
-  const pickThing = () => (things.length === 0 || random.next() < 0.15 ? new Thing() : random.pick(things));
+  const pickThing = () =>
+    things.length === 0 || random.next() < 0.15 ? new Thing() : random.pick(things);
   /** Half the time one that a call lends or moves right now, so that disposals and moves meet loans. */
   const pickCounter = () => {
     if (counters.length === 0) return undefined;
-    const busy = counters.filter((counter) => counter.looks.some((look) => !look.ran && !look.settled));
+    const busy = counters.filter((counter) =>
+      counter.looks.some((look) => !look.ran && !look.settled),
+    );
     return busy.length > 0 && random.next() < 0.5 ? random.pick(busy) : random.pick(counters);
   };
-  const validPoint = () => ({ x: random.below(1000), y: random.pick(["a", "bc", "\u00e9", "\uD83D\uDE00"]) });
+  const validPoint = () => ({
+    x: random.below(1000),
+    y: random.pick(["a", "bc", "\u00e9", "\uD83D\uDE00"]),
+  });
 
   await startInstance();
 
@@ -502,7 +575,11 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
       case "take": {
         const thing = pickThing();
         if (thing.owner === "guest") {
-          await expectRejection(runtime.callExport(core, specs.take, [0, thing]), "TypeError", "give an owned object again");
+          await expectRejection(
+            runtime.callExport(core, specs.take, [0, thing]),
+            "TypeError",
+            "give an owned object again",
+          );
           job++;
           break;
         }
@@ -518,7 +595,13 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
       }
       case "point": {
         if (random.next() < 0.2) {
-          const bad = random.pick([{ x: -1, y: "a" }, { x: 1, y: "\uD800" }, { x: 1.5, y: "a" }, { x: 1 }, 7]);
+          const bad = random.pick([
+            { x: -1, y: "a" },
+            { x: 1, y: "\uD800" },
+            { x: 1.5, y: "a" },
+            { x: 1 },
+            7,
+          ]);
           const promise = runtime.callExport(core, specs.point, [0, bad]);
           let error;
           try {
@@ -528,7 +611,8 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
           }
           await yieldToRuntime();
           if (error === undefined) fail(`an invalid point ${JSON.stringify(bad)} was accepted`);
-          if (!(error instanceof TypeError || error instanceof RangeError)) fail(`invalid point: ${nameOf(error)}`);
+          if (!(error instanceof TypeError || error instanceof RangeError))
+            fail(`invalid point: ${nameOf(error)}`);
           count("point:refused-invalid");
           job++;
           break;
@@ -550,31 +634,45 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
         const counter = pickCounter();
         if (counter === undefined) break;
         if (counter.state !== "live" || counter.generation !== core.generation) {
-          await expectRejection(runtime.callExport(core, specs[operation], [0, counter.wrapper]), "ResourceDisposedError", `${operation} a dead counter`);
+          await expectRejection(
+            runtime.callExport(core, specs[operation], [0, counter.wrapper]),
+            "ResourceDisposedError",
+            `${operation} a dead counter`,
+          );
           job++;
           break;
         }
         // A look lends the counter from the call until the guest returns (or the call is refused).
         counter.looks = counter.looks.filter((look) => !look.ran && !look.settled);
         if (operation === "consume" && counter.looks.length > 0) {
-          await expectRejection(runtime.callExport(core, specs.consume, [0, counter.wrapper]), "ResourceLentError", "move a lent counter");
+          await expectRejection(
+            runtime.callExport(core, specs.consume, [0, counter.wrapper]),
+            "ResourceLentError",
+            "move a lent counter",
+          );
           job++;
           break;
         }
         // Refused when it starts if a trap restarted the instance meanwhile: the counter died with it.
-        const record = call(operation, [counter.wrapper], { counter, refusal: "ResourceDisposedError" });
+        const record = call(operation, [counter.wrapper], {
+          counter,
+          refusal: "ResourceDisposedError",
+        });
         if (operation === "consume") {
           counter.state = "moved";
           counter.disposeRequested = false;
           record.onRefused = () => {
-            if (counter.generation === core.generation) fail("a call on a live counter was refused");
-            if (counter.state === "moved") counter.state = counter.disposeRequested ? "disposed" : "live";
+            if (counter.generation === core.generation)
+              fail("a call on a live counter was refused");
+            if (counter.state === "moved")
+              counter.state = counter.disposeRequested ? "disposed" : "live";
           };
         } else {
           record.job = job;
           counter.looks.push(record);
           record.onRefused = () => {
-            if (counter.generation === core.generation) fail("a call on a live counter was refused");
+            if (counter.generation === core.generation)
+              fail("a call on a live counter was refused");
           };
         }
         break;
@@ -590,7 +688,11 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
         }
         const waiting = counter.looks.filter((look) => !look.ran && !look.settled);
         if (waiting.length > 0 && !waiting.every((look) => !look.ran && look.job === job)) {
-          expectThrow(() => counter.wrapper[Symbol.dispose](), "ResourceLentError", "dispose a lent counter");
+          expectThrow(
+            () => counter.wrapper[Symbol.dispose](),
+            "ResourceLentError",
+            "dispose a lent counter",
+          );
           break;
         }
         counter.wrapper[Symbol.dispose]();
@@ -600,7 +702,10 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
       }
       case "guest": {
         const op = random.below(guestOps.length);
-        call("callback", [op, random.below(8)], { op: guestOps[op], give: guestOps[op] === "give" ? pickThing() : undefined });
+        call("callback", [op, random.below(8)], {
+          op: guestOps[op],
+          give: guestOps[op] === "give" ? pickThing() : undefined,
+        });
         break;
       }
       case "push": {
@@ -619,9 +724,17 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
       case "delete": {
         const thing = pickThing();
         if (thing.owner === "none") {
-          expectThrow(() => resources.thing.delete(thing), thing.known ? "StaleHandleError" : "InvalidHandleError", "delete");
+          expectThrow(
+            () => resources.thing.delete(thing),
+            thing.known ? "StaleHandleError" : "InvalidHandleError",
+            "delete",
+          );
         } else if (thing.loans > 0 || thing.hostLends > 0) {
-          expectThrow(() => resources.thing.delete(thing), "ResourceLentError", "delete a lent entry");
+          expectThrow(
+            () => resources.thing.delete(thing),
+            "ResourceLentError",
+            "delete a lent entry",
+          );
         } else {
           resources.thing.delete(thing);
           deleteEntry(thing);
@@ -670,9 +783,11 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
           thing.owner = "none";
         }
         const report = resources.leaks;
-        if (report === undefined || report.total !== expected) fail(`leak report ${report?.total}, expected ${expected}`);
+        if (report === undefined || report.total !== expected)
+          fail(`leak report ${report?.total}, expected ${expected}`);
         checkInvariants();
-        for (const counter of counters) if (counter.state === "live" && counter.raw.dropped) fail("a live counter was dropped");
+        for (const counter of counters)
+          if (counter.state === "live" && counter.raw.dropped) fail("a live counter was dropped");
         count("dispose:ok");
         await startInstance();
         break;
@@ -689,7 +804,8 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
 
 async function main() {
   const total = Number(process.argv[2] ?? 1_000_000);
-  const seed = process.argv[3] === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(process.argv[3]);
+  const seed =
+    process.argv[3] === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(process.argv[3]);
   if (!Number.isSafeInteger(total) || total <= 0 || !Number.isSafeInteger(seed)) {
     console.error("usage: node scripts/runtime-model-check.js [steps] [seed]");
     process.exit(2);
@@ -713,5 +829,6 @@ async function main() {
 }
 
 const invokedDirectly =
-  process.argv[1] !== undefined && import.meta.url === (await import("node:url")).pathToFileURL(process.argv[1]).href;
+  process.argv[1] !== undefined &&
+  import.meta.url === (await import("node:url")).pathToFileURL(process.argv[1]).href;
 if (invokedDirectly) await main();

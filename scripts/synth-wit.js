@@ -16,7 +16,9 @@ export function synthWit({ interfaces, functions = 20 }) {
     if (i % 2 === 1) out.push(`  use iface${i - 1}.{point${i - 1} as prev-point, shape${i - 1}};`);
     out.push(`  /// A point.`);
     out.push(`  record point${i} { x: f64, y: f64, label: option<string>, tags: list<string> }`);
-    out.push(`  variant shape${i} { circle(f64), square(point${i}), nothing, many(list<point${i}>) }`);
+    out.push(
+      `  variant shape${i} { circle(f64), square(point${i}), nothing, many(list<point${i}>) }`,
+    );
     out.push(`  enum color${i} { red, green, blue, cyan, magenta, yellow }`);
     out.push(`  flags perms${i} { read, write, exec, admin }`);
     out.push(`  resource handle${i} {`);
@@ -28,10 +30,14 @@ export function synthWit({ interfaces, functions = 20 }) {
     for (let f = 0; f < functions; f++) {
       switch (f % 4) {
         case 0:
-          out.push(`  fn${f}: func(a: point${i}, b: color${i}, c: perms${i}) -> result<shape${i}, string>;`);
+          out.push(
+            `  fn${f}: func(a: point${i}, b: color${i}, c: perms${i}) -> result<shape${i}, string>;`,
+          );
           break;
         case 1:
-          out.push(`  fn${f}: func(h: borrow<handle${i}>, xs: list<tuple<u32, s64, string>>) -> option<point${i}>;`);
+          out.push(
+            `  fn${f}: func(h: borrow<handle${i}>, xs: list<tuple<u32, s64, string>>) -> option<point${i}>;`,
+          );
           break;
         case 2:
           out.push(
@@ -41,7 +47,9 @@ export function synthWit({ interfaces, functions = 20 }) {
           );
           break;
         default:
-          out.push(`  fn${f}: func(n: u32, m: u64, s: string, b: bool, c: char) -> tuple<f32, f64, s8, u16>;`);
+          out.push(
+            `  fn${f}: func(n: u32, m: u64, s: string, b: bool, c: char) -> tuple<f32, f64, s8, u16>;`,
+          );
       }
     }
     out.push(`}`, "");

@@ -79,7 +79,11 @@ export function runTableModelCheck(runtime, options = {}) {
     return value;
   };
   const expectedDisposal = (entry) =>
-    entry.type === "a" ? [`value:${entry.value.id}`] : entry.type === "c" ? [] : [`type:${entry.value.id}`];
+    entry.type === "a"
+      ? [`value:${entry.value.id}`]
+      : entry.type === "c"
+        ? []
+        : [`type:${entry.value.id}`];
 
   // The model.
   const issued = new Set();
@@ -132,13 +136,19 @@ export function runTableModelCheck(runtime, options = {}) {
   const stats = new Map();
   const count = (key) => stats.set(key, (stats.get(key) ?? 0) + 1);
   const show = (value) =>
-    typeof value === "number" ? String(value) : typeof value === "string" ? `"${value}"` : String(value);
+    typeof value === "number"
+      ? String(value)
+      : typeof value === "string"
+        ? `"${value}"`
+        : String(value);
 
   let index = 0;
   let operation = "";
   const mismatches = [];
   const fail = (detail) => {
-    throw new Mismatch(`table model mismatch at operation ${index} (${operation}), ${context}: ${detail}`);
+    throw new Mismatch(
+      `table model mismatch at operation ${index} (${operation}), ${context}: ${detail}`,
+    );
   };
   /** Runs `action` on the real table and compares with the expected error name, or returns its result. */
   const attempt = (expectedError, action) => {
@@ -149,17 +159,22 @@ export function runTableModelCheck(runtime, options = {}) {
       const name = error instanceof Error ? error.name : String(error);
       if (expectedError === undefined) fail(`expected success, got ${name}: ${error.message}`);
       if (name !== expectedError) fail(`expected ${expectedError}, got ${name}: ${error.message}`);
-      if (!(error instanceof runtime[expectedError])) fail(`${name} is not an instance of runtime.${expectedError}`);
+      if (!(error instanceof runtime[expectedError]))
+        fail(`${name} is not an instance of runtime.${expectedError}`);
       count(`${operation}:${name}`);
       return { failed: true };
     }
-    if (expectedError !== undefined) fail(`expected ${expectedError}, got success (${show(result)})`);
+    if (expectedError !== undefined)
+      fail(`expected ${expectedError}, got success (${show(result)})`);
     count(`${operation}:ok`);
     return { failed: false, result };
   };
   const expectLog = (expected) => {
     const actual = log.splice(0);
-    if (actual.length !== expected.length || actual.some((entry, position) => entry !== expected[position])) {
+    if (
+      actual.length !== expected.length ||
+      actual.some((entry, position) => entry !== expected[position])
+    ) {
       fail(`destructor calls [${actual.join(", ")}], expected [${expected.join(", ")}]`);
     }
   };
@@ -186,9 +201,12 @@ export function runTableModelCheck(runtime, options = {}) {
         const type = random.pick(typeNames);
         const value = makeValue(type);
         const full = live.size >= capacity;
-        const { failed, result } = attempt(full ? "TableFullError" : undefined, () => table.push(typeRef(type), value));
+        const { failed, result } = attempt(full ? "TableFullError" : undefined, () =>
+          table.push(typeRef(type), value),
+        );
         if (!failed) {
-          if (!Number.isSafeInteger(result) || result <= 0 || issued.has(result)) fail(`push returned ${show(result)}`);
+          if (!Number.isSafeInteger(result) || result <= 0 || issued.has(result))
+            fail(`push returned ${show(result)}`);
           issued.add(result);
           addLive(result, { type, value, parent: undefined, children: new Set(), lends: 0 });
         }
@@ -200,8 +218,14 @@ export function runTableModelCheck(runtime, options = {}) {
         const value = makeValue(type);
         const parentEntry = classify(parent);
         const expected =
-          typeof parentEntry === "string" ? parentEntry : live.size >= capacity ? "TableFullError" : undefined;
-        const { failed, result } = attempt(expected, () => table.pushChild(typeRef(type), value, parent));
+          typeof parentEntry === "string"
+            ? parentEntry
+            : live.size >= capacity
+              ? "TableFullError"
+              : undefined;
+        const { failed, result } = attempt(expected, () =>
+          table.pushChild(typeRef(type), value, parent),
+        );
         if (!failed) {
           if (!Number.isSafeInteger(result) || result <= 0 || issued.has(result))
             fail(`pushChild returned ${show(result)}`);
@@ -214,7 +238,9 @@ export function runTableModelCheck(runtime, options = {}) {
       case "get": {
         const handle = pickHandle();
         const type = pickTypeFor(handle);
-        const { failed, result } = attempt(typedError(handle, type), () => table.get(handle, typeRef(type)));
+        const { failed, result } = attempt(typedError(handle, type), () =>
+          table.get(handle, typeRef(type)),
+        );
         if (!failed && result !== live.get(handle).value) fail(`get returned another value`);
         break;
       }
@@ -224,21 +250,26 @@ export function runTableModelCheck(runtime, options = {}) {
         const type = pickTypeFor(handle);
         const entry = classify(handle);
         const expected = typeof entry !== "string" && (!withType || entry.type === type);
-        const { result } = attempt(undefined, () => (withType ? table.has(handle, typeRef(type)) : table.has(handle)));
+        const { result } = attempt(undefined, () =>
+          withType ? table.has(handle, typeRef(type)) : table.has(handle),
+        );
         if (result !== expected) fail(`has returned ${result}, expected ${expected}`);
         break;
       }
       case "lend": {
         const handle = pickHandle();
         const entry = classify(handle);
-        const { failed } = attempt(typeof entry === "string" ? entry : undefined, () => table.lend(handle));
+        const { failed } = attempt(typeof entry === "string" ? entry : undefined, () =>
+          table.lend(handle),
+        );
         if (!failed) entry.lends++;
         break;
       }
       case "release": {
         const handle = pickHandle();
         const entry = classify(handle);
-        const expected = typeof entry === "string" ? entry : entry.lends === 0 ? "NotLentError" : undefined;
+        const expected =
+          typeof entry === "string" ? entry : entry.lends === 0 ? "NotLentError" : undefined;
         const { failed } = attempt(expected, () => table.release(handle));
         if (!failed) entry.lends--;
         break;
@@ -249,7 +280,8 @@ export function runTableModelCheck(runtime, options = {}) {
         const { failed, result } = attempt(typeof entry === "string" ? entry : undefined, () =>
           table.lendCount(handle),
         );
-        if (!failed && result !== entry.lends) fail(`lendCount returned ${result}, expected ${entry.lends}`);
+        if (!failed && result !== entry.lends)
+          fail(`lendCount returned ${result}, expected ${entry.lends}`);
         break;
       }
       case "delete":
@@ -263,7 +295,9 @@ export function runTableModelCheck(runtime, options = {}) {
           else if (entry.lends > 0) expected = "ResourceLentError";
         }
         const { failed, result } = attempt(expected, () =>
-          operation === "delete" ? table.delete(handle, typeRef(type)) : table.take(handle, typeRef(type)),
+          operation === "delete"
+            ? table.delete(handle, typeRef(type))
+            : table.take(handle, typeRef(type)),
         );
         if (!failed) {
           if (operation === "take" && result !== entry.value) fail(`take returned another value`);
@@ -277,10 +311,15 @@ export function runTableModelCheck(runtime, options = {}) {
       case "children": {
         const handle = pickHandle();
         const entry = classify(handle);
-        const { failed, result } = attempt(typeof entry === "string" ? entry : undefined, () => table.children(handle));
+        const { failed, result } = attempt(typeof entry === "string" ? entry : undefined, () =>
+          table.children(handle),
+        );
         if (!failed) {
           const expected = [...entry.children];
-          if (result.length !== expected.length || result.some((child, position) => child !== expected[position])) {
+          if (
+            result.length !== expected.length ||
+            result.some((child, position) => child !== expected[position])
+          ) {
             fail(`children [${result.join(", ")}], expected [${expected.join(", ")}]`);
           }
         }
@@ -289,7 +328,9 @@ export function runTableModelCheck(runtime, options = {}) {
       case "parentOf": {
         const handle = pickHandle();
         const entry = classify(handle);
-        const { failed, result } = attempt(typeof entry === "string" ? entry : undefined, () => table.parentOf(handle));
+        const { failed, result } = attempt(typeof entry === "string" ? entry : undefined, () =>
+          table.parentOf(handle),
+        );
         if (!failed && result !== entry.parent)
           fail(`parentOf returned ${show(result)}, expected ${show(entry.parent)}`);
         break;
@@ -316,9 +357,12 @@ export function runTableModelCheck(runtime, options = {}) {
         if (result.total !== newestFirst.length)
           fail(`disposeAll total ${result.total}, expected ${newestFirst.length}`);
         const sameCounts =
-          result.byType.size === byType.size && [...byType].every(([type, n]) => result.byType.get(type) === n);
+          result.byType.size === byType.size &&
+          [...byType].every(([type, n]) => result.byType.get(type) === n);
         if (!sameCounts)
-          fail(`disposeAll byType ${JSON.stringify([...result.byType])}, expected ${JSON.stringify([...byType])}`);
+          fail(
+            `disposeAll byType ${JSON.stringify([...result.byType])}, expected ${JSON.stringify([...byType])}`,
+          );
         if (result.errors.length !== 0) fail(`disposeAll reported destructor errors`);
         for (const handle of newestFirst) removeLive(handle);
         expectLog(expectedLog);
@@ -344,7 +388,8 @@ class Mismatch extends Error {}
 
 async function main() {
   const ops = Number(process.argv[2] ?? 1_000_000);
-  const seed = process.argv[3] === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(process.argv[3]);
+  const seed =
+    process.argv[3] === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(process.argv[3]);
   if (!Number.isSafeInteger(ops) || ops <= 0 || !Number.isSafeInteger(seed)) {
     console.error("usage: node scripts/table-model-check.js [ops] [seed]");
     process.exit(2);
@@ -380,5 +425,6 @@ async function main() {
 }
 
 const invokedDirectly =
-  process.argv[1] !== undefined && import.meta.url === (await import("node:url")).pathToFileURL(process.argv[1]).href;
+  process.argv[1] !== undefined &&
+  import.meta.url === (await import("node:url")).pathToFileURL(process.argv[1]).href;
 if (invokedDirectly) await main();

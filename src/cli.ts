@@ -92,7 +92,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .description("parse and resolve a WIT file or directory (with its deps/) and check it")
     .argument("<path>", "a .wit file or a directory holding a WIT package")
     .option("--world <name>", "check that this world exists")
-    .option("--features <list>", "enable @unstable features (comma separated, repeatable)", parseFeatures, [])
+    .option(
+      "--features <list>",
+      "enable @unstable features (comma separated, repeatable)",
+      parseFeatures,
+      [],
+    )
     .option("--all-features", "enable every @unstable feature")
     .option("--json", "print the resolved model as wit-parser's Resolve JSON")
     .addHelpText(
@@ -100,11 +105,19 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       "\nExamples:\n  $ wit-ts resolve wit-samples/greeter --json\n  $ wit-ts resolve world.wit --features active",
     )
     .action(
-      async (path: string, opts: { world?: string; features: string[]; allFeatures?: boolean; json?: boolean }) => {
+      async (
+        path: string,
+        opts: { world?: string; features: string[]; allFeatures?: boolean; json?: boolean },
+      ) => {
         const { resolvePath } = await import("./wit/load.js");
-        const result = resolvePath(path, { features: opts.features, allFeatures: opts.allFeatures ?? false });
+        const result = resolvePath(path, {
+          features: opts.features,
+          allFeatures: opts.allFeatures ?? false,
+        });
         if (result.diagnostics.length > 0 || !result.resolve) {
-          io.stderr(renderDiagnostics(result.diagnostics, result.sources, { color: io.color }) + "\n");
+          io.stderr(
+            renderDiagnostics(result.diagnostics, result.sources, { color: io.color }) + "\n",
+          );
           exitCode = ExitCode.UserError;
           return;
         }
@@ -120,19 +133,44 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .description(
       "generate a typed TypeScript host SDK for a WIT world or a component (without <input>: from the config)",
     )
-    .argument("[input]", "a .wit file, a directory holding a WIT package (with deps/), or a .wasm component")
+    .argument(
+      "[input]",
+      "a .wit file, a directory holding a WIT package (with deps/), or a .wasm component",
+    )
     .option("-w, --world <name>", "the world to generate (needed when the package has several)")
     .option("-o, --out <dir>", "output directory (default: generated)")
-    .option("--features <list>", "enable @unstable features (comma separated, repeatable)", parseFeatures)
+    .option(
+      "--features <list>",
+      "enable @unstable features (comma separated, repeatable)",
+      parseFeatures,
+    )
     .option("--all-features", "enable every @unstable feature")
-    .option("--autodrop-borrows", "hand import handlers scoped Borrowed<T> views that are revoked when they return")
-    .option("--runtime-import <specifier>", "import the SDK runtime from this module instead of copying it")
-    .option("--no-direct-calls", "for a .wasm input: send every call through jco instead of calling core exports directly")
+    .option(
+      "--autodrop-borrows",
+      "hand import handlers scoped Borrowed<T> views that are revoked when they return",
+    )
+    .option(
+      "--runtime-import <specifier>",
+      "import the SDK runtime from this module instead of copying it",
+    )
+    .option(
+      "--no-direct-calls",
+      "for a .wasm input: send every call through jco instead of calling core exports directly",
+    )
     .option("--verbose", "also name each exported function that is not called directly, and why")
     .option("--config <file>", "read this config file instead of searching for wit-ts.config.*")
-    .option("--check", "write nothing; exit 1 and list the files that differ when the output is stale")
-    .option("--format", "format the output with the prettier installed in your project and your prettier config")
-    .option("--watch", "regenerate whenever an input WIT file (deps/ included) changes; Ctrl-C stops")
+    .option(
+      "--check",
+      "write nothing; exit 1 and list the files that differ when the output is stale",
+    )
+    .option(
+      "--format",
+      "format the output with the prettier installed in your project and your prettier config",
+    )
+    .option(
+      "--watch",
+      "regenerate whenever an input WIT file (deps/ included) changes; Ctrl-C stops",
+    )
     .addHelpText(
       "after",
       [
@@ -188,7 +226,12 @@ const ENTRY_FLAGS = [
   ["directCalls", "--no-direct-calls"],
 ] as const;
 
-async function runGen(input: string | undefined, opts: GenCliOptions, command: Command, io: Io): Promise<number> {
+async function runGen(
+  input: string | undefined,
+  opts: GenCliOptions,
+  command: Command,
+  io: Io,
+): Promise<number> {
   const usage = (message: string): number => {
     io.stderr(render([error(codes.UsageError, message, UNKNOWN_SPAN)], new SourceMap(), io) + "\n");
     return ExitCode.UserError;
@@ -228,7 +271,9 @@ async function runGen(input: string | undefined, opts: GenCliOptions, command: C
       return ExitCode.UserError;
     }
     // `--format` applies to every entry of the config; `format: true` in an entry applies to that one.
-    entries = opts.format ? loaded.config.entries.map((e) => ({ ...e, format: true })) : loaded.config.entries;
+    entries = opts.format
+      ? loaded.config.entries.map((e) => ({ ...e, format: true }))
+      : loaded.config.entries;
     // Paths in a config are relative to its folder, and so are the input paths written into the
     // generated headers: working there makes the output the same wherever `gen` was started from.
     process.chdir(loaded.config.dir);
@@ -237,7 +282,9 @@ async function runGen(input: string | undefined, opts: GenCliOptions, command: C
     if (opts.watch) return await runWatch(entries, io);
     let code: number = ExitCode.Ok;
     for (const entry of entries) {
-      const one = opts.check ? await checkOne(entry, io) : await genOne(entry, io, opts.verbose === true);
+      const one = opts.check
+        ? await checkOne(entry, io)
+        : await genOne(entry, io, opts.verbose === true);
       if (one !== ExitCode.Ok) code = one;
     }
     return code;
@@ -267,7 +314,9 @@ async function generateEntry(entry: ConfigEntry): Promise<GenerateSdkResult> {
   const { formatSdk, generateSdk } = await import("./index.js");
   const result = await generateSdk(sdkOptions(entry));
   // prettier is looked for from the output folder, then from the working folder (the config file's, with one).
-  return entry.format ? await formatSdk(entry.out, result, { searchFrom: [process.cwd()] }) : result;
+  return entry.format
+    ? await formatSdk(entry.out, result, { searchFrom: [process.cwd()] })
+    : result;
 }
 
 async function genOne(entry: ConfigEntry, io: Io, verbose = false): Promise<number> {
@@ -289,10 +338,12 @@ async function genOne(entry: ConfigEntry, io: Io, verbose = false): Promise<numb
   const report = result.directCalls;
   if (report !== undefined) {
     io.stdout(`calls: ${report.direct} of ${report.total} functions direct\n`);
-    if (verbose) for (const [name, reason] of report.viaJco) io.stdout(`  through jco: ${name}: ${reason}\n`);
+    if (verbose)
+      for (const [name, reason] of report.viaJco) io.stdout(`  through jco: ${name}: ${reason}\n`);
   }
   // The world's async functions need jco's JSPI output, with each of them named.
-  if (result.jcoCommand !== undefined) io.stdout(`transpile its component with: ${result.jcoCommand}\n`);
+  if (result.jcoCommand !== undefined)
+    io.stdout(`transpile its component with: ${result.jcoCommand}\n`);
   return ExitCode.Ok;
 }
 
@@ -308,8 +359,13 @@ async function checkOne(entry: ConfigEntry, io: Io): Promise<number> {
     io.stdout(`${entry.out} is up to date (world ${result.worldKey})\n`);
     return ExitCode.Ok;
   }
-  const lines = [...diff.changed.map((p) => `  changed: ${p}`), ...diff.stale.map((p) => `  stale:   ${p}`)];
-  io.stderr(`${entry.out} is out of date (world ${result.worldKey}); run wit-ts gen to update:\n${lines.join("\n")}\n`);
+  const lines = [
+    ...diff.changed.map((p) => `  changed: ${p}`),
+    ...diff.stale.map((p) => `  stale:   ${p}`),
+  ];
+  io.stderr(
+    `${entry.out} is out of date (world ${result.worldKey}); run wit-ts gen to update:\n${lines.join("\n")}\n`,
+  );
   return ExitCode.UserError;
 }
 
@@ -320,7 +376,11 @@ async function runWatch(entries: readonly ConfigEntry[], io: Io): Promise<number
     io.stderr(
       render(
         missing.map((e) =>
-          error(codes.PathNotFound, `cannot watch \`${e.input}\`: no such file or directory`, UNKNOWN_SPAN),
+          error(
+            codes.PathNotFound,
+            `cannot watch \`${e.input}\`: no such file or directory`,
+            UNKNOWN_SPAN,
+          ),
         ),
         new SourceMap(),
         io,
@@ -355,14 +415,20 @@ function reportWatchEvent(event: WatchEvent, io: Io): void {
       );
       break;
     case "unchanged":
-      io.stdout(`${out} is up to date (world ${event.worldKey}), checked in ${ms(event.durationMs)} ms\n`);
+      io.stdout(
+        `${out} is up to date (world ${event.worldKey}), checked in ${ms(event.durationMs)} ms\n`,
+      );
       break;
     case "failed":
       io.stderr(render(event.diagnostics, event.sources, io) + "\n");
-      io.stderr(`${event.target.options.input} has errors; ${out} was left as it was. Waiting for changes...\n`);
+      io.stderr(
+        `${event.target.options.input} has errors; ${out} was left as it was. Waiting for changes...\n`,
+      );
       break;
     case "write-failed":
-      io.stderr(`error[${codes.OutputWriteFailed}]: cannot write the output directory \`${out}\`: ${event.message}\n`);
+      io.stderr(
+        `error[${codes.OutputWriteFailed}]: cannot write the output directory \`${out}\`: ${event.message}\n`,
+      );
       break;
     default:
       assertNever(event);

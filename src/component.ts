@@ -20,7 +20,11 @@ interface JcoApi {
   transpile(
     bytes: Uint8Array,
     options: Record<string, unknown>,
-  ): Promise<{ files: Record<string, Uint8Array | string>; imports: string[]; exports: [string, string][] }>;
+  ): Promise<{
+    files: Record<string, Uint8Array | string>;
+    imports: string[];
+    exports: [string, string][];
+  }>;
 }
 
 export class MissingJcoError extends Error {
@@ -70,7 +74,8 @@ export function componentDeps(
   const builtin = jcoBuiltinWitDir();
   if (!builtin) return { files, packages };
   const versions = new Set<string>();
-  for (const m of witText.matchAll(/\bwasi:[a-z0-9-]+\/[a-z0-9-]+@([0-9A-Za-z.+-]+)/g)) versions.add(m[1]!);
+  for (const m of witText.matchAll(/\bwasi:[a-z0-9-]+\/[a-z0-9-]+@([0-9A-Za-z.+-]+)/g))
+    versions.add(m[1]!);
   for (const version of [...versions].sort()) {
     const dir = join(builtin, version);
     if (!existsSync(dir)) continue;
@@ -100,7 +105,8 @@ export function componentPackageDeps(
   const have = supplied;
   const files = new Map<string, string>();
   const named = referencedPackages(witText);
-  if (![...named].some((id) => !have.has(id) && id.split("@")[0] !== "root:component")) return { files };
+  if (![...named].some((id) => !have.has(id) && id.split("@")[0] !== "root:component"))
+    return { files };
   const decoded = decodeComponentPackages(bytes, { skip: (id) => have.has(id) });
   if ("error" in decoded) return decoded;
   for (const [id, text] of decoded.packages) {
@@ -116,7 +122,8 @@ function packageId(namespace: string, name: string, version: string | undefined)
 /** The packages `ns:pkg/iface@v` paths in a WIT text name (a superset is harmless: it only decides whether to decode). */
 function referencedPackages(witText: string): Set<string> {
   const out = new Set<string>();
-  const path = /(?<![A-Za-z0-9%-])%?([A-Za-z][A-Za-z0-9-]*):%?([A-Za-z][A-Za-z0-9-]*)\/%?[A-Za-z][A-Za-z0-9-]*(?:@([0-9A-Za-z.+-]+))?/g;
+  const path =
+    /(?<![A-Za-z0-9%-])%?([A-Za-z][A-Za-z0-9-]*):%?([A-Za-z][A-Za-z0-9-]*)\/%?[A-Za-z][A-Za-z0-9-]*(?:@([0-9A-Za-z.+-]+))?/g;
   for (const m of witText.matchAll(path)) {
     // `use a:b/c@1.0.0.{t}`: the `.` before `{` is not part of the version.
     out.add(packageId(m[1]!, m[2]!, m[3]?.replace(/\.+$/, "")));
@@ -176,7 +183,10 @@ export function componentDeclaration(preamble: string): string {
 }
 
 /** jco's instantiation-mode output for a component, as files relative to the SDK's output directory. */
-export async function transpileComponent(bytes: Uint8Array, request: TranspileRequest): Promise<OutputFile[]> {
+export async function transpileComponent(
+  bytes: Uint8Array,
+  request: TranspileRequest,
+): Promise<OutputFile[]> {
   const api = await loadJco();
   const map: Record<string, string> = {};
   for (const id of request.versionedImports) map[id] = id;
@@ -204,9 +214,13 @@ export async function transpileComponent(bytes: Uint8Array, request: TranspileRe
       ? new Uint8Array(data as Uint8Array)
       : Buffer.from(data).toString("utf8");
     // The entry module reports its async tasks to the SDK (runtime/tasks.ts).
-    if (name === `${request.name}.js` && typeof content === "string") content = addTaskHooks(content);
+    if (name === `${request.name}.js` && typeof content === "string")
+      content = addTaskHooks(content);
     files.push({ path: `${request.folder}/${name.split("\\").join("/")}`, content });
   }
-  files.push({ path: `${request.folder}/${request.name}.d.ts`, content: componentDeclaration(request.preamble) });
+  files.push({
+    path: `${request.folder}/${request.name}.d.ts`,
+    content: componentDeclaration(request.preamble),
+  });
   return files;
 }

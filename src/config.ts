@@ -108,7 +108,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadC
   let found: { path: string; format: ConfigFormat } | undefined;
   if (options.file !== undefined) {
     const path = resolve(cwd, options.file);
-    if (!existsSync(path)) return failed(codes.ConfigNotFound, `config file \`${options.file}\` does not exist`);
+    if (!existsSync(path))
+      return failed(codes.ConfigNotFound, `config file \`${options.file}\` does not exist`);
     found = { path, format: formatOf(path) };
   } else {
     const search = findConfig(cwd);
@@ -130,8 +131,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadC
     value.value,
     found.format === "package-json" ? `${shown} (key "${PACKAGE_KEY}")` : shown,
   );
-  if (checked.diagnostics.length > 0) return { config: undefined, diagnostics: checked.diagnostics };
-  return { config: { path: found.path, dir: dirname(found.path), entries: checked.entries }, diagnostics: [] };
+  if (checked.diagnostics.length > 0)
+    return { config: undefined, diagnostics: checked.diagnostics };
+  return {
+    config: { path: found.path, dir: dirname(found.path), entries: checked.entries },
+    diagnostics: [],
+  };
 }
 
 type FindResult =
@@ -151,14 +156,21 @@ export function findConfig(cwd: string): FindResult {
       const names = present.map(([n]) => `\`${n}\``).join(", ");
       return {
         kind: "error",
-        diagnostic: error(codes.ConfigInvalid, `several wit-ts configs in \`${dir}\`: ${names}`, UNKNOWN_SPAN, {
-          hint: "keep one of them",
-        }),
+        diagnostic: error(
+          codes.ConfigInvalid,
+          `several wit-ts configs in \`${dir}\`: ${names}`,
+          UNKNOWN_SPAN,
+          {
+            hint: "keep one of them",
+          },
+        ),
       };
     }
-    if (present.length === 1) return { kind: "found", path: join(dir, present[0]![0]), format: present[0]![1] };
+    if (present.length === 1)
+      return { kind: "found", path: join(dir, present[0]![0]), format: present[0]![1] };
     const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && packageHasKey(pkg)) return { kind: "found", path: pkg, format: "package-json" };
+    if (existsSync(pkg) && packageHasKey(pkg))
+      return { kind: "found", path: pkg, format: "package-json" };
     const parent = dirname(dir);
     if (parent === dir) return { kind: "none" };
     dir = parent;
@@ -184,9 +196,14 @@ function formatOf(path: string): ConfigFormat {
 }
 
 type ReadResult =
-  { readonly kind: "ok"; readonly value: unknown } | { readonly kind: "error"; readonly diagnostic: Diagnostic };
+  | { readonly kind: "ok"; readonly value: unknown }
+  | { readonly kind: "error"; readonly diagnostic: Diagnostic };
 
-async function readConfigValue(path: string, format: ConfigFormat, shown: string): Promise<ReadResult> {
+async function readConfigValue(
+  path: string,
+  format: ConfigFormat,
+  shown: string,
+): Promise<ReadResult> {
   const bad = (message: string): ReadResult => ({
     kind: "error",
     diagnostic: error(codes.ConfigInvalid, message, UNKNOWN_SPAN),
@@ -230,7 +247,9 @@ async function readConfigValue(path: string, format: ConfigFormat, shown: string
         return bad(`cannot load config \`${shown}\`: ${message}`);
       }
       if (!isPlainObject(mod) || !Object.hasOwn(mod, "default")) {
-        return bad(`config \`${shown}\` has no default export (write \`export default defineConfig({ ... })\`)`);
+        return bad(
+          `config \`${shown}\` has no default export (write \`export default defineConfig({ ... })\`)`,
+        );
       }
       return { kind: "ok", value: mod["default"] };
     }
@@ -254,7 +273,12 @@ export function validateConfig(value: unknown, source: string): ValidateConfigRe
   const problem = (key: string, message: string, hint?: string): void => {
     const where = key === "" ? "" : `\`${key}\` `;
     diagnostics.push(
-      error(codes.ConfigInvalid, `invalid config in ${source}: ${where}${message}`, UNKNOWN_SPAN, hint ? { hint } : {}),
+      error(
+        codes.ConfigInvalid,
+        `invalid config in ${source}: ${where}${message}`,
+        UNKNOWN_SPAN,
+        hint ? { hint } : {},
+      ),
     );
   };
   const list: readonly unknown[] | undefined = Array.isArray(value)
@@ -294,11 +318,13 @@ export function validateConfig(value: unknown, source: string): ValidateConfigRe
       if (got === undefined) continue;
       switch (want) {
         case "string":
-          if (typeof got !== "string") problem(keyPath(key), `must be a string, found ${describe(got)}`);
+          if (typeof got !== "string")
+            problem(keyPath(key), `must be a string, found ${describe(got)}`);
           else if (got.length === 0) problem(keyPath(key), "must not be empty");
           break;
         case "boolean":
-          if (typeof got !== "boolean") problem(keyPath(key), `must be true or false, found ${describe(got)}`);
+          if (typeof got !== "boolean")
+            problem(keyPath(key), `must be true or false, found ${describe(got)}`);
           break;
         case "string[]":
           if (!Array.isArray(got) || got.some((f) => typeof f !== "string")) {
@@ -314,7 +340,9 @@ export function validateConfig(value: unknown, source: string): ValidateConfigRe
         problem(
           keyPath(key),
           "is missing",
-          key === "input" ? "it names a .wit file, a WIT folder or a .wasm component" : "it names the output folder",
+          key === "input"
+            ? "it names a .wit file, a WIT folder or a .wasm component"
+            : "it names the output folder",
         );
     }
     if (diagnostics.length === before) entries.push(item as unknown as ConfigEntry);
@@ -323,7 +351,10 @@ export function validateConfig(value: unknown, source: string): ValidateConfigRe
 }
 
 function failed(code: DiagnosticCode, message: string, hint?: string): LoadConfigResult {
-  return { config: undefined, diagnostics: [error(code, message, UNKNOWN_SPAN, hint ? { hint } : {})] };
+  return {
+    config: undefined,
+    diagnostics: [error(code, message, UNKNOWN_SPAN, hint ? { hint } : {})],
+  };
 }
 
 /** A path as the user thinks of it: relative to the working folder when inside it. */
@@ -379,7 +410,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        prev[j]! + 1,
+        row[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     prev = row;
   }

@@ -16,7 +16,10 @@ import type { OutputFile } from "./output.js";
 /** The part of prettier's API the pass uses. */
 interface Prettier {
   format(source: string, options: Record<string, unknown>): Promise<string>;
-  resolveConfig(filePath: string, options?: { editorconfig?: boolean }): Promise<Record<string, unknown> | null>;
+  resolveConfig(
+    filePath: string,
+    options?: { editorconfig?: boolean },
+  ): Promise<Record<string, unknown> | null>;
 }
 
 export type FormatResult =
@@ -44,15 +47,23 @@ export async function formatOutput(
     const filepath = join(out, file.path);
     try {
       const config = (await prettier.api.resolveConfig(filepath, { editorconfig: true })) ?? {};
-      formatted.push({ path: file.path, content: await prettier.api.format(file.content, { ...config, filepath }) });
+      formatted.push({
+        path: file.path,
+        content: await prettier.api.format(file.content, { ...config, filepath }),
+      });
     } catch (e) {
-      return failed(`prettier failed to format \`${file.path}\`: ${firstLine(e)}`, "check your prettier config");
+      return failed(
+        `prettier failed to format \`${file.path}\`: ${firstLine(e)}`,
+        "check your prettier config",
+      );
     }
   }
   return { kind: "ok", files: formatted };
 }
 
-type Loaded = { readonly kind: "ok"; readonly api: Prettier } | { readonly kind: "error"; readonly diagnostic: Diagnostic };
+type Loaded =
+  | { readonly kind: "ok"; readonly api: Prettier }
+  | { readonly kind: "error"; readonly diagnostic: Diagnostic };
 
 /** The prettier that `require("prettier")` would load in the first of `dirs` that has one. */
 async function loadPrettier(dirs: readonly string[]): Promise<Loaded> {
@@ -65,10 +76,15 @@ async function loadPrettier(dirs: readonly string[]): Promise<Loaded> {
       continue;
     }
     try {
-      const loaded = (await import(pathToFileURL(path).href)) as Partial<Prettier> & { default?: Partial<Prettier> };
+      const loaded = (await import(pathToFileURL(path).href)) as Partial<Prettier> & {
+        default?: Partial<Prettier>;
+      };
       const api = typeof loaded.format === "function" ? loaded : loaded.default;
       if (typeof api?.format !== "function" || typeof api.resolveConfig !== "function") {
-        return failed(`the prettier at \`${path}\` has no \`format\` function`, "`--format` needs prettier 3");
+        return failed(
+          `the prettier at \`${path}\` has no \`format\` function`,
+          "`--format` needs prettier 3",
+        );
       }
       return { kind: "ok", api: api as Prettier };
     } catch (e) {
@@ -81,10 +97,18 @@ async function loadPrettier(dirs: readonly string[]): Promise<Loaded> {
   );
 }
 
-function failed(message: string, hint?: string): { readonly kind: "error"; readonly diagnostic: Diagnostic } {
+function failed(
+  message: string,
+  hint?: string,
+): { readonly kind: "error"; readonly diagnostic: Diagnostic } {
   return {
     kind: "error",
-    diagnostic: error(codes.FormatFailed, message, UNKNOWN_SPAN, hint === undefined ? {} : { hint }),
+    diagnostic: error(
+      codes.FormatFailed,
+      message,
+      UNKNOWN_SPAN,
+      hint === undefined ? {} : { hint },
+    ),
   };
 }
 

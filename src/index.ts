@@ -13,7 +13,11 @@ import { SourceMap, UNKNOWN_SPAN } from "./diagnostics/source-map.js";
 import { generate, selectWorld } from "./codegen/generate.js";
 import { directCallReport, type DirectCallReport } from "./codegen/emit-direct.js";
 import { decodeCanonicalOptions, type ComponentCanon } from "./wit/decoding/canonical-options.js";
-import { asyncFunctionNames, hasAsyncFunctions, jcoTranspileCommand } from "./codegen/async-functions.js";
+import {
+  asyncFunctionNames,
+  hasAsyncFunctions,
+  jcoTranspileCommand,
+} from "./codegen/async-functions.js";
 import { diffOutput, writeOutput, type OutputDiff, type OutputFile } from "./output.js";
 import { resolveFiles, resolvePath, type ResolveOptions, type ResolveResult } from "./wit/load.js";
 import { interfaceIdentifier, type Resolve, type WorldId } from "./wit/model.js";
@@ -29,7 +33,13 @@ export type { DirectCallReport } from "./codegen/emit-direct.js";
 export type { ResolveOptions, ResolveResult } from "./wit/load.js";
 export { version } from "./version.js";
 export { defineConfig, loadConfig } from "./config.js";
-export type { ConfigEntry, WitTsConfig, LoadedConfig, LoadConfigOptions, LoadConfigResult } from "./config.js";
+export type {
+  ConfigEntry,
+  WitTsConfig,
+  LoadedConfig,
+  LoadConfigOptions,
+  LoadConfigResult,
+} from "./config.js";
 
 /** Parses and resolves a WIT file or directory (with its `deps/`). */
 export function resolveWit(path: string, options: ResolveOptions = {}): ResolveResult {
@@ -99,7 +109,9 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
     try {
       text = await componentWitText(bytes);
     } catch (e) {
-      return failure(`failed to read the WIT of component \`${options.input}\`: ${(e as Error).message}`);
+      return failure(
+        `failed to read the WIT of component \`${options.input}\`: ${(e as Error).message}`,
+      );
     }
     // The component's world as a package folder, with the packages it refers to as its deps/: WASI from jco's
     // builtin WIT, the others decoded from the component's own imports and exports.
@@ -108,7 +120,9 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
     const wasi = componentDeps(text, root);
     const decoded = componentPackageDeps(bytes, text, wasi.packages, root);
     if ("error" in decoded) {
-      return failure(`failed to decode the interfaces of component \`${options.input}\`: ${decoded.error}`);
+      return failure(
+        `failed to decode the interfaces of component \`${options.input}\`: ${decoded.error}`,
+      );
     }
     const files = new Map([[`${root}/component.wit`, text], ...wasi.files, ...decoded.files]);
     resolved = resolveFiles(files, root, options);
@@ -140,7 +154,9 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
     version: version(),
     ...(options.runtimeImport === undefined ? {} : { runtimeImport: options.runtimeImport }),
     ...(options.autodropBorrows === undefined ? {} : { autodropBorrows: options.autodropBorrows }),
-    ...(componentName === undefined ? {} : { component: { entry: `component/${componentName}.js` } }),
+    ...(componentName === undefined
+      ? {}
+      : { component: { entry: `component/${componentName}.js` } }),
   });
   if (bytes && componentName) {
     const { transpileComponent } = await import("./component.js");
@@ -163,7 +179,9 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
   }
   const asyncNames = asyncFunctionNames(resolve, worldId);
   const jcoCommand =
-    bytes === undefined && hasAsyncFunctions(asyncNames) ? jcoTranspileCommand("component.wasm", asyncNames) : undefined;
+    bytes === undefined && hasAsyncFunctions(asyncNames)
+      ? jcoTranspileCommand("component.wasm", asyncNames)
+      : undefined;
   return {
     files,
     worldKey: worldKey(resolve, worldId),
@@ -203,7 +221,8 @@ export async function formatSdk(
   if (result.diagnostics.length > 0) return result;
   const { formatOutput } = await import("./format.js");
   const formatted = await formatOutput(result.files, outDir, options.searchFrom);
-  if (formatted.kind === "error") return { ...result, files: [], worldKey: undefined, diagnostics: [formatted.diagnostic] };
+  if (formatted.kind === "error")
+    return { ...result, files: [], worldKey: undefined, diagnostics: [formatted.diagnostic] };
   return { ...result, files: formatted.files };
 }
 

@@ -42,7 +42,8 @@ const insertions: readonly Insertion[] = [
 
 function occurrences(text: string, anchor: string): number[] {
   const positions: number[] = [];
-  for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + anchor.length)) positions.push(at);
+  for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + anchor.length))
+    positions.push(at);
   return positions;
 }
 

@@ -13,7 +13,16 @@
  * see exactly what changed.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 export interface OutputFile {
@@ -41,8 +50,17 @@ function checkedPath(outDir: string, file: string): string {
   const normalized = file.split("/").join(sep);
   const full = resolve(outDir, normalized);
   const rel = relative(outDir, full);
-  if (file.length === 0 || isAbsolute(file) || file.includes("\\") || rel.startsWith("..") || isAbsolute(rel) || rel === "") {
-    throw new Error(`internal: refusing to write outside the output directory: ${JSON.stringify(file)}`);
+  if (
+    file.length === 0 ||
+    isAbsolute(file) ||
+    file.includes("\\") ||
+    rel.startsWith("..") ||
+    isAbsolute(rel) ||
+    rel === ""
+  ) {
+    throw new Error(
+      `internal: refusing to write outside the output directory: ${JSON.stringify(file)}`,
+    );
   }
   return full;
 }
@@ -50,7 +68,8 @@ function checkedPath(outDir: string, file: string): string {
 function readManifest(outDir: string): Manifest {
   try {
     const parsed = JSON.parse(readFileSync(join(outDir, MANIFEST), "utf8")) as Partial<Manifest>;
-    if (parsed && typeof parsed.worlds === "object" && parsed.worlds !== null) return { worlds: { ...parsed.worlds } };
+    if (parsed && typeof parsed.worlds === "object" && parsed.worlds !== null)
+      return { worlds: { ...parsed.worlds } };
   } catch {
     // No manifest or an unreadable one: treat every existing file as the user's.
   }
@@ -58,7 +77,11 @@ function readManifest(outDir: string): Manifest {
 }
 
 /** What writing `files` for `worldKey` would change (for `gen --check`). Writes nothing. */
-export function diffOutput(outDir: string, worldKey: string, files: readonly OutputFile[]): OutputDiff {
+export function diffOutput(
+  outDir: string,
+  worldKey: string,
+  files: readonly OutputFile[],
+): OutputDiff {
   const dir = resolve(outDir);
   const changed: string[] = [];
   for (const f of files) {
@@ -82,7 +105,11 @@ export function diffOutput(outDir: string, worldKey: string, files: readonly Out
  * Writes `files` into `outDir` for `worldKey` as described in the file header and
  * returns what changed. Throws only on file-system errors (reported by the caller as user errors).
  */
-export function writeOutput(outDir: string, worldKey: string, files: readonly OutputFile[]): OutputDiff {
+export function writeOutput(
+  outDir: string,
+  worldKey: string,
+  files: readonly OutputFile[],
+): OutputDiff {
   const dir = resolve(outDir);
   const manifest = readManifest(dir);
   const previous = manifest.worlds[worldKey] ?? [];

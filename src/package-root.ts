@@ -27,14 +27,15 @@ export function packageManifest(): PackageManifest {
 }
 
 function findRoot(start: URL): { root: URL; manifest: PackageManifest } {
-  for (let dir = start; ; ) {
+  for (let dir = start; ;) {
     const file = new URL("package.json", dir);
     if (existsSync(file)) {
       const manifest = JSON.parse(readFileSync(file, "utf8")) as PackageManifest;
       if (manifest.name === "wit-ts") return { root: dir, manifest };
     }
     const parent = new URL("../", dir);
-    if (parent.href === dir.href) throw new Error(`cannot find the wit-ts package above ${start.href}`);
+    if (parent.href === dir.href)
+      throw new Error(`cannot find the wit-ts package above ${start.href}`);
     dir = parent;
   }
 }

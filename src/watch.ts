@@ -46,7 +46,8 @@ interface Generated {
 }
 
 export type WatchEvent =
-  | ({ readonly kind: "written"; readonly changed: number; readonly files: number } & Generated & Timing)
+  | ({ readonly kind: "written"; readonly changed: number; readonly files: number } & Generated &
+      Timing)
   | ({ readonly kind: "unchanged" } & Generated & Timing)
   | ({
       readonly kind: "failed";
@@ -145,17 +146,31 @@ export function watchSdk(targets: readonly WatchTarget[], options: WatchOptions)
  * Generates one target and writes it only when it differs from what is on disk; the build plugin
  * uses it too. `changedAt` (a `performance.now()` time) is when the change that caused it was seen.
  */
-export async function regenerate(target: WatchTarget, changedAt: number | undefined): Promise<WatchEvent> {
+export async function regenerate(
+  target: WatchTarget,
+  changedAt: number | undefined,
+): Promise<WatchEvent> {
   const start = performance.now();
   const timing = (): Timing => {
     const end = performance.now();
-    return { durationMs: end - start, latencyMs: changedAt === undefined ? undefined : end - changedAt };
+    return {
+      durationMs: end - start,
+      latencyMs: changedAt === undefined ? undefined : end - changedAt,
+    };
   };
   const generated = await generateSdk(target.options);
   const result =
-    target.format === undefined ? generated : await formatSdk(target.out, generated, { searchFrom: target.format.searchFrom });
+    target.format === undefined
+      ? generated
+      : await formatSdk(target.out, generated, { searchFrom: target.format.searchFrom });
   if (result.diagnostics.length > 0 || result.worldKey === undefined) {
-    return { kind: "failed", target, diagnostics: result.diagnostics, sources: result.sources, ...timing() };
+    return {
+      kind: "failed",
+      target,
+      diagnostics: result.diagnostics,
+      sources: result.sources,
+      ...timing(),
+    };
   }
   const { worldKey, sources } = result;
   // writeSdk compares before it writes: an edit that changes no output (a comment, whitespace) touches no
@@ -168,7 +183,15 @@ export async function regenerate(target: WatchTarget, changedAt: number | undefi
   }
   const changed = diff.changed.length + diff.stale.length;
   if (changed === 0) return { kind: "unchanged", target, worldKey, sources, ...timing() };
-  return { kind: "written", target, worldKey, sources, changed, files: result.files.length, ...timing() };
+  return {
+    kind: "written",
+    target,
+    worldKey,
+    sources,
+    changed,
+    files: result.files.length,
+    ...timing(),
+  };
 }
 
 /** Something that can be closed: one target's set of file-system watchers. */
@@ -234,7 +257,9 @@ function watchPackageDir(root: string, out: string, onChange: () => void): Closa
     for (const dir of next) {
       if (watchers.has(dir)) continue;
       try {
-        const w = watch(dir, (event, name) => onEvent(dir, event, name === null ? undefined : name.toString()));
+        const w = watch(dir, (event, name) =>
+          onEvent(dir, event, name === null ? undefined : name.toString()),
+        );
         w.on("error", () => {});
         watchers.set(dir, w);
         changed = true;
@@ -250,7 +275,13 @@ function watchPackageDir(root: string, out: string, onChange: () => void): Closa
     if (path === out || path.startsWith(out + ".wit-ts-staging-")) return;
     const foldersChanged = event === "rename" && sync();
     // In `deps/` every entry counts (a dependency may be a folder or a single .wit/.wasm/.wat file).
-    if (foldersChanged || INPUT_FILE.test(name) || dir === deps || (dir === root && name === "deps")) onChange();
+    if (
+      foldersChanged ||
+      INPUT_FILE.test(name) ||
+      dir === deps ||
+      (dir === root && name === "deps")
+    )
+      onChange();
   };
   sync();
   return {

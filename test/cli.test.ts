@@ -5,7 +5,15 @@
  * terminal comes from util-linux's `script`). The exit code 2 path is driven in process.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -46,7 +54,10 @@ describe("wit-ts resolve", () => {
     const r = run(["resolve", join(import.meta.dirname, "..", "wit-samples", "greeter"), "--json"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout) as { packages: { name: string }[]; worlds: { name: string }[] };
+    const json = JSON.parse(r.stdout) as {
+      packages: { name: string }[];
+      worlds: { name: string }[];
+    };
     expect(json.packages.map((p) => p.name)).toEqual(["example:greeter@0.1.0"]);
     expect(json.worlds.map((w) => w.name)).toEqual(["greeter"]);
   });
@@ -100,7 +111,11 @@ describe("wit-ts gen", () => {
     const dir = greeterProject();
     expect(run(["gen", "wit", "-o", "sdk"], {}, dir).code).toBe(0);
     const current = run(["gen", "wit", "-o", "sdk", "--check"], {}, dir);
-    expect(current).toEqual({ code: 0, stdout: "sdk is up to date (world example:greeter/greeter)\n", stderr: "" });
+    expect(current).toEqual({
+      code: 0,
+      stdout: "sdk is up to date (world example:greeter/greeter)\n",
+      stderr: "",
+    });
 
     // Dropping `import log;` changes the world entry and makes the log interface's file stale.
     const wit = join(dir, "wit", "greeter.wit");
@@ -169,12 +184,16 @@ describe("wit-ts gen", () => {
 
   it("--config names the file; a bad config is exit 1 naming the file and key, no stack trace", () => {
     const dir = greeterProject();
-    writeFileSync(join(dir, "sdk.json"), JSON.stringify({ input: "wit", out: "sdk", wordl: "greeter" }));
+    writeFileSync(
+      join(dir, "sdk.json"),
+      JSON.stringify({ input: "wit", out: "sdk", wordl: "greeter" }),
+    );
     const r = run(["gen", "--config", "sdk.json"], {}, dir);
     expect(r).toEqual({
       code: 1,
       stdout: "",
-      stderr: "error[CLI5003]: invalid config in sdk.json: `wordl` is not a known key\ndid you mean `world`?\n",
+      stderr:
+        "error[CLI5003]: invalid config in sdk.json: `wordl` is not a known key\ndid you mean `world`?\n",
     });
   });
 
@@ -183,7 +202,9 @@ describe("wit-ts gen", () => {
     const r = run(["gen"], {}, dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr.split("\n")[0]).toBe(`error[CLI5004]: no wit-ts config found in \`${dir}\` or any folder above it`);
+    expect(r.stderr.split("\n")[0]).toBe(
+      `error[CLI5004]: no wit-ts config found in \`${dir}\` or any folder above it`,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -253,7 +274,12 @@ describe("wit-ts manners", () => {
     const r = run(["gen", "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Usage: wit-ts gen [options] [input]");
-    for (const option of ["--watch", "--check", "--config <file>", "--runtime-import <specifier>"]) {
+    for (const option of [
+      "--watch",
+      "--check",
+      "--config <file>",
+      "--runtime-import <specifier>",
+    ]) {
       expect(r.stdout).toContain(option);
     }
     expect(r.stdout).toContain("  $ wit-ts gen wit/ --world proxy --check ");
@@ -265,7 +291,11 @@ describe("wit-ts manners", () => {
     const onTty = (env: string) =>
       spawnSync(
         "script",
-        ["-qec", `${env} ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} resolve bad3.wit`, "/dev/null"],
+        [
+          "-qec",
+          `${env} ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} resolve bad3.wit`,
+          "/dev/null",
+        ],
         {
           cwd: tmp,
           encoding: "utf8",
@@ -279,7 +309,9 @@ describe("wit-ts manners", () => {
       expect(tty.stdout.split("\r\n")[0]).toBe(
         "\x1b[1;31merror[WIT2001]\x1b[0m\x1b[1m: name `nope` does not exist\x1b[0m",
       );
-      expect(onTty("NO_COLOR=1").stdout.split("\r\n")[0]).toBe("error[WIT2001]: name `nope` does not exist");
+      expect(onTty("NO_COLOR=1").stdout.split("\r\n")[0]).toBe(
+        "error[WIT2001]: name `nope` does not exist",
+      );
     }
     const piped = run(["resolve", "bad3.wit"]);
     expect(piped.stderr.split("\n")[0]).toBe("error[WIT2001]: name `nope` does not exist");
@@ -334,7 +366,9 @@ describe("gen of a component: direct calls", () => {
       /\)\s*$/,
       `(func (export "later") (param i32)))`,
     );
-    const bytes = await componentNew(await componentEmbed({ binary: await parse(wat), witSource: wit, world: "direct" }));
+    const bytes = await componentNew(
+      await componentEmbed({ binary: await parse(wat), witSource: wit, world: "direct" }),
+    );
     const input = join(tmp, "direct.wasm");
     writeFileSync(input, bytes);
     const on = run(["gen", input, "-o", join(tmp, "direct-on"), "--verbose"]);
@@ -343,6 +377,8 @@ describe("gen of a component: direct calls", () => {
     expect(on.stdout).toContain("  through jco: later: it passes a resource handle\n");
     const off = run(["gen", input, "-o", join(tmp, "direct-off"), "--no-direct-calls"]);
     expect(off.stdout).toContain("calls: 0 of 8 functions direct\n");
-    expect(readFileSync(join(tmp, "direct-off", "interfaces", "wit-ts-direct-api.ts"), "utf8")).not.toContain("callDirect");
+    expect(
+      readFileSync(join(tmp, "direct-off", "interfaces", "wit-ts-direct-api.ts"), "utf8"),
+    ).not.toContain("callDirect");
   }, 120_000);
 });

@@ -37,7 +37,9 @@ async function loadErrors(cwd: string): Promise<string[]> {
 
 describe("loadConfig", () => {
   it("reads wit-ts.config.json with one entry", async () => {
-    const dir = project({ "wit-ts.config.json": '{ "input": "wit", "out": "src/sdk", "world": "w" }' });
+    const dir = project({
+      "wit-ts.config.json": '{ "input": "wit", "out": "src/sdk", "world": "w" }',
+    });
     const r = await loadConfig({ cwd: dir });
     expect(r.diagnostics).toEqual([]);
     expect(r.config).toEqual({
@@ -49,7 +51,8 @@ describe("loadConfig", () => {
 
   it("searches upwards from a subfolder and stops at the nearest config", async () => {
     const dir = project({
-      "wit-ts.config.json": '[{ "input": "a", "out": "x" }, { "input": "b", "out": "y", "allFeatures": true }]',
+      "wit-ts.config.json":
+        '[{ "input": "a", "out": "x" }, { "input": "b", "out": "y", "allFeatures": true }]',
       "pkg/inner/keep.txt": "",
     });
     const r = await loadConfig({ cwd: join(dir, "pkg", "inner") });
@@ -62,7 +65,10 @@ describe("loadConfig", () => {
 
   it('reads the "wit-ts" key of package.json, and skips a package.json without one', async () => {
     const dir = project({
-      "package.json": JSON.stringify({ name: "app", "wit-ts": { input: "wit", out: "gen", features: ["a", "b"] } }),
+      "package.json": JSON.stringify({
+        name: "app",
+        "wit-ts": { input: "wit", out: "gen", features: ["a", "b"] },
+      }),
       "sub/package.json": JSON.stringify({ name: "sub" }),
     });
     const r = await loadConfig({ cwd: join(dir, "sub") });
@@ -95,7 +101,9 @@ describe("loadConfig", () => {
     symlinkSync(ROOT, join(dir, "node_modules", "wit-ts"), "dir");
     const r = await loadConfig({ cwd: dir });
     expect(r.diagnostics).toEqual([]);
-    expect(r.config?.entries).toEqual([{ input: "wit", out: "src/sdk", runtimeImport: "@acme/runtime" }]);
+    expect(r.config?.entries).toEqual([
+      { input: "wit", out: "src/sdk", runtimeImport: "@acme/runtime" },
+    ]);
   });
 
   it("loads an explicit file given with `file`", async () => {
@@ -166,12 +174,14 @@ describe("bad configs", () => {
     expect(await loadErrors(project({ "wit-ts.config.json": "[]" }))).toEqual([
       "error[CLI5003]: invalid config in wit-ts.config.json: lists no entries",
     ]);
-    expect(await loadErrors(project({ "wit-ts.config.mjs": "export const config = {};\n" }))).toEqual([
+    expect(
+      await loadErrors(project({ "wit-ts.config.mjs": "export const config = {};\n" })),
+    ).toEqual([
       "error[CLI5003]: config `wit-ts.config.mjs` has no default export (write `export default defineConfig({ ... })`)",
     ]);
-    expect(await loadErrors(project({ "wit-ts.config.mjs": 'throw new Error("boom");\n' }))).toEqual([
-      "error[CLI5003]: cannot load config `wit-ts.config.mjs`: boom",
-    ]);
+    expect(
+      await loadErrors(project({ "wit-ts.config.mjs": 'throw new Error("boom");\n' })),
+    ).toEqual(["error[CLI5003]: cannot load config `wit-ts.config.mjs`: boom"]);
   });
 
   it("a missing explicit file", async () => {

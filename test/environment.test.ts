@@ -11,9 +11,12 @@ describe("test environment", () => {
   });
 
   // CI pins the machine's Node 20; a contributor on a newer Node still runs everything else.
-  it.runIf(process.env["CI"])("runs on Node 20 in CI, the oldest supported line (no native `using`, no JSPI)", () => {
-    expect(process.versions.node.split(".")[0]).toBe("20");
-    const wasm = (globalThis as unknown as { WebAssembly: Record<string, unknown> }).WebAssembly;
-    expect(typeof wasm["Suspending"]).toBe("undefined");
-  });
+  it.runIf(process.env["CI"])(
+    "runs on Node 20 in CI, the oldest supported line (no native `using`, no JSPI)",
+    () => {
+      expect(process.versions.node.split(".")[0]).toBe("20");
+      const wasm = (globalThis as unknown as { WebAssembly: Record<string, unknown> }).WebAssembly;
+      expect(typeof wasm["Suspending"]).toBe("undefined");
+    },
+  );
 });

@@ -7,7 +7,15 @@
  * prettier to find, `--format` is a user error with a hint and no stack trace.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as prettier from "prettier";
@@ -23,7 +31,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const USER_CONFIG = { printWidth: 120, semi: false };
 
 function run(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd, env: { ...process.env, NO_COLOR: "" } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: "utf8",
+    cwd,
+    env: { ...process.env, NO_COLOR: "" },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -33,7 +45,11 @@ function project(options: { readonly prettier: boolean }): string {
   cpSync(GREETER, join(dir, "wit"), { recursive: true });
   if (options.prettier) {
     mkdirSync(join(dir, "node_modules"));
-    symlinkSync(join(ROOT, "node_modules", "prettier"), join(dir, "node_modules", "prettier"), "dir");
+    symlinkSync(
+      join(ROOT, "node_modules", "prettier"),
+      join(dir, "node_modules", "prettier"),
+      "dir",
+    );
     writeFileSync(join(dir, ".prettierrc.json"), JSON.stringify(USER_CONFIG));
   }
   return dir;
@@ -51,7 +67,10 @@ describe("gen --format", () => {
     expect(r.code).toBe(0);
     for (const file of ["index.ts", "runtime/errors.ts"]) {
       const unformatted = readFileSync(join(dir, "plain", file), "utf8");
-      const expected = await prettier.format(unformatted, { ...USER_CONFIG, filepath: join(dir, "sdk", file) });
+      const expected = await prettier.format(unformatted, {
+        ...USER_CONFIG,
+        filepath: join(dir, "sdk", file),
+      });
       expect(readOut(dir, file), file).toBe(expected);
     }
     // The config took effect: no statement ends in a semicolon, and lines up to 120 columns were kept.
@@ -73,7 +92,10 @@ describe("gen --format", () => {
 
   it("takes `format: true` from a config file", () => {
     const dir = project({ prettier: true });
-    writeFileSync(join(dir, "wit-ts.config.json"), JSON.stringify({ input: "wit", out: "sdk", format: true }));
+    writeFileSync(
+      join(dir, "wit-ts.config.json"),
+      JSON.stringify({ input: "wit", out: "sdk", format: true }),
+    );
     const r = run(["gen"], dir);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -96,7 +118,9 @@ describe("gen --format", () => {
     const r = run(["gen", "wit", "-o", "sdk", "--format"], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^error\[CLI5006\]: `--format` needs prettier, and none is installed for `.*sdk`/);
+    expect(r.stderr).toMatch(
+      /^error\[CLI5006\]: `--format` needs prettier, and none is installed for `.*sdk`/,
+    );
     expect(r.stderr).toContain("npm install --save-dev prettier");
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

@@ -36,7 +36,9 @@ describe("addTaskHooks", () => {
   });
 
   it("leaves output without async tasks, or with ambiguous anchors, unchanged", () => {
-    expect(addTaskHooks("export function instantiate() {}")).toBe("export function instantiate() {}");
+    expect(addTaskHooks("export function instantiate() {}")).toBe(
+      "export function instantiate() {}",
+    );
     const twice = jco.replace("this.#exited = true;", "this.#exited = true;\nthis.#exited = true;");
     expect(addTaskHooks(twice)).toBe(twice);
   });

@@ -2,7 +2,15 @@
  * Output safety (issue #9): staged writes, stale-file removal limited to files wit-ts wrote, user files left alone,
  * nothing written outside the output directory, previous output intact when writing fails.
  */
-import { existsSync, mkdtempSync, statSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  statSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -24,7 +32,9 @@ describe("writeOutput", () => {
     ]);
     expect(read("out/index.ts")).toBe("x\n");
     expect(read("out/interfaces/i.ts")).toBe("y\n");
-    expect(JSON.parse(read(`out/${MANIFEST}`))).toEqual({ worlds: { "a:b/w": ["index.ts", "interfaces/i.ts"] } });
+    expect(JSON.parse(read(`out/${MANIFEST}`))).toEqual({
+      worlds: { "a:b/w": ["index.ts", "interfaces/i.ts"] },
+    });
     expect(readdirSync(root)).toEqual(["out"]);
   });
 
@@ -46,16 +56,25 @@ describe("writeOutput", () => {
 
   it("rewrites only files whose bytes change", () => {
     const out = join(root, "out");
-    writeOutput(out, "a:b/w", [{ path: "same.ts", content: "s\n" }, { path: "c.ts", content: "1\n" }]);
+    writeOutput(out, "a:b/w", [
+      { path: "same.ts", content: "s\n" },
+      { path: "c.ts", content: "1\n" },
+    ]);
     const before = statSync(join(out, "same.ts")).ino;
-    writeOutput(out, "a:b/w", [{ path: "same.ts", content: "s\n" }, { path: "c.ts", content: "2\n" }]);
+    writeOutput(out, "a:b/w", [
+      { path: "same.ts", content: "s\n" },
+      { path: "c.ts", content: "2\n" },
+    ]);
     expect(statSync(join(out, "same.ts")).ino).toBe(before);
     expect(read("out/c.ts")).toBe("2\n");
   });
 
   it("drops files that the same world no longer generates", () => {
     const out = join(root, "out");
-    writeOutput(out, "a:b/w", [{ path: "a.ts", content: "1\n" }, { path: "b.ts", content: "1\n" }]);
+    writeOutput(out, "a:b/w", [
+      { path: "a.ts", content: "1\n" },
+      { path: "b.ts", content: "1\n" },
+    ]);
     writeOutput(out, "a:b/w", [{ path: "a.ts", content: "2\n" }]);
     expect(readdirSync(out).sort()).toEqual([MANIFEST, "a.ts"]);
     expect(readdirSync(root)).toEqual(["out"]);
@@ -64,7 +83,9 @@ describe("writeOutput", () => {
   it("refuses paths that escape the output directory and writes nothing", () => {
     const out = join(root, "out");
     for (const bad of ["../evil.ts", "/abs.ts", "a/../../evil.ts", "a\\b.ts", ""]) {
-      expect(() => writeOutput(out, "a:b/w", [{ path: bad, content: "x" }])).toThrow(/outside the output directory/);
+      expect(() => writeOutput(out, "a:b/w", [{ path: bad, content: "x" }])).toThrow(
+        /outside the output directory/,
+      );
     }
     expect(readdirSync(root)).toEqual([]);
   });

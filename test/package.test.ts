@@ -53,11 +53,15 @@ describe("the npm package", () => {
     }
     // The copied runtime is the repository's, byte for byte after the generated header.
     const copied = readFileSync(join(out, "runtime", "call-gate.ts"), "utf8");
-    expect(copied).toContain(readFileSync(join(ROOT, "templates", "runtime", "call-gate.ts"), "utf8").slice(0, 200));
+    expect(copied).toContain(
+      readFileSync(join(ROOT, "templates", "runtime", "call-gate.ts"), "utf8").slice(0, 200),
+    );
   });
 
   it("reports its version", () => {
-    const r = spawnSync(process.execPath, [join(unpacked, "bin", "wit-ts.js"), "--version"], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(unpacked, "bin", "wit-ts.js"), "--version"], {
+      encoding: "utf8",
+    });
     expect(r.status).toBe(0);
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
     expect(r.stdout.trim()).toBe(pkg.version);

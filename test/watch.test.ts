@@ -96,7 +96,8 @@ function saveByRename(path: string, text: string): void {
   renameSync(`${path}.tmp~`, path);
 }
 
-const REGENERATED = /^regenerated sdk \(world example:app\/app\): (\d+) of (\d+) files changed in (\d+) ms\n$/;
+const REGENERATED =
+  /^regenerated sdk \(world example:app\/app\): (\d+) of (\d+) files changed in (\d+) ms\n$/;
 
 describe("wit-ts gen --watch", () => {
   it("regenerates on edits (deps/ included), shows code frames, keeps the output whole, recovers", async () => {
@@ -143,7 +144,10 @@ describe("wit-ts gen --watch", () => {
 
     // A dependency edit that changes the output, then one that does not.
     const names = join(dir, "wit", "deps", "names", "names.wit");
-    saveByRename(names, NAMES_WIT.replace("type name = string;", "/// A person's name.\n  type name = string;"));
+    saveByRename(
+      names,
+      NAMES_WIT.replace("type name = string;", "/// A person's name.\n  type name = string;"),
+    );
     expect(await w.next("stdout", "regenerated")).toMatch(REGENERATED);
     writeFileSync(names, `// just a comment\n${readFileSync(names, "utf8")}`);
     expect(await w.next("stdout", "checked in")).toMatch(
@@ -158,7 +162,8 @@ describe("wit-ts gen --watch", () => {
     const dir = mkdtempSync(join(tmpdir(), "wit-ts-watch-"));
     dirs.push(dir);
     const file = join(dir, "app.wit");
-    const text = "package example:app;\n\nworld app {\n  export add: func(a: u32, b: u32) -> u32;\n}\n";
+    const text =
+      "package example:app;\n\nworld app {\n  export add: func(a: u32, b: u32) -> u32;\n}\n";
     writeFileSync(file, text);
     const w = startWatch(dir, ["app.wit", "-o", "sdk"]);
     await w.next("stdout", "watching app.wit for changes");
@@ -182,6 +187,8 @@ describe("wit-ts gen --watch", () => {
     dirs.push(dir);
     const w = startWatch(dir, ["missing", "-o", "sdk"]);
     await w.next("stderr", "cannot watch");
-    expect(w.out.stderr).toBe("error[WIT3001]: cannot watch `missing`: no such file or directory\n");
+    expect(w.out.stderr).toBe(
+      "error[WIT3001]: cannot watch `missing`: no such file or directory\n",
+    );
   });
 });

@@ -33,7 +33,11 @@ export async function loadAdder(dir) {
   const ts = (await import("typescript")).default;
 
   const core = await parse(readFileSync(ADDER_WAT, "utf8"));
-  const embedded = await componentEmbed({ binary: core, witSource: readFileSync(ADDER_WIT, "utf8"), world: "adder" });
+  const embedded = await componentEmbed({
+    binary: core,
+    witSource: readFileSync(ADDER_WIT, "utf8"),
+    world: "adder",
+  });
   const component = await componentNew(embedded);
   const jco = await transpile(component, { name: "adder", instantiation: "async", quiet: true });
   const jcoDir = join(dir, "jco");
@@ -64,7 +68,8 @@ export async function loadAdder(dir) {
   const compiled = new Map();
   const getCoreModule = (name) => {
     let mod = compiled.get(name);
-    if (mod === undefined) compiled.set(name, (mod = new WebAssembly.Module(readFileSync(join(jcoDir, name)))));
+    if (mod === undefined)
+      compiled.set(name, (mod = new WebAssembly.Module(readFileSync(join(jcoDir, name)))));
     return mod;
   };
   const callback = (x) => x;
@@ -84,7 +89,8 @@ export async function loadAdder(dir) {
   const stubApp = await instantiate({ imports: { callback }, component: stub });
   // One import call through the SDK, as any app makes: it turns on the gate's AsyncLocalStorage, which on
   // Node < 24 installs promise hooks that every later promise of the process pays for (raw side included).
-  if ((await app.reenter(7)) !== 7 || (await stubApp.reenter(7)) !== 7) throw new Error("the import did not run");
+  if ((await app.reenter(7)) !== 7 || (await stubApp.reenter(7)) !== 7)
+    throw new Error("the import did not run");
   return { raw, app, stubRaw, stubApp, instantiate, callback, componentUrl: entry };
 }
 
@@ -106,7 +112,16 @@ function shapes(raw, app, stub) {
   };
   const label = stub ? "SDK alone (stub export), " : "";
   return [
-    ...(stub ? [] : [{ stub, name: "A/A: raw jco vs raw jco (noise floor)", raw: awaitRaw, sdk: awaitRawAgain }]),
+    ...(stub
+      ? []
+      : [
+          {
+            stub,
+            name: "A/A: raw jco vs raw jco (noise floor)",
+            raw: awaitRaw,
+            sdk: awaitRawAgain,
+          },
+        ]),
     {
       stub,
       name: `${label}await each call`,
@@ -149,7 +164,8 @@ export async function benchCalls({ calls = 2_000, runs = 101 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "wit-ts-bench-calls-"));
   try {
     const { raw, app, stubRaw, stubApp } = await loadAdder(dir);
-    if ((await app.add(2, 3)) !== 5 || raw.add(2, 3) !== 5) throw new Error("the adder does not add");
+    if ((await app.add(2, 3)) !== 5 || raw.add(2, 3) !== 5)
+      throw new Error("the adder does not add");
     const rows = [];
     for (const shape of [...shapes(raw, app, false), ...shapes(stubRaw, stubApp, true)]) {
       // Warm up both sides so that both are optimised before anything is timed.
@@ -174,7 +190,8 @@ export async function benchCalls({ calls = 2_000, runs = 101 } = {}) {
       const ratio = sdkNs / rawNs;
       // Batches alternate, so pair i saw about the same machine: the middle 80% of the pair ratios.
       const pairRatios = sdkTimes.map((ns, run) => ns / rawTimes[run]).sort((a, b) => a - b);
-      const quantile = (q) => pairRatios[Math.min(pairRatios.length - 1, Math.floor(q * pairRatios.length))];
+      const quantile = (q) =>
+        pairRatios[Math.min(pairRatios.length - 1, Math.floor(q * pairRatios.length))];
       rows.push({
         ratioP10: quantile(0.1),
         ratioP90: quantile(0.9),

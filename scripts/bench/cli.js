@@ -14,7 +14,9 @@ import { fmt, median, spread } from "./stats.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const witTs = join(root, "bin", "wit-ts.js");
-const jco = fileURLToPath(new URL("../../node_modules/@bytecodealliance/jco/dist/jco.js", import.meta.url));
+const jco = fileURLToPath(
+  new URL("../../node_modules/@bytecodealliance/jco/dist/jco.js", import.meta.url),
+);
 const preopen = fileURLToPath(new URL("./jco-preopen.mjs", import.meta.url));
 const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
@@ -25,10 +27,14 @@ const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 function measure(args, timeFile) {
   if (gnuTime) {
     const t0 = performance.now();
-    const r = spawnSync(gnuTime, ["-o", timeFile, "-f", "%M", process.execPath, ...args], { encoding: "utf8" });
+    const r = spawnSync(gnuTime, ["-o", timeFile, "-f", "%M", process.execPath, ...args], {
+      encoding: "utf8",
+    });
     const s = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
-    const kb = Number(execFileSync("cat", [timeFile], { encoding: "utf8" }).trim().split(/\s+/).pop());
+    const kb = Number(
+      execFileSync("cat", [timeFile], { encoding: "utf8" }).trim().split(/\s+/).pop(),
+    );
     return { s, mib: kb / 1024 };
   }
   const t0 = performance.now();
@@ -52,16 +58,47 @@ export function benchCli({ runs = 11 } = {}) {
       bare.push(measure(["-e", "0"], timeFile));
       // Start-up cost: loading the library (the front end and the generator, 36 modules that every `gen` loads;
       // jco is loaded only for a `.wasm` input) and the CLI alone (it imports the library on demand).
-      imports.push(measure(["--input-type=module", "-e", `await import(${JSON.stringify(indexUrl)})`], timeFile));
+      imports.push(
+        measure(
+          ["--input-type=module", "-e", `await import(${JSON.stringify(indexUrl)})`],
+          timeFile,
+        ),
+      );
       help.push(measure([witTs, "--help"], timeFile));
-      ours.push(measure([witTs, "gen", proxy, "--world", "proxy", "-o", join(dir, `wit-ts-${i}`)], timeFile));
-      theirs.push(measure(["--import", preopen, jco, "types", proxy, "--world-name", "proxy", "-o", join(dir, `jco-${i}`)], timeFile));
+      ours.push(
+        measure(
+          [witTs, "gen", proxy, "--world", "proxy", "-o", join(dir, `wit-ts-${i}`)],
+          timeFile,
+        ),
+      );
+      theirs.push(
+        measure(
+          [
+            "--import",
+            preopen,
+            jco,
+            "types",
+            proxy,
+            "--world-name",
+            "proxy",
+            "-o",
+            join(dir, `jco-${i}`),
+          ],
+          timeFile,
+        ),
+      );
     }
     const row = (name, xs) => {
       const s = xs.map((x) => x.s);
       const m = xs.map((x) => x.mib).filter((x) => x !== undefined);
       const sp = spread(s);
-      return { name, s: median(s), min: sp.min, max: sp.max, mib: m.length ? median(m) : undefined };
+      return {
+        name,
+        s: median(s),
+        min: sp.min,
+        max: sp.max,
+        mib: m.length ? median(m) : undefined,
+      };
     };
     const rows = [
       row("`wit-ts gen`", ours),
@@ -80,7 +117,10 @@ export function benchCli({ runs = 11 } = {}) {
       "",
       "| command | median | spread | peak RSS (median) |",
       "| --- | --- | --- | --- |",
-      ...rows.map((r) => `| ${r.name} | ${fmt(r.s, 3)} s | ${fmt(r.min, 3)}-${fmt(r.max, 3)} s | ${r.mib === undefined ? "n/a" : `${fmt(r.mib)} MiB`} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${fmt(r.s, 3)} s | ${fmt(r.min, 3)}-${fmt(r.max, 3)} s | ${r.mib === undefined ? "n/a" : `${fmt(r.mib)} MiB`} |`,
+      ),
       "",
       `Target 1 (wit-ts at most 1/3 of jco): ratio ${fmt(ratio, 2)} (run by run ${fmt(ratioSpread.min, 2)}-${fmt(ratioSpread.max, 2)}): ${ratio <= 1 / 3 ? "met" : "NOT met"}.`,
       `Target 5 (peak memory no more than jco's), whole process: ${memOk ? "met" : "NOT met"}.`,

@@ -50,7 +50,11 @@ export async function load(dir) {
     } else writeFileSync(join(sdkDir, file.path), file.content);
   }
   // jco alone, from its own copy of the module (instances of one copy share module-level task state).
-  const jcoOut = await transpile(component, { name: "direct", instantiation: "async", quiet: true });
+  const jcoOut = await transpile(component, {
+    name: "direct",
+    instantiation: "async",
+    quiet: true,
+  });
   const jcoDir = join(dir, "jco");
   for (const [name, content] of Object.entries(jcoOut.files)) {
     mkdirSync(dirname(join(jcoDir, name)), { recursive: true });
@@ -63,9 +67,14 @@ export async function load(dir) {
     return modules.get(key);
   };
   const jcoModule = await import(pathToFileURL(join(jcoDir, "direct.js")).href);
-  const jco = (await jcoModule.instantiate(getCoreModule(jcoDir), {}))["api"] ?? (await jcoModule.instantiate(getCoreModule(jcoDir), {}))[API];
+  const jco =
+    (await jcoModule.instantiate(getCoreModule(jcoDir), {}))["api"] ??
+    (await jcoModule.instantiate(getCoreModule(jcoDir), {}))[API];
   const { instantiate } = await import(pathToFileURL(join(sdkDir, "index.js")).href);
-  const app = await instantiate({ imports: {}, getCoreModule: getCoreModule(join(sdkDir, "component")) });
+  const app = await instantiate({
+    imports: {},
+    getCoreModule: getCoreModule(join(sdkDir, "component")),
+  });
   if (app.api.addSync(2, 3) !== 5) throw new Error("the direct path does not add");
   // The core module alone: the floor.
   const raw = new WebAssembly.Instance(new WebAssembly.Module(core), {}).exports;
@@ -148,8 +157,13 @@ export async function benchDirectCalls({ scale = 1 } = {}) {
         raw: () => {
           const ret = rawFns.rec5(1, 2n, 1.5, 2.5, 1);
           const view = new DataView(memory.buffer);
-          return view.getUint32(ret, true) + Number(view.getBigUint64(ret + 8, true)) + view.getFloat32(ret + 16, true) +
-            view.getFloat64(ret + 24, true) + view.getUint8(ret + 32);
+          return (
+            view.getUint32(ret, true) +
+            Number(view.getBigUint64(ret + 8, true)) +
+            view.getFloat32(ret + 16, true) +
+            view.getFloat64(ret + 24, true) +
+            view.getUint8(ret + 32)
+          );
         },
         sync: () => api.echoRec5Sync(rec),
         awaited: () => api.echoRec5(rec),
@@ -195,7 +209,14 @@ export async function benchDirectCalls({ scale = 1 } = {}) {
       const a = await timeAsync(s.awaited, s.calls, runs);
       // jco is 2-3 µs a call and more: fewer calls measure it as well.
       const j = time(s.jco, Math.max(1, Math.round(s.calls / 20)), runs);
-      rows.push({ ...s, rawNs: r.ns, syncNs: y.ns, awaitedNs: a.ns, jcoNs: j.ns, spreads: [r.spread, y.spread, a.spread, j.spread] });
+      rows.push({
+        ...s,
+        rawNs: r.ns,
+        syncNs: y.ns,
+        awaitedNs: a.ns,
+        jcoNs: j.ns,
+        spreads: [r.spread, y.spread, a.spread, j.spread],
+      });
     }
     await dispose();
     const gbps = (row, ns) => (row.bytes / ns).toFixed(2);
@@ -210,16 +231,30 @@ export async function benchDirectCalls({ scale = 1 } = {}) {
           `${fmt(r.syncNs / r.rawNs, 2)} | ${fmt(r.jcoNs / r.syncNs, 0)} |`,
       ),
       "",
-      ...rows.filter((r) => r.bytes).map((r) => `- ${r.name}: direct sync ${gbps(r, r.syncNs)} GB/s, raw ${gbps(r, r.rawNs)} GB/s, jco ${gbps(r, r.jcoNs)} GB/s`),
+      ...rows
+        .filter((r) => r.bytes)
+        .map(
+          (r) =>
+            `- ${r.name}: direct sync ${gbps(r, r.syncNs)} GB/s, raw ${gbps(r, r.rawNs)} GB/s, jco ${gbps(r, r.jcoNs)} GB/s`,
+        ),
     ];
     const [add, str, rec5, toGuest, toHost] = rows;
     const addRatio = add.syncNs / add.rawNs;
     lines.push("", `direct / raw core wasm (add): ${fmt(addRatio, 2)}`);
     const targets = [
       { what: "add at most 3x raw core wasm", met: addRatio <= 3 },
-      { what: "string round trip at most 3x the guest's own floor", met: str.syncNs / str.rawNs <= 3 },
-      { what: "1 MB list<u8> at least 2 GB/s each way", met: toGuest.bytes / toGuest.syncNs >= 2 && toHost.bytes / toHost.syncNs >= 2 },
-      { what: "at least 100x faster than jco (add, string, record)", met: [add, str, rec5].every((r) => r.jcoNs / r.syncNs >= 100) },
+      {
+        what: "string round trip at most 3x the guest's own floor",
+        met: str.syncNs / str.rawNs <= 3,
+      },
+      {
+        what: "1 MB list<u8> at least 2 GB/s each way",
+        met: toGuest.bytes / toGuest.syncNs >= 2 && toHost.bytes / toHost.syncNs >= 2,
+      },
+      {
+        what: "at least 100x faster than jco (add, string, record)",
+        met: [add, str, rec5].every((r) => r.jcoNs / r.syncNs >= 100),
+      },
     ];
     lines.push(...targets.map((t) => `- ${t.what}: ${t.met ? "met" : "NOT met"}`));
     return { rows, markdown: lines.join("\n") };

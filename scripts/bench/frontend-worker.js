@@ -29,12 +29,16 @@ if (typeof gc !== "function") throw new Error("run with --expose-gc");
  */
 function mainThreadCpuMs() {
   try {
-    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+    return (
+      Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6
+    );
   } catch {
     // No schedstat (a kernel without CONFIG_SCHEDSTATS): fall back to the tick counts.
   }
   try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8")
+      .split(") ")[1]
+      .split(" ");
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return undefined;

@@ -27,7 +27,12 @@ export function benchFrontend({
   runs = Number(process.env.BENCH_RUNS ?? 5),
   baseline = process.env.BENCH_BASELINE,
 } = {}) {
-  const builds = baseline ? [["baseline", baseline], ["current", ownDist]] : [["current", ownDist]];
+  const builds = baseline
+    ? [
+        ["baseline", baseline],
+        ["current", ownDist],
+      ]
+    : [["current", ownDist]];
   const dir = mkdtempSync(join(tmpdir(), "wit-ts-bench-"));
   try {
     const rows = [];
@@ -38,7 +43,9 @@ export function benchFrontend({
       const samples = new Map(builds.map(([name]) => [name, []]));
       for (let i = 0; i < runs; i++) {
         for (const [name, dist] of builds) {
-          const out = execFileSync(process.execPath, ["--expose-gc", worker, file, dist], { encoding: "utf8" });
+          const out = execFileSync(process.execPath, ["--expose-gc", worker, file, dist], {
+            encoding: "utf8",
+          });
           samples.get(name).push(JSON.parse(out));
         }
       }

@@ -11,7 +11,8 @@ async function witTs() {
   const { generateSdk } = await import(new URL("../../dist/index.js", import.meta.url).href);
   return async () => {
     const result = await generateSdk({ input: file });
-    if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
+    if (result.diagnostics.length > 0)
+      throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
     return result.files.map((f) => f.content.length);
   };
 }
@@ -38,5 +39,6 @@ for (let i = 0; i < Number(runs); i++) {
   ms.push(performance.now() - t0);
 }
 const bytes = sizes.reduce((a, b) => a + b, 0);
-process.stdout.write(JSON.stringify({ ms, bytes, files: sizes.length, maxRssMiB: peakRssMiB() }) + "\n");
-
+process.stdout.write(
+  JSON.stringify({ ms, bytes, files: sizes.length, maxRssMiB: peakRssMiB() }) + "\n",
+);

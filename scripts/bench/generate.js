@@ -19,12 +19,16 @@ const worker = fileURLToPath(new URL("./generate-worker.js", import.meta.url));
 /** One child process: `warmups` untimed generations, then `runs` timed; undefined when it fails or times out. */
 function child(tool, file, warmups, runs, timeoutMs) {
   try {
-    const out = execFileSync(process.execPath, [worker, tool, file, String(warmups), String(runs)], {
-      encoding: "utf8",
-      timeout: timeoutMs,
-      maxBuffer: 1 << 20,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const out = execFileSync(
+      process.execPath,
+      [worker, tool, file, String(warmups), String(runs)],
+      {
+        encoding: "utf8",
+        timeout: timeoutMs,
+        maxBuffer: 1 << 20,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     return JSON.parse(out);
   } catch (e) {
     return { error: String(e.message ?? e).split("\n")[0] };
@@ -33,7 +37,9 @@ function child(tool, file, warmups, runs, timeoutMs) {
 
 /** Warm in-process times of both tools: `rounds` children each, alternating, `runs` timed runs per child. */
 function warmTimes(file, { rounds, warmups, runs, timeoutMs, tools }) {
-  const results = Object.fromEntries(tools.map((t) => [t, { ms: [], bytes: 0, files: 0, error: undefined }]));
+  const results = Object.fromEntries(
+    tools.map((t) => [t, { ms: [], bytes: 0, files: 0, error: undefined }]),
+  );
   for (let r = 0; r < rounds; r++) {
     for (const tool of tools) {
       const row = results[tool];
@@ -61,9 +67,21 @@ export function benchGenerate({ rounds = 2, runs = 4, rssRuns = 3 } = {}) {
       return { size, mb: text.length / 1e6, file };
     });
     const [small, large] = inputs;
-    const smallTimes = warmTimes(small.file, { rounds, warmups: 2, runs, timeoutMs: 300_000, tools: ["wit-ts", "jco"] });
+    const smallTimes = warmTimes(small.file, {
+      rounds,
+      warmups: 2,
+      runs,
+      timeoutMs: 300_000,
+      tools: ["wit-ts", "jco"],
+    });
     // jco at 10x is slow and memory-hungry; it is measured once per round and dropped if it fails.
-    const largeTimes = warmTimes(large.file, { rounds, warmups: 1, runs: 2, timeoutMs: 600_000, tools: ["wit-ts", "jco"] });
+    const largeTimes = warmTimes(large.file, {
+      rounds,
+      warmups: 1,
+      runs: 2,
+      timeoutMs: 600_000,
+      tools: ["wit-ts", "jco"],
+    });
 
     const rss = {};
     for (const tool of ["wit-ts", "jco"]) {
@@ -75,16 +93,33 @@ export function benchGenerate({ rounds = 2, runs = 4, rssRuns = 3 } = {}) {
       rss[tool] = peaks;
     }
     const bare = JSON.parse(
-      execFileSync(process.execPath, ["--input-type=module", "-e", `import { peakRssMiB } from ${JSON.stringify(new URL("./stats.js", import.meta.url).href)}; console.log(JSON.stringify(peakRssMiB()))`], {
-        encoding: "utf8",
-      }),
+      execFileSync(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `import { peakRssMiB } from ${JSON.stringify(new URL("./stats.js", import.meta.url).href)}; console.log(JSON.stringify(peakRssMiB()))`,
+        ],
+        {
+          encoding: "utf8",
+        },
+      ),
     );
 
     const row = (tool, input, times) => {
       const t = times[tool];
       if (t.error || t.ms.length === 0) return { tool, input, error: t.error ?? "no runs" };
       const sp = spread(t.ms);
-      return { tool, input, ms: median(t.ms), min: sp.min, max: sp.max, n: t.ms.length, outMb: t.bytes / 1e6, files: t.files };
+      return {
+        tool,
+        input,
+        ms: median(t.ms),
+        min: sp.min,
+        max: sp.max,
+        n: t.ms.length,
+        outMb: t.bytes / 1e6,
+        files: t.files,
+      };
     };
     const rows = [
       row("wit-ts", small, smallTimes),
@@ -93,13 +128,20 @@ export function benchGenerate({ rounds = 2, runs = 4, rssRuns = 3 } = {}) {
       row("jco", large, largeTimes),
     ];
     const [ours, theirs, ours10, theirs10] = rows;
-    const ratio = ours.ms !== undefined && theirs.ms !== undefined ? ours.ms / theirs.ms : undefined;
-    const growth = ours.ms !== undefined && ours10.ms !== undefined ? ours10.ms / ours.ms : undefined;
+    const ratio =
+      ours.ms !== undefined && theirs.ms !== undefined ? ours.ms / theirs.ms : undefined;
+    const growth =
+      ours.ms !== undefined && ours10.ms !== undefined ? ours10.ms / ours.ms : undefined;
     // The same ratio from the fastest runs (the least disturbed by other work on the machine). A slow run of the
     // small input alone can pull the median ratio under the limit, so the verdict needs both.
-    const growthOfMins = ours.min !== undefined && ours10.min !== undefined ? ours10.min / ours.min : undefined;
-    const growthMet = growth === undefined || growthOfMins === undefined ? undefined : growth <= 11 && growthOfMins <= 11;
-    const jcoGrowth = theirs.ms !== undefined && theirs10.ms !== undefined ? theirs10.ms / theirs.ms : undefined;
+    const growthOfMins =
+      ours.min !== undefined && ours10.min !== undefined ? ours10.min / ours.min : undefined;
+    const growthMet =
+      growth === undefined || growthOfMins === undefined
+        ? undefined
+        : growth <= 11 && growthOfMins <= 11;
+    const jcoGrowth =
+      theirs.ms !== undefined && theirs10.ms !== undefined ? theirs10.ms / theirs.ms : undefined;
     const sizeRatio = large.mb / small.mb;
     const peak = (xs) => (xs.length ? median(xs) : undefined);
     const oursRss = peak(rss["wit-ts"]);
@@ -108,7 +150,11 @@ export function benchGenerate({ rounds = 2, runs = 4, rssRuns = 3 } = {}) {
     const cells = (r) =>
       r.error
         ? [`failed: ${r.error}`, "", ""]
-        : [`${fmt(r.ms)} ms`, `${fmt(r.min)}-${fmt(r.max)} ms (${r.n} runs)`, `${fmt(r.outMb, 2)} MB in ${r.files} files`];
+        : [
+            `${fmt(r.ms)} ms`,
+            `${fmt(r.min)}-${fmt(r.max)} ms (${r.n} runs)`,
+            `${fmt(r.outMb, 2)} MB in ${r.files} files`,
+          ];
     const verdict = (ok) => (ok === undefined ? "n/a" : ok ? "met" : "NOT met");
     const markdown = [
       `Synthetic WIT (\`scripts/synth-wit.js\`), in-process warm generation (parse + resolve + generate, nothing written):`,
@@ -130,17 +176,27 @@ export function benchGenerate({ rounds = 2, runs = 4, rssRuns = 3 } = {}) {
       "",
       `Peak memory no more than jco's: ${verdict(oursRss === undefined || theirsRss === undefined ? undefined : oursRss <= theirsRss)}`,
     ].join("\n");
-    const rssSpread = (xs) => (xs.length ? `${fmt(spread(xs).min)}-${fmt(spread(xs).max)} MiB` : "n/a");
+    const rssSpread = (xs) =>
+      xs.length ? `${fmt(spread(xs).min)}-${fmt(spread(xs).max)} MiB` : "n/a";
     const targets = [
       {
         target: "2. in-process warm generation of 1.5 MB <= 1/3 of jco's",
-        figure: ratio === undefined ? "n/a" : `${fmt(ratio, 2)} (${fmt(ours.ms)} ms vs ${fmt(theirs.ms)} ms)`,
-        spread: ours.ms === undefined || theirs.ms === undefined ? "n/a" : `wit-ts ${fmt(ours.min)}-${fmt(ours.max)} ms, jco ${fmt(theirs.min)}-${fmt(theirs.max)} ms`,
+        figure:
+          ratio === undefined
+            ? "n/a"
+            : `${fmt(ratio, 2)} (${fmt(ours.ms)} ms vs ${fmt(theirs.ms)} ms)`,
+        spread:
+          ours.ms === undefined || theirs.ms === undefined
+            ? "n/a"
+            : `wit-ts ${fmt(ours.min)}-${fmt(ours.max)} ms, jco ${fmt(theirs.min)}-${fmt(theirs.max)} ms`,
         met: ratio === undefined ? undefined : ratio <= 1 / 3,
       },
       {
         target: "3. linear growth: 10x the input <= 11x the time",
-        figure: growth === undefined ? "n/a" : `${fmt(growth, 2)}x for ${fmt(sizeRatio, 1)}x (jco ${jcoGrowth === undefined ? "n/a" : `${fmt(jcoGrowth, 2)}x`})`,
+        figure:
+          growth === undefined
+            ? "n/a"
+            : `${fmt(growth, 2)}x for ${fmt(sizeRatio, 1)}x (jco ${jcoGrowth === undefined ? "n/a" : `${fmt(jcoGrowth, 2)}x`})`,
         spread:
           ours10.ms === undefined || growthOfMins === undefined
             ? "n/a"
@@ -149,7 +205,10 @@ export function benchGenerate({ rounds = 2, runs = 4, rssRuns = 3 } = {}) {
       },
       {
         target: "5. peak memory, in-process generation (2) <= jco's",
-        figure: oursRss === undefined || theirsRss === undefined ? "n/a" : `${fmt(oursRss)} MiB vs ${fmt(theirsRss)} MiB`,
+        figure:
+          oursRss === undefined || theirsRss === undefined
+            ? "n/a"
+            : `${fmt(oursRss)} MiB vs ${fmt(theirsRss)} MiB`,
         spread: `wit-ts ${rssSpread(rss["wit-ts"])}, jco ${rssSpread(rss.jco)}`,
         met: oursRss === undefined || theirsRss === undefined ? undefined : oursRss <= theirsRss,
       },

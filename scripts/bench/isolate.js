@@ -37,7 +37,11 @@ function shapes(inThread, isolated) {
   return [
     { name: "`add`, await each call", a: awaitEach(inThread), b: awaitEach(isolated) },
     { name: "`add`, pipelined (await the last)", a: pipelined(inThread), b: pipelined(isolated) },
-    { name: "`reenter`: a call whose guest calls a sync host import", a: importRoundTrip(inThread), b: importRoundTrip(isolated) },
+    {
+      name: "`reenter`: a call whose guest calls a sync host import",
+      a: importRoundTrip(inThread),
+      b: importRoundTrip(isolated),
+    },
   ];
 }
 
@@ -47,10 +51,13 @@ export async function benchIsolate({ calls = 500, runs = 31 } = {}) {
     const { app, instantiate, callback, componentUrl } = await loadAdder(dir);
     const isolated = await instantiate({
       imports: { callback },
-      component: { instantiate: () => Promise.reject(new Error("isolated: the worker instantiates")) },
+      component: {
+        instantiate: () => Promise.reject(new Error("isolated: the worker instantiates")),
+      },
       isolate: { componentUrl, callTimeoutMs: 10_000 },
     });
-    if ((await isolated.add(2, 3)) !== 5 || (await isolated.reenter(7)) !== 7) throw new Error("the isolated adder does not add");
+    if ((await isolated.add(2, 3)) !== 5 || (await isolated.reenter(7)) !== 7)
+      throw new Error("the isolated adder does not add");
     const rows = [];
     for (const shape of shapes(app, isolated)) {
       for (let i = 0; i < 3; i++) {
@@ -68,7 +75,13 @@ export async function benchIsolate({ calls = 500, runs = 31 } = {}) {
           inThread.push(await nsPerCall(shape.a, calls));
         }
       }
-      rows.push({ shape: shape.name, a: median(inThread), aSpread: spread(inThread), b: median(inWorker), bSpread: spread(inWorker) });
+      rows.push({
+        shape: shape.name,
+        a: median(inThread),
+        aSpread: spread(inThread),
+        b: median(inWorker),
+        bSpread: spread(inWorker),
+      });
     }
     await app[Symbol.asyncDispose]();
     await isolated[Symbol.asyncDispose]();

@@ -7,7 +7,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export function writeProxyWorld(dir) {
-  const builtin = join(dirname(fileURLToPath(import.meta.resolve("@bytecodealliance/jco"))), "..", "lib", "wit", "builtin", "0.2.12");
+  const builtin = join(
+    dirname(fileURLToPath(import.meta.resolve("@bytecodealliance/jco"))),
+    "..",
+    "lib",
+    "wit",
+    "builtin",
+    "0.2.12",
+  );
   mkdirSync(join(dir, "deps"), { recursive: true });
   cpSync(join(builtin, "wasi-http", "package.wit"), join(dir, "package.wit"));
   for (const pkg of ["cli", "clocks", "filesystem", "io", "random", "sockets"]) {

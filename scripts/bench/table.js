@@ -77,13 +77,16 @@ function runOnce(make, values, getOrder, deleteOrder) {
   let sink = 0;
   start = performance.now();
   for (let round = 0; round < GET_ROUNDS; round++) {
-    for (let index = 0; index < getOrder.length; index++) sink += subject.get(handles[getOrder[index]]).id;
+    for (let index = 0; index < getOrder.length; index++)
+      sink += subject.get(handles[getOrder[index]]).id;
   }
   const get = performance.now() - start;
   start = performance.now();
-  for (let index = 0; index < deleteOrder.length; index++) subject.delete(handles[deleteOrder[index]]);
+  for (let index = 0; index < deleteOrder.length; index++)
+    subject.delete(handles[deleteOrder[index]]);
   const del = performance.now() - start;
-  if (sink !== GET_ROUNDS * ((values.length * (values.length - 1)) / 2)) throw new Error("a get returned the wrong value");
+  if (sink !== GET_ROUNDS * ((values.length * (values.length - 1)) / 2))
+    throw new Error("a get returned the wrong value");
   return { push: push / 1000, get: get / 1000, delete: del / 1000 };
 }
 
@@ -98,13 +101,16 @@ export async function benchTable({ entries = 200_000, runs = 7 } = {}) {
   const values = Array.from({ length: entries }, (_, id) => ({ id }));
   const getOrder = shuffled(entries, 1);
   const deleteOrder = shuffled(entries, 2);
-  const samples = Object.fromEntries(names.map((name) => [name, { push: [], get: [], delete: [] }]));
+  const samples = Object.fromEntries(
+    names.map((name) => [name, { push: [], get: [], delete: [] }]),
+  );
   for (let run = -1; run < runs; run++) {
     for (const name of names) {
       const seconds = runOnce(makers[name], values, getOrder, deleteOrder);
       if (run < 0) continue;
       const counts = { push: entries, get: entries * GET_ROUNDS, delete: entries };
-      for (const op of ["push", "get", "delete"]) samples[name][op].push(counts[op] / seconds[op] / 1e6);
+      for (const op of ["push", "get", "delete"])
+        samples[name][op].push(counts[op] / seconds[op] / 1e6);
     }
   }
   const cell = (name, op) => {

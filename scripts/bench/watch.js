@@ -35,7 +35,10 @@ export async function benchWatch({ runs = 15 } = {}) {
     await watcher.ready;
     for (let i = 0; i < runs; i++) {
       const done = new Promise((resolve) => (waiting = resolve));
-      writeFileSync(file, original.replace("package wasi:http@0.2.12;", `/// edit ${i}\npackage wasi:http@0.2.12;`));
+      writeFileSync(
+        file,
+        original.replace("package wasi:http@0.2.12;", `/// edit ${i}\npackage wasi:http@0.2.12;`),
+      );
       await done;
     }
   } finally {

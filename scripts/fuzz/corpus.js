@@ -30,7 +30,8 @@ export function loadCorpus({ conformanceDir, samplesDir }) {
       if (!statSync(dir).isDirectory()) continue;
       seeds.push(dirSeed(dir, name, `samples/${name}`));
       const wits = readdirSync(dir).filter((f) => f.endsWith(".wit"));
-      if (wits.length === 1) seeds.push(fileSeed(join(dir, wits[0]), wits[0], `samples/${name}/${wits[0]}`));
+      if (wits.length === 1)
+        seeds.push(fileSeed(join(dir, wits[0]), wits[0], `samples/${name}/${wits[0]}`));
     }
   }
   seeds.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

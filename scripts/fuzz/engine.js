@@ -77,7 +77,10 @@ export function runFuzz({
           const max = stats.stageMax.get(stage.name);
           if (max === undefined || t > max.ms) stats.stageMax.set(stage.name, { ms: t, index });
           if (failure === undefined && t > maxCaseMs) {
-            failure = { stage: stage.name, error: new Error(`stage took ${t.toFixed(0)} ms (limit ${maxCaseMs} ms)`) };
+            failure = {
+              stage: stage.name,
+              error: new Error(`stage took ${t.toFixed(0)} ms (limit ${maxCaseMs} ms)`),
+            };
           }
           if (failure !== undefined) break;
         }
@@ -151,7 +154,8 @@ export function mergeStats(a, b) {
   for (const key of ["outcomes", "codes", "mutators", "excluded"])
     for (const [k, v] of b[key]) a[key].set(k, (a[key].get(k) ?? 0) + v);
   for (const s of b.slowest) noteSlow(a.slowest, s);
-  for (const [k, v] of b.stageMax) if (!a.stageMax.has(k) || v.ms > a.stageMax.get(k).ms) a.stageMax.set(k, v);
+  for (const [k, v] of b.stageMax)
+    if (!a.stageMax.has(k) || v.ms > a.stageMax.get(k).ms) a.stageMax.set(k, v);
   for (const f of b.failures) {
     const known = a.failures.find((g) => g.signature === f.signature);
     if (known) {
@@ -246,7 +250,9 @@ export function formatStats(stats) {
       `FAILURE at case #${f.index} (seed ${stats.seed}, ${f.count} case(s) like it) in stage ${f.stage}: ${f.error?.message ?? String(f.error)}`,
       `  input and report: ${f.path}`,
       ...(f.count > 1
-        ? [`  other cases like it: ${f.indices.slice(1).join(", ")}${f.count > f.indices.length ? ", ..." : ""}`]
+        ? [
+            `  other cases like it: ${f.indices.slice(1).join(", ")}${f.count > f.indices.length ? ", ..." : ""}`,
+          ]
         : []),
       `  replay: node scripts/fuzz.js 1 ${stats.seed} ${f.index}`,
     );

@@ -37,11 +37,14 @@ function solid(toks) {
   return out;
 }
 
-const KEYWORDS = `use type func u8 u16 u32 u64 s8 s16 s32 s64 f32 f64 char resource own borrow record flags variant enum
+const KEYWORDS =
+  `use type func u8 u16 u32 u64 s8 s16 s32 s64 f32 f64 char resource own borrow record flags variant enum
   bool string option result future stream error-context list map _ as from static interface tuple import export world
   package constructor include with async`.split(/\s+/);
 
-const PRIMITIVES = new Set("u8 u16 u32 u64 s8 s16 s32 s64 f32 f64 char bool string error-context".split(" "));
+const PRIMITIVES = new Set(
+  "u8 u16 u32 u64 s8 s16 s32 s64 f32 f64 char bool string error-context".split(" "),
+);
 
 /** Tokens and fragments that steer the parser into its corners. */
 const DICTIONARY = [
@@ -101,8 +104,9 @@ const DICTIONARY = [
 ];
 
 const CODEPOINTS = [
-  0xfeff, 0x202e, 0x2066, 0x0149, 0x0000, 0x0007, 0x007f, 0x0085, 0x000d, 0x2028, 0x00a0, 0x3000, 0x0301, 0x00e9,
-  0x1d49c, 0x1f600, 0xfffd, 0xd800, 0xdc00, 0x10ffff, 0xe000, 0x0130, 0x212a, 0x0660, 0x200d, 0x00ad, 0x000c, 0x000b,
+  0xfeff, 0x202e, 0x2066, 0x0149, 0x0000, 0x0007, 0x007f, 0x0085, 0x000d, 0x2028, 0x00a0, 0x3000,
+  0x0301, 0x00e9, 0x1d49c, 0x1f600, 0xfffd, 0xd800, 0xdc00, 0x10ffff, 0xe000, 0x0130, 0x212a,
+  0x0660, 0x200d, 0x00ad, 0x000c, 0x000b,
 ];
 
 function isText(v) {
@@ -282,21 +286,26 @@ const TEXT_MUTATORS = {
     switch (rng.below(5)) {
       case 0:
         parts.push("interface chain {");
-        for (let i = 0; i < n; i++) parts.push(`type t${i} = ${i === n - 1 && !cycle ? "u8" : `t${last(i)}`};`);
+        for (let i = 0; i < n; i++)
+          parts.push(`type t${i} = ${i === n - 1 && !cycle ? "u8" : `t${last(i)}`};`);
         parts.push("}");
         break;
       case 1:
         // Reference chains through `use` between interfaces.
         for (let i = 0; i < n; i++) {
           parts.push(
-            i === n - 1 && !cycle ? `interface c${i} { type t = u8; }` : `interface c${i} { use c${last(i)}.{t}; }`,
+            i === n - 1 && !cycle
+              ? `interface c${i} { type t = u8; }`
+              : `interface c${i} { use c${last(i)}.{t}; }`,
           );
         }
         break;
       case 2:
         for (let i = 0; i < n; i++) {
           parts.push(
-            i === n - 1 && !cycle ? `world w${i} { import f: func(); }` : `world w${i} { include w${last(i)}; }`,
+            i === n - 1 && !cycle
+              ? `world w${i} { import f: func(); }`
+              : `world w${i} { include w${last(i)}; }`,
           );
         }
         break;
@@ -313,7 +322,9 @@ const TEXT_MUTATORS = {
         // A world importing interfaces that `use` each other.
         for (let i = 0; i < n; i++) {
           parts.push(
-            i === n - 1 && !cycle ? `interface c${i} { type t = u8; }` : `interface c${i} { use c${last(i)}.{t}; }`,
+            i === n - 1 && !cycle
+              ? `interface c${i} { type t = u8; }`
+              : `interface c${i} { use c${last(i)}.{t}; }`,
           );
         }
         parts.push(
@@ -332,7 +343,8 @@ const TEXT_MUTATORS = {
     if (rng.chance(0.2)) id = "%" + id;
     const toks = tokens(text);
     const ids = [];
-    for (let i = 0; i < toks.length; i++) if (/^%?[a-z]/i.test(toks[i]) && !KEYWORDS.includes(toks[i])) ids.push(i);
+    for (let i = 0; i < toks.length; i++)
+      if (/^%?[a-z]/i.test(toks[i]) && !KEYWORDS.includes(toks[i])) ids.push(i);
     if (ids.length === 0) return insertAtBoundary(rng, text, ` ${id} `);
     const victim = toks[rng.pick(ids)];
     // Renaming every occurrence keeps the file valid, so the resolver and the JSON see the name too.
@@ -344,12 +356,19 @@ const TEXT_MUTATORS = {
     return toks.join("");
   },
   "huge-number"(rng, text) {
-    const digits = rng.pick(["9", "1", "0", "18446744073709551616"]).repeat(rng.pick([2, 11, 20, 400, 100_000]));
+    const digits = rng
+      .pick(["9", "1", "0", "18446744073709551616"])
+      .repeat(rng.pick([2, 11, 20, 400, 100_000]));
     const toks = tokens(text);
     const ints = [];
     for (let i = 0; i < toks.length; i++) if (/^[0-9]/.test(toks[i])) ints.push(i);
     if (ints.length === 0) {
-      const form = rng.pick([`list<u8, ${digits}>`, `@${digits}.0.0`, `@1.0.${digits}`, `@1.0.0-${digits}`]);
+      const form = rng.pick([
+        `list<u8, ${digits}>`,
+        `@${digits}.0.0`,
+        `@1.0.${digits}`,
+        `@1.0.0-${digits}`,
+      ]);
       return insertAtBoundary(rng, text, form);
     }
     toks[rng.pick(ints)] = digits;
@@ -388,7 +407,9 @@ const TEXT_MUTATORS = {
   // The next three usually keep a valid file valid, so the resolver and the JSON see mutated input too.
   rename(rng, text) {
     const toks = tokens(text);
-    const ids = [...new Set(toks.filter((t) => /^%?[a-z][a-z0-9-]*$/.test(t) && !KEYWORDS.includes(t)))];
+    const ids = [
+      ...new Set(toks.filter((t) => /^%?[a-z][a-z0-9-]*$/.test(t) && !KEYWORDS.includes(t))),
+    ];
     if (ids.length === 0) return text;
     const victim = rng.pick(ids);
     // Another name of the file (a clash), a keyword escaped with `%`, or a fresh name.
@@ -511,7 +532,10 @@ function fileOps(rng, c, corpus) {
       const p = rng.pick(paths);
       const v = c.files.get(p);
       c.files.delete(p);
-      c.files.set(p.replace(/\.wit$/, rng.pick([".txt", ".WIT", ".wit.wit", ""])) || `${prefix}x`, v);
+      c.files.set(
+        p.replace(/\.wit$/, rng.pick([".txt", ".WIT", ".wit.wit", ""])) || `${prefix}x`,
+        v,
+      );
       if (p === c.root) c.root = [...c.files.keys()][0];
       return "rename-file";
     }
@@ -537,7 +561,10 @@ function fileOps(rng, c, corpus) {
         "deps/x",
         "empty.wit",
       ]);
-      c.files.set(`${prefix}${entry}`, entry.endsWith(".wasm") ? Uint8Array.of(0, 0x61, 0x73, 0x6d) : "");
+      c.files.set(
+        `${prefix}${entry}`,
+        entry.endsWith(".wasm") ? Uint8Array.of(0, 0x61, 0x73, 0x6d) : "",
+      );
       return `add-${entry}`;
     }
     case 5:
@@ -610,14 +637,19 @@ export function makeCase(rng, corpus) {
     if (paths.length === 0) continue;
     const path = rng.pick(paths);
     const before = c.files.get(path);
-    const after = name === "byte-flip" ? byteFlip(rng, before) : TEXT_MUTATORS[name](rng, textOf(before), corpus);
+    const after =
+      name === "byte-flip"
+        ? byteFlip(rng, before)
+        : TEXT_MUTATORS[name](rng, textOf(before), corpus);
     // Stacked duplications could grow without bound; a file past the cap keeps its text from before.
     if (after.length > MAX_FILE_LENGTH) continue;
     c.files.set(path, after);
     c.mutations.push(`${name}:${path}`);
   }
   if (rng.chance(0.15)) {
-    c.options = rng.chance(0.3) ? { allFeatures: true } : { features: rng.pick([["active"], ["x", "y"], []]) };
+    c.options = rng.chance(0.3)
+      ? { allFeatures: true }
+      : { features: rng.pick([["active"], ["x", "y"], []]) };
   }
   // One case in ten that resolves is resolved again with a BOM and CRLF line ends (see stages.js).
   c.metamorphic = rng.chance(0.1);

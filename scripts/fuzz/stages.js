@@ -19,9 +19,15 @@ const CODE = /^[A-Z]{3}[0-9]{4}$/;
 
 /** Every diagnostic has a catalogued code, a message and a span inside the source map (or the unknown span). */
 function checkDiagnostic(d, sources, render) {
-  invariant(typeof d.code === "string" && CODE.test(d.code), `diagnostic code ${JSON.stringify(d.code)}`);
+  invariant(
+    typeof d.code === "string" && CODE.test(d.code),
+    `diagnostic code ${JSON.stringify(d.code)}`,
+  );
   invariant(d.code !== "WIT0000", `internal error reported as a diagnostic: ${d.message}`);
-  invariant(typeof d.message === "string" && d.message.length > 0, `diagnostic ${d.code} has no message`);
+  invariant(
+    typeof d.message === "string" && d.message.length > 0,
+    `diagnostic ${d.code} has no message`,
+  );
   checkSpan(d.span, sources, d.code);
   for (const r of d.related ?? []) checkSpan(r.span, sources, `${d.code} (related)`);
   const text = render(d, sources);
@@ -34,7 +40,10 @@ function checkDiagnostic(d, sources, render) {
 
 function checkSpan(s, sources, what) {
   invariant(s !== null && typeof s === "object", `${what}: no span`);
-  invariant(Number.isInteger(s.start) && Number.isInteger(s.end), `${what}: span ${JSON.stringify(s)}`);
+  invariant(
+    Number.isInteger(s.start) && Number.isInteger(s.end),
+    `${what}: span ${JSON.stringify(s)}`,
+  );
   if (s.start < 0) return;
   const f = sources.fileAt(s.start);
   invariant(f !== undefined, `${what}: span start ${s.start} is in no file`);
@@ -73,7 +82,10 @@ export function createFrontEndStage({ resolveFiles, resolvePath, renderDiagnosti
         invariant(id >= 0 && id < r.resolve.packages.length, `package id ${id} out of range`);
       const text = JSON.stringify(toJson(r.resolve));
       const json = JSON.parse(text);
-      invariant(json.packages.length === r.resolve.packages.length, "JSON and model disagree on the package count");
+      invariant(
+        json.packages.length === r.resolve.packages.length,
+        "JSON and model disagree on the package count",
+      );
       if (c?.metamorphic && input.files !== undefined) {
         // The source map eats a BOM and folds CRLF, so neither may change the model (docs included).
         // (Only one BOM is eaten: a file that has one already keeps just that.)
@@ -81,12 +93,26 @@ export function createFrontEndStage({ resolveFiles, resolvePath, renderDiagnosti
         // WIT, and a BOM in front of it makes it WIT to wit-parser too (so the case rightly fails).
         const wasm = (t) => t.startsWith("\0asm") || /^\s*(\(|;;)/.test(t);
         const bom = (t) => (t.startsWith("\ufeff") ? t : `\ufeff${t}`);
-        const variant = new Map([...input.files].map(([p, t]) => [p, wasm(t) ? t : bom(t.replace(/\r?\n/g, "\r\n"))]));
+        const variant = new Map(
+          [...input.files].map(([p, t]) => [p, wasm(t) ? t : bom(t.replace(/\r?\n/g, "\r\n"))]),
+        );
         const v = resolveFiles(variant, input.root, input.options);
-        invariant(v.resolve !== undefined, `BOM + CRLF made a valid case fail: ${v.diagnostics[0]?.message}`);
-        invariant(JSON.stringify(toJson(v.resolve)) === text, "BOM + CRLF changed the model's JSON");
+        invariant(
+          v.resolve !== undefined,
+          `BOM + CRLF made a valid case fail: ${v.diagnostics[0]?.message}`,
+        );
+        invariant(
+          JSON.stringify(toJson(v.resolve)) === text,
+          "BOM + CRLF changed the model's JSON",
+        );
       }
-      return { outcome: "ok", codes: [], resolve: r.resolve, packageIds: r.packageIds, sources: r.sources };
+      return {
+        outcome: "ok",
+        codes: [],
+        resolve: r.resolve,
+        packageIds: r.packageIds,
+        sources: r.sources,
+      };
     },
   };
 }
@@ -111,13 +137,17 @@ export function createGenerateStage({ generate, selectWorld, renderDiagnostic })
         checkDiagnostic(selected, sources, renderDiagnostic);
       }
       const worlds = [];
-      for (const pid of packageIds) for (const wid of resolve.packages[pid].worlds.values()) worlds.push(wid);
+      for (const pid of packageIds)
+        for (const wid of resolve.packages[pid].worlds.values()) worlds.push(wid);
       for (const wid of worlds.slice(0, 4)) {
         const files = generate(resolve, wid, { input: "fuzz.wit", version: "0.0.0-fuzz" });
         invariant(Array.isArray(files), "generate returned no file list");
         invariant(files.length > 0, "generate returned no files");
         for (const f of files) {
-          invariant(typeof f.path === "string" && f.path.length > 0, "generated file without a path");
+          invariant(
+            typeof f.path === "string" && f.path.length > 0,
+            "generated file without a path",
+          );
           invariant(
             typeof f.content === "string" || f.content instanceof Uint8Array,
             `generated ${f.path} has no content`,

@@ -17,7 +17,8 @@ import { runFuzz } from "./engine.js";
 import { knownCrash } from "./known-crashes.js";
 import { createFrontEndStage, createGenerateStage } from "./stages.js";
 
-const { seed, first, cases, skip, keepGoing, skipKnown, chunk, dist, conformanceDir, samplesDir } = workerData;
+const { seed, first, cases, skip, keepGoing, skipKnown, chunk, dist, conformanceDir, samplesDir } =
+  workerData;
 const load = (p) => import(pathToFileURL(join(dist, p)).href);
 
 const { resolveFiles, resolvePath } = await load("wit/load.js");

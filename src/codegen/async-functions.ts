@@ -57,7 +57,8 @@ export function hasAsyncFunctions(names: AsyncFunctionNames): boolean {
 
 /** `jco transpile` as an SDK of the world needs it (instantiation mode, and JSPI with the async lists). */
 export function jcoTranspileCommand(component: string, names: AsyncFunctionNames): string {
-  const quote = (text: string): string => (/^[\w:/@.#-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
+  const quote = (text: string): string =>
+    /^[\w:/@.#-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
   const parts = ["jco", "transpile", component, "--instantiation", "async"];
   if (hasAsyncFunctions(names)) {
     parts.push("--async-mode", "jspi");

@@ -6,18 +6,8 @@
 import { pure, type GeneratedFile, type Printable } from "./printer/index.js";
 
 /** `export const xType = <descriptor>;`, marked pure when it is a call (aliases are plain references). */
-export function printDescriptor(
-  f: GeneratedFile,
-  name: string,
-  descriptor: Printable,
-): void {
-  f.print(
-    "export const ",
-    name,
-    " = ",
-    isCall(descriptor) ? pure(descriptor) : descriptor,
-    ";",
-  );
+export function printDescriptor(f: GeneratedFile, name: string, descriptor: Printable): void {
+  f.print("export const ", name, " = ", isCall(descriptor) ? pure(descriptor) : descriptor, ";");
 }
 
 /** True for `[callee, callArgs(...)]`, the shape `type-expr.ts` builds calls in. */

@@ -93,13 +93,22 @@ function ref(r: CoreExportRef): string {
  * Decides how the SDK calls exported function `func`, named `name` as the component exports it
  * (`f`, `ns:pkg/iface@v#f`).
  */
-export function decideDirect(resolve: Resolve, canon: ComponentCanon, name: string, func: Function): DirectDecision {
+export function decideDirect(
+  resolve: Resolve,
+  canon: ComponentCanon,
+  name: string,
+  func: Function,
+): DirectDecision {
   if (func.kind.kind !== "freestanding") {
-    return { kind: "jco", reason: func.kind.kind.startsWith("async") ? "it is async" : "it is a resource function" };
+    return {
+      kind: "jco",
+      reason: func.kind.kind.startsWith("async") ? "it is async" : "it is a resource function",
+    };
   }
   if (canon.unsupported !== undefined) return { kind: "jco", reason: canon.unsupported };
   const lifted = canon.exports.get(name);
-  if (lifted === undefined) return { kind: "jco", reason: "its `canon lift` was not found in the binary" };
+  if (lifted === undefined)
+    return { kind: "jco", reason: "its `canon lift` was not found in the binary" };
   if (lifted.kind === "unreachable") return { kind: "jco", reason: lifted.reason };
   const options = lifted.options;
   if (options.async) return { kind: "jco", reason: "it is lifted async" };
@@ -120,12 +129,18 @@ export function decideDirect(resolve: Resolve, canon: ComponentCanon, name: stri
   parts.push(`params: [${params.join(", ")}]`);
   if (result !== undefined) parts.push(`result: ${result}`);
   // Numbers only: a call site of the function's own, which the engine binds to this one wasm function.
-  const numeric = new Set(["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64"].map((t) => `"${t}"`));
+  const numeric = new Set(
+    ["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64"].map(
+      (t) => `"${t}"`,
+    ),
+  );
   if (params.length <= 16 && params.every((p) => numeric.has(p))) {
     const args = params.map((_, index) => `a[${index}]`).join(", ");
     // With no parameters the arguments go unread: `_a` keeps an app's `noUnusedParameters` quiet.
     const a = params.length === 0 ? "_a" : "a";
-    parts.push(`invoke: (f: (...args: unknown[]) => unknown, ${a}: readonly unknown[]) => f(${args})`);
+    parts.push(
+      `invoke: (f: (...args: unknown[]) => unknown, ${a}: readonly unknown[]) => f(${args})`,
+    );
   }
   return { kind: "direct", target: `{ ${parts.join(", ")} }` };
 }
@@ -136,22 +151,30 @@ function exportedFunctions(resolve: Resolve, world: WorldId): (readonly [string,
   for (const [key, item] of resolve.worlds[world]!.exports) {
     if (item.kind === "function") out.push([item.func.name, item.func]);
     else if (item.kind === "interface") {
-      const ident = interfaceIdentifier(resolve, item.id) ?? (typeof key === "string" ? key : undefined);
+      const ident =
+        interfaceIdentifier(resolve, item.id) ?? (typeof key === "string" ? key : undefined);
       if (ident === undefined) continue;
-      for (const func of resolve.interfaces[item.id]!.functions.values()) out.push([`${ident}#${func.name}`, func]);
+      for (const func of resolve.interfaces[item.id]!.functions.values())
+        out.push([`${ident}#${func.name}`, func]);
     }
   }
   return out;
 }
 
 /** The report `gen` prints: how many exported functions are called directly, and why the others are not. */
-export function directCallReport(resolve: Resolve, world: WorldId, canon: ComponentCanon | undefined): DirectCallReport {
+export function directCallReport(
+  resolve: Resolve,
+  world: WorldId,
+  canon: ComponentCanon | undefined,
+): DirectCallReport {
   const functions = exportedFunctions(resolve, world);
   const viaJco: (readonly [string, string])[] = [];
   let direct = 0;
   for (const [name, func] of functions) {
     const decision =
-      canon === undefined ? { kind: "jco" as const, reason: "direct calls are off" } : decideDirect(resolve, canon, name, func);
+      canon === undefined
+        ? { kind: "jco" as const, reason: "direct calls are off" }
+        : decideDirect(resolve, canon, name, func);
     if (decision.kind === "direct") direct++;
     else viaJco.push([name, decision.reason]);
   }

@@ -65,13 +65,7 @@ export function printExportSpecs(
   functions: readonly FunctionInfo[],
 ): void {
   for (const info of functions) {
-    printExportSpec(
-      f,
-      cx,
-      info,
-      canonicalName(cx.unit, info.func),
-      jcoPath(cx, info),
-    );
+    printExportSpec(f, cx, info, canonicalName(cx.unit, info.func), jcoPath(cx, info));
     const direct = info.direct;
     if (direct !== undefined) {
       f.print(
@@ -87,11 +81,7 @@ export function printExportSpecs(
 }
 
 /** The synchronous form's member in a contract interface (`addSync(a: number): number;`), if it has one. */
-export function printSyncSignature(
-  f: GeneratedFile,
-  cx: EmitContext,
-  info: FunctionInfo,
-): void {
+export function printSyncSignature(f: GeneratedFile, cx: EmitContext, info: FunctionInfo): void {
   const direct = info.direct;
   if (direct === undefined) return;
   f.jsDoc({
@@ -103,11 +93,7 @@ export function printSyncSignature(
 }
 
 /** `name(params): Promise<R> {` ... `return callExport(core, spec, [args]);` ... `},` inside an object literal. */
-export function printExportMethod(
-  f: GeneratedFile,
-  cx: EmitContext,
-  info: FunctionInfo,
-): void {
+export function printExportMethod(f: GeneratedFile, cx: EmitContext, info: FunctionInfo): void {
   printSignature(f, cx, info, promiseTypeExpr(cx, info), " {");
   const direct = info.direct;
   f.indent(() => {
@@ -160,13 +146,7 @@ export function emitExportSide(f: GeneratedFile, cx: EmitContext): void {
       }
       for (const resource of staticSides) {
         const names = unit.typeNames.get(resource.id)!;
-        f.print(
-          "readonly ",
-          quotePropertyKey(resource.member),
-          ": ",
-          names.classType!,
-          ";",
-        );
+        f.print("readonly ", quotePropertyKey(resource.member), ": ", names.classType!, ";");
       }
     });
     f.print("}");
@@ -178,12 +158,7 @@ export function emitExportSide(f: GeneratedFile, cx: EmitContext): void {
   f.jsDoc({
     docs: `Wraps jco's \`${unit.key}\` of one instance (for \`instantiate\`).`,
   });
-  f.print(
-    "export function ",
-    unit.factory,
-    signature([["core: ", core]], unit.contract),
-    " {",
-  );
+  f.print("export function ", unit.factory, signature([["core: ", core]], unit.contract), " {");
   f.indent(() => {
     if (functions.length === 0 && staticSides.length === 0) {
       f.print("return {};");

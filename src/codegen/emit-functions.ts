@@ -25,13 +25,7 @@ import {
   type Printable,
 } from "./printer/index.js";
 import type { JsDocTag } from "./printer/index.js";
-import {
-  createNameScope,
-  stringLiteral,
-  toLowerCamel,
-  toUpperCamel,
-  tsName,
-} from "./names.js";
+import { createNameScope, stringLiteral, toLowerCamel, toUpperCamel, tsName } from "./names.js";
 import {
   containsBorrow,
   descriptorExpr,
@@ -56,9 +50,7 @@ export interface FunctionInfo {
   /** Parameters without a method's `self`. */
   readonly params: ParamInfo[];
   /** `-> result<T, E>`: the function resolves with (returns) `T` and rejects with (throws) `ResultError<E>`. */
-  readonly fallible:
-    | { readonly ok: Type | undefined; readonly err: Type | undefined }
-    | undefined;
+  readonly fallible: { readonly ok: Type | undefined; readonly err: Type | undefined } | undefined;
   /** Its name on the SDK's objects (exports object, host contract, resource class or static side). */
   readonly member: string;
   /** Its name on jco's objects. */
@@ -140,25 +132,19 @@ function describe(
   const resolve = cx.resolve;
   const base = functionBaseName(func);
   const resourceName =
-    resource === undefined
-      ? undefined
-      : (resolve.types[resource]!.name ?? "resource");
-  const qualified =
-    resourceName === undefined ? base : `${resourceName}-${base}`;
-  const result =
-    func.result === undefined ? undefined : underlying(resolve, func.result);
+    resource === undefined ? undefined : (resolve.types[resource]!.name ?? "resource");
+  const qualified = resourceName === undefined ? base : `${resourceName}-${base}`;
+  const result = func.result === undefined ? undefined : underlying(resolve, func.result);
   const resultDef =
-    result === undefined || typeof result === "string"
-      ? undefined
-      : resolve.types[result.id]!.kind;
+    result === undefined || typeof result === "string" ? undefined : resolve.types[result.id]!.kind;
   const fallible =
-    resultDef?.kind === "result"
-      ? { ok: resultDef.ok, err: resultDef.err }
-      : undefined;
+    resultDef?.kind === "result" ? { ok: resultDef.ok, err: resultDef.err } : undefined;
   const spec = unit.valueScope.claim(`${toLowerCamel(qualified)}Spec`);
   const borrows =
     direction === "import" &&
-    func.params.some((p, index) => (kind !== "method" || index > 0) && containsBorrow(resolve, p.type));
+    func.params.some(
+      (p, index) => (kind !== "method" || index > 0) && containsBorrow(resolve, p.type),
+    );
   const adapter =
     borrows && cx.borrows === "autodrop"
       ? unit.valueScope.claim(`${toLowerCamel(qualified)}Adapter`)
@@ -173,9 +159,7 @@ function describe(
     return { name: params.claim(name), type: p.type };
   });
   const errorAlias =
-    fallible === undefined
-      ? undefined
-      : unit.typeScope.claim(`${toUpperCamel(qualified)}Error`);
+    fallible === undefined ? undefined : unit.typeScope.claim(`${toUpperCamel(qualified)}Error`);
   return {
     func,
     resource,
@@ -213,14 +197,14 @@ function withDirect(
   const decision = decideDirect(cx.resolve, canon, canonicalName(unit, info.func), info.func);
   if (decision.kind !== "direct") return info;
   const spec = unit.valueScope.claim(info.spec.replace(/Spec$/, "Direct"));
-  return { ...info, direct: { spec, syncMember: claimMember(`${info.member}Sync`), target: decision.target } };
+  return {
+    ...info,
+    direct: { spec, syncMember: claimMember(`${info.member}Sync`), target: decision.target },
+  };
 }
 
 /** The function names of a unit, claimed once. */
-export function unitFunctions(
-  cx: EmitContext,
-  unit: Unit = cx.unit,
-): UnitFunctions {
+export function unitFunctions(cx: EmitContext, unit: Unit = cx.unit): UnitFunctions {
   let info = cache.get(unit);
   if (info !== undefined) return info;
   const members = createNameScope();
@@ -248,15 +232,7 @@ export function unitFunctions(
     const constructor =
       ctor === undefined
         ? undefined
-        : describe(
-            cx,
-            unit,
-            ctor,
-            id,
-            "constructor",
-            statics.claim("create"),
-            unit.side,
-          );
+        : describe(cx, unit, ctor, id, "constructor", statics.claim("create"), unit.side);
     resources.set(id, {
       id,
       jcoName: toUpperCamel(name),
@@ -334,9 +310,7 @@ export function stabilityTags(stability: Stability): JsDocTag[] {
       return tags;
     }
     case "unstable": {
-      const tags: JsDocTag[] = [
-        { kind: "unstable", feature: stability.feature },
-      ];
+      const tags: JsDocTag[] = [{ kind: "unstable", feature: stability.feature }];
       if (stability.deprecated !== undefined)
         tags.push({ kind: "deprecated", since: stability.deprecated });
       return tags;
@@ -363,10 +337,7 @@ export function interfaceTags(unit: Unit, iface: { readonly stability: Stability
 }
 
 /** The parameters of a signature: `name: Type`. */
-export function signatureParams(
-  cx: EmitContext,
-  info: FunctionInfo,
-): Printable[] {
+export function signatureParams(cx: EmitContext, info: FunctionInfo): Printable[] {
   const pcx: EmitContext = {
     ...cx,
     borrowDirection: info.direction,
@@ -390,10 +361,8 @@ export function asyncCallArgs(info: FunctionInfo, method: boolean): Printable[] 
  * of an async import may give it as a promise (`T | PromiseLike<T>`).
  */
 export function valueTypeExpr(cx: EmitContext, info: FunctionInfo): Printable {
-  const rcx: EmitContext =
-    info.direction === "import" ? { ...cx, gives: "host" } : cx;
-  const returned =
-    info.fallible !== undefined ? info.fallible.ok : info.func.result;
+  const rcx: EmitContext = info.direction === "import" ? { ...cx, gives: "host" } : cx;
+  const returned = info.fallible !== undefined ? info.fallible.ok : info.func.result;
   const value: Printable =
     returned === undefined
       ? "void"
@@ -418,10 +387,7 @@ function settledTypeExpr(cx: EmitContext, type: Type): Printable {
 }
 
 /** `Promise<T>`: what an export wrapper returns. */
-export function promiseTypeExpr(
-  cx: EmitContext,
-  info: FunctionInfo,
-): Printable {
+export function promiseTypeExpr(cx: EmitContext, info: FunctionInfo): Printable {
   return ["Promise", typeArgs([valueTypeExpr(cx, info)])];
 }
 
@@ -442,11 +408,7 @@ export function printSignature(
 }
 
 /** The JSDoc of a function: its WIT docs, stability, and what a `result` error does on this side. */
-export function functionDoc(
-  f: GeneratedFile,
-  info: FunctionInfo,
-  side: "import" | "export",
-): void {
+export function functionDoc(f: GeneratedFile, info: FunctionInfo, side: "import" | "export"): void {
   const tags = stabilityTags(info.func.stability);
   if (info.errorAlias !== undefined) {
     tags.push({
@@ -461,11 +423,7 @@ export function functionDoc(
 }
 
 /** `export type XxxError = ResultError<E>;` for a fallible function. */
-export function printErrorAlias(
-  f: GeneratedFile,
-  cx: EmitContext,
-  info: FunctionInfo,
-): void {
+export function printErrorAlias(f: GeneratedFile, cx: EmitContext, info: FunctionInfo): void {
   if (info.errorAlias === undefined || info.fallible === undefined) return;
   const err = info.fallible.err;
   f.jsDoc({
@@ -484,7 +442,9 @@ export function printErrorAlias(
   f.jsDoc({
     docs:
       `Whether \`error\` is the \`err\` of \`${info.func.name}\`; narrows it to {@link ${info.errorAlias}},\n` +
-      "so that `payload` has its type: `catch (e) { if (" + info.errorGuard + "(e)) e.payload; }`.",
+      "so that `payload` has its type: `catch (e) { if (" +
+      info.errorGuard +
+      "(e)) e.payload; }`.",
   });
   f.print(
     "export function ",
@@ -501,10 +461,7 @@ export function printErrorAlias(
 }
 
 /** Where the function's descriptors go in a spec: `params` by name (exports) or in order (imports). */
-function paramEntries(
-  cx: EmitContext,
-  info: FunctionInfo,
-): (readonly [string, Printable])[] {
+function paramEntries(cx: EmitContext, info: FunctionInfo): (readonly [string, Printable])[] {
   return info.params.map((p) => [p.name, descriptorExpr(cx, p.type)] as const);
 }
 
@@ -556,27 +513,18 @@ export function printImportSpec(
     ["member", stringLiteral(info.member)],
   ];
   if (info.params.length > 0)
-    entries.push([
-      "params",
-      array(info.params.map((p) => descriptorExpr(cx, p.type))),
-    ]);
+    entries.push(["params", array(info.params.map((p) => descriptorExpr(cx, p.type)))]);
   if (info.func.result !== undefined)
     entries.push(["returns", descriptorExpr(cx, info.func.result)]);
   if (info.async) entries.push(["async", "true"]);
   if (info.adapter !== undefined) entries.push(["invoke", info.adapter]);
   else if (info.receivesBorrows)
-    entries.push([
-      "paramNames",
-      array(info.params.map((p) => stringLiteral(p.name))),
-    ]);
+    entries.push(["paramNames", array(info.params.map((p) => stringLiteral(p.name)))]);
   f.print(
     "const ",
     info.spec,
     " = ",
-    pure([
-      cx.runtime.value("importSpec"),
-      callArgs([object(entries, { expand: true })]),
-    ]),
+    pure([cx.runtime.value("importSpec"), callArgs([object(entries, { expand: true })])]),
     ";",
   );
 }
@@ -603,9 +551,7 @@ export function printImportAdapter(
   if (info.adapter === undefined) return;
   const pcx: EmitContext = { ...cx, borrowDirection: "import" };
   const returns: Printable =
-    info.kind === "constructor"
-      ? typeNameRef(cx, info.resource!)
-      : valueTypeExpr(pcx, info);
+    info.kind === "constructor" ? typeNameRef(cx, info.resource!) : valueTypeExpr(pcx, info);
   f.jsDoc({
     docs: `Runs the handler of \`${info.func.name}\`; \`using\` revokes the views it borrowed as it returns.`,
   });
@@ -630,10 +576,7 @@ export function printImportAdapter(
         return;
       }
       f.print(
-        assignment(
-          ["using ", p.name],
-          ["call.borrow", typeArgs([type]), callArgs([index])],
-        ),
+        assignment(["using ", p.name], ["call.borrow", typeArgs([type]), callArgs([index])]),
         ";",
       );
       args.push(`${p.name}.value`);

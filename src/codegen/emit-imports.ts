@@ -31,11 +31,7 @@ import {
   type Printable,
 } from "./printer/index.js";
 import { quotePropertyKey } from "./names.js";
-import {
-  descriptorRef,
-  typeNameRef,
-  type EmitContext,
-} from "./type-expr.js";
+import { descriptorRef, typeNameRef, type EmitContext } from "./type-expr.js";
 
 /** Every function of an import unit, resources' included, in the order their specs are printed. */
 export function importFunctions(cx: EmitContext): FunctionInfo[] {
@@ -55,10 +51,7 @@ export function needsHost(cx: EmitContext, unit: Unit = cx.unit): boolean {
 }
 
 /** The members of a host contract: functions, then the classes of resources with a static side. */
-export function printHostContractMembers(
-  f: GeneratedFile,
-  cx: EmitContext,
-): void {
+export function printHostContractMembers(f: GeneratedFile, cx: EmitContext): void {
   const { functions, resources } = unitFunctions(cx);
   for (const info of functions) {
     functionDoc(f, info, "import");
@@ -67,13 +60,7 @@ export function printHostContractMembers(
   for (const resource of resources.values()) {
     if (!hasStaticSide(resource)) continue;
     const names = cx.unit.typeNames.get(resource.id)!;
-    f.print(
-      "readonly ",
-      quotePropertyKey(resource.member),
-      ": ",
-      names.classType!,
-      ";",
-    );
+    f.print("readonly ", quotePropertyKey(resource.member), ": ", names.classType!, ";");
   }
 }
 
@@ -88,8 +75,7 @@ export function printImportSpecs(f: GeneratedFile, cx: EmitContext): void {
 
 /** What an import's handler is called on: the host's object of the unit, a resource's object or its class. */
 function adapterHostType(cx: EmitContext, info: FunctionInfo): Printable {
-  if (info.resource === undefined)
-    return cx.unit.kind === "index" ? "Imports" : cx.unit.contract;
+  if (info.resource === undefined) return cx.unit.kind === "index" ? "Imports" : cx.unit.contract;
   if (info.kind === "method") return typeNameRef(cx, info.resource);
   return cx.unit.typeNames.get(info.resource)!.classType!;
 }
@@ -101,18 +87,11 @@ export function hostResourceCall(
   hostClass: Printable,
 ): Printable {
   const members: (readonly [string, Printable])[] = [];
-  if (resource.constructor !== undefined)
-    members.push(["create", resource.constructor.spec]);
+  if (resource.constructor !== undefined) members.push(["create", resource.constructor.spec]);
   if (resource.methods.length > 0)
-    members.push([
-      "methods",
-      object(resource.methods.map((m) => [m.jcoName, m.spec])),
-    ]);
+    members.push(["methods", object(resource.methods.map((m) => [m.jcoName, m.spec]))]);
   if (resource.statics.length > 0)
-    members.push([
-      "statics",
-      object(resource.statics.map((m) => [m.jcoName, m.spec])),
-    ]);
+    members.push(["statics", object(resource.statics.map((m) => [m.jcoName, m.spec]))]);
   const args: Printable[] = ["core", descriptorRef(cx, resource.id), hostClass];
   if (members.length > 0) args.push(object(members));
   return [cx.runtime.value("hostResourceClass"), callArgs(args)];
@@ -141,9 +120,7 @@ export function emitImportSide(f: GeneratedFile, cx: EmitContext): void {
 
   const entries: (readonly [string, Printable])[] = [];
   for (const resource of resources.values()) {
-    const hostClass = hasStaticSide(resource)
-      ? `host.${resource.member}`
-      : "undefined";
+    const hostClass = hasStaticSide(resource) ? `host.${resource.member}` : "undefined";
     entries.push([resource.jcoName, hostResourceCall(cx, resource, hostClass)]);
   }
   for (const info of functions) {

@@ -33,11 +33,7 @@ import { hasStaticSide, resourceName } from "./emit-resources.js";
 import type { TypeId } from "../wit/model.js";
 import { emitTypes } from "./emit-types.js";
 import { printWasiHost, printWasiOptionsType, wasiCapabilities } from "./emit-wasi.js";
-import {
-  asyncFunctionNames,
-  hasAsyncFunctions,
-  jcoTranspileCommand,
-} from "./async-functions.js";
+import { asyncFunctionNames, hasAsyncFunctions, jcoTranspileCommand } from "./async-functions.js";
 import {
   array,
   callArgs,
@@ -54,12 +50,7 @@ import {
   toLowerCamel,
   toUpperCamel,
 } from "./names.js";
-import {
-  declaredSymbol,
-  descriptorRef,
-  typeNameRef,
-  type EmitContext,
-} from "./type-expr.js";
+import { declaredSymbol, descriptorRef, typeNameRef, type EmitContext } from "./type-expr.js";
 
 export interface IndexOptions {
   /** The specifier of jco's module in the output (`./component/x.js`), when the SDK ships the component. */
@@ -125,11 +116,7 @@ function printHostResources(
       "are entries; the host enters its own with `push` / `pushChild` and deletes\n" +
       "what the guest gave it with `delete`, which runs the object's destructor.",
   });
-  f.print(
-    "export interface HostResources extends ",
-    cx.runtime.type("HostResourcesBase"),
-    " {",
-  );
+  f.print("export interface HostResources extends ", cx.runtime.type("HostResourcesBase"), " {");
   f.indent(() => {
     for (const view of views) {
       const home = cx.plan.declaringUnit(view.id, "import");
@@ -171,14 +158,23 @@ function printJcoTranspileOptions(f: GeneratedFile, cx: EmitContext): void {
   f.jsDoc({
     docs:
       "What jco's `transpile` needs for this world's `async func`s (besides\n" +
-      "`instantiation: \"async\"`); on the command line:\n" +
+      '`instantiation: "async"`); on the command line:\n' +
       `\`${jcoTranspileCommand("component.wasm", names)}\``,
   });
-  f.print("export const ", name, " = ", object([
-    ["asyncMode", stringLiteral("jspi")],
-    ["asyncImports", array(names.imports.map(stringLiteral))],
-    ["asyncExports", array(names.exports.map(stringLiteral))],
-  ], { expand: true }), " as const;");
+  f.print(
+    "export const ",
+    name,
+    " = ",
+    object(
+      [
+        ["asyncMode", stringLiteral("jspi")],
+        ["asyncImports", array(names.imports.map(stringLiteral))],
+        ["asyncExports", array(names.exports.map(stringLiteral))],
+      ],
+      { expand: true },
+    ),
+    " as const;",
+  );
   f.print();
 }
 
@@ -187,18 +183,12 @@ export function shimLoader(pkg: string): string {
   return `loadWasi${toUpperCamel(pkg)}`;
 }
 
-export function emitIndex(
-  f: GeneratedFile,
-  cx: EmitContext,
-  options: IndexOptions,
-): void {
+export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptions): void {
   const { plan } = cx;
   const world = cx.resolve.worlds[plan.world]!;
   const worldImports = unitFunctions(cx);
   const worldExports = worldExportFunctions(cx);
-  const hostUnits = plan.importUnits.filter(
-    (u) => u.readByJco && needsHost(cx, u),
-  );
+  const hostUnits = plan.importUnits.filter((u) => u.readByJco && needsHost(cx, u));
   const worldResources = [...worldImports.resources.values()];
   const synchronous = worldExports.some((info) => info.jcoName === "then");
   const views = hostResourceViews(cx);
@@ -229,9 +219,7 @@ export function emitIndex(
       (wasiUnits.length > 0 ? ",\nwith only the capabilities `wasi` grants." : "."),
   });
   const importMembers =
-    hostUnits.length > 0 ||
-    worldImports.functions.length > 0 ||
-    worldResources.some(hasStaticSide);
+    hostUnits.length > 0 || worldImports.functions.length > 0 || worldResources.some(hasStaticSide);
   if (!importMembers) {
     f.print("export interface Imports {}");
   } else {
@@ -260,11 +248,7 @@ export function emitIndex(
 
   if (views.length > 0) printHostResources(f, cx, views);
   if (wasiUnits.length > 0)
-    printWasiOptionsType(
-      f,
-      cx,
-      wasiCapabilities(wasiUnits.map((u) => u.key)),
-    );
+    printWasiOptionsType(f, cx, wasiCapabilities(wasiUnits.map((u) => u.key)));
 
   // WorldInstance
   f.jsDoc({
@@ -283,13 +267,7 @@ export function emitIndex(
         tags: interfaceTags(unit, iface),
       });
       const contract = declaredSymbol(cx, unit, unit.contract, true);
-      f.print(
-        "readonly ",
-        quotePropertyKey(unit.instanceKey),
-        ": ",
-        contract,
-        ";",
-      );
+      f.print("readonly ", quotePropertyKey(unit.instanceKey), ": ", contract, ";");
     }
     for (const info of worldExports) {
       functionDoc(f, info, "export");
@@ -332,11 +310,7 @@ export function emitIndex(
       );
     } else {
       f.jsDoc({ docs: "The host's implementations of the world's imports." });
-      f.print(
-        optionalImports
-          ? "readonly imports?: Imports;"
-          : "readonly imports: Imports;",
-      );
+      f.print(optionalImports ? "readonly imports?: Imports;" : "readonly imports: Imports;");
     }
     f.jsDoc({
       docs:
@@ -345,9 +319,7 @@ export function emitIndex(
           : "jco's instantiation-mode module of the component; by default the one in\n`component/`.",
     });
     f.print(
-      options.component === undefined
-        ? "readonly component: "
-        : "readonly component?: ",
+      options.component === undefined ? "readonly component: " : "readonly component?: ",
       runtime.type("ComponentModule"),
       ";",
     );
@@ -412,11 +384,7 @@ export function emitIndex(
       f.jsDoc({
         docs: "Called when disposing the instance finds host resources still alive (it\ndisposes them, children first) or a destructor throws. The report is also\nin `resources.leaks`.",
       });
-      f.print(
-        "readonly onLeak?: (report: ",
-        runtime.type("LeakReport"),
-        ") => void;",
-      );
+      f.print("readonly onLeak?: (report: ", runtime.type("LeakReport"), ") => void;");
     }
   });
   f.print("}");
@@ -454,31 +422,19 @@ export function emitIndex(
         f.print('typeof options.imports === "function"');
         f.indent(() => {
           f.print("? options.imports({ resources })");
-          f.print(
-            optionalImports
-              ? ": (options.imports ?? {});"
-              : ": options.imports;",
-          );
+          f.print(optionalImports ? ": (options.imports ?? {});" : ": options.imports;");
         });
       });
     };
     if (views.length === 0) printImports();
     const defaults: (readonly [string, Printable])[] = [];
-    if (options.component !== undefined)
-      defaults.push(["component", "defaultComponent"]);
+    if (options.component !== undefined) defaults.push(["component", "defaultComponent"]);
     if (synchronous) defaults.push(["synchronous", "true"]);
     const coreArgs: Printable[] = ["options"];
     if (defaults.length > 0) coreArgs.push(object(defaults));
-    f.print(
-      "const core = await ",
-      runtime.value("createInstanceCore"),
-      callArgs(coreArgs),
-      ";",
-    );
+    f.print("const core = await ", runtime.value("createInstanceCore"), callArgs(coreArgs), ";");
     if (views.length > 0) {
-      const types = object(
-        views.map((view) => [view.key, descriptorRef(cx, view.id)]),
-      );
+      const types = object(views.map((view) => [view.key, descriptorRef(cx, view.id)]));
       f.print(
         "const resources = ",
         runtime.value("createHostResources"),
@@ -489,17 +445,13 @@ export function emitIndex(
       printImports();
     }
 
-    const wasi =
-      wasiUnits.length > 0 ? cx.unit.valueScope.claim("wasi") : undefined;
-    if (wasi !== undefined)
-      printWasiHost(f, cx, wasi, world.name, wasiLoaders);
+    const wasi = wasiUnits.length > 0 ? cx.unit.valueScope.claim("wasi") : undefined;
+    if (wasi !== undefined) printWasiHost(f, cx, wasi, world.name, wasiLoaders);
     const jco: (readonly [string, Printable])[] = [];
     for (const unit of plan.importUnits) {
       if (!unit.readByJco) continue;
       const iface = cx.resolve.interfaces[unit.iface!]!;
-      const local = cx.unit.valueScope.claim(
-        `${toLowerCamel(iface.name ?? unit.key)}Imports`,
-      );
+      const local = cx.unit.valueScope.claim(`${toLowerCamel(iface.name ?? unit.key)}Imports`);
       const factory = declaredSymbol(cx, unit, unit.factory, false);
       const args: Printable[] = ["core"];
       if (needsHost(cx, unit)) {
@@ -508,16 +460,9 @@ export function emitIndex(
             ? [
                 "await ",
                 runtime.value("wasiImport"),
-                callArgs([
-                  "imports",
-                  stringLiteral(unit.key),
-                  `${wasi}.${shimPackage(unit)!}`,
-                ]),
+                callArgs(["imports", stringLiteral(unit.key), `${wasi}.${shimPackage(unit)!}`]),
               ]
-            : [
-                runtime.value("hostImports"),
-                callArgs(["imports", stringLiteral(unit.key)]),
-              ],
+            : [runtime.value("hostImports"), callArgs(["imports", stringLiteral(unit.key)])],
         );
       }
       f.print("const ", local, " = ", factory, callArgs(args), ";");
@@ -525,13 +470,8 @@ export function emitIndex(
     }
     for (const resource of worldResources) {
       const name = cx.resolve.types[resource.id]!.name ?? "resource";
-      const hostClass = hasStaticSide(resource)
-        ? `imports.${resource.member}`
-        : "undefined";
-      jco.push([
-        name,
-        object([["default", hostResourceCall(cx, resource, hostClass)]]),
-      ]);
+      const hostClass = hasStaticSide(resource) ? `imports.${resource.member}` : "undefined";
+      jco.push([name, object([["default", hostResourceCall(cx, resource, hostClass)]])]);
     }
     for (const info of worldImports.functions) {
       const adapted: Printable = [
@@ -561,13 +501,7 @@ export function emitIndex(
       if (views.length > 0) f.print("resources,");
       for (const unit of plan.exportUnits) {
         const factory = declaredSymbol(cx, unit, unit.factory, false);
-        f.print(
-          quotePropertyKey(unit.instanceKey),
-          ": ",
-          factory,
-          callArgs(["core"]),
-          ",",
-        );
+        f.print(quotePropertyKey(unit.instanceKey), ": ", factory, callArgs(["core"]), ",");
       }
       for (const info of worldExports) printExportMethod(f, cx, info);
     });
@@ -580,14 +514,8 @@ export function emitIndex(
     f.jsDoc({
       docs: "The component this SDK was generated from, transpiled by jco into `component/`.",
     });
-    f.print(
-      "function defaultComponent(): Promise<",
-      runtime.type("ComponentModule"),
-      "> {",
-    );
-    f.indent(() =>
-      f.print("return import(", stringLiteral(options.component!), ");"),
-    );
+    f.print("function defaultComponent(): Promise<", runtime.type("ComponentModule"), "> {");
+    f.indent(() => f.print("return import(", stringLiteral(options.component!), ");"));
     f.print("}");
   }
   const shims = new Set<string>();
@@ -603,11 +531,7 @@ export function emitIndex(
     });
     f.print("function ", shimLoader(pkg), "(): Promise<object> {");
     f.indent(() =>
-      f.print(
-        "return import(",
-        stringLiteral(`@bytecodealliance/preview2-shim/${pkg}`),
-        ");",
-      ),
+      f.print("return import(", stringLiteral(`@bytecodealliance/preview2-shim/${pkg}`), ");"),
     );
     f.print("}");
   }

@@ -23,13 +23,7 @@ import type {
 } from "../wit/model.js";
 import { interfaceIdentifier } from "../wit/model.js";
 import { publicRuntimeSymbols } from "./runtime-symbols.js";
-import {
-  createNameScope,
-  toLowerCamel,
-  toUpperCamel,
-  tsName,
-  type NameScope,
-} from "./names.js";
+import { createNameScope, toLowerCamel, toUpperCamel, tsName, type NameScope } from "./names.js";
 
 /** Which direction a file's functions go: implemented by the host (`import`) or by the guest (`export`). */
 export type Side = "import" | "export";
@@ -145,8 +139,7 @@ function groupFunctions(
           resources.set(kind.resource, group);
         }
         if (kind.kind === "constructor") group.constructor = func;
-        else if (kind.kind === "method" || kind.kind === "async-method")
-          group.methods.push(func);
+        else if (kind.kind === "method" || kind.kind === "async-method") group.methods.push(func);
         else group.statics.push(func);
         break;
       }
@@ -188,12 +181,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     readonly version: string | undefined;
   }
   const entries: Entry[] = [];
-  const entry = (
-    key: WorldKey,
-    id: InterfaceId,
-    side: Side,
-    stability: Stability,
-  ): void => {
+  const entry = (key: WorldKey, id: InterfaceId, side: Side, stability: Stability): void => {
     const iface = resolve.interfaces[id]!;
     const ident = interfaceIdentifier(resolve, id);
     if (ident !== undefined && iface.package !== undefined) {
@@ -213,34 +201,19 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     }
   };
   for (const [key, item] of world.imports)
-    if (item.kind === "interface")
-      entry(key, item.id, "import", item.stability);
+    if (item.kind === "interface") entry(key, item.id, "import", item.stability);
   for (const [key, item] of world.exports)
-    if (item.kind === "interface")
-      entry(key, item.id, "export", item.stability);
+    if (item.kind === "interface") entry(key, item.id, "export", item.stability);
   const baseCount = new Map<string, number>();
   for (const e of entries)
-    baseCount.set(
-      e.base.toLowerCase(),
-      (baseCount.get(e.base.toLowerCase()) ?? 0) + 1,
-    );
+    baseCount.set(e.base.toLowerCase(), (baseCount.get(e.base.toLowerCase()) ?? 0) + 1);
 
-  const unitFor = ({
-    key,
-    id,
-    side,
-    stability,
-    base,
-    version,
-  }: Entry): Unit => {
+  const unitFor = ({ key, id, side, stability, base, version }: Entry): Unit => {
     const iface = resolve.interfaces[id]!;
     const ident = interfaceIdentifier(resolve, id);
-    const displayKey =
-      ident ?? (typeof key === "string" ? key : `interface-${id}`);
+    const displayKey = ident ?? (typeof key === "string" ? key : `interface-${id}`);
     const shared = (baseCount.get(base.toLowerCase()) ?? 0) > 1;
-    const path = files.claim(
-      shared && version !== undefined ? `${base}-${version}` : base,
-    );
+    const path = files.claim(shared && version !== undefined ? `${base}-${version}` : base);
     // The export side of an interface the world also imports declares only what differs per side (its
     // resources and the types that hold them); the rest is the same WIT type, declared once, on the import side.
     const both = side === "export" && world.imports.has(key);
@@ -255,10 +228,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     const valueScope = createNameScope();
     const typeNames = new Map<TypeId, TypeNames>();
     for (const t of types)
-      typeNames.set(
-        t,
-        declareType(resolve, t, typeScope, valueScope, side === "export"),
-      );
+      typeNames.set(t, declareType(resolve, t, typeScope, valueScope, side === "export"));
     const stem = iface.name ?? (typeof key === "string" ? key : "interface");
     const contract = typeScope.claim(
       `${toUpperCamel(stem)}${side === "import" ? "Imports" : "Exports"}`,
@@ -266,8 +236,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     const factory = valueScope.claim(
       `create${toUpperCamel(stem)}${side === "import" ? "Imports" : "Exports"}`,
     );
-    const hasMembers =
-      iface.functions.size > 0 || types.some((t) => isResource(resolve, t));
+    const hasMembers = iface.functions.size > 0 || types.some((t) => isResource(resolve, t));
     const jcoExportKey = ident ?? toLowerCamel(displayKey);
     return {
       kind: "interface",
@@ -302,22 +271,17 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   const unversionedCount = new Map<string, number>();
   const unversioned = (u: Unit): string => u.key.replace(/@[^/]*$/, "");
   for (const u of importUnits)
-    unversionedCount.set(
-      unversioned(u),
-      (unversionedCount.get(unversioned(u)) ?? 0) + 1,
-    );
+    unversionedCount.set(unversioned(u), (unversionedCount.get(unversioned(u)) ?? 0) + 1);
   for (const u of importUnits) {
     const bare = unversioned(u);
-    if (bare !== u.key && unversionedCount.get(bare) === 1)
-      u.jcoImportKeys.push(bare);
+    if (bare !== u.key && unversionedCount.get(bare) === 1) u.jcoImportKeys.push(bare);
     u.jcoImportKeys.push(u.key);
     u.instanceKey = u.key;
   }
 
   // The world entry: world-level types (imported resources, `use`d aliases) and functions.
   const worldTypes: TypeId[] = [];
-  for (const item of world.imports.values())
-    if (item.kind === "type") worldTypes.push(item.id);
+  for (const item of world.imports.values()) if (item.kind === "type") worldTypes.push(item.id);
   worldTypes.sort((a, b) => a - b);
   // The index re-exports the runtime's public API: its own declarations step around those names.
   const indexTypes = createNameScope([
@@ -338,10 +302,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   ]);
   const indexTypeNames = new Map<TypeId, TypeNames>();
   for (const t of worldTypes)
-    indexTypeNames.set(
-      t,
-      declareType(resolve, t, indexTypes, indexValues, false),
-    );
+    indexTypeNames.set(t, declareType(resolve, t, indexTypes, indexValues, false));
   const importedFunctions: Function[] = [];
   for (const item of world.imports.values())
     if (item.kind === "function") importedFunctions.push(item.func);
@@ -385,23 +346,15 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   }
   for (const unit of exportUnits) {
     const iface = resolve.interfaces[unit.iface!]!;
-    const pkg =
-      iface.package === undefined
-        ? undefined
-        : resolve.packages[iface.package]!.name;
+    const pkg = iface.package === undefined ? undefined : resolve.packages[iface.package]!.name;
     const stem = iface.name ?? unit.key;
     const candidates = [stem];
     if (pkg !== undefined) {
-      candidates.push(
-        `${pkg.name}-${stem}`,
-        `${pkg.namespace}-${pkg.name}-${stem}`,
-      );
+      candidates.push(`${pkg.name}-${stem}`, `${pkg.namespace}-${pkg.name}-${stem}`);
       if (pkg.version !== undefined)
         candidates.push(`${pkg.namespace}-${pkg.name}-${stem}-${pkg.version}`);
     }
-    const free = candidates
-      .map((c) => tsName(c, "property"))
-      .find((c) => !instanceKeys.has(c));
+    const free = candidates.map((c) => tsName(c, "property")).find((c) => !instanceKeys.has(c));
     unit.instanceKey = instanceKeys.claim(
       free ?? tsName(candidates[candidates.length - 1]!, "property"),
     );
@@ -426,9 +379,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
       case "world":
         return index;
       case "none":
-        throw new Error(
-          `anonymous type ${id} has no declaring file (a wit-ts bug)`,
-        );
+        throw new Error(`anonymous type ${id} has no declaring file (a wit-ts bug)`);
       default: {
         const never: never = owner;
         throw new Error(`unknown owner ${JSON.stringify(never)}`);
@@ -442,8 +393,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     // Alias chains are short (one per `use`), but never trust input: bound the walk.
     for (let steps = 0; steps < resolve.types.length + 1; steps++) {
       if (current.kind.kind === "resource") return currentId;
-      if (current.kind.kind !== "type" || typeof current.kind.type === "string")
-        return undefined;
+      if (current.kind.kind !== "type" || typeof current.kind.type === "string") return undefined;
       currentId = current.kind.type.id;
       current = resolve.types[currentId]!;
     }
@@ -460,9 +410,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     resourceOf,
     resourceSide(resource, side) {
       const unit = typeHome(resource, side);
-      return unit.kind === "interface" && unit.side === "export"
-        ? "guest"
-        : "host";
+      return unit.kind === "interface" && unit.side === "export" ? "guest" : "host";
     },
     exportUnits,
     importUnits,
@@ -483,8 +431,7 @@ function declareType(
   const type = types.declare(witName, "type");
   const resource = def.kind.kind === "resource";
   const classType = resource ? types.claim(`${type}Class`) : undefined;
-  const wrapper =
-    resource && guestSide ? types.claim(`${type}Resource`) : undefined;
+  const wrapper = resource && guestSide ? types.claim(`${type}Resource`) : undefined;
   if (wrapper !== undefined) values.claim(wrapper);
   const descriptor = values.claim(`${toLowerCamel(witName)}Type`);
   return { type, descriptor, classType, wrapper };

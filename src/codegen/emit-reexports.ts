@@ -50,11 +50,15 @@ export function publicNames(cx: EmitContext, unit: Unit): UnitExports {
     const resource = info.resources.get(id);
     if (names.classType !== undefined && resource !== undefined && hasStaticSide(resource)) {
       types.push(names.classType);
-      identity.set(names.classType, same?.classType === names.classType ? `${key}:class` : `${unit.path}#${id}:class`);
+      identity.set(
+        names.classType,
+        same?.classType === names.classType ? `${key}:class` : `${unit.path}#${id}:class`,
+      );
     }
   }
   // Export sides always declare their contract; import sides only when the host implements something.
-  if (unit.kind === "interface" && (unit.side === "export" || needsHost(cx, unit))) types.push(unit.contract);
+  if (unit.kind === "interface" && (unit.side === "export" || needsHost(cx, unit)))
+    types.push(unit.contract);
   const all = [
     ...info.functions,
     ...[...info.resources.values()].flatMap((r) => [
@@ -68,7 +72,8 @@ export function publicNames(cx: EmitContext, unit: Unit): UnitExports {
     if (fn.errorAlias !== undefined) types.push(fn.errorAlias);
     if (fn.errorGuard !== undefined) values.push(fn.errorGuard);
   }
-  for (const name of [...types, ...values]) if (!identity.has(name)) identity.set(name, `${unit.path}#${name}`);
+  for (const name of [...types, ...values])
+    if (!identity.has(name)) identity.set(name, `${unit.path}#${name}`);
   return { types, values, identity };
 }
 
@@ -126,7 +131,8 @@ function namespaceNames(cx: EmitContext, taken: Iterable<string>): Map<Unit, str
     const candidates = [stem];
     if (pkg !== undefined) {
       candidates.push(`${pkg.name}-${stem}`, `${pkg.namespace}-${pkg.name}-${stem}`);
-      if (pkg.version !== undefined) candidates.push(`${pkg.namespace}-${pkg.name}-${stem}-${pkg.version}`);
+      if (pkg.version !== undefined)
+        candidates.push(`${pkg.namespace}-${pkg.name}-${stem}-${pkg.version}`);
     }
     // Spelled lazily: most interfaces keep their own name, and spelling is the cost on worlds of thousands.
     let chosen: string | undefined;
@@ -175,7 +181,12 @@ export function printReExports(f: GeneratedFile, cx: EmitContext): void {
   const printed = new Set<string>();
   // Flat when the name means one thing; printed once, from the first file (in plan order) that has it.
   const flat = (name: string): boolean => {
-    if (meanings.get(name)?.size !== 1 || own.has(name) || runtimeNames.has(name) || namespaceSet.has(name))
+    if (
+      meanings.get(name)?.size !== 1 ||
+      own.has(name) ||
+      runtimeNames.has(name) ||
+      namespaceSet.has(name)
+    )
       return false;
     if (printed.has(name)) return false;
     printed.add(name);
@@ -193,7 +204,12 @@ export function printReExports(f: GeneratedFile, cx: EmitContext): void {
 }
 
 /** `export { a, b } from "m";`, laid out as prettier lays it out (one line when it fits in 80 columns). */
-function printExportList(f: GeneratedFile, keyword: string, names: readonly string[], from: string): void {
+function printExportList(
+  f: GeneratedFile,
+  keyword: string,
+  names: readonly string[],
+  from: string,
+): void {
   if (names.length === 0) return;
   const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const tail = ` } from ${f.string(from)};`;

@@ -27,12 +27,7 @@ import {
 } from "./emit-functions.js";
 import type { Unit } from "./emit-plan.js";
 import { printDescriptor } from "./emit-descriptor.js";
-import {
-  callArgs,
-  signature,
-  typeArgs,
-  type GeneratedFile,
-} from "./printer/index.js";
+import { callArgs, signature, typeArgs, type GeneratedFile } from "./printer/index.js";
 import { stringLiteral } from "./names.js";
 import { typeNameRef, type EmitContext } from "./type-expr.js";
 
@@ -45,8 +40,7 @@ export function resourceName(cx: EmitContext, unit: Unit, id: TypeId): string {
 /** The grouped functions of a resource of the current unit (empty when it has none). */
 export function resourceInfo(cx: EmitContext, id: TypeId): ResourceInfo {
   const info = unitFunctions(cx).resources.get(id);
-  if (info === undefined)
-    throw new Error(`resource ${id} was not grouped (a wit-ts bug)`);
+  if (info === undefined) throw new Error(`resource ${id} was not grouped (a wit-ts bug)`);
   return info;
 }
 
@@ -55,23 +49,14 @@ export function hasStaticSide(info: ResourceInfo): boolean {
   return info.constructor !== undefined || info.statics.length > 0;
 }
 
-export function emitResource(
-  f: GeneratedFile,
-  cx: EmitContext,
-  id: TypeId,
-): void {
+export function emitResource(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
   const def = cx.resolve.types[id]!;
   f.jsDoc({ docs: def.docs.contents, tags: stabilityTags(def.stability) });
-  if (cx.plan.resourceSide(id, cx.unit.side) === "guest")
-    emitGuestResource(f, cx, id);
+  if (cx.plan.resourceSide(id, cx.unit.side) === "guest") emitGuestResource(f, cx, id);
   else emitHostResource(f, cx, id);
 }
 
-function emitGuestResource(
-  f: GeneratedFile,
-  cx: EmitContext,
-  id: TypeId,
-): void {
+function emitGuestResource(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
   const names = cx.unit.typeNames.get(id)!;
   const info = resourceInfo(cx, id);
   const self = typeNameRef(cx, id);
@@ -110,25 +95,9 @@ function emitGuestResource(
   }
   const base = cx.runtime.value("GuestResource");
   if (info.methods.length === 0) {
-    f.print(
-      "class ",
-      names.wrapper!,
-      " extends ",
-      base,
-      " implements ",
-      self,
-      " {}",
-    );
+    f.print("class ", names.wrapper!, " extends ", base, " implements ", self, " {}");
   } else {
-    f.print(
-      "class ",
-      names.wrapper!,
-      " extends ",
-      base,
-      " implements ",
-      self,
-      " {",
-    );
+    f.print("class ", names.wrapper!, " extends ", base, " implements ", self, " {");
     f.indent(() => {
       info.methods.forEach((method, index) => {
         if (index > 0) f.print();

@@ -9,7 +9,13 @@ import type { TypeId } from "../wit/model.js";
 import { stabilityTags } from "./emit-functions.js";
 import { printDescriptor } from "./emit-descriptor.js";
 import { emitResource } from "./emit-resources.js";
-import { objectType, typeAlias, union, type GeneratedFile, type Printable } from "./printer/index.js";
+import {
+  objectType,
+  typeAlias,
+  union,
+  type GeneratedFile,
+  type Printable,
+} from "./printer/index.js";
 import { quotePropertyKey, stringLiteral } from "./names.js";
 import {
   anonymousTypeExpr,
@@ -59,8 +65,7 @@ function emitType(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
           union(
             kind.cases.map((c) => {
               const members: Printable[] = [["tag: ", stringLiteral(c.name)]];
-              if (c.type !== undefined)
-                members.push(["val: ", typeExpr(cx, c.type)]);
+              if (c.type !== undefined) members.push(["val: ", typeExpr(cx, c.type)]);
               return objectType(members);
             }),
           ),
@@ -69,10 +74,7 @@ function emitType(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
       );
       break;
     case "enum":
-      f.print(
-        typeAlias(head, union(kind.cases.map((c) => stringLiteral(c.name)))),
-        ";",
-      );
+      f.print(typeAlias(head, union(kind.cases.map((c) => stringLiteral(c.name)))), ";");
       break;
     case "tuple":
     case "option":
@@ -87,9 +89,7 @@ function emitType(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
       f.print(typeAlias(head, anonymousTypeExpr(cx, def)), ";");
       break;
     case "unknown":
-      throw new Error(
-        `type \`${def.name ?? id}\` was never resolved (a wit-ts bug)`,
-      );
+      throw new Error(`type \`${def.name ?? id}\` was never resolved (a wit-ts bug)`);
     default: {
       const never: never = kind;
       throw new Error(`unknown type kind ${JSON.stringify(never)}`);

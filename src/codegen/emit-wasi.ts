@@ -66,7 +66,11 @@ export function wasiCapabilities(keys: readonly string[]): string[] {
 }
 
 /** `export type WasiOptions = "inherit" | Pick<WasiCapabilities, ...>;` with its docs. */
-export function printWasiOptionsType(f: GeneratedFile, cx: EmitContext, capabilities: readonly string[]): void {
+export function printWasiOptionsType(
+  f: GeneratedFile,
+  cx: EmitContext,
+  capabilities: readonly string[],
+): void {
   f.jsDoc({
     docs:
       "What the component may reach through WASI: nothing unless granted, per\n" +
@@ -103,7 +107,11 @@ export function printWasiHost(
     local,
     " = ",
     cx.runtime.value("createWasiHost"),
-    callArgs(["options.wasi", stringLiteral(worldName), object(loaders.map(([pkg, loader]) => [pkg, loader]))]),
+    callArgs([
+      "options.wasi",
+      stringLiteral(worldName),
+      object(loaders.map(([pkg, loader]) => [pkg, loader])),
+    ]),
     ";",
   );
 }

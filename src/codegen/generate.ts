@@ -13,11 +13,7 @@ import { emitImportSide } from "./emit-imports.js";
 import { emitIndex } from "./emit-index.js";
 import { createPlan, type Plan, type Unit } from "./emit-plan.js";
 import { emitTypes } from "./emit-types.js";
-import {
-  createGeneratedFile,
-  generatedByComment,
-  type GeneratedFile,
-} from "./printer/index.js";
+import { createGeneratedFile, generatedByComment, type GeneratedFile } from "./printer/index.js";
 import { createRuntimeImports, runtimeOutputFiles } from "./runtime-files.js";
 export { selectWorld } from "../wit/select-world.js";
 import { moduleSpecifier, type EmitContext } from "./type-expr.js";
@@ -50,11 +46,7 @@ export interface GenerateOptions {
 }
 
 /** Generates the SDK of `world`. Never fails for a resolved model; a thrown error is a wit-ts bug. */
-export function generate(
-  resolve: Resolve,
-  world: WorldId,
-  options: GenerateOptions,
-): OutputFile[] {
+export function generate(resolve: Resolve, world: WorldId, options: GenerateOptions): OutputFile[] {
   const plan = createPlan(resolve, world);
   const preamble = generatedByComment({
     version: options.version,
@@ -62,9 +54,7 @@ export function generate(
     world: plan.worldName,
   });
   const files: OutputFile[] = [];
-  const contexts = [plan.index, ...plan.units].map((unit) =>
-    context(plan, unit, options),
-  );
+  const contexts = [plan.index, ...plan.units].map((unit) => context(plan, unit, options));
   // Claim every unit's function names before printing anything: files refer to each other's names.
   for (const cx of contexts) unitFunctions(cx);
   worldExportFunctions(contexts[0]!);
@@ -74,10 +64,7 @@ export function generate(
     if (cx.unit.kind === "index") {
       const entry = options.component?.entry;
       emitIndex(f, cx, {
-        component:
-          entry === undefined
-            ? undefined
-            : moduleSpecifier(cx.unit.path, entry),
+        component: entry === undefined ? undefined : moduleSpecifier(cx.unit.path, entry),
       });
     } else {
       emitTypes(f, cx);
@@ -90,16 +77,11 @@ export function generate(
     f.reserve(...cx.unit.typeScope.names(), ...cx.unit.valueScope.names());
     files.push({ path: cx.unit.path, content: f.toString() });
   }
-  if (options.runtimeImport === undefined)
-    files.push(...runtimeOutputFiles(preamble));
+  if (options.runtimeImport === undefined) files.push(...runtimeOutputFiles(preamble));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function context(
-  plan: Plan,
-  unit: Unit,
-  options: GenerateOptions,
-): EmitContext {
+function context(plan: Plan, unit: Unit, options: GenerateOptions): EmitContext {
   return {
     plan,
     resolve: plan.resolve,

@@ -52,8 +52,7 @@
  *   the properties every class already has as a function object
  *   (`prototype`, `name`, `length`, `call`, ...).
  */
-export type NameContext =
-  "local" | "export" | "type" | "property" | "member" | "static-member";
+export type NameContext = "local" | "export" | "type" | "property" | "member" | "static-member";
 
 /**
  * ECMAScript reserved words as binding identifiers in module code (modules
@@ -316,11 +315,7 @@ export function isReservedName(name: string, context: NameContext): boolean {
     case "local":
       return JS_RESERVED_WORDS.has(name) || GLOBAL_NAMES.has(name);
     case "export":
-      return (
-        JS_RESERVED_WORDS.has(name) ||
-        GLOBAL_NAMES.has(name) ||
-        EXPORT_RESERVED.has(name)
-      );
+      return JS_RESERVED_WORDS.has(name) || GLOBAL_NAMES.has(name) || EXPORT_RESERVED.has(name);
     case "type":
       return (
         JS_RESERVED_WORDS.has(name) ||
@@ -366,11 +361,7 @@ export function splitWords(name: string): string[] {
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i]!;
       const next = chars[i + 1];
-      const nextMode: WordCase = isLower(c)
-        ? "lower"
-        : isUpper(c)
-          ? "upper"
-          : mode;
+      const nextMode: WordCase = isLower(c) ? "lower" : isUpper(c) ? "upper" : mode;
       if (next === undefined) {
         break;
       }
@@ -411,10 +402,7 @@ function splitAsciiWords(name: string): string[] {
 }
 
 /** Calls `visit` with the bounds of each word of an ASCII name, as {@link splitWords} splits it. */
-function forEachAsciiWord(
-  name: string,
-  visit: (start: number, end: number) => void,
-): void {
+function forEachAsciiWord(name: string, visit: (start: number, end: number) => void): void {
   const n = name.length;
   let i = 0;
   while (i < n) {
@@ -431,11 +419,7 @@ function forEachAsciiWord(
     for (let j = runStart; j + 1 < runEnd; j++) {
       const c = name.charCodeAt(j);
       const next = name.charCodeAt(j + 1);
-      const nextMode: WordCase = isAsciiLower(c)
-        ? "lower"
-        : isAsciiUpper(c)
-          ? "upper"
-          : mode;
+      const nextMode: WordCase = isAsciiLower(c) ? "lower" : isAsciiUpper(c) ? "upper" : mode;
       if (nextMode === "lower" && isAsciiUpper(next)) {
         visit(start, j + 1);
         start = j + 1;
@@ -534,9 +518,7 @@ function memoized(convert: (name: string) => string): (name: string) => string {
 /** `http-request` -> `HttpRequest` (rule 1). */
 export const toUpperCamel: (name: string) => string = memoized((name) =>
   guardLeadingDigit(
-    isAscii(name)
-      ? asciiCamel(name, true)
-      : splitWords(name).map(capitalize).join(""),
+    isAscii(name) ? asciiCamel(name, true) : splitWords(name).map(capitalize).join(""),
   ),
 );
 
@@ -557,8 +539,7 @@ export const toLowerCamel: (name: string) => string = memoized((name) =>
  * Uniqueness is the caller's scope's job ({@link createNameScope}).
  */
 export function tsName(witName: string, context: NameContext): string {
-  const cased =
-    context === "type" ? toUpperCamel(witName) : toLowerCamel(witName);
+  const cased = context === "type" ? toUpperCamel(witName) : toLowerCamel(witName);
   return escapeReservedName(cased, context);
 }
 
@@ -668,8 +649,7 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
  * deliberately not included: which those are depends on the Unicode version
  * of the Node.js that runs the generator, and output must not.
  */
-const NEEDS_UNICODE_ESCAPE =
-  /^[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]$|^(?! )\p{Zs}$/u;
+const NEEDS_UNICODE_ESCAPE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]$|^(?! )\p{Zs}$/u;
 
 function escapeChar(c: string, quote: string): string {
   if (c === quote) {

@@ -6,11 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { posix } from "node:path";
-import {
-  runtimeFiles,
-  runtimeSymbol,
-  type RuntimeSymbolName,
-} from "./runtime-symbols.js";
+import { runtimeFiles, runtimeSymbol, type RuntimeSymbolName } from "./runtime-symbols.js";
 import { packageFile } from "../package-root.js";
 import { createImportSymbol, type ImportSymbol } from "./printer/index.js";
 
@@ -29,9 +25,7 @@ function runtimeSources(): ReadonlyMap<string, string> {
 }
 
 /** `runtime/<file>` for every runtime file, each after `preamble` (the SDK's `@generated` line). */
-export function runtimeOutputFiles(
-  preamble: string,
-): { path: string; content: string }[] {
+export function runtimeOutputFiles(preamble: string): { path: string; content: string }[] {
   return [...runtimeSources()].map(([file, text]) => ({
     path: `runtime/${file}`,
     content: `${preamble}\n/* eslint-disable */\n\n${text}`,
@@ -68,10 +62,7 @@ export function createRuntimeImports(
 
 const sharedImports = new Map<string, RuntimeImports>();
 
-function runtimeImportsFrom(
-  dir: string,
-  runtimeImport: string | undefined,
-): RuntimeImports {
+function runtimeImportsFrom(dir: string, runtimeImport: string | undefined): RuntimeImports {
   const values = new Map<string, ImportSymbol>();
   const types = new Map<string, ImportSymbol>();
   const specifier = (file: string): string => {

@@ -310,11 +310,13 @@ const table = {
 export type RuntimeSymbolName = keyof typeof table;
 
 /** Every symbol, in the order above. */
-export const runtimeSymbols: readonly RuntimeSymbol[] = Object.entries(table).map(([name, [file, kind]]) =>
-  Object.freeze({ name: name as RuntimeSymbolName, file, kind }),
+export const runtimeSymbols: readonly RuntimeSymbol[] = Object.entries(table).map(
+  ([name, [file, kind]]) => Object.freeze({ name: name as RuntimeSymbolName, file, kind }),
 );
 
-const byName = new Map<string, RuntimeSymbol>(runtimeSymbols.map((symbol) => [symbol.name, symbol]));
+const byName = new Map<string, RuntimeSymbol>(
+  runtimeSymbols.map((symbol) => [symbol.name, symbol]),
+);
 
 /** Looks a symbol up; throws for a name generated code may not import (a generator bug). */
 export function runtimeSymbol(name: RuntimeSymbolName): RuntimeSymbol {

@@ -10,13 +10,7 @@
  */
 import { posix } from "node:path";
 import type { ComponentCanon } from "../wit/decoding/canonical-options.js";
-import type {
-  PrimitiveType,
-  Resolve,
-  Type,
-  TypeDef,
-  TypeId,
-} from "../wit/model.js";
+import type { PrimitiveType, Resolve, Type, TypeDef, TypeId } from "../wit/model.js";
 import {
   array,
   arrayType,
@@ -66,10 +60,7 @@ export interface EmitContext {
 
 /** The relative module specifier of `to` as imported from `from` (paths relative to the output root). */
 export function moduleSpecifier(from: string, to: string): string {
-  const relative = posix.relative(
-    posix.dirname(from),
-    to.replace(/\.ts$/, ".js"),
-  );
+  const relative = posix.relative(posix.dirname(from), to.replace(/\.ts$/, ".js"));
   return relative.startsWith(".") ? relative : `./${relative}`;
 }
 
@@ -142,9 +133,7 @@ export function isOptionType(resolve: Resolve, type: Type): boolean {
   return typeof u !== "string" && resolve.types[u.id]!.kind.kind === "option";
 }
 
-const TYPED_ARRAYS: Partial<
-  Record<PrimitiveType, readonly [string, RuntimeSymbolName]>
-> = {
+const TYPED_ARRAYS: Partial<Record<PrimitiveType, readonly [string, RuntimeSymbolName]>> = {
   u8: ["Uint8Array", "u8List"],
   s8: ["Int8Array", "s8List"],
   u16: ["Uint16Array", "u16List"],
@@ -289,7 +278,16 @@ function unitCache(cx: EmitContext): UnitExprs {
   let exprs = exprCache.get(cx.unit);
   if (exprs === undefined) {
     exprs = {
-      types: [new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Map()],
+      types: [
+        new Map(),
+        new Map(),
+        new Map(),
+        new Map(),
+        new Map(),
+        new Map(),
+        new Map(),
+        new Map(),
+      ],
       descriptors: new Map(),
     };
     exprCache.set(cx.unit, exprs);
@@ -310,9 +308,7 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
   switch (kind.kind) {
     case "list": {
       const typed = typedArray(cx.resolve, kind.element);
-      return typed !== undefined
-        ? typed[0]
-        : arrayType(typeExpr(cx, kind.element));
+      return typed !== undefined ? typed[0] : arrayType(typeExpr(cx, kind.element));
     }
     case "fixed-length-list": {
       const element = typeExpr(cx, kind.element);
@@ -321,10 +317,7 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
         : arrayType(element);
     }
     case "map":
-      return [
-        "Map",
-        typeArgs([typeExpr(cx, kind.key), typeExpr(cx, kind.value)]),
-      ];
+      return ["Map", typeArgs([typeExpr(cx, kind.key), typeExpr(cx, kind.value)])];
     case "tuple":
       return array(kind.types.map((t) => typeExpr(cx, t)));
     case "option":
@@ -345,10 +338,7 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
       // A borrow the host lends to the guest is its own object: any `T` fits `Borrowed<T>`.
       const received = (cx.borrowDirection ?? cx.unit.side) === "import";
       const handle = received && cx.borrows === "explicit";
-      return [
-        cx.runtime.type(handle ? "BorrowHandle" : "Borrowed"),
-        typeArgs([resource]),
-      ];
+      return [cx.runtime.type(handle ? "BorrowHandle" : "Borrowed"), typeArgs([resource])];
     }
     case "future":
     case "stream": {
@@ -357,13 +347,15 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
         return cx.runtime.type(host ? "ByteStreamSource" : "ByteStream");
       const name: RuntimeSymbolName =
         kind.kind === "future"
-          ? host ? "FutureSource" : "Future"
-          : host ? "StreamSource" : "Stream";
+          ? host
+            ? "FutureSource"
+            : "Future"
+          : host
+            ? "StreamSource"
+            : "Stream";
       return [
         cx.runtime.type(name),
-        typeArgs([
-          kind.type === undefined ? "undefined" : typeExpr(cx, kind.type),
-        ]),
+        typeArgs([kind.type === undefined ? "undefined" : typeExpr(cx, kind.type)]),
       ];
     }
     case "type":
@@ -374,9 +366,7 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
     case "flags":
     case "resource":
     case "unknown":
-      throw new Error(
-        `a ${kind.kind} type has no anonymous form (a wit-ts bug)`,
-      );
+      throw new Error(`a ${kind.kind} type has no anonymous form (a wit-ts bug)`);
     default: {
       const never: never = kind;
       throw new Error(`unknown type kind ${JSON.stringify(never)}`);
@@ -391,9 +381,7 @@ function isByteElement(resolve: Resolve, element: Type | undefined): boolean {
 
 function primitiveDescriptor(cx: EmitContext, type: PrimitiveType): Printable {
   if (type === "error-context") return cx.runtime.value("errorContext");
-  return cx.runtime.value(
-    type === "string" ? "string" : type === "char" ? "char" : type,
-  );
+  return cx.runtime.value(type === "string" ? "string" : type === "char" ? "char" : type);
 }
 
 /** The runtime descriptor of `type` (see `runtime/value-types.ts`), as seen from the current file. */
@@ -409,15 +397,11 @@ export function descriptorExpr(cx: EmitContext, type: Type): Printable {
   return expr;
 }
 
-const call = (fn: ImportSymbol, args: readonly Printable[]): Printable => [
-  fn,
-  callArgs(args),
-];
+const call = (fn: ImportSymbol, args: readonly Printable[]): Printable => [fn, callArgs(args)];
 
 /** The descriptor of a type definition's structure (declared types use it for their constants). */
 export function structureDescriptor(cx: EmitContext, def: TypeDef): Printable {
-  const value = (name: RuntimeSymbolName): ImportSymbol =>
-    cx.runtime.value(name);
+  const value = (name: RuntimeSymbolName): ImportSymbol => cx.runtime.value(name);
   const optional = (t: Type | undefined): Printable =>
     t === undefined ? "undefined" : descriptorExpr(cx, t);
   const label = stringLiteral(def.name ?? "");
@@ -426,11 +410,7 @@ export function structureDescriptor(cx: EmitContext, def: TypeDef): Printable {
     case "record":
       return call(value("record"), [
         label,
-        object(
-          kind.fields.map(
-            (f) => [jcoFieldName(f.name), descriptorExpr(cx, f.type)] as const,
-          ),
-        ),
+        object(kind.fields.map((f) => [jcoFieldName(f.name), descriptorExpr(cx, f.type)] as const)),
       ]);
     case "flags":
       return call(value("flags"), [
@@ -454,27 +434,17 @@ export function structureDescriptor(cx: EmitContext, def: TypeDef): Printable {
         : call(value("list"), [descriptorExpr(cx, kind.element)]);
     }
     case "fixed-length-list":
-      return call(value("fixedList"), [
-        descriptorExpr(cx, kind.element),
-        kind.size,
-      ]);
+      return call(value("fixedList"), [descriptorExpr(cx, kind.element), kind.size]);
     case "map":
-      return call(value("map"), [
-        descriptorExpr(cx, kind.key),
-        descriptorExpr(cx, kind.value),
-      ]);
+      return call(value("map"), [descriptorExpr(cx, kind.key), descriptorExpr(cx, kind.value)]);
     case "tuple":
-      return call(value("tuple"), [
-        array(kind.types.map((t) => descriptorExpr(cx, t))),
-      ]);
+      return call(value("tuple"), [array(kind.types.map((t) => descriptorExpr(cx, t)))]);
     case "option":
       return call(value("option"), [descriptorExpr(cx, kind.type)]);
     case "result":
       return call(value("result"), [optional(kind.ok), optional(kind.err)]);
     case "handle":
-      return call(value(kind.handle.kind), [
-        descriptorRef(cx, kind.handle.resource),
-      ]);
+      return call(value(kind.handle.kind), [descriptorRef(cx, kind.handle.resource)]);
     case "future":
       return call(value("future"), [optional(kind.type)]);
     case "stream":
@@ -485,9 +455,7 @@ export function structureDescriptor(cx: EmitContext, def: TypeDef): Printable {
       return descriptorExpr(cx, kind.type);
     case "resource":
     case "unknown":
-      throw new Error(
-        `a ${kind.kind} type has no structural descriptor (a wit-ts bug)`,
-      );
+      throw new Error(`a ${kind.kind} type has no structural descriptor (a wit-ts bug)`);
     default: {
       const never: never = kind;
       throw new Error(`unknown type kind ${JSON.stringify(never)}`);

@@ -50,4 +50,3 @@ export class DiagnosticAbort extends Error {
 export function abort(diagnostic: Diagnostic): never {
   throw new DiagnosticAbort(diagnostic);
 }
-

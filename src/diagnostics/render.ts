@@ -25,7 +25,11 @@ export interface RenderOptions {
  */
 const MAX_FRAME_LINE = 1024;
 
-export function renderDiagnostic(d: Diagnostic, sources: SourceMap, options: RenderOptions = {}): string {
+export function renderDiagnostic(
+  d: Diagnostic,
+  sources: SourceMap,
+  options: RenderOptions = {},
+): string {
   const c = palette(options.color ?? false);
   const head = `${c.red(`${d.severity}[${d.code}]`)}${c.bold(`: ${d.message}`)}`;
   const lines = [head];
@@ -38,7 +42,11 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap, options: Ren
   return lines.join("\n");
 }
 
-export function renderDiagnostics(ds: readonly Diagnostic[], sources: SourceMap, options: RenderOptions = {}): string {
+export function renderDiagnostics(
+  ds: readonly Diagnostic[],
+  sources: SourceMap,
+  options: RenderOptions = {},
+): string {
   return ds.map((d) => renderDiagnostic(d, sources, options)).join("\n\n");
 }
 

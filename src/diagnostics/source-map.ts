@@ -52,7 +52,8 @@ export class SourceMap {
     const base = this.#next;
     const lineStarts = [0];
     // `indexOf` skips to the next line end far faster than a loop over every character.
-    for (let i = normalized.indexOf("\n"); i >= 0; i = normalized.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+    for (let i = normalized.indexOf("\n"); i >= 0; i = normalized.indexOf("\n", i + 1))
+      lineStarts.push(i + 1);
     this.#files.push({ path, text: normalized, base, lineStarts });
     // A gap of one keeps an end-of-file span of one file distinct from the start of the next.
     this.#next = base + normalized.length + 1;

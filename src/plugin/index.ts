@@ -56,99 +56,109 @@ interface Job {
 }
 
 type Prepared =
-  { readonly kind: "ok"; readonly jobs: readonly Job[] } | { readonly kind: "error"; readonly error: WitTsBuildError };
+  | { readonly kind: "ok"; readonly jobs: readonly Job[] }
+  | { readonly kind: "error"; readonly error: WitTsBuildError };
 
 /** The plugin for every bundler unplugin supports; the typed entry points are `wit-ts/vite` etc. */
-export const witTs: UnpluginInstance<WitTsPluginOptions> = createUnplugin<WitTsPluginOptions>((options, meta) => {
-  let root = process.cwd();
-  let server: DevServerLike | undefined;
-  /** The entries, once read: the config file is read once per plugin instance (a failed read is retried). */
-  let jobs: readonly Job[] | undefined;
-  // Generations never overlap: a change during a build waits for it.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+export const witTs: UnpluginInstance<WitTsPluginOptions> = createUnplugin<WitTsPluginOptions>(
+  (options, meta) => {
+    let root = process.cwd();
+    let server: DevServerLike | undefined;
+    /** The entries, once read: the config file is read once per plugin instance (a failed read is retried). */
+    let jobs: readonly Job[] | undefined;
+    // Generations never overlap: a change during a build waits for it.
+    let queue: Promise<unknown> = Promise.resolve();
+    const serial = <T>(task: () => Promise<T>): Promise<T> => {
+      const run = queue.then(task);
+      queue = run.catch(() => undefined);
+      return run;
+    };
 
-  async function prepare(): Promise<Prepared> {
-    if (jobs) return { kind: "ok", jobs };
-    let base: string;
-    let entries: readonly ConfigEntry[];
-    if (options === undefined) {
-      const loaded = await loadConfig({ cwd: root });
-      if (!loaded.config)
-        return {
-          kind: "error",
-          error: buildError("cannot read the wit-ts config", loaded.diagnostics, new SourceMap()),
-        };
-      base = loaded.config.dir;
-      entries = loaded.config.entries;
-    } else {
-      const checked = validateConfig(options, "witTs() options");
-      if (checked.diagnostics.length > 0) {
-        return { kind: "error", error: buildError("cannot use these options", checked.diagnostics, new SourceMap()) };
+    async function prepare(): Promise<Prepared> {
+      if (jobs) return { kind: "ok", jobs };
+      let base: string;
+      let entries: readonly ConfigEntry[];
+      if (options === undefined) {
+        const loaded = await loadConfig({ cwd: root });
+        if (!loaded.config)
+          return {
+            kind: "error",
+            error: buildError("cannot read the wit-ts config", loaded.diagnostics, new SourceMap()),
+          };
+        base = loaded.config.dir;
+        entries = loaded.config.entries;
+      } else {
+        const checked = validateConfig(options, "witTs() options");
+        if (checked.diagnostics.length > 0) {
+          return {
+            kind: "error",
+            error: buildError("cannot use these options", checked.diagnostics, new SourceMap()),
+          };
+        }
+        base = root;
+        entries = checked.entries;
       }
-      base = root;
-      entries = checked.entries;
+      jobs = entries.map((entry) => job(entry, base));
+      return { kind: "ok", jobs };
     }
-    jobs = entries.map((entry) => job(entry, base));
-    return { kind: "ok", jobs };
-  }
 
-  /** Runs every job; returns the events and the error to raise, if any. */
-  async function generateAll(
-    changedAt?: number,
-  ): Promise<{ events: WatchEvent[]; error: WitTsBuildError | undefined }> {
-    const ready = await prepare();
-    if (ready.kind === "error") return { events: [], error: ready.error };
-    const events: WatchEvent[] = [];
-    for (const j of ready.jobs) events.push(await regenerate(j.target, changedAt));
-    return { events, error: firstError(events) };
-  }
+    /** Runs every job; returns the events and the error to raise, if any. */
+    async function generateAll(
+      changedAt?: number,
+    ): Promise<{ events: WatchEvent[]; error: WitTsBuildError | undefined }> {
+      const ready = await prepare();
+      if (ready.kind === "error") return { events: [], error: ready.error };
+      const events: WatchEvent[] = [];
+      for (const j of ready.jobs) events.push(await regenerate(j.target, changedAt));
+      return { events, error: firstError(events) };
+    }
 
-  function isInput(id: string): boolean {
-    const path = resolve(id);
-    return (jobs ?? []).some(
-      (j) => path === j.input || (inside(path, j.input) && !inside(path, j.out) && /\.(wit|wasm|wat)$/.test(path)),
-    );
-  }
-
-  return {
-    name: PLUGIN_NAME,
-    enforce: "pre",
-    async buildStart() {
-      const { events, error } = await serial(() => generateAll());
-      // esbuild has no watch-file list outside load hooks (unplugin throws there); its watch mode
-      // does not see WIT edits, which the README says.
-      if (meta.framework !== "esbuild") {
-        for (const file of watchFiles(jobs ?? [], events)) this.addWatchFile(file);
-      }
-      if (error) throw error;
-    },
-    watchChange(id) {
-      // Rollup and webpack run buildStart again for the rebuild a change causes; only Vite's dev
-      // server, which calls buildStart once, needs the regeneration here.
-      if (!server || !isInput(id)) return;
-      const dev = server;
-      const changedAt = performance.now();
-      void serial(() => generateAll(changedAt)).then(
-        ({ events, error }) => reportToDevServer(dev, events, error),
-        (e: unknown) =>
-          dev.config.logger.error(`[${PLUGIN_NAME}] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    function isInput(id: string): boolean {
+      const path = resolve(id);
+      return (jobs ?? []).some(
+        (j) =>
+          path === j.input ||
+          (inside(path, j.input) && !inside(path, j.out) && /\.(wit|wasm|wat)$/.test(path)),
       );
-    },
-    vite: {
-      configResolved(config) {
-        root = config.root;
+    }
+
+    return {
+      name: PLUGIN_NAME,
+      enforce: "pre",
+      async buildStart() {
+        const { events, error } = await serial(() => generateAll());
+        // esbuild has no watch-file list outside load hooks (unplugin throws there); its watch mode
+        // does not see WIT edits, which the README says.
+        if (meta.framework !== "esbuild") {
+          for (const file of watchFiles(jobs ?? [], events)) this.addWatchFile(file);
+        }
+        if (error) throw error;
       },
-      configureServer(devServer) {
-        server = devServer;
+      watchChange(id) {
+        // Rollup and webpack run buildStart again for the rebuild a change causes; only Vite's dev
+        // server, which calls buildStart once, needs the regeneration here.
+        if (!server || !isInput(id)) return;
+        const dev = server;
+        const changedAt = performance.now();
+        void serial(() => generateAll(changedAt)).then(
+          ({ events, error }) => reportToDevServer(dev, events, error),
+          (e: unknown) =>
+            dev.config.logger.error(
+              `[${PLUGIN_NAME}] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+            ),
+        );
       },
-    },
-  };
-});
+      vite: {
+        configResolved(config) {
+          root = config.root;
+        },
+        configureServer(devServer) {
+          server = devServer;
+        },
+      },
+    };
+  },
+);
 
 export default witTs;
 
@@ -198,7 +208,11 @@ function firstError(events: readonly WatchEvent[]): WitTsBuildError | undefined 
           e.sources,
         );
       case "write-failed":
-        return new WitTsBuildError(`cannot write ${shown(e.target.out)}: ${e.message}`, [], new SourceMap());
+        return new WitTsBuildError(
+          `cannot write ${shown(e.target.out)}: ${e.message}`,
+          [],
+          new SourceMap(),
+        );
       default:
         return assertNever(e);
     }
@@ -206,8 +220,16 @@ function firstError(events: readonly WatchEvent[]): WitTsBuildError | undefined 
   return undefined;
 }
 
-function buildError(what: string, diagnostics: readonly Diagnostic[], sources: SourceMap): WitTsBuildError {
-  return new WitTsBuildError(`${what}:\n${renderDiagnostics(diagnostics, sources)}`, diagnostics, sources);
+function buildError(
+  what: string,
+  diagnostics: readonly Diagnostic[],
+  sources: SourceMap,
+): WitTsBuildError {
+  return new WitTsBuildError(
+    `${what}:\n${renderDiagnostics(diagnostics, sources)}`,
+    diagnostics,
+    sources,
+  );
 }
 
 function reportToDevServer(
@@ -218,7 +240,9 @@ function reportToDevServer(
   const logger = server.config.logger;
   for (const e of events) {
     if (e.kind === "written") {
-      logger.info(`[${PLUGIN_NAME}] regenerated ${shown(e.target.out)} in ${Math.round(e.durationMs)} ms`);
+      logger.info(
+        `[${PLUGIN_NAME}] regenerated ${shown(e.target.out)} in ${Math.round(e.durationMs)} ms`,
+      );
     }
   }
   if (error) {

@@ -24,7 +24,10 @@ export interface UnpluginMeta {
 export interface DevServerLike {
   readonly config: { readonly logger: { info(msg: string): void; error(msg: string): void } };
   readonly ws: {
-    send(payload: { type: "error"; err: { message: string; stack: string; plugin?: string; id?: string } }): void;
+    send(payload: {
+      type: "error";
+      err: { message: string; stack: string; plugin?: string; id?: string };
+    }): void;
   };
 }
 
@@ -33,7 +36,11 @@ export interface UnpluginHooks {
   readonly name: string;
   readonly enforce?: "pre" | "post";
   buildStart?(this: UnpluginBuildContext): Promise<void>;
-  watchChange?(this: UnpluginBuildContext, id: string, change: { event: "create" | "update" | "delete" }): void;
+  watchChange?(
+    this: UnpluginBuildContext,
+    id: string,
+    change: { event: "create" | "update" | "delete" },
+  ): void;
   readonly vite?: {
     configResolved?(config: { readonly root: string }): void;
     configureServer?(server: DevServerLike): void;

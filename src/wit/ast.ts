@@ -615,9 +615,12 @@ export function docsContents(docs: Docs): string | undefined {
   }
   const parts: string[] = [];
   for (const l of lines) {
-    const stripped = minWs !== Infinity && minWs > 0 && l.startsWith(" ".repeat(minWs)) ? l.slice(minWs) : l;
+    const stripped =
+      minWs !== Infinity && minWs > 0 && l.startsWith(" ".repeat(minWs)) ? l.slice(minWs) : l;
     if (stripped.length === 0) parts.push("");
-    else for (const piece of stripped.split("\n")) parts.push(piece.endsWith("\r") ? piece.slice(0, -1) : piece);
+    else
+      for (const piece of stripped.split("\n"))
+        parts.push(piece.endsWith("\r") ? piece.slice(0, -1) : piece);
   }
   let text = parts.join("\n");
   let end = text.length;

@@ -95,7 +95,11 @@ function interfaceJson(i: Interface): JsonObject {
 }
 
 function typeDefJson(t: TypeDef): JsonObject {
-  const out: JsonObject = { name: t.name ?? null, kind: typeDefKindJson(t.kind), owner: ownerJson(t.owner) };
+  const out: JsonObject = {
+    name: t.name ?? null,
+    kind: typeDefKindJson(t.kind),
+    owner: ownerJson(t.owner),
+  };
   addDocs(out, t.docs);
   addStability(out, t.stability);
   return out;
@@ -135,7 +139,9 @@ function typeDefKindJson(k: TypeDefKind): Json {
     case "variant":
       return {
         variant: {
-          cases: k.cases.map((c) => withDocs({ name: c.name, type: optionalTypeJson(c.type) }, c.docs)),
+          cases: k.cases.map((c) =>
+            withDocs({ name: c.name, type: optionalTypeJson(c.type) }, c.docs),
+          ),
         },
       };
     case "enum":

@@ -423,7 +423,8 @@ export function debugChar(cp: number): string {
   }
   // Control characters, combining marks and other non-printing codepoints are escaped.
   const ch = String.fromCodePoint(cp);
-  if (NON_PRINTING.test(ch) || (cp !== 0x20 && SPACE_SEPARATOR.test(ch))) return `'${escapeUnicode(cp)}'`;
+  if (NON_PRINTING.test(ch) || (cp !== 0x20 && SPACE_SEPARATOR.test(ch)))
+    return `'${escapeUnicode(cp)}'`;
   return `'${ch}'`;
 }
 
@@ -525,7 +526,10 @@ export class Scanner {
           if (d === 0x22) break;
           j += d === 0x5c ? 2 : 1;
         }
-        if (j >= n) abort(error(codes.UnterminatedString, "unterminated string literal", at(this.base + i, 1)));
+        if (j >= n)
+          abort(
+            error(codes.UnterminatedString, "unterminated string literal", at(this.base + i, 1)),
+          );
         this.end = j + 1;
         return Tok.String;
       }
@@ -551,7 +555,13 @@ export class Scanner {
       }
       return Tok.Id;
     }
-    return abort(error(codes.UnexpectedCharacter, `unexpected character ${debugChar(cp)}`, at(this.base + i, 1)));
+    return abort(
+      error(
+        codes.UnexpectedCharacter,
+        `unexpected character ${debugChar(cp)}`,
+        at(this.base + i, 1),
+      ),
+    );
   }
 
   /** Reads a word whose first codepoint `first` is at `i`; returns its end and leaves its {@link wordHash} in `hash`. */
@@ -584,7 +594,10 @@ export class Scanner {
     let depth = 1;
     let i = start + 2;
     while (depth > 0) {
-      if (i >= n) abort(error(codes.UnterminatedComment, "unterminated block comment", at(this.base + start, 1)));
+      if (i >= n)
+        abort(
+          error(codes.UnterminatedComment, "unterminated block comment", at(this.base + start, 1)),
+        );
       const c = t.charCodeAt(i);
       if (c === 0x2f && i + 1 < n && t.charCodeAt(i + 1) === 0x2a) {
         depth++;

@@ -89,7 +89,9 @@ function load(fs: FileSystem, root: string, options: ResolveOptions): ResolveRes
   try {
     const kind = fs.kind(root);
     if (kind === undefined) {
-      throw new LoadError([error(codes.PathNotFound, `failed to read path for WIT [${root}]`, UNKNOWN_SPAN)]);
+      throw new LoadError([
+        error(codes.PathNotFound, `failed to read path for WIT [${root}]`, UNKNOWN_SPAN),
+      ]);
     }
     const loader = new Loader(fs, sources);
     let main: UnresolvedGroup;
@@ -103,7 +105,8 @@ function load(fs: FileSystem, root: string, options: ResolveOptions): ResolveRes
     }
     return done(resolveGroups(main, deps, options, loader.decoded));
   } catch (e) {
-    if (e instanceof LoadError) return done({ resolve: undefined, packageIds: [], diagnostics: e.diagnostics });
+    if (e instanceof LoadError)
+      return done({ resolve: undefined, packageIds: [], diagnostics: e.diagnostics });
     throw e;
   }
 }
@@ -131,7 +134,10 @@ class Loader {
   }
 
   /** Parses and stage-1 resolves files as one package group, in byte order of their paths. */
-  parseFiles(paths: readonly string[], texts0?: readonly (readonly [string, string])[]): UnresolvedGroup {
+  parseFiles(
+    paths: readonly string[],
+    texts0?: readonly (readonly [string, string])[],
+  ): UnresolvedGroup {
     const texts = texts0 ? texts0.slice() : paths.map((p) => [p, this.read(p)] as const);
     texts.sort((a, b) => byteOrder(a[0], b[0]));
     const group = new GroupResolver();
@@ -186,16 +192,23 @@ class Loader {
   parseFile(path: string): { group: UnresolvedGroup; wasm: boolean } {
     const bytes = this.fs.readBytes(path);
     if (!(bytes instanceof Uint8Array)) {
-      throw new LoadError([error(codes.ReadFailed, `failed to read file ${path}: ${bytes.error}`, UNKNOWN_SPAN)]);
+      throw new LoadError([
+        error(codes.ReadFailed, `failed to read file ${path}: ${bytes.error}`, UNKNOWN_SPAN),
+      ]);
     }
     const kind = wasmKind(bytes);
-    if (kind !== undefined) return { group: this.parseWasm(path, bytes, kind === "text"), wasm: true };
+    if (kind !== undefined)
+      return { group: this.parseWasm(path, bytes, kind === "text"), wasm: true };
     let text: string;
     try {
       text = utf8.decode(bytes);
     } catch {
       throw new LoadError([
-        error(codes.ReadFailed, `failed to read file ${path}: stream did not contain valid UTF-8`, UNKNOWN_SPAN),
+        error(
+          codes.ReadFailed,
+          `failed to read file ${path}: stream did not contain valid UTF-8`,
+          UNKNOWN_SPAN,
+        ),
       ]);
     }
     return { group: this.parseFiles([path], [[path, text]]), wasm: false };
@@ -209,7 +222,11 @@ class Loader {
     const r = decodeWitPackage(bytes, text);
     if ("error" in r) {
       throw new LoadError([
-        error(codes.WasmPackageUnsupported, `failed to decode the WIT package in ${path}: ${r.error}`, UNKNOWN_SPAN),
+        error(
+          codes.WasmPackageUnsupported,
+          `failed to decode the WIT package in ${path}: ${r.error}`,
+          UNKNOWN_SPAN,
+        ),
       ]);
     }
     const shown = `${path} (as WIT)`;
@@ -233,7 +250,9 @@ class Loader {
   private read(path: string): string {
     const r = this.fs.readText(path);
     if (typeof r === "string") return r;
-    throw new LoadError([error(codes.ReadFailed, `failed to read file ${path}: ${r.error}`, UNKNOWN_SPAN)]);
+    throw new LoadError([
+      error(codes.ReadFailed, `failed to read file ${path}: ${r.error}`, UNKNOWN_SPAN),
+    ]);
   }
 }
 
@@ -245,7 +264,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * whitespace and `;;` / `(; ;)` comments. WIT never starts with `(`.
  */
 function wasmKind(bytes: Uint8Array): "binary" | "text" | undefined {
-  if (bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) return "binary";
+  if (bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d)
+    return "binary";
   let i = 0;
   while (i < bytes.length) {
     const c = bytes[i]!;
@@ -253,7 +273,10 @@ function wasmKind(bytes: Uint8Array): "binary" | "text" | undefined {
     else if (c === 0x3b && bytes[i + 1] === 0x3b) {
       while (i < bytes.length && bytes[i] !== 0x0a) i++;
     } else if (c === 0x28 && bytes[i + 1] === 0x3b) {
-      const end = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(";)", i + 2);
+      const end = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(
+        ";)",
+        i + 2,
+      );
       if (end < 0) return undefined;
       i = end + 2;
     } else return c === 0x28 ? "text" : undefined;

@@ -62,7 +62,8 @@ export function typeRef(id: TypeId): TypeRef {
   if (r === undefined) {
     r = Object.freeze({ kind: "id", id });
     // Fill gaps so the array stays packed (ids are small dense integers).
-    for (let i = refs.length; i < id; i++) refs.push(Object.freeze({ kind: "id", id: i as TypeId }));
+    for (let i = refs.length; i < id; i++)
+      refs.push(Object.freeze({ kind: "id", id: i as TypeId }));
     refs[id] = r;
   }
   return r;
@@ -87,7 +88,11 @@ export function noDocs(): Docs {
 export type Stability =
   | { readonly kind: "unknown" }
   | { readonly kind: "stable"; readonly since: Version; readonly deprecated: Version | undefined }
-  | { readonly kind: "unstable"; readonly feature: string; readonly deprecated: Version | undefined };
+  | {
+      readonly kind: "unstable";
+      readonly feature: string;
+      readonly deprecated: Version | undefined;
+    };
 
 export const UNKNOWN_STABILITY: Stability = Object.freeze({ kind: "unknown" });
 

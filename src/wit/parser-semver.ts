@@ -67,7 +67,8 @@ export function parseSemver(text: string): SemverParts | string {
     build = r ?? "";
     if (build.length === 0) return `empty identifier segment in ${pos}`;
   }
-  if (st.i < text.length) return `unexpected character ${quotedChar(text.codePointAt(st.i)!)} after ${pos}`;
+  if (st.i < text.length)
+    return `unexpected character ${quotedChar(text.codePointAt(st.i)!)} after ${pos}`;
   return { major, minor, patch, pre, build };
 }
 
@@ -121,7 +122,12 @@ function identifier(text: string, st: { i: number }, pos: Position): string | un
       if (acc === input && c !== 0x2e) return "";
       return `!empty identifier segment in ${pos}`;
     }
-    if (pos === "pre-release identifier" && segLen > 1 && !nonDigit && text.charCodeAt(acc) === 0x30) {
+    if (
+      pos === "pre-release identifier" &&
+      segLen > 1 &&
+      !nonDigit &&
+      text.charCodeAt(acc) === 0x30
+    ) {
       return `!invalid leading zero in ${pos}`;
     }
     acc += segLen;

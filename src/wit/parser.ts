@@ -62,7 +62,15 @@ import type {
   World,
   WorldItem,
 } from "./ast.js";
-import { at, describeToken, forbiddenCodepoint, Scanner, Tok, validateId, type TokenKind } from "./lexer.js";
+import {
+  at,
+  describeToken,
+  forbiddenCodepoint,
+  Scanner,
+  Tok,
+  validateId,
+  type TokenKind,
+} from "./lexer.js";
 import { parseSemver } from "./parser-semver.js";
 
 /** The deepest nesting of type expressions (`list<list<...>>`) accepted: the 101st level is an error, as in wit-parser. */
@@ -254,7 +262,13 @@ class Parser {
   }
 
   #errExpectedAt(expected: string, kind: TokenKind, start: number, end: number): never {
-    abort(error(codes.UnexpectedToken, `expected ${expected}, found ${describeToken(kind)}`, span(start, end)));
+    abort(
+      error(
+        codes.UnexpectedToken,
+        `expected ${expected}, found ${describeToken(kind)}`,
+        span(start, end),
+      ),
+    );
   }
 
   /** Reports at `s`, which may be a node of the tree (its bounds are copied). */
@@ -273,7 +287,11 @@ class Parser {
     const from = kind === Tok.ExplicitId ? start + 1 : start;
     const slot = this.#th & (NAME_SLOTS - 1);
     const seen = this.#names[slot];
-    if (seen !== undefined && seen.length === this.#te - from && this.#text.startsWith(seen, from - this.#base))
+    if (
+      seen !== undefined &&
+      seen.length === this.#te - from &&
+      this.#text.startsWith(seen, from - this.#base)
+    )
       return seen;
     const name = this.#slice(from, this.#te);
     validateId(name, start);
@@ -598,14 +616,28 @@ class Parser {
     depth: number,
   ): NestedPackage {
     const packageSpan = this.#expectSpan(Tok.Package);
-    if (depth + 1 > MAX_PACKAGE_DEPTH) this.#fail(codes.PackageNestingTooDeep, "package nesting too deep", packageSpan);
+    if (depth + 1 > MAX_PACKAGE_DEPTH)
+      this.#fail(codes.PackageNestingTooDeep, "package nesting too deep", packageSpan);
     if (attributes.length > 0) {
-      this.#fail(codes.AttributesOnNestedPackage, "cannot place attributes on nested packages", packageSpan);
+      this.#fail(
+        codes.AttributesOnNestedPackage,
+        "cannot place attributes on nested packages",
+        packageSpan,
+      );
     }
     const name = this.parsePackageDecl(docs);
     this.#expect(Tok.LeftBrace);
     const items = this.#parsePackageItemList(true, depth + 1);
-    return { kind: "package", start, end: this.#lastEnd, packageSpan, docs, attributes, name, items };
+    return {
+      kind: "package",
+      start,
+      end: this.#lastEnd,
+      packageSpan,
+      docs,
+      attributes,
+      name,
+      items,
+    };
   }
 
   /**
@@ -705,7 +737,11 @@ class Parser {
    * interface-definition ::= use-item | typedef-item | func-item
    * ```
    */
-  parseInterfaceDefinition(docs: Docs, attributes: readonly Attribute[], start: number): InterfaceItem {
+  parseInterfaceDefinition(
+    docs: Docs,
+    attributes: readonly Attribute[],
+    start: number,
+  ): InterfaceItem {
     switch (this.#peek()) {
       case Tok.Type:
       case Tok.Flags:
@@ -748,7 +784,15 @@ class Parser {
       }
     }
     this.#expect(Tok.Semicolon);
-    return { kind: "use", start, end: this.#lastEnd, docs, attributes, from, names: this.#listEnd<UseName>(names) };
+    return {
+      kind: "use",
+      start,
+      end: this.#lastEnd,
+      docs,
+      attributes,
+      from,
+      names: this.#listEnd<UseName>(names),
+    };
   }
 
   /**
@@ -809,7 +853,8 @@ class Parser {
    */
   parseNamedType(): Param {
     const kind = this.#peek();
-    if (kind !== Tok.Id && kind !== Tok.ExplicitId) return this.#errExpected("an identifier or string");
+    if (kind !== Tok.Id && kind !== Tok.ExplicitId)
+      return this.#errExpected("an identifier or string");
     this.#advance();
     const name = this.#idName(kind);
     const start = this.#ts;
@@ -898,9 +943,23 @@ class Parser {
       const fieldName = this.parseId();
       this.#expect(Tok.Colon);
       const type = this.parseTy(0);
-      this.#listPush<Field>({ start: fieldName.start, end: this.#lastEnd, docs: fieldDocs, name: fieldName, type });
+      this.#listPush<Field>({
+        start: fieldName.start,
+        end: this.#lastEnd,
+        docs: fieldDocs,
+        name: fieldName,
+        type,
+      });
     });
-    return { kind: "record", start, end: this.#lastEnd, docs, attributes, name, fields: this.#listEnd<Field>(fields) };
+    return {
+      kind: "record",
+      start,
+      end: this.#lastEnd,
+      docs,
+      attributes,
+      name,
+      fields: this.#listEnd<Field>(fields),
+    };
   }
 
   /**
@@ -916,9 +975,22 @@ class Parser {
     const flags = this.#listStart();
     this.#parseListTrailer(Tok.RightBrace, (flagDocs) => {
       const flagName = this.parseId();
-      this.#listPush<Flag>({ start: flagName.start, end: flagName.end, docs: flagDocs, name: flagName });
+      this.#listPush<Flag>({
+        start: flagName.start,
+        end: flagName.end,
+        docs: flagDocs,
+        name: flagName,
+      });
     });
-    return { kind: "flags", start, end: this.#lastEnd, docs, attributes, name, flags: this.#listEnd<Flag>(flags) };
+    return {
+      kind: "flags",
+      start,
+      end: this.#lastEnd,
+      docs,
+      attributes,
+      name,
+      flags: this.#listEnd<Flag>(flags),
+    };
   }
 
   /**
@@ -940,9 +1012,23 @@ class Parser {
         type = this.parseTy(0);
         this.#expect(Tok.RightParen);
       }
-      this.#listPush<Case>({ start: caseName.start, end: this.#lastEnd, docs: caseDocs, name: caseName, type });
+      this.#listPush<Case>({
+        start: caseName.start,
+        end: this.#lastEnd,
+        docs: caseDocs,
+        name: caseName,
+        type,
+      });
     });
-    return { kind: "variant", start, end: this.#lastEnd, docs, attributes, name, cases: this.#listEnd<Case>(cases) };
+    return {
+      kind: "variant",
+      start,
+      end: this.#lastEnd,
+      docs,
+      attributes,
+      name,
+      cases: this.#listEnd<Case>(cases),
+    };
   }
 
   /**
@@ -958,9 +1044,22 @@ class Parser {
     const cases = this.#listStart();
     this.#parseListTrailer(Tok.RightBrace, (caseDocs) => {
       const caseName = this.parseId();
-      this.#listPush<EnumCase>({ start: caseName.start, end: caseName.end, docs: caseDocs, name: caseName });
+      this.#listPush<EnumCase>({
+        start: caseName.start,
+        end: caseName.end,
+        docs: caseDocs,
+        name: caseName,
+      });
     });
-    return { kind: "enum", start, end: this.#lastEnd, docs, attributes, name, cases: this.#listEnd<EnumCase>(cases) };
+    return {
+      kind: "enum",
+      start,
+      end: this.#lastEnd,
+      docs,
+      attributes,
+      name,
+      cases: this.#listEnd<EnumCase>(cases),
+    };
   }
 
   /**
@@ -986,7 +1085,16 @@ class Parser {
       this.#expect(Tok.Semicolon);
     }
     const list = this.#listEnd<ResourceFunc>(funcs);
-    return { kind: "resource", start, end: this.#lastEnd, docs, attributes, name, hasBody, funcs: list };
+    return {
+      kind: "resource",
+      start,
+      end: this.#lastEnd,
+      docs,
+      attributes,
+      name,
+      hasBody,
+      funcs: list,
+    };
   }
 
   /**
@@ -1003,7 +1111,14 @@ class Parser {
         const keyword = this.#expectSpan(Tok.Constructor);
         const params = this.parseParamList();
         const result = this.#eat(Tok.RArrow) ? this.parseTy(0) : undefined;
-        const func: Func = { start: keyword.start, end: this.#lastEnd, funcSpan: keyword, async: false, params, result };
+        const func: Func = {
+          start: keyword.start,
+          end: this.#lastEnd,
+          funcSpan: keyword,
+          async: false,
+          params,
+          result,
+        };
         this.#expect(Tok.Semicolon);
         const name: Id = { name: "constructor", start: keyword.start, end: keyword.end };
         return { kind: "constructor", start, end: this.#lastEnd, docs, attributes, name, func };
@@ -1146,7 +1261,8 @@ class Parser {
       const digits = this.#slice(this.#ts, this.#te);
       // wit-parser parses the size as a u32; a larger number is an error there too.
       const size = digits.length > 10 ? Infinity : Number(digits);
-      if (size > 0xffffffff) this.#fail(codes.IntegerTooLarge, "number too large to fit in target type", sizeSpan);
+      if (size > 0xffffffff)
+        this.#fail(codes.IntegerTooLarge, "number too large to fit in target type", sizeSpan);
       this.#expect(Tok.GreaterThan);
       return { kind: "fixed-length-list", start, end: this.#lastEnd, element, size, sizeSpan };
     }
@@ -1257,7 +1373,15 @@ class Parser {
       const itemAttributes = this.parseGate();
       this.#listPush<WorldItem>(this.parseWorldDefinition(itemDocs, itemAttributes, itemStart));
     }
-    return { kind: "world", start, end: this.#lastEnd, docs, attributes, name, items: this.#listEnd<WorldItem>(items) };
+    return {
+      kind: "world",
+      start,
+      end: this.#lastEnd,
+      docs,
+      attributes,
+      name,
+      items: this.#listEnd<WorldItem>(items),
+    };
   }
 
   /**

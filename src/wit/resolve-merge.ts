@@ -81,9 +81,14 @@ export function pushGroups(
       const prev = byName.get(key) ?? defined.get(key);
       if (prev) {
         abort(
-          error(codes.DuplicatePackage, `package \`${key}\` is defined in two different locations`, pkg.nameSpan, {
-            related: [{ span: prev.nameSpan, message: "also defined here" }],
-          }),
+          error(
+            codes.DuplicatePackage,
+            `package \`${key}\` is defined in two different locations`,
+            pkg.nameSpan,
+            {
+              related: [{ span: prev.nameSpan, message: "also defined here" }],
+            },
+          ),
         );
       }
       byName.set(key, pkg);
@@ -129,7 +134,8 @@ function topologicalPackages(byName: Map<string, UnresolvedPackage>): Unresolved
       if (top.next < top.pkg.foreignDeps.length) {
         const dep = top.pkg.foreignDeps[top.next++]!;
         const key = formatPackageName(dep.name);
-        if (visiting.has(key)) fail(`package \`${key}\` creates a dependency cycle`, dep.span, codes.PackageCycle);
+        if (visiting.has(key))
+          fail(`package \`${key}\` creates a dependency cycle`, dep.span, codes.PackageCycle);
         visiting.add(key);
         const target = byName.get(key);
         if (target && !done.has(key)) {
@@ -173,7 +179,12 @@ class Remap {
     private readonly hasBorrow: (boolean | undefined)[],
   ) {}
 
-  private map<T extends number>(list: readonly (T | undefined)[], id: number, desc: string, span: Span | undefined): T {
+  private map<T extends number>(
+    list: readonly (T | undefined)[],
+    id: number,
+    desc: string,
+    span: Span | undefined,
+  ): T {
     if (id >= list.length) throw new Error(`remap of a ${desc} not yet registered`);
     const v = list[id];
     if (v !== undefined) return v;
@@ -338,8 +349,14 @@ class Remap {
   /** Connects placeholders (always the first interfaces, worlds and types) to what they stand for. */
   private processForeignDeps(): void {
     const { resolve, u } = this;
-    const ifaceOwner = new Map<number, { pkg: PackageName; name: string; span: Span; stabilities: Stability[] }>();
-    const worldOwner = new Map<number, { pkg: PackageName; name: string; span: Span; stabilities: Stability[] }>();
+    const ifaceOwner = new Map<
+      number,
+      { pkg: PackageName; name: string; span: Span; stabilities: Stability[] }
+    >();
+    const worldOwner = new Map<
+      number,
+      { pkg: PackageName; name: string; span: Span; stabilities: Stability[] }
+    >();
     for (const dep of u.foreignDeps) {
       for (const [name, { item, stabilities }] of dep.items) {
         const entry = { pkg: dep.name, name, span: dep.span, stabilities };
@@ -398,7 +415,11 @@ class Remap {
       const iface = this.mapInterface(ty.owner.id);
       const id = resolve.interfaces[iface]!.types.get(ty.name!);
       if (id === undefined) {
-        fail(`type \`${ty.name!}\` not defined in interface`, u.unknownTypeSpans[i]!, codes.PackageItemNotFound);
+        fail(
+          `type \`${ty.name!}\` not defined in interface`,
+          u.unknownTypeSpans[i]!,
+          codes.PackageItemNotFound,
+        );
       }
       this.types.push(id);
     }
@@ -591,7 +612,10 @@ class Remap {
   private updateFunction(func: Function, span: Span): Function {
     const resource = functionResource(func.kind);
     if (resource !== undefined) {
-      func.kind = { kind: func.kind.kind, resource: this.mapType(resource, span) } as Function["kind"];
+      func.kind = {
+        kind: func.kind.kind,
+        resource: this.mapType(resource, span),
+      } as Function["kind"];
     }
     const params = func.params;
     for (let i = 0; i < params.length; i++) params[i]!.type = this.updateTy(params[i]!.type, span);
@@ -626,8 +650,13 @@ class Remap {
       if (!this.includeStability(stability, span)) continue;
       const newKey: WorldKey = typeof key === "string" ? key : this.mapInterface(key, span);
       if (item.kind === "interface")
-        item = { kind: "interface", id: this.mapInterface(item.id, span), stability: item.stability };
-      else if (item.kind === "function") item = { kind: "function", func: this.updateFunction(item.func, span) };
+        item = {
+          kind: "interface",
+          id: this.mapInterface(item.id, span),
+          stability: item.stability,
+        };
+      else if (item.kind === "function")
+        item = { kind: "function", func: this.updateFunction(item.func, span) };
       (isImport ? world.imports : world.exports).set(newKey, item);
     }
   }

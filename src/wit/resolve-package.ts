@@ -41,12 +41,20 @@ import type {
   WorldKey,
   WorldItem,
 } from "./model.js";
-import { NO_DOCS, NO_OWNER, UNKNOWN_STABILITY, formatPackageName, noDocs, typeRef } from "./model.js";
+import {
+  NO_DOCS,
+  NO_OWNER,
+  UNKNOWN_STABILITY,
+  formatPackageName,
+  noDocs,
+  typeRef,
+} from "./model.js";
 import { toposort, type Edge } from "./resolve-toposort.js";
 
 /** A top-level name of a package or file: an interface or a world (wit-parser's `AstItem`). */
 export type ItemRef =
-  { readonly kind: "interface"; readonly id: InterfaceId } | { readonly kind: "world"; readonly id: WorldId };
+  | { readonly kind: "interface"; readonly id: InterfaceId }
+  | { readonly kind: "world"; readonly id: WorldId };
 
 /** What a package uses from one other package. */
 export interface ForeignPackage {
@@ -166,9 +174,21 @@ function collectPaths(items: readonly ast.AstItem[], out: PathUse[]): void {
       case "world": {
         for (const w of item.items) {
           if (w.kind === "use") {
-            out.push({ owner: undefined, attributes: w.attributes, path: w.from, names: w.names, kind: "interface" });
+            out.push({
+              owner: undefined,
+              attributes: w.attributes,
+              path: w.from,
+              names: w.names,
+              kind: "interface",
+            });
           } else if (w.kind === "include") {
-            out.push({ owner: item.name, attributes: w.attributes, path: w.from, names: undefined, kind: "world" });
+            out.push({
+              owner: item.name,
+              attributes: w.attributes,
+              path: w.from,
+              names: undefined,
+              kind: "world",
+            });
           }
         }
         for (const wanted of ["import", "export"] as const) {
@@ -204,7 +224,13 @@ function collectPaths(items: readonly ast.AstItem[], out: PathUse[]): void {
         collectInterfaceUses(item.name, item.items, out);
         break;
       case "toplevel-use":
-        out.push({ owner: undefined, attributes: item.attributes, path: item.item, names: undefined, kind: "unknown" });
+        out.push({
+          owner: undefined,
+          attributes: item.attributes,
+          path: item.item,
+          names: undefined,
+          kind: "unknown",
+        });
         break;
       case "package":
         collectPaths(item.items, out);
@@ -217,10 +243,20 @@ function collectPaths(items: readonly ast.AstItem[], out: PathUse[]): void {
   }
 }
 
-function collectInterfaceUses(owner: ast.Id | undefined, items: readonly ast.InterfaceItem[], out: PathUse[]): void {
+function collectInterfaceUses(
+  owner: ast.Id | undefined,
+  items: readonly ast.InterfaceItem[],
+  out: PathUse[],
+): void {
   for (const i of items) {
     if (i.kind === "use") {
-      out.push({ owner, attributes: i.attributes, path: i.from, names: i.names, kind: "interface" });
+      out.push({
+        owner,
+        attributes: i.attributes,
+        path: i.from,
+        names: i.names,
+        kind: "interface",
+      });
     }
   }
 }
@@ -290,9 +326,22 @@ const FREESTANDING: FunctionKind = Object.freeze({ kind: "freestanding" });
 const ASYNC_FREESTANDING: FunctionKind = Object.freeze({ kind: "async-freestanding" });
 
 const PRIMITIVE_CODES: ReadonlyMap<string, number> = new Map(
-  ["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char", "string", "error-context"].map(
-    (p, i) => [p, i],
-  ),
+  [
+    "bool",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "s8",
+    "s16",
+    "s32",
+    "s64",
+    "f32",
+    "f64",
+    "char",
+    "string",
+    "error-context",
+  ].map((p, i) => [p, i]),
 );
 
 /** A number identifying a type inside one package (absent: 15, primitives: 0-13, ids: from 16), for interning. */
@@ -366,14 +415,22 @@ export class PackageResolver {
       const docs = docsContents(file.package.docs);
       if (docs !== undefined) {
         if (this.packageDocs.contents !== undefined) {
-          fail(codes.PackageDeclaration, "found doc comments on multiple 'package' items", file.package.docs);
+          fail(
+            codes.PackageDeclaration,
+            "found doc comments on multiple 'package' items",
+            file.package.docs,
+          );
         }
         this.packageDocs = { contents: docs };
       }
     }
     for (const item of file.items) {
       if (item.kind === "package") {
-        fail(codes.PackageDeclaration, "nested packages must be placed at the top-level", item.name);
+        fail(
+          codes.PackageDeclaration,
+          "nested packages must be placed at the top-level",
+          item.name,
+        );
       }
     }
     this.declLists.push(file.items);
@@ -385,7 +442,11 @@ export class PackageResolver {
   resolve(): UnresolvedPackage {
     const pkg = this.packageName;
     if (!pkg)
-      fail(codes.PackageDeclaration, "no `package` header was found in any WIT file for this package", UNKNOWN_SPAN);
+      fail(
+        codes.PackageDeclaration,
+        "no `package` header was found in any WIT file for this package",
+        UNKNOWN_SPAN,
+      );
 
     // Foreign placeholders first, then the package's own items in dependency
     // order, then the foreign types, so that `use` paths resolve below.
@@ -499,7 +560,10 @@ export class PackageResolver {
     interfaces: (LocalItem<ast.Interface, InterfaceId> | undefined)[];
     worlds: (LocalItem<ast.World, WorldId> | undefined)[];
   } {
-    const declared = new Map<string, { readonly node: ast.Interface | ast.World; readonly file: number }>();
+    const declared = new Map<
+      string,
+      { readonly node: ast.Interface | ast.World; readonly file: number }
+    >();
     const order = new Map<string, Edge[]>();
     for (let file = 0; file < this.declLists.length; file++) {
       for (const item of this.declLists[file]!) {
@@ -582,14 +646,22 @@ export class PackageResolver {
         switch (item.kind) {
           case "toplevel-use": {
             if (item.attributes.length > 0) {
-              fail(codes.InvalidAttributes, "attributes not allowed on top-level use", item.useSpan);
+              fail(
+                codes.InvalidAttributes,
+                "attributes not allowed on top-level use",
+                item.useSpan,
+              );
             }
             name = (item.as ?? usePathName(item.item)).name;
             const path = item.item;
             if (path.kind === "id") {
               const found = ids.get(path.id.name);
               if (!found)
-                fail(codes.UnknownName, `interface or world \`${path.id.name}\` does not exist`, path.id);
+                fail(
+                  codes.UnknownName,
+                  `interface or world \`${path.id.name}\` does not exist`,
+                  path.id,
+                );
               ref = found;
             } else {
               ref = this.foreignDeps
@@ -680,7 +752,11 @@ export class PackageResolver {
       const span = this.typeLookup.spans[n++]!;
       if (id === FUNCTION) throw new Error("world scope holds a function");
       if (w.imports.has(name)) {
-        fail(codes.WorldItemConflict, `import \`${name}\` conflicts with prior import of same name`, span);
+        fail(
+          codes.WorldItemConflict,
+          `import \`${name}\` conflicts with prior import of same name`,
+          span,
+        );
       }
       w.imports.set(name, { kind: "type", id: id as TypeId });
       importSpans.push(span);
@@ -739,8 +815,13 @@ export class PackageResolver {
       const dst = isImport ? w.imports : w.exports;
       const prev = dst.get(key);
       if (prev) {
-        const what = prev.kind === "interface" ? "interface" : prev.kind === "function" ? "func" : "type";
-        fail(codes.WorldItemConflict, `${desc} \`${String(key)}\` conflicts with prior ${what} of same name`, span);
+        const what =
+          prev.kind === "interface" ? "interface" : prev.kind === "function" ? "func" : "type";
+        fail(
+          codes.WorldItemConflict,
+          `${desc} \`${String(key)}\` conflicts with prior ${what} of same name`,
+          span,
+        );
       }
       dst.set(key, worldItem);
       (isImport ? importSpans : exportSpans).push(span);
@@ -750,7 +831,11 @@ export class PackageResolver {
     this.typeLookup = new Scope();
   }
 
-  private resolveWorldItem(docs: ast.Docs, attributes: readonly ast.Attribute[], ext: ast.ExternKind): WorldItem {
+  private resolveWorldItem(
+    docs: ast.Docs,
+    attributes: readonly ast.Attribute[],
+    ext: ast.ExternKind,
+  ): WorldItem {
     switch (ext.kind) {
       case "interface": {
         // An inline interface gets a scope of its own.
@@ -855,7 +940,11 @@ export class PackageResolver {
         continue;
       }
       if (defs.has(item.name.name)) {
-        fail(codes.DuplicateName, `name \`${item.name.name}\` is defined more than once`, item.name);
+        fail(
+          codes.DuplicateName,
+          `name \`${item.name.name}\` is defined more than once`,
+          item.name,
+        );
       }
       defs.set(item.name.name, item);
       const edges: Edge[] = [];
@@ -925,8 +1014,10 @@ export class PackageResolver {
   /** Resolves a `use`/`include`/import path to an item of this file, this package, or a foreign placeholder. */
   private resolveAstItemPath(path: ast.UsePath): [ItemRef, string, Span] {
     if (path.kind === "id") {
-      const item = this.astItems[this.curAstIndex]!.get(path.id.name) ?? this.packageItems.get(path.id.name);
-      if (!item) fail(codes.UnknownName, `interface or world \`${path.id.name}\` does not exist`, path.id);
+      const item =
+        this.astItems[this.curAstIndex]!.get(path.id.name) ?? this.packageItems.get(path.id.name);
+      if (!item)
+        fail(codes.UnknownName, `interface or world \`${path.id.name}\` does not exist`, path.id);
       return [item, path.id.name, path.id];
     }
     const pkg = this.foreignDeps.get(formatPackageName(packageNameOf(path.package)))!;
@@ -972,7 +1063,10 @@ export class PackageResolver {
           })),
         };
       case "flags":
-        return { kind: "flags", flags: def.flags.map((f) => ({ docs: this.docs(f.docs), name: f.name.name })) };
+        return {
+          kind: "flags",
+          flags: def.flags.map((f) => ({ docs: this.docs(f.docs), name: f.name.name })),
+        };
       case "variant":
         if (def.cases.length === 0) fail(codes.InvalidType, "empty variant", def.name);
         return {
@@ -985,7 +1079,10 @@ export class PackageResolver {
         };
       case "enum":
         if (def.cases.length === 0) fail(codes.InvalidType, "empty enum", def.name);
-        return { kind: "enum", cases: def.cases.map((c) => ({ docs: this.docs(c.docs), name: c.name.name })) };
+        return {
+          kind: "enum",
+          cases: def.cases.map((c) => ({ docs: this.docs(c.docs), name: c.name.name })),
+        };
       default: {
         const never: never = def;
         return never;
@@ -1003,7 +1100,11 @@ export class PackageResolver {
       case "list":
         return { kind: "list", element: this.resolveType(t.element, stability) };
       case "fixed-length-list":
-        return { kind: "fixed-length-list", element: this.resolveType(t.element, stability), size: t.size };
+        return {
+          kind: "fixed-length-list",
+          element: this.resolveType(t.element, stability),
+          size: t.size,
+        };
       case "map": {
         const key = this.resolveType(t.key, stability);
         const value = this.resolveType(t.value, stability);
@@ -1012,7 +1113,10 @@ export class PackageResolver {
       }
       case "own":
       case "borrow":
-        return { kind: "handle", handle: { kind: t.kind, resource: this.validateResource(t.resource) } };
+        return {
+          kind: "handle",
+          handle: { kind: t.kind, resource: this.validateResource(t.resource) },
+        };
       case "option":
         return { kind: "option", type: this.resolveType(t.element, stability) };
       case "result":
@@ -1024,9 +1128,15 @@ export class PackageResolver {
       case "tuple":
         return { kind: "tuple", types: t.types.map((e) => this.resolveType(e, stability)) };
       case "future":
-        return { kind: "future", type: t.element === undefined ? undefined : this.resolveType(t.element, stability) };
+        return {
+          kind: "future",
+          type: t.element === undefined ? undefined : this.resolveType(t.element, stability),
+        };
       case "stream":
-        return { kind: "stream", type: t.element === undefined ? undefined : this.resolveType(t.element, stability) };
+        return {
+          kind: "stream",
+          type: t.element === undefined ? undefined : this.resolveType(t.element, stability),
+        };
       default: {
         const never: never = t;
         return never;
@@ -1037,7 +1147,8 @@ export class PackageResolver {
   private resolveTypeName(name: ast.Id): TypeId {
     const id = this.typeLookup.ids.get(name.name);
     if (id === undefined) fail(codes.UnknownName, `name \`${name.name}\` does not exist`, name);
-    if (id === FUNCTION) fail(codes.WrongItemKind, `cannot use function \`${name.name}\` as a type`, name);
+    if (id === FUNCTION)
+      fail(codes.WrongItemKind, `cannot use function \`${name.name}\` as a type`, name);
     return id as TypeId;
   }
 
@@ -1056,7 +1167,11 @@ export class PackageResolver {
         this.requiredResources.push({ id: cur, span: name });
         return id;
       }
-      fail(codes.HandleNotResource, `type \`${name.name}\` used in a handle must be a resource`, name);
+      fail(
+        codes.HandleNotResource,
+        `type \`${name.name}\` used in a handle must be a resource`,
+        name,
+      );
     }
   }
 
@@ -1147,7 +1262,8 @@ export class PackageResolver {
               ? undefined
               : this.resolveType(t.element, stability);
         const key =
-          typeCode(inner) * 8 + (tag === "list" ? 1 : tag === "option" ? 2 : tag === "future" ? 3 : 4);
+          typeCode(inner) * 8 +
+          (tag === "list" ? 1 : tag === "option" ? 2 : tag === "future" ? 3 : 4);
         const hit = this.anonSingle.get(key);
         if (hit !== undefined) return typeRef(hit);
         const kind: TypeDefKind =
@@ -1228,7 +1344,11 @@ export class PackageResolver {
     const key = typeCode(typeRef(resource)) * 8;
     const hit = this.anonSingle.get(key);
     if (hit !== undefined) return typeRef(hit);
-    const id = this.addAnon({ kind: "handle", handle: { kind: "borrow", resource } }, stability, span);
+    const id = this.addAnon(
+      { kind: "handle", handle: { kind: "borrow", resource } },
+      stability,
+      span,
+    );
     this.anonSingle.set(key, id);
     return typeRef(id);
   }
@@ -1251,7 +1371,8 @@ export class PackageResolver {
 
   private resolveResourceFunc(func: ast.ResourceFunc, resource: ast.Id): Function {
     const found = this.typeLookup.ids.get(resource.name);
-    if (found === undefined || found === FUNCTION) throw new Error("resource missing from its scope");
+    if (found === undefined || found === FUNCTION)
+      throw new Error("resource missing from its scope");
     const id = found as TypeId;
     let name: string;
     let kind: FunctionKind;
@@ -1299,7 +1420,10 @@ export class PackageResolver {
     let n = 0;
     if (method) {
       // Methods take `self: borrow<R>` first.
-      params[n++] = { name: "self", type: this.borrowHandle(kind.resource, UNKNOWN_STABILITY, func.funcSpan) };
+      params[n++] = {
+        name: "self",
+        type: this.borrowHandle(kind.resource, UNKNOWN_STABILITY, func.funcSpan),
+      };
     }
     // Parameter lists are usually short: a linear scan beats allocating a set, up to a point.
     const seen = count > 16 ? new Set<string>(method ? ["self"] : []) : undefined;
@@ -1318,7 +1442,9 @@ export class PackageResolver {
 
   private resolveResult(func: ast.Func, kind: FunctionKind): Type | undefined {
     if (kind.kind !== "constructor") {
-      return func.result === undefined ? undefined : this.resolveType(func.result, UNKNOWN_STABILITY);
+      return func.result === undefined
+        ? undefined
+        : this.resolveType(func.result, UNKNOWN_STABILITY);
     }
     // A constructor returns its resource, or `result<R, E>` of it when declared.
     if (func.result === undefined) return typeRef(kind.resource);
@@ -1334,7 +1460,10 @@ export class PackageResolver {
     }
     const ok = def.ok;
     if (ok !== undefined && typeof ok !== "string" && ok.id === kind.resource) return result;
-    const okSpan = resultAst.kind === "result" && resultAst.ok ? typeErrorSpan(resultAst.ok) : typeErrorSpan(resultAst);
+    const okSpan =
+      resultAst.kind === "result" && resultAst.ok
+        ? typeErrorSpan(resultAst.ok)
+        : typeErrorSpan(resultAst);
     fail(codes.InvalidConstructor, "the `ok` type must be the resource being constructed", okSpan);
   }
 
@@ -1357,7 +1486,11 @@ export class PackageResolver {
         case "unstable":
           return { kind: "unstable", feature: a!.feature.name, deprecated: undefined };
         case "deprecated":
-          fail(codes.InvalidAttributes, "must pair @deprecated with either @since or @unstable", a!);
+          fail(
+            codes.InvalidAttributes,
+            "must pair @deprecated with either @since or @unstable",
+            a!,
+          );
       }
     }
     if (attrs.length === 2) {

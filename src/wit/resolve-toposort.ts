@@ -46,7 +46,12 @@ export function toposort(
       if (j === undefined) {
         const h = hint?.(e.name);
         abort(
-          error(codes.UnknownName, `${kind} \`${e.name}\` does not exist`, e, h === undefined ? {} : { hint: h }),
+          error(
+            codes.UnknownName,
+            `${kind} \`${e.name}\` does not exist`,
+            e,
+            h === undefined ? {} : { hint: h },
+          ),
         );
       }
       reverse[j]!.push(i);

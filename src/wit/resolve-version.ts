@@ -37,7 +37,13 @@ function parse(text: string): ParsedVersion {
     rest = rest.slice(0, dash);
   }
   const [major = "0", minor = "0", patch = "0"] = rest.split(".");
-  const v: ParsedVersion = { major: digits(major), minor: digits(minor), patch: digits(patch), pre, build };
+  const v: ParsedVersion = {
+    major: digits(major),
+    minor: digits(minor),
+    patch: digits(patch),
+    pre,
+    build,
+  };
   cache.set(text, v);
   return v;
 }
@@ -100,7 +106,8 @@ export function compareVersions(a: string, b: string): number {
   let c = cmpDigits(x.major, y.major) || cmpDigits(x.minor, y.minor) || cmpDigits(x.patch, y.patch);
   if (c !== 0) return c;
   // A release (no pre-release part) ranks above every pre-release of the same triple.
-  if (x.pre.length === 0 || y.pre.length === 0) c = y.pre.length - x.pre.length === 0 ? 0 : x.pre.length === 0 ? 1 : -1;
+  if (x.pre.length === 0 || y.pre.length === 0)
+    c = y.pre.length - x.pre.length === 0 ? 0 : x.pre.length === 0 ? 1 : -1;
   else c = cmpIdentifiers(x.pre, y.pre);
   if (c !== 0) return c;
   return cmpIdentifiers(x.build, y.build);

@@ -35,7 +35,14 @@ import type {
   WorldItem,
   WorldKey,
 } from "./model.js";
-import { UNKNOWN_STABILITY, functionResource, ownerEquals, stabilityEquals, typeRef, worldKeyName } from "./model.js";
+import {
+  UNKNOWN_STABILITY,
+  functionResource,
+  ownerEquals,
+  stabilityEquals,
+  typeRef,
+  worldKeyName,
+} from "./model.js";
 import type { IncludeName } from "./resolve-package.js";
 
 // ---------------------------------------------------------------------------
@@ -114,8 +121,10 @@ export function applyInclude(
   // include is "external" exactly when it names a world of another package.
   const external = world.package !== included.package;
   const cloner = new Cloner(resolve, { kind: "world", id: from }, { kind: "world", id: into }, pkg);
-  for (const entry of imports) includeItem(resolve, cloner, names, world.imports, entry, span, "import", external);
-  for (const entry of exports) includeItem(resolve, cloner, names, world.exports, entry, span, "export", external);
+  for (const entry of imports)
+    includeItem(resolve, cloner, names, world.imports, entry, span, "import", external);
+  for (const entry of exports)
+    includeItem(resolve, cloner, names, world.exports, entry, span, "export", external);
 }
 
 function includeItem(
@@ -139,10 +148,17 @@ function includeItem(
     }
     // A renamed function or type carries its new name itself, not only in the key.
     let copy = cloner.worldItem(item);
-    if (copy.kind === "function") copy = { kind: "function", func: { ...copy.func, name: newName } };
+    if (copy.kind === "function")
+      copy = { kind: "function", func: { ...copy.func, name: newName } };
     else if (copy.kind === "type") resolve.types[copy.id]!.name = newName;
     if (dst.has(newName)) {
-      abort(error(codes.WorldItemConflict, `${desc} of \`${newName}\` shadows previously ${desc}ed items`, span));
+      abort(
+        error(
+          codes.WorldItemConflict,
+          `${desc} of \`${newName}\` shadows previously ${desc}ed items`,
+          span,
+        ),
+      );
     }
     dst.set(newName, copy);
     return;
@@ -160,7 +176,12 @@ function includeItem(
  * package is dropped (its versions mean nothing here); otherwise an unknown
  * side takes the other's, and two different known ones are an error.
  */
-function mergeIncludeStability(from: Stability, into: Stability, external: boolean, span: Span): Stability {
+function mergeIncludeStability(
+  from: Stability,
+  into: Stability,
+  external: boolean,
+  span: Span,
+): Stability {
   if (external && from.kind === "stable") return UNKNOWN_STABILITY;
   if (stabilityEquals(from, into) || from.kind === "unknown") return into;
   if (into.kind === "unknown") return from;
@@ -239,7 +260,10 @@ class Cloner {
     switch (k.kind) {
       case "type":
         // An alias is followed only into types of the same owner.
-        if (typeof k.type !== "string" && ownerEquals(this.resolve.types[k.type.id]!.owner, this.prevOwner)) {
+        if (
+          typeof k.type !== "string" &&
+          ownerEquals(this.resolve.types[k.type.id]!.owner, this.prevOwner)
+        ) {
           out.push(k.type.id);
         }
         break;
@@ -320,7 +344,8 @@ class Cloner {
   private copyDef(def: TypeDef): TypeDef {
     let owner = def.owner;
     if (owner.kind !== "none") {
-      if (!ownerEquals(owner, this.prevOwner)) throw new Error("cloned type of an unexpected owner");
+      if (!ownerEquals(owner, this.prevOwner))
+        throw new Error("cloned type of an unexpected owner");
       owner = this.newOwner;
     }
     const m = (t: Type): Type => (typeof t === "string" ? t : typeRef(this.map.get(t.id) ?? t.id));
@@ -333,13 +358,17 @@ class Cloner {
         kind = {
           kind: "type",
           type:
-            typeof k.type !== "string" && ownerEquals(this.resolve.types[k.type.id]!.owner, this.prevOwner)
+            typeof k.type !== "string" &&
+            ownerEquals(this.resolve.types[k.type.id]!.owner, this.prevOwner)
               ? m(k.type)
               : k.type,
         };
         break;
       case "handle":
-        kind = { kind: "handle", handle: { kind: k.handle.kind, resource: this.map.get(k.handle.resource)! } };
+        kind = {
+          kind: "handle",
+          handle: { kind: k.handle.kind, resource: this.map.get(k.handle.resource)! },
+        };
         break;
       case "option":
         kind = { kind: "option", type: m(k.type) };
@@ -395,7 +424,8 @@ class Cloner {
 
   function(f: Function): Function {
     const resource = functionResource(f.kind);
-    const kind = resource === undefined ? f.kind : { kind: f.kind.kind, resource: this.typeId(resource) };
+    const kind =
+      resource === undefined ? f.kind : { kind: f.kind.kind, resource: this.typeId(resource) };
     return {
       name: f.name,
       kind: kind as Function["kind"],
@@ -410,7 +440,12 @@ class Cloner {
   private interface(id: InterfaceId): InterfaceId {
     const src = this.resolve.interfaces[id]!;
     const nextId = this.resolve.interfaces.length as InterfaceId;
-    const sub = new Cloner(this.resolve, { kind: "interface", id }, { kind: "interface", id: nextId }, undefined);
+    const sub = new Cloner(
+      this.resolve,
+      { kind: "interface", id },
+      { kind: "interface", id: nextId },
+      undefined,
+    );
     const types = new Map<string, TypeId>();
     for (const [name, t] of src.types) types.set(name, sub.typeId(t));
     const functions = new Map<string, Function>();
@@ -494,7 +529,10 @@ function sortKey(resolve: Resolve, item: WorldItem): number {
   }
 }
 
-function sortedByClass(resolve: Resolve, entries: [WorldKey, WorldItem][]): [WorldKey, WorldItem][] {
+function sortedByClass(
+  resolve: Resolve,
+  entries: [WorldKey, WorldItem][],
+): [WorldKey, WorldItem][] {
   // Array.prototype.sort is stable, as the Rust sorts used here are.
   return entries
     .map((e, i) => ({ e, k: sortKey(resolve, e[1]), i }))
@@ -518,7 +556,8 @@ function elaborateImport(
     const top = stack[stack.length - 1]!;
     if (top.next < top.deps.length) {
       const dep = top.deps[top.next++]!;
-      if (!imports.has(dep)) stack.push({ key: dep, id: dep, deps: interfaceDirectDeps(resolve, dep), next: 0 });
+      if (!imports.has(dep))
+        stack.push({ key: dep, id: dep, deps: interfaceDirectDeps(resolve, dep), next: 0 });
       continue;
     }
     stack.pop();
@@ -551,7 +590,9 @@ function elaborateExports(
   for (const [rootId, { key: rootKey, stability }] of exportInterfaces) {
     // An explicit stack machine for the recursive `add_world_export`:
     // `result` carries a finished frame's answer to its parent.
-    const stack: Frame[] = [{ id: rootId, key: rootKey, addExport: true, deps: undefined, next: 0 }];
+    const stack: Frame[] = [
+      { id: rootId, key: rootKey, addExport: true, deps: undefined, next: 0 },
+    ];
     let result: boolean | undefined;
     while (stack.length > 0) {
       const f = stack[stack.length - 1]!;
@@ -627,7 +668,8 @@ export function elaborateWorld(resolve: Resolve, worldId: WorldId, worldSpan: Sp
         break;
       case "type": {
         const dep = typeInterfaceDep(resolve, item.id);
-        if (dep !== undefined) elaborateImport(resolve, imports, dep, dep, resolve.types[item.id]!.stability);
+        if (dep !== undefined)
+          elaborateImport(resolve, imports, dep, dep, resolve.types[item.id]!.stability);
         imports.set(key, item);
         break;
       }

@@ -72,7 +72,8 @@ export function catchAbort<T>(
   try {
     return { value: f(), diagnostics: [] };
   } catch (e) {
-    if (e instanceof DiagnosticAbort) return { value: undefined, diagnostics: [detached(e.diagnostic)] };
+    if (e instanceof DiagnosticAbort)
+      return { value: undefined, diagnostics: [detached(e.diagnostic)] };
     throw e;
   }
 }
@@ -104,7 +105,7 @@ export function resolveGroups(
     for (const g of early) pushGroups(resolve, g, [], defined);
     return pushGroups(resolve, main, deps, defined);
   });
-  if (r.value === undefined) return { resolve: undefined, packageIds: [], diagnostics: r.diagnostics };
+  if (r.value === undefined)
+    return { resolve: undefined, packageIds: [], diagnostics: r.diagnostics };
   return { resolve, packageIds: [r.value], diagnostics: [] };
 }
-

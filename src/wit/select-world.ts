@@ -29,9 +29,12 @@ export function selectWorld(
     const pkgName = formatPackageName(pkg.name);
     if (worlds.length === 0) return worldError(`no worlds found in package \`${pkgName}\``);
     const names = [...pkg.worlds.keys()].map((w) => `\`${w}\``).join(", ");
-    return worldError(`multiple worlds found in package \`${pkgName}\`: one must be explicitly chosen`, {
-      hint: `pass --world with one of ${names}`,
-    });
+    return worldError(
+      `multiple worlds found in package \`${pkgName}\`: one must be explicitly chosen`,
+      {
+        hint: `pass --world with one of ${names}`,
+      },
+    );
   }
   const slash = name.indexOf("/");
   if (slash < 0) {
@@ -59,7 +62,10 @@ function findPackage(resolve: Resolve, spelled: string): PackageId | Diagnostic 
   const versions = [...resolve.packageNames].filter(([key]) => key.split("@")[0] === spelled);
   if (versions.length === 1) return versions[0]![1];
   if (versions.length > 1) {
-    const names = versions.map(([key]) => `\`${key}\``).sort().join(", ");
+    const names = versions
+      .map(([key]) => `\`${key}\``)
+      .sort()
+      .join(", ");
     return worldError(`package \`${spelled}\` is present in several versions: name one`, {
       hint: `one of ${names}`,
     });
@@ -84,7 +90,10 @@ function unknownWorld(resolve: Resolve, name: string): Diagnostic {
     ? `; a component's own world is \`${COMPONENT_PACKAGE}/root\`, whatever its WIT called it`
     : "";
   return worldError(`no world named \`${name}\``, {
-    hint: all.length === 0 ? `there are no worlds${component}` : `the worlds are ${all.map((w) => `\`${w}\``).join(", ")}${component}`,
+    hint:
+      all.length === 0
+        ? `there are no worlds${component}`
+        : `the worlds are ${all.map((w) => `\`${w}\``).join(", ")}${component}`,
   });
 }
 

@@ -82,7 +82,12 @@ interface JcoStream {
 const BYTE_CHUNK = 65_536;
 
 function mismatch(path: string, expected: string, value: unknown): string {
-  const got = value === null ? "null" : typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value;
+  const got =
+    value === null
+      ? "null"
+      : typeof value === "object"
+        ? (value.constructor?.name ?? "object")
+        : typeof value;
   return `\`${path}\` must be ${expected}, got ${got}`;
 }
 
@@ -111,7 +116,9 @@ export function future(element: ValueType | undefined): ValueType {
       // arrives here settled, because a promise resolved with a promise takes on its value.
       const later = laterContext(context);
       if (!isThenable(value)) {
-        return Promise.resolve(element === undefined ? undefined : element.lower(value, path, later));
+        return Promise.resolve(
+          element === undefined ? undefined : element.lower(value, path, later),
+        );
       }
       return Promise.resolve(value).then((settled) =>
         element === undefined ? undefined : element.lower(settled, `${path} (settled)`, later),
@@ -151,7 +158,11 @@ function streamType(label: string, element: ValueType | undefined, bytes: boolea
 }
 
 /** What the host gives, as an iterable jco accepts (checked now: a wrong value fails the call). */
-function iterate(value: unknown, path: string, bytes: boolean): AsyncIterable<unknown> | Iterable<unknown> {
+function iterate(
+  value: unknown,
+  path: string,
+  bytes: boolean,
+): AsyncIterable<unknown> | Iterable<unknown> {
   if (typeof value === "object" && value !== null) {
     if (Symbol.asyncIterator in value || Symbol.iterator in value) {
       if (bytes && value instanceof Uint8Array) return [value];
@@ -162,12 +173,20 @@ function iterate(value: unknown, path: string, bytes: boolean): AsyncIterable<un
     }
   }
   throw new TypeError(
-    mismatch(path, bytes ? "a ReadableStream or iterable of Uint8Array chunks" : "a ReadableStream or an iterable", value),
+    mismatch(
+      path,
+      bytes
+        ? "a ReadableStream or iterable of Uint8Array chunks"
+        : "a ReadableStream or an iterable",
+      value,
+    ),
   );
 }
 
 /** A `ReadableStream` without `Symbol.asyncIterator` (older browsers), read through its reader. */
-async function* readerIterable(stream: { getReader(): StreamReader<unknown> }): AsyncGenerator<unknown> {
+async function* readerIterable(stream: {
+  getReader(): StreamReader<unknown>;
+}): AsyncGenerator<unknown> {
   const reader = stream.getReader();
   try {
     for (;;) {
@@ -201,7 +220,12 @@ type ReadableStreamClass = new (
 ) => Stream<unknown>;
 
 /** What the guest gives, as a `ReadableStream` that reads from jco when the app pulls. */
-function readable(raw: JcoStream, element: ValueType | undefined, core: InstanceCore, bytes: boolean): Stream<unknown> {
+function readable(
+  raw: JcoStream,
+  element: ValueType | undefined,
+  core: InstanceCore,
+  bytes: boolean,
+): Stream<unknown> {
   const host = globalThis as unknown as { readonly ReadableStream?: ReadableStreamClass };
   if (typeof host.ReadableStream !== "function") {
     throw new TypeError("a stream from the guest needs `ReadableStream`, which this host lacks");
@@ -223,10 +247,14 @@ function readable(raw: JcoStream, element: ValueType | undefined, core: Instance
           return;
         }
         if (bytes) {
-          controller.enqueue(value instanceof Uint8Array ? value : Uint8Array.from(value as ArrayLike<number>));
+          controller.enqueue(
+            value instanceof Uint8Array ? value : Uint8Array.from(value as ArrayLike<number>),
+          );
           return;
         }
-        controller.enqueue(element === undefined ? undefined : element.handles ? element.lift(value, core) : value);
+        controller.enqueue(
+          element === undefined ? undefined : element.handles ? element.lift(value, core) : value,
+        );
       },
       cancel() {
         drop();
@@ -243,7 +271,8 @@ export const errorContext: ValueType = {
   label: "error-context",
   handles: true,
   lower(value, path) {
-    if (!(value instanceof ErrorContext)) throw new TypeError(mismatch(path, "an ErrorContext", value));
+    if (!(value instanceof ErrorContext))
+      throw new TypeError(mismatch(path, "an ErrorContext", value));
     return ErrorContext.raw(value);
   },
   lift(value) {

@@ -37,7 +37,9 @@ import {
  * where a borrow is expected, but a `Borrowed<T>` passed (or returned) where an own `T` is required is a
  * compile error, for host resources (whose dispose is optional) as for guest ones.
  */
-export type Borrowed<T extends object> = Omit<T, typeof Symbol.dispose> & { readonly [Symbol.dispose]?: unknown };
+export type Borrowed<T extends object> = Omit<T, typeof Symbol.dispose> & {
+  readonly [Symbol.dispose]?: unknown;
+};
 
 /**
  * One borrowed argument under `--autodrop-borrows`: `value` is the argument with a view for each borrow in
@@ -170,7 +172,8 @@ class Scope implements BorrowScope, Lease {
     const remaining: string[] = [];
     if (this.handles !== undefined) {
       for (const handle of this.handles) {
-        if (!handle.dropped && !remaining.includes(handle.parameter)) remaining.push(handle.parameter);
+        if (!handle.dropped && !remaining.includes(handle.parameter))
+          remaining.push(handle.parameter);
       }
     }
     this.revoke();
@@ -211,7 +214,11 @@ class ExplicitBorrow<T extends object> implements BorrowHandle<T>, Lease {
   }
 
   expired(): never {
-    throw new BorrowExpiredError(this.resourceType, this.scope.functionName, this.dropped ? "dropped" : "call-ended");
+    throw new BorrowExpiredError(
+      this.resourceType,
+      this.scope.functionName,
+      this.dropped ? "dropped" : "call-ended",
+    );
   }
 
   get(): Borrowed<T> {
@@ -330,7 +337,11 @@ function createView<T extends object>(target: T, lease: Lease, resourceType: str
     construct(_stand, args, newTarget) {
       check();
       const constructor = target as unknown as new (...args: unknown[]) => object;
-      return Reflect.construct(constructor, args, newTarget === (proxy as unknown) ? constructor : newTarget);
+      return Reflect.construct(
+        constructor,
+        args,
+        newTarget === (proxy as unknown) ? constructor : newTarget,
+      );
     },
   };
   // A bound function has no `prototype` (no non-configurable member to keep consistent) and is constructible.
@@ -341,7 +352,10 @@ function createView<T extends object>(target: T, lease: Lease, resourceType: str
 }
 
 /** Every view and explicit handle handed out, with what it stands for (for `unwrapBorrow`). */
-const borrows = new WeakMap<object, { readonly resource: object; readonly lease: Lease; readonly resourceType: string }>();
+const borrows = new WeakMap<
+  object,
+  { readonly resource: object; readonly lease: Lease; readonly resourceType: string }
+>();
 
 /** True for a `Borrowed<T>` view or a `BorrowHandle<T>` the runtime handed out, active or not. */
 export function isBorrow(value: object): boolean {
@@ -416,7 +430,10 @@ export function assertNotDisposed(resource: object, resourceType: string): void 
  * (later calls do nothing, as `Symbol.dispose` conventions want), and marks it disposed before running it,
  * so that a failing `dispose` is not retried.
  */
-export function guardDispose<T extends object>(resourceType: string, dispose: (this: T) => void): (this: T) => void {
+export function guardDispose<T extends object>(
+  resourceType: string,
+  dispose: (this: T) => void,
+): (this: T) => void {
   return function (this: T): void {
     if (disposedResources.has(this)) return;
     disposeUnlessLent(this, resourceType, () => {
@@ -589,7 +606,11 @@ export function lendForCall(loans: readonly Loan[]): CallLoans {
  * error instead (thrown from a `queueMicrotask` callback: Node's `uncaughtException`, a browser's `error`
  * event), the way an exception from any host callback that the runtime runs later is reported.
  */
-export function disposeUnlessLent(resource: object, resourceType: string, dispose: () => void): void {
+export function disposeUnlessLent(
+  resource: object,
+  resourceType: string,
+  dispose: () => void,
+): void {
   const count = lendCount(resource);
   if (count === 0) {
     dispose();
@@ -598,7 +619,9 @@ export function disposeUnlessLent(resource: object, resourceType: string, dispos
   const list = claims.get(resource);
   const now = job;
   const deferrable =
-    list !== undefined && list.length === count && list.every((claim) => !claim.started && claim.job === now);
+    list !== undefined &&
+    list.length === count &&
+    list.every((claim) => !claim.started && claim.job === now);
   if (!deferrable) throw new ResourceLentError(resourceType, count);
   deferredDisposals.set(resource, dispose);
 }

@@ -30,7 +30,13 @@
  *   their own instance.
  */
 
-import { InstanceDisposedError, InstancePoisonedError, ReentranceError, TrapError, reportUncaught } from "./errors.js";
+import {
+  InstanceDisposedError,
+  InstancePoisonedError,
+  ReentranceError,
+  TrapError,
+  reportUncaught,
+} from "./errors.js";
 import { CallTimeoutError } from "./isolate-errors.js";
 
 /** Decides whether an exception thrown by a guest call is a `result` error (passed through) or a trap. */
@@ -84,7 +90,11 @@ export interface CallGate extends AsyncDisposable {
    * it is a `result` error, or with `TrapError`, `InstancePoisonedError`, `InstanceDisposedError` or
    * `ReentranceError`. Never throws synchronously.
    */
-  call<R>(functionName: string, invoke: () => R | PromiseLike<R>, options?: CallOptions): Promise<R>;
+  call<R>(
+    functionName: string,
+    invoke: () => R | PromiseLike<R>,
+    options?: CallOptions,
+  ): Promise<R>;
   /**
    * {@link call} with `invoke(a, b)` in place of a closure: the generated SDK's hot path passes a function
    * made once per instance and its two arguments, so that a call allocates no closure.
@@ -158,7 +168,11 @@ interface CallFrame {
 /** The part of Node's `AsyncLocalStorage` the gate uses. */
 interface ContextStorage {
   getStore(): CallFrame | undefined;
-  run<R, A extends unknown[]>(store: CallFrame | undefined, callback: (...args: A) => R, ...args: A): R;
+  run<R, A extends unknown[]>(
+    store: CallFrame | undefined,
+    callback: (...args: A) => R,
+    ...args: A
+  ): R;
 }
 
 const contextStorageKey: symbol = Symbol.for("wit-ts.runtime.call-context.v1");
@@ -310,7 +324,11 @@ class Gate implements CallGate {
     return this.storage !== undefined;
   }
 
-  call<R>(functionName: string, invoke: () => R | PromiseLike<R>, options?: CallOptions): Promise<R> {
+  call<R>(
+    functionName: string,
+    invoke: () => R | PromiseLike<R>,
+    options?: CallOptions,
+  ): Promise<R> {
     if (this.stateCode !== "idle") {
       return this.callSlow(functionName, callThunk, invoke, undefined, options) as Promise<R>;
     }
@@ -326,7 +344,8 @@ class Gate implements CallGate {
     options?: CallOptions,
   ): Promise<R> {
     const run = invoke as Invoke;
-    if (this.stateCode !== "idle") return this.callSlow(functionName, run, a, b, options) as Promise<R>;
+    if (this.stateCode !== "idle")
+      return this.callSlow(functionName, run, a, b, options) as Promise<R>;
     const classify = options?.isResultError ?? this.defaultClassify;
     return this.run(functionName, run, a, b, classify, undefined) as Promise<R>;
   }
@@ -372,7 +391,8 @@ class Gate implements CallGate {
         }
       }
     }
-    if (this.stateCode === "poisoned" && this.trap !== undefined) return new InstancePoisonedError(functionName, this.trap);
+    if (this.stateCode === "poisoned" && this.trap !== undefined)
+      return new InstancePoisonedError(functionName, this.trap);
     return busy(functionName);
   }
 
@@ -395,7 +415,8 @@ class Gate implements CallGate {
       if (storage === undefined) return handler();
       let parent = storage.getStore();
       // After a JSPI resumption the context may still be this call's previous import: do not stack those.
-      while (parent !== undefined && parent.gate === this && parent.seq === this.seq) parent = parent.parent;
+      while (parent !== undefined && parent.gate === this && parent.seq === this.seq)
+        parent = parent.parent;
       return storage.run({ gate: this, seq: this.seq, importName, parent }, handler);
     } finally {
       this.activeImport = previous;
@@ -438,7 +459,8 @@ class Gate implements CallGate {
   }
 
   addReleaseHook(hook: () => void | PromiseLike<void>): void {
-    if (this.stateCode === "closing" || this.stateCode === "closed") throw new InstanceDisposedError("addReleaseHook");
+    if (this.stateCode === "closing" || this.stateCode === "closed")
+      throw new InstanceDisposedError("addReleaseHook");
     this.releaseHooks.push(hook);
   }
 
@@ -474,12 +496,16 @@ class Gate implements CallGate {
     if (state === "busy") {
       // On the guest's stack, or in the synchronous part of one of the running call's imports.
       if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
-        return Promise.reject(new ReentranceError(this.currentFunction, functionName, this.activeImport));
+        return Promise.reject(
+          new ReentranceError(this.currentFunction, functionName, this.activeImport),
+        );
       }
       if (this.storage !== undefined) {
         for (let frame = this.storage.getStore(); frame !== undefined; frame = frame.parent) {
           if (frame.gate === this && frame.seq === this.seq) {
-            return Promise.reject(new ReentranceError(this.currentFunction, functionName, frame.importName));
+            return Promise.reject(
+              new ReentranceError(this.currentFunction, functionName, frame.importName),
+            );
           }
         }
       }
@@ -703,7 +729,8 @@ class Gate implements CallGate {
     this.queue.length = 0;
     this.queueHead = 0;
     if (trap !== undefined) {
-      for (const entry of waiting) entry.reject(new InstancePoisonedError(entry.functionName, trap, { error }));
+      for (const entry of waiting)
+        entry.reject(new InstancePoisonedError(entry.functionName, trap, { error }));
     }
     if (this.closeRequested) this.drain();
   };
@@ -736,7 +763,8 @@ class Gate implements CallGate {
     }
     this.stateCode = "closed";
     if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} release hooks failed`);
+    if (errors.length > 1)
+      throw new AggregateError(errors, `${errors.length} release hooks failed`);
   };
 }
 

@@ -30,9 +30,15 @@ export type AbiType =
   | "char"
   | "string"
   | { readonly kind: "list"; readonly element: AbiType; readonly size?: number }
-  | { readonly kind: "record"; readonly fields: readonly (readonly [name: string, type: AbiType])[] }
+  | {
+      readonly kind: "record";
+      readonly fields: readonly (readonly [name: string, type: AbiType])[];
+    }
   | { readonly kind: "tuple"; readonly types: readonly AbiType[] }
-  | { readonly kind: "variant"; readonly cases: readonly (readonly [tag: string, type: AbiType | null])[] }
+  | {
+      readonly kind: "variant";
+      readonly cases: readonly (readonly [tag: string, type: AbiType | null])[];
+    }
   | { readonly kind: "enum"; readonly cases: readonly string[] }
   | { readonly kind: "flags"; readonly names: readonly string[] }
   | { readonly kind: "option"; readonly inner: AbiType }
@@ -116,17 +122,47 @@ function primitiveCodec(type: Extract<AbiType, string>): Codec {
         liftOne: (value) => value !== 0,
       };
     case "u8":
-      return integer(1, (v) => v & 0xff, (d, p, v) => d.setUint8(p, v), (d, p) => d.getUint8(p));
+      return integer(
+        1,
+        (v) => v & 0xff,
+        (d, p, v) => d.setUint8(p, v),
+        (d, p) => d.getUint8(p),
+      );
     case "s8":
-      return integer(1, (v) => (v << 24) >> 24, (d, p, v) => d.setInt8(p, v), (d, p) => d.getInt8(p));
+      return integer(
+        1,
+        (v) => (v << 24) >> 24,
+        (d, p, v) => d.setInt8(p, v),
+        (d, p) => d.getInt8(p),
+      );
     case "u16":
-      return integer(2, (v) => v & 0xffff, (d, p, v) => d.setUint16(p, v, true), (d, p) => d.getUint16(p, true));
+      return integer(
+        2,
+        (v) => v & 0xffff,
+        (d, p, v) => d.setUint16(p, v, true),
+        (d, p) => d.getUint16(p, true),
+      );
     case "s16":
-      return integer(2, (v) => (v << 16) >> 16, (d, p, v) => d.setInt16(p, v, true), (d, p) => d.getInt16(p, true));
+      return integer(
+        2,
+        (v) => (v << 16) >> 16,
+        (d, p, v) => d.setInt16(p, v, true),
+        (d, p) => d.getInt16(p, true),
+      );
     case "u32":
-      return integer(4, (v) => v >>> 0, (d, p, v) => d.setUint32(p, v, true), (d, p) => d.getUint32(p, true));
+      return integer(
+        4,
+        (v) => v >>> 0,
+        (d, p, v) => d.setUint32(p, v, true),
+        (d, p) => d.getUint32(p, true),
+      );
     case "s32":
-      return integer(4, (v) => v | 0, (d, p, v) => d.setInt32(p, v, true), (d, p) => d.getInt32(p, true));
+      return integer(
+        4,
+        (v) => v | 0,
+        (d, p, v) => d.setInt32(p, v, true),
+        (d, p) => d.getInt32(p, true),
+      );
     case "u64":
       return {
         size: 8,
@@ -176,7 +212,8 @@ function primitiveCodec(type: Extract<AbiType, string>): Codec {
         size: 4,
         align: 4,
         flat: ["i32"],
-        store: (memory, ptr, value) => memory.view.setUint32(ptr, (value as string).codePointAt(0)!, true),
+        store: (memory, ptr, value) =>
+          memory.view.setUint32(ptr, (value as string).codePointAt(0)!, true),
         load: (memory, ptr) => liftChar(memory.view.getUint32(ptr, true)),
         lower: (_memory, value, out) => void out.push((value as string).codePointAt(0)),
         lift: (_memory, cursor) => liftChar((next(cursor) as number) >>> 0),
@@ -192,12 +229,14 @@ function primitiveCodec(type: Extract<AbiType, string>): Codec {
           memory.view.setUint32(ptr, at, true);
           memory.view.setUint32(ptr + 4, length, true);
         },
-        load: (memory, ptr) => memory.liftString(memory.view.getUint32(ptr, true), memory.view.getUint32(ptr + 4, true)),
+        load: (memory, ptr) =>
+          memory.liftString(memory.view.getUint32(ptr, true), memory.view.getUint32(ptr + 4, true)),
         lower(memory, value, out) {
           const [at, length] = memory.lowerString(value as string);
           out.push(at, length);
         },
-        lift: (memory, cursor) => memory.liftString((next(cursor) as number) >>> 0, (next(cursor) as number) >>> 0),
+        lift: (memory, cursor) =>
+          memory.liftString((next(cursor) as number) >>> 0, (next(cursor) as number) >>> 0),
       };
     default: {
       const never: never = type;
@@ -208,7 +247,9 @@ function primitiveCodec(type: Extract<AbiType, string>): Codec {
 
 function liftChar(code: number): string {
   if (code >= 0x110000 || (code >= 0xd800 && code <= 0xdfff)) {
-    throw new CanonicalTrap(`the guest passed ${code}, which is not a Unicode scalar value, as a char`);
+    throw new CanonicalTrap(
+      `the guest passed ${code}, which is not a Unicode scalar value, as a char`,
+    );
   }
   return String.fromCodePoint(code);
 }
@@ -216,7 +257,9 @@ function liftChar(code: number): string {
 function compoundCodec(type: Exclude<AbiType, string>): Codec {
   switch (type.kind) {
     case "list":
-      return type.size === undefined ? listCodec(type.element) : fixedListCodec(type.element, type.size);
+      return type.size === undefined
+        ? listCodec(type.element)
+        : fixedListCodec(type.element, type.size);
     case "record": {
       const names = type.fields.map(([name]) => name);
       const codecs = type.fields.map(([, field]) => codecOf(field));
@@ -247,12 +290,15 @@ function compoundCodec(type: Exclude<AbiType, string>): Codec {
       );
     case "variant": {
       const tags = type.cases.map(([tag]) => tag);
-      const payloads = type.cases.map(([, payload]) => (payload === null ? undefined : codecOf(payload)));
+      const payloads = type.cases.map(([, payload]) =>
+        payload === null ? undefined : codecOf(payload),
+      );
       return variantCodec(
         payloads,
         (value) => tags.indexOf((value as { readonly tag: string }).tag),
         (value) => (value as { readonly val?: unknown }).val,
-        (index, val) => (payloads[index] === undefined ? { tag: tags[index] } : { tag: tags[index], val }),
+        (index, val) =>
+          payloads[index] === undefined ? { tag: tags[index] } : { tag: tags[index], val },
       );
     }
     case "option": {
@@ -271,7 +317,10 @@ function compoundCodec(type: Exclude<AbiType, string>): Codec {
     }
     case "result":
       return variantCodec(
-        [type.ok === null ? undefined : codecOf(type.ok), type.err === null ? undefined : codecOf(type.err)],
+        [
+          type.ok === null ? undefined : codecOf(type.ok),
+          type.err === null ? undefined : codecOf(type.err),
+        ],
         (value) => ((value as { readonly tag: string }).tag === "ok" ? 0 : 1),
         (value) => (value as { readonly val?: unknown }).val,
         (index, val) => ({ tag: index === 0 ? "ok" : "err", val }),
@@ -307,15 +356,18 @@ function structCodec(
     align,
     flat,
     store(memory, ptr, value) {
-      for (let index = 0; index < count; index++) codecs[index]!.store(memory, ptr + offsets[index]!, field(value, index));
+      for (let index = 0; index < count; index++)
+        codecs[index]!.store(memory, ptr + offsets[index]!, field(value, index));
     },
     load(memory, ptr) {
       const values: unknown[] = [];
-      for (let index = 0; index < count; index++) values.push(codecs[index]!.load(memory, ptr + offsets[index]!));
+      for (let index = 0; index < count; index++)
+        values.push(codecs[index]!.load(memory, ptr + offsets[index]!));
       return make(values);
     },
     lower(memory, value, out) {
-      for (let index = 0; index < count; index++) codecs[index]!.lower(memory, field(value, index), out);
+      for (let index = 0; index < count; index++)
+        codecs[index]!.lower(memory, field(value, index), out);
     },
     lift(memory, cursor) {
       const values: unknown[] = [];
@@ -338,7 +390,13 @@ function fixedListCodec(element: AbiType, length: number): Codec {
 
 interface TypedArrayClass {
   readonly BYTES_PER_ELEMENT: number;
-  new (buffer: ArrayBuffer): ArrayLike<unknown> & { readonly buffer: ArrayBuffer; readonly byteOffset: number; readonly byteLength: number };
+  new (
+    buffer: ArrayBuffer,
+  ): ArrayLike<unknown> & {
+    readonly buffer: ArrayBuffer;
+    readonly byteOffset: number;
+    readonly byteLength: number;
+  };
 }
 
 /** The element types jco lifts as typed arrays (the SDK's `u8List` ... `f64List`). */
@@ -363,14 +421,20 @@ function listCodec(element: AbiType): Codec {
   const lowerList = (memory: GuestMemory, value: unknown): readonly [number, number] => {
     if (typed !== undefined) {
       // Numbers are copied at memory speed: the typed array's bytes are the list's layout (little-endian).
-      const array = value as { readonly buffer: ArrayBuffer; readonly byteOffset: number; readonly byteLength: number; readonly length: number };
+      const array = value as {
+        readonly buffer: ArrayBuffer;
+        readonly byteOffset: number;
+        readonly byteLength: number;
+        readonly length: number;
+      };
       const ptr = memory.alloc(align, array.byteLength);
       memory.bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), ptr);
       return [ptr, array.length];
     }
     const items = value as readonly unknown[];
     const ptr = memory.alloc(align, items.length * size);
-    for (let index = 0; index < items.length; index++) codec.store(memory, ptr + index * size, items[index]);
+    for (let index = 0; index < items.length; index++)
+      codec.store(memory, ptr + index * size, items[index]);
     return [ptr, items.length];
   };
   const liftList = (memory: GuestMemory, ptr: number, length: number): unknown => {
@@ -378,7 +442,12 @@ function listCodec(element: AbiType): Codec {
     memory.check(ptr, length * size);
     if (typed !== undefined) {
       const bytes = memory.bytes;
-      return new typed((bytes.buffer as ArrayBuffer).slice(bytes.byteOffset + ptr, bytes.byteOffset + ptr + length * size));
+      return new typed(
+        (bytes.buffer as ArrayBuffer).slice(
+          bytes.byteOffset + ptr,
+          bytes.byteOffset + ptr + length * size,
+        ),
+      );
     }
     const out: unknown[] = [];
     for (let index = 0; index < length; index++) out.push(codec.load(memory, ptr + index * size));
@@ -393,12 +462,14 @@ function listCodec(element: AbiType): Codec {
       memory.view.setUint32(ptr, at, true);
       memory.view.setUint32(ptr + 4, length, true);
     },
-    load: (memory, ptr) => liftList(memory, memory.view.getUint32(ptr, true), memory.view.getUint32(ptr + 4, true)),
+    load: (memory, ptr) =>
+      liftList(memory, memory.view.getUint32(ptr, true), memory.view.getUint32(ptr + 4, true)),
     lower(memory, value, out) {
       const [at, length] = lowerList(memory, value);
       out.push(at, length);
     },
-    lift: (memory, cursor) => liftList(memory, (next(cursor) as number) >>> 0, (next(cursor) as number) >>> 0),
+    lift: (memory, cursor) =>
+      liftList(memory, (next(cursor) as number) >>> 0, (next(cursor) as number) >>> 0),
   };
 }
 
@@ -410,13 +481,15 @@ function flagsCodec(names: readonly string[]): Codec {
     const out = new Array<number>(words).fill(0);
     const flags = value as Readonly<Record<string, unknown>>;
     for (let index = 0; index < count; index++) {
-      if (flags[names[index]!] === true) out[index >>> 5] = (out[index >>> 5]! | (1 << (index & 31))) >>> 0;
+      if (flags[names[index]!] === true)
+        out[index >>> 5] = (out[index >>> 5]! | (1 << (index & 31))) >>> 0;
     }
     return out;
   };
   const fromWords = (read: (word: number) => number): Record<string, boolean> => {
     const out: Record<string, boolean> = {};
-    for (let index = 0; index < count; index++) out[names[index]!] = ((read(index >>> 5) >>> (index & 31)) & 1) === 1;
+    for (let index = 0; index < count; index++)
+      out[names[index]!] = ((read(index >>> 5) >>> (index & 31)) & 1) === 1;
     return out;
   };
   return {
@@ -481,7 +554,11 @@ function narrow(value: unknown, have: FlatType, want: FlatType): unknown {
   if (have === want) return value;
   switch (want) {
     case "f32":
-      scratch.setInt32(0, have === "i32" ? (value as number) : Number(BigInt.asIntN(32, value as bigint)), true);
+      scratch.setInt32(
+        0,
+        have === "i32" ? (value as number) : Number(BigInt.asIntN(32, value as bigint)),
+        true,
+      );
       return scratch.getFloat32(0, true);
     case "i32":
       return Number(BigInt.asIntN(32, value as bigint));
@@ -523,9 +600,14 @@ function variantCodec(
   const payloadOffset = alignTo(discriminant, caseAlign);
   const size = alignTo(payloadOffset + caseSize, align);
   const readDiscriminant = (view: DataView, ptr: number): number =>
-    discriminant === 1 ? view.getUint8(ptr) : discriminant === 2 ? view.getUint16(ptr, true) : view.getUint32(ptr, true);
+    discriminant === 1
+      ? view.getUint8(ptr)
+      : discriminant === 2
+        ? view.getUint16(ptr, true)
+        : view.getUint32(ptr, true);
   const checked = (index: number): number => {
-    if (index >= count) throw new CanonicalTrap(`discriminant ${index} is out of range (${count} cases)`);
+    if (index >= count)
+      throw new CanonicalTrap(`discriminant ${index} is out of range (${count} cases)`);
     return index;
   };
   return {
@@ -543,7 +625,10 @@ function variantCodec(
     load(memory, ptr) {
       const index = checked(readDiscriminant(memory.view, ptr));
       const payload = payloads[index];
-      return make(index, payload === undefined ? undefined : payload.load(memory, ptr + payloadOffset));
+      return make(
+        index,
+        payload === undefined ? undefined : payload.load(memory, ptr + payloadOffset),
+      );
     },
     lower(memory, value, out) {
       const index = caseOf(value);
@@ -562,7 +647,9 @@ function variantCodec(
       const start = cursor.index;
       cursor.index += joined.length;
       if (payload === undefined) return make(index, undefined);
-      const values = payload.flat.map((type, slot) => narrow(cursor.values[start + slot], joined[slot]!, type));
+      const values = payload.flat.map((type, slot) =>
+        narrow(cursor.values[start + slot], joined[slot]!, type),
+      );
       return make(index, payload.lift(memory, { values, index: 0 }));
     },
   };

@@ -44,15 +44,21 @@ const utf16Decoder = new codecs.TextDecoder("utf-16le");
 export class GuestMemory {
   readonly memory: CoreMemory | undefined;
   readonly encoding: StringEncoding;
-  private readonly realloc: ((old: number, oldSize: number, align: number, size: number) => number) | undefined;
+  private readonly realloc:
+    ((old: number, oldSize: number, align: number, size: number) => number) | undefined;
   private buffer: ArrayBuffer | undefined = undefined;
   /** Views of the current buffer; call {@link refresh} after anything that may have grown memory. */
   bytes: Uint8Array = new Uint8Array(0);
   view: DataView = new DataView(new ArrayBuffer(0));
 
-  constructor(memory: CoreMemory | undefined, realloc: CoreFunction | undefined, encoding: StringEncoding) {
+  constructor(
+    memory: CoreMemory | undefined,
+    realloc: CoreFunction | undefined,
+    encoding: StringEncoding,
+  ) {
     this.memory = memory;
-    this.realloc = realloc as ((old: number, oldSize: number, align: number, size: number) => number) | undefined;
+    this.realloc = realloc as
+      ((old: number, oldSize: number, align: number, size: number) => number) | undefined;
     this.encoding = encoding;
     this.refresh();
   }
@@ -71,10 +77,12 @@ export class GuestMemory {
   /** Allocates `size` bytes aligned to `align` with the guest's `realloc`; traps on a bad answer. */
   alloc(align: number, size: number): number {
     const realloc = this.realloc;
-    if (realloc === undefined) throw new CanonicalTrap("the function's canonical options have no `realloc`");
+    if (realloc === undefined)
+      throw new CanonicalTrap("the function's canonical options have no `realloc`");
     const ptr = realloc(0, 0, align, size) >>> 0;
     this.refresh();
-    if (ptr % align !== 0) throw new CanonicalTrap(`realloc returned ${ptr}, not aligned to ${align}`);
+    if (ptr % align !== 0)
+      throw new CanonicalTrap(`realloc returned ${ptr}, not aligned to ${align}`);
     this.check(ptr, size);
     return ptr;
   }
@@ -82,7 +90,9 @@ export class GuestMemory {
   /** Traps unless `[ptr, ptr + size)` lies inside memory. */
   check(ptr: number, size: number): void {
     if (ptr + size > this.bytes.length) {
-      throw new CanonicalTrap(`${size} bytes at ${ptr} are outside the guest's memory (${this.bytes.length} bytes)`);
+      throw new CanonicalTrap(
+        `${size} bytes at ${ptr} are outside the guest's memory (${this.bytes.length} bytes)`,
+      );
     }
   }
 
@@ -131,7 +141,8 @@ export class GuestMemory {
     const length = value.length;
     const ptr = this.alloc(2, length * 2);
     const view = this.view;
-    for (let index = 0; index < length; index++) view.setUint16(ptr + index * 2, value.charCodeAt(index), true);
+    for (let index = 0; index < length; index++)
+      view.setUint16(ptr + index * 2, value.charCodeAt(index), true);
     return [ptr, (length | tag) >>> 0];
   }
 
@@ -190,7 +201,10 @@ function latin1(bytes: Uint8Array, ptr: number, length: number): string {
   // overflow the stack.
   for (let start = 0; start < length; start += 4096) {
     const end = Math.min(length, start + 4096);
-    out += String.fromCharCode.apply(null, bytes.subarray(ptr + start, ptr + end) as unknown as number[]);
+    out += String.fromCharCode.apply(
+      null,
+      bytes.subarray(ptr + start, ptr + end) as unknown as number[],
+    );
   }
   return out;
 }

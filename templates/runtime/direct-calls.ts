@@ -20,7 +20,12 @@
  */
 import type { CallOptions } from "./call-gate.js";
 import { codecOf, type AbiType, type Codec, type FlatCursor } from "./canonical-abi.js";
-import { GuestMemory, type CoreFunction, type CoreMemory, type StringEncoding } from "./canonical-memory.js";
+import {
+  GuestMemory,
+  type CoreFunction,
+  type CoreMemory,
+  type StringEncoding,
+} from "./canonical-memory.js";
 import { ResultError } from "./errors.js";
 import { callExport, type ExportSpec } from "./export-calls.js";
 import { capturedCoreInstances, type InstanceCore } from "./instance-core.js";
@@ -75,7 +80,11 @@ export class InstanceBusyError extends Error {
     this.functionName = functionName;
   }
 }
-Object.defineProperty(InstanceBusyError.prototype, "name", { value: "InstanceBusyError", writable: true, configurable: true });
+Object.defineProperty(InstanceBusyError.prototype, "name", {
+  value: "InstanceBusyError",
+  writable: true,
+  configurable: true,
+});
 
 const MAX_FLAT_PARAMS = 16;
 const MAX_FLAT_RESULTS = 1;
@@ -101,11 +110,10 @@ function planCall(target: DirectTarget): CallPlan {
   const flatCount = params.reduce((sum, codec) => sum + codec.flat.length, 0);
   const result = target.result === undefined ? undefined : codecOf(target.result);
   const spill =
-    flatCount > MAX_FLAT_PARAMS
-      ? codecOf({ kind: "tuple", types: target.params })
-      : undefined;
+    flatCount > MAX_FLAT_PARAMS ? codecOf({ kind: "tuple", types: target.params }) : undefined;
   // wasm's ToInt32 turns `true` into 1 as the canonical ABI does; a char needs its code point.
-  const memoryless = (type: AbiType): boolean => typeof type === "string" && type !== "string" && type !== "char";
+  const memoryless = (type: AbiType): boolean =>
+    typeof type === "string" && type !== "string" && type !== "char";
   return {
     params,
     spill,
@@ -113,12 +121,15 @@ function planCall(target: DirectTarget): CallPlan {
     returnArea: result !== undefined && result.flat.length > MAX_FLAT_RESULTS,
     fallible: typeof target.result === "object" && target.result.kind === "result",
     quickChecks: target.params.map((type) =>
-      typeof type === "string" && ["u32", "s32", "u8", "u16", "f32", "f64", "bool"].includes(type) ? type : undefined,
+      typeof type === "string" && ["u32", "s32", "u8", "u16", "f32", "f64", "bool"].includes(type)
+        ? type
+        : undefined,
     ),
     scalar:
       spill === undefined &&
       target.params.every(memoryless) &&
-      (target.result === undefined || (typeof target.result === "string" && target.result !== "string")),
+      (target.result === undefined ||
+        (typeof target.result === "string" && target.result !== "string")),
   };
 }
 
@@ -143,7 +154,16 @@ function bindingOf(direct: DirectSpec<unknown>, core: InstanceCore): Binding {
   let binding = direct.bindings.get(core);
   if (binding === undefined) {
     const context: LowerContext = { core, moves: noMoves, loans: noMoves as never };
-    binding = { core, direct, instances: undefined, fn: undefined, postReturn: undefined, memory: undefined, missing: undefined, context };
+    binding = {
+      core,
+      direct,
+      instances: undefined,
+      fn: undefined,
+      postReturn: undefined,
+      memory: undefined,
+      missing: undefined,
+      context,
+    };
     direct.bindings.set(core, binding);
   }
   direct.last = binding;
@@ -151,7 +171,8 @@ function bindingOf(direct: DirectSpec<unknown>, core: InstanceCore): Binding {
 }
 
 function coreExport(instances: readonly object[], ref: CoreExportRef): unknown {
-  const instance = instances[ref[0]] as { readonly exports?: Readonly<Record<string, unknown>> } | undefined;
+  const instance = instances[ref[0]] as
+    { readonly exports?: Readonly<Record<string, unknown>> } | undefined;
   return instance?.exports?.[ref[1]];
 }
 
@@ -162,7 +183,8 @@ function rebind(binding: Binding, instances: readonly object[]): boolean {
   const fn = coreExport(instances, target.core);
   const memory = target.memory === undefined ? undefined : coreExport(instances, target.memory);
   const realloc = target.realloc === undefined ? undefined : coreExport(instances, target.realloc);
-  const postReturn = target.postReturn === undefined ? undefined : coreExport(instances, target.postReturn);
+  const postReturn =
+    target.postReturn === undefined ? undefined : coreExport(instances, target.postReturn);
   binding.missing =
     typeof fn !== "function"
       ? `core export \`${target.core[1]}\``
@@ -185,7 +207,11 @@ function rebind(binding: Binding, instances: readonly object[]): boolean {
 }
 
 function isMemory(value: unknown): value is CoreMemory {
-  return typeof value === "object" && value !== null && (value as { readonly buffer?: unknown }).buffer instanceof ArrayBuffer;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { readonly buffer?: unknown }).buffer instanceof ArrayBuffer
+  );
 }
 
 /** Whether a call of `binding` can go direct now (the instance's core instances are known and complete). */
@@ -210,7 +236,12 @@ const noMoves = Object.freeze([]) as unknown as LowerContext["moves"];
  * common case, and the cost of a direct call is counted in nanoseconds); anything else, and every value that
  * fails, goes to the parameter's value type, whose error names it.
  */
-function checkArguments(context: LowerContext, spec: ExportSpec<unknown>, plan: CallPlan, args: readonly unknown[]): void {
+function checkArguments(
+  context: LowerContext,
+  spec: ExportSpec<unknown>,
+  plan: CallPlan,
+  args: readonly unknown[],
+): void {
   const params = spec.params;
   const quick = plan.quickChecks;
   for (let index = 0; index < params.length; index++) {
@@ -247,7 +278,11 @@ function checkArguments(context: LowerContext, spec: ExportSpec<unknown>, plan: 
  * Calls a guest export through the gate with the SDK's own canonical ABI, or through jco when the instance
  * cannot (see the file comment). Resolves and rejects exactly as `callExport` does.
  */
-export function callDirect<R>(core: InstanceCore, direct: DirectSpec<R>, args: readonly unknown[]): Promise<R> {
+export function callDirect<R>(
+  core: InstanceCore,
+  direct: DirectSpec<R>,
+  args: readonly unknown[],
+): Promise<R> {
   const spec = direct.spec;
   const binding = bindingOf(direct as DirectSpec<unknown>, core);
   if (!ready(binding)) return callExport(core, spec, args);
@@ -263,13 +298,19 @@ export function callDirect<R>(core: InstanceCore, direct: DirectSpec<R>, args: r
  * The synchronous form of {@link callDirect}: returns the value or throws what the awaited form would reject
  * with. Throws `InstanceBusyError` when other calls are running or queued, since it cannot wait.
  */
-export function callDirectSync<R>(core: InstanceCore, direct: DirectSpec<R>, args: readonly unknown[]): R {
+export function callDirectSync<R>(
+  core: InstanceCore,
+  direct: DirectSpec<R>,
+  args: readonly unknown[],
+): R {
   const spec = direct.spec;
   const binding = bindingOf(direct as DirectSpec<unknown>, core);
   checkArguments(binding.context, spec, direct.plan, args);
   // While the instance restarts it has no core instances yet: the gate refuses the call as busy.
   if (!ready(binding) && core.gate.state === "idle") {
-    throw new TypeError(`\`${spec.name}\` cannot be called synchronously on this instance: direct calls are off`);
+    throw new TypeError(
+      `\`${spec.name}\` cannot be called synchronously on this instance: direct calls are off`,
+    );
   }
   // Run at once or refused: the instance cannot restart in between, so the binding checked above holds.
   return core.gate.callSync(spec.name, run, binding, args, directCallOptions, busyError) as R;
@@ -281,7 +322,10 @@ function busyError(functionName: string): Error {
 
 /** Runs inside the gate: the instance may have been restarted since the call was made. */
 function runGuarded(binding: Binding, args: readonly unknown[]): unknown {
-  if (!ready(binding)) throw new TypeError(`the core export of \`${binding.direct.spec.name}\` is missing after a restart`);
+  if (!ready(binding))
+    throw new TypeError(
+      `the core export of \`${binding.direct.spec.name}\` is missing after a restart`,
+    );
   return run(binding, args);
 }
 
@@ -295,7 +339,8 @@ function run(binding: Binding, args: readonly unknown[]): unknown {
   const fn = binding.fn as (...args: unknown[]) => unknown;
   const memory = binding.memory!;
   let raw: unknown;
-  const invoke = binding.direct.target.invoke as ((fn: unknown, args: readonly unknown[]) => unknown) | undefined;
+  const invoke = binding.direct.target.invoke as
+    ((fn: unknown, args: readonly unknown[]) => unknown) | undefined;
   if (plan.scalar && invoke !== undefined) {
     raw = invoke(fn, args);
   } else if (plan.scalar) {
@@ -324,7 +369,8 @@ function run(binding: Binding, args: readonly unknown[]): unknown {
       plan.spill.store(memory, ptr, args);
       flat.push(ptr);
     } else {
-      for (let index = 0; index < params.length; index++) params[index]!.lower(memory, args[index], flat);
+      for (let index = 0; index < params.length; index++)
+        params[index]!.lower(memory, args[index], flat);
     }
     raw = fn(...flat);
   }
@@ -338,7 +384,8 @@ function run(binding: Binding, args: readonly unknown[]): unknown {
     if (plan.returnArea) {
       memory.refresh();
       const ptr = (raw as number) >>> 0;
-      if (ptr % result.align !== 0) throw new TypeError(`the return area at ${ptr} is not aligned to ${result.align}`);
+      if (ptr % result.align !== 0)
+        throw new TypeError(`the return area at ${ptr} is not aligned to ${result.align}`);
       memory.check(ptr, result.size);
       value = result.load(memory, ptr);
     } else if (result.liftOne !== undefined) {

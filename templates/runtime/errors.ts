@@ -43,7 +43,10 @@ export class WitTsError extends Error {
 
   constructor(message: string, options?: { readonly cause?: unknown }) {
     // Only pass `options` when there is a cause, so that `"cause" in error` stays false otherwise.
-    super(message, options !== undefined && "cause" in options ? { cause: options.cause } : undefined);
+    super(
+      message,
+      options !== undefined && "cause" in options ? { cause: options.cause } : undefined,
+    );
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -61,7 +64,11 @@ export class WitTsError extends Error {
 
 /** Puts the stable name (and, on the base, the brand) on the prototype: no per-instance cost, survives minifiers. */
 function defineErrorName(target: { readonly prototype: object }, name: string): void {
-  Object.defineProperty(target.prototype, "name", { value: name, writable: true, configurable: true });
+  Object.defineProperty(target.prototype, "name", {
+    value: name,
+    writable: true,
+    configurable: true,
+  });
 }
 defineErrorName(WitTsError, "WitTsError");
 Object.defineProperty(WitTsError.prototype, errorBrand, { value: true });
@@ -89,7 +96,9 @@ export function describeValue(value: unknown): string {
         const tag = (value as { readonly tag?: unknown }).tag;
         if (typeof tag === "string") {
           const val = (value as { readonly val?: unknown }).val;
-          return val === undefined ? `{ tag: ${JSON.stringify(tag)} }` : `{ tag: ${JSON.stringify(tag)}, val: … }`;
+          return val === undefined
+            ? `{ tag: ${JSON.stringify(tag)} }`
+            : `{ tag: ${JSON.stringify(tag)}, val: … }`;
         }
         return Object.prototype.toString.call(value);
       }
@@ -146,7 +155,10 @@ export class InstancePoisonedError extends WitTsError {
   readonly restartError: unknown;
 
   constructor(functionName: string, firstTrap: TrapError, restart?: { readonly error: unknown }) {
-    const failure = restart === undefined ? "" : `; restarting the instance failed: ${describeCause(restart.error)}`;
+    const failure =
+      restart === undefined
+        ? ""
+        : `; restarting the instance failed: ${describeCause(restart.error)}`;
     super(
       `cannot call \`${functionName}\`: the instance is poisoned because \`${firstTrap.functionName}\` trapped ` +
         `earlier (${describeCause(firstTrap.cause)})${failure}`,
@@ -306,7 +318,9 @@ defineErrorName(ResourceDisposedError, "ResourceDisposedError");
 
 function handleLabel(handle: unknown, resourceType: string | undefined): string {
   const rendered = typeof handle === "number" ? String(handle) : describeValue(handle);
-  return resourceType === undefined ? `handle ${rendered}` : `\`${resourceType}\` handle ${rendered}`;
+  return resourceType === undefined
+    ? `handle ${rendered}`
+    : `\`${resourceType}\` handle ${rendered}`;
 }
 
 /** A resource-table handle whose entry was deleted (its slot may hold something else by now). */
@@ -392,7 +406,9 @@ defineErrorName(TableFullError, "TableFullError");
  * exception.
  */
 export function reportUncaught(error: unknown): void {
-  const host = globalThis as unknown as { readonly queueMicrotask?: (callback: () => void) => void };
+  const host = globalThis as unknown as {
+    readonly queueMicrotask?: (callback: () => void) => void;
+  };
   const thrower = (): void => {
     throw error;
   };

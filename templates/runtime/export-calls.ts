@@ -93,7 +93,14 @@ export function exportSpec<R>(spec: {
 }
 
 /** Kinds whose values the caller cannot change after the check. */
-const immutableKinds: ReadonlySet<ValueKind> = new Set<ValueKind>(["bool", "integer", "float", "char", "string", "enum"]);
+const immutableKinds: ReadonlySet<ValueKind> = new Set<ValueKind>([
+  "bool",
+  "integer",
+  "float",
+  "char",
+  "string",
+  "enum",
+]);
 
 /**
  * Calls a guest export through the instance's gate: checks and lowers the arguments (rejecting before
@@ -142,7 +149,10 @@ export function callExport<R>(
     loans = [];
     gifts = [];
     lentOn = [];
-    context = arrays === undefined ? { core: owner, moves: [], loans, gifts, lentOn } : { core: owner, moves: [], loans, gifts, lentOn, copy, arrays };
+    context =
+      arrays === undefined
+        ? { core: owner, moves: [], loans, gifts, lentOn }
+        : { core: owner, moves: [], loans, gifts, lentOn, copy, arrays };
   } else if (arrays !== undefined) {
     context = { core: owner, moves: noMoves, loans: noLoans, copy, arrays };
   } else {
@@ -183,19 +193,25 @@ export function callExport<R>(
   let started = false;
   /** The one exception of this call that is not a trap: a refusal of `run`, or the guest's `result` error. */
   let produced: unknown = undefined;
-  const options: CallOptions = { isResultError: (error) => error === produced && produced !== undefined };
+  const options: CallOptions = {
+    isResultError: (error) => error === produced && produced !== undefined,
+  };
   const returns = spec.returns;
   const value = isResultType(returns) ? returns.ok : returns;
   const err = isResultType(returns) ? returns.err : undefined;
   // Lifting and mapping a `result` error happen inside the gate's call, so that the gate settles every call's
   // promise in the same number of steps and calls settle in call order whatever they return. A resource
   // object of jco's may have a method called `then` (WIT `then: func()`): lifted first, the gate never sees it.
-  const lift = value?.handles === true ? (out: unknown): unknown => value.lift(out, owner) : undefined;
+  const lift =
+    value?.handles === true ? (out: unknown): unknown => value.lift(out, owner) : undefined;
   const toResultError = (error: unknown): unknown => {
     // An exception that left a host import is a trap, whatever it is (a handler may rethrow a `ResultError`
     // or a `ComponentError` it got from another call).
     if (owner.importFailed || !isResultType(returns) || !isComponentError(error)) return error;
-    produced = new ResultError(err?.handles === true ? err.lift(error.payload, owner) : error.payload, spec.name);
+    produced = new ResultError(
+      err?.handles === true ? err.lift(error.payload, owner) : error.payload,
+      spec.name,
+    );
     return produced;
   };
   const run = (): unknown => {
@@ -209,7 +225,9 @@ export function callExport<R>(
       for (let index = 0; index < arrays.length; index++) {
         const [array, path] = arrays[index]!;
         if (isDetached(array)) {
-          produced = new TypeError(`${detachedMessage(path, "a typed array")} (it was detached while the call waited)`);
+          produced = new TypeError(
+            `${detachedMessage(path, "a typed array")} (it was detached while the call waited)`,
+          );
           throw produced;
         }
       }
@@ -227,7 +245,12 @@ export function callExport<R>(
     owner.importFailed = false;
     let out: unknown;
     try {
-      out = invokeAt(self === undefined ? owner.exports : target, spec.path, spec.kind === "constructor", lowered);
+      out = invokeAt(
+        self === undefined ? owner.exports : target,
+        spec.path,
+        spec.kind === "constructor",
+        lowered,
+      );
     } catch (error) {
       throw toResultError(error);
     }
@@ -308,7 +331,10 @@ export function callExport<R>(
 }
 
 /** The first guest resource among a call's moves and loans (`self` aside), if any. */
-function firstGuestResource(moves: readonly GuestResource[], loans: readonly Loan[]): GuestResource | undefined {
+function firstGuestResource(
+  moves: readonly GuestResource[],
+  loans: readonly Loan[],
+): GuestResource | undefined {
   if (moves.length > 0) return moves[0];
   for (let index = 0; index < loans.length; index++) {
     const resource = loans[index]![0];

@@ -35,7 +35,11 @@ export interface HostResourceType {
 export type ResourceDescriptor = GuestResourceType | HostResourceType;
 
 /** How generated wrapper classes are constructed (by the runtime only). */
-export type GuestResourceClass = new (core: InstanceCore, raw: object, type: GuestResourceType) => GuestResource;
+export type GuestResourceClass = new (
+  core: InstanceCore,
+  raw: object,
+  type: GuestResourceType,
+) => GuestResource;
 
 /** Declares a guest resource and the generated class that wraps its objects. */
 export function guestResource(name: string, wrapper: GuestResourceClass): GuestResourceType {
@@ -80,18 +84,26 @@ function handle(kind: "own" | "borrow", resource: ResourceDescriptor): ValueType
       // A borrow a host import received may be lent on (while its call lasts), never given away.
       if (isBorrow(host)) {
         if (kind === "own") {
-          throw new TypeError(`\`${path}\` is a borrowed \`${resource.name}\`: only an owned one can be passed as \`own\``);
+          throw new TypeError(
+            `\`${path}\` is a borrowed \`${resource.name}\`: only an owned one can be passed as \`own\``,
+          );
         }
         host = unwrapBorrow(host);
         context.lentOn?.push(value);
       }
       notePassed(context, host, kind, resource.name, path);
       if (kind === "borrow") context.loans?.push([host, resource.name]);
-      return coreOf(context.core).hostBridge(resource).toGuest(host, kind === "own", context.gifts);
+      return coreOf(context.core)
+        .hostBridge(resource)
+        .toGuest(host, kind === "own", context.gifts);
     },
     lift(value, core) {
-      const host = coreOf(core).hostBridge(resource).fromGuest(value, kind === "borrow");
-      return kind === "borrow" && receiveBorrow !== undefined ? receiveBorrow(host, resource.name) : host;
+      const host = coreOf(core)
+        .hostBridge(resource)
+        .fromGuest(value, kind === "borrow");
+      return kind === "borrow" && receiveBorrow !== undefined
+        ? receiveBorrow(host, resource.name)
+        : host;
     },
   };
 }
@@ -122,7 +134,14 @@ export class GuestResource implements Disposable {
 
   constructor(core: InstanceCore, raw: object, type: GuestResourceType) {
     const owner = coreOf(core);
-    this.#internals = { core: owner, raw, generation: owner.generation, type, state: "live", disposeRequested: false };
+    this.#internals = {
+      core: owner,
+      raw,
+      generation: owner.generation,
+      type,
+      state: "live",
+      disposeRequested: false,
+    };
   }
 
   static {
@@ -170,7 +189,8 @@ function dropGuestHandle(internals: GuestInternals): void {
 /** The raw object of a live guest resource of this instance, or the error that says why there is none. */
 export function liveGuestRaw(resource: GuestResource, core: Core): object {
   const internals = internalsOf(resource);
-  if (internals.core !== core) throw new TypeError(`\`${internals.type.name}\` belongs to another instance`);
+  if (internals.core !== core)
+    throw new TypeError(`\`${internals.type.name}\` belongs to another instance`);
   if (internals.state !== "live" || internals.generation !== core.generation) {
     throw new ResourceDisposedError(internals.type.name);
   }
@@ -208,7 +228,13 @@ function lowerGuestResource(
  * have: the same resource moved twice (two owning handles), or moved and lent (the guest could drop the
  * handle it borrows). `assertNotLent` only sees the loans of other calls.
  */
-function notePassed(context: LowerContext, resource: object, kind: "own" | "borrow", label: string, path: string): void {
+function notePassed(
+  context: LowerContext,
+  resource: object,
+  kind: "own" | "borrow",
+  label: string,
+  path: string,
+): void {
   const passed = (context.passed ??= new Map());
   const earlier = passed.get(resource);
   if (earlier === undefined) {
@@ -223,7 +249,9 @@ function notePassed(context: LowerContext, resource: object, kind: "own" | "borr
     );
   }
   if (kind === "own") {
-    throw new TypeError(`\`${path}\` is a \`${label}\` that this call also borrows: the same call cannot move it (\`own\`)`);
+    throw new TypeError(
+      `\`${path}\` is a \`${label}\` that this call also borrows: the same call cannot move it (\`own\`)`,
+    );
   }
 }
 

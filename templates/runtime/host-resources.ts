@@ -128,7 +128,12 @@ export interface HostTableState {
     shared?: boolean,
   ): { readonly handle: Handle<unknown>; readonly fresh: boolean; readonly again: boolean };
   /** Undoes `giveToGuest`: a fresh entry is taken out again (the host still owns the object), else only ownership. */
-  giveBack(type: HostResourceDescriptor, value: object, handle: Handle<unknown>, fresh: boolean): void;
+  giveBack(
+    type: HostResourceDescriptor,
+    value: object,
+    handle: Handle<unknown>,
+    fresh: boolean,
+  ): void;
   /** The guest passed its owning handle on to the host (`own<R>` into a host function): the host owns the entry. */
   receiveFromGuest(handle: Handle<unknown>): void;
   /** The guest dropped its owning handle `handle`: deletes that entry if it is still live and the guest's. */
@@ -158,12 +163,14 @@ export function createHostResources<R extends HostResourcesBase>(
   types: Readonly<Record<string, HostResourceDescriptor>>,
   options: HostResourceOptions = {},
 ): R {
-  if (states.has(core)) throw new Error("the host resources of this instance were already created (a wit-ts bug)");
+  if (states.has(core))
+    throw new Error("the host resources of this instance were already created (a wit-ts bug)");
   const state = new State(core, options);
   states.set(core, state);
   const resources: Record<string, unknown> = {};
   for (const [key, type] of Object.entries(types)) {
-    if (RESERVED_KEYS.has(key)) throw new Error(`\`${key}\` cannot name a resource view (a wit-ts bug)`);
+    if (RESERVED_KEYS.has(key))
+      throw new Error(`\`${key}\` cannot name a resource view (a wit-ts bug)`);
     resources[key] = new View<object>(state, state.defineType(type));
   }
   Object.defineProperties(resources, {
@@ -251,14 +258,25 @@ class State implements HostTableState {
     return handle !== undefined && this.table.has(handle) ? handle : undefined;
   }
 
-  push(type: ResourceType<object>, value: unknown, parent: Handle<unknown> | undefined): Handle<unknown> {
-    if (!isObject(value)) throw new TypeError(`a \`${type.name}\` must be an object, not ${typeof value}`);
-    if (isBorrow(value)) throw new TypeError(`a borrowed \`${type.name}\` cannot be entered: its owner has it`);
+  push(
+    type: ResourceType<object>,
+    value: unknown,
+    parent: Handle<unknown> | undefined,
+  ): Handle<unknown> {
+    if (!isObject(value))
+      throw new TypeError(`a \`${type.name}\` must be an object, not ${typeof value}`);
+    if (isBorrow(value))
+      throw new TypeError(`a borrowed \`${type.name}\` cannot be entered: its owner has it`);
     const existing = this.handles.get(value);
     if (existing !== undefined && this.table.has(existing)) {
-      throw new TypeError(`this object is already in the resource table (\`${this.table.typeNameOf(existing)}\` handle ${existing})`);
+      throw new TypeError(
+        `this object is already in the resource table (\`${this.table.typeNameOf(existing)}\` handle ${existing})`,
+      );
     }
-    const handle = parent === undefined ? this.table.push(type, value) : this.table.pushChild(type, value, parent);
+    const handle =
+      parent === undefined
+        ? this.table.push(type, value)
+        : this.table.pushChild(type, value, parent);
     this.handles.set(value, handle);
     return handle;
   }
@@ -308,7 +326,12 @@ class State implements HostTableState {
     return { handle, fresh, again: false };
   }
 
-  giveBack(type: HostResourceDescriptor, value: object, handle: Handle<unknown>, fresh: boolean): void {
+  giveBack(
+    type: HostResourceDescriptor,
+    value: object,
+    handle: Handle<unknown>,
+    fresh: boolean,
+  ): void {
     if (!this.table.has(handle)) return;
     this.guestOwned.delete(handle);
     // An entry lent meanwhile (by the host, or to another call as `borrow`) stays, owned by the host, which
@@ -359,7 +382,8 @@ class State implements HostTableState {
 
   assertUsable(type: HostResourceDescriptor, value: object): void {
     const handle = this.handles.get(value);
-    if (handle !== undefined && !this.table.has(handle)) throw new StaleHandleError(handle, type.name);
+    if (handle !== undefined && !this.table.has(handle))
+      throw new StaleHandleError(handle, type.name);
   }
 
   lendForImport(value: object): void {
@@ -438,7 +462,9 @@ class View<T extends object> implements ResourceTableView<T> {
 
   handleOf(value: T | Borrowed<T>): Handle<T> | undefined {
     const handle = this.state.liveHandle(value);
-    return handle !== undefined && this.state.table.has(handle, this.type) ? (handle as Handle<T>) : undefined;
+    return handle !== undefined && this.state.table.has(handle, this.type)
+      ? (handle as Handle<T>)
+      : undefined;
   }
 
   has(entry: unknown): boolean {

@@ -165,7 +165,9 @@ function callHost(
   const names = raw ? undefined : spec.paramNames;
   if (names === undefined) {
     const lifted: unknown[] = [];
-    spec.params.forEach((type, index) => lifted.push(type.handles ? type.lift(args[index], core) : args[index]));
+    spec.params.forEach((type, index) =>
+      lifted.push(type.handles ? type.lift(args[index], core) : args[index]),
+    );
     return call(lifted);
   }
   const scope = createBorrowScope(spec.name);
@@ -189,7 +191,12 @@ function callHost(
  * a handler returns `err`, so its borrows must be dropped by then too), `revoke` when it failed otherwise
  * (its own failure is what the caller sees). The promise of an awaited import ends them when it settles.
  */
-function endBorrows(awaited: boolean, run: () => unknown, end: () => void, revoke: () => void): unknown {
+function endBorrows(
+  awaited: boolean,
+  run: () => unknown,
+  end: () => void,
+  revoke: () => void,
+): unknown {
   let value: unknown;
   try {
     value = run();
@@ -304,7 +311,12 @@ function runHandler(
   return lowerReturn(core, spec, returns, value);
 }
 
-function lowerReturn(core: Core, spec: ImportSpec, type: ValueType | undefined, value: unknown): unknown {
+function lowerReturn(
+  core: Core,
+  spec: ImportSpec,
+  type: ValueType | undefined,
+  value: unknown,
+): unknown {
   if (type === undefined) return undefined;
   // Host objects returned as `own` enter the table as the guest's; a later value that fails its check takes
   // them out again, so that a refused result leaves nothing behind.
@@ -313,8 +325,10 @@ function lowerReturn(core: Core, spec: ImportSpec, type: ValueType | undefined, 
     return type.lower(value, "result", { core, moves: [], gifts });
   } catch (error) {
     undoGifts(gifts);
-    if (error instanceof TypeError) throw new TypeError(`\`${spec.name}\` returned an invalid value: ${error.message}`);
-    if (error instanceof RangeError) throw new RangeError(`\`${spec.name}\` returned an invalid value: ${error.message}`);
+    if (error instanceof TypeError)
+      throw new TypeError(`\`${spec.name}\` returned an invalid value: ${error.message}`);
+    if (error instanceof RangeError)
+      throw new RangeError(`\`${spec.name}\` returned an invalid value: ${error.message}`);
     throw error;
   }
 }
@@ -323,10 +337,15 @@ function lowerReturn(core: Core, spec: ImportSpec, type: ValueType | undefined, 
  * The host's object for the imported interface under `key` in `imports`, or an error that names the key: a
  * missing interface is reported as itself rather than as the first of its functions or classes.
  */
-export function hostImports<T extends object, K extends keyof T & string>(imports: T, key: K): NonNullable<T[K]> {
+export function hostImports<T extends object, K extends keyof T & string>(
+  imports: T,
+  key: K,
+): NonNullable<T[K]> {
   const provided: unknown = imports[key];
   if ((typeof provided !== "object" && typeof provided !== "function") || provided === null) {
-    throw new TypeError(`the host did not provide ${JSON.stringify(key)}: \`imports\` has no object under that key`);
+    throw new TypeError(
+      `the host did not provide ${JSON.stringify(key)}: \`imports\` has no object under that key`,
+    );
   }
   return provided as NonNullable<T[K]>;
 }
@@ -340,19 +359,33 @@ function requireHost(host: unknown, what: string): Record<string, unknown> {
 }
 
 /** The host function `member` of `host`, read at each call (so it may be replaced later). */
-function hostMember(host: Record<string, unknown>, spec: ImportSpec): (...args: unknown[]) => unknown {
+function hostMember(
+  host: Record<string, unknown>,
+  spec: ImportSpec,
+): (...args: unknown[]) => unknown {
   const fn = host[spec.member];
-  if (typeof fn !== "function") throw new TypeError(`the host did not provide \`${spec.name}\` (\`${spec.member}\`)`);
+  if (typeof fn !== "function")
+    throw new TypeError(`the host did not provide \`${spec.name}\` (\`${spec.member}\`)`);
   return fn as (...args: unknown[]) => unknown;
 }
 
 /** The function jco calls for a host import: `target[spec.member]` run through the gate. */
-export function adaptImport(core: InstanceCore, spec: ImportSpec, target: object | undefined): (...args: unknown[]) => unknown {
+export function adaptImport(
+  core: InstanceCore,
+  spec: ImportSpec,
+  target: object | undefined,
+): (...args: unknown[]) => unknown {
   const owner = coreOf(core);
   const host = requireHost(target, `the object that implements \`${spec.name}\``);
   hostMember(host, spec);
   return (...args) =>
-    runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(host, spec), host, lifted), host);
+    runHost(
+      owner,
+      spec,
+      args,
+      (lifted) => Reflect.apply(hostMember(host, spec), host, lifted),
+      host,
+    );
 }
 
 /**
@@ -369,9 +402,13 @@ export function hostResourceClass(
 ): object {
   const owner = coreOf(core);
   const needsClass = members.create !== undefined || Object.keys(members.statics ?? {}).length > 0;
-  const statics = needsClass ? requireHost(hostClass, `the class of resource \`${type.name}\``) : {};
+  const statics = needsClass
+    ? requireHost(hostClass, `the class of resource \`${type.name}\``)
+    : {};
   if (members.create !== undefined && typeof hostClass !== "function") {
-    throw new TypeError(`the host did not provide a class (with a constructor) for resource \`${type.name}\``);
+    throw new TypeError(
+      `the host did not provide a class (with a constructor) for resource \`${type.name}\``,
+    );
   }
   const construct = hostClass as new (...args: unknown[]) => object;
   // The instance's resource table (host-resources.ts): objects the guest owns are entries of it.
@@ -385,7 +422,8 @@ export function hostResourceClass(
   /** The latest adapter of each host object. */
   const adapters = new WeakMap<object, object>();
   // jco's `new` makes the adapter itself; the host object it stands for needs no lowering.
-  const create = members.create === undefined ? undefined : { ...members.create, returns: undefined };
+  const create =
+    members.create === undefined ? undefined : { ...members.create, returns: undefined };
 
   class Adapter {
     constructor(...args: unknown[]) {
@@ -403,9 +441,20 @@ export function hostResourceClass(
       // A generated adapter (`--autodrop-borrows`) constructs the object itself; it is entered all the same.
       const invoke = create.invoke;
       const spec =
-        invoke === undefined ? create : { ...create, invoke: (target: unknown, call: ImportCall) => enter(invoke(target, call) as object) };
+        invoke === undefined
+          ? create
+          : {
+              ...create,
+              invoke: (target: unknown, call: ImportCall) => enter(invoke(target, call) as object),
+            };
       try {
-        runHost(owner, spec, args, (lifted) => enter(Reflect.construct(construct, lifted) as object), construct);
+        runHost(
+          owner,
+          spec,
+          args,
+          (lifted) => enter(Reflect.construct(construct, lifted) as object),
+          construct,
+        );
       } catch (error) {
         // Entered, then the call failed (a borrow handle not dropped): the guest gets nothing.
         if (given !== undefined) table.giveBack(type, host!, given.handle, given.fresh);
@@ -428,23 +477,40 @@ export function hostResourceClass(
     const record = isObject(adapter) ? records.get(adapter) : undefined;
     if (record === undefined) throw new TypeError(`not a \`${type.name}\` of this instance`);
     // The host may have deleted the entry while the guest still held it: a use after free, refused.
-    if (record.handle !== undefined && !table.isLive(record.handle)) throw new StaleHandleError(record.handle, type.name);
+    if (record.handle !== undefined && !table.isLive(record.handle))
+      throw new StaleHandleError(record.handle, type.name);
     return record;
   };
   const hostOf = (adapter: unknown): object => recordOf(adapter).host;
   for (const [jcoName, spec] of Object.entries(members.methods ?? {})) {
     const method = function (this: unknown, ...args: unknown[]): unknown {
       const host = hostOf(this) as Record<string, unknown>;
-      return runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(host, spec), host, lifted), host);
+      return runHost(
+        owner,
+        spec,
+        args,
+        (lifted) => Reflect.apply(hostMember(host, spec), host, lifted),
+        host,
+      );
     };
-    Object.defineProperty(Adapter.prototype, jcoName, { value: method, writable: true, configurable: true });
+    Object.defineProperty(Adapter.prototype, jcoName, {
+      value: method,
+      writable: true,
+      configurable: true,
+    });
   }
   for (const [jcoName, spec] of Object.entries(members.statics ?? {})) {
     // A class's `prototype` cannot be replaced: a static of that name is unreachable through jco.
     if (jcoName === "prototype") continue;
     hostMember(statics, spec);
     const fn = (...args: unknown[]): unknown =>
-      runHost(owner, spec, args, (lifted) => Reflect.apply(hostMember(statics, spec), statics, lifted), statics);
+      runHost(
+        owner,
+        spec,
+        args,
+        (lifted) => Reflect.apply(hostMember(statics, spec), statics, lifted),
+        statics,
+      );
     Object.defineProperty(Adapter, jcoName, { value: fn, writable: true, configurable: true });
   }
   const dropName = `${type.name}#[drop]`;
@@ -456,7 +522,8 @@ export function hostResourceClass(
       const record = records.get(this);
       if (record === undefined) return;
       const handle = record.handle;
-      if (handle !== undefined) owner.gate.runImport(dropName, () => table.dropHandle(type, handle));
+      if (handle !== undefined)
+        owner.gate.runImport(dropName, () => table.dropHandle(type, handle));
       records.delete(this);
       if (adapters.get(record.host) === this) adapters.delete(record.host);
     },

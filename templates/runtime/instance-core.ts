@@ -41,7 +41,11 @@ type InstantiateCore = (module: unknown, imports: unknown) => unknown;
 
 /** The part of jco's instantiation-mode module (its `<name>.js`) that the SDK uses. */
 export interface ComponentModule {
-  instantiate(getCoreModule: GetCoreModule | undefined, imports: object, instantiateCore?: InstantiateCore): unknown;
+  instantiate(
+    getCoreModule: GetCoreModule | undefined,
+    imports: object,
+    instantiateCore?: InstantiateCore,
+  ): unknown;
 }
 
 /** What generated `instantiate` functions pass on from their options. */
@@ -163,20 +167,31 @@ export class Core implements InstanceCore {
     // jco's JSPI output suspends the guest inside its own export wrappers, and an isolated instance's core
     // instances live in its worker: their calls go through jco.
     this.directCalls =
-      options.directCalls === true && (options.asyncImports?.length ?? 0) === 0 && options.isolate === undefined;
+      options.directCalls === true &&
+      (options.asyncImports?.length ?? 0) === 0 &&
+      options.isolate === undefined;
     // Disposal waits for the async tasks too (a task may still run after its call settled).
     // A trap ends every task of the dead instance: nothing is left to wait for.
-    const beforeClose = (): Promise<void> => (this.gate.poisoned ? Promise.resolve() : this.tasks.settled());
-    this.gate = createCallGate(options.restart === true ? { restart: () => this.restart(), beforeClose } : { beforeClose });
+    const beforeClose = (): Promise<void> =>
+      this.gate.poisoned ? Promise.resolve() : this.tasks.settled();
+    this.gate = createCallGate(
+      options.restart === true ? { restart: () => this.restart(), beforeClose } : { beforeClose },
+    );
     this.tasks = createTaskTracker(this.gate, { untilTaskEnds: options.untilTaskEnds });
-    const isolated = options.isolate === undefined ? undefined : createIsolatedComponent(options.isolate, () => this.gate.runningFunction);
+    const isolated =
+      options.isolate === undefined
+        ? undefined
+        : createIsolatedComponent(options.isolate, () => this.gate.runningFunction);
     this.isolated = isolated;
     if (isolated !== undefined) this.gate.addReleaseHook(() => isolated.close());
   }
 
   async start(imports: object): Promise<void> {
     // jco's output as `wit-ts gen x.wasm` transpiles it reports its async tasks through this key.
-    Object.defineProperty(imports, jcoTaskHooksKey, { value: this.tasks.hooks, configurable: true });
+    Object.defineProperty(imports, jcoTaskHooksKey, {
+      value: this.tasks.hooks,
+      configurable: true,
+    });
     this.imports = imports;
     await this.instantiate();
   }
@@ -197,7 +212,9 @@ export class Core implements InstanceCore {
     this.coreInstances = undefined;
     if (this.synchronous) {
       // Boxed: an async function that returned the exports object itself would resolve its promise with it.
-      this.exports = (await instantiateSynchronously(this.component, this.getCoreModule, this.imports, capture)).exports;
+      this.exports = (
+        await instantiateSynchronously(this.component, this.getCoreModule, this.imports, capture)
+      ).exports;
     } else {
       // jco's exports object is awaited only here, and only when it cannot be a thenable.
       this.exports = (await this.component.instantiate(
@@ -219,7 +236,8 @@ export class Core implements InstanceCore {
   /** The bridge of a host resource; defined by `hostResourceClass` before the instance starts. */
   hostBridge(type: HostResourceType): HostBridge {
     const bridge = this.bridges.get(type);
-    if (bridge === undefined) throw new Error(`host resource \`${type.name}\` was never set up (a wit-ts bug)`);
+    if (bridge === undefined)
+      throw new Error(`host resource \`${type.name}\` was never set up (a wit-ts bug)`);
     return bridge;
   }
 
@@ -264,7 +282,9 @@ async function instantiateSynchronously(
   }
   const modules = new Map<string, unknown>();
   for (const name of names) modules.set(name, await getCoreModule(name));
-  const wasm = (globalThis as unknown as { readonly WebAssembly: { readonly Instance: InstanceClass } }).WebAssembly;
+  const wasm = (
+    globalThis as unknown as { readonly WebAssembly: { readonly Instance: InstanceClass } }
+  ).WebAssembly;
   const exports = component.instantiate(
     (name) => modules.get(name),
     imports,
@@ -291,9 +311,11 @@ type InstanceClass = new (module: unknown, imports: unknown) => object;
  * order: jco awaits each instantiation before it starts the next.
  */
 function capturingInstantiate(capture: object[]): InstantiateCore {
-  const wasm = (globalThis as unknown as {
-    readonly WebAssembly: { instantiate(module: unknown, imports: unknown): Promise<object> };
-  }).WebAssembly;
+  const wasm = (
+    globalThis as unknown as {
+      readonly WebAssembly: { instantiate(module: unknown, imports: unknown): Promise<object> };
+    }
+  ).WebAssembly;
   return async (module, imports) => {
     const slot = capture.length;
     capture.push({});
@@ -316,11 +338,15 @@ export async function createInstanceCore(
   let component = options.component;
   if (component === undefined && options.isolate !== undefined) {
     // The worker imports jco's module itself (`isolate.componentUrl`); the host needs none.
-    component = { instantiate: () => Promise.reject(new Error("an isolated instance runs in its worker")) };
+    component = {
+      instantiate: () => Promise.reject(new Error("an isolated instance runs in its worker")),
+    };
   }
   if (component === undefined) {
     if (defaults.component === undefined) {
-      throw new TypeError("`component` is required: pass jco's instantiation-mode module of the component");
+      throw new TypeError(
+        "`component` is required: pass jco's instantiation-mode module of the component",
+      );
     }
     component = await defaults.component();
   }
@@ -345,7 +371,10 @@ export interface InstanceControls extends AsyncDisposable {
 }
 
 /** Adds `poisoned` and `[Symbol.asyncDispose]` to the object of the world's exports. */
-export function createWorldInstance<T extends object>(core: InstanceCore, members: T): T & InstanceControls {
+export function createWorldInstance<T extends object>(
+  core: InstanceCore,
+  members: T,
+): T & InstanceControls {
   const gate = coreOf(core).gate;
   Object.defineProperty(members, "poisoned", { get: () => gate.poisoned, enumerable: true });
   Object.defineProperty(members, Symbol.asyncDispose, { value: () => gate.dispose() });
@@ -366,21 +395,32 @@ export async function wasiImport<T extends object, K extends keyof T & string>(
 ): Promise<NonNullable<T[K]>> {
   const provided = imports[key];
   if (provided !== undefined && provided !== null) return provided as NonNullable<T[K]>;
-  const iface = /^wasi:[^/@]+\/([^/@]+)/.exec(key)?.[1]?.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const iface = /^wasi:[^/@]+\/([^/@]+)/
+    .exec(key)?.[1]
+    ?.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   const shim = (await load()) as Readonly<Record<string, unknown>>;
   const found = iface === undefined ? undefined : shim[iface];
   if (found === undefined || found === null) {
-    throw new TypeError(`\`${key}\` was not provided and @bytecodealliance/preview2-shim has no default for it`);
+    throw new TypeError(
+      `\`${key}\` was not provided and @bytecodealliance/preview2-shim has no default for it`,
+    );
   }
   return found as NonNullable<T[K]>;
 }
 
 /** Walks `path` from `root` and calls (or constructs) what it names. */
-export function invokeAt(root: object, path: readonly string[], construct: boolean, args: readonly unknown[]): unknown {
+export function invokeAt(
+  root: object,
+  path: readonly string[],
+  construct: boolean,
+  args: readonly unknown[],
+): unknown {
   let holder: unknown = root;
   const last = path.length - 1;
-  for (let index = 0; index < last; index++) holder = (holder as Record<string, unknown>)[path[index] ?? ""];
+  for (let index = 0; index < last; index++)
+    holder = (holder as Record<string, unknown>)[path[index] ?? ""];
   const target = (holder as Record<string, unknown>)[path[last] ?? ""];
-  if (typeof target !== "function") throw new TypeError(`jco's exports have no function at ${path.join(".")}`);
+  if (typeof target !== "function")
+    throw new TypeError(`jco's exports have no function at ${path.join(".")}`);
   return construct ? Reflect.construct(target, args) : Reflect.apply(target, holder, args);
 }

@@ -8,7 +8,11 @@
 import { TrapError, WitTsError } from "./errors.js";
 
 function defineName(target: { readonly prototype: object }, name: string): void {
-  Object.defineProperty(target.prototype, "name", { value: name, writable: true, configurable: true });
+  Object.defineProperty(target.prototype, "name", {
+    value: name,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /**
@@ -41,7 +45,12 @@ export class MemoryLimitError extends WitTsError {
   /** The size the memory was to have, in bytes: what the refused grow asked for, or the declared minimum. */
   readonly requestedBytes: number;
 
-  constructor(limitBytes: number, requestedBytes: number, atInstantiation = false, options?: { readonly cause?: unknown }) {
+  constructor(
+    limitBytes: number,
+    requestedBytes: number,
+    atInstantiation = false,
+    options?: { readonly cause?: unknown },
+  ) {
     super(
       atInstantiation
         ? `a linear memory of the component starts at ${requestedBytes} bytes, over the memory limit of ${limitBytes} bytes`

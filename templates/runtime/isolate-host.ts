@@ -91,15 +91,22 @@ function href(url: { readonly href: string } | string): string {
   return typeof url === "string" ? url : url.href;
 }
 
-function spawnWorker(url: string, onMessage: (message: FromWorker) => void, onExit: (error: Error) => void): WorkerHandle {
-  const builtin = (globalThis as { readonly process?: { getBuiltinModule?: (id: string) => unknown } }).process
-    ?.getBuiltinModule;
+function spawnWorker(
+  url: string,
+  onMessage: (message: FromWorker) => void,
+  onExit: (error: Error) => void,
+): WorkerHandle {
+  const builtin = (
+    globalThis as { readonly process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule;
   const threads = builtin?.("node:worker_threads") as NodeThreads | undefined;
   if (threads !== undefined) {
     const worker = new threads.Worker(new web.URL(url));
     worker.on("message", (message: FromWorker) => onMessage(message));
     worker.on("error", (error: Error) => onExit(error));
-    worker.on("exit", (code: number) => onExit(new Error(`the worker running the guest exited with code ${code}`)));
+    worker.on("exit", (code: number) =>
+      onExit(new Error(`the worker running the guest exited with code ${code}`)),
+    );
     return {
       post: (message, transfer) => worker.postMessage(message, transfer),
       terminate: () => void worker.terminate(),
@@ -107,11 +114,15 @@ function spawnWorker(url: string, onMessage: (message: FromWorker) => void, onEx
       unref: () => worker.unref(),
     };
   }
-  const WorkerClass = (globalThis as { readonly Worker?: new (url: string, options: object) => WebWorker }).Worker;
-  if (WorkerClass === undefined) throw new TypeError("`isolate` needs workers: Node's `worker_threads` or Web Workers");
+  const WorkerClass = (
+    globalThis as { readonly Worker?: new (url: string, options: object) => WebWorker }
+  ).Worker;
+  if (WorkerClass === undefined)
+    throw new TypeError("`isolate` needs workers: Node's `worker_threads` or Web Workers");
   const worker = new WorkerClass(url, { type: "module" });
   worker.onmessage = (event) => onMessage(event.data as FromWorker);
-  worker.onerror = (event) => onExit(new Error(`the worker running the guest failed: ${event.message ?? "unknown error"}`));
+  worker.onerror = (event) =>
+    onExit(new Error(`the worker running the guest failed: ${event.message ?? "unknown error"}`));
   return {
     post: (message, transfer) => worker.postMessage(message, transfer),
     terminate: () => worker.terminate(),
@@ -121,7 +132,11 @@ function spawnWorker(url: string, onMessage: (message: FromWorker) => void, onEx
 }
 
 /** Describes jco's import object for the worker, and indexes its classes (host resources) by key. */
-function describeImports(imports: object, classes: Map<string, Function>, classKeys: Map<Function, string>): ImportShape {
+function describeImports(
+  imports: object,
+  classes: Map<string, Function>,
+  classKeys: Map<Function, string>,
+): ImportShape {
   const shape: Record<string, Record<string, MemberShape>> = {};
   for (const [key, value] of Object.entries(imports as Record<string, unknown>)) {
     if ((typeof value !== "object" && typeof value !== "function") || value === null) continue;
@@ -132,12 +147,19 @@ function describeImports(imports: object, classes: Map<string, Function>, classK
       const methods =
         typeof prototype === "object" && prototype !== null
           ? Object.getOwnPropertyNames(prototype).filter(
-              (property) => property !== "constructor" && typeof (prototype as Record<string, unknown>)[property] === "function",
+              (property) =>
+                property !== "constructor" &&
+                typeof (prototype as Record<string, unknown>)[property] === "function",
             )
           : [];
-      const dispose = typeof prototype === "object" && prototype !== null && Symbol.dispose in prototype;
+      const dispose =
+        typeof prototype === "object" && prototype !== null && Symbol.dispose in prototype;
       // A plain `function` has a prototype too: a class is one declared as such, or one with methods.
-      if (!/^class\b/.test(Function.prototype.toString.call(member)) && methods.length === 0 && !dispose) {
+      if (
+        !/^class\b/.test(Function.prototype.toString.call(member)) &&
+        methods.length === 0 &&
+        !dispose
+      ) {
         members[name] = { kind: "function" };
         continue;
       }
@@ -252,9 +274,11 @@ class Session {
     const base = function (): void {};
     return new Proxy(base, {
       get(_, key) {
-        if (key === Symbol.dispose && target !== null && path.length === 0) return () => session.drop(target);
+        if (key === Symbol.dispose && target !== null && path.length === 0)
+          return () => session.drop(target);
         // A guest resource is never a thenable: a promise resolved with one must not call into the guest.
-        if (typeof key !== "string" || (key === "then" && target !== null && path.length === 0)) return undefined;
+        if (typeof key !== "string" || (key === "then" && target !== null && path.length === 0))
+          return undefined;
         let child = children.get(key);
         if (child === undefined) {
           child = session.proxy(target, [...path, key]);
@@ -267,7 +291,12 @@ class Session {
     });
   }
 
-  private call(target: number | null, path: readonly string[], construct: boolean, args: readonly unknown[]): Promise<unknown> {
+  private call(
+    target: number | null,
+    path: readonly string[],
+    construct: boolean,
+    args: readonly unknown[],
+  ): Promise<unknown> {
     const name = this.runningFunction() ?? path.join(".");
     if (this.dead !== undefined) return Promise.reject(this.dead);
     let encoded: unknown;
@@ -279,7 +308,10 @@ class Session {
     const id = this.nextCall++;
     return new Promise((resolve, reject) => {
       const limit = this.options.callTimeoutMs;
-      const timer = limit === undefined ? undefined : web.setTimeout(() => this.close(new CallTimeoutError(name, limit)), limit);
+      const timer =
+        limit === undefined
+          ? undefined
+          : web.setTimeout(() => this.close(new CallTimeoutError(name, limit)), limit);
       this.pending.set(id, { name, resolve, reject, timer });
       this.worker.ref();
       this.worker.post({ kind: "call", id, target, path, construct, args: encoded as unknown[] });
@@ -348,8 +380,13 @@ class Session {
       if (isThenable(result)) {
         reply = { kind: "pending" };
         Promise.resolve(result).then(
-          (value) => this.settleImport(id, () => ({ kind: "value", value: encodeValue(value, this.markOf) })),
-          (error: unknown) => this.settleImport(id, () => ({ kind: "error", error: this.keepError(error) })),
+          (value) =>
+            this.settleImport(id, () => ({
+              kind: "value",
+              value: encodeValue(value, this.markOf),
+            })),
+          (error: unknown) =>
+            this.settleImport(id, () => ({ kind: "error", error: this.keepError(error) })),
         );
       } else {
         reply = { kind: "value", value: encodeValue(result, this.markOf) };
@@ -386,7 +423,8 @@ class Session {
       case "method": {
         const self = this.hostObject(op.self) as Record<string, unknown>;
         const fn = self[op.member];
-        if (typeof fn !== "function") throw new TypeError(`host resource has no method \`${op.member}\``);
+        if (typeof fn !== "function")
+          throw new TypeError(`host resource has no method \`${op.member}\``);
         return Reflect.apply(fn, self, this.decodeArgs(op.args));
       }
       case "dispose": {
@@ -406,9 +444,11 @@ class Session {
   private lookup(path: readonly string[]): [holder: unknown, fn: (...args: unknown[]) => unknown] {
     let holder: unknown = this.imports;
     const last = path.length - 1;
-    for (let index = 0; index < last; index++) holder = (holder as Record<string, unknown>)[path[index] ?? ""];
+    for (let index = 0; index < last; index++)
+      holder = (holder as Record<string, unknown>)[path[index] ?? ""];
     const fn = (holder as Record<string, unknown>)[path[last] ?? ""];
-    if (typeof fn !== "function") throw new TypeError(`the import object has no function at ${path.join(".")}`);
+    if (typeof fn !== "function")
+      throw new TypeError(`the import object has no function at ${path.join(".")}`);
     return [holder, fn as (...args: unknown[]) => unknown];
   }
 
@@ -418,7 +458,8 @@ class Session {
 
   private hostObject(id: number): object {
     const found = this.hostObjects.get(id);
-    if (found === undefined) throw new TypeError(`host resource ${id} is not known to this instance`);
+    if (found === undefined)
+      throw new TypeError(`host resource ${id} is not known to this instance`);
     return found;
   }
 
@@ -434,10 +475,17 @@ class Session {
       case "component-error":
         return new ComponentError(decodeValue(error.payload, this.resolveMark));
       case "host":
-        return this.hostErrors.has(error.ref) ? this.hostErrors.get(error.ref) : new Error("a host import failed");
+        return this.hostErrors.has(error.ref)
+          ? this.hostErrors.get(error.ref)
+          : new Error("a host import failed");
       case "memory-limit": {
         const cause = error.error === undefined ? undefined : { cause: this.error(error.error) };
-        return new MemoryLimitError(error.limitBytes, error.requestedBytes, error.atInstantiation, cause);
+        return new MemoryLimitError(
+          error.limitBytes,
+          error.requestedBytes,
+          error.atInstantiation,
+          cause,
+        );
       }
       case "error":
         return rebuildError(error);
@@ -454,9 +502,13 @@ class Session {
     const guest = this.proxyIds.get(resource);
     if (guest !== undefined) return { [HANDLE_KEY]: "guest", id: guest };
     let id = this.hostIds.get(resource);
-    const cls = this.classKeys.get((resource as { readonly constructor?: Function }).constructor ?? Object);
+    const cls = this.classKeys.get(
+      (resource as { readonly constructor?: Function }).constructor ?? Object,
+    );
     if (cls === undefined) {
-      throw new TypeError("an object of no class the component imports cannot cross to an isolated instance");
+      throw new TypeError(
+        "an object of no class the component imports cannot cross to an isolated instance",
+      );
     }
     if (id === undefined) {
       id = this.nextHostId++;
@@ -479,11 +531,16 @@ class Session {
 }
 
 /** The host's side of an isolated instance; `runningFunction` names the call in flight (for deadlines). */
-export function createIsolatedComponent(options: IsolateOptions, runningFunction: () => string | undefined): IsolatedComponent {
+export function createIsolatedComponent(
+  options: IsolateOptions,
+  runningFunction: () => string | undefined,
+): IsolatedComponent {
   const limit = options.callTimeoutMs;
-  if (limit !== undefined && !(limit > 0)) throw new RangeError("`isolate.callTimeoutMs` must be a positive number");
+  if (limit !== undefined && !(limit > 0))
+    throw new RangeError("`isolate.callTimeoutMs` must be a positive number");
   const memory = options.memoryLimitBytes;
-  if (memory !== undefined && !(memory >= 0)) throw new RangeError("`isolate.memoryLimitBytes` must be a number of bytes");
+  if (memory !== undefined && !(memory >= 0))
+    throw new RangeError("`isolate.memoryLimitBytes` must be a number of bytes");
   let session: Session | undefined;
   return {
     async start(imports) {

@@ -54,7 +54,12 @@ export type WireError =
       readonly atInstantiation: boolean;
       readonly error: WireError | undefined;
     }
-  | { readonly kind: "error"; readonly name: string; readonly message: string; readonly stack: string | undefined }
+  | {
+      readonly kind: "error";
+      readonly name: string;
+      readonly message: string;
+      readonly stack: string | undefined;
+    }
   | { readonly kind: "value"; readonly value: unknown };
 
 /** One use of the host's import object by the guest. */
@@ -62,8 +67,17 @@ export type ImportOp =
   /** A function (or a static of a class) at `path` of the import object. */
   | { readonly kind: "call"; readonly path: readonly string[]; readonly args: readonly unknown[] }
   /** `new` of the class at `path`. */
-  | { readonly kind: "construct"; readonly path: readonly string[]; readonly args: readonly unknown[] }
-  | { readonly kind: "method"; readonly self: number; readonly member: string; readonly args: readonly unknown[] }
+  | {
+      readonly kind: "construct";
+      readonly path: readonly string[];
+      readonly args: readonly unknown[];
+    }
+  | {
+      readonly kind: "method";
+      readonly self: number;
+      readonly member: string;
+      readonly args: readonly unknown[];
+    }
   | { readonly kind: "dispose"; readonly self: number };
 
 /** The host's answer to an {@link ImportOp}. `pending`: the handler returned a promise (a JSPI import). */
@@ -165,7 +179,8 @@ export function encodeValue(value: unknown, mark: (resource: object) => HandleMa
 export function decodeValue(value: unknown, resolve: (mark: HandleMark) => object): unknown {
   if (typeof value !== "object" || value === null || isBinary(value)) return value;
   if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) value[index] = decodeValue(value[index], resolve);
+    for (let index = 0; index < value.length; index++)
+      value[index] = decodeValue(value[index], resolve);
     return value;
   }
   if (value instanceof Map) {
@@ -189,7 +204,11 @@ export function decodeValue(value: unknown, resolve: (mark: HandleMark) => objec
 }
 
 /** Rebuilds an error that crossed as `{ kind: "error" }`: a standard class when its name is one, else `Error`. */
-export function rebuildError(error: { readonly name: string; readonly message: string; readonly stack: string | undefined }): Error {
+export function rebuildError(error: {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | undefined;
+}): Error {
   const wasm = (globalThis as { readonly WebAssembly?: Record<string, unknown> }).WebAssembly;
   const standard: Readonly<Record<string, ErrorConstructor | undefined>> = {
     Error,
@@ -202,7 +221,13 @@ export function rebuildError(error: { readonly name: string; readonly message: s
     LinkError: wasm?.["LinkError"] as ErrorConstructor | undefined,
   };
   const made = new (standard[error.name] ?? Error)(error.message);
-  if (made.name !== error.name) Object.defineProperty(made, "name", { value: error.name, configurable: true, writable: true });
-  if (error.stack !== undefined) Object.defineProperty(made, "stack", { value: error.stack, configurable: true, writable: true });
+  if (made.name !== error.name)
+    Object.defineProperty(made, "name", { value: error.name, configurable: true, writable: true });
+  if (error.stack !== undefined)
+    Object.defineProperty(made, "stack", {
+      value: error.stack,
+      configurable: true,
+      writable: true,
+    });
   return made;
 }

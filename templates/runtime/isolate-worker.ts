@@ -47,23 +47,41 @@ interface NodeUrl {
 
 interface WasmApi {
   readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: unknown) => { readonly exports: Record<string, unknown> };
+  readonly Instance: new (
+    module: object,
+    imports: unknown,
+  ) => { readonly exports: Record<string, unknown> };
   readonly Global: abstract new (...args: never[]) => { readonly value: unknown };
 }
 
 interface ComponentModule {
-  instantiate(getCoreModule: (path: string) => unknown, imports: object, instantiateCore?: (module: object, imports: unknown) => unknown): unknown;
+  instantiate(
+    getCoreModule: (path: string) => unknown,
+    imports: object,
+    instantiateCore?: (module: object, imports: unknown) => unknown,
+  ): unknown;
 }
 
 /** The web-platform globals this file uses (Node has them too); typed here, as the runtime assumes no DOM lib. */
 interface WorkerGlobals {
-  readonly URL: new (url: string, base?: string) => { readonly href: string; readonly protocol: string };
-  fetch(url: string): Promise<{ readonly ok: boolean; readonly status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
+  readonly URL: new (
+    url: string,
+    base?: string,
+  ) => { readonly href: string; readonly protocol: string };
+  fetch(
+    url: string,
+  ): Promise<{
+    readonly ok: boolean;
+    readonly status: number;
+    arrayBuffer(): Promise<ArrayBuffer>;
+  }>;
   structuredClone(value: unknown): unknown;
 }
 
 const web = globalThis as unknown as WorkerGlobals;
-const builtin = (globalThis as { readonly process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+const builtin = (
+  globalThis as { readonly process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule;
 const threads = builtin?.("node:worker_threads") as NodeThreads | undefined;
 const wasm = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
 
@@ -100,7 +118,10 @@ const stubs = new Map<number, object>();
 const stubIds = new WeakMap<object, number>();
 const stubClasses = new Map<string, { readonly prototype: object }>();
 /** Imports answered `pending`, waiting for their `import-settled`. */
-const awaitedImports = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+const awaitedImports = new Map<
+  number,
+  { resolve(value: unknown): void; reject(error: unknown): void }
+>();
 let nextImportId = 1;
 
 function markOf(resource: object): HandleMark {
@@ -124,7 +145,8 @@ function resolveMark(mark: HandleMark): object {
   const known = stubs.get(mark.id);
   if (known !== undefined) return known;
   const stubClass = mark.cls === undefined ? undefined : stubClasses.get(mark.cls);
-  if (stubClass === undefined) throw new TypeError(`host resource ${mark.id} has no class the guest imports`);
+  if (stubClass === undefined)
+    throw new TypeError(`host resource ${mark.id} has no class the guest imports`);
   const stub = Object.create(stubClass.prototype) as object;
   bindStub(stub, mark.id);
   return stub;
@@ -140,7 +162,9 @@ const decode = (value: unknown): unknown => decodeValue(value, resolveMark);
 
 function readReply(): ImportReply {
   if (threads === undefined) {
-    throw new Error("synchronous imports of an isolated instance need Node's `worker_threads` (receiveMessageOnPort)");
+    throw new Error(
+      "synchronous imports of an isolated instance need Node's `worker_threads` (receiveMessageOnPort)",
+    );
   }
   const flag = signal!;
   Atomics.wait(flag, 0, 0);
@@ -214,7 +238,8 @@ function buildImports(shape: ImportShape): object {
       const path = [key, name];
       switch (member.kind) {
         case "function":
-          target[name] = (...args: unknown[]): unknown => callHost({ kind: "call", path, args: encodeArgs(args) });
+          target[name] = (...args: unknown[]): unknown =>
+            callHost({ kind: "call", path, args: encodeArgs(args) });
           break;
         case "class": {
           const stubClass = function (this: object, ...args: unknown[]): void {
@@ -223,7 +248,12 @@ function buildImports(shape: ImportShape): object {
           Object.defineProperty(stubClass, "name", { value: name });
           for (const method of member.methods) {
             stubClass.prototype[method] = function (this: object, ...args: unknown[]): unknown {
-              return callHost({ kind: "method", self: stubId(this), member: method, args: encodeArgs(args) });
+              return callHost({
+                kind: "method",
+                self: stubId(this),
+                member: method,
+                args: encodeArgs(args),
+              });
             };
           }
           if (member.dispose) {
@@ -269,7 +299,9 @@ function coreLoader(componentUrl: string): (name: string) => object {
       throw new Error(`cannot read ${location.href} synchronously`);
     }
     const bytes = fs.readFileSync(url.fileURLToPath(location.href));
-    return new wasm.Module(memoryLimit === undefined ? bytes : capModuleMemories(bytes, memoryLimit));
+    return new wasm.Module(
+      memoryLimit === undefined ? bytes : capModuleMemories(bytes, memoryLimit),
+    );
   };
 }
 
@@ -315,13 +347,21 @@ async function start(message: Extract<ToWorker, { kind: "start" }>): Promise<voi
   }
   const modules = new Map<string, object>();
   const load = threads === undefined ? undefined : coreLoader(message.componentUrl);
-  for (const name of names) modules.set(name, load === undefined ? await fetchCore(message.componentUrl, name) : load(name));
+  for (const name of names)
+    modules.set(
+      name,
+      load === undefined ? await fetchCore(message.componentUrl, name) : load(name),
+    );
   const made = component.instantiate((name) => modules.get(name), imports, instantiateCore);
   exportsObject = (made instanceof Promise ? await made : made) as Record<string, unknown>;
 }
 
 function isComponentError(error: unknown): error is Error & { readonly payload: unknown } {
-  return error instanceof Error && error.constructor.name === "ComponentError" && Object.prototype.hasOwnProperty.call(error, "payload");
+  return (
+    error instanceof Error &&
+    error.constructor.name === "ComponentError" &&
+    Object.prototype.hasOwnProperty.call(error, "payload")
+  );
 }
 
 /** The size, in bytes, that a grow refused by the memory cap asked for, if one was. */
@@ -337,13 +377,26 @@ function wireError(error: unknown, checkMemory: boolean): WireError {
   if (error instanceof HostImportFailure) return { kind: "host", ref: error.ref };
   if (isComponentError(error)) return { kind: "component-error", payload: encode(error.payload) };
   if (error instanceof MemoryLimitError) {
-    return { kind: "memory-limit", limitBytes: error.limitBytes, requestedBytes: error.requestedBytes, atInstantiation: true, error: undefined };
+    return {
+      kind: "memory-limit",
+      limitBytes: error.limitBytes,
+      requestedBytes: error.requestedBytes,
+      atInstantiation: true,
+      error: undefined,
+    };
   }
   const requested = checkMemory ? refusedGrow() : undefined;
   if (requested !== undefined) {
-    return { kind: "memory-limit", limitBytes: memoryLimit!, requestedBytes: requested, atInstantiation: false, error: wireError(error, false) };
+    return {
+      kind: "memory-limit",
+      limitBytes: memoryLimit!,
+      requestedBytes: requested,
+      atInstantiation: false,
+      error: wireError(error, false),
+    };
   }
-  if (error instanceof Error) return { kind: "error", name: error.name, message: error.message, stack: error.stack };
+  if (error instanceof Error)
+    return { kind: "error", name: error.name, message: error.message, stack: error.stack };
   try {
     web.structuredClone(error);
     return { kind: "value", value: error };
@@ -352,18 +405,26 @@ function wireError(error: unknown, checkMemory: boolean): WireError {
   }
 }
 
-function invokeAt(root: object, path: readonly string[], construct: boolean, args: readonly unknown[]): unknown {
+function invokeAt(
+  root: object,
+  path: readonly string[],
+  construct: boolean,
+  args: readonly unknown[],
+): unknown {
   let holder: unknown = root;
   const last = path.length - 1;
-  for (let index = 0; index < last; index++) holder = (holder as Record<string, unknown>)[path[index] ?? ""];
+  for (let index = 0; index < last; index++)
+    holder = (holder as Record<string, unknown>)[path[index] ?? ""];
   const target = (holder as Record<string, unknown>)[path[last] ?? ""];
-  if (typeof target !== "function") throw new TypeError(`jco's exports have no function at ${path.join(".")}`);
+  if (typeof target !== "function")
+    throw new TypeError(`jco's exports have no function at ${path.join(".")}`);
   return construct ? Reflect.construct(target, args) : Reflect.apply(target, holder, args);
 }
 
 function runCall(message: Extract<ToWorker, { kind: "call" }>): void {
   const id = message.id;
-  const fail = (error: unknown): void => post({ kind: "failed", id, error: wireError(error, true) });
+  const fail = (error: unknown): void =>
+    post({ kind: "failed", id, error: wireError(error, true) });
   const succeed = (value: unknown): void => {
     let encoded: unknown;
     try {
@@ -433,4 +494,6 @@ function onMessage(message: ToWorker): void {
 }
 
 if (hostPort.on !== undefined) hostPort.on("message", (message) => onMessage(message as ToWorker));
-else (globalThis as unknown as { onmessage: (event: { readonly data: unknown }) => void }).onmessage = (event) => onMessage(event.data as ToWorker);
+else
+  (globalThis as unknown as { onmessage: (event: { readonly data: unknown }) => void }).onmessage =
+    (event) => onMessage(event.data as ToWorker);

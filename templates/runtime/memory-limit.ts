@@ -35,7 +35,15 @@ import {
 /** The export under which a rewritten module publishes the size (in pages) a refused grow asked for. */
 export const MEMORY_LIMIT_EXPORT = "wit-ts:memory-limit";
 
-const SECTION = { type: 1, import: 2, function: 3, memory: 5, global: 6, export: 7, code: 10 } as const;
+const SECTION = {
+  type: 1,
+  import: 2,
+  function: 3,
+  memory: 5,
+  global: 6,
+  export: 7,
+  code: 10,
+} as const;
 /** Where each known section goes (core spec: sections in this order; custom sections anywhere). */
 const ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
 
@@ -60,9 +68,15 @@ function pageBytes(flags: number, reader: Reader): number {
 }
 
 /** Reads a memory type; returns the facts and, for a defined memory, its bytes with the maximum capped. */
-function readMemoryType(reader: Reader, limitBytes: number, defined: boolean, out: number[] | undefined): MemoryInfo {
+function readMemoryType(
+  reader: Reader,
+  limitBytes: number,
+  defined: boolean,
+  out: number[] | undefined,
+): MemoryInfo {
   const flags = readByte(reader);
-  if (flags > 0x0f) throw new BinaryFormatError(`unknown memory limits flags 0x${flags.toString(16)}`);
+  if (flags > 0x0f)
+    throw new BinaryFormatError(`unknown memory limits flags 0x${flags.toString(16)}`);
   const min = readUnsigned(reader);
   const max = (flags & 0x01) !== 0 ? readUnsigned(reader) : undefined;
   const pageSize = pageBytes(flags, reader);
@@ -90,8 +104,19 @@ function skipName(reader: Reader): void {
   reader.offset += length;
 }
 
-function readFacts(bytes: Uint8Array, sections: readonly Section[], limitBytes: number): ModuleFacts {
-  const facts: ModuleFacts = { types: 0, importedFunctions: 0, importedGlobals: 0, definedFunctions: 0, definedGlobals: 0, memories: [] };
+function readFacts(
+  bytes: Uint8Array,
+  sections: readonly Section[],
+  limitBytes: number,
+): ModuleFacts {
+  const facts: ModuleFacts = {
+    types: 0,
+    importedFunctions: 0,
+    importedGlobals: 0,
+    definedFunctions: 0,
+    definedGlobals: 0,
+    memories: [],
+  };
   for (const section of sections) {
     const reader: Reader = { bytes, offset: section.start };
     switch (section.id) {
@@ -99,7 +124,10 @@ function readFacts(bytes: Uint8Array, sections: readonly Section[], limitBytes: 
         facts.types = readUnsigned(reader);
         for (let index = 0; index < facts.types; index++) {
           // Recursion groups and subtypes (GC) would make the index count differ from the entry count.
-          if (readByte(reader) !== 0x60) throw new TypeError("the module uses GC types: the memory limit cannot be applied to it");
+          if (readByte(reader) !== 0x60)
+            throw new TypeError(
+              "the module uses GC types: the memory limit cannot be applied to it",
+            );
           for (let list = 0; list < 2; list++) {
             const count = readUnsigned(reader);
             for (let value = 0; value < count; value++) skipValueType(reader);
@@ -145,7 +173,8 @@ function readFacts(bytes: Uint8Array, sections: readonly Section[], limitBytes: 
         break;
       case SECTION.memory: {
         const count = readUnsigned(reader);
-        for (let index = 0; index < count; index++) facts.memories.push(readMemoryType(reader, limitBytes, true, undefined));
+        for (let index = 0; index < count; index++)
+          facts.memories.push(readMemoryType(reader, limitBytes, true, undefined));
         break;
       }
       case SECTION.global:
@@ -169,7 +198,11 @@ function cappedMemorySection(payload: Uint8Array, limitBytes: number): number[] 
 }
 
 /** The code section with each checked `memory.grow` replaced by a call of its hook, and the hooks appended. */
-function rewrittenCode(payload: Uint8Array, hooks: ReadonlyMap<number, number>, hookBodies: readonly number[][]): number[] {
+function rewrittenCode(
+  payload: Uint8Array,
+  hooks: ReadonlyMap<number, number>,
+  hookBodies: readonly number[][],
+): number[] {
   const reader: Reader = { bytes: payload, offset: 0 };
   const count = readUnsigned(reader);
   const out: number[] = [];
@@ -196,7 +229,8 @@ function rewrittenCode(payload: Uint8Array, hooks: ReadonlyMap<number, number>, 
         for (let at = start; at < reader.offset; at++) body.push(payload[at]!);
       }
     }
-    if (reader.offset !== end) throw new BinaryFormatError("a function body's instructions run past its end");
+    if (reader.offset !== end)
+      throw new BinaryFormatError("a function body's instructions run past its end");
     writeUnsigned(out, body.length);
     out.push(...body);
   }
@@ -232,7 +266,11 @@ function hookBody(memory: number, capPages: number, global: number): number[] {
 }
 
 /** `payload` (a vector section) with `extra` entries appended: `count` is how many it holds already. */
-function appended(payload: Uint8Array | undefined, extra: number, entries: readonly number[]): number[] {
+function appended(
+  payload: Uint8Array | undefined,
+  extra: number,
+  entries: readonly number[],
+): number[] {
   const out: number[] = [];
   if (payload === undefined) {
     writeUnsigned(out, extra);
@@ -275,11 +313,14 @@ function capModule(bytes: Uint8Array, limitBytes: number): Uint8Array {
     section === undefined ? undefined : bytes.subarray(section.start, section.end);
   const code = find(SECTION.code);
   const grown = code === undefined ? new Set<number>() : grownMemories(payloadOf(code)!);
-  const hooked = [...grown].filter((memory) => facts.memories[memory]?.hooked === true).sort((a, b) => a - b);
+  const hooked = [...grown]
+    .filter((memory) => facts.memories[memory]?.hooked === true)
+    .sort((a, b) => a - b);
 
   const replaced = new Map<number, number[]>();
   const memorySection = find(SECTION.memory);
-  if (memorySection !== undefined) replaced.set(SECTION.memory, cappedMemorySection(payloadOf(memorySection)!, limitBytes));
+  if (memorySection !== undefined)
+    replaced.set(SECTION.memory, cappedMemorySection(payloadOf(memorySection)!, limitBytes));
   if (hooked.length > 0) {
     const hookType = facts.types;
     const flagGlobal = facts.importedGlobals + facts.definedGlobals;
@@ -290,12 +331,21 @@ function capModule(bytes: Uint8Array, limitBytes: number): Uint8Array {
       bodies.push(hookBody(memory, facts.memories[memory]!.capPages, flagGlobal));
     });
     // (func (param i32) (result i32))
-    replaced.set(SECTION.type, appended(payloadOf(find(SECTION.type)), 1, [0x60, 0x01, 0x7f, 0x01, 0x7f]));
+    replaced.set(
+      SECTION.type,
+      appended(payloadOf(find(SECTION.type)), 1, [0x60, 0x01, 0x7f, 0x01, 0x7f]),
+    );
     const functionEntries: number[] = [];
     for (let index = 0; index < hooked.length; index++) writeUnsigned(functionEntries, hookType);
-    replaced.set(SECTION.function, appended(payloadOf(find(SECTION.function)), hooked.length, functionEntries));
+    replaced.set(
+      SECTION.function,
+      appended(payloadOf(find(SECTION.function)), hooked.length, functionEntries),
+    );
     // (global (mut i32) (i32.const 0))
-    replaced.set(SECTION.global, appended(payloadOf(find(SECTION.global)), 1, [0x7f, 0x01, 0x41, 0x00, 0x0b]));
+    replaced.set(
+      SECTION.global,
+      appended(payloadOf(find(SECTION.global)), 1, [0x7f, 0x01, 0x41, 0x00, 0x0b]),
+    );
     const exportEntry: number[] = [];
     writeName(exportEntry, MEMORY_LIMIT_EXPORT);
     exportEntry.push(0x03);
@@ -331,7 +381,8 @@ function capModule(bytes: Uint8Array, limitBytes: number): Uint8Array {
       for (let at = section.header; at < section.end; at++) out.push(bytes[at]!);
     }
   }
-  for (const [id, payload] of [...pending].sort((a, b) => rank(a[0]) - rank(b[0]))) emit(id, payload);
+  for (const [id, payload] of [...pending].sort((a, b) => rank(a[0]) - rank(b[0])))
+    emit(id, payload);
   return Uint8Array.from(out);
 }
 
@@ -341,7 +392,9 @@ export function capModuleMemories(bytes: Uint8Array, limitBytes: number): Uint8A
     return capModule(bytes, limitBytes);
   } catch (error) {
     if (error instanceof BinaryFormatError) {
-      throw new TypeError(`the memory limit cannot be applied to this core module: ${error.message}`);
+      throw new TypeError(
+        `the memory limit cannot be applied to this core module: ${error.message}`,
+      );
     }
     throw error;
   }

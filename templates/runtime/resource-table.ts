@@ -192,7 +192,12 @@ class TypeRecord {
   dispose: ((value: never) => void) | undefined;
   live = 0;
 
-  constructor(name: string, index: number, owner: Table, dispose: ((value: never) => void) | undefined) {
+  constructor(
+    name: string,
+    index: number,
+    owner: Table,
+    dispose: ((value: never) => void) | undefined,
+  ) {
     this.name = name;
     this.index = index;
     this.owner = owner;
@@ -207,7 +212,8 @@ const INVALID = -1;
 const STALE = -2;
 
 // Resolved once: hosts without explicit resource management simply have no `[Symbol.dispose]` to call.
-const disposeSymbol: symbol | undefined = typeof Symbol.dispose === "symbol" ? Symbol.dispose : undefined;
+const disposeSymbol: symbol | undefined =
+  typeof Symbol.dispose === "symbol" ? Symbol.dispose : undefined;
 
 class Table implements ResourceTable {
   readonly capacity: number;
@@ -235,7 +241,9 @@ class Table implements ResourceTable {
 
   constructor(capacity: number) {
     if (!Number.isSafeInteger(capacity) || capacity < 1 || capacity > 2 ** 32) {
-      throw new RangeError(`resource table capacity must be an integer from 1 to 2^32, not ${String(capacity)}`);
+      throw new RangeError(
+        `resource table capacity must be an integer from 1 to 2^32, not ${String(capacity)}`,
+      );
     }
     this.capacity = capacity;
     let span = 1;
@@ -286,7 +294,11 @@ class Table implements ResourceTable {
     if (type === undefined) return true;
     // A type of another table (or anything else) is simply not this entry's type: `has` never throws.
     const record =
-      typeof type === "string" ? this.typesByName.get(type) : type instanceof TypeRecord && type.owner === this ? type : undefined;
+      typeof type === "string"
+        ? this.typesByName.get(type)
+        : type instanceof TypeRecord && type.owner === this
+          ? type
+          : undefined;
     return record !== undefined && this.typeIndexes[slot] === record.index;
   }
 
@@ -310,12 +322,14 @@ class Table implements ResourceTable {
   }
 
   lend(handle: Handle<unknown>, type?: ResourceTypeRef<unknown>): void {
-    const slot = type === undefined ? this.slotOf(handle, undefined) : this.typedSlotOf(handle, type);
+    const slot =
+      type === undefined ? this.slotOf(handle, undefined) : this.typedSlotOf(handle, type);
     this.lends[slot] = (this.lends[slot] ?? 0) + 1;
   }
 
   release(handle: Handle<unknown>, type?: ResourceTypeRef<unknown>): void {
-    const slot = type === undefined ? this.slotOf(handle, undefined) : this.typedSlotOf(handle, type);
+    const slot =
+      type === undefined ? this.slotOf(handle, undefined) : this.typedSlotOf(handle, type);
     const count = this.lends[slot] ?? 0;
     if (count === 0) throw new NotLentError(this.typeAt(slot).name);
     this.lends[slot] = count - 1;
@@ -376,7 +390,8 @@ class Table implements ResourceTable {
 
   /** The record for `type`, defining it when it is a name not seen before. */
   private defining(type: ResourceTypeRef<unknown>): TypeRecord {
-    if (typeof type === "string") return this.typesByName.get(type) ?? (this.defineType(type) as TypeRecord);
+    if (typeof type === "string")
+      return this.typesByName.get(type) ?? (this.defineType(type) as TypeRecord);
     return this.own(type);
   }
 
@@ -393,7 +408,8 @@ class Table implements ResourceTable {
 
   private typeAt(slot: number): TypeRecord {
     const record = this.types[this.typeIndexes[slot] ?? NONE];
-    if (record === undefined) throw new Error(`resource table: slot ${slot} is not live (internal error)`);
+    if (record === undefined)
+      throw new Error(`resource table: slot ${slot} is not live (internal error)`);
     return record;
   }
 
@@ -434,7 +450,8 @@ class Table implements ResourceTable {
   private removableSlotOf(handle: unknown, type: ResourceTypeRef<unknown>): number {
     const slot = this.typedSlotOf(handle, type);
     const children = this.childSets[slot]?.size ?? 0;
-    if (children > 0) throw new HasChildrenError(handle as number, this.typeAt(slot).name, children);
+    if (children > 0)
+      throw new HasChildrenError(handle as number, this.typeAt(slot).name, children);
     const lends = this.lends[slot] ?? 0;
     if (lends > 0) throw new ResourceLentError(this.typeAt(slot).name, lends);
     return slot;
@@ -517,7 +534,11 @@ class Table implements ResourceTable {
       dispose(value);
       return;
     }
-    if (disposeSymbol === undefined || (typeof value !== "object" && typeof value !== "function") || value === null) {
+    if (
+      disposeSymbol === undefined ||
+      (typeof value !== "object" && typeof value !== "function") ||
+      value === null
+    ) {
       return;
     }
     const method = (value as { readonly [key: symbol]: unknown })[disposeSymbol];

@@ -29,7 +29,11 @@ import { TrapError } from "./errors.js";
 export interface CallSignal {
   readonly aborted: boolean;
   readonly reason?: unknown;
-  addEventListener(type: "abort", listener: () => void, options?: { readonly once?: boolean }): void;
+  addEventListener(
+    type: "abort",
+    listener: () => void,
+    options?: { readonly once?: boolean },
+  ): void;
   removeEventListener(type: "abort", listener: () => void): void;
 }
 
@@ -112,7 +116,11 @@ interface CallEntry {
   readonly end: () => void;
 }
 
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
+function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (reason: unknown) => void;
+} {
   let resolve!: (value: T) => void;
   let reject!: (reason: unknown) => void;
   const promise = new Promise<T>((onResolve, onReject) => {
@@ -128,7 +136,8 @@ function abortReason(signal: CallSignal): unknown {
   const host = globalThis as unknown as {
     readonly DOMException?: new (message: string, name: string) => Error;
   };
-  if (typeof host.DOMException === "function") return new host.DOMException("The call was aborted", "AbortError");
+  if (typeof host.DOMException === "function")
+    return new host.DOMException("The call was aborted", "AbortError");
   const error = new Error("The call was aborted");
   error.name = "AbortError";
   return error;
@@ -136,7 +145,9 @@ function abortReason(signal: CallSignal): unknown {
 
 /** `queueMicrotask`, which every supported host has (typed here without the DOM's or Node's globals). */
 function microtask(callback: () => void): void {
-  const host = globalThis as unknown as { readonly queueMicrotask?: (callback: () => void) => void };
+  const host = globalThis as unknown as {
+    readonly queueMicrotask?: (callback: () => void) => void;
+  };
   if (typeof host.queueMicrotask === "function") host.queueMicrotask(callback);
   else void Promise.resolve().then(callback);
 }
@@ -221,7 +232,11 @@ class Tracker implements TaskTracker {
     if (refusal !== undefined) return refused(refusal);
     if (this.gate.poisoned) {
       // Poisoned with a restart hook: the gate restarts the instance before running the call.
-      const promise = this.gate.call(functionName, invoke, classify === undefined ? {} : { isResultError: classify });
+      const promise = this.gate.call(
+        functionName,
+        invoke,
+        classify === undefined ? {} : { isResultError: classify },
+      );
       return { promise, ended: promise.then(ignore, ignore) };
     }
     const ended = deferred<void>();
@@ -284,7 +299,11 @@ class Tracker implements TaskTracker {
   }
 
   /** What the app sees of a failed call: a `result` error as is, anything else a trap that poisons. */
-  private failure(functionName: string, error: unknown, classify: ResultErrorClassifier | undefined): unknown {
+  private failure(
+    functionName: string,
+    error: unknown,
+    classify: ResultErrorClassifier | undefined,
+  ): unknown {
     let isResultError = false;
     try {
       isResultError = classify?.(error) === true;

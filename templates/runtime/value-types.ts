@@ -113,7 +113,11 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A leaf type whose values need nothing but `check`. */
-function leaf(kind: ValueKind, label: string, check: (value: unknown, path: string) => void): ValueType {
+function leaf(
+  kind: ValueKind,
+  label: string,
+  check: (value: unknown, path: string) => void,
+): ValueType {
   return {
     kind,
     label,
@@ -136,7 +140,8 @@ function integer(label: string, min: number, max: number): ValueType {
   return leaf("integer", label, (value, path) => {
     if (typeof value !== "number") throw new TypeError(mismatch(path, expected, value));
     // `Number.isInteger` is false for NaN and the infinities as well.
-    if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(mismatch(path, expected, value));
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new RangeError(mismatch(path, expected, value));
   });
 }
 
@@ -151,7 +156,8 @@ function bigInteger(label: string, min: bigint, max: bigint): ValueType {
 function float(label: string): ValueType {
   // WIT floats include NaN and the infinities (canonical ABI, "float32"/"float64"), so only the type is checked.
   return leaf("float", label, (value, path) => {
-    if (typeof value !== "number") throw new TypeError(mismatch(path, `${article(label)} (a number)`, value));
+    if (typeof value !== "number")
+      throw new TypeError(mismatch(path, `${article(label)} (a number)`, value));
   });
 }
 
@@ -173,7 +179,11 @@ export const s32: ValueType = integer("s32", -2_147_483_648, 2_147_483_647);
 
 export const u64: ValueType = bigInteger("u64", 0n, 18_446_744_073_709_551_615n);
 
-export const s64: ValueType = bigInteger("s64", -9_223_372_036_854_775_808n, 9_223_372_036_854_775_807n);
+export const s64: ValueType = bigInteger(
+  "s64",
+  -9_223_372_036_854_775_808n,
+  9_223_372_036_854_775_807n,
+);
 
 export const f32: ValueType = float("f32");
 
@@ -202,7 +212,9 @@ export const string: ValueType = leaf("string", "string", (value, path) => {
   if (typeof value !== "string") throw new TypeError(mismatch(path, "a string", value));
   // A lone surrogate is no Unicode scalar value: jco would silently lower it as U+FFFD.
   if (!isWellFormed(value)) {
-    throw new TypeError(mismatch(path, "a string of Unicode scalar values (no lone surrogates)", value));
+    throw new TypeError(
+      mismatch(path, "a string of Unicode scalar values (no lone surrogates)", value),
+    );
   }
 });
 
@@ -285,7 +297,8 @@ function lowerItems(
   context: LowerContext,
 ): readonly unknown[] {
   if (!element.handles && context.copy !== true && !copiesAlways(element)) {
-    for (let index = 0; index < items.length; index++) element.lower(items[index], `${path}[${index}]`, context);
+    for (let index = 0; index < items.length; index++)
+      element.lower(items[index], `${path}[${index}]`, context);
     return items;
   }
   const out: unknown[] = [];
@@ -330,10 +343,16 @@ function elements(count: number): string {
  * Checks that `value` is an array of `size` elements (a tuple, a fixed-length list): a `TypeError` when it is
  * not an array, a `RangeError` when its length is wrong.
  */
-function checkLength(value: unknown, size: number, path: string, label: string): asserts value is readonly unknown[] {
+function checkLength(
+  value: unknown,
+  size: number,
+  path: string,
+  label: string,
+): asserts value is readonly unknown[] {
   const expected = `an array of ${elements(size)} (${label})`;
   if (!Array.isArray(value)) throw new TypeError(mismatch(path, expected, value));
-  if (value.length !== size) throw new RangeError(`\`${path}\` must be ${expected}, got ${elements(value.length)}`);
+  if (value.length !== size)
+    throw new RangeError(`\`${path}\` must be ${expected}, got ${elements(value.length)}`);
 }
 
 /** `list<T, N>`: an array of exactly `size` elements. */
@@ -363,7 +382,10 @@ export function map(key: ValueType, value: ValueType): ValueType {
     copies: copiesAlways(key) || copiesAlways(value),
     lower(input, path, context) {
       if (!(input instanceof Map)) throw new TypeError(mismatch(path, `a Map (${label})`, input));
-      const out = handles || context.copy === true || copiesAlways(key) || copiesAlways(value) ? new Map<unknown, unknown>() : undefined;
+      const out =
+        handles || context.copy === true || copiesAlways(key) || copiesAlways(value)
+          ? new Map<unknown, unknown>()
+          : undefined;
       let index = 0;
       for (const [k, v] of input) {
         const loweredKey = key.lower(k, `${path} key ${index}`, context);
@@ -376,7 +398,8 @@ export function map(key: ValueType, value: ValueType): ValueType {
     lift(input, core) {
       if (!handles) return input;
       const out = new Map<unknown, unknown>();
-      for (const [k, v] of input as Map<unknown, unknown>) out.set(key.lift(k, core), value.lift(v, core));
+      for (const [k, v] of input as Map<unknown, unknown>)
+        out.set(key.lift(k, core), value.lift(v, core));
       return out;
     },
   };
@@ -394,7 +417,9 @@ export function tuple(types: readonly ValueType[]): ValueType {
     lower(value, path, context) {
       checkLength(value, types.length, path, label);
       const out: unknown[] = [];
-      types.forEach((type, index) => out.push(type.lower(value[index], `${path}[${index}]`, context)));
+      types.forEach((type, index) =>
+        out.push(type.lower(value[index], `${path}[${index}]`, context)),
+      );
       return handles || context.copy === true || types.some(copiesAlways) ? out : value;
     },
     lift(value, core) {
@@ -424,7 +449,8 @@ export function record(name: string, fields: Readonly<Record<string, ValueType>>
         return value;
       }
       const out: Record<string, unknown> = {};
-      for (const [field, type] of entries) out[field] = type.lower(ownField(value, field), `${path}.${field}`, context);
+      for (const [field, type] of entries)
+        out[field] = type.lower(ownField(value, field), `${path}.${field}`, context);
       return out;
     },
     lift(value, core) {
@@ -443,7 +469,9 @@ export function record(name: string, fields: Readonly<Record<string, ValueType>>
  */
 function ownField(value: Record<string, unknown>, field: string): unknown {
   const found = value[field];
-  return found !== undefined && !Object.prototype.hasOwnProperty.call(value, field) && field in Object.prototype &&
+  return found !== undefined &&
+    !Object.prototype.hasOwnProperty.call(value, field) &&
+    field in Object.prototype &&
     found === (Object.prototype as Record<string, unknown>)[field]
     ? undefined
     : found;
@@ -460,7 +488,8 @@ export function flags(name: string, members: readonly string[]): ValueType {
     handles: false,
     copies: true,
     lower(value, path) {
-      if (!isObject(value)) throw new TypeError(mismatch(path, `an object (flags \`${name}\`)`, value));
+      if (!isObject(value))
+        throw new TypeError(mismatch(path, `an object (flags \`${name}\`)`, value));
       const out: Record<string, boolean> = {};
       for (const member of members) {
         const flag = ownField(value, member);
@@ -476,7 +505,10 @@ export function flags(name: string, members: readonly string[]): ValueType {
 }
 
 /** A `variant`: `{ tag, val }`; `cases` maps each tag to its payload type (undefined for none). */
-export function variant(name: string, cases: Readonly<Record<string, ValueType | undefined>>): ValueType {
+export function variant(
+  name: string,
+  cases: Readonly<Record<string, ValueType | undefined>>,
+): ValueType {
   const payloads = new Map(Object.entries(cases));
   const handles = [...payloads.values()].some((type) => type?.handles === true);
   const expected = `one of the cases of variant \`${name}\` (${[...payloads.keys()].map((tag) => `"${tag}"`).join(", ")})`;
@@ -486,13 +518,17 @@ export function variant(name: string, cases: Readonly<Record<string, ValueType |
     handles,
     copies: [...payloads.values()].some(copiesAlways),
     lower(value, path, context) {
-      if (!isObject(value)) throw new TypeError(mismatch(path, `an object (variant \`${name}\`)`, value));
+      if (!isObject(value))
+        throw new TypeError(mismatch(path, `an object (variant \`${name}\`)`, value));
       const tag = value["tag"];
-      if (typeof tag !== "string" || !payloads.has(tag)) throw new TypeError(mismatch(`${path}.tag`, expected, tag));
+      if (typeof tag !== "string" || !payloads.has(tag))
+        throw new TypeError(mismatch(`${path}.tag`, expected, tag));
       const payload = payloads.get(tag);
       if (payload === undefined) return context.copy === true ? { tag } : value;
       const val = payload.lower(value["val"], `${path}.val`, context);
-      return payload.handles || context.copy === true || copiesAlways(payload) ? { tag, val } : value;
+      return payload.handles || context.copy === true || copiesAlways(payload)
+        ? { tag, val }
+        : value;
     },
     lift(value, core) {
       if (!handles) return value;
@@ -508,7 +544,8 @@ export function enumeration(name: string, cases: readonly string[]): ValueType {
   const names = new Set(cases);
   const expected = `one of the cases of enum \`${name}\` (${cases.map((c) => `"${c}"`).join(", ")})`;
   return leaf("enum", name, (value, path) => {
-    if (typeof value !== "string" || !names.has(value)) throw new TypeError(mismatch(path, expected, value));
+    if (typeof value !== "string" || !names.has(value))
+      throw new TypeError(mismatch(path, expected, value));
   });
 }
 
@@ -524,8 +561,10 @@ export function option(inner: ValueType): ValueType {
       label,
       handles: inner.handles,
       copies: copiesAlways(inner),
-      lower: (value, path, context) => (value === undefined ? undefined : inner.lower(value, path, context)),
-      lift: (value, core) => (value === undefined || !inner.handles ? value : inner.lift(value, core)),
+      lower: (value, path, context) =>
+        value === undefined ? undefined : inner.lower(value, path, context),
+      lift: (value, core) =>
+        value === undefined || !inner.handles ? value : inner.lift(value, core),
     };
   }
   const expected = `{ tag: "some", val } or { tag: "none" } (${label})`;
@@ -537,13 +576,18 @@ export function option(inner: ValueType): ValueType {
     lower(value, path, context) {
       if (!isObject(value)) throw new TypeError(mismatch(path, expected, value));
       if (value["tag"] === "none") return context.copy === true ? { tag: "none" } : value;
-      if (value["tag"] !== "some") throw new TypeError(mismatch(`${path}.tag`, `"some" or "none"`, value["tag"]));
+      if (value["tag"] !== "some")
+        throw new TypeError(mismatch(`${path}.tag`, `"some" or "none"`, value["tag"]));
       const val = inner.lower(value["val"], `${path}.val`, context);
-      return inner.handles || context.copy === true || copiesAlways(inner) ? { tag: "some", val } : value;
+      return inner.handles || context.copy === true || copiesAlways(inner)
+        ? { tag: "some", val }
+        : value;
     },
     lift(value, core) {
       const input = value as { readonly tag: string; readonly val?: unknown };
-      return input.tag === "some" && inner.handles ? { tag: "some", val: inner.lift(input.val, core) } : value;
+      return input.tag === "some" && inner.handles
+        ? { tag: "some", val: inner.lift(input.val, core) }
+        : value;
     },
   };
 }
@@ -560,13 +604,17 @@ export function result(ok: ValueType | undefined, err: ValueType | undefined): R
     ok,
     err,
     lower(value, path, context) {
-      if (!isObject(value)) throw new TypeError(mismatch(path, `{ tag: "ok" | "err", val } (${label})`, value));
+      if (!isObject(value))
+        throw new TypeError(mismatch(path, `{ tag: "ok" | "err", val } (${label})`, value));
       const tag = value["tag"];
-      if (tag !== "ok" && tag !== "err") throw new TypeError(mismatch(`${path}.tag`, `"ok" or "err"`, tag));
+      if (tag !== "ok" && tag !== "err")
+        throw new TypeError(mismatch(`${path}.tag`, `"ok" or "err"`, tag));
       const payload = tag === "ok" ? ok : err;
       if (payload === undefined) return context.copy === true ? { tag } : value;
       const val = payload.lower(value["val"], `${path}.val`, context);
-      return payload.handles || context.copy === true || copiesAlways(payload) ? { tag, val } : value;
+      return payload.handles || context.copy === true || copiesAlways(payload)
+        ? { tag, val }
+        : value;
     },
     lift(value, core) {
       if (!handles) return value;

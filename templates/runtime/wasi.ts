@@ -117,7 +117,11 @@ export class WasiExitError extends Error {
     this.code = code;
   }
 }
-Object.defineProperty(WasiExitError.prototype, "name", { value: "WasiExitError", writable: true, configurable: true });
+Object.defineProperty(WasiExitError.prototype, "name", {
+  value: "WasiExitError",
+  writable: true,
+  configurable: true,
+});
 
 /** A shim module or interface object, read loosely: the shim ships no types for its instantiation use. */
 type Shim = Readonly<Record<string, any>>;
@@ -143,19 +147,29 @@ const CAPABILITY_KEYS: ReadonlySet<string> = new Set([
  * The WASI packages of one instance. `options` is the `wasi` option as the host gave it (checked here, so a
  * mistake fails `instantiate`); `program` is the default first argument; `loaders` import the shim's modules.
  */
-export function createWasiHost(options: WasiOptions | undefined, program: string, loaders: WasiShimLoaders): WasiHost {
+export function createWasiHost(
+  options: WasiOptions | undefined,
+  program: string,
+  loaders: WasiShimLoaders,
+): WasiHost {
   const caps = checkOptions(options);
   const cache = new Map<Package, Promise<object>>();
   const load = (pkg: Package): Promise<Shim> => {
     const loader = loaders[pkg];
-    if (loader === undefined) return Promise.reject(new Error(`no loader for wasi:${pkg} (a wit-ts bug)`));
+    if (loader === undefined)
+      return Promise.reject(new Error(`no loader for wasi:${pkg} (a wit-ts bug)`));
     return loader() as Promise<Shim>;
   };
   const build = async (pkg: Package): Promise<object> => {
     if (caps === "inherit") return load(pkg);
     switch (pkg) {
       case "cli":
-        return createCli(caps, program, await load("cli"), loaders.io === undefined ? undefined : await load("io"));
+        return createCli(
+          caps,
+          program,
+          await load("cli"),
+          loaders.io === undefined ? undefined : await load("io"),
+        );
       case "clocks":
         return createClocks(caps, await load("clocks"));
       case "filesystem":
@@ -172,14 +186,16 @@ export function createWasiHost(options: WasiOptions | undefined, program: string
         return pkg satisfies never;
     }
   };
-  const member = (pkg: Package): WasiShimLoader => () => {
-    let built = cache.get(pkg);
-    if (built === undefined) {
-      built = build(pkg).then(markRawBorrowers);
-      cache.set(pkg, built);
-    }
-    return built;
-  };
+  const member =
+    (pkg: Package): WasiShimLoader =>
+    () => {
+      let built = cache.get(pkg);
+      if (built === undefined) {
+        built = build(pkg).then(markRawBorrowers);
+        cache.set(pkg, built);
+      }
+      return built;
+    };
   return {
     cli: member("cli"),
     clocks: member("clocks"),
@@ -207,7 +223,10 @@ function markRawBorrowers(pkg: object): object {
     if (typeof iface !== "object" || iface === null) continue;
     rawBorrowers.add(iface);
     for (const member of Object.values(iface) as unknown[]) {
-      const prototype = typeof member === "function" ? (member as { readonly prototype?: unknown }).prototype : undefined;
+      const prototype =
+        typeof member === "function"
+          ? (member as { readonly prototype?: unknown }).prototype
+          : undefined;
       if (typeof prototype === "object" && prototype !== null) {
         rawBorrowers.add(member as object);
         rawBorrowers.add(prototype);
@@ -235,24 +254,46 @@ function checkOptions(options: WasiOptions | undefined): WasiCapabilities | "inh
   if (options === undefined) return {};
   if (options === "inherit") return options;
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError('the `wasi` option must be "inherit" or an object of capabilities, not ' + String(options));
+    throw new TypeError(
+      'the `wasi` option must be "inherit" or an object of capabilities, not ' + String(options),
+    );
   }
   for (const key of Object.keys(options)) {
     if (!CAPABILITY_KEYS.has(key)) {
-      throw new TypeError(`\`wasi.${key}\` is not a WASI capability (${[...CAPABILITY_KEYS].join(", ")})`);
+      throw new TypeError(
+        `\`wasi.${key}\` is not a WASI capability (${[...CAPABILITY_KEYS].join(", ")})`,
+      );
     }
   }
-  const { env, args, cwd, preopens, network, stdin, stdout, stderr, wallClock, monotonicClock, random } = options;
+  const {
+    env,
+    args,
+    cwd,
+    preopens,
+    network,
+    stdin,
+    stdout,
+    stderr,
+    wallClock,
+    monotonicClock,
+    random,
+  } = options;
   if (env !== undefined && env !== "inherit") {
-    if (typeof env !== "object" || env === null) throw new TypeError('`wasi.env` must be a record of strings or "inherit"');
+    if (typeof env !== "object" || env === null)
+      throw new TypeError('`wasi.env` must be a record of strings or "inherit"');
     for (const [name, value] of Object.entries(env)) {
       if (typeof value !== "string") throw new TypeError(`\`wasi.env.${name}\` must be a string`);
     }
   }
-  if (args !== undefined && args !== "inherit" && (!Array.isArray(args) || !args.every((a) => typeof a === "string"))) {
+  if (
+    args !== undefined &&
+    args !== "inherit" &&
+    (!Array.isArray(args) || !args.every((a) => typeof a === "string"))
+  ) {
     throw new TypeError('`wasi.args` must be an array of strings or "inherit"');
   }
-  if (cwd !== undefined && typeof cwd !== "string") throw new TypeError('`wasi.cwd` must be a guest path or "inherit"');
+  if (cwd !== undefined && typeof cwd !== "string")
+    throw new TypeError('`wasi.cwd` must be a guest path or "inherit"');
   if (preopens !== undefined && preopens !== "inherit") {
     if (typeof preopens !== "object" || preopens === null) {
       throw new TypeError('`wasi.preopens` must be a record of guest paths or "inherit"');
@@ -265,9 +306,12 @@ function checkOptions(options: WasiOptions | undefined): WasiCapabilities | "inh
     }
     for (const [kind, allowed] of Object.entries(network)) {
       if (!["tcp", "udp", "ipNameLookup", "http"].includes(kind)) {
-        throw new TypeError(`\`wasi.network.${kind}\` is not a kind of network access (tcp, udp, ipNameLookup, http)`);
+        throw new TypeError(
+          `\`wasi.network.${kind}\` is not a kind of network access (tcp, udp, ipNameLookup, http)`,
+        );
       }
-      if (typeof allowed !== "boolean") throw new TypeError(`\`wasi.network.${kind}\` must be a boolean`);
+      if (typeof allowed !== "boolean")
+        throw new TypeError(`\`wasi.network.${kind}\` must be a boolean`);
     }
   }
   if (stdin !== undefined && typeof stdin !== "string" && !(stdin instanceof Uint8Array)) {
@@ -277,17 +321,29 @@ function checkOptions(options: WasiOptions | undefined): WasiCapabilities | "inh
     ["stdout", stdout],
     ["stderr", stderr],
   ] as const) {
-    if (output !== undefined && output !== "inherit" && output !== "discard" && typeof output !== "function") {
-      throw new TypeError(`\`wasi.${name}\` must be "inherit", "discard" or a function of the bytes written`);
+    if (
+      output !== undefined &&
+      output !== "inherit" &&
+      output !== "discard" &&
+      typeof output !== "function"
+    ) {
+      throw new TypeError(
+        `\`wasi.${name}\` must be "inherit", "discard" or a function of the bytes written`,
+      );
     }
   }
   if (wallClock !== undefined && typeof wallClock !== "function") {
     throw new TypeError("`wasi.wallClock` must be a function that returns a Date");
   }
   if (monotonicClock !== undefined && typeof monotonicClock !== "function") {
-    throw new TypeError("`wasi.monotonicClock` must be a function that returns nanoseconds as a bigint");
+    throw new TypeError(
+      "`wasi.monotonicClock` must be a function that returns nanoseconds as a bigint",
+    );
   }
-  if (random !== undefined && (typeof random !== "object" || random === null || typeof random.seed !== "bigint")) {
+  if (
+    random !== undefined &&
+    (typeof random !== "object" || random === null || typeof random.seed !== "bigint")
+  ) {
     throw new TypeError("`wasi.random` must be `{ seed: bigint }`");
   }
   return options;
@@ -295,28 +351,44 @@ function checkOptions(options: WasiOptions | undefined): WasiCapabilities | "inh
 
 function checkPreopen(guest: string, preopen: WasiPreopen): void {
   const where = `\`wasi.preopens[${JSON.stringify(guest)}]\``;
-  if (!guest.startsWith("/")) throw new TypeError(`${where}: a guest path must be absolute (start with "/")`);
+  if (!guest.startsWith("/"))
+    throw new TypeError(`${where}: a guest path must be absolute (start with "/")`);
   if (typeof preopen === "string") return;
   if (typeof preopen !== "object" || preopen === null) {
-    throw new TypeError(`${where} must be a host path, { host, readOnly? } or { files, readOnly? }`);
+    throw new TypeError(
+      `${where} must be a host path, { host, readOnly? } or { files, readOnly? }`,
+    );
   }
-  if ("host" in preopen ? typeof preopen.host !== "string" : !("files" in preopen) || typeof preopen.files !== "object") {
-    throw new TypeError(`${where} must be a host path, { host, readOnly? } or { files, readOnly? }`);
+  if (
+    "host" in preopen
+      ? typeof preopen.host !== "string"
+      : !("files" in preopen) || typeof preopen.files !== "object"
+  ) {
+    throw new TypeError(
+      `${where} must be a host path, { host, readOnly? } or { files, readOnly? }`,
+    );
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // wasi:cli
 
-function createCli(caps: WasiCapabilities, program: string, cli: Shim, io: Shim | undefined): object {
+function createCli(
+  caps: WasiCapabilities,
+  program: string,
+  cli: Shim,
+  io: Shim | undefined,
+): object {
   const env = caps.env === "inherit" ? undefined : Object.entries(caps.env ?? {});
   const args = caps.args === "inherit" ? undefined : [...(caps.args ?? [program])];
   const cwd = caps.cwd;
   const environment = {
     getEnvironment: (): [string, string][] =>
       env === undefined ? cli["environment"].getEnvironment() : env.map(([k, v]) => [k, v]),
-    getArguments: (): string[] => (args === undefined ? cli["environment"].getArguments() : [...args]),
-    initialCwd: (): string | undefined => (cwd === "inherit" ? cli["environment"].initialCwd() : cwd),
+    getArguments: (): string[] =>
+      args === undefined ? cli["environment"].getArguments() : [...args],
+    initialCwd: (): string | undefined =>
+      cwd === "inherit" ? cli["environment"].initialCwd() : cwd,
   };
   const exit = {
     exit(status: { readonly tag: string }): never {
@@ -327,7 +399,9 @@ function createCli(caps: WasiCapabilities, program: string, cli: Shim, io: Shim 
     },
   };
   const stdinOf = (): object =>
-    caps.stdin === "inherit" ? cli["stdin"].getStdin() : inputSource(io, cli, caps.stdin ?? new Uint8Array(0));
+    caps.stdin === "inherit"
+      ? cli["stdin"].getStdin()
+      : inputSource(io, cli, caps.stdin ?? new Uint8Array(0));
   const outputOf = (output: WasiOutput | undefined, real: () => object): object => {
     if (output === "inherit") return real();
     return outputSink(io, cli, output === undefined || output === "discard" ? undefined : output);
@@ -336,30 +410,47 @@ function createCli(caps: WasiCapabilities, program: string, cli: Shim, io: Shim 
   let stdin: object | undefined;
   let stdout: object | undefined;
   let stderr: object | undefined;
-  const terminal = (inherit: boolean, real: () => unknown) => (): unknown => (inherit ? real() : undefined);
+  const terminal = (inherit: boolean, real: () => unknown) => (): unknown =>
+    inherit ? real() : undefined;
   return {
     ...cli,
     environment,
     exit,
     stdin: { getStdin: () => (stdin ??= stdinOf()) },
-    stdout: { getStdout: () => (stdout ??= outputOf(caps.stdout, () => cli["stdout"].getStdout())) },
-    stderr: { getStderr: () => (stderr ??= outputOf(caps.stderr, () => cli["stderr"].getStderr())) },
+    stdout: {
+      getStdout: () => (stdout ??= outputOf(caps.stdout, () => cli["stdout"].getStdout())),
+    },
+    stderr: {
+      getStderr: () => (stderr ??= outputOf(caps.stderr, () => cli["stderr"].getStderr())),
+    },
     terminalStdin: {
-      getTerminalStdin: terminal(caps.stdin === "inherit", () => cli["terminalStdin"].getTerminalStdin()),
+      getTerminalStdin: terminal(caps.stdin === "inherit", () =>
+        cli["terminalStdin"].getTerminalStdin(),
+      ),
     },
     terminalStdout: {
-      getTerminalStdout: terminal(caps.stdout === "inherit", () => cli["terminalStdout"].getTerminalStdout()),
+      getTerminalStdout: terminal(caps.stdout === "inherit", () =>
+        cli["terminalStdout"].getTerminalStdout(),
+      ),
     },
     terminalStderr: {
-      getTerminalStderr: terminal(caps.stderr === "inherit", () => cli["terminalStderr"].getTerminalStderr()),
+      getTerminalStderr: terminal(caps.stderr === "inherit", () =>
+        cli["terminalStderr"].getTerminalStderr(),
+      ),
     },
   };
 }
 
 /** The shim's `OutputStream`/`InputStream` class, whose `instanceof` jco checks when the stream crosses. */
-function streamClass(io: Shim | undefined, name: "OutputStream" | "InputStream"): { readonly prototype: object } {
+function streamClass(
+  io: Shim | undefined,
+  name: "OutputStream" | "InputStream",
+): { readonly prototype: object } {
   const found = io?.["streams"]?.[name] as { readonly prototype: object } | undefined;
-  if (found === undefined) throw new Error(`wasi:io/streams has no ${name} (an unexpected @bytecodealliance/preview2-shim)`);
+  if (found === undefined)
+    throw new Error(
+      `wasi:io/streams has no ${name} (an unexpected @bytecodealliance/preview2-shim)`,
+    );
   return found;
 }
 
@@ -380,7 +471,11 @@ function copyBytes(bytes: Uint8Array): Uint8Array {
  * An output stream of the shim's class whose writes go to `write` (or nowhere): every method is an own
  * property, so none reaches the shim's private state.
  */
-function outputSink(io: Shim | undefined, cli: Shim, write: ((bytes: Uint8Array) => void) | undefined): object {
+function outputSink(
+  io: Shim | undefined,
+  cli: Shim,
+  write: ((bytes: Uint8Array) => void) | undefined,
+): object {
   const stream = Object.create(streamClass(io, "OutputStream").prototype) as object;
   const put = (bytes: Uint8Array): void => {
     if (write !== undefined && bytes.length > 0) write(copyBytes(bytes));
@@ -414,7 +509,9 @@ function outputSink(io: Shim | undefined, cli: Shim, write: ((bytes: Uint8Array)
 
 /** A string's UTF-8 bytes, through the platform's `TextEncoder` (every browser, Node, Deno and Bun have one). */
 function utf8(text: string): Uint8Array {
-  const { TextEncoder } = globalThis as unknown as { TextEncoder: new () => { encode(text: string): Uint8Array } };
+  const { TextEncoder } = globalThis as unknown as {
+    TextEncoder: new () => { encode(text: string): Uint8Array };
+  };
   return new TextEncoder().encode(text);
 }
 
@@ -454,7 +551,9 @@ function createFilesystem(caps: WasiCapabilities, filesystem: Shim): object {
   const entries: [object, string][] = [];
   for (const [guest, preopen] of Object.entries(preopens ?? {})) {
     const where = `\`wasi.preopens[${JSON.stringify(guest)}]\``;
-    const descriptor = browser ? browserPreopen(filesystem, where, preopen) : nodePreopen(filesystem, where, preopen);
+    const descriptor = browser
+      ? browserPreopen(filesystem, where, preopen)
+      : nodePreopen(filesystem, where, preopen);
     const readOnly = typeof preopen === "object" && preopen.readOnly === true;
     entries.push([readOnly ? readOnlyDescriptor(descriptor) : descriptor, guest]);
   }
@@ -466,7 +565,9 @@ function createFilesystem(caps: WasiCapabilities, filesystem: Shim): object {
 
 function nodePreopen(filesystem: Shim, where: string, preopen: WasiPreopen): object {
   if (typeof preopen === "object" && "files" in preopen) {
-    throw new TypeError(`${where}: in-memory preopens need the browser build of @bytecodealliance/preview2-shim; give a host path`);
+    throw new TypeError(
+      `${where}: in-memory preopens need the browser build of @bytecodealliance/preview2-shim; give a host path`,
+    );
   }
   const host = typeof preopen === "string" ? preopen : preopen.host;
   return onlyPreopen(filesystem["createFilesystem"]({ preopens: { "/": host } }) as Shim);
@@ -480,7 +581,12 @@ function browserPreopen(filesystem: Shim, where: string, preopen: WasiPreopen): 
     );
   }
   const adapter = new filesystem["InMemoryFilesystemAdapter"]();
-  return onlyPreopen(filesystem["createFilesystem"]({ adapter, preopens: { "/": toFileData(preopen.files) } }) as Shim);
+  return onlyPreopen(
+    filesystem["createFilesystem"]({
+      adapter,
+      preopens: { "/": toFileData(preopen.files) },
+    }) as Shim,
+  );
 }
 
 /** The descriptor of a filesystem the shim created with one preopen. */
@@ -494,7 +600,11 @@ function toFileData(files: WasiFiles): object {
   const dir: Record<string, object> = {};
   for (const [name, entry] of Object.entries(files)) {
     dir[name] =
-      typeof entry === "string" ? { source: entry } : entry instanceof Uint8Array ? { source: copyBytes(entry) } : toFileData(entry);
+      typeof entry === "string"
+        ? { source: entry }
+        : entry instanceof Uint8Array
+          ? { source: copyBytes(entry) }
+          : toFileData(entry);
   }
   return { dir };
 }
@@ -536,18 +646,31 @@ function readOnlyDescriptor(descriptor: object): object {
       switch (key) {
         case "openAt":
           return (pathFlags: unknown, path: unknown, openFlags: Shim, flags: Shim) => {
-            if (openFlags?.["create"] || openFlags?.["truncate"] || flags?.["write"] || flags?.["mutateDirectory"]) {
+            if (
+              openFlags?.["create"] ||
+              openFlags?.["truncate"] ||
+              flags?.["write"] ||
+              flags?.["mutateDirectory"]
+            ) {
               throw "not-permitted";
             }
-            return readOnlyDescriptor(method.call(target, pathFlags, path, openFlags, flags) as object);
+            return readOnlyDescriptor(
+              method.call(target, pathFlags, path, openFlags, flags) as object,
+            );
           };
         case "getFlags":
-          return () => ({ ...(method.call(target) as object), write: false, mutateDirectory: false });
+          return () => ({
+            ...(method.call(target) as object),
+            write: false,
+            mutateDirectory: false,
+          });
         default:
           return (...args: unknown[]) =>
             method.apply(
               target,
-              args.map((a) => (typeof a === "object" && a !== null ? (viewTargets.get(a) ?? a) : a)),
+              args.map((a) =>
+                typeof a === "object" && a !== null ? (viewTargets.get(a) ?? a) : a,
+              ),
             );
       }
     },
@@ -618,7 +741,10 @@ function createClocks(caps: WasiCapabilities, clocks: Shim): object {
             now: () => {
               const ms = wallClock().getTime();
               const seconds = Math.floor(ms / 1000);
-              return { seconds: BigInt(seconds), nanoseconds: Math.round((ms - seconds * 1000) * 1e6) };
+              return {
+                seconds: BigInt(seconds),
+                nanoseconds: Math.round((ms - seconds * 1000) * 1e6),
+              };
             },
           },
     monotonicClock:
@@ -656,7 +782,8 @@ function createRandom(caps: WasiCapabilities, random: Shim): object {
     const out = new Uint8Array(Number(len));
     for (let i = 0; i < out.length; i += 8) {
       let word = next();
-      for (let j = i; j < Math.min(i + 8, out.length); j++, word >>= 8n) out[j] = Number(word & 0xffn);
+      for (let j = i; j < Math.min(i + 8, out.length); j++, word >>= 8n)
+        out[j] = Number(word & 0xffn);
     }
     return out;
   };

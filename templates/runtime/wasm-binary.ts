@@ -68,7 +68,11 @@ export function writeSigned(out: number[], value: bigint): void {
 }
 
 export function writeName(out: number[], name: string): void {
-  const encoder = (globalThis as unknown as { readonly TextEncoder: new () => { encode(text: string): Uint8Array } }).TextEncoder;
+  const encoder = (
+    globalThis as unknown as {
+      readonly TextEncoder: new () => { encode(text: string): Uint8Array };
+    }
+  ).TextEncoder;
   const bytes = new encoder().encode(name);
   writeUnsigned(out, bytes.length);
   for (const value of bytes) out.push(value);
@@ -97,7 +101,8 @@ export function readSections(bytes: Uint8Array): Section[] {
     const size = readUnsigned(reader);
     const start = reader.offset;
     const end = start + size;
-    if (end > bytes.length) throw new BinaryFormatError("a section runs past the end of the binary");
+    if (end > bytes.length)
+      throw new BinaryFormatError("a section runs past the end of the binary");
     sections.push({ id, header, start, end });
     reader.offset = end;
   }
@@ -138,9 +143,21 @@ function skipMemArg(reader: Reader): void {
 export function readInstruction(reader: Reader): number {
   const opcode = readByte(reader);
   if (opcode === 0x40) return readUnsigned(reader);
-  if ((opcode >= 0x45 && opcode <= 0xc4) || opcode === 0x00 || opcode === 0x01 || opcode === 0x05 || opcode === 0x0a ||
-    opcode === 0x0b || opcode === 0x0f || opcode === 0x19 || opcode === 0x1a || opcode === 0x1b || opcode === 0xd1 ||
-    opcode === 0xd3 || opcode === 0xd4) {
+  if (
+    (opcode >= 0x45 && opcode <= 0xc4) ||
+    opcode === 0x00 ||
+    opcode === 0x01 ||
+    opcode === 0x05 ||
+    opcode === 0x0a ||
+    opcode === 0x0b ||
+    opcode === 0x0f ||
+    opcode === 0x19 ||
+    opcode === 0x1a ||
+    opcode === 0x1b ||
+    opcode === 0xd1 ||
+    opcode === 0xd3 ||
+    opcode === 0xd4
+  ) {
     return -1;
   }
   if (opcode >= 0x28 && opcode <= 0x3e) {

@@ -20,7 +20,11 @@ function sdk(sample: string, autodropBorrows: boolean): { path: string; content:
   const resolved = resolvePath(join(root, "wit-samples", sample));
   const world = selectWorld(resolved.resolve!, resolved.packageIds);
   if (typeof world !== "number") throw new Error(world.message);
-  return generate(resolved.resolve!, world, { input: `wit-samples/${sample}`, version: "0", autodropBorrows });
+  return generate(resolved.resolve!, world, {
+    input: `wit-samples/${sample}`,
+    version: "0",
+    autodropBorrows,
+  });
 }
 
 /** App code against the `--autodrop-borrows` SDK of wit-samples/borrows. */
@@ -137,10 +141,15 @@ it("makes misusing a borrow a compile error, and the correct uses compile", asyn
     moduleResolution: "NodeNext",
     types: ["node"],
   };
-  await writeFile(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["**/*.ts"] }));
+  await writeFile(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions, include: ["**/*.ts"] }),
+  );
   let output: string;
   try {
-    const { stdout, stderr } = await run(join(root, "node_modules", ".bin", "tsc"), ["-p", dir], { cwd: dir });
+    const { stdout, stderr } = await run(join(root, "node_modules", ".bin", "tsc"), ["-p", dir], {
+      cwd: dir,
+    });
     output = stdout + stderr;
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };

@@ -34,12 +34,24 @@ import {
   type ComponentModule,
   type InstanceCore,
 } from "../../templates/runtime/instance-core.js";
-import { borrow, GuestResource, guestResource, hostResource, own } from "../../templates/runtime/guest-resources.js";
+import {
+  borrow,
+  GuestResource,
+  guestResource,
+  hostResource,
+  own,
+} from "../../templates/runtime/guest-resources.js";
 import { callExport, exportSpec } from "../../templates/runtime/export-calls.js";
-import { adaptImport, hostResourceClass, importSpec } from "../../templates/runtime/import-adapters.js";
+import {
+  adaptImport,
+  hostResourceClass,
+  importSpec,
+} from "../../templates/runtime/import-adapters.js";
 
 /** A jco-like module whose `instantiate` returns `exports(imports)`. */
-function fakeComponent(exports: (imports: Record<string, Record<string, unknown>>) => object): ComponentModule {
+function fakeComponent(
+  exports: (imports: Record<string, Record<string, unknown>>) => object,
+): ComponentModule {
   return {
     instantiate(_getCoreModule, imports) {
       return Promise.resolve(exports(imports as Record<string, Record<string, unknown>>));
@@ -54,7 +66,10 @@ class ComponentError extends Error {
   }
 }
 
-async function started(exports: (imports: Record<string, Record<string, unknown>>) => object, imports: object = {}) {
+async function started(
+  exports: (imports: Record<string, Record<string, unknown>>) => object,
+  imports: object = {},
+) {
   const core = await createInstanceCore({ component: fakeComponent(exports) });
   await startInstance(core, imports);
   return core;
@@ -77,14 +92,38 @@ describe("value types", () => {
     const core = await started(() => ({}));
     const point = record("point", { x: s32, y: s32 });
     const cases: [ValueType, unknown, string][] = [
-      [list(point), [{ x: 1, y: 2 }, { x: 1 }], "`v[1].y` must be an s32 (an integer from -2147483648 to 2147483647), got undefined"],
-      [tuple([u32, string]), [1], "`v` must be an array of 2 elements (tuple<u32, string>), got 1 element"],
-      [fixedList(u32, 2), [1, 2, 3], "`v` must be an array of 2 elements (list<u32, 2>), got 3 elements"],
-      [map(string, u32), new Map([["a", -1]]), '`v.get("a")` must be a u32 (an integer from 0 to 4294967295), got -1'],
-      [option(option(u32)), undefined, '`v` must be { tag: "some", val } or { tag: "none" } (option<option<u32>>), got undefined'],
+      [
+        list(point),
+        [{ x: 1, y: 2 }, { x: 1 }],
+        "`v[1].y` must be an s32 (an integer from -2147483648 to 2147483647), got undefined",
+      ],
+      [
+        tuple([u32, string]),
+        [1],
+        "`v` must be an array of 2 elements (tuple<u32, string>), got 1 element",
+      ],
+      [
+        fixedList(u32, 2),
+        [1, 2, 3],
+        "`v` must be an array of 2 elements (list<u32, 2>), got 3 elements",
+      ],
+      [
+        map(string, u32),
+        new Map([["a", -1]]),
+        '`v.get("a")` must be a u32 (an integer from 0 to 4294967295), got -1',
+      ],
+      [
+        option(option(u32)),
+        undefined,
+        '`v` must be { tag: "some", val } or { tag: "none" } (option<option<u32>>), got undefined',
+      ],
       [option(u32), null, "`v` must be a u32 (an integer from 0 to 4294967295), got null"],
       [result(u32, string), { tag: "err", val: 1 }, "`v.val` must be a string, got 1"],
-      [variant("v", { a: undefined }), { tag: "b" }, '`v.tag` must be one of the cases of variant `v` ("a"), got "b"'],
+      [
+        variant("v", { a: undefined }),
+        { tag: "b" },
+        '`v.tag` must be one of the cases of variant `v` ("a"), got "b"',
+      ],
       [enumeration("e", ["x-y"]), "x", '`v` must be one of the cases of enum `e` ("x-y"), got "x"'],
       [u8List, new Uint16Array(1), "`v` must be a Uint8Array (list<u8>), got [object Uint16Array]"],
     ];
@@ -103,7 +142,11 @@ describe("value types", () => {
 
   it("swap guest resources nested in records, lists, variants and results, and record the moves", async () => {
     const core = await started(() => ({}));
-    const holder = record("holder", { things: list(own(thingType)), maybe: option(own(thingType)), n: u32 });
+    const holder = record("holder", {
+      things: list(own(thingType)),
+      maybe: option(own(thingType)),
+      n: u32,
+    });
     const raws = [{ id: 1 }, { id: 2 }];
     const lifted = holder.lift({ things: raws, maybe: undefined, n: 3 }, core) as {
       things: ThingResource[];
@@ -113,14 +156,24 @@ describe("value types", () => {
     expect(lifted.things.map((t) => t instanceof ThingResource)).toEqual([true, true]);
     expect(lifted.n).toBe(3);
     const context: LowerContext = { core, moves: [] };
-    const lowered = holder.lower({ things: [lifted.things[1]], maybe: lifted.things[0], n: 4 }, "h", context);
+    const lowered = holder.lower(
+      { things: [lifted.things[1]], maybe: lifted.things[0], n: 4 },
+      "h",
+      context,
+    );
     expect(lowered).toEqual({ things: [raws[1]], maybe: raws[0], n: 4 });
     expect(context.moves).toEqual([lifted.things[1], lifted.things[0]]);
     const shape = variant("s", { one: borrow(thingType), none: undefined });
     const borrowed: LowerContext = { core, moves: [] };
-    expect(shape.lower({ tag: "one", val: lifted.things[0] }, "s", borrowed)).toEqual({ tag: "one", val: raws[0] });
+    expect(shape.lower({ tag: "one", val: lifted.things[0] }, "s", borrowed)).toEqual({
+      tag: "one",
+      val: raws[0],
+    });
     expect(borrowed.moves).toEqual([]);
-    const liftedResult = result(tuple([own(thingType), u32]), undefined).lift({ tag: "ok", val: [{ id: 9 }, 1] }, core);
+    const liftedResult = result(tuple([own(thingType), u32]), undefined).lift(
+      { tag: "ok", val: [{ id: 9 }, 1] },
+      core,
+    );
     expect((liftedResult as { val: [unknown, number] }).val[0]).toBeInstanceOf(ThingResource);
   });
 });
@@ -199,7 +252,12 @@ describe("host imports", () => {
         return {};
       }),
     });
-    const fallible = importSpec({ name: "t:t/host#f", member: "f", params: [u32], returns: result(u32, string) });
+    const fallible = importSpec({
+      name: "t:t/host#f",
+      member: "f",
+      params: [u32],
+      returns: result(u32, string),
+    });
     const plain = importSpec({ name: "t:t/host#g", member: "g", returns: u32 });
     const host = {
       f(n: number): number {
@@ -209,7 +267,9 @@ describe("host imports", () => {
       },
       g: (): unknown => -1,
     };
-    await startInstance(core, { host: { f: adaptImport(core, fallible, host), g: adaptImport(core, plain, host) } });
+    await startInstance(core, {
+      host: { f: adaptImport(core, fallible, host), g: adaptImport(core, plain, host) },
+    });
     const f = jco["host"]!["f"] as (n: number) => unknown;
     expect(f(2)).toEqual({ tag: "ok", val: 2 });
     expect(f(0)).toEqual({ tag: "err", val: "zero" });
@@ -225,7 +285,9 @@ describe("host imports", () => {
   it("refuse at instantiation a host that lacks a function", async () => {
     const core = await createInstanceCore({ component: fakeComponent(() => ({})) });
     const spec = importSpec({ name: "t:t/host#log", member: "log" });
-    expect(() => adaptImport(core, spec, {})).toThrow("the host did not provide `t:t/host#log` (`log`)");
+    expect(() => adaptImport(core, spec, {})).toThrow(
+      "the host did not provide `t:t/host#log` (`log`)",
+    );
     expect(() => adaptImport(core, spec, undefined)).toThrow(
       "the host did not provide the object that implements `t:t/host#log`",
     );
@@ -248,8 +310,15 @@ describe("host imports", () => {
     }
     const core = await createInstanceCore({ component: fakeComponent(() => ({})) });
     const Adapter = hostResourceClass(core, blobType, Blob, {
-      create: importSpec({ name: "t:t/host#[constructor]blob", member: "create", params: [u32], returns: own(blobType) }),
-      methods: { size: importSpec({ name: "t:t/host#[method]blob.size", member: "size", returns: u32 }) },
+      create: importSpec({
+        name: "t:t/host#[constructor]blob",
+        member: "create",
+        params: [u32],
+        returns: own(blobType),
+      }),
+      methods: {
+        size: importSpec({ name: "t:t/host#[method]blob.size", member: "size", returns: u32 }),
+      },
       statics: {
         join: importSpec({
           name: "t:t/host#[static]blob.join",
@@ -291,7 +360,9 @@ describe("host imports", () => {
         reentered = callExport(core, other, []);
       },
     };
-    await startInstance(core, { host: { cb: adaptImport(core, importSpec({ name: "cb", member: "cb" }), host) } });
+    await startInstance(core, {
+      host: { cb: adaptImport(core, importSpec({ name: "cb", member: "cb" }), host) },
+    });
     await callExport(core, exportSpec<void>({ name: "run", path: ["run"] }), []);
     await expect(reentered).rejects.toBeInstanceOf(ReentranceError);
     expect(await callExport(core, other, [])).toBe(1);
@@ -318,16 +389,24 @@ describe("instances", () => {
     await startInstance(core, {});
     expect(asked).toEqual(["x.core.wasm"]);
     expect(thenCalls).toBe(0);
-    expect(await callExport(core, exportSpec<number>({ name: "value", path: ["value"] }), [])).toBe(42);
+    expect(await callExport(core, exportSpec<number>({ name: "value", path: ["value"] }), [])).toBe(
+      42,
+    );
     const withoutLoader = await createInstanceCore({ component }, { synchronous: true });
     await expect(startInstance(withoutLoader, {})).rejects.toThrow("pass `getCoreModule`");
   });
 
   it("expose `poisoned` and `[Symbol.asyncDispose]` on the world instance", async () => {
-    const core = await started(() => ({ boom: () => { throw new Error("trap"); } }));
+    const core = await started(() => ({
+      boom: () => {
+        throw new Error("trap");
+      },
+    }));
     const instance = createWorldInstance(core, { x: 1 });
     expect(instance.poisoned).toBe(false);
-    await callExport(core, exportSpec<void>({ name: "boom", path: ["boom"] }), []).catch(() => undefined);
+    await callExport(core, exportSpec<void>({ name: "boom", path: ["boom"] }), []).catch(
+      () => undefined,
+    );
     expect(instance.poisoned).toBe(true);
     await instance[Symbol.asyncDispose]();
     expect(core.gate.disposed).toBe(true);
@@ -337,7 +416,9 @@ describe("instances", () => {
     const environment = { getEnvironment: () => [] };
     const load = () => Promise.resolve({ environment, wallClock: {} });
     const given = { now: () => 1 };
-    expect(await wasiImport({ "wasi:clocks/wall-clock": given }, "wasi:clocks/wall-clock", load)).toBe(given);
+    expect(
+      await wasiImport({ "wasi:clocks/wall-clock": given }, "wasi:clocks/wall-clock", load),
+    ).toBe(given);
     const imports: { "wasi:cli/environment@0.2.3"?: object } = {};
     expect(await wasiImport(imports, "wasi:cli/environment@0.2.3", load)).toBe(environment);
     await expect(wasiImport({ "wasi:cli/nope": undefined }, "wasi:cli/nope", load)).rejects.toThrow(
@@ -348,9 +429,17 @@ describe("instances", () => {
   it("find the interfaces the generated loaders import in the real preview2-shim", async () => {
     const cli = () => import("@bytecodealliance/preview2-shim/cli");
     const clocks = () => import("@bytecodealliance/preview2-shim/clocks");
-    const environment = (await wasiImport({}, "wasi:cli/environment@0.2.3" as never, cli)) as Record<string, unknown>;
+    const environment = (await wasiImport(
+      {},
+      "wasi:cli/environment@0.2.3" as never,
+      cli,
+    )) as Record<string, unknown>;
     expect(typeof environment["getEnvironment"]).toBe("function");
-    const wallClock = (await wasiImport({}, "wasi:clocks/wall-clock@0.2.3" as never, clocks)) as Record<string, unknown>;
+    const wallClock = (await wasiImport(
+      {},
+      "wasi:clocks/wall-clock@0.2.3" as never,
+      clocks,
+    )) as Record<string, unknown>;
     expect(typeof wallClock["now"]).toBe("function");
   });
 });

@@ -5,7 +5,12 @@
  * and inline items, escaping of dangerous names. Assertions are on whole lines.
  */
 import { describe, expect, it } from "vitest";
-import { generate, selectWorld, type GenerateOptions, type OutputFile } from "../../src/codegen/generate.js";
+import {
+  generate,
+  selectWorld,
+  type GenerateOptions,
+  type OutputFile,
+} from "../../src/codegen/generate.js";
 import { codes } from "../../src/diagnostics/codes.js";
 import { resolveFiles, resolvePath } from "../../src/wit/load.js";
 import type { PackageId, Resolve, WorldId } from "../../src/wit/model.js";
@@ -24,7 +29,11 @@ function worldOf(resolve: Resolve, packageIds: PackageId[], name?: string): Worl
 
 const options: GenerateOptions = { input: "world.wit", version: "1.2.3" };
 
-function generateText(text: string, extra: Partial<GenerateOptions> = {}, world?: string): Map<string, string> {
+function generateText(
+  text: string,
+  extra: Partial<GenerateOptions> = {},
+  world?: string,
+): Map<string, string> {
   const { resolve, packageIds } = resolveText(text);
   const files = generate(resolve, worldOf(resolve, packageIds, world), { ...options, ...extra });
   return new Map(files.map((f) => [f.path, f.content]));
@@ -63,7 +72,9 @@ describe("selectWorld", () => {
 
   it("reports a package without worlds", () => {
     const { resolve, packageIds } = resolveText("package a:b;\ninterface i {}\n");
-    expect(selectWorld(resolve, packageIds)).toMatchObject({ message: "no worlds found in package `a:b`" });
+    expect(selectWorld(resolve, packageIds)).toMatchObject({
+      message: "no worlds found in package `a:b`",
+    });
   });
 
   it("selects by name, plain or qualified by package, and reports unknown names", () => {
@@ -73,7 +84,9 @@ describe("selectWorld", () => {
       message: "no world named `three`",
       hint: "the worlds are `a:b/one`, `a:b/two`",
     });
-    expect(selectWorld(two.resolve, two.packageIds, "x:y/one")).toMatchObject({ message: "no world named `x:y/one`" });
+    expect(selectWorld(two.resolve, two.packageIds, "x:y/one")).toMatchObject({
+      message: "no world named `x:y/one`",
+    });
   });
 });
 
@@ -121,7 +134,6 @@ describe("generate: output files", () => {
     expect(sample("resources")).toEqual(sample("resources"));
   });
 
-
   it("imports the runtime from `runtimeImport` instead of copying it", () => {
     const files = sample("greeter", { runtimeImport: "@acme/wit-ts-runtime" });
     expect(files.map((f) => f.path)).toEqual([
@@ -129,7 +141,9 @@ describe("generate: output files", () => {
       "interfaces/example-greeter-greet.ts",
       "interfaces/example-greeter-log.ts",
     ]);
-    const greet = lines(files.find((f) => f.path === "interfaces/example-greeter-greet.ts")!.content);
+    const greet = lines(
+      files.find((f) => f.path === "interfaces/example-greeter-greet.ts")!.content,
+    );
     expect(greet.slice(3, 15)).toEqual([
       "import {",
       "  type InstanceCore,",
@@ -147,7 +161,9 @@ describe("generate: output files", () => {
   });
 
   it("defaults to the component shipped in the output when there is one", () => {
-    const index = lines(sample("greeter", { component: { entry: "component/greeter.js" } })[0]!.content);
+    const index = lines(
+      sample("greeter", { component: { entry: "component/greeter.js" } })[0]!.content,
+    );
     expect(index).toContain("  readonly component?: ComponentModule;");
     expect(index).toContain("  const core = await createInstanceCore(options, {");
     expect(index).toContain("    component: defaultComponent,");
@@ -190,8 +206,12 @@ describe("generate: what jco is fed", () => {
     expect(index).toContain('  readonly "wasi:cli/environment@0.2.3"?: EnvironmentImports;');
     expect(index).toContain("  readonly imports?: Imports;");
     expect(index).toContain("  const imports = options.imports ?? {};");
-    expect(index).toContain('  const wasi = createWasiHost(options.wasi, "wasi-user", { cli: loadWasiCli });');
-    expect(index).toContain('    await wasiImport(imports, "wasi:cli/environment@0.2.3", wasi.cli),');
+    expect(index).toContain(
+      '  const wasi = createWasiHost(options.wasi, "wasi-user", { cli: loadWasiCli });',
+    );
+    expect(index).toContain(
+      '    await wasiImport(imports, "wasi:cli/environment@0.2.3", wasi.cli),',
+    );
     expect(index.slice(-4)).toEqual([
       "function loadWasiCli(): Promise<object> {",
       '  return import("@bytecodealliance/preview2-shim/cli");',
@@ -250,7 +270,9 @@ describe("generate: what jco is fed", () => {
   });
 
   it("reads an inline export through jco's alias of it", () => {
-    const out = generateText("package a:b;\nworld w {\n  export out-api: interface { g: func(); }\n}\n");
+    const out = generateText(
+      "package a:b;\nworld w {\n  export out-api: interface { g: func(); }\n}\n",
+    );
     expect(lines(out.get("interfaces/w-out-api.ts"))).toContain('  path: ["outApi", "g"],');
   });
 });
@@ -281,12 +303,17 @@ describe("generate: names", () => {
     const index = lines(sample("keywords")[0]!.content);
     expect(index).toContain("  then_(): Promise<number>;");
     expect(index).toContain("  readonly getCoreModule: GetCoreModule;");
-    expect(index).toContain("  const core = await createInstanceCore(options, { synchronous: true });");
+    expect(index).toContain(
+      "  const core = await createInstanceCore(options, { synchronous: true });",
+    );
     expect(index).toContain('  path: ["then"],');
   });
 
   it("keeps jco's record field names, quotes an interface member called `new`", () => {
-    const file = lines(sample("keywords").find((f) => f.path === "interfaces/example-keywords-interface.ts")!.content);
+    const file = lines(
+      sample("keywords").find((f) => f.path === "interfaces/example-keywords-interface.ts")!
+        .content,
+    );
     expect(file).toContain("  constructor: number;");
     expect(file).toContain("  then: number;");
     expect(file).toContain('  "new"(this_: string, arguments_: string[]): string;');
@@ -349,7 +376,9 @@ describe("generate: borrows (issue #5)", () => {
       '  paramNames: ["n", "p", "call_"],',
       "});",
     ]);
-    expect(lines(files.get("interfaces/t-b-h.ts"))).toContain("  new (dir: BorrowHandle<File>, name: string): File;");
+    expect(lines(files.get("interfaces/t-b-h.ts"))).toContain(
+      "  new (dir: BorrowHandle<File>, name: string): File;",
+    );
     // A function without borrows keeps the plain spec, and nothing in the file uses `using`.
     expect(block(files, "interfaces/t-b-h.ts", "const plainSpec", "});")).toEqual([
       "const plainSpec = /*@__PURE__*/ importSpec({",
@@ -383,7 +412,10 @@ describe("generate: borrows (issue #5)", () => {
       "  return host.take(call.argument<number>(0), p.value, call_.value);",
       "}",
     ]);
-    expect(block(files, path, "const takeSpec", "});").slice(-2)).toEqual(["  invoke: takeAdapter,", "});"]);
+    expect(block(files, path, "const takeSpec", "});").slice(-2)).toEqual([
+      "  invoke: takeAdapter,",
+      "});",
+    ]);
     expect(block(files, path, "function fileConstructorAdapter", "}")).toEqual([
       "function fileConstructorAdapter(host: FileClass, call: ImportCall): File {",
       "  using dir = call.borrow<Borrowed<File>>(0);",
@@ -448,7 +480,9 @@ describe("generate: host resources (issue #6)", () => {
   });
 
   it("adds nothing to a world without host resources", () => {
-    const index = generateText("package a:b;\nworld w {\n  import f: func();\n}\n").get("index.ts")!;
+    const index = generateText("package a:b;\nworld w {\n  import f: func();\n}\n").get(
+      "index.ts",
+    )!;
     expect(index).not.toContain("interface HostResources");
     expect(index).not.toContain("readonly resources: HostResources");
     expect(index).not.toContain("resourceCapacity");

@@ -31,7 +31,8 @@ const VERSION = "0.0.0-golden";
 
 /** The same world generated again from scratch: the output must not depend on anything but the input. */
 function regenerate(name: string): OutputFile[] {
-  if (name.startsWith("autodrop-")) return generateSample(name.slice("autodrop-".length), { autodropBorrows: true });
+  if (name.startsWith("autodrop-"))
+    return generateSample(name.slice("autodrop-".length), { autodropBorrows: true });
   if (name.startsWith("extra-")) return generateExtra(name.slice("extra-".length));
   return generateSample(name);
 }
@@ -40,7 +41,10 @@ function expectDeterministic(name: string): void {
   expect(regenerate(name)).toEqual(generated.get(name));
 }
 
-function generateSample(name: string, options: { readonly autodropBorrows?: boolean } = {}): OutputFile[] {
+function generateSample(
+  name: string,
+  options: { readonly autodropBorrows?: boolean } = {},
+): OutputFile[] {
   const input = `wit-samples/${name}`;
   const resolved = resolvePath(join(samplesDir, name));
   expect(resolved.diagnostics).toEqual([]);
@@ -103,7 +107,8 @@ const extraWorlds: Record<string, string> = {
 
 function generateExtra(name: string): OutputFile[] {
   const resolved = resolveFiles(new Map([[`${name}.wit`, extraWorlds[name]!]]), `${name}.wit`);
-  if (resolved.resolve === undefined) throw new Error(resolved.diagnostics.map((d) => d.message).join("\n"));
+  if (resolved.resolve === undefined)
+    throw new Error(resolved.diagnostics.map((d) => d.message).join("\n"));
   const world = selectWorld(resolved.resolve, resolved.packageIds);
   if (typeof world !== "number") throw new Error(world.message);
   return generate(resolved.resolve, world, { input: `${name}.wit`, version: VERSION });
@@ -135,13 +140,17 @@ describe.each(samples)("wit-samples/%s", (name) => {
 
   it("matches its golden files", async () => {
     for (const file of files.filter((f) => !isRuntime(f))) {
-      await expect(file.content).toMatchFileSnapshot(join(samplesDir, name, "__generated__", file.path));
+      await expect(file.content).toMatchFileSnapshot(
+        join(samplesDir, name, "__generated__", file.path),
+      );
     }
   });
 
   it("has no golden file that is no longer generated", () => {
     const expected = files.filter((f) => !isRuntime(f)).map((f) => f.path);
-    const stale = listFiles(join(samplesDir, name, "__generated__")).filter((path) => !expected.includes(path));
+    const stale = listFiles(join(samplesDir, name, "__generated__")).filter(
+      (path) => !expected.includes(path),
+    );
     expect(stale, "delete these golden files").toEqual([]);
   });
 
@@ -166,12 +175,16 @@ describe.each(autodropSamples)("wit-samples/%s with --autodrop-borrows", (name) 
   const goldens = join(samplesDir, name, "__generated-autodrop__");
 
   it("matches its golden files", async () => {
-    for (const file of files) await expect(file.content).toMatchFileSnapshot(join(goldens, file.path));
+    for (const file of files)
+      await expect(file.content).toMatchFileSnapshot(join(goldens, file.path));
   });
 
   it("has no golden file that is no longer generated", () => {
     const expected = files.map((f) => f.path);
-    expect(listFiles(goldens).filter((path) => !expected.includes(path)), "delete these golden files").toEqual([]);
+    expect(
+      listFiles(goldens).filter((path) => !expected.includes(path)),
+      "delete these golden files",
+    ).toEqual([]);
   });
 
   it("prints the same bytes when generated again", () => {
@@ -222,7 +235,10 @@ describe("the generated SDKs", () => {
       moduleResolution: "NodeNext",
       types: ["node"],
     };
-    await writeFile(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["**/*.ts"] }));
+    await writeFile(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions, include: ["**/*.ts"] }),
+    );
     expect((await readdir(dir)).length).toBe(generated.size + 2);
     let output: string;
     try {

@@ -59,17 +59,29 @@ describe("index.ts re-exports", () => {
   const index = files.get("index.ts")!;
 
   it("re-exports the runtime's public API", () => {
-    for (const name of ["TrapError", "ResultError", "ReentranceError", "BorrowExpiredError", "WitTsError"]) {
+    for (const name of [
+      "TrapError",
+      "ResultError",
+      "ReentranceError",
+      "BorrowExpiredError",
+      "WitTsError",
+    ]) {
       expect(index).toMatch(new RegExp(`^  ${name},$`, "m"));
     }
     expect(index).toContain('export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";');
-    expect(index).toContain('export type { Handle, LeakReport } from "./runtime/resource-table.js";');
-    expect(index).toMatch(/export type \{[^}]*\bOption,[^}]*\bResult\b[^}]*\} from "\.\/runtime\/value-types\.js";/);
+    expect(index).toContain(
+      'export type { Handle, LeakReport } from "./runtime/resource-table.js";',
+    );
+    expect(index).toMatch(
+      /export type \{[^}]*\bOption,[^}]*\bResult\b[^}]*\} from "\.\/runtime\/value-types\.js";/,
+    );
   });
 
   it("gives each interface file a namespace, and re-exports flat only the names one interface declares", () => {
     expect(index).toContain('export * as shapes from "./interfaces/test-app-shapes.js";');
-    expect(index).toContain('export * as shapesExports from "./interfaces/test-app-shapes-exports.js";');
+    expect(index).toContain(
+      'export * as shapesExports from "./interfaces/test-app-shapes-exports.js";',
+    );
     expect(index).toContain('export * as other from "./interfaces/test-app-other.js";');
     expect(index).toContain('export * as labels from "./interfaces/test-app-labels.js";');
     const flat = [...index.matchAll(/^export type \{([^}]*)\} from "\.\/interfaces\/[^"]+";$/gms)]
@@ -80,7 +92,9 @@ describe("index.ts re-exports", () => {
     expect(flat).not.toContain("Canvas");
     // `Color` is one type, `use`d by `other`: one flat name.
     expect(flat.filter((n) => n === "Color")).toHaveLength(1);
-    expect(flat).toEqual(expect.arrayContaining(["Label", "ShapesImports", "ShapesExports", "OtherExports"]));
+    expect(flat).toEqual(
+      expect.arrayContaining(["Label", "ShapesImports", "ShapesExports", "OtherExports"]),
+    );
   });
 
   it("declares the types of an interface both imported and exported once", () => {

@@ -45,11 +45,7 @@ describe("case conversion", () => {
   });
 
   it("splits words at heck's boundaries", () => {
-    expect(splitWords("HTTPRequest-body2x")).toEqual([
-      "HTTP",
-      "Request",
-      "body2x",
-    ]);
+    expect(splitWords("HTTPRequest-body2x")).toEqual(["HTTP", "Request", "body2x"]);
     expect(splitWords("aB-CD")).toEqual(["a", "B", "CD"]);
   });
 
@@ -196,15 +192,12 @@ const OBJECT_KEYS = [
 ];
 
 describe("reserved names", () => {
-  it.each(JS_WORDS)(
-    "`%s` is escaped as a binding, export and type, not as a property",
-    (word) => {
-      for (const context of ["local", "export", "type"] as const) {
-        expect(escapeReservedName(word, context)).toBe(`${word}_`);
-      }
-      expect(escapeReservedName(word, "property")).toBe(word);
-    },
-  );
+  it.each(JS_WORDS)("`%s` is escaped as a binding, export and type, not as a property", (word) => {
+    for (const context of ["local", "export", "type"] as const) {
+      expect(escapeReservedName(word, context)).toBe(`${word}_`);
+    }
+    expect(escapeReservedName(word, "property")).toBe(word);
+  });
 
   it.each(TS_TYPE_WORDS)("`%s` is escaped as a type name only", (word) => {
     expect(escapeReservedName(word, "type")).toBe(`${word}_`);
@@ -213,24 +206,18 @@ describe("reserved names", () => {
     }
   });
 
-  it.each(GLOBALS)(
-    "global `%s` is not shadowed by bindings or types",
-    (name) => {
-      expect(escapeReservedName(name, "local")).toBe(`${name}_`);
-      expect(escapeReservedName(name, "export")).toBe(`${name}_`);
-      expect(escapeReservedName(name, "type")).toBe(`${name}_`);
-      expect(escapeReservedName(name, "property")).toBe(name);
-    },
-  );
+  it.each(GLOBALS)("global `%s` is not shadowed by bindings or types", (name) => {
+    expect(escapeReservedName(name, "local")).toBe(`${name}_`);
+    expect(escapeReservedName(name, "export")).toBe(`${name}_`);
+    expect(escapeReservedName(name, "type")).toBe(`${name}_`);
+    expect(escapeReservedName(name, "property")).toBe(name);
+  });
 
-  it.each(OBJECT_KEYS)(
-    "`%s` is escaped as a property, member and static member",
-    (name) => {
-      expect(escapeReservedName(name, "property")).toBe(`${name}_`);
-      expect(escapeReservedName(name, "member")).toBe(`${name}_`);
-      expect(escapeReservedName(name, "static-member")).toBe(`${name}_`);
-    },
-  );
+  it.each(OBJECT_KEYS)("`%s` is escaped as a property, member and static member", (name) => {
+    expect(escapeReservedName(name, "property")).toBe(`${name}_`);
+    expect(escapeReservedName(name, "member")).toBe(`${name}_`);
+    expect(escapeReservedName(name, "static-member")).toBe(`${name}_`);
+  });
 
   it("never exports a binding named `then`, but a local may be", () => {
     expect(tsName("then", "export")).toBe("then_");
@@ -238,21 +225,13 @@ describe("reserved names", () => {
     expect(tsName("then", "property")).toBe("then_");
   });
 
-  it.each([
-    "prototype",
-    "name",
-    "length",
-    "caller",
-    "arguments",
-    "apply",
-    "bind",
-    "call",
-  ])("`%s` is escaped as a static member only", (name) => {
-    expect(escapeReservedName(name, "static-member")).toBe(`${name}_`);
-    expect(escapeReservedName(name, "member")).toBe(
-      name === "prototype" ? "prototype_" : name,
-    );
-  });
+  it.each(["prototype", "name", "length", "caller", "arguments", "apply", "bind", "call"])(
+    "`%s` is escaped as a static member only",
+    (name) => {
+      expect(escapeReservedName(name, "static-member")).toBe(`${name}_`);
+      expect(escapeReservedName(name, "member")).toBe(name === "prototype" ? "prototype_" : name);
+    },
+  );
 
   it("converts case by context, then escapes", () => {
     const table: [string, NameContext, string][] = [
@@ -269,11 +248,7 @@ describe("reserved names", () => {
       ["new", "static-member", "new"],
     ];
     for (const [wit, context, expected] of table) {
-      expect([wit, context, tsName(wit, context)]).toEqual([
-        wit,
-        context,
-        expected,
-      ]);
+      expect([wit, context, tsName(wit, context)]).toEqual([wit, context, expected]);
     }
   });
 
@@ -290,10 +265,7 @@ describe("reserved names", () => {
         files.set(`interface${i}.ts`, `export interface ${t} { a: 1 }`);
         files.set(`alias${i}.ts`, `export type ${t} = { b: 2 };`);
         files.set(`class${i}.ts`, `export class ${t} {}`);
-        files.set(
-          `param${i}.ts`,
-          `export function f(${v}: number): number { return ${v}; }`,
-        );
+        files.set(`param${i}.ts`, `export function f(${v}: number): number { return ${v}; }`);
         files.set(`const${i}.ts`, `export const ${e} = 1;`);
       });
       return files;
@@ -325,8 +297,7 @@ function diagnosticsOf(files: ReadonlyMap<string, string>): string[] {
   return ts
     .getPreEmitDiagnostics(program)
     .map(
-      (d) =>
-        `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`,
+      (d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`,
     );
 }
 
@@ -360,9 +331,7 @@ describe("createNameScope", () => {
   it("gives the same names for the same declarations", () => {
     const run = (): string[] => {
       const scope = createNameScope();
-      return ["x", "X", "x-1", "x1", "then", "then"].map((n) =>
-        scope.declare(n, "export"),
-      );
+      return ["x", "X", "x-1", "x1", "then", "then"].map((n) => scope.declare(n, "export"));
     };
     expect(run()).toEqual(["x", "x2", "x1", "x12", "then_", "then_2"]);
     expect(run()).toEqual(run());
@@ -422,9 +391,7 @@ describe("stringLiteral", () => {
       Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join(""),
     ];
     for (const sample of samples) {
-      const evaluated: unknown = new Function(
-        `return ${stringLiteral(sample)};`,
-      )();
+      const evaluated: unknown = new Function(`return ${stringLiteral(sample)};`)();
       expect(evaluated).toBe(sample);
     }
   });

@@ -20,7 +20,12 @@ import * as canonicalAbi from "../../templates/runtime/canonical-abi.js";
 import * as directCalls from "../../templates/runtime/direct-calls.js";
 import * as tasks from "../../templates/runtime/tasks.js";
 import * as asyncValues from "../../templates/runtime/async-values.js";
-import { runtimeFiles, runtimeSymbol, runtimeSymbols, type RuntimeSymbolName } from "../../src/codegen/runtime-symbols.js";
+import {
+  runtimeFiles,
+  runtimeSymbol,
+  runtimeSymbols,
+  type RuntimeSymbolName,
+} from "../../src/codegen/runtime-symbols.js";
 
 const modules: Record<string, Record<string, unknown>> = {
   "errors.ts": errors,
@@ -44,21 +49,28 @@ const modules: Record<string, Record<string, unknown>> = {
 };
 
 async function source(file: string): Promise<string> {
-  return readFile(fileURLToPath(new URL(`../../templates/runtime/${file}`, import.meta.url)), "utf8");
+  return readFile(
+    fileURLToPath(new URL(`../../templates/runtime/${file}`, import.meta.url)),
+    "utf8",
+  );
 }
 
 /** Every `export <declaration> Name` in a file, by kind. */
 function declaredExports(text: string): { values: string[]; types: string[] } {
-  const values = [...text.matchAll(/^export (?:async )?(?:function|class|const|let) ([A-Za-z_$][\w$]*)/gm)].map(
+  const values = [
+    ...text.matchAll(/^export (?:async )?(?:function|class|const|let) ([A-Za-z_$][\w$]*)/gm),
+  ].map((match) => match[1]!);
+  const types = [...text.matchAll(/^export (?:type|interface) ([A-Za-z_$][\w$]*)/gm)].map(
     (match) => match[1]!,
   );
-  const types = [...text.matchAll(/^export (?:type|interface) ([A-Za-z_$][\w$]*)/gm)].map((match) => match[1]!);
   return { values, types };
 }
 
 describe("runtime symbol table", () => {
   it("lists exactly the exports of the runtime files, each in the file and with the kind it has", async () => {
-    const listed = runtimeSymbols.map((symbol) => `${symbol.file} ${symbol.kind} ${symbol.name}`).sort();
+    const listed = runtimeSymbols
+      .map((symbol) => `${symbol.file} ${symbol.kind} ${symbol.name}`)
+      .sort();
     const actual: string[] = [];
     for (const file of Object.keys(modules)) {
       const { values, types } = declaredExports(await source(file));
@@ -71,7 +83,9 @@ describe("runtime symbol table", () => {
   it("lists values that really are exported at run time, and types that are not", () => {
     for (const symbol of runtimeSymbols) {
       const module = modules[symbol.file]!;
-      expect(symbol.name in module, `${symbol.name} in ${symbol.file}`).toBe(symbol.kind === "value");
+      expect(symbol.name in module, `${symbol.name} in ${symbol.file}`).toBe(
+        symbol.kind === "value",
+      );
       expect(symbol.name in index, `${symbol.name} in index.ts`).toBe(symbol.kind === "value");
     }
     expect(Object.keys(index).sort()).toEqual(
@@ -83,9 +97,19 @@ describe("runtime symbol table", () => {
   });
 
   it("looks symbols up by name and refuses unknown ones", () => {
-    expect(runtimeSymbol("createCallGate")).toEqual({ name: "createCallGate", file: "call-gate.ts", kind: "value" });
-    expect(runtimeSymbol("Handle")).toEqual({ name: "Handle", file: "resource-table.ts", kind: "type" });
-    expect(() => runtimeSymbol("process" as RuntimeSymbolName)).toThrow("`process` is not a runtime symbol");
+    expect(runtimeSymbol("createCallGate")).toEqual({
+      name: "createCallGate",
+      file: "call-gate.ts",
+      kind: "value",
+    });
+    expect(runtimeSymbol("Handle")).toEqual({
+      name: "Handle",
+      file: "resource-table.ts",
+      kind: "type",
+    });
+    expect(() => runtimeSymbol("process" as RuntimeSymbolName)).toThrow(
+      "`process` is not a runtime symbol",
+    );
     expect(Object.isFrozen(runtimeSymbol("TrapError"))).toBe(true);
   });
 

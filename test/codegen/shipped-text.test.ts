@@ -22,7 +22,9 @@ const internalReference = /issue #\d+|\bdocs\/[\w.-]+\.md\b/i;
 function findings(name: string, content: string): string[] {
   return content
     .split("\n")
-    .flatMap((line, index) => (internalReference.test(line) ? [`${name}:${index + 1}: ${line.trim()}`] : []));
+    .flatMap((line, index) =>
+      internalReference.test(line) ? [`${name}:${index + 1}: ${line.trim()}`] : [],
+    );
 }
 
 const samples = readdirSync(samplesDir)
@@ -42,7 +44,11 @@ describe("text shipped to users", () => {
     const world = selectWorld(resolved.resolve!, resolved.packageIds);
     if (typeof world !== "number") throw new Error(`${name}: ${world.message}`);
     const found = [false, true].flatMap((autodropBorrows) =>
-      generate(resolved.resolve!, world, { input: `wit-samples/${name}`, version: "0.0.0", autodropBorrows })
+      generate(resolved.resolve!, world, {
+        input: `wit-samples/${name}`,
+        version: "0.0.0",
+        autodropBorrows,
+      })
         .filter((file) => !file.path.startsWith("runtime/"))
         .flatMap((file) => findings(file.path, file.content)),
     );
@@ -52,7 +58,9 @@ describe("text shipped to users", () => {
   it("templates/runtime names no issue or docs/ note", () => {
     const found = readdirSync(runtimeDir)
       .filter((file) => file.endsWith(".ts"))
-      .flatMap((file) => findings(`templates/runtime/${file}`, readFileSync(join(runtimeDir, file), "utf8")));
+      .flatMap((file) =>
+        findings(`templates/runtime/${file}`, readFileSync(join(runtimeDir, file), "utf8")),
+      );
     expect(found).toEqual([]);
   });
 

@@ -10,7 +10,15 @@
  *   /usr/bin/chromium through playwright-core); skipped, saying so, when that browser is absent.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -54,7 +62,11 @@ function copyExample(name: string, links: readonly string[]): string {
 }
 
 function node(args: string[], cwd: string): string {
-  return execFileSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return execFileSync(process.execPath, args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
 }
 
 describe("examples/node-app", () => {
@@ -87,12 +99,19 @@ describe("examples/node-app", () => {
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  console.warn(`SKIPPED examples/vite-app: no browser at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
+  console.warn(
+    `SKIPPED examples/vite-app: no browser at ${CHROMIUM} (apt-get install chromium; .ci/run does)`,
+  );
 }
 
 describe.skipIf(!hasChromium)("examples/vite-app in headless Chromium", () => {
   it("builds with the wit-ts Vite plugin and computes in the page", async () => {
-    const dir = copyExample("vite-app", ["wit-ts", "vite", "@bytecodealliance/jco", "@bytecodealliance/jco-transpile"]);
+    const dir = copyExample("vite-app", [
+      "wit-ts",
+      "vite",
+      "@bytecodealliance/jco",
+      "@bytecodealliance/jco-transpile",
+    ]);
     expect(node(["scripts/build-component.mjs"], dir)).toMatch(
       /^built build\/stepper\.wasm and src\/component\/ \(\d+ files\)\n$/,
     );
@@ -109,20 +128,23 @@ describe.skipIf(!hasChromium)("examples/vite-app in headless Chromium", () => {
 
     const server = await serve(join(dir, "dist"));
     const { chromium } = await loadPlaywright();
-    const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "wit-ts-chromium-")), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const context = await chromium.launchPersistentContext(
+      mkdtempSync(join(tmpdir(), "wit-ts-chromium-")),
+      {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+      },
+    );
     try {
       const page = await context.newPage();
       const problems: string[] = [];
@@ -134,7 +156,9 @@ describe.skipIf(!hasChromium)("examples/vite-app in headless Chromium", () => {
       await page.goto(`http://127.0.0.1:${port}/`);
       const result = page.locator("#result");
       await result.filter({ hasNotText: "loading..." }).waitFor({ timeout: 15_000 });
-      expect(await result.textContent()).toBe("6 reaches 1 in 8 steps: 6 → 3 → 10 → 5 → 16 → 8 → 4 → 2 → 1");
+      expect(await result.textContent()).toBe(
+        "6 reaches 1 in 8 steps: 6 → 3 → 10 → 5 → 16 → 8 → 4 → 2 → 1",
+      );
 
       await page.fill("#start", "27");
       await page.click("button");
@@ -206,7 +230,10 @@ async function serve(root: string): Promise<Server> {
       return;
     }
     readFile(file).then(
-      (body) => res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(body),
+      (body) =>
+        res
+          .writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" })
+          .end(body),
       () => res.writeHead(404).end(),
     );
   });

@@ -27,7 +27,10 @@ afterAll(() => {
 function copyFixture(): string {
   const dir = mkdtempSync(join(tmpdir(), "wit-ts-dx-"));
   scratch.push(dir);
-  cpSync(FIXTURE, dir, { recursive: true, filter: (src) => !src.includes(`${join("src", "sdk")}`) });
+  cpSync(FIXTURE, dir, {
+    recursive: true,
+    filter: (src) => !src.includes(`${join("src", "sdk")}`),
+  });
   return dir;
 }
 
@@ -87,7 +90,9 @@ describe("wit-ts/vite", () => {
       });
       expectSdk(dir);
       const outputs = Array.isArray(output) ? output : [output];
-      const chunk = outputs.flatMap((o) => ("output" in o ? o.output : [])).find((c) => c.type === "chunk");
+      const chunk = outputs
+        .flatMap((o) => ("output" in o ? o.output : []))
+        .find((c) => c.type === "chunk");
       expect(chunk?.type).toBe("chunk");
       const code = chunk && chunk.type === "chunk" ? chunk.code : "";
       // The import key the SDK hands jco, and the app's own export, both made it into the bundle.
@@ -223,15 +228,25 @@ describe("wit-ts/rollup", () => {
 
   it("without options reads wit-ts.config.json; bad options fail the build naming the key", async () => {
     const dir = copyFixture();
-    writeFileSync(join(dir, "wit-ts.config.json"), JSON.stringify({ input: "wit", out: "src/sdk" }));
+    writeFileSync(
+      join(dir, "wit-ts.config.json"),
+      JSON.stringify({ input: "wit", out: "src/sdk" }),
+    );
     const { rollup } = await import("rollup");
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      const bundle = await rollup({ input: join(dir, "src", "main.ts"), plugins: [witTsRollup(), stripTypes()] });
+      const bundle = await rollup({
+        input: join(dir, "src", "main.ts"),
+        plugins: [witTsRollup(), stripTypes()],
+      });
       await bundle.close();
       expectSdk(dir);
-      const bad = { input: "wit", out: "src/sdk", wrld: "greeter" } as unknown as WitTsPluginOptions;
+      const bad = {
+        input: "wit",
+        out: "src/sdk",
+        wrld: "greeter",
+      } as unknown as WitTsPluginOptions;
       const failure = await rollup({
         input: join(dir, "src", "main.ts"),
         plugins: [witTsRollup(bad), stripTypes()],
@@ -307,7 +322,11 @@ describe("wit-ts/esbuild", () => {
 describe("types of the generated SDK in an app", () => {
   it("the app type-checks and each wrong call is exactly one type error", () => {
     const dir = copyFixture();
-    execFileSync(process.execPath, [join(ROOT, "bin", "wit-ts.js"), "gen", "wit", "-o", "src/sdk"], { cwd: dir });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, "bin", "wit-ts.js"), "gen", "wit", "-o", "src/sdk"],
+      { cwd: dir },
+    );
     const config = ts.getParsedCommandLineOfConfigFile(
       join(dir, "tsconfig.json"),
       {},

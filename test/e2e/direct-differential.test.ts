@@ -37,7 +37,9 @@ afterAll(removeTempDirs);
 
 beforeAll(() => {
   // eslint-disable-next-line no-console
-  console.log(`direct-call differential tests: seed ${SEED}, ${CALLS} calls per suite (WIT_TS_DIFF_SEED=${SEED} replays)`);
+  console.log(
+    `direct-call differential tests: seed ${SEED}, ${CALLS} calls per suite (WIT_TS_DIFF_SEED=${SEED} replays)`,
+  );
 });
 
 type Fn = (...args: unknown[]) => Promise<unknown>;
@@ -82,22 +84,49 @@ async function compare(
     // A known jco divergence: the direct path must then give the canonical result, the echoed argument.
     const knownJcoBug = echo && a.kind === "value" && hitsJcoSignExtension(params[0]!, args[0]);
     if (knownJcoBug) {
-      if (!same(a.value, canonicalValue(params[0]!, args[0]))) expect.fail(`direct echo differs from its argument for ${where}: ${show(a)}`);
-    } else if (!same(a, b)) expect.fail(`direct and jco differ for ${where}:\n  direct: ${show(a)}\n  jco:    ${show(b)}`);
+      if (!same(a.value, canonicalValue(params[0]!, args[0])))
+        expect.fail(`direct echo differs from its argument for ${where}: ${show(a)}`);
+    } else if (!same(a, b))
+      expect.fail(
+        `direct and jco differ for ${where}:\n  direct: ${show(a)}\n  jco:    ${show(b)}`,
+      );
     // A trap leaves the instance poisoned until the next awaited call restarts it.
-    const bothTrapped = a.kind === "error" && a.name === "TrapError" && c.kind === "error" && c.name === "InstancePoisonedError";
-    if (!bothTrapped && !same(a, c)) expect.fail(`awaited and sync differ for ${where}:\n  awaited: ${show(a)}\n  sync:    ${show(c)}`);
+    const bothTrapped =
+      a.kind === "error" &&
+      a.name === "TrapError" &&
+      c.kind === "error" &&
+      c.name === "InstancePoisonedError";
+    if (!bothTrapped && !same(a, c))
+      expect.fail(
+        `awaited and sync differ for ${where}:\n  awaited: ${show(a)}\n  sync:    ${show(c)}`,
+      );
   }
   return calls;
 }
 
 const DIRECT_WIT = readFixture("direct/direct.wit");
 const DIRECT_WAT = readFixture("direct/direct.wat");
-const REC5: TestType = { record: "rec5", fields: [["a", "u32"], ["b", "u64"], ["c", "f32"], ["d", "f64"], ["e", "bool"]] };
+const REC5: TestType = {
+  record: "rec5",
+  fields: [
+    ["a", "u32"],
+    ["b", "u64"],
+    ["c", "f32"],
+    ["d", "f64"],
+    ["e", "bool"],
+  ],
+};
 
 async function watGuest(encoding: "utf8" | "utf16" | "compact-utf16"): Promise<Uint8Array> {
   const binary = await parse(DIRECT_WAT);
-  return componentNew(await componentEmbed({ binary, witSource: DIRECT_WIT, world: "direct", stringEncoding: encoding }));
+  return componentNew(
+    await componentEmbed({
+      binary,
+      witSource: DIRECT_WIT,
+      world: "direct",
+      stringEncoding: encoding,
+    }),
+  );
 }
 
 // latin1+UTF-16 has no jco side to compare with: jco 1.35 cannot transpile such a component (its transpiler
@@ -123,8 +152,12 @@ describe.each(["utf8", "utf16"] as const)("the WAT guest with %s strings", (enco
       calls += await compare(pair, ["api", "echoBytes"], [{ list: "u8" }], per, random);
       calls += await compare(pair, ["api", "echoRec5"], [REC5], per, random);
       calls += await compare(pair, ["api", "lenBytes"], [{ list: "u8" }], per, random);
-      calls += await compare(pair, ["api", "makeBytes"], ["u32"], per, random, (r) => [Math.floor(r() * 300_000)]);
-      calls += await compare(pair, ["api", "trapIf"], ["u32"], per, random, (r) => [r() < 0.2 ? 13 : Math.floor(r() * 20)]);
+      calls += await compare(pair, ["api", "makeBytes"], ["u32"], per, random, (r) => [
+        Math.floor(r() * 300_000),
+      ]);
+      calls += await compare(pair, ["api", "trapIf"], ["u32"], per, random, (r) => [
+        r() < 0.2 ? 13 : Math.floor(r() * 20),
+      ]);
       expect(calls).toBeGreaterThanOrEqual(per * 7 * 3);
     },
     TIMEOUT,
@@ -153,7 +186,9 @@ describe("the direct path keeps the call protocol", () => {
     expect(await api["add"]!(1, 2)).toBe(3);
     expect(() => api["trapIfSync"]!(13)).toThrow(expect.objectContaining({ name: "TrapError" }));
     // The restart is asynchronous: a synchronous call cannot wait for it.
-    expect(() => api["addSync"]!(1, 2)).toThrow(expect.objectContaining({ name: "InstancePoisonedError" }));
+    expect(() => api["addSync"]!(1, 2)).toThrow(
+      expect.objectContaining({ name: "InstancePoisonedError" }),
+    );
     expect(await api["add"]!(2, 2)).toBe(4);
     expect(api["addSync"]!(2, 3)).toBe(5);
   });
@@ -163,14 +198,16 @@ describe("the direct path keeps the call protocol", () => {
     await expect(api["trapIf"]!(13)).rejects.toMatchObject({ name: "TrapError" });
     // Queued behind the restart.
     const queued = api["add"]!(5, 5);
-    expect(() => api["addSync"]!(1, 1)).toThrow(expect.objectContaining({ name: "InstanceBusyError" }));
+    expect(() => api["addSync"]!(1, 1)).toThrow(
+      expect.objectContaining({ name: "InstanceBusyError" }),
+    );
     expect(await queued).toBe(10);
   });
 
   it("checks arguments with paths in the messages before anything runs", async () => {
     const api = pair.direct["api"] as Record<string, Fn & SyncFn>;
     await expect(api["echoRec5"]!({ a: 1, b: 2n, c: 1, d: 1, e: "yes" })).rejects.toThrow(
-      "`r.e` must be a boolean, got \"yes\"",
+      '`r.e` must be a boolean, got "yes"',
     );
     expect(() => api["addSync"]!(-1, 0)).toThrow(RangeError);
   });
@@ -180,7 +217,9 @@ describe("reentrance on the direct path", () => {
   it("is refused from a host import, awaited and synchronous alike", async () => {
     const wit = readFixture("adder/adder.wit");
     const wat = readFixture("adder/adder.wat");
-    const bytes = await componentNew(await componentEmbed({ binary: await parse(wat), witSource: wit, world: "adder" }));
+    const bytes = await componentNew(
+      await componentEmbed({ binary: await parse(wat), witSource: wit, world: "adder" }),
+    );
     let inner: unknown;
     let app: Record<string, Fn & SyncFn> | undefined;
     const pair = await loadPair("direct-adder", bytes, {
@@ -215,11 +254,22 @@ world w { export api; }`;
           (i32.store (i32.const 16) (local.get 0)) (i32.store (i32.const 20) (local.get 1))
           (i32.store (i32.const 24) (local.get 2)) (i32.store (i32.const 28) (local.get 3)) (i32.const 16)))`;
       const bytes = await componentNew(
-        await componentEmbed({ binary: await parse(wat), witSource: wit, world: "w", features: { tag: "all" } }),
+        await componentEmbed({
+          binary: await parse(wat),
+          witSource: wit,
+          world: "w",
+          features: { tag: "all" },
+        }),
       );
       const pair = await loadPair("direct-fixed", bytes, {});
       expect(pair.report).toEqual({ total: 1, direct: 1, viaJco: [] });
-      const calls = await compare(pair, ["api", "f"], [{ fixed: "u32", size: 4 }], Math.max(20, Math.floor(CALLS / 20)), createRandom(SEED + 1));
+      const calls = await compare(
+        pair,
+        ["api", "f"],
+        [{ fixed: "u32", size: 4 }],
+        Math.max(20, Math.floor(CALLS / 20)),
+        createRandom(SEED + 1),
+      );
       expect(calls).toBeGreaterThan(0);
     },
     TIMEOUT,
@@ -229,17 +279,39 @@ world w { export api; }`;
 // ---------------------------------------------------------------------------------------------------------
 // Every kind of value type, echoed by a componentize-js guest
 
-const POINT: TestType = { record: "point", fields: [["x", "s32"], ["y-coord", "f64"]] };
+const POINT: TestType = {
+  record: "point",
+  fields: [
+    ["x", "s32"],
+    ["y-coord", "f64"],
+  ],
+};
 const COLOR: TestType = { enum: "color", cases: ["red", "green", "dark-blue"] };
 const PERMS: TestType = { flags: "perms", names: ["read", "write", "exec-now"] };
 const MANY: TestType = { flags: "many", names: Array.from({ length: 32 }, (_, i) => `m${i}`) };
 const SHAPE: TestType = {
   variant: "shape",
-  cases: [["circle", "f32"], ["rect", POINT], ["empty", null], ["label", "string"], ["big", "u64"], ["tiny", "u8"], ["real", "f64"]],
+  cases: [
+    ["circle", "f32"],
+    ["rect", POINT],
+    ["empty", null],
+    ["label", "string"],
+    ["big", "u64"],
+    ["tiny", "u8"],
+    ["real", "f64"],
+  ],
 };
 const WIDE: TestType = {
   record: "wide",
-  fields: [["a", "u8"], ["b", "u64"], ["c", "string"], ["d", { list: "u16" }], ["e", "bool"], ["f", "char"], ["g", COLOR]],
+  fields: [
+    ["a", "u8"],
+    ["b", "u64"],
+    ["c", "string"],
+    ["d", { list: "u16" }],
+    ["e", "bool"],
+    ["f", "char"],
+    ["g", COLOR],
+  ],
 };
 
 /** `aa`, `ab`, ...: WIT name segments may not start with a digit. */
@@ -249,23 +321,86 @@ function letters(index: number): string {
 
 /** Echoed types: `echo-<letters>: func(x: T) -> T`. */
 const ECHOES: readonly TestType[] = [
-  "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char", "string",
-  { list: "u8" }, { list: "s16" }, { list: "u32" }, { list: "s64" }, { list: "f32" }, { list: "f64" },
-  { list: "bool" }, { list: "char" }, { list: "string" }, { list: POINT }, { list: { list: "string" } },
-  POINT, WIDE, { tuple: ["u8", "string", "f64"] }, SHAPE, { list: SHAPE }, COLOR, PERMS, MANY,
-  { option: "u32" }, { option: "string" }, { option: { option: "s8" } }, { list: { option: POINT } },
-  { tuple: [{ result: ["u32", "string"] }, { result: [null, COLOR] }, { result: [null, null] }, { result: ["string", null] }] },
+  "bool",
+  "u8",
+  "u16",
+  "u32",
+  "u64",
+  "s8",
+  "s16",
+  "s32",
+  "s64",
+  "f32",
+  "f64",
+  "char",
+  "string",
+  { list: "u8" },
+  { list: "s16" },
+  { list: "u32" },
+  { list: "s64" },
+  { list: "f32" },
+  { list: "f64" },
+  { list: "bool" },
+  { list: "char" },
+  { list: "string" },
+  { list: POINT },
+  { list: { list: "string" } },
+  POINT,
+  WIDE,
+  { tuple: ["u8", "string", "f64"] },
+  SHAPE,
+  { list: SHAPE },
+  COLOR,
+  PERMS,
+  MANY,
+  { option: "u32" },
+  { option: "string" },
+  { option: { option: "s8" } },
+  { list: { option: POINT } },
+  {
+    tuple: [
+      { result: ["u32", "string"] },
+      { result: [null, COLOR] },
+      { result: [null, null] },
+      { result: ["string", null] },
+    ],
+  },
   { tuple: [SHAPE, { option: PERMS }, MANY] },
 ];
 
 /** Functions besides the echoes, with the guest's code and the parameters to generate. */
-const EXTRAS: readonly { readonly wit: string; readonly js: string; readonly params: readonly TestType[]; readonly name: string }[] = [
+const EXTRAS: readonly {
+  readonly wit: string;
+  readonly js: string;
+  readonly params: readonly TestType[];
+  readonly name: string;
+}[] = [
   {
     // 1 + 1 + 2 + 2 + 2 + 1 + 2 + 1 + 1 + 1 + 1 + 1 + 1 = 17 flat values: spilled to memory.
     name: "spill",
     wit: "spill: func(a: u64, b: f64, c: string, d: list<u8>, e: point, f: u32, g: wide2, h: f32, i: u16, j: char, k: bool, l: s64, m: color) -> tuple<string, u64, point>;",
     js: "spill(...args) { return [args.map((v) => typeof v === 'object' ? JSON.stringify(v, (k, x) => typeof x === 'bigint' ? String(x) : ArrayBuffer.isView(x) ? Array.from(x) : x) : String(v)).join('|'), args[0], args[4]]; }",
-    params: ["u64", "f64", "string", { list: "u8" }, POINT, "u32", { record: "wide2", fields: [["p", "u8"], ["q", "s64"]] }, "f32", "u16", "char", "bool", "s64", COLOR],
+    params: [
+      "u64",
+      "f64",
+      "string",
+      { list: "u8" },
+      POINT,
+      "u32",
+      {
+        record: "wide2",
+        fields: [
+          ["p", "u8"],
+          ["q", "s64"],
+        ],
+      },
+      "f32",
+      "u16",
+      "char",
+      "bool",
+      "s64",
+      COLOR,
+    ],
   },
   {
     name: "check",
@@ -301,8 +436,20 @@ const EXTRAS: readonly { readonly wit: string; readonly js: string; readonly par
 
 function echoGuest(): { wit: string; js: string } {
   const decls = new Map<string, string>();
-  const functions = ECHOES.map((type, index) => `echo-${letters(index)}: func(x: ${witType(type, decls)}) -> ${witType(type, decls)};`);
-  witType({ record: "wide2", fields: [["p", "u8"], ["q", "s64"]] }, decls);
+  const functions = ECHOES.map(
+    (type, index) =>
+      `echo-${letters(index)}: func(x: ${witType(type, decls)}) -> ${witType(type, decls)};`,
+  );
+  witType(
+    {
+      record: "wide2",
+      fields: [
+        ["p", "u8"],
+        ["q", "s64"],
+      ],
+    },
+    decls,
+  );
   const wit = [
     "package wit-ts:diff;",
     "interface echo {",
@@ -314,7 +461,10 @@ function echoGuest(): { wit: string; js: string } {
   ].join("\n");
   const js = [
     "export const echo = {",
-    ...ECHOES.map((_, index) => `  echo${letters(index)[0]!.toUpperCase()}${letters(index)[1]}(x) { return x; },`),
+    ...ECHOES.map(
+      (_, index) =>
+        `  echo${letters(index)[0]!.toUpperCase()}${letters(index)[1]}(x) { return x; },`,
+    ),
     ...EXTRAS.map((e) => `  ${e.js},`),
     "};",
   ].join("\n");

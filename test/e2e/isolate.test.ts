@@ -101,23 +101,32 @@ describe("an isolated instance behaves as an in-thread one", () => {
         }),
       ),
     );
-    expect(results).toEqual(Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? i + 1 : `s${i}`)));
+    expect(results).toEqual(
+      Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? i + 1 : `s${i}`)),
+    );
     expect(settled).toEqual(Array.from({ length: 1000 }, (_, i) => i));
   });
 
   it("a call from inside an import into the same instance is refused with ReentranceError", async () => {
     let nested: Promise<unknown> | undefined;
     let app!: Sandbox;
-    app = await start({}, {
-      tick: (x) => {
-        nested = rejection(app.add(1, 1));
-        return x;
+    app = await start(
+      {},
+      {
+        tick: (x) => {
+          nested = rejection(app.add(1, 1));
+          return x;
+        },
       },
-    });
+    );
     expect(await app.callTick(3)).toBe(3);
     const error = await nested!;
     expect(error).toBeInstanceOf(ReentranceError);
-    expect(error).toMatchObject({ outerFunction: "call-tick", innerFunction: "add", importName: "tick" });
+    expect(error).toMatchObject({
+      outerFunction: "call-tick",
+      innerFunction: "add",
+      importName: "tick",
+    });
     expect(await app.add(1, 1)).toBe(2);
   });
 
@@ -134,11 +143,14 @@ describe("an isolated instance behaves as an in-thread one", () => {
 
   it("an error thrown by a host import reaches the trap as the host's own object", async () => {
     const failure = new Error("host says no");
-    const app = await start({}, {
-      tick: () => {
-        throw failure;
+    const app = await start(
+      {},
+      {
+        tick: () => {
+          throw failure;
+        },
       },
-    });
+    );
     const trap = await rejection(app.callTick(1));
     expect(trap).toBeInstanceOf(TrapError);
     expect((trap as TrapError).cause).toBe(failure);
@@ -205,7 +217,10 @@ describe("memory cap", () => {
     const trap = await rejection(app.grow(1));
     expect(trap).toBeInstanceOf(TrapError);
     expect((trap as TrapError).cause).toBeInstanceOf(MemoryLimitError);
-    expect((trap as TrapError).cause).toMatchObject({ limitBytes: 16 * MIB, requestedBytes: 257 * 65_536 });
+    expect((trap as TrapError).cause).toMatchObject({
+      limitBytes: 16 * MIB,
+      requestedBytes: 257 * 65_536,
+    });
   });
 
   it("a guest growing memory without end traps at the cap; host memory stays bounded", async () => {

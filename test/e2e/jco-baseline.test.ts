@@ -41,8 +41,7 @@ function thrown(f: () => unknown): unknown {
 
 /** Constructor name and message of a thrown value, for exact comparison. */
 function describeError(err: unknown): { type: string; message: string } {
-  if (err instanceof Error)
-    return { type: err.constructor.name, message: err.message };
+  if (err instanceof Error) return { type: err.constructor.name, message: err.message };
   return { type: typeof err, message: String(err) };
 }
 
@@ -98,9 +97,7 @@ interface GuestApi {
   reverseBytes(b: Uint8Array | number[]): Uint8Array;
   doubleAll(l: Uint32Array | number[]): Uint32Array;
   maybeLen(s: string | undefined): number | undefined;
-  nested(
-    o: { tag: "some"; val: number | undefined } | { tag: "none" },
-  ): unknown;
+  nested(o: { tag: "some"; val: number | undefined } | { tag: "none" }): unknown;
   checkedDiv(a: number, b: number): number;
   big(a: bigint, b: bigint): bigint;
   charCode(c: string): number;
@@ -154,13 +151,12 @@ function createHost() {
   const events: string[] = [];
   const made: object[] = [];
   const seen: { described?: unknown } = {};
-  const calls: { reenter: (x: number) => number; log: (msg: string) => void } =
-    {
-      reenter: (x) => x,
-      log: (msg) => {
-        events.push(`log ${msg}`);
-      },
-    };
+  const calls: { reenter: (x: number) => number; log: (msg: string) => void } = {
+    reenter: (x) => x,
+    log: (msg) => {
+      events.push(`log ${msg}`);
+    },
+  };
   class Logger {
     readonly label: string;
     writes = 0;
@@ -315,9 +311,7 @@ describe("componentize-js guest through raw jco (instantiation async)", () => {
     const dts = await readFile(join(transpiled.outDir, "guest.d.ts"), "utf8");
     expect(dts).toContain("  'wit-ts:e2e/host@0.1.0': typeof WitTsE2eHost,\n");
     // A record-only interface is declared although jco never reads it.
-    expect(dts).toContain(
-      "  'wit-ts:e2e/types@0.1.0': typeof WitTsE2eTypes,\n",
-    );
+    expect(dts).toContain("  'wit-ts:e2e/types@0.1.0': typeof WitTsE2eTypes,\n");
     expect(dts).not.toContain("'wit-ts:e2e/host':");
     // The world-level resource is declared under its canonical-ABI function names, with a class
     // declaration inside an interface body (not valid TypeScript); the JS reads `imports.blob.default`.
@@ -377,9 +371,10 @@ describe("componentize-js guest through raw jco (instantiation async)", () => {
     const { api } = await instantiate(createHost().imports);
     expect(api.echo("héllo 🌍")).toBe("héllo 🌍");
     expect(api.movePoint({ x: 1, y: 2 }, 3)).toEqual({ x: 4, y: 2 });
-    expect(
-      api.movePoint({ x: 1, y: 2, z: 9 } as { x: number; y: number }, 3),
-    ).toEqual({ x: 4, y: 2 });
+    expect(api.movePoint({ x: 1, y: 2, z: 9 } as { x: number; y: number }, 3)).toEqual({
+      x: 4,
+      y: 2,
+    });
     expect(api.area({ tag: "circle", val: 2.5 })).toBe(2.5);
     expect(api.area({ tag: "rect", val: { x: 2, y: 3 } })).toBe(6);
     expect(api.area({ tag: "empty" })).toBe(0);
@@ -394,21 +389,22 @@ describe("componentize-js guest through raw jco (instantiation async)", () => {
       write: true,
       exec: true,
     });
-    expect(
-      api.toggle({ read: true, bogus: true } as { read: boolean }),
-    ).toEqual({ read: false, write: true, exec: true });
+    expect(api.toggle({ read: true, bogus: true } as { read: boolean })).toEqual({
+      read: false,
+      write: true,
+      exec: true,
+    });
     expect(api.swap([7, "x"])).toEqual(["x", 7]);
     expect(api.charCode("🌍")).toBe(0x1f30d);
   });
 
   it("wraps out-of-range scalars silently but rejects a non-string where a string is due", async () => {
     const { api } = await instantiate(createHost().imports);
-    expect(
-      api.movePoint({ x: "3" as unknown as number, y: 1.7 }, 2 ** 32 + 1),
-    ).toEqual({ x: 4, y: 1 });
-    expect(
-      describeError(thrown(() => api.echo(42 as unknown as string))),
-    ).toEqual({
+    expect(api.movePoint({ x: "3" as unknown as number, y: 1.7 }, 2 ** 32 + 1)).toEqual({
+      x: 4,
+      y: 1,
+    });
+    expect(describeError(thrown(() => api.echo(42 as unknown as string)))).toEqual({
       type: "TypeError",
       message: "expected a string, received [number]",
     });
@@ -438,9 +434,7 @@ describe("componentize-js guest through raw jco (instantiation async)", () => {
       type: "TypeError",
       message: "invalid s8 value [300]",
     });
-    expect(
-      describeError(thrown(() => lists.u64s([1, 2] as unknown as bigint[]))),
-    ).toEqual({
+    expect(describeError(thrown(() => lists.u64s([1, 2] as unknown as bigint[])))).toEqual({
       type: "TypeError",
       message: "invalid u64 value [1]",
     });
@@ -487,10 +481,9 @@ describe("componentize-js guest through raw jco (instantiation async)", () => {
     expect(unit.message).toBe("undefined (see error.payload)");
     expect(Object.keys(unit)).toEqual(["payload"]);
     expect(unit.payload).toBe(undefined);
-    expect(
-      (thrown(() => first.lists.enumError(false)) as { payload: unknown })
-        .payload,
-    ).toBe("too-late");
+    expect((thrown(() => first.lists.enumError(false)) as { payload: unknown }).payload).toBe(
+      "too-late",
+    );
     expect(first.lists.enumError(true)).toBe("fine");
     // The class is created inside `instantiate`, so `instanceof` cannot recognise another instance's.
     const other = thrown(() => second.api.checkedDiv(1, 0)) as Error;
@@ -520,12 +513,7 @@ describe("componentize-js guest through raw jco (instantiation async)", () => {
       "increment",
       "absorb",
     ]);
-    expect(Object.getOwnPropertyNames(Counter)).toEqual([
-      "length",
-      "name",
-      "prototype",
-      "pair",
-    ]);
+    expect(Object.getOwnPropertyNames(Counter)).toEqual(["length", "name", "prototype", "pair"]);
     expect(Object.getOwnPropertySymbols(Counter.prototype)).toEqual([]);
     expect(Object.getOwnPropertySymbols(counter)).toContain(Symbol.dispose);
     counter.increment(3);
@@ -544,15 +532,11 @@ describe("componentize-js guest through raw jco (instantiation async)", () => {
     counter[Symbol.dispose]();
     expect(describeError(thrown(() => counter.get()))).toEqual(dead);
     expect(() => counter[Symbol.dispose]()).not.toThrow();
-    expect(describeError(thrown(() => inst.api.peek({} as Counter)))).toEqual(
-      dead,
-    );
+    expect(describeError(thrown(() => inst.api.peek({} as Counter)))).toEqual(dead);
     // Each instance has its own class; another instance's objects are rejected.
     const other = await instantiate(createHost().imports);
     expect(other.api.Counter).not.toBe(Counter);
-    expect(describeError(thrown(() => other.api.peek(new Counter(1))))).toEqual(
-      dead,
-    );
+    expect(describeError(thrown(() => other.api.peek(new Counter(1))))).toEqual(dead);
   });
 
   it("drives host resources through the host's class: new, statics, methods, Symbol.dispose", async () => {
@@ -610,9 +594,10 @@ describe("componentize-js guest through raw jco (instantiation async)", () => {
     expect(inst.api.callTry("throw-payload")).toBe("err:e2");
     expect(inst.api.callTry("throw-string")).toBe("err:e3");
     // An Error without `payload` is not an `err`: it propagates out of the export unchanged.
-    expect(
-      describeError(thrown(() => inst.api.callTry("throw-error"))),
-    ).toEqual({ type: "Error", message: "e4" });
+    expect(describeError(thrown(() => inst.api.callTry("throw-error")))).toEqual({
+      type: "Error",
+      message: "e4",
+    });
   });
 
   it("traps on a reentrant call from a host import, and the instance is dead afterwards", async () => {
@@ -668,15 +653,11 @@ describe("componentize-js guest through raw jco (instantiation async)", () => {
     const second = (await instantiate(createHost().imports)).envProbe();
     // Same sequence in every instance: the values were fixed when the guest was built.
     expect(second).toEqual(first);
-    const [random1, random2, date1, date2, cryptoBytes, consoleLog, fetchType] =
-      first;
+    const [random1, random2, date1, date2, cryptoBytes, consoleLog, fetchType] = first;
     expect(random1).not.toBe(random2);
     expect(date1).toBe(date2);
     expect(cryptoBytes).toMatch(/^crypto=\d+,\d+,\d+,\d+$/);
-    expect([consoleLog, fetchType]).toEqual([
-      "console=undefined",
-      "fetch=function",
-    ]);
+    expect([consoleLog, fetchType]).toEqual(["console=undefined", "fetch=function"]);
     const inst = await instantiate(createHost().imports);
     expect(describeError(thrown(() => inst.perfNow()))).toEqual({
       type: "RuntimeError",
@@ -797,18 +778,12 @@ describe("WAT component (add, trap, reenter)", () => {
       { callback: { default: (x: number) => x } },
       instantiateCoreSync,
     ) as AdderExports;
-    expect(describeError(thrown(() => strict.add(-1, 0)))).toEqual(
-      STRICT_U32_ERROR,
-    );
+    expect(describeError(thrown(() => strict.add(-1, 0)))).toEqual(STRICT_U32_ERROR);
   });
 
   it("reads each import once, at instantiation: replacing it afterwards changes nothing", () => {
     const imports = { callback: { default: (x: number) => x + 1 } };
-    const inst = asyncEntry.instantiate(
-      asyncCore,
-      imports,
-      instantiateCoreSync,
-    ) as AdderExports;
+    const inst = asyncEntry.instantiate(asyncCore, imports, instantiateCoreSync) as AdderExports;
     imports.callback.default = (x: number) => x + 100;
     expect(inst.reenter(1)).toBe(2);
   });
@@ -886,13 +861,10 @@ describe("dummy components: how jco names things", () => {
   let namesCore: GetCoreModule;
 
   beforeAll(async () => {
-    names = await transpileInstantiation(
-      await dummyComponent(naming, "names"),
-      {
-        name: "names",
-        outDir: await createTempDir("names"),
-      },
-    );
+    names = await transpileInstantiation(await dummyComponent(naming, "names"), {
+      name: "names",
+      outDir: await createTempDir("names"),
+    });
     namesEntry = await importEntry(names.entryPath);
     namesCore = loadCoreModuleFactory(names.outDir);
   });
@@ -923,11 +895,10 @@ describe("dummy components: how jco names things", () => {
   }
 
   function instantiateNames(reads: string[] = []): Record<string, unknown> {
-    return namesEntry.instantiate(
-      namesCore,
-      namesImports(reads),
-      instantiateCoreSync,
-    ) as Record<string, unknown>;
+    return namesEntry.instantiate(namesCore, namesImports(reads), instantiateCoreSync) as Record<
+      string,
+      unknown
+    >;
   }
 
   it("reads world-level imports by their raw WIT name and interface members in lowerCamelCase", () => {
@@ -1035,35 +1006,21 @@ describe("dummy components: how jco names things", () => {
     const reads: string[] = [];
     const record = recordReads({ httpCode: 1, toJson: 2 }, reads);
     const flags = recordReads({ darkMode: true, httpOnly: false }, reads);
-    const take = (
-      instantiateNames()["class"] as { take: (...args: unknown[]) => void }
-    ).take;
+    const take = (instantiateNames()["class"] as { take: (...args: unknown[]) => void }).take;
     // Accepted lowering ends in the dummy body's trap; rejected lowering throws before entering wasm.
-    expect(
-      describeError(
-        thrown(() => take(record, flags, { tag: "HTTP-x" }, "HTTP-y")),
-      ),
-    ).toEqual({
+    expect(describeError(thrown(() => take(record, flags, { tag: "HTTP-x" }, "HTTP-y")))).toEqual({
       type: "RuntimeError",
       message: TRAP_UNREACHABLE,
     });
     expect(reads).toEqual(["httpCode", "toJson", "darkMode", "httpOnly"]);
-    const take2 = (
-      instantiateNames()["class"] as { take: (...args: unknown[]) => void }
-    ).take;
-    expect(
-      describeError(
-        thrown(() => take2(record, flags, { tag: "httpX" }, "HTTP-y")),
-      ),
-    ).toEqual(TAKE_BAD_VARIANT);
-    const take3 = (
-      instantiateNames()["class"] as { take: (...args: unknown[]) => void }
-    ).take;
-    expect(
-      describeError(
-        thrown(() => take3(record, flags, { tag: "HTTP-x" }, "httpY")),
-      ),
-    ).toEqual(TAKE_BAD_ENUM);
+    const take2 = (instantiateNames()["class"] as { take: (...args: unknown[]) => void }).take;
+    expect(describeError(thrown(() => take2(record, flags, { tag: "httpX" }, "HTTP-y")))).toEqual(
+      TAKE_BAD_VARIANT,
+    );
+    const take3 = (instantiateNames()["class"] as { take: (...args: unknown[]) => void }).take;
+    expect(describeError(thrown(() => take3(record, flags, { tag: "HTTP-x" }, "httpY")))).toEqual(
+      TAKE_BAD_ENUM,
+    );
   });
 
   it("gives an interface alias only to the first of equal last segments, and never over a function", async () => {
@@ -1075,13 +1032,10 @@ describe("dummy components: how jco names things", () => {
       "world clash { export t:one/api; export t:two/api; export api: func(); }",
     ].join("\n");
     const exportsOf = async (world: string) => {
-      const out = await transpileInstantiation(
-        await dummyComponent(wit, world),
-        {
-          name: world,
-          outDir: await createTempDir(world),
-        },
-      );
+      const out = await transpileInstantiation(await dummyComponent(wit, world), {
+        name: world,
+        outDir: await createTempDir(world),
+      });
       const entry = await importEntry(out.entryPath);
       const inst = entry.instantiate(
         loadCoreModuleFactory(out.outDir),
@@ -1124,15 +1078,8 @@ describe("dummy components: how jco names things", () => {
       const entry = await importEntry(out.entryPath);
       const reads: string[] = [];
       const api = { f: () => {} };
-      const imports = recordReads(
-        { "t:dep/api": api, "dep-v1": api, "dep-v2": api },
-        reads,
-      );
-      entry.instantiate(
-        loadCoreModuleFactory(out.outDir),
-        imports,
-        instantiateCoreSync,
-      );
+      const imports = recordReads({ "t:dep/api": api, "dep-v1": api, "dep-v2": api }, reads);
+      entry.instantiate(loadCoreModuleFactory(out.outDir), imports, instantiateCoreSync);
       return [...reads].sort();
     };
     expect(await readsOf()).toEqual(["t:dep/api", "t:dep/api.f"]);
@@ -1170,9 +1117,7 @@ describe("dummy components: how jco names things", () => {
       { ok: false, message: TRAP_UNREACHABLE },
       { ok: false, message: TRAP_CANNOT_ENTER },
     ]);
-    expect(run.stderr).toContain(
-      "failed to find component export [to-json] (original 'to-JSON')",
-    );
+    expect(run.stderr).toContain("failed to find component export [to-json] (original 'to-JSON')");
   });
 
   it("rejects names that differ only in case, and more than 32 flags", async () => {
@@ -1207,9 +1152,7 @@ describe("dummy components: how jco names things", () => {
       type: "TypeError",
       message: "expected a Map",
     });
-    expect(
-      await readFile(join(out.outDir, "interfaces", "t-m-i.d.ts"), "utf8"),
-    ).toBe(
+    expect(await readFile(join(out.outDir, "interfaces", "t-m-i.d.ts"), "utf8")).toBe(
       "/** @module Interface t:m/i **/\n" +
         "export function m(a: Map<string, number>): void;\n" +
         "export function f(a: [number,number,number,number]): void;\n",
@@ -1219,8 +1162,7 @@ describe("dummy components: how jco names things", () => {
 
 const TAKE_BAD_VARIANT = {
   type: "TypeError",
-  message:
-    'invalid variant tag value `"httpX"` (received `[object Object]`) specified for `Pick`',
+  message: 'invalid variant tag value `"httpX"` (received `[object Object]`) specified for `Pick`',
 };
 const TAKE_BAD_ENUM = {
   type: "TypeError",

@@ -34,7 +34,15 @@ const fixtures: readonly string[] = present
   : [];
 
 // Inside node_modules so that the generated SDKs resolve `@bytecodealliance/preview2-shim` from this repository.
-const root = join(import.meta.dirname, "..", "..", "node_modules", ".cache", "wit-ts-e2e", `p3-${process.pid}`);
+const root = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "node_modules",
+  ".cache",
+  "wit-ts-e2e",
+  `p3-${process.pid}`,
+);
 const generated = new Map<string, readonly string[]>();
 
 beforeAll(async () => {
@@ -85,7 +93,9 @@ describe.skipIf(!present)("every component-model async fixture", () => {
     const errors = ts
       .getPreEmitDiagnostics(program)
       .filter((d) => !/\/component\//.test(d.file?.fileName ?? ""))
-      .map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+      .map(
+        (d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+      );
     expect(errors).toEqual([]);
   }, 300_000);
 
@@ -96,7 +106,7 @@ describe.skipIf(!present)("every component-model async fixture", () => {
       const entry = readdirSync(dir).find((file) => file.endsWith(".js"))!;
       const js = readFileSync(join(dir, entry), "utf8");
       if (!js.includes("class AsyncTask {")) continue;
-      expect(js, name).toContain('?.started?.(this, opts.componentIdx);');
+      expect(js, name).toContain("?.started?.(this, opts.componentIdx);");
       expect(js, name).toContain("?.exited?.(this);");
     }
   });
@@ -105,166 +115,208 @@ describe.skipIf(!present)("every component-model async fixture", () => {
 const jspi = findJspiNode();
 const execFileAsync = promisify(execFile);
 
-describe.skipIf(!present)("component-model async scenarios (child process under a Node with JSPI)", () => {
-  if (!("path" in jspi)) {
-    console.warn(`component-model async scenarios skipped: ${jspi.reason}`);
-    it.skip(`skipped: ${jspi.reason}`, () => {});
-    return;
-  }
-  const node = jspi.path;
-  let results: Record<string, Record<string, unknown>>;
+describe.skipIf(!present)(
+  "component-model async scenarios (child process under a Node with JSPI)",
+  () => {
+    if (!("path" in jspi)) {
+      console.warn(`component-model async scenarios skipped: ${jspi.reason}`);
+      it.skip(`skipped: ${jspi.reason}`, () => {});
+      return;
+    }
+    const node = jspi.path;
+    let results: Record<string, Record<string, unknown>>;
 
-  beforeAll(async () => {
-    const driver = join(import.meta.dirname, "fixtures", "p3", "driver.mjs");
-    const { stdout } = await execFileAsync(node, [driver, root], { timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
-    const line = stdout.split("\n").find((l) => l.startsWith("@@result "));
-    if (line === undefined) throw new Error(`the driver printed no result:\n${stdout}`);
-    results = JSON.parse(line.slice("@@result ".length)) as typeof results;
-  }, 900_000);
+    beforeAll(async () => {
+      const driver = join(import.meta.dirname, "fixtures", "p3", "driver.mjs");
+      const { stdout } = await execFileAsync(node, [driver, root], {
+        timeout: 600_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      const line = stdout.split("\n").find((l) => l.startsWith("@@result "));
+      if (line === undefined) throw new Error(`the driver printed no result:\n${stdout}`);
+      results = JSON.parse(line.slice("@@result ".length)) as typeof results;
+    }, 900_000);
 
-  const result = (name: string): Record<string, unknown> => {
-    const value = results[name];
-    expect(value, name).toBeDefined();
-    expect(value).not.toHaveProperty("thrown");
-    expect(value).not.toHaveProperty("timeout");
-    return value!;
-  };
+    const result = (name: string): Record<string, unknown> => {
+      const value = results[name];
+      expect(value, name).toBeDefined();
+      expect(value).not.toHaveProperty("thrown");
+      expect(value).not.toHaveProperty("timeout");
+      return value!;
+    };
 
-  it("post-return: the value the task sets after returning is there once idle() resolved", () => {
-    const s = "All mimsy were the borogoves";
-    expect(result("post-return")).toEqual({ returned: s, afterIdle: s });
-  });
-
-  it("post-return caller, with the host as its callee (an async import returning a promise)", () => {
-    expect(result("post-return-caller")).toEqual({ run: { value: null } });
-  });
-
-  it("sleep-post-return: the late import call is observed before idle() resolves", () => {
-    expect(result("sleep-post-return")["log"]).toEqual(["sleep 50", "returned", "slept 50", "idle", "disposed"]);
-  });
-
-  it("untilTaskEnds: the promise waits for the whole task; per call it can be turned off", () => {
-    expect(result("sleep-post-return-whole-task")["log"]).toEqual([
-      "slept 30",
-      "returned",
-      "returned early",
-      "slept 20",
-      "idle",
-    ]);
-  });
-
-  it("disposal waits for the late work of every task, then refuses calls", () => {
-    expect(result("dispose-waits-for-tasks")).toMatchObject({
-      log: ["returned", "slept 40", "disposed"],
-      after: { error: { name: "InstanceDisposedError" } },
+    it("post-return: the value the task sets after returning is there once idle() resolved", () => {
+      const s = "All mimsy were the borogoves";
+      expect(result("post-return")).toEqual({ returned: s, afterIdle: s });
     });
-  });
 
-  it("runs concurrent async calls into one instance at once, each blocked in its import", () => {
-    const r = result("concurrent-calls");
-    expect(r["results"]).toEqual(
-      Array.from({ length: 5 }, (_, i) => `call ${i} - entered guest - entered host - exited host - exited guest`),
+    it("post-return caller, with the host as its callee (an async import returning a promise)", () => {
+      expect(result("post-return-caller")).toEqual({ run: { value: null } });
+    });
+
+    it("sleep-post-return: the late import call is observed before idle() resolves", () => {
+      expect(result("sleep-post-return")["log"]).toEqual([
+        "sleep 50",
+        "returned",
+        "slept 50",
+        "idle",
+        "disposed",
+      ]);
+    });
+
+    it("untilTaskEnds: the promise waits for the whole task; per call it can be turned off", () => {
+      expect(result("sleep-post-return-whole-task")["log"]).toEqual([
+        "slept 30",
+        "returned",
+        "returned early",
+        "slept 20",
+        "idle",
+      ]);
+    });
+
+    it("disposal waits for the late work of every task, then refuses calls", () => {
+      expect(result("dispose-waits-for-tasks")).toMatchObject({
+        log: ["returned", "slept 40", "disposed"],
+        after: { error: { name: "InstanceDisposedError" } },
+      });
+    });
+
+    it("runs concurrent async calls into one instance at once, each blocked in its import", () => {
+      const r = result("concurrent-calls");
+      expect(r["results"]).toEqual(
+        Array.from(
+          { length: 5 },
+          (_, i) => `call ${i} - entered guest - entered host - exited host - exited guest`,
+        ),
+      );
+      // jco's per-instance lock lets several in, not necessarily all five.
+      expect(r["maxRunning"]).toBeGreaterThan(1);
+    });
+
+    it("lets an async import's handler call back into the instance (a blocking point)", () => {
+      expect(result("reenter-at-blocking-point")).toEqual({
+        outer: { value: "outer - entered guest - entered host - exited host - exited guest" },
+        inner: { value: "inner - entered guest - entered host - exited host - exited guest" },
+      });
+    });
+
+    it("cancels: an aborted signal rejects with AbortError and cancels the guest task", () => {
+      expect(result("cancellation")).toMatchObject({
+        abortedBefore: { error: { name: "AbortError" } },
+        blockedInImport: true,
+        aborted: { error: { name: "AbortError" } },
+        // Whether jco has delivered the cancellation one macrotask after the abort depends on its scheduling, so
+        // `idleWhileBlocked` is not checked; the driver awaits `idle()` after releasing the import either way.
+        after: { value: "after - entered guest - entered host - exited host - exited guest" },
+      });
+    });
+
+    it("backpressure from synchronous exports (backpressure.inc / backpressure.dec)", () => {
+      expect(result("backpressure-sync")).toEqual({ inc: { value: null }, dec: { value: null } });
+    });
+
+    // Known failure: jco 1.35 refuses to start a host-called task while the guest has backpressure on ("failed to
+    // enter task", which the SDK takes for a trap) instead of starting it once backpressure is off.
+    it.fails(
+      "backpressure: a task does not start while the guest has backpressure on, and starts after",
+      () => {
+        expect(result("backpressure")).toEqual({
+          blocked: true,
+          stillBlocked: true,
+          result: { value: null },
+          blockedByInc: true,
+          secondResult: { value: null },
+        });
+      },
     );
-    // jco's per-instance lock lets several in, not necessarily all five.
-    expect(r["maxRunning"]).toBeGreaterThan(1);
-  });
 
-  it("lets an async import's handler call back into the instance (a blocking point)", () => {
-    expect(result("reenter-at-blocking-point")).toEqual({
-      outer: { value: "outer - entered guest - entered host - exited host - exited guest" },
-      inner: { value: "inner - entered guest - entered host - exited host - exited guest" },
+    it("error-context: the guest's own test runs, and a result error carries an ErrorContext", () => {
+      expect(result("error-context")).toMatchObject({
+        selfTest: { value: null },
+        pass: { value: null },
+        fail: { error: { name: "ResultError", payload: { class: "ErrorContext" } } },
+        poisoned: false,
+      });
     });
-  });
 
-  it("cancels: an aborted signal rejects with AbortError and cancels the guest task", () => {
-    expect(result("cancellation")).toMatchObject({
-      abortedBefore: { error: { name: "AbortError" } },
-      blockedInImport: true,
-      aborted: { error: { name: "AbortError" } },
-      // Whether jco has delivered the cancellation one macrotask after the abort depends on its scheduling, so
-      // `idleWhileBlocked` is not checked; the driver awaits `idle()` after releasing the import either way.
-      after: { value: "after - entered guest - entered host - exited host - exited guest" },
+    it("yield: the guest yields until the host says stop, and host timers run meanwhile", () => {
+      expect(result("yield")).toEqual({ run: { value: null }, askedMoreThanOnce: true });
     });
-  });
 
-  it("backpressure from synchronous exports (backpressure.inc / backpressure.dec)", () => {
-    expect(result("backpressure-sync")).toEqual({ inc: { value: null }, dec: { value: null } });
-  });
-
-  // Known failure: jco 1.35 refuses to start a host-called task while the guest has backpressure on ("failed to
-  // enter task", which the SDK takes for a trap) instead of starting it once backpressure is off.
-  it.fails("backpressure: a task does not start while the guest has backpressure on, and starts after", () => {
-    expect(result("backpressure")).toEqual({
-      blocked: true,
-      stillBlocked: true,
-      result: { value: null },
-      blockedByInc: true,
-      secondResult: { value: null },
+    it("streams: a closed stream, host streams and futures read by the guest, a unit stream", () => {
+      expect(result("closed-stream")).toEqual({ isReadableStream: true, values: [] });
+      expect(result("closed-streams")).toMatchObject({
+        readStream: { value: null },
+        readIterable: { value: null },
+        readFuture: { value: null },
+        wrongStream: { error: { name: "TypeError" } },
+      });
+      expect(result("unit-stream")).toEqual({ count: 5, allUndefined: true });
     });
-  });
 
-  it("error-context: the guest's own test runs, and a result error carries an ErrorContext", () => {
-    expect(result("error-context")).toMatchObject({
-      selfTest: { value: null },
-      pass: { value: null },
-      fail: { error: { name: "ResultError", payload: { class: "ErrorContext" } } },
-      poisoned: false,
+    it("streams cancel when the reader cancels, and the instance stays healthy", () => {
+      expect(result("stream-cancel")).toMatchObject({
+        first: false,
+        idle: { value: null },
+        again: 3,
+        poisoned: false,
+      });
     });
-  });
 
-  it("yield: the guest yields until the host says stop, and host timers run meanwhile", () => {
-    expect(result("yield")).toEqual({ run: { value: null }, askedMoreThanOnce: true });
-  });
-
-  it("streams: a closed stream, host streams and futures read by the guest, a unit stream", () => {
-    expect(result("closed-stream")).toEqual({ isReadableStream: true, values: [] });
-    expect(result("closed-streams")).toMatchObject({
-      readStream: { value: null },
-      readIterable: { value: null },
-      readFuture: { value: null },
-      wrongStream: { error: { name: "TypeError" } },
+    it("a stream of host resources the host gives through an async import", () => {
+      expect(result("read-resource-stream")).toMatchObject({
+        run: { value: null },
+        made: 7,
+        fooCalls: 7,
+      });
     });
-    expect(result("unit-stream")).toEqual({ count: 5, allUndefined: true });
-  });
 
-  it("streams cancel when the reader cancels, and the instance stays healthy", () => {
-    expect(result("stream-cancel")).toMatchObject({ first: false, idle: { value: null }, again: 3, poisoned: false });
-  });
+    const roundTrip = {
+      value: "hello, world! - entered guest - entered host - exited host - exited guest",
+    };
+    const checkMany = (variant: string): void => {
+      const value = (result("round-trip-many")[variant] as { value?: unknown[] }).value;
+      expect(value, variant).toBeDefined();
+      expect(value![0]).toBe("hello - entered guest - entered host - exited host - exited guest");
+      const stuff = { a: { 0: 1, 1: -2 }, b: true, c: "3n" };
+      expect(value!.slice(1)).toEqual([
+        42,
+        [7, 8],
+        ["1n", "2n"],
+        stuff,
+        stuff,
+        { tag: "ok", val: stuff },
+      ]);
+    };
+    for (const variant of ["stackless", "wait", "direct-stackless"]) {
+      it(`round trip through an async host import: ${variant}`, () => {
+        expect(result("round-trip")[variant]).toEqual(roundTrip);
+      });
+    }
+    for (const variant of ["stackless", "wait"]) {
+      it(`round trip with many parameters and results: ${variant}`, () => checkMany(variant));
+    }
+    // Known failures, all inside jco 1.35 (the same calls fail with jco alone): a stackful async lift traps with
+    // "task [1] is already resolved"; a guest that lowers the async import synchronously gets a garbled string back
+    // when the handler's promise settles later, or "subtask cannot deliver resolution twice" when it returns a value;
+    // the synchronous `many` variant traps with "memory access out of bounds".
+    for (const variant of ["stackful", "synchronous", "stackless-sync-import"]) {
+      it.fails(`round trip through an async host import: ${variant} (jco 1.35)`, () => {
+        expect(result("round-trip")[variant]).toEqual(roundTrip);
+      });
+    }
+    for (const variant of ["stackful", "synchronous"]) {
+      it.fails(`round trip with many parameters and results: ${variant} (jco 1.35)`, () =>
+        checkMany(variant),
+      );
+    }
 
-  it("a stream of host resources the host gives through an async import", () => {
-    expect(result("read-resource-stream")).toMatchObject({ run: { value: null }, made: 7, fooCalls: 7 });
-  });
-
-  const roundTrip = { value: "hello, world! - entered guest - entered host - exited host - exited guest" };
-  const checkMany = (variant: string): void => {
-    const value = (result("round-trip-many")[variant] as { value?: unknown[] }).value;
-    expect(value, variant).toBeDefined();
-    expect(value![0]).toBe("hello - entered guest - entered host - exited host - exited guest");
-    const stuff = { a: { 0: 1, 1: -2 }, b: true, c: "3n" };
-    expect(value!.slice(1)).toEqual([42, [7, 8], ["1n", "2n"], stuff, stuff, { tag: "ok", val: stuff }]);
-  };
-  for (const variant of ["stackless", "wait", "direct-stackless"]) {
-    it(`round trip through an async host import: ${variant}`, () => {
-      expect(result("round-trip")[variant]).toEqual(roundTrip);
+    it("transmit: streams and futures in both directions in one call", () => {
+      expect(result("transmit")).toMatchObject({
+        isTuple: true,
+        timedOut: false,
+        streamValues: ["c"],
+      });
     });
-  }
-  for (const variant of ["stackless", "wait"]) {
-    it(`round trip with many parameters and results: ${variant}`, () => checkMany(variant));
-  }
-  // Known failures, all inside jco 1.35 (the same calls fail with jco alone): a stackful async lift traps with
-  // "task [1] is already resolved"; a guest that lowers the async import synchronously gets a garbled string back
-  // when the handler's promise settles later, or "subtask cannot deliver resolution twice" when it returns a value;
-  // the synchronous `many` variant traps with "memory access out of bounds".
-  for (const variant of ["stackful", "synchronous", "stackless-sync-import"]) {
-    it.fails(`round trip through an async host import: ${variant} (jco 1.35)`, () => {
-      expect(result("round-trip")[variant]).toEqual(roundTrip);
-    });
-  }
-  for (const variant of ["stackful", "synchronous"]) {
-    it.fails(`round trip with many parameters and results: ${variant} (jco 1.35)`, () => checkMany(variant));
-  }
-
-  it("transmit: streams and futures in both directions in one call", () => {
-    expect(result("transmit")).toMatchObject({ isTuple: true, timedOut: false, streamValues: ["c"] });
-  });
-});
+  },
+);

@@ -8,7 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InstancePoisonedError } from "../../templates/runtime/errors.js";
 import { record, string, u32, u8List } from "../../templates/runtime/value-types.js";
-import { createInstanceCore, startInstance, type ComponentModule } from "../../templates/runtime/instance-core.js";
+import {
+  createInstanceCore,
+  startInstance,
+  type ComponentModule,
+} from "../../templates/runtime/instance-core.js";
 import { callExport, exportSpec } from "../../templates/runtime/export-calls.js";
 import {
   componentFromWat,
@@ -53,7 +57,10 @@ let getCoreModule: GetCoreModule;
 
 beforeAll(async () => {
   const outDir = await createTempDir("runtime-values");
-  const transpiled = await transpileInstantiation(await componentFromWat(WAT, WIT, "w"), { name: "values", outDir });
+  const transpiled = await transpileInstantiation(await componentFromWat(WAT, WIT, "w"), {
+    name: "values",
+    outDir,
+  });
   component = (await importEntry(transpiled.entryPath)) as unknown as ComponentModule;
   getCoreModule = loadCoreModuleFactory(outDir);
 }, 60_000);
@@ -61,7 +68,11 @@ beforeAll(async () => {
 afterAll(removeTempDirs);
 
 async function start(restart = false) {
-  const core = await createInstanceCore({ component, getCoreModule: getCoreModule as never, restart });
+  const core = await createInstanceCore({
+    component,
+    getCoreModule: getCoreModule as never,
+    restart,
+  });
   await startInstance(core, {});
   const point = exportSpec<number>({
     name: "t:t/api#take-point",
@@ -69,8 +80,18 @@ async function start(restart = false) {
     params: { p: record("point", { x: u32, y: string }) },
     returns: u32,
   });
-  const blen = exportSpec<number>({ name: "t:t/api#blen", path: ["api", "blen"], params: { b: u8List }, returns: u32 });
-  const slen = exportSpec<number>({ name: "t:t/api#slen", path: ["api", "slen"], params: { s: string }, returns: u32 });
+  const blen = exportSpec<number>({
+    name: "t:t/api#blen",
+    path: ["api", "blen"],
+    params: { b: u8List },
+    returns: u32,
+  });
+  const slen = exportSpec<number>({
+    name: "t:t/api#slen",
+    path: ["api", "slen"],
+    params: { s: string },
+    returns: u32,
+  });
   const boom = exportSpec<void>({ name: "t:t/api#boom", path: ["api", "boom"] });
   return {
     core,

@@ -115,7 +115,10 @@ describe("an app built with tsc against a .wasm-generated SDK", () => {
     const { noEmit: _noEmit, ...options } = STRICT_APP_OPTIONS;
     writeFileSync(
       join(dir, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { ...options, rootDir: "src", outDir: "dist" }, include: ["src/**/*.ts"] }),
+      JSON.stringify({
+        compilerOptions: { ...options, rootDir: "src", outDir: "dist" },
+        include: ["src/**/*.ts"],
+      }),
     );
     let output = "";
     try {
@@ -126,9 +129,15 @@ describe("an app built with tsc against a .wasm-generated SDK", () => {
     }
     expect(output).toBe("");
     // tsc compiles .ts only: the transpiled component is copied beside the compiled SDK (README, "Building an app with `tsc`").
-    cpSync(join(dir, "src", "sdk", "component"), join(dir, "dist", "sdk", "component"), { recursive: true });
-    const { stdout } = await run(process.execPath, [join(dir, "dist", "app.js")], { cwd: dir }).catch((e: { code?: number; stderr?: string; message: string }) => {
-      throw new Error(`the app failed (exit code ${String(e.code)}; 13 is a top-level await that never settled): ${e.stderr ?? ""}${e.message}`);
+    cpSync(join(dir, "src", "sdk", "component"), join(dir, "dist", "sdk", "component"), {
+      recursive: true,
+    });
+    const { stdout } = await run(process.execPath, [join(dir, "dist", "app.js")], {
+      cwd: dir,
+    }).catch((e: { code?: number; stderr?: string; message: string }) => {
+      throw new Error(
+        `the app failed (exit code ${String(e.code)}; 13 is a top-level await that never settled): ${e.stderr ?? ""}${e.message}`,
+      );
     });
     expect(stdout.trim()).toBe('5|40|{"x":6,"y":2}|6|err division by zero|false|trap');
   }, 300_000);

@@ -18,7 +18,12 @@ import {
 } from "../../templates/runtime/errors.js";
 import { readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
-import { ISOLATE_ALL_ENV, loadGuest, rejection, type LoadedGuest } from "./fixtures/sdk-support/sdk.js";
+import {
+  ISOLATE_ALL_ENV,
+  loadGuest,
+  rejection,
+  type LoadedGuest,
+} from "./fixtures/sdk-support/sdk.js";
 
 /** Run by sdk-borrows.isolated.test.ts: every SDK instance runs in a worker. */
 const ISOLATED = process.env[ISOLATE_ALL_ENV] === "1";
@@ -110,7 +115,12 @@ async function start(guest: LoadedGuest, handlers: Handlers): Promise<Instance> 
 }
 
 beforeAll(async () => {
-  const setup = { name: "sdk-borrows", wit: WIT, world: "borrows", js: readFixture("sdk-borrows/guest.js") };
+  const setup = {
+    name: "sdk-borrows",
+    wit: WIT,
+    world: "borrows",
+    js: readFixture("sdk-borrows/guest.js"),
+  };
   explicitGuest = await loadGuest(setup);
   autodropGuest = await loadGuest({ ...setup, autodropBorrows: true });
 });
@@ -132,7 +142,10 @@ describe("host imports with --autodrop-borrows", () => {
     expect(await app.store.lendFiles("open")).toBe("a true");
     const error = thrown(() => stashed!.name()) as BorrowExpiredError;
     expect(error).toBeInstanceOf(BorrowExpiredError);
-    expect([error.resourceType, error.functionName]).toEqual(["example:borrows/files#file", "example:borrows/files#open"]);
+    expect([error.resourceType, error.functionName]).toEqual([
+      "example:borrows/files#file",
+      "example:borrows/files#open",
+    ]);
     expect(error.message).toBe(
       "borrowed `example:borrows/files#file` used after the call to `example:borrows/files#open` ended: a borrow is only valid during " +
         "the call that lent it",
@@ -157,7 +170,14 @@ describe("host imports with --autodrop-borrows", () => {
       compare: (a: File, b: File) => keep(a, b).localeCompare("ab"),
     });
     const results: string[] = [];
-    for (const which of ["open-all", "open-pair", "open-tuple", "open-maybe", "open-target", "methods"]) {
+    for (const which of [
+      "open-all",
+      "open-pair",
+      "open-tuple",
+      "open-maybe",
+      "open-target",
+      "methods",
+    ]) {
       results.push(await app.store.lendFiles(which));
     }
     expect(results).toEqual(["3", "2", "8", "true false", "1 0", "true false 0"]);
@@ -225,7 +245,9 @@ describe("guest resources the host owns and lends", () => {
     expect(errors[0]).toBe(5);
     const error = errors[1] as ResourceLentError;
     expect(error).toBeInstanceOf(ResourceLentError);
-    expect(error.message).toBe("cannot remove owned resource while borrowed: `example:borrows/store#counter` has 1 outstanding borrow");
+    expect(error.message).toBe(
+      "cannot remove owned resource while borrowed: `example:borrows/store#counter` has 1 outstanding borrow",
+    );
     expect(await counter.value()).toBe(5);
     expect(await app.store.live()).toBe(1);
     counter[Symbol.dispose]();
@@ -234,18 +256,21 @@ describe("guest resources the host owns and lends", () => {
 
   // Known failure when isolated: the call has already started in the worker when the scope ends, so the
   // disposal is refused with ResourceLentError (as for a JSPI export in thread) instead of waiting for it.
-  (ISOLATED ? it.fails : it)("can be disposed by `using` right after an un-awaited call that borrows them", async () => {
-    const notified: number[] = [];
-    const app = await start(explicitGuest, { notify: (value) => void notified.push(value) });
-    async function observeOnce(start: number): Promise<number> {
-      using counter = await app.store.Counter.create(start);
-      return app.store.observe(counter);
-    }
-    expect(await observeOnce(9)).toBe(9);
-    expect(await Promise.all([observeOnce(1), observeOnce(2)])).toEqual([1, 2]);
-    expect(notified).toEqual([9, 1, 2]);
-    expect(await app.store.live()).toBe(0);
-  });
+  (ISOLATED ? it.fails : it)(
+    "can be disposed by `using` right after an un-awaited call that borrows them",
+    async () => {
+      const notified: number[] = [];
+      const app = await start(explicitGuest, { notify: (value) => void notified.push(value) });
+      async function observeOnce(start: number): Promise<number> {
+        using counter = await app.store.Counter.create(start);
+        return app.store.observe(counter);
+      }
+      expect(await observeOnce(9)).toBe(9);
+      expect(await Promise.all([observeOnce(1), observeOnce(2)])).toEqual([1, 2]);
+      expect(notified).toEqual([9, 1, 2]);
+      expect(await app.store.live()).toBe(0);
+    },
+  );
 
   it("are dropped in the guest by `using` on an own result; a second dispose does nothing, a use throws", async () => {
     const app = await start(explicitGuest, {});

@@ -18,12 +18,23 @@ import { writeSdkAsJs } from "./fixtures/sdk-support/sdk.js";
 import { readFixture } from "./support/fixtures.js";
 
 // Inside node_modules so that bare imports in the generated SDK resolve against this repository's packages.
-const root = join(import.meta.dirname, "..", "..", "node_modules", ".cache", "wit-ts-e2e", `sdk-component-deps-${process.pid}`);
+const root = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "node_modules",
+  ".cache",
+  "wit-ts-e2e",
+  `sdk-component-deps-${process.pid}`,
+);
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Writes the component, generates its SDK the way `wit-ts gen x.wasm` does, and writes the SDK to `<name>/sdk`. */
-async function generate(name: string, bytes: Uint8Array): Promise<{ result: GenerateSdkResult; out: string }> {
+async function generate(
+  name: string,
+  bytes: Uint8Array,
+): Promise<{ result: GenerateSdkResult; out: string }> {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   const wasm = join(dir, `${name}.wasm`);
@@ -57,7 +68,9 @@ function typeErrors(out: string): string[] {
   });
   return ts
     .getPreEmitDiagnostics(program)
-    .map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    .map(
+      (d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+    );
 }
 
 interface Calls extends AsyncDisposable {
@@ -125,7 +138,9 @@ describe("a component importing and exporting interfaces with types, resources a
     expect(host).toContain("export interface HostImports {");
     const api = fileText(result, "interfaces/wit-ts-e2e-api.ts");
     expect(api).toContain("export interface Counter extends Disposable {");
-    expect(fileText(result, "index.ts")).toContain('  readonly "wit-ts:e2e/host@0.1.0": HostImports;');
+    expect(fileText(result, "index.ts")).toContain(
+      '  readonly "wit-ts:e2e/host@0.1.0": HostImports;',
+    );
     expect(typeErrors(out)).toEqual([]);
   }, 180_000);
 });

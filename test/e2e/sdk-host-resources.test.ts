@@ -19,7 +19,10 @@ import {
   WrongTypeError,
 } from "../../templates/runtime/errors.js";
 import type { BorrowHandle, Borrowed } from "../../templates/runtime/borrow.js";
-import type { HostResourcesBase, ResourceTableView } from "../../templates/runtime/host-resources.js";
+import type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "../../templates/runtime/host-resources.js";
 import type { Handle, LeakReport } from "../../templates/runtime/resource-table.js";
 import { readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
@@ -146,7 +149,9 @@ let guest: LoadedGuest;
 let instantiate: Instantiate;
 const instances: Instance[] = [];
 
-async function start(options: object = {}): Promise<{ app: Instance; host: Host; leaks: LeakReport[] }> {
+async function start(
+  options: object = {},
+): Promise<{ app: Instance; host: Host; leaks: LeakReport[] }> {
   const host: Host = { log: [], requests: [], sent: [] };
   const leaks: LeakReport[] = [];
   const app = await instantiate({
@@ -213,7 +218,9 @@ describe("host resources in a real instance", () => {
     expect(() => resources.request.get(987_654 as Handle<HostRequest>)).toThrow(InvalidHandleError);
     await app.open("https://b");
     await app.openBody();
-    const otherBody = resources.request.children(host.requests[1]!)[0] as Handle<unknown> as Handle<HostRequest>;
+    const otherBody = resources.request.children(
+      host.requests[1]!,
+    )[0] as Handle<unknown> as Handle<HostRequest>;
     let wrong: unknown;
     try {
       resources.request.get(otherBody);
@@ -221,7 +228,10 @@ describe("host resources in a real instance", () => {
       wrong = error;
     }
     expect(wrong).toBeInstanceOf(WrongTypeError);
-    expect(wrong).toMatchObject({ expectedType: "example:resources/http#request", actualType: "example:resources/http#body" });
+    expect(wrong).toMatchObject({
+      expectedType: "example:resources/http#request",
+      actualType: "example:resources/http#body",
+    });
     expect(app.poisoned).toBe(false);
   });
 
@@ -242,7 +252,9 @@ describe("host resources in a real instance", () => {
     expect(seen[0]).toBe(1);
     expect(seen[1]).toBeInstanceOf(ResourceLentError);
     expect(seen[1]).toMatchObject({ resourceType: "example:resources/http#request", lendCount: 1 });
-    expect(app.resources.table.lendCount(app.resources.request.handleOf(host.requests[0]!)!)).toBe(0);
+    expect(app.resources.table.lendCount(app.resources.request.handleOf(host.requests[0]!)!)).toBe(
+      0,
+    );
     expect(host.log).toEqual([]);
     await app.dropRequest();
     expect(host.log).toEqual(["dispose https://a"]);
@@ -293,13 +305,21 @@ describe("host resources in a real instance", () => {
     await app.open("http://refused");
     const refused = await rejection(app.send());
     expect(refused).toMatchObject({ name: "ResultError", payload: "insecure url" });
-    expect(host.sent.map((req) => req.url())).toEqual(["https://deleted", "https://kept", "http://refused"]);
+    expect(host.sent.map((req) => req.url())).toEqual([
+      "https://deleted",
+      "https://kept",
+      "http://refused",
+    ]);
     // The guest no longer holds them: the host owns all three.
     expect(app.resources.request.count).toBe(3);
     app.resources.request.delete(host.sent[0]!);
     expect(host.log).toEqual(["dispose https://deleted"]);
     await app[Symbol.asyncDispose]();
-    expect(host.log).toEqual(["dispose https://deleted", "dispose http://refused", "dispose https://kept"]);
+    expect(host.log).toEqual([
+      "dispose https://deleted",
+      "dispose http://refused",
+      "dispose https://kept",
+    ]);
     expect(leaks.map((report) => [report.total, [...report.byType]])).toEqual([
       [2, [["example:resources/http#request", 2]]],
     ]);

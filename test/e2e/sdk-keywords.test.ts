@@ -14,7 +14,10 @@ import { readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
 import { loadGuest, type LoadedGuest } from "./fixtures/sdk-support/sdk.js";
 
-const SAMPLE = readFileSync(new URL("../../wit-samples/keywords/keywords.wit", import.meta.url), "utf8");
+const SAMPLE = readFileSync(
+  new URL("../../wit-samples/keywords/keywords.wit", import.meta.url),
+  "utf8",
+);
 
 /**
  * The sample less two members of resource `class` that componentize-js writes into a JavaScript class
@@ -43,7 +46,18 @@ const WIT = UNBUILDABLE.reduce((text, line) => text.replace(line, ""), SAMPLE).r
 type Loose = any;
 
 /** Names of the `object` interface functions that take five `u32`s and return a `u32`. */
-const FIVE_U32 = ["break", "for", "switch", "while", "function", "const", "any", "abstract", "is", "async"];
+const FIVE_U32 = [
+  "break",
+  "for",
+  "switch",
+  "while",
+  "function",
+  "const",
+  "any",
+  "abstract",
+  "is",
+  "async",
+];
 
 /**
  * Host resources: only their statics are reached. Constructing a resource of an interface the guest both
@@ -92,13 +106,22 @@ const imports = {
     func: (type: string, record: object) => ({ ...record, type }),
     new: (self: string, args: string[]) => `${self}:${args.join(",")}`,
     await: (y: number, l: number, s: number) => y + l + s,
-    default: (object: Loose, promise: string, symbol: Loose, array: Record<string, boolean | undefined>) =>
-      `${object.then}|${promise}|${symbol.tag}=${symbol.val}|${Object.keys(array).filter((k) => array[k]).join("+")}`,
+    default: (
+      object: Loose,
+      promise: string,
+      symbol: Loose,
+      array: Record<string, boolean | undefined>,
+    ) =>
+      `${object.then}|${promise}|${symbol.tag}=${symbol.val}|${Object.keys(array)
+        .filter((k) => array[k])
+        .join("+")}`,
     eval: (u: number | undefined, nan: number) => (u ?? 100) + nan,
     Class: HostClass,
   },
   "example:keywords/object": {
-    ...Object.fromEntries(FIVE_U32.map((name) => [name, (...args: number[]) => Number(args.join(""))])),
+    ...Object.fromEntries(
+      FIVE_U32.map((name) => [name, (...args: number[]) => Number(args.join(""))]),
+    ),
     unique: (...args: unknown[]) => args.map(String).join(","),
     object: (error: Loose) => ({ ...error, toString: `${error.toString}?` }),
     toString_: () => "host",
@@ -116,9 +139,18 @@ let guest: LoadedGuest;
 let app: Loose;
 
 beforeAll(async () => {
-  guest = await loadGuest({ name: "sdk-keywords", wit: WIT, world: "keywords", js: readFixture("sdk-keywords/guest.js") });
+  guest = await loadGuest({
+    name: "sdk-keywords",
+    wit: WIT,
+    world: "keywords",
+    js: readFixture("sdk-keywords/guest.js"),
+  });
   const instantiate = guest.sdk["instantiate"] as (options: object) => Promise<Loose>;
-  app = await instantiate({ imports, component: guest.component, getCoreModule: guest.getCoreModule });
+  app = await instantiate({
+    imports,
+    component: guest.component,
+    getCoreModule: guest.getCoreModule,
+  });
 });
 
 afterAll(async () => {
@@ -141,7 +173,15 @@ describe("a world that exports `then`", () => {
 });
 
 describe("interface `interface` (reserved words and globals as names)", () => {
-  const record = { constructor: 1, prototype: "p", toString: "s", valueOf: true, hasOwnProperty: 2, then: 3, type: "t" };
+  const record = {
+    constructor: 1,
+    prototype: "p",
+    toString: "s",
+    valueOf: true,
+    hasOwnProperty: 2,
+    then: 3,
+    type: "t",
+  };
 
   it("passes reserved-word parameters and `Object.prototype`-keyed record fields both ways", async () => {
     const api = app.interface;
@@ -149,9 +189,9 @@ describe("interface `interface` (reserved words and globals as names)", () => {
     expect(await api.func("x", record)).toEqual({ ...record, type: "x!" });
     expect(await api.new("me", ["a", "b"])).toBe("me:a,b|2");
     expect(await api.await(1, 2, 3)).toBe(12);
-    expect(await api.default(record, "catch", { tag: "map", val: "m" }, { in: true, void: true })).toBe(
-      "guest:3|catch|map=m|in+void",
-    );
+    expect(
+      await api.default(record, "catch", { tag: "map", val: "m" }, { in: true, void: true }),
+    ).toBe("guest:3|catch|map=m|in+void");
     expect(await api.eval(undefined, 1.5)).toBe(102);
     expect(await api.eval(2, 0.25)).toBe(2.75);
   });
@@ -161,7 +201,9 @@ describe("interface `interface` (reserved words and globals as names)", () => {
   });
 
   it("is the sample less what componentize-js cannot build", () => {
-    expect(SAMPLE.length - WIT.length).toBe(UNBUILDABLE.join("").length + RENAMED[0].length - RENAMED[1].length);
+    expect(SAMPLE.length - WIT.length).toBe(
+      UNBUILDABLE.join("").length + RENAMED[0].length - RENAMED[1].length,
+    );
     expect(WIT).toContain(RENAMED[1]);
   });
 });
@@ -169,8 +211,11 @@ describe("interface `interface` (reserved words and globals as names)", () => {
 describe("interface `object` (every other reserved word, globals, `Object.prototype` keys, upper case)", () => {
   it("calls the ten five-parameter functions named after reserved words, arguments in order", async () => {
     const results: Record<string, number> = {};
-    for (const [i, name] of FIVE_U32.entries()) results[name] = await app.object[name](i, 1, 2, 3, 4);
-    expect(results).toEqual(Object.fromEntries(FIVE_U32.map((name, i) => [name, Number(`${i}1234`) + 1])));
+    for (const [i, name] of FIVE_U32.entries())
+      results[name] = await app.object[name](i, 1, 2, 3, 4);
+    expect(results).toEqual(
+      Object.fromEntries(FIVE_U32.map((name, i) => [name, Number(`${i}1234`) + 1])),
+    );
   });
 
   it("passes globals as parameter and type names (`symbol`, `object`, `string`, `undefined`)", async () => {

@@ -8,7 +8,14 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { runtimeSymbols } from "../../src/codegen/runtime-symbols.js";
-import { GLOBAL_NAMES, JS_RESERVED_WORDS, TS_TYPE_RESERVED, toLowerCamel, toUpperCamel, tsName } from "../../src/codegen/names.js";
+import {
+  GLOBAL_NAMES,
+  JS_RESERVED_WORDS,
+  TS_TYPE_RESERVED,
+  toLowerCamel,
+  toUpperCamel,
+  tsName,
+} from "../../src/codegen/names.js";
 import { KEYWORDS } from "../../src/wit/lexer.js";
 import { typeCheck } from "../support/typecheck.js";
 import { generate, selectWorld } from "../../src/codegen/generate.js";
@@ -29,7 +36,9 @@ function kebab(name: string): string {
 }
 
 const NAMES = [
-  ...new Set([...runtimeSymbols.map((s) => s.name), ...JS_RESERVED_WORDS, ...TS_TYPE_RESERVED].map(kebab)),
+  ...new Set(
+    [...runtimeSymbols.map((s) => s.name), ...JS_RESERVED_WORDS, ...TS_TYPE_RESERVED].map(kebab),
+  ),
 ].sort();
 
 /** A name as WIT spells it: `%` before a WIT keyword. */
@@ -49,41 +58,54 @@ const JCO_UNBUILDABLE: ReadonlySet<string> = new Set([
 ]);
 /** jco also destructures imported functions into variables of its module, shadowing globals it reads (`undefined`). */
 const RUNNABLE = NAMES.filter(
-  (n) => !JCO_UNBUILDABLE.has(n) && !GLOBAL_NAMES.has(toLowerCamel(n)) && !GLOBAL_NAMES.has(toUpperCamel(n)),
+  (n) =>
+    !JCO_UNBUILDABLE.has(n) &&
+    !GLOBAL_NAMES.has(toLowerCamel(n)) &&
+    !GLOBAL_NAMES.has(toUpperCamel(n)),
 );
 
-const worldOf = (names: readonly string[], worldImports: boolean): string => [
-  "package names:all;",
-  "interface types {",
-  ...names.map((n) => `  record ${wit(n)} { ${wit(n)}: u32 }`),
-  "}",
-  "interface funcs {",
-  ...names.map((n) => `  ${wit(n)}: func(${wit(n)}: u32) -> u32;`),
-  "}",
-  "interface methods {",
-  "  resource thing {",
-  ...names.map((n) => `    ${wit(n)}: func(${wit(n)}: u32) -> u32;`),
-  "  }",
-  "  resource other-thing {",
-  ...names.map((n) => `    ${wit(n)}: static func(${wit(n)}: u32) -> u32;`),
-  "  }",
-  "}",
-  ...names.map((n) => `interface ${wit(n)} {\n  use types.{${wit(n)} as rec};\n  ${wit(n)}: func(${wit(n)}: u32, r: rec) -> u32;\n}`),
-  "world names {",
-  "  import methods;",
-  "  import funcs;",
-  "  export funcs;",
-  ...names.flatMap((n) => [`  import ${wit(n)};`, `  export ${wit(n)};`]),
-  ...names.flatMap((n) => [
-    ...(worldImports ? [`  import ${wit(n)}: func(${wit(n)}: u32) -> u32;`] : []),
-    `  export ${wit(n)}: func(${wit(n)}: u32) -> u32;`,
-  ]),
-  "}",
-].join("\n");
+const worldOf = (names: readonly string[], worldImports: boolean): string =>
+  [
+    "package names:all;",
+    "interface types {",
+    ...names.map((n) => `  record ${wit(n)} { ${wit(n)}: u32 }`),
+    "}",
+    "interface funcs {",
+    ...names.map((n) => `  ${wit(n)}: func(${wit(n)}: u32) -> u32;`),
+    "}",
+    "interface methods {",
+    "  resource thing {",
+    ...names.map((n) => `    ${wit(n)}: func(${wit(n)}: u32) -> u32;`),
+    "  }",
+    "  resource other-thing {",
+    ...names.map((n) => `    ${wit(n)}: static func(${wit(n)}: u32) -> u32;`),
+    "  }",
+    "}",
+    ...names.map(
+      (n) =>
+        `interface ${wit(n)} {\n  use types.{${wit(n)} as rec};\n  ${wit(n)}: func(${wit(n)}: u32, r: rec) -> u32;\n}`,
+    ),
+    "world names {",
+    "  import methods;",
+    "  import funcs;",
+    "  export funcs;",
+    ...names.flatMap((n) => [`  import ${wit(n)};`, `  export ${wit(n)};`]),
+    ...names.flatMap((n) => [
+      ...(worldImports ? [`  import ${wit(n)}: func(${wit(n)}: u32) -> u32;`] : []),
+      `  export ${wit(n)}: func(${wit(n)}: u32) -> u32;`,
+    ]),
+    "}",
+  ].join("\n");
 const WIT = worldOf(NAMES, true);
 
 /** Every export calls the import of the same name and adds one. */
-function forwarder(index: number, module: string, field: string, params: number, exportName: string): string[] {
+function forwarder(
+  index: number,
+  module: string,
+  field: string,
+  params: number,
+  exportName: string,
+): string[] {
   const args = Array.from({ length: params }, (_, i) => `(local.get ${i})`).join(" ");
   const types = Array.from({ length: params }, () => "i32").join(" ");
   return [
@@ -105,7 +127,11 @@ function guestWat(names: readonly string[]): string {
   for (const n of names) add(`names:all/${n}`, n, 2, `names:all/${n}#${n}`);
   // World-level exports answer by themselves (x + 1): jco binds world-level imports as variables of its module,
   // where `undefined`, `Object` and its own helpers' names break it.
-  names.forEach((n, k) => funcs.push(`  (func (export ${JSON.stringify(n)}) (param i32) (result i32) (i32.add (local.get 0) (i32.const ${k + 1})))`));
+  names.forEach((n, k) =>
+    funcs.push(
+      `  (func (export ${JSON.stringify(n)}) (param i32) (result i32) (i32.add (local.get 0) (i32.const ${k + 1})))`,
+    ),
+  );
   return ["(module", ...imports, '  (memory (export "memory") 1)', ...funcs, ")"].join("\n");
 }
 
@@ -126,7 +152,12 @@ describe("a world made of every runtime symbol and keyword", () => {
       const chunk = RUNNABLE.slice(part * PART, (part + 1) * PART);
       const runnable = worldOf(chunk, false);
       const bytes = await componentFromWat(guestWat(chunk), runnable, "names");
-      const prepared = await prepareComponent({ name: `sdk-names-${part}`, wit: runnable, world: "names", bytes });
+      const prepared = await prepareComponent({
+        name: `sdk-names-${part}`,
+        wit: runnable,
+        world: "names",
+        bytes,
+      });
       const component = await importEntry(prepared.transpiled.entryPath).catch((e: unknown) => {
         throw new Error(`jco's module does not load: ${String(e)}`);
       });
@@ -136,20 +167,38 @@ describe("a world made of every runtime symbol and keyword", () => {
         getCoreModule: loadCoreModuleFactory(prepared.transpiled.outDir),
       };
 
-      const host = (add: number) => (...args: unknown[]) => (args[0] as number) * 10 + add;
+      const host =
+        (add: number) =>
+        (...args: unknown[]) =>
+          (args[0] as number) * 10 + add;
       const funcs: Record<string, unknown> = {};
       // The guest never calls the resources' statics, which the SDK still wants to see: any name is a function.
       const statics = new Proxy(class {}, {
-        get: (target, key) => (key in target ? (target as unknown as Record<PropertyKey, unknown>)[key] : () => 0),
+        get: (target, key) =>
+          key in target ? (target as unknown as Record<PropertyKey, unknown>)[key] : () => 0,
       });
-      const imports: Record<string, unknown> = { "names:all/funcs": funcs, "names:all/methods": { OtherThing: statics } };
+      const imports: Record<string, unknown> = {
+        "names:all/funcs": funcs,
+        "names:all/methods": { OtherThing: statics },
+      };
       for (const n of chunk) {
         funcs[tsName(n, "property")] = host(1);
-        imports[`names:all/${n}`] = { [tsName(n, "property")]: (x: number, r: Record<string, number>) => x * 10 + 2 + r[toLowerCamel(n)]! * 0 };
+        imports[`names:all/${n}`] = {
+          [tsName(n, "property")]: (x: number, r: Record<string, number>) =>
+            x * 10 + 2 + r[toLowerCamel(n)]! * 0,
+        };
       }
       const sdk = guest.sdk as { instantiate(options: object): Promise<Record<string, unknown>> };
-      const app = await sdk.instantiate({ imports, component: guest.component, getCoreModule: guest.getCoreModule });
-      const expectCall = async (what: string, call: () => Promise<unknown>, expected: number): Promise<void> => {
+      const app = await sdk.instantiate({
+        imports,
+        component: guest.component,
+        getCoreModule: guest.getCoreModule,
+      });
+      const expectCall = async (
+        what: string,
+        call: () => Promise<unknown>,
+        expected: number,
+      ): Promise<void> => {
         try {
           const got = await call();
           if (got !== expected) failures.push(`${what}: ${String(got)}`);
@@ -163,11 +212,23 @@ describe("a world made of every runtime symbol and keyword", () => {
         const fns = app["funcs"] as Record<string, (x: number) => Promise<number>>;
         await expectCall(`funcs.${member}`, () => fns[member]!(4), 42);
         const k = chunk.indexOf(n) + 1;
-        await expectCall(`world ${member}`, () => (app[member] as (x: number) => Promise<number>)(4), 4 + k);
-        const key = keys.find((k) => k === member || k.startsWith(`${toLowerCamel(`all-${n}`)}`) || k === tsName(`all-${n}`, "property"));
-        const iface = (key === undefined ? undefined : app[key]) as Record<string, (x: number, r: object) => Promise<number>> | undefined;
-        if (iface === undefined || typeof iface[member] !== "function") failures.push(`interface ${n}: no instance key`);
-        else await expectCall(`${n}.${member}`, () => iface[member]!(4, { [toLowerCamel(n)]: 1 }), 43);
+        await expectCall(
+          `world ${member}`,
+          () => (app[member] as (x: number) => Promise<number>)(4),
+          4 + k,
+        );
+        const key = keys.find(
+          (k) =>
+            k === member ||
+            k.startsWith(`${toLowerCamel(`all-${n}`)}`) ||
+            k === tsName(`all-${n}`, "property"),
+        );
+        const iface = (key === undefined ? undefined : app[key]) as
+          Record<string, (x: number, r: object) => Promise<number>> | undefined;
+        if (iface === undefined || typeof iface[member] !== "function")
+          failures.push(`interface ${n}: no instance key`);
+        else
+          await expectCall(`${n}.${member}`, () => iface[member]!(4, { [toLowerCamel(n)]: 1 }), 43);
       }
       await (app as unknown as AsyncDisposable)[Symbol.asyncDispose]();
     }

@@ -20,7 +20,10 @@ import { readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
 import { loadGuest, rejection, type LoadedGuest } from "./fixtures/sdk-support/sdk.js";
 
-const WIT = readFileSync(new URL("../../wit-samples/resources/resources.wit", import.meta.url), "utf8");
+const WIT = readFileSync(
+  new URL("../../wit-samples/resources/resources.wit", import.meta.url),
+  "utf8",
+);
 
 interface Counter extends Disposable {
   increment(by: number): Promise<number>;
@@ -131,7 +134,12 @@ async function start(log: HostLog, extra: object = {}): Promise<Instance> {
 }
 
 beforeAll(async () => {
-  guest = await loadGuest({ name: "sdk-resources", wit: WIT, world: "resources", js: readFixture("sdk-resources/guest.js") });
+  guest = await loadGuest({
+    name: "sdk-resources",
+    wit: WIT,
+    world: "resources",
+    js: readFixture("sdk-resources/guest.js"),
+  });
   instantiate = guest.sdk["instantiate"] as Instantiate;
 });
 
@@ -191,7 +199,9 @@ describe("guest resources (exported)", () => {
     disposed[Symbol.dispose]();
     const error = await rejection(disposed.increment(1));
     expect(error).toBeInstanceOf(ResourceDisposedError);
-    expect((error as Error).message).toBe("`example:resources/store#counter` used after it was disposed");
+    expect((error as Error).message).toBe(
+      "`example:resources/store#counter` used after it was disposed",
+    );
     expect(app.poisoned).toBe(false);
     expect(await (await app.store.Counter.create(1)).value()).toBe(1);
   });
@@ -202,9 +212,13 @@ describe("guest resources (exported)", () => {
     const counter = await first.store.Counter.create(1);
     const foreign = await rejection(second.store.peek(counter));
     expect(foreign).toBeInstanceOf(TypeError);
-    expect((foreign as Error).message).toBe("`c` is a `example:resources/store#counter` of another instance");
+    expect((foreign as Error).message).toBe(
+      "`c` is a `example:resources/store#counter` of another instance",
+    );
     const fake = await rejection(second.store.peek({} as Counter));
-    expect((fake as Error).message).toBe("`c` must be a `example:resources/store#counter` that this SDK returned, got [object Object]");
+    expect((fake as Error).message).toBe(
+      "`c` must be a `example:resources/store#counter` that this SDK returned, got [object Object]",
+    );
     expect(second.poisoned).toBe(false);
   });
 });

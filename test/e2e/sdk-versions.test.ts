@@ -15,7 +15,9 @@ const sample = (path: string): string =>
 
 /** The sample as one text, its `deps/` as nested packages (componentize-js takes WIT as text). */
 const WIT = [sample("versions.wit"), sample("deps/dep-v1/dep.wit"), sample("deps/dep-v2/dep.wit")]
-  .map((text, index) => (index === 0 ? text : text.replace(/^package ([^;]+);/m, "package $1 {") + "}\n"))
+  .map((text, index) =>
+    index === 0 ? text : text.replace(/^package ([^;]+);/m, "package $1 {") + "}\n",
+  )
   .join("\n");
 
 interface Instance extends AsyncDisposable {
@@ -30,7 +32,10 @@ beforeAll(async () => {
     wit: WIT,
     world: "versions",
     js: readFixture("sdk-versions/guest.js"),
-    map: { "example:dep/test@0.1.0": "example:dep/test@0.1.0", "example:dep/test@0.2.0": "example:dep/test@0.2.0" },
+    map: {
+      "example:dep/test@0.1.0": "example:dep/test@0.1.0",
+      "example:dep/test@0.2.0": "example:dep/test@0.2.0",
+    },
   });
 });
 
@@ -65,12 +70,18 @@ describe("two versions of one interface", () => {
     expect(index).toContain('  readonly "example:dep/test@0.2.0": TestImports2;');
     const v1 = guest.files.get("interfaces/example-dep-test-0.1.0.ts")!.split("\n");
     const v2 = guest.files.get("interfaces/example-dep-test-0.2.0.ts")!.split("\n");
-    expect(v1.slice(v1.indexOf("export interface TestImports {"), v1.indexOf("export interface TestImports {") + 3)).toEqual([
-      "export interface TestImports {",
-      "  version(): string;",
-      "}",
-    ]);
-    expect(v2.slice(v2.indexOf("export interface TestImports {"), v2.indexOf("export interface TestImports {") + 4)).toEqual([
+    expect(
+      v1.slice(
+        v1.indexOf("export interface TestImports {"),
+        v1.indexOf("export interface TestImports {") + 3,
+      ),
+    ).toEqual(["export interface TestImports {", "  version(): string;", "}"]);
+    expect(
+      v2.slice(
+        v2.indexOf("export interface TestImports {"),
+        v2.indexOf("export interface TestImports {") + 4,
+      ),
+    ).toEqual([
       "export interface TestImports {",
       "  version(): string;",
       "  extra(x: number): number;",

@@ -52,7 +52,15 @@ interface Instance extends AsyncDisposable {
 }
 
 // Inside node_modules so that bare imports in the generated SDK resolve against this repository's packages.
-const root = join(import.meta.dirname, "..", "..", "node_modules", ".cache", "wit-ts-e2e", `sdk-wasi-caps-${process.pid}`);
+const root = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "node_modules",
+  ".cache",
+  "wit-ts-e2e",
+  `sdk-wasi-caps-${process.pid}`,
+);
 let instantiate: (options: object) => Promise<Instance>;
 let index: string;
 let server: Server;
@@ -76,7 +84,9 @@ beforeAll(async () => {
   const out = join(root, "sdk");
   writeSdk(out, result);
   await writeSdkAsJs(result.files, out);
-  const sdk = (await import(pathToFileURL(join(out, "index.js")).href)) as { instantiate: typeof instantiate };
+  const sdk = (await import(pathToFileURL(join(out, "index.js")).href)) as {
+    instantiate: typeof instantiate;
+  };
   instantiate = sdk.instantiate;
   server = createServer((socket) => socket.end());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -103,13 +113,21 @@ async function report(app: Instance): Promise<Report> {
 }
 
 /** Runs `body` with the host process's stdout and stderr writes recorded (and still written). */
-async function recordingHostOutput<T>(body: () => Promise<T>): Promise<{ result: T; written: string }> {
+async function recordingHostOutput<T>(
+  body: () => Promise<T>,
+): Promise<{ result: T; written: string }> {
   const written: string[] = [];
   const record = (chunk: unknown): void => {
-    written.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
+    written.push(
+      typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"),
+    );
   };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (record(chunk), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (record(chunk), true));
+  const out = vi
+    .spyOn(process.stdout, "write")
+    .mockImplementation((chunk) => (record(chunk), true));
+  const err = vi
+    .spyOn(process.stderr, "write")
+    .mockImplementation((chunk) => (record(chunk), true));
   try {
     return { result: await body(), written: written.join("") };
   } finally {
@@ -185,7 +203,9 @@ describe("WASI capabilities of a generated SDK", () => {
 
   it("refuses every change under a read-only preopen with `not-permitted`", async () => {
     const data = hostDir("read-only", { "hello.txt": "read me" });
-    const app = await instantiate({ wasi: { preopens: { "/data": { host: data, readOnly: true } } } });
+    const app = await instantiate({
+      wasi: { preopens: { "/data": { host: data, readOnly: true } } },
+    });
     try {
       expect(await app.readFile("/data/hello.txt")).toBe("read me");
       expect(await app.writeFile("/data/hello.txt", "overwritten")).toBe("not-permitted");
@@ -198,19 +218,30 @@ describe("WASI capabilities of a generated SDK", () => {
 
   it("keeps two instances in one process apart: each sees only its own grants", async () => {
     const left = await instantiate({
-      wasi: { env: { WHO: "left" }, preopens: { "/data": hostDir("left", { "who.txt": "left's file" }) } },
+      wasi: {
+        env: { WHO: "left" },
+        preopens: { "/data": hostDir("left", { "who.txt": "left's file" }) },
+      },
     });
     const right = await instantiate({
       wasi: {
         env: { WHO: "right" },
-        preopens: { "/data": hostDir("right", { "who.txt": "right's file" }), "/tmp": hostDir("right-tmp", {}) },
+        preopens: {
+          "/data": hostDir("right", { "who.txt": "right's file" }),
+          "/tmp": hostDir("right-tmp", {}),
+        },
         network: true,
       },
     });
     try {
       const [l, r] = await Promise.all([report(left), report(right)]);
       expect(l).toEqual({ env: [["WHO", "left"]], args: ["root"], cwd: null, preopens: ["/data"] });
-      expect(r).toEqual({ env: [["WHO", "right"]], args: ["root"], cwd: null, preopens: ["/data", "/tmp"] });
+      expect(r).toEqual({
+        env: [["WHO", "right"]],
+        args: ["root"],
+        cwd: null,
+        preopens: ["/data", "/tmp"],
+      });
       expect(await left.readFile("/data/who.txt")).toBe("left's file");
       expect(await right.readFile("/data/who.txt")).toBe("right's file");
       expect(await left.connect(port)).toBe("access-denied");
@@ -282,7 +313,12 @@ describe("WASI capabilities of a generated SDK", () => {
       },
     });
     try {
-      expect(await report(app)).toEqual({ env: [["FROM", "host"]], args: ["host-args"], cwd: "/host", preopens: [] });
+      expect(await report(app)).toEqual({
+        env: [["FROM", "host"]],
+        args: ["host-args"],
+        cwd: "/host",
+        preopens: [],
+      });
     } finally {
       await app[Symbol.asyncDispose]();
     }
@@ -295,7 +331,9 @@ describe("WASI capabilities of a generated SDK", () => {
     await expect(instantiate({ wasi: { preopens: { data: "/tmp" } } })).rejects.toThrow(
       '`wasi.preopens["data"]`: a guest path must be absolute (start with "/")',
     );
-    await expect(instantiate({ wasi: { preopens: { "/data": { files: { "a.txt": "a" } } } } })).rejects.toThrow(
+    await expect(
+      instantiate({ wasi: { preopens: { "/data": { files: { "a.txt": "a" } } } } }),
+    ).rejects.toThrow(
       "in-memory preopens need the browser build of @bytecodealliance/preview2-shim",
     );
   });

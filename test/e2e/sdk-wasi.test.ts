@@ -27,12 +27,25 @@ interface Instance extends AsyncDisposable {
 }
 
 // Inside node_modules so that bare imports in the generated SDK resolve against this repository's packages.
-const root = join(import.meta.dirname, "..", "..", "node_modules", ".cache", "wit-ts-e2e", `sdk-wasi-${process.pid}`);
+const root = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "node_modules",
+  ".cache",
+  "wit-ts-e2e",
+  `sdk-wasi-${process.pid}`,
+);
 let files: ReadonlyMap<string, string | Uint8Array>;
 let instantiate: (options: object) => Promise<Instance>;
 
 beforeAll(async () => {
-  const bytes = await buildComponent({ name: "sdk-wasi", wit: WIT, world: "wasi-user", js: readFixture("sdk-wasi/guest.js") });
+  const bytes = await buildComponent({
+    name: "sdk-wasi",
+    wit: WIT,
+    world: "wasi-user",
+    js: readFixture("sdk-wasi/guest.js"),
+  });
   mkdirSync(root, { recursive: true });
   const wasm = join(root, "guest.wasm");
   writeFileSync(wasm, bytes);
@@ -43,7 +56,9 @@ beforeAll(async () => {
   writeSdk(out, result);
   // The SDK is TypeScript: turn each file into JavaScript beside it (type-checking is the goldens test's job).
   await writeSdkAsJs(result.files, out);
-  const sdk = (await import(pathToFileURL(join(out, "index.js")).href)) as { instantiate: typeof instantiate };
+  const sdk = (await import(pathToFileURL(join(out, "index.js")).href)) as {
+    instantiate: typeof instantiate;
+  };
   instantiate = sdk.instantiate;
 }, 180_000);
 
@@ -51,9 +66,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("a world that imports WASI, generated from the component binary", () => {
   it("ships jco's transpilation and reads the component's own imports", () => {
-    expect([...files.keys()].filter((p) => p.startsWith("component/") && p.endsWith(".js"))).toEqual([
-      "component/guest.js",
-    ]);
+    expect(
+      [...files.keys()].filter((p) => p.startsWith("component/") && p.endsWith(".js")),
+    ).toEqual(["component/guest.js"]);
     const index = (files.get("index.ts") as string).split("\n");
     expect(index).toContain('  readonly "wasi:cli/environment@0.2.12"?: EnvironmentImports;');
   });

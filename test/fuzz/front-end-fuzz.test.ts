@@ -79,8 +79,16 @@ interface StagesModule {
     toJson: typeof toJson;
   }): Stage;
   createGenerateStage(api: {
-    generate: (resolve: Resolve, world: WorldId, options: { input: string; version: string }) => unknown[];
-    selectWorld: (resolve: Resolve, packageIds: readonly PackageId[], name?: string) => WorldId | Diagnostic;
+    generate: (
+      resolve: Resolve,
+      world: WorldId,
+      options: { input: string; version: string },
+    ) => unknown[];
+    selectWorld: (
+      resolve: Resolve,
+      packageIds: readonly PackageId[],
+      name?: string,
+    ) => WorldId | Diagnostic;
     renderDiagnostic: typeof renderDiagnostic;
   }): Stage;
 }
@@ -97,7 +105,9 @@ const { loadCorpus } = (await import(corpusPath)) as {
 const { MUTATOR_NAMES } = (await import(mutatePath)) as { MUTATOR_NAMES: readonly string[] };
 // Cases that would take this process down (out of memory) are left out and counted; see the file for why.
 const knownCrashesPath: string = "../../scripts/fuzz/known-crashes.js";
-const { knownCrash } = (await import(knownCrashesPath)) as { knownCrash(c: FuzzCase): string | undefined };
+const { knownCrash } = (await import(knownCrashesPath)) as {
+  knownCrash(c: FuzzCase): string | undefined;
+};
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpus = loadCorpus({
@@ -110,10 +120,14 @@ const scope = corpus.conformancePresent
 if (!corpus.conformancePresent) console.warn(`front-end fuzz: ${scope}`);
 
 // Generation joins the pipeline once the generator exists (issue #9's second half).
-const stages: Stage[] = [stageFactories.createFrontEndStage({ resolveFiles, resolvePath, renderDiagnostic, toJson })];
+const stages: Stage[] = [
+  stageFactories.createFrontEndStage({ resolveFiles, resolvePath, renderDiagnostic, toJson }),
+];
 const generatePath: string = "../../src/codegen/generate.js";
 if (existsSync(join(here, "../../src/codegen/generate.ts"))) {
-  const { generate, selectWorld } = (await import(generatePath)) as Parameters<StagesModule["createGenerateStage"]>[0];
+  const { generate, selectWorld } = (await import(generatePath)) as Parameters<
+    StagesModule["createGenerateStage"]
+  >[0];
   stages.push(stageFactories.createGenerateStage({ generate, selectWorld, renderDiagnostic }));
 }
 
@@ -124,14 +138,24 @@ const CASES = 3000;
 describe(`front-end fuzz (${scope}; stages: ${stages.map((s) => s.name).join(" -> ")})`, () => {
   let stats: Stats;
   beforeAll(() => {
-    stats = engine.runFuzz({ corpus, stages, cases: CASES, seed: SEED, keepGoing: true, exclude: knownCrash, maxCaseMs: Infinity });
+    stats = engine.runFuzz({
+      corpus,
+      stages,
+      cases: CASES,
+      seed: SEED,
+      keepGoing: true,
+      exclude: knownCrash,
+      maxCaseMs: Infinity,
+    });
     const excluded = [...stats.excluded].map(([reason, n]) => `${n} x ${reason}`);
-    if (excluded.length > 0) console.warn(`front-end fuzz: skipped known crashes: ${excluded.join("; ")}`);
+    if (excluded.length > 0)
+      console.warn(`front-end fuzz: skipped known crashes: ${excluded.join("; ")}`);
   });
 
   it(`runs ${CASES} mutated cases (seed ${SEED}): each resolves or fails with diagnostics`, () => {
     const failures = stats.failures.map(
-      (f) => `case #${f.index} (seed ${SEED}, ${f.count} like it), ${f.stage}: ${f.error.message} -- input: ${f.path}`,
+      (f) =>
+        `case #${f.index} (seed ${SEED}, ${f.count} like it), ${f.stage}: ${f.error.message} -- input: ${f.path}`,
     );
     expect(failures, engine.formatStats(stats)).toEqual([]);
     const excluded = [...stats.excluded.values()].reduce((a, b) => a + b, 0);
@@ -171,7 +195,8 @@ function frontEnd(text: string): string[] {
 
 describe("deep nesting gives a diagnostic, never a RangeError (issue #9's examples, whole front end)", () => {
   const N = 10_000;
-  const nest = (open: string, close: string, n: number, inner = "u8") => open.repeat(n) + inner + close.repeat(n);
+  const nest = (open: string, close: string, n: number, inner = "u8") =>
+    open.repeat(n) + inner + close.repeat(n);
 
   it.each([
     ["list<", ">"],
@@ -185,7 +210,9 @@ describe("deep nesting gives a diagnostic, never a RangeError (issue #9's exampl
     expect(frontEnd(`package a:b; interface i { type t = ${nest(open, close, 101)}; }`)).toEqual([
       "error[WIT1014]: type nesting too deep",
     ]);
-    expect(frontEnd(`package a:b; interface i { type t = ${nest(open, close, 100)}; }`)).toEqual([]);
+    expect(frontEnd(`package a:b; interface i { type t = ${nest(open, close, 100)}; }`)).toEqual(
+      [],
+    );
   });
 
   it("10,000 nested packages stop at depth 101", () => {
@@ -228,8 +255,12 @@ describe("regressions found by the fuzzer", () => {
   // parser-semver checked the u64 limit with BigInt, whose parsing is quadratic: a version number of
   // 2,000,000 digits took 0.4 s to reject, 10,000,000 about 10 s. It now compares the digits as text.
   it("a version number of a million digits is rejected by its length", () => {
-    expect(parseSemver(`1.0.${"9".repeat(1_000_000)}`)).toBe("value of patch version number exceeds u64::MAX");
-    expect(parseSemver(`${"1".repeat(1_000_000)}.0.0`)).toBe("value of major version number exceeds u64::MAX");
+    expect(parseSemver(`1.0.${"9".repeat(1_000_000)}`)).toBe(
+      "value of patch version number exceeds u64::MAX",
+    );
+    expect(parseSemver(`${"1".repeat(1_000_000)}.0.0`)).toBe(
+      "value of major version number exceeds u64::MAX",
+    );
   });
 
   it("the u64 limit is exact at twenty digits", () => {
@@ -240,9 +271,15 @@ describe("regressions found by the fuzzer", () => {
       pre: "",
       build: "",
     });
-    expect(parseSemver("18446744073709551616.0.0")).toBe("value of major version number exceeds u64::MAX");
-    expect(parseSemver("0.99999999999999999999.0")).toBe("value of minor version number exceeds u64::MAX");
+    expect(parseSemver("18446744073709551616.0.0")).toBe(
+      "value of major version number exceeds u64::MAX",
+    );
+    expect(parseSemver("0.99999999999999999999.0")).toBe(
+      "value of minor version number exceeds u64::MAX",
+    );
     expect(typeof parseSemver("0.10000000000000000000.0")).toBe("object");
-    expect(parseSemver("0.0.100000000000000000000")).toBe("value of patch version number exceeds u64::MAX");
+    expect(parseSemver("0.0.100000000000000000000")).toBe(
+      "value of patch version number exceeds u64::MAX",
+    );
   });
 });

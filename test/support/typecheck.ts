@@ -48,9 +48,15 @@ export async function typeCheck(
       await writeFile(target, content);
     }
     await writeFile(join(dir, "package.json"), JSON.stringify({ type: "module" }));
-    await writeFile(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["**/*.ts"] }));
+    await writeFile(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions, include: ["**/*.ts"] }),
+    );
     try {
-      const { stdout, stderr } = await run(TSC, ["-p", dir], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+      const { stdout, stderr } = await run(TSC, ["-p", dir], {
+        cwd: dir,
+        maxBuffer: 64 * 1024 * 1024,
+      });
       return stdout + stderr;
     } catch (error) {
       const failure = error as { stdout?: string; stderr?: string; message: string };

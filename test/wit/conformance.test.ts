@@ -67,7 +67,10 @@ function canon(d: J): J {
   const ifaceName = new Map<number, string>();
   d.interfaces.forEach((it: J, i: number) => {
     if (it.name !== null && it.name !== undefined) {
-      ifaceName.set(i, it.package !== null && it.package !== undefined ? `${pk[it.package]}/${it.name}` : it.name);
+      ifaceName.set(
+        i,
+        it.package !== null && it.package !== undefined ? `${pk[it.package]}/${it.name}` : it.name,
+      );
     }
   });
   const worldName = new Map<number, string>();
@@ -81,7 +84,8 @@ function canon(d: J): J {
       }
     }
   });
-  for (let i = 0; i < d.interfaces.length; i++) if (!ifaceName.has(i)) ifaceName.set(i, `<orphan-interface-${i}>`);
+  for (let i = 0; i < d.interfaces.length; i++)
+    if (!ifaceName.has(i)) ifaceName.set(i, `<orphan-interface-${i}>`);
 
   const owner = (o: J): J => {
     if (o === null || o === undefined) return null;
@@ -106,7 +110,8 @@ function canon(d: J): J {
       return { handle: { [h!]: r(t) } };
     }
     if (tag === "record") return { record: v.fields.map((f: J) => ({ ...f, type: r(f.type) })) };
-    if (tag === "variant") return { variant: v.cases.map((c: J) => ({ ...c, type: r(c.type ?? null) })) };
+    if (tag === "variant")
+      return { variant: v.cases.map((c: J) => ({ ...c, type: r(c.type ?? null) })) };
     if (tag === "tuple") return { tuple: v.types.map(r) };
     if (tag === "result") return { result: { ok: r(v.ok ?? null), err: r(v.err ?? null) } };
     if (tag === "map") {
@@ -114,16 +119,21 @@ function canon(d: J): J {
         ? { map: v.map(r) }
         : { map: Object.fromEntries(Object.entries<J>(v).map(([kk, vv]) => [kk, r(vv)])) };
     }
-    if (tag === "fixed-length-list") return Array.isArray(v) ? { [tag]: [r(v[0]), v[1]] } : { [tag]: v };
+    if (tag === "fixed-length-list")
+      return Array.isArray(v) ? { [tag]: [r(v[0]), v[1]] } : { [tag]: v };
     return { [tag!]: v };
   };
   const func = (f: J): J => {
     const out: J = {};
-    for (const [k, v] of Object.entries<J>(f)) if (!["params", "result", "kind"].includes(k)) out[k] = v;
+    for (const [k, v] of Object.entries<J>(f))
+      if (!["params", "result", "kind"].includes(k)) out[k] = v;
     out.params = f.params.map((p: J) => ({ ...p, type: tref(p.type) }));
     out.result = tref(f.result ?? null);
     const k = f.kind;
-    out.kind = typeof k === "string" ? k : Object.fromEntries(Object.entries<J>(k).map(([kk, vv]) => [kk, tref(vv)]));
+    out.kind =
+      typeof k === "string"
+        ? k
+        : Object.fromEntries(Object.entries<J>(k).map(([kk, vv]) => [kk, tref(vv)]));
     return out;
   };
   const item = (it: J): J => {
@@ -140,7 +150,8 @@ function canon(d: J): J {
     const m = /^interface-(\d+)$/.exec(k);
     return m ? `interface:${ifaceName.get(Number(m[1]))}` : k;
   };
-  const omit = (o: J, keys: string[]): J => Object.fromEntries(Object.entries<J>(o).filter(([k]) => !keys.includes(k)));
+  const omit = (o: J, keys: string[]): J =>
+    Object.fromEntries(Object.entries<J>(o).filter(([k]) => !keys.includes(k)));
 
   const out: J = { packages: {}, interfaces: {}, worlds: {}, types: {} };
   for (const p of d.packages) {
@@ -160,7 +171,9 @@ function canon(d: J): J {
   d.worlds.forEach((w: J, i: number) => {
     const entry: J = {};
     for (const side of ["imports", "exports"]) {
-      entry[side] = Object.fromEntries(Object.entries<J>(w[side]).map(([k, v]) => [key(k), item(v)]));
+      entry[side] = Object.fromEntries(
+        Object.entries<J>(w[side]).map(([k, v]) => [key(k), item(v)]),
+      );
     }
     Object.assign(entry, omit(w, ["imports", "exports", "package", "name"]));
     out.worlds[worldName.get(i)!] = entry;
@@ -216,7 +229,10 @@ function runPositive(p: string): Outcome {
   const got = JSON.parse(JSON.stringify(toJson(r.resolve)));
   const a = JSON.stringify(sortKeys(canon(got)));
   const b = JSON.stringify(sortKeys(canon(expected)));
-  return { ok: a === b, detail: a === b ? "" : `got\n${JSON.stringify(got)}\nexpected\n${JSON.stringify(expected)}` };
+  return {
+    ok: a === b,
+    detail: a === b ? "" : `got\n${JSON.stringify(got)}\nexpected\n${JSON.stringify(expected)}`,
+  };
 }
 
 interface NegativeOutcome {
@@ -233,21 +249,31 @@ function runNegative(p: string): NegativeOutcome | undefined {
   if (!existsSync(res)) return undefined;
   const ref = readFileSync(res, "utf8");
   const r = resolvePath(p, { features: ["active"] });
-  if (r.resolve && r.diagnostics.length === 0) return { placeOk: false, lineOk: false, detail: "accepted" };
+  if (r.resolve && r.diagnostics.length === 0)
+    return { placeOk: false, lineOk: false, detail: "accepted" };
   const rendered = renderDiagnostics(r.diagnostics, r.sources);
   const want = LOC.exec(ref);
   const got = LOC.exec(rendered);
   const placeOk =
     want === null ||
-    (got !== null && basename(got[1]!) === basename(want[1]!) && got[2] === want[2] && got[3] === want[3]);
+    (got !== null &&
+      basename(got[1]!) === basename(want[1]!) &&
+      got[2] === want[2] &&
+      got[3] === want[3]);
   const wantLine = expectedFirstLine(ref);
   const gotLine = r.diagnostics[0]?.message.split("\n")[0];
   const lineOk = gotLine === wantLine;
   const detail = [
     ...(placeOk ? [] : [`expected ${want![0]}`]),
-    ...(lineOk ? [] : [`expected the message ${JSON.stringify(wantLine)}, got ${JSON.stringify(gotLine)}`]),
+    ...(lineOk
+      ? []
+      : [`expected the message ${JSON.stringify(wantLine)}, got ${JSON.stringify(gotLine)}`]),
   ];
-  return { placeOk, lineOk, detail: detail.length === 0 ? "" : `${detail.join("\n")}\n${ref}\n--- got ---\n${rendered}` };
+  return {
+    placeOk,
+    lineOk,
+    detail: detail.length === 0 ? "" : `${detail.join("\n")}\n${ref}\n--- got ---\n${rendered}`,
+  };
 }
 
 const present = existsSync(ROOT);
@@ -278,14 +304,17 @@ describe.skipIf(!present)("wit-parser UI suite", () => {
       if (r === undefined) return;
       const ok = r.placeOk && (r.lineOk || KNOWN_MESSAGE_DIFFERENCES.has(name));
       if (KNOWN_FAILING.has(`parse-fail/${name}`)) {
-        expect(ok, `parse-fail/${name} is listed in KNOWN_FAILING but now passes: remove it`).toBe(false);
+        expect(ok, `parse-fail/${name} is listed in KNOWN_FAILING but now passes: remove it`).toBe(
+          false,
+        );
       } else {
         expect(ok, r.detail).toBe(true);
       }
       if (KNOWN_MESSAGE_DIFFERENCES.has(name)) {
-        expect(r.lineOk, `${name} is listed in KNOWN_MESSAGE_DIFFERENCES but its first line now matches: remove it`).toBe(
-          false,
-        );
+        expect(
+          r.lineOk,
+          `${name} is listed in KNOWN_MESSAGE_DIFFERENCES but its first line now matches: remove it`,
+        ).toBe(false);
       }
     });
   }

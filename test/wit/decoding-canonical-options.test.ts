@@ -14,7 +14,10 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { componentEmbed, componentNew, parse, transpile } from "@bytecodealliance/jco";
 import { describe, expect, it } from "vitest";
-import { decodeCanonicalOptions, type ComponentCanon } from "../../src/wit/decoding/canonical-options.js";
+import {
+  decodeCanonicalOptions,
+  type ComponentCanon,
+} from "../../src/wit/decoding/canonical-options.js";
 import { wasm, type CoreImports, type CoreModule } from "../e2e/support/wasm.js";
 
 const WIT = `package t:x;
@@ -46,7 +49,12 @@ const CORE = `(module
 async function wrap(encoding?: "utf8" | "utf16" | "compact-utf16"): Promise<Uint8Array> {
   const binary = await parse(CORE);
   return componentNew(
-    await componentEmbed({ binary, witSource: WIT, world: "w", ...(encoding === undefined ? {} : { stringEncoding: encoding }) }),
+    await componentEmbed({
+      binary,
+      witSource: WIT,
+      world: "w",
+      ...(encoding === undefined ? {} : { stringEncoding: encoding }),
+    }),
   );
 }
 
@@ -65,7 +73,13 @@ describe("canonical options of a wit-component encoding", () => {
     expect(canon.exports.get("top")).toEqual({
       kind: "lifted",
       core: { instance: 1, name: "top" },
-      options: { memory: undefined, realloc: undefined, postReturn: undefined, encoding: "utf8", async: false },
+      options: {
+        memory: undefined,
+        realloc: undefined,
+        postReturn: undefined,
+        encoding: "utf8",
+        async: false,
+      },
     });
     expect(canon.exports.get("t:x/api#echo")).toEqual({
       kind: "lifted",
@@ -78,7 +92,10 @@ describe("canonical options of a wit-component encoding", () => {
         async: false,
       },
     });
-    expect(canon.exports.get("t:x/api#add")).toMatchObject({ kind: "lifted", core: { instance: 1, name: "t:x/api#add" } });
+    expect(canon.exports.get("t:x/api#add")).toMatchObject({
+      kind: "lifted",
+      core: { instance: 1, name: "t:x/api#add" },
+    });
     expect([...canon.exports.keys()].sort()).toEqual(["t:x/api#add", "t:x/api#echo", "top"]);
   });
 
@@ -110,7 +127,11 @@ describe("canonical options of a wit-component encoding", () => {
         writeFileSync(join(dir, name), content);
       }
       const module = (await import(pathToFileURL(join(dir, "c.js")).href)) as {
-        instantiate(get: (f: string) => unknown, imports: object, core: (m: unknown, i: unknown) => unknown): Promise<unknown>;
+        instantiate(
+          get: (f: string) => unknown,
+          imports: object,
+          core: (m: unknown, i: unknown) => unknown,
+        ): Promise<unknown>;
       };
       const instances: { exports: Record<string, unknown> }[] = [];
       await module.instantiate(
@@ -127,7 +148,8 @@ describe("canonical options of a wit-component encoding", () => {
         if (lifted.kind !== "lifted") throw new Error(lifted.reason);
         expect(typeof instances[lifted.core.instance]!.exports[lifted.core.name]).toBe("function");
         const memory = lifted.options.memory;
-        if (memory !== undefined) expect(instances[memory.instance]!.exports[memory.name]).toHaveProperty("buffer");
+        if (memory !== undefined)
+          expect(instances[memory.instance]!.exports[memory.name]).toHaveProperty("buffer");
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -160,7 +182,10 @@ describe("canonical options of hand-written components", () => {
       (instance $i (export "g" (func $lg)))
       (export "t:x/i" (instance $i)))`);
     const canon = decode(bytes);
-    expect(canon.exports.get("f")).toMatchObject({ kind: "lifted", core: { instance: 0, name: "f" } });
+    expect(canon.exports.get("f")).toMatchObject({
+      kind: "lifted",
+      core: { instance: 0, name: "f" },
+    });
     expect(canon.exports.get("t:x/i#g")).toEqual({
       kind: "lifted",
       core: { instance: 0, name: "g" },
@@ -189,7 +214,10 @@ describe("canonical options of hand-written components", () => {
       (export "f" (func $lf)))`);
     const canon = decode(bytes);
     expect(canon.unsupported).toBe("a nested component has core modules of its own");
-    expect(canon.exports.get("f")).toEqual({ kind: "unreachable", reason: "a nested component has core modules of its own" });
+    expect(canon.exports.get("f")).toEqual({
+      kind: "unreachable",
+      reason: "a nested component has core modules of its own",
+    });
   });
 
   it("says why a re-exported import is not lifted", async () => {
@@ -197,7 +225,10 @@ describe("canonical options of hand-written components", () => {
       (type $ft (func (param "x" u32) (result u32)))
       (import "f" (func $f (type $ft)))
       (export "g" (func $f)))`);
-    expect(decode(bytes).exports.get("g")).toEqual({ kind: "unreachable", reason: "it re-exports an import" });
+    expect(decode(bytes).exports.get("g")).toEqual({
+      kind: "unreachable",
+      reason: "it re-exports an import",
+    });
   });
 
   it("refuses a core module as an error, not a guess", async () => {

@@ -128,7 +128,8 @@ function decode(bytes: Uint8Array): Map<string, string> {
 async function resolveWithDeps(bytes: Uint8Array, packages: ReadonlyMap<string, string>) {
   const root = "c.wasm.wit";
   const files = new Map([[`${root}/component.wit`, await componentWit(bytes)]]);
-  for (const [id, text] of packages) files.set(`${root}/deps/${id.replace(":", "_")}/package.wit`, text);
+  for (const [id, text] of packages)
+    files.set(`${root}/deps/${id.replace(":", "_")}/package.wit`, text);
   return resolveFiles(files, root);
 }
 
@@ -220,7 +221,9 @@ describe("decodeComponentPackages refuses what it cannot read", () => {
     const cut = decodeComponentPackages(bytes.subarray(0, 40));
     expect("error" in cut && cut.error).toMatch(/end of the binary/);
     const odd = Uint8Array.from([...bytes.subarray(0, 8), 0x63, 0x00]);
-    expect(decodeComponentPackages(odd)).toEqual({ error: "unknown section 99 (in section 99 at byte 10)" });
+    expect(decodeComponentPackages(odd)).toEqual({
+      error: "unknown section 99 (in section 99 at byte 10)",
+    });
   });
 
   it("names an exported instance whose type it cannot tell", async () => {
@@ -230,7 +233,8 @@ describe("decodeComponentPackages refuses what it cannot read", () => {
       (export "a:b/c" (instance $i))
     )`);
     expect(decodeComponentPackages(bytes)).toEqual({
-      error: "the type of `a:b/c` cannot be told: it is an instance of inline exports, with no type given on its export",
+      error:
+        "the type of `a:b/c` cannot be told: it is an instance of inline exports, with no type given on its export",
     });
   });
 
@@ -255,9 +259,19 @@ describe("componentPackageDeps", () => {
 
   it("decodes nothing when the world names no other package", () => {
     // Not a component at all: decoding it would fail, so an empty result shows it was never decoded.
-    const r = componentPackageDeps(Uint8Array.of(0), "package root:component;\nworld root {\n  import t:types/defs;\n}\n", new Set(["t:types"]), "r");
+    const r = componentPackageDeps(
+      Uint8Array.of(0),
+      "package root:component;\nworld root {\n  import t:types/defs;\n}\n",
+      new Set(["t:types"]),
+      "r",
+    );
     expect(r).toEqual({ files: new Map() });
-    const missing = componentPackageDeps(Uint8Array.of(1, 2, 3, 4), "package root:component;\nworld root {\n  import t:other/defs;\n}\n", new Set(), "r");
+    const missing = componentPackageDeps(
+      Uint8Array.of(1, 2, 3, 4),
+      "package root:component;\nworld root {\n  import t:other/defs;\n}\n",
+      new Set(),
+      "r",
+    );
     expect(missing).toEqual({ error: "not a WebAssembly binary" });
   });
 });
@@ -318,7 +332,10 @@ interface api { use types.{size, surface}; make: func(s: size) -> surface; }
 world app { import api; export types; export run: func() -> u32; }
 `;
     const seeds = [await fromWat(WAT), await fromWit(world, "app")];
-    expect(seeds.map((bytes) => "packages" in decodeComponentPackages(bytes))).toEqual([true, true]);
+    expect(seeds.map((bytes) => "packages" in decodeComponentPackages(bytes))).toEqual([
+      true,
+      true,
+    ]);
     const random = createRandom(2026);
     const outcomes = { packages: 0, error: 0 };
     for (let index = 0; index < 3000; index++) {
@@ -338,7 +355,10 @@ world app { import api; export types; export run: func() -> u32; }
       outcomes.packages++;
       for (const [id, text] of result.packages) {
         // Decoded text is parsed and resolved like any WIT: diagnostics are fine, exceptions are not.
-        expect(() => resolveFiles(new Map([["p.wit", text]]), "p.wit"), `case ${index}, ${id}`).not.toThrow();
+        expect(
+          () => resolveFiles(new Map([["p.wit", text]]), "p.wit"),
+          `case ${index}, ${id}`,
+        ).not.toThrow();
       }
     }
     // Both outcomes happen: the mutations reach past the first section, and some still decode.

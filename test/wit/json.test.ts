@@ -126,8 +126,17 @@ describe("toJson", () => {
     // The constructor's result (17) is the implicit `own<r>` made when functions are mapped, after the types.
     expect(JSON.stringify(out.interfaces[0].functions)).toBe(
       JSON.stringify({
-        "[constructor]r": { name: "[constructor]r", kind: { constructor: 0 }, params: [], result: 17 },
-        "[method]r.m": { name: "[method]r.m", kind: { "async-method": 0 }, params: [{ name: "self", type: 16 }] },
+        "[constructor]r": {
+          name: "[constructor]r",
+          kind: { constructor: 0 },
+          params: [],
+          result: 17,
+        },
+        "[method]r.m": {
+          name: "[method]r.m",
+          kind: { "async-method": 0 },
+          params: [{ name: "self", type: 16 }],
+        },
         "[static]r.s": { name: "[static]r.s", kind: { static: 0 }, params: [], result: "u8" },
       }),
     );
@@ -158,14 +167,20 @@ describe("toJson", () => {
             t: { type: 0 },
           },
           exports: {
-            f: { function: { name: "f", kind: "async-freestanding", params: [{ name: "a", type: 0 }] } },
+            f: {
+              function: { name: "f", kind: "async-freestanding", params: [{ name: "a", type: 0 }] },
+            },
           },
           package: 0,
           docs: { contents: "A world." },
         },
       ]),
     );
-    expect(JSON.stringify(out.interfaces[1])).toBe('{"name":null,"types":{},"functions":{},"package":0}');
-    expect(JSON.stringify(out.types[0])).toBe('{"name":"t","kind":{"type":"u8"},"owner":{"world":0}}');
+    expect(JSON.stringify(out.interfaces[1])).toBe(
+      '{"name":null,"types":{},"functions":{},"package":0}',
+    );
+    expect(JSON.stringify(out.types[0])).toBe(
+      '{"name":"t","kind":{"type":"u8"},"owner":{"world":0}}',
+    );
   });
 });

@@ -58,7 +58,9 @@ describe("tokens", () => {
   });
 
   test("every punctuation token", () => {
-    const kinds = tokenList(lex("= , : . ; ( ) { } < > -> * @ / + -").stream).map((t) => NAMES.get(t.kind));
+    const kinds = tokenList(lex("= , : . ; ( ) { } < > -> * @ / + -").stream).map((t) =>
+      NAMES.get(t.kind),
+    );
     expect(kinds).toEqual([
       "Equals",
       "Comma",
@@ -94,7 +96,9 @@ describe("tokens", () => {
 
   test("a version with pre-release and build metadata is a run of small tokens", () => {
     expect(
-      show(lex("1.0.0-rc.1+build-7").stream).map((s) => s.split("@")[0] + ":" + s.split(":").slice(1).join(":")),
+      show(lex("1.0.0-rc.1+build-7").stream).map(
+        (s) => s.split("@")[0] + ":" + s.split(":").slice(1).join(":"),
+      ),
     ).toEqual([
       "Integer:1",
       "Period:.",
@@ -112,7 +116,12 @@ describe("tokens", () => {
   });
 
   test("digits start an integer, not an identifier", () => {
-    expect(show(lex("12ab a12").stream)).toEqual(["Integer@0-2:12", "Id@2-4:ab", "Id@5-8:a12", "Eof@8-8:"]);
+    expect(show(lex("12ab a12").stream)).toEqual([
+      "Integer@0-2:12",
+      "Id@2-4:ab",
+      "Id@5-8:a12",
+      "Eof@8-8:",
+    ]);
   });
 
   test("describeToken uses wit-parser's words", () => {
@@ -244,15 +253,25 @@ describe("input guards", () => {
         `Input contains bidirectional override codepoint '\\u{${cp.toString(16)}}'`,
       );
     }
-    expect(lex("a\u0149").stream.error?.message).toBe("Codepoint '\\u{149}' is discouraged by Unicode");
-    expect(lex("a\u17b5").stream.error?.message).toBe("Codepoint '\\u{17b5}' is discouraged by Unicode");
+    expect(lex("a\u0149").stream.error?.message).toBe(
+      "Codepoint '\\u{149}' is discouraged by Unicode",
+    );
+    expect(lex("a\u17b5").stream.error?.message).toBe(
+      "Codepoint '\\u{17b5}' is discouraged by Unicode",
+    );
     expect(lex("a\u0007").stream.error?.message).toBe("Control code '\\u{7}'");
     expect(lex("a\u0085").stream.error?.message).toBe("Control code '\\u{85}'");
     expect(lex("a\u0000").stream.error?.span).toEqual({ start: 1, end: 2 });
   });
 
   test("tab, newline and carriage return are whitespace; a lone CR too", () => {
-    expect(show(lex("a\tb\rc\n d").stream)).toEqual(["Id@0-1:a", "Id@2-3:b", "Id@4-5:c", "Id@7-8:d", "Eof@8-8:"]);
+    expect(show(lex("a\tb\rc\n d").stream)).toEqual([
+      "Id@0-1:a",
+      "Id@2-3:b",
+      "Id@4-5:c",
+      "Id@7-8:d",
+      "Eof@8-8:",
+    ]);
   });
 
   test("an unexpected character is reported at its position", () => {
@@ -301,8 +320,14 @@ describe("source text normalization", () => {
     sources.add("one.wit", "interface a {}");
     sources.add("two.wit", "world w {}");
     const stream = tokenize(sources.files[1]!);
-    expect(tokenList(stream)[1]).toEqual({ kind: Tok.Id as TokenKind, span: { start: 21, end: 22 } });
+    expect(tokenList(stream)[1]).toEqual({
+      kind: Tok.Id as TokenKind,
+      span: { start: 21, end: 22 },
+    });
     expect(sources.locate(21)).toMatchObject({ path: "two.wit", line: 1, column: 7 });
-    expect(tokenList(stream)[4]).toEqual({ kind: Tok.Eof as TokenKind, span: { start: 25, end: 25 } });
+    expect(tokenList(stream)[4]).toEqual({
+      kind: Tok.Eof as TokenKind,
+      span: { start: 25, end: 25 },
+    });
   });
 });

@@ -133,7 +133,11 @@ describe("files and packages", () => {
         },
         {
           kind: "toplevel-use",
-          item: { kind: "package", package: { namespace: "x", name: "y", version: V("1.0.0", 1, 0, 0) }, name: "z" },
+          item: {
+            kind: "package",
+            package: { namespace: "x", name: "y", version: V("1.0.0", 1, 0, 0) },
+            name: "z",
+          },
           as: "w",
         },
         {
@@ -175,7 +179,12 @@ describe("files and packages", () => {
         name: "i",
         items: [],
       },
-      { kind: "world", attributes: [{ kind: "unstable", feature: "fancy-x" }], name: "w", items: [] },
+      {
+        kind: "world",
+        attributes: [{ kind: "unstable", feature: "fancy-x" }],
+        name: "w",
+        items: [],
+      },
     ]);
   });
 
@@ -185,7 +194,9 @@ describe("files and packages", () => {
     expect(version("1.0.1-1a+1a")).toEqual(V("1.0.1-1a+1a", 1, 0, 1, "1a", "1a"));
     expect(version("1.0.0-a1.1-a")).toEqual(V("1.0.0-a1.1-a", 1, 0, 0, "a1.1-a"));
     // A `.` not followed by a version part belongs to the `use` syntax.
-    const use = firstInterfaceItems("use a:b/c@1.0.0-rc.{x};") as { from: { package: { version: unknown } } }[];
+    const use = firstInterfaceItems("use a:b/c@1.0.0-rc.{x};") as {
+      from: { package: { version: unknown } };
+    }[];
     expect(use[0]!.from.package.version).toEqual(V("1.0.0-rc", 1, 0, 0, "rc"));
   });
 });
@@ -243,7 +254,11 @@ describe("interfaces", () => {
             func: {
               async: false,
               params: [{ name: "a", type: { kind: "primitive", name: "u32" } }],
-              result: { kind: "result", ok: { kind: "name", name: "r" }, err: { kind: "primitive", name: "string" } },
+              result: {
+                kind: "result",
+                ok: { kind: "name", name: "r" },
+                err: { kind: "primitive", name: "string" },
+              },
             },
           },
           { kind: "method", name: "m", func: { async: false, params: [] } },
@@ -265,14 +280,20 @@ describe("interfaces", () => {
 
   test("functions and uses with renames", () => {
     expect(
-      firstInterfaceItems("use a.{b, c as d};\nuse x:y/z.{};\nf: func(a: u8, b: own<r>) -> u8;\ng: async func();"),
+      firstInterfaceItems(
+        "use a.{b, c as d};\nuse x:y/z.{};\nf: func(a: u8, b: own<r>) -> u8;\ng: async func();",
+      ),
     ).toEqual([
       {
         kind: "use",
         from: { kind: "id", id: "a" },
         names: [{ name: "b" }, { name: "c", as: "d" }],
       },
-      { kind: "use", from: { kind: "package", package: { namespace: "x", name: "y" }, name: "z" }, names: [] },
+      {
+        kind: "use",
+        from: { kind: "package", package: { namespace: "x", name: "y" }, name: "z" },
+        names: [],
+      },
       {
         kind: "func",
         name: "f",
@@ -329,7 +350,10 @@ describe("type expressions", () => {
       key: { kind: "primitive", name: "string" },
       value: { kind: "list", element: { kind: "name", name: "x" } },
     });
-    expect(ty("option<bool>")).toEqual({ kind: "option", element: { kind: "primitive", name: "bool" } });
+    expect(ty("option<bool>")).toEqual({
+      kind: "option",
+      element: { kind: "primitive", name: "bool" },
+    });
     expect(ty("tuple<u8, s8,>")).toEqual({
       kind: "tuple",
       types: [
@@ -355,7 +379,10 @@ describe("type expressions", () => {
     expect(ty("own<r>")).toEqual({ kind: "own", resource: "r" });
     expect(ty("borrow<r>")).toEqual({ kind: "borrow", resource: "r" });
     expect(ty("future")).toEqual({ kind: "future" });
-    expect(ty("future<u8>")).toEqual({ kind: "future", element: { kind: "primitive", name: "u8" } });
+    expect(ty("future<u8>")).toEqual({
+      kind: "future",
+      element: { kind: "primitive", name: "u8" },
+    });
     expect(ty("stream")).toEqual({ kind: "stream" });
     expect(ty("stream<future<u8>>")).toEqual({
       kind: "stream",
@@ -390,7 +417,11 @@ describe("worlds", () => {
         kind: "import",
         extern: {
           kind: "path",
-          path: { kind: "package", package: { namespace: "x", name: "y", version: V("1.0.0", 1, 0, 0) }, name: "z" },
+          path: {
+            kind: "package",
+            package: { namespace: "x", name: "y", version: V("1.0.0", 1, 0, 0) },
+            name: "z",
+          },
         },
       },
       {
@@ -414,7 +445,10 @@ describe("worlds", () => {
           items: [{ kind: "func", name: "h", func: { async: false, params: [] } }],
         },
       },
-      { kind: "import", extern: { kind: "named-path", name: "primary", path: { kind: "id", id: "store" } } },
+      {
+        kind: "import",
+        extern: { kind: "named-path", name: "primary", path: { kind: "id", id: "store" } },
+      },
       {
         kind: "export",
         extern: {
@@ -429,7 +463,11 @@ describe("worlds", () => {
       },
       { kind: "use", from: { kind: "id", id: "t" }, names: [{ name: "u" }] },
       { kind: "type", name: "q", type: { kind: "primitive", name: "u8" } },
-      { kind: "record", name: "rr", fields: [{ name: "a", type: { kind: "primitive", name: "u8" } }] },
+      {
+        kind: "record",
+        name: "rr",
+        fields: [{ name: "a", type: { kind: "primitive", name: "u8" } }],
+      },
       { kind: "include", from: { kind: "id", id: "other" }, names: [] },
       {
         kind: "include",
@@ -459,7 +497,11 @@ describe("spans", () => {
     expect(text(alias.name)).toBe("t");
     expect(text(alias.type)).toBe("list<u8>");
     expect(text(typeErrorSpan(alias.type))).toBe("list");
-    expect(sources.locate(alias.type.start)).toMatchObject({ path: "two.wit", line: 2, column: 12 });
+    expect(sources.locate(alias.type.start)).toMatchObject({
+      path: "two.wit",
+      line: 2,
+      column: 12,
+    });
     expect({ start: r.ast!.start, end: r.ast!.end }).toEqual({ start: base, end: base + 37 });
   });
 
@@ -609,7 +651,9 @@ describe("errors", () => {
     expect(parseErr("package a:b@1.0.0 -rc;").split("\n")[0]).toBe(
       "error[WIT1012]: unexpected character ' ' after patch version number",
     );
-    expect(parseErr("package a:b@1.0;").split("\n")[0]).toBe("error[WIT1010]: expected '.', found ';'");
+    expect(parseErr("package a:b@1.0;").split("\n")[0]).toBe(
+      "error[WIT1010]: expected '.', found ';'",
+    );
     expect(parseErr("package a:b@99999999999999999999.0.0;").split("\n")[0]).toBe(
       "error[WIT1012]: value of major version number exceeds u64::MAX",
     );
@@ -617,10 +661,9 @@ describe("errors", () => {
 
   test("a fixed-length list size must fit in a u32", () => {
     expect(ty("list<u8, 4294967295>")).toMatchObject({ size: 4294967295 });
-    expect(parseErr("interface i { type t = list<u8, 4294967296>; }").split("\n").slice(0, 2)).toEqual([
-      "error[WIT1013]: number too large to fit in target type",
-      "     --> t.wit:1:33",
-    ]);
+    expect(
+      parseErr("interface i { type t = list<u8, 4294967296>; }").split("\n").slice(0, 2),
+    ).toEqual(["error[WIT1013]: number too large to fit in target type", "     --> t.wit:1:33"]);
   });
 
   test("cases whose .wit.result is in the suite without their input", () => {
@@ -631,9 +674,13 @@ describe("errors", () => {
     ]);
     // parse-fail/unterminated-string.wit.result
     expect(parseErr('// parse-fail\n\n"\n')).toBe(
-      ["error[WIT1004]: unterminated string literal", "     --> t.wit:3:1", "      |", '    3 | "', "      | ^"].join(
-        "\n",
-      ),
+      [
+        "error[WIT1004]: unterminated string literal",
+        "     --> t.wit:3:1",
+        "      |",
+        '    3 | "',
+        "      | ^",
+      ].join("\n"),
     );
   });
 
@@ -648,12 +695,15 @@ describe("errors", () => {
     expect(parseErr("interface i { type }\n#").split("\n")[0]).toBe(
       "error[WIT1010]: expected an identifier or string, found '}'",
     );
-    expect(parseErr("interface i { type t = u8; }\n#").split("\n")[0]).toBe("error[WIT1002]: unexpected character '#'");
+    expect(parseErr("interface i { type t = u8; }\n#").split("\n")[0]).toBe(
+      "error[WIT1002]: unexpected character '#'",
+    );
   });
 });
 
 describe("nesting limits", () => {
-  const nestedLists = (n: number) => `interface i { type t = ${"list<".repeat(n)}u8${">".repeat(n)}; }`;
+  const nestedLists = (n: number) =>
+    `interface i { type t = ${"list<".repeat(n)}u8${">".repeat(n)}; }`;
 
   test("100 nested types parse; the 101st constructor is too deep", () => {
     expect(parseOk(nestedLists(100)).items).toHaveLength(1);
@@ -664,10 +714,12 @@ describe("nesting limits", () => {
   });
 
   test("100,000 nested lists give a diagnostic, not a stack overflow", () => {
-    expect(parseErr(nestedLists(100_000)).split("\n")[0]).toBe("error[WIT1014]: type nesting too deep");
-    expect(parseErr(`interface i { type t = ${"tuple<option<".repeat(50_000)}`).split("\n")[0]).toBe(
+    expect(parseErr(nestedLists(100_000)).split("\n")[0]).toBe(
       "error[WIT1014]: type nesting too deep",
     );
+    expect(
+      parseErr(`interface i { type t = ${"tuple<option<".repeat(50_000)}`).split("\n")[0],
+    ).toBe("error[WIT1014]: type nesting too deep");
   });
 
   test("100 nested packages parse; the 101st is too deep, even 100,000 deep", () => {
@@ -677,7 +729,9 @@ describe("nesting limits", () => {
       "error[WIT1015]: package nesting too deep",
       "     --> t.wit:101:1",
     ]);
-    expect(parseErr(nested(100_000)).split("\n")[0]).toBe("error[WIT1015]: package nesting too deep");
+    expect(parseErr(nested(100_000)).split("\n")[0]).toBe(
+      "error[WIT1015]: package nesting too deep",
+    );
   });
 });
 
@@ -687,7 +741,8 @@ describe("nesting limits", () => {
 
 const SUITE = new URL("../../../shared/conformance/wit-parser-ui/", import.meta.url).pathname;
 const suitePresent = existsSync(SUITE);
-if (!suitePresent) console.warn(`conformance suite not found at ${SUITE}: skipping the data-driven parser tests`);
+if (!suitePresent)
+  console.warn(`conformance suite not found at ${SUITE}: skipping the data-driven parser tests`);
 
 /**
  * The parse-fail cases whose expected error is a syntax error, i.e. one the
@@ -737,7 +792,9 @@ function caseFiles(path: string): string[] {
 
 function casesIn(dir: string): string[] {
   return readdirSync(dir)
-    .filter((e) => e !== "parse-fail" && (e.endsWith(".wit") || statSync(join(dir, e)).isDirectory()))
+    .filter(
+      (e) => e !== "parse-fail" && (e.endsWith(".wit") || statSync(join(dir, e)).isDirectory()),
+    )
     .sort();
 }
 
@@ -758,14 +815,20 @@ function parseCase(casePath: string): { files: number; first: string | undefined
 
 /** The reference message and location of a `.wit.result`, in the same `path:line:col: message` form. */
 function expectedFailure(name: string): string {
-  const text = readFileSync(join(SUITE, "parse-fail", `${name.replace(/\.wit$/, "")}.wit.result`), "utf8");
+  const text = readFileSync(
+    join(SUITE, "parse-fail", `${name.replace(/\.wit$/, "")}.wit.result`),
+    "utf8",
+  );
   const firstLine = text.split("\n")[0]!;
   // A line too long for a frame is printed as `path:line:col: message`.
   const inline = /^tests\/ui\/(\S+):(\d+):(\d+): (.*)$/.exec(firstLine);
   if (inline) return `${inline[1]}:${inline[2]}:${inline[3]}: ${inline[4]}`;
   const where = /--> tests\/ui\/(\S+)/.exec(text)![1];
   // Directory cases prefix the message with how the directory was read.
-  const message = firstLine.replace(/^failed to resolve directory .*?: failed to parse package: \S+: /, "");
+  const message = firstLine.replace(
+    /^failed to resolve directory .*?: failed to parse package: \S+: /,
+    "",
+  );
   return `${where}: ${message}`;
 }
 
@@ -785,9 +848,12 @@ describe.skipIf(!suitePresent)("wit-parser UI suite", () => {
     expect(r.first).toBeUndefined();
   });
 
-  test.each(failing.filter((n) => SYNTACTIC.includes(n)))("syntax error %s matches wit-parser", (name) => {
-    expect(parseCase(join(SUITE, "parse-fail", name)).first).toBe(expectedFailure(name));
-  });
+  test.each(failing.filter((n) => SYNTACTIC.includes(n)))(
+    "syntax error %s matches wit-parser",
+    (name) => {
+      expect(parseCase(join(SUITE, "parse-fail", name)).first).toBe(expectedFailure(name));
+    },
+  );
 
   test.each(failing.filter((n) => !SYNTACTIC.includes(n)))("resolver error %s parses", (name) => {
     const r = parseCase(join(SUITE, "parse-fail", name));
@@ -801,11 +867,15 @@ describe.skipIf(!suitePresent)("wit-parser UI suite", () => {
       return ast.items.filter((i): i is Interface => i.kind === "interface");
     };
     const comments = JSON.parse(readFileSync(join(SUITE, "comments.wit.json"), "utf8"));
-    expect(docsContents(docsOf("comments.wit")[0]!.docs)).toBe(comments.interfaces[0].docs.contents);
+    expect(docsContents(docsOf("comments.wit")[0]!.docs)).toBe(
+      comments.interfaces[0].docs.contents,
+    );
     const random = JSON.parse(readFileSync(join(SUITE, "random.wit.json"), "utf8"));
     const iface = docsOf("random.wit")[0]!;
     expect(docsContents(iface.docs)).toBe(random.interfaces[0].docs.contents);
     const fn = iface.items[0]!;
-    expect(docsContents(fn.docs)).toBe(random.interfaces[0].functions["get-random-bytes"].docs.contents);
+    expect(docsContents(fn.docs)).toBe(
+      random.interfaces[0].functions["get-random-bytes"].docs.contents,
+    );
   });
 });

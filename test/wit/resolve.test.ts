@@ -12,11 +12,20 @@ import { codes } from "../../src/diagnostics/codes.js";
 import { renderDiagnostic } from "../../src/diagnostics/render.js";
 import { formatLocation } from "../../src/diagnostics/render.js";
 import { toJson } from "../../src/wit/json.js";
-import { resolveFiles, resolvePath, type ResolveOptions, type ResolveResult } from "../../src/wit/load.js";
+import {
+  resolveFiles,
+  resolvePath,
+  type ResolveOptions,
+  type ResolveResult,
+} from "../../src/wit/load.js";
 import type { Resolve, WorldItem } from "../../src/wit/model.js";
 import { compareVersions } from "../../src/wit/resolve-version.js";
 
-function files(entries: Record<string, string>, root: string, options?: ResolveOptions): ResolveResult {
+function files(
+  entries: Record<string, string>,
+  root: string,
+  options?: ResolveOptions,
+): ResolveResult {
   return resolveFiles(new Map(Object.entries(entries)), root, options);
 }
 
@@ -66,7 +75,10 @@ describe("rendered frames", () => {
   });
 
   it("points into the right file of a directory", () => {
-    const r = files({ "pkg/a.wit": "package foo:a;\ninterface x {}\n", "pkg/b.wit": "package foo:b;\n" }, "pkg");
+    const r = files(
+      { "pkg/a.wit": "package foo:a;\ninterface x {}\n", "pkg/b.wit": "package foo:b;\n" },
+      "pkg",
+    );
     expect(renderDiagnostic(r.diagnostics[0]!, r.sources)).toBe(
       [
         "error[WIT2010]: package identifier `foo:b` does not match previous package name of `foo:a`",
@@ -106,12 +118,14 @@ describe("names", () => {
   });
 
   it("reports cycles between types and between interfaces", () => {
-    expect(failure(one("package a:b;\ninterface i {\n  type a = b;\n  type b = list<a>;\n}\n"))).toBe(
-      `${codes.DependencyCycle} type \`b\` depends on itself @ test.wit:3:12`,
-    );
-    expect(failure(one("package a:b;\ninterface i {\n  use j.{x};\n}\ninterface j {\n  use i.{y};\n}\n"))).toBe(
-      `${codes.DependencyCycle} interface or world \`j\` depends on itself @ test.wit:5:11`,
-    );
+    expect(
+      failure(one("package a:b;\ninterface i {\n  type a = b;\n  type b = list<a>;\n}\n")),
+    ).toBe(`${codes.DependencyCycle} type \`b\` depends on itself @ test.wit:3:12`);
+    expect(
+      failure(
+        one("package a:b;\ninterface i {\n  use j.{x};\n}\ninterface j {\n  use i.{y};\n}\n"),
+      ),
+    ).toBe(`${codes.DependencyCycle} interface or world \`j\` depends on itself @ test.wit:5:11`);
   });
 
   it("reports names defined twice", () => {
@@ -128,10 +142,18 @@ describe("names", () => {
       `${codes.DuplicateName} param \`a\` is defined more than once @ test.wit:3:18`,
     );
     expect(
-      failure(one("package a:b;\ninterface i {\n  resource r {\n    f: func();\n    f: static func();\n  }\n}\n")),
+      failure(
+        one(
+          "package a:b;\ninterface i {\n  resource r {\n    f: func();\n    f: static func();\n  }\n}\n",
+        ),
+      ),
     ).toBe(`${codes.DuplicateName} duplicate function name \`f\` @ test.wit:5:5`);
     expect(
-      failure(one("package a:b;\ninterface i {\n  resource r {\n    constructor();\n    constructor();\n  }\n}\n")),
+      failure(
+        one(
+          "package a:b;\ninterface i {\n  resource r {\n    constructor();\n    constructor();\n  }\n}\n",
+        ),
+      ),
     ).toBe(`${codes.DuplicateName} duplicate constructors @ test.wit:5:5`);
   });
 
@@ -142,9 +164,11 @@ describe("names", () => {
     expect(failure(one("package a:b;\ninterface i {}\nworld v {\n  include i;\n}\n"))).toBe(
       `${codes.WrongItemKind} name \`i\` is defined as an interface, not a world @ test.wit:4:11`,
     );
-    expect(failure(one("package a:b;\ninterface i {\n  f: func();\n}\ninterface j {\n  use i.{f};\n}\n"))).toBe(
-      `${codes.WrongItemKind} cannot import function \`f\` @ test.wit:6:10`,
-    );
+    expect(
+      failure(
+        one("package a:b;\ninterface i {\n  f: func();\n}\ninterface j {\n  use i.{f};\n}\n"),
+      ),
+    ).toBe(`${codes.WrongItemKind} cannot import function \`f\` @ test.wit:6:10`);
     expect(failure(one("package a:b;\ninterface i {\n  f: func();\n  g: func() -> f;\n}\n"))).toBe(
       `${codes.WrongItemKind} cannot use function \`f\` as a type @ test.wit:4:16`,
     );
@@ -153,7 +177,9 @@ describe("names", () => {
 
 describe("types", () => {
   it("requires handles of resources", () => {
-    expect(failure(one("package a:b;\ninterface i {\n  type t = u32;\n  type h = borrow<t>;\n}\n"))).toBe(
+    expect(
+      failure(one("package a:b;\ninterface i {\n  type t = u32;\n  type h = borrow<t>;\n}\n")),
+    ).toBe(
       `${codes.HandleNotResource} type \`t\` used in a handle must be a resource @ test.wit:4:19`,
     );
     const r = files(
@@ -163,16 +189,28 @@ describe("types", () => {
       },
       "p",
     );
-    expect(failure(r)).toBe(`${codes.HandleNotResource} type used in a handle must be a resource @ p/root.wit:4:16`);
+    expect(failure(r)).toBe(
+      `${codes.HandleNotResource} type used in a handle must be a resource @ p/root.wit:4:16`,
+    );
   });
 
   it("checks constructor results", () => {
-    expect(failure(one("package a:b;\ninterface i {\n  resource r {\n    constructor() -> u32;\n  }\n}\n"))).toBe(
+    expect(
+      failure(
+        one("package a:b;\ninterface i {\n  resource r {\n    constructor() -> u32;\n  }\n}\n"),
+      ),
+    ).toBe(
       `${codes.InvalidConstructor} if a constructor return type is declared it must be a \`result\` @ test.wit:4:22`,
     );
     expect(
-      failure(one("package a:b;\ninterface i {\n  resource r {\n    constructor() -> result<u8, string>;\n  }\n}\n")),
-    ).toBe(`${codes.InvalidConstructor} the \`ok\` type must be the resource being constructed @ test.wit:4:29`);
+      failure(
+        one(
+          "package a:b;\ninterface i {\n  resource r {\n    constructor() -> result<u8, string>;\n  }\n}\n",
+        ),
+      ),
+    ).toBe(
+      `${codes.InvalidConstructor} the \`ok\` type must be the resource being constructed @ test.wit:4:29`,
+    );
   });
 
   it("rejects empty enums and variants and bad map keys", () => {
@@ -189,7 +227,11 @@ describe("types", () => {
 
   it("rejects functions returning borrows", () => {
     expect(
-      failure(one("package a:b;\ninterface i {\n  resource r;\n  type t = tuple<borrow<r>>;\n  f: func() -> t;\n}\n")),
+      failure(
+        one(
+          "package a:b;\ninterface i {\n  resource r;\n  type t = tuple<borrow<r>>;\n  f: func() -> t;\n}\n",
+        ),
+      ),
     ).toBe(
       `${codes.BorrowInResult} function \`f\` returns a type which contains a \`borrow<T>\` which is not supported @ test.wit:5:3`,
     );
@@ -218,7 +260,9 @@ describe("types", () => {
   });
 
   it("keeps types in dependency order", () => {
-    const r = ok(one("package a:b;\ninterface i {\n  type a = b;\n  record b { c: c }\n  type c = u8;\n}\n"));
+    const r = ok(
+      one("package a:b;\ninterface i {\n  type a = b;\n  record b { c: c }\n  type c = u8;\n}\n"),
+    );
     expect(r.types.map((t) => t.name)).toEqual(["c", "b", "a"]);
   });
 });
@@ -237,8 +281,13 @@ describe("packages", () => {
   });
 
   it("rejects docs on two package headers", () => {
-    const r = files({ "p/a.wit": "/// one\npackage a:b;\n", "p/b.wit": "/// two\npackage a:b;\n" }, "p");
-    expect(failure(r)).toBe(`${codes.PackageDeclaration} found doc comments on multiple 'package' items @ p/b.wit:1:1`);
+    const r = files(
+      { "p/a.wit": "/// one\npackage a:b;\n", "p/b.wit": "/// two\npackage a:b;\n" },
+      "p",
+    );
+    expect(failure(r)).toBe(
+      `${codes.PackageDeclaration} found doc comments on multiple 'package' items @ p/b.wit:1:1`,
+    );
   });
 
   it("reports missing packages and items with the known packages", () => {
@@ -246,15 +295,23 @@ describe("packages", () => {
       `${codes.PackageItemNotFound} package 'x:y' not found. known packages:\n    a:b @ test.wit:3:10`,
     );
     const deps = { "p/deps/c.wit": "package c:d;\ninterface j {}\nworld v {}\n" };
-    expect(failure(files({ ...deps, "p/r.wit": "package a:b;\nworld w {\n  import c:d/nope;\n}\n" }, "p"))).toBe(
+    expect(
+      failure(
+        files({ ...deps, "p/r.wit": "package a:b;\nworld w {\n  import c:d/nope;\n}\n" }, "p"),
+      ),
+    ).toBe(
       `${codes.PackageItemNotFound} interface 'nope' not found in package 'c:d' @ p/r.wit:3:14`,
     );
-    expect(failure(files({ ...deps, "p/r.wit": "package a:b;\nworld w {\n  include c:d/nope;\n}\n" }, "p"))).toBe(
-      `${codes.PackageItemNotFound} world 'nope' not found in package 'c:d' @ p/r.wit:3:15`,
-    );
-    expect(failure(files({ ...deps, "p/r.wit": "package a:b;\ninterface i {\n  use c:d/j.{t};\n}\n" }, "p"))).toBe(
-      `${codes.PackageItemNotFound} type \`t\` not defined in interface @ p/r.wit:3:14`,
-    );
+    expect(
+      failure(
+        files({ ...deps, "p/r.wit": "package a:b;\nworld w {\n  include c:d/nope;\n}\n" }, "p"),
+      ),
+    ).toBe(`${codes.PackageItemNotFound} world 'nope' not found in package 'c:d' @ p/r.wit:3:15`);
+    expect(
+      failure(
+        files({ ...deps, "p/r.wit": "package a:b;\ninterface i {\n  use c:d/j.{t};\n}\n" }, "p"),
+      ),
+    ).toBe(`${codes.PackageItemNotFound} type \`t\` not defined in interface @ p/r.wit:3:14`);
   });
 
   it("rejects cycles between packages", () => {
@@ -265,7 +322,9 @@ describe("packages", () => {
       },
       "p",
     );
-    expect(failure(r)).toBe(`${codes.PackageCycle} package \`b:b\` creates a dependency cycle @ p/r.wit:3:7`);
+    expect(failure(r)).toBe(
+      `${codes.PackageCycle} package \`b:b\` creates a dependency cycle @ p/r.wit:3:7`,
+    );
   });
 
   it("rejects a package defined twice", () => {
@@ -297,7 +356,10 @@ describe("packages", () => {
       "package a:main;\npackage x:y {\n  interface i {\n    type t = u8;\n  }\n}\ninterface j {\n  use x:y/i.{t};\n}\n",
     );
     const resolve = ok(r);
-    expect(resolve.packages.map((p) => `${p.name.namespace}:${p.name.name}`)).toEqual(["x:y", "a:main"]);
+    expect(resolve.packages.map((p) => `${p.name.namespace}:${p.name.name}`)).toEqual([
+      "x:y",
+      "a:main",
+    ]);
     expect(r.packageIds).toEqual([1]);
   });
 });
@@ -333,12 +395,16 @@ describe("feature gates", () => {
     expect(failure(one("package a:b@1.0.0;\n@deprecated(version = 1.0.0)\ninterface i {}\n"))).toBe(
       `${codes.InvalidAttributes} must pair @deprecated with either @since or @unstable @ test.wit:2:2`,
     );
-    expect(failure(one("package a:b@1.0.0;\n@since(version = 1.0.0)\n@unstable(feature = x)\ninterface i {}\n"))).toBe(
-      `${codes.InvalidAttributes} unsupported combination of attributes @ test.wit:3:2`,
-    );
-    expect(failure(one("package a:b;\n@since(version = 1.0.0)\nuse i as j;\ninterface i {}\n"))).toBe(
-      `${codes.InvalidAttributes} attributes not allowed on top-level use @ test.wit:3:1`,
-    );
+    expect(
+      failure(
+        one(
+          "package a:b@1.0.0;\n@since(version = 1.0.0)\n@unstable(feature = x)\ninterface i {}\n",
+        ),
+      ),
+    ).toBe(`${codes.InvalidAttributes} unsupported combination of attributes @ test.wit:3:2`);
+    expect(
+      failure(one("package a:b;\n@since(version = 1.0.0)\nuse i as j;\ninterface i {}\n")),
+    ).toBe(`${codes.InvalidAttributes} attributes not allowed on top-level use @ test.wit:3:1`);
   });
 
   it("records stability and deprecation", () => {
@@ -357,7 +423,9 @@ describe("feature gates", () => {
 
 describe("worlds", () => {
   it("reports conflicting and repeated imports", () => {
-    expect(failure(one("package a:b;\ninterface i {}\nworld w {\n  import i;\n  import i;\n}\n"))).toBe(
+    expect(
+      failure(one("package a:b;\ninterface i {}\nworld w {\n  import i;\n  import i;\n}\n")),
+    ).toBe(
       `${codes.WorldItemConflict} interface cannot be imported more than once @ test.wit:5:10`,
     );
     expect(failure(one("package a:b;\nworld w {\n  type t = u8;\n  import t: func();\n}\n"))).toBe(
@@ -365,10 +433,16 @@ describe("worlds", () => {
     );
     expect(
       failure(
-        one("package a:b;\nworld v {\n  import x: func();\n}\nworld w {\n  import x: func();\n  include v;\n}\n"),
+        one(
+          "package a:b;\nworld v {\n  import x: func();\n}\nworld w {\n  import x: func();\n  include v;\n}\n",
+        ),
       ),
-    ).toBe(`${codes.WorldItemConflict} import of \`x\` shadows previously imported items @ test.wit:7:11`);
-    expect(failure(one("package a:b;\nworld w {\n  export f: func();\n  export F: func();\n}\n"))).toBe(
+    ).toBe(
+      `${codes.WorldItemConflict} import of \`x\` shadows previously imported items @ test.wit:7:11`,
+    );
+    expect(
+      failure(one("package a:b;\nworld w {\n  export f: func();\n  export F: func();\n}\n")),
+    ).toBe(
       `${codes.WorldItemConflict} export \`F\` in world \`w\` conflicts with export \`f\` (kebab-case identifiers are case-insensitive) @ test.wit:2:7`,
     );
   });
@@ -385,7 +459,9 @@ describe("worlds", () => {
     expect(y.func.name).toBe("y");
     const s = w.imports.get("s") as Extract<WorldItem, { kind: "type" }>;
     expect(r.types[s.id]!.owner).toEqual({ kind: "world", id: 1 });
-    expect(failure(one("package a:b;\nworld v {}\nworld w {\n  include v with { x as y }\n}\n"))).toBe(
+    expect(
+      failure(one("package a:b;\nworld v {}\nworld w {\n  include v with { x as y }\n}\n")),
+    ).toBe(
       `${codes.IncludeNameNotFound} no import or export kebab-name \`x\`. Note that an ID does not support renaming @ test.wit:4:11`,
     );
   });
@@ -448,7 +524,8 @@ describe("loading", () => {
     );
     const r = files(
       {
-        "p/r.wit": "package a:a;\nworld w {\n  import e:e/e;\n  import d:d/d;\n  import b:b/b;\n}\n",
+        "p/r.wit":
+          "package a:a;\nworld w {\n  import e:e/e;\n  import d:d/d;\n  import b:b/b;\n}\n",
         "p/deps/b.wit": "package b:b;\ninterface b {}\n",
         "p/deps/d.wat":
           '(component\n  (type $d (component\n    (export "d:d/d" (instance))\n  ))\n  (export "d" (type $d))\n)\n',
@@ -457,7 +534,12 @@ describe("loading", () => {
       "p",
     );
     const resolve = ok(r);
-    expect(resolve.packages.map((p) => `${p.name.namespace}:${p.name.name}`)).toEqual(["d:d", "e:e", "b:b", "a:a"]);
+    expect(resolve.packages.map((p) => `${p.name.namespace}:${p.name.name}`)).toEqual([
+      "d:d",
+      "e:e",
+      "b:b",
+      "a:a",
+    ]);
     expect(resolve.interfaces.map((i) => i.name)).toEqual(["d", "e", "b"]);
   });
 
@@ -535,7 +617,10 @@ describe("loading", () => {
   });
 
   it("reports wasm it cannot decode", () => {
-    const r = files({ "p/r.wit": "package a:b;\n", "p/deps/x.wasm": "\0asm\x0d\0\x01\0\x63\x00" }, "p");
+    const r = files(
+      { "p/r.wit": "package a:b;\n", "p/deps/x.wasm": "\0asm\x0d\0\x01\0\x63\x00" },
+      "p",
+    );
     expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
       `${codes.WasmPackageUnsupported} failed to decode the WIT package in p/deps/x.wasm: a WIT package has no section 99`,
     ]);
@@ -567,9 +652,10 @@ describe("loading", () => {
 
   it("reports a package defined both in wasm and elsewhere like any duplicate package", () => {
     // The bytes of the UI suite's `kinds-of-deps/deps/e.wasm` (package `e:e`, empty interface `e`).
-    const e = Buffer.from("0061736d0d0001000710014102014200040105653a652f6505000b0701000165030000", "hex").toString(
-      "latin1",
-    );
+    const e = Buffer.from(
+      "0061736d0d0001000710014102014200040105653a652f6505000b0701000165030000",
+      "hex",
+    ).toString("latin1");
     const world = "package a:a; world a { import e:e/e; }";
     const message = `${codes.DuplicatePackage} package \`e:e\` is defined in two different locations`;
     const others: Record<string, string>[] = [
@@ -621,7 +707,9 @@ describe("versions", () => {
   it("compares numbers of any length as numbers, quickly", () => {
     // Numeric identifiers by value, build metadata's leading zeros only as a tie-breaker.
     expect(
-      ["1.0.0-10", "1.0.0-9", "1.0.0-18446744073709551616", "1.0.0-18446744073709551615"].sort(compareVersions),
+      ["1.0.0-10", "1.0.0-9", "1.0.0-18446744073709551616", "1.0.0-18446744073709551615"].sort(
+        compareVersions,
+      ),
     ).toEqual(["1.0.0-9", "1.0.0-10", "1.0.0-18446744073709551615", "1.0.0-18446744073709551616"]);
     expect(["1.0.0+010", "1.0.0+9", "1.0.0+10", "1.0.0+0"].sort(compareVersions)).toEqual([
       "1.0.0+0",

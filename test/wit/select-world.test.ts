@@ -56,7 +56,10 @@ describe("selectWorld", () => {
   });
 
   it("names a component's own world when the input was a component", () => {
-    const r = resolveFiles(new Map([["c.wit", "package root:component;\n\nworld root {\n  export f: func();\n}\n"]]), "c.wit");
+    const r = resolveFiles(
+      new Map([["c.wit", "package root:component;\n\nworld root {\n  export f: func();\n}\n"]]),
+      "c.wit",
+    );
     const result = selectWorld(r.resolve!, r.packageIds, "my-guest-world");
     if (typeof result === "number") throw new Error("selected");
     expect(result.hint).toContain("a component's own world is `root:component/root`");

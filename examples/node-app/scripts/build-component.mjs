@@ -17,7 +17,11 @@ const { component } = await componentize({
 await mkdir("build", { recursive: true });
 await writeFile("build/greeter.wasm", component);
 
-const { files } = await transpile(component, { name: "greeter", instantiation: "async", quiet: true });
+const { files } = await transpile(component, {
+  name: "greeter",
+  instantiation: "async",
+  quiet: true,
+});
 await rm("component", { recursive: true, force: true });
 for (const [name, content] of Object.entries(files)) {
   const path = join("component", name);

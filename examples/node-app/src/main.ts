@@ -11,7 +11,8 @@ import { ResultError } from "./sdk/runtime/index.js";
 const app = await instantiate({
   component,
   // jco asks for each core module of the component by file name.
-  getCoreModule: async (path) => WebAssembly.compile(await readFile(new URL(`../component/${path}`, import.meta.url))),
+  getCoreModule: async (path) =>
+    WebAssembly.compile(await readFile(new URL(`../component/${path}`, import.meta.url))),
   imports: {
     "example:greeter/log@0.1.0": { log: (message) => console.log(`  guest log: ${message}`) },
   },

@@ -16,7 +16,11 @@ const component = await componentNew(embedded);
 await mkdir("build", { recursive: true });
 await writeFile("build/stepper.wasm", component);
 
-const { files } = await transpile(component, { name: "stepper", instantiation: "async", quiet: true });
+const { files } = await transpile(component, {
+  name: "stepper",
+  instantiation: "async",
+  quiet: true,
+});
 await rm("src/component", { recursive: true, force: true });
 for (const [name, content] of Object.entries(files)) {
   const path = join("src", "component", name);

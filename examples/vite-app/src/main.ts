@@ -15,7 +15,8 @@ let values: bigint[] = [];
 
 const app = await instantiate({
   component,
-  getCoreModule: (path) => WebAssembly.compileStreaming(fetch(new URL(`./component/${path}`, import.meta.url))),
+  getCoreModule: (path) =>
+    WebAssembly.compileStreaming(fetch(new URL(`./component/${path}`, import.meta.url))),
   imports: {
     "example:stepper/report@0.1.0": { step: (_index, value) => void values.push(value) },
   },

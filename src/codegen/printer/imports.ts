@@ -55,7 +55,12 @@ export class SymbolUses {
     }
     const use = byName.get(symbol.name);
     if (use === undefined) {
-      byName.set(symbol.name, { from: symbol.from, name: symbol.name, valueUse: !symbol.typeOnly, local: symbol.name });
+      byName.set(symbol.name, {
+        from: symbol.from,
+        name: symbol.name,
+        valueUse: !symbol.typeOnly,
+        local: symbol.name,
+      });
     } else if (!symbol.typeOnly) {
       use.valueUse = true;
     }
@@ -85,7 +90,9 @@ export class SymbolUses {
   private isSelf(from: string): boolean {
     let self = this.selfByFrom.get(from);
     if (self === undefined) {
-      self = (from.startsWith("./") || from.startsWith("../")) && stripExtension(posix.join(this.dir, from)) === this.selfPath;
+      self =
+        (from.startsWith("./") || from.startsWith("../")) &&
+        stripExtension(posix.join(this.dir, from)) === this.selfPath;
       this.selfByFrom.set(from, self);
     }
     return self;
@@ -143,7 +150,9 @@ function renderImports(imports: readonly ImportUse[]): string[] {
     const typeOnly = group.every((use) => !use.valueUse);
     const specifiers = group.map((use) => {
       const modifier = !typeOnly && !use.valueUse ? "type " : "";
-      return use.local === use.name ? `${modifier}${use.name}` : `${modifier}${use.name} as ${use.local}`;
+      return use.local === use.name
+        ? `${modifier}${use.name}`
+        : `${modifier}${use.name} as ${use.local}`;
     });
     const keyword = typeOnly ? "import type" : "import";
     const source = stringLiteral(from);

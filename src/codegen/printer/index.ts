@@ -3,7 +3,13 @@
  * the layout constructors (`layouts.ts`), the file and its `print` (`generated-file.ts`), JSDoc (`jsdoc.ts`); the
  * import block (`imports.ts`) and the line printer (`print-line.ts`) stay behind them.
  */
-export { createImportSymbol, createLocalSymbol, type ImportSymbol, type LocalSymbol, type SymbolRef } from "./symbols.js";
+export {
+  createImportSymbol,
+  createLocalSymbol,
+  type ImportSymbol,
+  type LocalSymbol,
+  type SymbolRef,
+} from "./symbols.js";
 export {
   array,
   arrayType,
@@ -20,5 +26,10 @@ export {
   type Layout,
   type Printable,
 } from "./layouts.js";
-export { createGeneratedFile, generatedByComment, type GeneratedFile, type GeneratedFileOptions } from "./generated-file.js";
+export {
+  createGeneratedFile,
+  generatedByComment,
+  type GeneratedFile,
+  type GeneratedFileOptions,
+} from "./generated-file.js";
 export type { JsDocInput, JsDocTag } from "./jsdoc.js";

@@ -40,7 +40,6 @@ export interface JsDocInput {
   readonly tags?: readonly JsDocTag[] | undefined;
 }
 
-
 /**
  * The lines of the JSDoc block for `input`, without indentation, or no
  * lines when there is nothing to say. A single line of text without tags is
@@ -60,15 +59,8 @@ export function jsDocLines(input: JsDocInput, indentWidth = 0): string[] {
       return [single];
     }
   }
-  const content =
-    body.length > 0 && tags.length > 0
-      ? [...body, "", ...tags]
-      : [...body, ...tags];
-  return [
-    "/**",
-    ...content.map((line) => (line === "" ? " *" : ` * ${line}`)),
-    " */",
-  ];
+  const content = body.length > 0 && tags.length > 0 ? [...body, "", ...tags] : [...body, ...tags];
+  return ["/**", ...content.map((line) => (line === "" ? " *" : ` * ${line}`)), " */"];
 }
 
 /**
@@ -113,10 +105,7 @@ function tagLines(tag: JsDocTag): string[] {
     case "deprecated": {
       const since = tag.since === undefined ? "" : `since ${tag.since}`;
       const reason = tag.reason ?? "";
-      return withTag(
-        "@deprecated",
-        [since, reason].filter((s) => s !== "").join(" "),
-      );
+      return withTag("@deprecated", [since, reason].filter((s) => s !== "").join(" "));
     }
     case "unstable":
       return withTag("@unstable", `feature ${tag.feature}`);

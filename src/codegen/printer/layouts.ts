@@ -10,7 +10,8 @@ import type { SymbolRef } from "./symbols.js";
  * What `print` accepts: code text (one line's worth, no line breaks), numbers and bigints (printed as literals),
  * symbols, layouts, and arrays of these, which are concatenated.
  */
-export type Printable = string | number | bigint | boolean | SymbolRef | Layout | readonly Printable[];
+export type Printable =
+  string | number | bigint | boolean | SymbolRef | Layout | readonly Printable[];
 
 /** A construct whose line breaks depend on the width; built by the constructors below. */
 export type Layout =
@@ -133,7 +134,10 @@ export function arrayType(element: Printable): ArrayTypeLayout {
  * An object type literal `{ a: A; b?: B }`; members are printed pieces such as `[key, ": ", type]`. Broken, one
  * member per line each ending in `;`. `expand: true` always breaks it.
  */
-export function objectType(members: readonly Printable[], options: { readonly expand?: boolean } = {}): ObjectTypeLayout {
+export function objectType(
+  members: readonly Printable[],
+  options: { readonly expand?: boolean } = {},
+): ObjectTypeLayout {
   return { kind: "object-type", members, expand: options.expand ?? false };
 }
 
@@ -175,7 +179,10 @@ export function unwrap(p: Printable): Printable {
   return current;
 }
 
-export function isLayout<K extends Layout["kind"]>(p: Printable, kind: K): p is Extract<Layout, { kind: K }> {
+export function isLayout<K extends Layout["kind"]>(
+  p: Printable,
+  kind: K,
+): p is Extract<Layout, { kind: K }> {
   return typeof p === "object" && !Array.isArray(p) && (p as Layout | SymbolRef).kind === kind;
 }
 

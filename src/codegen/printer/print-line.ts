@@ -89,7 +89,8 @@ export class LinePrinter {
       case "signature":
         return (
           this.flatList("(", p.params, ", ", ")", limit) &&
-          (p.returnType === undefined || (this.piece(p.arrow ? " => " : ": ", limit) && this.flat(p.returnType, limit)))
+          (p.returnType === undefined ||
+            (this.piece(p.arrow ? " => " : ": ", limit) && this.flat(p.returnType, limit)))
         );
       case "call-args":
         return this.flatList("(", p.args, ", ", ")", limit);
@@ -115,7 +116,11 @@ export class LinePrinter {
         }
         for (let i = 0; i < p.entries.length; i++) {
           const [key, value] = p.entries[i]!;
-          if (!this.piece(i > 0 ? ", " : "", limit) || !this.piece(quotePropertyKey(key), limit) || !this.piece(": ", limit)) {
+          if (
+            !this.piece(i > 0 ? ", " : "", limit) ||
+            !this.piece(quotePropertyKey(key), limit) ||
+            !this.piece(": ", limit)
+          ) {
             return false;
           }
           if (!this.flat(value, limit)) {
@@ -445,12 +450,16 @@ export class LinePrinter {
     arrow: boolean,
     trailing: number,
   ): void {
-    const returnLead = returnType === undefined ? 0 : (arrow ? 4 : 2) + this.leadOf([returnType], 0, trailing);
+    const returnLead =
+      returnType === undefined ? 0 : (arrow ? 4 : 2) + this.leadOf([returnType], 0, trailing);
     // The parameters stay on the line when there are none, or when the return type is an object type and they
     // fit with its `{`: then the object type breaks. Otherwise the parameters break first.
     if (params.length === 0) {
       this.text("()");
-    } else if (returnsObjectType(returnType) && this.tryFlat(["(", commaSeparated(params), ")"], this.width - returnLead)) {
+    } else if (
+      returnsObjectType(returnType) &&
+      this.tryFlat(["(", commaSeparated(params), ")"], this.width - returnLead)
+    ) {
       // Written.
     } else if (params.length === 1 && endsInObjectType(params[0]!)) {
       // A sole parameter typed with an object type is hugged: `(options: {` ... `})`.
@@ -501,7 +510,10 @@ function returnsObjectType(returnType: Printable | undefined): boolean {
     return false;
   }
   const type = unwrap(returnType);
-  return isLayout(type, "object-type") || (isLayout(type, "array-type") && isLayout(unwrap(type.element), "object-type"));
+  return (
+    isLayout(type, "object-type") ||
+    (isLayout(type, "array-type") && isLayout(unwrap(type.element), "object-type"))
+  );
 }
 
 /** `items` separated by `, `, as one concatenation. */

@@ -39,7 +39,11 @@ export type SymbolRef = ImportSymbol | LocalSymbol;
  * A named export `name` of the module `from` (a relative specifier such as `./types.js`, or a package).
  * `typeOnly` marks a type-only export. Symbols are plain values: create them once and print them anywhere.
  */
-export function createImportSymbol(name: string, from: string, options: { readonly typeOnly?: boolean } = {}): ImportSymbol {
+export function createImportSymbol(
+  name: string,
+  from: string,
+  options: { readonly typeOnly?: boolean } = {},
+): ImportSymbol {
   assertBindingName(name);
   if (from === "") {
     throw new Error(`import symbol \`${name}\` needs a module specifier`);

@@ -15,7 +15,14 @@
  * instantiation order; canonical built-ins of the async ABI; aliases whose origin is not in the binary) makes
  * the whole component, or the one function, `undefined` with a reason: its calls then go through jco.
  */
-import { bail, DecodeError, Reader, readExternDesc, readExternName, readOptional } from "./wit-packages.js";
+import {
+  bail,
+  DecodeError,
+  Reader,
+  readExternDesc,
+  readExternName,
+  readOptional,
+} from "./wit-packages.js";
 
 /** A core export of a live core instance: `instance` is the ordinal of the instantiation that made it. */
 export interface CoreExportRef {
@@ -112,7 +119,11 @@ type FuncEntry =
 
 type InstanceEntry =
   | { readonly kind: "import"; readonly name: string }
-  | { readonly kind: "instantiate"; readonly component: number; readonly args: ReadonlyMap<string, SortIdx> }
+  | {
+      readonly kind: "instantiate";
+      readonly component: number;
+      readonly args: ReadonlyMap<string, SortIdx>;
+    }
   | { readonly kind: "inline"; readonly exports: ReadonlyMap<string, SortIdx> }
   | { readonly kind: "same"; readonly index: number }
   | { readonly kind: "unknown" };
@@ -308,14 +319,17 @@ function readTopLevel(bytes: Uint8Array): TopLevel {
             const module = r.u32();
             r.vec(() => {
               r.string();
-              if (r.byte() !== CORE_INSTANCE) bail("a core instantiation argument that is not an instance");
+              if (r.byte() !== CORE_INSTANCE)
+                bail("a core instantiation argument that is not an instance");
               r.u32();
             });
-            if (module >= modules) top.unsupported ??= "a core module that is not defined in the component itself";
+            if (module >= modules)
+              top.unsupported ??= "a core module that is not defined in the component itself";
             top.coreInstances.push({ kind: "instantiate", ordinal: top.instantiations++ });
           } else if (b === 0x01) {
             const exports = new Map<string, SortIdx>();
-            for (const [name, item] of r.vec(() => [r.string(), readCoreSortIdx(r)] as const)) exports.set(name, item);
+            for (const [name, item] of r.vec(() => [r.string(), readCoreSortIdx(r)] as const))
+              exports.set(name, item);
             top.coreInstances.push({ kind: "inline", exports });
           } else bail(`unknown core instance expression 0x${b.toString(16)}`);
         });
@@ -332,11 +346,13 @@ function readTopLevel(bytes: Uint8Array): TopLevel {
           if (b === 0x00) {
             const component = r.u32();
             const args = new Map<string, SortIdx>();
-            for (const [name, item] of r.vec(() => [r.string(), readSortIdx(r)] as const)) args.set(name, item);
+            for (const [name, item] of r.vec(() => [r.string(), readSortIdx(r)] as const))
+              args.set(name, item);
             top.instances.push({ kind: "instantiate", component, args });
           } else if (b === 0x01) {
             const exports = new Map<string, SortIdx>();
-            for (const [name, item] of r.vec(() => [readExternName(r), readSortIdx(r)] as const)) exports.set(name, item);
+            for (const [name, item] of r.vec(() => [readExternName(r), readSortIdx(r)] as const))
+              exports.set(name, item);
             top.instances.push({ kind: "inline", exports });
           } else bail(`unknown instance expression 0x${b.toString(16)}`);
         });
@@ -400,7 +416,8 @@ function readAlias(r: Reader, top: TopLevel): void {
   if (target === 0x02) {
     r.u32();
     r.u32();
-    if (sort === CORE && coreSort === CORE_MODULE) top.unsupported ??= "a core module aliased from an outer component";
+    if (sort === CORE && coreSort === CORE_MODULE)
+      top.unsupported ??= "a core module aliased from an outer component";
     if (sort === COMPONENT) top.components.push(undefined);
     return;
   }
@@ -435,15 +452,23 @@ function readCanon(r: Reader, top: TopLevel): void {
     default:
       // The async ABI's built-ins: their immediates vary, and the core function index space cannot be
       // followed past them.
-      bail(`canonical built-in 0x${b.toString(16)} (component-model async), which the SDK does not call directly`);
+      bail(
+        `canonical built-in 0x${b.toString(16)} (component-model async), which the SDK does not call directly`,
+      );
   }
 }
 
 /** Follows a core item through inline core instances to an export of an instantiation. */
-function resolveCore(top: TopLevel, space: "func" | "memory", index: number | undefined, depth = 0): CoreExportRef | string {
+function resolveCore(
+  top: TopLevel,
+  space: "func" | "memory",
+  index: number | undefined,
+  depth = 0,
+): CoreExportRef | string {
   if (index === undefined) return "missing";
   const item = (space === "func" ? top.coreFuncs : top.coreMemories)[index];
-  if (item === undefined || item.kind === "unknown") return `core ${space} ${index} has no known origin`;
+  if (item === undefined || item.kind === "unknown")
+    return `core ${space} ${index} has no known origin`;
   if (item.kind === "builtin") return `core ${space} ${index} is ${item.what}`;
   return resolveCoreExport(top, item.instance, item.name, space, depth);
 }
@@ -491,12 +516,19 @@ function liftOf(top: TopLevel, index: number, depth = 0): LiftedFunction | Unrea
   const core = resolveCore(top, "func", entry.core);
   if (typeof core === "string") return unreachable(core);
   const raw = entry.options;
-  const optional = (space: "func" | "memory", i: number | undefined): CoreExportRef | string | undefined =>
+  const optional = (
+    space: "func" | "memory",
+    i: number | undefined,
+  ): CoreExportRef | string | undefined =>
     i === undefined ? undefined : resolveCore(top, space, i);
   const memory = optional("memory", raw.memory);
   const realloc = optional("func", raw.realloc);
   const postReturn = optional("func", raw.postReturn);
-  for (const [what, ref] of [["memory", memory], ["realloc", realloc], ["post-return", postReturn]] as const) {
+  for (const [what, ref] of [
+    ["memory", memory],
+    ["realloc", realloc],
+    ["post-return", postReturn],
+  ] as const) {
     if (typeof ref === "string") return unreachable(`its ${what}: ${ref}`);
   }
   return {
@@ -513,7 +545,12 @@ function liftOf(top: TopLevel, index: number, depth = 0): LiftedFunction | Unrea
 }
 
 /** Function `name` of top-level instance `index`, followed to its `canon lift`. */
-function funcOfInstance(top: TopLevel, index: number, name: string, depth: number): LiftedFunction | UnreachableFunction {
+function funcOfInstance(
+  top: TopLevel,
+  index: number,
+  name: string,
+  depth: number,
+): LiftedFunction | UnreachableFunction {
   const unreachable = (reason: string): UnreachableFunction => ({ kind: "unreachable", reason });
   const entry = top.instances[index];
   if (entry === undefined) return unreachable(`instance ${index} is not defined`);
@@ -526,20 +563,26 @@ function funcOfInstance(top: TopLevel, index: number, name: string, depth: numbe
       return unreachable("its instance's origin is not in the binary");
     case "inline": {
       const item = entry.exports.get(name);
-      if (item === undefined || item.sort !== FUNC) return unreachable(`instance ${index} exports no function \`${name}\``);
+      if (item === undefined || item.sort !== FUNC)
+        return unreachable(`instance ${index} exports no function \`${name}\``);
       return liftOf(top, item.index, depth + 1);
     }
     case "instantiate": {
       const component = top.components[entry.component];
-      if (component === undefined) return unreachable(`component ${entry.component} is not in the binary`);
+      if (component === undefined)
+        return unreachable(`component ${entry.component} is not in the binary`);
       const exported = component.exports.get(name);
-      if (exported === undefined || exported.sort !== FUNC) return unreachable(`no function \`${name}\` is exported`);
+      if (exported === undefined || exported.sort !== FUNC)
+        return unreachable(`no function \`${name}\` is exported`);
       // Inside the shim component, the export is one of its function imports, given by the instantiation.
       let func = component.funcs[exported.index];
-      for (let hops = 0; func?.kind === "same" && hops <= component.funcs.length; hops++) func = component.funcs[func.index];
-      if (func?.kind !== "import") return unreachable(`the nested component defines \`${name}\` itself`);
+      for (let hops = 0; func?.kind === "same" && hops <= component.funcs.length; hops++)
+        func = component.funcs[func.index];
+      if (func?.kind !== "import")
+        return unreachable(`the nested component defines \`${name}\` itself`);
       const arg = entry.args.get(func.name);
-      if (arg === undefined || arg.sort !== FUNC) return unreachable(`the instantiation passes no function \`${func.name}\``);
+      if (arg === undefined || arg.sort !== FUNC)
+        return unreachable(`the instantiation passes no function \`${func.name}\``);
       return liftOf(top, arg.index, depth + 1);
     }
     default: {
@@ -616,7 +659,10 @@ export function decodeCanonicalOptions(bytes: Uint8Array): ComponentCanon | { er
   try {
     top = readTopLevel(bytes);
   } catch (e) {
-    if (e instanceof DecodeError && /^canonical built-in|^unknown canonical option/.test(e.message)) {
+    if (
+      e instanceof DecodeError &&
+      /^canonical built-in|^unknown canonical option/.test(e.message)
+    ) {
       return { exports: new Map(), imports: new Map(), instantiations: 0, unsupported: e.message };
     }
     if (e instanceof DecodeError || e instanceof TypeError) return { error: e.message };
@@ -633,7 +679,8 @@ export function decodeCanonicalOptions(bytes: Uint8Array): ComponentCanon | { er
     }
   }
   if (top.unsupported !== undefined) {
-    for (const name of exports.keys()) exports.set(name, { kind: "unreachable", reason: top.unsupported });
+    for (const name of exports.keys())
+      exports.set(name, { kind: "unreachable", reason: top.unsupported });
   }
   const imports = new Map<string, LoweredImport>();
   for (const { func, options } of top.lowered) {

@@ -52,7 +52,11 @@ type TypeEntry =
 /** One entry of a component's instance index space. */
 type InstanceEntry =
   | { readonly kind: "import"; readonly name: string; readonly type: number }
-  | { readonly kind: "instantiate"; readonly component: number; readonly args: ReadonlyMap<string, SortIdx> }
+  | {
+      readonly kind: "instantiate";
+      readonly component: number;
+      readonly args: ReadonlyMap<string, SortIdx>;
+    }
   | { readonly kind: "export"; readonly name: string; readonly index: number }
   | { readonly kind: "opaque"; readonly what: string };
 
@@ -80,7 +84,8 @@ interface ComponentBody {
 
 function readSortIdx(r: Reader): SortIdx {
   const sort = r.byte();
-  if (sort === CORE) r.byte(); // the core sort; nothing here needs core items
+  if (sort === CORE)
+    r.byte(); // the core sort; nothing here needs core items
   else if (sort < FUNC || sort > INSTANCE) bail(`unknown sort 0x${sort.toString(16)}`);
   return { sort, index: r.u32() };
 }
@@ -111,7 +116,14 @@ function readComponent(bytes: Uint8Array): ComponentBody {
   const layer = r.byte() | (r.byte() << 8);
   if (layer !== 1) bail("a core module, not a component");
   if (version !== 0x0d) bail(`unsupported component binary version 0x${version.toString(16)}`);
-  const body: ComponentBody = { types: [], instances: [], components: [], funcs: [], imports: [], exports: [] };
+  const body: ComponentBody = {
+    types: [],
+    instances: [],
+    components: [],
+    funcs: [],
+    imports: [],
+    exports: [],
+  };
   // Once a function enters the index space without a known type, later indices cannot be trusted.
   let funcsKnown = true;
   const addFunc = (type: number | undefined): void => {
@@ -152,8 +164,10 @@ function readComponent(bytes: Uint8Array): ComponentBody {
             if (target === 0x00) {
               const instance = r.u32();
               const name = r.string();
-              if (sort === TYPE) body.types.push({ kind: "slot", slot: { kind: "alias-export", instance, name } });
-              else if (sort === INSTANCE) body.instances.push({ kind: "opaque", what: "an instance alias" });
+              if (sort === TYPE)
+                body.types.push({ kind: "slot", slot: { kind: "alias-export", instance, name } });
+              else if (sort === INSTANCE)
+                body.instances.push({ kind: "opaque", what: "an instance alias" });
               else if (sort === COMPONENT) body.components.push(undefined);
               else if (sort === FUNC) addFunc(undefined);
             } else if (target === 0x01) {
@@ -162,7 +176,8 @@ function readComponent(bytes: Uint8Array): ComponentBody {
             } else if (target === 0x02) {
               const count = r.u32();
               const index = r.u32();
-              if (sort === TYPE) body.types.push({ kind: "slot", slot: { kind: "outer", count, index } });
+              if (sort === TYPE)
+                body.types.push({ kind: "slot", slot: { kind: "outer", count, index } });
               else if (sort === COMPONENT) body.components.push(undefined);
             } else bail(`unknown alias target 0x${target.toString(16)}`);
           });
@@ -202,10 +217,17 @@ function readComponent(bytes: Uint8Array): ComponentBody {
             body.exports.push({ name, item, ascribed });
             // An export is also a new entry of its sort's index space.
             if (item.sort === TYPE) body.types.push({ kind: "export", name, index: item.index });
-            else if (item.sort === INSTANCE) body.instances.push({ kind: "export", name, index: item.index });
+            else if (item.sort === INSTANCE)
+              body.instances.push({ kind: "export", name, index: item.index });
             else if (item.sort === COMPONENT) body.components.push(body.components[item.index]);
             else if (item.sort === FUNC)
-              addFunc(ascribed?.kind === "func" ? ascribed.type : funcsKnown ? body.funcs[item.index] : undefined);
+              addFunc(
+                ascribed?.kind === "func"
+                  ? ascribed.type
+                  : funcsKnown
+                    ? body.funcs[item.index]
+                    : undefined,
+              );
           });
           break;
         default:
@@ -227,7 +249,8 @@ function readInstance(r: Reader): InstanceEntry {
   if (b === 0x00) {
     const component = r.u32();
     const args = new Map<string, SortIdx>();
-    for (const [name, item] of r.vec(() => [r.string(), readSortIdx(r)] as const)) args.set(name, item);
+    for (const [name, item] of r.vec(() => [r.string(), readSortIdx(r)] as const))
+      args.set(name, item);
     return { kind: "instantiate", component, args };
   }
   if (b === 0x01) {
@@ -258,8 +281,10 @@ class ComponentInterfaces {
   constructor(private readonly body: ComponentBody) {
     for (const t of body.types) {
       if (t.kind === "slot") this.top.slots.push(t.slot);
-      else if (t.kind === "export") this.top.slots.push({ kind: "eq", target: t.index, name: t.name });
-      else if (t.desc.kind === "type-eq") this.top.slots.push({ kind: "eq", target: t.desc.type, name: t.name });
+      else if (t.kind === "export")
+        this.top.slots.push({ kind: "eq", target: t.index, name: t.name });
+      else if (t.desc.kind === "type-eq")
+        this.top.slots.push({ kind: "eq", target: t.desc.type, name: t.name });
       else this.top.slots.push({ kind: "resource", name: t.name });
     }
     // An instance is known by its import name, or by the name it is exported under (wit-component aliases
@@ -282,7 +307,8 @@ class ComponentInterfaces {
   fromInstance(name: string, index: number, depth = 0): InterfaceSource {
     const entry = this.body.instances[index];
     if (!entry) bail(`\`${name}\` exports an unknown instance ${index}`);
-    if (depth > this.body.instances.length) bail(`\`${name}\` exports an instance defined by itself`);
+    if (depth > this.body.instances.length)
+      bail(`\`${name}\` exports an instance defined by itself`);
     switch (entry.kind) {
       case "import":
         return this.fromType(name, entry.type);
@@ -290,11 +316,16 @@ class ComponentInterfaces {
         return this.fromInstance(name, entry.index, depth + 1);
       case "instantiate": {
         const component = this.body.components[entry.component];
-        if (!component) bail(`\`${name}\` instantiates component ${entry.component}, whose definition is not in the binary`);
+        if (!component)
+          bail(
+            `\`${name}\` instantiates component ${entry.component}, whose definition is not in the binary`,
+          );
         return this.fromShim(name, component, entry.args);
       }
       case "opaque":
-        return bail(`the type of \`${name}\` cannot be told: it is ${entry.what}, with no type given on its export`);
+        return bail(
+          `the type of \`${name}\` cannot be told: it is ${entry.what}, with no type given on its export`,
+        );
     }
   }
 
@@ -302,16 +333,25 @@ class ComponentInterfaces {
    * The interface of an instance of a nested component: the nested component's exports, read in its own type
    * index space, where each type import stands for the top-level type passed for it.
    */
-  private fromShim(name: string, c: ComponentBody, args: ReadonlyMap<string, SortIdx>): InterfaceSource {
+  private fromShim(
+    name: string,
+    c: ComponentBody,
+    args: ReadonlyMap<string, SortIdx>,
+  ): InterfaceSource {
     const scope = new PrintScope(this.top, []);
     const decls: Decl[] = [];
     const arg = (what: string, sort: number): number => {
       const a = args.get(what);
-      if (!a || a.sort !== sort) bail(`\`${name}\`: the instantiation passes no ${sort === TYPE ? "type" : "instance"} for \`${what}\``);
+      if (!a || a.sort !== sort)
+        bail(
+          `\`${name}\`: the instantiation passes no ${sort === TYPE ? "type" : "instance"} for \`${what}\``,
+        );
       return a.index;
     };
     for (const i of c.instances) {
-      scope.instances.push(i.kind === "import" ? this.top.instances[arg(i.name, INSTANCE)] ?? "" : "");
+      scope.instances.push(
+        i.kind === "import" ? (this.top.instances[arg(i.name, INSTANCE)] ?? "") : "",
+      );
     }
     for (const t of c.types) {
       if (t.kind === "slot") {
@@ -326,13 +366,18 @@ class ComponentInterfaces {
         const target = scope.resolve(t.index);
         if (target.slot.kind === "resource") {
           // A resource the component defines (the exported interface's own), now named by this export.
-          if (target.slot.name !== undefined) bail(`\`${name}\` exports resource \`${t.name}\`, which it does not define`);
+          if (target.slot.name !== undefined)
+            bail(`\`${name}\` exports resource \`${t.name}\`, which it does not define`);
           if (!target.scope.names.has(target.index)) target.scope.names.set(target.index, t.name);
           decls.push({ kind: "export", name: t.name, desc: { kind: "type-sub" } });
           scope.slots.push({ kind: "resource", name: t.name });
         } else {
           // A definition passed in from the top level gets the name here, so references to it print it.
-          if (target.scope !== scope && target.slot.kind === "defined" && !target.scope.names.has(target.index)) {
+          if (
+            target.scope !== scope &&
+            target.slot.kind === "defined" &&
+            !target.scope.names.has(target.index)
+          ) {
             target.scope.names.set(target.index, t.name);
           }
           decls.push({ kind: "export", name: t.name, desc: { kind: "type-eq", type: t.index } });
@@ -342,9 +387,11 @@ class ComponentInterfaces {
     }
     for (const e of c.exports) {
       if (e.item.sort === TYPE) continue; // in the type index space above, in order
-      if (e.item.sort !== FUNC) bail(`\`${name}\` exports \`${e.name}\`, which is not a function or a type`);
+      if (e.item.sort !== FUNC)
+        bail(`\`${name}\` exports \`${e.name}\`, which is not a function or a type`);
       const type = e.ascribed?.kind === "func" ? e.ascribed.type : c.funcs[e.item.index];
-      if (type === undefined) bail(`the type of function \`${e.name}\` of \`${name}\` cannot be told`);
+      if (type === undefined)
+        bail(`the type of function \`${e.name}\` of \`${name}\` cannot be told`);
       decls.push({ kind: "export", name: e.name, desc: { kind: "func", type } });
     }
     return { name, scope, decls };
@@ -373,8 +420,13 @@ export function decodeComponentPackages(
   try {
     const body = readComponent(bytes);
     const interfaces = new ComponentInterfaces(body);
-    const byPackage = new Map<string, { pkg: string; version: string | undefined; items: Map<string, InterfaceSource> }>();
-    const wanted = (qualified: string): { items: Map<string, InterfaceSource>; name: string } | undefined => {
+    const byPackage = new Map<
+      string,
+      { pkg: string; version: string | undefined; items: Map<string, InterfaceSource> }
+    >();
+    const wanted = (
+      qualified: string,
+    ): { items: Map<string, InterfaceSource>; name: string } | undefined => {
       const q = parseQualified(qualified);
       if (!q) return undefined; // a world-level item (`import f: func`), part of the component's own world
       const id = packageId(q.pkg, q.version);

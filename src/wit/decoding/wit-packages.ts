@@ -56,7 +56,8 @@ export type ExternDesc =
   | { kind: "type-sub" }
   | { kind: "other"; what: string };
 
-export type Decl = { kind: "type"; slot: Slot } | { kind: "import" | "export"; name: string; desc: ExternDesc };
+export type Decl =
+  { kind: "type"; slot: Slot } | { kind: "import" | "export"; name: string; desc: ExternDesc };
 
 type ItemDecl = Extract<Decl, { name: string }>;
 
@@ -137,7 +138,9 @@ export class Reader {
   string(): string {
     const len = this.u32();
     if (this.pos + len > this.bytes.length) bail("unexpected end of the binary");
-    const s = new TextDecoder("utf-8", { fatal: true }).decode(this.bytes.subarray(this.pos, this.pos + len));
+    const s = new TextDecoder("utf-8", { fatal: true }).decode(
+      this.bytes.subarray(this.pos, this.pos + len),
+    );
     this.pos += len;
     return s;
   }
@@ -251,9 +254,15 @@ export function readDefType(r: Reader): Slot {
     case 0x68:
       return { kind: "defined", def: { kind: "borrow", resource: r.u32() } };
     case 0x66:
-      return { kind: "defined", def: { kind: "stream", element: readOptional(r, () => readValType(r)) } };
+      return {
+        kind: "defined",
+        def: { kind: "stream", element: readOptional(r, () => readValType(r)) },
+      };
     case 0x65:
-      return { kind: "defined", def: { kind: "future", element: readOptional(r, () => readValType(r)) } };
+      return {
+        kind: "defined",
+        def: { kind: "future", element: readOptional(r, () => readValType(r)) },
+      };
     case 0x63:
       return { kind: "defined", def: { kind: "map", key: readValType(r), value: readValType(r) } };
     case 0x40:
@@ -288,8 +297,13 @@ function readDecl(r: Reader, inComponent: boolean): Decl {
       const sort = r.byte();
       if (sort !== 0x03) bail("only type aliases are supported in a WIT package");
       const target = r.byte();
-      if (target === 0x02) return { kind: "type", slot: { kind: "outer", count: r.u32(), index: r.u32() } };
-      if (target === 0x00) return { kind: "type", slot: { kind: "alias-export", instance: r.u32(), name: r.string() } };
+      if (target === 0x02)
+        return { kind: "type", slot: { kind: "outer", count: r.u32(), index: r.u32() } };
+      if (target === 0x00)
+        return {
+          kind: "type",
+          slot: { kind: "alias-export", instance: r.u32(), name: r.string() },
+        };
       return bail(`unsupported alias target 0x${target.toString(16)}`);
     }
     case 0x03:
@@ -402,7 +416,14 @@ function readSExprs(text: string): SExpr[] {
       while (i < text.length && text[i] !== '"') {
         if (text[i] === "\\") {
           const n = text[i + 1]!;
-          const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", '"': '"', "'": "'", "\\": "\\" };
+          const simple: Record<string, string> = {
+            n: "\n",
+            t: "\t",
+            r: "\r",
+            '"': '"',
+            "'": "'",
+            "\\": "\\",
+          };
           if (simple[n] !== undefined) {
             s += simple[n];
             i += 2;
@@ -410,8 +431,10 @@ function readSExprs(text: string): SExpr[] {
             // `\u{hex}`. A missing `}` once sent `i` back to the start (indexOf's -1), re-reading the text forever.
             const close = text.indexOf("}", i);
             const hex = close < 0 ? "" : text.slice(i + 3, close);
-            const code = /^[0-9a-fA-F]{1,6}$/.test(hex) && text[i + 2] === "{" ? parseInt(hex, 16) : -1;
-            if (code < 0 || code > 0x10ffff || (code >= 0xd800 && code < 0xe000)) bail("invalid unicode escape");
+            const code =
+              /^[0-9a-fA-F]{1,6}$/.test(hex) && text[i + 2] === "{" ? parseInt(hex, 16) : -1;
+            if (code < 0 || code > 0x10ffff || (code >= 0xd800 && code < 0xe000))
+              bail("invalid unicode escape");
             s += String.fromCodePoint(code);
             i = close + 1;
           } else {
@@ -526,7 +549,11 @@ function textDefType(scope: TextScope, e: SExpr[]): Slot {
     case "list":
       return {
         kind: "defined",
-        def: { kind: "list", element: vt(rest[0]), size: rest[1] ? Number(atomOf(rest[1])) : undefined },
+        def: {
+          kind: "list",
+          element: vt(rest[0]),
+          size: rest[1] ? Number(atomOf(rest[1])) : undefined,
+        },
       };
     case "tuple":
       return { kind: "defined", def: { kind: "tuple", types: rest.map(vt) } };
@@ -550,7 +577,10 @@ function textDefType(scope: TextScope, e: SExpr[]): Slot {
       return { kind: "defined", def: { kind: head, resource: scope.typeIndex(rest[0]) } };
     case "future":
     case "stream":
-      return { kind: "defined", def: { kind: head, element: rest[0] === undefined ? undefined : vt(rest[0]) } };
+      return {
+        kind: "defined",
+        def: { kind: head, element: rest[0] === undefined ? undefined : vt(rest[0]) },
+      };
     case "map":
       return { kind: "defined", def: { kind: "map", key: vt(rest[0]), value: vt(rest[1]) } };
     case "func": {
@@ -599,8 +629,10 @@ function textExternDesc(scope: TextScope, e: SExpr | undefined): ExternDesc {
     }
     case "type": {
       const bound = rest[0];
-      if (isList(bound) && atomOf(bound[0]) === "eq") return { kind: "type-eq", type: scope.typeIndex(bound[1]) };
-      if (isList(bound) && atomOf(bound[0]) === "sub" && atomOf(bound[1]) === "resource") return { kind: "type-sub" };
+      if (isList(bound) && atomOf(bound[0]) === "eq")
+        return { kind: "type-eq", type: scope.typeIndex(bound[1]) };
+      if (isList(bound) && atomOf(bound[0]) === "sub" && atomOf(bound[1]) === "resource")
+        return { kind: "type-sub" };
       return bail("unsupported type bound");
     }
     default:
@@ -627,7 +659,8 @@ function textDecl(scope: TextScope, d: SExpr, inComponent: boolean): void {
     case "alias": {
       const kind = atomOf(d[1]);
       const target = d[d.length - 1];
-      if (!isList(target) || atomOf(target[0]) !== "type") bail("only type aliases are supported in a WIT package");
+      if (!isList(target) || atomOf(target[0]) !== "type")
+        bail("only type aliases are supported in a WIT package");
       const name = atomOf(target[1]);
       if (kind === "outer") {
         let count = Number(atomOf(d[2]));
@@ -682,7 +715,8 @@ function textDecl(scope: TextScope, d: SExpr, inComponent: boolean): void {
 
 function decodeText(text: string): PackageItem[] {
   const top = readSExprs(text);
-  if (top.length !== 1 || !isList(top[0]) || atomOf(top[0][0]) !== "component") bail("expected one `(component ...)`");
+  if (top.length !== 1 || !isList(top[0]) || atomOf(top[0][0]) !== "component")
+    bail("expected one `(component ...)`");
   const scope = new TextScope(undefined);
   const items: PackageItem[] = [];
   const slots: Slot[] = [];
@@ -745,7 +779,8 @@ export class PrintScope {
     for (const d of decls) {
       if (d.kind === "type") this.slots.push(d.slot);
       else if (d.desc.kind === "instance") this.instances.push(d.name);
-      else if (d.desc.kind === "type-eq") this.slots.push({ kind: "eq", target: d.desc.type, name: d.name });
+      else if (d.desc.kind === "type-eq")
+        this.slots.push({ kind: "eq", target: d.desc.type, name: d.name });
       else if (d.desc.kind === "type-sub") this.slots.push({ kind: "resource", name: d.name });
     }
   }
@@ -760,7 +795,8 @@ export class PrintScope {
       if (slot.kind === "outer") {
         // Terminates: each step goes up a scope, or (count 0) to an earlier slot of the same scope, which an
         // alias must name; an alias to itself or a later slot (only a bad input has one) would cycle.
-        if (!(slot.count >= 1) && !(slot.index < i)) bail(`invalid outer alias to type index ${slot.index}`);
+        if (!(slot.count >= 1) && !(slot.index < i))
+          bail(`invalid outer alias to type index ${slot.index}`);
         let s: PrintScope | undefined = scope;
         for (let k = 0; k < slot.count && s; k++) s = s.parent;
         if (!s) bail("alias to an unknown outer scope");
@@ -784,7 +820,8 @@ export class WitPrinter {
       if (item.type.kind !== "component") bail(`export \`${item.name}\` is not a component type`);
       const outer = new PrintScope(undefined, item.type.decls);
       const exports = item.type.decls.filter((d): d is ItemDecl => d.kind === "export");
-      if (exports.length !== 1) bail(`export \`${item.name}\` does not describe one interface or world`);
+      if (exports.length !== 1)
+        bail(`export \`${item.name}\` does not describe one interface or world`);
       const e = exports[0]!;
       const q = parseQualified(e.name);
       if (!q) bail(`\`${e.name}\` is not a fully qualified interface or world name`);
@@ -821,14 +858,20 @@ export class WitPrinter {
   printInterfaces(
     pkg: string,
     version: string | undefined,
-    interfaces: readonly { readonly name: string; readonly scope: PrintScope; readonly decls: readonly Decl[] }[],
+    interfaces: readonly {
+      readonly name: string;
+      readonly scope: PrintScope;
+      readonly decls: readonly Decl[];
+    }[],
   ): string {
     this.pkg = pkg;
     this.version = version;
     const bodies = interfaces.map(
       (i) => `interface ${ident(i.name)} {\n${this.interfaceBody(i.scope, i.decls, "  ")}}\n`,
     );
-    return [`package ${version === undefined ? pkg : `${pkg}@${version}`};`, "", ...bodies].join("\n");
+    return [`package ${version === undefined ? pkg : `${pkg}@${version}`};`, "", ...bodies].join(
+      "\n",
+    );
   }
 
   /** The text of an interface body (also of an inline `import x: interface { }`). */
@@ -897,7 +940,11 @@ export class WitPrinter {
           } else {
             const inner = scope.resolve(d.desc.type);
             if (inner.slot.kind !== "instance") bail(`\`${d.name}\` is not an instance type`);
-            const body = this.interfaceBody(new PrintScope(inner.scope, inner.slot.decls), inner.slot.decls, "    ");
+            const body = this.interfaceBody(
+              new PrintScope(inner.scope, inner.slot.decls),
+              inner.slot.decls,
+              "    ",
+            );
             out.push(`  ${dir} ${ident(d.name)}: interface {\n${body}  }`);
           }
           break;
@@ -931,7 +978,8 @@ export class WitPrinter {
    */
   private nameExport(scope: PrintScope, slot: number, name: string, target: number): void {
     scope.names.set(slot, name);
-    if (!scope.names.has(target) && scope.slots[target]?.kind === "defined") scope.names.set(target, name);
+    if (!scope.names.has(target) && scope.slots[target]?.kind === "defined")
+      scope.names.set(target, name);
   }
 
   /** `ns:pkg/name@v` as a WIT path: the plain name inside its own package. */
@@ -954,7 +1002,8 @@ export class WitPrinter {
     }
     const known = target.scope === scope ? scope.names.get(target.index) : undefined;
     if (known !== undefined) return `type ${ident(name)} = ${ident(known)};`;
-    if (slot.kind === "eq") return `type ${ident(name)} = ${this.valType(target.scope, { idx: target.index })};`;
+    if (slot.kind === "eq")
+      return `type ${ident(name)} = ${this.valType(target.scope, { idx: target.index })};`;
     if (slot.kind !== "defined") bail(`type \`${name}\` is not a value type`);
     const d = slot.def;
     const n = ident(name);
@@ -963,7 +1012,9 @@ export class WitPrinter {
         return `record ${n} { ${d.fields.map(([f, t]) => `${ident(f)}: ${this.valType(target.scope, t)}`).join(", ")} }`;
       case "variant":
         return `variant ${n} { ${d.cases
-          .map(([c, t]) => (t === undefined ? ident(c) : `${ident(c)}(${this.valType(target.scope, t)})`))
+          .map(([c, t]) =>
+            t === undefined ? ident(c) : `${ident(c)}(${this.valType(target.scope, t)})`,
+          )
           .join(", ")} }`;
       case "flags":
         return `flags ${n} { ${d.names.map(ident).join(", ")} }`;
@@ -1030,7 +1081,11 @@ export class WitPrinter {
   }
 
   /** A function export: `name: func(...)`, or a member of a resource. */
-  private function(scope: PrintScope, name: string, index: number): { text: string; resource: string | undefined } {
+  private function(
+    scope: PrintScope,
+    name: string,
+    index: number,
+  ): { text: string; resource: string | undefined } {
     const target = scope.resolve(index);
     if (target.slot.kind !== "func") bail(`\`${name}\` is not a function type`);
     const f = target.slot;
@@ -1054,7 +1109,12 @@ export class WitPrinter {
         target.scope.resolve(r.idx).slot.kind === "defined" &&
         (target.scope.resolve(r.idx).slot as { def: Defined }).def.kind === "result";
       text = `constructor${sig(params, explicit ? r : undefined)}`;
-    } else if (kind === "method" || kind === "static" || kind === "async method" || kind === "async static") {
+    } else if (
+      kind === "method" ||
+      kind === "static" ||
+      kind === "async method" ||
+      kind === "async static"
+    ) {
       const dot = m![2]!.indexOf(".");
       resource = m![2]!.slice(0, dot);
       const member = m![2]!.slice(dot + 1);
@@ -1124,9 +1184,14 @@ const KEYWORDS = new Set([
  * Decodes a WIT package encoded as a component into WIT source text.
  * `text` selects the text format (`.wat`); otherwise `bytes` is a binary.
  */
-export function decodeWitPackage(bytes: Uint8Array, text: boolean): { wit: string } | { error: string } {
+export function decodeWitPackage(
+  bytes: Uint8Array,
+  text: boolean,
+): { wit: string } | { error: string } {
   try {
-    const items = text ? decodeText(new TextDecoder("utf-8", { fatal: true }).decode(bytes)) : decodeBinary(bytes);
+    const items = text
+      ? decodeText(new TextDecoder("utf-8", { fatal: true }).decode(bytes))
+      : decodeBinary(bytes);
     return { wit: new WitPrinter().print(items) };
   } catch (e) {
     if (e instanceof DecodeError || e instanceof TypeError) return { error: e.message };

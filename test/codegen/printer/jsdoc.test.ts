@@ -13,9 +13,7 @@ describe("jsDocLines", () => {
   });
 
   it("keeps one line of text on one line", () => {
-    expect(jsDocLines({ docs: "Returns the `body`." })).toEqual([
-      "/** Returns the `body`. */",
-    ]);
+    expect(jsDocLines({ docs: "Returns the `body`." })).toEqual(["/** Returns the `body`. */"]);
   });
 
   it("uses a block when the one line would pass 80 columns", () => {
@@ -57,17 +55,21 @@ describe("jsDocLines", () => {
   });
 
   it("prints tags alone as a block", () => {
-    expect(jsDocLines({ tags: [{ kind: "since", version: "0.2.0" }] })).toEqual(
-      ["/**", " * @since 0.2.0", " */"],
-    );
+    expect(jsDocLines({ tags: [{ kind: "since", version: "0.2.0" }] })).toEqual([
+      "/**",
+      " * @since 0.2.0",
+      " */",
+    ]);
   });
 
   it("escapes the comment terminator", () => {
     expect(jsDocLines({ docs: "a */ b */" })).toEqual(["/** a *\\/ b *\\/ */"]);
     expect(jsDocLines({ docs: "*/" })).toEqual(["/** *\\/ */"]);
-    expect(
-      jsDocLines({ tags: [{ kind: "unstable", feature: "x*/" }] }),
-    ).toEqual(["/**", " * @unstable feature x*\\/", " */"]);
+    expect(jsDocLines({ tags: [{ kind: "unstable", feature: "x*/" }] })).toEqual([
+      "/**",
+      " * @unstable feature x*\\/",
+      " */",
+    ]);
   });
 
   it("turns every line terminator into a line of its own", () => {
@@ -84,40 +86,33 @@ describe("jsDocLines", () => {
   });
 
   it("spells control and format characters and lone surrogates as escapes", () => {
-    expect(
-      jsDocLines({ docs: "a\u0000b\u202Ec\uFEFFd\uD800e\u200Bf\tg" }),
-    ).toEqual(["/** a\\u0000b\\u202ec\\ufeffd\\ud800e\\u200bf\tg */"]);
+    expect(jsDocLines({ docs: "a\u0000b\u202Ec\uFEFFd\uD800e\u200Bf\tg" })).toEqual([
+      "/** a\\u0000b\\u202ec\\ufeffd\\ud800e\\u200bf\tg */",
+    ]);
   });
 
   it("removes trailing whitespace, common indentation and blank edges", () => {
-    expect(
-      jsDocLines({ docs: "\n   one   \n     two\t\n\n   three\n\n" }),
-    ).toEqual(["/**", " * one", " *   two", " *", " * three", " */"]);
+    expect(jsDocLines({ docs: "\n   one   \n     two\t\n\n   three\n\n" })).toEqual([
+      "/**",
+      " * one",
+      " *   two",
+      " *",
+      " * three",
+      " */",
+    ]);
   });
 
   it("keeps backticks and Markdown as written", () => {
-    expect(
-      jsDocLines({ docs: "Use `a` and **b** ([link](https://x.y/*))." }),
-    ).toEqual(["/** Use `a` and **b** ([link](https://x.y/*)). */"]);
+    expect(jsDocLines({ docs: "Use `a` and **b** ([link](https://x.y/*))." })).toEqual([
+      "/** Use `a` and **b** ([link](https://x.y/*)). */",
+    ]);
   });
 });
 
 describe("renderJsDoc", () => {
   it("indents every line", () => {
-    expect(
-      renderJsDoc(
-        { docs: "a\nb", tags: [{ kind: "since", version: "1.0.0" }] },
-        "    ",
-      ),
-    ).toBe(
-      [
-        "    /**",
-        "     * a",
-        "     * b",
-        "     *",
-        "     * @since 1.0.0",
-        "     */",
-      ].join("\n"),
+    expect(renderJsDoc({ docs: "a\nb", tags: [{ kind: "since", version: "1.0.0" }] }, "    ")).toBe(
+      ["    /**", "     * a", "     * b", "     *", "     * @since 1.0.0", "     */"].join("\n"),
     );
   });
 });

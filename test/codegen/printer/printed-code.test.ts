@@ -41,14 +41,22 @@ function expectSoundPrinting(build: (f: GeneratedFile) => void): void {
     reportDiagnostics: true,
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
   });
-  expect(diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")) ?? [], text).toEqual([]);
+  expect(
+    diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")) ?? [],
+    text,
+  ).toEqual([]);
   expect(tokens(text)).toEqual(tokens(print(Number.POSITIVE_INFINITY)));
   expect(print()).toBe(text);
 }
 
 /** The tokens of `text`, without the separators a broken list or union adds. */
 function tokens(text: string): string[] {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+  const scanner = ts.createScanner(
+    ts.ScriptTarget.Latest,
+    false,
+    ts.LanguageVariant.Standard,
+    text,
+  );
   const all: string[] = [];
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
     if (kind === ts.SyntaxKind.WhitespaceTrivia || kind === ts.SyntaxKind.NewLineTrivia) continue;
@@ -85,290 +93,229 @@ const InputStream = createImportSymbol("InputStream", "./wasi-io-streams.js");
 describe("printed code parses, is the same code at any width, and is deterministic", () => {
   it("a sample of what emitters print", () => {
     expectSoundPrinting((f) => {
-    const Method = createLocalSymbol("Method");
-    const ErrorCode = createLocalSymbol("ErrorCode");
-    const Fields = createLocalSymbol("Fields");
-    const Request = createLocalSymbol("OutgoingRequest");
+      const Method = createLocalSymbol("Method");
+      const ErrorCode = createLocalSymbol("ErrorCode");
+      const Fields = createLocalSymbol("Fields");
+      const Request = createLocalSymbol("OutgoingRequest");
 
-    f.jsDoc({
-      docs: "This type corresponds to HTTP standard Methods.",
-      tags: [{ kind: "since", version: "0.2.0" }],
-    });
-    f.print(
-      typeAlias(
-        ["export type ", Method],
-        union([
-          ...[
-            "get",
-            "head",
-            "post",
-            "put",
-            "delete",
-            "connect",
-            "options",
-            "trace",
-            "patch",
-          ].map((m) => f.string(m)),
-          objectType(['tag: "other"', "val: string"]),
-        ]),
-      ),
-      ";",
-    );
-    f.print();
-    f.jsDoc({
-      docs: "These cases are inspired by the IANA HTTP Proxy Error Types:\n  https://www.iana.org/assignments/http-proxy-status/http-proxy-status.xhtml#table-http-proxy-error-types",
-    });
-    f.print(
-      typeAlias(
-        ["export type ", ErrorCode],
-        union([
-          objectType(['tag: "DNS-timeout"']),
-          objectType([
-            'tag: "DNS-error"',
-            ["val: ", objectType(["rcode?: string", "infoCode?: number"])],
-          ]),
-          objectType(['tag: "destination-not-found"']),
-          objectType([
-            'tag: "internal-error"',
-            ["val: ", union(["string", "undefined"])],
-          ]),
-        ]),
-      ),
-      ";",
-    );
-    f.print();
-    f.print("export interface RequestOptions {");
-    f.indent(() => {
       f.jsDoc({
-        docs: "The timeout for the initial connect to the HTTP Server.",
-      });
-      f.print("connectTimeout?: ", union(["bigint", "undefined"]), ";");
-      f.print(
-        f.propertyKey("between-bytes-timeout"),
-        "?: ",
-        union([
-          "bigint",
-          "undefined",
-          ["Promise", typeArgs([union(["bigint", "undefined"])])],
-        ]),
-        ";",
-      );
-      f.print(
-        "readonly headers: ",
-        [
-          "ReadonlyArray",
-          typeArgs([["readonly [", "string", ", ", "Uint8Array", "]"]]),
-        ],
-        ";",
-      );
-      f.print("then_?: never;");
-    });
-    f.print("}");
-    f.print();
-    f.jsDoc({
-      docs: "Represents an outgoing HTTP Request.\n\nOnly `*/` is special.",
-    });
-    f.print("export class ", Request, " extends ", Resource, " {");
-    f.indent(() => {
-      f.print("#handle: number;");
-      f.print();
-      f.print(
-        "constructor",
-        signature([["headers: ", f.typeRef(Resource)]]),
-        " {",
-      );
-      f.indent(() => {
-        f.print(
-          "super",
-          callArgs([f.string("wasi:http/types#outgoing-request")]),
-          ";",
-        );
-        f.print("this.#handle = ", callGate, callArgs(["headers"]), ";");
-      });
-      f.print("}");
-      f.print();
-      f.jsDoc({
-        docs: "Set the Method for the Request. Fails if the string present in a\n`method.other` argument is not a syntactically valid method.",
-        tags: [{ kind: "param", name: "method", text: "the method" }],
+        docs: "This type corresponds to HTTP standard Methods.",
+        tags: [{ kind: "since", version: "0.2.0" }],
       });
       f.print(
-        "setMethod",
-        signature([["method: ", Method]], [Result, typeArgs(["void", "void"])]),
-        " {",
-      );
-      f.indent(() => {
-        f.print(
-          "return ",
-          callGate,
-          callArgs([
-            "this.#handle",
-            f.string("[method]outgoing-request.set-method"),
-            object([
-              ["method", "method"],
-              ["encoding", f.string("utf8")],
-            ]),
+        typeAlias(
+          ["export type ", Method],
+          union([
+            ...["get", "head", "post", "put", "delete", "connect", "options", "trace", "patch"].map(
+              (m) => f.string(m),
+            ),
+            objectType(['tag: "other"', "val: string"]),
           ]),
-          ";",
-        );
-      });
-      f.print("}");
-      f.print();
-      f.print(
-        "static async fromParts",
-        signature(
-          [
-            ["method: ", Method],
-            ["pathWithQuery: ", union(["string", "undefined"])],
-            ["headers: ", Fields],
-            ["body: ", arrayType(f.typeRef(InputStream))],
-            ["...rest: ", arrayType(Borrow)],
-          ],
-          ["Promise", typeArgs([[Result, typeArgs([Request, ErrorCode])]])],
         ),
-        " {",
+        ";",
       );
-      f.indent(() => {
-        f.print(
-          assignment("const pollable", pure(["new ", Pollable, callArgs([])])),
-          ";",
-        );
-        f.print(
-          assignment(
-            "const options",
-            object([
-              ["pollable", "pollable"],
-              ["rest", "rest"],
-              ["pathWithQuery", "pathWithQuery"],
+      f.print();
+      f.jsDoc({
+        docs: "These cases are inspired by the IANA HTTP Proxy Error Types:\n  https://www.iana.org/assignments/http-proxy-status/http-proxy-status.xhtml#table-http-proxy-error-types",
+      });
+      f.print(
+        typeAlias(
+          ["export type ", ErrorCode],
+          union([
+            objectType(['tag: "DNS-timeout"']),
+            objectType([
+              'tag: "DNS-error"',
+              ["val: ", objectType(["rcode?: string", "infoCode?: number"])],
             ]),
-          ),
+            objectType(['tag: "destination-not-found"']),
+            objectType(['tag: "internal-error"', ["val: ", union(["string", "undefined"])]]),
+          ]),
+        ),
+        ";",
+      );
+      f.print();
+      f.print("export interface RequestOptions {");
+      f.indent(() => {
+        f.jsDoc({
+          docs: "The timeout for the initial connect to the HTTP Server.",
+        });
+        f.print("connectTimeout?: ", union(["bigint", "undefined"]), ";");
+        f.print(
+          f.propertyKey("between-bytes-timeout"),
+          "?: ",
+          union(["bigint", "undefined", ["Promise", typeArgs([union(["bigint", "undefined"])])]]),
           ";",
         );
         f.print(
-          "return ",
-          callGate,
-          callArgs(["method", "headers", "body", "options"]),
+          "readonly headers: ",
+          ["ReadonlyArray", typeArgs([["readonly [", "string", ", ", "Uint8Array", "]"]])],
           ";",
         );
+        f.print("then_?: never;");
       });
       f.print("}");
-    });
-    f.print("}");
-    f.print();
-    f.print("export class ", Fields, " {}");
-    f.print(
-      assignment(
-        "export const methods",
-        array(["get", "head", "post"].map((m) => f.string(m))),
-      ),
-      ";",
-    );
-    f.print(
-      assignment(
-        "export const exportsTable",
-        object(
-          [
-            [
-              "wasi:http/types@0.2.0",
+      f.print();
+      f.jsDoc({
+        docs: "Represents an outgoing HTTP Request.\n\nOnly `*/` is special.",
+      });
+      f.print("export class ", Request, " extends ", Resource, " {");
+      f.indent(() => {
+        f.print("#handle: number;");
+        f.print();
+        f.print("constructor", signature([["headers: ", f.typeRef(Resource)]]), " {");
+        f.indent(() => {
+          f.print("super", callArgs([f.string("wasi:http/types#outgoing-request")]), ";");
+          f.print("this.#handle = ", callGate, callArgs(["headers"]), ";");
+        });
+        f.print("}");
+        f.print();
+        f.jsDoc({
+          docs: "Set the Method for the Request. Fails if the string present in a\n`method.other` argument is not a syntactically valid method.",
+          tags: [{ kind: "param", name: "method", text: "the method" }],
+        });
+        f.print(
+          "setMethod",
+          signature([["method: ", Method]], [Result, typeArgs(["void", "void"])]),
+          " {",
+        );
+        f.indent(() => {
+          f.print(
+            "return ",
+            callGate,
+            callArgs([
+              "this.#handle",
+              f.string("[method]outgoing-request.set-method"),
               object([
-                ["Fields", Fields],
-                ["OutgoingRequest", Request],
+                ["method", "method"],
+                ["encoding", f.string("utf8")],
               ]),
-            ],
+            ]),
+            ";",
+          );
+        });
+        f.print("}");
+        f.print();
+        f.print(
+          "static async fromParts",
+          signature(
             [
-              "wasi:http/outgoing-handler@0.2.0",
-              object([["handle", f.string("x")]]),
+              ["method: ", Method],
+              ["pathWithQuery: ", union(["string", "undefined"])],
+              ["headers: ", Fields],
+              ["body: ", arrayType(f.typeRef(InputStream))],
+              ["...rest: ", arrayType(Borrow)],
             ],
-          ],
-          { expand: true },
+            ["Promise", typeArgs([[Result, typeArgs([Request, ErrorCode])]])],
+          ),
+          " {",
+        );
+        f.indent(() => {
+          f.print(assignment("const pollable", pure(["new ", Pollable, callArgs([])])), ";");
+          f.print(
+            assignment(
+              "const options",
+              object([
+                ["pollable", "pollable"],
+                ["rest", "rest"],
+                ["pathWithQuery", "pathWithQuery"],
+              ]),
+            ),
+            ";",
+          );
+          f.print("return ", callGate, callArgs(["method", "headers", "body", "options"]), ";");
+        });
+        f.print("}");
+      });
+      f.print("}");
+      f.print();
+      f.print("export class ", Fields, " {}");
+      f.print(
+        assignment("export const methods", array(["get", "head", "post"].map((m) => f.string(m)))),
+        ";",
+      );
+      f.print(
+        assignment(
+          "export const exportsTable",
+          object(
+            [
+              [
+                "wasi:http/types@0.2.0",
+                object([
+                  ["Fields", Fields],
+                  ["OutgoingRequest", Request],
+                ]),
+              ],
+              ["wasi:http/outgoing-handler@0.2.0", object([["handle", f.string("x")]])],
+            ],
+            { expand: true },
+          ),
         ),
-      ),
-      ";",
-    );
+        ";",
+      );
     });
   });
 
   it("constructs swept across the 80-column boundary", () => {
     expectSoundPrinting((f) => {
-    const T = createImportSymbol("Value", "./value.js", { typeOnly: true });
-    for (let n = 1; n <= 48; n++) {
-      const name = `n${"x".repeat(n)}`;
-      f.print(
-        typeAlias(
-          `export type U${name}`,
-          union([f.string("alpha"), f.string("beta"), T, "undefined"]),
-        ),
-        ";",
-      );
-      f.print(typeAlias(`export type H${name}`, union([T, "null"])), ";");
-      f.print(
-        typeAlias(
-          `export type O${name}`,
-          objectType([`a${name}: string`, "b?: number"]),
-        ),
-        ";",
-      );
-      f.print(
-        typeAlias(
-          `export type F${name}`,
-          signature([`a: ${name}`, "b: number"], "void", { arrow: true }),
-        ),
-        ";",
-      );
-      f.print(
-        `export function f${name}`,
-        signature(
-          ["a: string", ["b: ", union(["number", "bigint"])]],
-          ["Promise", typeArgs([T])],
-        ),
-        " {}",
-      );
-      f.print(
-        assignment(`export const c${name}`, [
-          `make`,
-          callArgs(["a", "b", object([["key", name]])]),
-        ]),
-        ";",
-      );
-      f.print(assignment(`export const s${name}`, f.string(name)), ";");
-      f.print(
-        assignment(
-          `export const p${name}`,
-          pure([`make`, callArgs([name.slice(0, 12)])]),
-        ),
-        ";",
-      );
-      f.print(
-        `let m${name}: Map`,
-        typeArgs([
-          `K${name}`,
-          ["Array", typeArgs([union(["string", "number"])])],
-        ]),
-        ";",
-      );
-      f.print(
-        `export class K${name}`,
-        typeParams([`T extends ${name}`, "U"]),
-        " {}",
-      );
-      f.print("export interface I", name, " {");
-      f.indent(() => {
+      const T = createImportSymbol("Value", "./value.js", { typeOnly: true });
+      for (let n = 1; n <= 48; n++) {
+        const name = `n${"x".repeat(n)}`;
         f.print(
-          name,
-          ": ",
-          union(["string", "number", "boolean", "bigint"]),
-          ";",
-        );
-        f.print(
-          `m${name}`,
-          signature(
-            [["opts: ", objectType(["a: string", "b: number"])]],
-            "void",
+          typeAlias(
+            `export type U${name}`,
+            union([f.string("alpha"), f.string("beta"), T, "undefined"]),
           ),
           ";",
         );
-      });
-      f.print("}");
-    }
+        f.print(typeAlias(`export type H${name}`, union([T, "null"])), ";");
+        f.print(
+          typeAlias(`export type O${name}`, objectType([`a${name}: string`, "b?: number"])),
+          ";",
+        );
+        f.print(
+          typeAlias(
+            `export type F${name}`,
+            signature([`a: ${name}`, "b: number"], "void", { arrow: true }),
+          ),
+          ";",
+        );
+        f.print(
+          `export function f${name}`,
+          signature(
+            ["a: string", ["b: ", union(["number", "bigint"])]],
+            ["Promise", typeArgs([T])],
+          ),
+          " {}",
+        );
+        f.print(
+          assignment(`export const c${name}`, [
+            `make`,
+            callArgs(["a", "b", object([["key", name]])]),
+          ]),
+          ";",
+        );
+        f.print(assignment(`export const s${name}`, f.string(name)), ";");
+        f.print(
+          assignment(`export const p${name}`, pure([`make`, callArgs([name.slice(0, 12)])])),
+          ";",
+        );
+        f.print(
+          `let m${name}: Map`,
+          typeArgs([`K${name}`, ["Array", typeArgs([union(["string", "number"])])]]),
+          ";",
+        );
+        f.print(`export class K${name}`, typeParams([`T extends ${name}`, "U"]), " {}");
+        f.print("export interface I", name, " {");
+        f.indent(() => {
+          f.print(name, ": ", union(["string", "number", "boolean", "bigint"]), ";");
+          f.print(
+            `m${name}`,
+            signature([["opts: ", objectType(["a: string", "b: number"])]], "void"),
+            ";",
+          );
+        });
+        f.print("}");
+      }
     });
   });
 
@@ -384,22 +331,17 @@ function randomFile(seed: number, f: GeneratedFile): void {
     state = (state * 1103515245 + 12345) & 0x7fffffff;
     return state / 0x7fffffff;
   };
-  const int = (lo: number, hi: number): number =>
-    lo + Math.floor(random() * (hi - lo + 1));
-  const pick = <T>(items: readonly T[]): T =>
-    items[Math.floor(random() * items.length)]!;
+  const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const list = <T>(lo: number, hi: number, make: () => T): T[] =>
     Array.from({ length: int(lo, hi) }, make);
   const maxLength = int(3, 40);
   // Identifiers start with `q` or `T` and use letters that spell no keyword.
   const ident = (type: boolean): string =>
-    (type ? "T" : "q") +
-    list(0, maxLength, () => pick([..."abcefghjklmnprs"])).join("");
+    (type ? "T" : "q") + list(0, maxLength, () => pick([..."abcefghjklmnprs"])).join("");
 
   const key = (): string =>
-    f.propertyKey(
-      pick([ident(false), "a-b", "x", "wasi:http/types@0.2.0", "constructor"]),
-    );
+    f.propertyKey(pick([ident(false), "a-b", "x", "wasi:http/types@0.2.0", "constructor"]));
   const typeExpr = (depth: number): Printable => {
     const r = random();
     if (depth > 3 || r < 0.3) {
@@ -439,18 +381,9 @@ function randomFile(seed: number, f: GeneratedFile): void {
     return signature(params(depth + 1), typeExpr(depth + 1), { arrow: true });
   };
   const params = (depth: number): Printable[] => {
-    const ps: Printable[] = list(0, 4, () => [
-      ident(false),
-      pick([": ", "?: "]),
-      typeExpr(depth),
-    ]);
+    const ps: Printable[] = list(0, 4, () => [ident(false), pick([": ", "?: "]), typeExpr(depth)]);
     if (ps.length > 0 && random() < 0.2) {
-      ps[ps.length - 1] = [
-        "...",
-        ident(false),
-        ": ",
-        arrayType(typeExpr(depth)),
-      ];
+      ps[ps.length - 1] = ["...", ident(false), ": ", arrayType(typeExpr(depth))];
     }
     return ps;
   };
@@ -472,11 +405,7 @@ function randomFile(seed: number, f: GeneratedFile): void {
         ident(false),
         callArgs(list(0, 4, () => valueExpr(depth + 1))),
       ];
-    if (r < 0.6)
-      return pure([
-        ident(false),
-        callArgs(list(0, 2, () => valueExpr(depth + 1))),
-      ]);
+    if (r < 0.6) return pure([ident(false), callArgs(list(0, 2, () => valueExpr(depth + 1)))]);
     if (r < 0.8)
       return object(
         list(
@@ -511,27 +440,18 @@ function randomFile(seed: number, f: GeneratedFile): void {
         f.jsDoc({ docs: `Docs for ${ident(false)}.\n\nMore.` });
         f.print("export interface ", createLocalSymbol(ident(true) + i), " {");
         f.indent(() => {
-          for (const _ of list(1, 3, () => 0))
-            f.print(key(), ": ", typeExpr(0), ";");
+          for (const _ of list(1, 3, () => 0)) f.print(key(), ": ", typeExpr(0), ";");
           f.print(ident(false), signature(params(1), typeExpr(1)), ";");
         });
         f.print("}");
         break;
       case 2:
-        f.print(
-          "export function ",
-          ident(false) + i,
-          signature(params(1), typeExpr(1)),
-          " {",
-        );
+        f.print("export function ", ident(false) + i, signature(params(1), typeExpr(1)), " {");
         f.indent(() => f.print("return ", valueExpr(0), ";"));
         f.print("}");
         break;
       case 3:
-        f.print(
-          assignment(["export const ", ident(false) + i], valueExpr(0)),
-          ";",
-        );
+        f.print(assignment(["export const ", ident(false) + i], valueExpr(0)), ";");
         break;
       case 4:
         f.print(ident(false), callArgs(list(0, 4, () => valueExpr(0))), ";");
@@ -539,25 +459,14 @@ function randomFile(seed: number, f: GeneratedFile): void {
       case 5:
         f.print("export class ", createLocalSymbol(ident(true) + i), " {");
         f.indent(() => {
-          f.print(
-            "static async ",
-            ident(false),
-            signature(params(1), typeExpr(1)),
-            " {",
-          );
+          f.print("static async ", ident(false), signature(params(1), typeExpr(1)), " {");
           f.indent(() => f.print("return ", valueExpr(1), ";"));
           f.print("}");
         });
         f.print("}");
         break;
       case 6:
-        f.print(
-          assignment(
-            ["let ", ident(false) + i, ": ", typeExpr(0)],
-            valueExpr(1),
-          ),
-          ";",
-        );
+        f.print(assignment(["let ", ident(false) + i, ": ", typeExpr(0)], valueExpr(1)), ";");
         break;
       default:
         f.print("let ", ident(false) + i, ": ", typeExpr(0), ";");

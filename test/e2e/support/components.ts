@@ -10,51 +10,26 @@
 import { execFile } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import {
-  mkdir,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  writeFile,
-} from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import {
-  componentEmbed,
-  componentNew,
-  parse,
-  transpile,
-} from "@bytecodealliance/jco";
+import { componentEmbed, componentNew, parse, transpile } from "@bytecodealliance/jco";
 import { createTempDir } from "./temp-dirs.js";
-import {
-  wasm,
-  type CoreImports,
-  type CoreInstance,
-  type CoreModule,
-} from "./wasm.js";
+import { wasm, type CoreImports, type CoreInstance, type CoreModule } from "./wasm.js";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** Where built guests are cached; `WIT_TS_E2E_CACHE` overrides it (e.g. for a CI cache step). */
 export const COMPONENT_CACHE_DIR =
-  process.env["WIT_TS_E2E_CACHE"] ??
-  join(PROJECT_ROOT, "node_modules", ".cache", "wit-ts-e2e");
+  process.env["WIT_TS_E2E_CACHE"] ?? join(PROJECT_ROOT, "node_modules", ".cache", "wit-ts-e2e");
 
 /** Bumped when the way cached bytes are produced changes, so stale entries are never reused. */
 const CACHE_FORMAT = 1;
 
 /** The WASI-backed features of componentize-js's engine (its `disableFeatures` vocabulary). */
-export type GuestFeature =
-  "stdio" | "random" | "clocks" | "http" | "fetch-event";
+export type GuestFeature = "stdio" | "random" | "clocks" | "http" | "fetch-event";
 
-const ALL_FEATURES: readonly GuestFeature[] = [
-  "stdio",
-  "random",
-  "clocks",
-  "http",
-  "fetch-event",
-];
+const ALL_FEATURES: readonly GuestFeature[] = ["stdio", "random", "clocks", "http", "fetch-event"];
 
 /** What {@link buildComponent} builds a componentize-js guest from. */
 export interface GuestSource {
@@ -88,13 +63,7 @@ function componentizeVersion(): string {
   componentizeVersionCache ??= (
     JSON.parse(
       readFileSync(
-        join(
-          PROJECT_ROOT,
-          "node_modules",
-          "@bytecodealliance",
-          "componentize-js",
-          "package.json",
-        ),
+        join(PROJECT_ROOT, "node_modules", "@bytecodealliance", "componentize-js", "package.json"),
         "utf8",
       ),
     ) as { version: string }
@@ -103,10 +72,7 @@ function componentizeVersion(): string {
 }
 
 /** The cache key: everything that can change the bytes componentize-js produces. */
-function cacheKey(
-  source: GuestSource,
-  features: readonly GuestFeature[],
-): string {
+function cacheKey(source: GuestSource, features: readonly GuestFeature[]): string {
   const material = JSON.stringify({
     format: CACHE_FORMAT,
     componentizeJs: componentizeVersion(),
@@ -122,9 +88,7 @@ function cacheKey(
 function looksLikeComponent(bytes: Uint8Array): boolean {
   // `\0asm`, then version 0x0d and layer 1: the component binary preamble.
   const preamble = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
-  return (
-    bytes.length > preamble.length && preamble.every((b, i) => bytes[i] === b)
-  );
+  return bytes.length > preamble.length && preamble.every((b, i) => bytes[i] === b);
 }
 
 async function readCached(file: string): Promise<Uint8Array | undefined> {
@@ -171,9 +135,7 @@ async function componentizeGuest(
   const sourcePath = join(work, "guest.js");
   await writeFile(sourcePath, source.js);
   try {
-    const { component } = await (
-      componentize as unknown as ComponentizeWithInlineWit
-    )({
+    const { component } = await (componentize as unknown as ComponentizeWithInlineWit)({
       sourcePath,
       witWorld: source.wit,
       ...(source.world === undefined ? {} : { worldName: source.world }),
@@ -196,12 +158,8 @@ async function pruneStaleEntries(prefix: string, keep: string): Promise<void> {
   // Exactly `<prefix><24 hex>.wasm`, so a guest named `a` never prunes one named `a-b`.
   const isEntry = (f: string) =>
     f.startsWith(prefix) && /^[0-9a-f]{24}\.wasm$/.test(f.slice(prefix.length));
-  const stale = (await readdir(COMPONENT_CACHE_DIR)).filter(
-    (f) => isEntry(f) && f !== keep,
-  );
-  await Promise.all(
-    stale.map((f) => rm(join(COMPONENT_CACHE_DIR, f), { force: true })),
-  );
+  const stale = (await readdir(COMPONENT_CACHE_DIR)).filter((f) => isEntry(f) && f !== keep);
+  await Promise.all(stale.map((f) => rm(join(COMPONENT_CACHE_DIR, f), { force: true })));
 }
 
 /**
@@ -256,13 +214,8 @@ export async function componentFromWat(
  * A component with the world's exact imports and exports whose every function traps: enough to see
  * what jco generates and which import keys it reads, without writing a guest.
  */
-export async function dummyComponent(
-  witText: string,
-  world: string,
-): Promise<Uint8Array> {
-  return componentNew(
-    await componentEmbed({ dummy: true, witSource: witText, world }),
-  );
+export async function dummyComponent(witText: string, world: string): Promise<Uint8Array> {
+  return componentNew(await componentEmbed({ dummy: true, witSource: witText, world }));
 }
 
 /** Options for {@link transpileInstantiation}; the jco option of the same name is noted per field. */
@@ -318,15 +271,9 @@ export async function transpileInstantiation(
   const result = await transpile(bytes, {
     name: options.name,
     instantiation: options.instantiation ?? "async",
-    ...(options.asyncMode === undefined
-      ? {}
-      : { asyncMode: options.asyncMode }),
-    ...(options.asyncImports === undefined
-      ? {}
-      : { asyncImports: [...options.asyncImports] }),
-    ...(options.asyncExports === undefined
-      ? {}
-      : { asyncExports: [...options.asyncExports] }),
+    ...(options.asyncMode === undefined ? {} : { asyncMode: options.asyncMode }),
+    ...(options.asyncImports === undefined ? {} : { asyncImports: [...options.asyncImports] }),
+    ...(options.asyncExports === undefined ? {} : { asyncExports: [...options.asyncExports] }),
     ...(options.map === undefined ? {} : { map: { ...options.map } }),
     ...(options.strict === undefined ? {} : { strict: options.strict }),
     ...(options.noComponentErrorWrapping === undefined
@@ -347,8 +294,7 @@ export async function transpileInstantiation(
   }
   files.sort();
   const entry = `${options.name}.js`;
-  if (!files.includes(entry))
-    throw new Error(`jco wrote no ${entry}; files: ${files.join(", ")}`);
+  if (!files.includes(entry)) throw new Error(`jco wrote no ${entry}; files: ${files.join(", ")}`);
   return {
     outDir,
     entryPath: join(outDir, entry),
@@ -392,22 +338,15 @@ export interface InstantiationModule {
 }
 
 /** Imports a transpiled entry module (outside the project, so by file URL). */
-export async function importEntry(
-  entryPath: string,
-): Promise<InstantiationModule> {
-  const module = (await import(
-    pathToFileURL(entryPath).href
-  )) as Partial<InstantiationModule>;
+export async function importEntry(entryPath: string): Promise<InstantiationModule> {
+  const module = (await import(pathToFileURL(entryPath).href)) as Partial<InstantiationModule>;
   if (typeof module.instantiate !== "function")
     throw new Error(`${entryPath} does not export instantiate`);
   return module as InstantiationModule;
 }
 
 /** `instantiateCore` that never awaits: with it, jco's async-mode `instantiate` finishes synchronously. */
-export function instantiateCoreSync(
-  module: CoreModule,
-  imports: CoreImports,
-): CoreInstance {
+export function instantiateCoreSync(module: CoreModule, imports: CoreImports): CoreInstance {
   return new wasm.Instance(module, imports);
 }
 
@@ -441,14 +380,7 @@ export async function transpileInFreshProcess(
     paths.push(path);
   }
   const jcoApi = pathToFileURL(
-    join(
-      PROJECT_ROOT,
-      "node_modules",
-      "@bytecodealliance",
-      "jco",
-      "dist",
-      "api.js",
-    ),
+    join(PROJECT_ROOT, "node_modules", "@bytecodealliance", "jco", "dist", "api.js"),
   ).href;
   const script = `
     import { readFileSync } from "node:fs";
@@ -472,10 +404,7 @@ export async function transpileInFreshProcess(
     },
   );
   const line = stdout.split("\n").find((l) => l.startsWith("@@outcomes "));
-  if (!line)
-    throw new Error(`isolated transpile printed no outcome; stdout: ${stdout}`);
-  const outcomes = JSON.parse(
-    line.slice("@@outcomes ".length),
-  ) as IsolatedTranspileOutcome[];
+  if (!line) throw new Error(`isolated transpile printed no outcome; stdout: ${stdout}`);
+  const outcomes = JSON.parse(line.slice("@@outcomes ".length)) as IsolatedTranspileOutcome[];
   return { outcomes, stderr };
 }

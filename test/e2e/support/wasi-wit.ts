@@ -7,7 +7,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const builtin = fileURLToPath(new URL("../../../node_modules/@bytecodealliance/jco/lib/wit/builtin/", import.meta.url));
+const builtin = fileURLToPath(
+  new URL("../../../node_modules/@bytecodealliance/jco/lib/wit/builtin/", import.meta.url),
+);
 
 /** `wasi:<name>@<version>` for each name (`cli`, `io`, ...), as nested package blocks. */
 export function wasiPackages(version: string, names: readonly string[]): string {

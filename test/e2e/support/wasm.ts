@@ -24,13 +24,9 @@ export type CoreImports = Record<string, Record<string, unknown>>;
 
 interface WebAssemblyApi {
   readonly Module: new (bytes: Uint8Array) => CoreModule;
-  readonly Instance: new (
-    module: CoreModule,
-    imports?: CoreImports,
-  ) => CoreInstance;
+  readonly Instance: new (module: CoreModule, imports?: CoreImports) => CoreInstance;
   readonly RuntimeError: new (message?: string) => Error;
 }
 
 /** Node's `WebAssembly`, typed for the tests. */
-export const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi })
-  .WebAssembly;
+export const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;

@@ -14,14 +14,29 @@ import {
   ResourceLentError,
   ResultError,
 } from "../../../templates/runtime/errors.js";
-import { list, option, record, result, string, tuple, u32, variant } from "../../../templates/runtime/value-types.js";
+import {
+  list,
+  option,
+  record,
+  result,
+  string,
+  tuple,
+  u32,
+  variant,
+} from "../../../templates/runtime/value-types.js";
 import {
   createInstanceCore,
   startInstance,
   type ComponentModule,
   type InstanceCore,
 } from "../../../templates/runtime/instance-core.js";
-import { borrow, GuestResource, guestResource, hostResource, own } from "../../../templates/runtime/guest-resources.js";
+import {
+  borrow,
+  GuestResource,
+  guestResource,
+  hostResource,
+  own,
+} from "../../../templates/runtime/guest-resources.js";
 import { callExport, callMethod, exportSpec } from "../../../templates/runtime/export-calls.js";
 import {
   adaptImport,
@@ -31,7 +46,9 @@ import {
 } from "../../../templates/runtime/import-adapters.js";
 import { rejection, thrown } from "../../support/outcomes.js";
 
-function fakeComponent(exports: (imports: Record<string, Record<string, unknown>>) => object): ComponentModule {
+function fakeComponent(
+  exports: (imports: Record<string, Record<string, unknown>>) => object,
+): ComponentModule {
   return {
     instantiate(_getCoreModule, imports) {
       return Promise.resolve(exports(imports as Record<string, Record<string, unknown>>));
@@ -61,11 +78,20 @@ const targetType = variant("target", { one: borrow(fileType), nothing: undefined
 async function hostSide(
   setup: (core: InstanceCore) => Record<string, unknown>,
   asyncImports: readonly string[] = [],
-): Promise<{ core: InstanceCore; jco: Record<string, unknown>; Adapter: new (name: string) => object }> {
+): Promise<{
+  core: InstanceCore;
+  jco: Record<string, unknown>;
+  Adapter: new (name: string) => object;
+}> {
   let jco: Record<string, unknown> = {};
   const core = await createInstanceCore({ component: fakeComponent(() => ({})), asyncImports });
   const Adapter = hostResourceClass(core, fileType, File, {
-    create: importSpec({ name: "t:t/files#[constructor]file", member: "create", params: [string], returns: own(fileType) }),
+    create: importSpec({
+      name: "t:t/files#[constructor]file",
+      member: "create",
+      params: [string],
+      returns: own(fileType),
+    }),
   }) as new (name: string) => object;
   jco = setup(core);
   await startInstance(core, { "t:t/files": { File: Adapter, ...jco } });
@@ -76,7 +102,14 @@ describe("explicit borrow handles (without --autodrop-borrows)", () => {
   const spec = importSpec({
     name: "t:t/files#open",
     member: "open",
-    params: [u32, pairType, list(borrow(fileType)), tuple([borrow(fileType), u32]), option(borrow(fileType)), targetType],
+    params: [
+      u32,
+      pairType,
+      list(borrow(fileType)),
+      tuple([borrow(fileType), u32]),
+      option(borrow(fileType)),
+      targetType,
+    ],
     returns: result(u32, string),
     paramNames: ["n", "pair", "files", "tuple", "maybe", "target"],
   });
@@ -98,14 +131,21 @@ describe("explicit borrow handles (without --autodrop-borrows)", () => {
     const a = new Adapter("a");
     const b = new Adapter("b");
     // What the guest passes: jco's adapter objects, in every position a borrow can take.
-    const call = (): unknown => open(7, { first: a, count: 2 }, [a, b], [b, 3], a, { tag: "one", val: b });
+    const call = (): unknown =>
+      open(7, { first: a, count: 2 }, [a, b], [b, 3], a, { tag: "one", val: b });
     return { call };
   }
 
   it("hand the handler one handle per borrow, in every position, with the resource behind `get()`", async () => {
     let seen: string[] = [];
     const { call } = await setup((n, pair, files, tuple, maybe, target) => {
-      const handles = [pair.first, ...files, tuple[0], maybe!, target.tag === "one" ? target.val : undefined!];
+      const handles = [
+        pair.first,
+        ...files,
+        tuple[0],
+        maybe!,
+        target.tag === "one" ? target.val : undefined!,
+      ];
       seen = handles.map((handle) => `${handle.parameter}:${handle.get().name()}`);
       for (const handle of handles) handle.drop();
       return n + pair.count + tuple[1];
@@ -117,7 +157,13 @@ describe("explicit borrow handles (without --autodrop-borrows)", () => {
   it("fail the call naming the parameters whose handles remain, and revoke them all", async () => {
     let kept: BorrowHandle<File>[] = [];
     const { call } = await setup((_n, pair, files, tuple, maybe, target) => {
-      kept = [pair.first, ...files, tuple[0], maybe!, target.tag === "one" ? target.val : undefined!];
+      kept = [
+        pair.first,
+        ...files,
+        tuple[0],
+        maybe!,
+        target.tag === "one" ? target.val : undefined!,
+      ];
       pair.first.drop();
       files[0]!.drop();
       maybe![Symbol.dispose]();
@@ -131,14 +177,24 @@ describe("explicit borrow handles (without --autodrop-borrows)", () => {
     );
     expect(kept.map((handle) => handle.active)).toEqual([false, false, false, false, false, false]);
     const expired = thrown(() => kept[2]!.get()) as BorrowExpiredError;
-    expect([expired.resourceType, expired.functionName, expired.reason]).toEqual(["t:t/files#file", "t:t/files#open", "call-ended"]);
+    expect([expired.resourceType, expired.functionName, expired.reason]).toEqual([
+      "t:t/files#file",
+      "t:t/files#open",
+      "call-ended",
+    ]);
   });
 
   it("treat a thrown ResultError as a return: handles left then fail the call too", async () => {
     const { call } = await setup(() => {
       throw new ResultError("no");
     });
-    expect((thrown(call) as BorrowsRemainError).parameters).toEqual(["pair", "files", "tuple", "maybe", "target"]);
+    expect((thrown(call) as BorrowsRemainError).parameters).toEqual([
+      "pair",
+      "files",
+      "tuple",
+      "maybe",
+      "target",
+    ]);
   });
 
   it("let any other failure of the handler through as it is, revoking the handles", async () => {
@@ -158,7 +214,11 @@ describe("scoped views (--autodrop-borrows)", () => {
     const events: string[] = [];
     let stash: { view: Borrowed<File>; pair: { first: Borrowed<File>; count: number } } | undefined;
     const host = {
-      open(n: number, view: Borrowed<File>, pair: { first: Borrowed<File>; count: number }): string {
+      open(
+        n: number,
+        view: Borrowed<File>,
+        pair: { first: Borrowed<File>; count: number },
+      ): string {
         stash = { view, pair };
         events.push(`${n} ${view.name()} ${pair.first.name()} ${view instanceof File}`);
         // A borrower cannot dispose what it does not own.
@@ -186,7 +246,9 @@ describe("scoped views (--autodrop-borrows)", () => {
     });
     const { jco, Adapter } = await hostSide((core) => ({ open: adaptImport(core, spec, host) }));
     const a = new Adapter("a");
-    expect((jco["open"] as (...args: unknown[]) => unknown)(1, a, { first: a, count: 0 })).toBe("ok");
+    expect((jco["open"] as (...args: unknown[]) => unknown)(1, a, { first: a, count: 0 })).toBe(
+      "ok",
+    );
     expect(events).toEqual(["1 a a true", "undefined false"]);
     for (const use of [() => stash!.view.name(), () => stash!.pair.first.name()]) {
       const error = thrown(use) as BorrowExpiredError;
@@ -207,7 +269,9 @@ describe("scoped views (--autodrop-borrows)", () => {
         kept = call.borrow<Borrowed<File>>(0).value;
       },
     });
-    const { jco, Adapter } = await hostSide((core) => ({ peek: adaptImport(core, spec, { peek() {} }) }));
+    const { jco, Adapter } = await hostSide((core) => ({
+      peek: adaptImport(core, spec, { peek() {} }),
+    }));
     (jco["peek"] as (file: object) => void)(new Adapter("a"));
     expect(thrown(() => kept!.name())).toBeInstanceOf(BorrowExpiredError);
   });
@@ -325,7 +389,9 @@ describe("borrows lent on by the host", () => {
         const scoped = call.borrow<Borrowed<File>>(0);
         view = scoped.value;
         results.push(borrow(fileType).lower(view, "f", { core, moves: [] }));
-        results.push((thrown(() => own(fileType).lower(view, "f", { core, moves: [] })) as Error).message);
+        results.push(
+          (thrown(() => own(fileType).lower(view, "f", { core, moves: [] })) as Error).message,
+        );
         scoped[Symbol.dispose]();
       },
     });
@@ -335,8 +401,13 @@ describe("borrows lent on by the host", () => {
     });
     const a = new setup.Adapter("a");
     (setup.jco["peek"] as (file: object) => void)(a);
-    expect(results).toEqual([a, "`f` is a borrowed `t:t/files#file`: only an owned one can be passed as `own`"]);
-    expect(thrown(() => borrow(fileType).lower(view, "f", { core, moves: [] }))).toBeInstanceOf(BorrowExpiredError);
+    expect(results).toEqual([
+      a,
+      "`f` is a borrowed `t:t/files#file`: only an owned one can be passed as `own`",
+    ]);
+    expect(thrown(() => borrow(fileType).lower(view, "f", { core, moves: [] }))).toBeInstanceOf(
+      BorrowExpiredError,
+    );
   });
 });
 
@@ -371,8 +442,16 @@ async function guestSide() {
       core,
     ) as ThingResource;
   const slow = exportSpec<void>({ name: "slow", path: ["api", "slow"] });
-  const peek = exportSpec<number>({ name: "peek", path: ["api", "peek"], params: { t: borrow(thingType) } });
-  const consume = exportSpec<number>({ name: "consume", path: ["api", "consume"], params: { t: own(thingType) } });
+  const peek = exportSpec<number>({
+    name: "peek",
+    path: ["api", "peek"],
+    params: { t: borrow(thingType) },
+  });
+  const consume = exportSpec<number>({
+    name: "consume",
+    path: ["api", "consume"],
+    params: { t: own(thingType) },
+  });
   return {
     core,
     drops,
@@ -407,7 +486,9 @@ describe("guest resources lent to export calls", () => {
     await null;
     const error = thrown(() => thing[Symbol.dispose]()) as ResourceLentError;
     expect(error).toBeInstanceOf(ResourceLentError);
-    expect(error.message).toBe("cannot remove owned resource while borrowed: `t:t/api#thing` has 1 outstanding borrow");
+    expect(error.message).toBe(
+      "cannot remove owned resource while borrowed: `t:t/api#thing` has 1 outstanding borrow",
+    );
     expect(await rejection(guest.consume(thing))).toBeInstanceOf(ResourceLentError);
     guest.finishSlow();
     await slow;

@@ -14,7 +14,11 @@ import {
   type ResourceTableView,
 } from "../../../templates/runtime/host-resources.js";
 import { string, u32 } from "../../../templates/runtime/value-types.js";
-import { createInstanceCore, startInstance, type ComponentModule } from "../../../templates/runtime/instance-core.js";
+import {
+  createInstanceCore,
+  startInstance,
+  type ComponentModule,
+} from "../../../templates/runtime/instance-core.js";
 import { borrow, hostResource, own } from "../../../templates/runtime/guest-resources.js";
 import { callExport, exportSpec } from "../../../templates/runtime/export-calls.js";
 import {
@@ -106,7 +110,10 @@ describe("borrow views: Proxy invariants hold for any object", () => {
 
   it("a host resource that is a function cannot be called through an expired view", () => {
     const scope = createBorrowScope("f");
-    const view = scope.view(Object.assign((x: number) => x + 1, { tag: "fn" }), "r") as unknown as (x: number) => number;
+    const view = scope.view(
+      Object.assign((x: number) => x + 1, { tag: "fn" }),
+      "r",
+    ) as unknown as (x: number) => number;
     expect(view(1)).toBe(2);
     scope.close();
     expect(thrown(() => view(1))).toBeInstanceOf(BorrowExpiredError);
@@ -145,13 +152,22 @@ describe("borrows lent on to another instance", () => {
     const coreB = await createInstanceCore({ component: componentB });
     createHostResources<Resources>(coreB, { thing: thingType });
     hostResourceClass(coreB, thingType, undefined, {
-      methods: { name: importSpec({ name: "t:t/api#[method]thing.name", member: "name", returns: string }) },
+      methods: {
+        name: importSpec({ name: "t:t/api#[method]thing.name", member: "name", returns: string }),
+      },
     });
     await startInstance(coreB, {});
-    const useSpec = exportSpec<number>({ name: "use", path: ["api", "use"], params: { t: borrow(thingType) }, returns: u32 });
+    const useSpec = exportSpec<number>({
+      name: "use",
+      path: ["api", "use"],
+      params: { t: borrow(thingType) },
+      returns: u32,
+    });
     const slow = callExport(coreB, exportSpec<void>({ name: "slow", path: ["api", "slow"] }), []);
 
-    const coreA = await createInstanceCore({ component: { instantiate: () => Promise.resolve({}) } });
+    const coreA = await createInstanceCore({
+      component: { instantiate: () => Promise.resolve({}) },
+    });
     const resourcesA = createHostResources<Resources>(coreA, { thing: thingType });
     class T extends Thing {
       constructor(id: string) {
@@ -159,7 +175,12 @@ describe("borrows lent on to another instance", () => {
       }
     }
     const AdapterA = hostResourceClass(coreA, thingType, T, {
-      create: importSpec({ name: "t:t/api#[constructor]thing", member: "create", params: [string], returns: own(thingType) }),
+      create: importSpec({
+        name: "t:t/api#[constructor]thing",
+        member: "create",
+        params: [string],
+        returns: own(thingType),
+      }),
     }) as unknown as new (id: string) => { [Symbol.dispose](): void };
     await startInstance(coreA, {});
     let later: Promise<number> | undefined;

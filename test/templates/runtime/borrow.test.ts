@@ -50,7 +50,14 @@ describe("borrows received by host imports: implicit views", () => {
     const result = scope.run(() => {
       method = view.read;
       view.size = 4;
-      return [view.read(), view.path, view.size, "size" in view, view instanceof File, Object.keys(view)];
+      return [
+        view.read(),
+        view.path,
+        view.size,
+        "size" in view,
+        view instanceof File,
+        Object.keys(view),
+      ];
     });
     expect(result).toEqual(["contents of /a", "/a", 4, true, true, ["size"]]);
     expect(file.size).toBe(4);
@@ -69,7 +76,11 @@ describe("borrows received by host imports: implicit views", () => {
     for (const use of uses) {
       const error = thrown(use) as BorrowExpiredError;
       expect(error).toBeInstanceOf(BorrowExpiredError);
-      expect([error.resourceType, error.functionName, error.reason]).toEqual(["file", "read-all", "call-ended"]);
+      expect([error.resourceType, error.functionName, error.reason]).toEqual([
+        "file",
+        "read-all",
+        "call-ended",
+      ]);
     }
     expect(thrown(() => view.size).message).toBe(
       "borrowed `file` used after the call to `read-all` ended: a borrow is only valid during the call that lent it",
@@ -114,7 +125,9 @@ describe("borrows received by host imports: implicit views", () => {
     const scope = createBorrowScope("late");
     scope.close();
     expect(thrown(() => scope.view(new File("/e"), "file"))).toBeInstanceOf(BorrowExpiredError);
-    expect(thrown(() => scope.handle(new File("/e"), "file", "self"))).toBeInstanceOf(BorrowExpiredError);
+    expect(thrown(() => scope.handle(new File("/e"), "file", "self"))).toBeInstanceOf(
+      BorrowExpiredError,
+    );
   });
 });
 
@@ -216,13 +229,17 @@ describe("host resources lent to the guest", () => {
     const file = new File("/g");
     lend(file, "file");
     const error = thrown(() => dispose.call(file)) as ResourceLentError;
-    expect(error.message).toBe("cannot remove owned resource while borrowed: `file` has 1 outstanding borrow");
+    expect(error.message).toBe(
+      "cannot remove owned resource while borrowed: `file` has 1 outstanding borrow",
+    );
     expect([closed, isDisposed(file)]).toEqual([[], false]);
     release(file, "file");
     dispose.call(file);
     dispose.call(file);
     expect([closed, isDisposed(file)]).toEqual([["/g"], true]);
-    expect(thrown(() => assertNotDisposed(file, "file")).message).toBe("`file` used after it was disposed");
+    expect(thrown(() => assertNotDisposed(file, "file")).message).toBe(
+      "`file` used after it was disposed",
+    );
     expect(thrown(() => lend(file, "file"))).toBeInstanceOf(ResourceDisposedError);
   });
 

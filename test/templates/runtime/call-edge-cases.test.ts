@@ -30,9 +30,24 @@ import {
   type ComponentModule,
   type InstanceCore,
 } from "../../../templates/runtime/instance-core.js";
-import { borrow, GuestResource, guestResource, hostResource, own } from "../../../templates/runtime/guest-resources.js";
-import { callExport, callMethod, exportSpec, type ExportSpec } from "../../../templates/runtime/export-calls.js";
-import { adaptImport, hostResourceClass, importSpec } from "../../../templates/runtime/import-adapters.js";
+import {
+  borrow,
+  GuestResource,
+  guestResource,
+  hostResource,
+  own,
+} from "../../../templates/runtime/guest-resources.js";
+import {
+  callExport,
+  callMethod,
+  exportSpec,
+  type ExportSpec,
+} from "../../../templates/runtime/export-calls.js";
+import {
+  adaptImport,
+  hostResourceClass,
+  importSpec,
+} from "../../../templates/runtime/import-adapters.js";
 import { rejection, thrown } from "../../support/outcomes.js";
 
 type Log = string[];
@@ -109,7 +124,9 @@ async function world(options: { restart?: boolean; asyncImports?: string[] } = {
   const component: ComponentModule = {
     instantiate(_getCoreModule, imports) {
       instances++;
-      const host = (imports as Record<string, Record<string, (...args: unknown[]) => unknown>>)["t:t/host"]!;
+      const host = (imports as Record<string, Record<string, (...args: unknown[]) => unknown>>)[
+        "t:t/host"
+      ]!;
       const record = (...args: unknown[]): number => {
         seen.push(args);
         return 42;
@@ -164,7 +181,8 @@ async function world(options: { restart?: boolean; asyncImports?: string[] } = {
     instances: () => instances,
     hostThing: (id: string, failure?: Error) => new HostThing(id, log, failure),
     slow: () => callExport(core, exportSpec<void>({ name: "slow", path: ["api", "slow"] }), []),
-    callback: () => callExport(core, exportSpec<void>({ name: "callback", path: ["api", "callback"] }), []),
+    callback: () =>
+      callExport(core, exportSpec<void>({ name: "callback", path: ["api", "callback"] }), []),
     wait: () => callExport(core, exportSpec<void>({ name: "wait", path: ["api", "wait"] }), []),
     finishSlow: () => finishSlow(),
     failSlow: (error: Error) => failSlow(error),
@@ -225,7 +243,10 @@ describe("1. a host destructor that throws after a call lent its object", () => 
     const second = w.hostThing("second");
     const call = ((): Promise<number> => {
       try {
-        return callExport(w.core, w.spec({ a: borrow(hostThingType), b: borrow(hostThingType) }), [first, second]);
+        return callExport(w.core, w.spec({ a: borrow(hostThingType), b: borrow(hostThingType) }), [
+          first,
+          second,
+        ]);
       } finally {
         first[Symbol.dispose]();
         second[Symbol.dispose]();
@@ -245,7 +266,9 @@ describe("4. a host `own` argument of a call that does not run", () => {
   it("is not left in the resource table when a later argument fails lowering", async () => {
     const w = await world();
     const thing = w.hostThing("t");
-    const error = await rejection(callExport(w.core, w.spec({ a: own(hostThingType), b: u32 }), [thing, -1]));
+    const error = await rejection(
+      callExport(w.core, w.spec({ a: own(hostThingType), b: u32 }), [thing, -1]),
+    );
     expect(error).toBeInstanceOf(RangeError);
     expect(w.resources.thing.count).toBe(0);
     expect(w.resources.thing.handleOf(thing)).toBeUndefined();
@@ -261,7 +284,10 @@ describe("4. a host `own` argument of a call that does not run", () => {
     const fresh = w.hostThing("fresh");
     const pushed = w.hostThing("pushed");
     const handle = w.resources.thing.push(pushed);
-    const call = callExport(w.core, w.spec({ a: own(hostThingType), b: own(hostThingType) }), [fresh, pushed]);
+    const call = callExport(w.core, w.spec({ a: own(hostThingType), b: own(hostThingType) }), [
+      fresh,
+      pushed,
+    ]);
     expect(await rejection(call)).toBeInstanceOf(InstancePoisonedError);
     expect(w.resources.thing.count).toBe(1);
     expect(w.resources.thing.handleOf(fresh)).toBeUndefined();
@@ -291,7 +317,9 @@ describe("5. a guest resource passed as `own` to a call the gate refuses", () =>
     expect(await rejection(refused!)).toBeInstanceOf(ReentranceError);
     expect(await callExport(w.core, consume, [thing])).toBe(42);
     expect(w.seen).toHaveLength(1);
-    expect(await rejection(callExport(w.core, consume, [thing]))).toBeInstanceOf(ResourceDisposedError);
+    expect(await rejection(callExport(w.core, consume, [thing]))).toBeInstanceOf(
+      ResourceDisposedError,
+    );
   });
 });
 
@@ -301,9 +329,11 @@ describe("3. resource arguments of a call queued across a restart", () => {
       const w = await world({ restart: true });
       const thing = w.make("r");
       const slow = w.slow();
-      const call = callExport(w.core, w.spec({ a: kind === "own" ? own(guestThingType) : borrow(guestThingType) }), [
-        thing,
-      ]);
+      const call = callExport(
+        w.core,
+        w.spec({ a: kind === "own" ? own(guestThingType) : borrow(guestThingType) }),
+        [thing],
+      );
       w.failSlow(new Error("trap"));
       expect(await rejection(slow)).toBeInstanceOf(TrapError);
       expect(await rejection(call)).toBeInstanceOf(ResourceDisposedError);
@@ -356,7 +386,10 @@ describe("9. promises that the runtime refuses", () => {
         return Promise.reject(new Error("async after all"));
       },
     };
-    const core = await createInstanceCore({ component, getCoreModule: () => ({}) }, { synchronous: true });
+    const core = await createInstanceCore(
+      { component, getCoreModule: () => ({}) },
+      { synchronous: true },
+    );
     const error = await rejection(startInstance(core, {}));
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe("jco did not instantiate the component synchronously");
@@ -370,10 +403,18 @@ describe("10. arrays of the wrong length", () => {
     const w = await world();
     const context = { core: w.core, moves: [] };
     const cases: [ValueType, unknown[], string][] = [
-      [tuple([u32, u32, u32]), [1], "`v` must be an array of 3 elements (tuple<u32, u32, u32>), got 1 element"],
+      [
+        tuple([u32, u32, u32]),
+        [1],
+        "`v` must be an array of 3 elements (tuple<u32, u32, u32>), got 1 element",
+      ],
       [tuple([u32]), [1, 2], "`v` must be an array of 1 element (tuple<u32>), got 2 elements"],
       [fixedList(u32, 1), [], "`v` must be an array of 1 element (list<u32, 1>), got 0 elements"],
-      [fixedList(u32, 2), [1, 2, 3], "`v` must be an array of 2 elements (list<u32, 2>), got 3 elements"],
+      [
+        fixedList(u32, 2),
+        [1, 2, 3],
+        "`v` must be an array of 2 elements (list<u32, 2>), got 3 elements",
+      ],
     ];
     for (const [type, value, message] of cases) {
       const error = thrown(() => type.lower(value, "v", context)) as Error;
@@ -388,9 +429,18 @@ describe("8. one resource passed twice in one call", () => {
     const w = await world();
     const thing = w.make("s");
     const cases: [Readonly<Record<string, ValueType>>, string][] = [
-      [{ a: own(guestThingType), b: own(guestThingType) }, "`b` is a `t:t/api#thing` that this call already moves (`own`)"],
-      [{ a: borrow(guestThingType), b: own(guestThingType) }, "`b` is a `t:t/api#thing` that this call also borrows"],
-      [{ a: own(guestThingType), b: borrow(guestThingType) }, "`b` is a `t:t/api#thing` that this call moves (`own`)"],
+      [
+        { a: own(guestThingType), b: own(guestThingType) },
+        "`b` is a `t:t/api#thing` that this call already moves (`own`)",
+      ],
+      [
+        { a: borrow(guestThingType), b: own(guestThingType) },
+        "`b` is a `t:t/api#thing` that this call also borrows",
+      ],
+      [
+        { a: own(guestThingType), b: borrow(guestThingType) },
+        "`b` is a `t:t/api#thing` that this call moves (`own`)",
+      ],
     ];
     for (const [params, message] of cases) {
       const error = (await rejection(callExport(w.core, w.spec(params), [thing, thing]))) as Error;
@@ -399,7 +449,10 @@ describe("8. one resource passed twice in one call", () => {
     }
     expect(lendCount(thing)).toBe(0);
     expect(
-      await callExport(w.core, w.spec({ a: borrow(guestThingType), b: borrow(guestThingType) }), [thing, thing]),
+      await callExport(w.core, w.spec({ a: borrow(guestThingType), b: borrow(guestThingType) }), [
+        thing,
+        thing,
+      ]),
     ).toBe(42);
     expect(await callExport(w.core, w.spec({ a: own(guestThingType) }), [thing])).toBe(42);
     expect(w.seen).toHaveLength(2);
@@ -424,9 +477,18 @@ describe("8. one resource passed twice in one call", () => {
     const w = await world();
     const thing = w.hostThing("h");
     const cases: [Readonly<Record<string, ValueType>>, string][] = [
-      [{ a: own(hostThingType), b: own(hostThingType) }, "`b` is a `t:t/api#host-thing` that this call already moves (`own`)"],
-      [{ a: borrow(hostThingType), b: own(hostThingType) }, "`b` is a `t:t/api#host-thing` that this call also borrows"],
-      [{ a: own(hostThingType), b: borrow(hostThingType) }, "`b` is a `t:t/api#host-thing` that this call moves (`own`)"],
+      [
+        { a: own(hostThingType), b: own(hostThingType) },
+        "`b` is a `t:t/api#host-thing` that this call already moves (`own`)",
+      ],
+      [
+        { a: borrow(hostThingType), b: own(hostThingType) },
+        "`b` is a `t:t/api#host-thing` that this call also borrows",
+      ],
+      [
+        { a: own(hostThingType), b: borrow(hostThingType) },
+        "`b` is a `t:t/api#host-thing` that this call moves (`own`)",
+      ],
     ];
     for (const [params, message] of cases) {
       const error = (await rejection(callExport(w.core, w.spec(params), [thing, thing]))) as Error;
@@ -435,7 +497,10 @@ describe("8. one resource passed twice in one call", () => {
     }
     expect([lendCount(thing), w.resources.thing.count]).toEqual([0, 0]);
     expect(
-      await callExport(w.core, w.spec({ a: borrow(hostThingType), b: borrow(hostThingType) }), [thing, thing]),
+      await callExport(w.core, w.spec({ a: borrow(hostThingType), b: borrow(hostThingType) }), [
+        thing,
+        thing,
+      ]),
     ).toBe(42);
   });
 });
@@ -464,7 +529,12 @@ describe("7. the table lend of a host entry borrowed by an awaited (JSPI) import
     let finish: () => void = () => {};
     const read = adaptImport(
       w.core,
-      importSpec({ name: "t:t/host#read", member: "read", params: [borrow(hostThingType)], paramNames: ["thing"] }),
+      importSpec({
+        name: "t:t/host#read",
+        member: "read",
+        params: [borrow(hostThingType)],
+        paramNames: ["thing"],
+      }),
       {
         read: (handle: { drop(): void }) => {
           handle.drop();

@@ -19,7 +19,11 @@ import {
   u8List,
   type ValueType,
 } from "../../../templates/runtime/value-types.js";
-import { createInstanceCore, startInstance, type ComponentModule } from "../../../templates/runtime/instance-core.js";
+import {
+  createInstanceCore,
+  startInstance,
+  type ComponentModule,
+} from "../../../templates/runtime/instance-core.js";
 import { GuestResource, guestResource, own } from "../../../templates/runtime/guest-resources.js";
 import { callExport, exportSpec } from "../../../templates/runtime/export-calls.js";
 import { adaptImport, importSpec } from "../../../templates/runtime/import-adapters.js";
@@ -55,7 +59,11 @@ async function world() {
           points: (ps: { x: number; y: string }[]) => seen.push(ps.map((p) => ({ ...p }))),
           bytes: (b: Uint8Array) => seen.push([...b]),
           perms: (p: Record<string, unknown>) =>
-            seen.push({ read: Boolean(p["read"]), toString: Boolean(p["toString"]), valueOf: Boolean(p["valueOf"]) }),
+            seen.push({
+              read: Boolean(p["read"]),
+              toString: Boolean(p["toString"]),
+              valueOf: Boolean(p["valueOf"]),
+            }),
           consume: () => 0,
         },
       });
@@ -63,10 +71,28 @@ async function world() {
   };
   const core = await createInstanceCore({ component });
   await startInstance(core, {
-    "t:t/host": { cb: adaptImport(core, importSpec({ name: "t:t/host#cb", member: "cb" }), { cb: () => handler() }) },
+    "t:t/host": {
+      cb: adaptImport(core, importSpec({ name: "t:t/host#cb", member: "cb" }), {
+        cb: () => handler(),
+      }),
+    },
   });
-  const call = <R>(name: string, params: Record<string, ValueType>, args: unknown[], returns?: ValueType) =>
-    callExport(core, exportSpec<R>({ name, path: ["api", name], params, ...(returns === undefined ? {} : { returns }) }), args);
+  const call = <R>(
+    name: string,
+    params: Record<string, ValueType>,
+    args: unknown[],
+    returns?: ValueType,
+  ) =>
+    callExport(
+      core,
+      exportSpec<R>({
+        name,
+        path: ["api", name],
+        params,
+        ...(returns === undefined ? {} : { returns }),
+      }),
+      args,
+    );
   return {
     core,
     seen,
@@ -78,7 +104,8 @@ async function world() {
     point: (p: unknown) => call<number>("point", { p: point }, [p], u32),
     points: (ps: unknown) => call<number>("points", { ps: list(point) }, [ps], u32),
     bytes: (b: unknown) => call<number>("bytes", { b: u8List }, [b], u32),
-    perms: (p: unknown) => call<number>("perms", { p: flags("perms", ["read", "toString", "valueOf"]) }, [p], u32),
+    perms: (p: unknown) =>
+      call<number>("perms", { p: flags("perms", ["read", "toString", "valueOf"]) }, [p], u32),
   };
 }
 
@@ -116,7 +143,11 @@ describe("import handlers: whatever a handler throws out of an import is a trap"
       },
     });
     const outcome = await rejection(
-      callExport(core, exportSpec<void>({ name: "f", path: ["api", "f"], returns: result(undefined, string) }), []),
+      callExport(
+        core,
+        exportSpec<void>({ name: "f", path: ["api", "f"], returns: result(undefined, string) }),
+        [],
+      ),
     );
     expect(outcome).toBeInstanceOf(TrapError);
     expect(core.gate.poisoned).toBe(true);
@@ -125,7 +156,8 @@ describe("import handlers: whatever a handler throws out of an import is a trap"
 
 describe("call gate: an exception that cannot be described does not wedge the gate", () => {
   // A gate that restarts after a trap: the next call runs only if the gate left its busy state.
-  const tick = () => new Promise<string>((resolve) => setTimeout(() => resolve("still waiting"), 20));
+  const tick = () =>
+    new Promise<string>((resolve) => setTimeout(() => resolve("still waiting"), 20));
 
   it("an expired borrow view thrown synchronously", async () => {
     const scope = createBorrowScope("t:t/host#cb");
@@ -170,11 +202,16 @@ describe("call gate: an exception that cannot be described does not wedge the ga
     const view = scope.view({}, "r");
     scope.close();
     let first: Promise<unknown> | undefined;
-    expect(() => (first = gate.call("f", () => {
-      throw view;
-    }))).not.toThrow();
+    expect(
+      () =>
+        (first = gate.call("f", () => {
+          throw view;
+        })),
+    ).not.toThrow();
     first?.catch(() => {});
-    await expect(Promise.race([gate.dispose().then(() => "disposed"), tick()])).resolves.toBe("disposed");
+    await expect(Promise.race([gate.dispose().then(() => "disposed"), tick()])).resolves.toBe(
+      "disposed",
+    );
   });
 });
 
@@ -216,7 +253,9 @@ describe("export calls: what is checked is what jco gets", () => {
     await slow;
     const error = await rejection(call);
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(/^`b` must be a typed array whose buffer is not detached/);
+    expect((error as Error).message).toMatch(
+      /^`b` must be a typed array whose buffer is not detached/,
+    );
     expect(w.core.gate.poisoned).toBe(false);
     expect(w.seen).toEqual([]);
   });
@@ -269,16 +308,32 @@ describe("export calls: a refused `own` move inside a `using` scope", () => {
     };
     const core = await createInstanceCore({ component });
     await startInstance(core, {
-      "t:t/host": { cb: adaptImport(core, importSpec({ name: "t:t/host#cb", member: "cb" }), { cb: () => handler() }) },
+      "t:t/host": {
+        cb: adaptImport(core, importSpec({ name: "t:t/host#cb", member: "cb" }), {
+          cb: () => handler(),
+        }),
+      },
     });
-    const consume = exportSpec<number>({ name: "consume", path: ["api", "consume"], params: { r: own(thingType) }, returns: u32 });
-    const thing = own(thingType).lift({ [Symbol.dispose]: () => drops.push("drop") }, core) as Thing;
+    const consume = exportSpec<number>({
+      name: "consume",
+      path: ["api", "consume"],
+      params: { r: own(thingType) },
+      returns: u32,
+    });
+    const thing = own(thingType).lift(
+      { [Symbol.dispose]: () => drops.push("drop") },
+      core,
+    ) as Thing;
     let refused: Promise<number> | undefined;
     handler = () => {
       using r = thing;
       refused = callExport(core, consume, [r]);
     };
-    await callExport(core, exportSpec<number>({ name: "callback", path: ["api", "callback"], returns: u32 }), []);
+    await callExport(
+      core,
+      exportSpec<number>({ name: "callback", path: ["api", "callback"], returns: u32 }),
+      [],
+    );
     expect(await rejection(refused!)).toBeInstanceOf(ReentranceError);
     await macrotask();
     expect(drops).toEqual(["drop"]);
@@ -288,11 +343,21 @@ describe("export calls: a refused `own` move inside a `using` scope", () => {
     const drops: string[] = [];
     const done = deferred();
     const core = await createInstanceCore({
-      component: { instantiate: () => Promise.resolve({ api: { consume: () => 0, slow: () => done.promise } }) },
+      component: {
+        instantiate: () => Promise.resolve({ api: { consume: () => 0, slow: () => done.promise } }),
+      },
     });
     await startInstance(core, {});
-    const consume = exportSpec<number>({ name: "consume", path: ["api", "consume"], params: { r: own(thingType) }, returns: u32 });
-    const thing = own(thingType).lift({ [Symbol.dispose]: () => drops.push("drop") }, core) as Thing;
+    const consume = exportSpec<number>({
+      name: "consume",
+      path: ["api", "consume"],
+      params: { r: own(thingType) },
+      returns: u32,
+    });
+    const thing = own(thingType).lift(
+      { [Symbol.dispose]: () => drops.push("drop") },
+      core,
+    ) as Thing;
     const slow = callExport(core, exportSpec<void>({ name: "slow", path: ["api", "slow"] }), []);
     const refused = callExport(core, consume, [thing]);
     const disposal = core.gate.dispose();

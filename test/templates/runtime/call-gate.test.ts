@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createCallGate } from "../../../templates/runtime/call-gate.js";
-import { InstanceDisposedError, InstancePoisonedError, ReentranceError, TrapError } from "../../../templates/runtime/errors.js";
+import {
+  InstanceDisposedError,
+  InstancePoisonedError,
+  ReentranceError,
+  TrapError,
+} from "../../../templates/runtime/errors.js";
 import { deferred, macrotask, rejection } from "../../support/outcomes.js";
 
 describe("call gate: callWith (the SDK's closure-free hot path)", () => {
@@ -28,17 +33,27 @@ describe("call gate: callWith (the SDK's closure-free hot path)", () => {
   it("refuses a reentrant callWith and turns a throw into a trap like call", async () => {
     const gate = createCallGate();
     let inner: Promise<unknown> | undefined;
-    await gate.callWith("outer", (g: typeof gate, n: number) => {
-      inner = g.callWith("inner", (x: number) => x, n, undefined);
-      return n;
-    }, gate, 5);
+    await gate.callWith(
+      "outer",
+      (g: typeof gate, n: number) => {
+        inner = g.callWith("inner", (x: number) => x, n, undefined);
+        return n;
+      },
+      gate,
+      5,
+    );
     const refused = await rejection(inner!);
     expect(refused).toBeInstanceOf(ReentranceError);
     const boom = new Error("boom");
     const trap = await rejection(
-      gate.callWith("t", () => {
-        throw boom;
-      }, undefined, undefined),
+      gate.callWith(
+        "t",
+        () => {
+          throw boom;
+        },
+        undefined,
+        undefined,
+      ),
     );
     expect(trap).toBeInstanceOf(TrapError);
     expect((trap as TrapError).cause).toBe(boom);
@@ -256,7 +271,11 @@ describe("call gate: asynchronous reentrance", { timeout: 2000 }, () => {
     );
     const error = (await outer) as ReentranceError;
     expect(error).toBeInstanceOf(ReentranceError);
-    expect([error.outerFunction, error.innerFunction, error.importName]).toEqual(["run", "poke", "fetch"]);
+    expect([error.outerFunction, error.innerFunction, error.importName]).toEqual([
+      "run",
+      "poke",
+      "fetch",
+    ]);
     expect(innerInvoked).toBe(false);
     expect(gate.queued).toBe(0);
   });
@@ -277,7 +296,11 @@ describe("call gate: asynchronous reentrance", { timeout: 2000 }, () => {
     );
     const error = (await outer) as ReentranceError;
     expect(error).toBeInstanceOf(ReentranceError);
-    expect([error.outerFunction, error.innerFunction, error.importName]).toEqual(["a-run", "a-poke", "a-import"]);
+    expect([error.outerFunction, error.innerFunction, error.importName]).toEqual([
+      "a-run",
+      "a-poke",
+      "a-import",
+    ]);
   });
 
   it("with AsyncLocalStorage, lets a continuation of an import call once that call has finished", async () => {
@@ -299,7 +322,9 @@ describe("call gate: asynchronous reentrance", { timeout: 2000 }, () => {
     // a's import queues a call on busy b; once it runs, b's import calls a, which is legal for b but a cycle for a.
     const outer = a.call("a-run", () =>
       a.runImport("a-import", () =>
-        b.call("b-from-a", () => b.runImport("b-import", () => rejection(a.call("a-poke", () => 1)))),
+        b.call("b-from-a", () =>
+          b.runImport("b-import", () => rejection(a.call("a-poke", () => 1))),
+        ),
       ),
     );
     bBusy.resolve("outside");
@@ -393,7 +418,11 @@ describe("call gate: traps and result errors", () => {
     expect(later.message).toBe(
       "cannot call `next`: the instance is poisoned because `explode` trapped earlier (Error: unreachable executed)",
     );
-    expect([later.functionName, later.trapFunctionName, later.restartFailed]).toEqual(["next", "explode", false]);
+    expect([later.functionName, later.trapFunctionName, later.restartFailed]).toEqual([
+      "next",
+      "explode",
+      false,
+    ]);
     expect(later.firstTrap).toBe(error);
     expect(later.cause).toBe(error);
     expect(invoked).toBe(false);
@@ -424,10 +453,14 @@ describe("call gate: traps and result errors", () => {
         }),
       ),
     ).toBe(resultError);
-    expect(await rejection(gate.call("find-async", () => Promise.reject(resultError)))).toBe(resultError);
+    expect(await rejection(gate.call("find-async", () => Promise.reject(resultError)))).toBe(
+      resultError,
+    );
     const custom = { code: 7 };
     const perCall = await rejection(
-      gate.call("custom", () => Promise.reject(custom), { isResultError: (error) => error === custom }),
+      gate.call("custom", () => Promise.reject(custom), {
+        isResultError: (error) => error === custom,
+      }),
     );
     expect(perCall).toBe(custom);
     expect(gate.poisoned).toBe(false);
@@ -488,7 +521,9 @@ describe("call gate: restart", () => {
         if (attempts === 1) throw restartFailure;
       },
     });
-    const trap = (await rejection(gate.call("explode", () => Promise.reject(new Error("trap"))))) as TrapError;
+    const trap = (await rejection(
+      gate.call("explode", () => Promise.reject(new Error("trap"))),
+    )) as TrapError;
     const first = gate.call("first", () => 1);
     const second = gate.call("second", () => 2);
     const error = (await rejection(first)) as InstancePoisonedError;

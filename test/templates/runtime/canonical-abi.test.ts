@@ -7,17 +7,25 @@
  */
 import { describe, expect, it } from "vitest";
 import { codecOf, type AbiType } from "../../../templates/runtime/canonical-abi.js";
-import { CanonicalTrap, GuestMemory, type StringEncoding } from "../../../templates/runtime/canonical-memory.js";
+import {
+  CanonicalTrap,
+  GuestMemory,
+  type StringEncoding,
+} from "../../../templates/runtime/canonical-memory.js";
 
 /** Node's `WebAssembly.Memory`, typed here: the project's libs do not declare `WebAssembly`. */
 interface RawMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-const MemoryClass = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => RawMemory } }).WebAssembly
-  .Memory;
+const MemoryClass = (
+  globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => RawMemory } }
+).WebAssembly.Memory;
 
-function guestMemory(encoding: StringEncoding = "utf8", pages = 1): { memory: GuestMemory; raw: RawMemory } {
+function guestMemory(
+  encoding: StringEncoding = "utf8",
+  pages = 1,
+): { memory: GuestMemory; raw: RawMemory } {
   const raw = new MemoryClass({ initial: pages });
   let bump = 64;
   const realloc = (_old: number, _size: number, align: number, size: number): number => {
@@ -29,10 +37,21 @@ function guestMemory(encoding: StringEncoding = "utf8", pages = 1): { memory: Gu
   return { memory: new GuestMemory(raw, realloc as never, encoding), raw };
 }
 
-const POINT: AbiType = { kind: "record", fields: [["x", "u8"], ["y", "u64"]] };
+const POINT: AbiType = {
+  kind: "record",
+  fields: [
+    ["x", "u8"],
+    ["y", "u64"],
+  ],
+};
 const SHAPE: AbiType = {
   kind: "variant",
-  cases: [["a", "f32"], ["b", POINT], ["c", null], ["d", "f64"]],
+  cases: [
+    ["a", "f32"],
+    ["b", POINT],
+    ["c", null],
+    ["d", "f64"],
+  ],
 };
 
 describe("layout", () => {
@@ -45,7 +64,18 @@ describe("layout", () => {
     [{ kind: "tuple", types: ["u8", "u16", "u8"] }, 6, 2, ["i32", "i32", "i32"]],
     // Discriminant, then the joined slots: f32|u8|f64 -> i64? no: slot 0 joins f32, i32 (u8), f64 -> i64.
     [SHAPE, 24, 8, ["i32", "i64", "i64"]],
-    [{ kind: "variant", cases: [["a", "f32"], ["b", "u32"]] }, 8, 4, ["i32", "i32"]],
+    [
+      {
+        kind: "variant",
+        cases: [
+          ["a", "f32"],
+          ["b", "u32"],
+        ],
+      },
+      8,
+      4,
+      ["i32", "i32"],
+    ],
     [{ kind: "enum", cases: Array.from({ length: 300 }, (_, i) => `c${i}`) }, 2, 2, ["i32"]],
     [{ kind: "flags", names: ["a", "b", "c"] }, 1, 1, ["i32"]],
     [{ kind: "flags", names: Array.from({ length: 12 }, (_, i) => `f${i}`) }, 2, 2, ["i32"]],
@@ -53,10 +83,13 @@ describe("layout", () => {
     [{ kind: "option", inner: "string" }, 12, 4, ["i32", "i32", "i32"]],
     [{ kind: "result", ok: null, err: "u8" }, 2, 1, ["i32", "i32"]],
     [{ kind: "list", element: "u16", size: 3 }, 6, 2, ["i32", "i32", "i32"]],
-  ] as [AbiType, number, number, string[]][])("layout %# (size %i, align %i)", (type, size, align, flat) => {
-    const codec = codecOf(type);
-    expect([codec.size, codec.align, [...codec.flat]]).toEqual([size, align, flat]);
-  });
+  ] as [AbiType, number, number, string[]][])(
+    "layout %# (size %i, align %i)",
+    (type, size, align, flat) => {
+      const codec = codecOf(type);
+      expect([codec.size, codec.align, [...codec.flat]]).toEqual([size, align, flat]);
+    },
+  );
 });
 
 describe("values in memory and as flat values", () => {
@@ -65,14 +98,38 @@ describe("values in memory and as flat values", () => {
     [SHAPE, { tag: "a", val: Math.fround(-1.5) }],
     [SHAPE, { tag: "c" }],
     [SHAPE, { tag: "d", val: -0 }],
-    [{ kind: "variant", cases: [["n", "s32"], ["f", "f64"]] }, { tag: "n", val: -5 }],
-    [{ kind: "list", element: { kind: "option", inner: { kind: "option", inner: "s8" } } }, [{ tag: "none" }, { tag: "some", val: undefined }, { tag: "some", val: -128 }]],
-    [{ kind: "result", ok: "string", err: null }, { tag: "ok", val: "héllo ✓" }],
-    [{ kind: "result", ok: "string", err: null }, { tag: "err", val: undefined }],
-    [{ kind: "flags", names: Array.from({ length: 40 }, (_, i) => `f${i}`) }, Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}`, i % 3 === 0]))],
+    [
+      {
+        kind: "variant",
+        cases: [
+          ["n", "s32"],
+          ["f", "f64"],
+        ],
+      },
+      { tag: "n", val: -5 },
+    ],
+    [
+      { kind: "list", element: { kind: "option", inner: { kind: "option", inner: "s8" } } },
+      [{ tag: "none" }, { tag: "some", val: undefined }, { tag: "some", val: -128 }],
+    ],
+    [
+      { kind: "result", ok: "string", err: null },
+      { tag: "ok", val: "héllo ✓" },
+    ],
+    [
+      { kind: "result", ok: "string", err: null },
+      { tag: "err", val: undefined },
+    ],
+    [
+      { kind: "flags", names: Array.from({ length: 40 }, (_, i) => `f${i}`) },
+      Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}`, i % 3 === 0])),
+    ],
     [{ kind: "list", element: "f64" }, new Float64Array([NaN, -0, Infinity, 1.5])],
     [{ kind: "list", element: "char" }, ["a", "\u{10ffff}", "✓"]],
-    [{ kind: "tuple", types: ["u64", "s64", "u32", "s16"] }, [2n ** 63n, -(2n ** 63n), 4294967295, -32768]],
+    [
+      { kind: "tuple", types: ["u64", "s64", "u32", "s16"] },
+      [2n ** 63n, -(2n ** 63n), 4294967295, -32768],
+    ],
   ];
 
   it.each(cases)("value %# round-trips through memory", (type, value) => {
@@ -96,10 +153,22 @@ describe("values in memory and as flat values", () => {
   it("zero-extends an i32 payload into a shared i64 slot and passes an f32 as its bits", () => {
     const { memory } = guestMemory();
     const flat: unknown[] = [];
-    codecOf({ kind: "variant", cases: [["n", "s32"], ["b", "u64"]] }).lower(memory, { tag: "n", val: -1 }, flat);
+    codecOf({
+      kind: "variant",
+      cases: [
+        ["n", "s32"],
+        ["b", "u64"],
+      ],
+    }).lower(memory, { tag: "n", val: -1 }, flat);
     expect(flat).toEqual([0, 0xffff_ffffn]);
     flat.length = 0;
-    codecOf({ kind: "variant", cases: [["f", "f32"], ["b", "u64"]] }).lower(memory, { tag: "f", val: 1 }, flat);
+    codecOf({
+      kind: "variant",
+      cases: [
+        ["f", "f32"],
+        ["b", "u64"],
+      ],
+    }).lower(memory, { tag: "f", val: 1 }, flat);
     expect(flat).toEqual([0, 0x3f80_0000n]);
   });
 });
@@ -111,19 +180,25 @@ describe("strings", () => {
     ["latin1+utf16", "", 0, false],
     ["utf16", "a✓b", 3, false],
     ["utf8", "héllo", 6, false],
-  ] as const)("%s: %j is %i units, UTF-16 tag %s, and lifts back", (encoding, text, units, tagged) => {
-    const { memory } = guestMemory(encoding);
-    const [ptr, length] = memory.lowerString(text);
-    expect(length & 0x7fff_ffff).toBe(units);
-    expect((length & 0x8000_0000) !== 0).toBe(tagged);
-    expect(memory.liftString(ptr, length)).toBe(text);
-  });
+  ] as const)(
+    "%s: %j is %i units, UTF-16 tag %s, and lifts back",
+    (encoding, text, units, tagged) => {
+      const { memory } = guestMemory(encoding);
+      const [ptr, length] = memory.lowerString(text);
+      expect(length & 0x7fff_ffff).toBe(units);
+      expect((length & 0x8000_0000) !== 0).toBe(tagged);
+      expect(memory.liftString(ptr, length)).toBe(text);
+    },
+  );
 
-  it.each(["utf8", "utf16", "latin1+utf16"] as const)("%s: a lone surrogate comes back as U+FFFD, as through jco", (encoding) => {
-    const { memory } = guestMemory(encoding);
-    const [ptr, length] = memory.lowerString("a\udc00");
-    expect(memory.liftString(ptr, length)).toBe("a\ufffd");
-  });
+  it.each(["utf8", "utf16", "latin1+utf16"] as const)(
+    "%s: a lone surrogate comes back as U+FFFD, as through jco",
+    (encoding) => {
+      const { memory } = guestMemory(encoding);
+      const [ptr, length] = memory.lowerString("a\udc00");
+      expect(memory.liftString(ptr, length)).toBe("a\ufffd");
+    },
+  );
 });
 
 describe("memory", () => {
@@ -145,7 +220,11 @@ describe("memory", () => {
     const list = codecOf({ kind: "list", element: "u32" });
     expect(() => list.lift(memory, { values: [65_530, 4], index: 0 })).toThrow(CanonicalTrap);
     expect(() => list.lift(memory, { values: [2, 1], index: 0 })).toThrow(CanonicalTrap);
-    expect(() => codecOf("char").lift(memory, { values: [0xd800], index: 0 })).toThrow(CanonicalTrap);
-    expect(() => codecOf({ kind: "enum", cases: ["a", "b"] }).lift(memory, { values: [2], index: 0 })).toThrow(CanonicalTrap);
+    expect(() => codecOf("char").lift(memory, { values: [0xd800], index: 0 })).toThrow(
+      CanonicalTrap,
+    );
+    expect(() =>
+      codecOf({ kind: "enum", cases: ["a", "b"] }).lift(memory, { values: [2], index: 0 }),
+    ).toThrow(CanonicalTrap);
   });
 });

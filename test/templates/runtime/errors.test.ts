@@ -30,15 +30,27 @@ describe("runtime errors", () => {
       "InstancePoisonedError",
       "cannot call `next`: the instance is poisoned because `run` trapped earlier (RangeError: out of bounds memory access)",
     ],
-    [new InstanceDisposedError("run"), "InstanceDisposedError", "cannot call `run`: the instance has been disposed"],
+    [
+      new InstanceDisposedError("run"),
+      "InstanceDisposedError",
+      "cannot call `run`: the instance has been disposed",
+    ],
     [
       new ReentranceError("outer", "inner"),
       "ReentranceError",
       "cannot call `inner` while `outer` is running on the same instance: the component model forbids entering an " +
         "instance from inside its own import (reentrance)",
     ],
-    [new ResultError("no such file", "open"), "ResultError", '`open` returned an error: "no such file"'],
-    [new ResultError({ tag: "access-denied" }), "ResultError", 'returned an error: { tag: "access-denied" }'],
+    [
+      new ResultError("no such file", "open"),
+      "ResultError",
+      '`open` returned an error: "no such file"',
+    ],
+    [
+      new ResultError({ tag: "access-denied" }),
+      "ResultError",
+      'returned an error: { tag: "access-denied" }',
+    ],
     [
       new BorrowExpiredError("file", "read"),
       "BorrowExpiredError",
@@ -65,22 +77,42 @@ describe("runtime errors", () => {
       "cannot remove owned resource while borrowed: `file` has 1 outstanding borrow",
     ],
     [new NotLentError("file"), "NotLentError", "cannot release `file`: it is not lent"],
-    [new ResourceDisposedError("file"), "ResourceDisposedError", "`file` used after it was disposed"],
+    [
+      new ResourceDisposedError("file"),
+      "ResourceDisposedError",
+      "`file` used after it was disposed",
+    ],
     [
       new StaleHandleError(1048577, "file"),
       "StaleHandleError",
       "`file` handle 1048577 is stale: the resource it referred to was deleted",
     ],
-    [new StaleHandleError(3), "StaleHandleError", "handle 3 is stale: the resource it referred to was deleted"],
-    [new InvalidHandleError(7, "file"), "InvalidHandleError", "`file` handle 7 is invalid: this table never issued it"],
-    [new InvalidHandleError("7"), "InvalidHandleError", 'handle "7" is invalid: this table never issued it'],
+    [
+      new StaleHandleError(3),
+      "StaleHandleError",
+      "handle 3 is stale: the resource it referred to was deleted",
+    ],
+    [
+      new InvalidHandleError(7, "file"),
+      "InvalidHandleError",
+      "`file` handle 7 is invalid: this table never issued it",
+    ],
+    [
+      new InvalidHandleError("7"),
+      "InvalidHandleError",
+      'handle "7" is invalid: this table never issued it',
+    ],
     [new WrongTypeError(5, "file", "dir"), "WrongTypeError", "handle 5 is a `dir`, not a `file`"],
     [
       new HasChildrenError(2, "dir", 3),
       "HasChildrenError",
       "cannot delete `dir` handle 2: it still has 3 children; delete those first",
     ],
-    [new TableFullError(10), "TableFullError", "resource table is full: it holds at most 10 entries"],
+    [
+      new TableFullError(10),
+      "TableFullError",
+      "resource table is full: it holds at most 10 entries",
+    ],
   ];
 
   it.each(cases)("%# has a stable name and exact message", (error, name, message) => {
@@ -98,12 +130,12 @@ describe("runtime errors", () => {
     const trapError = new TrapError("run", cause);
     expect([trapError.functionName, trapError.cause]).toEqual(["run", cause]);
     const poisoned = new InstancePoisonedError("next", trapError);
-    expect([poisoned.functionName, poisoned.trapFunctionName, poisoned.restartFailed, poisoned.restartError]).toEqual([
-      "next",
-      "run",
-      false,
-      undefined,
-    ]);
+    expect([
+      poisoned.functionName,
+      poisoned.trapFunctionName,
+      poisoned.restartFailed,
+      poisoned.restartError,
+    ]).toEqual(["next", "run", false, undefined]);
     expect(poisoned.firstTrap).toBe(trapError);
     const reentrance = new ReentranceError("outer", "inner", "log");
     expect([reentrance.outerFunction, reentrance.innerFunction, reentrance.importName]).toEqual([
@@ -121,12 +153,9 @@ describe("runtime errors", () => {
     const wrong = new WrongTypeError(5, "file", "dir");
     expect([wrong.handle, wrong.expectedType, wrong.actualType]).toEqual([5, "file", "dir"]);
     const children = new HasChildrenError(2, "dir", 1);
-    expect([children.handle, children.resourceType, children.childCount, children.message]).toEqual([
-      2,
-      "dir",
-      1,
-      "cannot delete `dir` handle 2: it still has 1 child; delete those first",
-    ]);
+    expect([children.handle, children.resourceType, children.childCount, children.message]).toEqual(
+      [2, "dir", 1, "cannot delete `dir` handle 2: it still has 1 child; delete those first"],
+    );
     expect(new TableFullError(10).capacity).toBe(10);
     expect("cause" in new InstanceDisposedError("f")).toBe(false);
   });
@@ -136,7 +165,10 @@ describe("runtime errors", () => {
     const error = new ResultError(payload, "open");
     expect(error.payload).toBe(payload);
     expect(error.functionName).toBe("open");
-    expectTypeOf(error.payload).toEqualTypeOf<{ readonly tag: "not-found"; readonly val: "a.txt" }>();
+    expectTypeOf(error.payload).toEqualTypeOf<{
+      readonly tag: "not-found";
+      readonly val: "a.txt";
+    }>();
     expectTypeOf(new ResultError<number>(1).payload).toEqualTypeOf<number>();
   });
 

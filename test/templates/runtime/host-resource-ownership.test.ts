@@ -15,7 +15,11 @@ import {
 } from "../../../templates/runtime/host-resources.js";
 import { createResourceTable } from "../../../templates/runtime/resource-table.js";
 import { list, string } from "../../../templates/runtime/value-types.js";
-import { createInstanceCore, startInstance, type ComponentModule } from "../../../templates/runtime/instance-core.js";
+import {
+  createInstanceCore,
+  startInstance,
+  type ComponentModule,
+} from "../../../templates/runtime/instance-core.js";
 import { borrow, hostResource, own } from "../../../templates/runtime/guest-resources.js";
 import { callExport, exportSpec } from "../../../templates/runtime/export-calls.js";
 import {
@@ -56,7 +60,11 @@ interface RequestAdapter {
 
 const fakeComponent: ComponentModule = { instantiate: () => Promise.resolve({}) };
 
-const fetchSpec = importSpec({ name: "t:t/http#[method]request.fetch", member: "fetch", returns: string });
+const fetchSpec = importSpec({
+  name: "t:t/http#[method]request.fetch",
+  member: "fetch",
+  returns: string,
+});
 const createSpec = importSpec({
   name: "t:t/http#[constructor]request",
   member: "create",
@@ -75,9 +83,13 @@ async function setUp(hostClass?: unknown) {
   }) as new (url: string) => RequestAdapter;
   await startInstance(core, {});
   let next: () => unknown = () => undefined;
-  const give = adaptImport(core, importSpec({ name: "t:t/http#give", member: "give", returns: own(requestType) }), {
-    give: () => next(),
-  });
+  const give = adaptImport(
+    core,
+    importSpec({ name: "t:t/http#give", member: "give", returns: own(requestType) }),
+    {
+      give: () => next(),
+    },
+  );
   return {
     core,
     log,
@@ -287,8 +299,17 @@ describe("host resources: a refused call gives back what it entered, unless anot
     });
     const resources = createHostResources<Resources>(core, { request: requestType });
     hostResourceClass(core, requestType, undefined, { methods: { fetch: fetchSpec } });
-    const take = exportSpec<void>({ name: "take", path: ["api", "take"], params: { r: own(requestType) } });
-    const peek = exportSpec<string>({ name: "peek", path: ["api", "peek"], params: { r: borrow(requestType) }, returns: string });
+    const take = exportSpec<void>({
+      name: "take",
+      path: ["api", "take"],
+      params: { r: own(requestType) },
+    });
+    const peek = exportSpec<string>({
+      name: "peek",
+      path: ["api", "peek"],
+      params: { r: borrow(requestType) },
+      returns: string,
+    });
     const object = new HostRequest("a", log);
     let refused: Promise<void> | undefined;
     await startInstance(core, {
@@ -300,7 +321,11 @@ describe("host resources: a refused call gives back what it entered, unless anot
     });
     // In one job: the callback runs at once (its handler's call is refused, and gives the object back a moment
     // later), then a borrow of the object waits behind a slow call.
-    const called = callExport(core, exportSpec<void>({ name: "callback", path: ["api", "callback"] }), []);
+    const called = callExport(
+      core,
+      exportSpec<void>({ name: "callback", path: ["api", "callback"] }),
+      [],
+    );
     const slow = callExport(core, exportSpec<void>({ name: "slow", path: ["api", "slow"] }), []);
     const peeked = callExport(core, peek, [object]);
     await called;

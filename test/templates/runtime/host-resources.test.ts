@@ -89,10 +89,16 @@ const fakeComponent: ComponentModule = { instantiate: () => Promise.resolve({}) 
  * borrow and `send` taking an own) and `body` (`size()`), as the generated `instantiate` sets them up.
  * `onInspect` runs inside `inspect`, with the borrowed request.
  */
-async function setUp(options: HostResourceOptions & { onInspect?: (req: HostRequest) => void } = {}) {
+async function setUp(
+  options: HostResourceOptions & { onInspect?: (req: HostRequest) => void } = {},
+) {
   const log: Log = [];
   const core: InstanceCore = await createInstanceCore({ component: fakeComponent });
-  const resources = createHostResources<Resources>(core, { request: requestType, body: bodyType }, options);
+  const resources = createHostResources<Resources>(
+    core,
+    { request: requestType, body: bodyType },
+    options,
+  );
   const sent: HostRequest[] = [];
   /** Every object the guest made the host create, in order. */
   const created: (HostRequest | HostBody)[] = [];
@@ -118,15 +124,38 @@ async function setUp(options: HostResourceOptions & { onInspect?: (req: HostRequ
     }
   }
   const RequestAdapter = hostResourceClass(core, requestType, Request, {
-    create: importSpec({ name: "t:t/http#[constructor]request", member: "create", params: [string], returns: own(requestType) }),
-    methods: { body: importSpec({ name: "t:t/http#[method]request.body", member: "body", returns: own(bodyType) }) },
+    create: importSpec({
+      name: "t:t/http#[constructor]request",
+      member: "create",
+      params: [string],
+      returns: own(requestType),
+    }),
+    methods: {
+      body: importSpec({
+        name: "t:t/http#[method]request.body",
+        member: "body",
+        returns: own(bodyType),
+      }),
+    },
     statics: {
-      inspect: importSpec({ name: "t:t/http#[static]request.inspect", member: "inspect", params: [borrow(requestType)], returns: string }),
-      send: importSpec({ name: "t:t/http#[static]request.send", member: "send", params: [own(requestType)], returns: u32 }),
+      inspect: importSpec({
+        name: "t:t/http#[static]request.inspect",
+        member: "inspect",
+        params: [borrow(requestType)],
+        returns: string,
+      }),
+      send: importSpec({
+        name: "t:t/http#[static]request.send",
+        member: "send",
+        params: [own(requestType)],
+        returns: u32,
+      }),
     },
   }) as RequestStatics;
   hostResourceClass(core, bodyType, undefined, {
-    methods: { size: importSpec({ name: "t:t/http#[method]body.size", member: "size", returns: u32 }) },
+    methods: {
+      size: importSpec({ name: "t:t/http#[method]body.size", member: "size", returns: u32 }),
+    },
   });
   await startInstance(core, {});
   const instance = createWorldInstance(core, { resources });
@@ -230,7 +259,10 @@ describe("host resources: entries for what the guest owns", () => {
     expect(thrown(() => resources.request.delete(request))).toBeInstanceOf(ResourceLentError);
     release(request, "request");
     resources.request.lend(request);
-    expect(thrown(() => resources.request.delete(request))).toMatchObject({ name: "ResourceLentError", lendCount: 1 });
+    expect(thrown(() => resources.request.delete(request))).toMatchObject({
+      name: "ResourceLentError",
+      lendCount: 1,
+    });
     resources.request.release(request);
     resources.request.delete(request);
     expect(log).toEqual(["dispose https://a"]);
@@ -243,10 +275,12 @@ describe("host resources: typed errors of the views", () => {
     const request = new HostRequest("https://a", log);
     const handle = resources.request.push(request);
     const body = resources.body.pushChild(new HostBody("b", log), handle);
-    expect(thrown(() => resources.request.get(12345 as Handle<HostRequest>))).toBeInstanceOf(InvalidHandleError);
-    expect(thrown(() => resources.request.delete(new HostRequest("never entered", log)))).toBeInstanceOf(
+    expect(thrown(() => resources.request.get(12345 as Handle<HostRequest>))).toBeInstanceOf(
       InvalidHandleError,
     );
+    expect(
+      thrown(() => resources.request.delete(new HostRequest("never entered", log))),
+    ).toBeInstanceOf(InvalidHandleError);
     const wrong = thrown(() => resources.request.get(body as unknown as Handle<HostRequest>));
     expect(wrong).toBeInstanceOf(WrongTypeError);
     expect(wrong).toMatchObject({ expectedType: "t:t/http#request", actualType: "t:t/http#body" });
@@ -286,7 +320,9 @@ describe("host resources: typed errors of the views", () => {
 describe("host resources: disposal of the instance", () => {
   it("disposes what is left, children before parents, and reports the leak once", async () => {
     const reports: LeakReport[] = [];
-    const { resources, log, RequestAdapter, instance } = await setUp({ onLeak: (report) => reports.push(report) });
+    const { resources, log, RequestAdapter, instance } = await setUp({
+      onLeak: (report) => reports.push(report),
+    });
     const first = new RequestAdapter("https://1");
     first.body();
     const second = new HostRequest("https://2", log);
@@ -296,7 +332,12 @@ describe("host resources: disposal of the instance", () => {
     log.length = 0;
     expect(resources.leaks).toBeUndefined();
     await instance[Symbol.asyncDispose]();
-    expect(log).toEqual(["dispose host body", "dispose https://2", "dispose body of https://1", "dispose https://1"]);
+    expect(log).toEqual([
+      "dispose host body",
+      "dispose https://2",
+      "dispose body of https://1",
+      "dispose https://1",
+    ]);
     expect(reports).toHaveLength(1);
     expect(resources.leaks).toBe(reports[0]);
     expect(reports[0]!.total).toBe(4);
@@ -337,7 +378,9 @@ describe("host resources: disposal of the instance", () => {
 
   it("refuse a view key that would hide a member of the base", async () => {
     const core = await createInstanceCore({ component: fakeComponent });
-    expect(() => createHostResources(core, { size: requestType })).toThrow("`size` cannot name a resource view");
+    expect(() => createHostResources(core, { size: requestType })).toThrow(
+      "`size` cannot name a resource view",
+    );
     const other = await createInstanceCore({ component: fakeComponent });
     createHostResources(other, {});
     expect(() => createHostResources(other, {})).toThrow("already created");

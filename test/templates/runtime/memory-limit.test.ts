@@ -14,12 +14,19 @@ interface Wasm {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports?: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  Memory: new (descriptor: { initial: number; maximum?: number }) => {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  };
 }
 const wasm = (globalThis as unknown as { readonly WebAssembly: Wasm }).WebAssembly;
 const PAGE = 65_536;
 
-async function instantiate(wat: string, limitBytes: number, imports?: object): Promise<Record<string, unknown>> {
+async function instantiate(
+  wat: string,
+  limitBytes: number,
+  imports?: object,
+): Promise<Record<string, unknown>> {
   const bytes = capModuleMemories(await parse(wat), limitBytes);
   expect(wasm.validate(bytes)).toBe(true);
   return new wasm.Instance(new wasm.Module(bytes), imports).exports;
@@ -48,10 +55,14 @@ describe("capModuleMemories", () => {
   });
 
   it("leaves a memory whose own maximum is below the cap alone: a grow past that maximum returns -1", async () => {
-    const bytes = await parse(`(module (memory 1 3) (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))`);
+    const bytes = await parse(
+      `(module (memory 1 3) (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))`,
+    );
     const capped = capModuleMemories(bytes, 100 * PAGE);
     expect(capped).toEqual(bytes);
-    const grow = new wasm.Instance(new wasm.Module(capped)).exports["grow"] as (pages: number) => number;
+    const grow = new wasm.Instance(new wasm.Module(capped)).exports["grow"] as (
+      pages: number,
+    ) => number;
     expect(grow(2)).toBe(1);
     expect(grow(1)).toBe(-1);
   });
@@ -99,9 +110,14 @@ describe("capModuleMemories", () => {
         i32.add))`;
     const logged: number[] = [];
     const bytes = await parse(wat);
-    const plain = new wasm.Instance(new wasm.Module(bytes), { env: { log: (v: number) => logged.push(v) } }).exports;
-    const capped = await instantiate(wat, 8 * PAGE, { env: { log: (v: number) => logged.push(v) } });
-    const run = (exports: Record<string, unknown>): number => (exports["run"] as (x: number) => number)(1);
+    const plain = new wasm.Instance(new wasm.Module(bytes), {
+      env: { log: (v: number) => logged.push(v) },
+    }).exports;
+    const capped = await instantiate(wat, 8 * PAGE, {
+      env: { log: (v: number) => logged.push(v) },
+    });
+    const run = (exports: Record<string, unknown>): number =>
+      (exports["run"] as (x: number) => number)(1);
     expect(run(capped)).toBe(run(plain));
     // load8_u(203) = 4, lane 2 = 3: (4 + 3) - 1 + 1 page = 7.
     expect(run(capped)).toBe(7);

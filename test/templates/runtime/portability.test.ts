@@ -31,7 +31,10 @@ const strictOptions = {
   noEmit: true,
 };
 
-async function typecheckCopy(files: readonly string[], extraOptions: Record<string, unknown>): Promise<string> {
+async function typecheckCopy(
+  files: readonly string[],
+  extraOptions: Record<string, unknown>,
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "wit-ts-runtime-"));
   try {
     for (const file of files) await copyFile(join(runtimeDir, file), join(dir, file));
@@ -80,17 +83,22 @@ describe("runtime portability", () => {
     expect([...runtimeFiles].sort()).toEqual(files);
   });
 
-  it.each(runtimeFiles)("%s imports only sibling runtime files and uses no `using` declarations", async (file) => {
-    const text = withoutComments(await readFile(join(runtimeDir, file), "utf8"));
-    const specifiers = [...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gm)].map((match) => match[1]);
-    for (const specifier of specifiers) expect(specifier).toMatch(/^\.\/[a-z-]+\.js$/);
-    // The isolation worker's entry point loads the component it runs by URL; nothing else loads code.
-    if (file !== "isolate-worker.ts") expect(text).not.toMatch(/\bimport\(/);
-    expect(text).not.toMatch(/^\s*(?:await\s+)?using\s+[A-Za-z_$]/m);
-    expect(text).not.toMatch(/\brequire\s*\(/);
-    // Node globals only through `globalThis`, probed at run time.
-    expect(text).not.toMatch(/(?<![.\w])process\./);
-    const siblings = specifiers.map((specifier) => specifier!.slice(2).replace(/\.js$/, ".ts"));
-    for (const sibling of siblings) expect(runtimeFiles).toContain(sibling);
-  });
+  it.each(runtimeFiles)(
+    "%s imports only sibling runtime files and uses no `using` declarations",
+    async (file) => {
+      const text = withoutComments(await readFile(join(runtimeDir, file), "utf8"));
+      const specifiers = [
+        ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gm),
+      ].map((match) => match[1]);
+      for (const specifier of specifiers) expect(specifier).toMatch(/^\.\/[a-z-]+\.js$/);
+      // The isolation worker's entry point loads the component it runs by URL; nothing else loads code.
+      if (file !== "isolate-worker.ts") expect(text).not.toMatch(/\bimport\(/);
+      expect(text).not.toMatch(/^\s*(?:await\s+)?using\s+[A-Za-z_$]/m);
+      expect(text).not.toMatch(/\brequire\s*\(/);
+      // Node globals only through `globalThis`, probed at run time.
+      expect(text).not.toMatch(/(?<![.\w])process\./);
+      const siblings = specifiers.map((specifier) => specifier!.slice(2).replace(/\.js$/, ".ts"));
+      for (const sibling of siblings) expect(runtimeFiles).toContain(sibling);
+    },
+  );
 });

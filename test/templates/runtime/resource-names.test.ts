@@ -6,15 +6,35 @@
  */
 import { describe, expect, it } from "vitest";
 import type { BorrowHandle } from "../../../templates/runtime/borrow.js";
-import { BorrowExpiredError, ResourceDisposedError, StaleHandleError } from "../../../templates/runtime/errors.js";
-import { createInstanceCore, startInstance, type ComponentModule } from "../../../templates/runtime/instance-core.js";
-import { borrow, GuestResource, guestResource, hostResource, own } from "../../../templates/runtime/guest-resources.js";
+import {
+  BorrowExpiredError,
+  ResourceDisposedError,
+  StaleHandleError,
+} from "../../../templates/runtime/errors.js";
+import {
+  createInstanceCore,
+  startInstance,
+  type ComponentModule,
+} from "../../../templates/runtime/instance-core.js";
+import {
+  borrow,
+  GuestResource,
+  guestResource,
+  hostResource,
+  own,
+} from "../../../templates/runtime/guest-resources.js";
 import { callMethod, exportSpec } from "../../../templates/runtime/export-calls.js";
-import { adaptImport, hostResourceClass, importSpec } from "../../../templates/runtime/import-adapters.js";
+import {
+  adaptImport,
+  hostResourceClass,
+  importSpec,
+} from "../../../templates/runtime/import-adapters.js";
 import { createResourceTable } from "../../../templates/runtime/resource-table.js";
 import { rejection, thrown } from "../../support/outcomes.js";
 
-const fake = (exports: object): ComponentModule => ({ instantiate: () => Promise.resolve(exports) });
+const fake = (exports: object): ComponentModule => ({
+  instantiate: () => Promise.resolve(exports),
+});
 
 const bucketName = "test:kitchen/store@1.2.3#bucket";
 
@@ -29,7 +49,12 @@ describe("resource types in messages", () => {
     const bucketType = hostResource(bucketName);
     const core = await createInstanceCore({ component: fake({}) });
     const Adapter = hostResourceClass(core, bucketType, Bucket, {
-      create: importSpec({ name: `${bucketName}.create`, member: "create", params: [], returns: own(bucketType) }),
+      create: importSpec({
+        name: `${bucketName}.create`,
+        member: "create",
+        params: [],
+        returns: own(bucketType),
+      }),
     }) as new () => object;
     let kept: BorrowHandle<Bucket> | undefined;
     const spec = importSpec({
@@ -68,7 +93,10 @@ describe("resource types in messages", () => {
     await startInstance(core, {});
     const thing = own(thingType).lift({ size: () => 1, [Symbol.dispose]: () => {} }, core) as Thing;
     thing[Symbol.dispose]();
-    const size = exportSpec<number>({ name: "test:kitchen/api@1.2.3#[method]thing.size", path: ["size"] });
+    const size = exportSpec<number>({
+      name: "test:kitchen/api@1.2.3#[method]thing.size",
+      path: ["size"],
+    });
     const error = (await rejection(callMethod(thing, size, []))) as ResourceDisposedError;
     expect(error).toBeInstanceOf(ResourceDisposedError);
     expect(error.resourceType).toBe("test:kitchen/api@1.2.3#thing");

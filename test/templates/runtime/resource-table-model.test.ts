@@ -35,11 +35,14 @@ const runs: [seed: number, capacity: number][] =
     : [4, 16, 64, 256, 1024].map((capacity) => [Number(seedOverride), capacity]);
 
 describe("resource table: model-based randomized check", () => {
-  it.each(runs)("matches the reference model for 10,000 operations (seed %i, capacity %i)", (seed, capacity) => {
-    const result = runTableModelCheck(runtime, { ops: 10_000, seed, capacity });
-    expect(result.mismatches).toEqual([]);
-    expect([result.ops, result.seed, result.capacity]).toEqual([10_000, seed, capacity]);
-  });
+  it.each(runs)(
+    "matches the reference model for 10,000 operations (seed %i, capacity %i)",
+    (seed, capacity) => {
+      const result = runTableModelCheck(runtime, { ops: 10_000, seed, capacity });
+      expect(result.mismatches).toEqual([]);
+      expect([result.ops, result.seed, result.capacity]).toEqual([10_000, seed, capacity]);
+    },
+  );
 
   it("reaches every outcome that matters, so the check is not vacuous", () => {
     const totals = new Map<string, number>();
@@ -86,7 +89,9 @@ describe("resource table: model-based randomized check", () => {
         return Object.assign(table, { release: () => {} });
       },
     };
-    expect(runTableModelCheck(brokenRuntime, { ops: 10_000, seed: 7, capacity: 16 }).mismatches).toEqual([
+    expect(
+      runTableModelCheck(brokenRuntime, { ops: 10_000, seed: 7, capacity: 16 }).mismatches,
+    ).toEqual([
       expect.stringMatching(
         /^table model mismatch at operation \d+ \((delete|take|release)\), seed 7, capacity 16: expected /,
       ),
@@ -103,7 +108,9 @@ describe("resource table: model-based randomized check", () => {
         });
       },
     };
-    expect(runTableModelCheck(noDestructors, { ops: 10_000, seed: 8, capacity: 16 }).mismatches).toEqual([
+    expect(
+      runTableModelCheck(noDestructors, { ops: 10_000, seed: 8, capacity: 16 }).mismatches,
+    ).toEqual([
       expect.stringMatching(
         /^table model mismatch at operation \d+ \(delete\), seed 8, capacity 16: destructor calls \[\], expected \[(value|type):\d+\]$/,
       ),

@@ -8,7 +8,11 @@ import {
   TableFullError,
   WrongTypeError,
 } from "../../../templates/runtime/errors.js";
-import { createResourceTable, createTypedTable, type Handle } from "../../../templates/runtime/resource-table.js";
+import {
+  createResourceTable,
+  createTypedTable,
+  type Handle,
+} from "../../../templates/runtime/resource-table.js";
 import { thrown } from "../../support/outcomes.js";
 
 /** Default capacity 1,000,000 needs 20 slot bits: handle = generation * 2^20 + slot + 1. */
@@ -55,7 +59,9 @@ describe("resource table: handles", () => {
     ]);
 
     for (const never of [2, 0, -1, 1.5, 2 * span + 1, Number.NaN, 2 ** 53 + 2, "1"]) {
-      const invalid = thrown(() => table.get(never as Handle<unknown>, "dir")) as InvalidHandleError;
+      const invalid = thrown(() =>
+        table.get(never as Handle<unknown>, "dir"),
+      ) as InvalidHandleError;
       expect(invalid).toBeInstanceOf(InvalidHandleError);
       expect(invalid.handle).toBe(never);
     }
@@ -112,8 +118,13 @@ describe("resource table: types and destructors", () => {
   it("calls the type's destructor in preference to the value's [Symbol.dispose], exactly once", () => {
     const table = createResourceTable();
     const log: string[] = [];
-    const disposable = (name: string) => ({ name, [Symbol.dispose]: () => void log.push(`value ${name}`) });
-    table.defineType<{ name: string }>("socket", { dispose: (value) => void log.push(`type ${value.name}`) });
+    const disposable = (name: string) => ({
+      name,
+      [Symbol.dispose]: () => void log.push(`value ${name}`),
+    });
+    table.defineType<{ name: string }>("socket", {
+      dispose: (value) => void log.push(`type ${value.name}`),
+    });
     const socket = table.push("socket", disposable("s"));
     const stream = table.push("stream", disposable("t"));
     const plain = table.push("plain", { name: "p" });
@@ -171,9 +182,13 @@ describe("resource table: types and destructors", () => {
     const a = table.push(files, 1);
     table.push("file", 2);
     table.push("dir", 3);
-    expect([table.size, table.count(files), table.count("file"), table.count("dir"), table.count("nope")]).toEqual([
-      3, 2, 2, 1, 0,
-    ]);
+    expect([
+      table.size,
+      table.count(files),
+      table.count("file"),
+      table.count("dir"),
+      table.count("nope"),
+    ]).toEqual([3, 2, 2, 1, 0]);
     table.delete(a, files);
     expect([table.size, table.count("file")]).toEqual([2, 1]);
   });
@@ -182,7 +197,9 @@ describe("resource table: types and destructors", () => {
     for (const capacity of [0, -1, 1.5, 2 ** 32 + 1, Number.NaN]) {
       const error = thrown(() => createResourceTable({ capacity }));
       expect(error).toBeInstanceOf(RangeError);
-      expect(error.message).toBe(`resource table capacity must be an integer from 1 to 2^32, not ${String(capacity)}`);
+      expect(error.message).toBe(
+        `resource table capacity must be an integer from 1 to 2^32, not ${String(capacity)}`,
+      );
     }
     expect(createResourceTable().capacity).toBe(1_000_000);
   });
@@ -198,7 +215,11 @@ describe("resource table: children, lends, capacity", () => {
     expect(table.children(dir)).toEqual([first, second]);
     expect(table.children(first)).toEqual([grandchild]);
     expect(table.children(second)).toEqual([]);
-    expect([table.parentOf(first), table.parentOf(grandchild), table.parentOf(dir)]).toEqual([dir, first, undefined]);
+    expect([table.parentOf(first), table.parentOf(grandchild), table.parentOf(dir)]).toEqual([
+      dir,
+      first,
+      undefined,
+    ]);
 
     const error = thrown(() => table.delete(dir, "dir")) as HasChildrenError;
     expect(error).toBeInstanceOf(HasChildrenError);
@@ -228,7 +249,9 @@ describe("resource table: children, lends, capacity", () => {
     expect(table.lendCount(handle)).toBe(2);
     const error = thrown(() => table.delete(handle, "file")) as ResourceLentError;
     expect(error).toBeInstanceOf(ResourceLentError);
-    expect(error.message).toBe("cannot remove owned resource while borrowed: `file` has 2 outstanding borrows");
+    expect(error.message).toBe(
+      "cannot remove owned resource while borrowed: `file` has 2 outstanding borrows",
+    );
     expect(thrown(() => table.take(handle, "file"))).toBeInstanceOf(ResourceLentError);
     expect(thrown(() => table.lend(handle, "dir"))).toBeInstanceOf(WrongTypeError);
     table.release(handle);
@@ -246,7 +269,10 @@ describe("resource table: children, lends, capacity", () => {
     table.pushChild("t", "b", a);
     const full = thrown(() => table.push("t", "c")) as TableFullError;
     expect(full).toBeInstanceOf(TableFullError);
-    expect([full.capacity, full.message]).toEqual([2, "resource table is full: it holds at most 2 entries"]);
+    expect([full.capacity, full.message]).toEqual([
+      2,
+      "resource table is full: it holds at most 2 entries",
+    ]);
     expect(thrown(() => table.pushChild("t", "c", a))).toBeInstanceOf(TableFullError);
     expect([table.size, table.children(a).length]).toEqual([2, 1]);
     table.delete(table.children(a)[0] as Handle<string>, "t");
@@ -322,7 +348,9 @@ describe("resource table: typed views", () => {
   it("binds a table to one type, sharing entries, counts and destructors", () => {
     const table = createResourceTable();
     const closed: string[] = [];
-    const files = createTypedTable<File>(table, "file", { dispose: (file) => void closed.push(file.path) });
+    const files = createTypedTable<File>(table, "file", {
+      dispose: (file) => void closed.push(file.path),
+    });
     const dirs = createTypedTable<Dir>(table, "dir");
     const dir = dirs.push({ entries: 1 });
     const file = files.pushChild({ path: "/a" }, dir);

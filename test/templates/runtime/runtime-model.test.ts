@@ -29,15 +29,20 @@ const seedOverride = process.env["RUNTIME_MODEL_SEED"];
 const seeds = seedOverride === undefined ? [1, 2, 3] : [Number(seedOverride)];
 
 describe("runtime: model-based randomized check of the ownership rules", () => {
-  it.each(seeds)("matches the model for 2,000 steps (seed %i)", async (seed) => {
-    const result = await runRuntimeModelCheck(runtime, { steps: 2_000, seed });
-    expect([result.steps, result.seed]).toEqual([2_000, seed]);
-  }, 60_000);
+  it.each(seeds)(
+    "matches the model for 2,000 steps (seed %i)",
+    async (seed) => {
+      const result = await runRuntimeModelCheck(runtime, { steps: 2_000, seed });
+      expect([result.steps, result.seed]).toEqual([2_000, seed]);
+    },
+    60_000,
+  );
 
   it("reaches the outcomes that matter, so the check is not vacuous", async () => {
     const totals = new Map<string, number>();
     for (const seed of [11, 12]) {
-      for (const [key, n] of (await runRuntimeModelCheck(runtime, { steps: 3_000, seed })).outcomes) {
+      for (const [key, n] of (await runRuntimeModelCheck(runtime, { steps: 3_000, seed }))
+        .outcomes) {
         totals.set(key, (totals.get(key) ?? 0) + n);
       }
     }
@@ -78,7 +83,10 @@ describe("runtime: model-based randomized check of the ownership rules", () => {
     const forgetful = {
       ...runtime,
       createHostResources(...args: Parameters<typeof runtime.createHostResources>) {
-        const resources = runtime.createHostResources(...args) as unknown as Record<string, { push(value: object): unknown }>;
+        const resources = runtime.createHostResources(...args) as unknown as Record<
+          string,
+          { push(value: object): unknown }
+        >;
         const view = resources["thing"]!;
         view.push = () => 0;
         return resources;

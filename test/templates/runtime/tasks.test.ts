@@ -5,7 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { createCallGate } from "../../../templates/runtime/call-gate.js";
-import { InstancePoisonedError, ReentranceError, TrapError } from "../../../templates/runtime/errors.js";
+import {
+  InstancePoisonedError,
+  ReentranceError,
+  TrapError,
+} from "../../../templates/runtime/errors.js";
 import { createTaskTracker, type JcoTask } from "../../../templates/runtime/tasks.js";
 import { deferred, macrotask, rejection } from "../../support/outcomes.js";
 
@@ -14,13 +18,18 @@ function setup(untilTaskEnds = false) {
   const gate = createCallGate({ beforeClose: () => tracker.settled() });
   const tracker = createTaskTracker(gate, { untilTaskEnds });
   /** A guest call: creates its task as jco does (synchronously), returns `value`'s promise. */
-  const guestCall = <T>(value: Promise<T>) => () => {
-    const entry = { cancelled: false, task: undefined as unknown as JcoTask };
-    entry.task = { requestCancellation: () => (entry.cancelled = true), isResolvedState: () => false };
-    tasks.push(entry);
-    tracker.hooks.started(entry.task, 0);
-    return value;
-  };
+  const guestCall =
+    <T>(value: Promise<T>) =>
+    () => {
+      const entry = { cancelled: false, task: undefined as unknown as JcoTask };
+      entry.task = {
+        requestCancellation: () => (entry.cancelled = true),
+        isResolvedState: () => false,
+      };
+      tasks.push(entry);
+      tracker.hooks.started(entry.task, 0);
+      return value;
+    };
   return { gate, tracker, tasks, guestCall };
 }
 
@@ -62,14 +71,23 @@ describe("task tracker", () => {
   it("an aborted signal rejects with its reason and asks jco to cancel the task", async () => {
     const { tracker, tasks, guestCall } = setup();
     const controller = new AbortController();
-    const call = tracker.call("f", guestCall(new Promise(() => {})), undefined, { signal: controller.signal });
+    const call = tracker.call("f", guestCall(new Promise(() => {})), undefined, {
+      signal: controller.signal,
+    });
     controller.abort();
     const error = await rejection(call.promise);
     expect((error as Error).name).toBe("AbortError");
     expect(tasks[0]!.cancelled).toBe(true);
     const early = new AbortController();
     early.abort();
-    expect(((await rejection(tracker.call("g", guestCall(Promise.resolve(1)), undefined, { signal: early.signal }).promise)) as Error).name).toBe("AbortError");
+    expect(
+      (
+        (await rejection(
+          tracker.call("g", guestCall(Promise.resolve(1)), undefined, { signal: early.signal })
+            .promise,
+        )) as Error
+      ).name,
+    ).toBe("AbortError");
     expect(tasks).toHaveLength(1); // never started
   });
 
@@ -82,9 +100,11 @@ describe("task tracker", () => {
     expect(trap).toBeInstanceOf(TrapError);
     expect(trap).toMatchObject({ functionName: "f" });
     expect(gate.poisoned).toBe(true);
-    expect(await rejection(tracker.call("g", guestCall(Promise.resolve(1)), undefined, undefined).promise)).toBeInstanceOf(
-      InstancePoisonedError,
-    );
+    expect(
+      await rejection(
+        tracker.call("g", guestCall(Promise.resolve(1)), undefined, undefined).promise,
+      ),
+    ).toBeInstanceOf(InstancePoisonedError);
   });
 
   it("refuses a call from a synchronous import of the running sync call, lets one from a blocking import in", async () => {
@@ -92,8 +112,15 @@ describe("task tracker", () => {
     let fromSync: Promise<unknown> | undefined;
     let fromBlocking: Promise<unknown> | undefined;
     await gate.call("outer", () => {
-      fromSync = gate.runImport("sync-import", () => tracker.call("inner", guestCall(Promise.resolve(1)), undefined, undefined).promise);
-      fromBlocking = gate.runImport("async-import", () => tracker.call("inner", guestCall(Promise.resolve(2)), undefined, undefined).promise, true);
+      fromSync = gate.runImport(
+        "sync-import",
+        () => tracker.call("inner", guestCall(Promise.resolve(1)), undefined, undefined).promise,
+      );
+      fromBlocking = gate.runImport(
+        "async-import",
+        () => tracker.call("inner", guestCall(Promise.resolve(2)), undefined, undefined).promise,
+        true,
+      );
       return 0;
     });
     expect(await rejection(fromSync!)).toBeInstanceOf(ReentranceError);

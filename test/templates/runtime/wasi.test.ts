@@ -6,10 +6,19 @@
  * the option. The Node build is exercised end to end by test/e2e/sdk-wasi-capabilities.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { createWasiHost, WasiExitError, type WasiOptions, type WasiShimLoaders } from "../../../templates/runtime/wasi.js";
+import {
+  createWasiHost,
+  WasiExitError,
+  type WasiOptions,
+  type WasiShimLoaders,
+} from "../../../templates/runtime/wasi.js";
 
-const browser = new URL("../../../node_modules/@bytecodealliance/preview2-shim/dist/browser/", import.meta.url);
-const load = (name: string) => (): Promise<object> => import(new URL(`${name}.js`, browser).href) as Promise<object>;
+const browser = new URL(
+  "../../../node_modules/@bytecodealliance/preview2-shim/dist/browser/",
+  import.meta.url,
+);
+const load = (name: string) => (): Promise<object> =>
+  import(new URL(`${name}.js`, browser).href) as Promise<object>;
 const loaders: WasiShimLoaders = {
   cli: load("cli"),
   clocks: load("clocks"),
@@ -23,7 +32,10 @@ const loaders: WasiShimLoaders = {
 // The shim's objects, read loosely.
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function packageOf(options: WasiOptions | undefined, pkg: keyof WasiShimLoaders): Promise<Any> {
+async function packageOf(
+  options: WasiOptions | undefined,
+  pkg: keyof WasiShimLoaders,
+): Promise<Any> {
   return createWasiHost(options, "prog", loaders)[pkg]();
 }
 
@@ -34,7 +46,9 @@ function readText(dir: Any, path: string): string {
 
 describe("WASI capabilities on the browser build of the shim", () => {
   it("preopens in-memory directories, one copy per instance", async () => {
-    const options: WasiOptions = { preopens: { "/data": { files: { "a.txt": "alpha", sub: { "b.txt": "beta" } } } } };
+    const options: WasiOptions = {
+      preopens: { "/data": { files: { "a.txt": "alpha", sub: { "b.txt": "beta" } } } },
+    };
     const first = await packageOf(options, "filesystem");
     const second = await packageOf(options, "filesystem");
     const [[dir, path]] = first.preopens.getDirectories();
@@ -51,19 +65,24 @@ describe("WASI capabilities on the browser build of the shim", () => {
     await expect(packageOf({ preopens: { "/data": "/etc" } }, "filesystem")).rejects.toThrow(
       '`wasi.preopens["/data"]`: "/etc" is a host path, which a browser cannot open; give in-memory files instead',
     );
-    await expect(packageOf({ preopens: { "/data": { host: "/etc", readOnly: true } } }, "filesystem")).rejects.toThrow(
-      TypeError,
-    );
+    await expect(
+      packageOf({ preopens: { "/data": { host: "/etc", readOnly: true } } }, "filesystem"),
+    ).rejects.toThrow(TypeError);
   });
 
   it("gives no preopens by default, and read-only views that refuse changes with `not-permitted`", async () => {
     expect((await packageOf(undefined, "filesystem")).preopens.getDirectories()).toEqual([]);
-    const fs = await packageOf({ preopens: { "/ro": { files: { "a.txt": "alpha", d: {} }, readOnly: true } } }, "filesystem");
+    const fs = await packageOf(
+      { preopens: { "/ro": { files: { "a.txt": "alpha", d: {} }, readOnly: true } } },
+      "filesystem",
+    );
     const [[dir]] = fs.preopens.getDirectories();
     expect(dir).toBeInstanceOf(fs.types.Descriptor);
     expect(readText(dir, "a.txt")).toBe("alpha");
     expect(() => dir.openAt({}, "a.txt", {}, { write: true })).toThrow("not-permitted");
-    expect(() => dir.openAt({}, "new.txt", { create: true }, { read: true })).toThrow("not-permitted");
+    expect(() => dir.openAt({}, "new.txt", { create: true }, { read: true })).toThrow(
+      "not-permitted",
+    );
     expect(() => dir.createDirectoryAt("x")).toThrow("not-permitted");
     expect(() => dir.unlinkFileAt("a.txt")).toThrow("not-permitted");
     const sub = dir.openAt({}, "d", { directory: true }, { read: true });
@@ -92,7 +111,10 @@ describe("WASI capabilities on the browser build of the shim", () => {
 
   it("sends stdout to the host's sink, discards stderr, and reads stdin from the host's bytes", async () => {
     const written: string[] = [];
-    const cli = await packageOf({ stdout: (bytes) => written.push(new TextDecoder().decode(bytes)), stdin: "in" }, "cli");
+    const cli = await packageOf(
+      { stdout: (bytes) => written.push(new TextDecoder().decode(bytes)), stdin: "in" },
+      "cli",
+    );
     const io = await loaders.io!();
     const out = cli.stdout.getStdout();
     expect(out).toBeInstanceOf((io as Any).streams.OutputStream);
@@ -110,7 +132,10 @@ describe("WASI capabilities on the browser build of the shim", () => {
   });
 
   it("reads the clocks the host gives", async () => {
-    const clocks = await packageOf({ wallClock: () => new Date(1_500), monotonicClock: () => 42n }, "clocks");
+    const clocks = await packageOf(
+      { wallClock: () => new Date(1_500), monotonicClock: () => 42n },
+      "clocks",
+    );
     expect(clocks.wallClock.now()).toEqual({ seconds: 1n, nanoseconds: 500_000_000 });
     expect(clocks.monotonicClock.now()).toBe(42n);
     const real = await packageOf(undefined, "clocks");
@@ -121,17 +146,29 @@ describe("WASI capabilities on the browser build of the shim", () => {
     const a = await packageOf({ random: { seed: 7n } }, "random");
     const b = await packageOf({ random: { seed: 7n } }, "random");
     const c = await packageOf({ random: { seed: 8n } }, "random");
-    const first = [a.random.getRandomU64(), a.random.getRandomBytes(13n), a.insecure.getInsecureRandomU64()];
-    expect([b.random.getRandomU64(), b.random.getRandomBytes(13n), b.insecure.getInsecureRandomU64()]).toEqual(first);
+    const first = [
+      a.random.getRandomU64(),
+      a.random.getRandomBytes(13n),
+      a.insecure.getInsecureRandomU64(),
+    ];
+    expect([
+      b.random.getRandomU64(),
+      b.random.getRandomBytes(13n),
+      b.insecure.getInsecureRandomU64(),
+    ]).toEqual(first);
     expect(c.random.getRandomU64()).not.toBe(first[0]);
     expect(a.insecureSeed.insecureSeed()).toEqual(b.insecureSeed.insecureSeed());
   });
 
   it("denies outgoing HTTP with the interface's `HTTP-request-denied` unless granted", async () => {
     const denied = await packageOf(undefined, "http");
-    expect(() => denied.outgoingHandler.handle()).toThrow(expect.objectContaining({ tag: "HTTP-request-denied" }));
+    expect(() => denied.outgoingHandler.handle()).toThrow(
+      expect.objectContaining({ tag: "HTTP-request-denied" }),
+    );
     const shim = (await loaders.http!()) as Any;
-    expect((await packageOf({ network: { http: true } }, "http")).outgoingHandler).toBe(shim.outgoingHandler);
+    expect((await packageOf({ network: { http: true } }, "http")).outgoingHandler).toBe(
+      shim.outgoingHandler,
+    );
     expect((await packageOf({ network: true }, "http")).outgoingHandler).toBe(shim.outgoingHandler);
   });
 
@@ -142,13 +179,20 @@ describe("WASI capabilities on the browser build of the shim", () => {
   });
 
   it("refuses a mistaken option, naming it", () => {
-    const make = (options: unknown) => () => createWasiHost(options as WasiOptions, "prog", loaders);
-    expect(make("all")).toThrow('the `wasi` option must be "inherit" or an object of capabilities, not all');
+    const make = (options: unknown) => () =>
+      createWasiHost(options as WasiOptions, "prog", loaders);
+    expect(make("all")).toThrow(
+      'the `wasi` option must be "inherit" or an object of capabilities, not all',
+    );
     expect(make({ envs: {} })).toThrow("`wasi.envs` is not a WASI capability");
     expect(make({ env: { A: 1 } })).toThrow("`wasi.env.A` must be a string");
     expect(make({ args: "prog" })).toThrow("`wasi.args` must be an array of strings");
-    expect(make({ network: { smtp: true } })).toThrow("`wasi.network.smtp` is not a kind of network access");
-    expect(make({ stdout: "console" })).toThrow('`wasi.stdout` must be "inherit", "discard" or a function');
+    expect(make({ network: { smtp: true } })).toThrow(
+      "`wasi.network.smtp` is not a kind of network access",
+    );
+    expect(make({ stdout: "console" })).toThrow(
+      '`wasi.stdout` must be "inherit", "discard" or a function',
+    );
     expect(make({ random: { seed: 1 } })).toThrow("`wasi.random` must be `{ seed: bigint }`");
   });
 });
