@@ -27,7 +27,7 @@ interface JcoApi {
   }>;
 }
 
-export class MissingJcoError extends Error {
+class MissingJcoError extends Error {
   constructor(cause: unknown) {
     super(
       "reading a component binary needs @bytecodealliance/jco; install it next to wit-ts: npm install -D @bytecodealliance/jco",
@@ -165,7 +165,7 @@ export interface TranspileRequest {
  * `function _import`) or assume the DOM's `WebAssembly` namespace, and an app's `tsc` reads it whatever its
  * `skipLibCheck`. The SDK uses nothing of the module but `instantiate`, whose shape does not depend on the world.
  */
-export function componentDeclaration(preamble: string): string {
+function componentDeclaration(preamble: string): string {
   return [
     preamble,
     "/* eslint-disable */",

@@ -179,7 +179,7 @@ function printJcoTranspileOptions(f: GeneratedFile, cx: EmitContext): void {
 }
 
 /** The local function that imports one shim package (`loadWasiCli`). */
-export function shimLoader(pkg: string): string {
+function shimLoader(pkg: string): string {
   return `loadWasi${toUpperCamel(pkg)}`;
 }
 

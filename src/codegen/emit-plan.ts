@@ -443,7 +443,7 @@ const resourceCache = new WeakMap<Resolve, Map<TypeId, boolean>>();
  * Whether a named type is a resource or holds a handle anywhere (through fields, cases, elements, aliases):
  * such a type means a different thing on the import side (host objects) and the export side (guest objects).
  */
-export function holdsResource(resolve: Resolve, id: TypeId): boolean {
+function holdsResource(resolve: Resolve, id: TypeId): boolean {
   let cache = resourceCache.get(resolve);
   if (cache === undefined) resourceCache.set(resolve, (cache = new Map()));
   const walk = (type: Type | undefined): boolean =>

@@ -35,7 +35,7 @@ interface UnitExports {
 }
 
 /** The names of `unit` an app may use: its types, static sides, contract, error aliases and guards. */
-export function publicNames(cx: EmitContext, unit: Unit): UnitExports {
+function publicNames(cx: EmitContext, unit: Unit): UnitExports {
   const types: string[] = [];
   const values: string[] = [];
   const identity = new Map<string, string>();
@@ -102,7 +102,7 @@ function aliasTarget(cx: EmitContext, id: TypeId): TypeId {
 }
 
 /** The names `index.ts` exports itself: it must not re-export another thing under one of them. */
-export function indexExportNames(cx: EmitContext): Set<string> {
+function indexExportNames(cx: EmitContext): Set<string> {
   const index = cx.plan.index;
   const own = publicNames(cx, index);
   return new Set([

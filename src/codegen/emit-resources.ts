@@ -38,7 +38,7 @@ export function resourceName(cx: EmitContext, unit: Unit, id: TypeId): string {
 }
 
 /** The grouped functions of a resource of the current unit (empty when it has none). */
-export function resourceInfo(cx: EmitContext, id: TypeId): ResourceInfo {
+function resourceInfo(cx: EmitContext, id: TypeId): ResourceInfo {
   const info = unitFunctions(cx).resources.get(id);
   if (info === undefined) throw new Error(`resource ${id} was not grouped (a wit-ts bug)`);
   return info;

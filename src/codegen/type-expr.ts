@@ -94,7 +94,7 @@ export function declaredSymbol(
 }
 
 /** Whether a typedef is declared by name in some file (as opposed to spelled out where it is used). */
-export function isNamed(def: TypeDef): boolean {
+function isNamed(def: TypeDef): boolean {
   return def.name !== undefined && def.owner.kind !== "none";
 }
 
@@ -128,7 +128,7 @@ export function underlying(resolve: Resolve, type: Type): Type {
 }
 
 /** True when `type` is an `option` (through aliases): jco then nests options as `{ tag }` objects. */
-export function isOptionType(resolve: Resolve, type: Type): boolean {
+function isOptionType(resolve: Resolve, type: Type): boolean {
   const u = underlying(resolve, type);
   return typeof u !== "string" && resolve.types[u.id]!.kind.kind === "option";
 }

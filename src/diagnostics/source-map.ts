@@ -20,10 +20,6 @@ export function isUnknownSpan(span: Span): boolean {
   return span.start < 0;
 }
 
-export function span(start: number, end: number): Span {
-  return { start, end };
-}
-
 /** One file in the map. `base` is the global offset of its first character. */
 export interface SourceFile {
   readonly path: string;
@@ -105,7 +101,7 @@ export class SourceMap {
 }
 
 /** Eats a leading BOM and folds CRLF line ends to LF (a lone CR stays whitespace, as in wit-parser). */
-export function normalizeText(text: string): string {
+function normalizeText(text: string): string {
   let t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (t.includes("\r\n")) t = t.replace(/\r\n/g, "\n");
   return t;

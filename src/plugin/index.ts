@@ -160,8 +160,6 @@ export const witTs: UnpluginInstance<WitTsPluginOptions> = createUnplugin<WitTsP
   },
 );
 
-export default witTs;
-
 function job(entry: ConfigEntry, base: string): Job {
   const input = resolve(base, entry.input);
   const out = resolve(base, entry.out);

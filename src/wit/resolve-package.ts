@@ -156,7 +156,7 @@ function fail(code: DiagnosticCode, message: string, span: Span, hint?: string):
   abort(error(code, message, span, hint === undefined ? {} : { hint }));
 }
 
-export function packageNameOf(p: ast.PackageName): PackageName {
+function packageNameOf(p: ast.PackageName): PackageName {
   return { namespace: p.namespace.name, name: p.name.name, version: p.version?.text };
 }
 

@@ -50,7 +50,7 @@ import type { IncludeName } from "./resolve-package.js";
 // ---------------------------------------------------------------------------
 
 /** The interface a `use`d type comes from, when it is not the type's own owner. */
-export function typeInterfaceDep(resolve: Resolve, id: TypeId): InterfaceId | undefined {
+function typeInterfaceDep(resolve: Resolve, id: TypeId): InterfaceId | undefined {
   const ty = resolve.types[id]!;
   if (ty.kind.kind !== "type" || typeof ty.kind.type === "string") return undefined;
   const other = resolve.types[ty.kind.type.id]!;
@@ -59,7 +59,7 @@ export function typeInterfaceDep(resolve: Resolve, id: TypeId): InterfaceId | un
 }
 
 /** The interfaces an interface uses types from, in type order (may repeat). */
-export function interfaceDirectDeps(resolve: Resolve, id: InterfaceId): InterfaceId[] {
+function interfaceDirectDeps(resolve: Resolve, id: InterfaceId): InterfaceId[] {
   const out: InterfaceId[] = [];
   for (const t of resolve.interfaces[id]!.types.values()) {
     const dep = typeInterfaceDep(resolve, t);
