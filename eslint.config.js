@@ -31,6 +31,8 @@ export default tseslint.config(
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
       ],
+      // `f.print` is a tagged template called for its effect, the printer's whole interface.
+      "@typescript-eslint/no-unused-expressions": ["error", { allowTaggedTemplates: true }],
     },
   },
   // TypeScript itself reports undefined names, with the project's own lib settings.

@@ -121,7 +121,7 @@ export function writeOutput(
   const { changed } = diff;
   const byPath = new Map(files.map((f) => [f.path, f]));
   const staged = [...changed];
-  let manifestChanged = true;
+  let manifestChanged: boolean;
   try {
     manifestChanged = readFileSync(join(dir, MANIFEST), "utf8") !== manifestText;
   } catch {

@@ -277,7 +277,7 @@ export const GLOBAL_NAMES: ReadonlySet<string> = new Set([
  * sets the prototype; the `Object.prototype` methods are called implicitly
  * by string conversion, equality helpers and debuggers.
  */
-export const OBJECT_KEY_RESERVED: ReadonlySet<string> = new Set([
+const OBJECT_KEY_RESERVED: ReadonlySet<string> = new Set([
   "then",
   "__proto__",
   "constructor",
@@ -295,7 +295,7 @@ export const OBJECT_KEY_RESERVED: ReadonlySet<string> = new Set([
  * error (TS2699); the others would hide `Function.prototype` members or the
  * class's own `name` and `length` that tools rely on.
  */
-export const STATIC_MEMBER_RESERVED: ReadonlySet<string> = new Set([
+const STATIC_MEMBER_RESERVED: ReadonlySet<string> = new Set([
   "prototype",
   "name",
   "length",
@@ -387,7 +387,7 @@ export function splitWords(name: string): string[] {
 type WordCase = "none" | "lower" | "upper";
 
 function isAscii(name: string): boolean {
-  return /^[\x00-\x7f]*$/.test(name);
+  return /^\p{ASCII}*$/u.test(name);
 }
 
 /**

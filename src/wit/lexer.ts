@@ -158,7 +158,7 @@ for (const [name, kind] of KEYWORDS) KEYWORD_NAMES[kind] = name;
  * them, so keywords are recognized, and the parser can share repeated
  * identifier strings, without slicing the text first.
  */
-export function wordHash(word: string): number {
+function wordHash(word: string): number {
   let h = 0;
   for (let i = 0; i < word.length;) {
     const cp = word.codePointAt(i)!;
@@ -306,7 +306,7 @@ export function tokenize(file: SourceFile): TokenStream {
 }
 
 /** The token at index `i` as an object. */
-export function tokenAt(s: TokenStream, i: number): Token {
+function tokenAt(s: TokenStream, i: number): Token {
   return { kind: s.kinds[i] as TokenKind, span: { start: s.starts[i]!, end: s.ends[i]! } };
 }
 
@@ -378,6 +378,7 @@ for (const [ch, kind] of [
  * (Khmer). One regular expression scan finds the first quickly.
  */
 const FORBIDDEN =
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class -- each codepoint is matched alone
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u0149\u0673\u0f77\u0f79\u17a3\u17a4\u17b4\u17b5\u202a-\u202e\u2066-\u2069]/;
 
 /**
@@ -398,7 +399,7 @@ export function forbiddenCodepoint(file: SourceFile): Diagnostic | undefined {
 }
 
 /** Rust's `char::escape_unicode`: `\u{202e}`. */
-export function escapeUnicode(cp: number): string {
+function escapeUnicode(cp: number): string {
   return `\\u{${cp.toString(16)}}`;
 }
 

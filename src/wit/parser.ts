@@ -74,9 +74,9 @@ import {
 import { parseSemver } from "./parser-semver.js";
 
 /** The deepest nesting of type expressions (`list<list<...>>`) accepted: the 101st level is an error, as in wit-parser. */
-export const MAX_TYPE_DEPTH = 100;
+const MAX_TYPE_DEPTH = 100;
 /** The deepest nesting of `package x:y { ... }` blocks accepted: the 101st is an error, as in wit-parser. */
-export const MAX_PACKAGE_DEPTH = 100;
+const MAX_PACKAGE_DEPTH = 100;
 
 export interface ParseResult {
   readonly ast: WitFile | undefined;
@@ -183,9 +183,8 @@ class Parser {
   #peek(): TokenKind {
     if (this.#peekAt !== this.#pos) {
       const sc = this.#sc;
-      let i = this.#pos;
-      let k = sc.scan(i);
-      while (k === Tok.Comment) k = sc.scan((i = sc.end));
+      let k = sc.scan(this.#pos);
+      while (k === Tok.Comment) k = sc.scan(sc.end);
       this.#pk = k;
       this.#ps = this.#base + sc.start;
       this.#pe = this.#base + sc.end;
@@ -383,8 +382,8 @@ class Parser {
     }
     const comments = this.#listStart();
     const start = this.#base + sc.start;
-    let end = start;
-    let i = this.#pos;
+    let end: number;
+    let i: number;
     do {
       const text = this.#text.slice(sc.start, sc.end);
       this.#listPush<string>(text);

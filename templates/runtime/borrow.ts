@@ -266,7 +266,6 @@ function createView<T extends object>(target: T, lease: Lease, resourceType: str
   const check = (): void => {
     if (!lease.active) lease.expired(resourceType);
   };
-  let proxy: T;
   /** The real object never leaves through a result: it becomes the view. */
   const shield = (value: unknown): unknown => (value === target ? proxy : value);
   const receiver = (self: unknown): unknown => (self === proxy ? target : self);
@@ -346,7 +345,8 @@ function createView<T extends object>(target: T, lease: Lease, resourceType: str
   };
   // A bound function has no `prototype` (no non-configurable member to keep consistent) and is constructible.
   const stand = typeof target === "function" ? function () {}.bind(undefined) : {};
-  proxy = new Proxy(stand as T, handler);
+  // The handler's closures read `proxy` only once it exists: at a use of the view.
+  const proxy = new Proxy(stand as T, handler);
   borrows.set(proxy, { resource: target, lease, resourceType });
   return proxy as unknown as Borrowed<T>;
 }

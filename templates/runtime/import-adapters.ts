@@ -326,9 +326,13 @@ function lowerReturn(
   } catch (error) {
     undoGifts(gifts);
     if (error instanceof TypeError)
-      throw new TypeError(`\`${spec.name}\` returned an invalid value: ${error.message}`);
+      throw new TypeError(`\`${spec.name}\` returned an invalid value: ${error.message}`, {
+        cause: error,
+      });
     if (error instanceof RangeError)
-      throw new RangeError(`\`${spec.name}\` returned an invalid value: ${error.message}`);
+      throw new RangeError(`\`${spec.name}\` returned an invalid value: ${error.message}`, {
+        cause: error,
+      });
     throw error;
   }
 }

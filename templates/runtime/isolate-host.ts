@@ -131,12 +131,8 @@ function spawnWorker(
   };
 }
 
-/** Describes jco's import object for the worker, and indexes its classes (host resources) by key. */
-function describeImports(
-  imports: object,
-  classes: Map<string, Function>,
-  classKeys: Map<Function, string>,
-): ImportShape {
+/** Describes jco's import object for the worker, and keys its classes (host resources). */
+function describeImports(imports: object, classKeys: Map<object, string>): ImportShape {
   const shape: Record<string, Record<string, MemberShape>> = {};
   for (const [key, value] of Object.entries(imports as Record<string, unknown>)) {
     if ((typeof value !== "object" && typeof value !== "function") || value === null) continue;
@@ -170,7 +166,6 @@ function describeImports(
           typeof (member as unknown as Record<string, unknown>)[property] === "function",
       );
       members[name] = { kind: "class", cls, statics, methods, dispose };
-      classes.set(cls, member);
       classKeys.set(member, cls);
     }
     shape[key] = members;
@@ -203,8 +198,7 @@ class Session {
   private dead: Error | undefined;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly replies: Port;
-  private readonly classes = new Map<string, Function>();
-  private readonly classKeys = new Map<Function, string>();
+  private readonly classKeys = new Map<object, string>();
   private readonly hostObjects = new Map<number, object>();
   private readonly hostIds = new WeakMap<object, number>();
   private nextHostId = 1;
@@ -230,7 +224,7 @@ class Session {
     const channel = new web.MessageChannel();
     this.replies = channel.port1;
     this.exports = this.proxy(null, []) as Readonly<Record<string, unknown>>;
-    const shape = describeImports(imports, this.classes, this.classKeys);
+    const shape = describeImports(imports, this.classKeys);
     this.worker.post(
       {
         kind: "start",
@@ -270,24 +264,23 @@ class Session {
   /** A stand-in for jco's object at `path` (of the exports, or of guest resource `target`). */
   private proxy(target: number | null, path: readonly string[]): unknown {
     const children = new Map<string, unknown>();
-    const session = this;
     const base = function (): void {};
     return new Proxy(base, {
-      get(_, key) {
+      get: (_, key) => {
         if (key === Symbol.dispose && target !== null && path.length === 0)
-          return () => session.drop(target);
+          return () => this.drop(target);
         // A guest resource is never a thenable: a promise resolved with one must not call into the guest.
         if (typeof key !== "string" || (key === "then" && target !== null && path.length === 0))
           return undefined;
         let child = children.get(key);
         if (child === undefined) {
-          child = session.proxy(target, [...path, key]);
+          child = this.proxy(target, [...path, key]);
           children.set(key, child);
         }
         return child;
       },
-      apply: (_, __, args: unknown[]) => session.call(target, path, false, args),
-      construct: (_, args: unknown[]) => session.call(target, path, true, args) as object,
+      apply: (_, __, args: unknown[]) => this.call(target, path, false, args),
+      construct: (_, args: unknown[]) => this.call(target, path, true, args) as object,
     });
   }
 
@@ -503,7 +496,7 @@ class Session {
     if (guest !== undefined) return { [HANDLE_KEY]: "guest", id: guest };
     let id = this.hostIds.get(resource);
     const cls = this.classKeys.get(
-      (resource as { readonly constructor?: Function }).constructor ?? Object,
+      (resource as { readonly constructor?: object }).constructor ?? Object,
     );
     if (cls === undefined) {
       throw new TypeError(

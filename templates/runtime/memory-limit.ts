@@ -394,6 +394,7 @@ export function capModuleMemories(bytes: Uint8Array, limitBytes: number): Uint8A
     if (error instanceof BinaryFormatError) {
       throw new TypeError(
         `the memory limit cannot be applied to this core module: ${error.message}`,
+        { cause: error },
       );
     }
     throw error;

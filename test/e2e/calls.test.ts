@@ -233,10 +233,9 @@ describe("a call from inside a host import into the same instance is refused", (
 
   it("through jco alone, the same reentrant call enters the componentize-js guest, which traps and dies", async () => {
     let nested: unknown = "not called";
-    let raw: RawCalls | undefined;
-    raw = await rawCalls((x) => {
+    const raw: RawCalls = await rawCalls((x) => {
       try {
-        nested = raw!.push(100);
+        nested = raw.push(100);
       } catch (error) {
         nested = error;
       }
@@ -245,7 +244,7 @@ describe("a call from inside a host import into the same instance is refused", (
     expect(raw.callHost(4)).toBe(41);
     expect((nested as Error).constructor.name).toBe("RuntimeError");
     expect((nested as Error).message).toBe(UNREACHABLE);
-    expect(() => raw!.count()).toThrow("wasm trap: cannot enter component instance");
+    expect(() => raw.count()).toThrow("wasm trap: cannot enter component instance");
   });
 
   it("WAT adder: the SDK refuses the reentrant call too, where jco alone lets a core-wasm guest run it", async () => {
@@ -266,18 +265,18 @@ describe("a call from inside a host import into the same instance is refused", (
     expect(await app.add(1, 2)).toBe(3);
 
     let rawNested: unknown;
-    let raw: { add(a: number, b: number): number; reenter(x: number): number } | undefined;
-    raw = (await adder.component.instantiate(adder.getCoreModule, {
-      callback: {
-        default: (x: number) => {
-          rawNested = raw!.add(1, 2);
-          return x * 2;
+    const raw: { add(a: number, b: number): number; reenter(x: number): number } =
+      (await adder.component.instantiate(adder.getCoreModule, {
+        callback: {
+          default: (x: number) => {
+            rawNested = raw.add(1, 2);
+            return x * 2;
+          },
         },
-      },
-    })) as typeof raw;
-    expect(raw!.reenter(21)).toBe(42);
+      })) as typeof raw;
+    expect(raw.reenter(21)).toBe(42);
     expect(rawNested).toBe(3);
-    expect(raw!.add(2, 2)).toBe(4);
+    expect(raw.add(2, 2)).toBe(4);
   });
 
   // In thread, the import's continuation runs after jco's synchronous call returned; isolated, the call is
@@ -308,12 +307,11 @@ describe("a call that would wait behind an import waiting for it (the gate over 
     const release = deferred<void>();
     const queuedAtCall = deferred<number>();
     let continuation: Promise<bigint> | undefined;
-    let raw: RawCalls | undefined;
-    raw = await rawCalls((x) =>
+    const raw: RawCalls = await rawCalls((x) =>
       gate.runImport("notify", () => {
         continuation = (async () => {
           await null;
-          const call = gate.call("push", () => raw!.push(100));
+          const call = gate.call("push", () => raw.push(100));
           queuedAtCall.resolve(gate.queued);
           return call;
         })();
@@ -321,13 +319,13 @@ describe("a call that would wait behind an import waiting for it (the gate over 
       }),
     );
     const outer = gate.call("call-host", async () => {
-      const value = raw!.callHost(3);
+      const value = raw.callHost(3);
       // With context tracking the import's call is refused, so waiting for it is safe; without, it would
       // deadlock, so that variant waits for the test's go-ahead instead.
       const inner = asyncContext ? await rejection(continuation!) : await release.promise;
       return { value, inner };
     });
-    return { gate, raw: raw!, outer, continuation: () => continuation!, queuedAtCall, release };
+    return { gate, raw, outer, continuation: () => continuation!, queuedAtCall, release };
   }
 
   it("with AsyncLocalStorage (Node): refused with ReentranceError instead of hanging", async () => {

@@ -36,7 +36,6 @@ const TIMEOUT = Math.max(120_000, CALLS * 5);
 afterAll(removeTempDirs);
 
 beforeAll(() => {
-  // eslint-disable-next-line no-console
   console.log(
     `direct-call differential tests: seed ${SEED}, ${CALLS} calls per suite (WIT_TS_DIFF_SEED=${SEED} replays)`,
   );
@@ -221,18 +220,17 @@ describe("reentrance on the direct path", () => {
       await componentEmbed({ binary: await parse(wat), witSource: wit, world: "adder" }),
     );
     let inner: unknown;
-    let app: Record<string, Fn & SyncFn> | undefined;
     const pair = await loadPair("direct-adder", bytes, {
       callback: (x: number) => {
         try {
-          inner = app!["addSync"]!(1, 2);
+          inner = app["addSync"]!(1, 2);
         } catch (error) {
           inner = error;
         }
         return x;
       },
     });
-    app = pair.direct as Record<string, Fn & SyncFn>;
+    const app = pair.direct as Record<string, Fn & SyncFn>;
     expect(pair.report.direct).toBe(3);
     expect(await app["reenter"]!(7)).toBe(7);
     expect(inner).toMatchObject({ name: "ReentranceError", innerFunction: "add" });

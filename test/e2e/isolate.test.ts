@@ -109,8 +109,7 @@ describe("an isolated instance behaves as an in-thread one", () => {
 
   it("a call from inside an import into the same instance is refused with ReentranceError", async () => {
     let nested: Promise<unknown> | undefined;
-    let app!: Sandbox;
-    app = await start(
+    const app: Sandbox = await start(
       {},
       {
         tick: (x) => {

@@ -789,8 +789,7 @@ describe("WAT component (add, trap, reenter)", () => {
   });
 
   it("runs a reentrant call from a host import nested, and the instance stays usable", () => {
-    let inst: AdderExports | undefined;
-    inst = adder((x) => inst!.add(x, 1));
+    const inst: AdderExports = adder((x) => inst.add(x, 1));
     expect(inst.reenter(5)).toBe(6);
     expect(inst.add(1, 1)).toBe(2);
   });

@@ -232,15 +232,14 @@ describe("host imports with explicit borrow handles", () => {
 describe("guest resources the host owns and lends", () => {
   it("cannot be disposed while a call borrows them: ResourceLentError at once, and nothing changes", async () => {
     const errors: unknown[] = [];
-    let counter: Counter | undefined;
     const app = await start(autodropGuest, {
       notify(value: number): void {
         errors.push(value);
         // The guest is running `observe`, borrowing the counter.
-        errors.push(thrown(() => counter![Symbol.dispose]()));
+        errors.push(thrown(() => counter[Symbol.dispose]()));
       },
     });
-    counter = await app.store.Counter.create(5);
+    const counter: Counter = await app.store.Counter.create(5);
     expect(await app.store.observe(counter)).toBe(5);
     expect(errors[0]).toBe(5);
     const error = errors[1] as ResourceLentError;

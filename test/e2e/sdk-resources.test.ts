@@ -265,15 +265,13 @@ describe("the call gate on a real guest (issue #4)", () => {
       }
     }
     let nested: unknown = "not called";
-    let store: { peek(c: object): number; Counter: new (n: number) => object } | undefined;
-    let counter: object | undefined;
     const raw = (await guest.component.instantiate(guest.getCoreModule, {
       "example:resources/http": {
         Request,
         Body,
         inspect(): string {
           try {
-            nested = store!.peek(counter!);
+            nested = store.peek(counter);
           } catch (error) {
             nested = error;
           }
@@ -282,8 +280,11 @@ describe("the call gate on a real guest (issue #4)", () => {
         inspectAll: (reqs: unknown[]) => reqs.length,
       },
     })) as Record<string, unknown>;
-    store = raw["example:resources/store"] as typeof store;
-    counter = new store!.Counter(1);
+    const store = raw["example:resources/store"] as {
+      peek(c: object): number;
+      Counter: new (n: number) => object;
+    };
+    const counter = new store.Counter(1);
     let outer: unknown;
     try {
       (raw["fetch"] as (url: string) => number)("https://a");
@@ -294,7 +295,7 @@ describe("the call gate on a real guest (issue #4)", () => {
     expect((nested as Error).constructor.name).toBe("RuntimeError");
     expect((nested as Error).message).toBe("wasm trap: wasm `unreachable` instruction executed");
     expect(outer).toBeUndefined();
-    expect(() => store!.peek(counter!)).toThrow("wasm trap: cannot enter component instance");
+    expect(() => store.peek(counter)).toThrow("wasm trap: cannot enter component instance");
   });
 
   it("a host import that throws traps the call and poisons the instance", async () => {

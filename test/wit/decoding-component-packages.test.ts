@@ -344,7 +344,9 @@ world app { import api; export types; export run: func() -> u32; }
       try {
         result = decodeComponentPackages(bytes);
       } catch (error) {
-        throw new Error(`seed 2026, case ${index}: the decoder threw ${String(error)}`);
+        throw new Error(`seed 2026, case ${index}: the decoder threw ${String(error)}`, {
+          cause: error,
+        });
       }
       if ("error" in result) {
         expect(typeof result.error, `case ${index}`).toBe("string");

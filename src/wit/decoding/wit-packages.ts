@@ -787,6 +787,7 @@ export class PrintScope {
 
   /** Follows aliases to the scope and slot where a type is really defined. */
   resolve(index: number): { scope: PrintScope; index: number; slot: Slot } {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts here and moves outwards
     let scope: PrintScope = this;
     let i = index;
     for (;;) {

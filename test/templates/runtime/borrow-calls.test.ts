@@ -83,7 +83,6 @@ async function hostSide(
   jco: Record<string, unknown>;
   Adapter: new (name: string) => object;
 }> {
-  let jco: Record<string, unknown> = {};
   const core = await createInstanceCore({ component: fakeComponent(() => ({})), asyncImports });
   const Adapter = hostResourceClass(core, fileType, File, {
     create: importSpec({
@@ -93,7 +92,7 @@ async function hostSide(
       returns: own(fileType),
     }),
   }) as new (name: string) => object;
-  jco = setup(core);
+  const jco = setup(core);
   await startInstance(core, { "t:t/files": { File: Adapter, ...jco } });
   return { core, jco, Adapter };
 }
@@ -167,7 +166,7 @@ describe("explicit borrow handles (without --autodrop-borrows)", () => {
       pair.first.drop();
       files[0]!.drop();
       maybe![Symbol.dispose]();
-      target.tag === "one" && target.val.drop();
+      if (target.tag === "one") target.val.drop();
       return 1;
     });
     const error = thrown(call) as BorrowsRemainError;
