@@ -1,6 +1,8 @@
 // Lint rules for the repository's own code (the generated SDKs are not linted here: their goldens are
-// type-checked instead). Beyond typescript-eslint's recommended set, two rules keep the architecture honest:
-// no import cycles between modules, and no exports that nothing imports.
+// type-checked instead), run by `npm run lint` in `npm test`. Beyond typescript-eslint's recommended set, the
+// architecture is kept honest by no import cycles between modules (type-only imports, erased, do not count) and
+// no unused variables; tsc's noUnusedLocals/noUnusedParameters cover the TypeScript too, and knip (knip.jsonc)
+// the exports that nothing imports.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import importX from "eslint-plugin-import-x";
