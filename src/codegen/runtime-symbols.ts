@@ -6,7 +6,7 @@
  */
 
 /** The runtime files copied into a generated SDK; they import only each other. */
-export const runtimeFiles: readonly RuntimeFile[] = [
+export const runtimeFiles = [
   "errors.ts",
   "call-gate.ts",
   "resource-table.ts",
@@ -14,6 +14,7 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "host-resources.ts",
   "value-types.ts",
   "instance-core.ts",
+  "jco-module.ts",
   "guest-resources.ts",
   "export-calls.ts",
   "import-adapters.ts",
@@ -31,33 +32,9 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "tasks.ts",
   "async-values.ts",
   "index.ts",
-];
+] as const;
 
-export type RuntimeFile =
-  | "errors.ts"
-  | "call-gate.ts"
-  | "resource-table.ts"
-  | "borrow.ts"
-  | "host-resources.ts"
-  | "value-types.ts"
-  | "instance-core.ts"
-  | "guest-resources.ts"
-  | "export-calls.ts"
-  | "import-adapters.ts"
-  | "wasi.ts"
-  | "isolate-errors.ts"
-  | "wasm-binary.ts"
-  | "memory-limit.ts"
-  | "isolate-options.ts"
-  | "isolate-wire.ts"
-  | "isolate-host.ts"
-  | "isolate-worker.ts"
-  | "canonical-memory.ts"
-  | "canonical-abi.ts"
-  | "direct-calls.ts"
-  | "tasks.ts"
-  | "async-values.ts"
-  | "index.ts";
+export type RuntimeFile = (typeof runtimeFiles)[number];
 
 /** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
 export type RuntimeSymbolKind = "type" | "value";
@@ -191,7 +168,6 @@ const table = {
   isResultType: ["value-types.ts", "value"],
   undoGifts: ["value-types.ts", "value"],
   // instance-core.ts
-  isComponentError: ["instance-core.ts", "value"],
   createInstanceCore: ["instance-core.ts", "value"],
   startInstance: ["instance-core.ts", "value"],
   createWorldInstance: ["instance-core.ts", "value"],
@@ -212,6 +188,9 @@ const table = {
   Core: ["instance-core.ts", "value"],
   invokeAt: ["instance-core.ts", "value"],
   HostBridge: ["instance-core.ts", "type"],
+  // jco-module.ts, shared between runtime files, not meant for generated code
+  isComponentError: ["jco-module.ts", "value"],
+  coreModuleNames: ["jco-module.ts", "value"],
   // guest-resources.ts
   guestResource: ["guest-resources.ts", "value"],
   hostResource: ["guest-resources.ts", "value"],

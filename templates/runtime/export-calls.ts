@@ -17,12 +17,12 @@ import { GuestResource, internalsOf, liveGuestRaw } from "./guest-resources.js";
 import {
   coreOf,
   invokeAt,
-  isComponentError,
   noLoans,
   noMoves,
   trapEverything,
   type InstanceCore,
 } from "./instance-core.js";
+import { isComponentError } from "./jco-module.js";
 import {
   detachedMessage,
   isDetached,

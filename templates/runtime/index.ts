@@ -12,6 +12,7 @@ export * from "./host-resources.js";
 export * from "./value-types.js";
 export * from "./guest-resources.js";
 export * from "./instance-core.js";
+export * from "./jco-module.js";
 export * from "./export-calls.js";
 export * from "./import-adapters.js";
 export * from "./wasi.js";

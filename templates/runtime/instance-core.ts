@@ -17,6 +17,7 @@ import type { LowerContext } from "./value-types.js";
 import { createTaskTracker, jcoTaskHooksKey, type TaskTracker } from "./tasks.js";
 import { createIsolatedComponent, type IsolatedComponent } from "./isolate-host.js";
 import type { IsolateOptions } from "./isolate-options.js";
+import { coreModuleNames } from "./jco-module.js";
 
 /** A rejection handler for promises nobody else looks at (so that their rejection is not an unhandled one). */
 export function ignore(): void {}
@@ -103,18 +104,6 @@ export function coreOf(core: InstanceCore): Core {
   // Every instance core is a `Core` of this copy of the runtime (`createInstanceCore`).
   if (!(core instanceof Core)) throw new TypeError("not an instance core of this runtime");
   return core;
-}
-
-/**
- * Recognises jco's `ComponentError` by its constructor's name and its `payload`: each instance defines a class of
- * its own, so `instanceof` cannot tell it across instances.
- */
-export function isComponentError(error: unknown): error is Error & { readonly payload: unknown } {
-  return (
-    error instanceof Error &&
-    error.constructor.name === "ComponentError" &&
-    Object.prototype.hasOwnProperty.call(error, "payload")
-  );
 }
 
 /** For calls whose every exception is a trap (`ExportSpec.direct`): no classifier. */
@@ -247,10 +236,8 @@ export class Core implements InstanceCore {
 }
 
 /**
- * Instantiates without letting a promise resolve with the exports object: first runs jco's `instantiate`
- * just far enough to learn the core module names (it asks for all of them before instantiating any),
- * loads them, then instantiates with callbacks that answer synchronously, so jco returns the exports
- * object itself.
+ * Instantiates without letting a promise resolve with the exports object: learns the core module names,
+ * loads them, then instantiates with callbacks that answer synchronously (`coreModuleNames`).
  */
 async function instantiateSynchronously(
   component: ComponentModule,
@@ -264,24 +251,9 @@ async function instantiateSynchronously(
         "pass `getCoreModule`",
     );
   }
-  const names: string[] = [];
-  const stop = new Error("stop after the core module names");
-  try {
-    component.instantiate(
-      (name) => {
-        names.push(name);
-        return {};
-      },
-      imports,
-      () => {
-        throw stop;
-      },
-    );
-  } catch (error) {
-    if (error !== stop) throw error;
-  }
   const modules = new Map<string, unknown>();
-  for (const name of names) modules.set(name, await getCoreModule(name));
+  for (const name of coreModuleNames(component, imports))
+    modules.set(name, await getCoreModule(name));
   const wasm = (
     globalThis as unknown as { readonly WebAssembly: { readonly Instance: InstanceClass } }
   ).WebAssembly;

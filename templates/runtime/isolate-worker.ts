@@ -11,7 +11,9 @@
  * Nothing here is imported by the host's side: the file is only ever the worker's entry point.
  */
 
+import type { ComponentModule } from "./instance-core.js";
 import { MemoryLimitError } from "./isolate-errors.js";
+import { coreModuleNames, isComponentError } from "./jco-module.js";
 import { capModuleMemories, MEMORY_LIMIT_EXPORT } from "./memory-limit.js";
 import {
   decodeValue,
@@ -54,23 +56,13 @@ interface WasmApi {
   readonly Global: abstract new (...args: never[]) => { readonly value: unknown };
 }
 
-interface ComponentModule {
-  instantiate(
-    getCoreModule: (path: string) => unknown,
-    imports: object,
-    instantiateCore?: (module: object, imports: unknown) => unknown,
-  ): unknown;
-}
-
 /** The web-platform globals this file uses (Node has them too); typed here, as the runtime assumes no DOM lib. */
 interface WorkerGlobals {
   readonly URL: new (
     url: string,
     base?: string,
   ) => { readonly href: string; readonly protocol: string };
-  fetch(
-    url: string,
-  ): Promise<{
+  fetch(url: string): Promise<{
     readonly ok: boolean;
     readonly status: number;
     arrayBuffer(): Promise<ArrayBuffer>;
@@ -313,8 +305,9 @@ async function fetchCore(componentUrl: string, name: string): Promise<object> {
   return new wasm.Module(memoryLimit === undefined ? bytes : capModuleMemories(bytes, memoryLimit));
 }
 
-function instantiateCore(module: object, imports: unknown): unknown {
-  const instance = new wasm.Instance(module, imports);
+/** jco's `instantiateCore`, given the modules `start` loads (`WebAssembly.Module`s). */
+function instantiateCore(module: unknown, imports: unknown): unknown {
+  const instance = new wasm.Instance(module as object, imports);
   const refused = instance.exports[MEMORY_LIMIT_EXPORT];
   if (refused instanceof wasm.Global) refusedGrows.push(refused);
   return instance;
@@ -326,42 +319,16 @@ async function start(message: Extract<ToWorker, { kind: "start" }>): Promise<voi
   memoryLimit = message.memoryLimitBytes;
   const component = (await import(message.componentUrl)) as ComponentModule;
   const imports = buildImports(message.imports);
-  // Learn the core modules' names first (jco asks for all of them before instantiating any), load them, then
-  // instantiate with callbacks that answer at once, so jco returns the exports object itself: a world that
-  // exports `then` makes it a thenable, which no promise may be resolved with.
-  const names: string[] = [];
-  const stop = new Error("stop after the core module names");
-  try {
-    component.instantiate(
-      (name) => {
-        names.push(name);
-        return {};
-      },
-      imports,
-      () => {
-        throw stop;
-      },
-    );
-  } catch (error) {
-    if (error !== stop) throw error;
-  }
+  // The core modules are loaded first, so that jco returns the exports object itself (`coreModuleNames`).
   const modules = new Map<string, object>();
   const load = threads === undefined ? undefined : coreLoader(message.componentUrl);
-  for (const name of names)
+  for (const name of coreModuleNames(component, imports))
     modules.set(
       name,
       load === undefined ? await fetchCore(message.componentUrl, name) : load(name),
     );
   const made = component.instantiate((name) => modules.get(name), imports, instantiateCore);
   exportsObject = (made instanceof Promise ? await made : made) as Record<string, unknown>;
-}
-
-function isComponentError(error: unknown): error is Error & { readonly payload: unknown } {
-  return (
-    error instanceof Error &&
-    error.constructor.name === "ComponentError" &&
-    Object.prototype.hasOwnProperty.call(error, "payload")
-  );
 }
 
 /** The size, in bytes, that a grow refused by the memory cap asked for, if one was. */

@@ -11,6 +11,7 @@ import {
   type GenerateOptions,
   type OutputFile,
 } from "../../src/codegen/generate.js";
+import { runtimeFiles } from "../../src/codegen/runtime-symbols.js";
 import { codes } from "../../src/diagnostics/codes.js";
 import { resolveFiles, resolvePath } from "../../src/wit/load.js";
 import type { PackageId, Resolve, WorldId } from "../../src/wit/model.js";
@@ -97,30 +98,7 @@ describe("generate: output files", () => {
       "index.ts",
       "interfaces/example-greeter-greet.ts",
       "interfaces/example-greeter-log.ts",
-      "runtime/async-values.ts",
-      "runtime/borrow.ts",
-      "runtime/call-gate.ts",
-      "runtime/canonical-abi.ts",
-      "runtime/canonical-memory.ts",
-      "runtime/direct-calls.ts",
-      "runtime/errors.ts",
-      "runtime/export-calls.ts",
-      "runtime/guest-resources.ts",
-      "runtime/host-resources.ts",
-      "runtime/import-adapters.ts",
-      "runtime/index.ts",
-      "runtime/instance-core.ts",
-      "runtime/isolate-errors.ts",
-      "runtime/isolate-host.ts",
-      "runtime/isolate-options.ts",
-      "runtime/isolate-wire.ts",
-      "runtime/isolate-worker.ts",
-      "runtime/memory-limit.ts",
-      "runtime/resource-table.ts",
-      "runtime/tasks.ts",
-      "runtime/value-types.ts",
-      "runtime/wasi.ts",
-      "runtime/wasm-binary.ts",
+      ...runtimeFiles.map((file) => `runtime/${file}`).sort(),
     ]);
     for (const file of files) {
       expect(lines(file.content).slice(0, 2)).toEqual([
