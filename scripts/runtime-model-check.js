@@ -16,22 +16,7 @@
  * runtime sources. A mismatch throws an Error naming the seed and the step.
  */
 
-/** mulberry32, as in scripts/table-model-check.js. */
-function createRandom(seed) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    below: (n) => Math.floor(next() * n),
-    pick: (items) => items[Math.floor(next() * items.length)],
-  };
-}
+import { createRandom } from "./fuzz/random.js";
 
 const steps = [
   ["take", 80],

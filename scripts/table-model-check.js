@@ -14,22 +14,7 @@
  * since every later operation would only repeat its consequences).
  */
 
-/** mulberry32: small, fast, and good enough to pick operations. */
-function createRandom(seed) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    below: (n) => Math.floor(next() * n),
-    pick: (items) => items[Math.floor(next() * items.length)],
-  };
-}
+import { createRandom } from "./fuzz/random.js";
 
 // "a": values dispose themselves; "b": the type's destructor; "c": nothing to run; "d": both, the type's wins.
 const typeNames = ["a", "b", "c", "d"];

@@ -10,20 +10,17 @@
  */
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { fmt, median, spread } from "./stats.js";
+import { createRandom } from "../fuzz/random.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const GET_ROUNDS = 5;
 
-/** A fixed shuffle (mulberry32), so that every run and every container reads in the same order. */
+/** A fixed shuffle (seeded), so that every run and every container reads in the same order. */
 function shuffled(count, seed) {
   const order = Array.from({ length: count }, (_, index) => index);
-  let state = seed >>> 0;
+  const random = createRandom(seed);
   for (let index = count - 1; index > 0; index--) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const other = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (index + 1));
+    const other = random.below(index + 1);
     [order[index], order[other]] = [order[other], order[index]];
   }
   return order;

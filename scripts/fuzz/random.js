@@ -1,6 +1,6 @@
 /**
- * The fuzzer's seeded randomness. Consumes a 32-bit seed; produces a small
- * PRNG (mulberry32) with the helpers the mutators need. Every case gets a
+ * Seeded randomness for the fuzzer, the model checks and the benchmarks. Consumes a 32-bit seed; produces a
+ * small PRNG (mulberry32) with the helpers the mutators need. Every fuzz case gets a
  * generator of its own, derived from the run's seed and the case's index, so
  * one case can be replayed alone (`node scripts/fuzz.js 1 SEED INDEX`)
  * without running the ones before it.
