@@ -215,17 +215,14 @@ function readNested(bytes: Uint8Array): NestedComponent {
   r.skip(8);
   const nested: NestedComponent = { funcs: [], exports: new Map(), hasCore: false };
   let hasCore = false;
-  while (!r.done) {
-    const id = r.byte();
-    const size = r.u32();
-    const start = r.pos;
+  r.sections(false, (id, start, end) => {
     switch (id) {
       case 1:
       case 2:
         hasCore = true;
         break;
       case 4:
-        if (readNested(bytes.subarray(start, start + size)).hasCore) hasCore = true;
+        if (readNested(bytes.subarray(start, end)).hasCore) hasCore = true;
         break;
       case 6:
         r.vec(() => {
@@ -277,18 +274,13 @@ function readNested(bytes: Uint8Array): NestedComponent {
       default:
         break;
     }
-    r.pos = start + size;
-  }
+  });
   return { ...nested, hasCore };
 }
 
 function readTopLevel(bytes: Uint8Array): TopLevel {
   const r = new Reader(bytes);
-  for (const m of [0x00, 0x61, 0x73, 0x6d]) if (r.byte() !== m) bail("not a WebAssembly binary");
-  const version = r.byte() | (r.byte() << 8);
-  const layer = r.byte() | (r.byte() << 8);
-  if (layer !== 1) bail("a core module, not a component");
-  if (version !== 0x0d) bail(`unsupported component binary version 0x${version.toString(16)}`);
+  r.preamble();
   const top: TopLevel = {
     coreFuncs: [],
     coreMemories: [],
@@ -302,12 +294,7 @@ function readTopLevel(bytes: Uint8Array): TopLevel {
     unsupported: undefined,
   };
   let modules = 0;
-  while (!r.done) {
-    const id = r.byte();
-    const size = r.u32();
-    const start = r.pos;
-    const end = start + size;
-    if (end > bytes.length) bail(`section ${id} runs past the end of the binary`);
+  r.sections(false, (id, start, end) => {
     switch (id) {
       case 1:
         modules++;
@@ -387,8 +374,7 @@ function readTopLevel(bytes: Uint8Array): TopLevel {
         // Custom, core types, types, start: nothing here adds to the index spaces read above.
         break;
     }
-    r.pos = end;
-  }
+  });
   return top;
 }
 

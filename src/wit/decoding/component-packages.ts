@@ -111,11 +111,7 @@ function readTypeEntry(r: Reader): Slot {
 /** Walks a component binary section by section, keeping the index spaces this decoder needs. */
 function readComponent(bytes: Uint8Array): ComponentBody {
   const r = new Reader(bytes);
-  for (const m of [0x00, 0x61, 0x73, 0x6d]) if (r.byte() !== m) bail("not a WebAssembly binary");
-  const version = r.byte() | (r.byte() << 8);
-  const layer = r.byte() | (r.byte() << 8);
-  if (layer !== 1) bail("a core module, not a component");
-  if (version !== 0x0d) bail(`unsupported component binary version 0x${version.toString(16)}`);
+  r.preamble();
   const body: ComponentBody = {
     types: [],
     instances: [],
@@ -130,12 +126,7 @@ function readComponent(bytes: Uint8Array): ComponentBody {
     if (type === undefined) funcsKnown = false;
     body.funcs.push(funcsKnown ? type : undefined);
   };
-  while (!r.done) {
-    const id = r.byte();
-    const size = r.u32();
-    const start = r.pos;
-    const end = start + size;
-    if (end > bytes.length) bail(`section ${id} runs past the end of the binary`);
+  r.sections(true, (id, start, end) => {
     try {
       switch (id) {
         case 0: // custom
@@ -143,15 +134,15 @@ function readComponent(bytes: Uint8Array): ComponentBody {
         case 2: // core instances
         case 3: // core types
         case 9: // start: only adds values
-          r.skip(size);
+          r.pos = end;
           break;
         case 8: // canon: defines core functions and lifted functions whose types this decoder does not track
           funcsKnown = false;
-          r.skip(size);
+          r.pos = end;
           break;
         case 4:
           body.components.push(readComponent(bytes.subarray(start, end)));
-          r.skip(size);
+          r.pos = end;
           break;
         case 5:
           for (const entry of r.vec(() => readInstance(r))) body.instances.push(entry);
@@ -239,8 +230,7 @@ function readComponent(bytes: Uint8Array): ComponentBody {
       }
       throw e;
     }
-    if (r.pos !== end) bail(`section ${id} at byte ${start} has the wrong size`);
-  }
+  });
   return body;
 }
 

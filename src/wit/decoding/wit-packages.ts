@@ -155,6 +155,35 @@ export class Reader {
     for (let i = 0; i < n; i++) out.push(f());
     return out;
   }
+
+  /** A component binary's preamble: the magic number, version 0x0d and layer 1 (not a core module). */
+  preamble(): void {
+    for (const m of [0x00, 0x61, 0x73, 0x6d])
+      if (this.byte() !== m) bail("not a WebAssembly binary");
+    const version = this.byte() | (this.byte() << 8);
+    const layer = this.byte() | (this.byte() << 8);
+    if (layer !== 1) bail("a core module, not a component");
+    if (version !== 0x0d) bail(`unsupported component binary version 0x${version.toString(16)}`);
+  }
+
+  /**
+   * The sections up to the end of the binary, in order: `read` gets each one's id and bounds, the reader at its
+   * first byte. A section that claims to run past the end is an error. `exact`: `read` must stop at the
+   * section's last byte (a check of the decoder and of the binary); otherwise the reader moves to the next
+   * section wherever `read` stopped.
+   */
+  sections(exact: boolean, read: (id: number, start: number, end: number) => void): void {
+    while (!this.done) {
+      const id = this.byte();
+      const size = this.u32();
+      const start = this.pos;
+      const end = start + size;
+      if (end > this.bytes.length) bail(`section ${id} runs past the end of the binary`);
+      read(id, start, end);
+      if (!exact) this.pos = end;
+      else if (this.pos !== end) bail(`section ${id} at byte ${start} has the wrong size`);
+    }
+  }
 }
 
 function readValType(r: Reader): ValType {
@@ -318,21 +347,13 @@ function readDecl(r: Reader, inComponent: boolean): Decl {
 
 function decodeBinary(bytes: Uint8Array): PackageItem[] {
   const r = new Reader(bytes);
-  const magic = [0x00, 0x61, 0x73, 0x6d];
-  for (const m of magic) if (r.byte() !== m) bail("not a WebAssembly binary");
-  const version = r.byte() | (r.byte() << 8);
-  const layer = r.byte() | (r.byte() << 8);
-  if (layer !== 1) bail("a core module, not a component");
-  if (version !== 0x0d) bail(`unsupported component binary version 0x${version.toString(16)}`);
+  r.preamble();
   const types: Slot[] = [];
   const items: PackageItem[] = [];
-  while (!r.done) {
-    const id = r.byte();
-    const size = r.u32();
-    const end = r.pos + size;
+  r.sections(true, (id, _start, end) => {
     switch (id) {
       case 0: // custom sections (names, docs) carry nothing WIT needs here
-        r.skip(size);
+        r.pos = end;
         break;
       case 7:
         for (const slot of r.vec(() => readDefType(r))) types.push(slot);
@@ -359,8 +380,7 @@ function decodeBinary(bytes: Uint8Array): PackageItem[] {
       default:
         bail(`a WIT package has no section ${id}`);
     }
-    if (r.pos !== end) bail(`section ${id} has the wrong size`);
-  }
+  });
   return items;
 }
 
