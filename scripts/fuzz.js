@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Fuzzes the WIT front end (issue #9): mutates the wit-parser UI suite
+ * Fuzzes the WIT front end: mutates the wit-parser UI suite
  * (`../shared/conformance/wit-parser-ui/`, positive and parse-fail cases, read
  * in place) and `wit-samples/`, and runs every case through `resolveFiles` /
  * `resolvePath`, `renderDiagnostic` on every diagnostic and `toJson` on

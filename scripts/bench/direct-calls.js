@@ -71,9 +71,11 @@ export async function load(dir) {
     (await jcoModule.instantiate(getCoreModule(jcoDir), {}))["api"] ??
     (await jcoModule.instantiate(getCoreModule(jcoDir), {}))[API];
   const { instantiate } = await import(pathToFileURL(join(sdkDir, "index.js")).href);
+  // Direct calls are opt-in per instance.
   const app = await instantiate({
     imports: {},
     getCoreModule: getCoreModule(join(sdkDir, "component")),
+    directCalls: true,
   });
   if (app.api.addSync(2, 3) !== 5) throw new Error("the direct path does not add");
   // The core module alone: the floor.

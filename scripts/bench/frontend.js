@@ -1,5 +1,5 @@
 /**
- * Front-end benchmark (issue #2): parse + resolve synthetic WIT of about 1, 1.5 and 10 MB, each measurement
+ * Front-end benchmark: parse + resolve synthetic WIT of about 1, 1.5 and 10 MB, each measurement
  * in a fresh process (see `frontend-worker.js`: a cold run, then a warm one after a full GC, then one split
  * into stages), and report medians: warm time and MB/s, the main thread's CPU time and the MB/s it gives,
  * the cold time, peak RSS of one run, and where the warm time goes. Targets: at least 40 MB/s warm on the
@@ -80,11 +80,13 @@ export function benchFrontend({
     const cpuMbPerS = (r) => (r.cpuMs === undefined ? undefined : r.mb / (r.cpuMs / 1000));
     const targets = [
       {
-        target: "7. front end (parse + resolve), 1.5 MB warm >= 40 MB/s",
-        figure:
+        row: 5,
+        figure: `front end (parse + resolve), ${fmt(mid.mb, 2)} MB warm`,
+        witTs:
           `${fmt(mid.mbPerS)} MB/s (${fmt(mid.ms)} ms)` +
           (cpuMbPerS(mid) === undefined ? "" : `; ${fmt(cpuMbPerS(mid))} MB/s of main-thread CPU`) +
           (midBase === undefined ? "" : `; baseline ${fmt(midBase.mbPerS)} MB/s`),
+        target: "at least 40 MB/s",
         spread: `${fmt(mid.mb / (mid.spread.max / 1000))}-${fmt(mid.mb / (mid.spread.min / 1000))} MB/s over ${runs} runs`,
         met: mid.mbPerS >= 40,
       },

@@ -1,6 +1,6 @@
 /**
  * The WASI 0.2.12 `wasi:http/proxy` world as a WIT folder (the package and its deps/), assembled from the WASI WIT
- * that jco ships (`lib/wit/builtin/0.2.12`), for the whole-process comparison with `jco types` (issue #8).
+ * that jco ships (`lib/wit/builtin/0.2.12`), for the whole-process comparison with `jco types`.
  */
 import { cpSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";

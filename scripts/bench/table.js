@@ -1,5 +1,5 @@
 /**
- * Resource-table benchmark (issue #6): push, get and delete throughput of the runtime's `ResourceTable`
+ * Resource-table benchmark: push, get and delete throughput of the runtime's `ResourceTable`
  * (through a type token, as the generated views call it) and of a host resource view (`resources.request`
  * of a generated SDK: the table plus its object-to-handle map), against the baseline a host would write
  * without them, a plain `Map<number, T>` with a counter, all in one process on `dist/` (run

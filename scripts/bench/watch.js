@@ -1,5 +1,5 @@
 /**
- * `wit-ts gen --watch` regeneration latency after a one-file change (issue #8, target 6: at most 50 ms). Uses the
+ * `wit-ts gen --watch` regeneration latency after a one-file change (target: at most 50 ms). Uses the
  * library's watcher in-process (the CLI prints the same figures): each event's `latencyMs` runs from the first
  * file-system event of a batch to the end of the write, debounce included. The input is the proxy world, whose
  * main package file is edited (a doc comment changes) once per run.
@@ -50,8 +50,10 @@ export async function benchWatch({ runs = 15 } = {}) {
   return {
     targets: [
       {
-        target: "6. `--watch` regeneration after a one-file change <= 50 ms",
-        figure: `${fmt(m)} ms (median)`,
+        row: 9,
+        figure: "`--watch` regeneration after a one-file change",
+        witTs: `${fmt(m)} ms (median)`,
+        target: "at most 50 ms",
         spread: `${fmt(sp.min)}-${fmt(sp.max)} ms over ${runs} edits`,
         met: m <= 50,
       },
@@ -59,7 +61,7 @@ export async function benchWatch({ runs = 15 } = {}) {
     markdown: [
       `Regeneration of the \`wasi:http/proxy\` SDK after a one-file edit, ${runs} edits: median ${fmt(m)} ms, spread ${fmt(sp.min)}-${fmt(sp.max)} ms (debounce 10 ms included).`,
       "",
-      `Target 6 (at most 50 ms): ${m <= 50 ? "met" : "NOT met"}.`,
+      `Target (at most 50 ms): ${m <= 50 ? "met" : "NOT met"}.`,
     ].join("\n"),
   };
 }

@@ -118,7 +118,7 @@ export function createFrontEndStage({ resolveFiles, resolvePath, renderDiagnosti
 }
 
 /**
- * Generation (issue #9's second half): for a resolved case, select the world
+ * Generation: for a resolved case, select the world
  * as the CLI does, then generate every world of the main packages (at most
  * four). A world that cannot be selected must come back as a diagnostic.
  */

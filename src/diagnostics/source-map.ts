@@ -38,6 +38,31 @@ export interface Location {
   readonly lineText: string;
 }
 
+/**
+ * A file of the map. Its line starts are found on first use: only a diagnostic needs them, and a file of
+ * megabytes has tens of thousands of lines.
+ */
+class MappedFile implements SourceFile {
+  #lineStarts: number[] | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly base: number,
+  ) {}
+
+  get lineStarts(): readonly number[] {
+    if (this.#lineStarts === undefined) {
+      const text = this.text;
+      const starts = [0];
+      // `indexOf` skips to the next line end far faster than a loop over every character.
+      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+      this.#lineStarts = starts;
+    }
+    return this.#lineStarts;
+  }
+}
+
 export class SourceMap {
   readonly #files: SourceFile[] = [];
   #next = 0;
@@ -46,11 +71,7 @@ export class SourceMap {
   add(path: string, text: string): number {
     const normalized = normalizeText(text);
     const base = this.#next;
-    const lineStarts = [0];
-    // `indexOf` skips to the next line end far faster than a loop over every character.
-    for (let i = normalized.indexOf("\n"); i >= 0; i = normalized.indexOf("\n", i + 1))
-      lineStarts.push(i + 1);
-    this.#files.push({ path, text: normalized, base, lineStarts });
+    this.#files.push(new MappedFile(path, normalized, base));
     // A gap of one keeps an end-of-file span of one file distinct from the start of the next.
     this.#next = base + normalized.length + 1;
     return base;

@@ -170,7 +170,11 @@ class Remap {
   private readonly ownHandles = new Map<TypeId, TypeId>();
   private pkgId = 0 as PackageId;
   private readonly borrowStack: TypeId[] = [];
-  private readonly borrowChildren: TypeId[] = [];
+  /**
+   * Scratch for {@link Remap.typeHasBorrow}: a definition's children from index 1 on. Index 0 is a sentinel that
+   * is never read: V8 frees an array's storage when its length is set to 0, and this one is reset per type.
+   */
+  private readonly borrowChildren: TypeId[] = [-1 as TypeId];
 
   constructor(
     private readonly resolve: Resolve,
@@ -681,7 +685,7 @@ class Remap {
         stack.pop();
         continue;
       }
-      children.length = 0;
+      children.length = 1;
       if (directChildren(types[id]!.kind, children)) {
         memo[id] = true;
         stack.pop();
@@ -689,7 +693,8 @@ class Remap {
       }
       let pending = false;
       let found = false;
-      for (const c of children) {
+      for (let i = 1; i < children.length; i++) {
+        const c = children[i]!;
         const v = memo[c];
         if (v === undefined) {
           stack.push(c);

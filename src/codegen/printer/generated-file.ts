@@ -9,6 +9,7 @@
 import { quotePropertyKey, stringLiteral } from "../names.js";
 import { SymbolUses } from "./imports.js";
 import { jsDocLines, type JsDocInput } from "./jsdoc.js";
+import { filePieces, type Pieces } from "./pieces.js";
 import { indentation, LinePrinter, TAB_WIDTH } from "./print-line.js";
 import { isConcat, pure, type Printable } from "./layouts.js";
 import type { SymbolRef } from "./symbols.js";
@@ -223,16 +224,20 @@ function renderFile(
   uses: SymbolUses,
   width: number | undefined,
 ): string {
-  const out: string[] = [];
+  const out = filePieces;
+  // Whatever a failed render left behind is not part of this file.
+  out.truncate(0);
   for (const line of preamble === "" ? [] : preamble.split("\n")) {
-    out.push(line, "\n");
+    out.push(line);
+    out.push("\n");
   }
   out.push("/* eslint-disable */\n");
   const importLines = uses.render();
   if (importLines.length > 0) {
     out.push("\n");
     for (const line of importLines) {
-      out.push(line, "\n");
+      out.push(line);
+      out.push("\n");
     }
   }
   const printer = new LinePrinter((symbol) => uses.localName(symbol), width);
@@ -257,58 +262,58 @@ function renderFile(
     printer.print(out, line.content, line.depth);
     if (out.length === textStart || isBlankRun(out, textStart)) {
       // A line of nothing is a blank line.
-      out.length = start;
+      out.truncate(start);
       wantsBlank ||= !afterOpener;
       continue;
     }
-    if (!first && wantsBlank && closesBlock(out[firstNonEmpty(out, textStart)]!)) {
-      out[start] = "";
+    if (!first && wantsBlank && closesBlock(out.at(firstNonEmpty(out, textStart)))) {
+      out.set(start, "");
     }
     out.push("\n");
     first = false;
     wantsBlank = false;
     afterOpener = opensBlock(out, start);
   }
-  return out.join("");
+  return out.take();
 }
 
-function isBlankRun(out: readonly string[], from: number): boolean {
+function isBlankRun(out: Pieces, from: number): boolean {
   for (let i = from; i < out.length; i++) {
-    if (out[i]!.trim() !== "") {
+    if (out.at(i).trim() !== "") {
       return false;
     }
   }
   return true;
 }
 
-function firstNonEmpty(out: readonly string[], from: number): number {
+function firstNonEmpty(out: Pieces, from: number): number {
   let i = from;
-  while (i < out.length - 1 && out[i] === "") {
+  while (i < out.length - 1 && out.at(i) === "") {
     i++;
   }
   return i;
 }
 
 /** Whether the line written from `out[start]` on ends in `{`, `(` or `[` and its last physical line is code, not a comment. */
-function opensBlock(out: readonly string[], start: number): boolean {
+function opensBlock(out: Pieces, start: number): boolean {
   let last = out.length - 2;
-  while (last > start && out[last] === "") {
+  while (last > start && out.at(last) === "") {
     last--;
   }
-  const text = out[last]!;
+  const text = out.at(last);
   const c = text.charCodeAt(text.length - 1);
   if (c !== 0x7b && c !== 0x28 && c !== 0x5b) {
     return false;
   }
   // The first piece of that physical line, after its indentation.
   let i = last;
-  while (i > start && out[i - 1] !== "\n") {
+  while (i > start && out.at(i - 1) !== "\n") {
     i--;
   }
-  while (i < last && out[i]!.trim() === "") {
+  while (i < last && out.at(i).trim() === "") {
     i++;
   }
-  const head = out[i]!.trimStart();
+  const head = out.at(i).trimStart();
   return !(head.startsWith("//") || head.startsWith("/*") || head.startsWith("*"));
 }
 

@@ -12,6 +12,7 @@
  */
 import { quotePropertyKey } from "../names.js";
 import { isConcat, isLayout, unwrap, type Layout, type Printable } from "./layouts.js";
+import { Pieces } from "./pieces.js";
 import type { SymbolRef } from "./symbols.js";
 
 /** The columns a line should keep within. */
@@ -21,7 +22,7 @@ export const TAB_WIDTH = 2;
 
 export class LinePrinter {
   /** Where the file's text goes, piece by piece (joined once, when the file is done). */
-  private out: string[] = [];
+  private out = new Pieces();
   /** The column where {@link out} ends. */
   private column = 0;
   /** The indentation level of the physical line being printed. */
@@ -39,7 +40,7 @@ export class LinePrinter {
    * Appends a line at indentation level `depth` to `out`, after the indentation of its first physical line
    * (which the caller wrote). Most lines fit: their pieces go to `out` as they are, and nothing is built.
    */
-  print(out: string[], content: Printable, depth: number): void {
+  print(out: Pieces, content: Printable, depth: number): void {
     this.out = out;
     this.depth = depth;
     this.column = depth * TAB_WIDTH;
@@ -173,7 +174,7 @@ export class LinePrinter {
     if (this.flat(p, limit)) {
       return true;
     }
-    this.out.length = mark;
+    this.out.truncate(mark);
     this.column = column;
     this.fresh = fresh;
     return false;
@@ -198,14 +199,17 @@ export class LinePrinter {
   /** Starts the next physical line at the current depth (dropping the spaces the last one ended with). */
   private newline(): void {
     const out = this.out;
-    while (out.length > 0 && out[out.length - 1]!.endsWith(" ")) {
-      out[out.length - 1] = out[out.length - 1]!.trimEnd();
-      if (out[out.length - 1] === "") {
-        out.pop();
+    while (out.length > 0 && out.at(out.length - 1).endsWith(" ")) {
+      const trimmed = out.at(out.length - 1).trimEnd();
+      if (trimmed === "") {
+        out.truncate(out.length - 1);
+      } else {
+        out.set(out.length - 1, trimmed);
       }
     }
     const spaces = indentation(this.depth * TAB_WIDTH);
-    out.push("\n", spaces);
+    out.push("\n");
+    out.push(spaces);
     this.column = spaces.length;
     this.fresh = true;
   }
