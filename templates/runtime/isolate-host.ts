@@ -19,6 +19,7 @@
  * `worker_threads` when `process.getBuiltinModule` has it, a module Web Worker otherwise.
  */
 
+import { startsOffThread } from "./borrow.js";
 import { isThenable } from "./call-gate.js";
 import { CallTimeoutError, MemoryLimitError } from "./isolate-errors.js";
 import type { IsolateOptions } from "./isolate-options.js";
@@ -306,6 +307,8 @@ class Session {
       return Promise.reject(error);
     }
     const id = this.nextCall++;
+    // The guest runs the call in the worker: the rest of the caller's job is after its start, not inside it.
+    startsOffThread();
     return new Promise((resolve, reject) => {
       const limit = this.options.callTimeoutMs;
       const timer =
