@@ -23,6 +23,7 @@ export const runtimeFiles: readonly RuntimeFile[] = [
   "memory-limit.ts",
   "isolate-options.ts",
   "isolate-wire.ts",
+  "isolate-reply-channel.ts",
   "isolate-host.ts",
   "isolate-worker.ts",
   "canonical-memory.ts",
@@ -50,6 +51,7 @@ export type RuntimeFile =
   | "memory-limit.ts"
   | "isolate-options.ts"
   | "isolate-wire.ts"
+  | "isolate-reply-channel.ts"
   | "isolate-host.ts"
   | "isolate-worker.ts"
   | "canonical-memory.ts"

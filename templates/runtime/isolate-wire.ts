@@ -93,10 +93,8 @@ export type ToWorker =
       readonly componentUrl: string;
       readonly imports: ImportShape;
       readonly memoryLimitBytes: number | undefined;
-      /** `Int32Array` view, index 0: the host sets it to 1 when a synchronous import's reply is posted. */
-      readonly signal: SharedArrayBuffer;
-      /** Where synchronous import replies arrive; the worker reads them while it blocks. */
-      readonly replies: unknown;
+      /** Where the host writes the answers to synchronous imports (`isolate-reply-channel.ts`). */
+      readonly replies: SharedArrayBuffer;
     }
   | {
       readonly kind: "call";

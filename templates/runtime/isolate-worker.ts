@@ -3,8 +3,8 @@
  * `worker_threads` worker, or a module Web Worker). It imports jco's instantiation-mode module from the URL
  * the host gives, loads the core modules beside it (each linear memory capped, `memory-limit.ts`), and
  * instantiates the component with a stand-in of the host's import object: every function, constructor,
- * method and destructor of it asks the host and blocks (`Atomics.wait`) until the host answers, because jco
- * calls imports synchronously; an import whose handler returns a promise (JSPI) is answered `pending` and
+ * method and destructor of it asks the host and blocks (`Atomics.wait`) until the host has written its answer
+ * into shared memory (`isolate-reply-channel.ts`), because jco calls imports synchronously; an import whose handler returns a promise (JSPI) is answered `pending` and
  * settled later by message, the guest suspended meanwhile. It then runs the host's calls one message at a
  * time and answers each with the value or the error, over the wire format of `isolate-wire.ts`.
  *
@@ -12,6 +12,7 @@
  */
 
 import { MemoryLimitError } from "./isolate-errors.js";
+import { ReplyReader } from "./isolate-reply-channel.js";
 import { capModuleMemories, MEMORY_LIMIT_EXPORT } from "./memory-limit.js";
 import {
   decodeValue,
@@ -34,7 +35,6 @@ interface MessagePortLike {
 
 interface NodeThreads {
   readonly parentPort: MessagePortLike | null;
-  receiveMessageOnPort(port: unknown): { readonly message: unknown } | undefined;
 }
 
 interface NodeFs {
@@ -68,9 +68,7 @@ interface WorkerGlobals {
     url: string,
     base?: string,
   ) => { readonly href: string; readonly protocol: string };
-  fetch(
-    url: string,
-  ): Promise<{
+  fetch(url: string): Promise<{
     readonly ok: boolean;
     readonly status: number;
     arrayBuffer(): Promise<ArrayBuffer>;
@@ -102,8 +100,7 @@ class HostImportFailure extends Error {
   }
 }
 
-let signal: Int32Array | undefined;
-let replies: unknown;
+let replies: ReplyReader | undefined;
 let exportsObject: Record<string, unknown> = {};
 let memoryLimit: number | undefined;
 /** The globals in which capped modules record the size a refused grow asked for (in 64 KiB pages). */
@@ -161,17 +158,7 @@ const encode = (value: unknown): unknown => encodeValue(value, markOf);
 const decode = (value: unknown): unknown => decodeValue(value, resolveMark);
 
 function readReply(): ImportReply {
-  if (threads === undefined) {
-    throw new Error(
-      "synchronous imports of an isolated instance need Node's `worker_threads` (receiveMessageOnPort)",
-    );
-  }
-  const flag = signal!;
-  Atomics.wait(flag, 0, 0);
-  Atomics.store(flag, 0, 0);
-  const received = threads.receiveMessageOnPort(replies);
-  if (received === undefined) throw new Error("the host signalled an import reply but posted none");
-  return received.message as ImportReply;
+  return replies!.read();
 }
 
 /** Turns a host reply into what the guest's import returns (or throws). */
@@ -321,8 +308,7 @@ function instantiateCore(module: object, imports: unknown): unknown {
 }
 
 async function start(message: Extract<ToWorker, { kind: "start" }>): Promise<void> {
-  signal = new Int32Array(message.signal);
-  replies = message.replies;
+  replies = new ReplyReader(message.replies);
   memoryLimit = message.memoryLimitBytes;
   const component = (await import(message.componentUrl)) as ComponentModule;
   const imports = buildImports(message.imports);
