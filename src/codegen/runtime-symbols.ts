@@ -24,6 +24,7 @@ export const runtimeFiles = [
   "memory-limit.ts",
   "isolate-options.ts",
   "isolate-wire.ts",
+  "isolate-reply-channel.ts",
   "isolate-host.ts",
   "isolate-worker.ts",
   "canonical-memory.ts",

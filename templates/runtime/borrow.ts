@@ -501,15 +501,32 @@ export interface CallLoans {
   end(): void;
 }
 
-/** One call's claim on a resource: the job that made the call, and whether the guest is running it. */
+/**
+ * One call's claim on a resource: the job that made the call, whether the guest is running it, and whether it
+ * runs on another thread (an isolated instance's worker), where none of the host's code runs inside it.
+ */
 interface CallClaim {
   readonly job: object;
   started: boolean;
+  offThread: boolean;
 }
 
 const claims = new WeakMap<object, CallClaim[]>();
 const deferredDisposals = new WeakMap<object, () => void>();
 let job: object | undefined;
+/** The claim whose call started last in the job running now (see `startsOffThread`). */
+let starting: CallClaim | undefined;
+
+/**
+ * Says that the call starting now runs on another thread (an isolated instance posts it to its worker and
+ * returns): the host's code that runs later in this job, such as the end of the caller's `using` scope, is
+ * then after the call's start, not inside it, as it is after a synchronous in-thread call that has returned.
+ * Import handlers of such a call run in later jobs, so a disposal from one is still refused.
+ */
+export function startsOffThread(): void {
+  if (starting !== undefined) starting.offThread = true;
+  starting = undefined;
+}
 
 /**
  * A token for the synchronous run of code that is executing now: the same object until the microtasks queued
@@ -544,7 +561,7 @@ export function lendForCall(loans: readonly Loan[]): CallLoans {
     }
     throw error;
   }
-  const claim: CallClaim = { job: currentJob(), started: false };
+  const claim: CallClaim = { job: currentJob(), started: false, offThread: false };
   for (const [resource] of loans) {
     const list = claims.get(resource);
     if (list === undefined) claims.set(resource, [claim]);
@@ -554,10 +571,12 @@ export function lendForCall(loans: readonly Loan[]): CallLoans {
   return {
     start() {
       claim.started = true;
+      starting = claim;
     },
     end() {
       if (ended) return;
       ended = true;
+      if (starting === claim) starting = undefined;
       // Every loan ends before any disposal runs: a disposal is the host's code, and whatever it does (throw,
       // dispose another loan of this call) must not leave a loan of this call behind.
       let disposals: (() => void)[] | undefined;
@@ -599,7 +618,9 @@ export function lendForCall(loans: readonly Loan[]): CallLoans {
  * disposes `r`, right after the call was made, while it may still wait in the gate's queue. When every loan
  * of `r` belongs to calls that have not started and were made in the job that is running now, the disposal
  * is the end of the caller's scope, not a use of a lent resource: it runs (and `dispose` is called) once the
- * last of those calls has returned. Marking the resource disposed is the caller's business in both cases.
+ * last of those calls has returned. A call that started on another thread (`startsOffThread`) counts as not
+ * started: none of the host's code runs inside it in this job. Marking the resource disposed is the caller's
+ * business in both cases.
  *
  * A deferred `dispose` that throws cannot throw to its caller, who has left the scope: its error does not
  * touch the call it waited for (which returns or fails as the guest decided) and is reported as an uncaught
@@ -621,7 +642,7 @@ export function disposeUnlessLent(
   const deferrable =
     list !== undefined &&
     list.length === count &&
-    list.every((claim) => !claim.started && claim.job === now);
+    list.every((claim) => (!claim.started || claim.offThread) && claim.job === now);
   if (!deferrable) throw new ResourceLentError(resourceType, count);
   deferredDisposals.set(resource, dispose);
 }

@@ -11,17 +11,19 @@
  *   fresh worker). The host's thread never runs guest code, so its timers and I/O keep running meanwhile.
  * - a memory cap (`memoryLimitBytes`), applied by the worker to the core modules it loads (`memory-limit.ts`).
  * - the import channel: the worker posts each import use and blocks; this side runs it at once from its
- *   message handler and answers through a `MessagePort` the worker reads synchronously, waking it with
- *   `Atomics.notify` on a `SharedArrayBuffer`. A handler's promise (JSPI imports) is answered `pending` and
- *   settled by a later message.
+ *   message handler and writes the answer into shared memory, waking the worker with `Atomics.notify`
+ *   (`isolate-reply-channel.ts`). A handler's promise (JSPI imports) is answered `pending` and settled by a
+ *   later message.
  *
  * Consumes `IsolateOptions` (`isolate-options.ts`) and jco's import object; produces the exports stand-in. Uses Node's
  * `worker_threads` when `process.getBuiltinModule` has it, a module Web Worker otherwise.
  */
 
+import { startsOffThread } from "./borrow.js";
 import { isThenable } from "./call-gate.js";
 import { CallTimeoutError, MemoryLimitError } from "./isolate-errors.js";
 import type { IsolateOptions } from "./isolate-options.js";
+import { createReplyBuffer, ReplyWriter } from "./isolate-reply-channel.js";
 import {
   decodeValue,
   encodeValue,
@@ -71,15 +73,9 @@ interface WebWorker {
   onerror: ((event: { readonly message?: string }) => void) | null;
 }
 
-interface Port {
-  postMessage(message: unknown): void;
-  close(): void;
-}
-
 /** The web-platform globals this file uses (Node has them too); typed here, as the runtime assumes no DOM lib. */
 interface HostGlobals {
   readonly URL: new (url: string, base?: string) => { readonly href: string };
-  readonly MessageChannel: new () => { readonly port1: Port; readonly port2: unknown };
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(timer: unknown): void;
 }
@@ -196,8 +192,8 @@ class Session {
   private readonly pending = new Map<number, PendingCall>();
   private nextCall = 1;
   private dead: Error | undefined;
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
-  private readonly replies: Port;
+  private readonly replyBuffer = createReplyBuffer();
+  private readonly replies = new ReplyWriter(this.replyBuffer);
   private readonly classKeys = new Map<object, string>();
   private readonly hostObjects = new Map<number, object>();
   private readonly hostIds = new WeakMap<object, number>();
@@ -221,21 +217,15 @@ class Session {
     const workerUrl = href(options.workerUrl ?? new web.URL("./isolate-worker.js", here));
     this.worker = spawnWorker(workerUrl, this.onMessage, this.onExit);
     this.worker.unref();
-    const channel = new web.MessageChannel();
-    this.replies = channel.port1;
     this.exports = this.proxy(null, []) as Readonly<Record<string, unknown>>;
     const shape = describeImports(imports, this.classKeys);
-    this.worker.post(
-      {
-        kind: "start",
-        componentUrl: href(options.componentUrl),
-        imports: shape,
-        memoryLimitBytes: options.memoryLimitBytes,
-        signal: this.signal.buffer as SharedArrayBuffer,
-        replies: channel.port2,
-      },
-      [channel.port2],
-    );
+    this.worker.post({
+      kind: "start",
+      componentUrl: href(options.componentUrl),
+      imports: shape,
+      memoryLimitBytes: options.memoryLimitBytes,
+      replies: this.replyBuffer,
+    });
   }
 
   /** Resolves once the component is instantiated in the worker. */
@@ -250,7 +240,6 @@ class Session {
     if (this.dead !== undefined) return;
     this.dead = reason;
     this.worker.terminate();
-    this.replies.close();
     this.started?.reject(reason);
     this.started = undefined;
     const pending = [...this.pending.values()];
@@ -299,6 +288,8 @@ class Session {
       return Promise.reject(error);
     }
     const id = this.nextCall++;
+    // The guest runs the call in the worker: the rest of the caller's job is after its start, not inside it.
+    startsOffThread();
     return new Promise((resolve, reject) => {
       const limit = this.options.callTimeoutMs;
       const timer =
@@ -387,9 +378,12 @@ class Session {
     } catch (error) {
       reply = { kind: "error", error: this.keepError(error) };
     }
-    this.replies.postMessage(reply);
-    Atomics.store(this.signal, 0, 1);
-    Atomics.notify(this.signal, 0);
+    try {
+      this.replies.write(reply);
+    } catch (error) {
+      // A value that cannot cross (or an answer too large): the guest's import fails with the host's error.
+      this.replies.write({ kind: "error", error: this.keepError(error) });
+    }
   }
 
   private settleImport(id: number, reply: () => ImportReply): void {

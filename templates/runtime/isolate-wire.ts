@@ -8,7 +8,9 @@
  * `Object.prototype`) for a handle mark: the host's resource objects stay in the host's table and cross as
  * `host` handles, which the worker turns into stand-in objects of the import's class; the guest's resource
  * objects stay in the worker and cross as `guest` handles, which the host turns into proxies that forward to
- * the worker. Marks are objects keyed by a name no WIT record field can have (it starts with a NUL).
+ * the worker. Marks are objects keyed by a name no WIT record field can have (it starts with a NUL). Messages
+ * travel by structured clone, except the answers to synchronous imports, which the worker must read while it
+ * blocks: those go through shared memory (`isolate-reply-channel.ts`).
  *
  * Consumes and produces plain data; no host-specific imports.
  */
@@ -93,10 +95,8 @@ export type ToWorker =
       readonly componentUrl: string;
       readonly imports: ImportShape;
       readonly memoryLimitBytes: number | undefined;
-      /** `Int32Array` view, index 0: the host sets it to 1 when a synchronous import's reply is posted. */
-      readonly signal: SharedArrayBuffer;
-      /** Where synchronous import replies arrive; the worker reads them while it blocks. */
-      readonly replies: unknown;
+      /** Where the host writes the answers to synchronous imports (`isolate-reply-channel.ts`). */
+      readonly replies: SharedArrayBuffer;
     }
   | {
       readonly kind: "call";

@@ -3,8 +3,8 @@
  * `worker_threads` worker, or a module Web Worker). It imports jco's instantiation-mode module from the URL
  * the host gives, loads the core modules beside it (each linear memory capped, `memory-limit.ts`), and
  * instantiates the component with a stand-in of the host's import object: every function, constructor,
- * method and destructor of it asks the host and blocks (`Atomics.wait`) until the host answers, because jco
- * calls imports synchronously; an import whose handler returns a promise (JSPI) is answered `pending` and
+ * method and destructor of it asks the host and blocks (`Atomics.wait`) until the host has written its answer
+ * into shared memory (`isolate-reply-channel.ts`), because jco calls imports synchronously; an import whose handler returns a promise (JSPI) is answered `pending` and
  * settled later by message, the guest suspended meanwhile. It then runs the host's calls one message at a
  * time and answers each with the value or the error, over the wire format of `isolate-wire.ts`.
  *
@@ -14,6 +14,7 @@
 import type { ComponentModule } from "./instance-core.js";
 import { MemoryLimitError } from "./isolate-errors.js";
 import { coreModuleNames, isComponentError } from "./jco-module.js";
+import { ReplyReader } from "./isolate-reply-channel.js";
 import { capModuleMemories, MEMORY_LIMIT_EXPORT } from "./memory-limit.js";
 import {
   decodeValue,
@@ -36,7 +37,6 @@ interface MessagePortLike {
 
 interface NodeThreads {
   readonly parentPort: MessagePortLike | null;
-  receiveMessageOnPort(port: unknown): { readonly message: unknown } | undefined;
 }
 
 interface NodeFs {
@@ -94,8 +94,7 @@ class HostImportFailure extends Error {
   }
 }
 
-let signal: Int32Array | undefined;
-let replies: unknown;
+let replies: ReplyReader | undefined;
 let exportsObject: Record<string, unknown> = {};
 let memoryLimit: number | undefined;
 /** The globals in which capped modules record the size a refused grow asked for (in 64 KiB pages). */
@@ -153,17 +152,7 @@ const encode = (value: unknown): unknown => encodeValue(value, markOf);
 const decode = (value: unknown): unknown => decodeValue(value, resolveMark);
 
 function readReply(): ImportReply {
-  if (threads === undefined) {
-    throw new Error(
-      "synchronous imports of an isolated instance need Node's `worker_threads` (receiveMessageOnPort)",
-    );
-  }
-  const flag = signal!;
-  Atomics.wait(flag, 0, 0);
-  Atomics.store(flag, 0, 0);
-  const received = threads.receiveMessageOnPort(replies);
-  if (received === undefined) throw new Error("the host signalled an import reply but posted none");
-  return received.message as ImportReply;
+  return replies!.read();
 }
 
 /** Turns a host reply into what the guest's import returns (or throws). */
@@ -314,8 +303,7 @@ function instantiateCore(module: unknown, imports: unknown): unknown {
 }
 
 async function start(message: Extract<ToWorker, { kind: "start" }>): Promise<void> {
-  signal = new Int32Array(message.signal);
-  replies = message.replies;
+  replies = new ReplyReader(message.replies);
   memoryLimit = message.memoryLimitBytes;
   const component = (await import(message.componentUrl)) as ComponentModule;
   const imports = buildImports(message.imports);

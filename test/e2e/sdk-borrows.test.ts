@@ -18,15 +18,8 @@ import {
 } from "../../templates/runtime/errors.js";
 import { readFixture } from "./support/fixtures.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
-import {
-  ISOLATE_ALL_ENV,
-  loadGuest,
-  rejection,
-  type LoadedGuest,
-} from "./fixtures/sdk-support/sdk.js";
+import { loadGuest, rejection, type LoadedGuest } from "./fixtures/sdk-support/sdk.js";
 
-/** Run by sdk-borrows.isolated.test.ts: every SDK instance runs in a worker. */
-const ISOLATED = process.env[ISOLATE_ALL_ENV] === "1";
 import { thrown } from "../support/outcomes.js";
 
 const WIT = readFileSync(new URL("../../wit-samples/borrows/borrows.wit", import.meta.url), "utf8");
@@ -253,23 +246,18 @@ describe("guest resources the host owns and lends", () => {
     expect(await app.store.live()).toBe(0);
   });
 
-  // Known failure when isolated: the call has already started in the worker when the scope ends, so the
-  // disposal is refused with ResourceLentError (as for a JSPI export in thread) instead of waiting for it.
-  (ISOLATED ? it.fails : it)(
-    "can be disposed by `using` right after an un-awaited call that borrows them",
-    async () => {
-      const notified: number[] = [];
-      const app = await start(explicitGuest, { notify: (value) => void notified.push(value) });
-      async function observeOnce(start: number): Promise<number> {
-        using counter = await app.store.Counter.create(start);
-        return app.store.observe(counter);
-      }
-      expect(await observeOnce(9)).toBe(9);
-      expect(await Promise.all([observeOnce(1), observeOnce(2)])).toEqual([1, 2]);
-      expect(notified).toEqual([9, 1, 2]);
-      expect(await app.store.live()).toBe(0);
-    },
-  );
+  it("can be disposed by `using` right after an un-awaited call that borrows them", async () => {
+    const notified: number[] = [];
+    const app = await start(explicitGuest, { notify: (value) => void notified.push(value) });
+    async function observeOnce(start: number): Promise<number> {
+      using counter = await app.store.Counter.create(start);
+      return app.store.observe(counter);
+    }
+    expect(await observeOnce(9)).toBe(9);
+    expect(await Promise.all([observeOnce(1), observeOnce(2)])).toEqual([1, 2]);
+    expect(notified).toEqual([9, 1, 2]);
+    expect(await app.store.live()).toBe(0);
+  });
 
   it("are dropped in the guest by `using` on an own result; a second dispose does nothing, a use throws", async () => {
     const app = await start(explicitGuest, {});
