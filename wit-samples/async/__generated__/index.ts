@@ -105,18 +105,10 @@ export type {
 /**
  * What jco's `transpile` needs for this world's `async func`s (besides
  * `instantiation: "async"`); on the command line:
- * `jco transpile component.wasm --instantiation async --async-mode jspi --async-imports example:storage/clock@0.1.0#sleep example:storage/clock@0.1.0#ticks 'example:storage/types@0.1.0#[method]session.send' 'example:storage/types@0.1.0#[method]session.events' 'example:storage/types@0.1.0#[static]session.close' log --async-exports ping example:storage/files@0.1.0#store example:storage/files@0.1.0#read example:storage/files@0.1.0#lines example:storage/files@0.1.0#all example:storage/files@0.1.0#count example:storage/files@0.1.0#watch`
+ * `jco transpile component.wasm --instantiation async --async-mode jspi --async-exports ping example:storage/files@0.1.0#store example:storage/files@0.1.0#read example:storage/files@0.1.0#lines example:storage/files@0.1.0#all example:storage/files@0.1.0#count example:storage/files@0.1.0#watch`
  */
 export const jcoTranspileOptions = {
   asyncMode: "jspi",
-  asyncImports: [
-    "example:storage/clock@0.1.0#sleep",
-    "example:storage/clock@0.1.0#ticks",
-    "example:storage/types@0.1.0#[method]session.send",
-    "example:storage/types@0.1.0#[method]session.events",
-    "example:storage/types@0.1.0#[static]session.close",
-    "log",
-  ],
   asyncExports: [
     "ping",
     "example:storage/files@0.1.0#store",
