@@ -211,6 +211,18 @@ describe.skipIf(!present)(
       });
     });
 
+    it("after a trap, idle() rejects with it and disposal ends, though another task never ends", () => {
+      const trap = { name: "TrapError", functionName: "local:local/baz#foo" };
+      expect(result("idle-after-trap")).toMatchObject({
+        stuckEntered: true,
+        failed: { error: trap },
+        idle: { error: trap },
+        disposed: { value: "disposed" },
+        poisoned: true,
+        stuck: "timeout",
+      });
+    });
+
     it("backpressure from synchronous exports (backpressure.inc / backpressure.dec)", () => {
       expect(result("backpressure-sync")).toEqual({ inc: { value: null }, dec: { value: null } });
     });
