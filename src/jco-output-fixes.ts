@@ -13,7 +13,8 @@
  * - `host-call-waits-for-backpressure`: a call from the host into an instance whose guest has backpressure on
  *   waits to start, as the component model says; jco's deadlock detector sees only suspended tasks and no
  *   host operation in flight, declares a deadlock and fails the call ("failed to enter task"), though the
- *   host may still turn backpressure off. Fixed: such a waiting call counts as a host operation in flight.
+ *   host may still turn backpressure off. Fixed: such a waiting call counts as a host operation in flight
+ *   (so jco checks for deadlocks again once no host call waits for backpressure).
  */
 
 /** The jco version these fixes were written for and checked against. */
