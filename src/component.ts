@@ -13,6 +13,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { OutputFile } from "./output.js";
 import { decodeComponentPackages } from "./wit/decoding/component-packages.js";
+import { jcoAsyncOptions } from "./codegen/async-functions.js";
+import { fixJcoOutput } from "./jco-output-fixes.js";
 import { addTaskHooks } from "./jco-task-hooks.js";
 
 interface JcoApi {
@@ -131,6 +133,18 @@ function referencedPackages(witText: string): Set<string> {
   return out;
 }
 
+/** The version of the jco that transpiles (its `package.json`, found through its main module). */
+export function installedJcoVersion(): string {
+  const main = fileURLToPath(import.meta.resolve("@bytecodealliance/jco"));
+  for (let dir = dirname(main); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+    if (pkg.name === "@bytecodealliance/jco") return pkg.version ?? "unknown";
+  }
+  return "unknown";
+}
+
 function jcoBuiltinWitDir(): string | undefined {
   try {
     // jco's package exports do not include package.json: locate it through its main module.
@@ -152,7 +166,7 @@ export interface TranspileRequest {
    * that two versions of one interface stay two host implementations (jco alone merges them into one).
    */
   readonly versionedImports: readonly string[];
-  /** The world's `async func`s: jco then transpiles for JSPI and lifts and lowers these as async. */
+  /** The world's `async func`s: jco then transpiles for JSPI (`jcoAsyncOptions` says with which lists). */
   readonly asyncImports?: readonly string[];
   readonly asyncExports?: readonly string[];
   /** The SDK's `@generated` line, for the declaration file written beside jco's module. */
@@ -190,12 +204,14 @@ export async function transpileComponent(
   const api = await loadJco();
   const map: Record<string, string> = {};
   for (const id of request.versionedImports) map[id] = id;
-  const asyncImports = request.asyncImports ?? [];
-  const asyncExports = request.asyncExports ?? [];
+  const asyncOptions = jcoAsyncOptions({
+    imports: request.asyncImports ?? [],
+    exports: request.asyncExports ?? [],
+  });
   const jspi =
-    asyncImports.length > 0 || asyncExports.length > 0
-      ? { asyncMode: "jspi", asyncImports: [...asyncImports], asyncExports: [...asyncExports] }
-      : {};
+    asyncOptions === undefined
+      ? {}
+      : { asyncMode: asyncOptions.asyncMode, asyncExports: [...asyncOptions.asyncExports] };
   const result = await api.transpile(bytes, {
     name: request.name,
     instantiation: "async",
@@ -213,9 +229,10 @@ export async function transpileComponent(
     let content: string | Uint8Array = name.endsWith(".wasm")
       ? new Uint8Array(data as Uint8Array)
       : Buffer.from(data).toString("utf8");
-    // The entry module reports its async tasks to the SDK (runtime/tasks.ts).
+    // The entry module, with jco's async bugs of its version fixed, reports its async tasks to the SDK
+    // (runtime/tasks.ts).
     if (name === `${request.name}.js` && typeof content === "string")
-      content = addTaskHooks(content);
+      content = addTaskHooks(fixJcoOutput(content, installedJcoVersion()));
     files.push({ path: `${request.folder}/${name.split("\\").join("/")}`, content });
   }
   files.push({

@@ -1,9 +1,16 @@
 /**
  * Code generation, async functions: which functions of a world are `async func`s, named as jco's
  * `asyncImports` / `asyncExports` options take them (`ns:pkg/iface@1.0.0#name`, `ns:pkg/iface#[method]r.m`,
- * a world-level `name`). Consumes the resolved model and a world; produces the two lists and the `jco
- * transpile` command line that uses them. `gen x.wasm` transpiles with these lists, an SDK generated from
- * WIT exports them as `jcoTranspileOptions`, and the CLI prints the command, so nobody writes them by hand.
+ * a world-level `name`). Consumes the resolved model and a world; produces the two lists, the jco options
+ * made of them and the `jco transpile` command line that uses them. `gen x.wasm` transpiles with these
+ * options, an SDK generated from WIT exports them as `jcoTranspileOptions`, and the CLI prints the command,
+ * so nobody writes them by hand.
+ *
+ * jco reads an `async func` import's kind from the component itself, and `asyncImports` marks an import as
+ * "manually async" (a synchronous function whose JavaScript handler returns a promise). Marking an `async
+ * func` so makes jco 1.35 treat a guest's synchronous call of it (a sync-lowered async import) as an async
+ * one: the result never reaches the guest's memory. The world's async imports are therefore never put in
+ * `asyncImports`; its async exports are listed in `asyncExports`, as jco's own tests do.
  */
 import type { Function, Resolve, WorldId, WorldItem, WorldKey } from "../wit/model.js";
 
@@ -55,15 +62,26 @@ export function hasAsyncFunctions(names: AsyncFunctionNames): boolean {
   return names.imports.length > 0 || names.exports.length > 0;
 }
 
-/** `jco transpile` as an SDK of the world needs it (instantiation mode, and JSPI with the async lists). */
+/** jco's transpile options for a world's async functions (see the file comment), or none without any. */
+export interface JcoAsyncOptions {
+  readonly asyncMode: "jspi";
+  readonly asyncExports: readonly string[];
+}
+
+export function jcoAsyncOptions(names: AsyncFunctionNames): JcoAsyncOptions | undefined {
+  return hasAsyncFunctions(names) ? { asyncMode: "jspi", asyncExports: names.exports } : undefined;
+}
+
+/** `jco transpile` as an SDK of the world needs it (instantiation mode, and {@link jcoAsyncOptions}). */
 export function jcoTranspileCommand(component: string, names: AsyncFunctionNames): string {
   const quote = (text: string): string =>
     /^[\w:/@.#-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
   const parts = ["jco", "transpile", component, "--instantiation", "async"];
-  if (hasAsyncFunctions(names)) {
-    parts.push("--async-mode", "jspi");
-    if (names.imports.length > 0) parts.push("--async-imports", ...names.imports.map(quote));
-    if (names.exports.length > 0) parts.push("--async-exports", ...names.exports.map(quote));
+  const options = jcoAsyncOptions(names);
+  if (options !== undefined) {
+    parts.push("--async-mode", options.asyncMode);
+    if (options.asyncExports.length > 0)
+      parts.push("--async-exports", ...options.asyncExports.map(quote));
   }
   return parts.join(" ");
 }

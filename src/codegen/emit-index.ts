@@ -33,7 +33,7 @@ import { hasStaticSide, resourceName } from "./emit-resources.js";
 import type { TypeId } from "../wit/model.js";
 import { emitTypes } from "./emit-types.js";
 import { printWasiHost, printWasiOptionsType, wasiCapabilities } from "./emit-wasi.js";
-import { asyncFunctionNames, hasAsyncFunctions, jcoTranspileCommand } from "./async-functions.js";
+import { asyncFunctionNames, jcoAsyncOptions, jcoTranspileCommand } from "./async-functions.js";
 import {
   array,
   callArgs,
@@ -148,12 +148,13 @@ function printHostResources(
 }
 
 /**
- * `export const jcoTranspileOptions = { asyncMode: "jspi", asyncImports: [...], asyncExports: [...] }` for a
- * world with `async func`s: what jco's `transpile` needs so that the component runs under this SDK.
+ * `export const jcoTranspileOptions = { asyncMode: "jspi", asyncExports: [...] }` for a world with `async
+ * func`s: what jco's `transpile` needs so that the component runs under this SDK (`jcoAsyncOptions`).
  */
 function printJcoTranspileOptions(f: GeneratedFile, cx: EmitContext): void {
   const names = asyncFunctionNames(cx.resolve, cx.plan.world);
-  if (!hasAsyncFunctions(names)) return;
+  const options = jcoAsyncOptions(names);
+  if (options === undefined) return;
   const name = cx.unit.valueScope.claim("jcoTranspileOptions");
   f.jsDoc({
     docs:
@@ -167,9 +168,8 @@ function printJcoTranspileOptions(f: GeneratedFile, cx: EmitContext): void {
     " = ",
     object(
       [
-        ["asyncMode", stringLiteral("jspi")],
-        ["asyncImports", array(names.imports.map(stringLiteral))],
-        ["asyncExports", array(names.exports.map(stringLiteral))],
+        ["asyncMode", stringLiteral(options.asyncMode)],
+        ["asyncExports", array(options.asyncExports.map(stringLiteral))],
       ],
       { expand: true },
     ),

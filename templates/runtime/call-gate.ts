@@ -143,6 +143,12 @@ export interface CallGate extends AsyncDisposable {
   afterCurrentCall(hook: () => void): void;
   /** Registers a hook that disposal runs after the last call (hooks run in reverse order of registration). */
   addReleaseHook(hook: () => void | PromiseLike<void>): void;
+  /**
+   * Registers a hook run each time the gate is poisoned (its first trap since it was last healthy): work the
+   * gate does not queue (component-model async tasks) learns that the instance is dead. Runs synchronously,
+   * before the trapping call's caller is notified; a hook that throws is reported as an uncaught error.
+   */
+  addPoisonHook(hook: (trap: TrapError) => void): void;
   /** Waits for in-flight and queued calls, runs the release hooks, then refuses calls. Idempotent. */
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -264,6 +270,7 @@ class Gate implements CallGate {
   private closeRequested = false;
   private disposal: Promise<void> | undefined = undefined;
   private releaseHooks: (() => void | PromiseLike<void>)[] = [];
+  private readonly poisonHooks: ((trap: TrapError) => void)[] = [];
   /** `afterCurrentCall` hooks waiting for the call in flight to settle. */
   private afterHooks: (() => void)[] | undefined = undefined;
   private settleDisposal: (error: unknown, failed: boolean) => void = () => {};
@@ -445,10 +452,14 @@ class Gate implements CallGate {
 
   poison(functionName: string, error: unknown): TrapError {
     const trap = error instanceof TrapError ? error : new TrapError(functionName, error);
-    if (this.trap === undefined) this.trap = trap;
+    this.setTrap(trap);
     // An idle gate moves to `poisoned`, so that the next call restarts or is refused.
     if (this.stateCode === "idle") this.stateCode = "poisoned";
     return trap;
+  }
+
+  addPoisonHook(hook: (trap: TrapError) => void): void {
+    this.poisonHooks.push(hook);
   }
 
   afterCurrentCall(hook: () => void): void {
@@ -622,8 +633,21 @@ class Gate implements CallGate {
     // `TrapError` describes any cause without throwing (a revoked proxy, a throwing `message` getter), so the
     // gate always leaves its busy state. A deadline that ended an isolated call is that call's trap as it is.
     const trap = isDeadline(error) ? error : new TrapError(this.currentFunction, error);
-    if (this.trap === undefined) this.trap = trap;
+    this.setTrap(trap);
     return trap;
+  }
+
+  /** Records the trap that poisons the gate (the first one since it was healthy) and tells the poison hooks. */
+  private setTrap(trap: TrapError): void {
+    if (this.trap !== undefined) return;
+    this.trap = trap;
+    for (const hook of this.poisonHooks) {
+      try {
+        hook(trap);
+      } catch (error) {
+        reportUncaught(error);
+      }
+    }
   }
 
   private idleState(): GateState {

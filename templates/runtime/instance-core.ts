@@ -159,10 +159,9 @@ export class Core implements InstanceCore {
       options.directCalls === true &&
       (options.asyncImports?.length ?? 0) === 0 &&
       options.isolate === undefined;
-    // Disposal waits for the async tasks too (a task may still run after its call settled).
-    // A trap ends every task of the dead instance: nothing is left to wait for.
-    const beforeClose = (): Promise<void> =>
-      this.gate.poisoned ? Promise.resolve() : this.tasks.settled();
+    // Disposal waits for the async tasks too (a task may still run after its call settled); on a poisoned
+    // instance that wait ends at once (the task tracker does not wait for the dead instance's tasks).
+    const beforeClose = (): Promise<void> => this.tasks.settled();
     this.gate = createCallGate(
       options.restart === true ? { restart: () => this.restart(), beforeClose } : { beforeClose },
     );

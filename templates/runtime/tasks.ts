@@ -12,9 +12,10 @@
  * - The call's promise settles when the guest returns its value (`task.return`); its task may go on
  *   (post-return work, calls of imports). `untilTaskEnds` (per call, or for every call of the instance)
  *   makes the promise wait for the end of the task as well.
- * - `idle()` resolves when no call is in flight and every task the instance started has ended. It rejects
- *   with the `TrapError` of a trap in a task's work after its call settled; that trap also poisons the
- *   instance. Disposal waits for idle (and ignores such a trap, which the instance was poisoned by).
+ * - `idle()` resolves when no call is in flight and every task the instance started has ended. While the
+ *   instance is poisoned it rejects with the trap that poisoned it, at once: the dead instance's tasks may
+ *   never end. A trap in a task's work after its call settled poisons the instance too, and `idle()` reports
+ *   it even when a restart has healed the instance since. Disposal waits for idle (and ignores the trap).
  * - Cancellation: an aborted `signal` rejects the call with the signal's reason (an `AbortError`) and asks
  *   jco to cancel the task the component-model way (delivered at its next cancellable wait); the task stays
  *   followed until it ends.
@@ -79,7 +80,7 @@ export interface TaskTracker {
   readonly observesTasks: boolean;
   /** Handed to jco in the import object under {@link jcoTaskHooksKey}. */
   readonly hooks: JcoTaskHooks;
-  /** Resolves when nothing runs; rejects with the trap of a task's late work (see the file comment). */
+  /** Resolves when nothing runs; rejects with the trap that poisoned the instance (see the file comment). */
   idle(): Promise<void>;
   /** {@link idle}, but never rejects: what disposal waits for. */
   settled(): Promise<void>;
@@ -170,6 +171,7 @@ class Tracker implements TaskTracker {
   constructor(gate: CallGate, untilTaskEnds: boolean) {
     this.gate = gate;
     this.untilTaskEnds = untilTaskEnds;
+    gate.addPoisonHook(() => this.check());
     this.hooks = {
       started: (task, componentIdx) => {
         this.observesTasks = true;
@@ -313,14 +315,19 @@ class Tracker implements TaskTracker {
     return isResultError ? error : this.gate.poison(functionName, error);
   }
 
-  /** Settles the `idle()` waiters when nothing runs (one microtask later, so that settlements chain first). */
+  /**
+   * Settles the `idle()` waiters when nothing runs, or with the trap at once when the instance is poisoned (its
+   * tasks may never end: the instance is dead). One microtask later, so that settlements chain first.
+   */
   private check(): void {
     if (this.waiters.length === 0) return;
     microtask(() => {
-      if (this.running > 0 || this.waiters.length === 0) return;
+      if (this.waiters.length === 0) return;
+      const poison = this.gate.firstTrap;
+      if (poison === undefined && this.running > 0) return;
       const waiters = this.waiters;
       this.waiters = [];
-      const trap = this.lateTrap;
+      const trap = poison ?? this.lateTrap;
       this.lateTrap = undefined;
       for (const waiter of waiters) {
         if (trap === undefined) waiter.resolve();

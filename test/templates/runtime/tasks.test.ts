@@ -107,6 +107,47 @@ describe("task tracker", () => {
     ).toBeInstanceOf(InstancePoisonedError);
   });
 
+  it("after a trap, idle() rejects with it although a task of the dead instance never ends", async () => {
+    const { gate, tracker, guestCall } = setup();
+    // This call's task never ends (the instance dies under it).
+    void tracker.call("stuck", guestCall(new Promise(() => {})), undefined, undefined).promise;
+    const pendingIdle = tracker.idle();
+    const failing = deferred<number>();
+    const call = tracker.call("f", guestCall(failing.promise), undefined, undefined).promise;
+    failing.reject(new Error("unreachable"));
+    const trap = await rejection(call);
+    expect(trap).toBeInstanceOf(TrapError);
+    expect(gate.poisoned).toBe(true);
+    expect(await rejection(pendingIdle)).toBe(trap);
+    expect(await rejection(tracker.idle())).toBe(trap);
+  });
+
+  it("a trap in a synchronous call settles a pending idle() too", async () => {
+    const { gate, tracker, guestCall } = setup();
+    void tracker.call("stuck", guestCall(new Promise(() => {})), undefined, undefined).promise;
+    const pendingIdle = tracker.idle();
+    const trap = await rejection(
+      gate.call("sync", () => {
+        throw new Error("unreachable");
+      }),
+    );
+    expect(trap).toBeInstanceOf(TrapError);
+    expect(await rejection(pendingIdle)).toBe(trap);
+  });
+
+  it("disposal after a trap does not wait for the dead instance's tasks", async () => {
+    const { gate, tracker, guestCall } = setup();
+    void tracker.call("stuck", guestCall(new Promise(() => {})), undefined, undefined).promise;
+    const failing = deferred<number>();
+    const call = tracker.call("f", guestCall(failing.promise), undefined, undefined).promise;
+    failing.reject(new Error("unreachable"));
+    await rejection(call);
+    let disposed = false;
+    void gate.dispose().then(() => (disposed = true));
+    await macrotask();
+    expect(disposed).toBe(true);
+  });
+
   it("refuses a call from a synchronous import of the running sync call, lets one from a blocking import in", async () => {
     const { gate, tracker, guestCall } = setup();
     let fromSync: Promise<unknown> | undefined;

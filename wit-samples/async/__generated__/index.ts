@@ -98,6 +98,8 @@ export type {
 export * as files from "./interfaces/example-storage-files.js";
 export { isReadError } from "./interfaces/example-storage-files.js";
 export type {
+  Cursor,
+  CursorClass,
   FilesExports,
   ReadError,
 } from "./interfaces/example-storage-files.js";
@@ -105,18 +107,10 @@ export type {
 /**
  * What jco's `transpile` needs for this world's `async func`s (besides
  * `instantiation: "async"`); on the command line:
- * `jco transpile component.wasm --instantiation async --async-mode jspi --async-imports example:storage/clock@0.1.0#sleep example:storage/clock@0.1.0#ticks 'example:storage/types@0.1.0#[method]session.send' 'example:storage/types@0.1.0#[method]session.events' 'example:storage/types@0.1.0#[static]session.close' log --async-exports ping example:storage/files@0.1.0#store example:storage/files@0.1.0#read example:storage/files@0.1.0#lines example:storage/files@0.1.0#all example:storage/files@0.1.0#count example:storage/files@0.1.0#watch`
+ * `jco transpile component.wasm --instantiation async --async-mode jspi --async-exports ping example:storage/files@0.1.0#store example:storage/files@0.1.0#read example:storage/files@0.1.0#lines example:storage/files@0.1.0#all example:storage/files@0.1.0#count example:storage/files@0.1.0#watch 'example:storage/files@0.1.0#[method]cursor.next' 'example:storage/files@0.1.0#[method]cursor.rest' 'example:storage/files@0.1.0#[method]cursor.skip-until' 'example:storage/files@0.1.0#[static]cursor.open'`
  */
 export const jcoTranspileOptions = {
   asyncMode: "jspi",
-  asyncImports: [
-    "example:storage/clock@0.1.0#sleep",
-    "example:storage/clock@0.1.0#ticks",
-    "example:storage/types@0.1.0#[method]session.send",
-    "example:storage/types@0.1.0#[method]session.events",
-    "example:storage/types@0.1.0#[static]session.close",
-    "log",
-  ],
   asyncExports: [
     "ping",
     "example:storage/files@0.1.0#store",
@@ -125,6 +119,10 @@ export const jcoTranspileOptions = {
     "example:storage/files@0.1.0#all",
     "example:storage/files@0.1.0#count",
     "example:storage/files@0.1.0#watch",
+    "example:storage/files@0.1.0#[method]cursor.next",
+    "example:storage/files@0.1.0#[method]cursor.rest",
+    "example:storage/files@0.1.0#[method]cursor.skip-until",
+    "example:storage/files@0.1.0#[static]cursor.open",
   ],
 } as const;
 

@@ -87,7 +87,6 @@ export type { AdvancedExports } from "./interfaces/example-types-advanced.js";
  */
 export const jcoTranspileOptions = {
   asyncMode: "jspi",
-  asyncImports: [],
   asyncExports: ["example:types/advanced#slow"],
 } as const;
 

@@ -4,6 +4,7 @@
 import {
   type ByteStream,
   ErrorContext,
+  type Future,
   type FutureSource,
   type Stream,
   type StreamSource,
@@ -14,15 +15,23 @@ import {
 } from "../runtime/async-values.js";
 import type { Borrowed } from "../runtime/borrow.js";
 import { ResultError } from "../runtime/errors.js";
-import { callExport, exportSpec } from "../runtime/export-calls.js";
-import { borrow } from "../runtime/guest-resources.js";
+import { callExport, callMethod, exportSpec } from "../runtime/export-calls.js";
+import {
+  GuestResource,
+  borrow,
+  guestResource,
+  own,
+} from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import type { AsyncCallOptions } from "../runtime/tasks.js";
 import {
   type Result,
+  bool,
   list,
+  option,
   result,
   string,
+  tuple,
   u32,
   u32List,
   u64,
@@ -47,6 +56,64 @@ export const progressType = progressType2;
 export type Session = Session2;
 
 export const sessionType = sessionType2;
+
+/**
+ * A cursor over a file's lines: a resource the guest implements, with async methods.
+ */
+export interface Cursor extends Disposable {
+  /** The next line, if any. */
+  next(options?: AsyncCallOptions): Promise<string | undefined>;
+  /** The lines left, as a stream. */
+  rest(options?: AsyncCallOptions): Promise<Stream<string>>;
+  /**
+   * A synchronous method that gives a future: settles when the cursor reached the end.
+   */
+  finished(): Promise<boolean>;
+  /**
+   * Skips lines until the future settles, counting them; streams and futures inside an option and a tuple.
+   */
+  skipUntil(
+    until: FutureSource<undefined>,
+    steps: StreamSource<number> | undefined,
+    options?: AsyncCallOptions,
+  ): Promise<[number, Future<bigint>]>;
+}
+
+/**
+ * The static side of `cursor`: its constructor (`create`) and static functions.
+ */
+export interface CursorClass {
+  create(name: string): Promise<Cursor>;
+  /** A static async function of the resource. */
+  open(name: string, options?: AsyncCallOptions): Promise<Cursor>;
+}
+
+class CursorResource extends GuestResource implements Cursor {
+  next(options?: AsyncCallOptions): Promise<string | undefined> {
+    return callMethod(this, cursorNextSpec, [], options);
+  }
+
+  rest(options?: AsyncCallOptions): Promise<Stream<string>> {
+    return callMethod(this, cursorRestSpec, [], options);
+  }
+
+  finished(): Promise<boolean> {
+    return callMethod(this, cursorFinishedSpec, []);
+  }
+
+  skipUntil(
+    until: FutureSource<undefined>,
+    steps: StreamSource<number> | undefined,
+    options?: AsyncCallOptions,
+  ): Promise<[number, Future<bigint>]> {
+    return callMethod(this, cursorSkipUntilSpec, [until, steps], options);
+  }
+}
+
+export const cursorType = /*@__PURE__*/ guestResource(
+  "example:storage/files@0.1.0#cursor",
+  CursorResource,
+);
 
 /** The error of `read`: `payload` is its `err` value. */
 export type ReadError = ResultError<ErrorContext>;
@@ -92,6 +159,7 @@ export interface FilesExports {
   ): Promise<Stream<Progress>>;
   /** A synchronous function: keeps the one-call-at-a-time rules. */
   version(): Promise<string>;
+  readonly Cursor: CursorClass;
 }
 
 const storeSpec = /*@__PURE__*/ exportSpec<Result<bigint, string>>({
@@ -148,6 +216,54 @@ const versionSpec = /*@__PURE__*/ exportSpec<string>({
   returns: string,
 });
 
+const cursorConstructorSpec = /*@__PURE__*/ exportSpec<Cursor>({
+  name: "example:storage/files@0.1.0#[constructor]cursor",
+  path: ["example:storage/files@0.1.0", "Cursor"],
+  kind: "constructor",
+  params: { name: string },
+  returns: own(cursorType),
+});
+
+const cursorOpenSpec = /*@__PURE__*/ exportSpec<Cursor>({
+  name: "example:storage/files@0.1.0#[static]cursor.open",
+  path: ["example:storage/files@0.1.0", "Cursor", "open"],
+  params: { name: string },
+  returns: own(cursorType),
+  async: true,
+});
+
+const cursorNextSpec = /*@__PURE__*/ exportSpec<string | undefined>({
+  name: "example:storage/files@0.1.0#[method]cursor.next",
+  path: ["next"],
+  kind: "method",
+  returns: option(string),
+  async: true,
+});
+
+const cursorRestSpec = /*@__PURE__*/ exportSpec<Stream<string>>({
+  name: "example:storage/files@0.1.0#[method]cursor.rest",
+  path: ["rest"],
+  kind: "method",
+  returns: stream(string),
+  async: true,
+});
+
+const cursorFinishedSpec = /*@__PURE__*/ exportSpec<boolean>({
+  name: "example:storage/files@0.1.0#[method]cursor.finished",
+  path: ["finished"],
+  kind: "method",
+  returns: future(bool),
+});
+
+const cursorSkipUntilSpec = /*@__PURE__*/ exportSpec<[number, Future<bigint>]>({
+  name: "example:storage/files@0.1.0#[method]cursor.skip-until",
+  path: ["skipUntil"],
+  kind: "method",
+  params: { until: future(undefined), steps: option(stream(u32)) },
+  returns: tuple([u32, future(u64)]),
+  async: true,
+});
+
 /**
  * Wraps jco's `example:storage/files@0.1.0` of one instance (for `instantiate`).
  */
@@ -188,6 +304,14 @@ export function createFilesExports(core: InstanceCore): FilesExports {
     },
     version(): Promise<string> {
       return callExport(core, versionSpec, []);
+    },
+    Cursor: {
+      create(name: string): Promise<Cursor> {
+        return callExport(core, cursorConstructorSpec, [name]);
+      },
+      open(name: string, options?: AsyncCallOptions): Promise<Cursor> {
+        return callExport(core, cursorOpenSpec, [name], undefined, options);
+      },
     },
   };
 }
