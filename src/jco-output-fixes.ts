@@ -18,7 +18,7 @@
  */
 
 /** The jco version these fixes were written for and checked against. */
-export const FIXED_JCO_VERSION = /^1\.35\./;
+const FIXED_JCO_VERSION = /^1\.35\./;
 
 /** jco's output no longer has a passage a fix for its version expects: the fix must be revisited. */
 export class JcoOutputFixError extends Error {
