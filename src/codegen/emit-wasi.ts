@@ -46,7 +46,10 @@ function capabilitiesOf(key: string): readonly string[] {
   return [];
 }
 
-/** The capabilities a world's WASI imports reach, in the order `WasiCapabilities` declares them. */
+/**
+ * The capabilities a world's WASI imports reach, in the order `WasiCapabilities` declares them (the runtime's
+ * `wasiCapabilityNames`, which the tests compare with this list).
+ */
 export function wasiCapabilities(keys: readonly string[]): string[] {
   const order = [
     "env",

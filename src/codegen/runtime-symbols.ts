@@ -227,6 +227,7 @@ const table = {
   createWasiHost: ["wasi.ts", "value"],
   WasiExitError: ["wasi.ts", "value"],
   takesRawBorrows: ["wasi.ts", "value"],
+  wasiCapabilityNames: ["wasi.ts", "value"],
   WasiCapabilities: ["wasi.ts", "type"],
   WasiFiles: ["wasi.ts", "type"],
   WasiHost: ["wasi.ts", "type"],

@@ -129,19 +129,26 @@ type Shim = Readonly<Record<string, any>>;
 
 type Package = keyof WasiHost;
 
-const CAPABILITY_KEYS: ReadonlySet<string> = new Set([
-  "env",
-  "args",
-  "cwd",
-  "preopens",
-  "network",
-  "stdin",
-  "stdout",
-  "stderr",
-  "wallClock",
-  "monotonicClock",
-  "random",
-]);
+/**
+ * The members of `WasiCapabilities`, in its order: written as a record over its keys, so that tsc refuses a list
+ * that misses one or names one it lacks. The code generator's list of what each WASI interface reaches is
+ * tested against it.
+ */
+export const wasiCapabilityNames = Object.keys({
+  env: true,
+  args: true,
+  cwd: true,
+  preopens: true,
+  network: true,
+  stdin: true,
+  stdout: true,
+  stderr: true,
+  wallClock: true,
+  monotonicClock: true,
+  random: true,
+} satisfies Record<keyof WasiCapabilities, true>) as readonly (keyof WasiCapabilities)[];
+
+const CAPABILITY_KEYS: ReadonlySet<string> = new Set(wasiCapabilityNames);
 
 /**
  * The WASI packages of one instance. `options` is the `wasi` option as the host gave it (checked here, so a

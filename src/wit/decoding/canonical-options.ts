@@ -15,14 +15,8 @@
  * instantiation order; canonical built-ins of the async ABI; aliases whose origin is not in the binary) makes
  * the whole component, or the one function, `undefined` with a reason: its calls then go through jco.
  */
-import {
-  bail,
-  DecodeError,
-  Reader,
-  readExternDesc,
-  readExternName,
-  readOptional,
-} from "./wit-packages.js";
+import { Reader, readExternDesc, readExternName, readOptional } from "./binary-reader.js";
+import { bail, DecodeError } from "./component-types.js";
 
 /** A core export of a live core instance: `instance` is the ordinal of the instantiation that made it. */
 export interface CoreExportRef {

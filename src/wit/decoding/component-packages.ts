@@ -16,20 +16,14 @@
  * import declares just the functions it calls). Whatever does not fit is an error message, never a guess.
  */
 import {
-  bail,
-  DecodeError,
-  parseQualified,
-  PrintScope,
   readDefType,
   Reader,
   readExternDesc,
   readExternName,
   readOptional,
-  WitPrinter,
-  type Decl,
-  type ExternDesc,
-  type Slot,
-} from "./wit-packages.js";
+} from "./binary-reader.js";
+import { bail, DecodeError, type Decl, type ExternDesc, type Slot } from "./component-types.js";
+import { parseQualified, PrintScope, WitPrinter } from "./wit-printer.js";
 
 /** Component-level sorts (`sort` in Binary.md); a core sort is `CORE`. */
 const CORE = 0x00;
