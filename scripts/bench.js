@@ -4,7 +4,7 @@
  * is noisy: medians and spreads). `npm run bench -- <word>` runs only the sections whose title has <word>.
  */
 import { writeFileSync } from "node:fs";
-import { arch, cpus, totalmem } from "node:os";
+import { arch, cpus, loadavg, totalmem } from "node:os";
 import { benchFrontend } from "./bench/frontend.js";
 import { benchTable } from "./bench/table.js";
 import { benchCalls } from "./bench/calls.js";
@@ -36,6 +36,9 @@ const out = [
     "with min-max spreads; jco runs side by side in the same run.",
   "",
 ];
+// Wall times mean little on a busy machine: the load average before and after says how busy it was.
+const load = () => loadavg()[0].toFixed(1);
+const loadBefore = load();
 const targets = [];
 const body = [];
 for (const [title, run] of sections) {
@@ -64,6 +67,12 @@ const summary = [
   "What limits the targets not met, and what was measured about it: see docs/performance-notes.md.",
   "",
 ];
+out.push(
+  `Load average (1 min) ${loadBefore} at the start and ${load()} at the end, on ${cpus().length} cores: wall ` +
+    "times are comparable only between runs of similar load; main-thread CPU and allocation move less with it.",
+  "",
+);
+console.log(out.at(-2));
 if (targets.length > 0) console.log(summary.join("\n"));
 if (!only)
   writeFileSync(
