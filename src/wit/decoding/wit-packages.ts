@@ -48,7 +48,12 @@ export type Slot =
   | { kind: "outer"; count: number; index: number }
   | { kind: "alias-export"; instance: number; name: string }
   /** A type export or import `(type (eq N))`: the same type as slot N, under a name. */
-  | { kind: "eq"; target: number; name: string };
+  | { kind: "eq"; target: number; name: string }
+  /**
+   * The type at `index` of another scope: a nested component's type import, bound to the type its
+   * instantiation passes, or a type a component takes from an instance it made itself.
+   */
+  | { kind: "ref"; scope: PrintScope; index: number };
 
 export type ExternDesc =
   | { kind: "instance" | "component" | "func"; type: number }
@@ -789,9 +794,16 @@ export class PrintScope {
   resolve(index: number): { scope: PrintScope; index: number; slot: Slot } {
     let scope: PrintScope = this;
     let i = index;
-    for (;;) {
+    for (let steps = 0; ; steps++) {
       const slot = scope.slots[i];
       if (!slot) bail(`unknown type index ${i}`);
+      if (slot.kind === "ref") {
+        // Only a bad input makes references go round in a circle.
+        if (steps > 100_000) bail(`type index ${index} refers to itself`);
+        scope = slot.scope;
+        i = slot.index;
+        continue;
+      }
       if (slot.kind === "outer") {
         // Terminates: each step goes up a scope, or (count 0) to an earlier slot of the same scope, which an
         // alias must name; an alias to itself or a later slot (only a bad input has one) would cycle.
