@@ -5,8 +5,9 @@
  * wit-bindgen's async components in `../shared/fixtures/jco-p3/`, and jco's own test components (built by
  * wit-bindgen and cargo-component: WASI users, resources, nested components), read from a cache folder. Produces one
  * generation per input, as `wit-ts gen` does (the SDKs share one copy of the runtime, `runtimeImport`), and one strict
- * type-check of all the SDKs together (no `skipLibCheck`, no `dom`). An input that cannot be generated or does not compile yet is listed in KNOWN_FAILURES with the reason;
- * the list may only shrink, so an input on it that starts to work fails the test until it is taken off.
+ * type-check of all the SDKs together (no `skipLibCheck`, no `dom`). An input that cannot be generated or does not
+ * compile yet is listed in KNOWN_FAILURES with the reason; the list may only shrink, so an input on it that starts to
+ * work fails the test until it is taken off.
  */
 import {
   existsSync,
