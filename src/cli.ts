@@ -274,8 +274,7 @@ async function runGen(
     entries = opts.format
       ? loaded.config.entries.map((e) => ({ ...e, format: true }))
       : loaded.config.entries;
-    // Paths in a config are relative to its folder, and so are the input paths written into the
-    // generated headers: working there makes the output the same wherever `gen` was started from.
+    // Paths in a config are relative to its folder: working there reads them as the config means them.
     process.chdir(loaded.config.dir);
   }
   try {
@@ -296,6 +295,7 @@ async function runGen(
 function sdkOptions(entry: ConfigEntry): GenerateSdkOptions {
   return {
     input: entry.input,
+    out: entry.out,
     features: [...(entry.features ?? [])],
     allFeatures: entry.allFeatures ?? false,
     ...(entry.world === undefined ? {} : { world: entry.world }),

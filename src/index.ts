@@ -60,6 +60,12 @@ export interface GenerateSdkOptions extends ResolveOptions {
    * canonical options allow (default true); false sends every call through jco.
    */
   readonly directCalls?: boolean;
+  /**
+   * The folder the SDK is written to. The `@generated` header names the input relative to it, so that the same
+   * input and output folder give the same bytes from any working folder (a sub-folder, a config file's folder,
+   * a build plugin's project root). Without it, the input is named relative to the working folder.
+   */
+  readonly out?: string;
 }
 
 export interface GenerateSdkResult {
@@ -84,11 +90,13 @@ function displayPath(input: string): string {
 }
 
 /**
- * The input path as written into the `@generated` header: relative to the working folder however it was
- * spelled (absolute, `./`, a trailing `/`, `\\`), so that the same input gives the same bytes.
+ * The input path as written into the `@generated` header: relative to the output folder (without one, to the
+ * working folder) however it was spelled (absolute, `./`, a trailing `/`, `\\`), so that the same input gives the
+ * same bytes wherever `gen` runs.
  */
-function headerPath(input: string): string {
-  const rel = relative(process.cwd(), resolvePathname(input));
+function headerPath(input: string, out: string | undefined): string {
+  const from = out === undefined ? process.cwd() : resolvePathname(out);
+  const rel = relative(from, resolvePathname(input));
   if (isAbsolute(rel)) return basename(input); // another drive: no relative path exists
   return rel === "" ? "." : rel.split("\\").join("/");
 }
@@ -150,7 +158,7 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
   }
   const files: OutputFile[] = generate(resolve, worldId, {
     ...(canon === undefined ? {} : { canon }),
-    input: headerPath(options.input),
+    input: headerPath(options.input, options.out),
     version: version(),
     ...(options.runtimeImport === undefined ? {} : { runtimeImport: options.runtimeImport }),
     ...(options.autodropBorrows === undefined ? {} : { autodropBorrows: options.autodropBorrows }),

@@ -167,15 +167,16 @@ function job(entry: ConfigEntry, base: string): Job {
     input,
     out,
     target: {
-      // generateSdk writes its input path into the generated headers, so it gets the path relative
-      // to the working folder (the project root, normally): the same text `wit-ts gen` writes.
+      // The generated headers name the input relative to the output folder: the same text `wit-ts gen` writes.
       options: {
         input: relative(process.cwd(), input) || ".",
+        out,
         features: [...(entry.features ?? [])],
         allFeatures: entry.allFeatures ?? false,
         ...(entry.world === undefined ? {} : { world: entry.world }),
         ...(entry.autodropBorrows === undefined ? {} : { autodropBorrows: entry.autodropBorrows }),
         ...(entry.runtimeImport === undefined ? {} : { runtimeImport: entry.runtimeImport }),
+        ...(entry.directCalls === undefined ? {} : { directCalls: entry.directCalls }),
       },
       ...(entry.format === true ? { format: { searchFrom: [base] } } : {}),
       out,

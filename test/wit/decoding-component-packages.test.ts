@@ -227,15 +227,25 @@ describe("decodeComponentPackages refuses what it cannot read", () => {
   });
 
   it("names an exported instance whose type it cannot tell", async () => {
+    // An instance of an imported component: its definition, and so its exports' origin, is not in the binary.
     const bytes = await fromWat(`(component
-      (import "f" (func $f))
-      (instance $i (export "g" (func $f)))
+      (import "c" (component $c (export "g" (func))))
+      (instance $i (instantiate $c))
       (export "a:b/c" (instance $i))
     )`);
     expect(decodeComponentPackages(bytes)).toEqual({
       error:
-        "the type of `a:b/c` cannot be told: it is an instance of inline exports, with no type given on its export",
+        "the type of `a:b/c` cannot be told: component 0 is an imported component `c`, whose definition is not in the binary",
     });
+  });
+
+  it("types an instance of inline exports by the items it bundles", async () => {
+    const bytes = await fromWat(`(component
+      (import "f" (func $f (param "x" u32)))
+      (instance $i (export "g" (func $f)))
+      (export "a:b/c" (instance $i))
+    )`);
+    expect(decode(bytes).get("a:b")).toBe("package a:b;\n\ninterface c {\n  g: func(x: u32);\n}\n");
   });
 
   it("takes an exported instance's type from its ascription", async () => {

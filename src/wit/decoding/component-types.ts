@@ -36,7 +36,17 @@ export type Slot =
   | { kind: "outer"; count: number; index: number }
   | { kind: "alias-export"; instance: number; name: string }
   /** A type export or import `(type (eq N))`: the same type as slot N, under a name. */
-  | { kind: "eq"; target: number; name: string };
+  | { kind: "eq"; target: number; name: string }
+  /**
+   * The type at `index` of another scope: a nested component's type import, bound to the type its
+   * instantiation passes, or a type a component takes from an instance it made itself.
+   */
+  | { kind: "ref"; scope: SlotScope; index: number };
+
+/** A scope of type slots (the printer's `PrintScope`, named here by its shape so this file imports nothing). */
+export interface SlotScope {
+  readonly slots: readonly Slot[];
+}
 
 export type ExternDesc =
   | { kind: "instance" | "component" | "func"; type: number }

@@ -51,9 +51,17 @@ export class PrintScope {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts here and moves outwards
     let scope: PrintScope = this;
     let i = index;
-    for (;;) {
+    for (let steps = 0; ; steps++) {
       const slot = scope.slots[i];
       if (!slot) bail(`unknown type index ${i}`);
+      if (slot.kind === "ref") {
+        // Only a bad input makes references go round in a circle.
+        if (steps > 100_000) bail(`type index ${index} refers to itself`);
+        // Every scope a reference names is a PrintScope: the decoders make no other kind.
+        scope = slot.scope as PrintScope;
+        i = slot.index;
+        continue;
+      }
       if (slot.kind === "outer") {
         // Terminates: each step goes up a scope, or (count 0) to an earlier slot of the same scope, which an
         // alias must name; an alias to itself or a later slot (only a bad input has one) would cycle.
