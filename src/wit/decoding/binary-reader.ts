@@ -75,12 +75,12 @@ export class Reader {
   }
 
   /** A component binary's preamble: the magic number, version 0x0d and layer 1 (not a core module). */
-  preamble(): void {
+  preamble(coreModule = "a core module"): void {
     for (const m of [0x00, 0x61, 0x73, 0x6d])
       if (this.byte() !== m) bail("not a WebAssembly binary");
     const version = this.byte() | (this.byte() << 8);
     const layer = this.byte() | (this.byte() << 8);
-    if (layer !== 1) bail("a core module, not a component");
+    if (layer !== 1) bail(`${coreModule}, not a component`);
     if (version !== 0x0d) bail(`unsupported component binary version 0x${version.toString(16)}`);
   }
 

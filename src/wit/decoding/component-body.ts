@@ -165,12 +165,7 @@ function readInstance(r: Reader): InstanceEntry {
 /** Walks a component binary section by section, keeping the index spaces this decoder needs. */
 export function readComponent(bytes: Uint8Array, nested = false): ComponentBody {
   const r = new Reader(bytes);
-  for (const m of [0x00, 0x61, 0x73, 0x6d]) if (r.byte() !== m) bail("not a WebAssembly binary");
-  const version = r.byte() | (r.byte() << 8);
-  const layer = r.byte() | (r.byte() << 8);
-  if (layer !== 1)
-    bail(nested ? "a nested core module, not a component" : "a core module, not a component");
-  if (version !== 0x0d) bail(`unsupported component binary version 0x${version.toString(16)}`);
+  r.preamble(nested ? "a nested core module" : "a core module");
   const body: ComponentBody = {
     types: [],
     instances: [],
@@ -185,12 +180,7 @@ export function readComponent(bytes: Uint8Array, nested = false): ComponentBody 
     if (entry.kind === "unknown") lost ??= entry.why;
     body.funcs.push(lost === undefined ? entry : { kind: "unknown", why: lost });
   };
-  while (!r.done) {
-    const id = r.byte();
-    const size = r.u32();
-    const start = r.pos;
-    const end = start + size;
-    if (end > bytes.length) bail(`section ${id} runs past the end of the binary`);
+  r.sections(true, (id, start, end) => {
     try {
       switch (id) {
         case 0: // custom
@@ -198,7 +188,7 @@ export function readComponent(bytes: Uint8Array, nested = false): ComponentBody 
         case 2: // core instances
         case 3: // core types
         case 9: // start: only adds values
-          r.skip(size);
+          r.pos = end;
           break;
         case 8: {
           const count = r.u32();
@@ -219,7 +209,7 @@ export function readComponent(bytes: Uint8Array, nested = false): ComponentBody 
             kind: "defined",
             body: readComponent(bytes.subarray(start, end), true),
           });
-          r.skip(size);
+          r.pos = end;
           break;
         case 5:
           for (const entry of r.vec(() => readInstance(r))) body.instances.push(entry);
@@ -283,8 +273,7 @@ export function readComponent(bytes: Uint8Array, nested = false): ComponentBody 
       }
       throw e;
     }
-    if (r.pos !== end) bail(`section ${id} at byte ${start} has the wrong size`);
-  }
+  });
   return body;
 }
 
