@@ -113,6 +113,7 @@ describe("generate: output files", () => {
       "runtime/isolate-errors.ts",
       "runtime/isolate-host.ts",
       "runtime/isolate-options.ts",
+      "runtime/isolate-reply-channel.ts",
       "runtime/isolate-wire.ts",
       "runtime/isolate-worker.ts",
       "runtime/memory-limit.ts",

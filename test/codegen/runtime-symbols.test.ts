@@ -131,6 +131,7 @@ describe("runtime symbol table", () => {
       "memory-limit.ts",
       "isolate-options.ts",
       "isolate-wire.ts",
+      "isolate-reply-channel.ts",
       "isolate-host.ts",
       "isolate-worker.ts",
       "canonical-memory.ts",
