@@ -104,6 +104,7 @@ const table = {
   lendForCall: ["borrow.ts", "value"],
   disposeUnlessLent: ["borrow.ts", "value"],
   whenBorrowEnds: ["borrow.ts", "value"],
+  startsOffThread: ["borrow.ts", "value"],
   Borrowed: ["borrow.ts", "type"],
   BorrowHandle: ["borrow.ts", "type"],
   BorrowScope: ["borrow.ts", "type"],
