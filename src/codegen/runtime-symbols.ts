@@ -19,6 +19,7 @@ export const runtimeFiles = [
   "export-calls.ts",
   "import-adapters.ts",
   "wasi.ts",
+  "wasi-interfaces.ts",
   "isolate-errors.ts",
   "wasm-binary.ts",
   "memory-limit.ts",
