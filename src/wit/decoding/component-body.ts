@@ -17,7 +17,7 @@ import {
 import { bail, DecodeError, type ExternDesc, type Slot } from "./component-types.js";
 
 /** Component-level sorts (`sort` in Binary.md); a core sort is `CORE`. */
-export const CORE = 0x00;
+const CORE = 0x00;
 export const FUNC = 0x01;
 export const TYPE = 0x03;
 export const COMPONENT = 0x04;
