@@ -79,9 +79,10 @@ function isWasi(unit: Unit): boolean {
   return shimPackage(unit) !== undefined;
 }
 
-/** One view of `HostResources`: a resource jco reads from the host, and its key. */
+/** One view of `HostResources`: a resource jco reads from the host, the file it belongs to, and its key. */
 interface ResourceView {
   readonly id: TypeId;
+  readonly unit: Unit;
   readonly key: string;
 }
 
@@ -92,14 +93,19 @@ interface ResourceView {
 function hostResourceViews(cx: EmitContext): ResourceView[] {
   const keys = createNameScope(["table", "size", "counts", "leaks"]);
   const views: ResourceView[] = [];
-  const add = (id: TypeId): void => {
+  const add = (id: TypeId, unit: Unit): void => {
     const name = cx.resolve.types[id]!.name ?? "resource";
-    views.push({ id, key: keys.declare(name, "property") });
+    // An interface imported under several keys has resources of its own under each (`bucket`, `bucket2`).
+    views.push({
+      id,
+      unit: cx.plan.declaringUnit(id, "import", unit),
+      key: keys.declare(name, "property"),
+    });
   };
   for (const unit of cx.plan.importUnits) {
-    if (unit.readByJco) for (const id of unit.resources.keys()) add(id);
+    if (unit.readByJco) for (const id of unit.resources.keys()) add(id, unit);
   }
-  for (const id of cx.plan.index.resources.keys()) add(id);
+  for (const id of cx.plan.index.resources.keys()) add(id, cx.plan.index);
   return views;
 }
 
@@ -119,14 +125,13 @@ function printHostResources(
   f.print("export interface HostResources extends ", cx.runtime.type("HostResourcesBase"), " {");
   f.indent(() => {
     for (const view of views) {
-      const home = cx.plan.declaringUnit(view.id, "import");
-      f.jsDoc({ docs: `\`${resourceName(cx, home, view.id)}\`` });
+      f.jsDoc({ docs: `\`${resourceName(cx, view.unit, view.id)}\`` });
       f.print(
         "readonly ",
         quotePropertyKey(view.key),
         ": ",
         cx.runtime.type("ResourceTableView"),
-        typeArgs([typeNameRef(cx, view.id)]),
+        typeArgs([typeNameRef(cx, view.id, view.unit)]),
         ";",
       );
     }
@@ -434,7 +439,7 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
     if (defaults.length > 0) coreArgs.push(object(defaults));
     f.print("const core = await ", runtime.value("createInstanceCore"), callArgs(coreArgs), ";");
     if (views.length > 0) {
-      const types = object(views.map((view) => [view.key, descriptorRef(cx, view.id)]));
+      const types = object(views.map((view) => [view.key, descriptorRef(cx, view.id, view.unit)]));
       f.print(
         "const resources = ",
         runtime.value("createHostResources"),
