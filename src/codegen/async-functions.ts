@@ -1,8 +1,8 @@
 /**
  * Code generation, async functions: which functions of a world are `async func`s, named as jco's
  * `asyncImports` / `asyncExports` options take them (`ns:pkg/iface@1.0.0#name`, `ns:pkg/iface#[method]r.m`,
- * a world-level `name`). Consumes the resolved model and a world; produces the two lists and the `jco
- * transpile` command line that uses them. `gen x.wasm` transpiles with these lists, an SDK generated from
+ * a world-level `name`). Consumes the resolved model and a world; produces the two lists (`jco-transpile.ts`
+ * puts them on the command line). `gen x.wasm` transpiles with these lists, an SDK generated from
  * WIT exports them as `jcoTranspileOptions`, and the CLI prints the command, so nobody writes them by hand.
  */
 import type { Function, Resolve, WorldId, WorldItem, WorldKey } from "../wit/model.js";
@@ -53,17 +53,4 @@ export function asyncFunctionNames(resolve: Resolve, world: WorldId): AsyncFunct
 /** Whether a world has any `async func` (its component then needs jco's JSPI output). */
 export function hasAsyncFunctions(names: AsyncFunctionNames): boolean {
   return names.imports.length > 0 || names.exports.length > 0;
-}
-
-/** `jco transpile` as an SDK of the world needs it (instantiation mode, and JSPI with the async lists). */
-export function jcoTranspileCommand(component: string, names: AsyncFunctionNames): string {
-  const quote = (text: string): string =>
-    /^[\w:/@.#-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
-  const parts = ["jco", "transpile", component, "--instantiation", "async"];
-  if (hasAsyncFunctions(names)) {
-    parts.push("--async-mode", "jspi");
-    if (names.imports.length > 0) parts.push("--async-imports", ...names.imports.map(quote));
-    if (names.exports.length > 0) parts.push("--async-exports", ...names.exports.map(quote));
-  }
-  return parts.join(" ");
 }

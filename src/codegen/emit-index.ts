@@ -33,7 +33,8 @@ import { hasStaticSide, resourceName } from "./emit-resources.js";
 import type { TypeId } from "../wit/model.js";
 import { emitTypes } from "./emit-types.js";
 import { printWasiHost, printWasiOptionsType, wasiCapabilities } from "./emit-wasi.js";
-import { asyncFunctionNames, hasAsyncFunctions, jcoTranspileCommand } from "./async-functions.js";
+import { asyncFunctionNames, hasAsyncFunctions } from "./async-functions.js";
+import { jcoTranspileCommand, versionMaps } from "./jco-transpile.js";
 import {
   array,
   callArgs,
@@ -153,33 +154,42 @@ function printHostResources(
 }
 
 /**
- * `export const jcoTranspileOptions = { asyncMode: "jspi", asyncImports: [...], asyncExports: [...] }` for a
- * world with `async func`s: what jco's `transpile` needs so that the component runs under this SDK.
+ * `export const jcoTranspileOptions = { map: {...}, asyncMode: "jspi", asyncImports: [...], asyncExports: [...] }`
+ * for a world with two versions of one interface or with `async func`s: what jco's `transpile` needs (besides
+ * instantiation mode) so that the component runs under this SDK.
  */
 function printJcoTranspileOptions(f: GeneratedFile, cx: EmitContext): void {
   const names = asyncFunctionNames(cx.resolve, cx.plan.world);
-  if (!hasAsyncFunctions(names)) return;
+  const maps = versionMaps(cx.resolve, cx.plan.world);
+  const async = hasAsyncFunctions(names);
+  if (!async && maps.length === 0) return;
   const name = cx.unit.valueScope.claim("jcoTranspileOptions");
+  const needs = [
+    ...(maps.length > 0 ? ["two versions of one interface"] : []),
+    ...(async ? ["`async func`s"] : []),
+  ];
   f.jsDoc({
     docs:
-      "What jco's `transpile` needs for this world's `async func`s (besides\n" +
+      `What jco's \`transpile\` needs for this world's ${needs.join(" and ")} (besides\n` +
       '`instantiation: "async"`); on the command line:\n' +
-      `\`${jcoTranspileCommand("component.wasm", names)}\``,
+      `\`${jcoTranspileCommand("component.wasm", names, maps)}\``,
   });
-  f.print(
-    "export const ",
-    name,
-    " = ",
-    object(
-      [
-        ["asyncMode", stringLiteral("jspi")],
-        ["asyncImports", array(names.imports.map(stringLiteral))],
-        ["asyncExports", array(names.exports.map(stringLiteral))],
-      ],
-      { expand: true },
-    ),
-    " as const;",
-  );
+  const members: (readonly [string, Printable])[] = [];
+  if (maps.length > 0)
+    members.push([
+      "map",
+      object(
+        maps.map(([from, to]) => [from, stringLiteral(to)]),
+        { expand: true },
+      ),
+    ]);
+  if (async)
+    members.push(
+      ["asyncMode", stringLiteral("jspi")],
+      ["asyncImports", array(names.imports.map(stringLiteral))],
+      ["asyncExports", array(names.exports.map(stringLiteral))],
+    );
+  f.print("export const ", name, " = ", object(members, { expand: true }), " as const;");
   f.print();
 }
 
@@ -485,12 +495,16 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
       ];
       jco.push([info.func.name, object([["default", adapted]])]);
     }
-    f.print(
-      "await ",
-      runtime.value("startInstance"),
-      callArgs(["core", object(jco, { expand: jco.length > 0 })]),
-      ";",
-    );
+    const startArgs: Printable[] = ["core", object(jco, { expand: jco.length > 0 })];
+    if (plan.mergedVersions.size > 0) {
+      startArgs.push(
+        object(
+          [...plan.mergedVersions].map(([bare, ids]) => [bare, array(ids.map(stringLiteral))]),
+          { expand: true },
+        ),
+      );
+    }
+    f.print("await ", runtime.value("startInstance"), callArgs(startArgs), ";");
 
     const createInstance = runtime.value("createWorldInstance");
     if (plan.exportUnits.length === 0 && worldExports.length === 0) {

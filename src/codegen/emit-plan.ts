@@ -111,6 +111,11 @@ export interface Plan {
   readonly importUnits: Unit[];
   /** World-level exported functions with their instance keys. */
   readonly worldExports: { readonly func: Function; readonly key: string }[];
+  /**
+   * Interfaces the world imports at several versions: unversioned id -> the versioned ids. jco reads them
+   * apart only when transpiled with its `map`; the SDK feeds only the versioned keys.
+   */
+  readonly mergedVersions: ReadonlyMap<string, string[]>;
 }
 
 /** Splits functions into free functions and resource members (`[method]r.f`, `[static]r.f`, `[constructor]r`). */
@@ -305,9 +310,15 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   const unversioned = (u: Unit): string => u.key.replace(/@[^/]*$/, "");
   for (const u of importUnits)
     unversionedCount.set(unversioned(u), (unversionedCount.get(unversioned(u)) ?? 0) + 1);
+  const mergedVersions = new Map<string, string[]>();
   for (const u of importUnits) {
     const bare = unversioned(u);
     if (bare !== u.key && unversionedCount.get(bare) === 1) u.jcoImportKeys.push(bare);
+    if (bare !== u.key && unversionedCount.get(bare)! > 1 && u.readByJco) {
+      let ids = mergedVersions.get(bare);
+      if (ids === undefined) mergedVersions.set(bare, (ids = []));
+      ids.push(u.key);
+    }
     u.jcoImportKeys.push(u.key);
     u.instanceKey = u.key;
   }
@@ -455,6 +466,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     exportUnits,
     importUnits,
     worldExports,
+    mergedVersions,
   };
 }
 

@@ -188,13 +188,15 @@ describe("generate: what jco is fed", () => {
     ]);
   });
 
-  it("feeds two versions of one interface only under their versioned keys", () => {
+  it("feeds two versions of one interface only under their versioned keys, guarding the unversioned one", () => {
     const index = lines(sample("versions")[0]!.content);
     const start = index.indexOf("  await startInstance(core, {");
-    expect(index.slice(start, start + 4)).toEqual([
+    expect(index.slice(start, start + 6)).toEqual([
       "  await startInstance(core, {",
       '    "example:dep/test@0.1.0": testImports,',
       '    "example:dep/test@0.2.0": testImports2,',
+      "  }, {",
+      '    "example:dep/test": ["example:dep/test@0.1.0", "example:dep/test@0.2.0"],',
       "  });",
     ]);
     expect(index).toContain('  readonly "example:dep/test@0.1.0": TestImports;');
