@@ -271,6 +271,20 @@ describe("generate: what jco is fed", () => {
     ]);
   });
 
+  it("keys a named interface by its kebab name for imports and its lowerCamel name for exports, as jco does", () => {
+    const out = generateText(
+      "package a:b;\ninterface store {\n  get: func(key: u32) -> u32;\n}\nworld w {\n  import my-store: store;\n  export my-mirror: store;\n}\n",
+    );
+    const index = lines(out.get("index.ts"));
+    expect(index).toContain('  readonly "my-store": StoreImports;');
+    expect(index).toContain('    hostImports(imports, "my-store"),');
+    expect(index).toContain('    "my-store": storeImports,');
+    expect(index).toContain("  readonly myMirror: StoreExports;");
+    expect(lines(out.get("interfaces/a-b-store-my-mirror.ts"))).toContain(
+      '  path: ["myMirror", "get"],',
+    );
+  });
+
   it("reads an inline export through jco's alias of it", () => {
     const out = generateText(
       "package a:b;\nworld w {\n  export out-api: interface { g: func(); }\n}\n",
