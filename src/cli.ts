@@ -341,7 +341,7 @@ async function genOne(entry: ConfigEntry, io: Io, verbose = false): Promise<numb
     if (verbose)
       for (const [name, reason] of report.viaJco) io.stdout(`  through jco: ${name}: ${reason}\n`);
   }
-  // The world's async functions need jco's JSPI output, with each of them named.
+  // A WIT input's component is transpiled by the user: with the maps and async lists its world needs.
   if (result.jcoCommand !== undefined)
     io.stdout(`transpile its component with: ${result.jcoCommand}\n`);
   return ExitCode.Ok;

@@ -179,7 +179,7 @@ export interface TranspileRequest {
  * `function _import`) or assume the DOM's `WebAssembly` namespace, and an app's `tsc` reads it whatever its
  * `skipLibCheck`. The SDK uses nothing of the module but `instantiate`, whose shape does not depend on the world.
  */
-function componentDeclaration(preamble: string): string {
+export function componentDeclaration(preamble: string): string {
   return [
     preamble,
     "/* eslint-disable */",

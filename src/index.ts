@@ -13,11 +13,8 @@ import { SourceMap, UNKNOWN_SPAN } from "./diagnostics/source-map.js";
 import { generate, selectWorld } from "./codegen/generate.js";
 import { directCallReport, type DirectCallReport } from "./codegen/emit-direct.js";
 import { decodeCanonicalOptions, type ComponentCanon } from "./wit/decoding/canonical-options.js";
-import {
-  asyncFunctionNames,
-  hasAsyncFunctions,
-  jcoTranspileCommand,
-} from "./codegen/async-functions.js";
+import { asyncFunctionNames, hasAsyncFunctions } from "./codegen/async-functions.js";
+import { jcoTranspileCommand, versionMaps } from "./codegen/jco-transpile.js";
 import { diffOutput, writeOutput, type OutputDiff, type OutputFile } from "./output.js";
 import { resolveFiles, resolvePath, type ResolveOptions, type ResolveResult } from "./wit/load.js";
 import { interfaceIdentifier, type Resolve, type WorldId } from "./wit/model.js";
@@ -78,8 +75,9 @@ export interface GenerateSdkResult {
   /** For a `.wasm` input: how many exported functions are called directly, and why the others are not. */
   readonly directCalls?: DirectCallReport;
   /**
-   * For a WIT input whose world has `async func`s: the `jco transpile` command its component needs (JSPI, with
-   * the async imports and exports named), for the CLI to print. A `.wasm` input is transpiled that way already.
+   * For a WIT input whose component needs more than `jco transpile component.wasm --instantiation async`: the
+   * command with a `--map` per versioned import that meets another version of its interface, and JSPI with
+   * the async imports and exports named, for the CLI to print. A `.wasm` input is transpiled that way already.
    */
   readonly jcoCommand?: string;
 }
@@ -186,9 +184,10 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
     }
   }
   const asyncNames = asyncFunctionNames(resolve, worldId);
+  const maps = bytes === undefined ? versionMaps(resolve, worldId) : [];
   const jcoCommand =
-    bytes === undefined && hasAsyncFunctions(asyncNames)
-      ? jcoTranspileCommand("component.wasm", asyncNames)
+    bytes === undefined && (maps.length > 0 || hasAsyncFunctions(asyncNames))
+      ? jcoTranspileCommand("component.wasm", asyncNames, maps)
       : undefined;
   return {
     files,

@@ -107,6 +107,18 @@ describe("wit-ts gen", () => {
     );
   });
 
+  it("prints the jco command, maps included, for a WIT world with two versions of one interface", () => {
+    const r = run(["gen", join(ROOT, "wit-samples", "versions"), "-o", join(tmp, "versions-sdk")]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n").slice(1)).toEqual([
+      "transpile its component with: jco transpile component.wasm --instantiation async" +
+        " --map example:dep/test@0.1.0=example:dep/test@0.1.0" +
+        " --map example:dep/test@0.2.0=example:dep/test@0.2.0",
+      "",
+    ]);
+  });
+
   it("--check: exit 0 when current; exit 1 listing changed and stale files, writing nothing", () => {
     const dir = greeterProject();
     expect(run(["gen", "wit", "-o", "sdk"], {}, dir).code).toBe(0);

@@ -1,8 +1,8 @@
 /**
  * Code generation, async functions: which functions of a world are `async func`s, named as jco's
  * `asyncImports` / `asyncExports` options take them (`ns:pkg/iface@1.0.0#name`, `ns:pkg/iface#[method]r.m`,
- * a world-level `name`). Consumes the resolved model and a world; produces the two lists, the jco options
- * made of them and the `jco transpile` command line that uses them. `gen x.wasm` transpiles with these
+ * a world-level `name`). Consumes the resolved model and a world; produces the two lists and the jco options
+ * made of them (`jco-transpile.ts` puts them on the command line). `gen x.wasm` transpiles with these
  * options, an SDK generated from WIT exports them as `jcoTranspileOptions`, and the CLI prints the command,
  * so nobody writes them by hand.
  *
@@ -70,18 +70,4 @@ export interface JcoAsyncOptions {
 
 export function jcoAsyncOptions(names: AsyncFunctionNames): JcoAsyncOptions | undefined {
   return hasAsyncFunctions(names) ? { asyncMode: "jspi", asyncExports: names.exports } : undefined;
-}
-
-/** `jco transpile` as an SDK of the world needs it (instantiation mode, and {@link jcoAsyncOptions}). */
-export function jcoTranspileCommand(component: string, names: AsyncFunctionNames): string {
-  const quote = (text: string): string =>
-    /^[\w:/@.#-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
-  const parts = ["jco", "transpile", component, "--instantiation", "async"];
-  const options = jcoAsyncOptions(names);
-  if (options !== undefined) {
-    parts.push("--async-mode", options.asyncMode);
-    if (options.asyncExports.length > 0)
-      parts.push("--async-exports", ...options.asyncExports.map(quote));
-  }
-  return parts.join(" ");
 }

@@ -33,7 +33,8 @@ import { hasStaticSide, resourceName } from "./emit-resources.js";
 import type { TypeId } from "../wit/model.js";
 import { emitTypes } from "./emit-types.js";
 import { printWasiHost, printWasiOptionsType, wasiCapabilities } from "./emit-wasi.js";
-import { asyncFunctionNames, jcoAsyncOptions, jcoTranspileCommand } from "./async-functions.js";
+import { asyncFunctionNames, jcoAsyncOptions } from "./async-functions.js";
+import { jcoTranspileCommand, versionMaps } from "./jco-transpile.js";
 import {
   array,
   callArgs,
@@ -79,9 +80,10 @@ function isWasi(unit: Unit): boolean {
   return shimPackage(unit) !== undefined;
 }
 
-/** One view of `HostResources`: a resource jco reads from the host, and its key. */
+/** One view of `HostResources`: a resource jco reads from the host, the file it belongs to, and its key. */
 interface ResourceView {
   readonly id: TypeId;
+  readonly unit: Unit;
   readonly key: string;
 }
 
@@ -92,14 +94,19 @@ interface ResourceView {
 function hostResourceViews(cx: EmitContext): ResourceView[] {
   const keys = createNameScope(["table", "size", "counts", "leaks"]);
   const views: ResourceView[] = [];
-  const add = (id: TypeId): void => {
+  const add = (id: TypeId, unit: Unit): void => {
     const name = cx.resolve.types[id]!.name ?? "resource";
-    views.push({ id, key: keys.declare(name, "property") });
+    // An interface imported under several keys has resources of its own under each (`bucket`, `bucket2`).
+    views.push({
+      id,
+      unit: cx.plan.declaringUnit(id, "import", unit),
+      key: keys.declare(name, "property"),
+    });
   };
   for (const unit of cx.plan.importUnits) {
-    if (unit.readByJco) for (const id of unit.resources.keys()) add(id);
+    if (unit.readByJco) for (const id of unit.resources.keys()) add(id, unit);
   }
-  for (const id of cx.plan.index.resources.keys()) add(id);
+  for (const id of cx.plan.index.resources.keys()) add(id, cx.plan.index);
   return views;
 }
 
@@ -119,14 +126,13 @@ function printHostResources(
   f.print("export interface HostResources extends ", cx.runtime.type("HostResourcesBase"), " {");
   f.indent(() => {
     for (const view of views) {
-      const home = cx.plan.declaringUnit(view.id, "import");
-      f.jsDoc({ docs: `\`${resourceName(cx, home, view.id)}\`` });
+      f.jsDoc({ docs: `\`${resourceName(cx, view.unit, view.id)}\`` });
       f.print(
         "readonly ",
         quotePropertyKey(view.key),
         ": ",
         cx.runtime.type("ResourceTableView"),
-        typeArgs([typeNameRef(cx, view.id)]),
+        typeArgs([typeNameRef(cx, view.id, view.unit)]),
         ";",
       );
     }
@@ -148,33 +154,42 @@ function printHostResources(
 }
 
 /**
- * `export const jcoTranspileOptions = { asyncMode: "jspi", asyncExports: [...] }` for a world with `async
- * func`s: what jco's `transpile` needs so that the component runs under this SDK (`jcoAsyncOptions`).
+ * `export const jcoTranspileOptions = { map: {...}, asyncMode: "jspi", asyncExports: [...] }` for a world
+ * with two versions of one interface or with `async func`s: what jco's `transpile` needs (besides
+ * instantiation mode) so that the component runs under this SDK (`jcoAsyncOptions` for the async part).
  */
 function printJcoTranspileOptions(f: GeneratedFile, cx: EmitContext): void {
   const names = asyncFunctionNames(cx.resolve, cx.plan.world);
+  const maps = versionMaps(cx.resolve, cx.plan.world);
   const options = jcoAsyncOptions(names);
-  if (options === undefined) return;
+  const async = options !== undefined;
+  if (!async && maps.length === 0) return;
   const name = cx.unit.valueScope.claim("jcoTranspileOptions");
+  const needs = [
+    ...(maps.length > 0 ? ["two versions of one interface"] : []),
+    ...(async ? ["`async func`s"] : []),
+  ];
   f.jsDoc({
     docs:
-      "What jco's `transpile` needs for this world's `async func`s (besides\n" +
+      `What jco's \`transpile\` needs for this world's ${needs.join(" and ")} (besides\n` +
       '`instantiation: "async"`); on the command line:\n' +
-      `\`${jcoTranspileCommand("component.wasm", names)}\``,
+      `\`${jcoTranspileCommand("component.wasm", names, maps)}\``,
   });
-  f.print(
-    "export const ",
-    name,
-    " = ",
-    object(
-      [
-        ["asyncMode", stringLiteral(options.asyncMode)],
-        ["asyncExports", array(options.asyncExports.map(stringLiteral))],
-      ],
-      { expand: true },
-    ),
-    " as const;",
-  );
+  const members: (readonly [string, Printable])[] = [];
+  if (maps.length > 0)
+    members.push([
+      "map",
+      object(
+        maps.map(([from, to]) => [from, stringLiteral(to)]),
+        { expand: true },
+      ),
+    ]);
+  if (options !== undefined)
+    members.push(
+      ["asyncMode", stringLiteral(options.asyncMode)],
+      ["asyncExports", array(options.asyncExports.map(stringLiteral))],
+    );
+  f.print("export const ", name, " = ", object(members, { expand: true }), " as const;");
   f.print();
 }
 
@@ -434,7 +449,7 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
     if (defaults.length > 0) coreArgs.push(object(defaults));
     f.print("const core = await ", runtime.value("createInstanceCore"), callArgs(coreArgs), ";");
     if (views.length > 0) {
-      const types = object(views.map((view) => [view.key, descriptorRef(cx, view.id)]));
+      const types = object(views.map((view) => [view.key, descriptorRef(cx, view.id, view.unit)]));
       f.print(
         "const resources = ",
         runtime.value("createHostResources"),
@@ -480,12 +495,16 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
       ];
       jco.push([info.func.name, object([["default", adapted]])]);
     }
-    f.print(
-      "await ",
-      runtime.value("startInstance"),
-      callArgs(["core", object(jco, { expand: jco.length > 0 })]),
-      ";",
-    );
+    const startArgs: Printable[] = ["core", object(jco, { expand: jco.length > 0 })];
+    if (plan.mergedVersions.size > 0) {
+      startArgs.push(
+        object(
+          [...plan.mergedVersions].map(([bare, ids]) => [bare, array(ids.map(stringLiteral))]),
+          { expand: true },
+        ),
+      );
+    }
+    f.print("await ", runtime.value("startInstance"), callArgs(startArgs), ";");
 
     const createInstance = runtime.value("createWorldInstance");
     if (plan.exportUnits.length === 0 && worldExports.length === 0) {

@@ -57,8 +57,13 @@ export interface Unit {
   readonly side: Side;
   /** The interface (interface units only). */
   readonly iface: InterfaceId | undefined;
-  /** `ns:pkg/iface@1.0.0`, or the world key of an inline interface. */
+  /**
+   * `ns:pkg/iface@1.0.0`, or the world key of an inline interface or of a named one (`primary` of
+   * `import primary: store;`).
+   */
   readonly key: string;
+  /** A named interface (`import primary: store;`): jco reads and writes it under its name. */
+  readonly named: boolean;
   /** The world item's stability (`@since` on `export documented;`). */
   readonly stability: Stability;
   /** Named types declared in this file, in dependency (id) order. */
@@ -92,8 +97,11 @@ export interface Plan {
   readonly index: Unit;
   /** Interface units, import side first, in world order. */
   readonly units: Unit[];
-  /** The file that declares a named type, seen from a file of `side`. */
-  declaringUnit(id: TypeId, side: Side): Unit;
+  /**
+   * The file that declares a named type, seen from a file of `side`; from `from` itself when it declares
+   * the type (a resource of a named interface is that key's own).
+   */
+  declaringUnit(id: TypeId, side: Side, from?: Unit): Unit;
   /** The resource typedef an id stands for, following `type` aliases (a `use` of a resource). */
   resourceOf(id: TypeId): TypeId | undefined;
   /** Who implements a resource, seen from a file of `side`. */
@@ -103,6 +111,11 @@ export interface Plan {
   readonly importUnits: Unit[];
   /** World-level exported functions with their instance keys. */
   readonly worldExports: { readonly func: Function; readonly key: string }[];
+  /**
+   * Interfaces the world imports at several versions: unversioned id -> the versioned ids. jco reads them
+   * apart only when transpiled with its `map`; the SDK feeds only the versioned keys.
+   */
+  readonly mergedVersions: ReadonlyMap<string, string[]>;
 }
 
 /** Splits functions into free functions and resource members (`[method]r.f`, `[static]r.f`, `[constructor]r`). */
@@ -171,7 +184,8 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   const exportOf = new Map<InterfaceId, Unit>();
   const files = createNameScope(["index", "runtime", "component"]);
 
-  // File names: `<ns>-<pkg>-<iface>`, the version added only where two versions of one interface meet.
+  // File names: `<ns>-<pkg>-<iface>`, the version added only where two versions of one interface meet; an
+  // interface imported or exported under a name of its own (`import primary: store;`) adds that name.
   interface Entry {
     readonly key: WorldKey;
     readonly id: InterfaceId;
@@ -179,6 +193,8 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     readonly stability: Stability;
     readonly base: string;
     readonly version: string | undefined;
+    /** `import name: iface;`: a named interface, read by jco under `name`. */
+    readonly named: boolean;
   }
   const entries: Entry[] = [];
   const entry = (key: WorldKey, id: InterfaceId, side: Side, stability: Stability): void => {
@@ -187,8 +203,11 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     if (ident !== undefined && iface.package !== undefined) {
       const pkg = resolve.packages[iface.package]!.name;
       const both = side === "export" && world.imports.has(key);
-      const base = `${pkg.namespace}-${pkg.name}-${iface.name}${both ? "-exports" : ""}`;
-      entries.push({ key, id, side, stability, base, version: pkg.version });
+      const named = typeof key === "string";
+      const base =
+        `${pkg.namespace}-${pkg.name}-${iface.name}` +
+        `${named ? `-${key}` : ""}${both ? "-exports" : ""}`;
+      entries.push({ key, id, side, stability, base, version: pkg.version, named });
     } else {
       entries.push({
         key,
@@ -197,6 +216,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
         stability,
         base: `${world.name}-${String(key)}`,
         version: undefined,
+        named: false,
       });
     }
   };
@@ -207,18 +227,33 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   const baseCount = new Map<string, number>();
   for (const e of entries)
     baseCount.set(e.base.toLowerCase(), (baseCount.get(e.base.toLowerCase()) ?? 0) + 1);
+  // One interface may be imported (or exported) under several keys. One of them declares its types: the
+  // one by path when there is one (what other interfaces `use`), else the first. The others declare only
+  // the resources and the types that hold them: each key is an instance with resources of its own.
+  const canonical = new Map<string, Entry>();
+  for (const e of entries) {
+    const slot = `${e.side}:${e.id}`;
+    const seen = canonical.get(slot);
+    if (seen === undefined || (seen.named && !e.named)) canonical.set(slot, e);
+  }
+  const importedIds = new Set(entries.filter((e) => e.side === "import").map((e) => e.id));
 
-  const unitFor = ({ key, id, side, stability, base, version }: Entry): Unit => {
+  const unitFor = (e: Entry): Unit => {
+    const { key, id, side, stability, base, version, named } = e;
     const iface = resolve.interfaces[id]!;
     const ident = interfaceIdentifier(resolve, id);
-    const displayKey = ident ?? (typeof key === "string" ? key : `interface-${id}`);
+    const displayKey = named
+      ? String(key)
+      : (ident ?? (typeof key === "string" ? key : `interface-${id}`));
     const shared = (baseCount.get(base.toLowerCase()) ?? 0) > 1;
     const path = files.claim(shared && version !== undefined ? `${base}-${version}` : base);
     // The export side of an interface the world also imports declares only what differs per side (its
-    // resources and the types that hold them); the rest is the same WIT type, declared once, on the import side.
-    const both = side === "export" && world.imports.has(key);
+    // resources and the types that hold them); the rest is the same WIT type, declared once, on the import
+    // side. So does every key of an interface but its canonical one.
+    const ownsAll =
+      canonical.get(`${side}:${id}`) === e && (side === "import" || !importedIds.has(id));
     const types = [...iface.types.values()]
-      .filter((t) => !both || holdsResource(resolve, t))
+      .filter((t) => ownsAll || holdsResource(resolve, t))
       .sort((a, b) => a - b);
     const grouped = groupFunctions(
       iface.functions.values(),
@@ -237,13 +272,15 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
       `create${toUpperCamel(stem)}${side === "import" ? "Imports" : "Exports"}`,
     );
     const hasMembers = iface.functions.size > 0 || types.some((t) => isResource(resolve, t));
-    const jcoExportKey = ident ?? toLowerCamel(displayKey);
+    // jco names an export instance by its key: the interface's id, or the lowerCamel of a plain name.
+    const jcoExportKey = named ? toLowerCamel(displayKey) : (ident ?? toLowerCamel(displayKey));
     return {
       kind: "interface",
       path: `interfaces/${path}.ts`,
       side,
       iface: id,
       key: displayKey,
+      named,
       stability,
       types,
       typeNames,
@@ -263,7 +300,8 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   for (const e of entries) {
     const unit = unitFor(e);
     (e.side === "import" ? importUnits : exportUnits).push(unit);
-    (e.side === "import" ? importOf : exportOf).set(e.id, unit);
+    if (canonical.get(`${e.side}:${e.id}`) === e)
+      (e.side === "import" ? importOf : exportOf).set(e.id, unit);
   }
 
   // jco reads an import from its unversioned key unless told otherwise (`map`); the SDK feeds both, except
@@ -272,9 +310,15 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   const unversioned = (u: Unit): string => u.key.replace(/@[^/]*$/, "");
   for (const u of importUnits)
     unversionedCount.set(unversioned(u), (unversionedCount.get(unversioned(u)) ?? 0) + 1);
+  const mergedVersions = new Map<string, string[]>();
   for (const u of importUnits) {
     const bare = unversioned(u);
     if (bare !== u.key && unversionedCount.get(bare) === 1) u.jcoImportKeys.push(bare);
+    if (bare !== u.key && unversionedCount.get(bare)! > 1 && u.readByJco) {
+      let ids = mergedVersions.get(bare);
+      if (ids === undefined) mergedVersions.set(bare, (ids = []));
+      ids.push(u.key);
+    }
     u.jcoImportKeys.push(u.key);
     u.instanceKey = u.key;
   }
@@ -316,6 +360,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     side: "import",
     iface: undefined,
     key: world.name,
+    named: false,
     stability: world.stability,
     types: worldTypes,
     typeNames: indexTypeNames,
@@ -345,6 +390,11 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
       });
   }
   for (const unit of exportUnits) {
+    // A named export is the instance's member of that name, as a world-level function is.
+    if (unit.named) {
+      unit.instanceKey = instanceKeys.declare(unit.key, "property");
+      continue;
+    }
     const iface = resolve.interfaces[unit.iface!]!;
     const pkg = iface.package === undefined ? undefined : resolve.packages[iface.package]!.name;
     const stem = iface.name ?? unit.key;
@@ -360,7 +410,8 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     );
   }
 
-  const typeHome = (id: TypeId, side: Side): Unit => {
+  const typeHome = (id: TypeId, side: Side, from?: Unit): Unit => {
+    if (from !== undefined && from.kind === "interface" && from.typeNames.has(id)) return from;
     const owner = resolve.types[id]!.owner;
     switch (owner.kind) {
       case "interface": {
@@ -415,6 +466,7 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     exportUnits,
     importUnits,
     worldExports,
+    mergedVersions,
   };
 }
 

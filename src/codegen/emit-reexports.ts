@@ -121,15 +121,18 @@ function indexExportNames(cx: EmitContext): Set<string> {
 function namespaceNames(cx: EmitContext, taken: Iterable<string>): Map<Unit, string> {
   const scope = createNameScope(taken);
   const out = new Map<Unit, string>();
-  const imported = new Set(cx.plan.importUnits.map((u) => u.iface));
+  const imported = new Set(cx.plan.importUnits.map((u) => (u.named ? u.key : u.iface)));
   for (const unit of cx.plan.units) {
     const iface = cx.resolve.interfaces[unit.iface!]!;
     const pkg = iface.package === undefined ? undefined : cx.resolve.packages[iface.package]!.name;
-    const both = unit.side === "export" && imported.has(unit.iface);
+    const both = unit.side === "export" && imported.has(unit.named ? unit.key : unit.iface);
     const suffix = both ? "-exports" : "";
     const stem = iface.name ?? unit.key;
-    const candidates = [stem];
-    if (pkg !== undefined) {
+    // A named interface (`import primary: store;`) is known by its name, as on the instance.
+    const candidates = unit.named ? [unit.key, `${stem}-${unit.key}`] : [stem];
+    if (pkg !== undefined && unit.named) {
+      candidates.push(`${pkg.namespace}-${pkg.name}-${stem}-${unit.key}`);
+    } else if (pkg !== undefined) {
       candidates.push(`${pkg.name}-${stem}`, `${pkg.namespace}-${pkg.name}-${stem}`);
       if (pkg.version !== undefined)
         candidates.push(`${pkg.namespace}-${pkg.name}-${stem}-${pkg.version}`);

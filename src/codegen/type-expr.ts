@@ -98,20 +98,18 @@ function isNamed(def: TypeDef): boolean {
   return def.name !== undefined && def.owner.kind !== "none";
 }
 
-/** The side the types of the current file are seen from. */
-function side(cx: EmitContext): Side {
-  return cx.unit.side;
-}
-
-/** The declared TypeScript type of a named type. */
-export function typeNameRef(cx: EmitContext, id: TypeId): ImportSymbol {
-  const home = cx.plan.declaringUnit(id, side(cx));
+/**
+ * The declared TypeScript type of a named type, as the current file sees it (or as file `from` does: a
+ * resource of a named interface is that key's own).
+ */
+export function typeNameRef(cx: EmitContext, id: TypeId, from: Unit = cx.unit): ImportSymbol {
+  const home = cx.plan.declaringUnit(id, from.side, from);
   return declaredSymbol(cx, home, home.typeNames.get(id)!.type, true);
 }
 
-/** The descriptor constant of a named type. */
-export function descriptorRef(cx: EmitContext, id: TypeId): ImportSymbol {
-  const home = cx.plan.declaringUnit(id, side(cx));
+/** The descriptor constant of a named type, as the current file (or file `from`) sees it. */
+export function descriptorRef(cx: EmitContext, id: TypeId, from: Unit = cx.unit): ImportSymbol {
+  const home = cx.plan.declaringUnit(id, from.side, from);
   return declaredSymbol(cx, home, home.typeNames.get(id)!.descriptor, false);
 }
 

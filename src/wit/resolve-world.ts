@@ -574,7 +574,7 @@ function elaborateImport(
  */
 function elaborateExports(
   resolve: Resolve,
-  exportInterfaces: Map<InterfaceId, { key: WorldKey; stability: Stability }>,
+  exportInterfaces: Map<WorldKey, { id: InterfaceId; stability: Stability }>,
   imports: Map<WorldKey, WorldItem>,
   exports: Map<WorldKey, WorldItem>,
   worldSpan: Span,
@@ -587,7 +587,7 @@ function elaborateExports(
     deps: InterfaceId[] | undefined;
     next: number;
   }
-  for (const [rootId, { key: rootKey, stability }] of exportInterfaces) {
+  for (const [rootKey, { id: rootId, stability }] of exportInterfaces) {
     // An explicit stack machine for the recursive `add_world_export`:
     // `result` carries a finished frame's answer to its parent.
     const stack: Frame[] = [
@@ -621,6 +621,8 @@ function elaborateExports(
         stack.push({
           id: dep,
           key: dep,
+          // Only an export by path (`export iface;`) serves as a dependency: a named
+          // one (`export name: iface;`) is a copy of its own that others cannot `use`.
           addExport: f.addExport && exportInterfaces.has(dep),
           deps: undefined,
           next: 0,
@@ -638,7 +640,7 @@ function elaborateExports(
         exports.set(f.key, item);
       } else {
         requiredImports.add(f.id);
-        imports.set(f.key, item);
+        if (!imports.has(f.key)) imports.set(f.key, item);
       }
       result = true;
     }
@@ -681,11 +683,13 @@ export function elaborateWorld(resolve: Resolve, worldId: WorldId, worldSpan: Sp
   }
 
   const exports = new Map<WorldKey, WorldItem>();
-  const exportInterfaces = new Map<InterfaceId, { key: WorldKey; stability: Stability }>();
+  // Keyed by the export's key, not the interface: `export a: iface; export b: iface;`
+  // exports one interface twice, under two names.
+  const exportInterfaces = new Map<WorldKey, { id: InterfaceId; stability: Stability }>();
   for (const [key, item] of world.exports) {
     switch (item.kind) {
       case "interface":
-        exportInterfaces.set(item.id, { key, stability: item.stability });
+        exportInterfaces.set(key, { id: item.id, stability: item.stability });
         break;
       case "function":
         exports.set(key, item);

@@ -325,9 +325,46 @@ export async function createInstanceCore(
   return core;
 }
 
-/** Instantiates the component with jco's import object (built by the generated import adapters). */
-export function startInstance(core: InstanceCore, imports: object): Promise<void> {
+/**
+ * Instantiates the component with jco's import object (built by the generated import adapters).
+ * `versions` lists, per unversioned interface id, the versions of it the world imports: the SDK feeds each
+ * from its versioned key only, which jco reads when told to by its `map` option.
+ */
+export function startInstance(
+  core: InstanceCore,
+  imports: object,
+  versions?: Readonly<Record<string, readonly string[]>>,
+): Promise<void> {
+  if (versions !== undefined) guardMergedVersions(imports, versions);
   return coreOf(core).start(imports);
+}
+
+/**
+ * Makes a component transpiled without jco's `map` for two versions of one interface fail at instantiation with
+ * the fix, instead of jco's "Cannot destructure property ... of 'imports.ns:pkg/iface'": such a component reads
+ * every version from the unversioned key, which the SDK never fills (one host implementation would then serve
+ * every version). Not enumerable, so that nothing but such a read sees it.
+ */
+function guardMergedVersions(
+  imports: object,
+  versions: Readonly<Record<string, readonly string[]>>,
+): void {
+  for (const [bare, ids] of Object.entries(versions)) {
+    Object.defineProperty(imports, bare, {
+      configurable: true,
+      enumerable: false,
+      get(): never {
+        const maps = ids.map((id) => `--map ${id}=${id}`).join(" ");
+        const api = ids.map((id) => `${JSON.stringify(id)}: ${JSON.stringify(id)}`).join(", ");
+        throw new TypeError(
+          `the component reads \`${bare}\` for ${ids.join(" and ")}: it was transpiled without jco's ` +
+            `\`map\` for them, so it cannot tell the versions apart. Transpile it again with ` +
+            `\`jco transpile <component.wasm> --instantiation async ${maps}\` (the command ` +
+            `\`wit-ts gen\` prints; with jco's API, \`map: { ${api} }\`)`,
+        );
+      },
+    });
+  }
 }
 
 /** What every generated instance has besides the world's exports. */

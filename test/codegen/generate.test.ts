@@ -166,13 +166,15 @@ describe("generate: what jco is fed", () => {
     ]);
   });
 
-  it("feeds two versions of one interface only under their versioned keys", () => {
+  it("feeds two versions of one interface only under their versioned keys, guarding the unversioned one", () => {
     const index = lines(sample("versions")[0]!.content);
     const start = index.indexOf("  await startInstance(core, {");
-    expect(index.slice(start, start + 4)).toEqual([
+    expect(index.slice(start, start + 6)).toEqual([
       "  await startInstance(core, {",
       '    "example:dep/test@0.1.0": testImports,',
       '    "example:dep/test@0.2.0": testImports2,',
+      "  }, {",
+      '    "example:dep/test": ["example:dep/test@0.1.0", "example:dep/test@0.2.0"],',
       "  });",
     ]);
     expect(index).toContain('  readonly "example:dep/test@0.1.0": TestImports;');
@@ -245,6 +247,20 @@ describe("generate: what jco is fed", () => {
       "  readonly Blob: BlobClass;",
       "}",
     ]);
+  });
+
+  it("keys a named interface by its kebab name for imports and its lowerCamel name for exports, as jco does", () => {
+    const out = generateText(
+      "package a:b;\ninterface store {\n  get: func(key: u32) -> u32;\n}\nworld w {\n  import my-store: store;\n  export my-mirror: store;\n}\n",
+    );
+    const index = lines(out.get("index.ts"));
+    expect(index).toContain('  readonly "my-store": StoreImports;');
+    expect(index).toContain('    hostImports(imports, "my-store"),');
+    expect(index).toContain('    "my-store": storeImports,');
+    expect(index).toContain("  readonly myMirror: StoreExports;");
+    expect(lines(out.get("interfaces/a-b-store-my-mirror.ts"))).toContain(
+      '  path: ["myMirror", "get"],',
+    );
   });
 
   it("reads an inline export through jco's alias of it", () => {

@@ -103,6 +103,22 @@ const extraWorlds: Record<string, string> = {
     "  export poisoned: func();",
     "}",
   ].join("\n"),
+  // Each key of a named interface has resources of its own, next to the types declared once.
+  "named-resources": [
+    "package extra:named;",
+    "interface store {",
+    "  resource bucket { constructor(name: string); get: func(key: string) -> u32; open: static func(name: string) -> bucket; }",
+    "  record pair { b: bucket, n: u32 }",
+    "  record plain { n: u32 }",
+    "  make: func(p: plain) -> pair;",
+    "}",
+    "world w {",
+    "  import primary: store;",
+    "  import store;",
+    "  export mirror: store;",
+    "  export store;",
+    "}",
+  ].join("\n"),
 };
 
 function generateExtra(name: string): OutputFile[] {

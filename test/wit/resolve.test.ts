@@ -477,6 +477,21 @@ describe("worlds", () => {
     expect([...w.exports.keys()]).toEqual([1]);
   });
 
+  it("keeps one interface imported and exported under several names", () => {
+    const r = ok(
+      one(
+        "package a:b;\ninterface base {\n  type t = u8;\n}\ninterface store {\n  use base.{t};\n  get: func() -> t;\n}\nworld w {\n  import primary: store;\n  import secondary: store;\n  import store;\n  export mirror: store;\n  export backup: store;\n  export store;\n}\n",
+      ),
+    );
+    const w = r.worlds[0]!;
+    expect([...w.imports.keys()]).toEqual([0, "primary", "secondary", 1]);
+    // A named export's dependencies are imports: only an export by path serves other exports.
+    expect([...w.exports.keys()]).toEqual(["mirror", "backup", 1]);
+    expect([...w.exports.values()].map((item) => item.kind === "interface" && item.id)).toEqual([
+      1, 1, 1,
+    ]);
+  });
+
   it("rejects exports that need an interface both ways", () => {
     const text =
       "package a:b;\ninterface i1 {\n  type t = u8;\n}\ninterface i2 {\n  use i1.{t};\n}\ninterface i3 {\n  use i2.{t};\n}\nworld w {\n  export i1;\n  export i3;\n}\n";
