@@ -9,7 +9,7 @@ import {
   type TestImports as TestImports2,
   createTestImports as createTestImports2,
 } from "./interfaces/example-dep-test-0.2.0.js";
-import { callExport, exportSpec } from "./runtime/export-calls.js";
+import { callExport, exportTable } from "./runtime/export-calls.js";
 import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
@@ -62,10 +62,8 @@ export { WasiExitError } from "./runtime/wasi.js";
 export * as test from "./interfaces/example-dep-test-0.1.0.js";
 export * as depTest from "./interfaces/example-dep-test-0.2.0.js";
 
-const reportSpec = /*@__PURE__*/ exportSpec<string>({
-  name: "report",
-  path: ["report"],
-  returns: string,
+const exportSpecs = /*@__PURE__*/ exportTable("", {
+  report: ["report", "", [], string],
 });
 
 /**
@@ -159,7 +157,7 @@ export async function instantiate(
   });
   return createWorldInstance(core, {
     report(): Promise<string> {
-      return callExport(core, reportSpec, []);
+      return callExport(core, exportSpecs.report, []);
     },
   });
 }

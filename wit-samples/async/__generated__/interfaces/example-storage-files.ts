@@ -14,7 +14,7 @@ import {
 } from "../runtime/async-values.js";
 import type { Borrowed } from "../runtime/borrow.js";
 import { ResultError } from "../runtime/errors.js";
-import { callExport, exportSpec } from "../runtime/export-calls.js";
+import { callExport, exportTable } from "../runtime/export-calls.js";
 import { borrow } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import type { AsyncCallOptions } from "../runtime/tasks.js";
@@ -57,7 +57,7 @@ export type ReadError = ResultError<ErrorContext>;
  */
 export function isReadError(error: unknown): error is ReadError {
   if (!(error instanceof ResultError)) return false;
-  return error.functionName === readSpec.name;
+  return error.functionName === exportSpecs.read.name;
 }
 
 /** What the guest implements. */
@@ -94,58 +94,38 @@ export interface FilesExports {
   version(): Promise<string>;
 }
 
-const storeSpec = /*@__PURE__*/ exportSpec<Result<bigint, string>>({
-  name: "example:storage/files@0.1.0#store",
-  path: ["example:storage/files@0.1.0", "store"],
-  params: { upload: uploadType },
-  returns: future(result(u64, string)),
-  async: true,
-});
-
-const readSpec = /*@__PURE__*/ exportSpec<ByteStream>({
-  name: "example:storage/files@0.1.0#read",
-  path: ["example:storage/files@0.1.0", "read"],
-  params: { name: string },
-  returns: result(byteStream, errorContext),
-  async: true,
-});
-
-const linesSpec = /*@__PURE__*/ exportSpec<Stream<string>[]>({
-  name: "example:storage/files@0.1.0#lines",
-  path: ["example:storage/files@0.1.0", "lines"],
-  params: { names: list(string) },
-  returns: list(stream(string)),
-  async: true,
-});
-
-const allSpec = /*@__PURE__*/ exportSpec<Uint32Array>({
-  name: "example:storage/files@0.1.0#all",
-  path: ["example:storage/files@0.1.0", "all"],
-  params: { pending: list(future(u32)) },
-  returns: u32List,
-  async: true,
-});
-
-const countSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "example:storage/files@0.1.0#count",
-  path: ["example:storage/files@0.1.0", "count"],
-  params: { ticks: stream(undefined) },
-  returns: u32,
-  async: true,
-});
-
-const watchSpec = /*@__PURE__*/ exportSpec<Stream<Progress>>({
-  name: "example:storage/files@0.1.0#watch",
-  path: ["example:storage/files@0.1.0", "watch"],
-  params: { s: borrow(sessionType) },
-  returns: stream(progressType),
-  async: true,
-});
-
-const versionSpec = /*@__PURE__*/ exportSpec<string>({
-  name: "example:storage/files@0.1.0#version",
-  path: ["example:storage/files@0.1.0", "version"],
-  returns: string,
+const exportSpecs = /*@__PURE__*/ exportTable("example:storage/files@0.1.0", {
+  store: [
+    "store",
+    "upload",
+    [uploadType],
+    future(result(u64, string)),
+    { async: true },
+  ],
+  read: [
+    "read",
+    "name",
+    [string],
+    result(byteStream, errorContext),
+    { async: true },
+  ],
+  lines: [
+    "lines",
+    "names",
+    [list(string)],
+    list(stream(string)),
+    { async: true },
+  ],
+  all: ["all", "pending", [list(future(u32))], u32List, { async: true }],
+  count: ["count", "ticks", [stream(undefined)], u32, { async: true }],
+  watch: [
+    "watch",
+    "s",
+    [borrow(sessionType)],
+    stream(progressType),
+    { async: true },
+  ],
+  version: ["version", "", [], string],
 });
 
 /**
@@ -157,37 +137,37 @@ export function createFilesExports(core: InstanceCore): FilesExports {
       upload: Upload,
       options?: AsyncCallOptions,
     ): Promise<Result<bigint, string>> {
-      return callExport(core, storeSpec, [upload], undefined, options);
+      return callExport(core, exportSpecs.store, [upload], undefined, options);
     },
     read(name: string, options?: AsyncCallOptions): Promise<ByteStream> {
-      return callExport(core, readSpec, [name], undefined, options);
+      return callExport(core, exportSpecs.read, [name], undefined, options);
     },
     lines(
       names: string[],
       options?: AsyncCallOptions,
     ): Promise<Stream<string>[]> {
-      return callExport(core, linesSpec, [names], undefined, options);
+      return callExport(core, exportSpecs.lines, [names], undefined, options);
     },
     all(
       pending: FutureSource<number>[],
       options?: AsyncCallOptions,
     ): Promise<Uint32Array> {
-      return callExport(core, allSpec, [pending], undefined, options);
+      return callExport(core, exportSpecs.all, [pending], undefined, options);
     },
     count(
       ticks: StreamSource<undefined>,
       options?: AsyncCallOptions,
     ): Promise<number> {
-      return callExport(core, countSpec, [ticks], undefined, options);
+      return callExport(core, exportSpecs.count, [ticks], undefined, options);
     },
     watch(
       s: Borrowed<Session>,
       options?: AsyncCallOptions,
     ): Promise<Stream<Progress>> {
-      return callExport(core, watchSpec, [s], undefined, options);
+      return callExport(core, exportSpecs.watch, [s], undefined, options);
     },
     version(): Promise<string> {
-      return callExport(core, versionSpec, []);
+      return callExport(core, exportSpecs.version, []);
     },
   };
 }
