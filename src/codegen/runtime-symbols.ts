@@ -181,7 +181,7 @@ const table = {
   ValueKind: ["value-types.ts", "type"],
   LowerContext: ["value-types.ts", "type"],
   ValueType: ["value-types.ts", "type"],
-  TypeOf: ["value-types.ts", "type"],
+  ValueTypeOf: ["value-types.ts", "type"],
   Contextual: ["value-types.ts", "type"],
   FixedList: ["value-types.ts", "type"],
   OptionOf: ["value-types.ts", "type"],

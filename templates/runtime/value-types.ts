@@ -96,7 +96,7 @@ export interface ValueType<T = unknown> {
 }
 
 /** The TypeScript type of the values of descriptor `V`. */
-export type TypeOf<V> = V extends ValueType<infer T> ? T : never;
+export type ValueTypeOf<V> = V extends ValueType<infer T> ? T : never;
 
 /**
  * The value type of descriptors whose TypeScript form depends on where they are used, which the generated
@@ -447,7 +447,9 @@ export function map<K, V>(key: ValueType<K>, value: ValueType<V>): ValueType<Map
 }
 
 /** The TypeScript tuple of the element descriptors `Ts`. */
-export type TupleOf<Ts extends readonly ValueType[]> = { -readonly [I in keyof Ts]: TypeOf<Ts[I]> };
+export type TupleOf<Ts extends readonly ValueType[]> = {
+  -readonly [I in keyof Ts]: ValueTypeOf<Ts[I]>;
+};
 
 /** `tuple<A, B, ...>`: an array of the element types. */
 export function tuple<const Ts extends readonly ValueType[]>(types: Ts): ValueType<TupleOf<Ts>> {
@@ -610,7 +612,7 @@ export function enumeration<T extends string>(name: string, cases: readonly T[])
 }
 
 /** The TypeScript type of `option<T>` for the descriptor `V` of `T` (see {@link option}). */
-export type OptionOf<V> = V extends OptionType<infer T> ? Option<T> : TypeOf<V> | undefined;
+export type OptionOf<V> = V extends OptionType<infer T> ? Option<T> : ValueTypeOf<V> | undefined;
 
 /**
  * `option<T>`: `T | undefined`; when `T` is itself an option, jco uses `{ tag: "some", val }` /
