@@ -10,10 +10,10 @@ export function printDescriptor(f: GeneratedFile, name: string, descriptor: Prin
   f.print("export const ", name, " = ", isCall(descriptor) ? pure(descriptor) : descriptor, ";");
 }
 
-/** True for `[callee, callArgs(...)]`, the shape `type-expr.ts` builds calls in. */
+/** True for `[callee, callArgs(...)]` or `[callee, typeArgs(...), callArgs(...)]`, as `type-expr.ts` builds calls. */
 function isCall(p: Printable): boolean {
-  if (!Array.isArray(p) || p.length !== 2) return false;
-  const args: unknown = p[1];
+  if (!Array.isArray(p) || (p.length !== 2 && p.length !== 3)) return false;
+  const args: unknown = p[p.length - 1];
   return (
     typeof args === "object" &&
     args !== null &&

@@ -2,17 +2,16 @@
  * Code generation, the export side of an interface: what the guest implements, as the app calls it.
  * Consumes an export unit of the plan; prints (after the unit's types) the `XxxError` aliases of fallible
  * functions, the contract interface (`StoreExports`: functions returning promises, and the static side of
- * each resource), one `exportSpec` constant per function (where jco keeps it, how to check and convert
- * its values), and the factory `createStoreExports(core)` that `instantiate` calls: every member goes
+ * each resource), the unit's spec table (`exportTable`: where jco keeps each function, how to check and
+ * convert its values), and the factory `createStoreExports(core)` that `instantiate` calls: every member goes
  * through `callExport`, so through the instance's call gate.
  */
 import {
   argumentArray,
   asyncCallArgs,
-  canonicalName,
   functionDoc,
   printErrorAlias,
-  printExportSpec,
+  printExportTable,
   printSignature,
   promiseTypeExpr,
   valueTypeExpr,
@@ -36,21 +35,18 @@ function allFunctions(cx: EmitContext): FunctionInfo[] {
   return out;
 }
 
-/** jco's path to a function of an export unit (see `ExportSpec.path`). */
-function jcoPath(cx: EmitContext, info: FunctionInfo): string[] {
-  const root = cx.unit.jcoExportKey;
-  if (info.resource === undefined)
-    return cx.unit.kind === "index" ? [info.jcoName] : [root, info.jcoName];
+/** jco's path to a function below the interface's object (see `ExportEntry`): `f`, `Class`, `Class.f`. */
+function jcoPath(cx: EmitContext, info: FunctionInfo): string {
+  if (info.resource === undefined) return info.jcoName;
   const cls = unitFunctions(cx).resources.get(info.resource)!.jcoName;
   switch (info.kind) {
     case "method":
-      return [info.jcoName];
-    case "constructor":
-      return [root, cls];
-    case "static":
-      return [root, cls, info.jcoName];
     case "function":
-      return [root, info.jcoName];
+      return info.jcoName;
+    case "constructor":
+      return cls;
+    case "static":
+      return `${cls}.${info.jcoName}`;
     default: {
       const never: never = info.kind;
       throw new Error(`unknown function kind ${String(never)}`);
@@ -58,24 +54,28 @@ function jcoPath(cx: EmitContext, info: FunctionInfo): string[] {
   }
 }
 
-/** The spec constants of a unit's guest exports (interface units and world-level exports alike). */
+/**
+ * The spec table of a unit's guest exports (interface units and world-level exports alike), then the
+ * `directSpec` constants of the functions called directly.
+ */
 export function printExportSpecs(
   f: GeneratedFile,
   cx: EmitContext,
   functions: readonly FunctionInfo[],
 ): void {
+  if (functions.length === 0) return;
+  printExportTable(f, cx, functions, (info) => jcoPath(cx, info));
+  f.print();
   for (const info of functions) {
-    printExportSpec(f, cx, info, canonicalName(cx.unit, info.func), jcoPath(cx, info));
     const direct = info.direct;
-    if (direct !== undefined) {
-      f.print(
-        "const ",
-        direct.spec,
-        " = ",
-        pure([cx.runtime.value("directSpec"), callArgs([info.spec, direct.target])]),
-        ";",
-      );
-    }
+    if (direct === undefined) continue;
+    f.print(
+      "const ",
+      direct.spec,
+      " = ",
+      pure([cx.runtime.value("directSpec"), callArgs([info.spec, direct.target])]),
+      ";",
+    );
     f.print();
   }
 }

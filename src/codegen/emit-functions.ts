@@ -25,7 +25,14 @@ import {
   type Printable,
 } from "./printer/index.js";
 import type { JsDocTag } from "./printer/index.js";
-import { createNameScope, stringLiteral, toLowerCamel, toUpperCamel, tsName } from "./names.js";
+import {
+  createNameScope,
+  quotePropertyKey,
+  stringLiteral,
+  toLowerCamel,
+  toUpperCamel,
+  tsName,
+} from "./names.js";
 import {
   containsBorrow,
   descriptorExpr,
@@ -55,7 +62,7 @@ export interface FunctionInfo {
   readonly member: string;
   /** Its name on jco's objects. */
   readonly jcoName: string;
-  /** The module-level spec constant. */
+  /** Its spec: an entry of the unit's spec table (`exportSpecs.add`, `importSpecs["[method]r.f"]`). */
   readonly spec: string;
   /** The `XxxError` alias, for fallible functions. */
   readonly errorAlias: string | undefined;
@@ -107,6 +114,21 @@ export interface UnitFunctions {
 
 const cache = new WeakMap<Unit, UnitFunctions>();
 
+const tableNames = new WeakMap<Unit, Partial<Record<Side, string>>>();
+
+/** The name of a unit's spec table for one side (`exportSpecs`, `importSpecs`), claimed when first needed. */
+export function specTable(unit: Unit, side: Side): string {
+  let names = tableNames.get(unit);
+  if (names === undefined) tableNames.set(unit, (names = {}));
+  return (names[side] ??= unit.valueScope.claim(`${side}Specs`));
+}
+
+/** `.name`, or `["[method]r.f"]` for a key that is no identifier. */
+function propertyAccess(key: string): string {
+  const quoted = quotePropertyKey(key);
+  return quoted === key ? `.${key}` : `[${quoted}]`;
+}
+
 /** Names the generated function bodies use besides the unit's constants (see `emit-exports.ts`, `emit-index.ts`). */
 const BODY_NAMES: ReadonlySet<string> = new Set([
   "core",
@@ -139,7 +161,7 @@ function describe(
     result === undefined || typeof result === "string" ? undefined : resolve.types[result.id]!.kind;
   const fallible =
     resultDef?.kind === "result" ? { ok: resultDef.ok, err: resultDef.err } : undefined;
-  const spec = unit.valueScope.claim(`${toLowerCamel(qualified)}Spec`);
+  const spec = specTable(unit, direction) + propertyAccess(func.name);
   const borrows =
     direction === "import" &&
     func.params.some(
@@ -196,7 +218,7 @@ function withDirect(
   if (canon === undefined || info.kind !== "function" || info.direction !== "export") return info;
   const decision = decideDirect(cx.resolve, canon, canonicalName(unit, info.func), info.func);
   if (decision.kind !== "direct") return info;
-  const spec = unit.valueScope.claim(info.spec.replace(/Spec$/, "Direct"));
+  const spec = unit.valueScope.claim(`${toLowerCamel(functionBaseName(info.func))}Direct`);
   return {
     ...info,
     direct: { spec, syncMember: claimMember(`${info.member}Sync`), target: decision.target },
@@ -460,73 +482,98 @@ export function printErrorAlias(f: GeneratedFile, cx: EmitContext, info: Functio
   f.print();
 }
 
-/** Where the function's descriptors go in a spec: `params` by name (exports) or in order (imports). */
-function paramEntries(cx: EmitContext, info: FunctionInfo): (readonly [string, Printable])[] {
-  return info.params.map((p) => [p.name, descriptorExpr(cx, p.type)] as const);
+/** The descriptors of a function's parameters, in order. */
+function paramDescriptors(cx: EmitContext, info: FunctionInfo): Printable {
+  return array(info.params.map((p) => descriptorExpr(cx, p.type)));
 }
 
-/**
- * `const xSpec = exportSpec<R>({ name, path, kind, params, returns });` for a guest export. `path` is where
- * jco keeps it (see `ExportSpec`), `name` what errors call it.
- */
-export function printExportSpec(
-  f: GeneratedFile,
+/** What follows the parameters in a table entry: the result's descriptor, then the options, if any. */
+function entryTail(
   cx: EmitContext,
   info: FunctionInfo,
-  name: string,
-  path: readonly string[],
+  options: Printable | undefined,
+): Printable[] {
+  const result = info.func.result;
+  const tail: Printable[] = [];
+  if (result !== undefined || options !== undefined)
+    tail.push(result === undefined ? "undefined" : descriptorExpr(cx, result));
+  if (options !== undefined) tail.push(options);
+  return tail;
+}
+
+/** `const xSpecs = table(iface, { ...entries }[, root]);`, marked pure. */
+function printTable(
+  f: GeneratedFile,
+  cx: EmitContext,
+  side: Side,
+  entries: (readonly [string, Printable])[],
+  tail: readonly Printable[],
 ): void {
-  const entries: (readonly [string, Printable])[] = [
-    ["name", stringLiteral(name)],
-    ["path", array(path.map(stringLiteral))],
-  ];
-  if (info.kind === "method" || info.kind === "constructor")
-    entries.push(["kind", stringLiteral(info.kind)]);
-  const params = paramEntries(cx, info);
-  if (params.length > 0) entries.push(["params", object(params)]);
-  if (info.func.result !== undefined)
-    entries.push(["returns", descriptorExpr(cx, info.func.result)]);
-  if (info.async) entries.push(["async", "true"]);
-  const returned = valueTypeExpr(cx, info);
+  const iface = cx.unit.kind === "index" ? "" : cx.unit.key;
   f.print(
     "const ",
-    info.spec,
+    specTable(cx.unit, side),
     " = ",
     pure([
-      cx.runtime.value("exportSpec"),
-      typeArgs([returned]),
-      callArgs([object(entries, { expand: true })]),
+      cx.runtime.value(side === "export" ? "exportTable" : "importTable"),
+      callArgs([stringLiteral(iface), object(entries, { expand: true }), ...tail]),
     ]),
     ";",
   );
 }
 
-/** `const xSpec = importSpec({ name, member, params, returns });` for a host import. */
-export function printImportSpec(
+/**
+ * The export table of a unit: `const exportSpecs = exportTable(iface, { [witName]: [jco, "a, b", [types],
+ * returns] })`, one entry per export, its name and jco path derived by the runtime; `jcoPath` is where jco
+ * keeps each function below the interface's object (see `ExportEntry`). The spec's parameter and result
+ * types are inferred from the descriptors, so the wrappers' declared types are checked against them.
+ */
+export function printExportTable(
   f: GeneratedFile,
   cx: EmitContext,
-  info: FunctionInfo,
-  name: string,
+  functions: readonly FunctionInfo[],
+  jcoPath: (info: FunctionInfo) => string,
 ): void {
-  const entries: (readonly [string, Printable])[] = [
-    ["name", stringLiteral(name)],
-    ["member", stringLiteral(info.member)],
-  ];
-  if (info.params.length > 0)
-    entries.push(["params", array(info.params.map((p) => descriptorExpr(cx, p.type)))]);
-  if (info.func.result !== undefined)
-    entries.push(["returns", descriptorExpr(cx, info.func.result)]);
-  if (info.async) entries.push(["async", "true"]);
-  if (info.adapter !== undefined) entries.push(["invoke", info.adapter]);
-  else if (info.receivesBorrows)
-    entries.push(["paramNames", array(info.params.map((p) => stringLiteral(p.name)))]);
-  f.print(
-    "const ",
-    info.spec,
-    " = ",
-    pure([cx.runtime.value("importSpec"), callArgs([object(entries, { expand: true })])]),
-    ";",
-  );
+  if (functions.length === 0) return;
+  const entries = functions.map((info) => {
+    const entry: Printable[] = [
+      stringLiteral(jcoPath(info)),
+      stringLiteral(info.params.map((p) => p.name).join(", ")),
+      paramDescriptors(cx, info),
+      ...entryTail(cx, info, info.async ? object([["async", "true"]]) : undefined),
+    ];
+    return [info.func.name, array(entry)] as const;
+  });
+  const root = cx.unit.jcoExportKey;
+  const iface = cx.unit.kind === "index" ? "" : cx.unit.key;
+  printTable(f, cx, "export", entries, root === iface ? [] : [stringLiteral(root)]);
+}
+
+/**
+ * The import table of a unit: `const importSpecs = importTable(iface, { [witName]: [member, [types],
+ * returns, options] })`; the options name the parameters of a function that receives explicit borrows, or
+ * its `--autodrop-borrows` adapter, and mark an `async func`.
+ */
+export function printImportTable(
+  f: GeneratedFile,
+  cx: EmitContext,
+  functions: readonly FunctionInfo[],
+): void {
+  if (functions.length === 0) return;
+  const entries = functions.map((info) => {
+    const options: (readonly [string, Printable])[] = [];
+    if (info.adapter !== undefined) options.push(["invoke", info.adapter]);
+    else if (info.receivesBorrows)
+      options.push(["names", stringLiteral(info.params.map((p) => p.name).join(", "))]);
+    if (info.async) options.push(["async", "true"]);
+    const entry: Printable[] = [
+      stringLiteral(info.member),
+      paramDescriptors(cx, info),
+      ...entryTail(cx, info, options.length > 0 ? object(options) : undefined),
+    ];
+    return [info.func.name, array(entry)] as const;
+  });
+  printTable(f, cx, "import", entries, []);
 }
 
 /**

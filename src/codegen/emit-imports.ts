@@ -2,8 +2,8 @@
  * Code generation, the import side of an interface: what the host implements, and the adapters jco
  * calls. Consumes an import unit of the plan; prints (after the unit's types) the `XxxError` aliases, the
  * host contract (`HttpImports`: synchronous functions, and the class of each resource that has a
- * constructor or statics), one `importSpec` constant per function (after its `--autodrop-borrows` adapter,
- * for a function that receives borrows), and the factory
+ * constructor or statics), the `--autodrop-borrows` adapters of functions that receive borrows, the unit's
+ * spec table (`importTable`: one entry per function), and the factory
  * `createHttpImports(core, host)` that builds the object jco reads: each function adapted by
  * `adaptImport` (the handler runs through the gate's `runImport`), each resource a per-instance class from
  * `hostResourceClass`. An interface with nothing to implement (only types) gets its types and nothing else.
@@ -12,12 +12,11 @@ import {
   functionDoc,
   printErrorAlias,
   printImportAdapter,
-  printImportSpec,
+  printImportTable,
   printSignature,
   interfaceTags,
   unitFunctions,
   valueTypeExpr,
-  canonicalName,
   type FunctionInfo,
   type ResourceInfo,
 } from "./emit-functions.js";
@@ -64,13 +63,13 @@ export function printHostContractMembers(f: GeneratedFile, cx: EmitContext): voi
   }
 }
 
-/** The spec constants of a unit's host imports, each after its `--autodrop-borrows` adapter if it has one. */
+/** The `--autodrop-borrows` adapters of a unit's host imports, then its spec table. */
 export function printImportSpecs(f: GeneratedFile, cx: EmitContext): void {
-  for (const info of importFunctions(cx)) {
-    printImportAdapter(f, cx, info, adapterHostType(cx, info));
-    printImportSpec(f, cx, info, canonicalName(cx.unit, info.func));
-    f.print();
-  }
+  const functions = importFunctions(cx);
+  for (const info of functions) printImportAdapter(f, cx, info, adapterHostType(cx, info));
+  if (functions.length === 0) return;
+  printImportTable(f, cx, functions);
+  f.print();
 }
 
 /** What an import's handler is called on: the host's object of the unit, a resource's object or its class. */

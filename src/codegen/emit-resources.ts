@@ -118,6 +118,7 @@ function emitGuestResource(f: GeneratedFile, cx: EmitContext, id: TypeId): void 
   f.print();
   printDescriptor(f, names.descriptor, [
     cx.runtime.value("guestResource"),
+    typeArgs([self]),
     callArgs([stringLiteral(resourceName(cx, cx.unit, id)), names.wrapper!]),
   ]);
   f.print();
@@ -164,6 +165,7 @@ function emitHostResource(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
   }
   printDescriptor(f, names.descriptor, [
     cx.runtime.value("hostResource"),
+    typeArgs([self]),
     callArgs([stringLiteral(resourceName(cx, cx.unit, id))]),
   ]);
   f.print();

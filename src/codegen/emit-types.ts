@@ -96,7 +96,7 @@ function emitType(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
     }
   }
   f.print();
-  printDescriptor(f, names.descriptor, structureDescriptor(cx, def));
+  printDescriptor(f, names.descriptor, structureDescriptor(cx, def, id));
   f.print();
 }
 

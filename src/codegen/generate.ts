@@ -71,8 +71,8 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
       if (cx.unit.side === "import") emitImportSide(f, cx);
       else emitExportSide(f, cx);
     }
-    // Every name the file declares, including those claimed while printing (spec constants, error aliases,
-    // locals), so that an import of the same name (a runtime helper called `exportSpec`, `ResultError`, a
+    // Every name the file declares, including those claimed while printing (spec tables, error aliases,
+    // locals), so that an import of the same name (a runtime helper called `exportTable`, `ResultError`, a
     // type of another file) gets an alias instead of clashing with it.
     f.reserve(...cx.unit.typeScope.names(), ...cx.unit.valueScope.names());
     files.push({ path: cx.unit.path, content: f.toString() });

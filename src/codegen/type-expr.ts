@@ -397,34 +397,39 @@ export function descriptorExpr(cx: EmitContext, type: Type): Printable {
 
 const call = (fn: ImportSymbol, args: readonly Printable[]): Printable => [fn, callArgs(args)];
 
-/** The descriptor of a type definition's structure (declared types use it for their constants). */
-export function structureDescriptor(cx: EmitContext, def: TypeDef): Printable {
+/**
+ * The descriptor of a type definition's structure (declared types use it for their constants, passing their
+ * `id`). A record, variant, enum or flags descriptor names its declared TypeScript type (`record<Point>(...)`),
+ * so that the checker holds each field's descriptor to that field's type.
+ */
+export function structureDescriptor(cx: EmitContext, def: TypeDef, id?: TypeId): Printable {
   const value = (name: RuntimeSymbolName): ImportSymbol => cx.runtime.value(name);
+  const typed = (fn: RuntimeSymbolName, args: readonly Printable[]): Printable =>
+    id === undefined
+      ? call(value(fn), args)
+      : [value(fn), typeArgs([typeNameRef(cx, id)]), callArgs(args)];
   const optional = (t: Type | undefined): Printable =>
     t === undefined ? "undefined" : descriptorExpr(cx, t);
   const label = stringLiteral(def.name ?? "");
   const kind = def.kind;
   switch (kind.kind) {
     case "record":
-      return call(value("record"), [
+      return typed("record", [
         label,
         object(kind.fields.map((f) => [jcoFieldName(f.name), descriptorExpr(cx, f.type)] as const)),
       ]);
     case "flags":
-      return call(value("flags"), [
+      return typed("flags", [
         label,
         array(kind.flags.map((f) => stringLiteral(jcoFieldName(f.name)))),
       ]);
     case "variant":
-      return call(value("variant"), [
+      return typed("variant", [
         label,
         object(kind.cases.map((c) => [c.name, optional(c.type)] as const)),
       ]);
     case "enum":
-      return call(value("enumeration"), [
-        label,
-        array(kind.cases.map((c) => stringLiteral(c.name))),
-      ]);
+      return typed("enumeration", [label, array(kind.cases.map((c) => stringLiteral(c.name)))]);
     case "list": {
       const typed = typedArray(cx.resolve, kind.element);
       return typed !== undefined

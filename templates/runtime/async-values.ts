@@ -13,7 +13,7 @@
  */
 
 import type { InstanceCore } from "./instance-core.js";
-import type { LowerContext, ValueType } from "./value-types.js";
+import type { Contextual, LowerContext, ValueType } from "./value-types.js";
 
 /** `future<T>` the guest gives: settles with the value the guest writes. */
 export type Future<T> = Promise<T>;
@@ -105,7 +105,7 @@ function laterContext(context: LowerContext): LowerContext {
 }
 
 /** `future<T>` (`future` without a type: `element` undefined). */
-export function future(element: ValueType | undefined): ValueType {
+export function future(element: ValueType | undefined): ValueType<Contextual> {
   const label = element === undefined ? "future" : `future<${element.label}>`;
   return {
     kind: "opaque",
@@ -134,12 +134,12 @@ export function future(element: ValueType | undefined): ValueType {
 }
 
 /** `stream<T>` (`stream` without a type: `element` undefined; values are then `undefined`). */
-export function stream(element: ValueType | undefined): ValueType {
+export function stream(element: ValueType | undefined): ValueType<Contextual> {
   return streamType(element === undefined ? "stream" : `stream<${element.label}>`, element, false);
 }
 
 /** `stream<u8>`: chunks of bytes rather than single numbers. */
-export const byteStream: ValueType = streamType("stream<u8>", undefined, true);
+export const byteStream: ValueType<Contextual> = streamType("stream<u8>", undefined, true);
 
 function streamType(label: string, element: ValueType | undefined, bytes: boolean): ValueType {
   return {
@@ -266,7 +266,7 @@ function readable(
 }
 
 /** `error-context`. */
-export const errorContext: ValueType = {
+export const errorContext: ValueType<ErrorContext> = {
   kind: "opaque",
   label: "error-context",
   handles: true,

@@ -29,15 +29,21 @@ import {
   isResultType,
   undoGifts,
   type LowerContext,
+  type ResultType,
+  type TupleOf,
   type TypedArray,
   type ValueKind,
   type ValueType,
 } from "./value-types.js";
 
 declare const resultBrand: unique symbol;
+declare const paramsBrand: unique symbol;
 
-/** One guest export (function, method, static or constructor) as the generated wrappers call it. */
-export interface ExportSpec<R> {
+/**
+ * One guest export (function, method, static or constructor) as the generated wrappers call it: `R` is what
+ * the SDK function resolves with, `P` its parameters' types.
+ */
+export interface ExportSpec<R = unknown, P extends readonly unknown[] = readonly unknown[]> {
   /** `ns:pkg/iface@1.0.0#name` (or the world-level name): what errors call it. */
   readonly name: string;
   /**
@@ -60,16 +66,18 @@ export interface ExportSpec<R> {
   readonly direct: boolean;
   /** Only carries `R` for the type checker. */
   readonly [resultBrand]?: R;
+  /** Only carries `P` for the type checker (boxed, as `ValueType`'s). */
+  readonly [paramsBrand]?: { readonly params: P };
 }
 
 /** Describes a guest export; `R` is what the SDK function resolves with. */
 export function exportSpec<R>(spec: {
   readonly name: string;
   readonly path: readonly string[];
-  readonly kind?: "function" | "method" | "constructor";
-  readonly params?: Readonly<Record<string, ValueType>>;
-  readonly returns?: ValueType;
-  readonly async?: boolean;
+  readonly kind?: "function" | "method" | "constructor" | undefined;
+  readonly params?: Readonly<Record<string, ValueType>> | undefined;
+  readonly returns?: ValueType | undefined;
+  readonly async?: boolean | undefined;
 }): ExportSpec<R> {
   const params = Object.entries(spec.params ?? {});
   const kind = spec.kind ?? "function";
@@ -92,6 +100,74 @@ export function exportSpec<R>(spec: {
   };
 }
 
+/**
+ * One export in an interface's table ({@link exportTable}): where jco keeps it (its name on the interface's
+ * object; `Class` for a constructor, `Class.name` for a static, the method's name for a method), its parameter
+ * names (`"a, b"`), their descriptors, the descriptor of its result, and whether it is an `async func`.
+ */
+export type ExportEntry = readonly [
+  jco: string,
+  names: string,
+  params: readonly ValueType[],
+  returns?: ValueType | undefined,
+  options?: { readonly async?: boolean },
+];
+
+/** What an export whose result is described by `V` resolves with: the `ok` value of a `result`. */
+export type Settled<V> =
+  V extends ResultType<infer T, unknown> ? T : V extends ValueType<infer T> ? T : void;
+
+/** The spec an {@link ExportEntry} describes, its types inferred from its descriptors. */
+export type ExportSpecOf<E> = E extends readonly [
+  string,
+  string,
+  infer Ps extends readonly ValueType[],
+]
+  ? ExportSpec<void, TupleOf<Ps>>
+  : E extends readonly [
+        string,
+        string,
+        infer Ps extends readonly ValueType[],
+        infer V,
+        ...unknown[],
+      ]
+    ? ExportSpec<Settled<V>, TupleOf<Ps>>
+    : never;
+
+/**
+ * The specs of an interface's exports (`iface` is its WIT id, `ns:pkg/iface@1.0.0`; empty for the world's own
+ * functions), keyed by WIT name (`f`, `[method]r.f`, `[static]r.f`, `[constructor]r`): each export's names and
+ * paths are derived here from its key and entry, rather than spelled out by the generated code. `root` is
+ * jco's key of the interface's object when it is not `iface` (an interface declared inside the world).
+ */
+export function exportTable<const E extends Readonly<Record<string, ExportEntry>>>(
+  iface: string,
+  entries: E,
+  root: string = iface,
+): { readonly [K in keyof E]: ExportSpecOf<E[K]> } {
+  const table: Record<string, ExportSpec> = {};
+  for (const [wit, [jco, names, types, returns, options]] of Object.entries(entries)) {
+    const kind = wit.startsWith("[method]")
+      ? "method"
+      : wit.startsWith("[constructor]")
+        ? "constructor"
+        : "function";
+    const names_ = names === "" ? [] : names.split(", ");
+    const params: Record<string, ValueType> = {};
+    types.forEach((type, index) => (params[names_[index]!] = type));
+    const inner = jco.split(".");
+    table[wit] = exportSpec({
+      name: iface === "" ? wit : `${iface}#${wit}`,
+      path: kind === "method" || root === "" ? inner : [root, ...inner],
+      kind,
+      params,
+      returns,
+      async: options?.async,
+    });
+  }
+  return table as { readonly [K in keyof E]: ExportSpecOf<E[K]> };
+}
+
 /** Kinds whose values the caller cannot change after the check. */
 const immutableKinds: ReadonlySet<ValueKind> = new Set<ValueKind>([
   "bool",
@@ -111,10 +187,10 @@ const immutableKinds: ReadonlySet<ValueKind> = new Set<ValueKind>([
  * before anything else runs), and a call that has to wait in the queue hands it checked copies, so that the
  * caller changing an argument meanwhile changes nothing.
  */
-export function callExport<R>(
+export function callExport<R, P extends readonly unknown[]>(
   core: InstanceCore,
-  spec: ExportSpec<R>,
-  args: readonly unknown[],
+  spec: ExportSpec<R, P>,
+  args: NoInfer<P>,
   self?: GuestResource,
   callOptions?: AsyncCallOptions,
 ): Promise<R> {
@@ -344,10 +420,10 @@ function firstGuestResource(
 }
 
 /** `callExport` for a method of a guest resource: the resource knows its instance. */
-export function callMethod<R>(
+export function callMethod<R, P extends readonly unknown[]>(
   self: GuestResource,
-  spec: ExportSpec<R>,
-  args: readonly unknown[],
+  spec: ExportSpec<R, P>,
+  args: NoInfer<P>,
   callOptions?: AsyncCallOptions,
 ): Promise<R> {
   return callExport(internalsOf(self).core, spec, args, self, callOptions);

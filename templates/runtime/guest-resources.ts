@@ -11,10 +11,21 @@
 import { assertNotLent, disposeUnlessLent, isBorrow, unwrapBorrow } from "./borrow.js";
 import { ReentranceError, ResourceDisposedError } from "./errors.js";
 import { coreOf, ignore, type Core, type InstanceCore } from "./instance-core.js";
-import { isObject, mismatch, type LowerContext, type ValueType } from "./value-types.js";
+import {
+  isObject,
+  mismatch,
+  type Contextual,
+  type LowerContext,
+  type ValueType,
+} from "./value-types.js";
 
-/** A resource the guest implements (declared in an exported interface). */
-export interface GuestResourceType {
+declare const resourceBrand: unique symbol;
+
+/**
+ * A resource the guest implements (declared in an exported interface). `R` is its declared interface, the type
+ * of its `own` handles.
+ */
+export interface GuestResourceType<R = unknown> {
   readonly side: "guest";
   /**
    * The full WIT name, `ns:pkg/iface@version#name`: how every message, the resource table and `counts()` name
@@ -23,16 +34,20 @@ export interface GuestResourceType {
   readonly name: string;
   /** The generated class that wraps jco's objects of this type. */
   readonly wrapper: GuestResourceClass;
+  /** Only carries `R` for the type checker. */
+  readonly [resourceBrand]?: R;
 }
 
-/** A resource the host implements (declared in an imported interface or in the world). */
-export interface HostResourceType {
+/** A resource the host implements (declared in an imported interface or in the world); `R` as for a guest one. */
+export interface HostResourceType<R = unknown> {
   readonly side: "host";
   /** The full WIT name, as for a guest resource. */
   readonly name: string;
+  /** Only carries `R` for the type checker. */
+  readonly [resourceBrand]?: R;
 }
 
-export type ResourceDescriptor = GuestResourceType | HostResourceType;
+export type ResourceDescriptor<R = unknown> = GuestResourceType<R> | HostResourceType<R>;
 
 /** How generated wrapper classes are constructed (by the runtime only). */
 export type GuestResourceClass = new (
@@ -41,23 +56,29 @@ export type GuestResourceClass = new (
   type: GuestResourceType,
 ) => GuestResource;
 
-/** Declares a guest resource and the generated class that wraps its objects. */
-export function guestResource(name: string, wrapper: GuestResourceClass): GuestResourceType {
+/** Declares a guest resource of interface `R` and the generated class that wraps its objects. */
+export function guestResource<R>(
+  name: string,
+  wrapper: GuestResourceClass & (new (...args: never[]) => R),
+): GuestResourceType<R> {
   return { side: "guest", name, wrapper };
 }
 
-/** Declares a host resource. */
-export function hostResource(name: string): HostResourceType {
+/** Declares a host resource of interface `R`. */
+export function hostResource<R>(name: string): HostResourceType<R> {
   return { side: "host", name };
 }
 
 /** `own<R>`: the resource object itself; passing a guest resource moves it into the guest. */
-export function own(resource: ResourceDescriptor): ValueType {
-  return handle("own", resource);
+export function own<R>(resource: ResourceDescriptor<R>): ValueType<R> {
+  return handle("own", resource) as ValueType<R>;
 }
 
-/** `borrow<R>`: the resource object, lent for the length of the call. */
-export function borrow(resource: ResourceDescriptor): ValueType {
+/**
+ * `borrow<R>`: the resource object, lent for the length of the call. Its TypeScript form depends on the side
+ * (`Borrowed<R>`, `BorrowHandle<R>`), which the generated signatures state.
+ */
+export function borrow(resource: ResourceDescriptor): ValueType<Contextual> {
   return handle("borrow", resource);
 }
 

@@ -66,12 +66,12 @@ export interface ImportSpec {
 export function importSpec(spec: {
   readonly name: string;
   readonly member: string;
-  readonly params?: readonly ValueType[];
-  readonly returns?: ValueType;
-  readonly paramNames?: readonly string[];
+  readonly params?: readonly ValueType[] | undefined;
+  readonly returns?: ValueType | undefined;
+  readonly paramNames?: readonly string[] | undefined;
   // `never`: a generated adapter takes its own contract type (`host: HttpImports`).
-  readonly invoke?: (target: never, call: ImportCall) => unknown;
-  readonly async?: boolean;
+  readonly invoke?: ((target: never, call: ImportCall) => unknown) | undefined;
+  readonly async?: boolean | undefined;
 }): ImportSpec {
   return {
     name: spec.name,
@@ -82,6 +82,46 @@ export function importSpec(spec: {
     invoke: spec.invoke as ((target: unknown, call: ImportCall) => unknown) | undefined,
     async: spec.async === true,
   };
+}
+
+/**
+ * One import in an interface's table ({@link importTable}): the host's member that implements it, its
+ * parameters' descriptors in order, the descriptor of its result, and options: the parameter names of a
+ * function that receives explicit borrows (`"a, b"`), the generated `--autodrop-borrows` adapter, `async`.
+ */
+export type ImportEntry = readonly [
+  member: string,
+  params: readonly ValueType[],
+  returns?: ValueType | undefined,
+  options?: {
+    readonly names?: string;
+    // `never`: a generated adapter takes its own contract type (`host: HttpImports`).
+    readonly invoke?: (target: never, call: ImportCall) => unknown;
+    readonly async?: boolean;
+  },
+];
+
+/**
+ * The specs of an interface's imports (`iface` is its WIT id; empty for the world's own functions), keyed by
+ * WIT name (`f`, `[method]r.f`, `[static]r.f`, `[constructor]r`).
+ */
+export function importTable<const E extends Readonly<Record<string, ImportEntry>>>(
+  iface: string,
+  entries: E,
+): { readonly [K in keyof E]: ImportSpec } {
+  const table: Record<string, ImportSpec> = {};
+  for (const [wit, [member, params, returns, options]] of Object.entries(entries)) {
+    table[wit] = importSpec({
+      name: iface === "" ? wit : `${iface}#${wit}`,
+      member,
+      params,
+      returns,
+      paramNames: options?.names?.split(", "),
+      invoke: options?.invoke,
+      async: options?.async,
+    });
+  }
+  return table as { readonly [K in keyof E]: ImportSpec };
 }
 
 /** One call of a host import, as a generated `--autodrop-borrows` adapter sees it. */

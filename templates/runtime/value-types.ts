@@ -66,8 +66,15 @@ export interface LowerContext {
   passed?: Map<object, "own" | "borrow">;
 }
 
-/** A WIT type as the runtime sees it: how to check and convert its values. Built by the functions below. */
-export interface ValueType {
+declare const valueBrand: unique symbol;
+
+/**
+ * A WIT type as the runtime sees it: how to check and convert its values. Built by the functions below. `T` is
+ * the TypeScript type of its values in the SDK, so that the types of a function's parameters and result follow
+ * from its descriptors, and a descriptor that disagrees with the type a generated declaration states does not
+ * compile.
+ */
+export interface ValueType<T = unknown> {
   readonly kind: ValueKind;
   /** The type as WIT spells it, for messages (`u32`, `list<point>`). */
   readonly label: string;
@@ -84,13 +91,32 @@ export interface ValueType {
   lower(value: unknown, path: string, context: LowerContext): unknown;
   /** Converts a value jco produced into the SDK's; it is trusted, so nothing is checked. */
   lift(value: unknown, core: InstanceCore): unknown;
+  /** Only carries `T` for the type checker (boxed, so that an optional property does not absorb `undefined`). */
+  readonly [valueBrand]?: { readonly type: T };
 }
 
+/** The TypeScript type of the values of descriptor `V`. */
+export type ValueTypeOf<V> = V extends ValueType<infer T> ? T : never;
+
+/**
+ * The value type of descriptors whose TypeScript form depends on where they are used, which the generated
+ * signatures state: a `borrow<R>` is a `Borrowed<R>` that an export takes and a `BorrowHandle<R>` that an
+ * import's handler receives; a `future<T>` the host gives may be any thenable, one the guest gives is a
+ * `Promise`. The checker accepts these where they are used.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Contextual = any;
+
 /** A `result<T, E>` type: function results use its parts. */
-export interface ResultType extends ValueType {
+export interface ResultType<T = unknown, E = unknown> extends ValueType<Result<T, E>> {
   readonly kind: "result";
-  readonly ok: ValueType | undefined;
-  readonly err: ValueType | undefined;
+  readonly ok: ValueType<T> | undefined;
+  readonly err: ValueType<E> | undefined;
+}
+
+/** An `option<T>` type: an option of an option is spelled differently (see {@link option}). */
+export interface OptionType<T = unknown> extends ValueType<T> {
+  readonly kind: "option";
 }
 
 /** `result<T, E>` anywhere but as a function's result (which resolves with `T` or rejects instead). */
@@ -113,11 +139,11 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A leaf type whose values need nothing but `check`. */
-function leaf(
+function leaf<T>(
   kind: ValueKind,
   label: string,
   check: (value: unknown, path: string) => void,
-): ValueType {
+): ValueType<T> {
   return {
     kind,
     label,
@@ -135,7 +161,7 @@ function article(label: string): string {
   return /^[sf]/.test(label) ? `an ${label}` : `a ${label}`;
 }
 
-function integer(label: string, min: number, max: number): ValueType {
+function integer(label: string, min: number, max: number): ValueType<number> {
   const expected = `${article(label)} (an integer from ${min} to ${max})`;
   return leaf("integer", label, (value, path) => {
     if (typeof value !== "number") throw new TypeError(mismatch(path, expected, value));
@@ -145,7 +171,7 @@ function integer(label: string, min: number, max: number): ValueType {
   });
 }
 
-function bigInteger(label: string, min: bigint, max: bigint): ValueType {
+function bigInteger(label: string, min: bigint, max: bigint): ValueType<bigint> {
   const expected = `${article(label)} (a bigint from ${min} to ${max})`;
   return leaf("integer", label, (value, path) => {
     if (typeof value !== "bigint") throw new TypeError(mismatch(path, expected, value));
@@ -153,7 +179,7 @@ function bigInteger(label: string, min: bigint, max: bigint): ValueType {
   });
 }
 
-function float(label: string): ValueType {
+function float(label: string): ValueType<number> {
   // WIT floats include NaN and the infinities (canonical ABI, "float32"/"float64"), so only the type is checked.
   return leaf("float", label, (value, path) => {
     if (typeof value !== "number")
@@ -161,35 +187,35 @@ function float(label: string): ValueType {
   });
 }
 
-export const bool: ValueType = leaf("bool", "bool", (value, path) => {
+export const bool: ValueType<boolean> = leaf("bool", "bool", (value, path) => {
   if (typeof value !== "boolean") throw new TypeError(mismatch(path, "a boolean", value));
 });
 
-export const u8: ValueType = integer("u8", 0, 255);
+export const u8: ValueType<number> = integer("u8", 0, 255);
 
-export const u16: ValueType = integer("u16", 0, 65_535);
+export const u16: ValueType<number> = integer("u16", 0, 65_535);
 
-export const u32: ValueType = integer("u32", 0, 4_294_967_295);
+export const u32: ValueType<number> = integer("u32", 0, 4_294_967_295);
 
-export const s8: ValueType = integer("s8", -128, 127);
+export const s8: ValueType<number> = integer("s8", -128, 127);
 
-export const s16: ValueType = integer("s16", -32_768, 32_767);
+export const s16: ValueType<number> = integer("s16", -32_768, 32_767);
 
-export const s32: ValueType = integer("s32", -2_147_483_648, 2_147_483_647);
+export const s32: ValueType<number> = integer("s32", -2_147_483_648, 2_147_483_647);
 
-export const u64: ValueType = bigInteger("u64", 0n, 18_446_744_073_709_551_615n);
+export const u64: ValueType<bigint> = bigInteger("u64", 0n, 18_446_744_073_709_551_615n);
 
-export const s64: ValueType = bigInteger(
+export const s64: ValueType<bigint> = bigInteger(
   "s64",
   -9_223_372_036_854_775_808n,
   9_223_372_036_854_775_807n,
 );
 
-export const f32: ValueType = float("f32");
+export const f32: ValueType<number> = float("f32");
 
-export const f64: ValueType = float("f64");
+export const f64: ValueType<number> = float("f64");
 
-export const char: ValueType = leaf("char", "char", (value, path) => {
+export const char: ValueType<string> = leaf("char", "char", (value, path) => {
   const expected = "a char (a string of one Unicode scalar value)";
   if (typeof value !== "string") throw new TypeError(mismatch(path, expected, value));
   const code = value.codePointAt(0);
@@ -208,7 +234,7 @@ const isWellFormed: (value: string) => boolean =
     ? (value) => (value as unknown as { isWellFormed(): boolean }).isWellFormed()
     : (value) => !loneSurrogate.test(value);
 
-export const string: ValueType = leaf("string", "string", (value, path) => {
+export const string: ValueType<string> = leaf("string", "string", (value, path) => {
   if (typeof value !== "string") throw new TypeError(mismatch(path, "a string", value));
   // A lone surrogate is no Unicode scalar value: jco would silently lower it as U+FFFD.
   if (!isWellFormed(value)) {
@@ -219,7 +245,7 @@ export const string: ValueType = leaf("string", "string", (value, path) => {
 });
 
 /** `future<T>`, `stream<T>` and `error-context`: passed through as jco represents them. */
-export function opaque(label: string): ValueType {
+export function opaque(label: string): ValueType<Contextual> {
   return { kind: "opaque", label, handles: false, lower: identity, lift: identity };
 }
 
@@ -252,7 +278,7 @@ export function detachedMessage(path: string, expected: string): string {
   return `\`${path}\` must be ${expected} whose buffer is not detached`;
 }
 
-function typedList(label: string, arrayClass: TypedArrayClass): ValueType {
+function typedList<A>(label: string, arrayClass: TypedArrayClass): ValueType<A> {
   const expected = `a ${arrayClass.name} (${label})`;
   return {
     kind: "list",
@@ -270,25 +296,25 @@ function typedList(label: string, arrayClass: TypedArrayClass): ValueType {
 }
 
 // jco lifts and lowers lists of numbers as typed arrays: `list<u8>` is a `Uint8Array`, and so on.
-export const u8List: ValueType = typedList("list<u8>", Uint8Array);
+export const u8List: ValueType<Uint8Array> = typedList("list<u8>", Uint8Array);
 
-export const s8List: ValueType = typedList("list<s8>", Int8Array);
+export const s8List: ValueType<Int8Array> = typedList("list<s8>", Int8Array);
 
-export const u16List: ValueType = typedList("list<u16>", Uint16Array);
+export const u16List: ValueType<Uint16Array> = typedList("list<u16>", Uint16Array);
 
-export const s16List: ValueType = typedList("list<s16>", Int16Array);
+export const s16List: ValueType<Int16Array> = typedList("list<s16>", Int16Array);
 
-export const u32List: ValueType = typedList("list<u32>", Uint32Array);
+export const u32List: ValueType<Uint32Array> = typedList("list<u32>", Uint32Array);
 
-export const s32List: ValueType = typedList("list<s32>", Int32Array);
+export const s32List: ValueType<Int32Array> = typedList("list<s32>", Int32Array);
 
-export const u64List: ValueType = typedList("list<u64>", BigUint64Array);
+export const u64List: ValueType<BigUint64Array> = typedList("list<u64>", BigUint64Array);
 
-export const s64List: ValueType = typedList("list<s64>", BigInt64Array);
+export const s64List: ValueType<BigInt64Array> = typedList("list<s64>", BigInt64Array);
 
-export const f32List: ValueType = typedList("list<f32>", Float32Array);
+export const f32List: ValueType<Float32Array> = typedList("list<f32>", Float32Array);
 
-export const f64List: ValueType = typedList("list<f64>", Float64Array);
+export const f64List: ValueType<Float64Array> = typedList("list<f64>", Float64Array);
 
 function lowerItems(
   items: readonly unknown[],
@@ -319,7 +345,7 @@ function liftItems(items: unknown, element: ValueType, core: InstanceCore): unkn
 }
 
 /** `list<T>` for a `T` that is not a number type: an array. */
-export function list(element: ValueType): ValueType {
+export function list<T>(element: ValueType<T>): ValueType<T[]> {
   const label = `list<${element.label}>`;
   return {
     kind: "list",
@@ -355,8 +381,23 @@ function checkLength(
     throw new RangeError(`\`${path}\` must be ${expected}, got ${elements(value.length)}`);
 }
 
+/**
+ * `list<T, N>` as TypeScript spells it: a tuple of `N` `T`s up to 16, an array beyond (the generated types
+ * also use an array for a tuple that would spell out too many types, which a tuple value fits).
+ */
+export type FixedList<T, N extends number, Spelled extends T[] = []> = number extends N
+  ? T[]
+  : Spelled["length"] extends N
+    ? Spelled
+    : Spelled["length"] extends 16
+      ? T[]
+      : FixedList<T, N, [...Spelled, T]>;
+
 /** `list<T, N>`: an array of exactly `size` elements. */
-export function fixedList(element: ValueType, size: number): ValueType {
+export function fixedList<T, N extends number>(
+  element: ValueType<T>,
+  size: N,
+): ValueType<FixedList<T, N>> {
   const label = `list<${element.label}, ${size}>`;
   return {
     kind: "fixed-list",
@@ -372,7 +413,7 @@ export function fixedList(element: ValueType, size: number): ValueType {
 }
 
 /** `map<K, V>`: a `Map`. */
-export function map(key: ValueType, value: ValueType): ValueType {
+export function map<K, V>(key: ValueType<K>, value: ValueType<V>): ValueType<Map<K, V>> {
   const label = `map<${key.label}, ${value.label}>`;
   const handles = key.handles || value.handles;
   return {
@@ -405,8 +446,13 @@ export function map(key: ValueType, value: ValueType): ValueType {
   };
 }
 
+/** The TypeScript tuple of the element descriptors `Ts`. */
+export type TupleOf<Ts extends readonly ValueType[]> = {
+  -readonly [I in keyof Ts]: ValueTypeOf<Ts[I]>;
+};
+
 /** `tuple<A, B, ...>`: an array of the element types. */
-export function tuple(types: readonly ValueType[]): ValueType {
+export function tuple<const Ts extends readonly ValueType[]>(types: Ts): ValueType<TupleOf<Ts>> {
   const label = `tuple<${types.map((type) => type.label).join(", ")}>`;
   const handles = types.some((type) => type.handles);
   return {
@@ -429,9 +475,15 @@ export function tuple(types: readonly ValueType[]): ValueType {
   };
 }
 
-/** A `record`: a plain object with one property per field (jco's lowerCamel names). */
-export function record(name: string, fields: Readonly<Record<string, ValueType>>): ValueType {
-  const entries = Object.entries(fields);
+/** The descriptors of the fields of record type `T`, field by field. */
+export type RecordFields<T> = { readonly [K in keyof T]-?: ValueType<T[K]> };
+
+/**
+ * A `record`: a plain object with one property per field (jco's lowerCamel names). `T` is the record's declared
+ * interface, so that each field's descriptor must describe that field's type.
+ */
+export function record<T>(name: string, fields: RecordFields<T>): ValueType<T> {
+  const entries: [string, ValueType][] = Object.entries(fields);
   const handles = entries.some(([, type]) => type.handles);
   const expected = `an object (record \`${name}\`)`;
   // jco reads fields by name, inherited ones too: a field named like an `Object.prototype` member that the
@@ -481,7 +533,7 @@ function ownField(value: Record<string, unknown>, field: string): unknown {
  * `flags`: an object of booleans; a missing member is false (as jco reads it). Lowered to a fresh object with
  * every member set, so that jco never reads a member from the prototype (`toString`, `valueOf`).
  */
-export function flags(name: string, members: readonly string[]): ValueType {
+export function flags<T>(name: string, members: readonly (keyof T & string)[]): ValueType<T> {
   return {
     kind: "flags",
     label: name,
@@ -504,12 +556,22 @@ export function flags(name: string, members: readonly string[]): ValueType {
   };
 }
 
-/** A `variant`: `{ tag, val }`; `cases` maps each tag to its payload type (undefined for none). */
-export function variant(
+/** The payload descriptors of variant type `T`, case by case (`undefined` for a case without one). */
+export type VariantCases<T extends { readonly tag: string }> = {
+  readonly [K in T["tag"]]-?: Extract<T, { readonly tag: K }> extends { readonly val: infer V }
+    ? ValueType<V>
+    : undefined;
+};
+
+/**
+ * A `variant`: `{ tag, val }`; `cases` maps each tag to its payload type (undefined for none). `T` is the
+ * variant's declared union, so that each case's descriptor must describe that case's payload.
+ */
+export function variant<T extends { readonly tag: string }>(
   name: string,
-  cases: Readonly<Record<string, ValueType | undefined>>,
-): ValueType {
-  const payloads = new Map(Object.entries(cases));
+  cases: VariantCases<T>,
+): ValueType<T> {
+  const payloads = new Map<string, ValueType | undefined>(Object.entries(cases));
   const handles = [...payloads.values()].some((type) => type?.handles === true);
   const expected = `one of the cases of variant \`${name}\` (${[...payloads.keys()].map((tag) => `"${tag}"`).join(", ")})`;
   return {
@@ -540,20 +602,23 @@ export function variant(
 }
 
 /** An `enum`: one of the case names, as written in WIT. */
-export function enumeration(name: string, cases: readonly string[]): ValueType {
-  const names = new Set(cases);
+export function enumeration<T extends string>(name: string, cases: readonly T[]): ValueType<T> {
+  const names = new Set<string>(cases);
   const expected = `one of the cases of enum \`${name}\` (${cases.map((c) => `"${c}"`).join(", ")})`;
-  return leaf("enum", name, (value, path) => {
+  return leaf<T>("enum", name, (value, path) => {
     if (typeof value !== "string" || !names.has(value))
       throw new TypeError(mismatch(path, expected, value));
   });
 }
 
+/** The TypeScript type of `option<T>` for the descriptor `V` of `T` (see {@link option}). */
+export type OptionOf<V> = V extends OptionType<infer T> ? Option<T> : ValueTypeOf<V> | undefined;
+
 /**
  * `option<T>`: `T | undefined`; when `T` is itself an option, jco uses `{ tag: "some", val }` /
  * `{ tag: "none" }` so that the two levels stay apart.
  */
-export function option(inner: ValueType): ValueType {
+export function option<V extends ValueType>(inner: V): OptionType<OptionOf<V>> {
   const label = `option<${inner.label}>`;
   if (inner.kind !== "option") {
     return {
@@ -592,8 +657,11 @@ export function option(inner: ValueType): ValueType {
   };
 }
 
-/** `result<T, E>` as a value: `{ tag: "ok", val } | { tag: "err", val }`. */
-export function result(ok: ValueType | undefined, err: ValueType | undefined): ResultType {
+/** `result<T, E>` as a value: `{ tag: "ok", val } | { tag: "err", val }`; a missing side is `undefined`. */
+export function result<T = undefined, E = undefined>(
+  ok: ValueType<T> | undefined,
+  err: ValueType<E> | undefined,
+): ResultType<T, E> {
   const label = `result<${ok?.label ?? "_"}, ${err?.label ?? "_"}>`;
   const handles = ok?.handles === true || err?.handles === true;
   return {

@@ -163,7 +163,10 @@ describe("value types", () => {
     );
     expect(lowered).toEqual({ things: [raws[1]], maybe: raws[0], n: 4 });
     expect(context.moves).toEqual([lifted.things[1], lifted.things[0]]);
-    const shape = variant("s", { one: borrow(thingType), none: undefined });
+    const shape = variant<{ tag: "one"; val: unknown } | { tag: "none" }>("s", {
+      one: borrow(thingType),
+      none: undefined,
+    });
     const borrowed: LowerContext = { core, moves: [] };
     expect(shape.lower({ tag: "one", val: lifted.things[0] }, "s", borrowed)).toEqual({
       tag: "one",

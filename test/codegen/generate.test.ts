@@ -128,7 +128,7 @@ describe("generate: output files", () => {
       "  ResultError,",
       "  callExport,",
       "  enumeration,",
-      "  exportSpec,",
+      "  exportTable,",
       "  record,",
       "  result,",
       "  string,",
@@ -227,16 +227,18 @@ describe("generate: what jco is fed", () => {
       ).get("index.ts"),
     );
     const start = index.indexOf("  await startInstance(core, {");
-    expect(index.slice(start, start + 10)).toEqual([
+    expect(index.slice(start, start + 12)).toEqual([
       "  await startInstance(core, {",
       "    inline: inlineImports,",
       "    blob: {",
       "      default: hostResourceClass(core, blobType, imports.Blob, {",
-      "        create: blobConstructorSpec,",
-      "        methods: { size: blobSizeSpec },",
+      '        create: importSpecs["[constructor]blob"],',
+      '        methods: { size: importSpecs["[method]blob.size"] },',
       "      }),",
       "    },",
-      '    "get-thing": { default: adaptImport(core, getThingSpec, imports) },',
+      '    "get-thing": {',
+      '      default: adaptImport(core, importSpecs["get-thing"], imports),',
+      "    },",
       "  });",
     ]);
     const imports = index.indexOf("export interface Imports {");
@@ -267,7 +269,17 @@ describe("generate: what jco is fed", () => {
     const out = generateText(
       "package a:b;\nworld w {\n  export out-api: interface { g: func(); }\n}\n",
     );
-    expect(lines(out.get("interfaces/w-out-api.ts"))).toContain('  path: ["outApi", "g"],');
+    const file = lines(out.get("interfaces/w-out-api.ts"));
+    // The interface is named `out-api`; jco keys its object `outApi`, which the table is given as its root.
+    const start = file.indexOf("const exportSpecs = /*@__PURE__*/ exportTable(");
+    expect(file.slice(start + 1, start + 7)).toEqual([
+      '  "out-api",',
+      "  {",
+      '    g: ["g", "", []],',
+      "  },",
+      '  "outApi",',
+      ");",
+    ]);
   });
 });
 
@@ -300,7 +312,8 @@ describe("generate: names", () => {
     expect(index).toContain(
       "  const core = await createInstanceCore(options, { synchronous: true });",
     );
-    expect(index).toContain('  path: ["then"],');
+    // A world-level export's path is its jco name alone: the table's interface is empty.
+    expect(index).toContain('  then: ["then", "", [], u32],');
   });
 
   it("keeps jco's record field names, quotes an interface member called `new`", () => {
@@ -311,7 +324,7 @@ describe("generate: names", () => {
     expect(file).toContain("  constructor: number;");
     expect(file).toContain("  then: number;");
     expect(file).toContain('  "new"(this_: string, arguments_: string[]): string;');
-    expect(file).toContain("    new: adaptImport(core, newSpec, host),");
+    expect(file).toContain("    new: adaptImport(core, importSpecs.new, host),");
     expect(file).toContain("  then_(catch_: number, finally_: number): number;");
   });
 
@@ -361,27 +374,28 @@ describe("generate: borrows (issue #5)", () => {
       "  readonly File: FileClass;",
       "}",
     ]);
-    expect(block(files, "interfaces/t-b-h.ts", "const takeSpec", "});")).toEqual([
-      "const takeSpec = /*@__PURE__*/ importSpec({",
-      '  name: "t:b/h#take",',
-      '  member: "take",',
-      "  params: [u32, pairType, borrow(fileType)],",
-      "  returns: string,",
-      '  paramNames: ["n", "p", "call_"],',
+    expect(block(files, "interfaces/t-b-h.ts", "const importSpecs", "});")).toEqual([
+      'const importSpecs = /*@__PURE__*/ importTable("t:b/h", {',
+      "  take: [",
+      '    "take",',
+      "    [u32, pairType, borrow(fileType)],",
+      "    string,",
+      '    { names: "n, p, call_" },',
+      "  ],",
+      // A function without borrows keeps the plain spec.
+      '  plain: ["plain", [own(fileType)], u32],',
+      '  "[constructor]file": [',
+      '    "create",',
+      "    [borrow(fileType), string],",
+      "    own(fileType),",
+      '    { names: "dir, name" },',
+      "  ],",
       "});",
     ]);
     expect(lines(files.get("interfaces/t-b-h.ts"))).toContain(
       "  new (dir: BorrowHandle<File>, name: string): File;",
     );
-    // A function without borrows keeps the plain spec, and nothing in the file uses `using`.
-    expect(block(files, "interfaces/t-b-h.ts", "const plainSpec", "});")).toEqual([
-      "const plainSpec = /*@__PURE__*/ importSpec({",
-      '  name: "t:b/h#plain",',
-      '  member: "plain",',
-      "  params: [own(fileType)],",
-      "  returns: u32,",
-      "});",
-    ]);
+    // Nothing in the file uses `using`.
     expect(files.get("interfaces/t-b-h.ts")).not.toMatch(/\busing\b/);
   });
 
@@ -406,9 +420,13 @@ describe("generate: borrows (issue #5)", () => {
       "  return host.take(call.argument<number>(0), p.value, call_.value);",
       "}",
     ]);
-    expect(block(files, path, "const takeSpec", "});").slice(-2)).toEqual([
-      "  invoke: takeAdapter,",
-      "});",
+    expect(block(files, path, "const importSpecs", "});").slice(1, 7)).toEqual([
+      "  take: [",
+      '    "take",',
+      "    [u32, pairType, borrow(fileType)],",
+      "    string,",
+      "    { invoke: takeAdapter },",
+      "  ],",
     ]);
     expect(block(files, path, "function fileConstructorAdapter", "}")).toEqual([
       "function fileConstructorAdapter(host: FileClass, call: ImportCall): File {",
@@ -417,7 +435,7 @@ describe("generate: borrows (issue #5)", () => {
       "}",
     ]);
     expect(files.get(path)).not.toContain("plainAdapter");
-    expect(files.get(path)).not.toContain("paramNames");
+    expect(files.get(path)).not.toContain("names:");
   });
 });
 

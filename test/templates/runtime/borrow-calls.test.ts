@@ -69,7 +69,10 @@ class File {
 
 const fileType = hostResource("t:t/files#file");
 const pairType = record("pair", { first: borrow(fileType), count: u32 });
-const targetType = variant("target", { one: borrow(fileType), nothing: undefined });
+const targetType = variant<{ tag: "one"; val: unknown } | { tag: "nothing" }>("target", {
+  one: borrow(fileType),
+  nothing: undefined,
+});
 
 /**
  * An instance whose jco side is a fake: `guest(imports)` gets the adapted imports (jco's view of them)

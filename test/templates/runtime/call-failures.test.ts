@@ -105,7 +105,18 @@ async function world() {
     points: (ps: unknown) => call<number>("points", { ps: list(point) }, [ps], u32),
     bytes: (b: unknown) => call<number>("bytes", { b: u8List }, [b], u32),
     perms: (p: unknown) =>
-      call<number>("perms", { p: flags("perms", ["read", "toString", "valueOf"]) }, [p], u32),
+      call<number>(
+        "perms",
+        {
+          p: flags<Record<"read" | "toString" | "valueOf", boolean>>("perms", [
+            "read",
+            "toString",
+            "valueOf",
+          ]),
+        },
+        [p],
+        u32,
+      ),
   };
 }
 

@@ -21,7 +21,7 @@ import {
   byteStream,
   future,
 } from "./runtime/async-values.js";
-import { callExport, exportSpec } from "./runtime/export-calls.js";
+import { callExport, exportTable } from "./runtime/export-calls.js";
 import {
   type HostResourcesBase,
   type ResourceTableView,
@@ -30,7 +30,7 @@ import {
 import {
   adaptImport,
   hostImports,
-  importSpec,
+  importTable,
 } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
@@ -126,20 +126,12 @@ export const jcoTranspileOptions = {
   ],
 } as const;
 
-const logSpec = /*@__PURE__*/ importSpec({
-  name: "log",
-  member: "log",
-  params: [string],
-  returns: future(undefined),
-  async: true,
+const importSpecs = /*@__PURE__*/ importTable("", {
+  log: ["log", [string], future(undefined), { async: true }],
 });
 
-const pingSpec = /*@__PURE__*/ exportSpec<ByteStream>({
-  name: "ping",
-  path: ["ping"],
-  params: { payload: u8List },
-  returns: byteStream,
-  async: true,
+const exportSpecs = /*@__PURE__*/ exportTable("", {
+  ping: ["ping", "payload", [u8List], byteStream, { async: true }],
 });
 
 /**
@@ -286,13 +278,13 @@ export async function instantiate(
     "example:storage/clock@0.1.0": clockImports,
     "example:storage/types": typesImports,
     "example:storage/types@0.1.0": typesImports,
-    log: { default: adaptImport(core, logSpec, imports) },
+    log: { default: adaptImport(core, importSpecs.log, imports) },
   });
   return createWorldInstance(core, {
     resources,
     files: createFilesExports(core),
     ping(payload: Uint8Array, options?: AsyncCallOptions): Promise<ByteStream> {
-      return callExport(core, pingSpec, [payload], undefined, options);
+      return callExport(core, exportSpecs.ping, [payload], undefined, options);
     },
   });
 }

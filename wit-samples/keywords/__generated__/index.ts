@@ -21,7 +21,7 @@ import {
   arrayType,
   createObjectImports,
 } from "./interfaces/example-keywords-object.js";
-import { callExport, exportSpec } from "./runtime/export-calls.js";
+import { callExport, exportTable } from "./runtime/export-calls.js";
 import {
   type HostResourcesBase,
   type ResourceTableView,
@@ -30,7 +30,7 @@ import {
 import {
   adaptImport,
   hostImports,
-  importSpec,
+  importTable,
 } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
@@ -104,41 +104,16 @@ export type { InterfaceExports } from "./interfaces/example-keywords-interface-e
 export * as objectExports from "./interfaces/example-keywords-object-exports.js";
 export type { ObjectExports } from "./interfaces/example-keywords-object-exports.js";
 
-const objectSpec = /*@__PURE__*/ importSpec({
-  name: "OBJECT",
-  member: "object",
-  params: [string],
-  returns: string,
+const importSpecs = /*@__PURE__*/ importTable("", {
+  OBJECT: ["object", [string], string],
+  PROMISE: ["promise", [], u32],
 });
 
-const promiseSpec = /*@__PURE__*/ importSpec({
-  name: "PROMISE",
-  member: "promise",
-  returns: u32,
-});
-
-const thenSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "then",
-  path: ["then"],
-  returns: u32,
-});
-
-const awaitSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "await",
-  path: ["await"],
-  returns: u32,
-});
-
-const globalThisSpec = /*@__PURE__*/ exportSpec<string>({
-  name: "global-this",
-  path: ["globalThis"],
-  returns: string,
-});
-
-const constructorSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "constructor",
-  path: ["constructor"],
-  returns: u32,
+const exportSpecs = /*@__PURE__*/ exportTable("", {
+  then: ["then", "", [], u32],
+  await: ["await", "", [], u32],
+  "global-this": ["globalThis", "", [], string],
+  constructor: ["constructor", "", [], u32],
 });
 
 /**
@@ -300,24 +275,24 @@ export async function instantiate(
   await startInstance(core, {
     "example:keywords/interface": interfaceImports,
     "example:keywords/object": objectImports,
-    OBJECT: { default: adaptImport(core, objectSpec, imports) },
-    PROMISE: { default: adaptImport(core, promiseSpec, imports) },
+    OBJECT: { default: adaptImport(core, importSpecs.OBJECT, imports) },
+    PROMISE: { default: adaptImport(core, importSpecs.PROMISE, imports) },
   });
   return createWorldInstance(core, {
     resources,
     interface: createInterfaceExports(core),
     object: createObjectExports(core),
     then_(): Promise<number> {
-      return callExport(core, thenSpec, []);
+      return callExport(core, exportSpecs.then, []);
     },
     await(): Promise<number> {
-      return callExport(core, awaitSpec, []);
+      return callExport(core, exportSpecs.await, []);
     },
     globalThis(): Promise<string> {
-      return callExport(core, globalThisSpec, []);
+      return callExport(core, exportSpecs["global-this"], []);
     },
     constructor_(): Promise<number> {
-      return callExport(core, constructorSpec, []);
+      return callExport(core, exportSpecs.constructor, []);
     },
   });
 }

@@ -9,12 +9,9 @@ import {
   createHttpImports,
   requestType,
 } from "./interfaces/example-resources-http.js";
-import {
-  type StoreExports,
-  createStoreExports,
-} from "./interfaces/example-resources-store.js";
+import { type StoreExports, createStoreExports } from "./interfaces/example-resources-store.js";
 import { ResultError } from "./runtime/errors.js";
-import { callExport, exportSpec } from "./runtime/export-calls.js";
+import { callExport, exportTable } from "./runtime/export-calls.js";
 import {
   type HostResourcesBase,
   type ResourceTableView,
@@ -54,18 +51,9 @@ export {
   WrongTypeError,
 } from "./runtime/errors.js";
 export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type {
-  HostResourcesBase,
-  ResourceTableView,
-} from "./runtime/host-resources.js";
-export type {
-  ComponentModule,
-  GetCoreModule,
-} from "./runtime/instance-core.js";
-export {
-  CallTimeoutError,
-  MemoryLimitError,
-} from "./runtime/isolate-errors.js";
+export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
+export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
+export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
 export type { IsolateOptions } from "./runtime/isolate-options.js";
 export type { Handle, LeakReport } from "./runtime/resource-table.js";
 export type { Option, Result } from "./runtime/value-types.js";
@@ -79,11 +67,7 @@ export type {
   RequestSendError,
 } from "./interfaces/example-resources-http.js";
 export * as store from "./interfaces/example-resources-store.js";
-export type {
-  Counter,
-  CounterClass,
-  StoreExports,
-} from "./interfaces/example-resources-store.js";
+export type { Counter, CounterClass, StoreExports } from "./interfaces/example-resources-store.js";
 
 /** The error of `fetch`: `payload` is its `err` value. */
 export type FetchError = ResultError<string>;
@@ -94,14 +78,11 @@ export type FetchError = ResultError<string>;
  */
 export function isFetchError(error: unknown): error is FetchError {
   if (!(error instanceof ResultError)) return false;
-  return error.functionName === fetchSpec.name;
+  return error.functionName === exportSpecs.fetch.name;
 }
 
-const fetchSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "fetch",
-  path: ["fetch"],
-  params: { url: string },
-  returns: result(u16, string),
+const exportSpecs = /*@__PURE__*/ exportTable("", {
+  fetch: ["fetch", "url", [string], result(u16, string)],
 });
 
 /**
@@ -221,9 +202,7 @@ export interface InstantiateOptions {
  * Instantiates the component of world `resources` with the host's imports and
  * returns its exports.
  */
-export async function instantiate(
-  options: InstantiateOptions,
-): Promise<WorldInstance> {
+export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const core = await createInstanceCore(options);
   const resources = createHostResources<HostResources>(
     core,
@@ -231,13 +210,8 @@ export async function instantiate(
     options,
   );
   const imports =
-    typeof options.imports === "function"
-      ? options.imports({ resources })
-      : options.imports;
-  const httpImports = createHttpImports(
-    core,
-    hostImports(imports, "example:resources/http"),
-  );
+    typeof options.imports === "function" ? options.imports({ resources }) : options.imports;
+  const httpImports = createHttpImports(core, hostImports(imports, "example:resources/http"));
   await startInstance(core, {
     "example:resources/http": httpImports,
   });
@@ -245,7 +219,7 @@ export async function instantiate(
     resources,
     store: createStoreExports(core),
     fetch(url: string): Promise<number> {
-      return callExport(core, fetchSpec, [url]);
+      return callExport(core, exportSpecs.fetch, [url]);
     },
   });
 }

@@ -14,7 +14,7 @@ import {
   createStoreExports,
 } from "./interfaces/example-resources-store.js";
 import { ResultError } from "./runtime/errors.js";
-import { callExport, exportSpec } from "./runtime/export-calls.js";
+import { callExport, exportTable } from "./runtime/export-calls.js";
 import {
   type HostResourcesBase,
   type ResourceTableView,
@@ -94,14 +94,11 @@ export type FetchError = ResultError<string>;
  */
 export function isFetchError(error: unknown): error is FetchError {
   if (!(error instanceof ResultError)) return false;
-  return error.functionName === fetchSpec.name;
+  return error.functionName === exportSpecs.fetch.name;
 }
 
-const fetchSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "fetch",
-  path: ["fetch"],
-  params: { url: string },
-  returns: result(u16, string),
+const exportSpecs = /*@__PURE__*/ exportTable("", {
+  fetch: ["fetch", "url", [string], result(u16, string)],
 });
 
 /**
@@ -245,7 +242,7 @@ export async function instantiate(
     resources,
     store: createStoreExports(core),
     fetch(url: string): Promise<number> {
-      return callExport(core, fetchSpec, [url]);
+      return callExport(core, exportSpecs.fetch, [url]);
     },
   });
 }

@@ -9,7 +9,7 @@ import {
   type TestImports as TestImports2,
   createTestImports as createTestImports2,
 } from "./interfaces/example-dep-test-0.2.0.js";
-import { callExport, exportSpec } from "./runtime/export-calls.js";
+import { callExport, exportTable } from "./runtime/export-calls.js";
 import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
@@ -62,22 +62,8 @@ export { WasiExitError } from "./runtime/wasi.js";
 export * as test from "./interfaces/example-dep-test-0.1.0.js";
 export * as depTest from "./interfaces/example-dep-test-0.2.0.js";
 
-/**
- * What jco's `transpile` needs for this world's two versions of one interface (besides
- * `instantiation: "async"`); on the command line:
- * `jco transpile component.wasm --instantiation async --map example:dep/test@0.1.0=example:dep/test@0.1.0 --map example:dep/test@0.2.0=example:dep/test@0.2.0`
- */
-export const jcoTranspileOptions = {
-  map: {
-    "example:dep/test@0.1.0": "example:dep/test@0.1.0",
-    "example:dep/test@0.2.0": "example:dep/test@0.2.0",
-  },
-} as const;
-
-const reportSpec = /*@__PURE__*/ exportSpec<string>({
-  name: "report",
-  path: ["report"],
-  returns: string,
+const exportSpecs = /*@__PURE__*/ exportTable("", {
+  report: ["report", "", [], string],
 });
 
 /**
@@ -168,12 +154,10 @@ export async function instantiate(
   await startInstance(core, {
     "example:dep/test@0.1.0": testImports,
     "example:dep/test@0.2.0": testImports2,
-  }, {
-    "example:dep/test": ["example:dep/test@0.1.0", "example:dep/test@0.2.0"],
   });
   return createWorldInstance(core, {
     report(): Promise<string> {
-      return callExport(core, reportSpec, []);
+      return callExport(core, exportSpecs.report, []);
     },
   });
 }

@@ -5,7 +5,7 @@ import {
   type EnvironmentImports,
   createEnvironmentImports,
 } from "./interfaces/wasi-cli-environment.js";
-import { callExport, exportSpec } from "./runtime/export-calls.js";
+import { callExport, exportTable } from "./runtime/export-calls.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -59,10 +59,8 @@ export { WasiExitError } from "./runtime/wasi.js";
 export * as environment from "./interfaces/wasi-cli-environment.js";
 export type { EnvironmentImports } from "./interfaces/wasi-cli-environment.js";
 
-const countEnvSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "count-env",
-  path: ["countEnv"],
-  returns: u32,
+const exportSpecs = /*@__PURE__*/ exportTable("", {
+  "count-env": ["countEnv", "", [], u32],
 });
 
 /**
@@ -170,7 +168,7 @@ export async function instantiate(
   });
   return createWorldInstance(core, {
     countEnv(): Promise<number> {
-      return callExport(core, countEnvSpec, []);
+      return callExport(core, exportSpecs["count-env"], []);
     },
   });
 }

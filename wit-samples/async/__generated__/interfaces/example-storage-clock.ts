@@ -7,7 +7,7 @@ import {
   future,
   stream,
 } from "../runtime/async-values.js";
-import { adaptImport, importSpec } from "../runtime/import-adapters.js";
+import { adaptImport, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { bool, list, record, string, u64 } from "../runtime/value-types.js";
 
@@ -16,7 +16,7 @@ export interface RecordOfUploads {
   done: Future<boolean>;
 }
 
-export const recordOfUploadsType = /*@__PURE__*/ record("record-of-uploads", {
+export const recordOfUploadsType = /*@__PURE__*/ record<RecordOfUploads>("record-of-uploads", {
   names: list(string),
   done: future(bool),
 });
@@ -33,25 +33,10 @@ export interface ClockImports {
   uploads(): StreamSource<RecordOfUploads>;
 }
 
-const sleepSpec = /*@__PURE__*/ importSpec({
-  name: "example:storage/clock@0.1.0#sleep",
-  member: "sleep",
-  params: [u64],
-  async: true,
-});
-
-const ticksSpec = /*@__PURE__*/ importSpec({
-  name: "example:storage/clock@0.1.0#ticks",
-  member: "ticks",
-  params: [future(undefined)],
-  returns: stream(u64),
-  async: true,
-});
-
-const uploadsSpec = /*@__PURE__*/ importSpec({
-  name: "example:storage/clock@0.1.0#uploads",
-  member: "uploads",
-  returns: stream(recordOfUploadsType),
+const importSpecs = /*@__PURE__*/ importTable("example:storage/clock@0.1.0", {
+  sleep: ["sleep", [u64], undefined, { async: true }],
+  ticks: ["ticks", [future(undefined)], stream(u64), { async: true }],
+  uploads: ["uploads", [], stream(recordOfUploadsType)],
 });
 
 /**
@@ -62,8 +47,8 @@ export function createClockImports(
   host: ClockImports,
 ): object {
   return {
-    sleep: adaptImport(core, sleepSpec, host),
-    ticks: adaptImport(core, ticksSpec, host),
-    uploads: adaptImport(core, uploadsSpec, host),
+    sleep: adaptImport(core, importSpecs.sleep, host),
+    ticks: adaptImport(core, importSpecs.ticks, host),
+    uploads: adaptImport(core, importSpecs.uploads, host),
   };
 }

@@ -4,7 +4,6 @@
 import {
   type ByteStream,
   ErrorContext,
-  type Future,
   type FutureSource,
   type Stream,
   type StreamSource,
@@ -15,23 +14,15 @@ import {
 } from "../runtime/async-values.js";
 import type { Borrowed } from "../runtime/borrow.js";
 import { ResultError } from "../runtime/errors.js";
-import { callExport, callMethod, exportSpec } from "../runtime/export-calls.js";
-import {
-  GuestResource,
-  borrow,
-  guestResource,
-  own,
-} from "../runtime/guest-resources.js";
+import { callExport, exportTable } from "../runtime/export-calls.js";
+import { borrow } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import type { AsyncCallOptions } from "../runtime/tasks.js";
 import {
   type Result,
-  bool,
   list,
-  option,
   result,
   string,
-  tuple,
   u32,
   u32List,
   u64,
@@ -57,64 +48,6 @@ export type Session = Session2;
 
 export const sessionType = sessionType2;
 
-/**
- * A cursor over a file's lines: a resource the guest implements, with async methods.
- */
-export interface Cursor extends Disposable {
-  /** The next line, if any. */
-  next(options?: AsyncCallOptions): Promise<string | undefined>;
-  /** The lines left, as a stream. */
-  rest(options?: AsyncCallOptions): Promise<Stream<string>>;
-  /**
-   * A synchronous method that gives a future: settles when the cursor reached the end.
-   */
-  finished(): Promise<boolean>;
-  /**
-   * Skips lines until the future settles, counting them; streams and futures inside an option and a tuple.
-   */
-  skipUntil(
-    until: FutureSource<undefined>,
-    steps: StreamSource<number> | undefined,
-    options?: AsyncCallOptions,
-  ): Promise<[number, Future<bigint>]>;
-}
-
-/**
- * The static side of `cursor`: its constructor (`create`) and static functions.
- */
-export interface CursorClass {
-  create(name: string): Promise<Cursor>;
-  /** A static async function of the resource. */
-  open(name: string, options?: AsyncCallOptions): Promise<Cursor>;
-}
-
-class CursorResource extends GuestResource implements Cursor {
-  next(options?: AsyncCallOptions): Promise<string | undefined> {
-    return callMethod(this, cursorNextSpec, [], options);
-  }
-
-  rest(options?: AsyncCallOptions): Promise<Stream<string>> {
-    return callMethod(this, cursorRestSpec, [], options);
-  }
-
-  finished(): Promise<boolean> {
-    return callMethod(this, cursorFinishedSpec, []);
-  }
-
-  skipUntil(
-    until: FutureSource<undefined>,
-    steps: StreamSource<number> | undefined,
-    options?: AsyncCallOptions,
-  ): Promise<[number, Future<bigint>]> {
-    return callMethod(this, cursorSkipUntilSpec, [until, steps], options);
-  }
-}
-
-export const cursorType = /*@__PURE__*/ guestResource(
-  "example:storage/files@0.1.0#cursor",
-  CursorResource,
-);
-
 /** The error of `read`: `payload` is its `err` value. */
 export type ReadError = ResultError<ErrorContext>;
 
@@ -124,7 +57,7 @@ export type ReadError = ResultError<ErrorContext>;
  */
 export function isReadError(error: unknown): error is ReadError {
   if (!(error instanceof ResultError)) return false;
-  return error.functionName === readSpec.name;
+  return error.functionName === exportSpecs.read.name;
 }
 
 /** What the guest implements. */
@@ -159,109 +92,40 @@ export interface FilesExports {
   ): Promise<Stream<Progress>>;
   /** A synchronous function: keeps the one-call-at-a-time rules. */
   version(): Promise<string>;
-  readonly Cursor: CursorClass;
 }
 
-const storeSpec = /*@__PURE__*/ exportSpec<Result<bigint, string>>({
-  name: "example:storage/files@0.1.0#store",
-  path: ["example:storage/files@0.1.0", "store"],
-  params: { upload: uploadType },
-  returns: future(result(u64, string)),
-  async: true,
-});
-
-const readSpec = /*@__PURE__*/ exportSpec<ByteStream>({
-  name: "example:storage/files@0.1.0#read",
-  path: ["example:storage/files@0.1.0", "read"],
-  params: { name: string },
-  returns: result(byteStream, errorContext),
-  async: true,
-});
-
-const linesSpec = /*@__PURE__*/ exportSpec<Stream<string>[]>({
-  name: "example:storage/files@0.1.0#lines",
-  path: ["example:storage/files@0.1.0", "lines"],
-  params: { names: list(string) },
-  returns: list(stream(string)),
-  async: true,
-});
-
-const allSpec = /*@__PURE__*/ exportSpec<Uint32Array>({
-  name: "example:storage/files@0.1.0#all",
-  path: ["example:storage/files@0.1.0", "all"],
-  params: { pending: list(future(u32)) },
-  returns: u32List,
-  async: true,
-});
-
-const countSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "example:storage/files@0.1.0#count",
-  path: ["example:storage/files@0.1.0", "count"],
-  params: { ticks: stream(undefined) },
-  returns: u32,
-  async: true,
-});
-
-const watchSpec = /*@__PURE__*/ exportSpec<Stream<Progress>>({
-  name: "example:storage/files@0.1.0#watch",
-  path: ["example:storage/files@0.1.0", "watch"],
-  params: { s: borrow(sessionType) },
-  returns: stream(progressType),
-  async: true,
-});
-
-const versionSpec = /*@__PURE__*/ exportSpec<string>({
-  name: "example:storage/files@0.1.0#version",
-  path: ["example:storage/files@0.1.0", "version"],
-  returns: string,
-});
-
-const cursorConstructorSpec = /*@__PURE__*/ exportSpec<Cursor>({
-  name: "example:storage/files@0.1.0#[constructor]cursor",
-  path: ["example:storage/files@0.1.0", "Cursor"],
-  kind: "constructor",
-  params: { name: string },
-  returns: own(cursorType),
-});
-
-const cursorOpenSpec = /*@__PURE__*/ exportSpec<Cursor>({
-  name: "example:storage/files@0.1.0#[static]cursor.open",
-  path: ["example:storage/files@0.1.0", "Cursor", "open"],
-  params: { name: string },
-  returns: own(cursorType),
-  async: true,
-});
-
-const cursorNextSpec = /*@__PURE__*/ exportSpec<string | undefined>({
-  name: "example:storage/files@0.1.0#[method]cursor.next",
-  path: ["next"],
-  kind: "method",
-  returns: option(string),
-  async: true,
-});
-
-const cursorRestSpec = /*@__PURE__*/ exportSpec<Stream<string>>({
-  name: "example:storage/files@0.1.0#[method]cursor.rest",
-  path: ["rest"],
-  kind: "method",
-  returns: stream(string),
-  async: true,
-});
-
-const cursorFinishedSpec = /*@__PURE__*/ exportSpec<boolean>({
-  name: "example:storage/files@0.1.0#[method]cursor.finished",
-  path: ["finished"],
-  kind: "method",
-  returns: future(bool),
-});
-
-const cursorSkipUntilSpec = /*@__PURE__*/ exportSpec<[number, Future<bigint>]>({
-  name: "example:storage/files@0.1.0#[method]cursor.skip-until",
-  path: ["skipUntil"],
-  kind: "method",
-  params: { until: future(undefined), steps: option(stream(u32)) },
-  returns: tuple([u32, future(u64)]),
-  async: true,
+const exportSpecs = /*@__PURE__*/ exportTable("example:storage/files@0.1.0", {
+  store: [
+    "store",
+    "upload",
+    [uploadType],
+    future(result(u64, string)),
+    { async: true },
+  ],
+  read: [
+    "read",
+    "name",
+    [string],
+    result(byteStream, errorContext),
+    { async: true },
+  ],
+  lines: [
+    "lines",
+    "names",
+    [list(string)],
+    list(stream(string)),
+    { async: true },
+  ],
+  all: ["all", "pending", [list(future(u32))], u32List, { async: true }],
+  count: ["count", "ticks", [stream(undefined)], u32, { async: true }],
+  watch: [
+    "watch",
+    "s",
+    [borrow(sessionType)],
+    stream(progressType),
+    { async: true },
+  ],
+  version: ["version", "", [], string],
 });
 
 /**
@@ -273,45 +137,37 @@ export function createFilesExports(core: InstanceCore): FilesExports {
       upload: Upload,
       options?: AsyncCallOptions,
     ): Promise<Result<bigint, string>> {
-      return callExport(core, storeSpec, [upload], undefined, options);
+      return callExport(core, exportSpecs.store, [upload], undefined, options);
     },
     read(name: string, options?: AsyncCallOptions): Promise<ByteStream> {
-      return callExport(core, readSpec, [name], undefined, options);
+      return callExport(core, exportSpecs.read, [name], undefined, options);
     },
     lines(
       names: string[],
       options?: AsyncCallOptions,
     ): Promise<Stream<string>[]> {
-      return callExport(core, linesSpec, [names], undefined, options);
+      return callExport(core, exportSpecs.lines, [names], undefined, options);
     },
     all(
       pending: FutureSource<number>[],
       options?: AsyncCallOptions,
     ): Promise<Uint32Array> {
-      return callExport(core, allSpec, [pending], undefined, options);
+      return callExport(core, exportSpecs.all, [pending], undefined, options);
     },
     count(
       ticks: StreamSource<undefined>,
       options?: AsyncCallOptions,
     ): Promise<number> {
-      return callExport(core, countSpec, [ticks], undefined, options);
+      return callExport(core, exportSpecs.count, [ticks], undefined, options);
     },
     watch(
       s: Borrowed<Session>,
       options?: AsyncCallOptions,
     ): Promise<Stream<Progress>> {
-      return callExport(core, watchSpec, [s], undefined, options);
+      return callExport(core, exportSpecs.watch, [s], undefined, options);
     },
     version(): Promise<string> {
-      return callExport(core, versionSpec, []);
-    },
-    Cursor: {
-      create(name: string): Promise<Cursor> {
-        return callExport(core, cursorConstructorSpec, [name]);
-      },
-      open(name: string, options?: AsyncCallOptions): Promise<Cursor> {
-        return callExport(core, cursorOpenSpec, [name], undefined, options);
-      },
+      return callExport(core, exportSpecs.version, []);
     },
   };
 }

@@ -13,7 +13,7 @@ import {
   stream,
 } from "../runtime/async-values.js";
 import { hostResource, own } from "../runtime/guest-resources.js";
-import { hostResourceClass, importSpec } from "../runtime/import-adapters.js";
+import { hostResourceClass, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import {
   bool,
@@ -31,7 +31,7 @@ export interface Upload {
   checksum: Future<bigint>;
 }
 
-export const uploadType = /*@__PURE__*/ record("upload", {
+export const uploadType = /*@__PURE__*/ record<Upload>("upload", {
   name: string,
   body: byteStream,
   checksum: future(u64),
@@ -42,7 +42,7 @@ export type Progress =
   | { tag: "done" }
   | { tag: "failed"; val: ErrorContext };
 
-export const progressType = /*@__PURE__*/ variant("progress", {
+export const progressType = /*@__PURE__*/ variant<Progress>("progress", {
   chunk: u32,
   done: undefined,
   failed: errorContext,
@@ -69,7 +69,7 @@ export interface SessionClass {
   close(s: Session): FutureSource<boolean> | PromiseLike<FutureSource<boolean>>;
 }
 
-export const sessionType = /*@__PURE__*/ hostResource(
+export const sessionType = /*@__PURE__*/ hostResource<Session>(
   "example:storage/types@0.1.0#session",
 );
 
@@ -77,34 +77,21 @@ export interface TypesImports {
   readonly Session: SessionClass;
 }
 
-const sessionConstructorSpec = /*@__PURE__*/ importSpec({
-  name: "example:storage/types@0.1.0#[constructor]session",
-  member: "create",
-  params: [string],
-  returns: own(sessionType),
-});
-
-const sessionCloseSpec = /*@__PURE__*/ importSpec({
-  name: "example:storage/types@0.1.0#[static]session.close",
-  member: "close",
-  params: [own(sessionType)],
-  returns: future(bool),
-  async: true,
-});
-
-const sessionSendSpec = /*@__PURE__*/ importSpec({
-  name: "example:storage/types@0.1.0#[method]session.send",
-  member: "send",
-  params: [string],
-  returns: string,
-  async: true,
-});
-
-const sessionEventsSpec = /*@__PURE__*/ importSpec({
-  name: "example:storage/types@0.1.0#[method]session.events",
-  member: "events",
-  returns: stream(progressType),
-  async: true,
+const importSpecs = /*@__PURE__*/ importTable("example:storage/types@0.1.0", {
+  "[constructor]session": ["create", [string], own(sessionType)],
+  "[static]session.close": [
+    "close",
+    [own(sessionType)],
+    future(bool),
+    { async: true },
+  ],
+  "[method]session.send": ["send", [string], string, { async: true }],
+  "[method]session.events": [
+    "events",
+    [],
+    stream(progressType),
+    { async: true },
+  ],
 });
 
 /**
@@ -116,9 +103,12 @@ export function createTypesImports(
 ): object {
   return {
     Session: hostResourceClass(core, sessionType, host.Session, {
-      create: sessionConstructorSpec,
-      methods: { send: sessionSendSpec, events: sessionEventsSpec },
-      statics: { close: sessionCloseSpec },
+      create: importSpecs["[constructor]session"],
+      methods: {
+        send: importSpecs["[method]session.send"],
+        events: importSpecs["[method]session.events"],
+      },
+      statics: { close: importSpecs["[static]session.close"] },
     }),
   };
 }

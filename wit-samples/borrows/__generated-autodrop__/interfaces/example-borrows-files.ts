@@ -7,7 +7,7 @@ import {
   type ImportCall,
   adaptImport,
   hostResourceClass,
-  importSpec,
+  importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import {
@@ -42,23 +42,21 @@ export interface FileClass {
   compare(a: Borrowed<File>, b: Borrowed<File>): number;
 }
 
-export const fileType = /*@__PURE__*/ hostResource(
-  "example:borrows/files#file",
-);
+export const fileType = /*@__PURE__*/ hostResource<File>("example:borrows/files#file");
 
 export interface Pair {
   first: Borrowed<File>;
   second: Borrowed<File>;
 }
 
-export const pairType = /*@__PURE__*/ record("pair", {
+export const pairType = /*@__PURE__*/ record<Pair>("pair", {
   first: borrow(fileType),
   second: borrow(fileType),
 });
 
 export type Target = { tag: "one"; val: Borrowed<File> } | { tag: "nothing" };
 
-export const targetType = /*@__PURE__*/ variant("target", {
+export const targetType = /*@__PURE__*/ variant<Target>("target", {
   one: borrow(fileType),
   nothing: undefined,
 });
@@ -89,14 +87,6 @@ function openAdapter(host: FilesImports, call: ImportCall): string {
   return host.open(f.value);
 }
 
-const openSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open",
-  member: "open",
-  params: [borrow(fileType)],
-  returns: string,
-  invoke: openAdapter,
-});
-
 /**
  * Runs the handler of `open-all`; `using` revokes the views it borrowed as it returns.
  */
@@ -104,14 +94,6 @@ function openAllAdapter(host: FilesImports, call: ImportCall): number {
   using fs = call.borrow<Borrowed<File>[]>(0);
   return host.openAll(fs.value);
 }
-
-const openAllSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open-all",
-  member: "openAll",
-  params: [list(borrow(fileType))],
-  returns: u32,
-  invoke: openAllAdapter,
-});
 
 /**
  * Runs the handler of `open-pair`; `using` revokes the views it borrowed as it returns.
@@ -121,14 +103,6 @@ function openPairAdapter(host: FilesImports, call: ImportCall): number {
   return host.openPair(p.value);
 }
 
-const openPairSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open-pair",
-  member: "openPair",
-  params: [pairType],
-  returns: u32,
-  invoke: openPairAdapter,
-});
-
 /**
  * Runs the handler of `open-tuple`; `using` revokes the views it borrowed as it returns.
  */
@@ -136,14 +110,6 @@ function openTupleAdapter(host: FilesImports, call: ImportCall): number {
   using t = call.borrow<[Borrowed<File>, number]>(0);
   return host.openTuple(t.value);
 }
-
-const openTupleSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open-tuple",
-  member: "openTuple",
-  params: [tuple([borrow(fileType), u32])],
-  returns: u32,
-  invoke: openTupleAdapter,
-});
 
 /**
  * Runs the handler of `open-maybe`; `using` revokes the views it borrowed as it returns.
@@ -153,14 +119,6 @@ function openMaybeAdapter(host: FilesImports, call: ImportCall): boolean {
   return host.openMaybe(f.value);
 }
 
-const openMaybeSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open-maybe",
-  member: "openMaybe",
-  params: [option(borrow(fileType))],
-  returns: bool,
-  invoke: openMaybeAdapter,
-});
-
 /**
  * Runs the handler of `open-target`; `using` revokes the views it borrowed as it returns.
  */
@@ -168,27 +126,6 @@ function openTargetAdapter(host: FilesImports, call: ImportCall): number {
   using t = call.borrow<Target>(0);
   return host.openTarget(t.value);
 }
-
-const openTargetSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open-target",
-  member: "openTarget",
-  params: [targetType],
-  returns: u32,
-  invoke: openTargetAdapter,
-});
-
-const notifySpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#notify",
-  member: "notify",
-  params: [u32],
-});
-
-const fileConstructorSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#[constructor]file",
-  member: "create",
-  params: [string],
-  returns: own(fileType),
-});
 
 /**
  * Runs the handler of `[static]file.compare`; `using` revokes the views it borrowed as it returns.
@@ -199,20 +136,6 @@ function fileCompareAdapter(host: FileClass, call: ImportCall): number {
   return host.compare(a.value, b.value);
 }
 
-const fileCompareSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#[static]file.compare",
-  member: "compare",
-  params: [borrow(fileType), borrow(fileType)],
-  returns: s32,
-  invoke: fileCompareAdapter,
-});
-
-const fileNameSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#[method]file.name",
-  member: "name",
-  returns: string,
-});
-
 /**
  * Runs the handler of `[method]file.same-as`; `using` revokes the views it borrowed as it returns.
  */
@@ -221,31 +144,42 @@ function fileSameAsAdapter(host: File, call: ImportCall): boolean {
   return host.sameAs(other.value);
 }
 
-const fileSameAsSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#[method]file.same-as",
-  member: "sameAs",
-  params: [borrow(fileType)],
-  returns: bool,
-  invoke: fileSameAsAdapter,
+const importSpecs = /*@__PURE__*/ importTable("example:borrows/files", {
+  open: ["open", [borrow(fileType)], string, { invoke: openAdapter }],
+  "open-all": ["openAll", [list(borrow(fileType))], u32, { invoke: openAllAdapter }],
+  "open-pair": ["openPair", [pairType], u32, { invoke: openPairAdapter }],
+  "open-tuple": ["openTuple", [tuple([borrow(fileType), u32])], u32, { invoke: openTupleAdapter }],
+  "open-maybe": ["openMaybe", [option(borrow(fileType))], bool, { invoke: openMaybeAdapter }],
+  "open-target": ["openTarget", [targetType], u32, { invoke: openTargetAdapter }],
+  notify: ["notify", [u32]],
+  "[constructor]file": ["create", [string], own(fileType)],
+  "[static]file.compare": [
+    "compare",
+    [borrow(fileType), borrow(fileType)],
+    s32,
+    { invoke: fileCompareAdapter },
+  ],
+  "[method]file.name": ["name", [], string],
+  "[method]file.same-as": ["sameAs", [borrow(fileType)], bool, { invoke: fileSameAsAdapter }],
 });
 
 /** Adapts the host's `example:borrows/files` for jco (for `instantiate`). */
-export function createFilesImports(
-  core: InstanceCore,
-  host: FilesImports,
-): object {
+export function createFilesImports(core: InstanceCore, host: FilesImports): object {
   return {
     File: hostResourceClass(core, fileType, host.File, {
-      create: fileConstructorSpec,
-      methods: { name: fileNameSpec, sameAs: fileSameAsSpec },
-      statics: { compare: fileCompareSpec },
+      create: importSpecs["[constructor]file"],
+      methods: {
+        name: importSpecs["[method]file.name"],
+        sameAs: importSpecs["[method]file.same-as"],
+      },
+      statics: { compare: importSpecs["[static]file.compare"] },
     }),
-    open: adaptImport(core, openSpec, host),
-    openAll: adaptImport(core, openAllSpec, host),
-    openPair: adaptImport(core, openPairSpec, host),
-    openTuple: adaptImport(core, openTupleSpec, host),
-    openMaybe: adaptImport(core, openMaybeSpec, host),
-    openTarget: adaptImport(core, openTargetSpec, host),
-    notify: adaptImport(core, notifySpec, host),
+    open: adaptImport(core, importSpecs.open, host),
+    openAll: adaptImport(core, importSpecs["open-all"], host),
+    openPair: adaptImport(core, importSpecs["open-pair"], host),
+    openTuple: adaptImport(core, importSpecs["open-tuple"], host),
+    openMaybe: adaptImport(core, importSpecs["open-maybe"], host),
+    openTarget: adaptImport(core, importSpecs["open-target"], host),
+    notify: adaptImport(core, importSpecs.notify, host),
   };
 }

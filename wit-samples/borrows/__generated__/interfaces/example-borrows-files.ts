@@ -6,7 +6,7 @@ import { borrow, hostResource, own } from "../runtime/guest-resources.js";
 import {
   adaptImport,
   hostResourceClass,
-  importSpec,
+  importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import {
@@ -41,7 +41,7 @@ export interface FileClass {
   compare(a: BorrowHandle<File>, b: BorrowHandle<File>): number;
 }
 
-export const fileType = /*@__PURE__*/ hostResource(
+export const fileType = /*@__PURE__*/ hostResource<File>(
   "example:borrows/files#file",
 );
 
@@ -50,7 +50,7 @@ export interface Pair {
   second: BorrowHandle<File>;
 }
 
-export const pairType = /*@__PURE__*/ record("pair", {
+export const pairType = /*@__PURE__*/ record<Pair>("pair", {
   first: borrow(fileType),
   second: borrow(fileType),
 });
@@ -59,7 +59,7 @@ export type Target =
   | { tag: "one"; val: BorrowHandle<File> }
   | { tag: "nothing" };
 
-export const targetType = /*@__PURE__*/ variant("target", {
+export const targetType = /*@__PURE__*/ variant<Target>("target", {
   one: borrow(fileType),
   nothing: undefined,
 });
@@ -82,87 +82,33 @@ export interface FilesImports {
   readonly File: FileClass;
 }
 
-const openSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open",
-  member: "open",
-  params: [borrow(fileType)],
-  returns: string,
-  paramNames: ["f"],
-});
-
-const openAllSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open-all",
-  member: "openAll",
-  params: [list(borrow(fileType))],
-  returns: u32,
-  paramNames: ["fs"],
-});
-
-const openPairSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open-pair",
-  member: "openPair",
-  params: [pairType],
-  returns: u32,
-  paramNames: ["p"],
-});
-
-const openTupleSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open-tuple",
-  member: "openTuple",
-  params: [tuple([borrow(fileType), u32])],
-  returns: u32,
-  paramNames: ["t"],
-});
-
-const openMaybeSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open-maybe",
-  member: "openMaybe",
-  params: [option(borrow(fileType))],
-  returns: bool,
-  paramNames: ["f"],
-});
-
-const openTargetSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#open-target",
-  member: "openTarget",
-  params: [targetType],
-  returns: u32,
-  paramNames: ["t"],
-});
-
-const notifySpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#notify",
-  member: "notify",
-  params: [u32],
-});
-
-const fileConstructorSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#[constructor]file",
-  member: "create",
-  params: [string],
-  returns: own(fileType),
-});
-
-const fileCompareSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#[static]file.compare",
-  member: "compare",
-  params: [borrow(fileType), borrow(fileType)],
-  returns: s32,
-  paramNames: ["a", "b"],
-});
-
-const fileNameSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#[method]file.name",
-  member: "name",
-  returns: string,
-});
-
-const fileSameAsSpec = /*@__PURE__*/ importSpec({
-  name: "example:borrows/files#[method]file.same-as",
-  member: "sameAs",
-  params: [borrow(fileType)],
-  returns: bool,
-  paramNames: ["other"],
+const importSpecs = /*@__PURE__*/ importTable("example:borrows/files", {
+  open: ["open", [borrow(fileType)], string, { names: "f" }],
+  "open-all": ["openAll", [list(borrow(fileType))], u32, { names: "fs" }],
+  "open-pair": ["openPair", [pairType], u32, { names: "p" }],
+  "open-tuple": [
+    "openTuple",
+    [tuple([borrow(fileType), u32])],
+    u32,
+    { names: "t" },
+  ],
+  "open-maybe": ["openMaybe", [option(borrow(fileType))], bool, { names: "f" }],
+  "open-target": ["openTarget", [targetType], u32, { names: "t" }],
+  notify: ["notify", [u32]],
+  "[constructor]file": ["create", [string], own(fileType)],
+  "[static]file.compare": [
+    "compare",
+    [borrow(fileType), borrow(fileType)],
+    s32,
+    { names: "a, b" },
+  ],
+  "[method]file.name": ["name", [], string],
+  "[method]file.same-as": [
+    "sameAs",
+    [borrow(fileType)],
+    bool,
+    { names: "other" },
+  ],
 });
 
 /** Adapts the host's `example:borrows/files` for jco (for `instantiate`). */
@@ -172,16 +118,19 @@ export function createFilesImports(
 ): object {
   return {
     File: hostResourceClass(core, fileType, host.File, {
-      create: fileConstructorSpec,
-      methods: { name: fileNameSpec, sameAs: fileSameAsSpec },
-      statics: { compare: fileCompareSpec },
+      create: importSpecs["[constructor]file"],
+      methods: {
+        name: importSpecs["[method]file.name"],
+        sameAs: importSpecs["[method]file.same-as"],
+      },
+      statics: { compare: importSpecs["[static]file.compare"] },
     }),
-    open: adaptImport(core, openSpec, host),
-    openAll: adaptImport(core, openAllSpec, host),
-    openPair: adaptImport(core, openPairSpec, host),
-    openTuple: adaptImport(core, openTupleSpec, host),
-    openMaybe: adaptImport(core, openMaybeSpec, host),
-    openTarget: adaptImport(core, openTargetSpec, host),
-    notify: adaptImport(core, notifySpec, host),
+    open: adaptImport(core, importSpecs.open, host),
+    openAll: adaptImport(core, importSpecs["open-all"], host),
+    openPair: adaptImport(core, importSpecs["open-pair"], host),
+    openTuple: adaptImport(core, importSpecs["open-tuple"], host),
+    openMaybe: adaptImport(core, importSpecs["open-maybe"], host),
+    openTarget: adaptImport(core, importSpecs["open-target"], host),
+    notify: adaptImport(core, importSpecs.notify, host),
   };
 }

@@ -2,7 +2,11 @@
 /* eslint-disable */
 
 import type { Borrowed } from "../runtime/borrow.js";
-import { callExport, callMethod, exportSpec } from "../runtime/export-calls.js";
+import {
+  callExport,
+  callMethod,
+  exportTable,
+} from "../runtime/export-calls.js";
 import {
   GuestResource,
   borrow,
@@ -25,11 +29,11 @@ export interface CounterClass {
 
 class CounterResource extends GuestResource implements Counter {
   value(): Promise<number> {
-    return callMethod(this, counterValueSpec, []);
+    return callMethod(this, exportSpecs["[method]counter.value"], []);
   }
 }
 
-export const counterType = /*@__PURE__*/ guestResource(
+export const counterType = /*@__PURE__*/ guestResource<Counter>(
   "example:borrows/store#counter",
   CounterResource,
 );
@@ -51,56 +55,29 @@ export interface StoreExports {
   readonly Counter: CounterClass;
 }
 
-const liveSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "example:borrows/store#live",
-  path: ["example:borrows/store", "live"],
-  returns: u32,
-});
-
-const observeSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "example:borrows/store#observe",
-  path: ["example:borrows/store", "observe"],
-  params: { c: borrow(counterType) },
-  returns: u32,
-});
-
-const lendFilesSpec = /*@__PURE__*/ exportSpec<string>({
-  name: "example:borrows/store#lend-files",
-  path: ["example:borrows/store", "lendFiles"],
-  params: { which: string },
-  returns: string,
-});
-
-const counterConstructorSpec = /*@__PURE__*/ exportSpec<Counter>({
-  name: "example:borrows/store#[constructor]counter",
-  path: ["example:borrows/store", "Counter"],
-  kind: "constructor",
-  params: { start: u32 },
-  returns: own(counterType),
-});
-
-const counterValueSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "example:borrows/store#[method]counter.value",
-  path: ["value"],
-  kind: "method",
-  returns: u32,
+const exportSpecs = /*@__PURE__*/ exportTable("example:borrows/store", {
+  live: ["live", "", [], u32],
+  observe: ["observe", "c", [borrow(counterType)], u32],
+  "lend-files": ["lendFiles", "which", [string], string],
+  "[constructor]counter": ["Counter", "start", [u32], own(counterType)],
+  "[method]counter.value": ["value", "", [], u32],
 });
 
 /** Wraps jco's `example:borrows/store` of one instance (for `instantiate`). */
 export function createStoreExports(core: InstanceCore): StoreExports {
   return {
     live(): Promise<number> {
-      return callExport(core, liveSpec, []);
+      return callExport(core, exportSpecs.live, []);
     },
     observe(c: Borrowed<Counter>): Promise<number> {
-      return callExport(core, observeSpec, [c]);
+      return callExport(core, exportSpecs.observe, [c]);
     },
     lendFiles(which: string): Promise<string> {
-      return callExport(core, lendFilesSpec, [which]);
+      return callExport(core, exportSpecs["lend-files"], [which]);
     },
     Counter: {
       create(start: number): Promise<Counter> {
-        return callExport(core, counterConstructorSpec, [start]);
+        return callExport(core, exportSpecs["[constructor]counter"], [start]);
       },
     },
   };

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 import { ResultError } from "../runtime/errors.js";
-import { callExport, exportSpec } from "../runtime/export-calls.js";
+import { callExport, exportTable } from "../runtime/export-calls.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import {
   enumeration,
@@ -15,14 +15,17 @@ import {
 /** How formal a greeting is. */
 export type Tone = "casual" | "formal";
 
-export const toneType = /*@__PURE__*/ enumeration("tone", ["casual", "formal"]);
+export const toneType = /*@__PURE__*/ enumeration<Tone>("tone", [
+  "casual",
+  "formal",
+]);
 
 export interface Greeting {
   text: string;
   count: number;
 }
 
-export const greetingType = /*@__PURE__*/ record("greeting", {
+export const greetingType = /*@__PURE__*/ record<Greeting>("greeting", {
   text: string,
   count: u32,
 });
@@ -36,7 +39,7 @@ export type HelloError = ResultError<string>;
  */
 export function isHelloError(error: unknown): error is HelloError {
   if (!(error instanceof ResultError)) return false;
-  return error.functionName === helloSpec.name;
+  return error.functionName === exportSpecs.hello.name;
 }
 
 /** Greets people and counts how often it did. */
@@ -49,11 +52,13 @@ export interface GreetExports {
   hello(name: string, tone: Tone): Promise<Greeting>;
 }
 
-const helloSpec = /*@__PURE__*/ exportSpec<Greeting>({
-  name: "example:greeter/greet@0.1.0#hello",
-  path: ["example:greeter/greet@0.1.0", "hello"],
-  params: { name: string, tone: toneType },
-  returns: result(greetingType, string),
+const exportSpecs = /*@__PURE__*/ exportTable("example:greeter/greet@0.1.0", {
+  hello: [
+    "hello",
+    "name, tone",
+    [string, toneType],
+    result(greetingType, string),
+  ],
 });
 
 /**
@@ -62,7 +67,7 @@ const helloSpec = /*@__PURE__*/ exportSpec<Greeting>({
 export function createGreetExports(core: InstanceCore): GreetExports {
   return {
     hello(name: string, tone: Tone): Promise<Greeting> {
-      return callExport(core, helloSpec, [name, tone]);
+      return callExport(core, exportSpecs.hello, [name, tone]);
     },
   };
 }

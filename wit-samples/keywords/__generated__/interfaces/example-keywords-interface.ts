@@ -5,7 +5,7 @@ import { hostResource, own } from "../runtime/guest-resources.js";
 import {
   adaptImport,
   hostResourceClass,
-  importSpec,
+  importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import {
@@ -32,7 +32,7 @@ export interface Object_ {
   type: string;
 }
 
-export const objectType = /*@__PURE__*/ record("object", {
+export const objectType = /*@__PURE__*/ record<Object_>("object", {
   constructor: u32,
   prototype: string,
   toString: string,
@@ -44,7 +44,7 @@ export const objectType = /*@__PURE__*/ record("object", {
 
 export type Promise_ = "then" | "catch" | "finally" | "enum";
 
-export const promiseType = /*@__PURE__*/ enumeration("promise", [
+export const promiseType = /*@__PURE__*/ enumeration<Promise_>("promise", [
   "then",
   "catch",
   "finally",
@@ -58,7 +58,7 @@ export type Symbol_ =
   | { tag: "undefined" }
   | { tag: "null" };
 
-export const symbolType = /*@__PURE__*/ variant("symbol", {
+export const symbolType = /*@__PURE__*/ variant<Symbol_>("symbol", {
   array: u32,
   map: string,
   error: undefined,
@@ -74,7 +74,7 @@ export interface Array_ {
   void?: boolean;
 }
 
-export const arrayType = /*@__PURE__*/ flags("array", [
+export const arrayType = /*@__PURE__*/ flags<Array_>("array", [
   "in",
   "of",
   "instanceof",
@@ -102,7 +102,7 @@ export interface ClassClass {
   prototype_(): number;
 }
 
-export const classType = /*@__PURE__*/ hostResource(
+export const classType = /*@__PURE__*/ hostResource<Class>(
   "example:keywords/interface#class",
 );
 
@@ -124,83 +124,23 @@ export interface InterfaceImports {
   readonly Class: ClassClass;
 }
 
-const thenSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#then",
-  member: "then_",
-  params: [u32, u32],
-  returns: u32,
-});
-
-const funcSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#func",
-  member: "func",
-  params: [string, objectType],
-  returns: objectType,
-});
-
-const newSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#new",
-  member: "new",
-  params: [string, list(string)],
-  returns: string,
-});
-
-const awaitSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#await",
-  member: "await",
-  params: [u32, u32, u32],
-  returns: u32,
-});
-
-const defaultSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#default",
-  member: "default",
-  params: [objectType, promiseType, symbolType, arrayType],
-  returns: string,
-});
-
-const evalSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#eval",
-  member: "eval",
-  params: [option(u32), f64],
-  returns: f64,
-});
-
-const classConstructorSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#[constructor]class",
-  member: "create",
-  params: [u32],
-  returns: own(classType),
-});
-
-const classStaticThenSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#[static]class.static-then",
-  member: "staticThen",
-  returns: u32,
-});
-
-const classPrototypeSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#[static]class.prototype",
-  member: "prototype_",
-  returns: u32,
-});
-
-const classDeleteSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#[method]class.delete",
-  member: "delete",
-  returns: bool,
-});
-
-const classThenSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#[method]class.then",
-  member: "then_",
-  returns: u32,
-});
-
-const classConstructorSpec2 = /*@__PURE__*/ importSpec({
-  name: "example:keywords/interface#[method]class.constructor",
-  member: "constructor_",
-  returns: u32,
+const importSpecs = /*@__PURE__*/ importTable("example:keywords/interface", {
+  then: ["then_", [u32, u32], u32],
+  func: ["func", [string, objectType], objectType],
+  new: ["new", [string, list(string)], string],
+  await: ["await", [u32, u32, u32], u32],
+  default: [
+    "default",
+    [objectType, promiseType, symbolType, arrayType],
+    string,
+  ],
+  eval: ["eval", [option(u32), f64], f64],
+  "[constructor]class": ["create", [u32], own(classType)],
+  "[static]class.static-then": ["staticThen", [], u32],
+  "[static]class.prototype": ["prototype_", [], u32],
+  "[method]class.delete": ["delete", [], bool],
+  "[method]class.then": ["then_", [], u32],
+  "[method]class.constructor": ["constructor_", [], u32],
 });
 
 /**
@@ -212,22 +152,22 @@ export function createInterfaceImports(
 ): object {
   return {
     Class: hostResourceClass(core, classType, host.Class, {
-      create: classConstructorSpec,
+      create: importSpecs["[constructor]class"],
       methods: {
-        delete: classDeleteSpec,
-        then: classThenSpec,
-        constructor: classConstructorSpec2,
+        delete: importSpecs["[method]class.delete"],
+        then: importSpecs["[method]class.then"],
+        constructor: importSpecs["[method]class.constructor"],
       },
       statics: {
-        staticThen: classStaticThenSpec,
-        prototype: classPrototypeSpec,
+        staticThen: importSpecs["[static]class.static-then"],
+        prototype: importSpecs["[static]class.prototype"],
       },
     }),
-    then: adaptImport(core, thenSpec, host),
-    func: adaptImport(core, funcSpec, host),
-    new: adaptImport(core, newSpec, host),
-    await: adaptImport(core, awaitSpec, host),
-    default: adaptImport(core, defaultSpec, host),
-    eval: adaptImport(core, evalSpec, host),
+    then: adaptImport(core, importSpecs.then, host),
+    func: adaptImport(core, importSpecs.func, host),
+    new: adaptImport(core, importSpecs.new, host),
+    await: adaptImport(core, importSpecs.await, host),
+    default: adaptImport(core, importSpecs.default, host),
+    eval: adaptImport(core, importSpecs.eval, host),
   };
 }

@@ -5,7 +5,7 @@ import { hostResource, own } from "../runtime/guest-resources.js";
 import {
   adaptImport,
   hostResourceClass,
-  importSpec,
+  importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import {
@@ -34,7 +34,7 @@ export interface Error_ {
   toString: string;
 }
 
-export const errorType = /*@__PURE__*/ record("error", {
+export const errorType = /*@__PURE__*/ record<Error_>("error", {
   message: string,
   name: string,
   isPrototypeOf: bool,
@@ -50,7 +50,7 @@ export const errorType = /*@__PURE__*/ record("error", {
 
 export type Then = "resolve" | "reject";
 
-export const thenType = /*@__PURE__*/ enumeration("then", [
+export const thenType = /*@__PURE__*/ enumeration<Then>("then", [
   "resolve",
   "reject",
 ]);
@@ -100,7 +100,7 @@ export interface Array_Class {
   arguments_(): number;
 }
 
-export const arrayType = /*@__PURE__*/ hostResource(
+export const arrayType = /*@__PURE__*/ hostResource<Array_>(
   "example:keywords/object#array",
 );
 
@@ -197,193 +197,36 @@ export interface ObjectImports {
   readonly Array: Array_Class;
 }
 
-const breakSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#break",
-  member: "break",
-  params: [u32, u32, u32, u32, u32],
-  returns: u32,
-});
-
-const forSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#for",
-  member: "for",
-  params: [u32, u32, u32, u32, u32],
-  returns: u32,
-});
-
-const switchSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#switch",
-  member: "switch",
-  params: [u32, u32, u32, u32, u32],
-  returns: u32,
-});
-
-const whileSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#while",
-  member: "while",
-  params: [u32, u32, u32, u32, u32],
-  returns: u32,
-});
-
-const functionSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#function",
-  member: "function",
-  params: [u32, u32, u32, u32, u32],
-  returns: u32,
-});
-
-const constSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#const",
-  member: "const",
-  params: [u32, u32, u32, u32, u32],
-  returns: u32,
-});
-
-const anySpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#any",
-  member: "any",
-  params: [u32, u32, u32, numberType, u32],
-  returns: u32,
-});
-
-const abstractSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#abstract",
-  member: "abstract",
-  params: [u32, u32, u32, u32, u32],
-  returns: u32,
-});
-
-const isSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#is",
-  member: "is",
-  params: [u32, u32, u32, u32, u32],
-  returns: u32,
-});
-
-const uniqueSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#unique",
-  member: "unique",
-  params: [u32, u32, stringType, undefinedType, u32],
-  returns: string,
-});
-
-const asyncSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#async",
-  member: "async",
-  params: [u32, u32, u32, u32, u32],
-  returns: u32,
-});
-
-const globalThisSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#global-this",
-  member: "globalThis",
-  params: [u32, infinityType, thenTypeType],
-  returns: string,
-});
-
-const objectSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#OBJECT",
-  member: "object",
-  params: [errorType],
-  returns: errorType,
-});
-
-const toStringSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#TO-STRING",
-  member: "toString_",
-  returns: string,
-});
-
-const valueOfSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#VALUE-OF",
-  member: "valueOf_",
-  returns: u32,
-});
-
-const hasOwnPropertySpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#HAS-OWN-PROPERTY",
-  member: "hasOwnProperty_",
-  params: [string],
-  returns: bool,
-});
-
-const constructorSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#constructor",
-  member: "constructor_",
-  returns: string,
-});
-
-const prototypeSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#prototype",
-  member: "prototype_",
-  returns: string,
-});
-
-const arrayConstructorSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#[constructor]array",
-  member: "create",
-  returns: own(arrayType),
-});
-
-const arrayNameSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#[static]array.name",
-  member: "name_",
-  returns: string,
-});
-
-const arrayCallSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#[static]array.call",
-  member: "call_",
-  returns: u32,
-});
-
-const arrayBindSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#[static]array.bind",
-  member: "bind_",
-  returns: u32,
-});
-
-const arrayApplySpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#[static]array.apply",
-  member: "apply_",
-  returns: u32,
-});
-
-const arrayCallerSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#[static]array.caller",
-  member: "caller_",
-  returns: u32,
-});
-
-const arrayArgumentsSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#[static]array.arguments",
-  member: "arguments_",
-  returns: u32,
-});
-
-const arrayLengthSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#[method]array.length",
-  member: "length",
-  returns: u32,
-});
-
-const arrayToStringSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#[method]array.to-string",
-  member: "toString_",
-  returns: string,
-});
-
-const arrayValueOfSpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#[method]array.value-of",
-  member: "valueOf_",
-  returns: u32,
-});
-
-const arrayHasOwnPropertySpec = /*@__PURE__*/ importSpec({
-  name: "example:keywords/object#[method]array.has-own-property",
-  member: "hasOwnProperty_",
-  params: [string],
-  returns: bool,
+const importSpecs = /*@__PURE__*/ importTable("example:keywords/object", {
+  break: ["break", [u32, u32, u32, u32, u32], u32],
+  for: ["for", [u32, u32, u32, u32, u32], u32],
+  switch: ["switch", [u32, u32, u32, u32, u32], u32],
+  while: ["while", [u32, u32, u32, u32, u32], u32],
+  function: ["function", [u32, u32, u32, u32, u32], u32],
+  const: ["const", [u32, u32, u32, u32, u32], u32],
+  any: ["any", [u32, u32, u32, numberType, u32], u32],
+  abstract: ["abstract", [u32, u32, u32, u32, u32], u32],
+  is: ["is", [u32, u32, u32, u32, u32], u32],
+  unique: ["unique", [u32, u32, stringType, undefinedType, u32], string],
+  async: ["async", [u32, u32, u32, u32, u32], u32],
+  "global-this": ["globalThis", [u32, infinityType, thenTypeType], string],
+  OBJECT: ["object", [errorType], errorType],
+  "TO-STRING": ["toString_", [], string],
+  "VALUE-OF": ["valueOf_", [], u32],
+  "HAS-OWN-PROPERTY": ["hasOwnProperty_", [string], bool],
+  constructor: ["constructor_", [], string],
+  prototype: ["prototype_", [], string],
+  "[constructor]array": ["create", [], own(arrayType)],
+  "[static]array.name": ["name_", [], string],
+  "[static]array.call": ["call_", [], u32],
+  "[static]array.bind": ["bind_", [], u32],
+  "[static]array.apply": ["apply_", [], u32],
+  "[static]array.caller": ["caller_", [], u32],
+  "[static]array.arguments": ["arguments_", [], u32],
+  "[method]array.length": ["length", [], u32],
+  "[method]array.to-string": ["toString_", [], string],
+  "[method]array.value-of": ["valueOf_", [], u32],
+  "[method]array.has-own-property": ["hasOwnProperty_", [string], bool],
 });
 
 /** Adapts the host's `example:keywords/object` for jco (for `instantiate`). */
@@ -393,39 +236,39 @@ export function createObjectImports(
 ): object {
   return {
     Array: hostResourceClass(core, arrayType, host.Array, {
-      create: arrayConstructorSpec,
+      create: importSpecs["[constructor]array"],
       methods: {
-        length: arrayLengthSpec,
-        toString: arrayToStringSpec,
-        valueOf: arrayValueOfSpec,
-        hasOwnProperty: arrayHasOwnPropertySpec,
+        length: importSpecs["[method]array.length"],
+        toString: importSpecs["[method]array.to-string"],
+        valueOf: importSpecs["[method]array.value-of"],
+        hasOwnProperty: importSpecs["[method]array.has-own-property"],
       },
       statics: {
-        name: arrayNameSpec,
-        call: arrayCallSpec,
-        bind: arrayBindSpec,
-        apply: arrayApplySpec,
-        caller: arrayCallerSpec,
-        arguments: arrayArgumentsSpec,
+        name: importSpecs["[static]array.name"],
+        call: importSpecs["[static]array.call"],
+        bind: importSpecs["[static]array.bind"],
+        apply: importSpecs["[static]array.apply"],
+        caller: importSpecs["[static]array.caller"],
+        arguments: importSpecs["[static]array.arguments"],
       },
     }),
-    break: adaptImport(core, breakSpec, host),
-    for: adaptImport(core, forSpec, host),
-    switch: adaptImport(core, switchSpec, host),
-    while: adaptImport(core, whileSpec, host),
-    function: adaptImport(core, functionSpec, host),
-    const: adaptImport(core, constSpec, host),
-    any: adaptImport(core, anySpec, host),
-    abstract: adaptImport(core, abstractSpec, host),
-    is: adaptImport(core, isSpec, host),
-    unique: adaptImport(core, uniqueSpec, host),
-    async: adaptImport(core, asyncSpec, host),
-    globalThis: adaptImport(core, globalThisSpec, host),
-    object: adaptImport(core, objectSpec, host),
-    toString: adaptImport(core, toStringSpec, host),
-    valueOf: adaptImport(core, valueOfSpec, host),
-    hasOwnProperty: adaptImport(core, hasOwnPropertySpec, host),
-    constructor: adaptImport(core, constructorSpec, host),
-    prototype: adaptImport(core, prototypeSpec, host),
+    break: adaptImport(core, importSpecs.break, host),
+    for: adaptImport(core, importSpecs.for, host),
+    switch: adaptImport(core, importSpecs.switch, host),
+    while: adaptImport(core, importSpecs.while, host),
+    function: adaptImport(core, importSpecs.function, host),
+    const: adaptImport(core, importSpecs.const, host),
+    any: adaptImport(core, importSpecs.any, host),
+    abstract: adaptImport(core, importSpecs.abstract, host),
+    is: adaptImport(core, importSpecs.is, host),
+    unique: adaptImport(core, importSpecs.unique, host),
+    async: adaptImport(core, importSpecs.async, host),
+    globalThis: adaptImport(core, importSpecs["global-this"], host),
+    object: adaptImport(core, importSpecs.OBJECT, host),
+    toString: adaptImport(core, importSpecs["TO-STRING"], host),
+    valueOf: adaptImport(core, importSpecs["VALUE-OF"], host),
+    hasOwnProperty: adaptImport(core, importSpecs["HAS-OWN-PROPERTY"], host),
+    constructor: adaptImport(core, importSpecs.constructor, host),
+    prototype: adaptImport(core, importSpecs.prototype, host),
   };
 }

@@ -8,18 +8,10 @@ import {
   type ImportCall,
   adaptImport,
   hostResourceClass,
-  importSpec,
+  importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import {
-  list,
-  result,
-  string,
-  u16,
-  u32,
-  u64,
-  u8List,
-} from "../runtime/value-types.js";
+import { list, result, string, u16, u32, u64, u8List } from "../runtime/value-types.js";
 
 /** An outgoing body; a child of the request that created it. */
 export interface Body {
@@ -32,9 +24,7 @@ export interface Body {
   [Symbol.dispose]?(): void;
 }
 
-export const bodyType = /*@__PURE__*/ hostResource(
-  "example:resources/http#body",
-);
+export const bodyType = /*@__PURE__*/ hostResource<Body>("example:resources/http#body");
 
 export interface Request {
   url(): string;
@@ -58,9 +48,7 @@ export interface RequestClass {
   send(req: Request): number;
 }
 
-export const requestType = /*@__PURE__*/ hostResource(
-  "example:resources/http#request",
-);
+export const requestType = /*@__PURE__*/ hostResource<Request>("example:resources/http#request");
 
 /** The error of `[static]request.send`: `payload` is its `err` value. */
 export type RequestSendError = ResultError<string>;
@@ -80,14 +68,6 @@ function inspectAdapter(host: HttpImports, call: ImportCall): string {
   return host.inspect(req.value);
 }
 
-const inspectSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#inspect",
-  member: "inspect",
-  params: [borrow(requestType)],
-  returns: string,
-  invoke: inspectAdapter,
-});
-
 /**
  * Runs the handler of `inspect-all`; `using` revokes the views it borrowed as it returns.
  */
@@ -96,67 +76,35 @@ function inspectAllAdapter(host: HttpImports, call: ImportCall): number {
   return host.inspectAll(reqs.value);
 }
 
-const inspectAllSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#inspect-all",
-  member: "inspectAll",
-  params: [list(borrow(requestType))],
-  returns: u32,
-  invoke: inspectAllAdapter,
-});
-
-const bodyWriteSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[method]body.write",
-  member: "write",
-  params: [u8List],
-});
-
-const bodySizeSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[method]body.size",
-  member: "size",
-  returns: u64,
-});
-
-const requestConstructorSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[constructor]request",
-  member: "create",
-  params: [string],
-  returns: own(requestType),
-});
-
-const requestSendSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[static]request.send",
-  member: "send",
-  params: [own(requestType)],
-  returns: result(u16, string),
-});
-
-const requestUrlSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[method]request.url",
-  member: "url",
-  returns: string,
-});
-
-const requestBodySpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[method]request.body",
-  member: "body",
-  returns: own(bodyType),
+const importSpecs = /*@__PURE__*/ importTable("example:resources/http", {
+  inspect: ["inspect", [borrow(requestType)], string, { invoke: inspectAdapter }],
+  "inspect-all": ["inspectAll", [list(borrow(requestType))], u32, { invoke: inspectAllAdapter }],
+  "[method]body.write": ["write", [u8List]],
+  "[method]body.size": ["size", [], u64],
+  "[constructor]request": ["create", [string], own(requestType)],
+  "[static]request.send": ["send", [own(requestType)], result(u16, string)],
+  "[method]request.url": ["url", [], string],
+  "[method]request.body": ["body", [], own(bodyType)],
 });
 
 /** Adapts the host's `example:resources/http` for jco (for `instantiate`). */
-export function createHttpImports(
-  core: InstanceCore,
-  host: HttpImports,
-): object {
+export function createHttpImports(core: InstanceCore, host: HttpImports): object {
   return {
     Body: hostResourceClass(core, bodyType, undefined, {
-      methods: { write: bodyWriteSpec, size: bodySizeSpec },
+      methods: {
+        write: importSpecs["[method]body.write"],
+        size: importSpecs["[method]body.size"],
+      },
     }),
     Request: hostResourceClass(core, requestType, host.Request, {
-      create: requestConstructorSpec,
-      methods: { url: requestUrlSpec, body: requestBodySpec },
-      statics: { send: requestSendSpec },
+      create: importSpecs["[constructor]request"],
+      methods: {
+        url: importSpecs["[method]request.url"],
+        body: importSpecs["[method]request.body"],
+      },
+      statics: { send: importSpecs["[static]request.send"] },
     }),
-    inspect: adaptImport(core, inspectSpec, host),
-    inspectAll: adaptImport(core, inspectAllSpec, host),
+    inspect: adaptImport(core, importSpecs.inspect, host),
+    inspectAll: adaptImport(core, importSpecs["inspect-all"], host),
   };
 }

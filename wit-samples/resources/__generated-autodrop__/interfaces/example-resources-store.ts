@@ -2,13 +2,8 @@
 /* eslint-disable */
 
 import type { Borrowed } from "../runtime/borrow.js";
-import { callExport, callMethod, exportSpec } from "../runtime/export-calls.js";
-import {
-  GuestResource,
-  borrow,
-  guestResource,
-  own,
-} from "../runtime/guest-resources.js";
+import { callExport, callMethod, exportTable } from "../runtime/export-calls.js";
+import { GuestResource, borrow, guestResource, own } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { u32 } from "../runtime/value-types.js";
 
@@ -27,15 +22,15 @@ export interface CounterClass {
 
 class CounterResource extends GuestResource implements Counter {
   increment(by: number): Promise<number> {
-    return callMethod(this, counterIncrementSpec, [by]);
+    return callMethod(this, exportSpecs["[method]counter.increment"], [by]);
   }
 
   value(): Promise<number> {
-    return callMethod(this, counterValueSpec, []);
+    return callMethod(this, exportSpecs["[method]counter.value"], []);
   }
 }
 
-export const counterType = /*@__PURE__*/ guestResource(
+export const counterType = /*@__PURE__*/ guestResource<Counter>(
   "example:resources/store#counter",
   CounterResource,
 );
@@ -47,48 +42,18 @@ export interface StoreExports {
   readonly Counter: CounterClass;
 }
 
-const peekSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "example:resources/store#peek",
-  path: ["example:resources/store", "peek"],
-  params: { c: borrow(counterType) },
-  returns: u32,
-});
-
-const consumeSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "example:resources/store#consume",
-  path: ["example:resources/store", "consume"],
-  params: { c: own(counterType) },
-  returns: u32,
-});
-
-const counterConstructorSpec = /*@__PURE__*/ exportSpec<Counter>({
-  name: "example:resources/store#[constructor]counter",
-  path: ["example:resources/store", "Counter"],
-  kind: "constructor",
-  params: { start: u32 },
-  returns: own(counterType),
-});
-
-const counterMergeSpec = /*@__PURE__*/ exportSpec<Counter>({
-  name: "example:resources/store#[static]counter.merge",
-  path: ["example:resources/store", "Counter", "merge"],
-  params: { a: borrow(counterType), b: borrow(counterType) },
-  returns: own(counterType),
-});
-
-const counterIncrementSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "example:resources/store#[method]counter.increment",
-  path: ["increment"],
-  kind: "method",
-  params: { by: u32 },
-  returns: u32,
-});
-
-const counterValueSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "example:resources/store#[method]counter.value",
-  path: ["value"],
-  kind: "method",
-  returns: u32,
+const exportSpecs = /*@__PURE__*/ exportTable("example:resources/store", {
+  peek: ["peek", "c", [borrow(counterType)], u32],
+  consume: ["consume", "c", [own(counterType)], u32],
+  "[constructor]counter": ["Counter", "start", [u32], own(counterType)],
+  "[static]counter.merge": [
+    "Counter.merge",
+    "a, b",
+    [borrow(counterType), borrow(counterType)],
+    own(counterType),
+  ],
+  "[method]counter.increment": ["increment", "by", [u32], u32],
+  "[method]counter.value": ["value", "", [], u32],
 });
 
 /**
@@ -97,17 +62,17 @@ const counterValueSpec = /*@__PURE__*/ exportSpec<number>({
 export function createStoreExports(core: InstanceCore): StoreExports {
   return {
     peek(c: Borrowed<Counter>): Promise<number> {
-      return callExport(core, peekSpec, [c]);
+      return callExport(core, exportSpecs.peek, [c]);
     },
     consume(c: Counter): Promise<number> {
-      return callExport(core, consumeSpec, [c]);
+      return callExport(core, exportSpecs.consume, [c]);
     },
     Counter: {
       create(start: number): Promise<Counter> {
-        return callExport(core, counterConstructorSpec, [start]);
+        return callExport(core, exportSpecs["[constructor]counter"], [start]);
       },
       merge(a: Borrowed<Counter>, b: Borrowed<Counter>): Promise<Counter> {
-        return callExport(core, counterMergeSpec, [a, b]);
+        return callExport(core, exportSpecs["[static]counter.merge"], [a, b]);
       },
     },
   };

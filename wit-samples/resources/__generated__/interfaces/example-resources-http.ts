@@ -7,7 +7,7 @@ import { borrow, hostResource, own } from "../runtime/guest-resources.js";
 import {
   adaptImport,
   hostResourceClass,
-  importSpec,
+  importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import {
@@ -31,7 +31,7 @@ export interface Body {
   [Symbol.dispose]?(): void;
 }
 
-export const bodyType = /*@__PURE__*/ hostResource(
+export const bodyType = /*@__PURE__*/ hostResource<Body>(
   "example:resources/http#body",
 );
 
@@ -57,7 +57,7 @@ export interface RequestClass {
   send(req: Request): number;
 }
 
-export const requestType = /*@__PURE__*/ hostResource(
+export const requestType = /*@__PURE__*/ hostResource<Request>(
   "example:resources/http#request",
 );
 
@@ -71,58 +71,20 @@ export interface HttpImports {
   readonly Request: RequestClass;
 }
 
-const inspectSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#inspect",
-  member: "inspect",
-  params: [borrow(requestType)],
-  returns: string,
-  paramNames: ["req"],
-});
-
-const inspectAllSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#inspect-all",
-  member: "inspectAll",
-  params: [list(borrow(requestType))],
-  returns: u32,
-  paramNames: ["reqs"],
-});
-
-const bodyWriteSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[method]body.write",
-  member: "write",
-  params: [u8List],
-});
-
-const bodySizeSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[method]body.size",
-  member: "size",
-  returns: u64,
-});
-
-const requestConstructorSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[constructor]request",
-  member: "create",
-  params: [string],
-  returns: own(requestType),
-});
-
-const requestSendSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[static]request.send",
-  member: "send",
-  params: [own(requestType)],
-  returns: result(u16, string),
-});
-
-const requestUrlSpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[method]request.url",
-  member: "url",
-  returns: string,
-});
-
-const requestBodySpec = /*@__PURE__*/ importSpec({
-  name: "example:resources/http#[method]request.body",
-  member: "body",
-  returns: own(bodyType),
+const importSpecs = /*@__PURE__*/ importTable("example:resources/http", {
+  inspect: ["inspect", [borrow(requestType)], string, { names: "req" }],
+  "inspect-all": [
+    "inspectAll",
+    [list(borrow(requestType))],
+    u32,
+    { names: "reqs" },
+  ],
+  "[method]body.write": ["write", [u8List]],
+  "[method]body.size": ["size", [], u64],
+  "[constructor]request": ["create", [string], own(requestType)],
+  "[static]request.send": ["send", [own(requestType)], result(u16, string)],
+  "[method]request.url": ["url", [], string],
+  "[method]request.body": ["body", [], own(bodyType)],
 });
 
 /** Adapts the host's `example:resources/http` for jco (for `instantiate`). */
@@ -132,14 +94,20 @@ export function createHttpImports(
 ): object {
   return {
     Body: hostResourceClass(core, bodyType, undefined, {
-      methods: { write: bodyWriteSpec, size: bodySizeSpec },
+      methods: {
+        write: importSpecs["[method]body.write"],
+        size: importSpecs["[method]body.size"],
+      },
     }),
     Request: hostResourceClass(core, requestType, host.Request, {
-      create: requestConstructorSpec,
-      methods: { url: requestUrlSpec, body: requestBodySpec },
-      statics: { send: requestSendSpec },
+      create: importSpecs["[constructor]request"],
+      methods: {
+        url: importSpecs["[method]request.url"],
+        body: importSpecs["[method]request.body"],
+      },
+      statics: { send: importSpecs["[static]request.send"] },
     }),
-    inspect: adaptImport(core, inspectSpec, host),
-    inspectAll: adaptImport(core, inspectAllSpec, host),
+    inspect: adaptImport(core, importSpecs.inspect, host),
+    inspectAll: adaptImport(core, importSpecs["inspect-all"], host),
   };
 }

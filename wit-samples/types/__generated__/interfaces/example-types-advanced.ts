@@ -11,7 +11,7 @@ import {
   future,
   stream,
 } from "../runtime/async-values.js";
-import { callExport, exportSpec } from "../runtime/export-calls.js";
+import { callExport, exportTable } from "../runtime/export-calls.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import type { AsyncCallOptions } from "../runtime/tasks.js";
 import {
@@ -38,40 +38,12 @@ export interface AdvancedExports {
   slow(a: number, options?: AsyncCallOptions): Promise<number>;
 }
 
-const fixedSpec = /*@__PURE__*/ exportSpec<[number, number, number]>({
-  name: "example:types/advanced#fixed",
-  path: ["example:types/advanced", "fixed"],
-  params: { a: fixedList(u8, 4) },
-  returns: fixedList(f32, 3),
-});
-
-const dictionarySpec = /*@__PURE__*/ exportSpec<Map<string, Uint8Array>>({
-  name: "example:types/advanced#dictionary",
-  path: ["example:types/advanced", "dictionary"],
-  params: { a: map(string, u32) },
-  returns: map(string, u8List),
-});
-
-const streamsSpec = /*@__PURE__*/ exportSpec<string>({
-  name: "example:types/advanced#streams",
-  path: ["example:types/advanced", "streams"],
-  params: { a: byteStream },
-  returns: future(string),
-});
-
-const bareSpec = /*@__PURE__*/ exportSpec<ErrorContext>({
-  name: "example:types/advanced#bare",
-  path: ["example:types/advanced", "bare"],
-  params: { a: stream(undefined), b: future(undefined) },
-  returns: errorContext,
-});
-
-const slowSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "example:types/advanced#slow",
-  path: ["example:types/advanced", "slow"],
-  params: { a: u32 },
-  returns: u32,
-  async: true,
+const exportSpecs = /*@__PURE__*/ exportTable("example:types/advanced", {
+  fixed: ["fixed", "a", [fixedList(u8, 4)], fixedList(f32, 3)],
+  dictionary: ["dictionary", "a", [map(string, u32)], map(string, u8List)],
+  streams: ["streams", "a", [byteStream], future(string)],
+  bare: ["bare", "a, b", [stream(undefined), future(undefined)], errorContext],
+  slow: ["slow", "a", [u32], u32, { async: true }],
 });
 
 /** Wraps jco's `example:types/advanced` of one instance (for `instantiate`). */
@@ -80,22 +52,22 @@ export function createAdvancedExports(core: InstanceCore): AdvancedExports {
     fixed(
       a: [number, number, number, number],
     ): Promise<[number, number, number]> {
-      return callExport(core, fixedSpec, [a]);
+      return callExport(core, exportSpecs.fixed, [a]);
     },
     dictionary(a: Map<string, number>): Promise<Map<string, Uint8Array>> {
-      return callExport(core, dictionarySpec, [a]);
+      return callExport(core, exportSpecs.dictionary, [a]);
     },
     streams(a: ByteStreamSource): Promise<string> {
-      return callExport(core, streamsSpec, [a]);
+      return callExport(core, exportSpecs.streams, [a]);
     },
     bare(
       a: StreamSource<undefined>,
       b: FutureSource<undefined>,
     ): Promise<ErrorContext> {
-      return callExport(core, bareSpec, [a, b]);
+      return callExport(core, exportSpecs.bare, [a, b]);
     },
     slow(a: number, options?: AsyncCallOptions): Promise<number> {
-      return callExport(core, slowSpec, [a], undefined, options);
+      return callExport(core, exportSpecs.slow, [a], undefined, options);
     },
   };
 }

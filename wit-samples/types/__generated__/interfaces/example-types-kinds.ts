@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 import { ResultError } from "../runtime/errors.js";
-import { callExport, exportSpec } from "../runtime/export-calls.js";
+import { callExport, exportTable } from "../runtime/export-calls.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import {
   type Option,
@@ -40,14 +40,17 @@ export interface Point {
   y: number;
 }
 
-export const pointType = /*@__PURE__*/ record("point", { x: s32, y: s32 });
+export const pointType = /*@__PURE__*/ record<Point>("point", {
+  x: s32,
+  y: s32,
+});
 
 export type Shape =
   | { tag: "circle"; val: number }
   | { tag: "rectangle"; val: Point }
   | { tag: "empty" };
 
-export const shapeType = /*@__PURE__*/ variant("shape", {
+export const shapeType = /*@__PURE__*/ variant<Shape>("shape", {
   circle: f64,
   rectangle: pointType,
   empty: undefined,
@@ -55,7 +58,7 @@ export const shapeType = /*@__PURE__*/ variant("shape", {
 
 export type Color = "red" | "green" | "blue";
 
-export const colorType = /*@__PURE__*/ enumeration("color", [
+export const colorType = /*@__PURE__*/ enumeration<Color>("color", [
   "red",
   "green",
   "blue",
@@ -67,7 +70,7 @@ export interface Permissions {
   execute?: boolean;
 }
 
-export const permissionsType = /*@__PURE__*/ flags("permissions", [
+export const permissionsType = /*@__PURE__*/ flags<Permissions>("permissions", [
   "read",
   "write",
   "execute",
@@ -86,7 +89,7 @@ export type FallibleError = ResultError<string>;
  */
 export function isFallibleError(error: unknown): error is FallibleError {
   if (!(error instanceof ResultError)) return false;
-  return error.functionName === fallibleSpec.name;
+  return error.functionName === exportSpecs.fallible.name;
 }
 
 /** The error of `unit-result`: `payload` is its `err` value. */
@@ -98,7 +101,7 @@ export type UnitResultError = ResultError<undefined>;
  */
 export function isUnitResultError(error: unknown): error is UnitResultError {
   if (!(error instanceof ResultError)) return false;
-  return error.functionName === unitResultSpec.name;
+  return error.functionName === exportSpecs["unit-result"].name;
 }
 
 /** The error of `ok-only`: `payload` is its `err` value. */
@@ -110,7 +113,7 @@ export type OkOnlyError = ResultError<undefined>;
  */
 export function isOkOnlyError(error: unknown): error is OkOnlyError {
   if (!(error instanceof ResultError)) return false;
-  return error.functionName === okOnlySpec.name;
+  return error.functionName === exportSpecs["ok-only"].name;
 }
 
 /** The error of `err-only`: `payload` is its `err` value. */
@@ -122,7 +125,7 @@ export type ErrOnlyError = ResultError<Color>;
  */
 export function isErrOnlyError(error: unknown): error is ErrOnlyError {
   if (!(error instanceof ResultError)) return false;
-  return error.functionName === errOnlySpec.name;
+  return error.functionName === exportSpecs["err-only"].name;
 }
 
 /** The error of `nested-result`: `payload` is its `err` value. */
@@ -136,7 +139,7 @@ export function isNestedResultError(
   error: unknown,
 ): error is NestedResultError {
   if (!(error instanceof ResultError)) return false;
-  return error.functionName === nestedResultSpec.name;
+  return error.functionName === exportSpecs["nested-result"].name;
 }
 
 /** Every kind of WIT value, in both directions. */
@@ -199,169 +202,66 @@ export interface KindsExports {
   ): Promise<[boolean, string, Uint8Array]>;
 }
 
-const boolsSpec = /*@__PURE__*/ exportSpec<boolean>({
-  name: "example:types/kinds#bools",
-  path: ["example:types/kinds", "bools"],
-  params: { a: bool },
-  returns: bool,
-});
-
-const smallIntsSpec = /*@__PURE__*/ exportSpec<
-  [number, number, number, number]
->({
-  name: "example:types/kinds#small-ints",
-  path: ["example:types/kinds", "smallInts"],
-  params: { a: s8, b: u8, c: s16, d: u16 },
-  returns: tuple([s8, u8, s16, u16]),
-});
-
-const intsSpec = /*@__PURE__*/ exportSpec<[number, number, bigint, bigint]>({
-  name: "example:types/kinds#ints",
-  path: ["example:types/kinds", "ints"],
-  params: { a: s32, b: u32, c: s64, d: u64 },
-  returns: tuple([s32, u32, s64, u64]),
-});
-
-const floatsSpec = /*@__PURE__*/ exportSpec<[number, number]>({
-  name: "example:types/kinds#floats",
-  path: ["example:types/kinds", "floats"],
-  params: { a: f32, b: f64 },
-  returns: tuple([f32, f64]),
-});
-
-const charsSpec = /*@__PURE__*/ exportSpec<string>({
-  name: "example:types/kinds#chars",
-  path: ["example:types/kinds", "chars"],
-  params: { c: char },
-  returns: char,
-});
-
-const stringsSpec = /*@__PURE__*/ exportSpec<string>({
-  name: "example:types/kinds#strings",
-  path: ["example:types/kinds", "strings"],
-  params: { s: string },
-  returns: string,
-});
-
-const bytesSpec = /*@__PURE__*/ exportSpec<Uint8Array>({
-  name: "example:types/kinds#bytes",
-  path: ["example:types/kinds", "bytes"],
-  params: { b: u8List },
-  returns: u8List,
-});
-
-const numbersSpec = /*@__PURE__*/ exportSpec<
-  [Int16Array, Uint32Array, Float64Array, BigInt64Array]
->({
-  name: "example:types/kinds#numbers",
-  path: ["example:types/kinds", "numbers"],
-  params: { a: s16List, b: u32List, c: f64List, d: s64List },
-  returns: tuple([s16List, u32List, f64List, s64List]),
-});
-
-const textsSpec = /*@__PURE__*/ exportSpec<string[]>({
-  name: "example:types/kinds#texts",
-  path: ["example:types/kinds", "texts"],
-  params: { a: list(string) },
-  returns: list(string),
-});
-
-const pointsSpec = /*@__PURE__*/ exportSpec<Point[]>({
-  name: "example:types/kinds#points",
-  path: ["example:types/kinds", "points"],
-  params: { a: list(pointType) },
-  returns: list(pointType),
-});
-
-const shapesSpec = /*@__PURE__*/ exportSpec<Shape>({
-  name: "example:types/kinds#shapes",
-  path: ["example:types/kinds", "shapes"],
-  params: { a: shapeType },
-  returns: shapeType,
-});
-
-const colorsSpec = /*@__PURE__*/ exportSpec<Color>({
-  name: "example:types/kinds#colors",
-  path: ["example:types/kinds", "colors"],
-  params: { a: colorType },
-  returns: colorType,
-});
-
-const permsSpec = /*@__PURE__*/ exportSpec<Permissions>({
-  name: "example:types/kinds#perms",
-  path: ["example:types/kinds", "perms"],
-  params: { a: permissionsType },
-  returns: permissionsType,
-});
-
-const maybeSpec = /*@__PURE__*/ exportSpec<number | undefined>({
-  name: "example:types/kinds#maybe",
-  path: ["example:types/kinds", "maybe"],
-  params: { a: option(u32) },
-  returns: option(u32),
-});
-
-const maybeMaybeSpec = /*@__PURE__*/ exportSpec<Option<string | undefined>>({
-  name: "example:types/kinds#maybe-maybe",
-  path: ["example:types/kinds", "maybeMaybe"],
-  params: { a: option(option(string)) },
-  returns: option(option(string)),
-});
-
-const fallibleSpec = /*@__PURE__*/ exportSpec<Point>({
-  name: "example:types/kinds#fallible",
-  path: ["example:types/kinds", "fallible"],
-  params: { fail: bool },
-  returns: result(pointType, string),
-});
-
-const unitResultSpec = /*@__PURE__*/ exportSpec<void>({
-  name: "example:types/kinds#unit-result",
-  path: ["example:types/kinds", "unitResult"],
-  params: { fail: bool },
-  returns: result(undefined, undefined),
-});
-
-const okOnlySpec = /*@__PURE__*/ exportSpec<number>({
-  name: "example:types/kinds#ok-only",
-  path: ["example:types/kinds", "okOnly"],
-  params: { fail: bool },
-  returns: result(u32, undefined),
-});
-
-const errOnlySpec = /*@__PURE__*/ exportSpec<void>({
-  name: "example:types/kinds#err-only",
-  path: ["example:types/kinds", "errOnly"],
-  params: { fail: bool },
-  returns: result(undefined, colorType),
-});
-
-const nestedResultSpec = /*@__PURE__*/ exportSpec<Result<number, string>>({
-  name: "example:types/kinds#nested-result",
-  path: ["example:types/kinds", "nestedResult"],
-  params: { a: result(u32, string) },
-  returns: result(result(u32, string), string),
-});
-
-const idsSpec = /*@__PURE__*/ exportSpec<Id>({
-  name: "example:types/kinds#ids",
-  path: ["example:types/kinds", "ids"],
-  params: { a: idType },
-  returns: idType,
-});
-
-const tripleSpec = /*@__PURE__*/ exportSpec<[boolean, string, Uint8Array]>({
-  name: "example:types/kinds#triple",
-  path: ["example:types/kinds", "triple"],
-  params: { a: tuple([bool, string, u8List]) },
-  returns: tuple([bool, string, u8List]),
+const exportSpecs = /*@__PURE__*/ exportTable("example:types/kinds", {
+  bools: ["bools", "a", [bool], bool],
+  "small-ints": [
+    "smallInts",
+    "a, b, c, d",
+    [s8, u8, s16, u16],
+    tuple([s8, u8, s16, u16]),
+  ],
+  ints: [
+    "ints",
+    "a, b, c, d",
+    [s32, u32, s64, u64],
+    tuple([s32, u32, s64, u64]),
+  ],
+  floats: ["floats", "a, b", [f32, f64], tuple([f32, f64])],
+  chars: ["chars", "c", [char], char],
+  strings: ["strings", "s", [string], string],
+  bytes: ["bytes", "b", [u8List], u8List],
+  numbers: [
+    "numbers",
+    "a, b, c, d",
+    [s16List, u32List, f64List, s64List],
+    tuple([s16List, u32List, f64List, s64List]),
+  ],
+  texts: ["texts", "a", [list(string)], list(string)],
+  points: ["points", "a", [list(pointType)], list(pointType)],
+  shapes: ["shapes", "a", [shapeType], shapeType],
+  colors: ["colors", "a", [colorType], colorType],
+  perms: ["perms", "a", [permissionsType], permissionsType],
+  maybe: ["maybe", "a", [option(u32)], option(u32)],
+  "maybe-maybe": [
+    "maybeMaybe",
+    "a",
+    [option(option(string))],
+    option(option(string)),
+  ],
+  fallible: ["fallible", "fail", [bool], result(pointType, string)],
+  "unit-result": ["unitResult", "fail", [bool], result(undefined, undefined)],
+  "ok-only": ["okOnly", "fail", [bool], result(u32, undefined)],
+  "err-only": ["errOnly", "fail", [bool], result(undefined, colorType)],
+  "nested-result": [
+    "nestedResult",
+    "a",
+    [result(u32, string)],
+    result(result(u32, string), string),
+  ],
+  ids: ["ids", "a", [idType], idType],
+  triple: [
+    "triple",
+    "a",
+    [tuple([bool, string, u8List])],
+    tuple([bool, string, u8List]),
+  ],
 });
 
 /** Wraps jco's `example:types/kinds` of one instance (for `instantiate`). */
 export function createKindsExports(core: InstanceCore): KindsExports {
   return {
     bools(a: boolean): Promise<boolean> {
-      return callExport(core, boolsSpec, [a]);
+      return callExport(core, exportSpecs.bools, [a]);
     },
     smallInts(
       a: number,
@@ -369,7 +269,7 @@ export function createKindsExports(core: InstanceCore): KindsExports {
       c: number,
       d: number,
     ): Promise<[number, number, number, number]> {
-      return callExport(core, smallIntsSpec, [a, b, c, d]);
+      return callExport(core, exportSpecs["small-ints"], [a, b, c, d]);
     },
     ints(
       a: number,
@@ -377,19 +277,19 @@ export function createKindsExports(core: InstanceCore): KindsExports {
       c: bigint,
       d: bigint,
     ): Promise<[number, number, bigint, bigint]> {
-      return callExport(core, intsSpec, [a, b, c, d]);
+      return callExport(core, exportSpecs.ints, [a, b, c, d]);
     },
     floats(a: number, b: number): Promise<[number, number]> {
-      return callExport(core, floatsSpec, [a, b]);
+      return callExport(core, exportSpecs.floats, [a, b]);
     },
     chars(c: string): Promise<string> {
-      return callExport(core, charsSpec, [c]);
+      return callExport(core, exportSpecs.chars, [c]);
     },
     strings(s: string): Promise<string> {
-      return callExport(core, stringsSpec, [s]);
+      return callExport(core, exportSpecs.strings, [s]);
     },
     bytes(b: Uint8Array): Promise<Uint8Array> {
-      return callExport(core, bytesSpec, [b]);
+      return callExport(core, exportSpecs.bytes, [b]);
     },
     numbers(
       a: Int16Array,
@@ -397,53 +297,53 @@ export function createKindsExports(core: InstanceCore): KindsExports {
       c: Float64Array,
       d: BigInt64Array,
     ): Promise<[Int16Array, Uint32Array, Float64Array, BigInt64Array]> {
-      return callExport(core, numbersSpec, [a, b, c, d]);
+      return callExport(core, exportSpecs.numbers, [a, b, c, d]);
     },
     texts(a: string[]): Promise<string[]> {
-      return callExport(core, textsSpec, [a]);
+      return callExport(core, exportSpecs.texts, [a]);
     },
     points(a: Point[]): Promise<Point[]> {
-      return callExport(core, pointsSpec, [a]);
+      return callExport(core, exportSpecs.points, [a]);
     },
     shapes(a: Shape): Promise<Shape> {
-      return callExport(core, shapesSpec, [a]);
+      return callExport(core, exportSpecs.shapes, [a]);
     },
     colors(a: Color): Promise<Color> {
-      return callExport(core, colorsSpec, [a]);
+      return callExport(core, exportSpecs.colors, [a]);
     },
     perms(a: Permissions): Promise<Permissions> {
-      return callExport(core, permsSpec, [a]);
+      return callExport(core, exportSpecs.perms, [a]);
     },
     maybe(a: number | undefined): Promise<number | undefined> {
-      return callExport(core, maybeSpec, [a]);
+      return callExport(core, exportSpecs.maybe, [a]);
     },
     maybeMaybe(
       a: Option<string | undefined>,
     ): Promise<Option<string | undefined>> {
-      return callExport(core, maybeMaybeSpec, [a]);
+      return callExport(core, exportSpecs["maybe-maybe"], [a]);
     },
     fallible(fail: boolean): Promise<Point> {
-      return callExport(core, fallibleSpec, [fail]);
+      return callExport(core, exportSpecs.fallible, [fail]);
     },
     unitResult(fail: boolean): Promise<void> {
-      return callExport(core, unitResultSpec, [fail]);
+      return callExport(core, exportSpecs["unit-result"], [fail]);
     },
     okOnly(fail: boolean): Promise<number> {
-      return callExport(core, okOnlySpec, [fail]);
+      return callExport(core, exportSpecs["ok-only"], [fail]);
     },
     errOnly(fail: boolean): Promise<void> {
-      return callExport(core, errOnlySpec, [fail]);
+      return callExport(core, exportSpecs["err-only"], [fail]);
     },
     nestedResult(a: Result<number, string>): Promise<Result<number, string>> {
-      return callExport(core, nestedResultSpec, [a]);
+      return callExport(core, exportSpecs["nested-result"], [a]);
     },
     ids(a: Id): Promise<Id> {
-      return callExport(core, idsSpec, [a]);
+      return callExport(core, exportSpecs.ids, [a]);
     },
     triple(
       a: [boolean, string, Uint8Array],
     ): Promise<[boolean, string, Uint8Array]> {
-      return callExport(core, tripleSpec, [a]);
+      return callExport(core, exportSpecs.triple, [a]);
     },
   };
 }
