@@ -117,7 +117,7 @@ const cache = new WeakMap<Unit, UnitFunctions>();
 const tableNames = new WeakMap<Unit, Partial<Record<Side, string>>>();
 
 /** The name of a unit's spec table for one side (`exportSpecs`, `importSpecs`), claimed when first needed. */
-export function specTable(unit: Unit, side: Side): string {
+function specTable(unit: Unit, side: Side): string {
   let names = tableNames.get(unit);
   if (names === undefined) tableNames.set(unit, (names = {}));
   return (names[side] ??= unit.valueScope.claim(`${side}Specs`));
@@ -640,7 +640,7 @@ export function printImportAdapter(
 }
 
 /** `ns:pkg/iface@1.0.0#[method]r.f`: the canonical name of a function of a unit, for the gate and messages. */
-export function canonicalName(unit: Unit, func: Function): string {
+function canonicalName(unit: Unit, func: Function): string {
   return unit.kind === "index" ? func.name : `${unit.key}#${func.name}`;
 }
 
