@@ -390,9 +390,7 @@ function fixedListCodec(element: AbiType, length: number): Codec {
 
 interface TypedArrayClass {
   readonly BYTES_PER_ELEMENT: number;
-  new (
-    buffer: ArrayBuffer,
-  ): ArrayLike<unknown> & {
+  new (buffer: ArrayBuffer): ArrayLike<unknown> & {
     readonly buffer: ArrayBuffer;
     readonly byteOffset: number;
     readonly byteLength: number;

@@ -68,9 +68,7 @@ interface WorkerGlobals {
     url: string,
     base?: string,
   ) => { readonly href: string; readonly protocol: string };
-  fetch(
-    url: string,
-  ): Promise<{
+  fetch(url: string): Promise<{
     readonly ok: boolean;
     readonly status: number;
     arrayBuffer(): Promise<ArrayBuffer>;

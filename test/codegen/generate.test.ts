@@ -103,6 +103,7 @@ describe("generate: output files", () => {
       "runtime/canonical-abi.ts",
       "runtime/canonical-memory.ts",
       "runtime/direct-calls.ts",
+      "runtime/direct-imports.ts",
       "runtime/errors.ts",
       "runtime/export-calls.ts",
       "runtime/guest-resources.ts",
