@@ -151,7 +151,13 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
     // A binary the reader cannot follow is not an error: every call then goes through jco.
     canon =
       "error" in decoded
-        ? { exports: new Map(), imports: new Map(), instantiations: 0, unsupported: decoded.error }
+        ? {
+            exports: new Map(),
+            imports: new Map(),
+            lowered: [],
+            instantiations: 0,
+            unsupported: decoded.error,
+          }
         : decoded;
   }
   const files: OutputFile[] = generate(resolve, worldId, {

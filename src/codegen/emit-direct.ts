@@ -6,12 +6,21 @@
  * types as `AbiType` trees with jco's JavaScript names) or the reason it goes through jco, and the report
  * `wit-ts gen` prints (`calls: N of M functions direct`).
  *
- * Covered: synchronous functions whose types hold no handles, futures, streams, error contexts or maps.
+ * Covered: synchronous functions whose types hold no handles, futures, streams, error contexts or maps. The
+ * imports the component lowers are lowered by the SDK too (`DirectImport` literals for
+ * `runtime/direct-imports.ts`): a directly called export must never reach one of jco's import trampolines, which
+ * expect jco's own task around them. When an import cannot be lowered that way, no export of the component is
+ * called directly.
  */
-import type { ComponentCanon, CoreExportRef } from "../wit/decoding/canonical-options.js";
+import type {
+  CanonicalOptions,
+  ComponentCanon,
+  CoreExportRef,
+} from "../wit/decoding/canonical-options.js";
 import type { Function, Resolve, Type, WorldId } from "../wit/model.js";
 import { interfaceIdentifier } from "../wit/model.js";
 import { jcoFieldName } from "./type-expr.js";
+import { toLowerCamel } from "./names.js";
 
 /** The decision for one exported function. */
 export type DirectDecision =
@@ -106,6 +115,8 @@ export function decideDirect(
     };
   }
   if (canon.unsupported !== undefined) return { kind: "jco", reason: canon.unsupported };
+  const imports = importPlans.get(canon);
+  if (imports?.kind === "blocked") return { kind: "jco", reason: imports.reason };
   const lifted = canon.exports.get(name);
   if (lifted === undefined)
     return { kind: "jco", reason: "its `canon lift` was not found in the binary" };
@@ -121,11 +132,7 @@ export function decideDirect(
     if (e instanceof Unsupported) return { kind: "jco", reason: e.message };
     throw e;
   }
-  const parts = [`core: ${ref(lifted.core)}`];
-  if (options.memory !== undefined) parts.push(`memory: ${ref(options.memory)}`);
-  if (options.realloc !== undefined) parts.push(`realloc: ${ref(options.realloc)}`);
-  if (options.postReturn !== undefined) parts.push(`postReturn: ${ref(options.postReturn)}`);
-  if (options.encoding !== "utf8") parts.push(`encoding: ${stringLiteral(options.encoding)}`);
+  const parts = [`core: ${ref(lifted.core)}`, ...optionParts(options)];
   parts.push(`params: [${params.join(", ")}]`);
   if (result !== undefined) parts.push(`result: ${result}`);
   // Numbers only: a call site of the function's own, which the engine binds to this one wasm function.
@@ -143,6 +150,113 @@ export function decideDirect(
     );
   }
   return { kind: "direct", target: `{ ${parts.join(", ")} }` };
+}
+
+function optionParts(options: CanonicalOptions): string[] {
+  const parts: string[] = [];
+  if (options.memory !== undefined) parts.push(`memory: ${ref(options.memory)}`);
+  if (options.realloc !== undefined) parts.push(`realloc: ${ref(options.realloc)}`);
+  if (options.postReturn !== undefined) parts.push(`postReturn: ${ref(options.postReturn)}`);
+  if (options.encoding !== "utf8") parts.push(`encoding: ${stringLiteral(options.encoding)}`);
+  return parts;
+}
+
+/** How the SDK lowers a component's imports: `DirectImport` literals, or why it cannot. */
+export type DirectImportPlan =
+  | { readonly kind: "lowered"; readonly literals: readonly string[] }
+  | { readonly kind: "blocked"; readonly reason: string };
+
+/** Plans made by {@link planDirectImports}, read by {@link decideDirect} (one per decoded component). */
+const importPlans = new WeakMap<ComponentCanon, DirectImportPlan>();
+
+/** The plan {@link planDirectImports} made for `canon`, if it ran. */
+export function directImportPlan(canon: ComponentCanon): DirectImportPlan | undefined {
+  return importPlans.get(canon);
+}
+
+/** Every imported function of a world by the name the component imports it under, with jco's path to it. */
+function importedFunctions(
+  resolve: Resolve,
+  world: WorldId,
+): Map<string, { readonly func: Function; readonly host: readonly [string, string] }> {
+  const out = new Map<string, { func: Function; host: readonly [string, string] }>();
+  for (const [key, item] of resolve.worlds[world]!.imports) {
+    if (item.kind === "function")
+      out.set(item.func.name, { func: item.func, host: [item.func.name, "default"] });
+    else if (item.kind === "interface") {
+      const ident =
+        interfaceIdentifier(resolve, item.id) ?? (typeof key === "string" ? key : undefined);
+      if (ident === undefined) continue;
+      for (const func of resolve.interfaces[item.id]!.functions.values())
+        out.set(`${ident}#${func.name}`, { func, host: [ident, toLowerCamel(func.name)] });
+    }
+  }
+  return out;
+}
+
+/**
+ * Decides how the SDK lowers the imports of a component and remembers it for {@link decideDirect}: every
+ * `canon lower` must be a synchronous function of the world whose types the SDK's canonical ABI covers, or
+ * no export is called directly.
+ */
+export function planDirectImports(
+  resolve: Resolve,
+  world: WorldId,
+  canon: ComponentCanon,
+): DirectImportPlan {
+  const known = importPlans.get(canon);
+  if (known !== undefined) return known;
+  const plan = makeImportPlan(resolve, world, canon);
+  importPlans.set(canon, plan);
+  return plan;
+}
+
+function makeImportPlan(resolve: Resolve, world: WorldId, canon: ComponentCanon): DirectImportPlan {
+  const functions = importedFunctions(resolve, world);
+  const literals: string[] = [];
+  for (const lowered of canon.lowered) {
+    const name = lowered.name;
+    const blocked = (why: string): DirectImportPlan => ({
+      kind: "blocked",
+      reason: `it imports ${name === undefined ? "a function" : `\`${name}\``} the SDK does not lower (${why})`,
+    });
+    if (name === undefined) return blocked("its origin is not in the binary");
+    const found = functions.get(name);
+    if (found === undefined) return blocked("it is not a function of the world");
+    if (found.func.kind.kind !== "freestanding") {
+      return blocked(
+        found.func.kind.kind.startsWith("async") ? "it is async" : "a resource function",
+      );
+    }
+    const options = lowered.options;
+    if (typeof options === "string") return blocked(options);
+    if (options.async) return blocked("it is lowered async");
+    if (lowered.sites.length === 0) continue;
+    let params: string[];
+    let result: string | undefined;
+    try {
+      params = found.func.params.map((param) => abiType(resolve, param.type));
+      result = found.func.result === undefined ? undefined : abiType(resolve, found.func.result);
+    } catch (e) {
+      if (e instanceof Unsupported) return blocked(e.message);
+      throw e;
+    }
+    const sites = lowered.sites
+      .map(
+        (site) => `[${site.instance}, ${stringLiteral(site.module)}, ${stringLiteral(site.name)}]`,
+      )
+      .join(", ");
+    const parts = [
+      `name: ${stringLiteral(name)}`,
+      `host: [${found.host.map(stringLiteral).join(", ")}]`,
+      `sites: [${sites}]`,
+      ...optionParts({ ...options, postReturn: undefined }),
+      `params: [${params.join(", ")}]`,
+    ];
+    if (result !== undefined) parts.push(`result: ${result}`);
+    literals.push(`{ ${parts.join(", ")} }`);
+  }
+  return { kind: "lowered", literals };
 }
 
 /** Every exported function of a world with the name the component exports it under. */
@@ -168,6 +282,7 @@ export function directCallReport(
   canon: ComponentCanon | undefined,
 ): DirectCallReport {
   const functions = exportedFunctions(resolve, world);
+  if (canon !== undefined) planDirectImports(resolve, world, canon);
   const viaJco: (readonly [string, string])[] = [];
   let direct = 0;
   for (const [name, func] of functions) {

@@ -19,6 +19,7 @@ import {
   unitFunctions,
   worldExportFunctions,
 } from "./emit-functions.js";
+import { directImportPlan } from "./emit-direct.js";
 import { printExportMethod, printExportSpecs, printSyncSignature } from "./emit-exports.js";
 import {
   hostResourceCall,
@@ -381,7 +382,7 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
       f.jsDoc({
         docs:
           "Call the component's core exports directly with the SDK's own canonical ABI\n" +
-          "where it can (default false: every call goes through jco).",
+          "where it can (default true); false sends every call through jco.",
       });
       f.print("readonly directCalls?: boolean;");
     }
@@ -445,6 +446,9 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
     const defaults: (readonly [string, Printable])[] = [];
     if (options.component !== undefined) defaults.push(["component", "defaultComponent"]);
     if (synchronous) defaults.push(["synchronous", "true"]);
+    const lowered = cx.canon === undefined ? undefined : directImportPlan(cx.canon);
+    if (lowered?.kind === "lowered" && lowered.literals.length > 0)
+      defaults.push(["directImports", `[${lowered.literals.join(", ")}]`]);
     const coreArgs: Printable[] = ["options"];
     if (defaults.length > 0) coreArgs.push(object(defaults));
     f.print("const core = await ", runtime.value("createInstanceCore"), callArgs(coreArgs), ";");

@@ -7,6 +7,7 @@
  */
 import type { Resolve, WorldId } from "../wit/model.js";
 import type { ComponentCanon } from "../wit/decoding/canonical-options.js";
+import { planDirectImports } from "./emit-direct.js";
 import { emitExportSide } from "./emit-exports.js";
 import { unitFunctions, worldExportFunctions } from "./emit-functions.js";
 import { emitImportSide } from "./emit-imports.js";
@@ -48,6 +49,8 @@ export interface GenerateOptions {
 /** Generates the SDK of `world`. Never fails for a resolved model; a thrown error is a wit-ts bug. */
 export function generate(resolve: Resolve, world: WorldId, options: GenerateOptions): OutputFile[] {
   const plan = createPlan(resolve, world);
+  // Decided before anything is printed: an import the SDK cannot lower keeps every export off the direct path.
+  if (options.canon !== undefined) planDirectImports(resolve, world, options.canon);
   const preamble = generatedByComment({
     version: options.version,
     input: options.input,

@@ -31,6 +31,7 @@ export const runtimeFiles = [
   "canonical-memory.ts",
   "canonical-abi.ts",
   "direct-calls.ts",
+  "direct-imports.ts",
   "tasks.ts",
   "async-values.ts",
   "index.ts",
@@ -265,6 +266,8 @@ const table = {
   StringEncoding: ["canonical-memory.ts", "type"],
   CoreFunction: ["canonical-memory.ts", "type"],
   CoreMemory: ["canonical-memory.ts", "type"],
+  withoutLeaving: ["canonical-memory.ts", "value"],
+  leavingForbidden: ["canonical-memory.ts", "value"],
   // canonical-abi.ts
   codecOf: ["canonical-abi.ts", "value"],
   AbiType: ["canonical-abi.ts", "type"],
@@ -279,6 +282,9 @@ const table = {
   InstanceBusyError: ["direct-calls.ts", "value"],
   DirectSpec: ["direct-calls.ts", "type"],
   DirectTarget: ["direct-calls.ts", "type"],
+  // direct-imports.ts
+  DirectImport: ["direct-imports.ts", "type"],
+  substituteImports: ["direct-imports.ts", "value"],
   // tasks.ts
   createTaskTracker: ["tasks.ts", "value"],
   jcoTaskHooksKey: ["tasks.ts", "value"],

@@ -29,6 +29,29 @@ export class CanonicalTrap extends Error {
   }
 }
 
+/**
+ * The owners (instance cores) whose guest may not leave the instance right now, innermost last: the canonical
+ * ABI's `may_leave` is false while the guest's `realloc` or post-return runs, so a host import the guest calls
+ * then traps. Pushed around those calls and popped in `finally`; module-wide, since one thread runs one wasm
+ * stack at a time.
+ */
+const noLeave: object[] = [];
+
+/** Runs `fn(arg)` (the guest's post-return) with leaving the instance of `owner` forbidden. */
+export function withoutLeaving<A>(owner: object, fn: (arg: A) => void, arg: A): void {
+  noLeave.push(owner);
+  try {
+    fn(arg);
+  } finally {
+    noLeave.pop();
+  }
+}
+
+/** Whether the guest of `owner` runs a part of a call from which it may not call the host. */
+export function leavingForbidden(owner: object): boolean {
+  return noLeave.length > 0 && noLeave[noLeave.length - 1] === owner;
+}
+
 const UTF16_TAG = 0x8000_0000;
 /** `TextEncoder`/`TextDecoder`, as every JavaScript host has them (declared here: the runtime assumes no DOM lib). */
 interface TextCodecs {
@@ -44,6 +67,8 @@ const utf16Decoder = new codecs.TextDecoder("utf-16le");
 export class GuestMemory {
   readonly memory: CoreMemory | undefined;
   readonly encoding: StringEncoding;
+  /** The instance core the memory belongs to: its guest may not leave while its `realloc` runs. */
+  private readonly owner: object;
   private readonly realloc:
     ((old: number, oldSize: number, align: number, size: number) => number) | undefined;
   private buffer: ArrayBuffer | undefined = undefined;
@@ -55,7 +80,9 @@ export class GuestMemory {
     memory: CoreMemory | undefined,
     realloc: CoreFunction | undefined,
     encoding: StringEncoding,
+    owner: object,
   ) {
+    this.owner = owner;
     this.memory = memory;
     this.realloc = realloc as
       ((old: number, oldSize: number, align: number, size: number) => number) | undefined;
@@ -67,6 +94,9 @@ export class GuestMemory {
   refresh(): void {
     const memory = this.memory;
     if (memory === undefined) return;
+    // A grown memory detaches its old buffer, which empties the views of it: nonempty views are current
+    // (reading `memory.buffer` costs more than this check).
+    if (this.bytes.byteLength !== 0) return;
     const buffer = memory.buffer;
     if (buffer === this.buffer) return;
     this.buffer = buffer;
@@ -79,7 +109,13 @@ export class GuestMemory {
     const realloc = this.realloc;
     if (realloc === undefined)
       throw new CanonicalTrap("the function's canonical options have no `realloc`");
-    const ptr = realloc(0, 0, align, size) >>> 0;
+    noLeave.push(this.owner);
+    let ptr: number;
+    try {
+      ptr = realloc(0, 0, align, size) >>> 0;
+    } finally {
+      noLeave.pop();
+    }
     this.refresh();
     if (ptr % align !== 0)
       throw new CanonicalTrap(`realloc returned ${ptr}, not aligned to ${align}`);

@@ -22,6 +22,7 @@ import type { CallOptions } from "./call-gate.js";
 import { codecOf, type AbiType, type Codec, type FlatCursor } from "./canonical-abi.js";
 import {
   GuestMemory,
+  withoutLeaving,
   type CoreFunction,
   type CoreMemory,
   type StringEncoding,
@@ -202,6 +203,7 @@ function rebind(binding: Binding, instances: readonly object[]): boolean {
     memory as CoreMemory | undefined,
     realloc as CoreFunction | undefined,
     target.encoding ?? "utf8",
+    binding.core,
   );
   return true;
 }
@@ -216,6 +218,19 @@ function isMemory(value: unknown): value is CoreMemory {
 
 /** Whether a call of `binding` can go direct now (the instance's core instances are known and complete). */
 function ready(binding: Binding): boolean {
+  const instances = binding.instances;
+  // The common case: the core instances the binding was made for are still the live ones.
+  if (instances !== undefined && instances === (binding.core as unknown as LiveCore).coreInstances)
+    return binding.missing === undefined;
+  return readySlow(binding);
+}
+
+/** What {@link ready} reads of the instance core without a check of its class (`capturedCoreInstances` checks). */
+interface LiveCore {
+  readonly coreInstances: readonly object[] | undefined;
+}
+
+function readySlow(binding: Binding): boolean {
   const instances = capturedCoreInstances(binding.core);
   if (instances === undefined) return false;
   if (instances !== binding.instances) return rebind(binding, instances);
@@ -329,6 +344,32 @@ function runGuarded(binding: Binding, args: readonly unknown[]): unknown {
   return run(binding, args);
 }
 
+/**
+ * Calls a core function with flat values: with up to four, through call sites with a fixed argument count (a
+ * spread call always takes the engine's generic path into wasm).
+ */
+function callFlat(fn: (...args: unknown[]) => unknown, flat: readonly unknown[]): unknown {
+  switch (flat.length) {
+    case 0:
+      return fn();
+    case 1:
+      return fn(flat[0]);
+    case 2:
+      return fn(flat[0], flat[1]);
+    case 3:
+      return fn(flat[0], flat[1], flat[2]);
+    case 4:
+      return fn(flat[0], flat[1], flat[2], flat[3]);
+    default:
+      return fn(...flat);
+  }
+}
+
+/** Runs the guest's post-return; the guest may not call the host meanwhile (the canonical ABI's `may_leave`). */
+function postReturn(binding: Binding, raw: unknown): void {
+  // A post-return of a function without results takes no parameter: wasm ignores the extra `undefined`.
+  withoutLeaving(binding.core, binding.postReturn as (value: unknown) => void, raw);
+}
 /** A result of one flat value is lifted through these (calls never overlap: the gate runs one at a time). */
 const oneValue: unknown[] = [undefined];
 const oneCursor: FlatCursor = { values: oneValue, index: 0 };
@@ -372,11 +413,11 @@ function run(binding: Binding, args: readonly unknown[]): unknown {
       for (let index = 0; index < params.length; index++)
         params[index]!.lower(memory, args[index], flat);
     }
-    raw = fn(...flat);
+    raw = callFlat(fn, flat);
   }
   const result = plan.result;
   if (result === undefined) {
-    if (binding.postReturn !== undefined) (binding.postReturn as () => void)();
+    if (binding.postReturn !== undefined) postReturn(binding, undefined);
     return undefined;
   }
   let value: unknown;
@@ -397,7 +438,7 @@ function run(binding: Binding, args: readonly unknown[]): unknown {
       value = result.lift(memory, oneCursor);
     }
   } finally {
-    if (binding.postReturn !== undefined) (binding.postReturn as (value: unknown) => void)(raw);
+    if (binding.postReturn !== undefined) postReturn(binding, raw);
   }
   if (!plan.fallible) return value;
   const outcome = value as { readonly tag: "ok" | "err"; readonly val?: unknown };

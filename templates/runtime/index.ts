@@ -21,5 +21,6 @@ export type * from "./isolate-options.js";
 export * from "./canonical-memory.js";
 export * from "./canonical-abi.js";
 export * from "./direct-calls.js";
+export * from "./direct-imports.js";
 export * from "./tasks.js";
 export * from "./async-values.js";

@@ -17,6 +17,7 @@ import type { LowerContext } from "./value-types.js";
 import { createTaskTracker, jcoTaskHooksKey, type TaskTracker } from "./tasks.js";
 import { createIsolatedComponent, type IsolatedComponent } from "./isolate-host.js";
 import type { IsolateOptions } from "./isolate-options.js";
+import { substituteImports, type DirectImport } from "./direct-imports.js";
 import { coreModuleNames } from "./jco-module.js";
 
 /** A rejection handler for promises nobody else looks at (so that their rejection is not an unhandled one). */
@@ -63,8 +64,8 @@ export interface InstanceOptions {
   readonly asyncImports?: readonly string[] | undefined;
   /**
    * Call the component's core exports directly with the SDK's own canonical ABI where the generator found how
-   * (an SDK generated from a `.wasm`; `direct-calls.ts`). Off by default while a guest that calls host imports
-   * from a directly called export can hang in jco's import trampolines; true turns it on.
+   * (an SDK generated from a `.wasm`; `direct-calls.ts`), and give the core instances the SDK's own lowered
+   * host functions (`direct-imports.ts`). Default true; false sends every call through jco.
    */
   readonly directCalls?: boolean | undefined;
   /**
@@ -87,6 +88,8 @@ export interface InstanceDefaults {
    * `getCoreModule`.
    */
   readonly synchronous?: boolean;
+  /** The imports the component lowers, for the SDK to lower itself when calls are direct. */
+  readonly directImports?: readonly DirectImport[];
 }
 
 /** The per-instance state every generated wrapper of one instance shares. */
@@ -133,6 +136,7 @@ export class Core implements InstanceCore {
    */
   coreInstances: readonly object[] | undefined = undefined;
   private readonly directCalls: boolean;
+  private readonly directImports: readonly DirectImport[];
   /**
    * Set when an exception left a host import handler during the call in flight: whatever the call then
    * throws is a trap, even an error that looks like a `result` error (a handler may rethrow one it got from
@@ -152,11 +156,12 @@ export class Core implements InstanceCore {
     this.component = component;
     this.getCoreModule = options.getCoreModule;
     this.synchronous = defaults.synchronous === true;
+    this.directImports = defaults.directImports ?? [];
     this.asyncImports = new Set(options.asyncImports ?? []);
     // jco's JSPI output suspends the guest inside its own export wrappers, and an isolated instance's core
     // instances live in its worker: their calls go through jco.
     this.directCalls =
-      options.directCalls === true &&
+      options.directCalls !== false &&
       (options.asyncImports?.length ?? 0) === 0 &&
       options.isolate === undefined;
     // Disposal waits for the async tasks too (a task may still run after its call settled); on a poisoned
@@ -195,8 +200,15 @@ export class Core implements InstanceCore {
       this.tasks.instantiated();
       return;
     }
-    const captured: object[] = [];
-    const capture = this.directCalls ? captured : undefined;
+    const capture: Capture | undefined = this.directCalls
+      ? {
+          instances: [],
+          imports: this.imports,
+          lowered: this.directImports,
+          owner: this,
+          failed: undefined,
+        }
+      : undefined;
     this.coreInstances = undefined;
     if (this.synchronous) {
       // Boxed: an async function that returned the exports object itself would resolve its promise with it.
@@ -211,7 +223,8 @@ export class Core implements InstanceCore {
         capture === undefined ? undefined : capturingInstantiate(capture),
       )) as JcoExports;
     }
-    this.coreInstances = capture;
+    // An import the SDK could not substitute stays jco's trampoline: then every call goes through jco.
+    this.coreInstances = capture?.failed === undefined ? capture?.instances : undefined;
     this.tasks.instantiated();
   }
 
@@ -242,7 +255,7 @@ async function instantiateSynchronously(
   component: ComponentModule,
   getCoreModule: GetCoreModule | undefined,
   imports: object,
-  capture: object[] | undefined,
+  capture: Capture | undefined,
 ): Promise<{ readonly exports: JcoExports }> {
   if (getCoreModule === undefined) {
     throw new TypeError(
@@ -260,8 +273,11 @@ async function instantiateSynchronously(
     (name) => modules.get(name),
     imports,
     (module, coreImports) => {
-      const instance = new wasm.Instance(module, coreImports);
-      capture?.push(instance);
+      if (capture === undefined) return new wasm.Instance(module, coreImports);
+      const slot = capture.instances.length;
+      capture.instances.push({});
+      const instance = new wasm.Instance(module, substitute(capture, slot, coreImports));
+      capture.instances[slot] = instance;
       return instance;
     },
   );
@@ -277,21 +293,52 @@ async function instantiateSynchronously(
 
 type InstanceClass = new (module: unknown, imports: unknown) => object;
 
+/** What direct calls record while jco instantiates the core modules. */
+interface Capture {
+  /** The core instances by instantiation order (a placeholder until each exists). */
+  readonly instances: object[];
+  /** The import object given to jco: the SDK's import adapters. */
+  readonly imports: object;
+  readonly lowered: readonly DirectImport[];
+  /** Who is leaving when the guest calls a lowered import (`direct-imports.ts`). */
+  readonly owner: object;
+  /** Why an import could not be substituted, if one could not. */
+  failed: string | undefined;
+}
+
+/** The core imports of instantiation `slot`, with the SDK's lowered host functions in place of jco's. */
+function substitute(capture: Capture, slot: number, coreImports: unknown): unknown {
+  if (capture.failed !== undefined || capture.lowered.length === 0) return coreImports;
+  const outcome = substituteImports(
+    capture.owner,
+    capture.lowered,
+    slot,
+    coreImports,
+    capture.imports,
+    capture.instances,
+  );
+  if (typeof outcome === "string") {
+    capture.failed = outcome;
+    return coreImports;
+  }
+  return outcome.imports;
+}
+
 /**
  * jco's default `instantiateCore` (`WebAssembly.instantiate`) that also records each core instance, by call
- * order: jco awaits each instantiation before it starts the next.
+ * order (jco awaits each instantiation before it starts the next), and substitutes the lowered imports.
  */
-function capturingInstantiate(capture: object[]): InstantiateCore {
+function capturingInstantiate(capture: Capture): InstantiateCore {
   const wasm = (
     globalThis as unknown as {
       readonly WebAssembly: { instantiate(module: unknown, imports: unknown): Promise<object> };
     }
   ).WebAssembly;
   return async (module, imports) => {
-    const slot = capture.length;
-    capture.push({});
-    const instance = await wasm.instantiate(module, imports);
-    capture[slot] = instance;
+    const slot = capture.instances.length;
+    capture.instances.push({});
+    const instance = await wasm.instantiate(module, substitute(capture, slot, imports));
+    capture.instances[slot] = instance;
     return instance;
   };
 }

@@ -19,6 +19,7 @@ import * as isolateOptions from "../../templates/runtime/isolate-options.js";
 import * as canonicalMemory from "../../templates/runtime/canonical-memory.js";
 import * as canonicalAbi from "../../templates/runtime/canonical-abi.js";
 import * as directCalls from "../../templates/runtime/direct-calls.js";
+import * as directImports from "../../templates/runtime/direct-imports.js";
 import * as tasks from "../../templates/runtime/tasks.js";
 import * as asyncValues from "../../templates/runtime/async-values.js";
 import {
@@ -46,6 +47,7 @@ const modules: Record<string, Record<string, unknown>> = {
   "canonical-memory.ts": canonicalMemory,
   "canonical-abi.ts": canonicalAbi,
   "direct-calls.ts": directCalls,
+  "direct-imports.ts": directImports,
   "tasks.ts": tasks,
   "async-values.ts": asyncValues,
 };

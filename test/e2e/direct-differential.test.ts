@@ -499,3 +499,166 @@ describe("every kind of value, echoed by a componentize-js guest", () => {
     TIMEOUT,
   );
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Every kind of value through a host import the SDK lowers itself
+
+/**
+ * A componentize-js guest whose exports `via-<letters>` pass their argument to the host's `h-<letters>` and
+ * return what it answers; the host echoes. With direct calls the guest calls the SDK's own lowered host
+ * functions (arguments lifted from flat values and from memory, results lowered into return areas); through
+ * jco it calls jco's trampolines.
+ */
+function viaHostGuest(): { wit: string; js: string } {
+  const hostDecls = new Map<string, string>();
+  const echoDecls = new Map<string, string>();
+  const spill = EXTRAS.find((e) => e.name === "spill")!;
+  const signature = (type: TestType, decls: Map<string, string>): string =>
+    `func(x: ${witType(type, decls)}) -> ${witType(type, decls)};`;
+  const hostFns = ECHOES.map((type, index) => `h-${letters(index)}: ${signature(type, hostDecls)}`);
+  const viaFns = ECHOES.map(
+    (type, index) => `via-${letters(index)}: ${signature(type, echoDecls)}`,
+  );
+  for (const decls of [hostDecls, echoDecls]) {
+    for (const param of spill.params) witType(param, decls);
+  }
+  const spillType = spill.wit.slice(spill.wit.indexOf(":") + 1);
+  const wit = [
+    "package wit-ts:via;",
+    "interface host {",
+    ...[...hostDecls.values()].map((d) => `  ${d}`),
+    ...hostFns.map((f) => `  ${f}`),
+    `  h-spill:${spillType}`,
+    "}",
+    "interface echo {",
+    ...[...echoDecls.values()].map((d) => `  ${d}`),
+    ...viaFns.map((f) => `  ${f}`),
+    `  via-spill:${spillType}`,
+    "}",
+    "world guest { import host; export echo; }",
+  ].join("\n");
+  const upper = (index: number): string =>
+    `${letters(index)[0]!.toUpperCase()}${letters(index)[1]}`;
+  const js = [
+    `import { ${ECHOES.map((_, index) => `h${upper(index)}`).join(", ")}, hSpill } from "wit-ts:via/host";`,
+    "export const echo = {",
+    ...ECHOES.map((_, index) => `  via${upper(index)}(x) { return h${upper(index)}(x); },`),
+    "  viaSpill(...args) { return hSpill(...args); },",
+    "};",
+  ].join("\n");
+  return { wit, js };
+}
+
+/** The host side of {@link viaHostGuest}: echoes, and the spilled function as the echo guest computes it. */
+function viaHostImports(): object {
+  const host: Record<string, (...args: unknown[]) => unknown> = {};
+  for (const [index] of ECHOES.entries())
+    host[`h${letters(index)[0]!.toUpperCase()}${letters(index)[1]}`] = (x) => x;
+  host["hSpill"] = (...args) => [
+    args
+      .map((v) =>
+        typeof v === "object"
+          ? JSON.stringify(v, (_k, x: unknown) =>
+              typeof x === "bigint"
+                ? String(x)
+                : ArrayBuffer.isView(x)
+                  ? Array.from(x as Uint8Array)
+                  : x,
+            )
+          : String(v),
+      )
+      .join("|"),
+    args[0],
+    args[4],
+  ];
+  return { "wit-ts:via/host": host };
+}
+
+describe("every kind of value through a host import the SDK lowers", () => {
+  let pair: DifferentialPair;
+  beforeAll(async () => {
+    const { wit, js } = viaHostGuest();
+    const bytes = await buildComponent({ name: "direct-via-host", wit, js, world: "guest" });
+    pair = await loadPair("direct-via-host", bytes, viaHostImports());
+  }, 300_000);
+
+  it("is called directly in full, its imports lowered by the SDK", () => {
+    expect(pair.report.viaJco).toEqual([]);
+    expect(pair.report.direct).toBe(ECHOES.length + 1);
+    expect(pair.files.get("index.ts")).toContain('directImports: [{ name: "wit-ts:via/host#h-aa"');
+  });
+
+  it(
+    "gives identical outcomes through both paths for every function",
+    async () => {
+      const random = createRandom(SEED ^ 0x5a5a);
+      const per = Math.max(8, Math.floor(CALLS / 3 / (ECHOES.length + 1)));
+      for (const [index, type] of ECHOES.entries()) {
+        const member = `via${letters(index)[0]!.toUpperCase()}${letters(index)[1]}`;
+        await compare(pair, ["echo", member], [type], per, random, undefined, true);
+      }
+      const spill = EXTRAS.find((e) => e.name === "spill")!;
+      await compare(pair, ["echo", "viaSpill"], spill.params, per, random);
+    },
+    TIMEOUT,
+  );
+
+  it("leaves no task behind: idle() and disposal settle after calls of imports", async () => {
+    const echo = pair.direct["echo"] as Record<string, Fn>;
+    expect(await echo["viaAd"]!(7)).toBe(7);
+    const idle = (pair.direct as { idle(): Promise<void> }).idle();
+    const late = new Promise((resolve) => setTimeout(() => resolve("still waiting"), 5_000));
+    expect(await Promise.race([idle.then(() => "idle"), late])).toBe("idle");
+  });
+});
+
+describe("the guest may not leave during its realloc or post-return (the canonical ABI's may_leave)", () => {
+  const wit = `package t:leave;
+world w {
+  import ping: func(x: u32) -> u32;
+  export calls-ping: func(x: u32) -> u32;
+  export pings-in-post-return: func(x: u32) -> string;
+  export pings-in-realloc: func(s: string) -> u32;
+}`;
+  // The realloc and the post-return call the host; \`calls-ping\` calls it from the call itself.
+  const wat = `(module
+    (import "$root" "ping" (func $ping (param i32) (result i32)))
+    (memory (export "memory") 1)
+    (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+      (drop (call $ping (i32.const 2)))
+      (i32.const 1024))
+    (func (export "calls-ping") (param i32) (result i32) (call $ping (local.get 0)))
+    (func (export "pings-in-post-return") (param i32) (result i32)
+      (i32.store (i32.const 16) (i32.const 64)) (i32.store (i32.const 20) (i32.const 0)) (i32.const 16))
+    (func (export "cabi_post_pings-in-post-return") (param i32) (drop (call $ping (i32.const 3))))
+    (func (export "pings-in-realloc") (param i32 i32) (result i32) (local.get 1)))`;
+
+  it("traps when the guest calls a host import then, and lets it call one otherwise", async () => {
+    const bytes = await componentNew(
+      await componentEmbed({ binary: await parse(wat), witSource: wit, world: "w" }),
+    );
+    const pings: number[] = [];
+    const pair = await loadPair("direct-leave", bytes, {
+      ping: (x: number) => {
+        pings.push(x);
+        return x + 1;
+      },
+    });
+    expect(pair.report).toEqual({ total: 3, direct: 3, viaJco: [] });
+    const app = pair.direct as Record<string, Fn & SyncFn>;
+    expect(await app["callsPing"]!(1)).toBe(2);
+    expect(pings).toEqual([1]);
+    await expect(app["pingsInPostReturn"]!(0)).rejects.toMatchObject({ name: "TrapError" });
+    expect(() => app["callsPingSync"]!(1)).toThrow(
+      expect.objectContaining({ name: "InstancePoisonedError" }),
+    );
+    // The next awaited call restarts the instance.
+    expect(await app["callsPing"]!(5)).toBe(6);
+    await expect(app["pingsInRealloc"]!("abc")).rejects.toMatchObject({ name: "TrapError" });
+    expect(await app["callsPing"]!(7)).toBe(8);
+    expect(() => app["pingsInReallocSync"]!("abc")).toThrow(
+      expect.objectContaining({ name: "TrapError" }),
+    );
+    expect(pings).toEqual([1, 5, 7]);
+  });
+});

@@ -48,9 +48,27 @@ export interface UnreachableFunction {
   readonly reason: string;
 }
 
+/** Where a lowered import is passed to a core instantiation: the module's import `module`/`name`. */
+export interface CoreImportSite {
+  /** The ordinal of the core instantiation (the order of jco's `instantiateCore` calls). */
+  readonly instance: number;
+  readonly module: string;
+  readonly name: string;
+}
+
 /** A function the component imports and lowers into a core function that it passes to an instantiation. */
 export interface LoweredImport {
   readonly options: CanonicalOptions;
+}
+
+/** One `canon lower`, with where its core function goes. */
+export interface LoweredFunction {
+  /** The WIT name of the imported function, as for exports; undefined when its origin is not an import. */
+  readonly name: string | undefined;
+  /** Its options; a string says which core item named in them has no known origin. */
+  readonly options: CanonicalOptions | string;
+  /** Every core instantiation argument it is given as, through inline core instances. */
+  readonly sites: readonly CoreImportSite[];
 }
 
 /** What {@link decodeCanonicalOptions} found. */
@@ -62,6 +80,8 @@ export interface ComponentCanon {
   readonly exports: ReadonlyMap<string, LiftedFunction | UnreachableFunction>;
   /** Lowered imports by WIT name, as for exports. */
   readonly imports: ReadonlyMap<string, LoweredImport>;
+  /** Every `canon lower` of the component, in binary order, with the core imports it fills. */
+  readonly lowered: readonly LoweredFunction[];
   /** How many core instantiations the component makes (jco calls `instantiateCore` this many times). */
   readonly instantiations: number;
   /** Why no function of this component can be called directly, when that is so. */
@@ -88,11 +108,16 @@ interface SortIdx {
 /** Where a core function or memory comes from. */
 type CoreItem =
   | { readonly kind: "export"; readonly instance: number; readonly name: string }
-  | { readonly kind: "builtin"; readonly what: string }
+  | { readonly kind: "builtin"; readonly what: string; readonly lowered?: number }
   | { readonly kind: "unknown" };
 
 type CoreInstanceEntry =
-  | { readonly kind: "instantiate"; readonly ordinal: number }
+  | {
+      readonly kind: "instantiate";
+      readonly ordinal: number;
+      /** The instantiation's arguments: a core instance index per imported module name. */
+      readonly args: readonly (readonly [module: string, instance: number])[];
+    }
   | { readonly kind: "inline"; readonly exports: ReadonlyMap<string, SortIdx> };
 
 /** Raw options as read from a `canon` entry: core indices, not yet resolved. */
@@ -298,15 +323,15 @@ function readTopLevel(bytes: Uint8Array): TopLevel {
           const b = r.byte();
           if (b === 0x00) {
             const module = r.u32();
-            r.vec(() => {
-              r.string();
+            const args = r.vec(() => {
+              const name = r.string();
               if (r.byte() !== CORE_INSTANCE)
                 bail("a core instantiation argument that is not an instance");
-              r.u32();
+              return [name, r.u32()] as const;
             });
             if (module >= modules)
               top.unsupported ??= "a core module that is not defined in the component itself";
-            top.coreInstances.push({ kind: "instantiate", ordinal: top.instantiations++ });
+            top.coreInstances.push({ kind: "instantiate", ordinal: top.instantiations++, args });
           } else if (b === 0x01) {
             const exports = new Map<string, SortIdx>();
             for (const [name, item] of r.vec(() => [r.string(), readCoreSortIdx(r)] as const))
@@ -419,8 +444,12 @@ function readCanon(r: Reader, top: TopLevel): void {
       r.byte();
       const func = r.u32();
       const options = readOptions(r);
+      top.coreFuncs.push({
+        kind: "builtin",
+        what: "a lowered import",
+        lowered: top.lowered.length,
+      });
       top.lowered.push({ func, options });
-      top.coreFuncs.push({ kind: "builtin", what: "a lowered import" });
       return;
     }
     case 0x02:
@@ -615,18 +644,53 @@ function importName(top: TopLevel, index: number): string | undefined {
   return undefined;
 }
 
-function resolveOptions(top: TopLevel, raw: RawOptions): CanonicalOptions | undefined {
+function resolveOptions(top: TopLevel, raw: RawOptions): CanonicalOptions | string {
+  let failure: string | undefined;
   const ref = (space: "func" | "memory", i: number | undefined): CoreExportRef | undefined => {
     const resolved = i === undefined ? undefined : resolveCore(top, space, i);
-    return typeof resolved === "string" ? undefined : resolved;
+    if (typeof resolved !== "string") return resolved;
+    failure ??= `its ${space === "memory" ? "memory" : "realloc"}: ${resolved}`;
+    return undefined;
   };
-  return {
+  const options = {
     memory: ref("memory", raw.memory),
     realloc: ref("func", raw.realloc),
     postReturn: ref("func", raw.postReturn),
     encoding: raw.encoding,
     async: raw.async,
   };
+  return failure ?? options;
+}
+
+/** The `canon lower` a core function is, followed through inline core instances; undefined if none. */
+function loweredOf(top: TopLevel, index: number, depth = 0): number | undefined {
+  const item = top.coreFuncs[index];
+  if (item === undefined || depth > top.coreInstances.length) return undefined;
+  if (item.kind === "builtin") return item.lowered;
+  if (item.kind !== "export") return undefined;
+  const entry = top.coreInstances[item.instance];
+  if (entry?.kind !== "inline") return undefined;
+  const inner = entry.exports.get(item.name);
+  return inner?.coreSort === CORE_FUNC ? loweredOf(top, inner.index, depth + 1) : undefined;
+}
+
+/** Where each `canon lower` is passed to a core instantiation (its import module and name there). */
+function loweredSites(top: TopLevel): CoreImportSite[][] {
+  const sites: CoreImportSite[][] = top.lowered.map(() => []);
+  for (const entry of top.coreInstances) {
+    if (entry.kind !== "instantiate") continue;
+    for (const [module, instance] of entry.args) {
+      const arg = top.coreInstances[instance];
+      // An instantiated module's exports are its own functions: only inline instances carry lowered ones.
+      if (arg?.kind !== "inline") continue;
+      for (const [name, item] of arg.exports) {
+        if (item.coreSort !== CORE_FUNC) continue;
+        const lowered = loweredOf(top, item.index);
+        if (lowered !== undefined) sites[lowered]!.push({ instance: entry.ordinal, module, name });
+      }
+    }
+  }
+  return sites;
 }
 
 /**
@@ -643,7 +707,13 @@ export function decodeCanonicalOptions(bytes: Uint8Array): ComponentCanon | { er
       e instanceof DecodeError &&
       /^canonical built-in|^unknown canonical option/.test(e.message)
     ) {
-      return { exports: new Map(), imports: new Map(), instantiations: 0, unsupported: e.message };
+      return {
+        exports: new Map(),
+        imports: new Map(),
+        lowered: [],
+        instantiations: 0,
+        unsupported: e.message,
+      };
     }
     if (e instanceof DecodeError || e instanceof TypeError) return { error: e.message };
     if (e instanceof RangeError) return { error: "components nested too deeply" };
@@ -663,10 +733,19 @@ export function decodeCanonicalOptions(bytes: Uint8Array): ComponentCanon | { er
       exports.set(name, { kind: "unreachable", reason: top.unsupported });
   }
   const imports = new Map<string, LoweredImport>();
-  for (const { func, options } of top.lowered) {
+  const sites = loweredSites(top);
+  const lowered = top.lowered.map(({ func, options }, index): LoweredFunction => {
     const name = importName(top, func);
     const resolved = resolveOptions(top, options);
-    if (name !== undefined && resolved !== undefined) imports.set(name, { options: resolved });
-  }
-  return { exports, imports, instantiations: top.instantiations, unsupported: top.unsupported };
+    if (name !== undefined && typeof resolved !== "string")
+      imports.set(name, { options: resolved });
+    return { name, options: resolved, sites: sites[index]! };
+  });
+  return {
+    exports,
+    imports,
+    lowered,
+    instantiations: top.instantiations,
+    unsupported: top.unsupported,
+  };
 }

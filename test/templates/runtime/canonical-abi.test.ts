@@ -34,7 +34,7 @@ function guestMemory(
     while (bump > raw.buffer.byteLength) raw.grow(1);
     return ptr;
   };
-  return { memory: new GuestMemory(raw, realloc as never, encoding), raw };
+  return { memory: new GuestMemory(raw, realloc as never, encoding, {}), raw };
 }
 
 const POINT: AbiType = {

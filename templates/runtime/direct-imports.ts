@@ -1,0 +1,179 @@
+/**
+ * Runtime, direct imports: the host functions the SDK lowers itself. For an SDK generated from a `.wasm`, the
+ * generator reads every `canon lower` of the component (the imported function, its memory, `realloc` and
+ * string encoding, and which core instantiation receives it under which import name) and emits them as
+ * {@link DirectImport}s. When direct calls are on, the instance core hands each core instantiation these
+ * functions in place of jco's import trampolines: they lift the guest's flat arguments with the SDK's own
+ * canonical ABI (`canonical-abi.ts`), call the same import adapter jco would call (so the checks, the gate's
+ * reentrance rules and trap classification are unchanged) and lower its result. jco's trampolines expect to run
+ * inside jco's own task for the export call; a directly called export has none, and a trampoline called from
+ * one leaves a task behind that never ends (`idle()` and disposal then wait forever).
+ *
+ * They keep the canonical ABI's `may_leave` rule for the direct path: while the SDK runs the guest's `realloc`
+ * or post-return (`noLeave` in `canonical-memory.ts`), a lowered import the guest calls traps.
+ * Copied into SDKs like its siblings: no host-specific imports.
+ */
+import { codecOf, type AbiType, type Codec, type FlatCursor } from "./canonical-abi.js";
+import {
+  CanonicalTrap,
+  GuestMemory,
+  leavingForbidden,
+  type CoreFunction,
+  type CoreMemory,
+  type StringEncoding,
+} from "./canonical-memory.js";
+
+/** A core export: the ordinal of the core instantiation that made it, and its export name. */
+type CoreRef = readonly [instance: number, name: string];
+
+/** What the generator knows about one lowered import (from `canon lower`). */
+export interface DirectImport {
+  /** `ns:pkg/iface@1.0.0#name` or a world-level `name`, for messages. */
+  readonly name: string;
+  /** Where jco's import object holds the adapter: its key (versioned; jco's unversioned key is tried too), member. */
+  readonly host: readonly [key: string, member: string];
+  /** Each core instantiation import it fills: instantiation ordinal, module name, import name. */
+  readonly sites: readonly (readonly [instance: number, module: string, name: string])[];
+  readonly memory?: CoreRef;
+  readonly realloc?: CoreRef;
+  readonly encoding?: StringEncoding;
+  readonly params: readonly AbiType[];
+  readonly result?: AbiType;
+}
+
+const MAX_FLAT_PARAMS = 16;
+const MAX_FLAT_RESULTS = 1;
+
+function coreExport(instances: readonly object[], ref: CoreRef): unknown {
+  const instance = instances[ref[0]] as
+    { readonly exports?: Readonly<Record<string, unknown>> } | undefined;
+  return instance?.exports?.[ref[1]];
+}
+
+function hostFunction(jcoImports: object, host: DirectImport["host"]): unknown {
+  const table = jcoImports as Readonly<
+    Record<string, Readonly<Record<string, unknown>> | undefined>
+  >;
+  const [key, member] = host;
+  const holder = table[key] ?? table[key.replace(/@[^/#]*$/, "")];
+  return holder?.[member];
+}
+
+/**
+ * The core function the guest calls for `spec`: lifts, calls `host`, lowers. Memory and `realloc` are looked
+ * up at the first call (the core instance that exports them is often instantiated after the one importing
+ * this function).
+ */
+function lowerImport(
+  owner: object,
+  spec: DirectImport,
+  host: (...args: unknown[]) => unknown,
+  instances: readonly object[],
+): (...flat: unknown[]) => unknown {
+  const params = spec.params.map(codecOf);
+  const flatCount = params.reduce((sum, codec) => sum + codec.flat.length, 0);
+  const spill: Codec | undefined =
+    flatCount > MAX_FLAT_PARAMS ? codecOf({ kind: "tuple", types: spec.params }) : undefined;
+  const result = spec.result === undefined ? undefined : codecOf(spec.result);
+  const returnArea = result !== undefined && result.flat.length > MAX_FLAT_RESULTS;
+  const count = params.length;
+  let memory: GuestMemory | undefined;
+  const memoryOf = (): GuestMemory => {
+    if (memory !== undefined) {
+      memory.refresh();
+      return memory;
+    }
+    const core = spec.memory === undefined ? undefined : coreExport(instances, spec.memory);
+    const realloc = spec.realloc === undefined ? undefined : coreExport(instances, spec.realloc);
+    if (spec.memory !== undefined && !isMemory(core))
+      throw new CanonicalTrap(`\`${spec.name}\` was called before its memory exists`);
+    if (spec.realloc !== undefined && typeof realloc !== "function")
+      throw new CanonicalTrap(`\`${spec.name}\` was called before its realloc exists`);
+    memory = new GuestMemory(
+      core as CoreMemory | undefined,
+      realloc as CoreFunction | undefined,
+      spec.encoding ?? "utf8",
+      owner,
+    );
+    return memory;
+  };
+  return (...flat: unknown[]): unknown => {
+    if (leavingForbidden(owner)) {
+      throw new CanonicalTrap(
+        `the guest called \`${spec.name}\` while it may not leave the instance (during its realloc or post-return)`,
+      );
+    }
+    const guest = memoryOf();
+    let args: unknown[];
+    if (spill !== undefined) {
+      const ptr = (flat[0] as number) >>> 0;
+      if (ptr % spill.align !== 0)
+        throw new CanonicalTrap(`the parameters at ${ptr} are not aligned to ${spill.align}`);
+      guest.check(ptr, spill.size);
+      args = spill.load(guest, ptr) as unknown[];
+    } else {
+      args = new Array<unknown>(count);
+      const cursor: FlatCursor = { values: flat, index: 0 };
+      for (let index = 0; index < count; index++) args[index] = params[index]!.lift(guest, cursor);
+    }
+    const value = host(...args);
+    if (result === undefined) return undefined;
+    if (returnArea) {
+      const ptr = (flat[flat.length - 1] as number) >>> 0;
+      if (ptr % result.align !== 0)
+        throw new CanonicalTrap(`the return area at ${ptr} is not aligned to ${result.align}`);
+      // Lowering may call the guest's realloc (strings, lists): `GuestMemory.alloc` forbids leaving meanwhile.
+      guest.refresh();
+      guest.check(ptr, result.size);
+      result.store(guest, ptr, value);
+      return undefined;
+    }
+    const out: unknown[] = [];
+    result.lower(guest, value, out);
+    return out[0];
+  };
+}
+
+function isMemory(value: unknown): value is CoreMemory {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { readonly buffer?: unknown }).buffer instanceof ArrayBuffer
+  );
+}
+
+/**
+ * Replaces jco's trampolines in the imports of core instantiation `ordinal` with the SDK's lowered host
+ * functions. `jcoImports` is the import object the SDK gave jco (its adapters); `instances` fills as jco
+ * instantiates. Returns the imports to instantiate with, or a string naming what is missing (the instance
+ * then makes every call through jco).
+ */
+export function substituteImports(
+  owner: object,
+  lowered: readonly DirectImport[],
+  ordinal: number,
+  coreImports: unknown,
+  jcoImports: object,
+  instances: readonly object[],
+): { readonly imports: unknown } | string {
+  let copy: Record<string, Record<string, unknown>> | undefined;
+  for (const spec of lowered) {
+    for (const [instance, module, name] of spec.sites) {
+      if (instance !== ordinal) continue;
+      const host = hostFunction(jcoImports, spec.host);
+      if (typeof host !== "function") return `no host function for \`${spec.name}\``;
+      const original = coreImports as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+      if (original?.[module]?.[name] === undefined)
+        return `core instantiation ${ordinal} has no import \`${module}\`/\`${name}\``;
+      copy ??= { ...original };
+      if (copy[module] === original[module]) copy[module] = { ...original[module] };
+      copy[module]![name] = lowerImport(
+        owner,
+        spec,
+        host as (...args: unknown[]) => unknown,
+        instances,
+      );
+    }
+  }
+  return { imports: copy ?? coreImports };
+}
