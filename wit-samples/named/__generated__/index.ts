@@ -25,7 +25,7 @@ import {
   type StoreImports as StoreImports3,
   createStoreImports as createStoreImports3,
 } from "./interfaces/example-named-store.js";
-import { callExport, exportSpec } from "./runtime/export-calls.js";
+import { callExport, exportTable } from "./runtime/export-calls.js";
 import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
@@ -83,11 +83,8 @@ export * as mirror from "./interfaces/example-named-store-mirror.js";
 export * as backup from "./interfaces/example-named-store-backup.js";
 export * as storeExports from "./interfaces/example-named-store-exports.js";
 
-const sumSpec = /*@__PURE__*/ exportSpec<number>({
-  name: "sum",
-  path: ["sum"],
-  params: { key: u32 },
-  returns: u32,
+const exportSpecs = /*@__PURE__*/ exportTable("", {
+  sum: ["sum", "key", [u32], u32],
 });
 
 /**
@@ -200,7 +197,7 @@ export async function instantiate(
     backup: createStoreExports(core),
     store: createStoreExports2(core),
     sum(key: number): Promise<number> {
-      return callExport(core, sumSpec, [key]);
+      return callExport(core, exportSpecs.sum, [key]);
     },
   });
 }

@@ -9,7 +9,10 @@ import {
   createHttpImports,
   requestType,
 } from "./interfaces/example-resources-http.js";
-import { type StoreExports, createStoreExports } from "./interfaces/example-resources-store.js";
+import {
+  type StoreExports,
+  createStoreExports,
+} from "./interfaces/example-resources-store.js";
 import { ResultError } from "./runtime/errors.js";
 import { callExport, exportTable } from "./runtime/export-calls.js";
 import {
@@ -51,9 +54,18 @@ export {
   WrongTypeError,
 } from "./runtime/errors.js";
 export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
+export type {
+  HostResourcesBase,
+  ResourceTableView,
+} from "./runtime/host-resources.js";
+export type {
+  ComponentModule,
+  GetCoreModule,
+} from "./runtime/instance-core.js";
+export {
+  CallTimeoutError,
+  MemoryLimitError,
+} from "./runtime/isolate-errors.js";
 export type { IsolateOptions } from "./runtime/isolate-options.js";
 export type { Handle, LeakReport } from "./runtime/resource-table.js";
 export type { Option, Result } from "./runtime/value-types.js";
@@ -67,7 +79,11 @@ export type {
   RequestSendError,
 } from "./interfaces/example-resources-http.js";
 export * as store from "./interfaces/example-resources-store.js";
-export type { Counter, CounterClass, StoreExports } from "./interfaces/example-resources-store.js";
+export type {
+  Counter,
+  CounterClass,
+  StoreExports,
+} from "./interfaces/example-resources-store.js";
 
 /** The error of `fetch`: `payload` is its `err` value. */
 export type FetchError = ResultError<string>;
@@ -202,7 +218,9 @@ export interface InstantiateOptions {
  * Instantiates the component of world `resources` with the host's imports and
  * returns its exports.
  */
-export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
+export async function instantiate(
+  options: InstantiateOptions,
+): Promise<WorldInstance> {
   const core = await createInstanceCore(options);
   const resources = createHostResources<HostResources>(
     core,
@@ -210,8 +228,13 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
     options,
   );
   const imports =
-    typeof options.imports === "function" ? options.imports({ resources }) : options.imports;
-  const httpImports = createHttpImports(core, hostImports(imports, "example:resources/http"));
+    typeof options.imports === "function"
+      ? options.imports({ resources })
+      : options.imports;
+  const httpImports = createHttpImports(
+    core,
+    hostImports(imports, "example:resources/http"),
+  );
   await startInstance(core, {
     "example:resources/http": httpImports,
   });

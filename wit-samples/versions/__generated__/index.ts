@@ -62,6 +62,18 @@ export { WasiExitError } from "./runtime/wasi.js";
 export * as test from "./interfaces/example-dep-test-0.1.0.js";
 export * as depTest from "./interfaces/example-dep-test-0.2.0.js";
 
+/**
+ * What jco's `transpile` needs for this world's two versions of one interface (besides
+ * `instantiation: "async"`); on the command line:
+ * `jco transpile component.wasm --instantiation async --map example:dep/test@0.1.0=example:dep/test@0.1.0 --map example:dep/test@0.2.0=example:dep/test@0.2.0`
+ */
+export const jcoTranspileOptions = {
+  map: {
+    "example:dep/test@0.1.0": "example:dep/test@0.1.0",
+    "example:dep/test@0.2.0": "example:dep/test@0.2.0",
+  },
+} as const;
+
 const exportSpecs = /*@__PURE__*/ exportTable("", {
   report: ["report", "", [], string],
 });
@@ -154,6 +166,8 @@ export async function instantiate(
   await startInstance(core, {
     "example:dep/test@0.1.0": testImports,
     "example:dep/test@0.2.0": testImports2,
+  }, {
+    "example:dep/test": ["example:dep/test@0.1.0", "example:dep/test@0.2.0"],
   });
   return createWorldInstance(core, {
     report(): Promise<string> {

@@ -4,6 +4,7 @@
 import {
   type ByteStream,
   ErrorContext,
+  type Future,
   type FutureSource,
   type Stream,
   type StreamSource,
@@ -14,15 +15,27 @@ import {
 } from "../runtime/async-values.js";
 import type { Borrowed } from "../runtime/borrow.js";
 import { ResultError } from "../runtime/errors.js";
-import { callExport, exportTable } from "../runtime/export-calls.js";
-import { borrow } from "../runtime/guest-resources.js";
+import {
+  callExport,
+  callMethod,
+  exportTable,
+} from "../runtime/export-calls.js";
+import {
+  GuestResource,
+  borrow,
+  guestResource,
+  own,
+} from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import type { AsyncCallOptions } from "../runtime/tasks.js";
 import {
   type Result,
+  bool,
   list,
+  option,
   result,
   string,
+  tuple,
   u32,
   u32List,
   u64,
@@ -47,6 +60,69 @@ export const progressType = progressType2;
 export type Session = Session2;
 
 export const sessionType = sessionType2;
+
+/**
+ * A cursor over a file's lines: a resource the guest implements, with async methods.
+ */
+export interface Cursor extends Disposable {
+  /** The next line, if any. */
+  next(options?: AsyncCallOptions): Promise<string | undefined>;
+  /** The lines left, as a stream. */
+  rest(options?: AsyncCallOptions): Promise<Stream<string>>;
+  /**
+   * A synchronous method that gives a future: settles when the cursor reached the end.
+   */
+  finished(): Promise<boolean>;
+  /**
+   * Skips lines until the future settles, counting them; streams and futures inside an option and a tuple.
+   */
+  skipUntil(
+    until: FutureSource<undefined>,
+    steps: StreamSource<number> | undefined,
+    options?: AsyncCallOptions,
+  ): Promise<[number, Future<bigint>]>;
+}
+
+/**
+ * The static side of `cursor`: its constructor (`create`) and static functions.
+ */
+export interface CursorClass {
+  create(name: string): Promise<Cursor>;
+  /** A static async function of the resource. */
+  open(name: string, options?: AsyncCallOptions): Promise<Cursor>;
+}
+
+class CursorResource extends GuestResource implements Cursor {
+  next(options?: AsyncCallOptions): Promise<string | undefined> {
+    return callMethod(this, exportSpecs["[method]cursor.next"], [], options);
+  }
+
+  rest(options?: AsyncCallOptions): Promise<Stream<string>> {
+    return callMethod(this, exportSpecs["[method]cursor.rest"], [], options);
+  }
+
+  finished(): Promise<boolean> {
+    return callMethod(this, exportSpecs["[method]cursor.finished"], []);
+  }
+
+  skipUntil(
+    until: FutureSource<undefined>,
+    steps: StreamSource<number> | undefined,
+    options?: AsyncCallOptions,
+  ): Promise<[number, Future<bigint>]> {
+    return callMethod(
+      this,
+      exportSpecs["[method]cursor.skip-until"],
+      [until, steps],
+      options,
+    );
+  }
+}
+
+export const cursorType = /*@__PURE__*/ guestResource<Cursor>(
+  "example:storage/files@0.1.0#cursor",
+  CursorResource,
+);
 
 /** The error of `read`: `payload` is its `err` value. */
 export type ReadError = ResultError<ErrorContext>;
@@ -92,6 +168,7 @@ export interface FilesExports {
   ): Promise<Stream<Progress>>;
   /** A synchronous function: keeps the one-call-at-a-time rules. */
   version(): Promise<string>;
+  readonly Cursor: CursorClass;
 }
 
 const exportSpecs = /*@__PURE__*/ exportTable("example:storage/files@0.1.0", {
@@ -126,6 +203,24 @@ const exportSpecs = /*@__PURE__*/ exportTable("example:storage/files@0.1.0", {
     { async: true },
   ],
   version: ["version", "", [], string],
+  "[constructor]cursor": ["Cursor", "name", [string], own(cursorType)],
+  "[static]cursor.open": [
+    "Cursor.open",
+    "name",
+    [string],
+    own(cursorType),
+    { async: true },
+  ],
+  "[method]cursor.next": ["next", "", [], option(string), { async: true }],
+  "[method]cursor.rest": ["rest", "", [], stream(string), { async: true }],
+  "[method]cursor.finished": ["finished", "", [], future(bool)],
+  "[method]cursor.skip-until": [
+    "skipUntil",
+    "until, steps",
+    [future(undefined), option(stream(u32))],
+    tuple([u32, future(u64)]),
+    { async: true },
+  ],
 });
 
 /**
@@ -168,6 +263,20 @@ export function createFilesExports(core: InstanceCore): FilesExports {
     },
     version(): Promise<string> {
       return callExport(core, exportSpecs.version, []);
+    },
+    Cursor: {
+      create(name: string): Promise<Cursor> {
+        return callExport(core, exportSpecs["[constructor]cursor"], [name]);
+      },
+      open(name: string, options?: AsyncCallOptions): Promise<Cursor> {
+        return callExport(
+          core,
+          exportSpecs["[static]cursor.open"],
+          [name],
+          undefined,
+          options,
+        );
+      },
     },
   };
 }

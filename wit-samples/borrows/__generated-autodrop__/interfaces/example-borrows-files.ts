@@ -42,7 +42,9 @@ export interface FileClass {
   compare(a: Borrowed<File>, b: Borrowed<File>): number;
 }
 
-export const fileType = /*@__PURE__*/ hostResource<File>("example:borrows/files#file");
+export const fileType = /*@__PURE__*/ hostResource<File>(
+  "example:borrows/files#file",
+);
 
 export interface Pair {
   first: Borrowed<File>;
@@ -146,11 +148,31 @@ function fileSameAsAdapter(host: File, call: ImportCall): boolean {
 
 const importSpecs = /*@__PURE__*/ importTable("example:borrows/files", {
   open: ["open", [borrow(fileType)], string, { invoke: openAdapter }],
-  "open-all": ["openAll", [list(borrow(fileType))], u32, { invoke: openAllAdapter }],
+  "open-all": [
+    "openAll",
+    [list(borrow(fileType))],
+    u32,
+    { invoke: openAllAdapter },
+  ],
   "open-pair": ["openPair", [pairType], u32, { invoke: openPairAdapter }],
-  "open-tuple": ["openTuple", [tuple([borrow(fileType), u32])], u32, { invoke: openTupleAdapter }],
-  "open-maybe": ["openMaybe", [option(borrow(fileType))], bool, { invoke: openMaybeAdapter }],
-  "open-target": ["openTarget", [targetType], u32, { invoke: openTargetAdapter }],
+  "open-tuple": [
+    "openTuple",
+    [tuple([borrow(fileType), u32])],
+    u32,
+    { invoke: openTupleAdapter },
+  ],
+  "open-maybe": [
+    "openMaybe",
+    [option(borrow(fileType))],
+    bool,
+    { invoke: openMaybeAdapter },
+  ],
+  "open-target": [
+    "openTarget",
+    [targetType],
+    u32,
+    { invoke: openTargetAdapter },
+  ],
   notify: ["notify", [u32]],
   "[constructor]file": ["create", [string], own(fileType)],
   "[static]file.compare": [
@@ -160,11 +182,19 @@ const importSpecs = /*@__PURE__*/ importTable("example:borrows/files", {
     { invoke: fileCompareAdapter },
   ],
   "[method]file.name": ["name", [], string],
-  "[method]file.same-as": ["sameAs", [borrow(fileType)], bool, { invoke: fileSameAsAdapter }],
+  "[method]file.same-as": [
+    "sameAs",
+    [borrow(fileType)],
+    bool,
+    { invoke: fileSameAsAdapter },
+  ],
 });
 
 /** Adapts the host's `example:borrows/files` for jco (for `instantiate`). */
-export function createFilesImports(core: InstanceCore, host: FilesImports): object {
+export function createFilesImports(
+  core: InstanceCore,
+  host: FilesImports,
+): object {
   return {
     File: hostResourceClass(core, fileType, host.File, {
       create: importSpecs["[constructor]file"],

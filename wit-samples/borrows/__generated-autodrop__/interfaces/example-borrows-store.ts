@@ -2,8 +2,17 @@
 /* eslint-disable */
 
 import type { Borrowed } from "../runtime/borrow.js";
-import { callExport, callMethod, exportTable } from "../runtime/export-calls.js";
-import { GuestResource, borrow, guestResource, own } from "../runtime/guest-resources.js";
+import {
+  callExport,
+  callMethod,
+  exportTable,
+} from "../runtime/export-calls.js";
+import {
+  GuestResource,
+  borrow,
+  guestResource,
+  own,
+} from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { string, u32 } from "../runtime/value-types.js";
 

@@ -11,7 +11,15 @@ import {
   importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import { list, result, string, u16, u32, u64, u8List } from "../runtime/value-types.js";
+import {
+  list,
+  result,
+  string,
+  u16,
+  u32,
+  u64,
+  u8List,
+} from "../runtime/value-types.js";
 
 /** An outgoing body; a child of the request that created it. */
 export interface Body {
@@ -24,7 +32,9 @@ export interface Body {
   [Symbol.dispose]?(): void;
 }
 
-export const bodyType = /*@__PURE__*/ hostResource<Body>("example:resources/http#body");
+export const bodyType = /*@__PURE__*/ hostResource<Body>(
+  "example:resources/http#body",
+);
 
 export interface Request {
   url(): string;
@@ -48,7 +58,9 @@ export interface RequestClass {
   send(req: Request): number;
 }
 
-export const requestType = /*@__PURE__*/ hostResource<Request>("example:resources/http#request");
+export const requestType = /*@__PURE__*/ hostResource<Request>(
+  "example:resources/http#request",
+);
 
 /** The error of `[static]request.send`: `payload` is its `err` value. */
 export type RequestSendError = ResultError<string>;
@@ -77,8 +89,18 @@ function inspectAllAdapter(host: HttpImports, call: ImportCall): number {
 }
 
 const importSpecs = /*@__PURE__*/ importTable("example:resources/http", {
-  inspect: ["inspect", [borrow(requestType)], string, { invoke: inspectAdapter }],
-  "inspect-all": ["inspectAll", [list(borrow(requestType))], u32, { invoke: inspectAllAdapter }],
+  inspect: [
+    "inspect",
+    [borrow(requestType)],
+    string,
+    { invoke: inspectAdapter },
+  ],
+  "inspect-all": [
+    "inspectAll",
+    [list(borrow(requestType))],
+    u32,
+    { invoke: inspectAllAdapter },
+  ],
   "[method]body.write": ["write", [u8List]],
   "[method]body.size": ["size", [], u64],
   "[constructor]request": ["create", [string], own(requestType)],
@@ -88,7 +110,10 @@ const importSpecs = /*@__PURE__*/ importTable("example:resources/http", {
 });
 
 /** Adapts the host's `example:resources/http` for jco (for `instantiate`). */
-export function createHttpImports(core: InstanceCore, host: HttpImports): object {
+export function createHttpImports(
+  core: InstanceCore,
+  host: HttpImports,
+): object {
   return {
     Body: hostResourceClass(core, bodyType, undefined, {
       methods: {
