@@ -52,14 +52,7 @@ const KNOWN_FAILURES: Readonly<
 /**
  * Errors tsc reports outside the SDKs' own files (in packages they import), with the reason. May only shrink.
  */
-const KNOWN_SHARED_FAILURES: readonly { readonly pattern: RegExp; readonly reason: string }[] = [
-  {
-    pattern:
-      /preview2-shim\/dist\/browser\/opfs-filesystem\.d\.ts\(\d+,\d+\): error TS2304: Cannot find name '(FileSystemDirectoryHandle|LockManager)'/,
-    reason:
-      "an SDK whose component imports wasi:filesystem loads `@bytecodealliance/preview2-shim/filesystem`, whose declarations (the browser build's, by the package's exports) name DOM types: an app without `dom` does not compile",
-  },
-];
+const KNOWN_SHARED_FAILURES: readonly { readonly pattern: RegExp; readonly reason: string }[] = [];
 
 /**
  * The SDKs import one copy of the runtime (`runtimeImport`), mapped to templates/runtime by `paths`: each SDK's own

@@ -553,9 +553,16 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
       docs: `\`wasi:${pkg}\` from \`@bytecodealliance/preview2-shim\`, loaded only when needed.`,
     });
     f.print("function ", shimLoader(pkg), "(): Promise<object> {");
-    f.indent(() =>
-      f.print("return import(", stringLiteral(`@bytecodealliance/preview2-shim/${pkg}`), ");"),
-    );
+    f.indent(() => {
+      // The cast keeps TypeScript from loading the shim's declarations, which name DOM types (an app
+      // without `dom` would not compile); bundlers still see the literal once types are stripped.
+      f.print("// The specifier is cast so that TypeScript does not read the shim's declarations.");
+      f.print(
+        "return import(",
+        stringLiteral(`@bytecodealliance/preview2-shim/${pkg}`),
+        " as string);",
+      );
+    });
     f.print("}");
   }
 }

@@ -177,5 +177,6 @@ export async function instantiate(
  * `wasi:cli` from `@bytecodealliance/preview2-shim`, loaded only when needed.
  */
 function loadWasiCli(): Promise<object> {
-  return import("@bytecodealliance/preview2-shim/cli");
+  // The specifier is cast so that TypeScript does not read the shim's declarations.
+  return import("@bytecodealliance/preview2-shim/cli" as string);
 }
