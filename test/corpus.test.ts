@@ -41,13 +41,7 @@ const JCO_DIR = join(COMPONENT_CACHE_DIR, "jco-components");
 /** Inputs known not to generate, or to generate an SDK that does not compile, by case name. May only shrink. */
 const KNOWN_FAILURES: Readonly<
   Record<string, { readonly stage: "generate" | "compile"; readonly reason: string }>
-> = {
-  "dummy/named/example_named_named": {
-    stage: "generate",
-    reason:
-      "wit-component encodes a named interface import (`import primary: store;`) with the extern name form 0x02 (a plain name carrying the interface it implements), which the component decoder does not read yet",
-  },
-};
+> = {};
 
 /**
  * Errors tsc reports outside the SDKs' own files (in packages they import), with the reason. May only shrink.

@@ -120,10 +120,29 @@ export function readOptional<T>(r: Reader, f: () => T): T | undefined {
 }
 
 export function readExternName(r: Reader): string {
+  return readExternNameParts(r).name;
+}
+
+/**
+ * An extern name with what the form 0x02 adds to it: tagged strings, of which tag 0x00 names the interface a
+ * plainly named item implements (`import primary: ns:pkg/store;` is the name `primary` implementing
+ * `ns:pkg/store`). The other tags (a version suffix, an external id) carry nothing WIT needs here.
+ */
+export function readExternNameParts(r: Reader): { name: string; implements: string | undefined } {
   const b = r.byte();
   // 0x01 once marked interface names; both carry just the name now.
-  if (b !== 0 && b !== 1) bail(`unsupported extern name form 0x${b.toString(16)}`);
-  return r.string();
+  if (b === 0 || b === 1) return { name: r.string(), implements: undefined };
+  if (b !== 2) bail(`unsupported extern name form 0x${b.toString(16)}`);
+  const name = r.string();
+  let implemented: string | undefined;
+  for (const [tag, value] of r.vec(() => {
+    const tag = r.byte();
+    if (tag > 0x02) bail(`unknown extern name option 0x${tag.toString(16)}`);
+    return [tag, r.string()] as const;
+  })) {
+    if (tag === 0x00) implemented = value;
+  }
+  return { name, implements: implemented };
 }
 
 export function readExternDesc(r: Reader): ExternDesc {

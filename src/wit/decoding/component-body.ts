@@ -12,6 +12,7 @@ import {
   Reader,
   readExternDesc,
   readExternName,
+  readExternNameParts,
   readOptional,
 } from "./binary-reader.js";
 import { bail, DecodeError, type ExternDesc, type Slot } from "./component-types.js";
@@ -62,6 +63,8 @@ export type FuncEntry =
 
 export interface ComponentExport {
   readonly name: string;
+  /** The interface a plainly named export stands for (`export mirror: ns:pkg/store;`). */
+  readonly implements: string | undefined;
   readonly item: SortIdx;
   readonly ascribed: ExternDesc | undefined;
 }
@@ -72,7 +75,12 @@ export interface ComponentBody {
   readonly instances: InstanceEntry[];
   readonly components: ComponentEntry[];
   readonly funcs: FuncEntry[];
-  readonly imports: { readonly name: string; readonly desc: ExternDesc }[];
+  /** `implements`: the interface a plainly named import stands for (`import primary: ns:pkg/store;`). */
+  readonly imports: {
+    readonly name: string;
+    readonly implements: string | undefined;
+    readonly desc: ExternDesc;
+  }[];
   readonly exports: ComponentExport[];
 }
 
@@ -222,9 +230,9 @@ export function readComponent(bytes: Uint8Array, nested = false): ComponentBody 
           break;
         case 10:
           r.vec(() => {
-            const name = readExternName(r);
+            const { name, implements: implemented } = readExternNameParts(r);
             const desc = readExternDesc(r);
-            body.imports.push({ name, desc });
+            body.imports.push({ name, implements: implemented, desc });
             switch (desc.kind) {
               case "instance":
                 body.instances.push({ kind: "import", name, type: desc.type });
@@ -246,10 +254,10 @@ export function readComponent(bytes: Uint8Array, nested = false): ComponentBody 
           break;
         case 11:
           r.vec(() => {
-            const name = readExternName(r);
+            const { name, implements: implemented } = readExternNameParts(r);
             const item = readSortIdx(r);
             const ascribed = readOptional(r, () => readExternDesc(r));
-            body.exports.push({ name, item, ascribed });
+            body.exports.push({ name, implements: implemented, item, ascribed });
             // An export is also a new entry of its sort's index space.
             if (item.sort === TYPE) body.types.push({ kind: "export", name, index: item.index });
             else if (item.sort === INSTANCE)

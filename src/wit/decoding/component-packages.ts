@@ -71,13 +71,13 @@ export function decodeComponentPackages(
     // Exports first: an exported interface declares all of its functions, an import only those it calls.
     for (const e of body.exports) {
       if (e.item.sort !== INSTANCE) continue;
-      const w = wanted(e.name);
+      const w = wanted(e.implements ?? e.name);
       if (!w || w.items.has(w.name)) continue;
       w.items.set(w.name, exported(interfaces, w.name, e));
     }
     for (const i of body.imports) {
       if (i.desc.kind !== "instance") continue;
-      const w = wanted(i.name);
+      const w = wanted(i.implements ?? i.name);
       if (!w || w.items.has(w.name)) continue;
       w.items.set(w.name, interfaces.fromType(w.name, i.desc.type));
     }
