@@ -198,11 +198,11 @@ const table = {
   noLoans: ["instance-core.ts", "value"],
   noMoves: ["instance-core.ts", "value"],
   Core: ["instance-core.ts", "value"],
-  invokeAt: ["instance-core.ts", "value"],
   HostBridge: ["instance-core.ts", "type"],
   // jco-module.ts, shared between runtime files, not meant for generated code
   isComponentError: ["jco-module.ts", "value"],
   coreModuleNames: ["jco-module.ts", "value"],
+  invokeAt: ["jco-module.ts", "value"],
   // guest-resources.ts
   guestResource: ["guest-resources.ts", "value"],
   hostResource: ["guest-resources.ts", "value"],

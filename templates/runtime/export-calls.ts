@@ -14,15 +14,8 @@ import type { CallOptions } from "./call-gate.js";
 import type { AsyncCallOptions } from "./tasks.js";
 import { reportUncaught, ResourceDisposedError, ResultError } from "./errors.js";
 import { GuestResource, internalsOf, liveGuestRaw } from "./guest-resources.js";
-import {
-  coreOf,
-  invokeAt,
-  noLoans,
-  noMoves,
-  trapEverything,
-  type InstanceCore,
-} from "./instance-core.js";
-import { isComponentError } from "./jco-module.js";
+import { coreOf, noLoans, noMoves, trapEverything, type InstanceCore } from "./instance-core.js";
+import { invokeAt, isComponentError } from "./jco-module.js";
 import {
   detachedMessage,
   isDetached,

@@ -18,7 +18,7 @@ import { createTaskTracker, jcoTaskHooksKey, type TaskTracker } from "./tasks.js
 import { createIsolatedComponent, type IsolatedComponent } from "./isolate-host.js";
 import type { IsolateOptions } from "./isolate-options.js";
 import { substituteImports, type DirectImport } from "./direct-imports.js";
-import { coreModuleNames } from "./jco-module.js";
+import { coreModuleNames, invokeAt } from "./jco-module.js";
 
 /** A rejection handler for promises nobody else looks at (so that their rejection is not an unhandled one). */
 export function ignore(): void {}
@@ -461,21 +461,4 @@ export async function wasiImport<T extends object, K extends keyof T & string>(
     );
   }
   return found as NonNullable<T[K]>;
-}
-
-/** Walks `path` from `root` and calls (or constructs) what it names. */
-export function invokeAt(
-  root: object,
-  path: readonly string[],
-  construct: boolean,
-  args: readonly unknown[],
-): unknown {
-  let holder: unknown = root;
-  const last = path.length - 1;
-  for (let index = 0; index < last; index++)
-    holder = (holder as Record<string, unknown>)[path[index] ?? ""];
-  const target = (holder as Record<string, unknown>)[path[last] ?? ""];
-  if (typeof target !== "function")
-    throw new TypeError(`jco's exports have no function at ${path.join(".")}`);
-  return construct ? Reflect.construct(target, args) : Reflect.apply(target, holder, args);
 }

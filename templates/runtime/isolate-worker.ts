@@ -13,7 +13,7 @@
 
 import type { ComponentModule } from "./instance-core.js";
 import { MemoryLimitError } from "./isolate-errors.js";
-import { coreModuleNames, isComponentError } from "./jco-module.js";
+import { coreModuleNames, invokeAt, isComponentError } from "./jco-module.js";
 import { ReplyReader } from "./isolate-reply-channel.js";
 import { capModuleMemories, MEMORY_LIMIT_EXPORT } from "./memory-limit.js";
 import {
@@ -358,22 +358,6 @@ function wireError(error: unknown, checkMemory: boolean): WireError {
   } catch {
     return { kind: "value", value: String(error) };
   }
-}
-
-function invokeAt(
-  root: object,
-  path: readonly string[],
-  construct: boolean,
-  args: readonly unknown[],
-): unknown {
-  let holder: unknown = root;
-  const last = path.length - 1;
-  for (let index = 0; index < last; index++)
-    holder = (holder as Record<string, unknown>)[path[index] ?? ""];
-  const target = (holder as Record<string, unknown>)[path[last] ?? ""];
-  if (typeof target !== "function")
-    throw new TypeError(`jco's exports have no function at ${path.join(".")}`);
-  return construct ? Reflect.construct(target, args) : Reflect.apply(target, holder, args);
 }
 
 function runCall(message: Extract<ToWorker, { kind: "call" }>): void {

@@ -1,8 +1,8 @@
 /**
  * Runtime, jco's module: what both an in-thread instance (`instance-core.ts`) and an isolated instance's worker
  * (`isolate-worker.ts`) read of jco's instantiation-mode output. Consumes the transpiled module and errors
- * thrown through it; produces the names of the core modules to load before instantiating, and recognises
- * jco's `ComponentError`.
+ * thrown through it; produces the names of the core modules to load before instantiating, calls of the
+ * functions at a path of its exports, and recognises jco's `ComponentError`.
  */
 import type { ComponentModule } from "./instance-core.js";
 
@@ -43,4 +43,21 @@ export function isComponentError(error: unknown): error is Error & { readonly pa
     error.constructor.name === "ComponentError" &&
     Object.prototype.hasOwnProperty.call(error, "payload")
   );
+}
+
+/** Walks `path` from `root` and calls (or constructs) what it names. */
+export function invokeAt(
+  root: object,
+  path: readonly string[],
+  construct: boolean,
+  args: readonly unknown[],
+): unknown {
+  let holder: unknown = root;
+  const last = path.length - 1;
+  for (let index = 0; index < last; index++)
+    holder = (holder as Record<string, unknown>)[path[index] ?? ""];
+  const target = (holder as Record<string, unknown>)[path[last] ?? ""];
+  if (typeof target !== "function")
+    throw new TypeError(`jco's exports have no function at ${path.join(".")}`);
+  return construct ? Reflect.construct(target, args) : Reflect.apply(target, holder, args);
 }
