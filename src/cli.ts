@@ -39,9 +39,25 @@ export function useColor(stream: { readonly isTTY?: boolean }, env: NodeJS.Proce
 
 function defaultIo(): Io {
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: writerOf(process.stdout),
+    stderr: writerOf(process.stderr),
     color: useColor(process.stderr, process.env),
+  };
+}
+
+/**
+ * Writes to a standard stream; a reader that went away (`wit-ts resolve x.wit | head -1`) is not an error of the
+ * command: the rest of its output is dropped, as Unix tools do, and the exit code stays the command's own. Any
+ * other write error is rethrown, where the CLI reports it as internal.
+ */
+function writerOf(stream: NodeJS.WriteStream): (text: string) => void {
+  let readerGone = false;
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    readerGone = true;
+  });
+  return (text) => {
+    if (!readerGone) stream.write(text);
   };
 }
 

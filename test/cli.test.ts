@@ -353,6 +353,32 @@ describe("wit-ts manners", () => {
     ]);
   });
 
+  it("a reader that stops early (`| head -1`) ends the output quietly, with the command's exit code", () => {
+    // A package large enough that its JSON does not fit in the pipe's buffer, so writes continue after `head` left.
+    const dir = mkdtempSync(join(tmp, "big-"));
+    const interfaces = Array.from(
+      { length: 400 },
+      (_, i) =>
+        `interface i${i} {\n  record r { a: u32, b: string, c: list<u64> }\n  f: func(x: r) -> r;\n}\n`,
+    );
+    writeFileSync(join(dir, "big.wit"), `package big:pipe;\n${interfaces.join("")}`);
+    for (const args of [
+      ["resolve", dir],
+      ["resolve", dir, "--json"],
+    ]) {
+      const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(" ");
+      const r = spawnSync(
+        "bash",
+        ["-c", `${command} | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(r.stdout.trim(), args.join(" ")).toBe("0");
+      expect(r.stderr, args.join(" ")).toBe("");
+    }
+  });
+
   it("--help lists commands and examples", () => {
     const r = run(["resolve", "--help"]);
     expect(r.code).toBe(0);

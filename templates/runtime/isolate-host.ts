@@ -127,6 +127,24 @@ function spawnWorker(
   };
 }
 
+/**
+ * The import object's hidden keys whose read throws (see `refusedKeys` in `isolate-wire.ts`): the worker's copy
+ * of the import object throws the same when jco reads them.
+ */
+function refusedKeys(imports: object): Record<string, string> {
+  const refused: Record<string, string> = {};
+  for (const key of Object.getOwnPropertyNames(imports)) {
+    const descriptor = Object.getOwnPropertyDescriptor(imports, key);
+    if (descriptor === undefined || descriptor.enumerable || descriptor.get === undefined) continue;
+    try {
+      descriptor.get.call(imports);
+    } catch (error) {
+      refused[key] = error instanceof Error ? error.message : String(error);
+    }
+  }
+  return refused;
+}
+
 /** Describes jco's import object for the worker, and keys its classes (host resources). */
 function describeImports(imports: object, classKeys: Map<object, string>): ImportShape {
   const shape: Record<string, Record<string, MemberShape>> = {};
@@ -223,6 +241,7 @@ class Session {
       kind: "start",
       componentUrl: href(options.componentUrl),
       imports: shape,
+      refusedKeys: refusedKeys(imports),
       memoryLimitBytes: options.memoryLimitBytes,
       replies: this.replyBuffer,
     });

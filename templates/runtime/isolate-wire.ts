@@ -94,6 +94,11 @@ export type ToWorker =
       readonly kind: "start";
       readonly componentUrl: string;
       readonly imports: ImportShape;
+      /**
+       * Keys of the import object that the host refuses to be read, with the message of the `TypeError` the
+       * read throws (the SDK refuses the unversioned key of an interface imported in two versions, with the fix).
+       */
+      readonly refusedKeys: Readonly<Record<string, string>>;
       readonly memoryLimitBytes: number | undefined;
       /** Where the host writes the answers to synchronous imports (`isolate-reply-channel.ts`). */
       readonly replies: SharedArrayBuffer;

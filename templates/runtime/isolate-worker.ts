@@ -307,6 +307,13 @@ async function start(message: Extract<ToWorker, { kind: "start" }>): Promise<voi
   memoryLimit = message.memoryLimitBytes;
   const component = (await import(message.componentUrl)) as ComponentModule;
   const imports = buildImports(message.imports);
+  for (const [key, why] of Object.entries(message.refusedKeys))
+    Object.defineProperty(imports, key, {
+      enumerable: false,
+      get(): never {
+        throw new TypeError(why);
+      },
+    });
   // The core modules are loaded first, so that jco returns the exports object itself (`coreModuleNames`).
   const modules = new Map<string, object>();
   const load = threads === undefined ? undefined : coreLoader(message.componentUrl);

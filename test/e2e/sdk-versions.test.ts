@@ -9,7 +9,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSdk } from "../../src/index.js";
@@ -164,6 +164,24 @@ describe("two versions through the WIT route (the user transpiles)", () => {
     await expect(failure).rejects.toThrow(
       "the component reads `example:dep/test` for example:dep/test@0.1.0 and example:dep/test@0.2.0: " +
         "it was transpiled without jco's `map` for them, so it cannot tell the versions apart. " +
+        "Transpile it again with `jco transpile <component.wasm> --instantiation async " +
+        "--map example:dep/test@0.1.0=example:dep/test@0.1.0 --map example:dep/test@0.2.0=example:dep/test@0.2.0`",
+    );
+  });
+
+  it("an isolated instance of a component transpiled without the maps fails with the same fix", async () => {
+    const transpiled = await transpileInstantiation(await buildComponent(GUEST), {
+      name: "unmapped",
+      outDir: await createTempDir("versions-unmapped-isolated"),
+    });
+    const instantiate = guest.sdk["instantiate"] as (options: object) => Promise<Instance>;
+    const failure = instantiate({
+      imports: IMPORTS,
+      isolate: { componentUrl: pathToFileURL(transpiled.entryPath).href },
+    });
+    await expect(failure).rejects.toThrow(TypeError);
+    await expect(failure).rejects.toThrow(
+      "it was transpiled without jco's `map` for them, so it cannot tell the versions apart. " +
         "Transpile it again with `jco transpile <component.wasm> --instantiation async " +
         "--map example:dep/test@0.1.0=example:dep/test@0.1.0 --map example:dep/test@0.2.0=example:dep/test@0.2.0`",
     );
