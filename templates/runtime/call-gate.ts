@@ -141,6 +141,13 @@ export interface CallGate extends AsyncDisposable {
    * import handler asked for). Hooks run in order; one that throws is reported as an uncaught error.
    */
   afterCurrentCall(hook: () => void): void;
+  /**
+   * Fails the call in flight now, as a trap with `error` as its cause (it poisons), when that call has returned
+   * a promise that has not settled: for a host import that failed while the guest waited for it, where the
+   * guest's own promise may never settle. The call's promise settling later changes nothing. False when no
+   * such call is in flight.
+   */
+  failRunning(error: unknown): boolean;
   /** Registers a hook that disposal runs after the last call (hooks run in reverse order of registration). */
   addReleaseHook(hook: () => void | PromiseLike<void>): void;
   /**
@@ -226,10 +233,9 @@ interface QueuedCall {
 /**
  * The gate's internal state. `idle` is the only state in which a call takes the fast path, so every
  * condition that needs the slow path (queue not empty, poison, disposal) keeps the gate out of it.
- * - `handoff`: the previous call settled and the next queued one starts in the next microtask;
  * - `closing`: disposal was requested and the queue is empty: release hooks are running.
  */
-type GateState = "idle" | "busy" | "handoff" | "restarting" | "poisoned" | "closing" | "closed";
+type GateState = "idle" | "busy" | "restarting" | "poisoned" | "closing" | "closed";
 
 /** Whether `value` is a promise or another thenable (what `await` and `Promise.resolve` would unwrap). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -294,8 +300,6 @@ class Gate implements CallGate {
       case "restarting":
       case "poisoned":
         return this.closeRequested ? "disposing" : state;
-      case "handoff":
-        return this.closeRequested ? "disposing" : "busy";
       case "closing":
         return "disposing";
       case "closed":
@@ -463,8 +467,7 @@ class Gate implements CallGate {
   }
 
   afterCurrentCall(hook: () => void): void {
-    // Only `busy` has a call in flight. In `handoff` the call has settled and its successor has not started:
-    // what the hook calls then queues behind that one.
+    // Only `busy` has a call in flight.
     if (this.stateCode === "busy") (this.afterHooks ??= []).push(hook);
     else runHook(hook);
   }
@@ -582,9 +585,25 @@ class Gate implements CallGate {
     }
     this.inSync = false;
     if (thenable) {
-      // The handlers read the call's state from the gate's fields: only one call is ever in flight.
-      const settled = Promise.resolve(result).then(this.onFulfilled, this.onRejected);
-      return entry === undefined ? settled : undefined;
+      // A call still running after it returned gets a queue entry of its own if it has none, so that
+      // `failRunning` can settle it without waiting for its promise.
+      if (entry === undefined) {
+        return new Promise<unknown>((resolve, reject) => {
+          this.currentEntry = {
+            functionName,
+            invoke,
+            a,
+            b,
+            classify,
+            resolve,
+            reject,
+            context: undefined,
+          };
+          this.follow(result as PromiseLike<unknown>);
+        });
+      }
+      this.follow(result as PromiseLike<unknown>);
+      return undefined;
     }
     if (entry !== undefined) {
       entry.resolve(result);
@@ -595,28 +614,43 @@ class Gate implements CallGate {
     return Promise.resolve(result);
   }
 
-  private readonly onFulfilled = (value: unknown): unknown => {
+  /**
+   * Settles the current call when its promise does, unless it was settled before (`failRunning`): the
+   * handlers read the call's state from the gate's fields, since only one call is ever in flight.
+   */
+  private follow(result: PromiseLike<unknown>): void {
+    const seq = this.seq;
     const entry = this.currentEntry;
-    if (entry !== undefined) {
-      entry.resolve(value);
-      this.afterCall();
-      return undefined;
-    }
-    this.handOff();
-    return value;
-  };
+    const current = (): boolean =>
+      this.seq === seq && this.stateCode === "busy" && this.currentEntry === entry;
+    Promise.resolve(result).then(
+      (value) => (current() ? this.onFulfilled(value) : undefined),
+      (error: unknown) => (current() ? this.onRejected(error) : undefined),
+    );
+  }
 
-  private readonly onRejected = (error: unknown): unknown => {
+  failRunning(error: unknown): boolean {
     const entry = this.currentEntry;
-    const outcome = this.failure(error);
-    if (entry !== undefined) {
-      entry.reject(outcome);
-      this.afterCall();
-      return undefined;
-    }
-    this.handOff();
-    throw outcome;
-  };
+    if (this.stateCode !== "busy" || this.inSync || entry === undefined) return false;
+    // A trap whatever the error is: it did not come from the guest, so it cannot be the call's `err`.
+    const trap = error instanceof TrapError ? error : new TrapError(this.currentFunction, error);
+    this.setTrap(trap);
+    entry.reject(trap);
+    this.afterCall();
+    return true;
+  }
+
+  /** The current call's promise fulfilled: its caller is notified first, then the next call may start. */
+  private onFulfilled(value: unknown): void {
+    this.currentEntry!.resolve(value);
+    this.afterCall();
+  }
+
+  private onRejected(error: unknown): void {
+    const entry = this.currentEntry!;
+    entry.reject(this.failure(error));
+    this.afterCall();
+  }
 
   /** Turns an exception from the current call into what its caller sees, poisoning the gate on a trap. */
   private failure(error: unknown): unknown {
@@ -664,21 +698,6 @@ class Gate implements CallGate {
   }
 
   /**
-   * A fast-path call settled asynchronously. Its caller's promise resolves only when the handler returns,
-   * so a waiting call starts one microtask later; that keeps callers notified in call order.
-   */
-  private handOff(): void {
-    this.currentClassify = undefined;
-    if (this.queueHead === this.queue.length && !this.closeRequested) {
-      this.stateCode = this.idleState();
-    } else {
-      this.stateCode = "handoff";
-      void Promise.resolve().then(this.resume);
-    }
-    if (this.afterHooks !== undefined) this.runAfterHooks();
-  }
-
-  /**
    * Runs the `afterCurrentCall` hooks of the call that just settled, one microtask later: not from inside
    * `drain` (which may be starting the next queued call), so that what they call queues in order.
    */
@@ -687,11 +706,6 @@ class Gate implements CallGate {
     this.afterHooks = undefined;
     if (hooks !== undefined) void Promise.resolve().then(() => hooks.forEach(runHook));
   }
-
-  private readonly resume = (): void => {
-    this.stateCode = this.idleState();
-    this.drain();
-  };
 
   /** Starts queued calls until one runs asynchronously; restarts or refuses while poisoned; closes when asked. */
   private drain(): void {

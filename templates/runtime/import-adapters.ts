@@ -300,6 +300,9 @@ function runHost(
   if (result instanceof Promise) {
     return result.then(undefined, (error: unknown) => {
       core.importFailed = true;
+      // A JSPI import of a sync function: jco 1.35 never settles the export whose import failed (the guest
+      // stays suspended), so the call is failed here, as the trap it is.
+      if (!spec.async) core.gate.failRunning(error);
       throw error;
     });
   }

@@ -615,6 +615,15 @@ describe("JSPI: async imports and exports (child process under a Node with WebAs
       },
     });
 
+    expect(result["importRejected"]).toMatchObject({
+      error: {
+        is: "TrapError",
+        functionName: "reenter",
+        cause: { name: "RangeError", message: "the host is down" },
+      },
+    });
+    expect(result["poisonedAfterImportRejected"]).toBe(true);
+
     // The componentize-js guest: concurrent calls in order, reentrance after an await refused before the guest
     // (`push` never ran), a result error that leaves it healthy, then a trap.
     expect(guest["pushes"]).toEqual(["2n", "5n", 2]);
