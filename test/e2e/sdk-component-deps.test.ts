@@ -7,43 +7,17 @@
  * fixtures/guest imports and exports interfaces of `wit-ts:e2e@0.1.0` with records, variants, enums, flags,
  * resources and `use`s, whose SDK is generated and type-checked.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
-import { afterAll, describe, expect, it } from "vitest";
-import { generateSdk, writeSdk, type GenerateSdkResult } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { type GenerateSdkResult } from "../../src/index.js";
 import { buildComponent } from "./support/components.js";
 import { writeSdkAsJs } from "./fixtures/sdk-support/sdk.js";
 import { readFixture } from "./support/fixtures.js";
+import { generateFromWasm, sdkWorkspace } from "./support/sdk-workspace.js";
 
-// Inside node_modules so that bare imports in the generated SDK resolve against this repository's packages.
-const root = join(
-  import.meta.dirname,
-  "..",
-  "..",
-  "node_modules",
-  ".cache",
-  "wit-ts-e2e",
-  `sdk-component-deps-${process.pid}`,
-);
-
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Writes the component, generates its SDK the way `wit-ts gen x.wasm` does, and writes the SDK to `<name>/sdk`. */
-async function generate(
-  name: string,
-  bytes: Uint8Array,
-): Promise<{ result: GenerateSdkResult; out: string }> {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  const wasm = join(dir, `${name}.wasm`);
-  writeFileSync(wasm, bytes);
-  const result = await generateSdk({ input: wasm });
-  const out = join(dir, "sdk");
-  if (result.diagnostics.length === 0) writeSdk(out, result);
-  return { result, out };
-}
+const root = sdkWorkspace("sdk-component-deps");
 
 function fileText(result: GenerateSdkResult, path: string): string {
   const file = result.files.find((f) => f.path === path);
@@ -86,7 +60,7 @@ describe("a component importing wit-ts:calls/host", () => {
       world: "calls",
       js: readFixture("calls/guest.js"),
     });
-    const { result, out } = await generate("calls", bytes);
+    const { result, out } = await generateFromWasm(root, "calls", bytes);
     expect(result.diagnostics).toEqual([]);
     const host = fileText(result, "interfaces/wit-ts-calls-host.ts");
     expect(host).toMatch(/export interface HostImports \{[^}]*notify\(x: number\): number;/);
@@ -126,7 +100,7 @@ describe("a component importing and exporting interfaces with types, resources a
       js: readFixture("guest/guest.js"),
       world: "guest",
     });
-    const { result, out } = await generate("guest", bytes);
+    const { result, out } = await generateFromWasm(root, "guest", bytes);
     expect(result.diagnostics).toEqual([]);
     const types = fileText(result, "interfaces/wit-ts-e2e-types.ts");
     expect(types).toContain("export interface Point {");

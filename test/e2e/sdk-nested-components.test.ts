@@ -8,44 +8,20 @@
  * the `kinds` guest's SDK runs; fixtures/guest's (imported and exported interfaces with records, variants and
  * resources, a world-level resource) decodes to the same packages as the guest alone.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
-import { generateSdk, writeSdk, type GenerateSdkResult } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { type GenerateSdkResult } from "../../src/index.js";
 import { decodeComponentPackages } from "../../src/wit/decoding/component-packages.js";
 import { typeCheck } from "../support/typecheck.js";
 import { writeSdkAsJs } from "./fixtures/sdk-support/sdk.js";
 import { buildComponent } from "./support/components.js";
 import { readFixture } from "./support/fixtures.js";
 import { nestComponent } from "./support/nest.js";
+import { generateFromWasm, sdkWorkspace } from "./support/sdk-workspace.js";
 
-// Inside node_modules so that bare imports in the generated SDK resolve against this repository's packages.
-const root = join(
-  import.meta.dirname,
-  "..",
-  "..",
-  "node_modules",
-  ".cache",
-  "wit-ts-e2e",
-  `sdk-nested-components-${process.pid}`,
-);
-
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function generate(
-  name: string,
-  bytes: Uint8Array,
-): Promise<{ result: GenerateSdkResult; out: string }> {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  const wasm = join(dir, `${name}.wasm`);
-  writeFileSync(wasm, bytes);
-  const result = await generateSdk({ input: wasm });
-  const out = join(dir, "sdk");
-  if (result.diagnostics.length === 0) writeSdk(out, result);
-  return { result, out };
-}
+const root = sdkWorkspace("sdk-nested-components");
 
 /** The SDK's files with an app beside it, as a strict app's `tsc` sees them. */
 async function appTypeErrors(result: GenerateSdkResult, app: string): Promise<string> {
@@ -83,7 +59,7 @@ describe("a guest nested two levels deep, its exports re-exported through instan
       js: readFixture("sdk-types/guest.js"),
     });
     const bytes = nestComponent(nestComponent(guest));
-    const { result, out } = await generate("kinds", bytes);
+    const { result, out } = await generateFromWasm(root, "kinds", bytes);
     expect(result.diagnostics.map((d) => d.message)).toEqual([]);
     const app = [
       'import { instantiate } from "./sdk/index.js";',
@@ -117,7 +93,7 @@ describe("a guest nested two levels deep, its exports re-exported through instan
     });
     const bytes = nestComponent(nestComponent(guest));
     expect(packages(bytes)).toEqual(packages(guest));
-    const { result } = await generate("guest", bytes);
+    const { result } = await generateFromWasm(root, "guest", bytes);
     expect(result.diagnostics.map((d) => d.message)).toEqual([]);
     const app = 'import * as sdk from "./sdk/index.js";\nexport type Sdk = typeof sdk;\n';
     expect(await appTypeErrors(result, app)).toBe("");

@@ -18,6 +18,7 @@ import { buildComponent } from "./support/components.js";
 import { writeSdkAsJs } from "./fixtures/sdk-support/sdk.js";
 import { readFixture } from "./support/fixtures.js";
 import { wasiPackages } from "./support/wasi-wit.js";
+import { sdkWorkspace } from "./support/sdk-workspace.js";
 
 /**
  * The guest's world, then the WASI packages it names, as nested packages (componentize-js takes WIT as text).
@@ -51,16 +52,7 @@ interface Instance extends AsyncDisposable {
   readonly poisoned: boolean;
 }
 
-// Inside node_modules so that bare imports in the generated SDK resolve against this repository's packages.
-const root = join(
-  import.meta.dirname,
-  "..",
-  "..",
-  "node_modules",
-  ".cache",
-  "wit-ts-e2e",
-  `sdk-wasi-caps-${process.pid}`,
-);
+const root = sdkWorkspace("sdk-wasi-caps");
 let instantiate: (options: object) => Promise<Instance>;
 let index: string;
 let server: Server;
@@ -95,7 +87,6 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  rmSync(root, { recursive: true, force: true });
   if (hostDirs !== undefined) rmSync(hostDirs, { recursive: true, force: true });
   await new Promise((resolve) => server?.close(resolve));
 });

@@ -7,14 +7,15 @@
  * Without `wasi:*` imports it runs on the shim, granted nothing unless `wasi` says so; with one given, the
  * host's implementation wins.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { generateSdk, writeSdk } from "../../src/index.js";
 import { buildComponent } from "./support/components.js";
 import { writeSdkAsJs } from "./fixtures/sdk-support/sdk.js";
 import { readFixture } from "./support/fixtures.js";
+import { sdkWorkspace } from "./support/sdk-workspace.js";
 
 const sample = (path: string): string =>
   readFileSync(new URL(`../../wit-samples/wasi/${path}`, import.meta.url), "utf8");
@@ -26,16 +27,7 @@ interface Instance extends AsyncDisposable {
   countEnv(): Promise<number>;
 }
 
-// Inside node_modules so that bare imports in the generated SDK resolve against this repository's packages.
-const root = join(
-  import.meta.dirname,
-  "..",
-  "..",
-  "node_modules",
-  ".cache",
-  "wit-ts-e2e",
-  `sdk-wasi-${process.pid}`,
-);
+const root = sdkWorkspace("sdk-wasi");
 let files: ReadonlyMap<string, string | Uint8Array>;
 let instantiate: (options: object) => Promise<Instance>;
 
@@ -61,8 +53,6 @@ beforeAll(async () => {
   };
   instantiate = sdk.instantiate;
 }, 180_000);
-
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("a world that imports WASI, generated from the component binary", () => {
   it("ships jco's transpilation and reads the component's own imports", () => {
