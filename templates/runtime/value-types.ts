@@ -69,12 +69,17 @@ export interface LowerContext {
 declare const valueBrand: unique symbol;
 
 /**
- * A WIT type as the runtime sees it: how to check and convert its values. Built by the functions below. `T` is
- * the TypeScript type of its values in the SDK, so that the types of a function's parameters and result follow
- * from its descriptors, and a descriptor that disagrees with the type a generated declaration states does not
- * compile.
+ * A WIT type as the runtime sees it: how to check and convert its values. Built by the functions below.
+ *
+ * `T` is the TypeScript type of the values the SDK hands out (an export's result, a host import's arguments)
+ * and `In` that of the values lowering accepts (an export's arguments, a host import's result). They are the
+ * same type except where the SDK takes more than it gives: any thenable for a `future` (it gives a
+ * `Promise`), any iterable for a `stream` (it gives a `ReadableStream`), a view or handle to lend on for a
+ * `borrow`. The types of a function's parameters and result follow from its descriptors, and a descriptor
+ * that disagrees with the type a generated declaration states does not compile. `ValueType` without type
+ * arguments is any descriptor.
  */
-export interface ValueType<T = unknown> {
+export interface ValueType<T = unknown, In = [unknown] extends [T] ? never : T> {
   readonly kind: ValueKind;
   /** The type as WIT spells it, for messages (`u32`, `list<point>`). */
   readonly label: string;
@@ -91,31 +96,36 @@ export interface ValueType<T = unknown> {
   lower(value: unknown, path: string, context: LowerContext): unknown;
   /** Converts a value jco produced into the SDK's; it is trusted, so nothing is checked. */
   lift(value: unknown, core: InstanceCore): unknown;
-  /** Only carries `T` for the type checker (boxed, so that an optional property does not absorb `undefined`). */
-  readonly [valueBrand]?: { readonly type: T };
+  /**
+   * Only carries the types for the type checker: `T` covariantly, `In` contravariantly (a descriptor that
+   * accepts more fits where one that accepts less is expected, never the reverse).
+   */
+  readonly [valueBrand]?: { readonly type: T; readonly accepts: (value: In) => void };
 }
 
-/** The TypeScript type of the values of descriptor `V`. */
-export type ValueTypeOf<V> = V extends ValueType<infer T> ? T : never;
+/** The TypeScript type of the values the SDK hands out for descriptor `V` (lifted values). */
+export type ValueTypeOf<V> = V extends ValueType<infer T, never> ? T : never;
 
-/**
- * The value type of descriptors whose TypeScript form depends on where they are used, which the generated
- * signatures state: a `borrow<R>` is a `Borrowed<R>` that an export takes and a `BorrowHandle<R>` that an
- * import's handler receives; a `future<T>` the host gives may be any thenable, one the guest gives is a
- * `Promise`. The checker accepts these where they are used.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Contextual = any;
+/** The TypeScript type of the values descriptor `V` accepts (lowered values). */
+export type InputTypeOf<V> = V extends ValueType<unknown, infer In> ? In : never;
 
-/** A `result<T, E>` type: function results use its parts. */
-export interface ResultType<T = unknown, E = unknown> extends ValueType<Result<T, E>> {
+/** A `result<T, E>` type: function results use its parts. `TIn`, `EIn`: what lowering accepts of each. */
+export interface ResultType<
+  T = unknown,
+  E = unknown,
+  TIn = [unknown] extends [T] ? never : T,
+  EIn = [unknown] extends [E] ? never : E,
+> extends ValueType<Result<T, E>, Result<TIn, EIn>> {
   readonly kind: "result";
-  readonly ok: ValueType<T> | undefined;
-  readonly err: ValueType<E> | undefined;
+  readonly ok: ValueType<T, TIn> | undefined;
+  readonly err: ValueType<E, EIn> | undefined;
 }
 
 /** An `option<T>` type: an option of an option is spelled differently (see {@link option}). */
-export interface OptionType<T = unknown> extends ValueType<T> {
+export interface OptionType<T = unknown, In = [unknown] extends [T] ? never : T> extends ValueType<
+  T,
+  In
+> {
   readonly kind: "option";
 }
 
@@ -244,11 +254,6 @@ export const string: ValueType<string> = leaf("string", "string", (value, path) 
   }
 });
 
-/** `future<T>`, `stream<T>` and `error-context`: passed through as jco represents them. */
-export function opaque(label: string): ValueType<Contextual> {
-  return { kind: "opaque", label, handles: false, lower: identity, lift: identity };
-}
-
 interface TypedArrayClass {
   readonly name: string;
   new (length: number): object;
@@ -345,7 +350,7 @@ function liftItems(items: unknown, element: ValueType, core: InstanceCore): unkn
 }
 
 /** `list<T>` for a `T` that is not a number type: an array. */
-export function list<T>(element: ValueType<T>): ValueType<T[]> {
+export function list<T, In>(element: ValueType<T, In>): ValueType<T[], In[]> {
   const label = `list<${element.label}>`;
   return {
     kind: "list",
@@ -394,10 +399,10 @@ export type FixedList<T, N extends number, Spelled extends T[] = []> = number ex
       : FixedList<T, N, [...Spelled, T]>;
 
 /** `list<T, N>`: an array of exactly `size` elements. */
-export function fixedList<T, N extends number>(
-  element: ValueType<T>,
+export function fixedList<T, N extends number, In>(
+  element: ValueType<T, In>,
   size: N,
-): ValueType<FixedList<T, N>> {
+): ValueType<FixedList<T, N>, FixedList<In, N>> {
   const label = `list<${element.label}, ${size}>`;
   return {
     kind: "fixed-list",
@@ -413,7 +418,10 @@ export function fixedList<T, N extends number>(
 }
 
 /** `map<K, V>`: a `Map`. */
-export function map<K, V>(key: ValueType<K>, value: ValueType<V>): ValueType<Map<K, V>> {
+export function map<K, V, KIn, VIn>(
+  key: ValueType<K, KIn>,
+  value: ValueType<V, VIn>,
+): ValueType<Map<K, V>, Map<KIn, VIn>> {
   const label = `map<${key.label}, ${value.label}>`;
   const handles = key.handles || value.handles;
   return {
@@ -446,13 +454,20 @@ export function map<K, V>(key: ValueType<K>, value: ValueType<V>): ValueType<Map
   };
 }
 
-/** The TypeScript tuple of the element descriptors `Ts`. */
+/** The TypeScript tuple of the element descriptors `Ts`, as the SDK hands them out. */
 export type TupleOf<Ts extends readonly ValueType[]> = {
   -readonly [I in keyof Ts]: ValueTypeOf<Ts[I]>;
 };
 
+/** The TypeScript tuple of the element descriptors `Ts`, as lowering accepts them. */
+export type InputTupleOf<Ts extends readonly ValueType[]> = {
+  -readonly [I in keyof Ts]: InputTypeOf<Ts[I]>;
+};
+
 /** `tuple<A, B, ...>`: an array of the element types. */
-export function tuple<const Ts extends readonly ValueType[]>(types: Ts): ValueType<TupleOf<Ts>> {
+export function tuple<const Ts extends readonly ValueType[]>(
+  types: Ts,
+): ValueType<TupleOf<Ts>, InputTupleOf<Ts>> {
   const label = `tuple<${types.map((type) => type.label).join(", ")}>`;
   const handles = types.some((type) => type.handles);
   return {
@@ -475,7 +490,10 @@ export function tuple<const Ts extends readonly ValueType[]>(types: Ts): ValueTy
   };
 }
 
-/** The descriptors of the fields of record type `T`, field by field. */
+/**
+ * The descriptors of the fields of record type `T`, field by field: each must hand out values of the field's
+ * type and accept every value of it (a field of type `unknown` takes any descriptor).
+ */
 export type RecordFields<T> = { readonly [K in keyof T]-?: ValueType<T[K]> };
 
 /**
@@ -612,13 +630,18 @@ export function enumeration<T extends string>(name: string, cases: readonly T[])
 }
 
 /** The TypeScript type of `option<T>` for the descriptor `V` of `T` (see {@link option}). */
-export type OptionOf<V> = V extends OptionType<infer T> ? Option<T> : ValueTypeOf<V> | undefined;
+export type OptionOf<V> =
+  V extends OptionType<infer T, never> ? Option<T> : ValueTypeOf<V> | undefined;
+
+/** What lowering `option<T>` accepts, for the descriptor `V` of `T`. */
+export type OptionInputOf<V> =
+  V extends OptionType<unknown, infer In> ? Option<In> : InputTypeOf<V> | undefined;
 
 /**
  * `option<T>`: `T | undefined`; when `T` is itself an option, jco uses `{ tag: "some", val }` /
  * `{ tag: "none" }` so that the two levels stay apart.
  */
-export function option<V extends ValueType>(inner: V): OptionType<OptionOf<V>> {
+export function option<V extends ValueType>(inner: V): OptionType<OptionOf<V>, OptionInputOf<V>> {
   const label = `option<${inner.label}>`;
   if (inner.kind !== "option") {
     return {
@@ -658,10 +681,10 @@ export function option<V extends ValueType>(inner: V): OptionType<OptionOf<V>> {
 }
 
 /** `result<T, E>` as a value: `{ tag: "ok", val } | { tag: "err", val }`; a missing side is `undefined`. */
-export function result<T = undefined, E = undefined>(
-  ok: ValueType<T> | undefined,
-  err: ValueType<E> | undefined,
-): ResultType<T, E> {
+export function result<T = undefined, E = undefined, TIn = T, EIn = E>(
+  ok: ValueType<T, TIn> | undefined,
+  err: ValueType<E, EIn> | undefined,
+): ResultType<T, E, TIn, EIn> {
   const label = `result<${ok?.label ?? "_"}, ${err?.label ?? "_"}>`;
   const handles = ok?.handles === true || err?.handles === true;
   return {

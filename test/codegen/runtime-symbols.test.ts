@@ -59,11 +59,15 @@ async function source(file: string): Promise<string> {
   );
 }
 
-/** Every `export <declaration> Name` in a file, by kind. */
+/** Every `export <declaration> Name` in a file, by kind (a function's overloads declare it once). */
 function declaredExports(text: string): { values: string[]; types: string[] } {
   const values = [
-    ...text.matchAll(/^export (?:async )?(?:function|class|const|let) ([A-Za-z_$][\w$]*)/gm),
-  ].map((match) => match[1]!);
+    ...new Set(
+      [
+        ...text.matchAll(/^export (?:async )?(?:function|class|const|let) ([A-Za-z_$][\w$]*)/gm),
+      ].map((match) => match[1]!),
+    ),
+  ];
   const types = [...text.matchAll(/^export (?:type|interface) ([A-Za-z_$][\w$]*)/gm)].map(
     (match) => match[1]!,
   );

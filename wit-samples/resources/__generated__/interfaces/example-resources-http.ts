@@ -3,7 +3,7 @@
 
 import type { BorrowHandle } from "../runtime/borrow.js";
 import type { ResultError } from "../runtime/errors.js";
-import { borrow, hostResource, own } from "../runtime/guest-resources.js";
+import { borrowHandle, hostResource, own } from "../runtime/guest-resources.js";
 import {
   adaptImport,
   hostResourceClass,
@@ -72,10 +72,10 @@ export interface HttpImports {
 }
 
 const importSpecs = /*@__PURE__*/ importTable("example:resources/http", {
-  inspect: ["inspect", [borrow(requestType)], string, { names: "req" }],
+  inspect: ["inspect", [borrowHandle(requestType)], string, { names: "req" }],
   "inspect-all": [
     "inspectAll",
-    [list(borrow(requestType))],
+    [list(borrowHandle(requestType))],
     u32,
     { names: "reqs" },
   ],
