@@ -9,7 +9,8 @@
  * Consumes specs, the caller's arguments and the instance core; produces the promise each SDK function returns.
  */
 
-import { lendForCall, unwrapBorrow, whenBorrowEnds, type CallLoans, type Loan } from "./borrow.js";
+import { unwrapBorrow, whenBorrowEnds } from "./borrow.js";
+import { lendForCall, type CallLoans, type Loan } from "./loans.js";
 import type { CallOptions } from "./call-gate.js";
 import type { AsyncCallOptions } from "./tasks.js";
 import { reportUncaught, ResourceDisposedError, ResultError } from "./errors.js";

@@ -8,14 +8,8 @@
  * Consumes resource objects and jco's handles; produces wrappers and checked handles for jco.
  */
 
-import {
-  assertNotLent,
-  disposeUnlessLent,
-  isBorrow,
-  unwrapBorrow,
-  type BorrowHandle,
-  type Borrowed,
-} from "./borrow.js";
+import { isBorrow, unwrapBorrow, type BorrowHandle, type Borrowed } from "./borrow.js";
+import { assertNotLent, disposeUnlessLent } from "./loans.js";
 import { ReentranceError, ResourceDisposedError } from "./errors.js";
 import { coreOf, ignore, type Core, type InstanceCore } from "./instance-core.js";
 import { isObject, mismatch, type LowerContext, type ValueType } from "./value-types.js";

@@ -2,6 +2,9 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as borrow from "../../templates/runtime/borrow.js";
+import * as compoundTypes from "../../templates/runtime/compound-types.js";
+import * as leafTypes from "../../templates/runtime/leaf-types.js";
+import * as loans from "../../templates/runtime/loans.js";
 import * as callGate from "../../templates/runtime/call-gate.js";
 import * as errors from "../../templates/runtime/errors.js";
 import * as hostResources from "../../templates/runtime/host-resources.js";
@@ -34,8 +37,11 @@ const modules: Record<string, Record<string, unknown>> = {
   "call-gate.ts": callGate,
   "resource-table.ts": resourceTable,
   "borrow.ts": borrow,
+  "loans.ts": loans,
   "host-resources.ts": hostResources,
   "value-types.ts": valueTypes,
+  "leaf-types.ts": leafTypes,
+  "compound-types.ts": compoundTypes,
   "instance-core.ts": instanceCore,
   "jco-module.ts": jcoModule,
   "guest-resources.ts": guestResources,

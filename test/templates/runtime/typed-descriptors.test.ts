@@ -43,23 +43,27 @@ import {
 } from "../../../templates/runtime/import-adapters.js";
 import type { InstanceCore } from "../../../templates/runtime/instance-core.js";
 import {
-  bool,
-  enumeration,
-  f64,
   fixedList,
   flags,
   list,
   option,
   record,
   result,
+  tuple,
+  variant,
+} from "../../../templates/runtime/compound-types.js";
+import {
+  bool,
+  enumeration,
+  f64,
   s32,
   s64,
   string,
-  tuple,
   u32,
   u64,
   u8List,
-  variant,
+} from "../../../templates/runtime/leaf-types.js";
+import {
   type Option,
   type Result,
   type ValueType,

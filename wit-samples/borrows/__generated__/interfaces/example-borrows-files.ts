@@ -2,6 +2,13 @@
 /* eslint-disable */
 
 import type { BorrowHandle } from "../runtime/borrow.js";
+import {
+  list,
+  option,
+  record,
+  tuple,
+  variant,
+} from "../runtime/compound-types.js";
 import { borrowHandle, hostResource, own } from "../runtime/guest-resources.js";
 import {
   adaptImport,
@@ -9,17 +16,7 @@ import {
   importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import {
-  bool,
-  list,
-  option,
-  record,
-  s32,
-  string,
-  tuple,
-  u32,
-  variant,
-} from "../runtime/value-types.js";
+import { bool, s32, string, u32 } from "../runtime/leaf-types.js";
 
 export interface File {
   name(): string;

@@ -2,6 +2,7 @@
 /* eslint-disable */
 
 import type { BorrowHandle } from "../runtime/borrow.js";
+import { list, result } from "../runtime/compound-types.js";
 import type { ResultError } from "../runtime/errors.js";
 import { borrowHandle, hostResource, own } from "../runtime/guest-resources.js";
 import {
@@ -10,15 +11,7 @@ import {
   importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import {
-  list,
-  result,
-  string,
-  u16,
-  u32,
-  u64,
-  u8List,
-} from "../runtime/value-types.js";
+import { string, u16, u32, u64, u8List } from "../runtime/leaf-types.js";
 
 /** An outgoing body; a child of the request that created it. */
 export interface Body {
