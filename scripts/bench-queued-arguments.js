@@ -11,7 +11,7 @@
  */
 import { performance } from "node:perf_hooks";
 
-const runtime = await import("../dist/runtime/value-types.js");
+const runtime = await import("../dist/runtime/index.js");
 const { record, list, u32, string, u8List } = runtime;
 
 const point = record("point", { x: u32, y: string });

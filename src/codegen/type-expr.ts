@@ -446,8 +446,16 @@ export function structureDescriptor(cx: EmitContext, def: TypeDef, id?: TypeId):
       return call(value("option"), [descriptorExpr(cx, kind.type)]);
     case "result":
       return call(value("result"), [optional(kind.ok), optional(kind.err)]);
-    case "handle":
-      return call(value(kind.handle.kind), [descriptorRef(cx, kind.handle.resource)]);
+    case "handle": {
+      // Explicit borrows of a host resource are received as `BorrowHandle`s: the descriptor says so.
+      const handle =
+        kind.handle.kind === "borrow" &&
+        cx.borrows === "explicit" &&
+        cx.plan.resourceSide(kind.handle.resource, cx.unit.side) === "host";
+      return call(value(handle ? "borrowHandle" : kind.handle.kind), [
+        descriptorRef(cx, kind.handle.resource),
+      ]);
+    }
     case "future":
       return call(value("future"), [optional(kind.type)]);
     case "stream":

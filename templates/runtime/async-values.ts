@@ -13,7 +13,7 @@
  */
 
 import type { InstanceCore } from "./instance-core.js";
-import type { Contextual, LowerContext, ValueType } from "./value-types.js";
+import type { LowerContext, ValueType } from "./value-types.js";
 
 /** `future<T>` the guest gives: settles with the value the guest writes. */
 export type Future<T> = Promise<T>;
@@ -104,8 +104,13 @@ function laterContext(context: LowerContext): LowerContext {
   return { core: context.core, moves: [] };
 }
 
-/** `future<T>` (`future` without a type: `element` undefined). */
-export function future(element: ValueType | undefined): ValueType<Contextual> {
+/**
+ * `future<T>` (`future` without a type: `element` undefined): the guest gives a `Promise` of the value, the
+ * host may give any thenable of it.
+ */
+export function future<T, In>(element: ValueType<T, In>): ValueType<Future<T>, FutureSource<In>>;
+export function future(element: undefined): ValueType<Future<undefined>, FutureSource<undefined>>;
+export function future(element: ValueType | undefined): ValueType {
   const label = element === undefined ? "future" : `future<${element.label}>`;
   return {
     kind: "opaque",
@@ -133,15 +138,29 @@ export function future(element: ValueType | undefined): ValueType<Contextual> {
   };
 }
 
-/** `stream<T>` (`stream` without a type: `element` undefined; values are then `undefined`). */
-export function stream(element: ValueType | undefined): ValueType<Contextual> {
+/**
+ * `stream<T>` (`stream` without a type: `element` undefined; values are then `undefined`): the guest gives a
+ * `ReadableStream`, the host may give one or any iterable.
+ */
+export function stream<T, In>(element: ValueType<T, In>): ValueType<Stream<T>, StreamSource<In>>;
+export function stream(element: undefined): ValueType<Stream<undefined>, StreamSource<undefined>>;
+export function stream(element: ValueType | undefined): ValueType {
   return streamType(element === undefined ? "stream" : `stream<${element.label}>`, element, false);
 }
 
 /** `stream<u8>`: chunks of bytes rather than single numbers. */
-export const byteStream: ValueType<Contextual> = streamType("stream<u8>", undefined, true);
+export const byteStream: ValueType<ByteStream, ByteStreamSource> = streamType(
+  "stream<u8>",
+  undefined,
+  true,
+);
 
-function streamType(label: string, element: ValueType | undefined, bytes: boolean): ValueType {
+/** The descriptor of a stream; its TypeScript types are the callers' to state. */
+function streamType<T, In>(
+  label: string,
+  element: ValueType | undefined,
+  bytes: boolean,
+): ValueType<T, In> {
   return {
     kind: "opaque",
     label,

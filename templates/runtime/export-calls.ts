@@ -9,7 +9,8 @@
  * Consumes specs, the caller's arguments and the instance core; produces the promise each SDK function returns.
  */
 
-import { lendForCall, unwrapBorrow, whenBorrowEnds, type CallLoans, type Loan } from "./borrow.js";
+import { unwrapBorrow, whenBorrowEnds } from "./borrow.js";
+import { lendForCall, type CallLoans, type Loan } from "./loans.js";
 import type { CallOptions } from "./call-gate.js";
 import type { AsyncCallOptions } from "./tasks.js";
 import { reportUncaught, ResourceDisposedError, ResultError } from "./errors.js";
@@ -23,7 +24,7 @@ import {
   undoGifts,
   type LowerContext,
   type ResultType,
-  type TupleOf,
+  type InputTupleOf,
   type TypedArray,
   type ValueKind,
   type ValueType,
@@ -106,9 +107,16 @@ export type ExportEntry = readonly [
   options?: { readonly async?: boolean },
 ];
 
-/** What an export whose result is described by `V` resolves with: the `ok` value of a `result`. */
+/**
+ * What an export whose result is described by `V` resolves with: the `ok` value of a `result`, and the value of
+ * a `future` (a promise resolved with a promise takes on its value).
+ */
 export type Settled<V> =
-  V extends ResultType<infer T, unknown> ? T : V extends ValueType<infer T> ? T : void;
+  V extends ResultType<infer T, unknown, never, never>
+    ? Awaited<T>
+    : V extends ValueType<infer T, never>
+      ? Awaited<T>
+      : void;
 
 /** The spec an {@link ExportEntry} describes, its types inferred from its descriptors. */
 export type ExportSpecOf<E> = E extends readonly [
@@ -116,7 +124,7 @@ export type ExportSpecOf<E> = E extends readonly [
   string,
   infer Ps extends readonly ValueType[],
 ]
-  ? ExportSpec<void, TupleOf<Ps>>
+  ? ExportSpec<void, InputTupleOf<Ps>>
   : E extends readonly [
         string,
         string,
@@ -124,7 +132,7 @@ export type ExportSpecOf<E> = E extends readonly [
         infer V,
         ...unknown[],
       ]
-    ? ExportSpec<Settled<V>, TupleOf<Ps>>
+    ? ExportSpec<Settled<V>, InputTupleOf<Ps>>
     : never;
 
 /**

@@ -8,16 +8,11 @@
  * Consumes resource objects and jco's handles; produces wrappers and checked handles for jco.
  */
 
-import { assertNotLent, disposeUnlessLent, isBorrow, unwrapBorrow } from "./borrow.js";
+import { isBorrow, unwrapBorrow, type BorrowHandle, type Borrowed } from "./borrow.js";
+import { assertNotLent, disposeUnlessLent } from "./loans.js";
 import { ReentranceError, ResourceDisposedError } from "./errors.js";
 import { coreOf, ignore, type Core, type InstanceCore } from "./instance-core.js";
-import {
-  isObject,
-  mismatch,
-  type Contextual,
-  type LowerContext,
-  type ValueType,
-} from "./value-types.js";
+import { isObject, mismatch, type LowerContext, type ValueType } from "./value-types.js";
 
 declare const resourceBrand: unique symbol;
 
@@ -71,18 +66,37 @@ export function hostResource<R>(name: string): HostResourceType<R> {
 
 /** `own<R>`: the resource object itself; passing a guest resource moves it into the guest. */
 export function own<R>(resource: ResourceDescriptor<R>): ValueType<R> {
-  return handle("own", resource) as ValueType<R>;
+  return handle("own", resource);
 }
 
+/** What an export call accepts for a `borrow<R>` of a host resource: the object, or a borrow to lend on. */
+export type Lendable<R> = Borrowed<R & object> | BorrowHandle<R & object>;
+
 /**
- * `borrow<R>`: the resource object, lent for the length of the call. Its TypeScript form depends on the side
- * (`Borrowed<R>`, `BorrowHandle<R>`), which the generated signatures state.
+ * `borrow<R>`: the resource object, lent for the length of the call. An export takes a `Borrowed<R>` (any `R`
+ * fits it), and for a host resource also a borrow the host received, to lend on; a host import receives a
+ * `Borrowed<R>` view (`--autodrop-borrows`; see {@link borrowHandle} for the explicit handles).
  */
-export function borrow(resource: ResourceDescriptor): ValueType<Contextual> {
+export function borrow<R>(resource: GuestResourceType<R>): ValueType<Borrowed<R & object>>;
+export function borrow<R>(
+  resource: HostResourceType<R>,
+): ValueType<Borrowed<R & object>, Lendable<R>>;
+export function borrow(resource: ResourceDescriptor): ValueType {
   return handle("borrow", resource);
 }
 
-function handle(kind: "own" | "borrow", resource: ResourceDescriptor): ValueType {
+/**
+ * `borrow<R>` of a host resource where host imports receive explicit `BorrowHandle<R>`s (the default, without
+ * `--autodrop-borrows`): the same descriptor as {@link borrow}, typed for what such a handler receives.
+ */
+export function borrowHandle<R>(
+  resource: HostResourceType<R>,
+): ValueType<BorrowHandle<R & object>, Lendable<R>> {
+  return handle("borrow", resource);
+}
+
+/** The one descriptor behind `own` and `borrow`: its TypeScript types are the callers' to state. */
+function handle<T, In>(kind: "own" | "borrow", resource: ResourceDescriptor): ValueType<T, In> {
   const label = `${kind}<${resource.name}>`;
   if (resource.side === "guest") {
     return {

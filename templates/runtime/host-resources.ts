@@ -23,9 +23,10 @@
  * host enters the same object again.
  */
 
-import { assertNotLent, isBorrow, lendCount, unwrapBorrow, type Borrowed } from "./borrow.js";
+import { isBorrow, unwrapBorrow, type Borrowed } from "./borrow.js";
 import { isThenable, type CallGate } from "./call-gate.js";
 import { InvalidHandleError, StaleHandleError } from "./errors.js";
+import { assertNotLent, lendCount } from "./loans.js";
 import {
   createResourceTable,
   type Handle,

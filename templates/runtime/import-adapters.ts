@@ -16,16 +16,39 @@ import { liftReceiving, type HostResourceType } from "./guest-resources.js";
 import { hostTableState, withImportLends } from "./host-resources.js";
 import { coreOf, ignore, type Core, type InstanceCore } from "./instance-core.js";
 import type { Handle } from "./resource-table.js";
-import { isObject, isResultType, undoGifts, type ValueType } from "./value-types.js";
+import {
+  isObject,
+  isResultType,
+  undoGifts,
+  type InputTypeOf,
+  type ResultType,
+  type TupleOf,
+  type ValueType,
+} from "./value-types.js";
 import { takesRawBorrows } from "./wasi.js";
 
-/** The members of a host resource, as jco calls them: keys are jco's (lowerCamel) names. */
-export interface HostResourceMembers {
+/**
+ * The members of a host resource, as jco calls them: keys are jco's (lowerCamel) names. `R` is the resource's
+ * declared interface and `C` the type of the host's class: each method's spec must be implemented by the
+ * member of `R` it names, each static's by the member of `C`, and the constructor by `C`'s `new`.
+ */
+export interface HostResourceMembers<R = never, C = never> {
   /** `[constructor]r`: jco calls `new Class(...)`. */
-  readonly create?: ImportSpec;
-  readonly methods?: Readonly<Record<string, ImportSpec>>;
-  readonly statics?: Readonly<Record<string, ImportSpec>>;
+  readonly create?: ImportSpec<C>;
+  readonly methods?: Readonly<Record<string, MemberSpec<R>>>;
+  readonly statics?: Readonly<Record<string, MemberSpec<C>>>;
 }
+
+/** A spec that one of the members of `T` implements (the one it names); any spec when `T` names none. */
+export type MemberSpec<T> = [keyof T & string] extends [never]
+  ? ImportSpec
+  : { [K in keyof T & string]: ImportSpec<T[K], K> }[keyof T & string];
+
+/**
+ * What implements the spec of member `M` of `T`: that member. When `T` has no such member only a spec that
+ * does not describe its handler fits (`importSpec`), and `adaptImport` then fails when the instance starts.
+ */
+export type Implementation<T, M extends string> = M extends keyof T ? T[M] : unknown;
 
 /** What one adapter of a host resource stands for. */
 export interface AdapterRecord {
@@ -34,12 +57,20 @@ export interface AdapterRecord {
   readonly handle: Handle<unknown> | undefined;
 }
 
-/** One host import (function, resource method, static or constructor) as jco calls it. */
-export interface ImportSpec {
+declare const handlerBrand: unique symbol;
+
+/**
+ * One host import (function, resource method, static or constructor) as jco calls it. `H` is the type of the
+ * handler its descriptors describe (`(path: string) => number`; `new (name: string) => File` for a
+ * constructor), and `M` the member of the host's object that implements it: an implementation whose member
+ * does not fit `H` does not compile where the spec is used ({@link adaptImport}, {@link hostResourceClass}).
+ * `ImportSpec` without type arguments is any spec.
+ */
+export interface ImportSpec<H = never, M extends string = string> {
   /** `ns:pkg/iface@1.0.0#name` (or the world-level name), for the gate and for messages. */
   readonly name: string;
   /** The host's property: a function of the interface object, a method, or a static of the class. */
-  readonly member: string;
+  readonly member: M;
   readonly params: readonly ValueType[];
   readonly returns: ValueType | undefined;
   /**
@@ -60,19 +91,24 @@ export interface ImportSpec {
    * back into the instance are let in), and its borrows last until that promise settles.
    */
   readonly async: boolean;
+  /** Only carries `H` for the type checker, contravariantly: an implementation must fit it. */
+  readonly [handlerBrand]?: { readonly implementedBy: (handler: H) => void };
 }
 
-/** Describes a host import; `params` in order (their names do not matter on this side). */
-export function importSpec(spec: {
+/**
+ * Describes a host import; `params` in order (their names do not matter on this side). The spec does not
+ * describe its handler's type (any implementation fits it): {@link importTable} makes specs that do.
+ */
+export function importSpec<M extends string>(spec: {
   readonly name: string;
-  readonly member: string;
+  readonly member: M;
   readonly params?: readonly ValueType[] | undefined;
   readonly returns?: ValueType | undefined;
   readonly paramNames?: readonly string[] | undefined;
   // `never`: a generated adapter takes its own contract type (`host: HttpImports`).
   readonly invoke?: ((target: never, call: ImportCall) => unknown) | undefined;
   readonly async?: boolean | undefined;
-}): ImportSpec {
+}): ImportSpec<unknown, M> {
   return {
     name: spec.name,
     member: spec.member,
@@ -93,13 +129,61 @@ export type ImportEntry = readonly [
   member: string,
   params: readonly ValueType[],
   returns?: ValueType | undefined,
-  options?: {
-    readonly names?: string;
-    // `never`: a generated adapter takes its own contract type (`host: HttpImports`).
-    readonly invoke?: (target: never, call: ImportCall) => unknown;
-    readonly async?: boolean;
-  },
+  options?: ImportOptions,
 ];
+
+/** The options of an {@link ImportEntry}. */
+export interface ImportOptions {
+  readonly names?: string;
+  // `never`: a generated adapter takes its own contract type (`host: HttpImports`).
+  readonly invoke?: (target: never, call: ImportCall) => unknown;
+  readonly async?: boolean;
+}
+
+/**
+ * What a handler returns for a result described by `V`: the `ok` value of a `result` (the `err` one is
+ * thrown as a `ResultError`), nothing for no result; an `async func`'s handler may return a promise of it.
+ */
+export type Returned<V, Async> = Async extends true
+  ? ReturnedValue<V> | PromiseLike<ReturnedValue<V>>
+  : ReturnedValue<V>;
+
+type ReturnedValue<V> =
+  V extends ResultType<unknown, unknown, infer T, never>
+    ? VoidIfUndefined<T>
+    : V extends ValueType
+      ? InputTypeOf<V>
+      : void;
+
+/** `result<_, E>` and the like: a handler that returns nothing returns `undefined`. */
+type VoidIfUndefined<T> = [T] extends [undefined] ? void : T;
+
+/**
+ * The spec an {@link ImportEntry} under WIT name `K` describes: the type of its handler, inferred from its
+ * descriptors (its arguments as the SDK hands them out, its result as lowering accepts it), and its member.
+ */
+export type ImportSpecOf<K, E> = E extends readonly [
+  infer M extends string,
+  infer Ps extends readonly ValueType[],
+  ...infer Rest,
+]
+  ? ImportSpec<
+      Handler<
+        K,
+        TupleOf<Ps>,
+        Returned<
+          Rest extends readonly [infer V, ...unknown[]] ? V : undefined,
+          Rest extends readonly [unknown, { readonly async: infer A }] ? A : false
+        >
+      >,
+      M
+    >
+  : never;
+
+/** A constructor's handler is the class (`new`), anything else a function. */
+type Handler<K, Args extends unknown[], R> = K extends `[constructor]${string}`
+  ? new (...args: Args) => R
+  : (...args: Args) => R;
 
 /**
  * The specs of an interface's imports (`iface` is its WIT id; empty for the world's own functions), keyed by
@@ -108,10 +192,10 @@ export type ImportEntry = readonly [
 export function importTable<const E extends Readonly<Record<string, ImportEntry>>>(
   iface: string,
   entries: E,
-): { readonly [K in keyof E]: ImportSpec } {
+): { readonly [K in keyof E]: ImportSpecOf<K, E[K]> } {
   const table: Record<string, ImportSpec> = {};
   for (const [wit, [member, params, returns, options]] of Object.entries(entries)) {
-    table[wit] = importSpec({
+    table[wit] = importSpec<string>({
       name: iface === "" ? wit : `${iface}#${wit}`,
       member,
       params,
@@ -121,7 +205,7 @@ export function importTable<const E extends Readonly<Record<string, ImportEntry>
       async: options?.async,
     });
   }
-  return table as { readonly [K in keyof E]: ImportSpec };
+  return table as { readonly [K in keyof E]: ImportSpecOf<K, E[K]> };
 }
 
 /** One call of a host import, as a generated `--autodrop-borrows` adapter sees it. */
@@ -416,11 +500,14 @@ function hostMember(
   return fn as (...args: unknown[]) => unknown;
 }
 
-/** The function jco calls for a host import: `target[spec.member]` run through the gate. */
-export function adaptImport(
+/**
+ * The function jco calls for a host import: `target[spec.member]` run through the gate. The member must fit
+ * the handler the spec's descriptors describe.
+ */
+export function adaptImport<T extends object, M extends string>(
   core: InstanceCore,
-  spec: ImportSpec,
-  target: object | undefined,
+  spec: ImportSpec<Implementation<T, M>, M>,
+  target: T | undefined,
 ): (...args: unknown[]) => unknown {
   const owner = coreOf(core);
   const host = requireHost(target, `the object that implements \`${spec.name}\``);
@@ -441,11 +528,11 @@ export function adaptImport(
  * host object (the host class's instances need not be anything in particular). `hostClass` provides the
  * constructor and statics, when the resource has any.
  */
-export function hostResourceClass(
+export function hostResourceClass<R, C>(
   core: InstanceCore,
-  type: HostResourceType,
-  hostClass: unknown,
-  members: HostResourceMembers = {},
+  type: HostResourceType<R>,
+  hostClass: C,
+  members: NoInfer<HostResourceMembers<R, C>> = {},
 ): object {
   const owner = coreOf(core);
   const needsClass = members.create !== undefined || Object.keys(members.statics ?? {}).length > 0;

@@ -9,7 +9,6 @@
  * `import-adapters.ts` act on.
  */
 
-import type { Loan } from "./borrow.js";
 import { createCallGate, type CallGate, type CallOptions } from "./call-gate.js";
 import type { ExportSpec } from "./export-calls.js";
 import type { GuestResource, HostResourceType } from "./guest-resources.js";
@@ -17,6 +16,7 @@ import type { LowerContext } from "./value-types.js";
 import { createTaskTracker, jcoTaskHooksKey, type TaskTracker } from "./tasks.js";
 import { createIsolatedComponent, type IsolatedComponent } from "./isolate-host.js";
 import type { IsolateOptions } from "./isolate-options.js";
+import type { Loan } from "./loans.js";
 import { substituteImports, type DirectImport } from "./direct-imports.js";
 import { coreModuleNames, invokeAt } from "./jco-module.js";
 

@@ -19,9 +19,9 @@
  * `worker_threads` when `process.getBuiltinModule` has it, a module Web Worker otherwise.
  */
 
-import { startsOffThread } from "./borrow.js";
 import { isThenable } from "./call-gate.js";
 import { CallTimeoutError, MemoryLimitError } from "./isolate-errors.js";
+import { startsOffThread } from "./loans.js";
 import type { IsolateOptions } from "./isolate-options.js";
 import { createReplyBuffer, ReplyWriter } from "./isolate-reply-channel.js";
 import {

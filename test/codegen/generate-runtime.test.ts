@@ -10,22 +10,17 @@ import { describe, expect, it } from "vitest";
 import { ReentranceError, ResultError, TrapError } from "../../templates/runtime/errors.js";
 import { wasm } from "../e2e/support/wasm.js";
 import {
-  enumeration,
   fixedList,
   list,
   map,
   option,
   record,
   result,
-  s32,
-  string,
   tuple,
-  u32,
-  u8List,
   variant,
-  type LowerContext,
-  type ValueType,
-} from "../../templates/runtime/value-types.js";
+} from "../../templates/runtime/compound-types.js";
+import { enumeration, s32, string, u32, u8List } from "../../templates/runtime/leaf-types.js";
+import { type LowerContext, type ValueType } from "../../templates/runtime/value-types.js";
 import {
   createInstanceCore,
   createWorldInstance,

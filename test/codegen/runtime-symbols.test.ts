@@ -2,6 +2,9 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as borrow from "../../templates/runtime/borrow.js";
+import * as compoundTypes from "../../templates/runtime/compound-types.js";
+import * as leafTypes from "../../templates/runtime/leaf-types.js";
+import * as loans from "../../templates/runtime/loans.js";
 import * as callGate from "../../templates/runtime/call-gate.js";
 import * as errors from "../../templates/runtime/errors.js";
 import * as hostResources from "../../templates/runtime/host-resources.js";
@@ -34,8 +37,11 @@ const modules: Record<string, Record<string, unknown>> = {
   "call-gate.ts": callGate,
   "resource-table.ts": resourceTable,
   "borrow.ts": borrow,
+  "loans.ts": loans,
   "host-resources.ts": hostResources,
   "value-types.ts": valueTypes,
+  "leaf-types.ts": leafTypes,
+  "compound-types.ts": compoundTypes,
   "instance-core.ts": instanceCore,
   "jco-module.ts": jcoModule,
   "guest-resources.ts": guestResources,
@@ -59,11 +65,15 @@ async function source(file: string): Promise<string> {
   );
 }
 
-/** Every `export <declaration> Name` in a file, by kind. */
+/** Every `export <declaration> Name` in a file, by kind (a function's overloads declare it once). */
 function declaredExports(text: string): { values: string[]; types: string[] } {
   const values = [
-    ...text.matchAll(/^export (?:async )?(?:function|class|const|let) ([A-Za-z_$][\w$]*)/gm),
-  ].map((match) => match[1]!);
+    ...new Set(
+      [
+        ...text.matchAll(/^export (?:async )?(?:function|class|const|let) ([A-Za-z_$][\w$]*)/gm),
+      ].map((match) => match[1]!),
+    ),
+  ];
   const types = [...text.matchAll(/^export (?:type|interface) ([A-Za-z_$][\w$]*)/gm)].map(
     (match) => match[1]!,
   );

@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InstancePoisonedError } from "../../templates/runtime/errors.js";
-import { record, string, u32, u8List } from "../../templates/runtime/value-types.js";
+import { record } from "../../templates/runtime/compound-types.js";
+import { string, u32, u8List } from "../../templates/runtime/leaf-types.js";
 import {
   createInstanceCore,
   startInstance,

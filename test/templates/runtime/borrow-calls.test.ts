@@ -6,7 +6,8 @@
  * leaves a call queued). The real-guest behaviour is in test/e2e/sdk-borrows.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { lendCount, type BorrowHandle, type Borrowed } from "../../../templates/runtime/borrow.js";
+import { type BorrowHandle, type Borrowed } from "../../../templates/runtime/borrow.js";
+import { lendCount } from "../../../templates/runtime/loans.js";
 import {
   BorrowExpiredError,
   BorrowsRemainError,
@@ -19,11 +20,10 @@ import {
   option,
   record,
   result,
-  string,
   tuple,
-  u32,
   variant,
-} from "../../../templates/runtime/value-types.js";
+} from "../../../templates/runtime/compound-types.js";
+import { string, u32 } from "../../../templates/runtime/leaf-types.js";
 import {
   createInstanceCore,
   startInstance,

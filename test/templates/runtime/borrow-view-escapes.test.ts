@@ -13,7 +13,7 @@ import {
   type HostResourcesBase,
   type ResourceTableView,
 } from "../../../templates/runtime/host-resources.js";
-import { string, u32 } from "../../../templates/runtime/value-types.js";
+import { string, u32 } from "../../../templates/runtime/leaf-types.js";
 import {
   createInstanceCore,
   startInstance,

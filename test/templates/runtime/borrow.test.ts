@@ -1,18 +1,20 @@
 import { describe, expect, it } from "vitest";
 import {
+  createBorrowScope,
+  type BorrowHandle,
+  type Borrowed,
+} from "../../../templates/runtime/borrow.js";
+import {
   assertNotDisposed,
   assertNotLent,
   callWithLoans,
-  createBorrowScope,
   guardDispose,
   isDisposed,
   lend,
   lendCount,
   markDisposed,
   release,
-  type BorrowHandle,
-  type Borrowed,
-} from "../../../templates/runtime/borrow.js";
+} from "../../../templates/runtime/loans.js";
 import { createCallGate } from "../../../templates/runtime/call-gate.js";
 import {
   BorrowExpiredError,

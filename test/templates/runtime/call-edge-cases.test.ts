@@ -9,7 +9,7 @@
  * a test can run code inside an import handler.
  */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { guardDispose, lendCount } from "../../../templates/runtime/borrow.js";
+import { guardDispose, lendCount } from "../../../templates/runtime/loans.js";
 import { createCallGate } from "../../../templates/runtime/call-gate.js";
 import {
   InstancePoisonedError,
@@ -23,7 +23,9 @@ import {
   type HostResourcesBase,
   type ResourceTableView,
 } from "../../../templates/runtime/host-resources.js";
-import { fixedList, tuple, u32, type ValueType } from "../../../templates/runtime/value-types.js";
+import { fixedList, tuple } from "../../../templates/runtime/compound-types.js";
+import { u32 } from "../../../templates/runtime/leaf-types.js";
+import { type ValueType } from "../../../templates/runtime/value-types.js";
 import {
   createInstanceCore,
   startInstance,

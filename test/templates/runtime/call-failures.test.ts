@@ -9,16 +9,9 @@ import { describe, expect, it } from "vitest";
 import { createBorrowScope } from "../../../templates/runtime/borrow.js";
 import { createCallGate } from "../../../templates/runtime/call-gate.js";
 import { ReentranceError, ResultError, TrapError } from "../../../templates/runtime/errors.js";
-import {
-  flags,
-  list,
-  record,
-  result,
-  string,
-  u32,
-  u8List,
-  type ValueType,
-} from "../../../templates/runtime/value-types.js";
+import { flags, list, record, result } from "../../../templates/runtime/compound-types.js";
+import { string, u32, u8List } from "../../../templates/runtime/leaf-types.js";
+import { type ValueType } from "../../../templates/runtime/value-types.js";
 import {
   createInstanceCore,
   startInstance,

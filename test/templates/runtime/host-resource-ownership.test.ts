@@ -14,7 +14,8 @@ import {
   type ResourceTableView,
 } from "../../../templates/runtime/host-resources.js";
 import { createResourceTable } from "../../../templates/runtime/resource-table.js";
-import { list, string } from "../../../templates/runtime/value-types.js";
+import { list } from "../../../templates/runtime/compound-types.js";
+import { string } from "../../../templates/runtime/leaf-types.js";
 import {
   createInstanceCore,
   startInstance,

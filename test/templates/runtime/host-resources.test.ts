@@ -5,7 +5,7 @@
  * component stands in for the guest; test/e2e/sdk-host-resources.test.ts does the same with a real one.
  */
 import { describe, expect, it } from "vitest";
-import { lend, release } from "../../../templates/runtime/borrow.js";
+import { lend, release } from "../../../templates/runtime/loans.js";
 import {
   HasChildrenError,
   InvalidHandleError,
@@ -21,7 +21,7 @@ import {
   type ResourceTableView,
 } from "../../../templates/runtime/host-resources.js";
 import type { Handle, LeakReport } from "../../../templates/runtime/resource-table.js";
-import { string, u32 } from "../../../templates/runtime/value-types.js";
+import { string, u32 } from "../../../templates/runtime/leaf-types.js";
 import {
   createInstanceCore,
   createWorldInstance,

@@ -9,28 +9,61 @@
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
+  byteStream,
+  errorContext,
+  future,
+  stream,
+  type ByteStream,
+  type ByteStreamSource,
+  type ErrorContext,
+  type Future,
+  type FutureSource,
+  type Stream,
+  type StreamSource,
+} from "../../../templates/runtime/async-values.js";
+import type { BorrowHandle, Borrowed } from "../../../templates/runtime/borrow.js";
+import {
   callExport,
+  callMethod,
   exportTable,
   type ExportSpec,
 } from "../../../templates/runtime/export-calls.js";
-import { guestResource, hostResource, own } from "../../../templates/runtime/guest-resources.js";
-import { importTable } from "../../../templates/runtime/import-adapters.js";
+import {
+  borrow,
+  borrowHandle,
+  guestResource,
+  hostResource,
+  own,
+  type Lendable,
+} from "../../../templates/runtime/guest-resources.js";
+import {
+  adaptImport,
+  hostResourceClass,
+  importTable,
+} from "../../../templates/runtime/import-adapters.js";
 import type { InstanceCore } from "../../../templates/runtime/instance-core.js";
 import {
-  enumeration,
-  f64,
   fixedList,
   flags,
   list,
   option,
   record,
   result,
+  tuple,
+  variant,
+} from "../../../templates/runtime/compound-types.js";
+import {
+  bool,
+  enumeration,
+  f64,
+  s32,
   s64,
   string,
-  tuple,
   u32,
+  u64,
   u8List,
-  variant,
+} from "../../../templates/runtime/leaf-types.js";
+import {
   type Option,
   type Result,
   type ValueType,
@@ -94,6 +127,8 @@ describe("typed descriptors", () => {
     record<{ xs: string[] }>("xs", { xs: list(u32) });
     // @ts-expect-error a tuple of the wrong arity
     record<{ t: [number, string] }>("t", { t: tuple([u32, string, u32]) });
+    // @ts-expect-error a descriptor that refuses values of the field's type (`undefined`)
+    record<{ x: number | undefined }>("x", { x: f64 });
   });
 });
 
@@ -105,6 +140,65 @@ class Counter extends GuestResource {
 
 const counterType = guestResource<Counter>("a:b/c#counter", Counter);
 
+/** A host resource as generated: its destructor is optional. */
+interface File {
+  name(): string;
+  sameAs(other: BorrowHandle<File>): boolean;
+  [Symbol.dispose]?(): void;
+}
+
+const fileType = hostResource<File>("a:b/files#file");
+
+describe("typed descriptors of handles and async values", () => {
+  it("carry what the SDK hands out and what lowering accepts", () => {
+    expectTypeOf(own(counterType)).toEqualTypeOf<ValueType<Counter>>();
+    expectTypeOf(own(fileType)).toEqualTypeOf<ValueType<File>>();
+    // A guest resource is lent as itself; a host one also as a borrow the host received.
+    expectTypeOf(borrow(counterType)).toEqualTypeOf<ValueType<Borrowed<Counter>>>();
+    expectTypeOf(borrow(fileType)).toEqualTypeOf<ValueType<Borrowed<File>, Lendable<File>>>();
+    expectTypeOf(borrowHandle(fileType)).toEqualTypeOf<
+      ValueType<BorrowHandle<File>, Lendable<File>>
+    >();
+    expectTypeOf(future(u32)).toEqualTypeOf<ValueType<Future<number>, FutureSource<number>>>();
+    expectTypeOf(future(undefined)).toEqualTypeOf<
+      ValueType<Future<undefined>, FutureSource<undefined>>
+    >();
+    expectTypeOf(stream(pointType)).toEqualTypeOf<ValueType<Stream<Point>, StreamSource<Point>>>();
+    expectTypeOf(byteStream).toEqualTypeOf<ValueType<ByteStream, ByteStreamSource>>();
+    expectTypeOf(errorContext).toEqualTypeOf<ValueType<ErrorContext>>();
+    expectTypeOf(list(future(string))).toEqualTypeOf<
+      ValueType<Future<string>[], FutureSource<string>[]>
+    >();
+  });
+
+  it("refuse, at compile time, a handle or async descriptor that disagrees with the declared type", () => {
+    record<{ f: Future<bigint>; s: ByteStream }>("r", { f: future(s64), s: byteStream });
+    // @ts-expect-error a future of the wrong element type
+    record<{ f: Future<bigint> }>("r", { f: future(u32) });
+    // @ts-expect-error a stream where the field is a future
+    record<{ f: Future<bigint> }>("r", { f: stream(s64) });
+    // @ts-expect-error a stream of single bytes where the field holds chunks
+    record<{ s: ByteStream }>("r", { s: stream(u32) });
+    record<{ e: ErrorContext }>("r", { e: errorContext });
+    // @ts-expect-error an error context where the field is a string
+    record<{ e: string }>("r", { e: errorContext });
+    record<{ f: BorrowHandle<File> }>("r", { f: borrowHandle(fileType) });
+    record<{ f: Borrowed<File> }>("r", { f: borrow(fileType) });
+    // @ts-expect-error explicit handles where the field holds views
+    record<{ f: Borrowed<File> }>("r", { f: borrowHandle(fileType) });
+    // @ts-expect-error views where the field holds explicit handles
+    record<{ f: BorrowHandle<File> }>("r", { f: borrow(fileType) });
+    // @ts-expect-error an owned handle where the field is a borrow
+    record<{ f: BorrowHandle<File> }>("r", { f: own(fileType) });
+    // @ts-expect-error a borrow where the field owns the resource
+    record<{ f: File }>("r", { f: borrow(fileType) });
+    // @ts-expect-error a resource of another type
+    record<{ c: Counter }>("r", { c: own(fileType) });
+    // @ts-expect-error a borrow of another resource type
+    variant<{ tag: "one"; val: Borrowed<Counter> }>("v", { one: borrow(fileType) });
+  });
+});
+
 const exportSpecs = exportTable(
   "a:b/c@1.0.0",
   {
@@ -115,6 +209,12 @@ const exportSpecs = exportTable(
     "[constructor]counter": ["Counter", "start", [u32], own(counterType)],
     "[static]counter.zero": ["Counter.zero", "", [], own(counterType)],
     "[method]counter.get": ["get", "", [], u32],
+    "[method]counter.merge": ["merge", "other", [borrow(counterType)], own(counterType)],
+    lend: ["lend", "file, counter", [borrow(fileType), borrow(counterType)], u32],
+    give: ["give", "file", [own(fileType)]],
+    later: ["later", "n", [future(u32)], future(string), { async: true }],
+    lines: ["lines", "input", [stream(string)], stream(u32), { async: true }],
+    bytes: ["bytes", "input", [byteStream], result(byteStream, errorContext), { async: true }],
   },
   "c",
 );
@@ -137,6 +237,47 @@ export function wrappers(core: InstanceCore): void {
   void callExport(core, exportSpecs.draw, [{ tag: "nothing" }, "red" as string, {}]);
   void sum;
   void wrong;
+}
+
+/** Never called: the specs of functions with handles and async values, as generated wrappers use them. */
+export function handleWrappers(core: InstanceCore, counter: Counter, file: File): void {
+  expectTypeOf(exportSpecs["[method]counter.merge"]).toEqualTypeOf<
+    ExportSpec<Counter, [Borrowed<Counter>]>
+  >();
+  expectTypeOf(exportSpecs.lend).toEqualTypeOf<
+    ExportSpec<number, [Lendable<File>, Borrowed<Counter>]>
+  >();
+  expectTypeOf(exportSpecs.give).toEqualTypeOf<ExportSpec<void, [File]>>();
+  // `-> future<string>` resolves with the string (a promise resolved with a promise takes on its value).
+  expectTypeOf(exportSpecs.later).toEqualTypeOf<ExportSpec<string, [FutureSource<number>]>>();
+  expectTypeOf(exportSpecs.lines).toEqualTypeOf<
+    ExportSpec<Stream<number>, [StreamSource<string>]>
+  >();
+  expectTypeOf(exportSpecs.bytes).toEqualTypeOf<ExportSpec<ByteStream, [ByteStreamSource]>>();
+  // An owned resource is lent as itself, and so is a borrow a host import received.
+  const merged: Promise<Counter> = callMethod(counter, exportSpecs["[method]counter.merge"], [
+    counter,
+  ]);
+  void callExport(core, exportSpecs.lend, [file, counter]);
+  void callExport(core, exportSpecs.lend, [{} as BorrowHandle<File>, counter]);
+  // @ts-expect-error a borrow of another resource type
+  void callExport(core, exportSpecs.lend, [counter, counter]);
+  // @ts-expect-error a borrowed resource passed where the guest takes ownership
+  void callExport(core, exportSpecs.give, [{} as Borrowed<File>]);
+  // @ts-expect-error a wrapper declaring that it resolves with the future rather than its value
+  const pending: Promise<Future<string>> = callExport(core, exportSpecs.later, [
+    Promise.resolve(1),
+  ]);
+  // @ts-expect-error a future of the wrong element type
+  void callExport(core, exportSpecs.later, [Promise.resolve("1")]);
+  void callExport(core, exportSpecs.lines, [["a", "b"]]);
+  // @ts-expect-error a stream of the wrong element type
+  void callExport(core, exportSpecs.lines, [[1, 2]]);
+  // @ts-expect-error a wrapper declaring an async iterable where the SDK gives a `ReadableStream`
+  const lines: Promise<AsyncIterable<string>> = callExport(core, exportSpecs.lines, [[]]);
+  void merged;
+  void pending;
+  void lines;
 }
 
 describe("spec tables", () => {
@@ -204,3 +345,99 @@ describe("spec tables", () => {
     ]);
   });
 });
+
+/** An imported interface as generated: the host's functions and its resource's class. */
+interface FilesImports {
+  open(f: BorrowHandle<File>): string;
+  count(files: BorrowHandle<File>[]): number;
+  /** `-> result<u32, string>`: returns the `ok` value, throws `ResultError` for `err`. */
+  size(path: string): number;
+  wait(until: Future<undefined>): StreamSource<bigint> | PromiseLike<StreamSource<bigint>>;
+  log(line: string): void;
+  readonly File: FileClass;
+}
+
+interface FileClass {
+  new (name: string): File;
+  compare(a: BorrowHandle<File>, b: BorrowHandle<File>): number;
+}
+
+const importSpecs = importTable("a:b/files", {
+  open: ["open", [borrowHandle(fileType)], string, { names: "f" }],
+  count: ["count", [list(borrowHandle(fileType))], u32, { names: "files" }],
+  size: ["size", [string], result(u32, string)],
+  wait: ["wait", [future(undefined)], stream(u64), { async: true }],
+  log: ["log", [string]],
+  "[constructor]file": ["create", [string], own(fileType)],
+  "[static]file.compare": [
+    "compare",
+    [borrowHandle(fileType), borrowHandle(fileType)],
+    s32,
+    { names: "a, b" },
+  ],
+  "[method]file.name": ["name", [], string],
+  "[method]file.same-as": ["sameAs", [borrowHandle(fileType)], bool, { names: "other" }],
+});
+
+/** Entries that disagree with `FilesImports`, one way each. */
+const wrongSpecs = importTable("a:b/files", {
+  open: ["open", [borrow(fileType)], string, { names: "f" }],
+  count: ["count", [list(borrowHandle(fileType))], string, { names: "files" }],
+  size: ["size", [], result(u32, string)],
+  wait: ["wait", [future(undefined)], stream(u64)],
+  log: ["log", [u32]],
+  missing: ["missing", [], undefined],
+  "[constructor]file": ["create", [u32], own(fileType)],
+  "[static]file.compare": ["compare", [borrowHandle(fileType)], string, { names: "a" }],
+  "[method]file.name": ["name", [], u32],
+  "[method]file.same-as": ["sameAs", [borrowHandle(fileType)], string, { names: "other" }],
+});
+
+/** Never called: the import factory as generated, against specs that agree and specs that do not. */
+export function importFactory(core: InstanceCore, host: FilesImports): object[] {
+  return [
+    {
+      File: hostResourceClass(core, fileType, host.File, {
+        create: importSpecs["[constructor]file"],
+        methods: {
+          name: importSpecs["[method]file.name"],
+          sameAs: importSpecs["[method]file.same-as"],
+        },
+        statics: { compare: importSpecs["[static]file.compare"] },
+      }),
+      open: adaptImport(core, importSpecs.open, host),
+      count: adaptImport(core, importSpecs.count, host),
+      size: adaptImport(core, importSpecs.size, host),
+      wait: adaptImport(core, importSpecs.wait, host),
+      log: adaptImport(core, importSpecs.log, host),
+    },
+    {
+      File: hostResourceClass(core, fileType, host.File, {
+        // @ts-expect-error a constructor taking a number where the class takes a name
+        create: wrongSpecs["[constructor]file"],
+        methods: {
+          // @ts-expect-error a method whose result is described as a number, declared a string
+          name: wrongSpecs["[method]file.name"],
+          // @ts-expect-error a method whose result is described as a string, declared boolean
+          sameAs: wrongSpecs["[method]file.same-as"],
+        },
+        // @ts-expect-error a static with one borrow where the class's takes two
+        statics: { compare: wrongSpecs["[static]file.compare"] },
+      }),
+      // @ts-expect-error views where the handler receives explicit handles
+      open: adaptImport(core, wrongSpecs.open, host),
+      // @ts-expect-error a result described as a string, declared a number
+      count: adaptImport(core, wrongSpecs.count, host),
+      // @ts-expect-error an argument the handler takes missing (a handler may ignore extra ones, as in TypeScript)
+      size: adaptImport(core, wrongSpecs.size, host),
+      // @ts-expect-error a handler that may return a promise, for a function that is not async
+      wait: adaptImport(core, wrongSpecs.wait, host),
+      // @ts-expect-error an argument of the wrong type
+      log: adaptImport(core, wrongSpecs.log, host),
+      // @ts-expect-error a member the interface does not have
+      missing: adaptImport(core, wrongSpecs.missing, host),
+      // @ts-expect-error a spec for another member than the one it names
+      other: adaptImport(core, importSpecs.log, {} as { open: FilesImports["open"] }),
+    },
+  ];
+}

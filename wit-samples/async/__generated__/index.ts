@@ -40,9 +40,9 @@ import {
   startInstance,
 } from "./runtime/instance-core.js";
 import type { IsolateOptions } from "./runtime/isolate-options.js";
+import { string, u8List } from "./runtime/leaf-types.js";
 import type { LeakReport } from "./runtime/resource-table.js";
 import type { AsyncCallOptions } from "./runtime/tasks.js";
-import { string, u8List } from "./runtime/value-types.js";
 
 export { ErrorContext } from "./runtime/async-values.js";
 export type { Future, Stream } from "./runtime/async-values.js";

@@ -40,8 +40,8 @@ import {
   startInstance,
 } from "./runtime/instance-core.js";
 import type { IsolateOptions } from "./runtime/isolate-options.js";
+import { string, u32 } from "./runtime/leaf-types.js";
 import type { LeakReport } from "./runtime/resource-table.js";
-import { string, u32 } from "./runtime/value-types.js";
 
 export { ErrorContext } from "./runtime/async-values.js";
 export type { Future, Stream } from "./runtime/async-values.js";

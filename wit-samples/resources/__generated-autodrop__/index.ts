@@ -13,6 +13,7 @@ import {
   type StoreExports,
   createStoreExports,
 } from "./interfaces/example-resources-store.js";
+import { result } from "./runtime/compound-types.js";
 import { ResultError } from "./runtime/errors.js";
 import { callExport, exportTable } from "./runtime/export-calls.js";
 import {
@@ -29,8 +30,8 @@ import {
   startInstance,
 } from "./runtime/instance-core.js";
 import type { IsolateOptions } from "./runtime/isolate-options.js";
+import { string, u16 } from "./runtime/leaf-types.js";
 import type { LeakReport } from "./runtime/resource-table.js";
-import { result, string, u16 } from "./runtime/value-types.js";
 
 export { ErrorContext } from "./runtime/async-values.js";
 export type { Future, Stream } from "./runtime/async-values.js";

@@ -19,7 +19,7 @@ import {
   startInstance,
 } from "./runtime/instance-core.js";
 import type { IsolateOptions } from "./runtime/isolate-options.js";
-import { string } from "./runtime/value-types.js";
+import { string } from "./runtime/leaf-types.js";
 
 export { ErrorContext } from "./runtime/async-values.js";
 export type { Future, Stream } from "./runtime/async-values.js";

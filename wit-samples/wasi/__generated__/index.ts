@@ -15,7 +15,7 @@ import {
   wasiImport,
 } from "./runtime/instance-core.js";
 import type { IsolateOptions } from "./runtime/isolate-options.js";
-import { u32 } from "./runtime/value-types.js";
+import { u32 } from "./runtime/leaf-types.js";
 import { type WasiCapabilities, createWasiHost } from "./runtime/wasi.js";
 
 export { ErrorContext } from "./runtime/async-values.js";

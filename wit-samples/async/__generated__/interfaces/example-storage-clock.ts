@@ -7,9 +7,10 @@ import {
   future,
   stream,
 } from "../runtime/async-values.js";
+import { list, record } from "../runtime/compound-types.js";
 import { adaptImport, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import { bool, list, record, string, u64 } from "../runtime/value-types.js";
+import { bool, string, u64 } from "../runtime/leaf-types.js";
 
 export interface RecordOfUploads {
   names: string[];

@@ -14,6 +14,7 @@ import {
   stream,
 } from "../runtime/async-values.js";
 import type { Borrowed } from "../runtime/borrow.js";
+import { list, option, result, tuple } from "../runtime/compound-types.js";
 import { ResultError } from "../runtime/errors.js";
 import {
   callExport,
@@ -27,19 +28,9 @@ import {
   own,
 } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
+import { bool, string, u32, u32List, u64 } from "../runtime/leaf-types.js";
 import type { AsyncCallOptions } from "../runtime/tasks.js";
-import {
-  type Result,
-  bool,
-  list,
-  option,
-  result,
-  string,
-  tuple,
-  u32,
-  u32List,
-  u64,
-} from "../runtime/value-types.js";
+import type { Result } from "../runtime/value-types.js";
 import {
   type Progress as Progress2,
   type Session as Session2,

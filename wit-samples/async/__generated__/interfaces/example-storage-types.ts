@@ -12,17 +12,11 @@ import {
   future,
   stream,
 } from "../runtime/async-values.js";
+import { record, variant } from "../runtime/compound-types.js";
 import { hostResource, own } from "../runtime/guest-resources.js";
 import { hostResourceClass, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import {
-  bool,
-  record,
-  string,
-  u32,
-  u64,
-  variant,
-} from "../runtime/value-types.js";
+import { bool, string, u32, u64 } from "../runtime/leaf-types.js";
 
 /** A record that carries a stream and a future. */
 export interface Upload {

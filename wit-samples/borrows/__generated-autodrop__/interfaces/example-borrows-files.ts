@@ -2,6 +2,13 @@
 /* eslint-disable */
 
 import type { Borrowed } from "../runtime/borrow.js";
+import {
+  list,
+  option,
+  record,
+  tuple,
+  variant,
+} from "../runtime/compound-types.js";
 import { borrow, hostResource, own } from "../runtime/guest-resources.js";
 import {
   type ImportCall,
@@ -10,17 +17,7 @@ import {
   importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import {
-  bool,
-  list,
-  option,
-  record,
-  s32,
-  string,
-  tuple,
-  u32,
-  variant,
-} from "../runtime/value-types.js";
+import { bool, s32, string, u32 } from "../runtime/leaf-types.js";
 
 export interface File {
   name(): string;

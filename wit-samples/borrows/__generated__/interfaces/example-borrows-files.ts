@@ -2,24 +2,21 @@
 /* eslint-disable */
 
 import type { BorrowHandle } from "../runtime/borrow.js";
-import { borrow, hostResource, own } from "../runtime/guest-resources.js";
+import {
+  list,
+  option,
+  record,
+  tuple,
+  variant,
+} from "../runtime/compound-types.js";
+import { borrowHandle, hostResource, own } from "../runtime/guest-resources.js";
 import {
   adaptImport,
   hostResourceClass,
   importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import {
-  bool,
-  list,
-  option,
-  record,
-  s32,
-  string,
-  tuple,
-  u32,
-  variant,
-} from "../runtime/value-types.js";
+import { bool, s32, string, u32 } from "../runtime/leaf-types.js";
 
 export interface File {
   name(): string;
@@ -51,8 +48,8 @@ export interface Pair {
 }
 
 export const pairType = /*@__PURE__*/ record<Pair>("pair", {
-  first: borrow(fileType),
-  second: borrow(fileType),
+  first: borrowHandle(fileType),
+  second: borrowHandle(fileType),
 });
 
 export type Target =
@@ -60,7 +57,7 @@ export type Target =
   | { tag: "nothing" };
 
 export const targetType = /*@__PURE__*/ variant<Target>("target", {
-  one: borrow(fileType),
+  one: borrowHandle(fileType),
   nothing: undefined,
 });
 
@@ -83,29 +80,34 @@ export interface FilesImports {
 }
 
 const importSpecs = /*@__PURE__*/ importTable("example:borrows/files", {
-  open: ["open", [borrow(fileType)], string, { names: "f" }],
-  "open-all": ["openAll", [list(borrow(fileType))], u32, { names: "fs" }],
+  open: ["open", [borrowHandle(fileType)], string, { names: "f" }],
+  "open-all": ["openAll", [list(borrowHandle(fileType))], u32, { names: "fs" }],
   "open-pair": ["openPair", [pairType], u32, { names: "p" }],
   "open-tuple": [
     "openTuple",
-    [tuple([borrow(fileType), u32])],
+    [tuple([borrowHandle(fileType), u32])],
     u32,
     { names: "t" },
   ],
-  "open-maybe": ["openMaybe", [option(borrow(fileType))], bool, { names: "f" }],
+  "open-maybe": [
+    "openMaybe",
+    [option(borrowHandle(fileType))],
+    bool,
+    { names: "f" },
+  ],
   "open-target": ["openTarget", [targetType], u32, { names: "t" }],
   notify: ["notify", [u32]],
   "[constructor]file": ["create", [string], own(fileType)],
   "[static]file.compare": [
     "compare",
-    [borrow(fileType), borrow(fileType)],
+    [borrowHandle(fileType), borrowHandle(fileType)],
     s32,
     { names: "a, b" },
   ],
   "[method]file.name": ["name", [], string],
   "[method]file.same-as": [
     "sameAs",
-    [borrow(fileType)],
+    [borrowHandle(fileType)],
     bool,
     { names: "other" },
   ],

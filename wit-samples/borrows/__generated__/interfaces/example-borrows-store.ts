@@ -14,7 +14,7 @@ import {
   own,
 } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import { string, u32 } from "../runtime/value-types.js";
+import { string, u32 } from "../runtime/leaf-types.js";
 
 export interface Counter extends Disposable {
   value(): Promise<number>;

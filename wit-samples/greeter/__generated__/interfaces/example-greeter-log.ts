@@ -3,7 +3,7 @@
 
 import { adaptImport, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import { string } from "../runtime/value-types.js";
+import { string } from "../runtime/leaf-types.js";
 
 export interface LogImports {
   log(message: string): void;

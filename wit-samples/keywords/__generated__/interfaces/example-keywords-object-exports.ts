@@ -12,7 +12,7 @@ import {
   own,
 } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import { bool, string, u32 } from "../runtime/value-types.js";
+import { bool, string, u32 } from "../runtime/leaf-types.js";
 import {
   type Error_,
   type Infinity_,

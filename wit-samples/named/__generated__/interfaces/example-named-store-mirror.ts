@@ -3,7 +3,7 @@
 
 import { callExport, exportTable } from "../runtime/export-calls.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import { u32 } from "../runtime/value-types.js";
+import { u32 } from "../runtime/leaf-types.js";
 import { type Entry, entryType } from "./example-named-store.js";
 
 /** A store of numbers. */

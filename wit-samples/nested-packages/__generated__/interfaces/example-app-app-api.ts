@@ -3,7 +3,7 @@
 
 import { callExport, exportTable } from "../runtime/export-calls.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import { string } from "../runtime/value-types.js";
+import { string } from "../runtime/leaf-types.js";
 
 export interface AppApiExports {
   run(): Promise<string>;

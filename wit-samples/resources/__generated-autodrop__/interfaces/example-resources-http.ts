@@ -2,6 +2,7 @@
 /* eslint-disable */
 
 import type { Borrowed } from "../runtime/borrow.js";
+import { list, result } from "../runtime/compound-types.js";
 import type { ResultError } from "../runtime/errors.js";
 import { borrow, hostResource, own } from "../runtime/guest-resources.js";
 import {
@@ -11,15 +12,7 @@ import {
   importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import {
-  list,
-  result,
-  string,
-  u16,
-  u32,
-  u64,
-  u8List,
-} from "../runtime/value-types.js";
+import { string, u16, u32, u64, u8List } from "../runtime/leaf-types.js";
 
 /** An outgoing body; a child of the request that created it. */
 export interface Body {

@@ -2,23 +2,16 @@
 /* eslint-disable */
 
 import type { BorrowHandle } from "../runtime/borrow.js";
+import { list, result } from "../runtime/compound-types.js";
 import type { ResultError } from "../runtime/errors.js";
-import { borrow, hostResource, own } from "../runtime/guest-resources.js";
+import { borrowHandle, hostResource, own } from "../runtime/guest-resources.js";
 import {
   adaptImport,
   hostResourceClass,
   importTable,
 } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import {
-  list,
-  result,
-  string,
-  u16,
-  u32,
-  u64,
-  u8List,
-} from "../runtime/value-types.js";
+import { string, u16, u32, u64, u8List } from "../runtime/leaf-types.js";
 
 /** An outgoing body; a child of the request that created it. */
 export interface Body {
@@ -72,10 +65,10 @@ export interface HttpImports {
 }
 
 const importSpecs = /*@__PURE__*/ importTable("example:resources/http", {
-  inspect: ["inspect", [borrow(requestType)], string, { names: "req" }],
+  inspect: ["inspect", [borrowHandle(requestType)], string, { names: "req" }],
   "inspect-all": [
     "inspectAll",
-    [list(borrow(requestType))],
+    [list(borrowHandle(requestType))],
     u32,
     { names: "reqs" },
   ],

@@ -14,7 +14,7 @@ import {
   own,
 } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import { u32 } from "../runtime/value-types.js";
+import { u32 } from "../runtime/leaf-types.js";
 
 export interface Counter extends Disposable {
   increment(by: number): Promise<number>;

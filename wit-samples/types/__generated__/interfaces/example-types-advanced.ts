@@ -11,18 +11,11 @@ import {
   future,
   stream,
 } from "../runtime/async-values.js";
+import { fixedList, map } from "../runtime/compound-types.js";
 import { callExport, exportTable } from "../runtime/export-calls.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
+import { f32, string, u32, u8, u8List } from "../runtime/leaf-types.js";
 import type { AsyncCallOptions } from "../runtime/tasks.js";
-import {
-  f32,
-  fixedList,
-  map,
-  string,
-  u32,
-  u8,
-  u8List,
-} from "../runtime/value-types.js";
 
 /**
  * Types that componentize-js guests cannot implement yet: the generator still maps them.
