@@ -226,7 +226,7 @@ function renderFile(
 ): string {
   const out = filePieces;
   // Whatever a failed render left behind is not part of this file.
-  out.truncate(0);
+  out.clear();
   for (const line of preamble === "" ? [] : preamble.split("\n")) {
     out.push(line);
     out.push("\n");
@@ -273,6 +273,7 @@ function renderFile(
     first = false;
     wantsBlank = false;
     afterOpener = opensBlock(out, start);
+    out.flush();
   }
   return out.take();
 }
