@@ -226,7 +226,7 @@ function renderFile(
 ): string {
   const out = filePieces;
   // Whatever a failed render left behind is not part of this file.
-  out.clear();
+  out.truncate(0);
   for (const line of preamble === "" ? [] : preamble.split("\n")) {
     out.push(line);
     out.push("\n");
@@ -273,7 +273,6 @@ function renderFile(
     first = false;
     wantsBlank = false;
     afterOpener = opensBlock(out, start);
-    out.flush();
   }
   return out.take();
 }
