@@ -1,6 +1,132 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ and bundled into one file by `npm run build` (run on `prepare`;
-// scripts/bundle-cli.js says why).
-import { main } from "../dist/bundle/cli.js";
+/**
+ * The `wit-ts` command. Consumes the command line; runs the CLI's one-file bundle (`dist/bundle/cli.cjs`, made by
+ * `npm run build`; scripts/bundle-cli.js says why it is one CommonJS script) and exits with its code.
+ *
+ * A CommonJS script (`bin/package.json`), so that no ES module loader starts for a plain `gen`. The bundle is
+ * compiled through `vm.Script` with V8's code cache: the first run saves the compiled code of everything it ran,
+ * later runs skip parsing and compiling it. The cache is a file per bundle and Node version under the user's cache
+ * folder (`$XDG_CACHE_HOME/wit-ts` or `~/.cache/wit-ts`; `%LOCALAPPDATA%\wit-ts` on Windows), never in a project.
+ * It is keyed by the bundle's SHA-256 (the bundle's last line), size and modification time, Node's V8 version and
+ * the architecture; written to a temporary file and renamed, so a reader never sees half a file; rewritten when
+ * V8 rejects it (other V8 flags); and skipped whenever it cannot be read or written. `WIT_TS_COMPILE_CACHE=off`
+ * turns it off; `WIT_TS_COMPILE_CACHE=<folder>` puts it elsewhere.
+ */
+"use strict";
+const {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} = require("node:fs");
+const { createRequire } = require("node:module");
+const { join } = require("node:path");
+const { pathToFileURL } = require("node:url");
+const vm = require("node:vm");
 
-process.exitCode = await main(process.argv.slice(2));
+/** Cache files kept in the folder: one per bundle and Node version in use, the oldest removed beyond this. */
+const KEEP = 16;
+
+const bundle = join(__dirname, "..", "dist", "bundle", "cli.cjs");
+const fd = openSync(bundle, "r");
+const stat = fstatSync(fd);
+const source = readFileSync(fd, "latin1");
+closeSync(fd);
+
+const cacheFile = cacheFileFor(source, stat);
+let cachedData;
+if (cacheFile !== undefined) {
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache yet, or not readable: compile from source.
+  }
+}
+// On the first line, so that line numbers in stack traces are the bundle's.
+const script = new vm.Script(
+  `(function (exports, require, module, __filename, __dirname, __witTsImportMetaUrl, __witTsImportMetaResolve, __witTsImport) {${source}\n})`,
+  {
+    filename: bundle,
+    cachedData,
+  },
+);
+const bundleRequire = createRequire(bundle);
+const cli = { exports: {} };
+script.runInThisContext()(
+  cli.exports,
+  bundleRequire,
+  cli,
+  bundle,
+  join(__dirname, "..", "dist", "bundle"),
+  pathToFileURL(bundle).href,
+  (specifier) => pathToFileURL(bundleRequire.resolve(specifier)).href,
+  // The bundle's `import()`: bare packages and absolute URLs only, so resolving from here is the same.
+  (specifier) => import(specifier),
+);
+
+cli.exports.main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  // Saved after the run, so that the cache holds every function the command compiled, not only the top level.
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+    saveCache(cacheFile, script);
+  }
+});
+
+/** The cache file for this bundle and this Node, or undefined when there is no cache folder or no bundle hash. */
+function cacheFileFor(text, fileStat) {
+  const setting = process.env.WIT_TS_COMPILE_CACHE;
+  if (setting === "off" || setting === "0" || setting === "false") return undefined;
+  const match = /\/\/# witTsSha256=([0-9a-f]{64})\n$/.exec(text.slice(-90));
+  if (match === null) return undefined;
+  let dir;
+  if (setting !== undefined && setting !== "") dir = setting;
+  else if (process.platform === "win32" && process.env.LOCALAPPDATA)
+    dir = join(process.env.LOCALAPPDATA, "wit-ts");
+  else if (process.env.XDG_CACHE_HOME) dir = join(process.env.XDG_CACHE_HOME, "wit-ts");
+  else if (process.env.HOME) dir = join(process.env.HOME, ".cache", "wit-ts");
+  else return undefined;
+  const key = [
+    match[1].slice(0, 32),
+    fileStat.size.toString(36),
+    Math.trunc(fileStat.mtimeMs).toString(36),
+    process.versions.v8,
+    process.arch,
+  ].join("-");
+  return join(dir, `cli-${key.replace(/[^\w.-]/g, "_")}.v8cache`);
+}
+
+/** Writes the code cache atomically; any failure leaves things as they were. */
+function saveCache(file, compiled) {
+  const dir = join(file, "..");
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(temporary, compiled.createCachedData(), { mode: 0o600 });
+    renameSync(temporary, file);
+    prune(dir);
+  } catch {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Never written.
+    }
+  }
+}
+
+/** Keeps the {@link KEEP} most recently written cache files: bundles of older builds are never read again. */
+function prune(dir) {
+  const files = readdirSync(dir).filter(
+    (name) => name.startsWith("cli-") && name.endsWith(".v8cache"),
+  );
+  if (files.length <= KEEP) return;
+  const byAge = files
+    .map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => a.mtime - b.mtime);
+  for (const { name } of byAge.slice(0, files.length - KEEP)) unlinkSync(join(dir, name));
+}

@@ -1,28 +1,82 @@
 #!/usr/bin/env node
 /**
- * Bundles the CLI (`dist/cli.js` and everything it loads, commander included) into one file,
- * `dist/bundle/cli.js`, which `bin/wit-ts.js` runs: Node 20 then resolves, reads and links one module instead of
- * forty, which took about 13-20 ms off every `wit-ts` command (measured on `gen` of the wasi:http/proxy world,
- * 0.17 s before; docs/performance-notes.md). Run by `npm run build` after `tsc`. Packages that are optional or
- * heavy stay external and load only when needed: jco (for `.wasm` inputs) and jiti (for `.ts` config files).
- * The library entry points (`dist/index.js`, the plugins) are not bundled.
+ * Bundles the CLI (`dist/cli.js` and everything it loads, commander included) into one script,
+ * `dist/bundle/cli.cjs`, which `bin/wit-ts.js` compiles through `vm.Script` with V8's code cache. Run by
+ * `npm run build` after `tsc`. Why this shape (figures in docs/performance-notes.md):
+ * - one file instead of forty: Node resolves, reads and compiles one script;
+ * - a CommonJS script, not an ES module: no ES module loader starts for a WIT input (its streams, readline and
+ *   fs/promises were a fifth of a `gen`'s start-up), the `require` of a module that only a rare path uses
+ *   (perf_hooks for `--watch`, crypto for writing output) runs when that path runs, and `vm.Script` can take a
+ *   code cache, which Node 20 offers for scripts only;
+ * - `import.meta.url`, `import.meta.resolve` and `import()` become parameters the launcher passes (`import()`
+ *   compiled by `vm.Script` needs a callback that Node 20 offers only as an experimental feature, and loses it
+ *   for code read from the cache);
+ * - ASCII only, so V8 keeps it as one-byte text;
+ * - the last line is a comment with the SHA-256 of everything before it: the launcher keys the code cache by it
+ *   without hashing 600 KB on every start.
+ * Packages that are optional or heavy stay external and load only when needed, through `import()`: jco (for
+ * `.wasm` inputs) and jiti (for `.ts` config files). The library entry points (`dist/index.js`, the plugins) are
+ * not bundled.
  */
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const outfile = `${root}dist/bundle/cli.cjs`;
 await build({
   entryPoints: [`${root}dist/cli.js`],
-  outfile: `${root}dist/bundle/cli.js`,
+  outfile,
   bundle: true,
   platform: "node",
-  format: "esm",
+  format: "cjs",
   target: "node20",
   external: ["@bytecodealliance/*", "jiti", "typescript"],
-  // commander is CommonJS: in an ES module bundle its `require` calls need a `require`.
-  banner: {
-    js: 'import { createRequire as __witTsRequire } from "node:module";\nconst require = __witTsRequire(import.meta.url);',
+  define: {
+    "import.meta.url": "__witTsImportMetaUrl",
+    "import.meta.resolve": "__witTsImportMetaResolve",
   },
   logLevel: "warning",
   legalComments: "none",
 });
+// The ES module bundle of earlier builds, if any, is not loaded any more.
+rmSync(`${root}dist/bundle/cli.js`, { force: true });
+// esbuild escapes non-ASCII text in code, not in the comments it keeps; escaped there too, the script is ASCII,
+// which V8 scans as one-byte text.
+let code = readFileSync(outfile, "utf8").replace(
+  /[^\0-\x7f]/gu,
+  (c) => `\\u{${c.codePointAt(0).toString(16)}}`,
+);
+code = replaceDynamicImports(code);
+const hash = createHash("sha256").update(code).digest("hex");
+writeFileSync(outfile, `${code}//# witTsSha256=${hash}\n`);
+
+/** `import(x)` -> `__witTsImport(x)`, found by parsing (the bundle also holds `import(` in strings of generated code). */
+function replaceDynamicImports(text) {
+  const file = ts.createSourceFile(
+    "cli.cjs",
+    text,
+    ts.ScriptTarget.Latest,
+    false,
+    ts.ScriptKind.JS,
+  );
+  const starts = [];
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      starts.push(node.expression.getStart(file));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  if (starts.length === 0)
+    throw new Error("bundle-cli: no import() found; is the bundle still CommonJS?");
+  let out = "";
+  let from = 0;
+  for (const start of starts.sort((a, b) => a - b)) {
+    out += text.slice(from, start) + "__witTsImport";
+    from = start + "import".length;
+  }
+  return out + text.slice(from);
+}

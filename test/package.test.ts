@@ -33,7 +33,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe("the npm package", () => {
   it("ships the CLI, the library and the runtime sources, and no tests", () => {
     expect(packed).toContain("bin/wit-ts.js");
-    expect(packed).toContain("dist/bundle/cli.js");
+    expect(packed).toContain("bin/package.json");
+    expect(packed).toContain("dist/bundle/cli.cjs");
     expect(packed).toContain("dist/index.d.ts");
     expect(packed).toContain("templates/runtime/export-calls.ts");
     expect(packed.filter((p) => p.startsWith("test/") || p.includes("__generated__"))).toEqual([]);
