@@ -285,6 +285,7 @@ const table = {
   // direct-imports.ts
   DirectImport: ["direct-imports.ts", "type"],
   substituteImports: ["direct-imports.ts", "value"],
+  JcoImport: ["direct-imports.ts", "type"],
   // tasks.ts
   createTaskTracker: ["tasks.ts", "value"],
   jcoTaskHooksKey: ["tasks.ts", "value"],
