@@ -15,7 +15,10 @@
  * itself refuse to leave when jco's flags say so.
  */
 
-const KEY = `Symbol.for("wit-ts.jco-untasked-imports.v1")`;
+/** The key's description: in the output exactly when it was patched. */
+export const UNTASKED_IMPORTS_MARK = "wit-ts.jco-untasked-imports.v1";
+
+const KEY = `Symbol.for(${JSON.stringify(UNTASKED_IMPORTS_MARK)})`;
 
 /** jco's declaration of the wrapper: the announcement goes before it (run at instantiation, flags defined). */
 const WRAPPER = "function _lowerImportBackwardsCompat(args) {";

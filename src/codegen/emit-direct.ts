@@ -296,21 +296,33 @@ function exportedFunctions(resolve: Resolve, world: WorldId): (readonly [string,
   return out;
 }
 
-/** The report `gen` prints: how many exported functions are called directly, and why the others are not. */
+/**
+ * The report `gen` prints: how many exported functions are called directly, and why the others are not.
+ * `untaskedImports` says whether jco's output was patched so that its trampolines work outside its tasks
+ * (`jco-untasked-imports.ts`): without it, an instance of a component that keeps some makes every call
+ * through jco.
+ */
 export function directCallReport(
   resolve: Resolve,
   world: WorldId,
   canon: ComponentCanon | undefined,
+  untaskedImports = true,
 ): DirectCallReport {
   const functions = exportedFunctions(resolve, world);
-  if (canon !== undefined) planDirectImports(resolve, world, canon);
+  const plan = canon === undefined ? undefined : planDirectImports(resolve, world, canon);
+  const unpatched =
+    !untaskedImports && plan?.kind === "lowered" && plan.viaJco.length > 0
+      ? "it imports resource functions or handles, and jco's output could not be patched to call them outside jco's tasks"
+      : undefined;
   const viaJco: (readonly [string, string])[] = [];
   let direct = 0;
   for (const [name, func] of functions) {
-    const decision =
+    let decision: DirectDecision =
       canon === undefined
         ? { kind: "jco" as const, reason: "direct calls are off" }
         : decideDirect(resolve, canon, name, func);
+    if (decision.kind === "direct" && unpatched !== undefined)
+      decision = { kind: "jco", reason: unpatched };
     if (decision.kind === "direct") direct++;
     else viaJco.push([name, decision.reason]);
   }

@@ -277,6 +277,51 @@ describe("a guest importing host resources and WASI streams, called directly", (
   });
 });
 
+describe("may_leave on the direct path: jco's trampolines refuse a guest in the SDK's post-return", () => {
+  // The exports are direct; the constructor of the host's \`thing\` keeps jco's trampoline.
+  const wit = `package t:leave;
+world w {
+  resource thing {
+    constructor();
+  }
+  export makes: func() -> u32;
+  export makes-in-post-return: func() -> string;
+}`;
+  const wat = `(module
+    (import "$root" "[constructor]thing" (func $new (result i32)))
+    (memory (export "memory") 1)
+    (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1024))
+    (func (export "makes") (result i32) (call $new))
+    (func (export "makes-in-post-return") (result i32)
+      (i32.store (i32.const 16) (i32.const 64)) (i32.store (i32.const 20) (i32.const 0)) (i32.const 16))
+    (func (export "cabi_post_makes-in-post-return") (param i32) (drop (call $new))))`;
+
+  it("traps when the guest calls a resource import then, and lets it call one otherwise", async () => {
+    const bytes = await componentNew(
+      await componentEmbed({ binary: await parse(wat), witSource: wit, world: "w" }),
+    );
+    let made = 0;
+    const pair = await loadPair("direct-leave-kept", bytes, {
+      Thing: class {
+        constructor() {
+          made++;
+        }
+      },
+    });
+    expect(pair.report).toEqual({ total: 2, direct: 2, viaJco: [] });
+    expect(pair.files.get("index.ts")).toContain(
+      'jcoImports: [{ name: "[constructor]thing", sites: ',
+    );
+    const app = pair.direct as Record<string, Fn & SyncFn>;
+    expect(app["makesSync"]!()).toBe(1);
+    expect(made).toBe(1);
+    await expect(app["makesInPostReturn"]!()).rejects.toMatchObject({ name: "TrapError" });
+    expect(made).toBe(1);
+    expect(await app["makes"]!()).toBe(1);
+    expect(made).toBe(2);
+  });
+});
+
 describe("may_leave through jco: an import the SDK lowers refuses a guest in jco's post-return", () => {
   // The exports take a host resource, so they go through jco even on an instance with direct calls, whose
   // \`ping\` the SDK lowers. The realloc and the post-return call the host.
