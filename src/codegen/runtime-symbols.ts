@@ -286,6 +286,8 @@ const table = {
   DirectImport: ["direct-imports.ts", "type"],
   substituteImports: ["direct-imports.ts", "value"],
   JcoImport: ["direct-imports.ts", "type"],
+  jcoUntaskedImportsKey: ["direct-imports.ts", "value"],
+  setJcoInstanceFlags: ["direct-imports.ts", "value"],
   // tasks.ts
   createTaskTracker: ["tasks.ts", "value"],
   jcoTaskHooksKey: ["tasks.ts", "value"],
