@@ -16,6 +16,7 @@ import { decodeComponentPackages } from "./wit/decoding/component-packages.js";
 import { jcoAsyncOptions } from "./codegen/async-functions.js";
 import { fixJcoOutput } from "./jco-output-fixes.js";
 import { addTaskHooks } from "./jco-task-hooks.js";
+import { endUntaskedImportTasks } from "./jco-untasked-imports.js";
 
 interface JcoApi {
   componentWit(bytes: Uint8Array, document?: string): string;
@@ -230,9 +231,11 @@ export async function transpileComponent(
       ? new Uint8Array(data as Uint8Array)
       : Buffer.from(data).toString("utf8");
     // The entry module, with jco's async bugs of its version fixed, reports its async tasks to the SDK
-    // (runtime/tasks.ts).
+    // (runtime/tasks.ts) and lets directly called guests call its import trampolines.
     if (name === `${request.name}.js` && typeof content === "string")
-      content = addTaskHooks(fixJcoOutput(content, installedJcoVersion()));
+      content = addTaskHooks(
+        endUntaskedImportTasks(fixJcoOutput(content, installedJcoVersion())).js,
+      );
     files.push({ path: `${request.folder}/${name.split("\\").join("/")}`, content });
   }
   files.push({

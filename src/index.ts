@@ -19,6 +19,7 @@ import { diffOutput, writeOutput, type OutputDiff, type OutputFile } from "./out
 import { resolveFiles, resolvePath, type ResolveOptions, type ResolveResult } from "./wit/load.js";
 import { interfaceIdentifier, type Resolve, type WorldId } from "./wit/model.js";
 import { version } from "./version.js";
+import { UNTASKED_IMPORTS_MARK } from "./jco-untasked-imports.js";
 
 export { renderDiagnostic, renderDiagnostics, formatLocation } from "./diagnostics/render.js";
 export { toJson } from "./wit/json.js";
@@ -200,9 +201,17 @@ export async function generateSdk(options: GenerateSdkOptions): Promise<Generate
     worldKey: worldKey(resolve, worldId),
     diagnostics: [],
     sources,
-    ...(bytes === undefined ? {} : { directCalls: directCallReport(resolve, worldId, canon) }),
+    ...(bytes === undefined
+      ? {}
+      : { directCalls: directCallReport(resolve, worldId, canon, untaskedImports(files)) }),
     ...(jcoCommand === undefined ? {} : { jcoCommand }),
   };
+
+  /** Whether the transpiled entry module lets its import trampolines be called outside jco's tasks. */
+  function untaskedImports(output: readonly OutputFile[]): boolean {
+    const entry = output.find((f) => f.path === `component/${componentName}.js`)?.content;
+    return typeof entry === "string" && entry.includes(UNTASKED_IMPORTS_MARK);
+  }
 
   function failure(message: string): GenerateSdkResult {
     return {

@@ -8,9 +8,10 @@
  *
  * Covered: synchronous functions whose types hold no handles, futures, streams, error contexts or maps. The
  * imports the component lowers are lowered by the SDK too (`DirectImport` literals for
- * `runtime/direct-imports.ts`): a directly called export must never reach one of jco's import trampolines, which
- * expect jco's own task around them. When an import cannot be lowered that way, no export of the component is
- * called directly.
+ * `runtime/direct-imports.ts`) where their types allow. Synchronous imports it cannot lower (resource functions,
+ * handles) keep jco's trampolines (`JcoImport` literals), which `gen` patches so that they may be called
+ * outside jco's tasks (`jco-untasked-imports.ts`). When an import can be neither (async, streams, futures), no
+ * export of the component is called directly.
  */
 import type {
   CanonicalOptions,
@@ -35,7 +36,14 @@ export interface DirectCallReport {
   readonly viaJco: readonly (readonly [name: string, reason: string])[];
 }
 
-class Unsupported extends Error {}
+class Unsupported extends Error {
+  /** Whether what is unsupported is a resource handle (jco's trampolines can still pass it). */
+  readonly handle: boolean;
+  constructor(message: string, handle = false) {
+    super(message);
+    this.handle = handle;
+  }
+}
 
 function stringLiteral(text: string): string {
   return JSON.stringify(text);
@@ -79,7 +87,7 @@ function abiType(resolve: Resolve, type: Type, depth = 0): string {
       return `{ kind: "list", element: ${inner(kind.element)}, size: ${kind.size} }`;
     case "handle":
     case "resource":
-      throw new Unsupported("it passes a resource handle");
+      throw new Unsupported("it passes a resource handle", true);
     case "future":
     case "stream":
       throw new Unsupported(`it passes a \`${kind.kind}\``);
@@ -161,9 +169,16 @@ function optionParts(options: CanonicalOptions): string[] {
   return parts;
 }
 
-/** How the SDK lowers a component's imports: `DirectImport` literals, or why it cannot. */
+/**
+ * How the SDK lowers a component's imports: `DirectImport` literals, and `JcoImport` literals for those that
+ * keep jco's trampolines; or why direct calls cannot be made at all.
+ */
 export type DirectImportPlan =
-  | { readonly kind: "lowered"; readonly literals: readonly string[] }
+  | {
+      readonly kind: "lowered";
+      readonly literals: readonly string[];
+      readonly viaJco: readonly string[];
+    }
   | { readonly kind: "blocked"; readonly reason: string };
 
 /** Plans made by {@link planDirectImports}, read by {@link decideDirect} (one per decoded component). */
@@ -196,8 +211,9 @@ function importedFunctions(
 
 /**
  * Decides how the SDK lowers the imports of a component and remembers it for {@link decideDirect}: every
- * `canon lower` must be a synchronous function of the world whose types the SDK's canonical ABI covers, or
- * no export is called directly.
+ * `canon lower` must be a synchronous function of the world, lowered synchronously, or no export is called
+ * directly. The SDK lowers those whose types its canonical ABI covers; the others (resource functions, handles)
+ * keep jco's trampolines.
  */
 export function planDirectImports(
   resolve: Resolve,
@@ -214,6 +230,7 @@ export function planDirectImports(
 function makeImportPlan(resolve: Resolve, world: WorldId, canon: ComponentCanon): DirectImportPlan {
   const functions = importedFunctions(resolve, world);
   const literals: string[] = [];
+  const viaJco: string[] = [];
   for (const lowered of canon.lowered) {
     const name = lowered.name;
     const blocked = (why: string): DirectImportPlan => ({
@@ -223,29 +240,33 @@ function makeImportPlan(resolve: Resolve, world: WorldId, canon: ComponentCanon)
     if (name === undefined) return blocked("its origin is not in the binary");
     const found = functions.get(name);
     if (found === undefined) return blocked("it is not a function of the world");
-    if (found.func.kind.kind !== "freestanding") {
-      return blocked(
-        found.func.kind.kind.startsWith("async") ? "it is async" : "a resource function",
-      );
-    }
+    if (found.func.kind.kind.startsWith("async")) return blocked("it is async");
     const options = lowered.options;
     if (typeof options === "string") return blocked(options);
     if (options.async) return blocked("it is lowered async");
     if (lowered.sites.length === 0) continue;
+    const sites = lowered.sites
+      .map(
+        (site) => `[${site.instance}, ${stringLiteral(site.module)}, ${stringLiteral(site.name)}]`,
+      )
+      .join(", ");
+    const keepJco = `{ name: ${stringLiteral(name)}, sites: [${sites}] }`;
+    // jco lowers resource functions with its own handle tables, which its other calls share: they stay its.
+    if (found.func.kind.kind !== "freestanding") {
+      viaJco.push(keepJco);
+      continue;
+    }
     let params: string[];
     let result: string | undefined;
     try {
       params = found.func.params.map((param) => abiType(resolve, param.type));
       result = found.func.result === undefined ? undefined : abiType(resolve, found.func.result);
     } catch (e) {
-      if (e instanceof Unsupported) return blocked(e.message);
-      throw e;
+      if (!(e instanceof Unsupported)) throw e;
+      if (!e.handle) return blocked(e.message);
+      viaJco.push(keepJco);
+      continue;
     }
-    const sites = lowered.sites
-      .map(
-        (site) => `[${site.instance}, ${stringLiteral(site.module)}, ${stringLiteral(site.name)}]`,
-      )
-      .join(", ");
     const parts = [
       `name: ${stringLiteral(name)}`,
       `host: [${found.host.map(stringLiteral).join(", ")}]`,
@@ -256,7 +277,7 @@ function makeImportPlan(resolve: Resolve, world: WorldId, canon: ComponentCanon)
     if (result !== undefined) parts.push(`result: ${result}`);
     literals.push(`{ ${parts.join(", ")} }`);
   }
-  return { kind: "lowered", literals };
+  return { kind: "lowered", literals, viaJco };
 }
 
 /** Every exported function of a world with the name the component exports it under. */
@@ -275,21 +296,33 @@ function exportedFunctions(resolve: Resolve, world: WorldId): (readonly [string,
   return out;
 }
 
-/** The report `gen` prints: how many exported functions are called directly, and why the others are not. */
+/**
+ * The report `gen` prints: how many exported functions are called directly, and why the others are not.
+ * `untaskedImports` says whether jco's output was patched so that its trampolines work outside its tasks
+ * (`jco-untasked-imports.ts`): without it, an instance of a component that keeps some makes every call
+ * through jco.
+ */
 export function directCallReport(
   resolve: Resolve,
   world: WorldId,
   canon: ComponentCanon | undefined,
+  untaskedImports = true,
 ): DirectCallReport {
   const functions = exportedFunctions(resolve, world);
-  if (canon !== undefined) planDirectImports(resolve, world, canon);
+  const plan = canon === undefined ? undefined : planDirectImports(resolve, world, canon);
+  const unpatched =
+    !untaskedImports && plan?.kind === "lowered" && plan.viaJco.length > 0
+      ? "it imports resource functions or handles, and jco's output could not be patched to call them outside jco's tasks"
+      : undefined;
   const viaJco: (readonly [string, string])[] = [];
   let direct = 0;
   for (const [name, func] of functions) {
-    const decision =
+    let decision: DirectDecision =
       canon === undefined
         ? { kind: "jco" as const, reason: "direct calls are off" }
         : decideDirect(resolve, canon, name, func);
+    if (decision.kind === "direct" && unpatched !== undefined)
+      decision = { kind: "jco", reason: unpatched };
     if (decision.kind === "direct") direct++;
     else viaJco.push([name, decision.reason]);
   }

@@ -449,6 +449,8 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
     const lowered = cx.canon === undefined ? undefined : directImportPlan(cx.canon);
     if (lowered?.kind === "lowered" && lowered.literals.length > 0)
       defaults.push(["directImports", `[${lowered.literals.join(", ")}]`]);
+    if (lowered?.kind === "lowered" && lowered.viaJco.length > 0)
+      defaults.push(["jcoImports", `[${lowered.viaJco.join(", ")}]`]);
     const coreArgs: Printable[] = ["options"];
     if (defaults.length > 0) coreArgs.push(object(defaults));
     f.print("const core = await ", runtime.value("createInstanceCore"), callArgs(coreArgs), ";");

@@ -299,6 +299,9 @@ const table = {
   // direct-imports.ts
   DirectImport: ["direct-imports.ts", "type"],
   substituteImports: ["direct-imports.ts", "value"],
+  JcoImport: ["direct-imports.ts", "type"],
+  jcoUntaskedImportsKey: ["direct-imports.ts", "value"],
+  setJcoInstanceFlags: ["direct-imports.ts", "value"],
   // tasks.ts
   createTaskTracker: ["tasks.ts", "value"],
   jcoTaskHooksKey: ["tasks.ts", "value"],

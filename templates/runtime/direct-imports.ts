@@ -9,8 +9,14 @@
  * inside jco's own task for the export call; a directly called export has none, and a trampoline called from
  * one leaves a task behind that never ends (`idle()` and disposal then wait forever).
  *
- * They keep the canonical ABI's `may_leave` rule for the direct path: while the SDK runs the guest's `realloc`
- * or post-return (`noLeave` in `canonical-memory.ts`), a lowered import the guest calls traps.
+ * Imports the SDK cannot lower (resource functions, functions passing handles) keep jco's trampolines
+ * ({@link JcoImport}s): jco's handle tables are then the only ones, shared by every call. jco's output, as
+ * `wit-ts gen` patches it, lets them be called outside jco's tasks and announces that at instantiation
+ * ({@link jcoUntaskedImportsKey}); without the announcement the instance calls through jco.
+ *
+ * They keep the canonical ABI's `may_leave` rule: while the SDK runs the guest's `realloc` or post-return
+ * (`noLeave` in `canonical-memory.ts`), an import the guest calls traps, lowered by the SDK or jco's; and while
+ * jco runs the guest's post-return (its instance flags), an import the SDK lowers traps as jco's own do.
  * Copied into SDKs like its siblings: no host-specific imports.
  */
 import { codecOf, type AbiType, type Codec, type FlatCursor } from "./canonical-abi.js";
@@ -39,6 +45,43 @@ export interface DirectImport {
   readonly encoding?: StringEncoding;
   readonly params: readonly AbiType[];
   readonly result?: AbiType;
+}
+
+/** An import that keeps jco's trampoline: where it goes, for the `may_leave` guard. */
+export interface JcoImport {
+  readonly name: string;
+  readonly sites: readonly (readonly [instance: number, module: string, name: string])[];
+}
+
+/**
+ * Where jco's output (as `wit-ts gen x.wasm` patches it) announces, at each instantiation, that its trampolines
+ * may be called outside its tasks, handing over its instance flags: a symbol key of the import object.
+ */
+export const jcoUntaskedImportsKey: symbol = Symbol.for("wit-ts.jco-untasked-imports.v1");
+
+/** jco's per-component instance flags (`may_leave` is 1, cleared while jco runs a post-return). */
+type JcoInstanceFlags = ReadonlyMap<unknown, { readonly value: unknown }>;
+
+/** jco's instance flags of each instance's live component, by the owner given to {@link substituteImports}. */
+const jcoFlags = new WeakMap<object, JcoInstanceFlags>();
+
+/** Records the instance flags jco's output announced for `owner`'s live component. */
+export function setJcoInstanceFlags(owner: object, flags: unknown): void {
+  if (flags instanceof Map) jcoFlags.set(owner, flags as JcoInstanceFlags);
+}
+
+/** Whether jco runs a post-return of `owner`'s component (then no import may be called). */
+function jcoForbidsLeaving(owner: object): boolean {
+  const flags = jcoFlags.get(owner);
+  if (flags === undefined) return false;
+  for (const flag of flags.values()) if (flag.value === 0) return true;
+  return false;
+}
+
+function leaveTrap(name: string): CanonicalTrap {
+  return new CanonicalTrap(
+    `the guest called \`${name}\` while it may not leave the instance (during its realloc or post-return)`,
+  );
 }
 
 const MAX_FLAT_PARAMS = 16;
@@ -98,11 +141,7 @@ function lowerImport(
     return memory;
   };
   return (...flat: unknown[]): unknown => {
-    if (leavingForbidden(owner)) {
-      throw new CanonicalTrap(
-        `the guest called \`${spec.name}\` while it may not leave the instance (during its realloc or post-return)`,
-      );
-    }
+    if (leavingForbidden(owner) || jcoForbidsLeaving(owner)) throw leaveTrap(spec.name);
     const guest = memoryOf();
     let args: unknown[];
     if (spill !== undefined) {
@@ -142,27 +181,55 @@ function isMemory(value: unknown): value is CoreMemory {
   );
 }
 
+/** jco's trampoline `trampoline`, trapping while the SDK runs the guest's realloc or post-return. */
+function guardJcoImport(
+  owner: object,
+  name: string,
+  trampoline: (...args: unknown[]) => unknown,
+): (...args: unknown[]) => unknown {
+  return (...args) => {
+    if (leavingForbidden(owner)) throw leaveTrap(name);
+    return trampoline(...args);
+  };
+}
+
 /**
  * Replaces jco's trampolines in the imports of core instantiation `ordinal` with the SDK's lowered host
- * functions. `jcoImports` is the import object the SDK gave jco (its adapters); `instances` fills as jco
- * instantiates. Returns the imports to instantiate with, or a string naming what is missing (the instance
- * then makes every call through jco).
+ * functions, and guards those of `kept`. `jcoImports` is the import object the SDK gave jco (its adapters);
+ * `instances` fills as jco instantiates. Returns the imports to instantiate with, or a string naming what is
+ * missing (the instance then makes every call through jco).
  */
 export function substituteImports(
   owner: object,
   lowered: readonly DirectImport[],
+  kept: readonly JcoImport[],
   ordinal: number,
   coreImports: unknown,
   jcoImports: object,
   instances: readonly object[],
 ): { readonly imports: unknown } | string {
   let copy: Record<string, Record<string, unknown>> | undefined;
+  const original = coreImports as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  for (const spec of kept) {
+    for (const [instance, module, name] of spec.sites) {
+      if (instance !== ordinal) continue;
+      const trampoline = original?.[module]?.[name];
+      if (typeof trampoline !== "function")
+        return `core instantiation ${ordinal} has no import \`${module}\`/\`${name}\``;
+      copy ??= { ...original };
+      if (copy[module] === original[module]) copy[module] = { ...original[module] };
+      copy[module]![name] = guardJcoImport(
+        owner,
+        spec.name,
+        trampoline as (...args: unknown[]) => unknown,
+      );
+    }
+  }
   for (const spec of lowered) {
     for (const [instance, module, name] of spec.sites) {
       if (instance !== ordinal) continue;
       const host = hostFunction(jcoImports, spec.host);
       if (typeof host !== "function") return `no host function for \`${spec.name}\``;
-      const original = coreImports as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
       if (original?.[module]?.[name] === undefined)
         return `core instantiation ${ordinal} has no import \`${module}\`/\`${name}\``;
       copy ??= { ...original };

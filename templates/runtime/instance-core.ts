@@ -16,8 +16,14 @@ import type { LowerContext } from "./value-types.js";
 import { createTaskTracker, jcoTaskHooksKey, type TaskTracker } from "./tasks.js";
 import { createIsolatedComponent, type IsolatedComponent } from "./isolate-host.js";
 import type { IsolateOptions } from "./isolate-options.js";
+import {
+  jcoUntaskedImportsKey,
+  setJcoInstanceFlags,
+  substituteImports,
+  type DirectImport,
+  type JcoImport,
+} from "./direct-imports.js";
 import type { Loan } from "./loans.js";
-import { substituteImports, type DirectImport } from "./direct-imports.js";
 import { coreModuleNames, invokeAt } from "./jco-module.js";
 
 /** A rejection handler for promises nobody else looks at (so that their rejection is not an unhandled one). */
@@ -90,6 +96,11 @@ export interface InstanceDefaults {
   readonly synchronous?: boolean;
   /** The imports the component lowers, for the SDK to lower itself when calls are direct. */
   readonly directImports?: readonly DirectImport[];
+  /**
+   * The imports that keep jco's trampolines when calls are direct: jco's output must then announce that they
+   * may be called outside its tasks (`jcoUntaskedImportsKey`), or the instance calls through jco.
+   */
+  readonly jcoImports?: readonly JcoImport[];
 }
 
 /** The per-instance state every generated wrapper of one instance shares. */
@@ -137,6 +148,9 @@ export class Core implements InstanceCore {
   coreInstances: readonly object[] | undefined = undefined;
   private readonly directCalls: boolean;
   private readonly directImports: readonly DirectImport[];
+  private readonly jcoImports: readonly JcoImport[];
+  /** Whether jco's output announced, in the latest instantiation, that its trampolines work outside tasks. */
+  private untaskedImports = false;
   /**
    * Set when an exception left a host import handler during the call in flight: whatever the call then
    * throws is a trap, even an error that looks like a `result` error (a handler may rethrow one it got from
@@ -157,6 +171,7 @@ export class Core implements InstanceCore {
     this.getCoreModule = options.getCoreModule;
     this.synchronous = defaults.synchronous === true;
     this.directImports = defaults.directImports ?? [];
+    this.jcoImports = defaults.jcoImports ?? [];
     this.asyncImports = new Set(options.asyncImports ?? []);
     // jco's JSPI output suspends the guest inside its own export wrappers, and an isolated instance's core
     // instances live in its worker: their calls go through jco.
@@ -185,6 +200,13 @@ export class Core implements InstanceCore {
       value: this.tasks.hooks,
       configurable: true,
     });
+    Object.defineProperty(imports, jcoUntaskedImportsKey, {
+      value: (flags: unknown): void => {
+        this.untaskedImports = true;
+        setJcoInstanceFlags(this, flags);
+      },
+      configurable: true,
+    });
     this.imports = imports;
     await this.instantiate();
   }
@@ -205,11 +227,13 @@ export class Core implements InstanceCore {
           instances: [],
           imports: this.imports,
           lowered: this.directImports,
+          kept: this.jcoImports,
           owner: this,
           failed: undefined,
         }
       : undefined;
     this.coreInstances = undefined;
+    this.untaskedImports = false;
     if (this.synchronous) {
       // Boxed: an async function that returned the exports object itself would resolve its promise with it.
       this.exports = (
@@ -223,8 +247,11 @@ export class Core implements InstanceCore {
         capture === undefined ? undefined : capturingInstantiate(capture),
       )) as JcoExports;
     }
-    // An import the SDK could not substitute stays jco's trampoline: then every call goes through jco.
-    this.coreInstances = capture?.failed === undefined ? capture?.instances : undefined;
+    // An import the SDK could not substitute stays jco's trampoline, and jco's trampolines work outside its
+    // tasks only in its output as `wit-ts gen` patches it: otherwise every call goes through jco.
+    const usable =
+      capture?.failed === undefined && (this.jcoImports.length === 0 || this.untaskedImports);
+    this.coreInstances = usable ? capture?.instances : undefined;
     this.tasks.instantiated();
   }
 
@@ -300,6 +327,8 @@ interface Capture {
   /** The import object given to jco: the SDK's import adapters. */
   readonly imports: object;
   readonly lowered: readonly DirectImport[];
+  /** The imports that keep jco's trampolines (guarded for `may_leave`). */
+  readonly kept: readonly JcoImport[];
   /** Who is leaving when the guest calls a lowered import (`direct-imports.ts`). */
   readonly owner: object;
   /** Why an import could not be substituted, if one could not. */
@@ -308,10 +337,12 @@ interface Capture {
 
 /** The core imports of instantiation `slot`, with the SDK's lowered host functions in place of jco's. */
 function substitute(capture: Capture, slot: number, coreImports: unknown): unknown {
-  if (capture.failed !== undefined || capture.lowered.length === 0) return coreImports;
+  if (capture.failed !== undefined) return coreImports;
+  if (capture.lowered.length === 0 && capture.kept.length === 0) return coreImports;
   const outcome = substituteImports(
     capture.owner,
     capture.lowered,
+    capture.kept,
     slot,
     coreImports,
     capture.imports,

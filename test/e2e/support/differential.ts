@@ -320,11 +320,15 @@ export interface DifferentialPair {
   readonly files: ReadonlyMap<string, string>;
 }
 
-/** Generates the SDK of `bytes` (as `wit-ts gen x.wasm` does) and instantiates it twice with `imports`. */
+/**
+ * Generates the SDK of `bytes` (as `wit-ts gen x.wasm` does) and instantiates it twice with `imports`;
+ * `options` adds instantiation options of each instance's own (a host per instance, a stdout sink).
+ */
 export async function loadPair(
   name: string,
   bytes: Uint8Array,
   imports: object,
+  options?: (path: "direct" | "jco") => object,
 ): Promise<DifferentialPair> {
   const dir = await createTempDir(`direct-${name}`);
   const input = join(dir, `${name}.wasm`);
@@ -348,12 +352,14 @@ export async function loadPair(
     getCoreModule,
     restart: true,
     directCalls: true,
+    ...options?.("direct"),
   });
   const viaJco = await sdk.instantiate({
     imports,
     getCoreModule,
     restart: true,
     directCalls: false,
+    ...options?.("jco"),
   });
   const files = new Map(
     result.files
