@@ -429,28 +429,31 @@ export function printSignature(
   f.print(name, signature(signatureParams(cx, info), returnType), tail);
 }
 
-/** The JSDoc of a function: its WIT docs, stability, and what a `result` error does on this side. */
+/**
+ * The JSDoc of a function: its WIT docs, stability, and which `XxxError` a `result` error is (rejected with
+ * by an export, thrown by an import's handler to return `err`); the alias's own type says the rest.
+ */
 export function functionDoc(f: GeneratedFile, info: FunctionInfo, side: "import" | "export"): void {
   const tags = stabilityTags(info.func.stability);
-  if (info.errorAlias !== undefined) {
-    tags.push({
-      kind: "throws",
-      text:
-        side === "export"
-          ? `{@link ${info.errorAlias}} when the guest returns \`err\` (in \`payload\`; \`${info.errorGuard ?? ""}(e)\` tells it).`
-          : `{@link ${info.errorAlias}} (\`new ResultError(e)\`) to return \`err\`.`,
-    });
+  const docs = info.func.docs.contents;
+  if (info.errorAlias === undefined) {
+    f.jsDoc({ docs, tags });
+    return;
   }
-  f.jsDoc({ docs: info.func.docs.contents, tags });
+  const text =
+    side === "export" ? `{@link ${info.errorAlias}}` : `{@link ${info.errorAlias}} for \`err\``;
+  if (docs === undefined && tags.length === 0) {
+    f.print("/** @throws ", text, " */");
+    return;
+  }
+  tags.push({ kind: "throws", text });
+  f.jsDoc({ docs, tags });
 }
 
 /** `export type XxxError = ResultError<E>;` for a fallible function. */
-export function printErrorAlias(f: GeneratedFile, cx: EmitContext, info: FunctionInfo): void {
+function printErrorAlias(f: GeneratedFile, cx: EmitContext, info: FunctionInfo): void {
   if (info.errorAlias === undefined || info.fallible === undefined) return;
   const err = info.fallible.err;
-  f.jsDoc({
-    docs: `The error of \`${info.func.name}\`: \`payload\` is its \`err\` value.`,
-  });
   f.print(
     "export type ",
     info.errorAlias,
@@ -459,27 +462,36 @@ export function printErrorAlias(f: GeneratedFile, cx: EmitContext, info: Functio
     typeArgs([err === undefined ? "undefined" : typeExpr(cx, err)]),
     ";",
   );
-  f.print();
+}
+
+/** The error aliases of `infos`, one per line, then a blank line if there were any. */
+export function printErrorAliases(
+  f: GeneratedFile,
+  cx: EmitContext,
+  infos: readonly FunctionInfo[],
+): void {
+  let printed = false;
+  for (const info of infos) {
+    if (info.errorAlias === undefined) continue;
+    printErrorAlias(f, cx, info);
+    printed = true;
+  }
+  if (printed) f.print();
+}
+
+/**
+ * `export const isXxxError = errorGuard(exportSpecs.f);` for a fallible export, after its table: the guard
+ * that narrows a caught value to `XxxError`, its type derived from the table entry.
+ */
+export function printErrorGuard(f: GeneratedFile, cx: EmitContext, info: FunctionInfo): void {
   if (info.errorGuard === undefined) return;
-  f.jsDoc({
-    docs:
-      `Whether \`error\` is the \`err\` of \`${info.func.name}\`; narrows it to {@link ${info.errorAlias}},\n` +
-      "so that `payload` has its type: `catch (e) { if (" +
-      info.errorGuard +
-      "(e)) e.payload; }`.",
-  });
   f.print(
-    "export function ",
+    "export const ",
     info.errorGuard,
-    signature(["error: unknown"], `error is ${info.errorAlias}`),
-    " {",
+    " = ",
+    pure([cx.runtime.value("errorGuard"), callArgs([info.spec])]),
+    ";",
   );
-  f.indent(() => {
-    f.print("if (!(error instanceof ", cx.runtime.value("ResultError"), ")) return false;");
-    f.print("return error.functionName === ", info.spec, ".name;");
-  });
-  f.print("}");
-  f.print();
 }
 
 /** The descriptors of a function's parameters, in order. */

@@ -10,7 +10,7 @@
  */
 import {
   functionDoc,
-  printErrorAlias,
+  printErrorAliases,
   printImportAdapter,
   printImportTable,
   printSignature,
@@ -101,7 +101,7 @@ export function emitImportSide(f: GeneratedFile, cx: EmitContext): void {
   if (!unit.readByJco) return;
   const { functions, resources } = unitFunctions(cx);
   const all = importFunctions(cx);
-  for (const info of all) printErrorAlias(f, cx, info);
+  printErrorAliases(f, cx, all);
   const host = needsHost(cx);
 
   const iface = cx.resolve.interfaces[unit.iface!]!;

@@ -51,9 +51,7 @@ export interface Request {
  */
 export interface RequestClass {
   new (url: string): Request;
-  /**
-   * @throws {@link RequestSendError} (`new ResultError(e)`) to return `err`.
-   */
+  /** @throws {@link RequestSendError} for `err` */
   send(req: Request): number;
 }
 
@@ -61,7 +59,6 @@ export const requestType = /*@__PURE__*/ hostResource<Request>(
   "example:resources/http#request",
 );
 
-/** The error of `[static]request.send`: `payload` is its `err` value. */
 export type RequestSendError = ResultError<string>;
 
 /** Resources the host implements for the guest. */
