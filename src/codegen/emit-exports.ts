@@ -3,8 +3,10 @@
  * Consumes an export unit of the plan; prints (after the unit's types) the `XxxError` aliases of fallible
  * functions, the contract interface (`StoreExports`: functions returning promises, and the static side of
  * each resource), the unit's spec table (`exportTable`: where jco keeps each function, how to check and
- * convert its values), and the factory `createStoreExports(core)` that `instantiate` calls: every member goes
- * through `callExport`, so through the instance's call gate.
+ * convert its values), the `isXxxError` guards derived from it, and the factory `createStoreExports(core)`
+ * that `instantiate` calls: the runtime's `bindExports` builds the object from the table (typed so that the
+ * table must bind to exactly the contract), or, when members were renamed or have direct forms, an object
+ * printed member by member; every member goes through `callExport`, so through the instance's call gate.
  */
 import {
   argumentArray,
@@ -14,6 +16,7 @@ import {
   printErrorGuard,
   printExportTable,
   printSignature,
+  specTableName,
   promiseTypeExpr,
   valueTypeExpr,
   interfaceTags,
@@ -178,7 +181,10 @@ export function emitExportSide(f: GeneratedFile, cx: EmitContext): void {
         "return ",
         cx.runtime.value("bindExports"),
         typeArgs([unit.contract]),
-        callArgs(["core", specTableName(functions, staticSides)]),
+        callArgs([
+          "core",
+          specTableName(functions[0] ?? staticSides[0]!.constructor ?? staticSides[0]!.statics[0]!),
+        ]),
         ";",
       );
       return;
@@ -218,13 +224,4 @@ function bindsByName(
       (resource) => resource.member === resource.jcoName && resource.statics.every(plain),
     )
   );
-}
-
-/** The name of the unit's export table, from any of its specs (`exportSpecs.add` -> `exportSpecs`). */
-function specTableName(
-  functions: readonly FunctionInfo[],
-  staticSides: readonly ResourceInfo[],
-): string {
-  const first = functions[0] ?? staticSides[0]!.constructor ?? staticSides[0]!.statics[0]!;
-  return /^[^.[]*/.exec(first.spec)![0];
 }

@@ -123,6 +123,11 @@ function specTable(unit: Unit, side: Side): string {
   return (names[side] ??= unit.valueScope.claim(`${side}Specs`));
 }
 
+/** The name of the spec table a function's spec is in (`exportSpecs.add` -> `exportSpecs`). */
+export function specTableName(info: FunctionInfo): string {
+  return /^[^.[]*/.exec(info.spec)![0];
+}
+
 /** `.name`, or `["[method]r.f"]` for a key that is no identifier. */
 function propertyAccess(key: string): string {
   const quoted = quotePropertyKey(key);
@@ -494,21 +499,87 @@ export function printErrorGuard(f: GeneratedFile, cx: EmitContext, info: Functio
   );
 }
 
+/** How a table names the descriptor of a type: its own expression, or a constant declared before the table. */
+type DescriptorOf = (type: Type) => Printable;
+
+/**
+ * Declares, before a table, each descriptor that more than one of its entries spells out the same way
+ * (`list(tuple([u32, s64, string]))` in every function that takes such a list), so that the entries name it
+ * once declared and most of them fit on one line; returns how the entries name each descriptor.
+ */
+function shareDescriptors(
+  f: GeneratedFile,
+  cx: EmitContext,
+  functions: readonly FunctionInfo[],
+): DescriptorOf {
+  const keys = new Map<Printable, string>();
+  const counts = new Map<string, number>();
+  const keyOf = (expr: Printable): string | undefined => {
+    // Only calls (`list(...)`) are worth a name: a named type's descriptor is a name already, and a handle's
+    // (`borrow(fileType)`) says more in the entry than a name would.
+    if (!Array.isArray(expr) || isHandleDescriptor(expr)) return undefined;
+    let key = keys.get(expr);
+    if (key === undefined) keys.set(expr, (key = JSON.stringify(expr)));
+    return key;
+  };
+  const count = (type: Type | undefined): void => {
+    if (type === undefined) return;
+    const key = keyOf(descriptorExpr(cx, type));
+    if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+  };
+  for (const info of functions) {
+    for (const p of info.params) count(p.type);
+    count(info.func.result);
+  }
+  const names = new Map<string, string>();
+  const own: DescriptorOf = (type) => descriptorExpr(cx, type);
+  for (const info of functions) {
+    for (const type of [...info.params.map((p) => p.type), info.func.result]) {
+      if (type === undefined) continue;
+      const expr = descriptorExpr(cx, type);
+      const key = keyOf(expr);
+      if (key === undefined || (counts.get(key) ?? 0) < 2 || names.has(key)) continue;
+      const name = cx.unit.valueScope.claim(`descriptor${names.size + 1}`);
+      names.set(key, name);
+      f.print("const ", name, " = ", pure(expr), ";");
+    }
+  }
+  if (names.size === 0) return own;
+  f.print();
+  return (type) => {
+    const expr = descriptorExpr(cx, type);
+    const key = keyOf(expr);
+    return (key === undefined ? undefined : names.get(key)) ?? expr;
+  };
+}
+
+/** Whether a descriptor call is `borrow(r)` or `own(r)`. */
+function isHandleDescriptor(expr: readonly Printable[]): boolean {
+  const fn = expr[0];
+  return (
+    typeof fn === "object" &&
+    fn !== null &&
+    "kind" in fn &&
+    fn.kind === "import" &&
+    (fn.name === "borrow" || fn.name === "own")
+  );
+}
+
 /** The descriptors of a function's parameters, in order. */
-function paramDescriptors(cx: EmitContext, info: FunctionInfo): Printable {
-  return array(info.params.map((p) => descriptorExpr(cx, p.type)));
+function paramDescriptors(info: FunctionInfo, descriptor: DescriptorOf): Printable {
+  return array(info.params.map((p) => descriptor(p.type)));
 }
 
 /** What follows the parameters in a table entry: the result's descriptor, then the options, if any. */
 function entryTail(
-  cx: EmitContext,
   info: FunctionInfo,
+  descriptor: DescriptorOf,
   options: Printable | undefined,
 ): Printable[] {
   const result = info.func.result;
   const tail: Printable[] = [];
   if (result !== undefined || options !== undefined)
-    tail.push(result === undefined ? "undefined" : descriptorExpr(cx, result));
+    tail.push(result === undefined ? "undefined" : descriptor(result));
   if (options !== undefined) tail.push(options);
   return tail;
 }
@@ -547,12 +618,13 @@ export function printExportTable(
   jcoPath: (info: FunctionInfo) => string,
 ): void {
   if (functions.length === 0) return;
+  const descriptor = shareDescriptors(f, cx, functions);
   const entries = functions.map((info) => {
     const entry: Printable[] = [
       stringLiteral(jcoPath(info)),
       stringLiteral(info.params.map((p) => p.name).join(", ")),
-      paramDescriptors(cx, info),
-      ...entryTail(cx, info, info.async ? object([["async", "true"]]) : undefined),
+      paramDescriptors(info, descriptor),
+      ...entryTail(info, descriptor, info.async ? object([["async", "true"]]) : undefined),
     ];
     return [info.func.name, array(entry)] as const;
   });
@@ -572,6 +644,7 @@ export function printImportTable(
   functions: readonly FunctionInfo[],
 ): void {
   if (functions.length === 0) return;
+  const descriptor = shareDescriptors(f, cx, functions);
   const entries = functions.map((info) => {
     const options: (readonly [string, Printable])[] = [];
     if (info.adapter !== undefined) options.push(["invoke", info.adapter]);
@@ -580,8 +653,8 @@ export function printImportTable(
     if (info.async) options.push(["async", "true"]);
     const entry: Printable[] = [
       stringLiteral(info.member),
-      paramDescriptors(cx, info),
-      ...entryTail(cx, info, options.length > 0 ? object(options) : undefined),
+      paramDescriptors(info, descriptor),
+      ...entryTail(info, descriptor, options.length > 0 ? object(options) : undefined),
     ];
     return [info.func.name, array(entry)] as const;
   });

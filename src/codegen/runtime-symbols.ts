@@ -242,6 +242,7 @@ const table = {
   importTable: ["import-adapters.ts", "value"],
   ImportEntry: ["import-adapters.ts", "type"],
   adaptImport: ["import-adapters.ts", "value"],
+  bindImports: ["import-adapters.ts", "value"],
   hostImports: ["import-adapters.ts", "value"],
   hostResourceClass: ["import-adapters.ts", "value"],
   HostResourceMembers: ["import-adapters.ts", "type"],

@@ -433,6 +433,24 @@ export function adaptImport(
 }
 
 /**
+ * The object jco reads for an imported interface: `classes` (its resources' classes, from
+ * {@link hostResourceClass}), then each function of `table` adapted by {@link adaptImport} under its host
+ * member's name, which is jco's.
+ */
+export function bindImports(
+  core: InstanceCore,
+  table: Readonly<Record<string, ImportSpec>>,
+  host: object | undefined,
+  classes: Readonly<Record<string, unknown>> = {},
+): object {
+  const out: Record<string, unknown> = { ...classes };
+  for (const [wit, spec] of Object.entries(table)) {
+    if (!wit.startsWith("[")) out[spec.member] = adaptImport(core, spec, host);
+  }
+  return out;
+}
+
+/**
  * The class jco gets for a host resource in one instance. jco constructs it for `[constructor]r`, calls its
  * statics and methods, and checks `instanceof` on every object that crosses; each adapter stands for one
  * host object (the host class's instances need not be anything in particular). `hostClass` provides the

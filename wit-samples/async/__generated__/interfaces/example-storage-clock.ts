@@ -7,7 +7,7 @@ import {
   future,
   stream,
 } from "../runtime/async-values.js";
-import { adaptImport, importTable } from "../runtime/import-adapters.js";
+import { bindImports, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { bool, list, record, string, u64 } from "../runtime/value-types.js";
 
@@ -46,9 +46,5 @@ export function createClockImports(
   core: InstanceCore,
   host: ClockImports,
 ): object {
-  return {
-    sleep: adaptImport(core, importSpecs.sleep, host),
-    ticks: adaptImport(core, importSpecs.ticks, host),
-    uploads: adaptImport(core, importSpecs.uploads, host),
-  };
+  return bindImports(core, importSpecs, host);
 }

@@ -6,7 +6,7 @@ import type { ResultError } from "../runtime/errors.js";
 import { borrow, hostResource, own } from "../runtime/guest-resources.js";
 import {
   type ImportCall,
-  adaptImport,
+  bindImports,
   hostResourceClass,
   importTable,
 } from "../runtime/import-adapters.js";
@@ -111,7 +111,7 @@ export function createHttpImports(
   core: InstanceCore,
   host: HttpImports,
 ): object {
-  return {
+  return bindImports(core, importSpecs, host, {
     Body: hostResourceClass(core, bodyType, undefined, {
       methods: {
         write: importSpecs["[method]body.write"],
@@ -126,7 +126,5 @@ export function createHttpImports(
       },
       statics: { send: importSpecs["[static]request.send"] },
     }),
-    inspect: adaptImport(core, importSpecs.inspect, host),
-    inspectAll: adaptImport(core, importSpecs["inspect-all"], host),
-  };
+  });
 }

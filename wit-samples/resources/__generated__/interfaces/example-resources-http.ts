@@ -5,7 +5,7 @@ import type { BorrowHandle } from "../runtime/borrow.js";
 import type { ResultError } from "../runtime/errors.js";
 import { borrow, hostResource, own } from "../runtime/guest-resources.js";
 import {
-  adaptImport,
+  bindImports,
   hostResourceClass,
   importTable,
 } from "../runtime/import-adapters.js";
@@ -89,7 +89,7 @@ export function createHttpImports(
   core: InstanceCore,
   host: HttpImports,
 ): object {
-  return {
+  return bindImports(core, importSpecs, host, {
     Body: hostResourceClass(core, bodyType, undefined, {
       methods: {
         write: importSpecs["[method]body.write"],
@@ -104,7 +104,5 @@ export function createHttpImports(
       },
       statics: { send: importSpecs["[static]request.send"] },
     }),
-    inspect: adaptImport(core, importSpecs.inspect, host),
-    inspectAll: adaptImport(core, importSpecs["inspect-all"], host),
-  };
+  });
 }

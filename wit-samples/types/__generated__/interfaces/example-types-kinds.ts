@@ -137,6 +137,12 @@ export interface KindsExports {
   ): Promise<[boolean, string, Uint8Array]>;
 }
 
+const descriptor1 = /*@__PURE__*/ list(string);
+const descriptor2 = /*@__PURE__*/ list(pointType);
+const descriptor3 = /*@__PURE__*/ option(u32);
+const descriptor4 = /*@__PURE__*/ option(option(string));
+const descriptor5 = /*@__PURE__*/ tuple([bool, string, u8List]);
+
 const exportSpecs = /*@__PURE__*/ exportTable("example:types/kinds", {
   bools: ["bools", "a", [bool], bool],
   "small-ints": [
@@ -161,18 +167,13 @@ const exportSpecs = /*@__PURE__*/ exportTable("example:types/kinds", {
     [s16List, u32List, f64List, s64List],
     tuple([s16List, u32List, f64List, s64List]),
   ],
-  texts: ["texts", "a", [list(string)], list(string)],
-  points: ["points", "a", [list(pointType)], list(pointType)],
+  texts: ["texts", "a", [descriptor1], descriptor1],
+  points: ["points", "a", [descriptor2], descriptor2],
   shapes: ["shapes", "a", [shapeType], shapeType],
   colors: ["colors", "a", [colorType], colorType],
   perms: ["perms", "a", [permissionsType], permissionsType],
-  maybe: ["maybe", "a", [option(u32)], option(u32)],
-  "maybe-maybe": [
-    "maybeMaybe",
-    "a",
-    [option(option(string))],
-    option(option(string)),
-  ],
+  maybe: ["maybe", "a", [descriptor3], descriptor3],
+  "maybe-maybe": ["maybeMaybe", "a", [descriptor4], descriptor4],
   fallible: ["fallible", "fail", [bool], result(pointType, string)],
   "unit-result": ["unitResult", "fail", [bool], result(undefined, undefined)],
   "ok-only": ["okOnly", "fail", [bool], result(u32, undefined)],
@@ -184,12 +185,7 @@ const exportSpecs = /*@__PURE__*/ exportTable("example:types/kinds", {
     result(result(u32, string), string),
   ],
   ids: ["ids", "a", [idType], idType],
-  triple: [
-    "triple",
-    "a",
-    [tuple([bool, string, u8List])],
-    tuple([bool, string, u8List]),
-  ],
+  triple: ["triple", "a", [descriptor5], descriptor5],
 });
 
 export const isFallibleError = /*@__PURE__*/ errorGuard(exportSpecs.fallible);
