@@ -116,7 +116,7 @@ export function bindExports<I>(core: InstanceCore, table: BindsTo<I>): I {
     if (wit.startsWith("[method]")) continue;
     const method = bind(core, spec);
     if (wit.startsWith("[constructor]")) {
-      (classes[spec.path[spec.path.length - 1]!] ??= {}).create = method;
+      (classes[spec.path[spec.path.length - 1]!] ??= {})["create"] = method;
     } else if (wit.startsWith("[static]")) {
       const [cls, name] = spec.path.slice(-2) as [string, string];
       (classes[cls] ??= {})[name] = method;
