@@ -3,24 +3,29 @@
  * Consumes an export unit of the plan; prints (after the unit's types) the `XxxError` aliases of fallible
  * functions, the contract interface (`StoreExports`: functions returning promises, and the static side of
  * each resource), the unit's spec table (`exportTable`: where jco keeps each function, how to check and
- * convert its values), and the factory `createStoreExports(core)` that `instantiate` calls: every member goes
- * through `callExport`, so through the instance's call gate.
+ * convert its values), the `isXxxError` guards derived from it, and the factory `createStoreExports(core)`
+ * that `instantiate` calls: the runtime's `bindExports` builds the object from the table (typed so that the
+ * table must bind to exactly the contract), or, when members were renamed or have direct forms, an object
+ * printed member by member; every member goes through `callExport`, so through the instance's call gate.
  */
 import {
   argumentArray,
   asyncCallArgs,
   functionDoc,
-  printErrorAlias,
+  printErrorAliases,
+  printErrorGuard,
   printExportTable,
   printSignature,
+  specTableName,
   promiseTypeExpr,
   valueTypeExpr,
   interfaceTags,
   unitFunctions,
   type FunctionInfo,
+  type ResourceInfo,
 } from "./emit-functions.js";
 import { hasStaticSide } from "./emit-resources.js";
-import { callArgs, pure, signature, type GeneratedFile } from "./printer/index.js";
+import { callArgs, pure, signature, typeArgs, type GeneratedFile } from "./printer/index.js";
 import { quotePropertyKey } from "./names.js";
 import type { EmitContext } from "./type-expr.js";
 
@@ -78,6 +83,13 @@ export function printExportSpecs(
     );
     f.print();
   }
+  let guarded = false;
+  for (const info of functions) {
+    if (info.errorGuard === undefined) continue;
+    printErrorGuard(f, cx, info);
+    guarded = true;
+  }
+  if (guarded) f.print();
 }
 
 /** The synchronous form's member in a contract interface (`addSync(a: number): number;`), if it has one. */
@@ -126,7 +138,7 @@ export function emitExportSide(f: GeneratedFile, cx: EmitContext): void {
   const unit = cx.unit;
   const { functions, resources } = unitFunctions(cx);
   const all = allFunctions(cx);
-  for (const info of all) printErrorAlias(f, cx, info);
+  printErrorAliases(f, cx, all);
 
   const iface = cx.resolve.interfaces[unit.iface!]!;
   f.jsDoc({
@@ -164,6 +176,19 @@ export function emitExportSide(f: GeneratedFile, cx: EmitContext): void {
       f.print("return {};");
       return;
     }
+    if (bindsByName(functions, staticSides)) {
+      f.print(
+        "return ",
+        cx.runtime.value("bindExports"),
+        typeArgs([unit.contract]),
+        callArgs([
+          "core",
+          specTableName(functions[0] ?? staticSides[0]!.constructor ?? staticSides[0]!.statics[0]!),
+        ]),
+        ";",
+      );
+      return;
+    }
     f.print("return {");
     f.indent(() => {
       for (const info of functions) printExportMethod(f, cx, info);
@@ -180,4 +205,23 @@ export function emitExportSide(f: GeneratedFile, cx: EmitContext): void {
     f.print("};");
   });
   f.print("}");
+}
+
+/**
+ * Whether the runtime can build the interface's object from its table (`bindExports`): every member has jco's
+ * name (a name the SDK changed, to keep clear of a keyword or another member, is only known here) and none
+ * has a synchronous direct form.
+ */
+function bindsByName(
+  functions: readonly FunctionInfo[],
+  staticSides: readonly ResourceInfo[],
+): boolean {
+  const plain = (info: FunctionInfo): boolean =>
+    info.direct === undefined && info.member === info.jcoName;
+  return (
+    functions.every(plain) &&
+    staticSides.every(
+      (resource) => resource.member === resource.jcoName && resource.statics.every(plain),
+    )
+  );
 }

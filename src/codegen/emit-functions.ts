@@ -123,6 +123,11 @@ function specTable(unit: Unit, side: Side): string {
   return (names[side] ??= unit.valueScope.claim(`${side}Specs`));
 }
 
+/** The name of the spec table a function's spec is in (`exportSpecs.add` -> `exportSpecs`). */
+export function specTableName(info: FunctionInfo): string {
+  return /^[^.[]*/.exec(info.spec)![0];
+}
+
 /** `.name`, or `["[method]r.f"]` for a key that is no identifier. */
 function propertyAccess(key: string): string {
   const quoted = quotePropertyKey(key);
@@ -429,28 +434,31 @@ export function printSignature(
   f.print(name, signature(signatureParams(cx, info), returnType), tail);
 }
 
-/** The JSDoc of a function: its WIT docs, stability, and what a `result` error does on this side. */
+/**
+ * The JSDoc of a function: its WIT docs, stability, and which `XxxError` a `result` error is (rejected with
+ * by an export, thrown by an import's handler to return `err`); the alias's own type says the rest.
+ */
 export function functionDoc(f: GeneratedFile, info: FunctionInfo, side: "import" | "export"): void {
   const tags = stabilityTags(info.func.stability);
-  if (info.errorAlias !== undefined) {
-    tags.push({
-      kind: "throws",
-      text:
-        side === "export"
-          ? `{@link ${info.errorAlias}} when the guest returns \`err\` (in \`payload\`; \`${info.errorGuard ?? ""}(e)\` tells it).`
-          : `{@link ${info.errorAlias}} (\`new ResultError(e)\`) to return \`err\`.`,
-    });
+  const docs = info.func.docs.contents;
+  if (info.errorAlias === undefined) {
+    f.jsDoc({ docs, tags });
+    return;
   }
-  f.jsDoc({ docs: info.func.docs.contents, tags });
+  const text =
+    side === "export" ? `{@link ${info.errorAlias}}` : `{@link ${info.errorAlias}} for \`err\``;
+  if (docs === undefined && tags.length === 0) {
+    f.print("/** @throws ", text, " */");
+    return;
+  }
+  tags.push({ kind: "throws", text });
+  f.jsDoc({ docs, tags });
 }
 
 /** `export type XxxError = ResultError<E>;` for a fallible function. */
-export function printErrorAlias(f: GeneratedFile, cx: EmitContext, info: FunctionInfo): void {
+function printErrorAlias(f: GeneratedFile, cx: EmitContext, info: FunctionInfo): void {
   if (info.errorAlias === undefined || info.fallible === undefined) return;
   const err = info.fallible.err;
-  f.jsDoc({
-    docs: `The error of \`${info.func.name}\`: \`payload\` is its \`err\` value.`,
-  });
   f.print(
     "export type ",
     info.errorAlias,
@@ -459,44 +467,119 @@ export function printErrorAlias(f: GeneratedFile, cx: EmitContext, info: Functio
     typeArgs([err === undefined ? "undefined" : typeExpr(cx, err)]),
     ";",
   );
-  f.print();
+}
+
+/** The error aliases of `infos`, one per line, then a blank line if there were any. */
+export function printErrorAliases(
+  f: GeneratedFile,
+  cx: EmitContext,
+  infos: readonly FunctionInfo[],
+): void {
+  let printed = false;
+  for (const info of infos) {
+    if (info.errorAlias === undefined) continue;
+    printErrorAlias(f, cx, info);
+    printed = true;
+  }
+  if (printed) f.print();
+}
+
+/**
+ * `export const isXxxError = errorGuard(exportSpecs.f);` for a fallible export, after its table: the guard
+ * that narrows a caught value to `XxxError`, its type derived from the table entry.
+ */
+export function printErrorGuard(f: GeneratedFile, cx: EmitContext, info: FunctionInfo): void {
   if (info.errorGuard === undefined) return;
-  f.jsDoc({
-    docs:
-      `Whether \`error\` is the \`err\` of \`${info.func.name}\`; narrows it to {@link ${info.errorAlias}},\n` +
-      "so that `payload` has its type: `catch (e) { if (" +
-      info.errorGuard +
-      "(e)) e.payload; }`.",
-  });
   f.print(
-    "export function ",
+    "export const ",
     info.errorGuard,
-    signature(["error: unknown"], `error is ${info.errorAlias}`),
-    " {",
+    " = ",
+    pure([cx.runtime.value("errorGuard"), callArgs([info.spec])]),
+    ";",
   );
-  f.indent(() => {
-    f.print("if (!(error instanceof ", cx.runtime.value("ResultError"), ")) return false;");
-    f.print("return error.functionName === ", info.spec, ".name;");
-  });
-  f.print("}");
+}
+
+/** How a table names the descriptor of a type: its own expression, or a constant declared before the table. */
+type DescriptorOf = (type: Type) => Printable;
+
+/**
+ * Declares, before a table, each descriptor that more than one of its entries spells out the same way
+ * (`list(tuple([u32, s64, string]))` in every function that takes such a list), so that the entries name it
+ * once declared and most of them fit on one line; returns how the entries name each descriptor.
+ */
+function shareDescriptors(
+  f: GeneratedFile,
+  cx: EmitContext,
+  functions: readonly FunctionInfo[],
+): DescriptorOf {
+  const keys = new Map<Printable, string>();
+  const counts = new Map<string, number>();
+  const keyOf = (expr: Printable): string | undefined => {
+    // Only calls (`list(...)`) are worth a name: a named type's descriptor is a name already, and a handle's
+    // (`borrow(fileType)`) says more in the entry than a name would.
+    if (!Array.isArray(expr) || isHandleDescriptor(expr)) return undefined;
+    let key = keys.get(expr);
+    if (key === undefined) keys.set(expr, (key = JSON.stringify(expr)));
+    return key;
+  };
+  const count = (type: Type | undefined): void => {
+    if (type === undefined) return;
+    const key = keyOf(descriptorExpr(cx, type));
+    if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+  };
+  for (const info of functions) {
+    for (const p of info.params) count(p.type);
+    count(info.func.result);
+  }
+  const names = new Map<string, string>();
+  const own: DescriptorOf = (type) => descriptorExpr(cx, type);
+  for (const info of functions) {
+    for (const type of [...info.params.map((p) => p.type), info.func.result]) {
+      if (type === undefined) continue;
+      const expr = descriptorExpr(cx, type);
+      const key = keyOf(expr);
+      if (key === undefined || (counts.get(key) ?? 0) < 2 || names.has(key)) continue;
+      const name = cx.unit.valueScope.claim(`descriptor${names.size + 1}`);
+      names.set(key, name);
+      f.print("const ", name, " = ", pure(expr), ";");
+    }
+  }
+  if (names.size === 0) return own;
   f.print();
+  return (type) => {
+    const expr = descriptorExpr(cx, type);
+    const key = keyOf(expr);
+    return (key === undefined ? undefined : names.get(key)) ?? expr;
+  };
+}
+
+/** Whether a descriptor call is `borrow(r)`, `borrowHandle(r)` or `own(r)`. */
+function isHandleDescriptor(expr: readonly Printable[]): boolean {
+  const fn = expr[0];
+  return (
+    typeof fn === "object" &&
+    fn !== null &&
+    "kind" in fn &&
+    fn.kind === "import" &&
+    (fn.name === "borrow" || fn.name === "borrowHandle" || fn.name === "own")
+  );
 }
 
 /** The descriptors of a function's parameters, in order. */
-function paramDescriptors(cx: EmitContext, info: FunctionInfo): Printable {
-  return array(info.params.map((p) => descriptorExpr(cx, p.type)));
+function paramDescriptors(info: FunctionInfo, descriptor: DescriptorOf): Printable {
+  return array(info.params.map((p) => descriptor(p.type)));
 }
 
 /** What follows the parameters in a table entry: the result's descriptor, then the options, if any. */
 function entryTail(
-  cx: EmitContext,
   info: FunctionInfo,
+  descriptor: DescriptorOf,
   options: Printable | undefined,
 ): Printable[] {
   const result = info.func.result;
   const tail: Printable[] = [];
   if (result !== undefined || options !== undefined)
-    tail.push(result === undefined ? "undefined" : descriptorExpr(cx, result));
+    tail.push(result === undefined ? "undefined" : descriptor(result));
   if (options !== undefined) tail.push(options);
   return tail;
 }
@@ -535,12 +618,13 @@ export function printExportTable(
   jcoPath: (info: FunctionInfo) => string,
 ): void {
   if (functions.length === 0) return;
+  const descriptor = shareDescriptors(f, cx, functions);
   const entries = functions.map((info) => {
     const entry: Printable[] = [
       stringLiteral(jcoPath(info)),
       stringLiteral(info.params.map((p) => p.name).join(", ")),
-      paramDescriptors(cx, info),
-      ...entryTail(cx, info, info.async ? object([["async", "true"]]) : undefined),
+      paramDescriptors(info, descriptor),
+      ...entryTail(info, descriptor, info.async ? object([["async", "true"]]) : undefined),
     ];
     return [info.func.name, array(entry)] as const;
   });
@@ -560,6 +644,7 @@ export function printImportTable(
   functions: readonly FunctionInfo[],
 ): void {
   if (functions.length === 0) return;
+  const descriptor = shareDescriptors(f, cx, functions);
   const entries = functions.map((info) => {
     const options: (readonly [string, Printable])[] = [];
     if (info.adapter !== undefined) options.push(["invoke", info.adapter]);
@@ -568,8 +653,8 @@ export function printImportTable(
     if (info.async) options.push(["async", "true"]);
     const entry: Printable[] = [
       stringLiteral(info.member),
-      paramDescriptors(cx, info),
-      ...entryTail(cx, info, options.length > 0 ? object(options) : undefined),
+      paramDescriptors(info, descriptor),
+      ...entryTail(info, descriptor, options.length > 0 ? object(options) : undefined),
     ];
     return [info.func.name, array(entry)] as const;
   });

@@ -5,14 +5,16 @@
  * constructor or statics), the `--autodrop-borrows` adapters of functions that receive borrows, the unit's
  * spec table (`importTable`: one entry per function), and the factory
  * `createHttpImports(core, host)` that builds the object jco reads: each function adapted by
- * `adaptImport` (the handler runs through the gate's `runImport`), each resource a per-instance class from
+ * `adaptImport` (the handler runs through the gate's `runImport`; the runtime's `bindImports` adapts them all
+ * from the table when jco's names are the host's), each resource a per-instance class from
  * `hostResourceClass`. An interface with nothing to implement (only types) gets its types and nothing else.
  */
 import {
   functionDoc,
-  printErrorAlias,
+  printErrorAliases,
   printImportAdapter,
   printImportTable,
+  specTableName,
   printSignature,
   interfaceTags,
   unitFunctions,
@@ -101,7 +103,7 @@ export function emitImportSide(f: GeneratedFile, cx: EmitContext): void {
   if (!unit.readByJco) return;
   const { functions, resources } = unitFunctions(cx);
   const all = importFunctions(cx);
-  for (const info of all) printErrorAlias(f, cx, info);
+  printErrorAliases(f, cx, all);
   const host = needsHost(cx);
 
   const iface = cx.resolve.interfaces[unit.iface!]!;
@@ -117,16 +119,10 @@ export function emitImportSide(f: GeneratedFile, cx: EmitContext): void {
   }
   printImportSpecs(f, cx);
 
-  const entries: (readonly [string, Printable])[] = [];
+  const classes: (readonly [string, Printable])[] = [];
   for (const resource of resources.values()) {
     const hostClass = hasStaticSide(resource) ? `host.${resource.member}` : "undefined";
-    entries.push([resource.jcoName, hostResourceCall(cx, resource, hostClass)]);
-  }
-  for (const info of functions) {
-    entries.push([
-      info.jcoName,
-      [cx.runtime.value("adaptImport"), callArgs(["core", info.spec, "host"])],
-    ]);
+    classes.push([resource.jcoName, hostResourceCall(cx, resource, hostClass)]);
   }
   const core = cx.runtime.type("InstanceCore");
   f.jsDoc({
@@ -135,6 +131,22 @@ export function emitImportSide(f: GeneratedFile, cx: EmitContext): void {
   const params: Printable[] = [["core: ", core]];
   if (host) params.push(["host: ", unit.contract]);
   f.print("export function ", unit.factory, signature(params, "object"), " {");
+  // The runtime adapts the functions from the table when jco's names are the host's (a name the SDK changed,
+  // to keep clear of a keyword or another member, is only known here).
+  if (functions.length > 0 && functions.every((info) => info.member === info.jcoName)) {
+    const args: Printable[] = ["core", specTableName(functions[0]!), "host"];
+    if (classes.length > 0) args.push(object(classes, { expand: true }));
+    f.indent(() => f.print("return ", cx.runtime.value("bindImports"), callArgs(args), ";"));
+    f.print("}");
+    return;
+  }
+  const entries = [...classes];
+  for (const info of functions) {
+    entries.push([
+      info.jcoName,
+      [cx.runtime.value("adaptImport"), callArgs(["core", info.spec, "host"])],
+    ]);
+  }
   f.indent(() => f.print("return ", object(entries, { expand: true }), ";"));
   f.print("}");
 }

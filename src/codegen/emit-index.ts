@@ -11,7 +11,7 @@
  */
 import {
   functionDoc,
-  printErrorAlias,
+  printErrorAliases,
   printSignature,
   promiseTypeExpr,
   interfaceTags,
@@ -217,9 +217,9 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
   printReExports(f, cx);
   emitTypes(f, cx);
   printJcoTranspileOptions(f, cx);
-  for (const info of importFunctions(cx)) printErrorAlias(f, cx, info);
+  printErrorAliases(f, cx, importFunctions(cx));
   printImportSpecs(f, cx);
-  for (const info of worldExports) printErrorAlias(f, cx, info);
+  printErrorAliases(f, cx, worldExports);
   printExportSpecs(f, cx, worldExports);
 
   // Imports

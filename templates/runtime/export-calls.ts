@@ -11,6 +11,7 @@
 
 import { unwrapBorrow, whenBorrowEnds } from "./borrow.js";
 import { lendForCall, type CallLoans, type Loan } from "./loans.js";
+import type { ExportTable } from "./bind-exports.js";
 import type { CallOptions } from "./call-gate.js";
 import type { AsyncCallOptions } from "./tasks.js";
 import { reportUncaught, ResourceDisposedError, ResultError } from "./errors.js";
@@ -32,12 +33,18 @@ import {
 
 declare const resultBrand: unique symbol;
 declare const paramsBrand: unique symbol;
+declare const errorBrand: unique symbol;
 
 /**
  * One guest export (function, method, static or constructor) as the generated wrappers call it: `R` is what
- * the SDK function resolves with, `P` its parameters' types.
+ * the SDK function resolves with, `P` its parameters' types, `E` the `err` payload of its `result` (`never`
+ * in a table's spec of an export that returns no `result`).
  */
-export interface ExportSpec<R = unknown, P extends readonly unknown[] = readonly unknown[]> {
+export interface ExportSpec<
+  R = unknown,
+  P extends readonly unknown[] = readonly unknown[],
+  E = unknown,
+> {
   /** `ns:pkg/iface@1.0.0#name` (or the world-level name): what errors call it. */
   readonly name: string;
   /**
@@ -62,6 +69,8 @@ export interface ExportSpec<R = unknown, P extends readonly unknown[] = readonly
   readonly [resultBrand]?: R;
   /** Only carries `P` for the type checker (boxed, as `ValueType`'s). */
   readonly [paramsBrand]?: { readonly params: P };
+  /** Only carries `E` for the type checker. */
+  readonly [errorBrand]?: E;
 }
 
 /** Describes a guest export; `R` is what the SDK function resolves with. */
@@ -118,13 +127,16 @@ export type Settled<V> =
       ? Awaited<T>
       : void;
 
+/** The `err` payload of an export whose result is described by `V`; `never` when it is no `result`. */
+export type Failure<V> = V extends ResultType<unknown, infer E, never, never> ? E : never;
+
 /** The spec an {@link ExportEntry} describes, its types inferred from its descriptors. */
 export type ExportSpecOf<E> = E extends readonly [
   string,
   string,
   infer Ps extends readonly ValueType[],
 ]
-  ? ExportSpec<void, InputTupleOf<Ps>>
+  ? ExportSpec<void, InputTupleOf<Ps>, never>
   : E extends readonly [
         string,
         string,
@@ -132,7 +144,7 @@ export type ExportSpecOf<E> = E extends readonly [
         infer V,
         ...unknown[],
       ]
-    ? ExportSpec<Settled<V>, InputTupleOf<Ps>>
+    ? ExportSpec<Settled<V>, InputTupleOf<Ps>, Failure<V>>
     : never;
 
 /**
@@ -145,7 +157,7 @@ export function exportTable<const E extends Readonly<Record<string, ExportEntry>
   iface: string,
   entries: E,
   root: string = iface,
-): { readonly [K in keyof E]: ExportSpecOf<E[K]> } {
+): ExportTable<E> {
   const table: Record<string, ExportSpec> = {};
   for (const [wit, [jco, names, types, returns, options]] of Object.entries(entries)) {
     const kind = wit.startsWith("[method]")
@@ -166,7 +178,21 @@ export function exportTable<const E extends Readonly<Record<string, ExportEntry>
       async: options?.async,
     });
   }
-  return table as { readonly [K in keyof E]: ExportSpecOf<E[K]> };
+  return table as ExportTable<E>;
+}
+
+/**
+ * The guard of a fallible export's error: whether a caught value is the `ResultError` that `spec`'s export
+ * rejected with, narrowing its `payload` to the export's `err` type
+ * (`catch (e) { if (isCheckedDivError(e)) e.payload; }`). Derived from the spec, so the narrowed type is the one
+ * its descriptors describe.
+ */
+export function errorGuard<E>(
+  spec: ExportSpec<unknown, readonly unknown[], E>,
+): (error: unknown) => error is ResultError<E> {
+  const name = spec.name;
+  return (error: unknown): error is ResultError<E> =>
+    error instanceof ResultError && error.functionName === name;
 }
 
 /** Kinds whose values the caller cannot change after the check. */

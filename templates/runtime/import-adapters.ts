@@ -523,6 +523,42 @@ export function adaptImport<T extends object, M extends string>(
 }
 
 /**
+ * The object jco reads for an imported interface: `classes` (its resources' classes, from
+ * {@link hostResourceClass}), then each function of `table` adapted by {@link adaptImport} under its host
+ * member's name, which is jco's.
+ */
+export function bindImports<const Table extends Readonly<Record<string, AnyImportSpec>>>(
+  core: InstanceCore,
+  table: Table,
+  host: ImportHost<Table> | undefined,
+  classes: Readonly<Record<string, unknown>> = {},
+): object {
+  const out: Record<string, unknown> = { ...classes };
+  for (const [wit, spec] of Object.entries(table) as [string, AnyImportSpec][]) {
+    if (!wit.startsWith("["))
+      out[spec.member] = adaptImport<object, string>(core, spec as never, host);
+  }
+  return out;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any handler: the table's entries differ
+type AnyImportSpec = ImportSpec<any, string>;
+
+/**
+ * What the host's object must have for the functions of an import table: under each function's member name,
+ * a handler that fits its entry (resource functions are the classes', checked by {@link hostResourceClass}).
+ */
+export type ImportHost<Table> = {
+  readonly [
+    K in keyof Table as K extends `[${string}`
+      ? never
+      : Table[K] extends ImportSpec<infer _H, infer M>
+        ? M
+        : never
+  ]: Table[K] extends ImportSpec<infer H, string> ? H : never;
+};
+
+/**
  * The class jco gets for a host resource in one instance. jco constructs it for `[constructor]r`, calls its
  * statics and methods, and checks `instanceof` on every object that crosses; each adapter stands for one
  * host object (the host class's instances need not be anything in particular). `hostClass` provides the

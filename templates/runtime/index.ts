@@ -17,6 +17,7 @@ export * from "./guest-resources.js";
 export * from "./instance-core.js";
 export * from "./jco-module.js";
 export * from "./export-calls.js";
+export * from "./bind-exports.js";
 export * from "./import-adapters.js";
 export * from "./wasi.js";
 export * from "./isolate-errors.js";

@@ -122,12 +122,13 @@ describe("generate: output files", () => {
     const greet = lines(
       files.find((f) => f.path === "interfaces/example-greeter-greet.ts")!.content,
     );
-    expect(greet.slice(3, 15)).toEqual([
+    expect(greet.slice(3, 16)).toEqual([
       "import {",
       "  type InstanceCore,",
-      "  ResultError,",
-      "  callExport,",
+      "  type ResultError,",
+      "  bindExports,",
       "  enumeration,",
+      "  errorGuard,",
       "  exportTable,",
       "  record,",
       "  result,",

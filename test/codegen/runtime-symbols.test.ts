@@ -10,6 +10,7 @@ import * as errors from "../../templates/runtime/errors.js";
 import * as hostResources from "../../templates/runtime/host-resources.js";
 import * as index from "../../templates/runtime/index.js";
 import * as resourceTable from "../../templates/runtime/resource-table.js";
+import * as bindExports from "../../templates/runtime/bind-exports.js";
 import * as exportCalls from "../../templates/runtime/export-calls.js";
 import * as guestResources from "../../templates/runtime/guest-resources.js";
 import * as importAdapters from "../../templates/runtime/import-adapters.js";
@@ -46,6 +47,7 @@ const modules: Record<string, Record<string, unknown>> = {
   "jco-module.ts": jcoModule,
   "guest-resources.ts": guestResources,
   "export-calls.ts": exportCalls,
+  "bind-exports.ts": bindExports,
   "import-adapters.ts": importAdapters,
   "wasi.ts": wasi,
   "isolate-errors.ts": isolateErrors,

@@ -8,6 +8,8 @@
  * Consumes the runtime's value types and tables; produces assertions (type-level and at run time).
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { bindExports } from "../../../templates/runtime/bind-exports.js";
+import { ResultError } from "../../../templates/runtime/errors.js";
 import {
   byteStream,
   errorContext,
@@ -25,6 +27,7 @@ import type { BorrowHandle, Borrowed } from "../../../templates/runtime/borrow.j
 import {
   callExport,
   callMethod,
+  errorGuard,
   exportTable,
   type ExportSpec,
 } from "../../../templates/runtime/export-calls.js";
@@ -38,10 +41,12 @@ import {
 } from "../../../templates/runtime/guest-resources.js";
 import {
   adaptImport,
+  bindImports,
   hostResourceClass,
   importTable,
 } from "../../../templates/runtime/import-adapters.js";
 import type { InstanceCore } from "../../../templates/runtime/instance-core.js";
+import type { AsyncCallOptions } from "../../../templates/runtime/tasks.js";
 import {
   fixedList,
   flags,
@@ -221,11 +226,13 @@ const exportSpecs = exportTable(
 
 /** Never called: what matters is what compiles. */
 export function wrappers(core: InstanceCore): void {
-  expectTypeOf(exportSpecs.add).toEqualTypeOf<ExportSpec<number, [number, number]>>();
-  // `-> result<point, string>` resolves with the point (and rejects with the error).
-  expectTypeOf(exportSpecs["make-point"]).toEqualTypeOf<ExportSpec<Point, [number]>>();
-  expectTypeOf(exportSpecs.draw).toEqualTypeOf<ExportSpec<void, [Shape, Color, Perms]>>();
-  expectTypeOf(exportSpecs["[constructor]counter"]).toEqualTypeOf<ExportSpec<Counter, [number]>>();
+  expectTypeOf(exportSpecs.add).toEqualTypeOf<ExportSpec<number, [number, number], never>>();
+  // `-> result<point, string>` resolves with the point (and rejects with the error, its payload a string).
+  expectTypeOf(exportSpecs["make-point"]).toEqualTypeOf<ExportSpec<Point, [number], string>>();
+  expectTypeOf(exportSpecs.draw).toEqualTypeOf<ExportSpec<void, [Shape, Color, Perms], never>>();
+  expectTypeOf(exportSpecs["[constructor]counter"]).toEqualTypeOf<
+    ExportSpec<Counter, [number], never>
+  >();
   const sum: Promise<number> = callExport(core, exportSpecs.add, [1, 2]);
   // @ts-expect-error a wrapper declaring a result type the descriptor does not describe
   const wrong: Promise<string> = callExport(core, exportSpecs.add, [1, 2]);
@@ -242,18 +249,22 @@ export function wrappers(core: InstanceCore): void {
 /** Never called: the specs of functions with handles and async values, as generated wrappers use them. */
 export function handleWrappers(core: InstanceCore, counter: Counter, file: File): void {
   expectTypeOf(exportSpecs["[method]counter.merge"]).toEqualTypeOf<
-    ExportSpec<Counter, [Borrowed<Counter>]>
+    ExportSpec<Counter, [Borrowed<Counter>], never>
   >();
   expectTypeOf(exportSpecs.lend).toEqualTypeOf<
-    ExportSpec<number, [Lendable<File>, Borrowed<Counter>]>
+    ExportSpec<number, [Lendable<File>, Borrowed<Counter>], never>
   >();
-  expectTypeOf(exportSpecs.give).toEqualTypeOf<ExportSpec<void, [File]>>();
+  expectTypeOf(exportSpecs.give).toEqualTypeOf<ExportSpec<void, [File], never>>();
   // `-> future<string>` resolves with the string (a promise resolved with a promise takes on its value).
-  expectTypeOf(exportSpecs.later).toEqualTypeOf<ExportSpec<string, [FutureSource<number>]>>();
-  expectTypeOf(exportSpecs.lines).toEqualTypeOf<
-    ExportSpec<Stream<number>, [StreamSource<string>]>
+  expectTypeOf(exportSpecs.later).toEqualTypeOf<
+    ExportSpec<string, [FutureSource<number>], never>
   >();
-  expectTypeOf(exportSpecs.bytes).toEqualTypeOf<ExportSpec<ByteStream, [ByteStreamSource]>>();
+  expectTypeOf(exportSpecs.lines).toEqualTypeOf<
+    ExportSpec<Stream<number>, [StreamSource<string>], never>
+  >();
+  expectTypeOf(exportSpecs.bytes).toEqualTypeOf<
+    ExportSpec<ByteStream, [ByteStreamSource], ErrorContext>
+  >();
   // An owned resource is lent as itself, and so is a borrow a host import received.
   const merged: Promise<Counter> = callMethod(counter, exportSpecs["[method]counter.merge"], [
     counter,
@@ -279,6 +290,117 @@ export function handleWrappers(core: InstanceCore, counter: Counter, file: File)
   void pending;
   void lines;
 }
+
+/** The contract interface the table above binds to, as the generator declares it. */
+interface CExports {
+  add(a: number, b: number): Promise<number>;
+  makePoint(x: number): Promise<Point>;
+  draw(shape: Shape, color: Color, perms: Perms): Promise<void>;
+  wait(options?: AsyncCallOptions): Promise<void>;
+  lend(file: Borrowed<File>, counter: Borrowed<Counter>): Promise<number>;
+  give(file: File): Promise<void>;
+  later(n: FutureSource<number>, options?: AsyncCallOptions): Promise<string>;
+  lines(input: StreamSource<string>, options?: AsyncCallOptions): Promise<Stream<number>>;
+  bytes(input: ByteStreamSource, options?: AsyncCallOptions): Promise<ByteStream>;
+  readonly Counter: CounterClass;
+}
+
+interface CounterClass {
+  create(start: number): Promise<Counter>;
+  zero(): Promise<Counter>;
+}
+
+type Without<K extends keyof CExports> = Omit<CExports, K>;
+
+// Contract interfaces that disagree with the table, one way each (their members are methods, as generated).
+interface OtherParam extends Without<"add"> {
+  add(a: number, b: string): Promise<number>;
+}
+interface WiderParam extends Without<"add"> {
+  add(a: number | undefined, b: number): Promise<number>;
+}
+interface FewerParams extends Without<"add"> {
+  add(a: number): Promise<number>;
+}
+interface MoreParams extends Without<"add"> {
+  add(a: number, b: number, c: number): Promise<number>;
+}
+interface OtherResult extends Without<"add"> {
+  add(a: number, b: number): Promise<string>;
+}
+interface OtherOk extends Without<"makePoint"> {
+  makePoint(x: number): Promise<Shape>;
+}
+interface NoCallOptions extends Without<"wait"> {
+  wait(): Promise<void>;
+}
+interface ExtraFunction extends CExports {
+  extra(): Promise<void>;
+}
+interface OtherStatic extends Without<"Counter"> {
+  readonly Counter: { create(start: number): Promise<Counter>; zero(): Promise<number> };
+}
+interface OtherConstructor extends Without<"Counter"> {
+  readonly Counter: { create(start: string): Promise<Counter>; zero(): Promise<Counter> };
+}
+
+/** Never called: what matters is what compiles. */
+export function boundObjects(core: InstanceCore): void {
+  const api: CExports = bindExports<CExports>(core, exportSpecs);
+  // @ts-expect-error a parameter of another type than the descriptor's
+  bindExports<OtherParam>(core, exportSpecs);
+  // @ts-expect-error a parameter wider than the descriptor's (a method's parameters alone would accept it)
+  bindExports<WiderParam>(core, exportSpecs);
+  // @ts-expect-error a parameter fewer than the descriptors
+  bindExports<FewerParams>(core, exportSpecs);
+  // @ts-expect-error a parameter more than the descriptors
+  bindExports<MoreParams>(core, exportSpecs);
+  // @ts-expect-error a result of another type than the descriptor's
+  bindExports<OtherResult>(core, exportSpecs);
+  // @ts-expect-error the `ok` type of a `result` wrong
+  bindExports<OtherOk>(core, exportSpecs);
+  // @ts-expect-error an `async func` without its call options
+  bindExports<NoCallOptions>(core, exportSpecs);
+  // @ts-expect-error a function the table does not have
+  bindExports<ExtraFunction>(core, exportSpecs);
+  // @ts-expect-error a function of the table missing
+  bindExports<Without<"draw">>(core, exportSpecs);
+  // @ts-expect-error a static of another type
+  bindExports<OtherStatic>(core, exportSpecs);
+  // @ts-expect-error a constructor's parameter wrong
+  bindExports<OtherConstructor>(core, exportSpecs);
+  void api;
+  // A guard narrows to the `err` type its table entry describes.
+  const isMakePointError = errorGuard(exportSpecs["make-point"]);
+  const caught: unknown = undefined;
+  if (isMakePointError(caught)) expectTypeOf(caught.payload).toEqualTypeOf<string>();
+}
+
+describe("bound objects and error guards", () => {
+  it("bind every function, constructor and static of a table by jco's name, and no method", () => {
+    const api = bindExports<CExports>({} as InstanceCore, exportSpecs);
+    expect(Object.keys(api).sort()).toEqual([
+      "Counter",
+      "add",
+      "bytes",
+      "draw",
+      "give",
+      "later",
+      "lend",
+      "lines",
+      "makePoint",
+      "wait",
+    ]);
+    expect(Object.keys(api.Counter).sort()).toEqual(["create", "zero"]);
+  });
+
+  it("tell a function's own `result` error apart from another's", () => {
+    const isMakePointError = errorGuard(exportSpecs["make-point"]);
+    expect(isMakePointError(new ResultError("no", "a:b/c@1.0.0#make-point"))).toBe(true);
+    expect(isMakePointError(new ResultError("no", "a:b/c@1.0.0#add"))).toBe(false);
+    expect(isMakePointError(new Error("a:b/c@1.0.0#make-point"))).toBe(false);
+  });
+});
 
 describe("spec tables", () => {
   it("derive each export's name, path, kind and parameters from its key and entry", () => {
@@ -439,5 +561,11 @@ export function importFactory(core: InstanceCore, host: FilesImports): object[] 
       // @ts-expect-error a spec for another member than the one it names
       other: adaptImport(core, importSpecs.log, {} as { open: FilesImports["open"] }),
     },
+    // The whole table at once, as generated: every function entry must fit its member.
+    bindImports(core, importSpecs, host),
+    // @ts-expect-error a table whose entries disagree with the interface
+    bindImports(core, wrongSpecs, host),
+    // @ts-expect-error a host object missing a member the table names
+    bindImports(core, importSpecs, {} as Omit<FilesImports, "log">),
   ];
 }

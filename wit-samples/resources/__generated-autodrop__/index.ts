@@ -14,8 +14,8 @@ import {
   createStoreExports,
 } from "./interfaces/example-resources-store.js";
 import { result } from "./runtime/compound-types.js";
-import { ResultError } from "./runtime/errors.js";
-import { callExport, exportTable } from "./runtime/export-calls.js";
+import type { ResultError } from "./runtime/errors.js";
+import { callExport, errorGuard, exportTable } from "./runtime/export-calls.js";
 import {
   type HostResourcesBase,
   type ResourceTableView,
@@ -86,21 +86,13 @@ export type {
   StoreExports,
 } from "./interfaces/example-resources-store.js";
 
-/** The error of `fetch`: `payload` is its `err` value. */
 export type FetchError = ResultError<string>;
-
-/**
- * Whether `error` is the `err` of `fetch`; narrows it to {@link FetchError},
- * so that `payload` has its type: `catch (e) { if (isFetchError(e)) e.payload; }`.
- */
-export function isFetchError(error: unknown): error is FetchError {
-  if (!(error instanceof ResultError)) return false;
-  return error.functionName === exportSpecs.fetch.name;
-}
 
 const exportSpecs = /*@__PURE__*/ exportTable("", {
   fetch: ["fetch", "url", [string], result(u16, string)],
 });
+
+export const isFetchError = /*@__PURE__*/ errorGuard(exportSpecs.fetch);
 
 /**
  * What the host provides for the imports of world `resources`: interfaces under
@@ -141,9 +133,7 @@ export interface ImportContext {
 export interface WorldInstance extends AsyncDisposable {
   /** Resources the guest implements for the host. */
   readonly store: StoreExports;
-  /**
-   * @throws {@link FetchError} when the guest returns `err` (in `payload`; `isFetchError(e)` tells it).
-   */
+  /** @throws {@link FetchError} */
   fetch(url: string): Promise<number>;
   /**
    * The host resources of this instance: a typed table view per resource, live

@@ -8,7 +8,7 @@ import {
   stream,
 } from "../runtime/async-values.js";
 import { list, record } from "../runtime/compound-types.js";
-import { adaptImport, importTable } from "../runtime/import-adapters.js";
+import { bindImports, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { bool, string, u64 } from "../runtime/leaf-types.js";
 
@@ -47,9 +47,5 @@ export function createClockImports(
   core: InstanceCore,
   host: ClockImports,
 ): object {
-  return {
-    sleep: adaptImport(core, importSpecs.sleep, host),
-    ticks: adaptImport(core, importSpecs.ticks, host),
-    uploads: adaptImport(core, importSpecs.uploads, host),
-  };
+  return bindImports(core, importSpecs, host);
 }

@@ -13,12 +13,13 @@ import {
   future,
   stream,
 } from "../runtime/async-values.js";
+import { bindExports } from "../runtime/bind-exports.js";
 import type { Borrowed } from "../runtime/borrow.js";
 import { list, option, result, tuple } from "../runtime/compound-types.js";
-import { ResultError } from "../runtime/errors.js";
+import type { ResultError } from "../runtime/errors.js";
 import {
-  callExport,
   callMethod,
+  errorGuard,
   exportTable,
 } from "../runtime/export-calls.js";
 import {
@@ -115,17 +116,7 @@ export const cursorType = /*@__PURE__*/ guestResource<Cursor>(
   CursorResource,
 );
 
-/** The error of `read`: `payload` is its `err` value. */
 export type ReadError = ResultError<ErrorContext>;
-
-/**
- * Whether `error` is the `err` of `read`; narrows it to {@link ReadError},
- * so that `payload` has its type: `catch (e) { if (isReadError(e)) e.payload; }`.
- */
-export function isReadError(error: unknown): error is ReadError {
-  if (!(error instanceof ResultError)) return false;
-  return error.functionName === exportSpecs.read.name;
-}
 
 /** What the guest implements. */
 export interface FilesExports {
@@ -137,7 +128,7 @@ export interface FilesExports {
   /**
    * Reads a file back as bytes.
    *
-   * @throws {@link ReadError} when the guest returns `err` (in `payload`; `isReadError(e)` tells it).
+   * @throws {@link ReadError}
    */
   read(name: string, options?: AsyncCallOptions): Promise<ByteStream>;
   /** Lines of many files, one stream each. */
@@ -214,60 +205,11 @@ const exportSpecs = /*@__PURE__*/ exportTable("example:storage/files@0.1.0", {
   ],
 });
 
+export const isReadError = /*@__PURE__*/ errorGuard(exportSpecs.read);
+
 /**
  * Wraps jco's `example:storage/files@0.1.0` of one instance (for `instantiate`).
  */
 export function createFilesExports(core: InstanceCore): FilesExports {
-  return {
-    store(
-      upload: Upload,
-      options?: AsyncCallOptions,
-    ): Promise<Result<bigint, string>> {
-      return callExport(core, exportSpecs.store, [upload], undefined, options);
-    },
-    read(name: string, options?: AsyncCallOptions): Promise<ByteStream> {
-      return callExport(core, exportSpecs.read, [name], undefined, options);
-    },
-    lines(
-      names: string[],
-      options?: AsyncCallOptions,
-    ): Promise<Stream<string>[]> {
-      return callExport(core, exportSpecs.lines, [names], undefined, options);
-    },
-    all(
-      pending: FutureSource<number>[],
-      options?: AsyncCallOptions,
-    ): Promise<Uint32Array> {
-      return callExport(core, exportSpecs.all, [pending], undefined, options);
-    },
-    count(
-      ticks: StreamSource<undefined>,
-      options?: AsyncCallOptions,
-    ): Promise<number> {
-      return callExport(core, exportSpecs.count, [ticks], undefined, options);
-    },
-    watch(
-      s: Borrowed<Session>,
-      options?: AsyncCallOptions,
-    ): Promise<Stream<Progress>> {
-      return callExport(core, exportSpecs.watch, [s], undefined, options);
-    },
-    version(): Promise<string> {
-      return callExport(core, exportSpecs.version, []);
-    },
-    Cursor: {
-      create(name: string): Promise<Cursor> {
-        return callExport(core, exportSpecs["[constructor]cursor"], [name]);
-      },
-      open(name: string, options?: AsyncCallOptions): Promise<Cursor> {
-        return callExport(
-          core,
-          exportSpecs["[static]cursor.open"],
-          [name],
-          undefined,
-          options,
-        );
-      },
-    },
-  };
+  return bindExports<FilesExports>(core, exportSpecs);
 }

@@ -12,7 +12,7 @@ import {
 import { borrow, hostResource, own } from "../runtime/guest-resources.js";
 import {
   type ImportCall,
-  adaptImport,
+  bindImports,
   hostResourceClass,
   importTable,
 } from "../runtime/import-adapters.js";
@@ -192,7 +192,7 @@ export function createFilesImports(
   core: InstanceCore,
   host: FilesImports,
 ): object {
-  return {
+  return bindImports(core, importSpecs, host, {
     File: hostResourceClass(core, fileType, host.File, {
       create: importSpecs["[constructor]file"],
       methods: {
@@ -201,12 +201,5 @@ export function createFilesImports(
       },
       statics: { compare: importSpecs["[static]file.compare"] },
     }),
-    open: adaptImport(core, importSpecs.open, host),
-    openAll: adaptImport(core, importSpecs["open-all"], host),
-    openPair: adaptImport(core, importSpecs["open-pair"], host),
-    openTuple: adaptImport(core, importSpecs["open-tuple"], host),
-    openMaybe: adaptImport(core, importSpecs["open-maybe"], host),
-    openTarget: adaptImport(core, importSpecs["open-target"], host),
-    notify: adaptImport(core, importSpecs.notify, host),
-  };
+  });
 }

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 import { record } from "../runtime/compound-types.js";
-import { adaptImport, importTable } from "../runtime/import-adapters.js";
+import { bindImports, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { u32 } from "../runtime/leaf-types.js";
 
@@ -32,8 +32,5 @@ export function createStoreImports(
   core: InstanceCore,
   host: StoreImports,
 ): object {
-  return {
-    get: adaptImport(core, importSpecs.get, host),
-    put: adaptImport(core, importSpecs.put, host),
-  };
+  return bindImports(core, importSpecs, host);
 }

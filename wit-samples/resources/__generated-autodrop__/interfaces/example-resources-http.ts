@@ -7,7 +7,7 @@ import type { ResultError } from "../runtime/errors.js";
 import { borrow, hostResource, own } from "../runtime/guest-resources.js";
 import {
   type ImportCall,
-  adaptImport,
+  bindImports,
   hostResourceClass,
   importTable,
 } from "../runtime/import-adapters.js";
@@ -45,9 +45,7 @@ export interface Request {
  */
 export interface RequestClass {
   new (url: string): Request;
-  /**
-   * @throws {@link RequestSendError} (`new ResultError(e)`) to return `err`.
-   */
+  /** @throws {@link RequestSendError} for `err` */
   send(req: Request): number;
 }
 
@@ -55,7 +53,6 @@ export const requestType = /*@__PURE__*/ hostResource<Request>(
   "example:resources/http#request",
 );
 
-/** The error of `[static]request.send`: `payload` is its `err` value. */
 export type RequestSendError = ResultError<string>;
 
 /** Resources the host implements for the guest. */
@@ -107,7 +104,7 @@ export function createHttpImports(
   core: InstanceCore,
   host: HttpImports,
 ): object {
-  return {
+  return bindImports(core, importSpecs, host, {
     Body: hostResourceClass(core, bodyType, undefined, {
       methods: {
         write: importSpecs["[method]body.write"],
@@ -122,7 +119,5 @@ export function createHttpImports(
       },
       statics: { send: importSpecs["[static]request.send"] },
     }),
-    inspect: adaptImport(core, importSpecs.inspect, host),
-    inspectAll: adaptImport(core, importSpecs["inspect-all"], host),
-  };
+  });
 }

@@ -6,7 +6,7 @@ import { list, result } from "../runtime/compound-types.js";
 import type { ResultError } from "../runtime/errors.js";
 import { borrowHandle, hostResource, own } from "../runtime/guest-resources.js";
 import {
-  adaptImport,
+  bindImports,
   hostResourceClass,
   importTable,
 } from "../runtime/import-adapters.js";
@@ -44,9 +44,7 @@ export interface Request {
  */
 export interface RequestClass {
   new (url: string): Request;
-  /**
-   * @throws {@link RequestSendError} (`new ResultError(e)`) to return `err`.
-   */
+  /** @throws {@link RequestSendError} for `err` */
   send(req: Request): number;
 }
 
@@ -54,7 +52,6 @@ export const requestType = /*@__PURE__*/ hostResource<Request>(
   "example:resources/http#request",
 );
 
-/** The error of `[static]request.send`: `payload` is its `err` value. */
 export type RequestSendError = ResultError<string>;
 
 /** Resources the host implements for the guest. */
@@ -85,7 +82,7 @@ export function createHttpImports(
   core: InstanceCore,
   host: HttpImports,
 ): object {
-  return {
+  return bindImports(core, importSpecs, host, {
     Body: hostResourceClass(core, bodyType, undefined, {
       methods: {
         write: importSpecs["[method]body.write"],
@@ -100,7 +97,5 @@ export function createHttpImports(
       },
       statics: { send: importSpecs["[static]request.send"] },
     }),
-    inspect: adaptImport(core, importSpecs.inspect, host),
-    inspectAll: adaptImport(core, importSpecs["inspect-all"], host),
-  };
+  });
 }

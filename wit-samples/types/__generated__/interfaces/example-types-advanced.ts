@@ -11,8 +11,9 @@ import {
   future,
   stream,
 } from "../runtime/async-values.js";
+import { bindExports } from "../runtime/bind-exports.js";
 import { fixedList, map } from "../runtime/compound-types.js";
-import { callExport, exportTable } from "../runtime/export-calls.js";
+import { exportTable } from "../runtime/export-calls.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { f32, string, u32, u8, u8List } from "../runtime/leaf-types.js";
 import type { AsyncCallOptions } from "../runtime/tasks.js";
@@ -41,26 +42,5 @@ const exportSpecs = /*@__PURE__*/ exportTable("example:types/advanced", {
 
 /** Wraps jco's `example:types/advanced` of one instance (for `instantiate`). */
 export function createAdvancedExports(core: InstanceCore): AdvancedExports {
-  return {
-    fixed(
-      a: [number, number, number, number],
-    ): Promise<[number, number, number]> {
-      return callExport(core, exportSpecs.fixed, [a]);
-    },
-    dictionary(a: Map<string, number>): Promise<Map<string, Uint8Array>> {
-      return callExport(core, exportSpecs.dictionary, [a]);
-    },
-    streams(a: ByteStreamSource): Promise<string> {
-      return callExport(core, exportSpecs.streams, [a]);
-    },
-    bare(
-      a: StreamSource<undefined>,
-      b: FutureSource<undefined>,
-    ): Promise<ErrorContext> {
-      return callExport(core, exportSpecs.bare, [a, b]);
-    },
-    slow(a: number, options?: AsyncCallOptions): Promise<number> {
-      return callExport(core, exportSpecs.slow, [a], undefined, options);
-    },
-  };
+  return bindExports<AdvancedExports>(core, exportSpecs);
 }

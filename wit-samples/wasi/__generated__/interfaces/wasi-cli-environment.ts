@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 import { list, option, tuple } from "../runtime/compound-types.js";
-import { adaptImport, importTable } from "../runtime/import-adapters.js";
+import { bindImports, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { string } from "../runtime/leaf-types.js";
 
@@ -25,9 +25,5 @@ export function createEnvironmentImports(
   core: InstanceCore,
   host: EnvironmentImports,
 ): object {
-  return {
-    getEnvironment: adaptImport(core, importSpecs["get-environment"], host),
-    getArguments: adaptImport(core, importSpecs["get-arguments"], host),
-    initialCwd: adaptImport(core, importSpecs["initial-cwd"], host),
-  };
+  return bindImports(core, importSpecs, host);
 }
