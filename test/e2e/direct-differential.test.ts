@@ -209,6 +209,19 @@ describe("the direct path keeps the call protocol", () => {
       '`r.e` must be a boolean, got "yes"',
     );
     expect(() => api["addSync"]!(-1, 0)).toThrow(RangeError);
+    // A bigint where a u32 belongs is named too, awaited and synchronous alike (not the engine's own words).
+    await expect(api["add"]!(1, 2n)).rejects.toThrow(/^`b` must be a u32/);
+    expect(() => api["addSync"]!(1n, 2)).toThrow(/^`a` must be a u32/);
+    expect(() => api["trapIfSync"]!("13")).toThrow(/^`x` must be a u32/);
+    expect(api["addSync"]!(-0, 4_294_967_295)).toBe(4_294_967_295);
+  });
+
+  it("calls functions of numbers through a fast path of their own", () => {
+    const api = [...pair.files.entries()].find(([path]) => path.includes("direct-api"))![1];
+    expect(api).toMatch(/const addDirect = .*fast: \(d, is, lift\) => \(core, p0, p1\) =>/s);
+    expect(api).toMatch(/const trapIfDirect = .*fast: /s);
+    expect(api).not.toMatch(/const echoStringDirect = [^;]*fast: /s);
+    expect(api).toContain("return addDirect.sync(core, a, b);");
   });
 });
 
