@@ -55,10 +55,14 @@ function abiType(resolve: Resolve, type: Type, depth = 0): string {
   switch (kind.kind) {
     case "type":
       return inner(kind.type);
-    case "record":
-      return `{ kind: "record", fields: [${kind.fields
-        .map((field) => `[${stringLiteral(jcoFieldName(field.name))}, ${inner(field.type)}]`)
-        .join(", ")}] }`;
+    case "record": {
+      const names = kind.fields.map((field) => stringLiteral(jcoFieldName(field.name)));
+      const fields = kind.fields.map((field, index) => `[${names[index]}, ${inner(field.type)}]`);
+      // Each field by name, read and written where the engine can specialise it (see `AbiType`).
+      const read = `read: (r) => [${names.map((name) => `r[${name}]`).join(", ")}]`;
+      const make = `make: (v) => ({ ${names.map((name, index) => `${name}: v[${index}]`).join(", ")} })`;
+      return `{ kind: "record", fields: [${fields.join(", ")}], ${read}, ${make} }`;
+    }
     case "tuple":
       return `{ kind: "tuple", types: [${kind.types.map(inner).join(", ")}] }`;
     case "flags":

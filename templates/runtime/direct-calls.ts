@@ -267,16 +267,37 @@ function planCall(target: DirectTarget): CallPlan {
     result,
     returnArea: result !== undefined && result.flat.length > MAX_FLAT_RESULTS,
     fallible: typeof target.result === "object" && target.result.kind === "result",
-    quickChecks: target.params.map((type) =>
-      typeof type === "string" && type in scalarChecks
-        ? scalarChecks[type as keyof typeof scalarChecks]
-        : undefined,
-    ),
+    quickChecks: target.params.map(quickCheckOf),
     scalar:
       spill === undefined &&
       target.params.every(memoryless) &&
       (target.result === undefined ||
         (typeof target.result === "string" && target.result !== "string")),
+  };
+}
+
+/**
+ * A check that accepts only values the parameter's value type accepts, without building the paths of its
+ * messages (a record's check names each field it visits): scalars, and records of them. Undefined for other
+ * types, whose value type checks them.
+ */
+function quickCheckOf(type: AbiType): ((value: unknown) => boolean) | undefined {
+  if (typeof type === "string")
+    return type in scalarChecks ? scalarChecks[type as keyof typeof scalarChecks] : undefined;
+  if (type.kind !== "record") return undefined;
+  const names = type.fields.map(([name]) => name);
+  const checks = type.fields.map(([, field]) => quickCheckOf(field));
+  // A field named like an `Object.prototype` member is read with care by the value type: leave it that.
+  if (names.some((name) => name in Object.prototype)) return undefined;
+  if (checks.some((check) => check === undefined)) return undefined;
+  const fieldChecks = checks as ((value: unknown) => boolean)[];
+  const count = names.length;
+  return (value) => {
+    if (typeof value !== "object" || value === null) return false;
+    for (let index = 0; index < count; index++) {
+      if (!fieldChecks[index]!((value as Record<string, unknown>)[names[index]!])) return false;
+    }
+    return true;
   };
 }
 
@@ -466,7 +487,7 @@ function runGuarded(binding: Binding, args: readonly unknown[]): unknown {
 }
 
 /**
- * Calls a core function with flat values: with up to four, through call sites with a fixed argument count (a
+ * Calls a core function with flat values: with up to eight, through call sites with a fixed argument count (a
  * spread call always takes the engine's generic path into wasm).
  */
 function callFlat(fn: (...args: unknown[]) => unknown, flat: readonly unknown[]): unknown {
@@ -481,6 +502,14 @@ function callFlat(fn: (...args: unknown[]) => unknown, flat: readonly unknown[])
       return fn(flat[0], flat[1], flat[2]);
     case 4:
       return fn(flat[0], flat[1], flat[2], flat[3]);
+    case 5:
+      return fn(flat[0], flat[1], flat[2], flat[3], flat[4]);
+    case 6:
+      return fn(flat[0], flat[1], flat[2], flat[3], flat[4], flat[5]);
+    case 7:
+      return fn(flat[0], flat[1], flat[2], flat[3], flat[4], flat[5], flat[6]);
+    case 8:
+      return fn(flat[0], flat[1], flat[2], flat[3], flat[4], flat[5], flat[6], flat[7]);
     default:
       return fn(...flat);
   }

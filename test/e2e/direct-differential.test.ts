@@ -237,6 +237,11 @@ describe("the direct path keeps the call protocol", () => {
     expect(api).toMatch(/const addDirect = .*fast: \(d, is, lift\) => \(core, p0, p1\) =>/s);
     expect(api).toMatch(/const trapIfDirect = .*fast: /s);
     expect(api).not.toMatch(/const echoStringDirect = [^;]*fast: /s);
+    // Records are read and made field by field, by name.
+    expect(api).toContain('read: (r) => [r["a"], r["b"], r["c"], r["d"], r["e"]]');
+    expect(api).toContain(
+      'make: (v) => ({ "a": v[0], "b": v[1], "c": v[2], "d": v[3], "e": v[4] })',
+    );
     expect(api).toContain("return addDirect.sync(core, a, b);");
   });
 });
