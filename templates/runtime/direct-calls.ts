@@ -160,11 +160,12 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
   readonly bindings = new WeakMap<InstanceCore, Binding>();
   readonly plan: CallPlan;
   readonly sync: (core: InstanceCore, ...args: unknown[]) => R;
+  readonly spec: ExportSpec<R>;
+  readonly target: DirectTarget;
 
-  constructor(
-    readonly spec: ExportSpec<R>,
-    readonly target: DirectTarget,
-  ) {
+  constructor(spec: ExportSpec<R>, target: DirectTarget) {
+    this.spec = spec;
+    this.target = target;
     this.plan = planCall(target);
     this.sync = (
       target.fast === undefined
