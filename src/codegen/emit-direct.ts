@@ -63,10 +63,14 @@ function abiType(resolve: Resolve, type: Type, depth = 0): string {
   switch (kind.kind) {
     case "type":
       return inner(kind.type);
-    case "record":
-      return `{ kind: "record", fields: [${kind.fields
-        .map((field) => `[${stringLiteral(jcoFieldName(field.name))}, ${inner(field.type)}]`)
-        .join(", ")}] }`;
+    case "record": {
+      const names = kind.fields.map((field) => stringLiteral(jcoFieldName(field.name)));
+      const fields = kind.fields.map((field, index) => `[${names[index]}, ${inner(field.type)}]`);
+      // Each field by name, read and written where the engine can specialise it (see `AbiType`).
+      const read = `read: (r) => [${names.map((name) => `r[${name}]`).join(", ")}]`;
+      const make = `make: (v) => ({ ${names.map((name, index) => `${name}: v[${index}]`).join(", ")} })`;
+      return `{ kind: "record", fields: [${fields.join(", ")}], ${read}, ${make} }`;
+    }
     case "tuple":
       return `{ kind: "tuple", types: [${kind.types.map(inner).join(", ")}] }`;
     case "flags":
@@ -156,8 +160,40 @@ export function decideDirect(
     parts.push(
       `invoke: (f: (...args: unknown[]) => unknown, ${a}: readonly unknown[]) => f(${args})`,
     );
+    if (options.postReturn === undefined && (result === undefined || numeric.has(result)))
+      parts.push(`fast: ${fastPath(params, result)}`);
   }
   return { kind: "direct", target: `{ ${parts.join(", ")} }` };
+}
+
+/**
+ * The synchronous form of a function of numbers without post-return, written out (`FastCall` in
+ * `runtime/direct-calls.ts` shows its shape): quick checks inlined per parameter, the core function called
+ * with the arguments as they are (wasm's ToInt32/ToBigInt64 wrap u32 and u64 alike), the result lifted.
+ */
+function fastPath(params: readonly string[], result: string | undefined): string {
+  const names = params.map((_, index) => `p${index}`);
+  const typeName = (literal: string): string => JSON.parse(literal) as string;
+  const checks = params.map((type, index) => `!is.${typeName(type)}(${names[index]})`).join(" || ");
+  const call = `f(${names.join(", ")})`;
+  // Unused parameters are named `_x`: an app's `noUnusedParameters` stays quiet.
+  const lines = [
+    `(d, ${checks === "" ? "_is" : "is"}, ${result === undefined ? "_lift" : "lift"}) => ` +
+      `(${["core", ...names].join(", ")}) => {`,
+    ...(checks === "" ? [] : [`  if (${checks}) return d.slow(core, [${names.join(", ")}]);`]),
+    "  const f = d.enter(core);",
+    ...(result === undefined ? [] : ["  let r: unknown;"]),
+    "  try {",
+    `    ${result === undefined ? call : `r = ${call}`};`,
+    "  } catch (error) {",
+    "    throw d.trap(core, error);",
+    "  }",
+    "  d.leave(core);",
+    ...(result === undefined ? [] : [`  return lift.${typeName(result)}(r);`]),
+    "}",
+  ];
+  // One line, as the printer wants (the target literal is one line already).
+  return lines.map((line) => line.trim()).join(" ");
 }
 
 function optionParts(options: CanonicalOptions): string[] {

@@ -124,10 +124,12 @@ export function printExportMethod(f: GeneratedFile, cx: EmitContext, info: Funct
   if (direct === undefined) return;
   printSignature(f, cx, { ...info, member: direct.syncMember }, valueTypeExpr(cx, info), " {");
   f.indent(() => {
+    // The spec's own `sync`: a call site per function, into a fast path of its own when it has one.
     f.print(
       "return ",
-      cx.runtime.value("callDirectSync"),
-      callArgs(["core", direct.spec, argumentArray(info)]),
+      direct.spec,
+      ".sync",
+      callArgs(["core", ...info.params.map((p) => p.name)]),
       ";",
     );
   });

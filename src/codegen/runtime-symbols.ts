@@ -307,6 +307,9 @@ const table = {
   InstanceBusyError: ["direct-calls.ts", "value"],
   DirectSpec: ["direct-calls.ts", "type"],
   DirectTarget: ["direct-calls.ts", "type"],
+  FastCall: ["direct-calls.ts", "type"],
+  scalarChecks: ["direct-calls.ts", "value"],
+  scalarLifts: ["direct-calls.ts", "value"],
   // direct-imports.ts
   DirectImport: ["direct-imports.ts", "type"],
   substituteImports: ["direct-imports.ts", "value"],

@@ -122,6 +122,18 @@ export interface CallGate extends AsyncDisposable {
     busy: (functionName: string) => Error,
   ): R;
   /**
+   * `callSync` in three steps, for a caller that runs the guest itself without a closure: `enterSync` starts the
+   * call or throws what `callSync` would; then exactly one of `leaveSync` (the call returned) or `failSync`
+   * (it threw: returns what to throw, a trap poisoning the gate) ends it.
+   */
+  enterSync(
+    functionName: string,
+    options: CallOptions | undefined,
+    busy: (functionName: string) => Error,
+  ): void;
+  leaveSync(): void;
+  failSync(error: unknown): unknown;
+  /**
    * Runs a host import handler as part of the current call, so that calls it makes back are recognised.
    * `blocking`: the import is an `async func`, a point where the guest blocks, at which the component model
    * lets the instance be entered again; its handler runs unmarked.
@@ -369,6 +381,22 @@ class Gate implements CallGate {
     options: CallOptions | undefined,
     busy: (functionName: string) => Error,
   ): R {
+    this.enterSync(functionName, options, busy);
+    let result: R;
+    try {
+      result = invoke(a, b);
+    } catch (error) {
+      throw this.failSync(error);
+    }
+    this.leaveSync();
+    return result;
+  }
+
+  enterSync(
+    functionName: string,
+    options: CallOptions | undefined,
+    busy: (functionName: string) => Error,
+  ): void {
     if (this.stateCode !== "idle") throw this.refuseSync(functionName, busy);
     this.stateCode = "busy";
     this.seq++;
@@ -376,15 +404,18 @@ class Gate implements CallGate {
     this.currentClassify = options?.isResultError ?? this.defaultClassify;
     this.currentEntry = undefined;
     this.inSync = true;
-    try {
-      return invoke(a, b);
-    } catch (error) {
-      this.inSync = false;
-      throw this.failure(error);
-    } finally {
-      this.inSync = false;
-      this.afterCall();
-    }
+  }
+
+  leaveSync(): void {
+    this.inSync = false;
+    this.afterCall();
+  }
+
+  failSync(error: unknown): unknown {
+    this.inSync = false;
+    const outcome = this.failure(error);
+    this.afterCall();
+    return outcome;
   }
 
   /** Why a synchronous call cannot run now. */

@@ -33,6 +33,13 @@ export type AbiType =
   | {
       readonly kind: "record";
       readonly fields: readonly (readonly [name: string, type: AbiType])[];
+      /**
+       * The record's field values in order, and a record from them: written out per record type by the
+       * generator, so that each field is read and written by name (a shared loop over names would read them
+       * by computed key, which the engine cannot specialise). Made from `fields` when absent.
+       */
+      readonly read?: (value: Record<string, unknown>) => unknown[];
+      readonly make?: (values: readonly unknown[]) => unknown;
     }
   | { readonly kind: "tuple"; readonly types: readonly AbiType[] }
   | {
@@ -265,18 +272,19 @@ function compoundCodec(type: Exclude<AbiType, string>): Codec {
       const codecs = type.fields.map(([, field]) => codecOf(field));
       return structCodec(
         codecs,
-        (value, index) => (value as Record<string, unknown>)[names[index]!],
-        (values) => {
-          const out: Record<string, unknown> = {};
-          for (let index = 0; index < names.length; index++) out[names[index]!] = values[index];
-          return out;
-        },
+        type.read ?? ((value) => names.map((name) => (value as Record<string, unknown>)[name])),
+        type.make ??
+          ((values) => {
+            const out: Record<string, unknown> = {};
+            for (let index = 0; index < names.length; index++) out[names[index]!] = values[index];
+            return out;
+          }),
       );
     }
     case "tuple":
       return structCodec(
         type.types.map(codecOf),
-        (value, index) => (value as readonly unknown[])[index],
+        (value) => value as readonly unknown[],
         (values) => values,
       );
     case "flags":
@@ -335,9 +343,10 @@ function compoundCodec(type: Exclude<AbiType, string>): Codec {
 /** Records and tuples: fields one after the other, each at its alignment. */
 function structCodec(
   codecs: readonly Codec[],
-  field: (value: unknown, index: number) => unknown,
+  fields: (value: never) => readonly unknown[],
   make: (values: unknown[]) => unknown,
 ): Codec {
+  const read = fields as (value: unknown) => readonly unknown[];
   let size = 0;
   let align = 1;
   const offsets: number[] = [];
@@ -356,8 +365,9 @@ function structCodec(
     align,
     flat,
     store(memory, ptr, value) {
+      const values = read(value);
       for (let index = 0; index < count; index++)
-        codecs[index]!.store(memory, ptr + offsets[index]!, field(value, index));
+        codecs[index]!.store(memory, ptr + offsets[index]!, values[index]);
     },
     load(memory, ptr) {
       const values: unknown[] = [];
@@ -366,8 +376,8 @@ function structCodec(
       return make(values);
     },
     lower(memory, value, out) {
-      for (let index = 0; index < count; index++)
-        codecs[index]!.lower(memory, field(value, index), out);
+      const values = read(value);
+      for (let index = 0; index < count; index++) codecs[index]!.lower(memory, values[index], out);
     },
     lift(memory, cursor) {
       const values: unknown[] = [];
@@ -382,7 +392,7 @@ function fixedListCodec(element: AbiType, length: number): Codec {
   const codec = codecOf(element);
   const inner = structCodec(
     Array.from({ length }, () => codec),
-    (value, index) => (value as readonly unknown[])[index],
+    (value) => value as readonly unknown[],
     (values) => values,
   );
   return inner;

@@ -52,6 +52,16 @@ export interface DirectTarget {
    * to that one wasm function (a shared call site would go through its generic JS-to-wasm path).
    */
   readonly invoke?: (fn: never, args: readonly unknown[]) => unknown;
+  /**
+   * For a function whose parameters and result are numbers or bools and that has no post-return: its
+   * synchronous form, written out per function (see {@link FastCall}). Given the function's `FastCall` and the
+   * shared checks and lifts, returns `(core, ...args) => result`.
+   */
+  readonly fast?: (
+    d: FastCall,
+    is: typeof scalarChecks,
+    lift: typeof scalarLifts,
+  ) => (core: InstanceCore, ...args: unknown[]) => unknown;
 }
 
 /** A guest export that can be called directly, and how. */
@@ -62,11 +72,148 @@ export interface DirectSpec<R> {
   last: Binding | undefined;
   readonly bindings: WeakMap<InstanceCore, Binding>;
   readonly plan: CallPlan;
+  /**
+   * The synchronous form (`instance.api.fSync`): the function's own fast path when the generator wrote one
+   * (`DirectTarget.fast`), else {@link callDirectSync}.
+   */
+  readonly sync: (core: InstanceCore, ...args: unknown[]) => R;
 }
 
 /** Pairs an export's spec with its core side (generated code, one constant per direct function). */
 export function directSpec<R>(spec: ExportSpec<R>, target: DirectTarget): DirectSpec<R> {
-  return { spec, target, last: undefined, bindings: new WeakMap(), plan: planCall(target) };
+  return new DirectFunction(spec, target);
+}
+
+/**
+ * What a generated fast path (`DirectTarget.fast`) calls around the core function. Its shape, written out for a
+ * function `add(u32, u32) -> u32`:
+ *
+ * ```ts
+ * (d, is, lift) => (core, a, b) => {
+ *   if (!is.u32(a) || !is.u32(b)) return d.slow(core, [a, b]);
+ *   const f = d.enter(core);
+ *   let r: unknown;
+ *   try {
+ *     r = f(a, b);
+ *   } catch (error) {
+ *     throw d.trap(core, error);
+ *   }
+ *   d.leave(core);
+ *   return lift.u32(r);
+ * }
+ * ```
+ *
+ * Every function has a literal of its own, so each call site in it (above all the one into wasm) sees a single
+ * target and the engine specialises it; a call site shared by many functions would take its generic paths.
+ * The methods here are small and of one class, so the engine inlines them.
+ */
+export interface FastCall {
+  /**
+   * An argument failed its quick check: the generic synchronous call checks it again and throws the error that
+   * names it (or, for a value the quick check does not cover, makes the call).
+   */
+  slow(core: InstanceCore, args: readonly unknown[]): unknown;
+  /** Enters the instance's gate as a synchronous call (or throws why it cannot) and returns the core function. */
+  enter(core: InstanceCore): (...args: unknown[]) => unknown;
+  /** The core function threw: ends the call and returns what to throw (a trap poisons the instance). */
+  trap(core: InstanceCore, error: unknown): unknown;
+  /** The core function returned: ends the call. */
+  leave(core: InstanceCore): void;
+}
+
+/** The quick argument checks of fast paths: true when the value is certainly valid for the type. */
+export const scalarChecks = {
+  bool: (value: unknown): value is boolean => typeof value === "boolean",
+  u8: (value: unknown): value is number => typeof value === "number" && value === (value & 0xff),
+  s8: (value: unknown): value is number =>
+    typeof value === "number" && value === (value << 24) >> 24,
+  u16: (value: unknown): value is number => typeof value === "number" && value === (value & 0xffff),
+  s16: (value: unknown): value is number =>
+    typeof value === "number" && value === (value << 16) >> 16,
+  u32: (value: unknown): value is number => typeof value === "number" && value === value >>> 0,
+  s32: (value: unknown): value is number => typeof value === "number" && value === (value | 0),
+  u64: (value: unknown): value is bigint =>
+    typeof value === "bigint" && value === BigInt.asUintN(64, value),
+  s64: (value: unknown): value is bigint =>
+    typeof value === "bigint" && value === BigInt.asIntN(64, value),
+  f32: (value: unknown): value is number => typeof value === "number",
+  f64: (value: unknown): value is number => typeof value === "number",
+} as const;
+
+/** The canonical ABI's lifts of one flat result (the same as the codecs' `liftOne`). */
+export const scalarLifts = {
+  bool: (raw: unknown): boolean => raw !== 0,
+  u8: (raw: unknown): number => (raw as number) & 0xff,
+  s8: (raw: unknown): number => ((raw as number) << 24) >> 24,
+  u16: (raw: unknown): number => (raw as number) & 0xffff,
+  s16: (raw: unknown): number => ((raw as number) << 16) >> 16,
+  u32: (raw: unknown): number => (raw as number) >>> 0,
+  s32: (raw: unknown): number => (raw as number) | 0,
+  u64: (raw: unknown): bigint => BigInt.asUintN(64, raw as bigint),
+  s64: (raw: unknown): bigint => BigInt.asIntN(64, raw as bigint),
+  f32: (raw: unknown): number => raw as number,
+  f64: (raw: unknown): number => raw as number,
+} as const;
+
+class DirectFunction<R> implements DirectSpec<R>, FastCall {
+  last: Binding | undefined = undefined;
+  readonly bindings = new WeakMap<InstanceCore, Binding>();
+  readonly plan: CallPlan;
+  readonly sync: (core: InstanceCore, ...args: unknown[]) => R;
+  readonly spec: ExportSpec<R>;
+  readonly target: DirectTarget;
+
+  constructor(spec: ExportSpec<R>, target: DirectTarget) {
+    this.spec = spec;
+    this.target = target;
+    this.plan = planCall(target);
+    this.sync = (
+      target.fast === undefined
+        ? (core: InstanceCore, ...args: unknown[]) => callDirectSync(core, this, args)
+        : target.fast(this, scalarChecks, scalarLifts)
+    ) as (core: InstanceCore, ...args: unknown[]) => R;
+  }
+
+  slow(core: InstanceCore, args: readonly unknown[]): unknown {
+    return callDirectSync(core, this, args);
+  }
+
+  enter(core: InstanceCore): (...args: unknown[]) => unknown {
+    const binding = this.last;
+    // The common case: the binding of the last call, for the same instance, whose core instances still live.
+    if (
+      binding === undefined ||
+      binding.core !== core ||
+      binding.instances === undefined ||
+      binding.instances !== (core as unknown as LiveCore).coreInstances ||
+      binding.missing !== undefined
+    )
+      return this.enterSlow(core);
+    core.gate.enterSync(this.spec.name, directCallOptions, busyError);
+    return binding.fn as (...args: unknown[]) => unknown;
+  }
+
+  private enterSlow(core: InstanceCore): (...args: unknown[]) => unknown {
+    const binding = bindingOf(this as DirectSpec<unknown>, core);
+    if (!ready(binding) && core.gate.state === "idle") throw directCallsOff(this.spec.name);
+    // While the instance restarts it has no core instances yet: the gate refuses the call as busy.
+    core.gate.enterSync(this.spec.name, directCallOptions, busyError);
+    return binding.fn as (...args: unknown[]) => unknown;
+  }
+
+  trap(core: InstanceCore, error: unknown): unknown {
+    return core.gate.failSync(error);
+  }
+
+  leave(core: InstanceCore): void {
+    core.gate.leaveSync();
+  }
+}
+
+function directCallsOff(name: string): TypeError {
+  return new TypeError(
+    `\`${name}\` cannot be called synchronously on this instance: direct calls are off`,
+  );
 }
 
 /** Thrown by a synchronous call that would have to wait behind queued calls. */
@@ -102,8 +249,8 @@ interface CallPlan {
   readonly fallible: boolean;
   /** Every parameter is one flat number and nothing needs memory: no arrays are built. */
   readonly scalar: boolean;
-  /** Per parameter, the primitive whose range `checkArguments` checks itself, if any. */
-  readonly quickChecks: readonly (string | undefined)[];
+  /** Per parameter, the quick check `checkArguments` makes itself, if any. */
+  readonly quickChecks: readonly (((value: unknown) => boolean) | undefined)[];
 }
 
 function planCall(target: DirectTarget): CallPlan {
@@ -121,16 +268,37 @@ function planCall(target: DirectTarget): CallPlan {
     result,
     returnArea: result !== undefined && result.flat.length > MAX_FLAT_RESULTS,
     fallible: typeof target.result === "object" && target.result.kind === "result",
-    quickChecks: target.params.map((type) =>
-      typeof type === "string" && ["u32", "s32", "u8", "u16", "f32", "f64", "bool"].includes(type)
-        ? type
-        : undefined,
-    ),
+    quickChecks: target.params.map(quickCheckOf),
     scalar:
       spill === undefined &&
       target.params.every(memoryless) &&
       (target.result === undefined ||
         (typeof target.result === "string" && target.result !== "string")),
+  };
+}
+
+/**
+ * A check that accepts only values the parameter's value type accepts, without building the paths of its
+ * messages (a record's check names each field it visits): scalars, and records of them. Undefined for other
+ * types, whose value type checks them.
+ */
+function quickCheckOf(type: AbiType): ((value: unknown) => boolean) | undefined {
+  if (typeof type === "string")
+    return type in scalarChecks ? scalarChecks[type as keyof typeof scalarChecks] : undefined;
+  if (type.kind !== "record") return undefined;
+  const names = type.fields.map(([name]) => name);
+  const checks = type.fields.map(([, field]) => quickCheckOf(field));
+  // A field named like an `Object.prototype` member is read with care by the value type: leave it that.
+  if (names.some((name) => name in Object.prototype)) return undefined;
+  if (checks.some((check) => check === undefined)) return undefined;
+  const fieldChecks = checks as ((value: unknown) => boolean)[];
+  const count = names.length;
+  return (value) => {
+    if (typeof value !== "object" || value === null) return false;
+    for (let index = 0; index < count; index++) {
+      if (!fieldChecks[index]!((value as Record<string, unknown>)[names[index]!])) return false;
+    }
+    return true;
   };
 }
 
@@ -261,29 +429,8 @@ function checkArguments(
   const quick = plan.quickChecks;
   for (let index = 0; index < params.length; index++) {
     const value = args[index];
-    switch (quick[index]) {
-      case "u32":
-        if (value === (value as number) >>> 0) continue;
-        break;
-      case "s32":
-        if (value === ((value as number) | 0)) continue;
-        break;
-      case "u8":
-        if (value === ((value as number) & 0xff)) continue;
-        break;
-      case "u16":
-        if (value === ((value as number) & 0xffff)) continue;
-        break;
-      case "f64":
-      case "f32":
-        if (typeof value === "number") continue;
-        break;
-      case "bool":
-        if (typeof value === "boolean") continue;
-        break;
-      default:
-        break;
-    }
+    const check = quick[index];
+    if (check !== undefined && check(value)) continue;
     const param = params[index]!;
     param[1].lower(value, param[0], context);
   }
@@ -322,11 +469,7 @@ export function callDirectSync<R>(
   const binding = bindingOf(direct as DirectSpec<unknown>, core);
   checkArguments(binding.context, spec, direct.plan, args);
   // While the instance restarts it has no core instances yet: the gate refuses the call as busy.
-  if (!ready(binding) && core.gate.state === "idle") {
-    throw new TypeError(
-      `\`${spec.name}\` cannot be called synchronously on this instance: direct calls are off`,
-    );
-  }
+  if (!ready(binding) && core.gate.state === "idle") throw directCallsOff(spec.name);
   // Run at once or refused: the instance cannot restart in between, so the binding checked above holds.
   return core.gate.callSync(spec.name, run, binding, args, directCallOptions, busyError) as R;
 }
@@ -345,7 +488,7 @@ function runGuarded(binding: Binding, args: readonly unknown[]): unknown {
 }
 
 /**
- * Calls a core function with flat values: with up to four, through call sites with a fixed argument count (a
+ * Calls a core function with flat values: with up to eight, through call sites with a fixed argument count (a
  * spread call always takes the engine's generic path into wasm).
  */
 function callFlat(fn: (...args: unknown[]) => unknown, flat: readonly unknown[]): unknown {
@@ -360,6 +503,14 @@ function callFlat(fn: (...args: unknown[]) => unknown, flat: readonly unknown[])
       return fn(flat[0], flat[1], flat[2]);
     case 4:
       return fn(flat[0], flat[1], flat[2], flat[3]);
+    case 5:
+      return fn(flat[0], flat[1], flat[2], flat[3], flat[4]);
+    case 6:
+      return fn(flat[0], flat[1], flat[2], flat[3], flat[4], flat[5]);
+    case 7:
+      return fn(flat[0], flat[1], flat[2], flat[3], flat[4], flat[5], flat[6]);
+    case 8:
+      return fn(flat[0], flat[1], flat[2], flat[3], flat[4], flat[5], flat[6], flat[7]);
     default:
       return fn(...flat);
   }

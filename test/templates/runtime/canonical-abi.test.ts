@@ -171,6 +171,34 @@ describe("values in memory and as flat values", () => {
     }).lower(memory, { tag: "f", val: 1 }, flat);
     expect(flat).toEqual([0, 0x3f80_0000n]);
   });
+
+  it("reads and makes a record through its written-out `read` and `make` when it has them", () => {
+    const { memory } = guestMemory();
+    const made: unknown[][] = [];
+    const type: AbiType = {
+      kind: "record",
+      fields: [
+        ["x", "u8"],
+        ["y", "u64"],
+      ],
+      read: (r) => [r["x"], r["y"]],
+      make: (v) => {
+        made.push([...v]);
+        return { x: v[0], y: v[1], made: true };
+      },
+    };
+    const codec = codecOf(type);
+    const ptr = memory.alloc(codec.align, codec.size);
+    codec.store(memory, ptr, { x: 7, y: 9n });
+    expect(codec.load(memory, ptr)).toEqual({ x: 7, y: 9n, made: true });
+    const flat: unknown[] = [];
+    codec.lower(memory, { x: 1, y: 2n }, flat);
+    expect(codec.lift(memory, { values: flat, index: 0 })).toEqual({ x: 1, y: 2n, made: true });
+    expect(made).toEqual([
+      [7, 9n],
+      [1, 2n],
+    ]);
+  });
 });
 
 describe("strings", () => {
