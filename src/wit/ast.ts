@@ -32,6 +32,7 @@
  * updating the resolver, which is written against this file.
  */
 import type { Span } from "../diagnostics/source-map.js";
+import type { ParamTable } from "./param-table.js";
 import type { TypeRef, TypeTable } from "./type-table.js";
 
 // ---------------------------------------------------------------------------
@@ -118,6 +119,8 @@ export interface WitFile extends Span {
   readonly items: readonly AstItem[];
   /** The type expressions of the whole file, nested packages included: every {@link Type} is a row of it. */
   readonly types: TypeTable;
+  /** The parameters of every function of the file (see {@link Func}). */
+  readonly params: ParamTable;
 }
 
 /** wit-parser calls the whole-file node `Ast`; the same thing. */
@@ -236,16 +239,13 @@ export interface NamedFunc extends Span {
 export interface Func extends Span {
   readonly funcSpan: Span;
   readonly async: boolean;
-  readonly params: readonly Param[];
+  /**
+   * The parameters: rows `firstParam` to `firstParam + paramCount - 1` of the file's `ParamTable`
+   * (`param-table.ts`), each a name with its span and a type.
+   */
+  readonly firstParam: number;
+  readonly paramCount: number;
   readonly result: Type | undefined;
-}
-
-/**
- * `name: type`. The parameter is its name's {@link Id} with the type added (no `Id` of its own: parameters are the
- * most numerous nodes of a big input); its span is the name's, where wit-parser reports a duplicate.
- */
-export interface Param extends Id {
-  readonly type: Type;
 }
 
 // ---------------------------------------------------------------------------

@@ -44,7 +44,6 @@ import type {
   NamedFunc,
   NestedPackage,
   PackageName,
-  Param,
   RecordDef,
   ResourceDef,
   ResourceFunc,
@@ -71,6 +70,7 @@ import {
   type TokenKind,
 } from "./lexer.js";
 import { parseSemver } from "./parser-semver.js";
+import { ParamTable } from "./param-table.js";
 import { NO_TYPE, Ty, TypeTable } from "./type-table.js";
 
 /** The deepest nesting of type expressions (`list<list<...>>`) accepted: the 101st level is an error, as in wit-parser. */
@@ -170,6 +170,8 @@ class Parser {
 
   /** The file's type expressions (see `type-table.ts`). */
   readonly #types = new TypeTable();
+  /** The file's function parameters (see `param-table.ts`). */
+  readonly #params = new ParamTable();
 
   constructor(file: SourceFile) {
     this.#file = file;
@@ -555,6 +557,7 @@ class Parser {
       package: header,
       items,
       types: this.#types,
+      params: this.#params,
     };
   }
 
@@ -822,9 +825,18 @@ class Parser {
     const start = this.#startOfNext();
     const isAsync = this.#eat(Tok.Async);
     const funcSpan = this.#expectSpan(Tok.Func);
-    const params = this.parseParamList();
+    const firstParam = this.parseParamList();
+    const paramCount = this.#params.length - firstParam;
     const result = this.#eat(Tok.RArrow) ? this.parseTy(0) : undefined;
-    return { start, end: this.#lastEnd, funcSpan, async: isAsync, params, result };
+    return {
+      start,
+      end: this.#lastEnd,
+      funcSpan,
+      async: isAsync,
+      firstParam,
+      paramCount,
+      result,
+    };
   }
 
   /**
@@ -832,30 +844,33 @@ class Parser {
    * param-list ::= '(' named-type-list ')'
    * named-type-list ::= ϵ | named-type ( ',' named-type )*
    * ```
-   * As in wit-parser, a trailing comma is allowed.
+   * As in wit-parser, a trailing comma is allowed. The parameters go to the file's parameter table, one
+   * row each and one list's rows in a run (a type cannot hold a function); returns the first row.
    */
-  parseParamList(): readonly Param[] {
+  parseParamList(): number {
     this.#expect(Tok.LeftParen);
-    const params = this.#listStart();
+    const first = this.#params.length;
     // `#parseListTrailer` written out: this list is the most frequent one.
     for (;;) {
       this.parseDocs();
       if (this.#eat(Tok.RightParen)) break;
-      this.#listPush<Param>(this.parseNamedType());
+      this.parseNamedType();
       if (!this.#eat(Tok.Comma)) {
         this.#expect(Tok.RightParen);
         break;
       }
     }
-    return this.#listEnd<Param>(params);
+    return first;
   }
 
   /**
+   * A parameter, written to the file's parameter table.
+   *
    * ```ebnf
    * named-type ::= id ':' ty
    * ```
    */
-  parseNamedType(): Param {
+  parseNamedType(): void {
     const kind = this.#peek();
     if (kind !== Tok.Id && kind !== Tok.ExplicitId)
       return this.#errExpected("an identifier or string");
@@ -865,7 +880,7 @@ class Parser {
     const end = this.#te;
     this.#expect(Tok.Colon);
     const type = this.parseTy(0);
-    return { name, start, end, type };
+    this.#params.add(name, start, end, type);
   }
 
   /**
@@ -1113,14 +1128,16 @@ class Parser {
     switch (this.#peek()) {
       case Tok.Constructor: {
         const keyword = this.#expectSpan(Tok.Constructor);
-        const params = this.parseParamList();
+        const firstParam = this.parseParamList();
+        const paramCount = this.#params.length - firstParam;
         const result = this.#eat(Tok.RArrow) ? this.parseTy(0) : undefined;
         const func: Func = {
           start: keyword.start,
           end: this.#lastEnd,
           funcSpan: keyword,
           async: false,
-          params,
+          firstParam,
+          paramCount,
           result,
         };
         this.#expect(Tok.Semicolon);

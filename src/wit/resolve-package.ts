@@ -19,6 +19,7 @@
  */
 import type * as ast from "./ast.js";
 import { docsContents, usePathName } from "./ast.js";
+import { ParamTable } from "./param-table.js";
 import {
   handleResource,
   NO_TYPE,
@@ -135,8 +136,9 @@ interface LocalItem<N, I> {
 interface PackageFile {
   readonly package: ast.PackageName | undefined;
   readonly items: readonly ast.AstItem[];
-  /** The type expressions of the file the items are from. */
+  /** The type expressions and parameters of the file the items are from. */
   readonly types: TypeTable;
+  readonly params: ParamTable;
 }
 
 /** In a {@link Scope}, the id standing for a function (a name that is not a type). */
@@ -338,8 +340,9 @@ function collectDefDeps(tt: TypeTable, def: ast.TypeDef, deps: Edge[]): void {
   }
 }
 
-/** The table of a resolver that has not been given a file yet. */
+/** The tables of a resolver that has not been given a file yet. */
 const EMPTY_TABLE = new TypeTable();
+const EMPTY_PARAMS = new ParamTable();
 
 const FREESTANDING: FunctionKind = Object.freeze({ kind: "freestanding" });
 const ASYNC_FREESTANDING: FunctionKind = Object.freeze({ kind: "async-freestanding" });
@@ -384,9 +387,11 @@ export class PackageResolver {
   private readonly anonTuples = new TupleTrie();
 
   private curAstIndex = 0;
-  /** Per file: its type expressions; `tt` is the current file's. */
+  /** Per file: its type expressions and parameters; `tt` and `pt` are the current file's. */
   private readonly tables: TypeTable[] = [];
+  private readonly paramTables: ParamTable[] = [];
   private tt: TypeTable = EMPTY_TABLE;
+  private pt: ParamTable = EMPTY_PARAMS;
   /** Per file: its top-level names (including top-level `use`s). */
   private readonly astItems: Map<string, ItemRef>[] = [];
   /** Every interface and world of the package. */
@@ -440,6 +445,7 @@ export class PackageResolver {
     }
     this.declLists.push(file.items);
     this.tables.push(file.types);
+    this.paramTables.push(file.params);
     const paths: PathUse[] = [];
     collectPaths(file.items, paths);
     this.paths.push(paths);
@@ -469,6 +475,7 @@ export class PackageResolver {
       interfaces[i] = undefined;
       this.curAstIndex = file;
       this.tt = this.tables[file]!;
+      this.pt = this.paramTables[file]!;
       this.resolveInterface(id, node.items, node.docs, node.attributes);
     }
     for (let i = 0; i < worlds.length; i++) {
@@ -476,6 +483,7 @@ export class PackageResolver {
       worlds[i] = undefined;
       this.curAstIndex = file;
       this.tt = this.tables[file]!;
+      this.pt = this.paramTables[file]!;
       this.resolveWorld(id, node);
     }
 
@@ -1442,7 +1450,10 @@ export class PackageResolver {
 
   private resolveParams(func: ast.Func, kind: FunctionKind): Param[] {
     const method = kind.kind === "method" || kind.kind === "async-method";
-    const count = func.params.length + (method ? 1 : 0);
+    const table = this.pt;
+    const first = func.firstParam;
+    const end = first + func.paramCount;
+    const count = func.paramCount + (method ? 1 : 0);
     // Sized up front: an empty array's first push reserves room for 17, and
     // functions are many while their parameters are few.
     const params: Param[] = new Array<Param>(count);
@@ -1456,13 +1467,14 @@ export class PackageResolver {
     }
     // Parameter lists are usually short: a linear scan beats allocating a set, up to a point.
     const seen = count > 16 ? new Set<string>(method ? ["self"] : []) : undefined;
-    for (const p of func.params) {
-      const type = this.resolveType(p.type, UNKNOWN_STABILITY);
-      const name = p.name;
+    for (let row = first; row < end; row++) {
+      const type = this.resolveType(table.type[row]!, UNKNOWN_STABILITY);
+      const name = table.names[row]!;
       let dup = false;
       if (seen) dup = seen.has(name);
       else for (let i = 0; i < n; i++) if (params[i]!.name === name) dup = true;
-      if (dup) fail(codes.DuplicateName, `param \`${name}\` is defined more than once`, p);
+      if (dup)
+        fail(codes.DuplicateName, `param \`${name}\` is defined more than once`, table.span(row));
       seen?.add(name);
       params[n++] = { name, type };
     }

@@ -21,6 +21,7 @@ import {
   type WitFile,
   type World,
 } from "../../src/wit/ast.js";
+import { ParamTable } from "../../src/wit/param-table.js";
 import { parseFile } from "../../src/wit/parser.js";
 import {
   NO_TYPE,
@@ -32,8 +33,9 @@ import {
   type TypeRef,
 } from "../../src/wit/type-table.js";
 
-/** The type table of the file `parseOk` parsed last, for `strip` to read type expressions from. */
+/** The tables of the file `parseOk` parsed last, for `strip` to read type expressions and parameters from. */
 let lastTypes = new TypeTable();
+let lastParams = new ParamTable();
 
 /**
  * A row of the type table as the tree it stands for, without spans (a handle's resource and a
@@ -85,6 +87,7 @@ function parseOk(text: string): WitFile {
   const r = parseIn(sources, "t.wit", text);
   expect(r.diagnostics.map((d) => renderDiagnostic(d, sources))).toEqual([]);
   lastTypes = r.ast!.types;
+  lastParams = r.ast!.params;
   return r.ast!;
 }
 
@@ -116,7 +119,15 @@ function strip(node: unknown): unknown {
     if (SPAN_KEYS.has(k)) continue;
     const v = o[k];
     if (v === undefined) continue;
-    if (v instanceof TypeTable) continue;
+    if (v instanceof TypeTable || v instanceof ParamTable || k === "paramCount") continue;
+    if (k === "firstParam") {
+      const rows = Array.from({ length: o.paramCount as number }, (_, i) => (v as number) + i);
+      out.params = rows.map((row) => ({
+        name: lastParams.names[row],
+        type: typeNode(lastTypes, lastParams.type[row]!),
+      }));
+      continue;
+    }
     if ((k === "type" || k === "result") && typeof v === "number") {
       out[k] = typeNode(lastTypes, v);
       continue;
