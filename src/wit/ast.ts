@@ -232,12 +232,14 @@ export interface NamedFunc extends Span {
 }
 
 /**
- * A function signature: `async? func(params) (-> type)?`. `funcSpan` is the
- * `func` keyword (wit-parser's `Func::span`); for a constructor it is the
- * `constructor` keyword.
+ * A function signature: `async? func(params) (-> type)?`. `funcStart` and
+ * `funcEnd` bound the `func` keyword (wit-parser's `Func::span`); for a
+ * constructor, the `constructor` keyword. (Numbers, not a span object: there
+ * is one per function, and the span is wanted only for a method's `self`.)
  */
 export interface Func extends Span {
-  readonly funcSpan: Span;
+  readonly funcStart: number;
+  readonly funcEnd: number;
   readonly async: boolean;
   /**
    * The parameters: rows `firstParam` to `firstParam + paramCount - 1` of the file's `ParamTable`

@@ -824,14 +824,17 @@ class Parser {
   parseFuncType(): Func {
     const start = this.#startOfNext();
     const isAsync = this.#eat(Tok.Async);
-    const funcSpan = this.#expectSpan(Tok.Func);
+    this.#expect(Tok.Func);
+    const funcStart = this.#ts;
+    const funcEnd = this.#te;
     const firstParam = this.parseParamList();
     const paramCount = this.#params.length - firstParam;
     const result = this.#eat(Tok.RArrow) ? this.parseTy(0) : undefined;
     return {
       start,
       end: this.#lastEnd,
-      funcSpan,
+      funcStart,
+      funcEnd,
       async: isAsync,
       firstParam,
       paramCount,
@@ -1134,7 +1137,8 @@ class Parser {
         const func: Func = {
           start: keyword.start,
           end: this.#lastEnd,
-          funcSpan: keyword,
+          funcStart: keyword.start,
+          funcEnd: keyword.end,
           async: false,
           firstParam,
           paramCount,

@@ -1114,7 +1114,7 @@ export class PackageResolver {
       case Ty.Primitive:
         return { kind: "type", type: PRIMITIVE_NAMES[tt.a[t]!]! };
       case Ty.Name:
-        return { kind: "type", type: typeRef(this.resolveTypeName(typeNameId(tt, t))) };
+        return { kind: "type", type: typeRef(this.resolveTypeNameAt(tt, t)) };
       case Ty.List:
         return { kind: "list", element: this.resolveType(tt.a[t]!, stability) };
       case Ty.FixedLengthList:
@@ -1135,7 +1135,7 @@ export class PackageResolver {
           kind: "handle",
           handle: {
             kind: kind === Ty.Own ? "own" : "borrow",
-            resource: this.validateResource(handleResource(tt, t)),
+            resource: this.validateResource(tt, t),
           },
         };
       case Ty.Option:
@@ -1171,11 +1171,14 @@ export class PackageResolver {
     return t === NO_TYPE ? undefined : this.resolveType(t, stability);
   }
 
-  /** {@link PackageResolver.resolveTypeName} for the `Name` row `t`, whose span is only built for an error. */
-  private resolveTypeNameAt(name: string, tt: TypeTable, t: ast.Type): TypeId {
-    const id = this.typeLookup.ids.get(name);
+  /**
+   * {@link PackageResolver.resolveTypeName} for the name of a `Name`, `Own` or `Borrow` row, whose span is
+   * only built for an error.
+   */
+  private resolveTypeNameAt(tt: TypeTable, t: ast.Type): TypeId {
+    const id = this.typeLookup.ids.get(tt.names[tt.a[t]!]!);
     if (id !== undefined && id !== FUNCTION) return id as TypeId;
-    return this.resolveTypeName(typeNameId(tt, t));
+    return this.resolveTypeName(tt.kind[t] === Ty.Name ? typeNameId(tt, t) : handleResource(tt, t));
   }
 
   private resolveTypeName(name: ast.Id): TypeId {
@@ -1186,9 +1189,12 @@ export class PackageResolver {
     return id as TypeId;
   }
 
-  /** `own<T>`/`borrow<T>`: `T` must be a resource, possibly through aliases; foreign placeholders are checked later. */
-  private validateResource(name: ast.Id): TypeId {
-    const id = this.resolveTypeName(name);
+  /**
+   * `own<T>`/`borrow<T>` (the row `t`): `T` must be a resource, possibly through aliases; foreign
+   * placeholders are checked later. The name's span is only built when it is kept or reported.
+   */
+  private validateResource(tt: TypeTable, t: ast.Type): TypeId {
+    const id = this.resolveTypeNameAt(tt, t);
     let cur = id;
     for (;;) {
       const kind = this.types[cur]!.kind;
@@ -1198,9 +1204,10 @@ export class PackageResolver {
         continue;
       }
       if (kind.kind === "unknown") {
-        this.requiredResources.push({ id: cur, span: name });
+        this.requiredResources.push({ id: cur, span: handleResource(tt, t) });
         return id;
       }
+      const name = handleResource(tt, t);
       fail(
         codes.HandleNotResource,
         `type \`${name.name}\` used in a handle must be a resource`,
@@ -1279,16 +1286,13 @@ export class PackageResolver {
       case Ty.Primitive:
         return PRIMITIVE_NAMES[tt.a[t]!]!;
       case Ty.Name:
-        return typeRef(this.resolveTypeNameAt(tt.names[tt.a[t]!]!, tt, t));
+        return typeRef(this.resolveTypeNameAt(tt, t));
       case Ty.Own:
         // An anonymous `own<T>` is just `T`; stage 2 turns resource references into handles.
-        return typeRef(this.validateResource(handleResource(tt, t)));
+        return typeRef(this.validateResource(tt, t));
       case Ty.Borrow:
-        return this.borrowHandle(
-          this.validateResource(handleResource(tt, t)),
-          stability,
-          typeErrorSpan(tt, t),
-        );
+        // The error span of `borrow<R>` is the resource name's.
+        return this.borrowHandle(this.validateResource(tt, t), stability, tt.b[t]!, tt.c[t]!);
       case Ty.List:
       case Ty.Option:
       case Ty.Future:
@@ -1377,15 +1381,14 @@ export class PackageResolver {
   }
 
   /** The interned anonymous `borrow<R>`. */
-  private borrowHandle(resource: TypeId, stability: Stability, span: Span): Type {
+  private borrowHandle(resource: TypeId, stability: Stability, start: number, end: number): Type {
     const key = typeCode(typeRef(resource)) * 8;
     const hit = this.anonSingle.get(key);
     if (hit !== undefined) return typeRef(hit);
-    const id = this.addAnon(
-      { kind: "handle", handle: { kind: "borrow", resource } },
-      stability,
-      span,
-    );
+    const id = this.addAnon({ kind: "handle", handle: { kind: "borrow", resource } }, stability, {
+      start,
+      end,
+    });
     this.anonSingle.set(key, id);
     return typeRef(id);
   }
@@ -1462,7 +1465,7 @@ export class PackageResolver {
       // Methods take `self: borrow<R>` first.
       params[n++] = {
         name: "self",
-        type: this.borrowHandle(kind.resource, UNKNOWN_STABILITY, func.funcSpan),
+        type: this.borrowHandle(kind.resource, UNKNOWN_STABILITY, func.funcStart, func.funcEnd),
       };
     }
     // Parameter lists are usually short: a linear scan beats allocating a set, up to a point.

@@ -100,7 +100,15 @@ function parseErr(text: string, path = "t.wit"): string {
   return renderDiagnostic(r.diagnostics[0]!, sources);
 }
 
-const SPAN_KEYS = new Set(["start", "end", "useSpan", "packageSpan", "funcSpan", "sizeSpan"]);
+const SPAN_KEYS = new Set([
+  "start",
+  "end",
+  "useSpan",
+  "packageSpan",
+  "funcStart",
+  "funcEnd",
+  "sizeSpan",
+]);
 
 /**
  * The tree without spans (every node is a span: `start` and `end`): an `Id`
