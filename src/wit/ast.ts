@@ -13,8 +13,8 @@
  * the definitions that wit-parser folds into its `Type` enum (record, flags,
  * variant, enum, resource) are separate {@link TypeDef} kinds here because
  * they can only appear at the top of a type definition, and type expressions
- * are not nodes but rows of the file's flat `TypeTable` (`type-table.ts`),
- * the one part of the tree that is numbers rather than objects.
+ * and function parameters are not nodes but rows of the file's flat tables
+ * (`type-table.ts`, `param-table.ts`): numbers rather than objects.
  *
  * Spans: every node *is* a {@link Span}: its `start` and `end` are the
  * global offsets of the whole text it was parsed from (first token to last
