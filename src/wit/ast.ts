@@ -12,7 +12,9 @@
  * purpose: alternatives are `kind`-tagged unions instead of Rust enums, and
  * the definitions that wit-parser folds into its `Type` enum (record, flags,
  * variant, enum, resource) are separate {@link TypeDef} kinds here because
- * they can only appear at the top of a type definition.
+ * they can only appear at the top of a type definition, and type expressions
+ * and function parameters are not nodes but rows of the file's flat tables
+ * (`type-table.ts`, `param-table.ts`): numbers rather than objects.
  *
  * Spans: every node *is* a {@link Span}: its `start` and `end` are the
  * global offsets of the whole text it was parsed from (first token to last
@@ -20,8 +22,8 @@
  * megabytes have millions of nodes; a span object of its own per node was a
  * third of the tree's memory.) Copy a node's bounds with {@link spanOf}
  * before keeping them beyond the tree, as in a diagnostic. wit-parser
- * reports most errors at a narrower place (a name, a keyword);
- * {@link typeErrorSpan} gives that place for type expressions, and items
+ * reports most errors at a narrower place (a name, a keyword); the type
+ * table's `typeErrorSpan` gives that place for type expressions, and items
  * carry their `name: Id` for the same purpose.
  *
  * Lists are shared empty arrays when empty: treat every list as read-only.
@@ -30,6 +32,8 @@
  * updating the resolver, which is written against this file.
  */
 import type { Span } from "../diagnostics/source-map.js";
+import type { ParamTable } from "./param-table.js";
+import type { TypeRef, TypeTable } from "./type-table.js";
 
 // ---------------------------------------------------------------------------
 // Leaves
@@ -113,6 +117,10 @@ export interface WitFile extends Span {
   /** The whole file. */
   readonly package: PackageName | undefined;
   readonly items: readonly AstItem[];
+  /** The type expressions of the whole file, nested packages included: every {@link Type} is a row of it. */
+  readonly types: TypeTable;
+  /** The parameters of every function of the file (see {@link Func}). */
+  readonly params: ParamTable;
 }
 
 /** wit-parser calls the whole-file node `Ast`; the same thing. */
@@ -224,23 +232,22 @@ export interface NamedFunc extends Span {
 }
 
 /**
- * A function signature: `async? func(params) (-> type)?`. `funcSpan` is the
- * `func` keyword (wit-parser's `Func::span`); for a constructor it is the
- * `constructor` keyword.
+ * A function signature: `async? func(params) (-> type)?`. `funcStart` and
+ * `funcEnd` bound the `func` keyword (wit-parser's `Func::span`); for a
+ * constructor, the `constructor` keyword. (Numbers, not a span object: there
+ * is one per function, and the span is wanted only for a method's `self`.)
  */
 export interface Func extends Span {
-  readonly funcSpan: Span;
+  readonly funcStart: number;
+  readonly funcEnd: number;
   readonly async: boolean;
-  readonly params: readonly Param[];
+  /**
+   * The parameters: rows `firstParam` to `firstParam + paramCount - 1` of the file's `ParamTable`
+   * (`param-table.ts`), each a name with its span and a type.
+   */
+  readonly firstParam: number;
+  readonly paramCount: number;
   readonly result: Type | undefined;
-}
-
-/**
- * `name: type`. The parameter is its name's {@link Id} with the type added (no `Id` of its own: parameters are the
- * most numerous nodes of a big input); its span is the name's, where wit-parser reports a duplicate.
- */
-export interface Param extends Id {
-  readonly type: Type;
 }
 
 // ---------------------------------------------------------------------------
@@ -336,108 +343,11 @@ export interface ResourceFunc extends Span {
 // Type expressions
 // ---------------------------------------------------------------------------
 
-/** The primitive type keywords, spelled as in WIT. */
-export type PrimitiveName =
-  | "bool"
-  | "u8"
-  | "u16"
-  | "u32"
-  | "u64"
-  | "s8"
-  | "s16"
-  | "s32"
-  | "s64"
-  | "f32"
-  | "f64"
-  | "char"
-  | "string"
-  | "error-context";
-
-/** A type expression: what may follow `type x =`, a field's `:`, a param's `:`, `->`, or appear inside `<...>`. */
-export type Type =
-  | PrimitiveType
-  | NamedType
-  | ListType
-  | FixedLengthListType
-  | MapType
-  | OptionType
-  | ResultType
-  | TupleType
-  | HandleType
-  | FutureType
-  | StreamType;
-
-/** `u32`, `string`, `error-context`, ... */
-export interface PrimitiveType extends Span {
-  readonly kind: "primitive";
-  readonly name: PrimitiveName;
-}
-
 /**
- * A reference to a named type (`foo`, `%record`): the {@link Id} as written,
- * tagged, so that a use of a type costs one node.
+ * A type expression: what may follow `type x =`, a field's `:`, a param's `:`, `->`, or appear inside `<...>`.
+ * Not a node: a row of the file's {@link TypeTable} (see `type-table.ts`), which says what it is.
  */
-export interface NamedType extends Id {
-  readonly kind: "name";
-}
-
-/** `list<T>` */
-export interface ListType extends Span {
-  readonly kind: "list";
-  readonly element: Type;
-}
-
-/** `list<T, N>` (a fixed-length list; `size` fits in a u32). */
-export interface FixedLengthListType extends Span {
-  readonly kind: "fixed-length-list";
-  readonly element: Type;
-  readonly size: number;
-  readonly sizeSpan: Span;
-}
-
-/** `map<K, V>` (key validity is checked by the resolver, as in wit-parser). */
-export interface MapType extends Span {
-  readonly kind: "map";
-  readonly key: Type;
-  readonly value: Type;
-}
-
-/** `option<T>` */
-export interface OptionType extends Span {
-  readonly kind: "option";
-  readonly element: Type;
-}
-
-/** `result`, `result<T>`, `result<_, E>`, `result<T, E>`. */
-export interface ResultType extends Span {
-  readonly kind: "result";
-  readonly ok: Type | undefined;
-  readonly err: Type | undefined;
-}
-
-/** `tuple<T, ...>` (wit-parser accepts `tuple<>`; the resolver decides). */
-export interface TupleType extends Span {
-  readonly kind: "tuple";
-  readonly types: readonly Type[];
-}
-
-/** `own<R>` or `borrow<R>`: a handle to a resource named by `resource`. */
-export interface HandleType extends Span {
-  readonly kind: "own" | "borrow";
-  readonly resource: Id;
-}
-
-/** `future` or `future<T>` */
-export interface FutureType extends Span {
-  readonly kind: "future";
-  readonly element: Type | undefined;
-}
-
-/** `stream` or `stream<T>` */
-export interface StreamType extends Span {
-  readonly kind: "stream";
-  readonly element: Type | undefined;
-}
+export type Type = TypeRef;
 
 // ---------------------------------------------------------------------------
 // Worlds
@@ -522,47 +432,9 @@ export interface IncludeName extends Span {
 // Helpers that encode wit-parser conventions
 // ---------------------------------------------------------------------------
 
-/**
- * The span wit-parser reports for a type expression: the keyword for
- * keyword-led types (`list`, `map`, `result`, ...), the name for a named
- * type, and the resource name for `own<R>` / `borrow<R>`. It may be a node
- * of the tree (see {@link spanOf}).
- */
-export function typeErrorSpan(t: Type): Span {
-  switch (t.kind) {
-    case "primitive":
-    case "name":
-      return t;
-    case "own":
-    case "borrow":
-      return t.resource;
-    case "list":
-    case "fixed-length-list":
-      return keywordSpan(t, 4);
-    case "map":
-      return keywordSpan(t, 3);
-    case "option":
-    case "result":
-    case "stream":
-    case "future":
-      return keywordSpan(t, t.kind.length);
-    case "tuple":
-      return keywordSpan(t, 5);
-    default: {
-      const never: never = t;
-      throw new Error(`unknown type kind ${(never as Type).kind}`);
-    }
-  }
-}
-
 /** A span of its own with the bounds of `s` (a node, say), for keeping beyond the tree. */
 export function spanOf(s: Span): Span {
   return { start: s.start, end: s.end };
-}
-
-/** Keywords are plain ASCII (an escaped `%list` is an identifier), so the keyword is the first `length` characters. */
-function keywordSpan(s: Span, length: number): Span {
-  return { start: s.start, end: s.start + length };
 }
 
 /** Where wit-parser reports errors about an import or export: its name, or the path's last name. */

@@ -44,8 +44,6 @@ import type {
   NamedFunc,
   NestedPackage,
   PackageName,
-  Param,
-  PrimitiveName,
   RecordDef,
   ResourceDef,
   ResourceFunc,
@@ -72,6 +70,8 @@ import {
   type TokenKind,
 } from "./lexer.js";
 import { parseSemver } from "./parser-semver.js";
+import { ParamTable } from "./param-table.js";
+import { NO_TYPE, Ty, TypeTable } from "./type-table.js";
 
 /** The deepest nesting of type expressions (`list<list<...>>`) accepted: the 101st level is an error, as in wit-parser. */
 const MAX_TYPE_DEPTH = 100;
@@ -107,21 +107,22 @@ const NO_ATTRIBUTES: readonly Attribute[] = Object.freeze([]);
 /** The one empty list of the tree (lists are read-only, see `ast.ts`). */
 const EMPTY: readonly never[] = Object.freeze([]);
 
-const PRIMITIVES: Partial<Record<TokenKind, PrimitiveName>> = {
-  [Tok.Bool]: "bool",
-  [Tok.U8]: "u8",
-  [Tok.U16]: "u16",
-  [Tok.U32]: "u32",
-  [Tok.U64]: "u64",
-  [Tok.S8]: "s8",
-  [Tok.S16]: "s16",
-  [Tok.S32]: "s32",
-  [Tok.S64]: "s64",
-  [Tok.F32]: "f32",
-  [Tok.F64]: "f64",
-  [Tok.Char]: "char",
-  [Tok.String_]: "string",
-  [Tok.ErrorContext]: "error-context",
+/** The primitive type keywords, as indices into `PRIMITIVE_NAMES`. */
+const PRIMITIVES: Partial<Record<TokenKind, number>> = {
+  [Tok.Bool]: 0,
+  [Tok.U8]: 1,
+  [Tok.U16]: 2,
+  [Tok.U32]: 3,
+  [Tok.U64]: 4,
+  [Tok.S8]: 5,
+  [Tok.S16]: 6,
+  [Tok.S32]: 7,
+  [Tok.S64]: 8,
+  [Tok.F32]: 9,
+  [Tok.F64]: 10,
+  [Tok.Char]: 11,
+  [Tok.String_]: 12,
+  [Tok.ErrorContext]: 13,
 };
 
 /** Slots of the parser's identifier cache (a power of two). */
@@ -166,6 +167,11 @@ class Parser {
    */
   readonly #list: unknown[] = [];
   #listTop = 0;
+
+  /** The file's type expressions (see `type-table.ts`). */
+  readonly #types = new TypeTable();
+  /** The file's function parameters (see `param-table.ts`). */
+  readonly #params = new ParamTable();
 
   constructor(file: SourceFile) {
     this.#file = file;
@@ -550,6 +556,8 @@ class Parser {
       end: file.base + file.text.length,
       package: header,
       items,
+      types: this.#types,
+      params: this.#params,
     };
   }
 
@@ -816,10 +824,22 @@ class Parser {
   parseFuncType(): Func {
     const start = this.#startOfNext();
     const isAsync = this.#eat(Tok.Async);
-    const funcSpan = this.#expectSpan(Tok.Func);
-    const params = this.parseParamList();
+    this.#expect(Tok.Func);
+    const funcStart = this.#ts;
+    const funcEnd = this.#te;
+    const firstParam = this.parseParamList();
+    const paramCount = this.#params.length - firstParam;
     const result = this.#eat(Tok.RArrow) ? this.parseTy(0) : undefined;
-    return { start, end: this.#lastEnd, funcSpan, async: isAsync, params, result };
+    return {
+      start,
+      end: this.#lastEnd,
+      funcStart,
+      funcEnd,
+      async: isAsync,
+      firstParam,
+      paramCount,
+      result,
+    };
   }
 
   /**
@@ -827,30 +847,33 @@ class Parser {
    * param-list ::= '(' named-type-list ')'
    * named-type-list ::= ϵ | named-type ( ',' named-type )*
    * ```
-   * As in wit-parser, a trailing comma is allowed.
+   * As in wit-parser, a trailing comma is allowed. The parameters go to the file's parameter table, one
+   * row each and one list's rows in a run (a type cannot hold a function); returns the first row.
    */
-  parseParamList(): readonly Param[] {
+  parseParamList(): number {
     this.#expect(Tok.LeftParen);
-    const params = this.#listStart();
+    const first = this.#params.length;
     // `#parseListTrailer` written out: this list is the most frequent one.
     for (;;) {
       this.parseDocs();
       if (this.#eat(Tok.RightParen)) break;
-      this.#listPush<Param>(this.parseNamedType());
+      this.parseNamedType();
       if (!this.#eat(Tok.Comma)) {
         this.#expect(Tok.RightParen);
         break;
       }
     }
-    return this.#listEnd<Param>(params);
+    return first;
   }
 
   /**
+   * A parameter, written to the file's parameter table.
+   *
    * ```ebnf
    * named-type ::= id ':' ty
    * ```
    */
-  parseNamedType(): Param {
+  parseNamedType(): void {
     const kind = this.#peek();
     if (kind !== Tok.Id && kind !== Tok.ExplicitId)
       return this.#errExpected("an identifier or string");
@@ -860,7 +883,7 @@ class Parser {
     const end = this.#te;
     this.#expect(Tok.Colon);
     const type = this.parseTy(0);
-    return { name, start, end, type };
+    this.#params.add(name, start, end, type);
   }
 
   /**
@@ -1108,14 +1131,17 @@ class Parser {
     switch (this.#peek()) {
       case Tok.Constructor: {
         const keyword = this.#expectSpan(Tok.Constructor);
-        const params = this.parseParamList();
+        const firstParam = this.parseParamList();
+        const paramCount = this.#params.length - firstParam;
         const result = this.#eat(Tok.RArrow) ? this.parseTy(0) : undefined;
         const func: Func = {
           start: keyword.start,
           end: this.#lastEnd,
-          funcSpan: keyword,
+          funcStart: keyword.start,
+          funcEnd: keyword.end,
           async: false,
-          params,
+          firstParam,
+          paramCount,
           result,
         };
         this.#expect(Tok.Semicolon);
@@ -1168,16 +1194,16 @@ class Parser {
     const start = this.#ts;
     const end = this.#te;
     const primitive = PRIMITIVES[kind];
-    if (primitive !== undefined) return { kind: "primitive", start, end, name: primitive };
+    if (primitive !== undefined) return this.#types.add(Ty.Primitive, start, end, primitive, 0, 0);
     switch (kind) {
       case Tok.Id:
       case Tok.ExplicitId: {
-        const name = this.#idName(kind);
-        return { kind: "name", name, start, end };
+        const name = this.#types.addName(this.#idName(kind));
+        return this.#types.add(Ty.Name, start, end, name, 0, 0);
       }
       case Tok.Own:
       case Tok.Borrow:
-        return this.parseHandle(kind === Tok.Own ? "own" : "borrow", start);
+        return this.parseHandle(kind === Tok.Own ? Ty.Own : Ty.Borrow, start);
       case Tok.Tuple:
       case Tok.List:
       case Tok.Map:
@@ -1216,7 +1242,7 @@ class Parser {
         return this.parseResult(start, depth);
       case Tok.Future:
       case Tok.Stream:
-        return this.parseFutureOrStream(kind === Tok.Future ? "future" : "stream", start, depth);
+        return this.parseFutureOrStream(kind === Tok.Future ? Ty.Future : Ty.Stream, start, depth);
       default:
         throw new Error(`not a composite type token: ${describeToken(kind)}`);
     }
@@ -1241,7 +1267,10 @@ class Parser {
         break;
       }
     }
-    return { kind: "tuple", start, end: this.#lastEnd, types: this.#listEnd<Type>(types) };
+    const count = this.#listTop - types;
+    const first = this.#types.addElems(this.#list, types, this.#listTop);
+    this.#listTop = types;
+    return this.#types.add(Ty.Tuple, start, this.#lastEnd, first, count, 0);
   }
 
   /**
@@ -1263,10 +1292,10 @@ class Parser {
       if (size > 0xffffffff)
         this.#fail(codes.IntegerTooLarge, "number too large to fit in target type", sizeSpan);
       this.#expect(Tok.GreaterThan);
-      return { kind: "fixed-length-list", start, end: this.#lastEnd, element, size, sizeSpan };
+      return this.#types.add(Ty.FixedLengthList, start, this.#lastEnd, element, size, 0);
     }
     this.#expect(Tok.GreaterThan);
-    return { kind: "list", start, end: this.#lastEnd, element };
+    return this.#types.add(Ty.List, start, this.#lastEnd, element, 0, 0);
   }
 
   /**
@@ -1281,7 +1310,7 @@ class Parser {
     this.#expect(Tok.Comma);
     const value = this.parseTy(depth);
     this.#expect(Tok.GreaterThan);
-    return { kind: "map", start, end: this.#lastEnd, key, value };
+    return this.#types.add(Ty.Map, start, this.#lastEnd, key, value, 0);
   }
 
   /**
@@ -1293,7 +1322,7 @@ class Parser {
     this.#expect(Tok.LessThan);
     const element = this.parseTy(depth);
     this.#expect(Tok.GreaterThan);
-    return { kind: "option", start, end: this.#lastEnd, element };
+    return this.#types.add(Ty.Option, start, this.#lastEnd, element, 0, 0);
   }
 
   /**
@@ -1305,8 +1334,8 @@ class Parser {
    * ```
    */
   parseResult(start: number, depth: number): Type {
-    let ok: Type | undefined;
-    let err: Type | undefined;
+    let ok = NO_TYPE;
+    let err = NO_TYPE;
     if (this.#eat(Tok.LessThan)) {
       if (this.#eat(Tok.Underscore)) {
         this.#expect(Tok.Comma);
@@ -1317,7 +1346,7 @@ class Parser {
       }
       this.#expect(Tok.GreaterThan);
     }
-    return { kind: "result", start, end: this.#lastEnd, ok, err };
+    return this.#types.add(Ty.Result, start, this.#lastEnd, ok, err, 0);
   }
 
   /**
@@ -1326,13 +1355,17 @@ class Parser {
    * stream ::= 'stream' '<' ty '>' | 'stream'
    * ```
    */
-  parseFutureOrStream(kind: "future" | "stream", start: number, depth: number): Type {
-    let element: Type | undefined;
+  parseFutureOrStream(
+    kind: typeof Ty.Future | typeof Ty.Stream,
+    start: number,
+    depth: number,
+  ): Type {
+    let element = NO_TYPE;
     if (this.#eat(Tok.LessThan)) {
       element = this.parseTy(depth);
       this.#expect(Tok.GreaterThan);
     }
-    return { kind, start, end: this.#lastEnd, element };
+    return this.#types.add(kind, start, this.#lastEnd, element, 0, 0);
   }
 
   /**
@@ -1343,11 +1376,16 @@ class Parser {
    * ```
    * (A bare `id` is parsed as a named type; the resolver sees it is a resource.)
    */
-  parseHandle(kind: "own" | "borrow", start: number): Type {
+  parseHandle(kind: typeof Ty.Own | typeof Ty.Borrow, start: number): Type {
     this.#expect(Tok.LessThan);
-    const resource = this.parseId();
+    const k = this.#peek();
+    if (k !== Tok.Id && k !== Tok.ExplicitId) return this.#errExpected("an identifier or string");
+    this.#advance();
+    const name = this.#types.addName(this.#idName(k));
+    const nameStart = this.#ts;
+    const nameEnd = this.#te;
     this.#expect(Tok.GreaterThan);
-    return { kind, start, end: this.#lastEnd, resource };
+    return this.#types.add(kind, start, this.#lastEnd, name, nameStart, nameEnd);
   }
 
   // -------------------------------------------------------------------------

@@ -18,7 +18,18 @@
  * order) because that order becomes the order of the final JSON.
  */
 import type * as ast from "./ast.js";
-import { docsContents, typeErrorSpan, usePathName } from "./ast.js";
+import { docsContents, usePathName } from "./ast.js";
+import { ParamTable } from "./param-table.js";
+import {
+  handleResource,
+  NO_TYPE,
+  PRIMITIVE_NAMES,
+  Ty,
+  typeErrorSpan,
+  typeNameId,
+  TypeTable,
+  type TyKind,
+} from "./type-table.js";
 import { codes, type DiagnosticCode } from "../diagnostics/codes.js";
 import { abort, error } from "../diagnostics/diagnostic.js";
 import { UNKNOWN_SPAN, type Span } from "../diagnostics/source-map.js";
@@ -49,6 +60,7 @@ import {
   noDocs,
   typeRef,
 } from "./model.js";
+import { collectDefDeps, collectPaths, type PathUse } from "./resolve-references.js";
 import { toposort, type Edge } from "./resolve-toposort.js";
 
 /** A top-level name of a package or file: an interface or a world (wit-parser's `AstItem`). */
@@ -125,6 +137,9 @@ interface LocalItem<N, I> {
 interface PackageFile {
   readonly package: ast.PackageName | undefined;
   readonly items: readonly ast.AstItem[];
+  /** The type expressions and parameters of the file the items are from. */
+  readonly types: TypeTable;
+  readonly params: ParamTable;
 }
 
 /** In a {@link Scope}, the id standing for a function (a name that is not a type). */
@@ -140,17 +155,6 @@ class Scope {
   readonly spans: Span[] = [];
 }
 
-/** One path a declaration list mentions, with what wit-parser's `for_each_path` passes along with it. */
-interface PathUse {
-  /** The interface or world whose `use` or `include` this is; undefined for world imports, exports and `use`s. */
-  readonly owner: ast.Id | undefined;
-  readonly attributes: readonly ast.Attribute[];
-  readonly path: ast.UsePath;
-  /** The names a `use` imports; undefined for other paths. */
-  readonly names: readonly ast.UseName[] | undefined;
-  readonly kind: "world" | "interface" | "unknown";
-}
-
 /** Reports at `span`, which may be a node of the tree (`catchAbort` copies the bounds). */
 function fail(code: DiagnosticCode, message: string, span: Span, hint?: string): never {
   abort(error(code, message, span, hint === undefined ? {} : { hint }));
@@ -160,189 +164,14 @@ function packageNameOf(p: ast.PackageName): PackageName {
   return { namespace: p.namespace.name, name: p.name.name, version: p.version?.text };
 }
 
-/**
- * Appends every path a declaration list mentions to `out`, in wit-parser's
- * order (`DeclList::for_each_path`): per item; inside a world, `use` and
- * `include` as written, then the paths of all imports, then those of all
- * exports (imports first so that printing round-trips). Collected once per
- * file, since three passes of the resolver need them and most items (type
- * definitions, functions) mention no path.
- */
-function collectPaths(items: readonly ast.AstItem[], out: PathUse[]): void {
-  for (const item of items) {
-    switch (item.kind) {
-      case "world": {
-        for (const w of item.items) {
-          if (w.kind === "use") {
-            out.push({
-              owner: undefined,
-              attributes: w.attributes,
-              path: w.from,
-              names: w.names,
-              kind: "interface",
-            });
-          } else if (w.kind === "include") {
-            out.push({
-              owner: item.name,
-              attributes: w.attributes,
-              path: w.from,
-              names: undefined,
-              kind: "world",
-            });
-          }
-        }
-        for (const wanted of ["import", "export"] as const) {
-          for (const e of item.items) {
-            if (e.kind !== wanted) continue;
-            const ext = e.extern;
-            switch (ext.kind) {
-              case "interface":
-                collectInterfaceUses(undefined, ext.items, out);
-                break;
-              case "path":
-              case "named-path":
-                out.push({
-                  owner: undefined,
-                  attributes: e.attributes,
-                  path: ext.path,
-                  names: undefined,
-                  kind: "interface",
-                });
-                break;
-              case "func":
-                break;
-              default: {
-                const never: never = ext;
-                return never;
-              }
-            }
-          }
-        }
-        break;
-      }
-      case "interface":
-        collectInterfaceUses(item.name, item.items, out);
-        break;
-      case "toplevel-use":
-        out.push({
-          owner: undefined,
-          attributes: item.attributes,
-          path: item.item,
-          names: undefined,
-          kind: "unknown",
-        });
-        break;
-      case "package":
-        collectPaths(item.items, out);
-        break;
-      default: {
-        const never: never = item;
-        return never;
-      }
-    }
-  }
-}
-
-function collectInterfaceUses(
-  owner: ast.Id | undefined,
-  items: readonly ast.InterfaceItem[],
-  out: PathUse[],
-): void {
-  for (const i of items) {
-    if (i.kind === "use") {
-      out.push({
-        owner,
-        attributes: i.attributes,
-        path: i.from,
-        names: i.names,
-        kind: "interface",
-      });
-    }
-  }
-}
-
-/** Collects the names a type definition refers to, for the topological sort of a scope's types. */
-function collectDeps(t: ast.Type, deps: Edge[]): void {
-  switch (t.kind) {
-    case "primitive":
-      return;
-    case "name":
-      deps.push(t);
-      return;
-    case "own":
-    case "borrow":
-      deps.push(t.resource);
-      return;
-    case "list":
-    case "fixed-length-list":
-    case "option":
-      collectDeps(t.element, deps);
-      return;
-    case "map":
-      collectDeps(t.key, deps);
-      collectDeps(t.value, deps);
-      return;
-    case "result":
-      if (t.ok) collectDeps(t.ok, deps);
-      if (t.err) collectDeps(t.err, deps);
-      return;
-    case "tuple":
-      for (const e of t.types) collectDeps(e, deps);
-      return;
-    case "future":
-    case "stream":
-      if (t.element) collectDeps(t.element, deps);
-      return;
-    default: {
-      const never: never = t;
-      return never;
-    }
-  }
-}
-
-function collectDefDeps(def: ast.TypeDef, deps: Edge[]): void {
-  switch (def.kind) {
-    case "type":
-      collectDeps(def.type, deps);
-      return;
-    case "record":
-      for (const f of def.fields) collectDeps(f.type, deps);
-      return;
-    case "variant":
-      for (const c of def.cases) if (c.type) collectDeps(c.type, deps);
-      return;
-    case "flags":
-    case "enum":
-    case "resource":
-      return;
-    default: {
-      const never: never = def;
-      return never;
-    }
-  }
-}
+/** The tables of a resolver that has not been given a file yet. */
+const EMPTY_TABLE = new TypeTable();
+const EMPTY_PARAMS = new ParamTable();
 
 const FREESTANDING: FunctionKind = Object.freeze({ kind: "freestanding" });
 const ASYNC_FREESTANDING: FunctionKind = Object.freeze({ kind: "async-freestanding" });
 
-const PRIMITIVE_CODES: ReadonlyMap<string, number> = new Map(
-  [
-    "bool",
-    "u8",
-    "u16",
-    "u32",
-    "u64",
-    "s8",
-    "s16",
-    "s32",
-    "s64",
-    "f32",
-    "f64",
-    "char",
-    "string",
-    "error-context",
-  ].map((p, i) => [p, i]),
-);
+const PRIMITIVE_CODES: ReadonlyMap<string, number> = new Map(PRIMITIVE_NAMES.map((p, i) => [p, i]));
 
 /** A number identifying a type inside one package (absent: 15, primitives: 0-13, ids: from 16), for interning. */
 function typeCode(t: Type | undefined): number {
@@ -382,6 +211,11 @@ export class PackageResolver {
   private readonly anonTuples = new TupleTrie();
 
   private curAstIndex = 0;
+  /** Per file: its type expressions and parameters; `tt` and `pt` are the current file's. */
+  private readonly tables: TypeTable[] = [];
+  private readonly paramTables: ParamTable[] = [];
+  private tt: TypeTable = EMPTY_TABLE;
+  private pt: ParamTable = EMPTY_PARAMS;
   /** Per file: its top-level names (including top-level `use`s). */
   private readonly astItems: Map<string, ItemRef>[] = [];
   /** Every interface and world of the package. */
@@ -434,6 +268,8 @@ export class PackageResolver {
       }
     }
     this.declLists.push(file.items);
+    this.tables.push(file.types);
+    this.paramTables.push(file.params);
     const paths: PathUse[] = [];
     collectPaths(file.items, paths);
     this.paths.push(paths);
@@ -462,12 +298,16 @@ export class PackageResolver {
       const { id, node, file } = interfaces[i]!;
       interfaces[i] = undefined;
       this.curAstIndex = file;
+      this.tt = this.tables[file]!;
+      this.pt = this.paramTables[file]!;
       this.resolveInterface(id, node.items, node.docs, node.attributes);
     }
     for (let i = 0; i < worlds.length; i++) {
       const { id, node, file } = worlds[i]!;
       worlds[i] = undefined;
       this.curAstIndex = file;
+      this.tt = this.tables[file]!;
+      this.pt = this.paramTables[file]!;
       this.resolveWorld(id, node);
     }
 
@@ -948,7 +788,7 @@ export class PackageResolver {
       }
       defs.set(item.name.name, item);
       const edges: Edge[] = [];
-      collectDefDeps(item, edges);
+      collectDefDeps(this.tt, item, edges);
       deps.set(item.name.name, edges);
     }
     const order = toposort("type", deps, (name) => {
@@ -1092,56 +932,77 @@ export class PackageResolver {
 
   /** The definition a type expression stands for (wit-parser's `resolve_type_def` on an `ast::Type`). */
   private resolveTypeExpr(t: ast.Type, stability: Stability): TypeDefKind {
-    switch (t.kind) {
-      case "primitive":
-        return { kind: "type", type: t.name };
-      case "name":
-        return { kind: "type", type: typeRef(this.resolveTypeName(t)) };
-      case "list":
-        return { kind: "list", element: this.resolveType(t.element, stability) };
-      case "fixed-length-list":
+    const tt = this.tt;
+    const kind = tt.kind[t] as TyKind;
+    switch (kind) {
+      case Ty.Primitive:
+        return { kind: "type", type: PRIMITIVE_NAMES[tt.a[t]!]! };
+      case Ty.Name:
+        return { kind: "type", type: typeRef(this.resolveTypeNameAt(tt, t)) };
+      case Ty.List:
+        return { kind: "list", element: this.resolveType(tt.a[t]!, stability) };
+      case Ty.FixedLengthList:
         return {
           kind: "fixed-length-list",
-          element: this.resolveType(t.element, stability),
-          size: t.size,
+          element: this.resolveType(tt.a[t]!, stability),
+          size: tt.b[t]!,
         };
-      case "map": {
-        const key = this.resolveType(t.key, stability);
-        const value = this.resolveType(t.value, stability);
-        checkMapKey(key, t);
+      case Ty.Map: {
+        const key = this.resolveType(tt.a[t]!, stability);
+        const value = this.resolveType(tt.b[t]!, stability);
+        checkMapKey(key, tt, t);
         return { kind: "map", key, value };
       }
-      case "own":
-      case "borrow":
+      case Ty.Own:
+      case Ty.Borrow:
         return {
           kind: "handle",
-          handle: { kind: t.kind, resource: this.validateResource(t.resource) },
+          handle: {
+            kind: kind === Ty.Own ? "own" : "borrow",
+            resource: this.validateResource(tt, t),
+          },
         };
-      case "option":
-        return { kind: "option", type: this.resolveType(t.element, stability) };
-      case "result":
+      case Ty.Option:
+        return { kind: "option", type: this.resolveType(tt.a[t]!, stability) };
+      case Ty.Result:
         return {
           kind: "result",
-          ok: t.ok === undefined ? undefined : this.resolveType(t.ok, stability),
-          err: t.err === undefined ? undefined : this.resolveType(t.err, stability),
+          ok: this.resolveOptType(tt.a[t]!, stability),
+          err: this.resolveOptType(tt.b[t]!, stability),
         };
-      case "tuple":
-        return { kind: "tuple", types: t.types.map((e) => this.resolveType(e, stability)) };
-      case "future":
+      case Ty.Tuple: {
+        const first = tt.a[t]!;
+        const types = new Array<Type>(tt.b[t]!);
+        for (let i = 0; i < types.length; i++)
+          types[i] = this.resolveType(tt.elems[first + i]!, stability);
+        return { kind: "tuple", types };
+      }
+      case Ty.Future:
+      case Ty.Stream:
         return {
-          kind: "future",
-          type: t.element === undefined ? undefined : this.resolveType(t.element, stability),
-        };
-      case "stream":
-        return {
-          kind: "stream",
-          type: t.element === undefined ? undefined : this.resolveType(t.element, stability),
+          kind: kind === Ty.Future ? "future" : "stream",
+          type: this.resolveOptType(tt.a[t]!, stability),
         };
       default: {
-        const never: never = t;
+        const never: never = kind;
         return never;
       }
     }
+  }
+
+  /** An optional operand of a type expression: absent ({@link NO_TYPE}) or resolved. */
+  private resolveOptType(t: ast.Type, stability: Stability): Type | undefined {
+    return t === NO_TYPE ? undefined : this.resolveType(t, stability);
+  }
+
+  /**
+   * {@link PackageResolver.resolveTypeName} for the name of a `Name`, `Own` or `Borrow` row, whose span is
+   * only built for an error.
+   */
+  private resolveTypeNameAt(tt: TypeTable, t: ast.Type): TypeId {
+    const id = this.typeLookup.ids.get(tt.names[tt.a[t]!]!);
+    if (id !== undefined && id !== FUNCTION) return id as TypeId;
+    return this.resolveTypeName(tt.kind[t] === Ty.Name ? typeNameId(tt, t) : handleResource(tt, t));
   }
 
   private resolveTypeName(name: ast.Id): TypeId {
@@ -1152,9 +1013,12 @@ export class PackageResolver {
     return id as TypeId;
   }
 
-  /** `own<T>`/`borrow<T>`: `T` must be a resource, possibly through aliases; foreign placeholders are checked later. */
-  private validateResource(name: ast.Id): TypeId {
-    const id = this.resolveTypeName(name);
+  /**
+   * `own<T>`/`borrow<T>` (the row `t`): `T` must be a resource, possibly through aliases; foreign
+   * placeholders are checked later. The name's span is only built when it is kept or reported.
+   */
+  private validateResource(tt: TypeTable, t: ast.Type): TypeId {
+    const id = this.resolveTypeNameAt(tt, t);
     let cur = id;
     for (;;) {
       const kind = this.types[cur]!.kind;
@@ -1164,9 +1028,10 @@ export class PackageResolver {
         continue;
       }
       if (kind.kind === "unknown") {
-        this.requiredResources.push({ id: cur, span: name });
+        this.requiredResources.push({ id: cur, span: handleResource(tt, t) });
         return id;
       }
+      const name = handleResource(tt, t);
       fail(
         codes.HandleNotResource,
         `type \`${name.name}\` used in a handle must be a resource`,
@@ -1239,88 +1104,88 @@ export class PackageResolver {
    * type repeat an earlier one.
    */
   private resolveType(t: ast.Type, stability: Stability): Type {
-    // Read once: type nodes come in many shapes, which makes every read of `kind` a slow (megamorphic) one.
-    const tag = t.kind;
+    const tt = this.tt;
+    const tag = tt.kind[t] as TyKind;
     switch (tag) {
-      case "primitive":
-        return t.name;
-      case "name":
-        return typeRef(this.resolveTypeName(t));
-      case "own":
+      case Ty.Primitive:
+        return PRIMITIVE_NAMES[tt.a[t]!]!;
+      case Ty.Name:
+        return typeRef(this.resolveTypeNameAt(tt, t));
+      case Ty.Own:
         // An anonymous `own<T>` is just `T`; stage 2 turns resource references into handles.
-        return typeRef(this.validateResource(t.resource));
-      case "borrow":
-        return this.borrowHandle(this.validateResource(t.resource), stability, typeErrorSpan(t));
-      case "list":
-      case "option":
-      case "future":
-      case "stream": {
+        return typeRef(this.validateResource(tt, t));
+      case Ty.Borrow:
+        // The error span of `borrow<R>` is the resource name's.
+        return this.borrowHandle(this.validateResource(tt, t), stability, tt.b[t]!, tt.c[t]!);
+      case Ty.List:
+      case Ty.Option:
+      case Ty.Future:
+      case Ty.Stream: {
         const inner =
-          tag === "list" || tag === "option"
-            ? this.resolveType(t.element, stability)
-            : t.element === undefined
-              ? undefined
-              : this.resolveType(t.element, stability);
+          tag === Ty.List || tag === Ty.Option
+            ? this.resolveType(tt.a[t]!, stability)
+            : this.resolveOptType(tt.a[t]!, stability);
         const key =
           typeCode(inner) * 8 +
-          (tag === "list" ? 1 : tag === "option" ? 2 : tag === "future" ? 3 : 4);
+          (tag === Ty.List ? 1 : tag === Ty.Option ? 2 : tag === Ty.Future ? 3 : 4);
         const hit = this.anonSingle.get(key);
         if (hit !== undefined) return typeRef(hit);
         const kind: TypeDefKind =
-          tag === "list"
+          tag === Ty.List
             ? { kind: "list", element: inner! }
-            : tag === "option"
+            : tag === Ty.Option
               ? { kind: "option", type: inner! }
-              : { kind: tag, type: inner };
-        const id = this.addAnon(kind, stability, typeErrorSpan(t));
+              : { kind: tag === Ty.Future ? "future" : "stream", type: inner };
+        const id = this.addAnon(kind, stability, typeErrorSpan(tt, t));
         this.anonSingle.set(key, id);
         return typeRef(id);
       }
-      case "result":
-      case "map":
-      case "fixed-length-list": {
+      case Ty.Result:
+      case Ty.Map:
+      case Ty.FixedLengthList: {
         // Two parts: look up by the first part's code and tag, then by the second part.
         let x: Type | undefined;
         let y: Type | undefined;
         let a: number;
         let b: number;
-        if (tag === "result") {
-          x = t.ok === undefined ? undefined : this.resolveType(t.ok, stability);
-          y = t.err === undefined ? undefined : this.resolveType(t.err, stability);
+        if (tag === Ty.Result) {
+          x = this.resolveOptType(tt.a[t]!, stability);
+          y = this.resolveOptType(tt.b[t]!, stability);
           a = typeCode(x) * 8 + 5;
           b = typeCode(y);
-        } else if (tag === "map") {
-          x = this.resolveType(t.key, stability);
-          y = this.resolveType(t.value, stability);
-          checkMapKey(x, t);
+        } else if (tag === Ty.Map) {
+          x = this.resolveType(tt.a[t]!, stability);
+          y = this.resolveType(tt.b[t]!, stability);
+          checkMapKey(x, tt, t);
           a = typeCode(x) * 8 + 6;
           b = typeCode(y);
         } else {
-          x = this.resolveType(t.element, stability);
+          x = this.resolveType(tt.a[t]!, stability);
           a = typeCode(x) * 8 + 7;
-          b = t.size;
+          b = tt.b[t]!;
         }
         let inner = this.anonPair.get(a);
         if (!inner) this.anonPair.set(a, (inner = new Map()));
         const hit = inner.get(b);
         if (hit !== undefined) return typeRef(hit);
         const kind: TypeDefKind =
-          tag === "result"
+          tag === Ty.Result
             ? { kind: "result", ok: x, err: y }
-            : tag === "map"
+            : tag === Ty.Map
               ? { kind: "map", key: x!, value: y! }
-              : { kind: "fixed-length-list", element: x!, size: t.size };
-        const id = this.addAnon(kind, stability, typeErrorSpan(t));
+              : { kind: "fixed-length-list", element: x!, size: tt.b[t]! };
+        const id = this.addAnon(kind, stability, typeErrorSpan(tt, t));
         inner.set(b, id);
         return typeRef(id);
       }
-      case "tuple": {
-        const n = t.types.length;
+      case Ty.Tuple: {
+        const first = tt.a[t]!;
+        const n = tt.b[t]!;
         const types = new Array<Type>(n);
         // One trie level per element, so that a lookup builds no key.
         let node = this.anonTuples;
         for (let i = 0; i < n; i++) {
-          const e = this.resolveType(t.types[i]!, stability);
+          const e = this.resolveType(tt.elems[first + i]!, stability);
           types[i] = e;
           const code = typeCode(e);
           let next = node.next.get(code);
@@ -1328,27 +1193,26 @@ export class PackageResolver {
           node = next;
         }
         if (node.id !== undefined) return typeRef(node.id);
-        const id = this.addAnon({ kind: "tuple", types }, stability, typeErrorSpan(t));
+        const id = this.addAnon({ kind: "tuple", types }, stability, typeErrorSpan(tt, t));
         node.id = id;
         return typeRef(id);
       }
       default: {
-        const never: never = t;
+        const never: never = tag;
         return never;
       }
     }
   }
 
   /** The interned anonymous `borrow<R>`. */
-  private borrowHandle(resource: TypeId, stability: Stability, span: Span): Type {
+  private borrowHandle(resource: TypeId, stability: Stability, start: number, end: number): Type {
     const key = typeCode(typeRef(resource)) * 8;
     const hit = this.anonSingle.get(key);
     if (hit !== undefined) return typeRef(hit);
-    const id = this.addAnon(
-      { kind: "handle", handle: { kind: "borrow", resource } },
-      stability,
-      span,
-    );
+    const id = this.addAnon({ kind: "handle", handle: { kind: "borrow", resource } }, stability, {
+      start,
+      end,
+    });
     this.anonSingle.set(key, id);
     return typeRef(id);
   }
@@ -1413,7 +1277,10 @@ export class PackageResolver {
 
   private resolveParams(func: ast.Func, kind: FunctionKind): Param[] {
     const method = kind.kind === "method" || kind.kind === "async-method";
-    const count = func.params.length + (method ? 1 : 0);
+    const table = this.pt;
+    const first = func.firstParam;
+    const end = first + func.paramCount;
+    const count = func.paramCount + (method ? 1 : 0);
     // Sized up front: an empty array's first push reserves room for 17, and
     // functions are many while their parameters are few.
     const params: Param[] = new Array<Param>(count);
@@ -1422,18 +1289,19 @@ export class PackageResolver {
       // Methods take `self: borrow<R>` first.
       params[n++] = {
         name: "self",
-        type: this.borrowHandle(kind.resource, UNKNOWN_STABILITY, func.funcSpan),
+        type: this.borrowHandle(kind.resource, UNKNOWN_STABILITY, func.funcStart, func.funcEnd),
       };
     }
     // Parameter lists are usually short: a linear scan beats allocating a set, up to a point.
     const seen = count > 16 ? new Set<string>(method ? ["self"] : []) : undefined;
-    for (const p of func.params) {
-      const type = this.resolveType(p.type, UNKNOWN_STABILITY);
-      const name = p.name;
+    for (let row = first; row < end; row++) {
+      const type = this.resolveType(table.type[row]!, UNKNOWN_STABILITY);
+      const name = table.names[row]!;
       let dup = false;
       if (seen) dup = seen.has(name);
       else for (let i = 0; i < n; i++) if (params[i]!.name === name) dup = true;
-      if (dup) fail(codes.DuplicateName, `param \`${name}\` is defined more than once`, p);
+      if (dup)
+        fail(codes.DuplicateName, `param \`${name}\` is defined more than once`, table.span(row));
       seen?.add(name);
       params[n++] = { name, type };
     }
@@ -1455,15 +1323,16 @@ export class PackageResolver {
       fail(
         codes.InvalidConstructor,
         "if a constructor return type is declared it must be a `result`",
-        typeErrorSpan(resultAst),
+        typeErrorSpan(this.tt, resultAst),
       );
     }
     const ok = def.ok;
     if (ok !== undefined && typeof ok !== "string" && ok.id === kind.resource) return result;
+    const tt = this.tt;
     const okSpan =
-      resultAst.kind === "result" && resultAst.ok
-        ? typeErrorSpan(resultAst.ok)
-        : typeErrorSpan(resultAst);
+      tt.kind[resultAst] === Ty.Result && tt.a[resultAst] !== NO_TYPE
+        ? typeErrorSpan(tt, tt.a[resultAst]!)
+        : typeErrorSpan(tt, resultAst);
     fail(codes.InvalidConstructor, "the `ok` type must be the resource being constructed", okSpan);
   }
 
@@ -1508,12 +1377,12 @@ export class PackageResolver {
 }
 
 /** Map keys must be primitive and not floating point (nor `error-context`). */
-function checkMapKey(key: Type, t: ast.MapType): void {
+function checkMapKey(key: Type, tt: TypeTable, t: ast.Type): void {
   if (typeof key !== "string" || key === "f32" || key === "f64" || key === "error-context") {
     fail(
       codes.InvalidType,
       "invalid map key type: map keys must be bool, u8, u16, u32, u64, s8, s16, s32, s64, char, or string",
-      typeErrorSpan(t),
+      typeErrorSpan(tt, t),
     );
   }
 }

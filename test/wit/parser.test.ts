@@ -15,14 +15,66 @@ import { SourceMap } from "../../src/diagnostics/source-map.js";
 import {
   docsContents,
   externSpan,
-  typeErrorSpan,
   type Import,
   type Interface,
   type TypeAlias,
   type WitFile,
   type World,
 } from "../../src/wit/ast.js";
+import { ParamTable } from "../../src/wit/param-table.js";
 import { parseFile } from "../../src/wit/parser.js";
+import {
+  NO_TYPE,
+  PRIMITIVE_NAMES,
+  Ty,
+  typeErrorSpan,
+  TypeTable,
+  type TyKind,
+  type TypeRef,
+} from "../../src/wit/type-table.js";
+
+/** The tables of the file `parseOk` parsed last, for `strip` to read type expressions and parameters from. */
+let lastTypes = new TypeTable();
+let lastParams = new ParamTable();
+
+/**
+ * A row of the type table as the tree it stands for, without spans (a handle's resource and a
+ * named type's name as strings, absent operands left out), so that types compare by value.
+ */
+function typeNode(t: TypeTable, ref: TypeRef): unknown {
+  const opt = (r: number) => (r === NO_TYPE ? undefined : typeNode(t, r));
+  const kind = t.kind[ref] as TyKind;
+  const a = t.a[ref]!;
+  const b = t.b[ref]!;
+  switch (kind) {
+    case Ty.Primitive:
+      return { kind: "primitive", name: PRIMITIVE_NAMES[a] };
+    case Ty.Name:
+      return { kind: "name", name: t.names[a] };
+    case Ty.Own:
+    case Ty.Borrow:
+      return { kind: kind === Ty.Own ? "own" : "borrow", resource: t.names[a] };
+    case Ty.List:
+      return { kind: "list", element: typeNode(t, a) };
+    case Ty.FixedLengthList:
+      return { kind: "fixed-length-list", element: typeNode(t, a), size: b };
+    case Ty.Map:
+      return { kind: "map", key: typeNode(t, a), value: typeNode(t, b) };
+    case Ty.Option:
+      return { kind: "option", element: typeNode(t, a) };
+    case Ty.Result:
+      return strip({ kind: "result", ok: opt(a), err: opt(b) });
+    case Ty.Tuple:
+      return { kind: "tuple", types: [...t.elems.subarray(a, a + b)].map((e) => typeNode(t, e)) };
+    case Ty.Future:
+    case Ty.Stream:
+      return strip({ kind: kind === Ty.Future ? "future" : "stream", element: opt(a) });
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown type kind ${String(never)}`);
+    }
+  }
+}
 
 function parseIn(sources: SourceMap, path: string, text: string) {
   sources.add(path, text);
@@ -34,6 +86,8 @@ function parseOk(text: string): WitFile {
   const sources = new SourceMap();
   const r = parseIn(sources, "t.wit", text);
   expect(r.diagnostics.map((d) => renderDiagnostic(d, sources))).toEqual([]);
+  lastTypes = r.ast!.types;
+  lastParams = r.ast!.params;
   return r.ast!;
 }
 
@@ -46,7 +100,15 @@ function parseErr(text: string, path = "t.wit"): string {
   return renderDiagnostic(r.diagnostics[0]!, sources);
 }
 
-const SPAN_KEYS = new Set(["start", "end", "useSpan", "packageSpan", "funcSpan", "sizeSpan"]);
+const SPAN_KEYS = new Set([
+  "start",
+  "end",
+  "useSpan",
+  "packageSpan",
+  "funcStart",
+  "funcEnd",
+  "sizeSpan",
+]);
 
 /**
  * The tree without spans (every node is a span: `start` and `end`): an `Id`
@@ -65,6 +127,19 @@ function strip(node: unknown): unknown {
     if (SPAN_KEYS.has(k)) continue;
     const v = o[k];
     if (v === undefined) continue;
+    if (v instanceof TypeTable || v instanceof ParamTable || k === "paramCount") continue;
+    if (k === "firstParam") {
+      const rows = Array.from({ length: o.paramCount as number }, (_, i) => (v as number) + i);
+      out.params = rows.map((row) => ({
+        name: lastParams.names[row],
+        type: typeNode(lastTypes, lastParams.type[row]!),
+      }));
+      continue;
+    }
+    if ((k === "type" || k === "result") && typeof v === "number") {
+      out[k] = typeNode(lastTypes, v);
+      continue;
+    }
     if (
       k === "docs" &&
       Array.isArray((v as { comments: unknown[] }).comments) &&
@@ -86,7 +161,7 @@ function firstInterfaceItems(text: string): unknown {
 /** The type of `type t = <ty>;`, stripped. */
 function ty(text: string): unknown {
   const ast = parseOk(`interface i { type t = ${text}; }`);
-  return strip(((ast.items[0] as Interface).items[0] as TypeAlias).type);
+  return typeNode(ast.types, ((ast.items[0] as Interface).items[0] as TypeAlias).type);
 }
 
 const V = (text: string, major: number, minor: number, patch: number, pre = "", build = "") => ({
@@ -495,9 +570,10 @@ describe("spans", () => {
     expect(text(iface.name)).toBe("i");
     expect(text(alias)).toBe("type t = list<u8>;");
     expect(text(alias.name)).toBe("t");
-    expect(text(alias.type)).toBe("list<u8>");
-    expect(text(typeErrorSpan(alias.type))).toBe("list");
-    expect(sources.locate(alias.type.start)).toMatchObject({
+    const types = r.ast!.types;
+    expect(text({ start: types.start[alias.type]!, end: types.end[alias.type]! })).toBe("list<u8>");
+    expect(text(typeErrorSpan(types, alias.type))).toBe("list");
+    expect(sources.locate(types.start[alias.type]!)).toMatchObject({
       path: "two.wit",
       line: 2,
       column: 12,
@@ -515,8 +591,9 @@ describe("spans", () => {
     const iface = r.ast!.items[0] as Interface;
     expect(sources.text(iface.docs)).toBe("// one\n  /* two */");
     expect(docsContents(iface.docs)).toBe(" one\n* two */");
-    expect(sources.text(typeErrorSpan((iface.items[0] as TypeAlias).type))).toBe("r");
-    expect(sources.text(typeErrorSpan((iface.items[1] as TypeAlias).type))).toBe("map");
+    const types = r.ast!.types;
+    expect(sources.text(typeErrorSpan(types, (iface.items[0] as TypeAlias).type))).toBe("r");
+    expect(sources.text(typeErrorSpan(types, (iface.items[1] as TypeAlias).type))).toBe("map");
     const world = r.ast!.items[1] as World;
     const [imp1, imp2] = world.items as readonly Import[];
     expect(sources.text(externSpan(imp1!.extern))).toBe("x");

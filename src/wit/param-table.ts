@@ -1,0 +1,51 @@
+/**
+ * The function parameters of one parsed file, as a flat table. Phase: text -> AST. The parser
+ * (`parser.ts`) writes each `name: type` of a parameter list as one row of parallel arrays, a list's
+ * rows one after the other, and a function (`Func` in `ast.ts`) keeps its first row and their
+ * count; the resolver (`resolve-package.ts`) reads them by index. Parameters are the most numerous
+ * named things of a WIT file, and as rows they are neither objects nor arrays the garbage collector has to
+ * copy while the tree is alive.
+ */
+import type { Span } from "../diagnostics/source-map.js";
+import type { TypeRef } from "./type-table.js";
+
+/** Where a table starts; it doubles as it fills. */
+const INITIAL_ROWS = 256;
+
+export class ParamTable {
+  /** The parameter's name, validated, without a `%`. */
+  readonly names: string[] = [];
+  /** Global bounds of the name (with its `%`), where wit-parser reports a duplicate. */
+  start = new Int32Array(INITIAL_ROWS);
+  end = new Int32Array(INITIAL_ROWS);
+  /** The parameter's type, a row of the file's `TypeTable`. */
+  type = new Int32Array(INITIAL_ROWS);
+  length = 0;
+
+  /** Appends a row and returns it. */
+  add(name: string, start: number, end: number, type: TypeRef): number {
+    const row = this.length;
+    if (row === this.start.length) {
+      this.start = grown(this.start);
+      this.end = grown(this.end);
+      this.type = grown(this.type);
+    }
+    this.names.push(name);
+    this.start[row] = start;
+    this.end[row] = end;
+    this.type[row] = type;
+    this.length = row + 1;
+    return row;
+  }
+
+  /** The span of a parameter's name. */
+  span(row: number): Span {
+    return { start: this.start[row]!, end: this.end[row]! };
+  }
+}
+
+function grown(from: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const to = new Int32Array(from.length * 2);
+  to.set(from);
+  return to;
+}
