@@ -188,8 +188,11 @@ function fastPath(params: readonly string[], result: string | undefined): string
     "  } catch (error) {",
     "    throw d.trap(core, error);",
     "  }",
-    "  d.leave(core);",
-    ...(result === undefined ? [] : [`  return lift.${typeName(result)}(r);`]),
+    // Every path returns (`return d.leave(core)` for a function without a result): an app's
+    // `noImplicitReturns` stays quiet.
+    ...(result === undefined
+      ? ["  return d.leave(core);"]
+      : ["  d.leave(core);", `  return lift.${typeName(result)}(r);`]),
     "}",
   ];
   // One line, as the printer wants (the target literal is one line already).
