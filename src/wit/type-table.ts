@@ -21,23 +21,7 @@
  */
 import type { Span } from "../diagnostics/source-map.js";
 import type { Id } from "./ast.js";
-
-/** The primitive type keywords, spelled as in WIT. */
-export type PrimitiveName =
-  | "bool"
-  | "u8"
-  | "u16"
-  | "u32"
-  | "u64"
-  | "s8"
-  | "s16"
-  | "s32"
-  | "s64"
-  | "f32"
-  | "f64"
-  | "char"
-  | "string"
-  | "error-context";
+import type { PrimitiveType } from "./model.js";
 
 /** The kinds of rows. */
 export const Ty = {
@@ -64,7 +48,7 @@ export type TypeRef = number;
 export const NO_TYPE: TypeRef = -1;
 
 /** The primitive type keywords; a `Primitive` row holds its index here. */
-export const PRIMITIVE_NAMES: readonly PrimitiveName[] = [
+export const PRIMITIVE_NAMES: readonly PrimitiveType[] = [
   "bool",
   "u8",
   "u16",
