@@ -80,6 +80,23 @@ export function guardDispose<T extends object>(
   };
 }
 
+/** Lends every one of `loans`, or none: when one cannot be lent, those lent before it are released. */
+function lendAll(loans: readonly Loan[]): void {
+  let lent = 0;
+  try {
+    for (const [resource, resourceType] of loans) {
+      lend(resource, resourceType);
+      lent++;
+    }
+  } catch (error) {
+    for (let index = 0; index < lent; index++) {
+      const loan = loans[index];
+      if (loan !== undefined) release(loan[0], loan[1]);
+    }
+    throw error;
+  }
+}
+
 /** A host resource lent to the guest for one call, with its type name for errors. */
 export type Loan = readonly [resource: object, resourceType: string];
 
@@ -94,17 +111,9 @@ export function callWithLoans<R>(
   invoke: () => R | PromiseLike<R>,
   options?: CallOptions,
 ): Promise<R> {
-  let lent = 0;
   try {
-    for (const [resource, resourceType] of loans) {
-      lend(resource, resourceType);
-      lent++;
-    }
+    lendAll(loans);
   } catch (error) {
-    for (let index = 0; index < lent; index++) {
-      const loan = loans[index];
-      if (loan !== undefined) release(loan[0], loan[1]);
-    }
     return Promise.reject(error);
   }
   const releaseAll = (): void => {
@@ -184,19 +193,7 @@ function currentJob(): object {
  * until `end`. Throws `ResourceDisposedError`, lending nothing, when one was disposed.
  */
 export function lendForCall(loans: readonly Loan[]): CallLoans {
-  let lent = 0;
-  try {
-    for (const [resource, resourceType] of loans) {
-      lend(resource, resourceType);
-      lent++;
-    }
-  } catch (error) {
-    for (let index = 0; index < lent; index++) {
-      const loan = loans[index];
-      if (loan !== undefined) release(loan[0], loan[1]);
-    }
-    throw error;
-  }
+  lendAll(loans);
   const claim: CallClaim = { job: currentJob(), started: false, offThread: false };
   for (const [resource] of loans) {
     const list = claims.get(resource);
