@@ -25,7 +25,7 @@ import {
   type ResourceInfo,
 } from "./emit-functions.js";
 import { hasStaticSide } from "./emit-resources.js";
-import { callArgs, pure, signature, typeArgs, type GeneratedFile } from "./printer/index.js";
+import { callArgs, signature, typeArgs, type GeneratedFile } from "./printer/index.js";
 import { quotePropertyKey } from "./names.js";
 import type { EmitContext } from "./type-expr.js";
 
@@ -78,7 +78,8 @@ export function printExportSpecs(
       "const ",
       direct.spec,
       " = ",
-      pure([cx.runtime.value("directSpec"), callArgs([info.spec, direct.target])]),
+      cx.runtime.value("directSpec"),
+      callArgs([info.spec, direct.target]),
       ";",
     );
     f.print();

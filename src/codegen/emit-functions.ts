@@ -485,8 +485,10 @@ export function printErrorAliases(
 }
 
 /**
- * `export const isXxxError = errorGuard(exportSpecs.f);` for a fallible export, after its table: the guard
- * that narrows a caught value to `XxxError`, its type derived from the table entry.
+ * `export const isXxxError = errorGuard(exportSpecs, "f");` for a fallible export, after its table: the guard
+ * that narrows a caught value to `XxxError`, its type derived from the table entry. The only call marked
+ * `/*@__PURE__*\/`: esbuild honours the runtime's `#__NO_SIDE_EFFECTS__` only within one file, and a guard,
+ * whose argument is a plain reference, is what an esbuild bundle can drop when the app does not use it.
  */
 export function printErrorGuard(f: GeneratedFile, cx: EmitContext, info: FunctionInfo): void {
   if (info.errorGuard === undefined) return;
@@ -494,7 +496,10 @@ export function printErrorGuard(f: GeneratedFile, cx: EmitContext, info: Functio
     "export const ",
     info.errorGuard,
     " = ",
-    pure([cx.runtime.value("errorGuard"), callArgs([info.spec])]),
+    pure([
+      cx.runtime.value("errorGuard"),
+      callArgs([specTableName(info), stringLiteral(info.func.name)]),
+    ]),
     ";",
   );
 }
@@ -541,7 +546,7 @@ function shareDescriptors(
       if (key === undefined || (counts.get(key) ?? 0) < 2 || names.has(key)) continue;
       const name = cx.unit.valueScope.claim(`descriptor${names.size + 1}`);
       names.set(key, name);
-      f.print("const ", name, " = ", pure(expr), ";");
+      f.print("const ", name, " = ", expr, ";");
     }
   }
   if (names.size === 0) return own;
@@ -584,7 +589,7 @@ function entryTail(
   return tail;
 }
 
-/** `const xSpecs = table(iface, { ...entries }[, root]);`, marked pure. */
+/** `const xSpecs = table(iface, { ...entries }[, root]);` (`exportTable` and `importTable` are `#__NO_SIDE_EFFECTS__`). */
 function printTable(
   f: GeneratedFile,
   cx: EmitContext,
@@ -597,18 +602,17 @@ function printTable(
     "const ",
     specTable(cx.unit, side),
     " = ",
-    pure([
-      cx.runtime.value(side === "export" ? "exportTable" : "importTable"),
-      callArgs([stringLiteral(iface), object(entries, { expand: true }), ...tail]),
-    ]),
+    cx.runtime.value(side === "export" ? "exportTable" : "importTable"),
+    callArgs([stringLiteral(iface), object(entries, { expand: true }), ...tail]),
     ";",
   );
 }
 
 /**
- * The export table of a unit: `const exportSpecs = exportTable(iface, { [witName]: [jco, "a, b", [types],
+ * The export table of a unit: `const exportSpecs = exportTable(iface, { [witName]: [jco?, "a, b", [types],
  * returns] })`, one entry per export, its name and jco path derived by the runtime; `jcoPath` is where jco
- * keeps each function below the interface's object (see `ExportEntry`). The spec's parameter and result
+ * keeps each function below the interface's object (see `ExportEntry`), stated only when the runtime would
+ * derive another from the WIT name. The spec's parameter and result
  * types are inferred from the descriptors, so the wrappers' declared types are checked against them.
  */
 export function printExportTable(
@@ -620,8 +624,9 @@ export function printExportTable(
   if (functions.length === 0) return;
   const descriptor = shareDescriptors(f, cx, functions);
   const entries = functions.map((info) => {
+    const path = jcoPath(info);
     const entry: Printable[] = [
-      stringLiteral(jcoPath(info)),
+      ...(path === exportPathOf(info.func.name) ? [] : [stringLiteral(path)]),
       stringLiteral(info.params.map((p) => p.name).join(", ")),
       paramDescriptors(info, descriptor),
       ...entryTail(info, descriptor, info.async ? object([["async", "true"]]) : undefined),
@@ -634,8 +639,8 @@ export function printExportTable(
 }
 
 /**
- * The import table of a unit: `const importSpecs = importTable(iface, { [witName]: [member, [types],
- * returns, options] })`; the options name the parameters of a function that receives explicit borrows, or
+ * The import table of a unit: `const importSpecs = importTable(iface, { [witName]: [member?, [types],
+ * returns, options] })`, the member stated only when the runtime would derive another from the WIT name; the options name the parameters of a function that receives explicit borrows, or
  * its `--autodrop-borrows` adapter, and mark an `async func`.
  */
 export function printImportTable(
@@ -652,7 +657,7 @@ export function printImportTable(
       options.push(["names", stringLiteral(info.params.map((p) => p.name).join(", "))]);
     if (info.async) options.push(["async", "true"]);
     const entry: Printable[] = [
-      stringLiteral(info.member),
+      ...(info.member === importMemberOf(info.func.name) ? [] : [stringLiteral(info.member)]),
       paramDescriptors(info, descriptor),
       ...entryTail(info, descriptor, options.length > 0 ? object(options) : undefined),
     ];
@@ -722,6 +727,31 @@ export function printImportAdapter(
   });
   f.print("}");
   f.print();
+}
+
+/** `get-a-b` -> `getAB`, as the runtime's `camel` (`runtime/member-names.ts`). */
+function camel(name: string): string {
+  return name.replace(/-(.)/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * The jco path the runtime derives for an export under WIT key `key` when its entry states none (the
+ * runtime's `exportPathOf`, which a test holds this to).
+ */
+export function exportPathOf(key: string): string {
+  const dot = key.indexOf(".");
+  const upper = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
+  if (key.startsWith("[constructor]")) return upper(camel(key.slice("[constructor]".length)));
+  if (key.startsWith("[static]"))
+    return `${upper(camel(key.slice("[static]".length, dot)))}.${camel(key.slice(dot + 1))}`;
+  if (key.startsWith("[method]")) return camel(key.slice(dot + 1));
+  return camel(key);
+}
+
+/** The host member the runtime derives for an import under WIT key `key` (the runtime's `importMemberOf`). */
+export function importMemberOf(key: string): string {
+  if (key.startsWith("[constructor]")) return "create";
+  return key.startsWith("[") ? camel(key.slice(key.indexOf(".") + 1)) : camel(key);
 }
 
 /** `ns:pkg/iface@1.0.0#[method]r.f`: the canonical name of a function of a unit, for the gate and messages. */

@@ -18,7 +18,7 @@ import type { Unit } from "./emit-plan.js";
 import { needsHost } from "./emit-imports.js";
 import { hasStaticSide } from "./emit-resources.js";
 import type { Resolve, TypeId } from "../wit/model.js";
-import type { GeneratedFile } from "./printer/index.js";
+import { WIDTH, type GeneratedFile } from "./printer/index.js";
 import { createNameScope, tsName } from "./names.js";
 import { publicRuntimeSymbols, runtimeSymbol } from "./runtime-symbols.js";
 import type { EmitContext } from "./type-expr.js";
@@ -206,7 +206,7 @@ export function printReExports(f: GeneratedFile, cx: EmitContext): void {
   f.print();
 }
 
-/** `export { a, b } from "m";`, laid out as prettier lays it out (one line when it fits in 80 columns). */
+/** `export { a, b } from "m";`, on one line when it fits in the width, else one name per line. */
 function printExportList(
   f: GeneratedFile,
   keyword: string,
@@ -217,7 +217,7 @@ function printExportList(
   const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const tail = ` } from ${f.string(from)};`;
   const oneLine = `${keyword} { ${sorted.join(", ")}${tail}`;
-  if (oneLine.length <= 80 || sorted.length === 1) {
+  if (oneLine.length <= WIDTH || sorted.length === 1) {
     f.print(oneLine);
     return;
   }

@@ -110,6 +110,7 @@ function laterContext(context: LowerContext): LowerContext {
  */
 export function future<T, In>(element: ValueType<T, In>): ValueType<Future<T>, FutureSource<In>>;
 export function future(element: undefined): ValueType<Future<undefined>, FutureSource<undefined>>;
+/*#__NO_SIDE_EFFECTS__*/
 export function future(element: ValueType | undefined): ValueType {
   const label = element === undefined ? "future" : `future<${element.label}>`;
   return {
@@ -144,6 +145,7 @@ export function future(element: ValueType | undefined): ValueType {
  */
 export function stream<T, In>(element: ValueType<T, In>): ValueType<Stream<T>, StreamSource<In>>;
 export function stream(element: undefined): ValueType<Stream<undefined>, StreamSource<undefined>>;
+/*#__NO_SIDE_EFFECTS__*/
 export function stream(element: ValueType | undefined): ValueType {
   return streamType(element === undefined ? "stream" : `stream<${element.label}>`, element, false);
 }

@@ -9,7 +9,13 @@
  * Consumes an instance core and a table from `exportTable`; produces the interface's object.
  */
 
-import { callExport, type ExportSpec, type ExportSpecOf } from "./export-calls.js";
+import {
+  callExport,
+  type BodyOf,
+  type ExportSpec,
+  type ExportSpecOf,
+  type PathOf,
+} from "./export-calls.js";
 import type { Borrowed } from "./borrow.js";
 import type { Lendable } from "./guest-resources.js";
 import type { InstanceCore } from "./instance-core.js";
@@ -26,7 +32,7 @@ type FreeKey<K> = K extends `[${string}` ? never : K;
  */
 type Method<E> =
   ExportSpecOf<E> extends ExportSpec<infer R, infer P, unknown>
-    ? E extends readonly [string, string, readonly unknown[], unknown, { readonly async: true }]
+    ? BodyOf<E> extends readonly [string, readonly unknown[], unknown, { readonly async: true }]
       ? (...args: [...Declared<P>, options?: AsyncCallOptions | undefined]) => Promise<Resolved<R>>
       : (...args: Declared<P>) => Promise<Resolved<R>>
     : never;
@@ -49,13 +55,11 @@ type Declared<P> = {
  */
 type Resolved<R> = 0 extends 1 & R ? R : [R] extends [undefined] ? void : R;
 
-/** jco's name of a resource class, from a constructor's or static's entry (`Counter`, `Counter.zero`). */
+/** jco's name of a resource class, from a constructor's or static's path (`Counter`, `Counter.zero`). */
 type ClassOf<K, E> = K extends `[constructor]${string}`
-  ? E extends readonly [infer C extends string, ...unknown[]]
-    ? C
-    : never
+  ? PathOf<K, E>
   : K extends `[static]${string}`
-    ? E extends readonly [`${infer C}.${string}`, ...unknown[]]
+    ? PathOf<K, E> extends `${infer C}.${string}`
       ? C
       : never
     : never;
@@ -64,11 +68,11 @@ type ClassOf<K, E> = K extends `[constructor]${string}`
 type StaticSide<T, C extends string> = {
   readonly [
     K in keyof T as K extends `[constructor]${string}`
-      ? T[K] extends readonly [C, ...unknown[]]
+      ? PathOf<K, T[K]> extends C
         ? "create"
         : never
       : K extends `[static]${string}`
-        ? T[K] extends readonly [`${C}.${infer F}`, ...unknown[]]
+        ? PathOf<K, T[K]> extends `${C}.${infer F}`
           ? F
           : never
         : never
@@ -77,13 +81,7 @@ type StaticSide<T, C extends string> = {
 
 /** The object {@link bindExports} builds from a table of entries `T`. */
 export type BoundExports<T> = {
-  readonly [
-    K in keyof T as FreeKey<K> extends never
-      ? never
-      : T[K] extends readonly [infer N extends string, ...unknown[]]
-        ? N
-        : never
-  ]: Method<T[K]>;
+  readonly [K in keyof T as FreeKey<K> extends never ? never : PathOf<K, T[K]>]: Method<T[K]>;
 } & {
   readonly [C in { [K in keyof T]: ClassOf<K, T[K]> }[keyof T]]: StaticSide<T, C>;
 };

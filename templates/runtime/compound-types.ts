@@ -57,6 +57,7 @@ function liftItems(items: unknown, element: ValueType, core: InstanceCore): unkn
 }
 
 /** `list<T>` for a `T` that is not a number type: an array. */
+/*#__NO_SIDE_EFFECTS__*/
 export function list<T, In>(element: ValueType<T, In>): ValueType<T[], In[]> {
   const label = `list<${element.label}>`;
   return {
@@ -106,6 +107,7 @@ export type FixedList<T, N extends number, Spelled extends T[] = []> = number ex
       : FixedList<T, N, [...Spelled, T]>;
 
 /** `list<T, N>`: an array of exactly `size` elements. */
+/*#__NO_SIDE_EFFECTS__*/
 export function fixedList<T, N extends number, In>(
   element: ValueType<T, In>,
   size: N,
@@ -125,6 +127,7 @@ export function fixedList<T, N extends number, In>(
 }
 
 /** `map<K, V>`: a `Map`. */
+/*#__NO_SIDE_EFFECTS__*/
 export function map<K, V, KIn, VIn>(
   key: ValueType<K, KIn>,
   value: ValueType<V, VIn>,
@@ -162,6 +165,7 @@ export function map<K, V, KIn, VIn>(
 }
 
 /** `tuple<A, B, ...>`: an array of the element types. */
+/*#__NO_SIDE_EFFECTS__*/
 export function tuple<const Ts extends readonly ValueType[]>(
   types: Ts,
 ): ValueType<TupleOf<Ts>, InputTupleOf<Ts>> {
@@ -197,6 +201,7 @@ export type RecordFields<T> = { readonly [K in keyof T]-?: ValueType<T[K]> };
  * A `record`: a plain object with one property per field (jco's lowerCamel names). `T` is the record's declared
  * interface, so that each field's descriptor must describe that field's type.
  */
+/*#__NO_SIDE_EFFECTS__*/
 export function record<T>(name: string, fields: RecordFields<T>): ValueType<T> {
   const entries: [string, ValueType][] = Object.entries(fields);
   const handles = entries.some(([, type]) => type.handles);
@@ -248,6 +253,7 @@ function ownField(value: Record<string, unknown>, field: string): unknown {
  * `flags`: an object of booleans; a missing member is false (as jco reads it). Lowered to a fresh object with
  * every member set, so that jco never reads a member from the prototype (`toString`, `valueOf`).
  */
+/*#__NO_SIDE_EFFECTS__*/
 export function flags<T>(name: string, members: readonly (keyof T & string)[]): ValueType<T> {
   return {
     kind: "flags",
@@ -282,6 +288,7 @@ export type VariantCases<T extends { readonly tag: string }> = {
  * A `variant`: `{ tag, val }`; `cases` maps each tag to its payload type (undefined for none). `T` is the
  * variant's declared union, so that each case's descriptor must describe that case's payload.
  */
+/*#__NO_SIDE_EFFECTS__*/
 export function variant<T extends { readonly tag: string }>(
   name: string,
   cases: VariantCases<T>,
@@ -328,6 +335,7 @@ export type OptionInputOf<V> =
  * `option<T>`: `T | undefined`; when `T` is itself an option, jco uses `{ tag: "some", val }` /
  * `{ tag: "none" }` so that the two levels stay apart.
  */
+/*#__NO_SIDE_EFFECTS__*/
 export function option<V extends ValueType>(inner: V): OptionType<OptionOf<V>, OptionInputOf<V>> {
   const label = `option<${inner.label}>`;
   if (inner.kind !== "option") {
@@ -368,6 +376,7 @@ export function option<V extends ValueType>(inner: V): OptionType<OptionOf<V>, O
 }
 
 /** `result<T, E>` as a value: `{ tag: "ok", val } | { tag: "err", val }`; a missing side is `undefined`. */
+/*#__NO_SIDE_EFFECTS__*/
 export function result<T = undefined, E = undefined, TIn = T, EIn = E>(
   ok: ValueType<T, TIn> | undefined,
   err: ValueType<E, EIn> | undefined,

@@ -80,6 +80,7 @@ export interface DirectSpec<R> {
 }
 
 /** Pairs an export's spec with its core side (generated code, one constant per direct function). */
+/*#__NO_SIDE_EFFECTS__*/
 export function directSpec<R>(spec: ExportSpec<R>, target: DirectTarget): DirectSpec<R> {
   return new DirectFunction(spec, target);
 }

@@ -12,6 +12,7 @@
 import { unwrapBorrow, whenBorrowEnds } from "./borrow.js";
 import { lendForCall, type CallLoans, type Loan } from "./loans.js";
 import type { ExportTable } from "./bind-exports.js";
+import { exportPathOf, type ExportPathOf } from "./member-names.js";
 import type { CallOptions } from "./call-gate.js";
 import type { AsyncCallOptions } from "./tasks.js";
 import { reportUncaught, ResourceDisposedError, ResultError } from "./errors.js";
@@ -104,17 +105,30 @@ export function exportSpec<R>(spec: {
 }
 
 /**
- * One export in an interface's table ({@link exportTable}): where jco keeps it (its name on the interface's
- * object; `Class` for a constructor, `Class.name` for a static, the method's name for a method), its parameter
- * names (`"a, b"`), their descriptors, the descriptor of its result, and whether it is an `async func`.
+ * One export in an interface's table ({@link exportTable}): where jco keeps it, when that is not what its WIT key
+ * gives (`ExportPathOf`: its name on the interface's object; `Class` for a constructor, `Class.name` for a
+ * static, the method's name for a method), its parameter names (`"a, b"`), their descriptors, the descriptor of
+ * its result, and whether it is an `async func`.
  */
-export type ExportEntry = readonly [
-  jco: string,
+export type ExportEntry = ExportBody | readonly [jco: string, ...ExportBody];
+
+/** An {@link ExportEntry} without jco's name. */
+export type ExportBody = readonly [
   names: string,
   params: readonly ValueType[],
   returns?: ValueType | undefined,
   options?: { readonly async?: boolean },
 ];
+
+/** The entry without jco's name, whether it states one or not. */
+export type BodyOf<E> = E extends readonly [string, infer N extends string, ...infer Rest]
+  ? readonly [N, ...Rest]
+  : E;
+
+/** jco's path of the entry `E` under WIT key `K`: the one it states, or the one its key gives. */
+export type PathOf<K, E> = E extends readonly [infer J extends string, string, ...unknown[]]
+  ? J
+  : ExportPathOf<K>;
 
 /**
  * What an export whose result is described by `V` resolves with: the `ok` value of a `result`, and the value of
@@ -131,35 +145,33 @@ export type Settled<V> =
 export type Failure<V> = V extends ResultType<unknown, infer E, never, never> ? E : never;
 
 /** The spec an {@link ExportEntry} describes, its types inferred from its descriptors. */
-export type ExportSpecOf<E> = E extends readonly [
-  string,
-  string,
-  infer Ps extends readonly ValueType[],
-]
+export type ExportSpecOf<E> = SpecOfBody<BodyOf<E>>;
+
+type SpecOfBody<B> = B extends readonly [string, infer Ps extends readonly ValueType[]]
   ? ExportSpec<void, InputTupleOf<Ps>, never>
-  : E extends readonly [
-        string,
-        string,
-        infer Ps extends readonly ValueType[],
-        infer V,
-        ...unknown[],
-      ]
+  : B extends readonly [string, infer Ps extends readonly ValueType[], infer V, ...unknown[]]
     ? ExportSpec<Settled<V>, InputTupleOf<Ps>, Failure<V>>
     : never;
 
 /**
  * The specs of an interface's exports (`iface` is its WIT id, `ns:pkg/iface@1.0.0`; empty for the world's own
  * functions), keyed by WIT name (`f`, `[method]r.f`, `[static]r.f`, `[constructor]r`): each export's names and
- * paths are derived here from its key and entry, rather than spelled out by the generated code. `root` is
+ * paths are derived here from its key and entry (`member-names.ts`), rather than spelled out by the generated
+ * code. `root` is
  * jco's key of the interface's object when it is not `iface` (an interface declared inside the world).
  */
+/*#__NO_SIDE_EFFECTS__*/
 export function exportTable<const E extends Readonly<Record<string, ExportEntry>>>(
   iface: string,
   entries: E,
   root: string = iface,
 ): ExportTable<E> {
   const table: Record<string, ExportSpec> = {};
-  for (const [wit, [jco, names, types, returns, options]] of Object.entries(entries)) {
+  for (const [wit, entry] of Object.entries(entries)) {
+    const [jco, names, types, returns, options] =
+      typeof entry[1] === "string"
+        ? (entry as readonly [string, ...ExportBody])
+        : [exportPathOf(wit), ...(entry as ExportBody)];
     const kind = wit.startsWith("[method]")
       ? "method"
       : wit.startsWith("[constructor]")
@@ -182,18 +194,24 @@ export function exportTable<const E extends Readonly<Record<string, ExportEntry>
 }
 
 /**
- * The guard of a fallible export's error: whether a caught value is the `ResultError` that `spec`'s export
- * rejected with, narrowing its `payload` to the export's `err` type
+ * The guard of a fallible export's error: whether a caught value is the `ResultError` that the export under
+ * `key` in `table` rejected with, narrowing its `payload` to the export's `err` type
  * (`catch (e) { if (isCheckedDivError(e)) e.payload; }`). Derived from the spec, so the narrowed type is the one
- * its descriptors describe.
+ * its descriptors describe. The table and the key are passed apart, not as `table.key`: a call whose arguments
+ * read no property is one a bundler can drop when the guard is unused.
  */
-export function errorGuard<E>(
-  spec: ExportSpec<unknown, readonly unknown[], E>,
-): (error: unknown) => error is ResultError<E> {
-  const name = spec.name;
-  return (error: unknown): error is ResultError<E> =>
+/*#__NO_SIDE_EFFECTS__*/
+export function errorGuard<T, K extends keyof T>(
+  table: T,
+  key: K,
+): (error: unknown) => error is ResultError<ErrorOf<T[K]>> {
+  const name = (table[key] as ExportSpec).name;
+  return (error: unknown): error is ResultError<ErrorOf<T[K]>> =>
     error instanceof ResultError && error.functionName === name;
 }
+
+/** The `err` payload of the export `S` specifies. */
+export type ErrorOf<S> = S extends ExportSpec<unknown, readonly unknown[], infer E> ? E : never;
 
 /** Kinds whose values the caller cannot change after the check. */
 const immutableKinds: ReadonlySet<ValueKind> = new Set<ValueKind>([

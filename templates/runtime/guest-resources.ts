@@ -52,6 +52,7 @@ export type GuestResourceClass = new (
 ) => GuestResource;
 
 /** Declares a guest resource of interface `R` and the generated class that wraps its objects. */
+/*#__NO_SIDE_EFFECTS__*/
 export function guestResource<R>(
   name: string,
   wrapper: GuestResourceClass & (new (...args: never[]) => R),
@@ -60,11 +61,13 @@ export function guestResource<R>(
 }
 
 /** Declares a host resource of interface `R`. */
+/*#__NO_SIDE_EFFECTS__*/
 export function hostResource<R>(name: string): HostResourceType<R> {
   return { side: "host", name };
 }
 
 /** `own<R>`: the resource object itself; passing a guest resource moves it into the guest. */
+/*#__NO_SIDE_EFFECTS__*/
 export function own<R>(resource: ResourceDescriptor<R>): ValueType<R> {
   return handle("own", resource);
 }
@@ -81,6 +84,7 @@ export function borrow<R>(resource: GuestResourceType<R>): ValueType<Borrowed<R 
 export function borrow<R>(
   resource: HostResourceType<R>,
 ): ValueType<Borrowed<R & object>, Lendable<R>>;
+/*#__NO_SIDE_EFFECTS__*/
 export function borrow(resource: ResourceDescriptor): ValueType {
   return handle("borrow", resource);
 }
@@ -89,6 +93,7 @@ export function borrow(resource: ResourceDescriptor): ValueType {
  * `borrow<R>` of a host resource where host imports receive explicit `BorrowHandle<R>`s (the default, without
  * `--autodrop-borrows`): the same descriptor as {@link borrow}, typed for what such a handler receives.
  */
+/*#__NO_SIDE_EFFECTS__*/
 export function borrowHandle<R>(
   resource: HostResourceType<R>,
 ): ValueType<BorrowHandle<R & object>, Lendable<R>> {

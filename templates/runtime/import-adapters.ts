@@ -15,6 +15,7 @@ import { ResultError, StaleHandleError } from "./errors.js";
 import { liftReceiving, type HostResourceType } from "./guest-resources.js";
 import { hostTableState, withImportLends } from "./host-resources.js";
 import { coreOf, ignore, type Core, type InstanceCore } from "./instance-core.js";
+import { importMemberOf, type ImportMemberOf } from "./member-names.js";
 import type { Handle } from "./resource-table.js";
 import {
   isObject,
@@ -121,12 +122,15 @@ export function importSpec<M extends string>(spec: {
 }
 
 /**
- * One import in an interface's table ({@link importTable}): the host's member that implements it, its
- * parameters' descriptors in order, the descriptor of its result, and options: the parameter names of a
- * function that receives explicit borrows (`"a, b"`), the generated `--autodrop-borrows` adapter, `async`.
+ * One import in an interface's table ({@link importTable}): the host's member that implements it, when that is
+ * not what its WIT key gives (`ImportMemberOf`), its parameters' descriptors in order, the descriptor of its
+ * result, and options: the parameter names of a function that receives explicit borrows (`"a, b"`), the
+ * generated `--autodrop-borrows` adapter, `async`.
  */
-export type ImportEntry = readonly [
-  member: string,
+export type ImportEntry = ImportBody | readonly [member: string, ...ImportBody];
+
+/** An {@link ImportEntry} without the host's member. */
+export type ImportBody = readonly [
   params: readonly ValueType[],
   returns?: ValueType | undefined,
   options?: ImportOptions,
@@ -167,18 +171,20 @@ export type ImportSpecOf<K, E> = E extends readonly [
   infer Ps extends readonly ValueType[],
   ...infer Rest,
 ]
-  ? ImportSpec<
-      Handler<
-        K,
-        TupleOf<Ps>,
-        Returned<
-          Rest extends readonly [infer V, ...unknown[]] ? V : undefined,
-          Rest extends readonly [unknown, { readonly async: infer A }] ? A : false
-        >
-      >,
-      M
-    >
-  : never;
+  ? ImportSpec<HandlerOf<K, Ps, Rest>, M>
+  : E extends readonly [infer Ps extends readonly ValueType[], ...infer Rest]
+    ? ImportSpec<HandlerOf<K, Ps, Rest>, ImportMemberOf<K>>
+    : never;
+
+/** The handler of the import under WIT name `K` whose parameters are described by `Ps`, then `Rest`. */
+type HandlerOf<K, Ps extends readonly ValueType[], Rest> = Handler<
+  K,
+  TupleOf<Ps>,
+  Returned<
+    Rest extends readonly [infer V, ...unknown[]] ? V : undefined,
+    Rest extends readonly [unknown, { readonly async: infer A }] ? A : false
+  >
+>;
 
 /** A constructor's handler is the class (`new`), anything else a function. */
 type Handler<K, Args extends unknown[], R> = K extends `[constructor]${string}`
@@ -189,12 +195,17 @@ type Handler<K, Args extends unknown[], R> = K extends `[constructor]${string}`
  * The specs of an interface's imports (`iface` is its WIT id; empty for the world's own functions), keyed by
  * WIT name (`f`, `[method]r.f`, `[static]r.f`, `[constructor]r`).
  */
+/*#__NO_SIDE_EFFECTS__*/
 export function importTable<const E extends Readonly<Record<string, ImportEntry>>>(
   iface: string,
   entries: E,
 ): { readonly [K in keyof E]: ImportSpecOf<K, E[K]> } {
   const table: Record<string, ImportSpec> = {};
-  for (const [wit, [member, params, returns, options]] of Object.entries(entries)) {
+  for (const [wit, entry] of Object.entries(entries)) {
+    const [member, params, returns, options] =
+      typeof entry[0] === "string"
+        ? (entry as readonly [string, ...ImportBody])
+        : [importMemberOf(wit), ...(entry as ImportBody)];
     table[wit] = importSpec<string>({
       name: iface === "" ? wit : `${iface}#${wit}`,
       member,

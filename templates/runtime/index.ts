@@ -16,6 +16,7 @@ export * from "./compound-types.js";
 export * from "./guest-resources.js";
 export * from "./instance-core.js";
 export * from "./jco-module.js";
+export * from "./member-names.js";
 export * from "./export-calls.js";
 export * from "./bind-exports.js";
 export * from "./import-adapters.js";

@@ -126,6 +126,7 @@ export const string: ValueType<string> = leaf("string", "string", (value, path) 
 });
 
 /** An `enum`: one of the case names, as written in WIT. */
+/*#__NO_SIDE_EFFECTS__*/
 export function enumeration<T extends string>(name: string, cases: readonly T[]): ValueType<T> {
   const names = new Set<string>(cases);
   const expected = `one of the cases of enum \`${name}\` (${cases.map((c) => `"${c}"`).join(", ")})`;

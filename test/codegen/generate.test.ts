@@ -144,8 +144,9 @@ describe("generate: output files", () => {
       sample("greeter", { component: { entry: "component/greeter.js" } })[0]!.content,
     );
     expect(index).toContain("  readonly component?: ComponentModule;");
-    expect(index).toContain("  const core = await createInstanceCore(options, {");
-    expect(index).toContain("    component: defaultComponent,");
+    expect(index).toContain(
+      "  const core = await createInstanceCore(options, { component: defaultComponent });",
+    );
     expect(index.slice(-4)).toEqual([
       "function defaultComponent(): Promise<ComponentModule> {",
       '  return import("./component/greeter.js");',
@@ -204,7 +205,9 @@ describe("generate: what jco is fed", () => {
 
   it("gives a world with WASI imports a `wasi` option of the capabilities they reach, and no other world", () => {
     const index = lines(sample("wasi")[0]!.content);
-    expect(index).toContain('  | Pick<WasiCapabilities, "env" | "args" | "cwd">;');
+    expect(index).toContain(
+      'export type WasiOptions = "inherit" | Pick<WasiCapabilities, "env" | "args" | "cwd">;',
+    );
     expect(index).toContain("  readonly wasi?: WasiOptions;");
     for (const name of ["greeter", "resources", "types"]) {
       expect(sample(name)[0]!.content).not.toContain("WasiOptions");
@@ -229,7 +232,7 @@ describe("generate: what jco is fed", () => {
       ).get("index.ts"),
     );
     const start = index.indexOf("  await startInstance(core, {");
-    expect(index.slice(start, start + 12)).toEqual([
+    expect(index.slice(start, start + 10)).toEqual([
       "  await startInstance(core, {",
       "    inline: inlineImports,",
       "    blob: {",
@@ -238,9 +241,7 @@ describe("generate: what jco is fed", () => {
       '        methods: { size: importSpecs["[method]blob.size"] },',
       "      }),",
       "    },",
-      '    "get-thing": {',
-      '      default: adaptImport(core, importSpecs["get-thing"], imports),',
-      "    },",
+      '    "get-thing": { default: adaptImport(core, importSpecs["get-thing"], imports) },',
       "  });",
     ]);
     const imports = index.indexOf("export interface Imports {");
@@ -259,16 +260,18 @@ describe("generate: what jco is fed", () => {
     );
     const index = lines(out.get("index.ts"));
     expect(index).toContain('  readonly "my-store": StoreImports;');
-    expect(index).toContain('    hostImports(imports, "my-store"),');
+    expect(index).toContain(
+      '  const storeImports = createStoreImports(core, hostImports(imports, "my-store"));',
+    );
     expect(index).toContain('    "my-store": storeImports,');
     expect(index).toContain("  readonly myMirror: StoreExports;");
     // The table is given jco's key of the export as its root, from which the runtime derives each path.
     const mirror = lines(out.get("interfaces/a-b-store-my-mirror.ts"));
-    const start = mirror.indexOf("const exportSpecs = /*@__PURE__*/ exportTable(");
+    const start = mirror.indexOf("const exportSpecs = exportTable(");
     expect(mirror.slice(start + 1, start + 6)).toEqual([
       '  "my-mirror",',
       "  {",
-      '    get: ["get", "key", [u32], u32],',
+      '    get: ["key", [u32], u32],',
       "  },",
       '  "myMirror",',
     ]);
@@ -280,11 +283,11 @@ describe("generate: what jco is fed", () => {
     );
     const file = lines(out.get("interfaces/w-out-api.ts"));
     // The interface is named `out-api`; jco keys its object `outApi`, which the table is given as its root.
-    const start = file.indexOf("const exportSpecs = /*@__PURE__*/ exportTable(");
+    const start = file.indexOf("const exportSpecs = exportTable(");
     expect(file.slice(start + 1, start + 7)).toEqual([
       '  "out-api",',
       "  {",
-      '    g: ["g", "", []],',
+      '    g: ["", []],',
       "  },",
       '  "outApi",',
       ");",
@@ -321,8 +324,9 @@ describe("generate: names", () => {
     expect(index).toContain(
       "  const core = await createInstanceCore(options, { synchronous: true });",
     );
-    // A world-level export's path is its jco name alone: the table's interface is empty.
-    expect(index).toContain('  then: ["then", "", [], u32],');
+    // A world-level export's path is its jco name alone (`then`, derived from the key): the table's
+    // interface is empty.
+    expect(index).toContain('  then: ["", [], u32],');
   });
 
   it("keeps jco's record field names, quotes an interface member called `new`", () => {
@@ -384,21 +388,11 @@ describe("generate: borrows (issue #5)", () => {
       "}",
     ]);
     expect(block(files, "interfaces/t-b-h.ts", "const importSpecs", "});")).toEqual([
-      'const importSpecs = /*@__PURE__*/ importTable("t:b/h", {',
-      "  take: [",
-      '    "take",',
-      "    [u32, pairType, borrowHandle(fileType)],",
-      "    string,",
-      '    { names: "n, p, call_" },',
-      "  ],",
+      'const importSpecs = importTable("t:b/h", {',
+      '  take: [[u32, pairType, borrowHandle(fileType)], string, { names: "n, p, call_" }],',
       // A function without borrows keeps the plain spec.
-      '  plain: ["plain", [own(fileType)], u32],',
-      '  "[constructor]file": [',
-      '    "create",',
-      "    [borrowHandle(fileType), string],",
-      "    own(fileType),",
-      '    { names: "dir, name" },',
-      "  ],",
+      "  plain: [[own(fileType)], u32],",
+      '  "[constructor]file": [[borrowHandle(fileType), string], own(fileType), { names: "dir, name" }],',
       "});",
     ]);
     expect(lines(files.get("interfaces/t-b-h.ts"))).toContain(
@@ -429,13 +423,8 @@ describe("generate: borrows (issue #5)", () => {
       "  return host.take(call.argument<number>(0), p.value, call_.value);",
       "}",
     ]);
-    expect(block(files, path, "const importSpecs", "});").slice(1, 7)).toEqual([
-      "  take: [",
-      '    "take",',
-      "    [u32, pairType, borrow(fileType)],",
-      "    string,",
-      "    { invoke: takeAdapter },",
-      "  ],",
+    expect(block(files, path, "const importSpecs", "});").slice(1, 2)).toEqual([
+      "  take: [[u32, pairType, borrow(fileType)], string, { invoke: takeAdapter }],",
     ]);
     expect(block(files, path, "function fileConstructorAdapter", "}")).toEqual([
       "function fileConstructorAdapter(host: FileClass, call: ImportCall): File {",

@@ -16,6 +16,7 @@ import * as guestResources from "../../templates/runtime/guest-resources.js";
 import * as importAdapters from "../../templates/runtime/import-adapters.js";
 import * as instanceCore from "../../templates/runtime/instance-core.js";
 import * as jcoModule from "../../templates/runtime/jco-module.js";
+import * as memberNames from "../../templates/runtime/member-names.js";
 import * as valueTypes from "../../templates/runtime/value-types.js";
 import * as wasi from "../../templates/runtime/wasi.js";
 import * as isolateErrors from "../../templates/runtime/isolate-errors.js";
@@ -46,6 +47,7 @@ const modules: Record<string, Record<string, unknown>> = {
   "instance-core.ts": instanceCore,
   "jco-module.ts": jcoModule,
   "guest-resources.ts": guestResources,
+  "member-names.ts": memberNames,
   "export-calls.ts": exportCalls,
   "bind-exports.ts": bindExports,
   "import-adapters.ts": importAdapters,

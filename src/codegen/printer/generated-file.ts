@@ -17,7 +17,7 @@ import type { SymbolRef } from "./symbols.js";
 export interface GeneratedFileOptions {
   /** The comment lines at the top of the file, without a final newline; by convention one line made by {@link generatedByComment}. */
   readonly preamble: string;
-  /** The columns lines keep within when they can: 80 unless said otherwise. */
+  /** The columns lines keep within when they can: `WIDTH` (100) unless said otherwise. */
   readonly width?: number;
 }
 

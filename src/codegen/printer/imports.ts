@@ -6,10 +6,8 @@
  */
 import { posix } from "node:path";
 import { stringLiteral } from "../names.js";
+import { WIDTH } from "./print-line.js";
 import type { SymbolRef } from "./symbols.js";
-
-/** Columns an import declaration may take on one line; wider ones list one name per line. */
-const IMPORT_WIDTH = 80;
 
 /** One imported name of one module, as collected from the printed body. */
 interface ImportUse {
@@ -137,7 +135,7 @@ function assignImportNames(imports: readonly ImportUse[], locals: ReadonlySet<st
   }
 }
 
-/** One declaration per module in sorted order: on one line when it fits or has a single name, else one name per line. */
+/** One declaration per module in sorted order: on one line when it fits in {@link WIDTH} or has a single name, else one name per line. */
 function renderImports(imports: readonly ImportUse[]): string[] {
   const byModule = new Map<string, ImportUse[]>();
   for (const use of imports) {
@@ -157,7 +155,7 @@ function renderImports(imports: readonly ImportUse[]): string[] {
     const keyword = typeOnly ? "import type" : "import";
     const source = stringLiteral(from);
     const flat = `${keyword} { ${specifiers.join(", ")} } from ${source};`;
-    if (specifiers.length === 1 || flat.length <= IMPORT_WIDTH) {
+    if (specifiers.length === 1 || flat.length <= WIDTH) {
       lines.push(flat);
     } else {
       lines.push(`${keyword} {`, ...specifiers.map((s) => `  ${s},`), `} from ${source};`);

@@ -33,3 +33,4 @@ export {
   type GeneratedFileOptions,
 } from "./generated-file.js";
 export type { JsDocInput, JsDocTag } from "./jsdoc.js";
+export { WIDTH } from "./print-line.js";

@@ -43,7 +43,7 @@ export interface JsDocInput {
 /**
  * The lines of the JSDoc block for `input`, without indentation, or no
  * lines when there is nothing to say. A single line of text without tags is
- * written `/** text *\/` when that fits in 80 columns after `indentWidth`
+ * written `/** text *\/` when that fits in the width after `indentWidth`
  * columns of indentation; everything else is a block with one ` * ` line per
  * line of text and a bare ` *` for empty lines.
  */

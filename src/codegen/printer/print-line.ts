@@ -15,8 +15,8 @@ import { isConcat, isLayout, unwrap, type Layout, type Printable } from "./layou
 import { Pieces } from "./pieces.js";
 import type { SymbolRef } from "./symbols.js";
 
-/** The columns a line should keep within. */
-export const WIDTH = 80;
+/** The columns a line should keep within: the repository's own prettier width, so generated code reads like it. */
+export const WIDTH = 100;
 /** Spaces per indentation level. */
 export const TAB_WIDTH = 2;
 

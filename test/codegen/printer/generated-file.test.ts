@@ -1,6 +1,6 @@
 /**
  * The printer (`src/codegen/printer/`): the file frame, imports (grouping, order, type-only, aliases,
- * wrapping), indentation and blank lines, and each layout constructor's rule on both sides of the 80-column
+ * wrapping), indentation and blank lines, and each layout constructor's rule on both sides of the width
  * boundary. Layout tests assert whole lines and that TypeScript parses the text.
  */
 import ts from "typescript";
@@ -22,6 +22,7 @@ import {
   typeArgs,
   typeParams,
   union,
+  WIDTH,
   type GeneratedFile,
 } from "../../../src/codegen/printer/index.js";
 
@@ -200,7 +201,7 @@ describe("imports", () => {
     ]);
   });
 
-  it("wraps an import list past 80 columns, one name per line", async () => {
+  it("wraps an import list past the width, one name per line", async () => {
     // `import { A, B } from "./<pad>.js";` is 29 columns plus the padding.
     const importOf = (pad: number): string[] => {
       const f = newFile();
@@ -209,8 +210,14 @@ describe("imports", () => {
       const lines = f.toString().split("\n");
       return lines.slice(3, lines.indexOf("", 3));
     };
-    expect(importOf(51)).toEqual([`import { A, B } from "./${"m".repeat(51)}.js";`]);
-    expect(importOf(52)).toEqual(["import {", "  A,", "  B,", `} from "./${"m".repeat(52)}.js";`]);
+    const fits = WIDTH - 29;
+    expect(importOf(fits)).toEqual([`import { A, B } from "./${"m".repeat(fits)}.js";`]);
+    expect(importOf(fits + 1)).toEqual([
+      "import {",
+      "  A,",
+      "  B,",
+      `} from "./${"m".repeat(fits + 1)}.js";`,
+    ]);
   });
 
   it("keeps a single long specifier on one line", async () => {
@@ -386,10 +393,13 @@ describe("print", () => {
   });
 });
 
-/** `"x".repeat(n)`, to build names of an exact width. */
-const x = (n: number): string => "x".repeat(n);
+/**
+ * `"x".repeat(n)`, to build names of an exact width: `n` is counted for an 80-column line, and the name grows
+ * by what the printer's width adds to that, so that each case sits on the boundary whatever the width.
+ */
+const x = (n: number): string => "x".repeat(n + WIDTH - 80);
 
-describe("layout at the 80-column boundary", () => {
+describe("layout at the width boundary", () => {
   it("unions in a type alias: flat, else one member per line from the next line", async () => {
     // `export type T = "alpha" | "beta" | "gamma";` is 42 columns plus the name.
     const members = ['"alpha"', '"beta"', '"gamma"'];
@@ -472,6 +482,8 @@ describe("layout at the 80-column boundary", () => {
 
   it("return types break after the parameters when they still do not fit", async () => {
     const R = createImportSymbol("Result", "./r.js", { typeOnly: true });
+    // Two names on one line: each takes half of what the width adds.
+    const pad = "x".repeat(20 + (WIDTH - 80) / 2);
     expect(
       await layout((f) => {
         f.print("export class C {");
@@ -480,7 +492,7 @@ describe("layout at the 80-column boundary", () => {
             "async request",
             signature(
               [["input: ", f.string("x")]],
-              ["Promise", typeArgs([[R, typeArgs([`Response${x(20)}`, `ErrorCode${x(20)}`])]])],
+              ["Promise", typeArgs([[R, typeArgs([`Response${pad}`, `ErrorCode${pad}`])]])],
             ),
             ";",
           );
@@ -492,7 +504,7 @@ describe("layout at the 80-column boundary", () => {
       "  async request(",
       '    input: "x",',
       "  ): Promise<",
-      `    Result<Response${x(20)}, ErrorCode${x(20)}>`,
+      `    Result<Response${pad}, ErrorCode${pad}>`,
       "  >;",
       "}",
     ]);

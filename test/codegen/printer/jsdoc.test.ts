@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { jsDocLines, renderJsDoc } from "../../../src/codegen/printer/jsdoc.js";
+import { WIDTH } from "../../../src/codegen/printer/print-line.js";
 
 describe("jsDocLines", () => {
   it("prints nothing without docs or tags", () => {
@@ -16,8 +17,9 @@ describe("jsDocLines", () => {
     expect(jsDocLines({ docs: "Returns the `body`." })).toEqual(["/** Returns the `body`. */"]);
   });
 
-  it("uses a block when the one line would pass 80 columns", () => {
-    const text = "x".repeat(70);
+  it("uses a block when the one line would pass the width", () => {
+    // `/** text */` is 7 columns more than its text.
+    const text = "x".repeat(WIDTH - 10);
     expect(jsDocLines({ docs: text }, 3)).toEqual([`/** ${text} */`]);
     expect(jsDocLines({ docs: text }, 4)).toEqual(["/**", ` * ${text}`, " */"]);
   });

@@ -207,19 +207,19 @@ describe("typed descriptors of handles and async values", () => {
 const exportSpecs = exportTable(
   "a:b/c@1.0.0",
   {
-    add: ["add", "a, b", [u32, u32], u32],
-    "make-point": ["makePoint", "x", [f64], result(pointType, string)],
-    draw: ["draw", "shape, color, perms", [shapeType, colorType, permsType]],
-    wait: ["wait", "", [], undefined, { async: true }],
-    "[constructor]counter": ["Counter", "start", [u32], own(counterType)],
-    "[static]counter.zero": ["Counter.zero", "", [], own(counterType)],
-    "[method]counter.get": ["get", "", [], u32],
-    "[method]counter.merge": ["merge", "other", [borrow(counterType)], own(counterType)],
-    lend: ["lend", "file, counter", [borrow(fileType), borrow(counterType)], u32],
-    give: ["give", "file", [own(fileType)]],
-    later: ["later", "n", [future(u32)], future(string), { async: true }],
-    lines: ["lines", "input", [stream(string)], stream(u32), { async: true }],
-    bytes: ["bytes", "input", [byteStream], result(byteStream, errorContext), { async: true }],
+    add: ["a, b", [u32, u32], u32],
+    "make-point": ["x", [f64], result(pointType, string)],
+    draw: ["shape, color, perms", [shapeType, colorType, permsType]],
+    wait: ["", [], undefined, { async: true }],
+    "[constructor]counter": ["start", [u32], own(counterType)],
+    "[static]counter.zero": ["", [], own(counterType)],
+    "[method]counter.get": ["", [], u32],
+    "[method]counter.merge": ["other", [borrow(counterType)], own(counterType)],
+    lend: ["file, counter", [borrow(fileType), borrow(counterType)], u32],
+    give: ["file", [own(fileType)]],
+    later: ["n", [future(u32)], future(string), { async: true }],
+    lines: ["input", [stream(string)], stream(u32), { async: true }],
+    bytes: ["input", [byteStream], result(byteStream, errorContext), { async: true }],
   },
   "c",
 );
@@ -371,7 +371,7 @@ export function boundObjects(core: InstanceCore): void {
   bindExports<OtherConstructor>(core, exportSpecs);
   void api;
   // A guard narrows to the `err` type its table entry describes.
-  const isMakePointError = errorGuard(exportSpecs["make-point"]);
+  const isMakePointError = errorGuard(exportSpecs, "make-point");
   const caught: unknown = undefined;
   if (isMakePointError(caught)) expectTypeOf(caught.payload).toEqualTypeOf<string>();
 }
@@ -395,7 +395,7 @@ describe("bound objects and error guards", () => {
   });
 
   it("tell a function's own `result` error apart from another's", () => {
-    const isMakePointError = errorGuard(exportSpecs["make-point"]);
+    const isMakePointError = errorGuard(exportSpecs, "make-point");
     expect(isMakePointError(new ResultError("no", "a:b/c@1.0.0#make-point"))).toBe(true);
     expect(isMakePointError(new ResultError("no", "a:b/c@1.0.0#add"))).toBe(false);
     expect(isMakePointError(new Error("a:b/c@1.0.0#make-point"))).toBe(false);
@@ -485,34 +485,33 @@ interface FileClass {
 }
 
 const importSpecs = importTable("a:b/files", {
-  open: ["open", [borrowHandle(fileType)], string, { names: "f" }],
-  count: ["count", [list(borrowHandle(fileType))], u32, { names: "files" }],
-  size: ["size", [string], result(u32, string)],
-  wait: ["wait", [future(undefined)], stream(u64), { async: true }],
-  log: ["log", [string]],
-  "[constructor]file": ["create", [string], own(fileType)],
+  open: [[borrowHandle(fileType)], string, { names: "f" }],
+  count: [[list(borrowHandle(fileType))], u32, { names: "files" }],
+  size: [[string], result(u32, string)],
+  wait: [[future(undefined)], stream(u64), { async: true }],
+  log: [[string]],
+  "[constructor]file": [[string], own(fileType)],
   "[static]file.compare": [
-    "compare",
     [borrowHandle(fileType), borrowHandle(fileType)],
     s32,
     { names: "a, b" },
   ],
-  "[method]file.name": ["name", [], string],
-  "[method]file.same-as": ["sameAs", [borrowHandle(fileType)], bool, { names: "other" }],
+  "[method]file.name": [[], string],
+  "[method]file.same-as": [[borrowHandle(fileType)], bool, { names: "other" }],
 });
 
 /** Entries that disagree with `FilesImports`, one way each. */
 const wrongSpecs = importTable("a:b/files", {
-  open: ["open", [borrow(fileType)], string, { names: "f" }],
-  count: ["count", [list(borrowHandle(fileType))], string, { names: "files" }],
-  size: ["size", [], result(u32, string)],
-  wait: ["wait", [future(undefined)], stream(u64)],
-  log: ["log", [u32]],
-  missing: ["missing", [], undefined],
-  "[constructor]file": ["create", [u32], own(fileType)],
-  "[static]file.compare": ["compare", [borrowHandle(fileType)], string, { names: "a" }],
-  "[method]file.name": ["name", [], u32],
-  "[method]file.same-as": ["sameAs", [borrowHandle(fileType)], string, { names: "other" }],
+  open: [[borrow(fileType)], string, { names: "f" }],
+  count: [[list(borrowHandle(fileType))], string, { names: "files" }],
+  size: [[], result(u32, string)],
+  wait: [[future(undefined)], stream(u64)],
+  log: [[u32]],
+  missing: [[], undefined],
+  "[constructor]file": [[u32], own(fileType)],
+  "[static]file.compare": [[borrowHandle(fileType)], string, { names: "a" }],
+  "[method]file.name": [[], u32],
+  "[method]file.same-as": [[borrowHandle(fileType)], string, { names: "other" }],
 });
 
 /** Never called: the import factory as generated, against specs that agree and specs that do not. */

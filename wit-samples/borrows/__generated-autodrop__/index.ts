@@ -7,10 +7,7 @@ import {
   createFilesImports,
   fileType,
 } from "./interfaces/example-borrows-files.js";
-import {
-  type StoreExports,
-  createStoreExports,
-} from "./interfaces/example-borrows-store.js";
+import { type StoreExports, createStoreExports } from "./interfaces/example-borrows-store.js";
 import {
   type HostResourcesBase,
   type ResourceTableView,
@@ -49,18 +46,9 @@ export {
   WrongTypeError,
 } from "./runtime/errors.js";
 export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type {
-  HostResourcesBase,
-  ResourceTableView,
-} from "./runtime/host-resources.js";
-export type {
-  ComponentModule,
-  GetCoreModule,
-} from "./runtime/instance-core.js";
-export {
-  CallTimeoutError,
-  MemoryLimitError,
-} from "./runtime/isolate-errors.js";
+export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
+export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
+export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
 export type { IsolateOptions } from "./runtime/isolate-options.js";
 export type { Handle, LeakReport } from "./runtime/resource-table.js";
 export type { Option, Result } from "./runtime/value-types.js";
@@ -74,11 +62,7 @@ export type {
   Target,
 } from "./interfaces/example-borrows-files.js";
 export * as store from "./interfaces/example-borrows-store.js";
-export type {
-  Counter,
-  CounterClass,
-  StoreExports,
-} from "./interfaces/example-borrows-store.js";
+export type { Counter, CounterClass, StoreExports } from "./interfaces/example-borrows-store.js";
 
 /**
  * What the host provides for the imports of world `borrows`: interfaces under
@@ -106,9 +90,7 @@ export interface HostResources extends HostResourcesBase {
 
 /** What `imports` gets when it is a function, before the instance starts. */
 export interface ImportContext {
-  /**
-   * The instance's host resources (the same object as `instance.resources`).
-   */
+  /** The instance's host resources (the same object as `instance.resources`). */
   readonly resources: HostResources;
 }
 
@@ -118,18 +100,14 @@ export interface ImportContext {
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  /**
-   * Counters the guest implements, which the host owns and lends to the guest.
-   */
+  /** Counters the guest implements, which the host owns and lends to the guest. */
   readonly store: StoreExports;
   /**
    * The host resources of this instance: a typed table view per resource, live
    * counts, and what disposal found left.
    */
   readonly resources: HostResources;
-  /**
-   * True after a trap, until a restart succeeds: the instance refuses calls.
-   */
+  /** True after a trap, until a restart succeeds: the instance refuses calls. */
   readonly poisoned: boolean;
   /**
    * Resolves when no call is in flight and every component-model async task of
@@ -196,23 +174,14 @@ export interface InstantiateOptions {
  * Instantiates the component of world `borrows` with the host's imports and
  * returns its exports.
  */
-export async function instantiate(
-  options: InstantiateOptions,
-): Promise<WorldInstance> {
+export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const core = await createInstanceCore(options);
-  const resources = createHostResources<HostResources>(
-    core,
-    { file: fileType },
-    options,
-  );
+  const resources = createHostResources<HostResources>(core, { file: fileType }, options);
   const imports =
     typeof options.imports === "function"
       ? options.imports({ resources })
       : options.imports;
-  const filesImports = createFilesImports(
-    core,
-    hostImports(imports, "example:borrows/files"),
-  );
+  const filesImports = createFilesImports(core, hostImports(imports, "example:borrows/files"));
   await startInstance(core, {
     "example:borrows/files": filesImports,
   });

@@ -36,27 +36,15 @@ export {
   WrongTypeError,
 } from "./runtime/errors.js";
 export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type {
-  HostResourcesBase,
-  ResourceTableView,
-} from "./runtime/host-resources.js";
-export type {
-  ComponentModule,
-  GetCoreModule,
-} from "./runtime/instance-core.js";
-export {
-  CallTimeoutError,
-  MemoryLimitError,
-} from "./runtime/isolate-errors.js";
+export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
+export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
+export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
 export type { IsolateOptions } from "./runtime/isolate-options.js";
 export type { Handle, LeakReport } from "./runtime/resource-table.js";
 export type { Option, Result } from "./runtime/value-types.js";
 export { WasiExitError } from "./runtime/wasi.js";
 export * as documented from "./interfaces/example-docs-documented.js";
-export type {
-  DocumentedExports,
-  Item,
-} from "./interfaces/example-docs-documented.js";
+export type { DocumentedExports, Item } from "./interfaces/example-docs-documented.js";
 
 /**
  * What the host provides for the imports of world `docs`: interfaces under
@@ -80,9 +68,7 @@ export interface WorldInstance extends AsyncDisposable {
    * @since 1.0.0
    */
   readonly documented: DocumentedExports;
-  /**
-   * True after a trap, until a restart succeeds: the instance refuses calls.
-   */
+  /** True after a trap, until a restart succeeds: the instance refuses calls. */
   readonly poisoned: boolean;
   /**
    * Resolves when no call is in flight and every component-model async task of
@@ -135,9 +121,7 @@ export interface InstantiateOptions {
  * Instantiates the component of world `docs` with the host's imports and
  * returns its exports.
  */
-export async function instantiate(
-  options: InstantiateOptions,
-): Promise<WorldInstance> {
+export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const core = await createInstanceCore(options);
   await startInstance(core, {});
   return createWorldInstance(core, {

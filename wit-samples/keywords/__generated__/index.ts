@@ -27,11 +27,7 @@ import {
   type ResourceTableView,
   createHostResources,
 } from "./runtime/host-resources.js";
-import {
-  adaptImport,
-  hostImports,
-  importTable,
-} from "./runtime/import-adapters.js";
+import { adaptImport, hostImports, importTable } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -65,18 +61,9 @@ export {
   WrongTypeError,
 } from "./runtime/errors.js";
 export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type {
-  HostResourcesBase,
-  ResourceTableView,
-} from "./runtime/host-resources.js";
-export type {
-  ComponentModule,
-  GetCoreModule,
-} from "./runtime/instance-core.js";
-export {
-  CallTimeoutError,
-  MemoryLimitError,
-} from "./runtime/isolate-errors.js";
+export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
+export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
+export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
 export type { IsolateOptions } from "./runtime/isolate-options.js";
 export type { Handle, LeakReport } from "./runtime/resource-table.js";
 export type { Option, Result } from "./runtime/value-types.js";
@@ -104,16 +91,16 @@ export type { InterfaceExports } from "./interfaces/example-keywords-interface-e
 export * as objectExports from "./interfaces/example-keywords-object-exports.js";
 export type { ObjectExports } from "./interfaces/example-keywords-object-exports.js";
 
-const importSpecs = /*@__PURE__*/ importTable("", {
+const importSpecs = importTable("", {
   OBJECT: ["object", [string], string],
   PROMISE: ["promise", [], u32],
 });
 
-const exportSpecs = /*@__PURE__*/ exportTable("", {
-  then: ["then", "", [], u32],
-  await: ["await", "", [], u32],
-  "global-this": ["globalThis", "", [], string],
-  constructor: ["constructor", "", [], u32],
+const exportSpecs = exportTable("", {
+  then: ["", [], u32],
+  await: ["", [], u32],
+  "global-this": ["", [], string],
+  constructor: ["", [], u32],
 });
 
 /**
@@ -122,9 +109,7 @@ const exportSpecs = /*@__PURE__*/ exportTable("", {
  * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
  */
 export interface Imports {
-  /**
-   * Names that are reserved words, globals or dangerous keys in JavaScript and TypeScript.
-   */
+  /** Names that are reserved words, globals or dangerous keys in JavaScript and TypeScript. */
   readonly "example:keywords/interface": InterfaceImports;
   /**
    * More reserved words (one parameter each), globals, `Object.prototype` keys and upper-case spellings.
@@ -151,9 +136,7 @@ export interface HostResources extends HostResourcesBase {
 
 /** What `imports` gets when it is a function, before the instance starts. */
 export interface ImportContext {
-  /**
-   * The instance's host resources (the same object as `instance.resources`).
-   */
+  /** The instance's host resources (the same object as `instance.resources`). */
   readonly resources: HostResources;
 }
 
@@ -163,9 +146,7 @@ export interface ImportContext {
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  /**
-   * Names that are reserved words, globals or dangerous keys in JavaScript and TypeScript.
-   */
+  /** Names that are reserved words, globals or dangerous keys in JavaScript and TypeScript. */
   readonly interface: InterfaceExports;
   /**
    * More reserved words (one parameter each), globals, `Object.prototype` keys and upper-case spellings.
@@ -182,9 +163,7 @@ export interface WorldInstance extends AsyncDisposable {
    * counts, and what disposal found left.
    */
   readonly resources: HostResources;
-  /**
-   * True after a trap, until a restart succeeds: the instance refuses calls.
-   */
+  /** True after a trap, until a restart succeeds: the instance refuses calls. */
   readonly poisoned: boolean;
   /**
    * Resolves when no call is in flight and every component-model async task of
@@ -251,9 +230,7 @@ export interface InstantiateOptions {
  * Instantiates the component of world `keywords` with the host's imports and
  * returns its exports.
  */
-export async function instantiate(
-  options: InstantiateOptions,
-): Promise<WorldInstance> {
+export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const core = await createInstanceCore(options, { synchronous: true });
   const resources = createHostResources<HostResources>(
     core,
@@ -268,10 +245,7 @@ export async function instantiate(
     core,
     hostImports(imports, "example:keywords/interface"),
   );
-  const objectImports = createObjectImports(
-    core,
-    hostImports(imports, "example:keywords/object"),
-  );
+  const objectImports = createObjectImports(core, hostImports(imports, "example:keywords/object"));
   await startInstance(core, {
     "example:keywords/interface": interfaceImports,
     "example:keywords/object": objectImports,

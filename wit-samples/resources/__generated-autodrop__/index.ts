@@ -9,10 +9,7 @@ import {
   createHttpImports,
   requestType,
 } from "./interfaces/example-resources-http.js";
-import {
-  type StoreExports,
-  createStoreExports,
-} from "./interfaces/example-resources-store.js";
+import { type StoreExports, createStoreExports } from "./interfaces/example-resources-store.js";
 import { result } from "./runtime/compound-types.js";
 import type { ResultError } from "./runtime/errors.js";
 import { callExport, errorGuard, exportTable } from "./runtime/export-calls.js";
@@ -55,18 +52,9 @@ export {
   WrongTypeError,
 } from "./runtime/errors.js";
 export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type {
-  HostResourcesBase,
-  ResourceTableView,
-} from "./runtime/host-resources.js";
-export type {
-  ComponentModule,
-  GetCoreModule,
-} from "./runtime/instance-core.js";
-export {
-  CallTimeoutError,
-  MemoryLimitError,
-} from "./runtime/isolate-errors.js";
+export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
+export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
+export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
 export type { IsolateOptions } from "./runtime/isolate-options.js";
 export type { Handle, LeakReport } from "./runtime/resource-table.js";
 export type { Option, Result } from "./runtime/value-types.js";
@@ -80,19 +68,15 @@ export type {
   RequestSendError,
 } from "./interfaces/example-resources-http.js";
 export * as store from "./interfaces/example-resources-store.js";
-export type {
-  Counter,
-  CounterClass,
-  StoreExports,
-} from "./interfaces/example-resources-store.js";
+export type { Counter, CounterClass, StoreExports } from "./interfaces/example-resources-store.js";
 
 export type FetchError = ResultError<string>;
 
-const exportSpecs = /*@__PURE__*/ exportTable("", {
-  fetch: ["fetch", "url", [string], result(u16, string)],
+const exportSpecs = exportTable("", {
+  fetch: ["url", [string], result(u16, string)],
 });
 
-export const isFetchError = /*@__PURE__*/ errorGuard(exportSpecs.fetch);
+export const isFetchError = /*@__PURE__*/ errorGuard(exportSpecs, "fetch");
 
 /**
  * What the host provides for the imports of world `resources`: interfaces under
@@ -119,9 +103,7 @@ export interface HostResources extends HostResourcesBase {
 
 /** What `imports` gets when it is a function, before the instance starts. */
 export interface ImportContext {
-  /**
-   * The instance's host resources (the same object as `instance.resources`).
-   */
+  /** The instance's host resources (the same object as `instance.resources`). */
   readonly resources: HostResources;
 }
 
@@ -140,9 +122,7 @@ export interface WorldInstance extends AsyncDisposable {
    * counts, and what disposal found left.
    */
   readonly resources: HostResources;
-  /**
-   * True after a trap, until a restart succeeds: the instance refuses calls.
-   */
+  /** True after a trap, until a restart succeeds: the instance refuses calls. */
   readonly poisoned: boolean;
   /**
    * Resolves when no call is in flight and every component-model async task of
@@ -209,9 +189,7 @@ export interface InstantiateOptions {
  * Instantiates the component of world `resources` with the host's imports and
  * returns its exports.
  */
-export async function instantiate(
-  options: InstantiateOptions,
-): Promise<WorldInstance> {
+export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const core = await createInstanceCore(options);
   const resources = createHostResources<HostResources>(
     core,
@@ -222,10 +200,7 @@ export async function instantiate(
     typeof options.imports === "function"
       ? options.imports({ resources })
       : options.imports;
-  const httpImports = createHttpImports(
-    core,
-    hostImports(imports, "example:resources/http"),
-  );
+  const httpImports = createHttpImports(core, hostImports(imports, "example:resources/http"));
   await startInstance(core, {
     "example:resources/http": httpImports,
   });

@@ -5,10 +5,7 @@ import {
   type AdvancedExports,
   createAdvancedExports,
 } from "./interfaces/example-types-advanced.js";
-import {
-  type KindsExports,
-  createKindsExports,
-} from "./interfaces/example-types-kinds.js";
+import { type KindsExports, createKindsExports } from "./interfaces/example-types-kinds.js";
 import {
   type ComponentModule,
   type GetCoreModule,
@@ -40,18 +37,9 @@ export {
   WrongTypeError,
 } from "./runtime/errors.js";
 export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type {
-  HostResourcesBase,
-  ResourceTableView,
-} from "./runtime/host-resources.js";
-export type {
-  ComponentModule,
-  GetCoreModule,
-} from "./runtime/instance-core.js";
-export {
-  CallTimeoutError,
-  MemoryLimitError,
-} from "./runtime/isolate-errors.js";
+export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
+export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
+export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
 export type { IsolateOptions } from "./runtime/isolate-options.js";
 export type { Handle, LeakReport } from "./runtime/resource-table.js";
 export type { Option, Result } from "./runtime/value-types.js";
@@ -105,13 +93,9 @@ export interface Imports {}
 export interface WorldInstance extends AsyncDisposable {
   /** Every kind of WIT value, in both directions. */
   readonly kinds: KindsExports;
-  /**
-   * Types that componentize-js guests cannot implement yet: the generator still maps them.
-   */
+  /** Types that componentize-js guests cannot implement yet: the generator still maps them. */
   readonly advanced: AdvancedExports;
-  /**
-   * True after a trap, until a restart succeeds: the instance refuses calls.
-   */
+  /** True after a trap, until a restart succeeds: the instance refuses calls. */
   readonly poisoned: boolean;
   /**
    * Resolves when no call is in flight and every component-model async task of
@@ -164,9 +148,7 @@ export interface InstantiateOptions {
  * Instantiates the component of world `types` with the host's imports and
  * returns its exports.
  */
-export async function instantiate(
-  options: InstantiateOptions,
-): Promise<WorldInstance> {
+export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const core = await createInstanceCore(options);
   await startInstance(core, {});
   return createWorldInstance(core, {

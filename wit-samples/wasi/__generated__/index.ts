@@ -40,18 +40,9 @@ export {
   WrongTypeError,
 } from "./runtime/errors.js";
 export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type {
-  HostResourcesBase,
-  ResourceTableView,
-} from "./runtime/host-resources.js";
-export type {
-  ComponentModule,
-  GetCoreModule,
-} from "./runtime/instance-core.js";
-export {
-  CallTimeoutError,
-  MemoryLimitError,
-} from "./runtime/isolate-errors.js";
+export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
+export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
+export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
 export type { IsolateOptions } from "./runtime/isolate-options.js";
 export type { Handle, LeakReport } from "./runtime/resource-table.js";
 export type { Option, Result } from "./runtime/value-types.js";
@@ -59,8 +50,8 @@ export { WasiExitError } from "./runtime/wasi.js";
 export * as environment from "./interfaces/wasi-cli-environment.js";
 export type { EnvironmentImports } from "./interfaces/wasi-cli-environment.js";
 
-const exportSpecs = /*@__PURE__*/ exportTable("", {
-  "count-env": ["countEnv", "", [], u32],
+const exportSpecs = exportTable("", {
+  "count-env": ["", [], u32],
 });
 
 /**
@@ -81,9 +72,7 @@ export interface Imports {
  * the host process's environment, arguments, network and stdio, as
  * `@bytecodealliance/preview2-shim` does on its own: only for trusted components.
  */
-export type WasiOptions =
-  | "inherit"
-  | Pick<WasiCapabilities, "env" | "args" | "cwd">;
+export type WasiOptions = "inherit" | Pick<WasiCapabilities, "env" | "args" | "cwd">;
 
 /**
  * An instance of world `wasi-user`. Calls into it run one at a time, in call
@@ -92,9 +81,7 @@ export type WasiOptions =
  */
 export interface WorldInstance extends AsyncDisposable {
   countEnv(): Promise<number>;
-  /**
-   * True after a trap, until a restart succeeds: the instance refuses calls.
-   */
+  /** True after a trap, until a restart succeeds: the instance refuses calls. */
   readonly poisoned: boolean;
   /**
    * Resolves when no call is in flight and every component-model async task of
@@ -152,9 +139,7 @@ export interface InstantiateOptions {
  * Instantiates the component of world `wasi-user` with the host's imports and
  * returns its exports.
  */
-export async function instantiate(
-  options: InstantiateOptions,
-): Promise<WorldInstance> {
+export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const imports = options.imports ?? {};
   const core = await createInstanceCore(options);
   const wasi = createWasiHost(options.wasi, "wasi-user", { cli: loadWasiCli });
@@ -173,9 +158,7 @@ export async function instantiate(
   });
 }
 
-/**
- * `wasi:cli` from `@bytecodealliance/preview2-shim`, loaded only when needed.
- */
+/** `wasi:cli` from `@bytecodealliance/preview2-shim`, loaded only when needed. */
 function loadWasiCli(): Promise<object> {
   // The specifier is cast so that TypeScript does not read the shim's declarations.
   return import("@bytecodealliance/preview2-shim/cli" as string);

@@ -17,17 +17,8 @@ import { bindExports } from "../runtime/bind-exports.js";
 import type { Borrowed } from "../runtime/borrow.js";
 import { list, option, result, tuple } from "../runtime/compound-types.js";
 import type { ResultError } from "../runtime/errors.js";
-import {
-  callMethod,
-  errorGuard,
-  exportTable,
-} from "../runtime/export-calls.js";
-import {
-  GuestResource,
-  borrow,
-  guestResource,
-  own,
-} from "../runtime/guest-resources.js";
+import { callMethod, errorGuard, exportTable } from "../runtime/export-calls.js";
+import { GuestResource, borrow, guestResource, own } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { bool, string, u32, u32List, u64 } from "../runtime/leaf-types.js";
 import type { AsyncCallOptions } from "../runtime/tasks.js";
@@ -53,17 +44,13 @@ export type Session = Session2;
 
 export const sessionType = sessionType2;
 
-/**
- * A cursor over a file's lines: a resource the guest implements, with async methods.
- */
+/** A cursor over a file's lines: a resource the guest implements, with async methods. */
 export interface Cursor extends Disposable {
   /** The next line, if any. */
   next(options?: AsyncCallOptions): Promise<string | undefined>;
   /** The lines left, as a stream. */
   rest(options?: AsyncCallOptions): Promise<Stream<string>>;
-  /**
-   * A synchronous method that gives a future: settles when the cursor reached the end.
-   */
+  /** A synchronous method that gives a future: settles when the cursor reached the end. */
   finished(): Promise<boolean>;
   /**
    * Skips lines until the future settles, counting them; streams and futures inside an option and a tuple.
@@ -75,9 +62,7 @@ export interface Cursor extends Disposable {
   ): Promise<[number, Future<bigint>]>;
 }
 
-/**
- * The static side of `cursor`: its constructor (`create`) and static functions.
- */
+/** The static side of `cursor`: its constructor (`create`) and static functions. */
 export interface CursorClass {
   create(name: string): Promise<Cursor>;
   /** A static async function of the resource. */
@@ -102,16 +87,11 @@ class CursorResource extends GuestResource implements Cursor {
     steps: StreamSource<number> | undefined,
     options?: AsyncCallOptions,
   ): Promise<[number, Future<bigint>]> {
-    return callMethod(
-      this,
-      exportSpecs["[method]cursor.skip-until"],
-      [until, steps],
-      options,
-    );
+    return callMethod(this, exportSpecs["[method]cursor.skip-until"], [until, steps], options);
   }
 }
 
-export const cursorType = /*@__PURE__*/ guestResource<Cursor>(
+export const cursorType = guestResource<Cursor>(
   "example:storage/files@0.1.0#cursor",
   CursorResource,
 );
@@ -121,10 +101,7 @@ export type ReadError = ResultError<ErrorContext>;
 /** What the guest implements. */
 export interface FilesExports {
   /** Stores an upload; the future settles when it is on disk. */
-  store(
-    upload: Upload,
-    options?: AsyncCallOptions,
-  ): Promise<Result<bigint, string>>;
+  store(upload: Upload, options?: AsyncCallOptions): Promise<Result<bigint, string>>;
   /**
    * Reads a file back as bytes.
    *
@@ -134,70 +111,30 @@ export interface FilesExports {
   /** Lines of many files, one stream each. */
   lines(names: string[], options?: AsyncCallOptions): Promise<Stream<string>[]>;
   /** Waits for every future of the list. */
-  all(
-    pending: FutureSource<number>[],
-    options?: AsyncCallOptions,
-  ): Promise<Uint32Array>;
+  all(pending: FutureSource<number>[], options?: AsyncCallOptions): Promise<Uint32Array>;
   /** Counts the values of a stream, without a type. */
-  count(
-    ticks: StreamSource<undefined>,
-    options?: AsyncCallOptions,
-  ): Promise<number>;
+  count(ticks: StreamSource<undefined>, options?: AsyncCallOptions): Promise<number>;
   /** Watches the progress of a session. */
-  watch(
-    s: Borrowed<Session>,
-    options?: AsyncCallOptions,
-  ): Promise<Stream<Progress>>;
+  watch(s: Borrowed<Session>, options?: AsyncCallOptions): Promise<Stream<Progress>>;
   /** A synchronous function: keeps the one-call-at-a-time rules. */
   version(): Promise<string>;
   readonly Cursor: CursorClass;
 }
 
-const exportSpecs = /*@__PURE__*/ exportTable("example:storage/files@0.1.0", {
-  store: [
-    "store",
-    "upload",
-    [uploadType],
-    future(result(u64, string)),
-    { async: true },
-  ],
-  read: [
-    "read",
-    "name",
-    [string],
-    result(byteStream, errorContext),
-    { async: true },
-  ],
-  lines: [
-    "lines",
-    "names",
-    [list(string)],
-    list(stream(string)),
-    { async: true },
-  ],
-  all: ["all", "pending", [list(future(u32))], u32List, { async: true }],
-  count: ["count", "ticks", [stream(undefined)], u32, { async: true }],
-  watch: [
-    "watch",
-    "s",
-    [borrow(sessionType)],
-    stream(progressType),
-    { async: true },
-  ],
-  version: ["version", "", [], string],
-  "[constructor]cursor": ["Cursor", "name", [string], own(cursorType)],
-  "[static]cursor.open": [
-    "Cursor.open",
-    "name",
-    [string],
-    own(cursorType),
-    { async: true },
-  ],
-  "[method]cursor.next": ["next", "", [], option(string), { async: true }],
-  "[method]cursor.rest": ["rest", "", [], stream(string), { async: true }],
-  "[method]cursor.finished": ["finished", "", [], future(bool)],
+const exportSpecs = exportTable("example:storage/files@0.1.0", {
+  store: ["upload", [uploadType], future(result(u64, string)), { async: true }],
+  read: ["name", [string], result(byteStream, errorContext), { async: true }],
+  lines: ["names", [list(string)], list(stream(string)), { async: true }],
+  all: ["pending", [list(future(u32))], u32List, { async: true }],
+  count: ["ticks", [stream(undefined)], u32, { async: true }],
+  watch: ["s", [borrow(sessionType)], stream(progressType), { async: true }],
+  version: ["", [], string],
+  "[constructor]cursor": ["name", [string], own(cursorType)],
+  "[static]cursor.open": ["name", [string], own(cursorType), { async: true }],
+  "[method]cursor.next": ["", [], option(string), { async: true }],
+  "[method]cursor.rest": ["", [], stream(string), { async: true }],
+  "[method]cursor.finished": ["", [], future(bool)],
   "[method]cursor.skip-until": [
-    "skipUntil",
     "until, steps",
     [future(undefined), option(stream(u32))],
     tuple([u32, future(u64)]),
@@ -205,11 +142,9 @@ const exportSpecs = /*@__PURE__*/ exportTable("example:storage/files@0.1.0", {
   ],
 });
 
-export const isReadError = /*@__PURE__*/ errorGuard(exportSpecs.read);
+export const isReadError = /*@__PURE__*/ errorGuard(exportSpecs, "read");
 
-/**
- * Wraps jco's `example:storage/files@0.1.0` of one instance (for `instantiate`).
- */
+/** Wraps jco's `example:storage/files@0.1.0` of one instance (for `instantiate`). */
 export function createFilesExports(core: InstanceCore): FilesExports {
   return bindExports<FilesExports>(core, exportSpecs);
 }

@@ -25,7 +25,7 @@ export interface Upload {
   checksum: Future<bigint>;
 }
 
-export const uploadType = /*@__PURE__*/ record<Upload>("upload", {
+export const uploadType = record<Upload>("upload", {
   name: string,
   body: byteStream,
   checksum: future(u64),
@@ -36,7 +36,7 @@ export type Progress =
   | { tag: "done" }
   | { tag: "failed"; val: ErrorContext };
 
-export const progressType = /*@__PURE__*/ variant<Progress>("progress", {
+export const progressType = variant<Progress>("progress", {
   chunk: u32,
   done: undefined,
   failed: errorContext,
@@ -55,46 +55,27 @@ export interface Session {
   [Symbol.dispose]?(): void;
 }
 
-/**
- * What the host provides for `session`: its constructor and static functions (a class fits).
- */
+/** What the host provides for `session`: its constructor and static functions (a class fits). */
 export interface SessionClass {
   new (user: string): Session;
   close(s: Session): FutureSource<boolean> | PromiseLike<FutureSource<boolean>>;
 }
 
-export const sessionType = /*@__PURE__*/ hostResource<Session>(
-  "example:storage/types@0.1.0#session",
-);
+export const sessionType = hostResource<Session>("example:storage/types@0.1.0#session");
 
 export interface TypesImports {
   readonly Session: SessionClass;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:storage/types@0.1.0", {
-  "[constructor]session": ["create", [string], own(sessionType)],
-  "[static]session.close": [
-    "close",
-    [own(sessionType)],
-    future(bool),
-    { async: true },
-  ],
-  "[method]session.send": ["send", [string], string, { async: true }],
-  "[method]session.events": [
-    "events",
-    [],
-    stream(progressType),
-    { async: true },
-  ],
+const importSpecs = importTable("example:storage/types@0.1.0", {
+  "[constructor]session": [[string], own(sessionType)],
+  "[static]session.close": [[own(sessionType)], future(bool), { async: true }],
+  "[method]session.send": [[string], string, { async: true }],
+  "[method]session.events": [[], stream(progressType), { async: true }],
 });
 
-/**
- * Adapts the host's `example:storage/types@0.1.0` for jco (for `instantiate`).
- */
-export function createTypesImports(
-  core: InstanceCore,
-  host: TypesImports,
-): object {
+/** Adapts the host's `example:storage/types@0.1.0` for jco (for `instantiate`). */
+export function createTypesImports(core: InstanceCore, host: TypesImports): object {
   return {
     Session: hostResourceClass(core, sessionType, host.Session, {
       create: importSpecs["[constructor]session"],

@@ -2,13 +2,7 @@
 /* eslint-disable */
 
 import type { Borrowed } from "../runtime/borrow.js";
-import {
-  list,
-  option,
-  record,
-  tuple,
-  variant,
-} from "../runtime/compound-types.js";
+import { list, option, record, tuple, variant } from "../runtime/compound-types.js";
 import { borrow, hostResource, own } from "../runtime/guest-resources.js";
 import {
   type ImportCall,
@@ -30,35 +24,25 @@ export interface File {
   [Symbol.dispose]?(): void;
 }
 
-/**
- * What the host provides for `file`: its constructor and static functions (a class fits).
- */
+/** What the host provides for `file`: its constructor and static functions (a class fits). */
 export interface FileClass {
   new (name: string): File;
   /** Borrows as parameters of a static function. */
   compare(a: Borrowed<File>, b: Borrowed<File>): number;
 }
 
-export const fileType = /*@__PURE__*/ hostResource<File>(
-  "example:borrows/files#file",
-);
+export const fileType = hostResource<File>("example:borrows/files#file");
 
 export interface Pair {
   first: Borrowed<File>;
   second: Borrowed<File>;
 }
 
-export const pairType = /*@__PURE__*/ record<Pair>("pair", {
-  first: borrow(fileType),
-  second: borrow(fileType),
-});
+export const pairType = record<Pair>("pair", { first: borrow(fileType), second: borrow(fileType) });
 
 export type Target = { tag: "one"; val: Borrowed<File> } | { tag: "nothing" };
 
-export const targetType = /*@__PURE__*/ variant<Target>("target", {
-  one: borrow(fileType),
-  nothing: undefined,
-});
+export const targetType = variant<Target>("target", { one: borrow(fileType), nothing: undefined });
 
 /**
  * Files the host implements. The guest lends them back to the host in every position a borrow can take,
@@ -71,56 +55,42 @@ export interface FilesImports {
   openTuple(t: [Borrowed<File>, number]): number;
   openMaybe(f: Borrowed<File> | undefined): boolean;
   openTarget(t: Target): number;
-  /**
-   * Called by `store.observe` while the host's counter is lent to the guest.
-   */
+  /** Called by `store.observe` while the host's counter is lent to the guest. */
   notify(value: number): void;
   readonly File: FileClass;
 }
 
-/**
- * Runs the handler of `open`; `using` revokes the views it borrowed as it returns.
- */
+/** Runs the handler of `open`; `using` revokes the views it borrowed as it returns. */
 function openAdapter(host: FilesImports, call: ImportCall): string {
   using f = call.borrow<Borrowed<File>>(0);
   return host.open(f.value);
 }
 
-/**
- * Runs the handler of `open-all`; `using` revokes the views it borrowed as it returns.
- */
+/** Runs the handler of `open-all`; `using` revokes the views it borrowed as it returns. */
 function openAllAdapter(host: FilesImports, call: ImportCall): number {
   using fs = call.borrow<Borrowed<File>[]>(0);
   return host.openAll(fs.value);
 }
 
-/**
- * Runs the handler of `open-pair`; `using` revokes the views it borrowed as it returns.
- */
+/** Runs the handler of `open-pair`; `using` revokes the views it borrowed as it returns. */
 function openPairAdapter(host: FilesImports, call: ImportCall): number {
   using p = call.borrow<Pair>(0);
   return host.openPair(p.value);
 }
 
-/**
- * Runs the handler of `open-tuple`; `using` revokes the views it borrowed as it returns.
- */
+/** Runs the handler of `open-tuple`; `using` revokes the views it borrowed as it returns. */
 function openTupleAdapter(host: FilesImports, call: ImportCall): number {
   using t = call.borrow<[Borrowed<File>, number]>(0);
   return host.openTuple(t.value);
 }
 
-/**
- * Runs the handler of `open-maybe`; `using` revokes the views it borrowed as it returns.
- */
+/** Runs the handler of `open-maybe`; `using` revokes the views it borrowed as it returns. */
 function openMaybeAdapter(host: FilesImports, call: ImportCall): boolean {
   using f = call.borrow<Borrowed<File> | undefined>(0);
   return host.openMaybe(f.value);
 }
 
-/**
- * Runs the handler of `open-target`; `using` revokes the views it borrowed as it returns.
- */
+/** Runs the handler of `open-target`; `using` revokes the views it borrowed as it returns. */
 function openTargetAdapter(host: FilesImports, call: ImportCall): number {
   using t = call.borrow<Target>(0);
   return host.openTarget(t.value);
@@ -143,55 +113,26 @@ function fileSameAsAdapter(host: File, call: ImportCall): boolean {
   return host.sameAs(other.value);
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:borrows/files", {
-  open: ["open", [borrow(fileType)], string, { invoke: openAdapter }],
-  "open-all": [
-    "openAll",
-    [list(borrow(fileType))],
-    u32,
-    { invoke: openAllAdapter },
-  ],
-  "open-pair": ["openPair", [pairType], u32, { invoke: openPairAdapter }],
-  "open-tuple": [
-    "openTuple",
-    [tuple([borrow(fileType), u32])],
-    u32,
-    { invoke: openTupleAdapter },
-  ],
-  "open-maybe": [
-    "openMaybe",
-    [option(borrow(fileType))],
-    bool,
-    { invoke: openMaybeAdapter },
-  ],
-  "open-target": [
-    "openTarget",
-    [targetType],
-    u32,
-    { invoke: openTargetAdapter },
-  ],
-  notify: ["notify", [u32]],
-  "[constructor]file": ["create", [string], own(fileType)],
+const importSpecs = importTable("example:borrows/files", {
+  open: [[borrow(fileType)], string, { invoke: openAdapter }],
+  "open-all": [[list(borrow(fileType))], u32, { invoke: openAllAdapter }],
+  "open-pair": [[pairType], u32, { invoke: openPairAdapter }],
+  "open-tuple": [[tuple([borrow(fileType), u32])], u32, { invoke: openTupleAdapter }],
+  "open-maybe": [[option(borrow(fileType))], bool, { invoke: openMaybeAdapter }],
+  "open-target": [[targetType], u32, { invoke: openTargetAdapter }],
+  notify: [[u32]],
+  "[constructor]file": [[string], own(fileType)],
   "[static]file.compare": [
-    "compare",
     [borrow(fileType), borrow(fileType)],
     s32,
     { invoke: fileCompareAdapter },
   ],
-  "[method]file.name": ["name", [], string],
-  "[method]file.same-as": [
-    "sameAs",
-    [borrow(fileType)],
-    bool,
-    { invoke: fileSameAsAdapter },
-  ],
+  "[method]file.name": [[], string],
+  "[method]file.same-as": [[borrow(fileType)], bool, { invoke: fileSameAsAdapter }],
 });
 
 /** Adapts the host's `example:borrows/files` for jco (for `instantiate`). */
-export function createFilesImports(
-  core: InstanceCore,
-  host: FilesImports,
-): object {
+export function createFilesImports(core: InstanceCore, host: FilesImports): object {
   return bindImports(core, importSpecs, host, {
     File: hostResourceClass(core, fileType, host.File, {
       create: importSpecs["[constructor]file"],

@@ -4,12 +4,7 @@
 import { bindExports } from "../runtime/bind-exports.js";
 import type { Borrowed } from "../runtime/borrow.js";
 import { callMethod, exportTable } from "../runtime/export-calls.js";
-import {
-  GuestResource,
-  borrow,
-  guestResource,
-  own,
-} from "../runtime/guest-resources.js";
+import { GuestResource, borrow, guestResource, own } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { string, u32 } from "../runtime/leaf-types.js";
 
@@ -17,9 +12,7 @@ export interface Counter extends Disposable {
   value(): Promise<number>;
 }
 
-/**
- * The static side of `counter`: its constructor (`create`) and static functions.
- */
+/** The static side of `counter`: its constructor (`create`) and static functions. */
 export interface CounterClass {
   create(start: number): Promise<Counter>;
 }
@@ -30,20 +23,13 @@ class CounterResource extends GuestResource implements Counter {
   }
 }
 
-export const counterType = /*@__PURE__*/ guestResource<Counter>(
-  "example:borrows/store#counter",
-  CounterResource,
-);
+export const counterType = guestResource<Counter>("example:borrows/store#counter", CounterResource);
 
-/**
- * Counters the guest implements, which the host owns and lends to the guest.
- */
+/** Counters the guest implements, which the host owns and lends to the guest. */
 export interface StoreExports {
   /** How many counters the guest holds: drops are observable. */
   live(): Promise<number>;
-  /**
-   * Reads `c` and reports its value to the host's `notify` while it borrows `c`.
-   */
+  /** Reads `c` and reports its value to the host's `notify` while it borrows `c`. */
   observe(c: Borrowed<Counter>): Promise<number>;
   /**
    * Makes files and lends them to the host through the `files` import named `which` (`open`, `open-all`, ...).
@@ -52,12 +38,12 @@ export interface StoreExports {
   readonly Counter: CounterClass;
 }
 
-const exportSpecs = /*@__PURE__*/ exportTable("example:borrows/store", {
-  live: ["live", "", [], u32],
-  observe: ["observe", "c", [borrow(counterType)], u32],
-  "lend-files": ["lendFiles", "which", [string], string],
-  "[constructor]counter": ["Counter", "start", [u32], own(counterType)],
-  "[method]counter.value": ["value", "", [], u32],
+const exportSpecs = exportTable("example:borrows/store", {
+  live: ["", [], u32],
+  observe: ["c", [borrow(counterType)], u32],
+  "lend-files": ["which", [string], string],
+  "[constructor]counter": ["start", [u32], own(counterType)],
+  "[method]counter.value": ["", [], u32],
 });
 
 /** Wraps jco's `example:borrows/store` of one instance (for `instantiate`). */

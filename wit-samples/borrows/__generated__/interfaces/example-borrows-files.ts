@@ -2,19 +2,9 @@
 /* eslint-disable */
 
 import type { BorrowHandle } from "../runtime/borrow.js";
-import {
-  list,
-  option,
-  record,
-  tuple,
-  variant,
-} from "../runtime/compound-types.js";
+import { list, option, record, tuple, variant } from "../runtime/compound-types.js";
 import { borrowHandle, hostResource, own } from "../runtime/guest-resources.js";
-import {
-  bindImports,
-  hostResourceClass,
-  importTable,
-} from "../runtime/import-adapters.js";
+import { bindImports, hostResourceClass, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { bool, s32, string, u32 } from "../runtime/leaf-types.js";
 
@@ -29,34 +19,28 @@ export interface File {
   [Symbol.dispose]?(): void;
 }
 
-/**
- * What the host provides for `file`: its constructor and static functions (a class fits).
- */
+/** What the host provides for `file`: its constructor and static functions (a class fits). */
 export interface FileClass {
   new (name: string): File;
   /** Borrows as parameters of a static function. */
   compare(a: BorrowHandle<File>, b: BorrowHandle<File>): number;
 }
 
-export const fileType = /*@__PURE__*/ hostResource<File>(
-  "example:borrows/files#file",
-);
+export const fileType = hostResource<File>("example:borrows/files#file");
 
 export interface Pair {
   first: BorrowHandle<File>;
   second: BorrowHandle<File>;
 }
 
-export const pairType = /*@__PURE__*/ record<Pair>("pair", {
+export const pairType = record<Pair>("pair", {
   first: borrowHandle(fileType),
   second: borrowHandle(fileType),
 });
 
-export type Target =
-  | { tag: "one"; val: BorrowHandle<File> }
-  | { tag: "nothing" };
+export type Target = { tag: "one"; val: BorrowHandle<File> } | { tag: "nothing" };
 
-export const targetType = /*@__PURE__*/ variant<Target>("target", {
+export const targetType = variant<Target>("target", {
   one: borrowHandle(fileType),
   nothing: undefined,
 });
@@ -72,52 +56,31 @@ export interface FilesImports {
   openTuple(t: [BorrowHandle<File>, number]): number;
   openMaybe(f: BorrowHandle<File> | undefined): boolean;
   openTarget(t: Target): number;
-  /**
-   * Called by `store.observe` while the host's counter is lent to the guest.
-   */
+  /** Called by `store.observe` while the host's counter is lent to the guest. */
   notify(value: number): void;
   readonly File: FileClass;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:borrows/files", {
-  open: ["open", [borrowHandle(fileType)], string, { names: "f" }],
-  "open-all": ["openAll", [list(borrowHandle(fileType))], u32, { names: "fs" }],
-  "open-pair": ["openPair", [pairType], u32, { names: "p" }],
-  "open-tuple": [
-    "openTuple",
-    [tuple([borrowHandle(fileType), u32])],
-    u32,
-    { names: "t" },
-  ],
-  "open-maybe": [
-    "openMaybe",
-    [option(borrowHandle(fileType))],
-    bool,
-    { names: "f" },
-  ],
-  "open-target": ["openTarget", [targetType], u32, { names: "t" }],
-  notify: ["notify", [u32]],
-  "[constructor]file": ["create", [string], own(fileType)],
+const importSpecs = importTable("example:borrows/files", {
+  open: [[borrowHandle(fileType)], string, { names: "f" }],
+  "open-all": [[list(borrowHandle(fileType))], u32, { names: "fs" }],
+  "open-pair": [[pairType], u32, { names: "p" }],
+  "open-tuple": [[tuple([borrowHandle(fileType), u32])], u32, { names: "t" }],
+  "open-maybe": [[option(borrowHandle(fileType))], bool, { names: "f" }],
+  "open-target": [[targetType], u32, { names: "t" }],
+  notify: [[u32]],
+  "[constructor]file": [[string], own(fileType)],
   "[static]file.compare": [
-    "compare",
     [borrowHandle(fileType), borrowHandle(fileType)],
     s32,
     { names: "a, b" },
   ],
-  "[method]file.name": ["name", [], string],
-  "[method]file.same-as": [
-    "sameAs",
-    [borrowHandle(fileType)],
-    bool,
-    { names: "other" },
-  ],
+  "[method]file.name": [[], string],
+  "[method]file.same-as": [[borrowHandle(fileType)], bool, { names: "other" }],
 });
 
 /** Adapts the host's `example:borrows/files` for jco (for `instantiate`). */
-export function createFilesImports(
-  core: InstanceCore,
-  host: FilesImports,
-): object {
+export function createFilesImports(core: InstanceCore, host: FilesImports): object {
   return bindImports(core, importSpecs, host, {
     File: hostResourceClass(core, fileType, host.File, {
       create: importSpecs["[constructor]file"],

@@ -13,7 +13,7 @@ export interface Item {
   name: string;
 }
 
-export const itemType = /*@__PURE__*/ record<Item>("item", { name: string });
+export const itemType = record<Item>("item", { name: string });
 
 /**
  * Docs with awkward content: a comment end *\/ in the middle, `backticks`,
@@ -39,14 +39,12 @@ export interface DocumentedExports {
   newCall(it: Item): Promise<Item>;
 }
 
-const exportSpecs = /*@__PURE__*/ exportTable("example:docs/documented@1.2.0", {
-  old: ["old", "", [], u32],
-  "new-call": ["newCall", "it", [itemType], itemType],
+const exportSpecs = exportTable("example:docs/documented@1.2.0", {
+  old: ["", [], u32],
+  "new-call": ["it", [itemType], itemType],
 });
 
-/**
- * Wraps jco's `example:docs/documented@1.2.0` of one instance (for `instantiate`).
- */
+/** Wraps jco's `example:docs/documented@1.2.0` of one instance (for `instantiate`). */
 export function createDocumentedExports(core: InstanceCore): DocumentedExports {
   return bindExports<DocumentedExports>(core, exportSpecs);
 }

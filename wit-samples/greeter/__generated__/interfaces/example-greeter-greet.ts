@@ -11,20 +11,14 @@ import { enumeration, string, u32 } from "../runtime/leaf-types.js";
 /** How formal a greeting is. */
 export type Tone = "casual" | "formal";
 
-export const toneType = /*@__PURE__*/ enumeration<Tone>("tone", [
-  "casual",
-  "formal",
-]);
+export const toneType = enumeration<Tone>("tone", ["casual", "formal"]);
 
 export interface Greeting {
   text: string;
   count: number;
 }
 
-export const greetingType = /*@__PURE__*/ record<Greeting>("greeting", {
-  text: string,
-  count: u32,
-});
+export const greetingType = record<Greeting>("greeting", { text: string, count: u32 });
 
 export type HelloError = ResultError<string>;
 
@@ -38,20 +32,13 @@ export interface GreetExports {
   hello(name: string, tone: Tone): Promise<Greeting>;
 }
 
-const exportSpecs = /*@__PURE__*/ exportTable("example:greeter/greet@0.1.0", {
-  hello: [
-    "hello",
-    "name, tone",
-    [string, toneType],
-    result(greetingType, string),
-  ],
+const exportSpecs = exportTable("example:greeter/greet@0.1.0", {
+  hello: ["name, tone", [string, toneType], result(greetingType, string)],
 });
 
-export const isHelloError = /*@__PURE__*/ errorGuard(exportSpecs.hello);
+export const isHelloError = /*@__PURE__*/ errorGuard(exportSpecs, "hello");
 
-/**
- * Wraps jco's `example:greeter/greet@0.1.0` of one instance (for `instantiate`).
- */
+/** Wraps jco's `example:greeter/greet@0.1.0` of one instance (for `instantiate`). */
 export function createGreetExports(core: InstanceCore): GreetExports {
   return bindExports<GreetExports>(core, exportSpecs);
 }

@@ -9,13 +9,11 @@ export interface LogImports {
   log(message: string): void;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:greeter/log@0.1.0", {
-  log: ["log", [string]],
+const importSpecs = importTable("example:greeter/log@0.1.0", {
+  log: [[string]],
 });
 
-/**
- * Adapts the host's `example:greeter/log@0.1.0` for jco (for `instantiate`).
- */
+/** Adapts the host's `example:greeter/log@0.1.0` for jco (for `instantiate`). */
 export function createLogImports(core: InstanceCore, host: LogImports): object {
   return bindImports(core, importSpecs, host);
 }

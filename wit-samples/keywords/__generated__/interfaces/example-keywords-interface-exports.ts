@@ -2,16 +2,8 @@
 /* eslint-disable */
 
 import { list, option } from "../runtime/compound-types.js";
-import {
-  callExport,
-  callMethod,
-  exportTable,
-} from "../runtime/export-calls.js";
-import {
-  GuestResource,
-  guestResource,
-  own,
-} from "../runtime/guest-resources.js";
+import { callExport, callMethod, exportTable } from "../runtime/export-calls.js";
+import { GuestResource, guestResource, own } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { bool, f64, string, u32 } from "../runtime/leaf-types.js";
 import {
@@ -31,9 +23,7 @@ export interface Class extends Disposable {
   constructor_(): Promise<number>;
 }
 
-/**
- * The static side of `class`: its constructor (`create`) and static functions.
- */
+/** The static side of `class`: its constructor (`create`) and static functions. */
 export interface ClassClass {
   create(new_: number): Promise<Class>;
   staticThen(): Promise<number>;
@@ -54,52 +44,39 @@ class ClassResource extends GuestResource implements Class {
   }
 }
 
-export const classType = /*@__PURE__*/ guestResource<Class>(
-  "example:keywords/interface#class",
-  ClassResource,
-);
+export const classType = guestResource<Class>("example:keywords/interface#class", ClassResource);
 
-/**
- * Names that are reserved words, globals or dangerous keys in JavaScript and TypeScript.
- */
+/** Names that are reserved words, globals or dangerous keys in JavaScript and TypeScript. */
 export interface InterfaceExports {
   then_(catch_: number, finally_: number): Promise<number>;
   func(type: string, record: Object_): Promise<Object_>;
   "new"(this_: string, arguments_: string[]): Promise<string>;
   await(yield_: number, let_: number, static_: number): Promise<number>;
-  default(
-    object: Object_,
-    promise: Promise_,
-    symbol: Symbol_,
-    array: Array_,
-  ): Promise<string>;
+  default(object: Object_, promise: Promise_, symbol: Symbol_, array: Array_): Promise<string>;
   eval(undefined_: number | undefined, nan: number): Promise<number>;
   readonly Class: ClassClass;
 }
 
-const exportSpecs = /*@__PURE__*/ exportTable("example:keywords/interface", {
-  then: ["then", "catch_, finally_", [u32, u32], u32],
-  func: ["func", "type, record", [string, objectType], objectType],
-  new: ["new", "this_, arguments_", [string, list(string)], string],
-  await: ["await", "yield_, let_, static_", [u32, u32, u32], u32],
+const exportSpecs = exportTable("example:keywords/interface", {
+  then: ["catch_, finally_", [u32, u32], u32],
+  func: ["type, record", [string, objectType], objectType],
+  new: ["this_, arguments_", [string, list(string)], string],
+  await: ["yield_, let_, static_", [u32, u32, u32], u32],
   default: [
-    "default",
     "object, promise, symbol, array",
     [objectType, promiseType, symbolType, arrayType],
     string,
   ],
-  eval: ["eval", "undefined_, nan", [option(u32), f64], f64],
-  "[constructor]class": ["Class", "new_", [u32], own(classType)],
-  "[static]class.static-then": ["Class.staticThen", "", [], u32],
-  "[static]class.prototype": ["Class.prototype", "", [], u32],
-  "[method]class.delete": ["delete", "", [], bool],
-  "[method]class.then": ["then", "", [], u32],
-  "[method]class.constructor": ["constructor", "", [], u32],
+  eval: ["undefined_, nan", [option(u32), f64], f64],
+  "[constructor]class": ["new_", [u32], own(classType)],
+  "[static]class.static-then": ["", [], u32],
+  "[static]class.prototype": ["", [], u32],
+  "[method]class.delete": ["", [], bool],
+  "[method]class.then": ["", [], u32],
+  "[method]class.constructor": ["", [], u32],
 });
 
-/**
- * Wraps jco's `example:keywords/interface` of one instance (for `instantiate`).
- */
+/** Wraps jco's `example:keywords/interface` of one instance (for `instantiate`). */
 export function createInterfaceExports(core: InstanceCore): InterfaceExports {
   return {
     then_(catch_: number, finally_: number): Promise<number> {
@@ -114,18 +91,8 @@ export function createInterfaceExports(core: InstanceCore): InterfaceExports {
     await(yield_: number, let_: number, static_: number): Promise<number> {
       return callExport(core, exportSpecs.await, [yield_, let_, static_]);
     },
-    default(
-      object: Object_,
-      promise: Promise_,
-      symbol: Symbol_,
-      array: Array_,
-    ): Promise<string> {
-      return callExport(core, exportSpecs.default, [
-        object,
-        promise,
-        symbol,
-        array,
-      ]);
+    default(object: Object_, promise: Promise_, symbol: Symbol_, array: Array_): Promise<string> {
+      return callExport(core, exportSpecs.default, [object, promise, symbol, array]);
     },
     eval(undefined_: number | undefined, nan: number): Promise<number> {
       return callExport(core, exportSpecs.eval, [undefined_, nan]);

@@ -3,21 +3,9 @@
 
 import { option, record } from "../runtime/compound-types.js";
 import { hostResource, own } from "../runtime/guest-resources.js";
-import {
-  adaptImport,
-  hostResourceClass,
-  importTable,
-} from "../runtime/import-adapters.js";
+import { adaptImport, hostResourceClass, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
-import {
-  bool,
-  enumeration,
-  f64,
-  s32,
-  string,
-  u32,
-  u8,
-} from "../runtime/leaf-types.js";
+import { bool, enumeration, f64, s32, string, u32, u8 } from "../runtime/leaf-types.js";
 
 export interface Error_ {
   message: string;
@@ -33,7 +21,7 @@ export interface Error_ {
   toString: string;
 }
 
-export const errorType = /*@__PURE__*/ record<Error_>("error", {
+export const errorType = record<Error_>("error", {
   message: string,
   name: string,
   isPrototypeOf: bool,
@@ -49,10 +37,7 @@ export const errorType = /*@__PURE__*/ record<Error_>("error", {
 
 export type Then = "resolve" | "reject";
 
-export const thenType = /*@__PURE__*/ enumeration<Then>("then", [
-  "resolve",
-  "reject",
-]);
+export const thenType = enumeration<Then>("then", ["resolve", "reject"]);
 
 export type ThenType = Then;
 
@@ -60,7 +45,7 @@ export const thenTypeType = thenType;
 
 export type Undefined = number | undefined;
 
-export const undefinedType = /*@__PURE__*/ option(u32);
+export const undefinedType = option(u32);
 
 export type Infinity_ = number;
 
@@ -86,9 +71,7 @@ export interface Array_ {
   [Symbol.dispose]?(): void;
 }
 
-/**
- * What the host provides for `array`: its constructor and static functions (a class fits).
- */
+/** What the host provides for `array`: its constructor and static functions (a class fits). */
 export interface Array_Class {
   new (): Array_;
   name_(): string;
@@ -99,9 +82,7 @@ export interface Array_Class {
   arguments_(): number;
 }
 
-export const arrayType = /*@__PURE__*/ hostResource<Array_>(
-  "example:keywords/object#array",
-);
+export const arrayType = hostResource<Array_>("example:keywords/object#array");
 
 /**
  * More reserved words (one parameter each), globals, `Object.prototype` keys and upper-case spellings.
@@ -109,34 +90,10 @@ export const arrayType = /*@__PURE__*/ hostResource<Array_>(
  * end.
  */
 export interface ObjectImports {
-  break(
-    case_: number,
-    continue_: number,
-    debugger_: number,
-    do_: number,
-    else_: number,
-  ): number;
-  for(
-    if_: number,
-    extends_: number,
-    false_: number,
-    true_: number,
-    null_: number,
-  ): number;
-  switch(
-    try_: number,
-    throw_: number,
-    return_: number,
-    super_: number,
-    var_: number,
-  ): number;
-  while(
-    void_: number,
-    typeof_: number,
-    instanceof_: number,
-    in_: number,
-    of: number,
-  ): number;
+  break(case_: number, continue_: number, debugger_: number, do_: number, else_: number): number;
+  for(if_: number, extends_: number, false_: number, true_: number, null_: number): number;
+  switch(try_: number, throw_: number, return_: number, super_: number, var_: number): number;
+  while(void_: number, typeof_: number, instanceof_: number, in_: number, of: number): number;
   function(
     implements_: number,
     private_: number,
@@ -144,20 +101,8 @@ export interface ObjectImports {
     public_: number,
     package_: number,
   ): number;
-  const(
-    import_: number,
-    export_: number,
-    with_: number,
-    class_: number,
-    enum_: number,
-  ): number;
-  any(
-    bigint: number,
-    boolean: number,
-    never: number,
-    number: Number_,
-    unknown: number,
-  ): number;
+  const(import_: number, export_: number, with_: number, class_: number, enum_: number): number;
+  any(bigint: number, boolean: number, never: number, number: Number_, unknown: number): number;
   abstract(
     asserts: number,
     declare: number,
@@ -165,13 +110,7 @@ export interface ObjectImports {
     infer: number,
     intrinsic: number,
   ): number;
-  is(
-    keyof: number,
-    module: number,
-    namespace: number,
-    readonly: number,
-    satisfies: number,
-  ): number;
+  is(keyof: number, module: number, namespace: number, readonly: number, satisfies: number): number;
   unique(
     symbol: number,
     object: number,
@@ -179,13 +118,7 @@ export interface ObjectImports {
     undefined_: Undefined,
     override: number,
   ): string;
-  async(
-    get: number,
-    set: number,
-    from: number,
-    as: number,
-    accessor: number,
-  ): number;
+  async(get: number, set: number, from: number, as: number, accessor: number): number;
   globalThis(globalThis_: number, infinity: Infinity_, then: ThenType): string;
   object(error: Error_): Error_;
   toString_(): string;
@@ -196,43 +129,40 @@ export interface ObjectImports {
   readonly Array: Array_Class;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:keywords/object", {
-  break: ["break", [u32, u32, u32, u32, u32], u32],
-  for: ["for", [u32, u32, u32, u32, u32], u32],
-  switch: ["switch", [u32, u32, u32, u32, u32], u32],
-  while: ["while", [u32, u32, u32, u32, u32], u32],
-  function: ["function", [u32, u32, u32, u32, u32], u32],
-  const: ["const", [u32, u32, u32, u32, u32], u32],
-  any: ["any", [u32, u32, u32, numberType, u32], u32],
-  abstract: ["abstract", [u32, u32, u32, u32, u32], u32],
-  is: ["is", [u32, u32, u32, u32, u32], u32],
-  unique: ["unique", [u32, u32, stringType, undefinedType, u32], string],
-  async: ["async", [u32, u32, u32, u32, u32], u32],
-  "global-this": ["globalThis", [u32, infinityType, thenTypeType], string],
+const importSpecs = importTable("example:keywords/object", {
+  break: [[u32, u32, u32, u32, u32], u32],
+  for: [[u32, u32, u32, u32, u32], u32],
+  switch: [[u32, u32, u32, u32, u32], u32],
+  while: [[u32, u32, u32, u32, u32], u32],
+  function: [[u32, u32, u32, u32, u32], u32],
+  const: [[u32, u32, u32, u32, u32], u32],
+  any: [[u32, u32, u32, numberType, u32], u32],
+  abstract: [[u32, u32, u32, u32, u32], u32],
+  is: [[u32, u32, u32, u32, u32], u32],
+  unique: [[u32, u32, stringType, undefinedType, u32], string],
+  async: [[u32, u32, u32, u32, u32], u32],
+  "global-this": [[u32, infinityType, thenTypeType], string],
   OBJECT: ["object", [errorType], errorType],
   "TO-STRING": ["toString_", [], string],
   "VALUE-OF": ["valueOf_", [], u32],
   "HAS-OWN-PROPERTY": ["hasOwnProperty_", [string], bool],
   constructor: ["constructor_", [], string],
   prototype: ["prototype_", [], string],
-  "[constructor]array": ["create", [], own(arrayType)],
+  "[constructor]array": [[], own(arrayType)],
   "[static]array.name": ["name_", [], string],
   "[static]array.call": ["call_", [], u32],
   "[static]array.bind": ["bind_", [], u32],
   "[static]array.apply": ["apply_", [], u32],
   "[static]array.caller": ["caller_", [], u32],
   "[static]array.arguments": ["arguments_", [], u32],
-  "[method]array.length": ["length", [], u32],
+  "[method]array.length": [[], u32],
   "[method]array.to-string": ["toString_", [], string],
   "[method]array.value-of": ["valueOf_", [], u32],
   "[method]array.has-own-property": ["hasOwnProperty_", [string], bool],
 });
 
 /** Adapts the host's `example:keywords/object` for jco (for `instantiate`). */
-export function createObjectImports(
-  core: InstanceCore,
-  host: ObjectImports,
-): object {
+export function createObjectImports(core: InstanceCore, host: ObjectImports): object {
   return {
     Array: hostResourceClass(core, arrayType, host.Array, {
       create: importSpecs["[constructor]array"],

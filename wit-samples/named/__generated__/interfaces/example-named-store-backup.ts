@@ -13,9 +13,9 @@ export interface StoreExports {
   put(entry: Entry): Promise<void>;
 }
 
-const exportSpecs = /*@__PURE__*/ exportTable("backup", {
-  get: ["get", "key", [u32], u32],
-  put: ["put", "entry", [entryType]],
+const exportSpecs = exportTable("backup", {
+  get: ["key", [u32], u32],
+  put: ["entry", [entryType]],
 });
 
 /** Wraps jco's `backup` of one instance (for `instantiate`). */

@@ -13,9 +13,9 @@ export interface StoreExports {
   put(entry: Entry): Promise<void>;
 }
 
-const exportSpecs = /*@__PURE__*/ exportTable("example:named/store", {
-  get: ["get", "key", [u32], u32],
-  put: ["put", "entry", [entryType]],
+const exportSpecs = exportTable("example:named/store", {
+  get: ["key", [u32], u32],
+  put: ["entry", [entryType]],
 });
 
 /** Wraps jco's `example:named/store` of one instance (for `instantiate`). */

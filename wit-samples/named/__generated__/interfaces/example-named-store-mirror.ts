@@ -13,9 +13,9 @@ export interface StoreExports {
   put(entry: Entry): Promise<void>;
 }
 
-const exportSpecs = /*@__PURE__*/ exportTable("mirror", {
-  get: ["get", "key", [u32], u32],
-  put: ["put", "entry", [entryType]],
+const exportSpecs = exportTable("mirror", {
+  get: ["key", [u32], u32],
+  put: ["entry", [entryType]],
 });
 
 /** Wraps jco's `mirror` of one instance (for `instantiate`). */

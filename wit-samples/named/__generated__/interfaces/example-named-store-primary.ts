@@ -12,15 +12,12 @@ export interface StoreImports {
   put(entry: Entry): void;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("primary", {
-  get: ["get", [u32], u32],
-  put: ["put", [entryType]],
+const importSpecs = importTable("primary", {
+  get: [[u32], u32],
+  put: [[entryType]],
 });
 
 /** Adapts the host's `primary` for jco (for `instantiate`). */
-export function createStoreImports(
-  core: InstanceCore,
-  host: StoreImports,
-): object {
+export function createStoreImports(core: InstanceCore, host: StoreImports): object {
   return bindImports(core, importSpecs, host);
 }

@@ -12,15 +12,12 @@ export interface StoreImports {
   put(entry: Entry): void;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("secondary", {
-  get: ["get", [u32], u32],
-  put: ["put", [entryType]],
+const importSpecs = importTable("secondary", {
+  get: [[u32], u32],
+  put: [[entryType]],
 });
 
 /** Adapts the host's `secondary` for jco (for `instantiate`). */
-export function createStoreImports(
-  core: InstanceCore,
-  host: StoreImports,
-): object {
+export function createStoreImports(core: InstanceCore, host: StoreImports): object {
   return bindImports(core, importSpecs, host);
 }

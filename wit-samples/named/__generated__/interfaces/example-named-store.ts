@@ -11,10 +11,7 @@ export interface Entry {
   value: number;
 }
 
-export const entryType = /*@__PURE__*/ record<Entry>("entry", {
-  key: u32,
-  value: u32,
-});
+export const entryType = record<Entry>("entry", { key: u32, value: u32 });
 
 /** A store of numbers. */
 export interface StoreImports {
@@ -22,15 +19,12 @@ export interface StoreImports {
   put(entry: Entry): void;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:named/store", {
-  get: ["get", [u32], u32],
-  put: ["put", [entryType]],
+const importSpecs = importTable("example:named/store", {
+  get: [[u32], u32],
+  put: [[entryType]],
 });
 
 /** Adapts the host's `example:named/store` for jco (for `instantiate`). */
-export function createStoreImports(
-  core: InstanceCore,
-  host: StoreImports,
-): object {
+export function createStoreImports(core: InstanceCore, host: StoreImports): object {
   return bindImports(core, importSpecs, host);
 }

@@ -10,8 +10,8 @@ export interface AppApiExports {
   run(): Promise<string>;
 }
 
-const exportSpecs = /*@__PURE__*/ exportTable("example:app/app-api", {
-  run: ["run", "", [], string],
+const exportSpecs = exportTable("example:app/app-api", {
+  run: ["", [], string],
 });
 
 /** Wraps jco's `example:app/app-api` of one instance (for `instantiate`). */

@@ -9,8 +9,8 @@ export interface OpsImports {
   add(a: number, b: number): number;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:math/ops", {
-  add: ["add", [u32, u32], u32],
+const importSpecs = importTable("example:math/ops", {
+  add: [[u32, u32], u32],
 });
 
 /** Adapts the host's `example:math/ops` for jco (for `instantiate`). */

@@ -9,14 +9,11 @@ export interface CaseImports {
   upper(s: string): string;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:text/case@2.0.0", {
-  upper: ["upper", [string], string],
+const importSpecs = importTable("example:text/case@2.0.0", {
+  upper: [[string], string],
 });
 
 /** Adapts the host's `example:text/case@2.0.0` for jco (for `instantiate`). */
-export function createCaseImports(
-  core: InstanceCore,
-  host: CaseImports,
-): object {
+export function createCaseImports(core: InstanceCore, host: CaseImports): object {
   return bindImports(core, importSpecs, host);
 }

@@ -25,9 +25,7 @@ export interface Body {
   [Symbol.dispose]?(): void;
 }
 
-export const bodyType = /*@__PURE__*/ hostResource<Body>(
-  "example:resources/http#body",
-);
+export const bodyType = hostResource<Body>("example:resources/http#body");
 
 export interface Request {
   url(): string;
@@ -40,18 +38,14 @@ export interface Request {
   [Symbol.dispose]?(): void;
 }
 
-/**
- * What the host provides for `request`: its constructor and static functions (a class fits).
- */
+/** What the host provides for `request`: its constructor and static functions (a class fits). */
 export interface RequestClass {
   new (url: string): Request;
   /** @throws {@link RequestSendError} for `err` */
   send(req: Request): number;
 }
 
-export const requestType = /*@__PURE__*/ hostResource<Request>(
-  "example:resources/http#request",
-);
+export const requestType = hostResource<Request>("example:resources/http#request");
 
 export type RequestSendError = ResultError<string>;
 
@@ -62,54 +56,34 @@ export interface HttpImports {
   readonly Request: RequestClass;
 }
 
-/**
- * Runs the handler of `inspect`; `using` revokes the views it borrowed as it returns.
- */
+/** Runs the handler of `inspect`; `using` revokes the views it borrowed as it returns. */
 function inspectAdapter(host: HttpImports, call: ImportCall): string {
   using req = call.borrow<Borrowed<Request>>(0);
   return host.inspect(req.value);
 }
 
-/**
- * Runs the handler of `inspect-all`; `using` revokes the views it borrowed as it returns.
- */
+/** Runs the handler of `inspect-all`; `using` revokes the views it borrowed as it returns. */
 function inspectAllAdapter(host: HttpImports, call: ImportCall): number {
   using reqs = call.borrow<Borrowed<Request>[]>(0);
   return host.inspectAll(reqs.value);
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:resources/http", {
-  inspect: [
-    "inspect",
-    [borrow(requestType)],
-    string,
-    { invoke: inspectAdapter },
-  ],
-  "inspect-all": [
-    "inspectAll",
-    [list(borrow(requestType))],
-    u32,
-    { invoke: inspectAllAdapter },
-  ],
-  "[method]body.write": ["write", [u8List]],
-  "[method]body.size": ["size", [], u64],
-  "[constructor]request": ["create", [string], own(requestType)],
-  "[static]request.send": ["send", [own(requestType)], result(u16, string)],
-  "[method]request.url": ["url", [], string],
-  "[method]request.body": ["body", [], own(bodyType)],
+const importSpecs = importTable("example:resources/http", {
+  inspect: [[borrow(requestType)], string, { invoke: inspectAdapter }],
+  "inspect-all": [[list(borrow(requestType))], u32, { invoke: inspectAllAdapter }],
+  "[method]body.write": [[u8List]],
+  "[method]body.size": [[], u64],
+  "[constructor]request": [[string], own(requestType)],
+  "[static]request.send": [[own(requestType)], result(u16, string)],
+  "[method]request.url": [[], string],
+  "[method]request.body": [[], own(bodyType)],
 });
 
 /** Adapts the host's `example:resources/http` for jco (for `instantiate`). */
-export function createHttpImports(
-  core: InstanceCore,
-  host: HttpImports,
-): object {
+export function createHttpImports(core: InstanceCore, host: HttpImports): object {
   return bindImports(core, importSpecs, host, {
     Body: hostResourceClass(core, bodyType, undefined, {
-      methods: {
-        write: importSpecs["[method]body.write"],
-        size: importSpecs["[method]body.size"],
-      },
+      methods: { write: importSpecs["[method]body.write"], size: importSpecs["[method]body.size"] },
     }),
     Request: hostResourceClass(core, requestType, host.Request, {
       create: importSpecs["[constructor]request"],

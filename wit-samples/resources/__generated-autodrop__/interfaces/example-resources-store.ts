@@ -4,12 +4,7 @@
 import { bindExports } from "../runtime/bind-exports.js";
 import type { Borrowed } from "../runtime/borrow.js";
 import { callMethod, exportTable } from "../runtime/export-calls.js";
-import {
-  GuestResource,
-  borrow,
-  guestResource,
-  own,
-} from "../runtime/guest-resources.js";
+import { GuestResource, borrow, guestResource, own } from "../runtime/guest-resources.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { u32 } from "../runtime/leaf-types.js";
 
@@ -18,9 +13,7 @@ export interface Counter extends Disposable {
   value(): Promise<number>;
 }
 
-/**
- * The static side of `counter`: its constructor (`create`) and static functions.
- */
+/** The static side of `counter`: its constructor (`create`) and static functions. */
 export interface CounterClass {
   create(start: number): Promise<Counter>;
   merge(a: Borrowed<Counter>, b: Borrowed<Counter>): Promise<Counter>;
@@ -36,7 +29,7 @@ class CounterResource extends GuestResource implements Counter {
   }
 }
 
-export const counterType = /*@__PURE__*/ guestResource<Counter>(
+export const counterType = guestResource<Counter>(
   "example:resources/store#counter",
   CounterResource,
 );
@@ -48,23 +41,16 @@ export interface StoreExports {
   readonly Counter: CounterClass;
 }
 
-const exportSpecs = /*@__PURE__*/ exportTable("example:resources/store", {
-  peek: ["peek", "c", [borrow(counterType)], u32],
-  consume: ["consume", "c", [own(counterType)], u32],
-  "[constructor]counter": ["Counter", "start", [u32], own(counterType)],
-  "[static]counter.merge": [
-    "Counter.merge",
-    "a, b",
-    [borrow(counterType), borrow(counterType)],
-    own(counterType),
-  ],
-  "[method]counter.increment": ["increment", "by", [u32], u32],
-  "[method]counter.value": ["value", "", [], u32],
+const exportSpecs = exportTable("example:resources/store", {
+  peek: ["c", [borrow(counterType)], u32],
+  consume: ["c", [own(counterType)], u32],
+  "[constructor]counter": ["start", [u32], own(counterType)],
+  "[static]counter.merge": ["a, b", [borrow(counterType), borrow(counterType)], own(counterType)],
+  "[method]counter.increment": ["by", [u32], u32],
+  "[method]counter.value": ["", [], u32],
 });
 
-/**
- * Wraps jco's `example:resources/store` of one instance (for `instantiate`).
- */
+/** Wraps jco's `example:resources/store` of one instance (for `instantiate`). */
 export function createStoreExports(core: InstanceCore): StoreExports {
   return bindExports<StoreExports>(core, exportSpecs);
 }

@@ -5,11 +5,7 @@ import type { BorrowHandle } from "../runtime/borrow.js";
 import { list, result } from "../runtime/compound-types.js";
 import type { ResultError } from "../runtime/errors.js";
 import { borrowHandle, hostResource, own } from "../runtime/guest-resources.js";
-import {
-  bindImports,
-  hostResourceClass,
-  importTable,
-} from "../runtime/import-adapters.js";
+import { bindImports, hostResourceClass, importTable } from "../runtime/import-adapters.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
 import { string, u16, u32, u64, u8List } from "../runtime/leaf-types.js";
 
@@ -24,9 +20,7 @@ export interface Body {
   [Symbol.dispose]?(): void;
 }
 
-export const bodyType = /*@__PURE__*/ hostResource<Body>(
-  "example:resources/http#body",
-);
+export const bodyType = hostResource<Body>("example:resources/http#body");
 
 export interface Request {
   url(): string;
@@ -39,18 +33,14 @@ export interface Request {
   [Symbol.dispose]?(): void;
 }
 
-/**
- * What the host provides for `request`: its constructor and static functions (a class fits).
- */
+/** What the host provides for `request`: its constructor and static functions (a class fits). */
 export interface RequestClass {
   new (url: string): Request;
   /** @throws {@link RequestSendError} for `err` */
   send(req: Request): number;
 }
 
-export const requestType = /*@__PURE__*/ hostResource<Request>(
-  "example:resources/http#request",
-);
+export const requestType = hostResource<Request>("example:resources/http#request");
 
 export type RequestSendError = ResultError<string>;
 
@@ -61,33 +51,22 @@ export interface HttpImports {
   readonly Request: RequestClass;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:resources/http", {
-  inspect: ["inspect", [borrowHandle(requestType)], string, { names: "req" }],
-  "inspect-all": [
-    "inspectAll",
-    [list(borrowHandle(requestType))],
-    u32,
-    { names: "reqs" },
-  ],
-  "[method]body.write": ["write", [u8List]],
-  "[method]body.size": ["size", [], u64],
-  "[constructor]request": ["create", [string], own(requestType)],
-  "[static]request.send": ["send", [own(requestType)], result(u16, string)],
-  "[method]request.url": ["url", [], string],
-  "[method]request.body": ["body", [], own(bodyType)],
+const importSpecs = importTable("example:resources/http", {
+  inspect: [[borrowHandle(requestType)], string, { names: "req" }],
+  "inspect-all": [[list(borrowHandle(requestType))], u32, { names: "reqs" }],
+  "[method]body.write": [[u8List]],
+  "[method]body.size": [[], u64],
+  "[constructor]request": [[string], own(requestType)],
+  "[static]request.send": [[own(requestType)], result(u16, string)],
+  "[method]request.url": [[], string],
+  "[method]request.body": [[], own(bodyType)],
 });
 
 /** Adapts the host's `example:resources/http` for jco (for `instantiate`). */
-export function createHttpImports(
-  core: InstanceCore,
-  host: HttpImports,
-): object {
+export function createHttpImports(core: InstanceCore, host: HttpImports): object {
   return bindImports(core, importSpecs, host, {
     Body: hostResourceClass(core, bodyType, undefined, {
-      methods: {
-        write: importSpecs["[method]body.write"],
-        size: importSpecs["[method]body.size"],
-      },
+      methods: { write: importSpecs["[method]body.write"], size: importSpecs["[method]body.size"] },
     }),
     Request: hostResourceClass(core, requestType, host.Request, {
       create: importSpecs["[constructor]request"],

@@ -18,26 +18,21 @@ import type { InstanceCore } from "../runtime/instance-core.js";
 import { f32, string, u32, u8, u8List } from "../runtime/leaf-types.js";
 import type { AsyncCallOptions } from "../runtime/tasks.js";
 
-/**
- * Types that componentize-js guests cannot implement yet: the generator still maps them.
- */
+/** Types that componentize-js guests cannot implement yet: the generator still maps them. */
 export interface AdvancedExports {
   fixed(a: [number, number, number, number]): Promise<[number, number, number]>;
   dictionary(a: Map<string, number>): Promise<Map<string, Uint8Array>>;
   streams(a: ByteStreamSource): Promise<string>;
-  bare(
-    a: StreamSource<undefined>,
-    b: FutureSource<undefined>,
-  ): Promise<ErrorContext>;
+  bare(a: StreamSource<undefined>, b: FutureSource<undefined>): Promise<ErrorContext>;
   slow(a: number, options?: AsyncCallOptions): Promise<number>;
 }
 
-const exportSpecs = /*@__PURE__*/ exportTable("example:types/advanced", {
-  fixed: ["fixed", "a", [fixedList(u8, 4)], fixedList(f32, 3)],
-  dictionary: ["dictionary", "a", [map(string, u32)], map(string, u8List)],
-  streams: ["streams", "a", [byteStream], future(string)],
-  bare: ["bare", "a, b", [stream(undefined), future(undefined)], errorContext],
-  slow: ["slow", "a", [u32], u32, { async: true }],
+const exportSpecs = exportTable("example:types/advanced", {
+  fixed: ["a", [fixedList(u8, 4)], fixedList(f32, 3)],
+  dictionary: ["a", [map(string, u32)], map(string, u8List)],
+  streams: ["a", [byteStream], future(string)],
+  bare: ["a, b", [stream(undefined), future(undefined)], errorContext],
+  slow: ["a", [u32], u32, { async: true }],
 });
 
 /** Wraps jco's `example:types/advanced` of one instance (for `instantiate`). */

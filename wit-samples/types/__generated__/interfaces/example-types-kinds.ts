@@ -2,15 +2,7 @@
 /* eslint-disable */
 
 import { bindExports } from "../runtime/bind-exports.js";
-import {
-  flags,
-  list,
-  option,
-  record,
-  result,
-  tuple,
-  variant,
-} from "../runtime/compound-types.js";
+import { flags, list, option, record, result, tuple, variant } from "../runtime/compound-types.js";
 import type { ResultError } from "../runtime/errors.js";
 import { errorGuard, exportTable } from "../runtime/export-calls.js";
 import type { InstanceCore } from "../runtime/instance-core.js";
@@ -42,17 +34,14 @@ export interface Point {
   y: number;
 }
 
-export const pointType = /*@__PURE__*/ record<Point>("point", {
-  x: s32,
-  y: s32,
-});
+export const pointType = record<Point>("point", { x: s32, y: s32 });
 
 export type Shape =
   | { tag: "circle"; val: number }
   | { tag: "rectangle"; val: Point }
   | { tag: "empty" };
 
-export const shapeType = /*@__PURE__*/ variant<Shape>("shape", {
+export const shapeType = variant<Shape>("shape", {
   circle: f64,
   rectangle: pointType,
   empty: undefined,
@@ -60,11 +49,7 @@ export const shapeType = /*@__PURE__*/ variant<Shape>("shape", {
 
 export type Color = "red" | "green" | "blue";
 
-export const colorType = /*@__PURE__*/ enumeration<Color>("color", [
-  "red",
-  "green",
-  "blue",
-]);
+export const colorType = enumeration<Color>("color", ["red", "green", "blue"]);
 
 export interface Permissions {
   read?: boolean;
@@ -72,11 +57,7 @@ export interface Permissions {
   execute?: boolean;
 }
 
-export const permissionsType = /*@__PURE__*/ flags<Permissions>("permissions", [
-  "read",
-  "write",
-  "execute",
-]);
+export const permissionsType = flags<Permissions>("permissions", ["read", "write", "execute"]);
 
 export type Id = bigint;
 
@@ -91,18 +72,8 @@ export type NestedResultError = ResultError<string>;
 /** Every kind of WIT value, in both directions. */
 export interface KindsExports {
   bools(a: boolean): Promise<boolean>;
-  smallInts(
-    a: number,
-    b: number,
-    c: number,
-    d: number,
-  ): Promise<[number, number, number, number]>;
-  ints(
-    a: number,
-    b: number,
-    c: bigint,
-    d: bigint,
-  ): Promise<[number, number, bigint, bigint]>;
+  smallInts(a: number, b: number, c: number, d: number): Promise<[number, number, number, number]>;
+  ints(a: number, b: number, c: bigint, d: bigint): Promise<[number, number, bigint, bigint]>;
   floats(a: number, b: number): Promise<[number, number]>;
   chars(c: string): Promise<string>;
   strings(s: string): Promise<string>;
@@ -119,9 +90,7 @@ export interface KindsExports {
   colors(a: Color): Promise<Color>;
   perms(a: Permissions): Promise<Permissions>;
   maybe(a: number | undefined): Promise<number | undefined>;
-  maybeMaybe(
-    a: Option<string | undefined>,
-  ): Promise<Option<string | undefined>>;
+  maybeMaybe(a: Option<string | undefined>): Promise<Option<string | undefined>>;
   /** @throws {@link FallibleError} */
   fallible(fail: boolean): Promise<Point>;
   /** @throws {@link UnitResultError} */
@@ -133,71 +102,49 @@ export interface KindsExports {
   /** @throws {@link NestedResultError} */
   nestedResult(a: Result<number, string>): Promise<Result<number, string>>;
   ids(a: Id): Promise<Id>;
-  triple(
-    a: [boolean, string, Uint8Array],
-  ): Promise<[boolean, string, Uint8Array]>;
+  triple(a: [boolean, string, Uint8Array]): Promise<[boolean, string, Uint8Array]>;
 }
 
-const descriptor1 = /*@__PURE__*/ list(string);
-const descriptor2 = /*@__PURE__*/ list(pointType);
-const descriptor3 = /*@__PURE__*/ option(u32);
-const descriptor4 = /*@__PURE__*/ option(option(string));
-const descriptor5 = /*@__PURE__*/ tuple([bool, string, u8List]);
+const descriptor1 = list(string);
+const descriptor2 = list(pointType);
+const descriptor3 = option(u32);
+const descriptor4 = option(option(string));
+const descriptor5 = tuple([bool, string, u8List]);
 
-const exportSpecs = /*@__PURE__*/ exportTable("example:types/kinds", {
-  bools: ["bools", "a", [bool], bool],
-  "small-ints": [
-    "smallInts",
-    "a, b, c, d",
-    [s8, u8, s16, u16],
-    tuple([s8, u8, s16, u16]),
-  ],
-  ints: [
-    "ints",
-    "a, b, c, d",
-    [s32, u32, s64, u64],
-    tuple([s32, u32, s64, u64]),
-  ],
-  floats: ["floats", "a, b", [f32, f64], tuple([f32, f64])],
-  chars: ["chars", "c", [char], char],
-  strings: ["strings", "s", [string], string],
-  bytes: ["bytes", "b", [u8List], u8List],
+const exportSpecs = exportTable("example:types/kinds", {
+  bools: ["a", [bool], bool],
+  "small-ints": ["a, b, c, d", [s8, u8, s16, u16], tuple([s8, u8, s16, u16])],
+  ints: ["a, b, c, d", [s32, u32, s64, u64], tuple([s32, u32, s64, u64])],
+  floats: ["a, b", [f32, f64], tuple([f32, f64])],
+  chars: ["c", [char], char],
+  strings: ["s", [string], string],
+  bytes: ["b", [u8List], u8List],
   numbers: [
-    "numbers",
     "a, b, c, d",
     [s16List, u32List, f64List, s64List],
     tuple([s16List, u32List, f64List, s64List]),
   ],
-  texts: ["texts", "a", [descriptor1], descriptor1],
-  points: ["points", "a", [descriptor2], descriptor2],
-  shapes: ["shapes", "a", [shapeType], shapeType],
-  colors: ["colors", "a", [colorType], colorType],
-  perms: ["perms", "a", [permissionsType], permissionsType],
-  maybe: ["maybe", "a", [descriptor3], descriptor3],
-  "maybe-maybe": ["maybeMaybe", "a", [descriptor4], descriptor4],
-  fallible: ["fallible", "fail", [bool], result(pointType, string)],
-  "unit-result": ["unitResult", "fail", [bool], result(undefined, undefined)],
-  "ok-only": ["okOnly", "fail", [bool], result(u32, undefined)],
-  "err-only": ["errOnly", "fail", [bool], result(undefined, colorType)],
-  "nested-result": [
-    "nestedResult",
-    "a",
-    [result(u32, string)],
-    result(result(u32, string), string),
-  ],
-  ids: ["ids", "a", [idType], idType],
-  triple: ["triple", "a", [descriptor5], descriptor5],
+  texts: ["a", [descriptor1], descriptor1],
+  points: ["a", [descriptor2], descriptor2],
+  shapes: ["a", [shapeType], shapeType],
+  colors: ["a", [colorType], colorType],
+  perms: ["a", [permissionsType], permissionsType],
+  maybe: ["a", [descriptor3], descriptor3],
+  "maybe-maybe": ["a", [descriptor4], descriptor4],
+  fallible: ["fail", [bool], result(pointType, string)],
+  "unit-result": ["fail", [bool], result(undefined, undefined)],
+  "ok-only": ["fail", [bool], result(u32, undefined)],
+  "err-only": ["fail", [bool], result(undefined, colorType)],
+  "nested-result": ["a", [result(u32, string)], result(result(u32, string), string)],
+  ids: ["a", [idType], idType],
+  triple: ["a", [descriptor5], descriptor5],
 });
 
-export const isFallibleError = /*@__PURE__*/ errorGuard(exportSpecs.fallible);
-export const isUnitResultError = /*@__PURE__*/ errorGuard(
-  exportSpecs["unit-result"],
-);
-export const isOkOnlyError = /*@__PURE__*/ errorGuard(exportSpecs["ok-only"]);
-export const isErrOnlyError = /*@__PURE__*/ errorGuard(exportSpecs["err-only"]);
-export const isNestedResultError = /*@__PURE__*/ errorGuard(
-  exportSpecs["nested-result"],
-);
+export const isFallibleError = /*@__PURE__*/ errorGuard(exportSpecs, "fallible");
+export const isUnitResultError = /*@__PURE__*/ errorGuard(exportSpecs, "unit-result");
+export const isOkOnlyError = /*@__PURE__*/ errorGuard(exportSpecs, "ok-only");
+export const isErrOnlyError = /*@__PURE__*/ errorGuard(exportSpecs, "err-only");
+export const isNestedResultError = /*@__PURE__*/ errorGuard(exportSpecs, "nested-result");
 
 /** Wraps jco's `example:types/kinds` of one instance (for `instantiate`). */
 export function createKindsExports(core: InstanceCore): KindsExports {

@@ -9,14 +9,11 @@ export interface TestImports {
   version(): string;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:dep/test@0.1.0", {
-  version: ["version", [], string],
+const importSpecs = importTable("example:dep/test@0.1.0", {
+  version: [[], string],
 });
 
 /** Adapts the host's `example:dep/test@0.1.0` for jco (for `instantiate`). */
-export function createTestImports(
-  core: InstanceCore,
-  host: TestImports,
-): object {
+export function createTestImports(core: InstanceCore, host: TestImports): object {
   return bindImports(core, importSpecs, host);
 }

@@ -10,15 +10,12 @@ export interface TestImports {
   extra(x: number): number;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("example:dep/test@0.2.0", {
-  version: ["version", [], string],
-  extra: ["extra", [u32], u32],
+const importSpecs = importTable("example:dep/test@0.2.0", {
+  version: [[], string],
+  extra: [[u32], u32],
 });
 
 /** Adapts the host's `example:dep/test@0.2.0` for jco (for `instantiate`). */
-export function createTestImports(
-  core: InstanceCore,
-  host: TestImports,
-): object {
+export function createTestImports(core: InstanceCore, host: TestImports): object {
   return bindImports(core, importSpecs, host);
 }

@@ -12,18 +12,13 @@ export interface EnvironmentImports {
   initialCwd(): string | undefined;
 }
 
-const importSpecs = /*@__PURE__*/ importTable("wasi:cli/environment@0.2.3", {
-  "get-environment": ["getEnvironment", [], list(tuple([string, string]))],
-  "get-arguments": ["getArguments", [], list(string)],
-  "initial-cwd": ["initialCwd", [], option(string)],
+const importSpecs = importTable("wasi:cli/environment@0.2.3", {
+  "get-environment": [[], list(tuple([string, string]))],
+  "get-arguments": [[], list(string)],
+  "initial-cwd": [[], option(string)],
 });
 
-/**
- * Adapts the host's `wasi:cli/environment@0.2.3` for jco (for `instantiate`).
- */
-export function createEnvironmentImports(
-  core: InstanceCore,
-  host: EnvironmentImports,
-): object {
+/** Adapts the host's `wasi:cli/environment@0.2.3` for jco (for `instantiate`). */
+export function createEnvironmentImports(core: InstanceCore, host: EnvironmentImports): object {
   return bindImports(core, importSpecs, host);
 }
