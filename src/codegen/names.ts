@@ -556,6 +556,10 @@ export interface NameScope {
   has(name: string): boolean;
   /** The names claimed so far (not the `taken` ones), in claim order. */
   names(): readonly string[];
+  /** A mark to {@link rollback} to: the number of names claimed so far. */
+  mark(): number;
+  /** Frees every name claimed since `mark`, as if they had never been claimed. */
+  rollback(mark: number): void;
 }
 
 /**
@@ -583,6 +587,12 @@ export function createNameScope(taken: Iterable<string> = []): NameScope {
     declare: (witName, context) => claim(tsName(witName, context)),
     has: (name) => claimed.has(name.toLowerCase()),
     names: () => names,
+    mark: () => names.length,
+    rollback: (mark) => {
+      // A claimed name was free when claimed, so forgetting it leaves the names claimed before it as they were.
+      for (let i = mark; i < names.length; i++) claimed.delete(names[i]!.toLowerCase());
+      names.length = mark;
+    },
   };
 }
 
