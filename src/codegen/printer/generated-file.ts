@@ -191,8 +191,8 @@ class FileWriter implements GeneratedFile {
   private afterOpener = true;
   /** No line printed yet. */
   private first = true;
-  /** Where the line being printed starts in {@link out}: its blank line (or ""), then its indentation. */
-  private lineStart = 0;
+  /** Where the blank line before the line being printed is in {@link out}, or -1 when there is none. */
+  private blankAt = -1;
   private textStart = 0;
   /** Whether the line being printed was partly joined into a chunk: its start is gone, and it is not blank. */
   private lineFlushed = false;
@@ -262,9 +262,10 @@ class FileWriter implements GeneratedFile {
     const out = this.out;
     const start = out.length;
     // The blank line the body asked for, taken back below if this line closes a block.
-    out.push(this.first ? "\n" : this.wantsBlank ? "\n" : "");
-    out.push(indentation(depth * TAB_WIDTH));
-    this.lineStart = start;
+    const blank = this.first || this.wantsBlank;
+    if (blank) out.push("\n");
+    if (depth > 0) out.push(indentation(depth * TAB_WIDTH));
+    this.blankAt = blank ? start : -1;
     this.textStart = out.length;
     this.lineFlushed = false;
     this.blankDecided = false;
@@ -293,8 +294,12 @@ class FileWriter implements GeneratedFile {
   private decideBlank(): void {
     this.blankDecided = true;
     const out = this.out;
-    if (!this.first && this.wantsBlank && closesBlock(out.at(firstNonEmpty(out, this.textStart)))) {
-      out.set(this.lineStart, "");
+    if (
+      this.blankAt >= 0 &&
+      !this.first &&
+      closesBlock(out.at(firstNonEmpty(out, this.textStart)))
+    ) {
+      out.set(this.blankAt, "");
     }
   }
 

@@ -218,7 +218,7 @@ export class LinePrinter {
     const spaces = indentation(this.depth * TAB_WIDTH);
     out.push("\n");
     this.lineEnd();
-    out.push(spaces);
+    if (spaces !== "") out.push(spaces);
     this.column = spaces.length;
     this.fresh = true;
   }
