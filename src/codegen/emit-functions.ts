@@ -146,6 +146,23 @@ const BODY_NAMES: ReadonlySet<string> = new Set([
   "call",
 ]);
 
+/**
+ * `name`, or with the smallest suffix `2`, `3`, ... that no parameter before it has ignoring case: what a name
+ * scope of the parameters would give, without one (functions have a few parameters, and there are many).
+ */
+function claimParam(before: readonly ParamInfo[], name: string): string {
+  if (before.length === 0) return name;
+  let candidate = name;
+  for (let n = 2; before.some((p) => sameIgnoringCase(p.name, candidate)); n++) {
+    candidate = `${name}${n}`;
+  }
+  return candidate;
+}
+
+function sameIgnoringCase(a: string, b: string): boolean {
+  return a === b || a.toLowerCase() === b.toLowerCase();
+}
+
 /** Describes one function of `unit`, claiming its spec constant and error alias there. */
 function describe(
   cx: EmitContext,
@@ -178,13 +195,13 @@ function describe(
       : undefined;
   // Parameters are bound inside the generated bodies, which use the function's own spec and a few fixed
   // names: keep clear of those rather than shadow them.
-  const params = createNameScope();
-  const own = kind === "method" ? func.params.slice(1) : func.params;
-  const paramList = own.map((p) => {
+  const paramList: ParamInfo[] = [];
+  for (let i = kind === "method" ? 1 : 0; i < func.params.length; i++) {
+    const p = func.params[i]!;
     let name = tsName(p.name, "local");
     while (unit.valueScope.has(name) || BODY_NAMES.has(name)) name = `${name}_`;
-    return { name: params.claim(name), type: p.type };
-  });
+    paramList.push({ name: claimParam(paramList, name), type: p.type });
+  }
   const errorAlias =
     fallible === undefined ? undefined : unit.typeScope.claim(`${toUpperCamel(qualified)}Error`);
   return {
@@ -363,14 +380,32 @@ export function interfaceTags(unit: Unit, iface: { readonly stability: Stability
   });
 }
 
+/** The contexts derived from a file's, by borrow direction and giver (see {@link derived}), made once per file. */
+const derivedContexts = new WeakMap<EmitContext, (EmitContext | undefined)[]>();
+
+/** `cx` with `borrowDirection` and `gives` set; the same object for the same arguments. */
+function derived(
+  cx: EmitContext,
+  borrowDirection: Side | undefined,
+  gives: "host" | "guest" | undefined,
+): EmitContext {
+  let slots = derivedContexts.get(cx);
+  if (slots === undefined) derivedContexts.set(cx, (slots = []));
+  const slot =
+    (borrowDirection === undefined ? 0 : borrowDirection === "import" ? 3 : 6) +
+    (gives === undefined ? 0 : gives === "host" ? 1 : 2);
+  return (slots[slot] ??= { ...cx, borrowDirection, gives });
+}
+
 /** The parameters of a signature: `name: Type`. */
 export function signatureParams(cx: EmitContext, info: FunctionInfo): Printable[] {
-  const pcx: EmitContext = {
-    ...cx,
-    borrowDirection: info.direction,
-    gives: info.direction === "export" ? "host" : "guest",
-  };
-  const params: Printable[] = info.params.map((p) => [p.name, ": ", typeExpr(pcx, p.type)]);
+  const pcx = derived(cx, info.direction, info.direction === "export" ? "host" : "guest");
+  const own = info.params;
+  const params: Printable[] = [];
+  for (let i = 0; i < own.length; i++) {
+    const p = own[i]!;
+    params.push([p.name, ": ", typeExpr(pcx, p.type)]);
+  }
   // Never taken by a WIT parameter: those are renamed away from `options` (see BODY_NAMES).
   if (info.async && info.direction === "export")
     params.push(["options?: ", cx.runtime.type("AsyncCallOptions")]);
@@ -388,7 +423,7 @@ export function asyncCallArgs(info: FunctionInfo, method: boolean): Printable[] 
  * of an async import may give it as a promise (`T | PromiseLike<T>`).
  */
 export function valueTypeExpr(cx: EmitContext, info: FunctionInfo): Printable {
-  const rcx: EmitContext = info.direction === "import" ? { ...cx, gives: "host" } : cx;
+  const rcx = info.direction === "import" ? derived(cx, cx.borrowDirection, "host") : cx;
   const returned = info.fallible !== undefined ? info.fallible.ok : info.func.result;
   const value: Printable =
     returned === undefined

@@ -14,7 +14,7 @@ import { emitImportSide } from "./emit-imports.js";
 import { emitIndex } from "./emit-index.js";
 import { createPlan, type Plan, type Unit } from "./emit-plan.js";
 import { emitTypes } from "./emit-types.js";
-import { createGeneratedFile, generatedByComment, type GeneratedFile } from "./printer/index.js";
+import { generatedByComment, printGeneratedFile, type GeneratedFile } from "./printer/index.js";
 import { createRuntimeImports, runtimeOutputFiles } from "./runtime-files.js";
 export { selectWorld } from "../wit/select-world.js";
 import { moduleSpecifier, type EmitContext } from "./type-expr.js";
@@ -62,23 +62,30 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
   for (const cx of contexts) unitFunctions(cx);
   worldExportFunctions(contexts[0]!);
   for (const cx of contexts) {
-    const f = createGeneratedFile(cx.unit.path, { preamble });
-    reserveNames(f, cx.unit);
-    if (cx.unit.kind === "index") {
-      const entry = options.component?.entry;
-      emitIndex(f, cx, {
-        component: entry === undefined ? undefined : moduleSpecifier(cx.unit.path, entry),
-      });
-    } else {
-      emitTypes(f, cx);
-      if (cx.unit.side === "import") emitImportSide(f, cx);
-      else emitExportSide(f, cx);
-    }
-    // Every name the file declares, including those claimed while printing (spec tables, error aliases,
-    // locals), so that an import of the same name (a runtime helper called `exportTable`, `ResultError`, a
-    // type of another file) gets an alias instead of clashing with it.
-    f.reserve(...cx.unit.typeScope.names(), ...cx.unit.valueScope.names());
-    files.push({ path: cx.unit.path, content: f.toString() });
+    const unit = cx.unit;
+    const typeMark = unit.typeScope.mark();
+    const valueMark = unit.valueScope.mark();
+    const content = printGeneratedFile(unit.path, { preamble }, (f) => {
+      // The file may be printed twice (see printGeneratedFile): the second time claims the same names again.
+      unit.typeScope.rollback(typeMark);
+      unit.valueScope.rollback(valueMark);
+      reserveNames(f, unit);
+      if (unit.kind === "index") {
+        const entry = options.component?.entry;
+        emitIndex(f, cx, {
+          component: entry === undefined ? undefined : moduleSpecifier(unit.path, entry),
+        });
+      } else {
+        emitTypes(f, cx);
+        if (unit.side === "import") emitImportSide(f, cx);
+        else emitExportSide(f, cx);
+      }
+      // Every name the file declares, including those claimed while printing (spec tables, error aliases,
+      // locals), so that an import of the same name (a runtime helper called `exportTable`, `ResultError`, a
+      // type of another file) gets an alias instead of clashing with it.
+      f.reserve(...unit.typeScope.names(), ...unit.valueScope.names());
+    });
+    files.push({ path: unit.path, content });
   }
   if (options.runtimeImport === undefined) files.push(...runtimeOutputFiles(preamble));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -556,6 +556,10 @@ export interface NameScope {
   has(name: string): boolean;
   /** The names claimed so far (not the `taken` ones), in claim order. */
   names(): readonly string[];
+  /** A mark to {@link rollback} to: the number of names claimed so far. */
+  mark(): number;
+  /** Frees every name claimed since `mark`, as if they had never been claimed. */
+  rollback(mark: number): void;
 }
 
 /**
@@ -583,13 +587,23 @@ export function createNameScope(taken: Iterable<string> = []): NameScope {
     declare: (witName, context) => claim(tsName(witName, context)),
     has: (name) => claimed.has(name.toLowerCase()),
     names: () => names,
+    mark: () => names.length,
+    rollback: (mark) => {
+      // A claimed name was free when claimed, so forgetting it leaves the names claimed before it as they were.
+      for (let i = mark; i < names.length; i++) claimed.delete(names[i]!.toLowerCase());
+      names.length = mark;
+    },
   };
 }
 
 /** True when `name` is an ECMAScript IdentifierName (reserved words included). */
 export function isIdentifierName(name: string): boolean {
-  return /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u.test(name);
+  // The ASCII test first: it is the usual case, and a Unicode property class costs several times more.
+  return ASCII_IDENTIFIER.test(name) || UNICODE_IDENTIFIER.test(name);
 }
+
+const ASCII_IDENTIFIER = /^[A-Za-z$_][A-Za-z0-9$_]*$/;
+const UNICODE_IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
 
 /**
  * A property key as written in an object literal, object type or class

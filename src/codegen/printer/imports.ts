@@ -14,75 +14,126 @@ interface ImportUse {
   readonly from: string;
   readonly name: string;
   valueUse: boolean;
-  /** The name it is bound to in the file, chosen when the file is rendered. */
+  /** The name it was printed as: chosen when it was first printed, from what was known then. */
+  readonly printed: string;
+  /** The name it is bound to in the file, chosen when every import and local name is known. */
   local: string;
 }
 
-/** What a file's lines use, collected as they are printed so that rendering does not walk every line again. */
+/** The local name of each import, by module and then by name: what a finished file settled on. */
+export type ImportNames = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/**
+ * What a file's lines use, noted as they are printed. A symbol is printed as soon as its line is, so its name
+ * is chosen when it is first printed, from the names known then; {@link settle} says whether every choice held
+ * once all names are known, and if not, the names a second printing of the same lines must use.
+ */
 export class SymbolUses {
   /** Names the file declares: reserved, printed local symbols, imports of the file itself. */
   readonly locals = new Set<string>();
   /** Imported names, by module and then by name. */
   private readonly imports = new Map<string, Map<string, ImportUse>>();
-  /** The symbols noted so far: each is noted once, since symbols are made once and printed often. */
-  private readonly noted = new Set<SymbolRef>();
+  /** Names imports were printed as so far. */
+  private readonly importNames = new Set<string>();
+  /** Each symbol's name in the file: symbols are made once and printed often. */
+  private readonly names = new Map<SymbolRef, string>();
   /** Whether a module specifier names the file itself, memoized per specifier. */
   private readonly selfByFrom = new Map<string, boolean>();
   private readonly selfPath: string;
   private readonly dir: string;
 
-  /** `path` is the file's own path, to recognize imports of itself. */
-  constructor(path: string) {
+  /**
+   * `path` is the file's own path, to recognize imports of itself; `settled` are the names a first printing of
+   * the same lines settled on (see {@link settle}), which imports are then printed as from the start.
+   */
+  constructor(
+    path: string,
+    private readonly settled?: ImportNames,
+  ) {
     this.selfPath = stripExtension(posix.normalize(path));
     this.dir = posix.dirname(path);
   }
 
-  note(symbol: SymbolRef): void {
-    if (this.noted.has(symbol)) {
-      return;
-    }
-    this.noted.add(symbol);
+  /** Notes a use of `symbol` and returns the name it is printed as. */
+  nameOf(symbol: SymbolRef): string {
+    const known = this.names.get(symbol);
+    // A symbol's uses are all of one kind (its `typeOnly`), so its first use says all.
+    if (known !== undefined) return known;
+    const name = this.note(symbol);
+    this.names.set(symbol, name);
+    return name;
+  }
+
+  private note(symbol: SymbolRef): string {
     if (symbol.kind === "local" || this.isSelf(symbol.from)) {
       this.locals.add(symbol.name);
-      return;
+      return symbol.name;
     }
     let byName = this.imports.get(symbol.from);
     if (byName === undefined) {
       byName = new Map();
       this.imports.set(symbol.from, byName);
     }
-    const use = byName.get(symbol.name);
+    let use = byName.get(symbol.name);
     if (use === undefined) {
-      byName.set(symbol.name, {
+      const printed =
+        this.settled?.get(symbol.from)?.get(symbol.name) ?? this.freeName(symbol.name);
+      this.importNames.add(printed);
+      use = {
         from: symbol.from,
         name: symbol.name,
         valueUse: !symbol.typeOnly,
-        local: symbol.name,
-      });
+        printed,
+        local: printed,
+      };
+      byName.set(symbol.name, use);
     } else if (!symbol.typeOnly) {
       use.valueUse = true;
     }
+    return use.printed;
+  }
+
+  /** `name`, or the smallest free `name2`, `name3`, ... given what is known so far. */
+  private freeName(name: string): string {
+    if (!this.taken(name)) return name;
+    let n = 2;
+    while (this.taken(`${name}${n}`)) n++;
+    return `${name}${n}`;
+  }
+
+  private taken(name: string): boolean {
+    return this.locals.has(name) || this.importNames.has(name);
   }
 
   /**
-   * Chooses every import's local name and returns the import declarations. Call once, after the body is
-   * printed; {@link localName} answers from then on.
+   * Chooses every import's local name now that all are known (the rule in {@link assignImportNames}). Returns
+   * undefined when every import was printed under that name, and otherwise the names to print the file again
+   * with. Call once, after the body is printed.
    */
-  render(): string[] {
-    const sorted: ImportUse[] = [];
-    for (const byName of this.imports.values()) {
-      sorted.push(...byName.values());
+  settle(): ImportNames | undefined {
+    const uses = this.sorted();
+    assignImportNames(uses, this.locals);
+    if (uses.every((use) => use.local === use.printed)) return undefined;
+    const names = new Map<string, Map<string, string>>();
+    for (const use of uses) {
+      let byName = names.get(use.from);
+      if (byName === undefined) names.set(use.from, (byName = new Map()));
+      byName.set(use.name, use.local);
     }
-    sorted.sort((a, b) => compare(a.from, b.from) || compare(a.name, b.name));
-    assignImportNames(sorted, this.locals);
-    return renderImports(sorted);
+    return names;
   }
 
-  /** The name a symbol is printed as in this file. */
-  localName(symbol: SymbolRef): string {
-    return symbol.kind === "local" || this.isSelf(symbol.from)
-      ? symbol.name
-      : this.imports.get(symbol.from)!.get(symbol.name)!.local;
+  /** The import declarations, after {@link settle}. */
+  render(): string[] {
+    return renderImports(this.sorted());
+  }
+
+  private sorted(): ImportUse[] {
+    const sorted: ImportUse[] = [];
+    for (const byName of this.imports.values()) {
+      for (const use of byName.values()) sorted.push(use);
+    }
+    return sorted.sort((a, b) => compare(a.from, b.from) || compare(a.name, b.name));
   }
 
   private isSelf(from: string): boolean {

@@ -29,6 +29,7 @@ export {
 export {
   createGeneratedFile,
   generatedByComment,
+  printGeneratedFile,
   type GeneratedFile,
   type GeneratedFileOptions,
 } from "./generated-file.js";

@@ -30,10 +30,14 @@ export class LinePrinter {
   /** Whether nothing but indentation is on the current physical line yet. */
   private fresh = true;
 
-  /** `name` gives a symbol's name in the file; `width` is the columns lines keep within. */
+  /**
+   * `name` gives a symbol's name in the file (and notes its use); `width` is the columns lines keep within;
+   * `lineEnd` is told each time a physical line inside a printed line ends (see `Pieces.full`).
+   */
   constructor(
     private readonly name: (symbol: SymbolRef) => string,
     private readonly width = WIDTH,
+    private readonly lineEnd: () => void = () => {},
   ) {}
 
   /**
@@ -57,14 +61,18 @@ export class LinePrinter {
   private flat(p: Printable, limit: number): boolean {
     switch (typeof p) {
       case "string":
-        return this.piece(p, limit);
+        return this.piece(checkText(p), limit);
       case "number":
+        return this.piece(numberLiteral(p), limit);
       case "boolean":
         return this.piece(String(p), limit);
       case "bigint":
         return this.piece(`${p}n`, limit);
-      default:
+      case "object":
+        if ((p as unknown) === null) return unprintable(p);
         break;
+      default:
+        return unprintable(p);
     }
     if (isConcat(p)) {
       for (let i = 0; i < p.length; i++) {
@@ -209,7 +217,8 @@ export class LinePrinter {
     }
     const spaces = indentation(this.depth * TAB_WIDTH);
     out.push("\n");
-    out.push(spaces);
+    this.lineEnd();
+    if (spaces !== "") out.push(spaces);
     this.column = spaces.length;
     this.fresh = true;
   }
@@ -222,11 +231,21 @@ export class LinePrinter {
     if (isConcat(p)) {
       const items = p;
       for (let i = 0; i < items.length; i++) {
-        this.write(items[i]!, this.leadOf(items, i + 1, trailing));
+        const item = items[i]!;
+        // Only a layout (or a concatenation, which may hold one) reads what follows it on the line.
+        if (
+          typeof item === "object" &&
+          item !== null &&
+          (isConcat(item) || (item.kind !== "import" && item.kind !== "local"))
+        ) {
+          this.write(item, this.leadOf(items, i + 1, trailing));
+        } else {
+          this.text(this.plain(item as PlainPiece));
+        }
       }
       return;
     }
-    if (typeof p !== "object" || p.kind === "import" || p.kind === "local") {
+    if (typeof p !== "object" || p === null || p.kind === "import" || p.kind === "local") {
       this.text(this.plain(p));
       return;
     }
@@ -265,7 +284,7 @@ export class LinePrinter {
       }
       return width;
     }
-    if (typeof p !== "object" || p.kind === "import" || p.kind === "local") {
+    if (typeof p !== "object" || p === null || p.kind === "import" || p.kind === "local") {
       return this.plain(p).length;
     }
     switch (p.kind) {
@@ -313,16 +332,20 @@ export class LinePrinter {
   }
 
   /** The text of a piece that is not a layout. */
-  private plain(p: string | number | bigint | boolean | SymbolRef): string {
+  private plain(p: PlainPiece): string {
     switch (typeof p) {
       case "string":
-        return p;
+        return checkText(p);
+      case "number":
+        return numberLiteral(p);
       case "bigint":
         return `${p}n`;
-      case "object":
-        return this.name(p);
-      default:
+      case "boolean":
         return String(p);
+      case "object":
+        return (p as unknown) === null ? unprintable(p) : this.name(p);
+      default:
+        return unprintable(p);
     }
   }
 
@@ -497,6 +520,32 @@ export class LinePrinter {
     this.write(args[args.length - 1]!, trailing + 1);
     this.text(")");
   }
+}
+
+/** What {@link LinePrinter.plain} prints: anything but a layout or a concatenation. */
+type PlainPiece = string | number | bigint | boolean | SymbolRef;
+
+/** `text`, after checking that it holds no line break (one `print` call is one line). */
+function checkText(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
+      throw new Error(
+        `printed text contains a line break (${JSON.stringify(text)}); print one line per call and use f.string() for string literals`,
+      );
+    }
+  }
+  return text;
+}
+
+function numberLiteral(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`cannot print the number ${n} as a literal`);
+  return String(n);
+}
+
+/** Throws for what is no `Printable` (`null`, `undefined`, a function...), naming it. */
+function unprintable(p: unknown): never {
+  throw new Error(p === null ? "cannot print null" : `cannot print ${String(p)}`);
 }
 
 /** Whether a parameter is a rest parameter: its first text is `...`. */

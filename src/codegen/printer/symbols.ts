@@ -49,12 +49,15 @@ export function createImportSymbol(
     throw new Error(`import symbol \`${name}\` needs a module specifier`);
   }
   const typeOnly = options.typeOnly ?? false;
+  // The type-only twin is made once: printing the same symbol as a type many times then notes one symbol.
+  let twin: ImportSymbol | undefined;
   const symbol: ImportSymbol = {
     kind: "import",
     name,
     from,
     typeOnly,
-    toTypeOnly: () => (typeOnly ? symbol : createImportSymbol(name, from, { typeOnly: true })),
+    toTypeOnly: () =>
+      typeOnly ? symbol : (twin ??= createImportSymbol(name, from, { typeOnly: true })),
   };
   return symbol;
 }
