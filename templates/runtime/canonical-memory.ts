@@ -55,7 +55,9 @@ export function leavingForbidden(owner: object): boolean {
 const UTF16_TAG = 0x8000_0000;
 /** `TextEncoder`/`TextDecoder`, as every JavaScript host has them (declared here: the runtime assumes no DOM lib). */
 interface TextCodecs {
-  readonly TextEncoder: new () => { encode(input: string): Uint8Array };
+  readonly TextEncoder: new () => {
+    encodeInto(input: string, into: Uint8Array): { readonly written: number };
+  };
   readonly TextDecoder: new (label?: string) => { decode(input: Uint8Array): string };
 }
 const codecs = globalThis as unknown as TextCodecs;
@@ -132,8 +134,11 @@ export class GuestMemory {
     }
   }
 
-  /** Lowers a string in this function's encoding: its pointer and (tagged) length. */
-  lowerString(value: string): readonly [number, number] {
+  /**
+   * Lowers a string in this function's encoding and returns its pointer; its (tagged) length is left in
+   * {@link written}. Two results without an array: a call that passes a string allocates nothing for it.
+   */
+  lowerString(value: string): number {
     switch (this.encoding) {
       case "utf8":
         return this.lowerUtf8(value);
@@ -148,41 +153,48 @@ export class GuestMemory {
     }
   }
 
-  private lowerUtf8(value: string): readonly [number, number] {
+  /** The (tagged) length of the string {@link lowerString} lowered last. */
+  written = 0;
+
+  private lowerUtf8(value: string): number {
     const length = value.length;
-    if (length === 0) return [1, 0];
-    if (length <= 64) {
-      // Short ASCII strings (the common case) are written without an encoder.
-      let ascii = true;
-      for (let index = 0; index < length; index++) {
-        if (value.charCodeAt(index) >= 0x80) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) {
-        const ptr = this.alloc(1, length);
-        const bytes = this.bytes;
-        for (let index = 0; index < length; index++) bytes[ptr + index] = value.charCodeAt(index);
-        return [ptr, length];
+    if (length === 0) {
+      this.written = 0;
+      return 1;
+    }
+    // One pass measures the UTF-8 length, so that `realloc` is asked for exactly what is written (as jco does).
+    let size = length;
+    for (let index = 0; index < length; index++) {
+      const code = value.charCodeAt(index);
+      if (code < 0x80) continue;
+      size += code < 0x800 ? 1 : 2;
+      // A surrogate pair is 4 bytes for its two units; a lone surrogate is U+FFFD, 3 bytes, as `encodeInto` writes.
+      if (code >= 0xd800 && code <= 0xdbff && index + 1 < length) {
+        const low = value.charCodeAt(index + 1);
+        if (low >= 0xdc00 && low <= 0xdfff) index++;
       }
     }
-    const encoded = utf8Encoder.encode(value);
-    const ptr = this.alloc(1, encoded.length);
-    this.bytes.set(encoded, ptr);
-    return [ptr, encoded.length];
+    const ptr = this.alloc(1, size);
+    const bytes = this.bytes;
+    if (size === length && length <= ENCODE_LOOP_MAX) {
+      // Short ASCII (the common case): a loop costs less than the encoder's call into the engine.
+      for (let index = 0; index < length; index++) bytes[ptr + index] = value.charCodeAt(index);
+    } else utf8Encoder.encodeInto(value, bytes.subarray(ptr, ptr + size));
+    this.written = size;
+    return ptr;
   }
 
-  private lowerUtf16(value: string, tag: number): readonly [number, number] {
+  private lowerUtf16(value: string, tag: number): number {
     const length = value.length;
     const ptr = this.alloc(2, length * 2);
     const view = this.view;
     for (let index = 0; index < length; index++)
       view.setUint16(ptr + index * 2, value.charCodeAt(index), true);
-    return [ptr, (length | tag) >>> 0];
+    this.written = (length | tag) >>> 0;
+    return ptr;
   }
 
-  private lowerLatin1OrUtf16(value: string): readonly [number, number] {
+  private lowerLatin1OrUtf16(value: string): number {
     const length = value.length;
     for (let index = 0; index < length; index++) {
       if (value.charCodeAt(index) > 0xff) return this.lowerUtf16(value, UTF16_TAG);
@@ -190,7 +202,8 @@ export class GuestMemory {
     const ptr = this.alloc(2, length);
     const bytes = this.bytes;
     for (let index = 0; index < length; index++) bytes[ptr + index] = value.charCodeAt(index);
-    return [ptr, length];
+    this.written = length;
+    return ptr;
   }
 
   /** Lifts a string the guest passed as pointer and (tagged) length. */
@@ -198,24 +211,22 @@ export class GuestMemory {
     switch (this.encoding) {
       case "utf8": {
         this.check(ptr, length);
-        if (length <= 32) {
-          const bytes = this.bytes;
-          let out = "";
-          for (let index = 0; index < length; index++) {
-            const byte = bytes[ptr + index]!;
-            if (byte >= 0x80) return utf8Decoder.decode(bytes.subarray(ptr, ptr + length));
-            out += String.fromCharCode(byte);
-          }
-          return out;
+        const bytes = this.bytes;
+        if (length <= DECODE_LOOP_MAX) {
+          let high = 0;
+          for (let index = 0; index < length; index++) high |= bytes[ptr + index]!;
+          if (high < 0x80) return shortLatin1(bytes, ptr, length);
         }
-        return utf8Decoder.decode(this.bytes.subarray(ptr, ptr + length));
+        return utf8Decoder.decode(bytes.subarray(ptr, ptr + length));
       }
       case "utf16":
         return this.liftUtf16(ptr, length);
       case "latin1+utf16": {
         if ((length & UTF16_TAG) !== 0) return this.liftUtf16(ptr, (length & ~UTF16_TAG) >>> 0);
         this.check(ptr, length);
-        return latin1(this.bytes, ptr, length);
+        return length <= DECODE_LOOP_MAX
+          ? shortLatin1(this.bytes, ptr, length)
+          : latin1(this.bytes, ptr, length);
       }
       default: {
         const never: never = this.encoding;
@@ -228,6 +239,169 @@ export class GuestMemory {
     if (ptr % 2 !== 0) throw new CanonicalTrap(`a UTF-16 string at ${ptr} is not aligned to 2`);
     this.check(ptr, units * 2);
     return utf16Decoder.decode(this.bytes.subarray(ptr, ptr + units * 2));
+  }
+}
+
+/**
+ * The longest ASCII string written by a loop of char codes rather than `TextEncoder.encodeInto`, and the longest
+ * ASCII (or latin1) string read by {@link shortLatin1} rather than `TextDecoder`: below them the engine's call
+ * into the encoder costs more than the loop (measured on Node 20 with `npm run bench -- calls`).
+ */
+const ENCODE_LOOP_MAX = 24;
+const DECODE_LOOP_MAX = 16;
+
+/**
+ * Up to {@link DECODE_LOOP_MAX} bytes as one char code each, by one `String.fromCharCode` with one argument per
+ * byte: one flat string made at once (a `+=` per byte makes a string per byte, and from 13 characters on a rope
+ * that its first reader must flatten).
+ */
+function shortLatin1(b: Uint8Array, p: number, n: number): string {
+  const c = String.fromCharCode;
+  switch (n) {
+    case 0:
+      return "";
+    case 1:
+      return c(b[p]!);
+    case 2:
+      return c(b[p]!, b[p + 1]!);
+    case 3:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!);
+    case 4:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
+    case 5:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
+    case 6:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
+    case 7:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
+    case 8:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
+    case 9:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+      );
+    case 10:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+      );
+    case 11:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+      );
+    case 12:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+        b[p + 11]!,
+      );
+    case 13:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+        b[p + 11]!,
+        b[p + 12]!,
+      );
+    case 14:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+        b[p + 11]!,
+        b[p + 12]!,
+        b[p + 13]!,
+      );
+    case 15:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+        b[p + 11]!,
+        b[p + 12]!,
+        b[p + 13]!,
+        b[p + 14]!,
+      );
+    case 16:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+        b[p + 11]!,
+        b[p + 12]!,
+        b[p + 13]!,
+        b[p + 14]!,
+        b[p + 15]!,
+      );
+    default:
+      return latin1(b, p, n);
   }
 }
 
