@@ -30,26 +30,27 @@ export class CanonicalTrap extends Error {
 }
 
 /**
- * The owners (instance cores) whose guest may not leave the instance right now, innermost last: the canonical
- * ABI's `may_leave` is false while the guest's `realloc` or post-return runs, so a host import the guest calls
- * then traps. Pushed around those calls and popped in `finally`; module-wide, since one thread runs one wasm
- * stack at a time.
+ * The owner (instance core) whose guest may not leave the instance right now: the canonical ABI's `may_leave`
+ * is false while the guest's `realloc` or post-return runs, so a host import the guest calls then traps. Set
+ * around those calls and restored to the outer value in `finally` (a stack kept in the callers' frames: no
+ * array to push and pop per call); module-wide, since one thread runs one wasm stack at a time.
  */
-const noLeave: object[] = [];
+let noLeave: object | undefined = undefined;
 
 /** Runs `fn(arg)` (the guest's post-return) with leaving the instance of `owner` forbidden. */
 export function withoutLeaving<A>(owner: object, fn: (arg: A) => void, arg: A): void {
-  noLeave.push(owner);
+  const outer = noLeave;
+  noLeave = owner;
   try {
     fn(arg);
   } finally {
-    noLeave.pop();
+    noLeave = outer;
   }
 }
 
 /** Whether the guest of `owner` runs a part of a call from which it may not call the host. */
 export function leavingForbidden(owner: object): boolean {
-  return noLeave.length > 0 && noLeave[noLeave.length - 1] === owner;
+  return noLeave === owner;
 }
 
 const UTF16_TAG = 0x8000_0000;
@@ -111,16 +112,30 @@ export class GuestMemory {
     const realloc = this.realloc;
     if (realloc === undefined)
       throw new CanonicalTrap("the function's canonical options have no `realloc`");
-    noLeave.push(this.owner);
+    const outer = noLeave;
+    noLeave = this.owner;
     let ptr: number;
     try {
       ptr = realloc(0, 0, align, size) >>> 0;
     } finally {
-      noLeave.pop();
+      noLeave = outer;
     }
     this.refresh();
     if (ptr % align !== 0)
       throw new CanonicalTrap(`realloc returned ${ptr}, not aligned to ${align}`);
+    this.check(ptr, size);
+    return ptr;
+  }
+
+  /**
+   * The return area a core function returned (as its one flat result): its pointer, once memory is refreshed
+   * (the call may have grown it) and the area checked to be aligned and inside memory.
+   */
+  area(raw: unknown, align: number, size: number): number {
+    this.refresh();
+    const ptr = (raw as number) >>> 0;
+    if (ptr % align !== 0)
+      throw new TypeError(`the return area at ${ptr} is not aligned to ${align}`);
     this.check(ptr, size);
     return ptr;
   }
