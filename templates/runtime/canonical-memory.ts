@@ -177,7 +177,18 @@ export class GuestMemory {
       this.written = 0;
       return 1;
     }
-    // One pass measures the UTF-8 length, so that `realloc` is asked for exactly what is written (as jco does).
+    // `realloc` is asked for exactly what is written (as jco does): the UTF-8 length is known first.
+    if (length > ENCODE_LOOP_MAX && length <= SCRATCH_MAX) {
+      // Middling strings: the engine encodes into a scratch buffer faster than a loop measures them.
+      let scratch = utf8Scratch;
+      if (scratch.length < length * 3) utf8Scratch = scratch = new Uint8Array(SCRATCH_MAX * 3);
+      const size = utf8Encoder.encodeInto(value, scratch).written;
+      const ptr = this.alloc(1, size);
+      this.bytes.set(scratch.subarray(0, size), ptr);
+      this.written = size;
+      return ptr;
+    }
+    // Short and long strings: one pass measures the UTF-8 length, then the string is written in place.
     let size = length;
     for (let index = 0; index < length; index++) {
       const code = value.charCodeAt(index);
@@ -258,11 +269,16 @@ export class GuestMemory {
 }
 
 /**
- * The longest ASCII string written by a loop of char codes rather than `TextEncoder.encodeInto`, and the longest
- * ASCII (or latin1) string read by {@link shortLatin1} rather than `TextDecoder`: below them the engine's call
- * into the encoder costs more than the loop (measured on Node 20 with `npm run bench -- calls`).
+ * How UTF-8 strings are written, by length in UTF-16 units (measured on Node 20; see docs/performance-notes.md):
+ * up to {@link ENCODE_LOOP_MAX}, measured by a loop and, when ASCII, written by a loop of char codes (below it
+ * the engine's call into `TextEncoder.encodeInto` costs more than the loop); up to {@link SCRATCH_MAX}, encoded
+ * by the engine into a scratch buffer (at most three bytes a unit, kept between calls) and copied; longer ones,
+ * measured by a loop and encoded in place (no scratch buffer grows to their size).
  */
-const ENCODE_LOOP_MAX = 24;
+const ENCODE_LOOP_MAX = 48;
+const SCRATCH_MAX = 16_384;
+let utf8Scratch = new Uint8Array(0);
+/** The longest ASCII (or latin1) string read by {@link shortLatin1} rather than `TextDecoder`. */
 const DECODE_LOOP_MAX = 16;
 
 /**

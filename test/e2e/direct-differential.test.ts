@@ -198,9 +198,10 @@ describe.each(["utf8", "utf16"] as const)("the WAT guest with %s strings", (enco
     const strings = [
       "",
       "a",
-      // Around the lengths up to which short strings are written and read by loops (24 and 16).
-      ...[12, 13, 15, 16, 17, 23, 24, 25, 33].map(ascii),
-      ...[0, 15, 16, 17, 24].flatMap((n) => [
+      // Around the lengths up to which short strings are read and written by loops (16 and 48), and up to
+      // which a scratch buffer is used (16,384).
+      ...[12, 13, 15, 16, 17, 47, 48, 49, 1000, 16_384, 16_385].map(ascii),
+      ...[0, 15, 16, 17, 48, 1000].flatMap((n) => [
         `${ascii(n)}é`,
         `${ascii(n)}✓${ascii(2)}`,
         `${ascii(n)}😀`,

@@ -245,14 +245,15 @@ describe("strings", () => {
 });
 
 describe("strings through the short-string loops and the engine's encoder alike", () => {
-  // Lengths around the loops' limits (16 characters read, 24 written by loops), and beyond them.
-  const lengths = [0, 1, 2, 8, 12, 13, 15, 16, 17, 23, 24, 25, 31, 32, 33, 100, 5000];
+  // Lengths around the limits of the ways strings are read (a loop up to 16 characters) and written (a loop up
+  // to 48, a scratch buffer up to 16,384, in place beyond), and between them.
+  const lengths = [0, 1, 2, 8, 12, 13, 15, 16, 17, 47, 48, 49, 100, 5000, 16_384, 16_385, 40_000];
   const ascii = (n: number): string =>
     Array.from({ length: n }, (_, i) => String.fromCharCode(32 + ((i * 7) % 95))).join("");
   const texts: string[] = [
     ...lengths.map(ascii),
     // Non-ASCII after ASCII, at each place the loops could get wrong.
-    ...[1, 15, 16, 17, 23, 24, 25, 40].flatMap((n) => [
+    ...[1, 15, 16, 17, 47, 48, 49, 16_383, 16_384, 16_385].flatMap((n) => [
       `${ascii(n)}é`,
       `${ascii(n)}✓${ascii(3)}`,
       `${ascii(n)}😀`,
@@ -293,6 +294,8 @@ describe("strings through the short-string loops and the engine's encoder alike"
       "a\ud800b",
       `${ascii(16)}\udbff`,
       `${ascii(23)}\ud800`,
+      `${ascii(100)}\ud800${ascii(100)}`,
+      `${ascii(20_000)}\udc00`,
       "\udc00\ud800",
       "😀\ud83d",
       "\ud83d\ud83d\ude00",
@@ -324,7 +327,16 @@ describe("strings through the short-string loops and the engine's encoder alike"
   it.each(["utf8", "utf16", "latin1+utf16"] as const)(
     "%s: a realloc that grows memory (and detaches the buffer) leaves the string in the new buffer",
     (encoding) => {
-      for (const text of ["short", ascii(16), ascii(24), ascii(25), `${ascii(20)}✓`, "é"]) {
+      for (const text of [
+        "short",
+        ascii(16),
+        ascii(48),
+        ascii(49),
+        `${ascii(20)}✓`,
+        "é",
+        `${ascii(1000)}✓`,
+        `${ascii(20_000)}✓`,
+      ]) {
         const { memory, raw, bumpTo } = guestMemory(encoding);
         // The next allocation does not fit: realloc grows memory first.
         bumpTo(raw.buffer.byteLength - 1);
