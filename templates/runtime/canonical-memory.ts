@@ -269,7 +269,7 @@ export class GuestMemory {
 }
 
 /**
- * How UTF-8 strings are written, by length in UTF-16 units (measured on Node 20; see docs/performance-notes.md):
+ * How UTF-8 strings are written, by length in UTF-16 units (measured on Node 20):
  * up to {@link ENCODE_LOOP_MAX}, measured by a loop and, when ASCII, written by a loop of char codes (below it
  * the engine's call into `TextEncoder.encodeInto` costs more than the loop); up to {@link SCRATCH_MAX}, encoded
  * by the engine into a scratch buffer (at most three bytes a unit, kept between calls) and copied; longer ones,
