@@ -20,6 +20,7 @@ import type {
 } from "../wit/decoding/canonical-options.js";
 import type { Function, Resolve, Type, WorldId } from "../wit/model.js";
 import { interfaceIdentifier } from "../wit/model.js";
+import { fastForm } from "./emit-direct-fast.js";
 import { jcoFieldName } from "./type-expr.js";
 import { toLowerCamel } from "./names.js";
 
@@ -160,8 +161,23 @@ export function decideDirect(
     parts.push(
       `invoke: (f: (...args: unknown[]) => unknown, ${a}: readonly unknown[]) => f(${args})`,
     );
-    if (options.postReturn === undefined && (result === undefined || numeric.has(result)))
-      parts.push(`fast: ${fastPath(params, result)}`);
+  }
+  if (
+    options.postReturn === undefined &&
+    params.length <= 16 &&
+    params.every((p) => numeric.has(p)) &&
+    (result === undefined || numeric.has(result))
+  )
+    parts.push(`fast: ${fastPath(params, result)}`);
+  else {
+    // Strings, records, a post-return: a fast form that also lowers into and lifts from memory.
+    const fast = fastForm(
+      resolve,
+      func.params.map((param) => param.type),
+      func.result,
+      options.postReturn !== undefined,
+    );
+    if (fast !== undefined) parts.push(`fast: ${fast}`);
   }
   return { kind: "direct", target: `{ ${parts.join(", ")} }` };
 }

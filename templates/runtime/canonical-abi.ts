@@ -232,15 +232,15 @@ function primitiveCodec(type: Extract<AbiType, string>): Codec {
         align: 4,
         flat: ["i32", "i32"],
         store(memory, ptr, value) {
-          const [at, length] = memory.lowerString(value as string);
+          const at = memory.lowerString(value as string);
           memory.view.setUint32(ptr, at, true);
-          memory.view.setUint32(ptr + 4, length, true);
+          memory.view.setUint32(ptr + 4, memory.written, true);
         },
         load: (memory, ptr) =>
           memory.liftString(memory.view.getUint32(ptr, true), memory.view.getUint32(ptr + 4, true)),
         lower(memory, value, out) {
-          const [at, length] = memory.lowerString(value as string);
-          out.push(at, length);
+          const at = memory.lowerString(value as string);
+          out.push(at, memory.written);
         },
         lift: (memory, cursor) =>
           memory.liftString((next(cursor) as number) >>> 0, (next(cursor) as number) >>> 0),

@@ -30,32 +30,35 @@ export class CanonicalTrap extends Error {
 }
 
 /**
- * The owners (instance cores) whose guest may not leave the instance right now, innermost last: the canonical
- * ABI's `may_leave` is false while the guest's `realloc` or post-return runs, so a host import the guest calls
- * then traps. Pushed around those calls and popped in `finally`; module-wide, since one thread runs one wasm
- * stack at a time.
+ * The owner (instance core) whose guest may not leave the instance right now: the canonical ABI's `may_leave`
+ * is false while the guest's `realloc` or post-return runs, so a host import the guest calls then traps. Set
+ * around those calls and restored to the outer value in `finally` (a stack kept in the callers' frames: no
+ * array to push and pop per call); module-wide, since one thread runs one wasm stack at a time.
  */
-const noLeave: object[] = [];
+let noLeave: object | undefined = undefined;
 
 /** Runs `fn(arg)` (the guest's post-return) with leaving the instance of `owner` forbidden. */
 export function withoutLeaving<A>(owner: object, fn: (arg: A) => void, arg: A): void {
-  noLeave.push(owner);
+  const outer = noLeave;
+  noLeave = owner;
   try {
     fn(arg);
   } finally {
-    noLeave.pop();
+    noLeave = outer;
   }
 }
 
 /** Whether the guest of `owner` runs a part of a call from which it may not call the host. */
 export function leavingForbidden(owner: object): boolean {
-  return noLeave.length > 0 && noLeave[noLeave.length - 1] === owner;
+  return noLeave === owner;
 }
 
 const UTF16_TAG = 0x8000_0000;
 /** `TextEncoder`/`TextDecoder`, as every JavaScript host has them (declared here: the runtime assumes no DOM lib). */
 interface TextCodecs {
-  readonly TextEncoder: new () => { encode(input: string): Uint8Array };
+  readonly TextEncoder: new () => {
+    encodeInto(input: string, into: Uint8Array): { readonly written: number };
+  };
   readonly TextDecoder: new (label?: string) => { decode(input: Uint8Array): string };
 }
 const codecs = globalThis as unknown as TextCodecs;
@@ -109,16 +112,30 @@ export class GuestMemory {
     const realloc = this.realloc;
     if (realloc === undefined)
       throw new CanonicalTrap("the function's canonical options have no `realloc`");
-    noLeave.push(this.owner);
+    const outer = noLeave;
+    noLeave = this.owner;
     let ptr: number;
     try {
       ptr = realloc(0, 0, align, size) >>> 0;
     } finally {
-      noLeave.pop();
+      noLeave = outer;
     }
     this.refresh();
     if (ptr % align !== 0)
       throw new CanonicalTrap(`realloc returned ${ptr}, not aligned to ${align}`);
+    this.check(ptr, size);
+    return ptr;
+  }
+
+  /**
+   * The return area a core function returned (as its one flat result): its pointer, once memory is refreshed
+   * (the call may have grown it) and the area checked to be aligned and inside memory.
+   */
+  area(raw: unknown, align: number, size: number): number {
+    this.refresh();
+    const ptr = (raw as number) >>> 0;
+    if (ptr % align !== 0)
+      throw new TypeError(`the return area at ${ptr} is not aligned to ${align}`);
     this.check(ptr, size);
     return ptr;
   }
@@ -132,8 +149,11 @@ export class GuestMemory {
     }
   }
 
-  /** Lowers a string in this function's encoding: its pointer and (tagged) length. */
-  lowerString(value: string): readonly [number, number] {
+  /**
+   * Lowers a string in this function's encoding and returns its pointer; its (tagged) length is left in
+   * {@link written}. Two results without an array: a call that passes a string allocates nothing for it.
+   */
+  lowerString(value: string): number {
     switch (this.encoding) {
       case "utf8":
         return this.lowerUtf8(value);
@@ -148,41 +168,59 @@ export class GuestMemory {
     }
   }
 
-  private lowerUtf8(value: string): readonly [number, number] {
+  /** The (tagged) length of the string {@link lowerString} lowered last. */
+  written = 0;
+
+  private lowerUtf8(value: string): number {
     const length = value.length;
-    if (length === 0) return [1, 0];
-    if (length <= 64) {
-      // Short ASCII strings (the common case) are written without an encoder.
-      let ascii = true;
-      for (let index = 0; index < length; index++) {
-        if (value.charCodeAt(index) >= 0x80) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) {
-        const ptr = this.alloc(1, length);
-        const bytes = this.bytes;
-        for (let index = 0; index < length; index++) bytes[ptr + index] = value.charCodeAt(index);
-        return [ptr, length];
+    if (length === 0) {
+      this.written = 0;
+      return 1;
+    }
+    // `realloc` is asked for exactly what is written (as jco does): the UTF-8 length is known first.
+    if (length > ENCODE_LOOP_MAX && length <= SCRATCH_MAX) {
+      // Middling strings: the engine encodes into a scratch buffer faster than a loop measures them.
+      let scratch = utf8Scratch;
+      if (scratch.length < length * 3) utf8Scratch = scratch = new Uint8Array(SCRATCH_MAX * 3);
+      const size = utf8Encoder.encodeInto(value, scratch).written;
+      const ptr = this.alloc(1, size);
+      this.bytes.set(scratch.subarray(0, size), ptr);
+      this.written = size;
+      return ptr;
+    }
+    // Short and long strings: one pass measures the UTF-8 length, then the string is written in place.
+    let size = length;
+    for (let index = 0; index < length; index++) {
+      const code = value.charCodeAt(index);
+      if (code < 0x80) continue;
+      size += code < 0x800 ? 1 : 2;
+      // A surrogate pair is 4 bytes for its two units; a lone surrogate is U+FFFD, 3 bytes, as `encodeInto` writes.
+      if (code >= 0xd800 && code <= 0xdbff && index + 1 < length) {
+        const low = value.charCodeAt(index + 1);
+        if (low >= 0xdc00 && low <= 0xdfff) index++;
       }
     }
-    const encoded = utf8Encoder.encode(value);
-    const ptr = this.alloc(1, encoded.length);
-    this.bytes.set(encoded, ptr);
-    return [ptr, encoded.length];
+    const ptr = this.alloc(1, size);
+    const bytes = this.bytes;
+    if (size === length && length <= ENCODE_LOOP_MAX) {
+      // Short ASCII (the common case): a loop costs less than the encoder's call into the engine.
+      for (let index = 0; index < length; index++) bytes[ptr + index] = value.charCodeAt(index);
+    } else utf8Encoder.encodeInto(value, bytes.subarray(ptr, ptr + size));
+    this.written = size;
+    return ptr;
   }
 
-  private lowerUtf16(value: string, tag: number): readonly [number, number] {
+  private lowerUtf16(value: string, tag: number): number {
     const length = value.length;
     const ptr = this.alloc(2, length * 2);
     const view = this.view;
     for (let index = 0; index < length; index++)
       view.setUint16(ptr + index * 2, value.charCodeAt(index), true);
-    return [ptr, (length | tag) >>> 0];
+    this.written = (length | tag) >>> 0;
+    return ptr;
   }
 
-  private lowerLatin1OrUtf16(value: string): readonly [number, number] {
+  private lowerLatin1OrUtf16(value: string): number {
     const length = value.length;
     for (let index = 0; index < length; index++) {
       if (value.charCodeAt(index) > 0xff) return this.lowerUtf16(value, UTF16_TAG);
@@ -190,7 +228,8 @@ export class GuestMemory {
     const ptr = this.alloc(2, length);
     const bytes = this.bytes;
     for (let index = 0; index < length; index++) bytes[ptr + index] = value.charCodeAt(index);
-    return [ptr, length];
+    this.written = length;
+    return ptr;
   }
 
   /** Lifts a string the guest passed as pointer and (tagged) length. */
@@ -198,24 +237,22 @@ export class GuestMemory {
     switch (this.encoding) {
       case "utf8": {
         this.check(ptr, length);
-        if (length <= 32) {
-          const bytes = this.bytes;
-          let out = "";
-          for (let index = 0; index < length; index++) {
-            const byte = bytes[ptr + index]!;
-            if (byte >= 0x80) return utf8Decoder.decode(bytes.subarray(ptr, ptr + length));
-            out += String.fromCharCode(byte);
-          }
-          return out;
+        const bytes = this.bytes;
+        if (length <= DECODE_LOOP_MAX) {
+          let high = 0;
+          for (let index = 0; index < length; index++) high |= bytes[ptr + index]!;
+          if (high < 0x80) return shortLatin1(bytes, ptr, length);
         }
-        return utf8Decoder.decode(this.bytes.subarray(ptr, ptr + length));
+        return utf8Decoder.decode(bytes.subarray(ptr, ptr + length));
       }
       case "utf16":
         return this.liftUtf16(ptr, length);
       case "latin1+utf16": {
         if ((length & UTF16_TAG) !== 0) return this.liftUtf16(ptr, (length & ~UTF16_TAG) >>> 0);
         this.check(ptr, length);
-        return latin1(this.bytes, ptr, length);
+        return length <= DECODE_LOOP_MAX
+          ? shortLatin1(this.bytes, ptr, length)
+          : latin1(this.bytes, ptr, length);
       }
       default: {
         const never: never = this.encoding;
@@ -228,6 +265,174 @@ export class GuestMemory {
     if (ptr % 2 !== 0) throw new CanonicalTrap(`a UTF-16 string at ${ptr} is not aligned to 2`);
     this.check(ptr, units * 2);
     return utf16Decoder.decode(this.bytes.subarray(ptr, ptr + units * 2));
+  }
+}
+
+/**
+ * How UTF-8 strings are written, by length in UTF-16 units (measured on Node 20):
+ * up to {@link ENCODE_LOOP_MAX}, measured by a loop and, when ASCII, written by a loop of char codes (below it
+ * the engine's call into `TextEncoder.encodeInto` costs more than the loop); up to {@link SCRATCH_MAX}, encoded
+ * by the engine into a scratch buffer (at most three bytes a unit, kept between calls) and copied; longer ones,
+ * measured by a loop and encoded in place (no scratch buffer grows to their size).
+ */
+const ENCODE_LOOP_MAX = 48;
+const SCRATCH_MAX = 16_384;
+let utf8Scratch = new Uint8Array(0);
+/** The longest ASCII (or latin1) string read by {@link shortLatin1} rather than `TextDecoder`. */
+const DECODE_LOOP_MAX = 16;
+
+/**
+ * Up to {@link DECODE_LOOP_MAX} bytes as one char code each, by one `String.fromCharCode` with one argument per
+ * byte: one flat string made at once (a `+=` per byte makes a string per byte, and from 13 characters on a rope
+ * that its first reader must flatten).
+ */
+function shortLatin1(b: Uint8Array, p: number, n: number): string {
+  const c = String.fromCharCode;
+  switch (n) {
+    case 0:
+      return "";
+    case 1:
+      return c(b[p]!);
+    case 2:
+      return c(b[p]!, b[p + 1]!);
+    case 3:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!);
+    case 4:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
+    case 5:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
+    case 6:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
+    case 7:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
+    case 8:
+      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
+    case 9:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+      );
+    case 10:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+      );
+    case 11:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+      );
+    case 12:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+        b[p + 11]!,
+      );
+    case 13:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+        b[p + 11]!,
+        b[p + 12]!,
+      );
+    case 14:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+        b[p + 11]!,
+        b[p + 12]!,
+        b[p + 13]!,
+      );
+    case 15:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+        b[p + 11]!,
+        b[p + 12]!,
+        b[p + 13]!,
+        b[p + 14]!,
+      );
+    case 16:
+      return c(
+        b[p]!,
+        b[p + 1]!,
+        b[p + 2]!,
+        b[p + 3]!,
+        b[p + 4]!,
+        b[p + 5]!,
+        b[p + 6]!,
+        b[p + 7]!,
+        b[p + 8]!,
+        b[p + 9]!,
+        b[p + 10]!,
+        b[p + 11]!,
+        b[p + 12]!,
+        b[p + 13]!,
+        b[p + 14]!,
+        b[p + 15]!,
+      );
+    default:
+      return latin1(b, p, n);
   }
 }
 

@@ -53,9 +53,9 @@ export interface DirectTarget {
    */
   readonly invoke?: (fn: never, args: readonly unknown[]) => unknown;
   /**
-   * For a function whose parameters and result are numbers or bools and that has no post-return: its
-   * synchronous form, written out per function (see {@link FastCall}). Given the function's `FastCall` and the
-   * shared checks and lifts, returns `(core, ...args) => result`.
+   * For a function whose parameters and result are numbers, bools, strings or records of them: its synchronous
+   * form, written out per function (see {@link FastCall}). Given the function's `FastCall` and the shared checks
+   * and lifts, returns `(core, ...args) => result`.
    */
   readonly fast?: (
     d: FastCall,
@@ -104,6 +104,36 @@ export function directSpec<R>(spec: ExportSpec<R>, target: DirectTarget): Direct
  * }
  * ```
  *
+ * A function with strings, records or a post-return also takes the guest's memory (`d.memory()`) after
+ * `enter`, lowers strings with it and record fields one by one, and lifts a result of more than one flat value
+ * from its return area (`m.area(r, align, size)`) field by field; its post-return runs in a `finally` around
+ * the lifting (`d.post(core, r)`), all inside the `try` whose `catch` ends the call as a trap:
+ *
+ * ```ts
+ * (d, is, _lift) => (core, p0) => {
+ *   if (!is.string(p0)) return d.slow(core, [p0]);
+ *   const f = d.enter(core);
+ *   const m = d.memory();
+ *   let v: unknown;
+ *   try {
+ *     const p0p = m.lowerString(p0);
+ *     const p0n = m.written;
+ *     const r = f(p0p, p0n);
+ *     try {
+ *       const q = m.area(r, 4, 8);
+ *       const w = m.view;
+ *       v = m.liftString(w.getUint32(q, true), w.getUint32(q + 4, true));
+ *     } finally {
+ *       d.post(core, r);
+ *     }
+ *   } catch (error) {
+ *     throw d.trap(core, error);
+ *   }
+ *   d.leave(core);
+ *   return v;
+ * }
+ * ```
+ *
  * Every function has a literal of its own, so each call site in it (above all the one into wasm) sees a single
  * target and the engine specialises it; a call site shared by many functions would take its generic paths.
  * The methods here are small and of one class, so the engine inlines them.
@@ -120,7 +150,15 @@ export interface FastCall {
   trap(core: InstanceCore, error: unknown): unknown;
   /** The core function returned: ends the call. */
   leave(core: InstanceCore): void;
+  /** After `enter`: the memory (and `realloc`) of the function's canonical options. */
+  memory(): GuestMemory;
+  /** After `enter`: runs the function's post-return with the core function's result (see {@link postReturn}). */
+  post(core: InstanceCore, raw: unknown): void;
 }
+
+/** `String.prototype.isWellFormed`, where the host has it (ES2024); elsewhere strings take the checked path. */
+const hasIsWellFormed =
+  typeof (String.prototype as { readonly isWellFormed?: unknown }).isWellFormed === "function";
 
 /** The quick argument checks of fast paths: true when the value is certainly valid for the type. */
 export const scalarChecks = {
@@ -139,6 +177,11 @@ export const scalarChecks = {
     typeof value === "bigint" && value === BigInt.asIntN(64, value),
   f32: (value: unknown): value is number => typeof value === "number",
   f64: (value: unknown): value is number => typeof value === "number",
+  /** A string of Unicode scalar values (a lone surrogate is refused by the value type, with its path). */
+  string: (value: unknown): value is string =>
+    typeof value === "string" &&
+    hasIsWellFormed &&
+    (value as unknown as { isWellFormed(): boolean }).isWellFormed(),
 } as const;
 
 /** The canonical ABI's lifts of one flat result (the same as the codecs' `liftOne`). */
@@ -208,6 +251,14 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
 
   leave(core: InstanceCore): void {
     core.gate.leaveSync();
+  }
+
+  memory(): GuestMemory {
+    return this.last!.memory!;
+  }
+
+  post(core: InstanceCore, raw: unknown): void {
+    withoutLeaving(core, this.last!.postReturn as (value: unknown) => void, raw);
   }
 }
 
@@ -575,12 +626,7 @@ function run(binding: Binding, args: readonly unknown[]): unknown {
   let value: unknown;
   try {
     if (plan.returnArea) {
-      memory.refresh();
-      const ptr = (raw as number) >>> 0;
-      if (ptr % result.align !== 0)
-        throw new TypeError(`the return area at ${ptr} is not aligned to ${result.align}`);
-      memory.check(ptr, result.size);
-      value = result.load(memory, ptr);
+      value = result.load(memory, memory.area(raw, result.align, result.size));
     } else if (result.liftOne !== undefined) {
       value = result.liftOne(raw);
     } else {

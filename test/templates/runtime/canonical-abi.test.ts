@@ -25,16 +25,30 @@ const MemoryClass = (
 function guestMemory(
   encoding: StringEncoding = "utf8",
   pages = 1,
-): { memory: GuestMemory; raw: RawMemory } {
+): {
+  memory: GuestMemory;
+  raw: RawMemory;
+  /** The sizes realloc was asked for. */
+  sizes: number[];
+  /** Moves the bump allocator's next free byte. */
+  bumpTo: (at: number) => void;
+} {
   const raw = new MemoryClass({ initial: pages });
   let bump = 64;
+  const sizes: number[] = [];
   const realloc = (_old: number, _size: number, align: number, size: number): number => {
+    sizes.push(size);
     const ptr = Math.ceil(bump / align) * align;
     bump = ptr + size;
     while (bump > raw.buffer.byteLength) raw.grow(1);
     return ptr;
   };
-  return { memory: new GuestMemory(raw, realloc as never, encoding, {}), raw };
+  return {
+    memory: new GuestMemory(raw, realloc as never, encoding, {}),
+    raw,
+    sizes,
+    bumpTo: (at) => void (bump = at),
+  };
 }
 
 const POINT: AbiType = {
@@ -212,7 +226,8 @@ describe("strings", () => {
     "%s: %j is %i units, UTF-16 tag %s, and lifts back",
     (encoding, text, units, tagged) => {
       const { memory } = guestMemory(encoding);
-      const [ptr, length] = memory.lowerString(text);
+      const ptr = memory.lowerString(text);
+      const length = memory.written;
       expect(length & 0x7fff_ffff).toBe(units);
       expect((length & 0x8000_0000) !== 0).toBe(tagged);
       expect(memory.liftString(ptr, length)).toBe(text);
@@ -223,8 +238,113 @@ describe("strings", () => {
     "%s: a lone surrogate comes back as U+FFFD, as through jco",
     (encoding) => {
       const { memory } = guestMemory(encoding);
-      const [ptr, length] = memory.lowerString("a\udc00");
-      expect(memory.liftString(ptr, length)).toBe("a\ufffd");
+      const ptr = memory.lowerString("a\udc00");
+      expect(memory.liftString(ptr, memory.written)).toBe("a\ufffd");
+    },
+  );
+});
+
+describe("strings through the short-string loops and the engine's encoder alike", () => {
+  // Lengths around the limits of the ways strings are read (a loop up to 16 characters) and written (a loop up
+  // to 48, a scratch buffer up to 16,384, in place beyond), and between them.
+  const lengths = [0, 1, 2, 8, 12, 13, 15, 16, 17, 47, 48, 49, 100, 5000, 16_384, 16_385, 40_000];
+  const ascii = (n: number): string =>
+    Array.from({ length: n }, (_, i) => String.fromCharCode(32 + ((i * 7) % 95))).join("");
+  const texts: string[] = [
+    ...lengths.map(ascii),
+    // Non-ASCII after ASCII, at each place the loops could get wrong.
+    ...[1, 15, 16, 17, 47, 48, 49, 16_383, 16_384, 16_385].flatMap((n) => [
+      `${ascii(n)}é`,
+      `${ascii(n)}✓${ascii(3)}`,
+      `${ascii(n)}😀`,
+      `é${ascii(n)}`,
+    ]),
+    "\u007f\u0080\u07ff\u0800\uffff",
+    "😀".repeat(20),
+  ];
+  const units = (encoding: StringEncoding, text: string): number =>
+    encoding === "utf8" ? new TextEncoder().encode(text).length : text.length;
+
+  it.each(["utf8", "utf16", "latin1+utf16"] as const)(
+    "%s: lowers to exactly the encoded bytes and lifts back",
+    (encoding) => {
+      const { memory, sizes } = guestMemory(encoding);
+      for (const text of texts) {
+        sizes.length = 0;
+        const ptr = memory.lowerString(text);
+        const length = memory.written;
+        expect((length & 0x7fff_ffff) >>> 0, JSON.stringify(text)).toBe(units(encoding, text));
+        if (encoding === "utf8") {
+          // realloc is asked for exactly the bytes written (an empty string asks for nothing).
+          expect(sizes, JSON.stringify(text)).toEqual(text === "" ? [] : [length]);
+          expect([...memory.bytes.subarray(ptr, ptr + length)]).toEqual([
+            ...new TextEncoder().encode(text),
+          ]);
+        }
+        expect(memory.liftString(ptr, length), JSON.stringify(text)).toBe(text);
+      }
+    },
+  );
+
+  it("utf8: lone surrogates, wherever they are, come back as U+FFFD, as TextEncoder writes them", () => {
+    const { memory, sizes } = guestMemory("utf8");
+    for (const text of [
+      "\ud800",
+      "\udc00",
+      "a\ud800b",
+      `${ascii(16)}\udbff`,
+      `${ascii(23)}\ud800`,
+      `${ascii(100)}\ud800${ascii(100)}`,
+      `${ascii(20_000)}\udc00`,
+      "\udc00\ud800",
+      "😀\ud83d",
+      "\ud83d\ud83d\ude00",
+      "\ud800é",
+      "\udbff✓",
+    ]) {
+      sizes.length = 0;
+      const ptr = memory.lowerString(text);
+      const expected = new TextEncoder().encode(text);
+      expect(sizes, JSON.stringify(text)).toEqual([expected.length]);
+      expect(memory.written).toBe(expected.length);
+      expect(memory.liftString(ptr, memory.written)).toBe(new TextDecoder().decode(expected));
+    }
+  });
+
+  it("utf8: decodes bytes of 0x80 and above wherever they are in a short string", () => {
+    const { memory } = guestMemory("utf8");
+    for (const length of [1, 2, 13, 15, 16, 17]) {
+      for (let at = 0; at < length; at++) {
+        const bytes = new TextEncoder().encode(ascii(length));
+        bytes[at] = 0xff;
+        const ptr = memory.alloc(1, length);
+        memory.bytes.set(bytes, ptr);
+        expect(memory.liftString(ptr, length)).toBe(new TextDecoder().decode(bytes));
+      }
+    }
+  });
+
+  it.each(["utf8", "utf16", "latin1+utf16"] as const)(
+    "%s: a realloc that grows memory (and detaches the buffer) leaves the string in the new buffer",
+    (encoding) => {
+      for (const text of [
+        "short",
+        ascii(16),
+        ascii(48),
+        ascii(49),
+        `${ascii(20)}✓`,
+        "é",
+        `${ascii(1000)}✓`,
+        `${ascii(20_000)}✓`,
+      ]) {
+        const { memory, raw, bumpTo } = guestMemory(encoding);
+        // The next allocation does not fit: realloc grows memory first.
+        bumpTo(raw.buffer.byteLength - 1);
+        const before = raw.buffer;
+        const ptr = memory.lowerString(text);
+        expect(before.byteLength, "realloc grew memory").toBe(0);
+        expect(memory.liftString(ptr, memory.written)).toBe(text);
+      }
     },
   );
 });

@@ -1,0 +1,263 @@
+/**
+ * Code generation, direct calls' fast forms: the synchronous form of one exported function written out as its
+ * own function literal (`DirectTarget.fast`, whose shape `FastCall` in `runtime/direct-calls.ts` shows), for
+ * functions whose values are numbers, bools, strings and records of them. Consumes the function's WIT types
+ * (through the model) and whether it has a post-return; produces the literal's text, one line as the printer
+ * wants, or undefined when a type is not covered (the function then takes the generic synchronous path).
+ *
+ * Written out, each argument is checked inline, each record field read once by name, each string lowered
+ * straight into the guest's memory, the core function called with its flat values at a call site of its own,
+ * and the result lifted field by field at offsets known here: no arrays of flat values, no codec objects, no
+ * closures per call. The canonical ABI's rules stay those of the generic path: lowering, the call and lifting
+ * inside the gate, post-return after lifting (also when lifting throws), a throw anywhere a trap.
+ */
+import type { Resolve, Type } from "../wit/model.js";
+import { jcoFieldName } from "./type-expr.js";
+
+/** The types a fast form covers. */
+type FastType =
+  | { readonly kind: "number"; readonly name: NumberName }
+  | { readonly kind: "string" }
+  | { readonly kind: "record"; readonly fields: readonly (readonly [string, FastType])[] };
+
+type NumberName =
+  "bool" | "u8" | "s8" | "u16" | "s16" | "u32" | "s32" | "u64" | "s64" | "f32" | "f64";
+
+const NUMBERS: Readonly<Record<NumberName, { size: number; load: string }>> = {
+  bool: { size: 1, load: "getUint8" },
+  u8: { size: 1, load: "getUint8" },
+  s8: { size: 1, load: "getInt8" },
+  u16: { size: 2, load: "getUint16" },
+  s16: { size: 2, load: "getInt16" },
+  u32: { size: 4, load: "getUint32" },
+  s32: { size: 4, load: "getInt32" },
+  u64: { size: 8, load: "getBigUint64" },
+  s64: { size: 8, load: "getBigInt64" },
+  f32: { size: 4, load: "getFloat32" },
+  f64: { size: 8, load: "getFloat64" },
+};
+
+const MAX_FLAT_PARAMS = 16;
+/** Records nest at most this deep in a fast form (deeper ones take the generic path). */
+const MAX_DEPTH = 4;
+
+function fastTypeOf(resolve: Resolve, type: Type, depth = 0): FastType | undefined {
+  if (typeof type === "string") {
+    if (type === "string") return { kind: "string" };
+    return type in NUMBERS ? { kind: "number", name: type as NumberName } : undefined;
+  }
+  const kind = resolve.types[type.id]!.kind;
+  if (kind.kind === "type") return fastTypeOf(resolve, kind.type, depth);
+  if (kind.kind !== "record" || depth >= MAX_DEPTH) return undefined;
+  const fields: (readonly [string, FastType])[] = [];
+  for (const field of kind.fields) {
+    const inner = fastTypeOf(resolve, field.type, depth + 1);
+    if (inner === undefined) return undefined;
+    fields.push([jcoFieldName(field.name), inner]);
+  }
+  return fields.length === 0 ? undefined : { kind: "record", fields };
+}
+
+function flatCount(type: FastType): number {
+  switch (type.kind) {
+    case "number":
+      return 1;
+    case "string":
+      return 2;
+    case "record":
+      return type.fields.reduce((sum, [, field]) => sum + flatCount(field), 0);
+    default: {
+      const never: never = type;
+      return never;
+    }
+  }
+}
+
+/** Size and alignment (CanonicalABI.md, "Element Size" and "Alignment"). */
+function layout(type: FastType): { readonly size: number; readonly align: number } {
+  switch (type.kind) {
+    case "number": {
+      const size = NUMBERS[type.name].size;
+      return { size, align: size };
+    }
+    case "string":
+      return { size: 8, align: 4 };
+    case "record": {
+      let size = 0;
+      let align = 1;
+      for (const [, field] of type.fields) {
+        const inner = layout(field);
+        size = alignTo(size, inner.align) + inner.size;
+        align = Math.max(align, inner.align);
+      }
+      return { size: alignTo(size, align), align };
+    }
+    default: {
+      const never: never = type;
+      return never;
+    }
+  }
+}
+
+function alignTo(offset: number, align: number): number {
+  return Math.ceil(offset / align) * align;
+}
+
+function key(name: string): string {
+  return JSON.stringify(name);
+}
+
+/** Statements that check one argument (or field) and return through the slow path when it fails. */
+interface Lowering {
+  /** Checks, before the gate is entered. */
+  readonly checks: string[];
+  /** Statements inside the call, before the core function is called (strings are lowered here). */
+  readonly lowers: string[];
+  /** The core function's flat arguments. */
+  readonly flat: string[];
+  /** Whether anything needs the guest's memory. */
+  memory: boolean;
+}
+
+function lowerValue(type: FastType, name: string, slow: string, out: Lowering): void {
+  switch (type.kind) {
+    case "number":
+      // Bools and numbers go to wasm as they are: its ToInt32 makes `true` 1 and wraps u32, its ToBigInt64
+      // wraps u64, as the canonical ABI does.
+      out.checks.push(`if (!is.${type.name}(${name})) return ${slow};`);
+      out.flat.push(name);
+      return;
+    case "string":
+      out.checks.push(`if (!is.string(${name})) return ${slow};`);
+      out.lowers.push(`const ${name}p = m.lowerString(${name});`, `const ${name}n = m.written;`);
+      out.flat.push(`${name}p`, `${name}n`);
+      out.memory = true;
+      return;
+    case "record": {
+      out.checks.push(`if (typeof ${name} !== "object" || ${name} === null) return ${slow};`);
+      const fields = type.fields.map((_, index) => `${name}_${index}`);
+      // Each field read once, by name: a getter is not run twice.
+      out.checks.push(
+        `const ${type.fields
+          .map(
+            ([field], index) =>
+              `${fields[index]} = (${name} as Record<string, unknown>)[${key(field)}]`,
+          )
+          .join(", ")};`,
+      );
+      type.fields.forEach(([, field], index) => lowerValue(field, fields[index]!, slow, out));
+      return;
+    }
+    default: {
+      const never: never = type;
+      return never;
+    }
+  }
+}
+
+/** The expression that loads a value of `type` at `at` (an expression) from the view `w`. */
+function loadValue(type: FastType, at: string): string {
+  switch (type.kind) {
+    case "number": {
+      const { size, load } = NUMBERS[type.name];
+      const read = `w.${load}(${at}${size === 1 ? "" : ", true"})`;
+      return type.name === "bool" ? `${read} !== 0` : read;
+    }
+    case "string":
+      return `m.liftString(w.getUint32(${at}, true), w.getUint32(${at} + 4, true))`;
+    case "record": {
+      let offset = 0;
+      const parts: string[] = [];
+      const base = at;
+      for (const [field, inner] of type.fields) {
+        const { size, align } = layout(inner);
+        offset = alignTo(offset, align);
+        parts.push(
+          `${key(field)}: ${loadValue(inner, offset === 0 ? base : `${base} + ${offset}`)}`,
+        );
+        offset += size;
+      }
+      return `{ ${parts.join(", ")} }`;
+    }
+    default: {
+      const never: never = type;
+      return never;
+    }
+  }
+}
+
+/** The expression that lifts a result of one flat value `r`. */
+function liftFlat(type: FastType): string {
+  switch (type.kind) {
+    case "number":
+      return `lift.${type.name}(r)`;
+    case "string":
+      throw new Error("a string is two flat values");
+    case "record":
+      // One flat value: exactly one field, down to a number.
+      return `{ ${key(type.fields[0]![0])}: ${liftFlat(type.fields[0]![1])} }`;
+    default: {
+      const never: never = type;
+      return never;
+    }
+  }
+}
+
+/**
+ * The fast form of a function with `params` and `result`, or undefined when a type is not covered or its
+ * parameters spill to memory. `postReturn`: whether its canonical options name a post-return.
+ */
+export function fastForm(
+  resolve: Resolve,
+  params: readonly Type[],
+  result: Type | undefined,
+  postReturn: boolean,
+): string | undefined {
+  const types: FastType[] = [];
+  for (const param of params) {
+    const type = fastTypeOf(resolve, param);
+    if (type === undefined) return undefined;
+    types.push(type);
+  }
+  const resultType = result === undefined ? undefined : fastTypeOf(resolve, result);
+  if (result !== undefined && resultType === undefined) return undefined;
+  if (types.reduce((sum, type) => sum + flatCount(type), 0) > MAX_FLAT_PARAMS) return undefined;
+  const names = types.map((_, index) => `p${index}`);
+  const slow = `d.slow(core, [${names.join(", ")}])`;
+  const lowering: Lowering = { checks: [], lowers: [], flat: [], memory: false };
+  types.forEach((type, index) => lowerValue(type, names[index]!, slow, lowering));
+  const call = `f(${lowering.flat.join(", ")})`;
+  let lift: string[] = [];
+  if (resultType !== undefined) {
+    if (flatCount(resultType) === 1) lift = [`v = ${liftFlat(resultType)};`];
+    else {
+      const { size, align } = layout(resultType);
+      // More than one flat result: the core function returns a pointer to them (its return area).
+      lift = [`const q = m.area(r, ${align}, ${size});`, "const w = m.view;"];
+      lift.push(`v = ${loadValue(resultType, "q")};`);
+      lowering.memory = true;
+    }
+  }
+  const usesNumberLift = resultType !== undefined && flatCount(resultType) === 1;
+  const body: string[] = [
+    `(d, ${lowering.checks.length === 0 ? "_is" : "is"}, ${usesNumberLift ? "lift" : "_lift"}) => ` +
+      `(${["core", ...names].join(", ")}) => {`,
+    ...lowering.checks,
+    "const f = d.enter(core);",
+    ...(lowering.memory ? ["const m = d.memory();"] : []),
+    ...(resultType === undefined ? [] : ["let v: unknown;"]),
+    "try {",
+    ...lowering.lowers,
+  ];
+  const raw = resultType !== undefined || postReturn;
+  body.push(raw ? `const r = ${call};` : `${call};`);
+  if (postReturn) body.push("try {", ...lift, "} finally {", "d.post(core, r);", "}");
+  else body.push(...lift);
+  body.push("} catch (error) {", "throw d.trap(core, error);", "}");
+  // Every path returns (`return d.leave(core)` without a result): an app's `noImplicitReturns` stays quiet.
+  body.push(
+    ...(resultType === undefined ? ["return d.leave(core);"] : ["d.leave(core);", "return v;"]),
+  );
+  body.push("}");
+  return body.join(" ");
+}
