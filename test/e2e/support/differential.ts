@@ -520,3 +520,89 @@ export function canonicalValue(type: TestType, value: unknown): unknown {
   const t = v.tag === "ok" ? type.result[0] : type.result[1];
   return { tag: v.tag, val: t === null ? undefined : canonicalValue(t, v.val) };
 }
+
+/** Whether a guest defect applies: surely, not at all, or depending on a NaN's sign bit (not kept across calls). */
+export type Verdict = "yes" | "maybe" | "no";
+
+function worst(a: Verdict, b: Verdict): Verdict {
+  if (a === "yes" || b === "yes") return "yes";
+  return a === "maybe" || b === "maybe" ? "maybe" : "no";
+}
+
+/**
+ * A componentize-js 0.22 guest traps (`unreachable`) when it hands its engine a negative 64-bit integer for a
+ * core `i64` it passes out (an import's argument, a flat result): its engine takes only 0 to 2^64 - 1 there.
+ * Its bindings (jco's, generated into the guest) make one from a negative `s64`, and, in a variant's `i64` slot
+ * shared with wider cases, from a negative `s8`/`s16`/`s32` (`BigInt(toInt32(x))`, sign-extended) and from a
+ * float whose sign bit is set (reinterpreted as a signed integer). True ("yes") when the guest, passing `value`
+ * of `type` on to an import as flat arguments, does that: the guest then traps before the import runs, whatever
+ * the host lowered. `value` is what the guest holds (the canonical value, as the direct path passes it).
+ */
+export function guestPassesNegativeI64(type: TestType, value: unknown): Verdict {
+  return negativeI64(type, value, flat(type));
+}
+
+/** {@link guestPassesNegativeI64} for `value` whose flat values travel in `slots` (joined by enclosing variants). */
+function negativeI64(type: TestType, value: unknown, slots: readonly string[]): Verdict {
+  if (typeof type === "string") {
+    switch (type) {
+      case "s64":
+        return (value as bigint) < 0n ? "yes" : "no";
+      case "s8":
+      case "s16":
+      case "s32":
+        return slots[0] === "i64" && (value as number) < 0 ? "yes" : "no";
+      case "f32":
+      case "f64": {
+        if (slots[0] !== "i64") return "no";
+        const x = value as number;
+        if (Number.isNaN(x)) return "maybe";
+        return x < 0 || Object.is(x, -0) ? "yes" : "no";
+      }
+      default:
+        return "no";
+    }
+  }
+  if ("list" in type || "enum" in type || "flags" in type) return "no";
+  const fields = (types: readonly TestType[], values: readonly unknown[]): Verdict => {
+    let at = 0;
+    let verdict: Verdict = "no";
+    types.forEach((t, i) => {
+      const width = flat(t).length;
+      verdict = worst(verdict, negativeI64(t, values[i], slots.slice(at, at + width)));
+      at += width;
+    });
+    return verdict;
+  };
+  if ("fixed" in type)
+    return fields(
+      Array.from({ length: type.size }, () => type.fixed),
+      value as readonly unknown[],
+    );
+  if ("tuple" in type) return fields(type.tuple, value as readonly unknown[]);
+  if ("record" in type) {
+    const record = value as Record<string, unknown>;
+    return fields(
+      type.fields.map(([, t]) => t),
+      type.fields.map(([n]) => record[lowerCamel(n)]),
+    );
+  }
+  let payloadType: TestType | null;
+  let payload: unknown;
+  if ("variant" in type) {
+    const v = value as { tag: string; val?: unknown };
+    payloadType = type.cases.find(([tag]) => tag === v.tag)?.[1] ?? null;
+    payload = v.val;
+  } else if ("option" in type) {
+    const nested = typeof type.option === "object" && "option" in type.option;
+    if (nested ? (value as { tag: string }).tag === "none" : value === undefined) return "no";
+    payloadType = type.option;
+    payload = nested ? (value as { val?: unknown }).val : value;
+  } else {
+    const v = value as { tag: string; val?: unknown };
+    payloadType = v.tag === "ok" ? type.result[0] : type.result[1];
+    payload = v.val;
+  }
+  if (payloadType === null) return "no";
+  return negativeI64(payloadType, payload, slots.slice(1, 1 + flat(payloadType).length));
+}
