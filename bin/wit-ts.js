@@ -76,6 +76,9 @@ cli.exports.main(process.argv.slice(2)).then((code) => {
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     saveCache(cacheFile, script);
   }
+  // The command is over: exiting here skips Node's teardown of the heap and the environment, which a short
+  // command would otherwise wait for. Output still queued for a stream (an asynchronous pipe) is let drain first.
+  if (!cli.exports.outputPending()) process.exit(code);
 });
 
 /** The cache file for this bundle and this Node, or undefined when there is no cache folder or no bundle hash. */

@@ -37,11 +37,29 @@ export function useColor(stream: { readonly isTTY?: boolean }, env: NodeJS.Proce
   return Boolean(stream.isTTY) && (noColor === undefined || noColor === "");
 }
 
+/** The process's streams that {@link defaultIo} has written to. */
+const opened: NodeJS.WriteStream[] = [];
+
+/**
+ * Whether text written to the process's streams is still queued (a pipe on Windows, a full pipe): the process
+ * then has to let the event loop drain them before it exits.
+ */
+export function outputPending(): boolean {
+  return opened.some((stream) => stream.writableLength > 0);
+}
+
+/**
+ * The process's streams, each opened on its first write and the colour decided on the first diagnostic: opening
+ * a pipe or a terminal loads Node's stream and socket modules, which a successful `gen` needs for stdout only.
+ */
 function defaultIo(): Io {
+  let color: boolean | undefined;
   return {
-    stdout: writerOf(process.stdout),
-    stderr: writerOf(process.stderr),
-    color: useColor(process.stderr, process.env),
+    stdout: writerOf(() => process.stdout),
+    stderr: writerOf(() => process.stderr),
+    get color() {
+      return (color ??= useColor(process.stderr, process.env));
+    },
   };
 }
 
@@ -50,13 +68,18 @@ function defaultIo(): Io {
  * command: the rest of its output is dropped, as Unix tools do, and the exit code stays the command's own. Any
  * other write error is rethrown, where the CLI reports it as internal.
  */
-function writerOf(stream: NodeJS.WriteStream): (text: string) => void {
+function writerOf(open: () => NodeJS.WriteStream): (text: string) => void {
+  let stream: NodeJS.WriteStream | undefined;
   let readerGone = false;
-  stream.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code !== "EPIPE") throw e;
-    readerGone = true;
-  });
   return (text) => {
+    if (stream === undefined) {
+      stream = open();
+      opened.push(stream);
+      stream.on("error", (e: NodeJS.ErrnoException) => {
+        if (e.code !== "EPIPE") throw e;
+        readerGone = true;
+      });
+    }
     if (!readerGone) stream.write(text);
   };
 }

@@ -41,6 +41,18 @@ function greeterProject(): string {
   return dir;
 }
 
+/** A WIT package whose JSON is larger than a pipe's buffer. */
+function bigPackage(): string {
+  const dir = mkdtempSync(join(tmp, "big-"));
+  const interfaces = Array.from(
+    { length: 400 },
+    (_, i) =>
+      `interface i${i} {\n  record r { a: u32, b: string, c: list<u64> }\n  f: func(x: r) -> r;\n}\n`,
+  );
+  writeFileSync(join(dir, "big.wit"), `package big:pipe;\n${interfaces.join("")}`);
+  return dir;
+}
+
 /** The files the manifest of `out` lists for the greeter world. */
 function manifestFiles(out: string): string[] {
   const manifest = JSON.parse(readFileSync(join(out, ".wit-ts-manifest.json"), "utf8")) as {
@@ -355,13 +367,7 @@ describe("wit-ts manners", () => {
 
   it("a reader that stops early (`| head -1`) ends the output quietly, with the command's exit code", () => {
     // A package large enough that its JSON does not fit in the pipe's buffer, so writes continue after `head` left.
-    const dir = mkdtempSync(join(tmp, "big-"));
-    const interfaces = Array.from(
-      { length: 400 },
-      (_, i) =>
-        `interface i${i} {\n  record r { a: u32, b: string, c: list<u64> }\n  f: func(x: r) -> r;\n}\n`,
-    );
-    writeFileSync(join(dir, "big.wit"), `package big:pipe;\n${interfaces.join("")}`);
+    const dir = bigPackage();
     for (const args of [
       ["resolve", dir],
       ["resolve", dir, "--json"],
@@ -377,6 +383,44 @@ describe("wit-ts manners", () => {
       expect(r.stdout.trim(), args.join(" ")).toBe("0");
       expect(r.stderr, args.join(" ")).toBe("");
     }
+  });
+
+  it("output larger than a pipe holds reaches a slow reader whole before the process exits", () => {
+    const dir = bigPackage();
+    const expected = run(["resolve", dir, "--json"]).stdout;
+    expect(expected.length).toBeGreaterThan(1 << 18);
+    const command = [process.execPath, bin, "resolve", dir, "--json"]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    // The reader starts late, so the pipe is full when the command is done: what is queued must still arrive.
+    const r = spawnSync("bash", ["-c", `${command} | (sleep 1; cat)`], {
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+    });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.length).toBe(expected.length);
+    expect(r.stdout).toBe(expected);
+  });
+
+  it("gen of a WIT input loads no Node module that only other commands use", () => {
+    const dir = greeterProject();
+    const report = join(dir, "modules.json");
+    const preload = join(dir, "modules.cjs");
+    writeFileSync(
+      preload,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList)));\n`,
+    );
+    const r = spawnSync(process.execPath, ["--require", preload, bin, "gen", "wit", "-o", "sdk"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const loaded = JSON.parse(readFileSync(report, "utf8")) as string[];
+    // crypto (for the staging folder's name), child_process (commander's, for executable subcommands), perf_hooks
+    // (`--watch`) and the recursive remover: each costs milliseconds to load in a command that takes a hundred.
+    for (const module of ["crypto", "child_process", "perf_hooks", "internal/fs/rimraf"])
+      expect(loaded, module).not.toContain(`NativeModule ${module}`);
   });
 
   it("--help lists commands and examples", () => {
