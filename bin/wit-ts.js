@@ -7,8 +7,8 @@
  * compiled through `vm.Script` with V8's code cache: the first run saves the compiled code of everything it ran,
  * later runs skip parsing and compiling it. The cache is a file per bundle and Node version under the user's cache
  * folder (`$XDG_CACHE_HOME/wit-ts` or `~/.cache/wit-ts`; `%LOCALAPPDATA%\wit-ts` on Windows), never in a project.
- * It is keyed by the bundle's SHA-256 (the bundle's last line), size and modification time, Node's V8 version and
- * the architecture; written to a temporary file and renamed, so a reader never sees half a file; rewritten when
+ * It is keyed by the bundle's SHA-256 (the bundle's last line), size and modification time, Node's V8 version,
+ * the architecture and the kind of command (see `commandKind`); written to a temporary file and renamed, so a reader never sees half a file; rewritten when
  * V8 rejects it (other V8 flags); and skipped whenever it cannot be read or written. `WIT_TS_COMPILE_CACHE=off`
  * turns it off; `WIT_TS_COMPILE_CACHE=<folder>` puts it elsewhere.
  */
@@ -30,7 +30,7 @@ const { join } = require("node:path");
 const { pathToFileURL } = require("node:url");
 const vm = require("node:vm");
 
-/** Cache files kept in the folder: one per bundle and Node version in use, the oldest removed beyond this. */
+/** Cache files kept in the folder: one per bundle, Node version and kind of command in use, the oldest removed beyond this. */
 const KEEP = 16;
 
 const bundle = join(__dirname, "..", "dist", "bundle", "cli.cjs");
@@ -100,8 +100,23 @@ function cacheFileFor(text, fileStat) {
     Math.trunc(fileStat.mtimeMs).toString(36),
     process.versions.v8,
     process.arch,
+    commandKind(process.argv.slice(2)),
   ].join("-");
   return join(dir, `cli-${key.replace(/[^\w.-]/g, "_")}.v8cache`);
+}
+
+/**
+ * Which code a command runs, as far as the cache is concerned: a cache holds the functions of the run that wrote
+ * it and is not written again while V8 accepts it, so one cache for all commands would leave `gen` compiling the
+ * generator on every run when the first command was `--help`. One cache per kind of command instead: `gen` of a
+ * component (the decoder too), other `gen`s, `resolve`, and everything else (help, version, errors).
+ */
+function commandKind(args) {
+  const command = args.find((arg) => !arg.startsWith("-"));
+  if (command === "resolve") return "resolve";
+  if (command !== "gen") return "other";
+  const input = args.slice(args.indexOf(command) + 1).find((arg) => !arg.startsWith("-"));
+  return input !== undefined && input.endsWith(".wasm") ? "gen-wasm" : "gen";
 }
 
 /** Writes the code cache atomically; any failure leaves things as they were. */

@@ -10,7 +10,8 @@
  * Files whose bytes change are first written to a staging directory beside
  * the output directory (same file system, so each rename is atomic) and then
  * moved in; unchanged files are not touched, so bundler watchers and editors
- * see exactly what changed.
+ * see exactly what changed. A first generation into a folder that does not
+ * exist yet renames the whole staging directory into place instead.
  *
  * Every `gen` runs this once in a fresh process, so it keeps to the file
  * system calls the job needs: one `mkdir` per folder, no reads of an output
@@ -143,7 +144,7 @@ export function writeOutput(
   // The process id keeps concurrent runs apart; the random part, a leftover of an earlier process with the same id.
   const staging = `${dir}.wit-ts-staging-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const stagingDirs = new Folders();
-  let moved = false;
+  let moved: "whole" | "files" | undefined;
   try {
     // Stage everything first: a failure here leaves the output directory exactly as it was.
     stagingDirs.make(staging);
@@ -153,6 +154,17 @@ export function writeOutput(
       writeFileSync(target, byPath.get(p)!.content);
     }
     writeFileSync(join(staging, MANIFEST), manifestText);
+    // A first generation: the staged folder becomes the output folder in one rename, so the whole SDK appears at
+    // once. When something made the folder meanwhile, the files move one by one as below.
+    if (!existsSync(dir)) {
+      try {
+        renameSync(staging, dir);
+        moved = "whole";
+        return diff;
+      } catch {
+        // The folder exists now.
+      }
+    }
     // Then move into place: renames within one file system, each atomic.
     const outputDirs = new Folders();
     for (const p of [...staged, MANIFEST]) {
@@ -168,10 +180,11 @@ export function writeOutput(
       removed.push(full);
     }
     removeEmptyDirs(dir, removed);
-    moved = true;
+    moved = "files";
   } finally {
-    // Once every file has moved, staging holds only the empty folders made for it.
-    if (!moved || !stagingDirs.removeAll()) rmSync(staging, { recursive: true, force: true });
+    // Once every file has moved, staging holds only the empty folders made for it; after a failure, anything.
+    if (moved === undefined || (moved === "files" && !stagingDirs.removeAll()))
+      rmSync(staging, { recursive: true, force: true });
   }
   return diff;
 }
