@@ -48,14 +48,8 @@ if (cacheFile !== undefined) {
     // No cache yet, or not readable: compile from source.
   }
 }
-// On the first line, so that line numbers in stack traces are the bundle's.
-const script = new vm.Script(
-  `(function (exports, require, module, __filename, __dirname, __witTsImportMetaUrl, __witTsImportMetaResolve, __witTsImport) {${source}\n})`,
-  {
-    filename: bundle,
-    cachedData,
-  },
-);
+// The bundle is one function expression (scripts/bundle-cli.js): the CommonJS wrapper and the parameters below.
+const script = new vm.Script(source, { filename: bundle, cachedData });
 const bundleRequire = createRequire(bundle);
 const cli = { exports: {} };
 script.runInThisContext()(
