@@ -5,12 +5,13 @@
  *
  * A CommonJS script (`bin/package.json`), so that no ES module loader starts for a plain `gen`. The bundle is
  * compiled through `vm.Script` with V8's code cache: the first run saves the compiled code of everything it ran,
- * later runs skip parsing and compiling it. The cache is a file per bundle and Node version under the user's cache
- * folder (`$XDG_CACHE_HOME/wit-ts` or `~/.cache/wit-ts`; `%LOCALAPPDATA%\wit-ts` on Windows), never in a project.
- * It is keyed by the bundle's SHA-256 (the bundle's last line), size and modification time, Node's V8 version,
- * the architecture and the kind of command (see `commandKind`); written to a temporary file and renamed, so a reader never sees half a file; rewritten when
- * V8 rejects it (other V8 flags); and skipped whenever it cannot be read or written. `WIT_TS_COMPILE_CACHE=off`
- * turns it off; `WIT_TS_COMPILE_CACHE=<folder>` puts it elsewhere.
+ * later runs skip parsing and compiling it. The cache is a file per bundle, Node version and kind of command under
+ * the user's cache folder (`$XDG_CACHE_HOME/wit-ts` or `~/.cache/wit-ts`; `%LOCALAPPDATA%\wit-ts` on Windows),
+ * never in a project. It is keyed by the bundle's SHA-256 (the bundle's last line), size and modification time,
+ * Node's V8 version, the architecture and the kind of command (see `commandKind`); written to a temporary file and
+ * renamed, so a reader never sees half a file; rewritten when V8 rejects it (other V8 flags); and skipped whenever
+ * it cannot be read or written. `WIT_TS_COMPILE_CACHE=off` turns it off; `WIT_TS_COMPILE_CACHE=<folder>` puts it
+ * elsewhere. When the command is done, the process exits at once (see the end of the run below).
  */
 "use strict";
 const {
@@ -30,7 +31,7 @@ const { join } = require("node:path");
 const { pathToFileURL } = require("node:url");
 const vm = require("node:vm");
 
-/** Cache files kept in the folder: one per bundle, Node version and kind of command in use, the oldest removed beyond this. */
+/** Cache files kept in the folder: one per bundle, Node version and kind of command in use; the oldest go. */
 const KEEP = 16;
 
 const bundle = join(__dirname, "..", "dist", "bundle", "cli.cjs");
