@@ -5,12 +5,13 @@
  *
  * A CommonJS script (`bin/package.json`), so that no ES module loader starts for a plain `gen`. The bundle is
  * compiled through `vm.Script` with V8's code cache: the first run saves the compiled code of everything it ran,
- * later runs skip parsing and compiling it. The cache is a file per bundle and Node version under the user's cache
- * folder (`$XDG_CACHE_HOME/wit-ts` or `~/.cache/wit-ts`; `%LOCALAPPDATA%\wit-ts` on Windows), never in a project.
- * It is keyed by the bundle's SHA-256 (the bundle's last line), size and modification time, Node's V8 version and
- * the architecture; written to a temporary file and renamed, so a reader never sees half a file; rewritten when
- * V8 rejects it (other V8 flags); and skipped whenever it cannot be read or written. `WIT_TS_COMPILE_CACHE=off`
- * turns it off; `WIT_TS_COMPILE_CACHE=<folder>` puts it elsewhere.
+ * later runs skip parsing and compiling it. The cache is a file per bundle, Node version and kind of command under
+ * the user's cache folder (`$XDG_CACHE_HOME/wit-ts` or `~/.cache/wit-ts`; `%LOCALAPPDATA%\wit-ts` on Windows),
+ * never in a project. It is keyed by the bundle's SHA-256 (the bundle's last line), size and modification time,
+ * Node's V8 version, the architecture and the kind of command (see `commandKind`); written to a temporary file and
+ * renamed, so a reader never sees half a file; rewritten when V8 rejects it (other V8 flags); and skipped whenever
+ * it cannot be read or written. `WIT_TS_COMPILE_CACHE=off` turns it off; `WIT_TS_COMPILE_CACHE=<folder>` puts it
+ * elsewhere. When the command is done, the process exits at once (see the end of the run below).
  */
 "use strict";
 const {
@@ -30,7 +31,7 @@ const { join } = require("node:path");
 const { pathToFileURL } = require("node:url");
 const vm = require("node:vm");
 
-/** Cache files kept in the folder: one per bundle and Node version in use, the oldest removed beyond this. */
+/** Cache files kept in the folder: one per bundle, Node version and kind of command in use; the oldest go. */
 const KEEP = 16;
 
 const bundle = join(__dirname, "..", "dist", "bundle", "cli.cjs");
@@ -48,14 +49,8 @@ if (cacheFile !== undefined) {
     // No cache yet, or not readable: compile from source.
   }
 }
-// On the first line, so that line numbers in stack traces are the bundle's.
-const script = new vm.Script(
-  `(function (exports, require, module, __filename, __dirname, __witTsImportMetaUrl, __witTsImportMetaResolve, __witTsImport) {${source}\n})`,
-  {
-    filename: bundle,
-    cachedData,
-  },
-);
+// The bundle is one function expression (scripts/bundle-cli.js): the CommonJS wrapper and the parameters below.
+const script = new vm.Script(source, { filename: bundle, cachedData });
 const bundleRequire = createRequire(bundle);
 const cli = { exports: {} };
 script.runInThisContext()(
@@ -76,6 +71,9 @@ cli.exports.main(process.argv.slice(2)).then((code) => {
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     saveCache(cacheFile, script);
   }
+  // The command is over: exiting here skips Node's teardown of the heap and the environment, which a short
+  // command would otherwise wait for. Output still queued for a stream (an asynchronous pipe) is let drain first.
+  if (!cli.exports.outputPending()) process.exit(code);
 });
 
 /** The cache file for this bundle and this Node, or undefined when there is no cache folder or no bundle hash. */
@@ -97,8 +95,23 @@ function cacheFileFor(text, fileStat) {
     Math.trunc(fileStat.mtimeMs).toString(36),
     process.versions.v8,
     process.arch,
+    commandKind(process.argv.slice(2)),
   ].join("-");
   return join(dir, `cli-${key.replace(/[^\w.-]/g, "_")}.v8cache`);
+}
+
+/**
+ * Which code a command runs, as far as the cache is concerned: a cache holds the functions of the run that wrote
+ * it and is not written again while V8 accepts it, so one cache for all commands would leave `gen` compiling the
+ * generator on every run when the first command was `--help`. One cache per kind of command instead: `gen` of a
+ * component (the decoder too), other `gen`s, `resolve`, and everything else (help, version, errors).
+ */
+function commandKind(args) {
+  const command = args.find((arg) => !arg.startsWith("-"));
+  if (command === "resolve") return "resolve";
+  if (command !== "gen") return "other";
+  const input = args.slice(args.indexOf(command) + 1).find((arg) => !arg.startsWith("-"));
+  return input !== undefined && input.endsWith(".wasm") ? "gen-wasm" : "gen";
 }
 
 /** Writes the code cache atomically; any failure leaves things as they were. */

@@ -12,19 +12,25 @@
  *   compiled by `vm.Script` needs a callback that Node 20 offers only as an experimental feature, and loses it
  *   for code read from the cache);
  * - ASCII only, so V8 keeps it as one-byte text;
+ * - it is one function expression taking the launcher's parameters (the CommonJS wrapper, `import.meta` and
+ *   `import()`), which the launcher compiles and calls;
  * - the last line is a comment with the SHA-256 of everything before it: the launcher keys the code cache by it
  *   without hashing 600 KB on every start.
+ * - commander's `require("node:child_process")` (for executable subcommands, which wit-ts has none of) runs when
+ *   a subcommand is spawned, not at load: it loads Node's net, dgram and stream modules;
  * Packages that are optional or heavy stay external and load only when needed, through `import()`: jco (for
  * `.wasm` inputs) and jiti (for `.ts` config files). The library entry points (`dist/index.js`, the plugins) are
  * not bundled.
  */
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const childProcess = lazyChildProcess();
 const outfile = `${root}dist/bundle/cli.cjs`;
 await build({
   entryPoints: [`${root}dist/cli.js`],
@@ -40,7 +46,10 @@ await build({
   },
   logLevel: "warning",
   legalComments: "none",
+  plugins: [childProcess.plugin],
 });
+if (!childProcess.applied())
+  throw new Error("bundle-cli: commander's lib/command.js was not bundled");
 // The ES module bundle of earlier builds, if any, is not loaded any more.
 rmSync(`${root}dist/bundle/cli.js`, { force: true });
 // esbuild escapes non-ASCII text in code, not in the comments it keeps; escaped there too, the script is ASCII,
@@ -50,6 +59,10 @@ let code = readFileSync(outfile, "utf8").replace(
   (c) => `\\u{${c.codePointAt(0).toString(16)}}`,
 );
 code = replaceDynamicImports(code);
+// The launcher's function wrapper is part of the file (on its first line, so that line numbers in stack traces are
+// the file's): the launcher then compiles the text it read, instead of a copy joined to the wrapper, which was
+// 600 KB more for the garbage collector's young generation and one scavenge more per run.
+code = `(function (exports, require, module, __filename, __dirname, __witTsImportMetaUrl, __witTsImportMetaResolve, __witTsImport) {${code}\n})\n`;
 const hash = createHash("sha256").update(code).digest("hex");
 writeFileSync(outfile, `${code}//# witTsSha256=${hash}\n`);
 
@@ -79,4 +92,28 @@ function replaceDynamicImports(text) {
     from = start + "import".length;
   }
   return out + text.slice(from);
+}
+
+/**
+ * An esbuild plugin that makes commander load `node:child_process` on its first `spawn` instead of when it is
+ * loaded, and whether it found commander's code to change.
+ */
+function lazyChildProcess() {
+  const eager = "const childProcess = require('node:child_process');";
+  const lazy =
+    "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+  let applied = false;
+  const plugin = {
+    name: "lazy-child-process",
+    setup(b) {
+      b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+        const text = await readFile(args.path, "utf8");
+        if (!text.includes(eager) || /childProcess\.(?!spawn\b)/.test(text))
+          throw new Error(`bundle-cli: commander's use of child_process changed in ${args.path}`);
+        applied = true;
+        return { contents: text.replace(eager, lazy), loader: "js" };
+      });
+    },
+  };
+  return { plugin, applied: () => applied };
 }

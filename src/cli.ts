@@ -15,7 +15,11 @@ import { SourceMap, UNKNOWN_SPAN } from "./diagnostics/source-map.js";
 import type { ConfigEntry } from "./config.js";
 import type { GenerateSdkOptions, GenerateSdkResult } from "./index.js";
 import type { WatchEvent, WatchTarget } from "./watch.js";
+import { processIo } from "./stdio.js";
 import { version } from "./version.js";
+
+// For bin/wit-ts.js, which exits as soon as a command is done unless output is still queued.
+export { outputPending } from "./stdio.js";
 
 export const ExitCode = { Ok: 0, UserError: 1, Internal: 2 } as const;
 
@@ -23,42 +27,9 @@ export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
   /** Colour diagnostics (written to stderr). */
-  color: boolean;
+  readonly color: boolean;
   /** Resolves when the user asks a long-running command (`gen --watch`) to stop; default SIGINT/SIGTERM. */
   interrupted?: Promise<void>;
-}
-
-/**
- * The no-color.org rule plus a TTY check: colour only when the stream is a
- * terminal and `NO_COLOR` is unset or empty.
- */
-export function useColor(stream: { readonly isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  const noColor = env["NO_COLOR"];
-  return Boolean(stream.isTTY) && (noColor === undefined || noColor === "");
-}
-
-function defaultIo(): Io {
-  return {
-    stdout: writerOf(process.stdout),
-    stderr: writerOf(process.stderr),
-    color: useColor(process.stderr, process.env),
-  };
-}
-
-/**
- * Writes to a standard stream; a reader that went away (`wit-ts resolve x.wit | head -1`) is not an error of the
- * command: the rest of its output is dropped, as Unix tools do, and the exit code stays the command's own. Any
- * other write error is rethrown, where the CLI reports it as internal.
- */
-function writerOf(stream: NodeJS.WriteStream): (text: string) => void {
-  let readerGone = false;
-  stream.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code !== "EPIPE") throw e;
-    readerGone = true;
-  });
-  return (text) => {
-    if (!readerGone) stream.write(text);
-  };
 }
 
 function parseFeatures(value: string, previous: string[] = []): string[] {
@@ -92,7 +63,7 @@ Exit codes:
 Colour is used on a terminal only, and never when NO_COLOR is set.`;
 
 /** Runs the CLI and returns the exit code; never throws. */
-export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let exitCode: number = ExitCode.Ok;
   const program = new Command()
     .name("wit-ts")

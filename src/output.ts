@@ -10,17 +10,21 @@
  * Files whose bytes change are first written to a staging directory beside
  * the output directory (same file system, so each rename is atomic) and then
  * moved in; unchanged files are not touched, so bundler watchers and editors
- * see exactly what changed.
+ * see exactly what changed. A first generation into a folder that does not
+ * exist yet renames the whole staging directory into place instead.
+ *
+ * Every `gen` runs this once in a fresh process, so it keeps to the file
+ * system calls the job needs: one `mkdir` per folder, no reads of an output
+ * directory that does not exist yet, and no `node:crypto` (loading it costs
+ * more than the whole write of a small SDK).
  */
-import { randomBytes } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
   readFileSync,
-  readdirSync,
   renameSync,
+  rmdirSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -84,21 +88,29 @@ export function diffOutput(
 ): OutputDiff {
   const dir = resolve(outDir);
   const changed: string[] = [];
+  // A first generation into a new folder: every file is new, and there is nothing to read.
+  const exists = existsSync(dir);
   for (const f of files) {
     const full = checkedPath(dir, f.path);
-    let current: Buffer | undefined;
-    try {
-      current = readFileSync(full);
-    } catch {
-      current = undefined;
-    }
-    const wanted = typeof f.content === "string" ? Buffer.from(f.content, "utf8") : f.content;
-    if (!current || !current.equals(wanted)) changed.push(f.path);
+    if (!exists || !sameContent(full, f.content)) changed.push(f.path);
   }
+  if (!exists) return { changed: changed.sort(), stale: [] };
   const next = new Set(files.map((f) => f.path));
   const previous = readManifest(dir).worlds[worldKey] ?? [];
   const stale = previous.filter((p) => !next.has(p) && existsSync(checkedPath(dir, p)));
   return { changed: changed.sort(), stale: stale.sort() };
+}
+
+/** Whether the file at `full` holds exactly `content` (false when it cannot be read). */
+function sameContent(full: string, content: string | Uint8Array): boolean {
+  let current: Buffer;
+  try {
+    current = readFileSync(full);
+  } catch {
+    return false;
+  }
+  const wanted = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+  return current.equals(wanted);
 }
 
 /**
@@ -129,30 +141,73 @@ export function writeOutput(
   }
   if (staged.length === 0 && !manifestChanged && previous.every((p) => byPath.has(p))) return diff;
 
-  const staging = `${dir}.wit-ts-staging-${process.pid}-${randomBytes(4).toString("hex")}`;
+  // The process id keeps concurrent runs apart; the random part, a leftover of an earlier process with the same id.
+  const staging = `${dir}.wit-ts-staging-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  const stagingDirs = new Folders();
+  let moved: "whole" | "files" | undefined;
   try {
     // Stage everything first: a failure here leaves the output directory exactly as it was.
+    stagingDirs.make(staging);
     for (const p of staged) {
       const target = checkedPath(staging, p);
-      mkdirSync(dirname(target), { recursive: true });
+      stagingDirs.make(dirname(target));
       writeFileSync(target, byPath.get(p)!.content);
     }
-    mkdirSync(staging, { recursive: true });
     writeFileSync(join(staging, MANIFEST), manifestText);
+    // A first generation: the staged folder becomes the output folder in one rename, so the whole SDK appears at
+    // once. When something made the folder meanwhile, the files move one by one as below.
+    if (!existsSync(dir)) {
+      try {
+        renameSync(staging, dir);
+        moved = "whole";
+        return diff;
+      } catch {
+        // The folder exists now.
+      }
+    }
     // Then move into place: renames within one file system, each atomic.
+    const outputDirs = new Folders();
     for (const p of [...staged, MANIFEST]) {
       const target = checkedPath(dir, p);
-      mkdirSync(dirname(target), { recursive: true });
+      outputDirs.make(dirname(target));
       renameSync(join(staging, p), target);
     }
+    const removed: string[] = [];
     for (const p of previous) {
-      if (!byPath.has(p)) rmSync(checkedPath(dir, p), { force: true });
+      if (byPath.has(p)) continue;
+      const full = checkedPath(dir, p);
+      rmSync(full, { force: true });
+      removed.push(full);
     }
-    removeEmptyDirs(dir);
+    removeEmptyDirs(dir, removed);
+    moved = "files";
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    // Once every file has moved, staging holds only the empty folders made for it; after a failure, anything.
+    if (moved === undefined || (moved === "files" && !stagingDirs.removeAll()))
+      rmSync(staging, { recursive: true, force: true });
   }
   return diff;
+}
+
+/** Folders made during one write, each with one `mkdir`. */
+class Folders {
+  readonly #made = new Set<string>();
+
+  make(folder: string): void {
+    if (this.#made.has(folder)) return;
+    mkdirSync(folder, { recursive: true });
+    this.#made.add(folder);
+  }
+
+  /** Removes the folders made, deepest first, when they are empty; false when one could not be removed. */
+  removeAll(): boolean {
+    try {
+      for (const folder of [...this.#made].sort((a, b) => b.length - a.length)) rmdirSync(folder);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }
 
 function sortManifest(m: Manifest): Manifest {
@@ -161,17 +216,28 @@ function sortManifest(m: Manifest): Manifest {
   return { worlds };
 }
 
-/** Removes directories left empty by stale-file removal (never the output directory itself). */
-function removeEmptyDirs(dir: string): boolean {
-  let empty = true;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) {
-      const sub = join(dir, entry.name);
-      if (removeEmptyDirs(sub)) rmSync(sub, { recursive: true, force: true });
-      else empty = false;
-    } else {
-      empty = false;
+/**
+ * Removes the folders that removing `files` (stale files of the world) left empty, from the deepest up to the
+ * output directory, which stays. Folders emptied by anything else, the user's among them, are not touched.
+ */
+function removeEmptyDirs(dir: string, files: readonly string[]): void {
+  const folders = new Set<string>();
+  for (const file of files) {
+    for (
+      let folder = dirname(file);
+      folder !== dir && !folders.has(folder);
+      folder = dirname(folder)
+    ) {
+      if (relative(dir, folder).startsWith("..")) break;
+      folders.add(folder);
     }
   }
-  return empty && statSync(dir).isDirectory();
+  // A folder is longer than its parent: deepest first, so that a parent is tried once its children are gone.
+  for (const folder of [...folders].sort((a, b) => b.length - a.length)) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      // Not empty (or not ours to remove): it stays.
+    }
+  }
 }

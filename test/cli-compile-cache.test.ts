@@ -63,6 +63,24 @@ describe("the CLI's code cache", () => {
     expect(statSync(file).mtimeMs).toBe(written);
   });
 
+  it("keeps one file per kind of command, so that a first `--help` does not stand in for `gen`", () => {
+    const dir = join(tmp, "kinds");
+    const help = spawnSync(process.execPath, [bin, "--help"], {
+      encoding: "utf8",
+      env: { ...process.env, WIT_TS_COMPILE_CACHE: dir },
+    });
+    expect(help.status).toBe(0);
+    const [helpCache] = cacheFiles(dir);
+    gen(dir);
+    const files = cacheFiles(dir);
+    expect(files).toHaveLength(2);
+    const genCache = files.find((name) => name !== helpCache)!;
+    // The generator's functions are in gen's cache only.
+    expect(statSync(join(dir, genCache)).size).toBeGreaterThan(
+      2 * statSync(join(dir, helpCache!)).size,
+    );
+  });
+
   it("leaves import() working in code read from it (a config file is imported)", () => {
     const dir = join(tmp, "import");
     const project = join(tmp, "project");

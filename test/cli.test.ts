@@ -17,7 +17,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main, useColor } from "../src/cli.js";
+import { main } from "../src/cli.js";
+import { useColor } from "../src/stdio.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const bin = join(ROOT, "bin", "wit-ts.js");
@@ -38,6 +39,18 @@ function run(args: string[], env: Record<string, string> = {}, cwd = tmp) {
 function greeterProject(): string {
   const dir = mkdtempSync(join(tmp, "project-"));
   cpSync(GREETER, join(dir, "wit"), { recursive: true });
+  return dir;
+}
+
+/** A WIT package whose JSON is larger than a pipe's buffer. */
+function bigPackage(): string {
+  const dir = mkdtempSync(join(tmp, "big-"));
+  const interfaces = Array.from(
+    { length: 400 },
+    (_, i) =>
+      `interface i${i} {\n  record r { a: u32, b: string, c: list<u64> }\n  f: func(x: r) -> r;\n}\n`,
+  );
+  writeFileSync(join(dir, "big.wit"), `package big:pipe;\n${interfaces.join("")}`);
   return dir;
 }
 
@@ -355,13 +368,7 @@ describe("wit-ts manners", () => {
 
   it("a reader that stops early (`| head -1`) ends the output quietly, with the command's exit code", () => {
     // A package large enough that its JSON does not fit in the pipe's buffer, so writes continue after `head` left.
-    const dir = mkdtempSync(join(tmp, "big-"));
-    const interfaces = Array.from(
-      { length: 400 },
-      (_, i) =>
-        `interface i${i} {\n  record r { a: u32, b: string, c: list<u64> }\n  f: func(x: r) -> r;\n}\n`,
-    );
-    writeFileSync(join(dir, "big.wit"), `package big:pipe;\n${interfaces.join("")}`);
+    const dir = bigPackage();
     for (const args of [
       ["resolve", dir],
       ["resolve", dir, "--json"],
@@ -377,6 +384,46 @@ describe("wit-ts manners", () => {
       expect(r.stdout.trim(), args.join(" ")).toBe("0");
       expect(r.stderr, args.join(" ")).toBe("");
     }
+  });
+
+  it("output larger than a pipe holds reaches a slow reader whole before the process exits", () => {
+    const dir = bigPackage();
+    const expected = run(["resolve", dir, "--json"]).stdout;
+    expect(expected.length).toBeGreaterThan(1 << 18);
+    const command = [process.execPath, bin, "resolve", dir, "--json"]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    // The reader starts late, so the pipe is full when the command is done: what is queued must still arrive.
+    const r = spawnSync("bash", ["-c", `${command} | (sleep 1; cat)`], {
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+    });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.length).toBe(expected.length);
+    expect(r.stdout).toBe(expected);
+  });
+
+  it("gen of a WIT input loads no Node module that only other commands use", () => {
+    const dir = greeterProject();
+    const report = join(dir, "modules.json");
+    const preload = join(dir, "modules.cjs");
+    writeFileSync(
+      preload,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList)));\n`,
+    );
+    const r = spawnSync(process.execPath, ["--require", preload, bin, "gen", "wit", "-o", "sdk"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const loaded = JSON.parse(readFileSync(report, "utf8")) as string[];
+    // crypto (for the staging folder's name), child_process (commander's, for executable subcommands), perf_hooks
+    // (`--watch`), the recursive remover, and on POSIX the stream and socket modules behind process.stdout (text
+    // goes to the file descriptor): each costs milliseconds to load in a command that takes a hundred.
+    const unused = ["crypto", "child_process", "perf_hooks", "internal/fs/rimraf"];
+    if (process.platform !== "win32") unused.push("net", "stream");
+    for (const module of unused) expect(loaded, module).not.toContain(`NativeModule ${module}`);
   });
 
   it("--help lists commands and examples", () => {

@@ -4,6 +4,7 @@
  */
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   statSync,
   readFileSync,
@@ -52,6 +53,19 @@ describe("writeOutput", () => {
     expect(existsSync(join(out, "interfaces"))).toBe(false);
     expect(read("out/other/index.ts")).toBe("o\n");
     expect(read("out/user-notes.md")).toBe("mine\n");
+  });
+
+  it("removes the folders that stale files leave empty, nested ones too, and no empty folder of the user's", () => {
+    const out = join(root, "out");
+    writeOutput(out, "a:b/w", [
+      { path: "index.ts", content: "1\n" },
+      { path: "a/b/x.ts", content: "x\n" },
+      { path: "a/c/y.ts", content: "y\n" },
+    ]);
+    mkdirSync(join(out, "mine"));
+    writeOutput(out, "a:b/w", [{ path: "index.ts", content: "2\n" }]);
+    expect(readdirSync(out).sort()).toEqual([MANIFEST, "index.ts", "mine"]);
+    expect(readdirSync(root)).toEqual(["out"]);
   });
 
   it("rewrites only files whose bytes change", () => {
