@@ -70,7 +70,7 @@ const MAX_PACKAGE_DEPTH = 100;
  * wit-file ::= (package-decl ';')? (package-items | nested-package-definition)*
  * ```
  */
-export function parseWitFile(p: Cursor): WitFile {
+function parseWitFile(p: Cursor): WitFile {
   const bad = forbiddenCodepoint(p.file);
   if (bad) abort(bad);
   const file = p.file;
