@@ -16,7 +16,7 @@ import {
   type TypeDefKind,
   type TypeOwner,
 } from "./model.js";
-import { collectDefDeps } from "./resolve-references.js";
+import { collectDefDeps, collectDefRefs, refName } from "./resolve-references.js";
 import { toposort, type Edge } from "./resolve-toposort.js";
 import { fail, type PackageState } from "./resolve-package-state.js";
 import {
@@ -43,6 +43,10 @@ export function resolveTypes(
 ): void {
   if (items.length === 0) return;
   for (const item of items) if (item.kind === "use") resolveUse(r, owner, item);
+  if (inDependencyOrder(r, items)) {
+    for (const item of items) if (item.kind !== "use") defineTypeDef(r, owner, item);
+    return;
+  }
 
   const deps = new Map<string, Edge[]>();
   const defs = new Map<string, ast.TypeDef | undefined>();
@@ -72,19 +76,53 @@ export function resolveTypes(
   for (const name of order) {
     const def = defs.get(name);
     defs.delete(name);
-    if (!def) continue;
-    const docs = r.docs(def.docs);
-    const stability = r.stability(def.attributes);
-    const kind = resolveTypeDef(r, def, stability);
-    const id = r.allocType({ docs, stability, kind, name: def.name.name, owner });
-    r.typeSpans.push(def.name);
-    if (def.kind === "record")
-      r.fieldSpans.set(
-        id,
-        def.fields.map((f) => f.name),
-      );
-    r.defineName(def.name, id);
+    if (def) defineTypeDef(r, owner, def);
   }
+}
+
+/** Rows of the type table that name types, reused from scope to scope (see `inDependencyOrder`). */
+const refRows: number[] = [];
+
+/**
+ * Whether the scope's definitions can be taken in source order: each refers
+ * only to `use`d names and to definitions before it, and no name is defined
+ * twice. Source order is then the order the topological sort would give
+ * (among ready names it takes the earliest), and most scopes are written that
+ * way, so the sort and its maps are skipped. Anything else, errors included,
+ * goes through the sort, which reports as wit-parser does.
+ */
+function inDependencyOrder(r: PackageState, items: readonly (ast.Use | ast.TypeDef)[]): boolean {
+  const scope = r.typeLookup.ids;
+  const tt = r.tt;
+  let before: Set<string> | undefined;
+  for (const item of items) {
+    if (item.kind === "use") continue;
+    const name = item.name.name;
+    if (scope.has(name) || before?.has(name)) return false;
+    refRows.length = 0;
+    collectDefRefs(tt, item, refRows);
+    for (const row of refRows) {
+      const ref = refName(tt, row);
+      if (!scope.has(ref) && !before?.has(ref)) return false;
+    }
+    (before ??= new Set()).add(name);
+  }
+  return true;
+}
+
+/** Allocates the type of one definition and defines its name in the scope. */
+function defineTypeDef(r: PackageState, owner: TypeOwner, def: ast.TypeDef): void {
+  const docs = r.docs(def.docs);
+  const stability = r.stability(def.attributes);
+  const kind = resolveTypeDef(r, def, stability);
+  const id = r.allocType({ docs, stability, kind, name: def.name.name, owner });
+  r.typeSpans.push(def.name);
+  if (def.kind === "record")
+    r.fieldSpans.set(
+      id,
+      def.fields.map((f) => f.name),
+    );
+  r.defineName(def.name, id);
 }
 
 function resolveUse(r: PackageState, owner: TypeOwner, u: ast.Use): void {
