@@ -41,7 +41,7 @@ import {
   type WorldId,
 } from "./model.js";
 import { collectPaths, type PathUse } from "./resolve-references.js";
-import { toposort, type Edge } from "./resolve-toposort.js";
+import { toposortIndices } from "./resolve-toposort.js";
 import {
   fail,
   packageNameOf,
@@ -233,22 +233,26 @@ export class PackageResolver extends PackageState {
     interfaces: (LocalItem<ast.Interface, InterfaceId> | undefined)[];
     worlds: (LocalItem<ast.World, WorldId> | undefined)[];
   } {
-    const declared = new Map<
-      string,
-      { readonly node: ast.Interface | ast.World; readonly file: number }
-    >();
-    const order = new Map<string, Edge[]>();
+    // Interfaces and worlds by index, in source order; names are looked up once each.
+    const index = new Map<string, number>();
+    const nodes: (ast.Interface | ast.World)[] = [];
+    const nodeFiles: number[] = [];
     for (let file = 0; file < this.declLists.length; file++) {
       for (const item of this.declLists[file]!) {
         if (item.kind !== "interface" && item.kind !== "world") continue;
-        if (declared.has(item.name.name)) {
+        if (index.has(item.name.name)) {
           fail(codes.DuplicateName, `duplicate item named \`${item.name.name}\``, item.name);
         }
-        declared.set(item.name.name, { node: item, file });
-        order.set(item.name.name, []);
+        index.set(item.name.name, nodes.length);
+        nodes.push(item);
+        nodeFiles.push(file);
       }
     }
 
+    // Edge `k`: `from[k]` uses or includes `to[k]` (-1: a name that does not exist), reported at `at[k]`.
+    const from: number[] = [];
+    const to: number[] = [];
+    const at: ast.Id[] = [];
     for (let file = 0; file < this.declLists.length; file++) {
       const items = this.declLists[file]!;
       // This file's namespace: its own items plus its top-level `use`s, each
@@ -286,31 +290,39 @@ export class PackageResolver extends PackageState {
         const used = path.id;
         const src = fileNames.get(used.name);
         if (src === null) continue;
-        if (src !== undefined) order.get(owner.name)!.push(src);
-        else if (declared.has(used.name)) order.get(owner.name)!.push(used);
+        let target: ast.Id;
+        if (src !== undefined) target = src;
+        else if (index.has(used.name)) target = used;
         else fail(codes.UnknownName, `interface or world \`${used.name}\` does not exist`, used);
+        from.push(index.get(owner.name)!);
+        to.push(index.get(target.name) ?? -1);
+        at.push(target);
       }
     }
 
-    const sorted = toposort("interface or world", order);
-    const ids = new Map<string, ItemRef>();
+    const sorted = toposortIndices("interface or world", nodes.length, from, to, at);
+    const refs = new Array<ItemRef>(nodes.length);
     const interfaces: LocalItem<ast.Interface, InterfaceId>[] = [];
     const worlds: LocalItem<ast.World, WorldId>[] = [];
-    for (const name of sorted) {
-      const { node, file } = declared.get(name)!;
+    for (const k of sorted) {
+      const node = nodes[k]!;
+      const file = nodeFiles[k]!;
+      const name = node.name.name;
       if (node.kind === "interface") {
         const id = this.allocInterface(node.name);
         this.interfaces[id]!.name = name;
-        ids.set(name, { kind: "interface", id });
+        refs[k] = { kind: "interface", id };
         interfaces.push({ id, node, file });
       } else {
         const id = this.allocWorld(node.name);
         this.worlds[id]!.name = name;
-        ids.set(name, { kind: "world", id });
+        refs[k] = { kind: "world", id };
         worlds.push({ id, node, file });
       }
     }
 
+    // The same walk as the one that numbered the items: the next one is number `k`.
+    let k = 0;
     for (const items of this.declLists) {
       const scope = new Map<string, ItemRef>();
       for (const item of items) {
@@ -328,7 +340,8 @@ export class PackageResolver extends PackageState {
             name = (item.as ?? usePathName(item.item)).name;
             const path = item.item;
             if (path.kind === "id") {
-              const found = ids.get(path.id.name);
+              const at = index.get(path.id.name);
+              const found = at === undefined ? undefined : refs[at];
               if (!found)
                 fail(
                   codes.UnknownName,
@@ -346,7 +359,7 @@ export class PackageResolver extends PackageState {
           case "interface":
           case "world":
             name = item.name.name;
-            ref = ids.get(name)!;
+            ref = refs[k++]!;
             break;
           case "package":
             continue;
