@@ -4,7 +4,9 @@
  * into stages), and report medians: warm time and MB/s, the main thread's CPU time and the MB/s it gives,
  * the cold time, peak RSS of one run, and where the warm time goes. Targets: at least 40 MB/s warm on the
  * 1.5 MB input (a row of the summary table), at least 20 MB/s on 10 MB, and linear growth (10 MB at most 11x
- * the time of 1 MB). MB/s of CPU leaves out the time the process waits for a core, which is most of the wall
+ * the time of 1 MB). Two more inputs are chains of interfaces that each `use` a type of the next (the shape the
+ * fuzzer's long-chain mutation writes), of 3,000 and 30,000 interfaces: a package of many small interfaces,
+ * where the cost per interface shows, and whose growth must stay linear too (at most 11x for 10x). MB/s of CPU leaves out the time the process waits for a core, which is most of the wall
  * time on a loaded machine, so it is the figure to compare across runs; the target is judged on wall time.
  *
  * `BENCH_RUNS=n` sets the number of measurements per size (default 5). `BENCH_BASELINE=<dist dir>` also
@@ -51,6 +53,30 @@ export function benchFrontend({
       }
       for (const [name] of builds) rows.push(summarize(name, text.length / 1e6, samples.get(name)));
     }
+    const chainRows = [];
+    for (const n of [3000, 30000]) {
+      const text = useChain(n);
+      const file = join(dir, `use-chain-${n}.wit`);
+      writeFileSync(file, text);
+      const samples = new Map(builds.map(([name]) => [name, []]));
+      for (let i = 0; i < runs; i++) {
+        for (const [name, dist] of builds) {
+          const out = execFileSync(process.execPath, ["--expose-gc", worker, file, dist], {
+            encoding: "utf8",
+          });
+          samples.get(name).push(JSON.parse(out));
+        }
+      }
+      for (const [name] of builds) {
+        chainRows.push({ n, ...summarize(name, text.length / 1e6, samples.get(name)) });
+      }
+    }
+    const chainCurrent = chainRows.filter((r) => r.build === "current");
+    const chainRatio = chainCurrent[1].ms / chainCurrent[0].ms;
+    const chainCpuRatio =
+      chainCurrent[0].cpuMs === undefined
+        ? undefined
+        : chainCurrent[1].cpuMs / chainCurrent[0].cpuMs;
     const current = rows.filter((r) => r.build === "current");
     const [small, , large] = current;
     const ratio = large.ms / small.ms;
@@ -74,6 +100,18 @@ export function benchFrontend({
       `10 MB / 1 MB time ratio: ${fmt(ratio, 2)} for ${fmt(sizeRatio, 2)}x the input (target <= 11x): ${ratio <= 11 ? "met" : "NOT met"}`,
       `throughput on 10 MB: ${fmt(large.mbPerS)} MB/s (aim >= 20 MB/s): ${large.mbPerS >= 20 ? "met" : "NOT met"}`,
       `1.5 MB warm: ${fmt(current[1].ms)} ms (aim: well under 100 ms)`,
+      "",
+      "| build | use chain | warm (median) | main-thread CPU | allocated |",
+      "| --- | --- | --- | --- | --- |",
+      ...chainRows.map(
+        (r) =>
+          `| ${r.build} | ${r.n} interfaces, ${fmt(r.mb * 1000, 0)} KB | ${fmt(r.ms)} ms | ` +
+          `${r.cpuMs === undefined ? "n/a" : `${fmt(r.cpuMs, 0)} ms`} | ${fmt(r.allocatedMB)} MB |`,
+      ),
+      "",
+      `use chain, 30,000 / 3,000 interfaces: ${fmt(chainRatio, 2)}x the warm time` +
+        (chainCpuRatio === undefined ? "" : `, ${fmt(chainCpuRatio, 2)}x the CPU`) +
+        ` (linear: at most 11x): ${chainRatio <= 11 ? "met" : "NOT met"}`,
     ];
     const mid = current[1];
     const midBase = rows.filter((r) => r.build === "baseline")[1];
@@ -95,6 +133,17 @@ export function benchFrontend({
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `n` interfaces, each using the type `t` of the next; the last defines it. */
+function useChain(n) {
+  const lines = ["package chain:test;"];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      i === n - 1 ? `interface c${i} { type t = u8; }` : `interface c${i} { use c${i + 1}.{t}; }`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 function summarize(build, mb, samples) {

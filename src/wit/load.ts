@@ -17,6 +17,7 @@
  * dependencies, then the merge. Displayed paths are the caller's path joined
  * with the file names, relative paths staying relative.
  */
+import { isUtf8 } from "node:buffer";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { codes } from "../diagnostics/codes.js";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -199,10 +200,8 @@ class Loader {
     const kind = wasmKind(bytes);
     if (kind !== undefined)
       return { group: this.parseWasm(path, bytes, kind === "text"), wasm: true };
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
+    const text = decodeUtf8(bytes);
+    if (text === undefined) {
       throw new LoadError([
         error(
           codes.ReadFailed,
@@ -256,7 +255,18 @@ class Loader {
   }
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+/**
+ * The text of UTF-8 bytes without a leading byte order mark, or undefined when the bytes are not UTF-8 (what a
+ * fatal `TextDecoder` gives, at half its cost: the validation is one vectorized pass, and ASCII text becomes a
+ * one-byte string directly).
+ */
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  if (!isUtf8(bytes)) return undefined;
+  const text = (
+    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  ).toString("utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 
 /**
  * Whether a file is a wasm binary or WebAssembly text (wit-parser asks the
@@ -310,11 +320,7 @@ const diskFs: FileSystem = {
     } catch (e) {
       return { error: e instanceof Error ? e.message : String(e) };
     }
-    try {
-      return utf8.decode(bytes);
-    } catch {
-      return { error: "stream did not contain valid UTF-8" };
-    }
+    return decodeUtf8(bytes) ?? { error: "stream did not contain valid UTF-8" };
   },
 };
 

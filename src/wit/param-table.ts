@@ -1,6 +1,6 @@
 /**
  * The function parameters of one parsed file, as a flat table. Phase: text -> AST. The parser
- * (`parser.ts`) writes each `name: type` of a parameter list as one row of parallel arrays, a list's
+ * (`parser/parse-types.ts`) writes each `name: type` of a parameter list as one row of parallel arrays, a list's
  * rows one after the other, and a function (`Func` in `ast.ts`) keeps its first row and their
  * count; the resolver (`resolve-package.ts`) reads them by index. Parameters are the most numerous
  * named things of a WIT file, and as rows they are neither objects nor arrays the garbage collector has to

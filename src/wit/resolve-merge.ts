@@ -38,7 +38,8 @@ import type {
   WorldKey,
 } from "./model.js";
 import { formatPackageName, functionResource, typeRef } from "./model.js";
-import type { InterfaceSpans, UnresolvedPackage, WorldSpans } from "./resolve-package.js";
+import type { UnresolvedPackage } from "./resolve-package.js";
+import type { InterfaceSpans, WorldSpans } from "./resolve-package-state.js";
 import { compareOptionalVersions, compareVersions } from "./resolve-version.js";
 import { applyInclude, checkCaseInsensitiveNames, elaborateWorld } from "./resolve-world.js";
 

@@ -128,41 +128,43 @@ function collectInterfaceUses(
   }
 }
 
-/** Collects the names a type expression refers to, for the topological sort of a scope's types. */
-function collectDeps(tt: TypeTable, t: ast.Type, deps: Edge[]): void {
+/**
+ * Collects the rows of a type expression that name a type (`Name`, `Own`, `Borrow`), in source order, for
+ * the order of a scope's types. Rows, not names with spans: most scopes only check them, and a span is only
+ * needed for an error.
+ */
+function collectRefs(tt: TypeTable, t: ast.Type, rows: number[]): void {
   const kind = tt.kind[t] as TyKind;
   switch (kind) {
     case Ty.Primitive:
       return;
     case Ty.Name:
-      deps.push(typeNameId(tt, t));
-      return;
     case Ty.Own:
     case Ty.Borrow:
-      deps.push(handleResource(tt, t));
+      rows.push(t);
       return;
     case Ty.List:
     case Ty.FixedLengthList:
     case Ty.Option:
-      collectDeps(tt, tt.a[t]!, deps);
+      collectRefs(tt, tt.a[t]!, rows);
       return;
     case Ty.Map:
-      collectDeps(tt, tt.a[t]!, deps);
-      collectDeps(tt, tt.b[t]!, deps);
+      collectRefs(tt, tt.a[t]!, rows);
+      collectRefs(tt, tt.b[t]!, rows);
       return;
     case Ty.Result:
-      if (tt.a[t] !== NO_TYPE) collectDeps(tt, tt.a[t]!, deps);
-      if (tt.b[t] !== NO_TYPE) collectDeps(tt, tt.b[t]!, deps);
+      if (tt.a[t] !== NO_TYPE) collectRefs(tt, tt.a[t]!, rows);
+      if (tt.b[t] !== NO_TYPE) collectRefs(tt, tt.b[t]!, rows);
       return;
     case Ty.Tuple: {
       const first = tt.a[t]!;
       const end = first + tt.b[t]!;
-      for (let i = first; i < end; i++) collectDeps(tt, tt.elems[i]!, deps);
+      for (let i = first; i < end; i++) collectRefs(tt, tt.elems[i]!, rows);
       return;
     }
     case Ty.Future:
     case Ty.Stream:
-      if (tt.a[t] !== NO_TYPE) collectDeps(tt, tt.a[t]!, deps);
+      if (tt.a[t] !== NO_TYPE) collectRefs(tt, tt.a[t]!, rows);
       return;
     default: {
       const never: never = kind;
@@ -171,16 +173,17 @@ function collectDeps(tt: TypeTable, t: ast.Type, deps: Edge[]): void {
   }
 }
 
-export function collectDefDeps(tt: TypeTable, def: ast.TypeDef, deps: Edge[]): void {
+/** The rows of a type definition that name other types (see {@link collectRefs}), appended to `rows`. */
+export function collectDefRefs(tt: TypeTable, def: ast.TypeDef, rows: number[]): void {
   switch (def.kind) {
     case "type":
-      collectDeps(tt, def.type, deps);
+      collectRefs(tt, def.type, rows);
       return;
     case "record":
-      for (const f of def.fields) collectDeps(tt, f.type, deps);
+      for (const f of def.fields) collectRefs(tt, f.type, rows);
       return;
     case "variant":
-      for (const c of def.cases) if (c.type !== undefined) collectDeps(tt, c.type, deps);
+      for (const c of def.cases) if (c.type !== undefined) collectRefs(tt, c.type, rows);
       return;
     case "flags":
     case "enum":
@@ -191,4 +194,17 @@ export function collectDefDeps(tt: TypeTable, def: ast.TypeDef, deps: Edge[]): v
       return never;
     }
   }
+}
+
+/** The name a row found by {@link collectDefRefs} refers to. */
+export function refName(tt: TypeTable, row: number): string {
+  return tt.names[tt.a[row]!]!;
+}
+
+/** The names a type definition refers to, each with its span, for the topological sort of a scope's types. */
+export function collectDefDeps(tt: TypeTable, def: ast.TypeDef, deps: Edge[]): void {
+  const rows: number[] = [];
+  collectDefRefs(tt, def, rows);
+  for (const row of rows)
+    deps.push(tt.kind[row] === Ty.Name ? typeNameId(tt, row) : handleResource(tt, row));
 }

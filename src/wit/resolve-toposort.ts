@@ -88,6 +88,79 @@ export function toposort(
   throw new Error("toposort: cycle without a waiting edge");
 }
 
+/**
+ * {@link toposort} for names given by index, as a package's interfaces and
+ * worlds are: `n` names numbered in source order, and edge `k` from `from[k]` to
+ * `to[k]` (the first depends on the second; `to[k]` is -1 for a name that
+ * does not exist), reported at `at[k]`, in the order the edges were found.
+ * Returns the indices in order. Errors are {@link toposort}'s, found in the
+ * same order: by the depending name's index, then by the edge's.
+ */
+export function toposortIndices(
+  kind: string,
+  n: number,
+  from: readonly number[],
+  to: readonly number[],
+  at: readonly Edge[],
+): number[] {
+  const m = from.length;
+  const order: number[] = [];
+  if (m === 0) {
+    for (let k = 0; k < n; k++) order.push(k);
+    return order;
+  }
+  // Each name's edges in a run (the edges of one name stay in the order found), and each name's dependents.
+  const outStart = new Int32Array(n + 1);
+  const inStart = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) {
+    outStart[from[e]! + 1]!++;
+    if (to[e]! >= 0) inStart[to[e]! + 1]!++;
+  }
+  for (let k = 0; k < n; k++) {
+    outStart[k + 1]! += outStart[k]!;
+    inStart[k + 1]! += inStart[k]!;
+  }
+  const out = new Int32Array(m);
+  const dependents = new Int32Array(m);
+  const outFill = outStart.slice(0, n);
+  const inFill = inStart.slice(0, n);
+  for (let e = 0; e < m; e++) {
+    out[outFill[from[e]!]!++] = e;
+    if (to[e]! >= 0) dependents[inFill[to[e]!]!++] = from[e]!;
+  }
+  const remaining = new Int32Array(n);
+  for (let e = 0; e < m; e++) {
+    const j = to[out[e]!]!;
+    if (j < 0) {
+      const missing = at[out[e]!]!;
+      abort(error(codes.UnknownName, `${kind} \`${missing.name}\` does not exist`, missing));
+    }
+  }
+  for (let k = 0; k < n; k++) remaining[k] = outStart[k + 1]! - outStart[k]!;
+
+  const heap = new MinHeap();
+  for (let k = 0; k < n; k++) if (remaining[k] === 0) heap.push(k);
+  while (heap.size > 0) {
+    const k = heap.pop();
+    order.push(k);
+    for (let d = inStart[k]!; d < inStart[k + 1]!; d++) {
+      const r = dependents[d]!;
+      if (--remaining[r]! === 0) heap.push(r);
+    }
+  }
+  if (order.length === n) return order;
+
+  // A cycle: the first edge, by name and then in the order found, between two waiting names.
+  for (let e = 0; e < m; e++) {
+    const edge = out[e]!;
+    if (remaining[from[edge]!] !== 0 && remaining[to[edge]!] !== 0) {
+      const a = at[edge]!;
+      abort(error(codes.DependencyCycle, `${kind} \`${a.name}\` depends on itself`, a));
+    }
+  }
+  throw new Error("toposort: cycle without a waiting edge");
+}
+
 /** A binary min-heap of indices: the smallest (earliest in source order) ready name comes out first. */
 class MinHeap {
   private readonly items: number[] = [];

@@ -43,7 +43,7 @@ import {
   typeRef,
   worldKeyName,
 } from "./model.js";
-import type { IncludeName } from "./resolve-package.js";
+import type { IncludeName } from "./resolve-package-state.js";
 
 // ---------------------------------------------------------------------------
 // Dependencies between interfaces

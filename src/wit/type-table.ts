@@ -1,5 +1,5 @@
 /**
- * The type expressions of one parsed file, as a flat table. Phase: text -> AST. The parser (`parser.ts`)
+ * The type expressions of one parsed file, as a flat table. Phase: text -> AST. The parser (`parser/parse-types.ts`)
  * writes every type expression it reads (`u32`, `list<point>`, `result<_, string>`, ...) as one row of
  * parallel typed arrays and hands out the row's index, a {@link TypeRef}, where the tree would hold a node;
  * the resolver (`resolve-package.ts`) reads the rows by index. Type expressions are the most numerous

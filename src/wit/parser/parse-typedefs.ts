@@ -1,0 +1,321 @@
+/**
+ * The parser's type definitions. Phase: tokens -> AST. Consumes tokens
+ * through a {@link Cursor} and produces the named types of an interface or
+ * world: aliases, records, flags, variants, enums, and resources with their
+ * constructors, methods and static functions.
+ */
+import type {
+  Attribute,
+  Case,
+  Docs,
+  EnumCase,
+  EnumDef,
+  Field,
+  Flag,
+  FlagsDef,
+  Func,
+  Id,
+  RecordDef,
+  ResourceDef,
+  ResourceFunc,
+  Type,
+  TypeAlias,
+  TypeDef,
+  VariantDef,
+} from "../ast.js";
+import { Tok } from "../lexer.js";
+import type { Cursor } from "./cursor.js";
+import { parseId, parseDocs, parseGate, parseListTrailer } from "./parse-leaves.js";
+import { parseFuncType, parseParamList, parseTy } from "./parse-types.js";
+
+/**
+ * ```ebnf
+ * typedef-item ::= resource-item | variant-items | record-item | flags-items | enum-items | type-item
+ * ```
+ */
+export function parseTypedefItem(
+  p: Cursor,
+  docs: Docs,
+  attributes: readonly Attribute[],
+  start: number,
+): TypeDef {
+  switch (p.peek()) {
+    case Tok.Type:
+      return parseTypeItem(p, docs, attributes, start);
+    case Tok.Record:
+      return parseRecordItem(p, docs, attributes, start);
+    case Tok.Flags:
+      return parseFlagsItems(p, docs, attributes, start);
+    case Tok.Variant:
+      return parseVariantItems(p, docs, attributes, start);
+    case Tok.Enum:
+      return parseEnumItems(p, docs, attributes, start);
+    case Tok.Resource:
+      return parseResourceItem(p, docs, attributes, start);
+    default:
+      return p.errExpected("a type definition");
+  }
+}
+
+/**
+ * ```ebnf
+ * type-item ::= 'type' id '=' ty ';'
+ * ```
+ */
+function parseTypeItem(
+  p: Cursor,
+  docs: Docs,
+  attributes: readonly Attribute[],
+  start: number,
+): TypeAlias {
+  p.expect(Tok.Type);
+  const name = parseId(p);
+  p.expect(Tok.Equals);
+  const type = parseTy(p, 0);
+  p.expect(Tok.Semicolon);
+  return { kind: "type", start, end: p.lastEnd, docs, attributes, name, type };
+}
+
+/**
+ * ```ebnf
+ * record-item ::= 'record' id '{' record-fields '}'
+ * record-fields ::= record-field | record-field ',' record-fields?
+ * record-field ::= id ':' ty
+ * ```
+ * As in wit-parser the field list may be empty (the resolver decides).
+ */
+function parseRecordItem(
+  p: Cursor,
+  docs: Docs,
+  attributes: readonly Attribute[],
+  start: number,
+): RecordDef {
+  p.expect(Tok.Record);
+  const name = parseId(p);
+  p.expect(Tok.LeftBrace);
+  const fields = p.listStart();
+  parseListTrailer(p, Tok.RightBrace, (fieldDocs) => {
+    const fieldName = parseId(p);
+    p.expect(Tok.Colon);
+    const type = parseTy(p, 0);
+    p.listPush<Field>({
+      start: fieldName.start,
+      end: p.lastEnd,
+      docs: fieldDocs,
+      name: fieldName,
+      type,
+    });
+  });
+  return {
+    kind: "record",
+    start,
+    end: p.lastEnd,
+    docs,
+    attributes,
+    name,
+    fields: p.listEnd<Field>(fields),
+  };
+}
+
+/**
+ * ```ebnf
+ * flags-items ::= 'flags' id '{' flags-fields '}'
+ * flags-fields ::= id | id ',' flags-fields?
+ * ```
+ */
+function parseFlagsItems(
+  p: Cursor,
+  docs: Docs,
+  attributes: readonly Attribute[],
+  start: number,
+): FlagsDef {
+  p.expect(Tok.Flags);
+  const name = parseId(p);
+  p.expect(Tok.LeftBrace);
+  const flags = p.listStart();
+  parseListTrailer(p, Tok.RightBrace, (flagDocs) => {
+    const flagName = parseId(p);
+    p.listPush<Flag>({
+      start: flagName.start,
+      end: flagName.end,
+      docs: flagDocs,
+      name: flagName,
+    });
+  });
+  return {
+    kind: "flags",
+    start,
+    end: p.lastEnd,
+    docs,
+    attributes,
+    name,
+    flags: p.listEnd<Flag>(flags),
+  };
+}
+
+/**
+ * ```ebnf
+ * variant-items ::= 'variant' id '{' variant-cases '}'
+ * variant-cases ::= variant-case | variant-case ',' variant-cases?
+ * variant-case ::= id | id '(' ty ')'
+ * ```
+ */
+function parseVariantItems(
+  p: Cursor,
+  docs: Docs,
+  attributes: readonly Attribute[],
+  start: number,
+): VariantDef {
+  p.expect(Tok.Variant);
+  const name = parseId(p);
+  p.expect(Tok.LeftBrace);
+  const cases = p.listStart();
+  parseListTrailer(p, Tok.RightBrace, (caseDocs) => {
+    const caseName = parseId(p);
+    let type: Type | undefined;
+    if (p.eat(Tok.LeftParen)) {
+      type = parseTy(p, 0);
+      p.expect(Tok.RightParen);
+    }
+    p.listPush<Case>({
+      start: caseName.start,
+      end: p.lastEnd,
+      docs: caseDocs,
+      name: caseName,
+      type,
+    });
+  });
+  return {
+    kind: "variant",
+    start,
+    end: p.lastEnd,
+    docs,
+    attributes,
+    name,
+    cases: p.listEnd<Case>(cases),
+  };
+}
+
+/**
+ * ```ebnf
+ * enum-items ::= 'enum' id '{' enum-cases '}'
+ * enum-cases ::= id | id ',' enum-cases?
+ * ```
+ */
+function parseEnumItems(
+  p: Cursor,
+  docs: Docs,
+  attributes: readonly Attribute[],
+  start: number,
+): EnumDef {
+  p.expect(Tok.Enum);
+  const name = parseId(p);
+  p.expect(Tok.LeftBrace);
+  const cases = p.listStart();
+  parseListTrailer(p, Tok.RightBrace, (caseDocs) => {
+    const caseName = parseId(p);
+    p.listPush<EnumCase>({
+      start: caseName.start,
+      end: caseName.end,
+      docs: caseDocs,
+      name: caseName,
+    });
+  });
+  return {
+    kind: "enum",
+    start,
+    end: p.lastEnd,
+    docs,
+    attributes,
+    name,
+    cases: p.listEnd<EnumCase>(cases),
+  };
+}
+
+/**
+ * ```ebnf
+ * resource-item ::= 'resource' id ';'
+ *                 | 'resource' id '{' resource-method* '}'
+ * ```
+ */
+function parseResourceItem(
+  p: Cursor,
+  docs: Docs,
+  attributes: readonly Attribute[],
+  start: number,
+): ResourceDef {
+  p.expect(Tok.Resource);
+  const name = parseId(p);
+  const funcs = p.listStart();
+  let hasBody = false;
+  if (p.eat(Tok.LeftBrace)) {
+    hasBody = true;
+    while (!p.eat(Tok.RightBrace)) {
+      const funcDocs = parseDocs(p);
+      const funcStart = p.startOfNext();
+      const funcAttributes = parseGate(p);
+      p.listPush<ResourceFunc>(parseResourceMethod(p, funcDocs, funcAttributes, funcStart));
+    }
+  } else {
+    p.expect(Tok.Semicolon);
+  }
+  const list = p.listEnd<ResourceFunc>(funcs);
+  return {
+    kind: "resource",
+    start,
+    end: p.lastEnd,
+    docs,
+    attributes,
+    name,
+    hasBody,
+    funcs: list,
+  };
+}
+
+/**
+ * ```ebnf
+ * resource-method ::= func-item
+ *                   | id ':' 'static' func-type ';'
+ *                   | 'constructor' param-list ';'
+ * ```
+ * As in wit-parser a constructor may declare `-> result<...>`.
+ */
+function parseResourceMethod(
+  p: Cursor,
+  docs: Docs,
+  attributes: readonly Attribute[],
+  start: number,
+): ResourceFunc {
+  switch (p.peek()) {
+    case Tok.Constructor: {
+      const keyword = p.expectSpan(Tok.Constructor);
+      const firstParam = parseParamList(p);
+      const paramCount = p.params.length - firstParam;
+      const result = p.eat(Tok.RArrow) ? parseTy(p, 0) : undefined;
+      const func: Func = {
+        start: keyword.start,
+        end: p.lastEnd,
+        funcStart: keyword.start,
+        funcEnd: keyword.end,
+        async: false,
+        firstParam,
+        paramCount,
+        result,
+      };
+      p.expect(Tok.Semicolon);
+      const name: Id = { name: "constructor", start: keyword.start, end: keyword.end };
+      return { kind: "constructor", start, end: p.lastEnd, docs, attributes, name, func };
+    }
+    case Tok.Id:
+    case Tok.ExplicitId: {
+      const name = parseId(p);
+      p.expect(Tok.Colon);
+      const kind = p.eat(Tok.Static) ? "static" : "method";
+      const func = parseFuncType(p);
+      p.expect(Tok.Semicolon);
+      return { kind, start, end: p.lastEnd, docs, attributes, name, func };
+    }
+    default:
+      return p.errExpected("`constructor` or identifier");
+  }
+}
