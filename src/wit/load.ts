@@ -27,6 +27,7 @@ import { parseFile } from "./parser.js";
 import type { UnresolvedGroup } from "./resolve-merge.js";
 import { GroupResolver, catchAbort, resolveGroups, type ResolveOptions } from "./resolve.js";
 import { decodeWitPackage } from "./decoding/wit-packages.js";
+import { anchorShape } from "./shape-anchor.js";
 
 export type { ResolveOptions } from "./resolve.js";
 
@@ -323,6 +324,9 @@ const diskFs: FileSystem = {
     return decodeUtf8(bytes) ?? { error: "stream did not contain valid UTF-8" };
   },
 };
+
+/** Keeps the maps of a loader and its source map alive between runs (see `shape-anchor.ts`). */
+anchorShape(new Loader(diskFs, new SourceMap()));
 
 function memoryFs(files: ReadonlyMap<string, string>): FileSystem {
   // Directory index: every proper prefix of a file path (at `/`) is a directory.

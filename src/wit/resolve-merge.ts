@@ -37,11 +37,12 @@ import type {
   WorldItem,
   WorldKey,
 } from "./model.js";
-import { formatPackageName, functionResource, typeRef } from "./model.js";
+import { NO_DOCS, createResolve, formatPackageName, functionResource, typeRef } from "./model.js";
 import type { UnresolvedPackage } from "./resolve-package.js";
 import type { InterfaceSpans, WorldSpans } from "./resolve-package-state.js";
 import { compareOptionalVersions, compareVersions } from "./resolve-version.js";
 import { applyInclude, checkCaseInsensitiveNames, elaborateWorld } from "./resolve-world.js";
+import { anchorShape } from "./shape-anchor.js";
 
 /** The packages parsed from one file or directory: the main one and those nested in it. */
 export interface UnresolvedGroup {
@@ -716,6 +717,30 @@ class Remap {
     return memo[root.id]!;
   }
 }
+
+/** Keeps the remapper's map alive between runs (see `shape-anchor.ts`), over a package of nothing. */
+anchorShape(
+  new Remap(
+    createResolve(),
+    {
+      name: { namespace: "", name: "", version: undefined },
+      nameSpan: UNKNOWN_SPAN,
+      docs: NO_DOCS,
+      interfaces: [],
+      worlds: [],
+      types: [],
+      foreignDeps: [],
+      includes: [],
+      interfaceSpans: [],
+      worldSpans: [],
+      typeSpans: [],
+      unknownTypeSpans: [],
+      fieldSpans: new Map(),
+      requiredResources: [],
+    },
+    [],
+  ),
+);
 
 /** Pushes the type ids a definition contains onto `out`; true when it is itself a `borrow<T>`. */
 function directChildren(k: TypeDefKind, out: TypeId[]): boolean {

@@ -14,6 +14,7 @@
 import { codes } from "../diagnostics/codes.js";
 import { abort, error } from "../diagnostics/diagnostic.js";
 import type { Span } from "../diagnostics/source-map.js";
+import { anchorShape } from "./shape-anchor.js";
 
 /** A reference from one name to another, at the span to report it at (an `Id` of the tree is one). */
 export interface Edge extends Span {
@@ -202,3 +203,6 @@ class MinHeap {
     return top;
   }
 }
+
+/** Keeps the heap's map alive between runs (see `shape-anchor.ts`). */
+anchorShape(new MinHeap());

@@ -36,7 +36,9 @@ import type {
   WorldKey,
 } from "./model.js";
 import {
+  NO_OWNER,
   UNKNOWN_STABILITY,
+  createResolve,
   functionResource,
   ownerEquals,
   stabilityEquals,
@@ -44,6 +46,7 @@ import {
   worldKeyName,
 } from "./model.js";
 import type { IncludeName } from "./resolve-package-state.js";
+import { anchorShape } from "./shape-anchor.js";
 
 // ---------------------------------------------------------------------------
 // Dependencies between interfaces
@@ -471,6 +474,9 @@ class Cloner {
     return nextId;
   }
 }
+
+/** Keeps the cloner's map alive between runs (see `shape-anchor.ts`). */
+anchorShape(new Cloner(createResolve(), NO_OWNER, NO_OWNER, undefined));
 
 /**
  * Kebab-case names are case-insensitive: a world may not import (or

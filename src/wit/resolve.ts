@@ -22,6 +22,7 @@ import type { PackageId, Resolve } from "./model.js";
 import { createResolve } from "./model.js";
 import { pushGroups, type UnresolvedGroup } from "./resolve-merge.js";
 import { PackageResolver, type UnresolvedPackage } from "./resolve-package.js";
+import { anchorShape } from "./shape-anchor.js";
 
 export interface ResolveOptions {
   /** Features whose `@unstable` items are kept. */
@@ -58,6 +59,9 @@ export class GroupResolver {
     return { main: this.main.resolve(), nested: this.nested };
   }
 }
+
+/** Keeps the maps of a group's resolvers, scopes and tries alive between runs (see `shape-anchor.ts`). */
+anchorShape(new GroupResolver());
 
 export interface ResolveAstsResult {
   readonly resolve: Resolve | undefined;

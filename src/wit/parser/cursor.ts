@@ -10,9 +10,10 @@
  */
 import { abort, error } from "../../diagnostics/diagnostic.js";
 import { codes, type DiagnosticCode } from "../../diagnostics/codes.js";
-import type { SourceFile, Span } from "../../diagnostics/source-map.js";
+import { SourceMap, type SourceFile, type Span } from "../../diagnostics/source-map.js";
 import { at, describeToken, Scanner, Tok, validateId, type TokenKind } from "../lexer.js";
 import { ParamTable } from "../param-table.js";
+import { anchorShape } from "../shape-anchor.js";
 import { TypeTable } from "../type-table.js";
 
 /** The one empty list of the tree (lists are read-only, see `ast.ts`). */
@@ -241,3 +242,11 @@ export class Cursor {
     return start === end ? EMPTY : (this.list.slice(start, end) as T[]);
   }
 }
+
+/** Keeps the maps of a cursor, its scanner and its tables alive between parses (see `shape-anchor.ts`). */
+function anchorCursor(): void {
+  const sources = new SourceMap();
+  sources.add("", "");
+  anchorShape(new Cursor(sources.files[0]!));
+}
+anchorCursor();
