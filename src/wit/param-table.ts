@@ -9,18 +9,32 @@
 import type { Span } from "../diagnostics/source-map.js";
 import type { TypeRef } from "./type-table.js";
 
-/** Where a table starts; it doubles as it fills. */
-const INITIAL_ROWS = 256;
+/** The fewest rows a table starts with; it doubles as it fills. */
+const MIN_ROWS = 256;
+
+/**
+ * Characters of WIT per parameter, about the densest measured (a synthetic file of functions over records: 36), so
+ * that a table sized from its file's length seldom grows (see `type-table.ts`).
+ */
+const CHARS_PER_ROW = 32;
 
 export class ParamTable {
   /** The parameter's name, validated, without a `%`. */
   readonly names: string[] = [];
   /** Global bounds of the name (with its `%`), where wit-parser reports a duplicate. */
-  start = new Int32Array(INITIAL_ROWS);
-  end = new Int32Array(INITIAL_ROWS);
+  start: Int32Array<ArrayBuffer>;
+  end: Int32Array<ArrayBuffer>;
   /** The parameter's type, a row of the file's `TypeTable`. */
-  type = new Int32Array(INITIAL_ROWS);
+  type: Int32Array<ArrayBuffer>;
   length = 0;
+
+  /** A table for a file of `textLength` characters (0: the smallest table). */
+  constructor(textLength = 0) {
+    const rows = Math.max(MIN_ROWS, Math.ceil(textLength / CHARS_PER_ROW));
+    this.start = new Int32Array(rows);
+    this.end = new Int32Array(rows);
+    this.type = new Int32Array(rows);
+  }
 
   /** Appends a row and returns it. */
   add(name: string, start: number, end: number, type: TypeRef): number {

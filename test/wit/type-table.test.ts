@@ -95,9 +95,15 @@ describe("flat type and parameter tables", () => {
   });
 
   it("grows its tables past their first allocation without losing rows", () => {
-    // 600 functions of 3 parameters: about 3,000 type rows, 1,800 parameter rows, 1,200 tuple elements.
+    // 600 functions of 3 parameters: about 3,000 type rows, 1,800 parameter rows, 1,200 tuple elements; a table is
+    // sized from the file's length, so a tuple of 4,000 elements at 3 characters each makes it grow.
     const n = 600;
-    const lines = ["package a:b;", "interface i {"];
+    const wide = 4000;
+    const lines = [
+      "package a:b;",
+      "interface i {",
+      `  type wide = tuple<${Array(wide).fill("u8").join(",")}>;`,
+    ];
     for (let k = 0; k < n; k++)
       lines.push(
         `  fn${k}: func(a${k}: tuple<u${8 << (k % 4)}, string>, b: list<u8, ${k + 1}>, c: s32) -> u64;`,
@@ -115,5 +121,7 @@ describe("flat type and parameter tables", () => {
       ]);
       expect(f.result).toBe("u64");
     }
+    const wideDef = resolve.types[resolve.interfaces[0]!.types.get("wide")!]!;
+    expect(wideDef.kind).toEqual({ kind: "tuple", types: Array<string>(wide).fill("u8") });
   });
 });

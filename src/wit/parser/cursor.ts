@@ -70,10 +70,10 @@ export class Cursor {
   listTop = 0;
 
   /** The file's type expressions (see `type-table.ts`). */
-  readonly types = new TypeTable();
+  readonly types: TypeTable;
 
   /** The file's function parameters (see `param-table.ts`). */
-  readonly params = new ParamTable();
+  readonly params: ParamTable;
 
   constructor(file: SourceFile) {
     this.file = file;
@@ -81,6 +81,8 @@ export class Cursor {
     this.text = file.text;
     this.base = file.base;
     this.lastEnd = file.base;
+    this.types = new TypeTable(file.text.length);
+    this.params = new ParamTable(file.text.length);
   }
 
   /** The kind of the next token that is not a comment (bounds in `ps`/`pe`); a lexical error there aborts. */
