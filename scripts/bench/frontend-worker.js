@@ -3,12 +3,14 @@
 // - cold: the first run, JIT warm-up included (what one CLI call pays), and the peak RSS right after it;
 // - warm: a second run after a full GC (so that it does not pay for collecting the first run's garbage):
 //   wall ms and, on Linux, the main thread's CPU ms (which other load on the machine inflates less than wall);
+// - steady: for inputs under 2 MB, the medians of five more runs, each after a full GC: what a process that
+//   resolves again and again (`--watch`, a bundler plugin) pays once the JIT has settled;
 // - stages: a third run split into read + source map, parse, resolve stage 1 (per package) and stage 2 (merge);
 // - allocated: MB allocated by a fourth run, from V8's sampling heap profiler (collected objects included), a
 //   figure that the load on the machine does not move.
 // A fresh process per measurement keeps peak-memory figures honest.
 /* global gc -- defined by node --expose-gc */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
@@ -65,6 +67,19 @@ check(resolvePath(file));
 const warmMs = performance.now() - t0;
 const cpu1 = mainThreadCpuMs();
 
+const steadyWall = [];
+const steadyCpu = [];
+for (let i = statSync(file).size < 2e6 ? 5 : 0; i > 0; i--) {
+  gc();
+  const c0 = mainThreadCpuMs();
+  const w0 = performance.now();
+  check(resolvePath(file));
+  steadyWall.push(performance.now() - w0);
+  if (c0 !== undefined) steadyCpu.push(mainThreadCpuMs() - c0);
+}
+const middle = (xs) =>
+  xs.length === 0 ? undefined : xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 // The stages as `resolvePath` strings them together for a single file.
 gc();
 const stages = {};
@@ -112,6 +127,8 @@ process.stdout.write(
     rssMiB,
     warmMs,
     cpuMs: cpu0 === undefined ? undefined : cpu1 - cpu0,
+    steadyMs: middle(steadyWall),
+    steadyCpuMs: middle(steadyCpu),
     stages,
     allocatedMB: allocated / 1e6,
   }) + "\n",

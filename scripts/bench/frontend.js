@@ -82,17 +82,20 @@ export function benchFrontend({
     const ratio = large.ms / small.ms;
     const sizeRatio = large.mb / small.mb;
     const lines = [
-      "| build | input | warm (median) | spread | MB/s | main-thread CPU | MB/s of CPU | cold (1st run) | peak RSS | allocated | read / parse / stage 1 / stage 2 |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      "| build | input | warm (median) | spread | MB/s | main-thread CPU | MB/s of CPU | steady wall / CPU | cold (1st run) | peak RSS | allocated | read / parse / stage 1 / stage 2 |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       ...rows.map(
         (r) =>
           `| ${r.build} | ${fmt(r.mb, 2)} MB | ${fmt(r.ms)} ms | ${fmt(r.spread.min)}-${fmt(r.spread.max)} ms | ` +
           `${fmt(r.mbPerS)} | ${r.cpuMs === undefined ? "n/a" : `${fmt(r.cpuMs, 0)} ms`} | ` +
-          `${r.cpuMs === undefined ? "n/a" : fmt(r.mb / (r.cpuMs / 1000))} | ${fmt(r.coldMs)} ms | ` +
+          `${r.cpuMs === undefined ? "n/a" : fmt(r.mb / (r.cpuMs / 1000))} | ` +
+          `${r.steadyMs === undefined ? "n/a" : `${fmt(r.steadyMs)} / ${r.steadyCpuMs === undefined ? "n/a" : fmt(r.steadyCpuMs, 0)} ms`} | ` +
+          `${fmt(r.coldMs)} ms | ` +
           `${fmt(r.rss)} MiB | ${fmt(r.allocatedMB)} MB | ${r.stages.map((s) => fmt(s, 0)).join(" / ")} ms |`,
       ),
       "",
-      "Warm: the second run in a process, after a full GC. Cold: the first (JIT warm-up included). Peak RSS:",
+      "Warm: the second run in a process, after a full GC. Steady (inputs under 2 MB): the medians of runs 3-7,",
+      "each after a full GC, wall and main-thread CPU. Cold: the first (JIT warm-up included). Peak RSS:",
       "of the process after the cold run. Stages: a third run, split; wall medians. Main-thread CPU leaves out",
       "GC helper threads and waiting for a CPU, so it moves less with the load on the machine than wall time.",
       "Allocated: by a fourth run, from V8's sampling heap profiler (garbage included); the load does not move it.",
@@ -158,9 +161,17 @@ function summarize(build, mb, samples) {
     spread: spread(warm),
     mbPerS: mb / (ms / 1000),
     cpuMs: cpu.length > 0 ? median(cpu) : undefined,
+    steadyMs: optionalMedian(samples.map((s) => s.steadyMs)),
+    steadyCpuMs: optionalMedian(samples.map((s) => s.steadyCpuMs)),
     coldMs: median(samples.map((s) => s.coldMs)),
     rss: median(samples.map((s) => s.rssMiB)),
     allocatedMB: median(samples.map((s) => s.allocatedMB)),
     stages: stageNames.map((name) => median(samples.map((s) => s.stages[name]))),
   };
+}
+
+/** The median of the values that are there, or undefined when none is. */
+function optionalMedian(values) {
+  const present = values.filter((v) => v !== undefined && v !== null);
+  return present.length > 0 ? median(present) : undefined;
 }

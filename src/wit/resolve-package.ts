@@ -5,7 +5,7 @@
  * {@link UnresolvedPackage}: the package's own interfaces, worlds and types
  * with every local name resolved, plus placeholders for what it uses from
  * other packages (`foreignDeps`, and types of kind `unknown`). Stage 2
- * (`resolve-merge.ts`) connects those placeholders to real packages.
+ * (`resolve-remap.ts`) connects those placeholders to real packages.
  *
  * Checks made here, with wit-parser's messages and spans: duplicate and
  * shadowing names, unknown names, cycles between types and between

@@ -9,8 +9,8 @@
  *    soon as their file is added; the rest of every file forms the group's
  *    main package;
  * 2. across groups (`resolve-merge.ts`): packages are added to the
- *    `Resolve` in dependency order, connected to each other, feature-gated
- *    and their worlds elaborated (`resolve-world.ts`).
+ *    `Resolve` in dependency order (`resolve-remap.ts`), connected to each
+ *    other, feature-gated and their worlds elaborated (`resolve-world.ts`).
  *
  * Resolution stops at the first error, as wit-parser's does, so a reported
  * location always matches wit-parser's. Errors travel as
