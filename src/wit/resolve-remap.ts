@@ -6,7 +6,7 @@
  * not found in package", "type not defined in interface"); `@unstable` items whose feature is off are dropped and
  * any reference to a dropped item is an error; `@since` versions are checked against the package version; a
  * reference to a resource becomes an `own<T>` handle; functions may not return a `borrow<T>`; worlds get their
- * `include`s applied and are elaborated (`resolve-world.ts`).
+ * `include`s applied (`resolve-include.ts`) and are elaborated (`resolve-world.ts`).
  */
 import { codes, type DiagnosticCode } from "../diagnostics/codes.js";
 import { abort, error } from "../diagnostics/diagnostic.js";
@@ -31,7 +31,8 @@ import { NO_DOCS, createResolve, formatPackageName, functionResource, typeRef } 
 import type { UnresolvedPackage } from "./resolve-package.js";
 import type { InterfaceSpans, WorldSpans } from "./resolve-package-state.js";
 import { compareVersions } from "./resolve-version.js";
-import { applyInclude, checkCaseInsensitiveNames, elaborateWorld } from "./resolve-world.js";
+import { applyInclude } from "./resolve-include.js";
+import { checkCaseInsensitiveNames, elaborateWorld } from "./resolve-world.js";
 import { anchorShape } from "./shape-anchor.js";
 
 function fail(message: string, span: Span, code: DiagnosticCode = codes.FeatureGate): never {
