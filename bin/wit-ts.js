@@ -20,7 +20,7 @@ const {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -35,20 +35,31 @@ const vm = require("node:vm");
 const KEEP = 16;
 
 const bundle = join(__dirname, "..", "dist", "bundle", "cli.cjs");
+// The bundle and then its code cache are read into one buffer: memory the process touches for the first time costs
+// a page fault per 4 KB, which on some virtual machines is most of the time a read takes, so the cache reuses the
+// pages the bundle's bytes were read into (the bundle's text is a copy by then).
+let buffer = Buffer.allocUnsafeSlow(0);
 const fd = openSync(bundle, "r");
 const stat = fstatSync(fd);
-const source = readFileSync(fd, "latin1");
+const source = readWhole(fd, stat.size).latin1Slice(0, stat.size);
 closeSync(fd);
 
 const cacheFile = cacheFileFor(source, stat);
 let cachedData;
 if (cacheFile !== undefined) {
   try {
-    cachedData = readFileSync(cacheFile);
+    const cacheFd = openSync(cacheFile, "r");
+    try {
+      const size = fstatSync(cacheFd).size;
+      cachedData = readWhole(cacheFd, size).subarray(0, size);
+    } finally {
+      closeSync(cacheFd);
+    }
   } catch {
     // No cache yet, or not readable: compile from source.
   }
 }
+buffer = undefined;
 // The bundle is one function expression (scripts/bundle-cli.js): the CommonJS wrapper and the parameters below.
 const script = new vm.Script(source, { filename: bundle, cachedData });
 const bundleRequire = createRequire(bundle);
@@ -75,6 +86,21 @@ cli.exports.main(process.argv.slice(2)).then((code) => {
   // command would otherwise wait for. Output still queued for a stream (an asynchronous pipe) is let drain first.
   if (!cli.exports.outputPending()) process.exit(code);
 });
+
+/**
+ * Reads `size` bytes of `fileFd` into the shared buffer (grown when too small) and returns it; throws when the file
+ * is shorter than its size said (it changed while being read).
+ */
+function readWhole(fileFd, size) {
+  if (buffer.length < size) buffer = Buffer.allocUnsafeSlow(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fileFd, buffer, read, size - read, read);
+    if (n === 0) throw new Error(`${bundle}: the file changed while it was read`);
+    read += n;
+  }
+  return buffer;
+}
 
 /** The cache file for this bundle and this Node, or undefined when there is no cache folder or no bundle hash. */
 function cacheFileFor(text, fileStat) {

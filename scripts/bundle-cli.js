@@ -18,6 +18,10 @@
  *   without hashing 600 KB on every start.
  * - commander's `require("node:child_process")` (for executable subcommands, which wit-ts has none of) runs when
  *   a subcommand is spawned, not at load: it loads Node's net, dgram and stream modules;
+ * - commander itself, and the program built with it (`src/cli-program.ts`, reached through `import()`), sit in
+ *   the bundle as code that runs only when loaded: a plain `gen` (read by `parseGenArgs`) neither runs nor
+ *   compiles it, so its code cache holds none of it. Kept in the bundle rather than loaded from `node_modules`,
+ *   so that `--help` and `resolve` still come from the code cache;
  * Packages that are optional or heavy stay external and load only when needed, through `import()`: jco (for
  * `.wasm` inputs) and jiti (for `.ts` config files). The library entry points (`dist/index.js`, the plugins) are
  * not bundled.

@@ -1,7 +1,9 @@
 /**
  * Whole-process generation: `wit-ts gen` versus `jco types` on the `wasi:http/proxy`
- * world, each a fresh process, alternating run by run so that machine noise hits both alike; wall time and peak RSS
- * (from /usr/bin/time when present, else the child's own resource usage is not visible, so only time is reported).
+ * world, each a fresh process, alternating run by run so that machine noise hits both alike; wall time, peak RSS and
+ * page faults (from /usr/bin/time when present, else the child's own resource usage is not visible, so only time is
+ * reported). Page faults move little with the machine's load, unlike time, and on virtual machines where touching
+ * fresh memory is slow they are a large part of a short command's time.
  * jco 1.35's CLI cannot read paths unless preview2-shim's preopens are set, so it runs with jco-preopen.mjs preloaded.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -22,25 +24,28 @@ const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 /**
  * Runs a command once; returns wall seconds (measured here around the child, to the microsecond: GNU time's
- * `%e` has 10 ms steps, too coarse for 0.1 s commands) and peak RSS in MiB (undefined without /usr/bin/time).
+ * `%e` has 10 ms steps, too coarse for 0.1 s commands), peak RSS in MiB and minor page faults (both undefined
+ * without /usr/bin/time).
  */
 function measure(args, timeFile) {
   if (gnuTime) {
     const t0 = performance.now();
-    const r = spawnSync(gnuTime, ["-o", timeFile, "-f", "%M", process.execPath, ...args], {
+    const r = spawnSync(gnuTime, ["-o", timeFile, "-f", "%M %R", process.execPath, ...args], {
       encoding: "utf8",
     });
     const s = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
-    const kb = Number(
-      execFileSync("cat", [timeFile], { encoding: "utf8" }).trim().split(/\s+/).pop(),
-    );
-    return { s, mib: kb / 1024 };
+    const [kb, faults] = execFileSync("cat", [timeFile], { encoding: "utf8" })
+      .trim()
+      .split(/\s+/)
+      .slice(-2)
+      .map(Number);
+    return { s, mib: kb / 1024, faults };
   }
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
-  return { s: (performance.now() - t0) / 1000, mib: undefined };
+  return { s: (performance.now() - t0) / 1000, mib: undefined, faults: undefined };
 }
 
 export function benchCli({ runs = 11 } = {}) {
@@ -109,6 +114,7 @@ export function benchCli({ runs = 11 } = {}) {
     const row = (name, xs) => {
       const s = xs.map((x) => x.s);
       const m = xs.map((x) => x.mib).filter((x) => x !== undefined);
+      const f = xs.map((x) => x.faults).filter((x) => x !== undefined);
       const sp = spread(s);
       return {
         name,
@@ -116,6 +122,7 @@ export function benchCli({ runs = 11 } = {}) {
         min: sp.min,
         max: sp.max,
         mib: m.length ? median(m) : undefined,
+        faults: f.length ? median(f) : undefined,
       };
     };
     const rows = [
@@ -133,11 +140,11 @@ export function benchCli({ runs = 11 } = {}) {
     const markdown = [
       `World \`wasi:http/proxy\` (WASI 0.2.12 from jco's builtin WIT), ${runs} runs each, alternating; wall time of the whole process.`,
       "",
-      "| command | median | spread | peak RSS (median) |",
-      "| --- | --- | --- | --- |",
+      "| command | median | spread | peak RSS (median) | page faults (median) |",
+      "| --- | --- | --- | --- | --- |",
       ...rows.map(
         (r) =>
-          `| ${r.name} | ${fmt(r.s, 3)} s | ${fmt(r.min, 3)}-${fmt(r.max, 3)} s | ${r.mib === undefined ? "n/a" : `${fmt(r.mib)} MiB`} |`,
+          `| ${r.name} | ${fmt(r.s, 3)} s | ${fmt(r.min, 3)}-${fmt(r.max, 3)} s | ${r.mib === undefined ? "n/a" : `${fmt(r.mib)} MiB`} | ${r.faults === undefined ? "n/a" : fmt(r.faults, 0)} |`,
       ),
       "",
       `Time (wit-ts at most 1/3 of jco): ratio ${fmt(ratio, 2)} (run by run ${fmt(ratioSpread.min, 2)}-${fmt(ratioSpread.max, 2)}): ${ratio <= 1 / 3 ? "met" : "NOT met"}.`,
