@@ -11,6 +11,7 @@
  * closures per call. The canonical ABI's rules stay those of the generic path: lowering, the call and lifting
  * inside the gate, post-return after lifting (also when lifting throws), a throw anywhere a trap.
  */
+import type { StringEncoding } from "../wit/decoding/canonical-options.js";
 import type { Resolve, Type } from "../wit/model.js";
 import { jcoFieldName } from "./type-expr.js";
 
@@ -117,6 +118,8 @@ interface Lowering {
   readonly flat: string[];
   /** Whether anything needs the guest's memory. */
   memory: boolean;
+  /** Whether strings are UTF-8 (measured while they are checked). */
+  readonly utf8: boolean;
 }
 
 function lowerValue(type: FastType, name: string, slow: string, out: Lowering): void {
@@ -128,8 +131,19 @@ function lowerValue(type: FastType, name: string, slow: string, out: Lowering): 
       out.flat.push(name);
       return;
     case "string":
-      out.checks.push(`if (!is.string(${name})) return ${slow};`);
-      out.lowers.push(`const ${name}p = m.lowerString(${name});`, `const ${name}n = m.written;`);
+      if (out.utf8) {
+        // One pass measures the string and checks it (ASCII holds no lone surrogate) before the gate is entered.
+        out.checks.push(
+          `if (typeof ${name} !== "string") return ${slow};`,
+          `const ${name}z = d.utf8Size(${name});`,
+          `if (${name}z < 0) return ${slow};`,
+        );
+        out.lowers.push(`const ${name}p = m.lowerMeasured(${name}, ${name}z);`);
+      } else {
+        out.checks.push(`if (!is.string(${name})) return ${slow};`);
+        out.lowers.push(`const ${name}p = m.lowerString(${name});`);
+      }
+      out.lowers.push(`const ${name}n = m.written;`);
       out.flat.push(`${name}p`, `${name}n`);
       out.memory = true;
       return;
@@ -205,13 +219,15 @@ function liftFlat(type: FastType): string {
 
 /**
  * The fast form of a function with `params` and `result`, or undefined when a type is not covered or its
- * parameters spill to memory. `postReturn`: whether its canonical options name a post-return.
+ * parameters spill to memory. `postReturn`: whether its canonical options name a post-return; `encoding`: their
+ * string encoding.
  */
 export function fastForm(
   resolve: Resolve,
   params: readonly Type[],
   result: Type | undefined,
   postReturn: boolean,
+  encoding: StringEncoding,
 ): string | undefined {
   const types: FastType[] = [];
   for (const param of params) {
@@ -224,7 +240,13 @@ export function fastForm(
   if (types.reduce((sum, type) => sum + flatCount(type), 0) > MAX_FLAT_PARAMS) return undefined;
   const names = types.map((_, index) => `p${index}`);
   const slow = `d.slow(core, [${names.join(", ")}])`;
-  const lowering: Lowering = { checks: [], lowers: [], flat: [], memory: false };
+  const lowering: Lowering = {
+    checks: [],
+    lowers: [],
+    flat: [],
+    memory: false,
+    utf8: encoding === "utf8",
+  };
   types.forEach((type, index) => lowerValue(type, names[index]!, slow, lowering));
   const call = `f(${lowering.flat.join(", ")})`;
   let lift: string[] = [];

@@ -176,6 +176,7 @@ export function decideDirect(
       func.params.map((param) => param.type),
       func.result,
       options.postReturn !== undefined,
+      options.encoding,
     );
     if (fast !== undefined) parts.push(`fast: ${fast}`);
   }

@@ -189,23 +189,30 @@ export class GuestMemory {
       return ptr;
     }
     // Short and long strings: one pass measures the UTF-8 length, then the string is written in place.
-    let size = length;
-    for (let index = 0; index < length; index++) {
-      const code = value.charCodeAt(index);
-      if (code < 0x80) continue;
-      size += code < 0x800 ? 1 : 2;
-      // A surrogate pair is 4 bytes for its two units; a lone surrogate is U+FFFD, 3 bytes, as `encodeInto` writes.
-      if (code >= 0xd800 && code <= 0xdbff && index + 1 < length) {
-        const low = value.charCodeAt(index + 1);
-        if (low >= 0xdc00 && low <= 0xdfff) index++;
-      }
+    const size = utf8Length(value);
+    return this.writeUtf8(value, size);
+  }
+
+  /**
+   * Lowers a UTF-8 string whose size {@link utf8Size} found (the fast forms measure and check a string in one
+   * pass before the call enters the gate); returns its pointer and leaves its length in {@link written}.
+   */
+  lowerMeasured(value: string, size: number): number {
+    return size === LONG_STRING ? this.lowerUtf8(value) : this.writeUtf8(value, size);
+  }
+
+  /** Writes `value` of `size` bytes in UTF-8 (a lone surrogate as U+FFFD) in place. */
+  private writeUtf8(value: string, size: number): number {
+    const length = value.length;
+    if (length === 0) {
+      this.written = 0;
+      return 1;
     }
     const ptr = this.alloc(1, size);
-    const bytes = this.bytes;
     if (size === length && length <= ENCODE_LOOP_MAX) {
       // Short ASCII (the common case): a loop costs less than the encoder's call into the engine.
-      for (let index = 0; index < length; index++) bytes[ptr + index] = value.charCodeAt(index);
-    } else utf8Encoder.encodeInto(value, bytes.subarray(ptr, ptr + size));
+      writeAscii(this.bytes, ptr, value, length);
+    } else utf8Encoder.encodeInto(value, this.bytes.subarray(ptr, ptr + size));
     this.written = size;
     return ptr;
   }
@@ -239,9 +246,8 @@ export class GuestMemory {
         this.check(ptr, length);
         const bytes = this.bytes;
         if (length <= DECODE_LOOP_MAX) {
-          let high = 0;
-          for (let index = 0; index < length; index++) high |= bytes[ptr + index]!;
-          if (high < 0x80) return shortLatin1(bytes, ptr, length);
+          const text = shortText(bytes, ptr, length, 0x80);
+          if (text !== undefined) return text;
         }
         return utf8Decoder.decode(bytes.subarray(ptr, ptr + length));
       }
@@ -251,7 +257,7 @@ export class GuestMemory {
         if ((length & UTF16_TAG) !== 0) return this.liftUtf16(ptr, (length & ~UTF16_TAG) >>> 0);
         this.check(ptr, length);
         return length <= DECODE_LOOP_MAX
-          ? shortLatin1(this.bytes, ptr, length)
+          ? shortText(this.bytes, ptr, length, 0x100)!
           : latin1(this.bytes, ptr, length);
       }
       default: {
@@ -281,158 +287,306 @@ let utf8Scratch = new Uint8Array(0);
 /** The longest ASCII (or latin1) string read by {@link shortLatin1} rather than `TextDecoder`. */
 const DECODE_LOOP_MAX = 16;
 
+/** What {@link utf8Size} returns for a well-formed string longer than {@link ENCODE_LOOP_MAX} units. */
+const LONG_STRING = 0x1_0000_0000;
+
 /**
- * Up to {@link DECODE_LOOP_MAX} bytes as one char code each, by one `String.fromCharCode` with one argument per
- * byte: one flat string made at once (a `+=` per byte makes a string per byte, and from 13 characters on a rope
- * that its first reader must flatten).
+ * For the fast forms, before a call enters the gate: the UTF-8 size of a string of at most
+ * {@link ENCODE_LOOP_MAX} units, found by the loop that also tells ASCII (the common case, which holds no
+ * surrogate) from the rest; for a longer string, a size {@link GuestMemory.lowerMeasured} finds itself while
+ * encoding. -1 when the string is not made of Unicode scalar values (it holds a lone surrogate): the caller then
+ * takes the path that refuses it and names it.
  */
-function shortLatin1(b: Uint8Array, p: number, n: number): string {
+export function utf8Size(value: string): number {
+  const length = value.length;
+  if (length > ENCODE_LOOP_MAX) return wellFormed(value) ? LONG_STRING : -1;
+  let high = 0;
+  let index = 0;
+  // Four units an iteration: a short loop spends more on its own steps than on the units.
+  for (; index + 4 <= length; index += 4) {
+    high |=
+      value.charCodeAt(index) |
+      value.charCodeAt(index + 1) |
+      value.charCodeAt(index + 2) |
+      value.charCodeAt(index + 3);
+  }
+  for (; index < length; index++) high |= value.charCodeAt(index);
+  if (high < 0x80) return length;
+  return wellFormed(value) ? utf8Length(value) : -1;
+}
+
+/** Whether `value` holds no lone surrogate (`String.prototype.isWellFormed`, ES2024; a loop where it is missing). */
+function wellFormed(value: string): boolean {
+  if (hasIsWellFormed) return (value as unknown as { isWellFormed(): boolean }).isWellFormed();
+  const length = value.length;
+  for (let index = 0; index < length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0xd800 || code > 0xdfff) continue;
+    if (code > 0xdbff || index + 1 >= length) return false;
+    const low = value.charCodeAt(index + 1);
+    if (low < 0xdc00 || low > 0xdfff) return false;
+    index++;
+  }
+  return true;
+}
+const hasIsWellFormed =
+  typeof (String.prototype as { readonly isWellFormed?: unknown }).isWellFormed === "function";
+
+/** The UTF-8 size of `value`, a lone surrogate counted as U+FFFD (3 bytes), as `encodeInto` writes it. */
+function utf8Length(value: string): number {
+  const length = value.length;
+  let size = length;
+  for (let index = 0; index < length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x80) continue;
+    size += code < 0x800 ? 1 : 2;
+    // A surrogate pair is 4 bytes for its two units.
+    if (code >= 0xd800 && code <= 0xdbff && index + 1 < length) {
+      const low = value.charCodeAt(index + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) index++;
+    }
+  }
+  return size;
+}
+
+/** Writes `length` ASCII units of `value` at `ptr`, four an iteration and the rest unrolled. */
+function writeAscii(bytes: Uint8Array, ptr: number, value: string, length: number): void {
+  let index = 0;
+  for (; index + 4 <= length; index += 4) {
+    const at = ptr + index;
+    bytes[at] = value.charCodeAt(index);
+    bytes[at + 1] = value.charCodeAt(index + 1);
+    bytes[at + 2] = value.charCodeAt(index + 2);
+    bytes[at + 3] = value.charCodeAt(index + 3);
+  }
+  // The last one to three units without a loop.
+  const rest = length - index;
+  if (rest === 0) return;
+  const at = ptr + index;
+  bytes[at] = value.charCodeAt(index);
+  if (rest === 1) return;
+  bytes[at + 1] = value.charCodeAt(index + 1);
+  if (rest === 2) return;
+  bytes[at + 2] = value.charCodeAt(index + 2);
+}
+
+/**
+ * Up to {@link DECODE_LOOP_MAX} bytes as one char code each, when every byte is below `limit` (0x80: ASCII, as
+ * UTF-8; 0x100: latin1, always), by one `String.fromCharCode` with one argument per byte: one flat string made at
+ * once (a `+=` per byte makes a string per byte, and from 13 characters on a rope that its first reader must
+ * flatten). Each byte is read once, into the check and the call alike. Undefined when a byte is not below
+ * `limit` (or `n` is longer).
+ */
+function shortText(b: Uint8Array, p: number, n: number, limit: number): string | undefined {
   const c = String.fromCharCode;
   switch (n) {
     case 0:
       return "";
-    case 1:
-      return c(b[p]!);
-    case 2:
-      return c(b[p]!, b[p + 1]!);
-    case 3:
-      return c(b[p]!, b[p + 1]!, b[p + 2]!);
-    case 4:
-      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-    case 5:
-      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
-    case 6:
-      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
-    case 7:
-      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
-    case 8:
-      return c(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
-    case 9:
-      return c(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-      );
-    case 10:
-      return c(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-      );
-    case 11:
-      return c(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-      );
-    case 12:
-      return c(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-        b[p + 11]!,
-      );
-    case 13:
-      return c(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-        b[p + 11]!,
-        b[p + 12]!,
-      );
-    case 14:
-      return c(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-        b[p + 11]!,
-        b[p + 12]!,
-        b[p + 13]!,
-      );
-    case 15:
-      return c(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-        b[p + 11]!,
-        b[p + 12]!,
-        b[p + 13]!,
-        b[p + 14]!,
-      );
-    case 16:
-      return c(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-        b[p + 11]!,
-        b[p + 12]!,
-        b[p + 13]!,
-        b[p + 14]!,
-        b[p + 15]!,
-      );
+    case 1: {
+      const a0 = b[p]!;
+      return a0 < limit ? c(a0) : undefined;
+    }
+    case 2: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!;
+      return (a0 | a1) < limit ? c(a0, a1) : undefined;
+    }
+    case 3: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!;
+      return (a0 | a1 | a2) < limit ? c(a0, a1, a2) : undefined;
+    }
+    case 4: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!;
+      return (a0 | a1 | a2 | a3) < limit ? c(a0, a1, a2, a3) : undefined;
+    }
+    case 5: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!;
+      return (a0 | a1 | a2 | a3 | a4) < limit ? c(a0, a1, a2, a3, a4) : undefined;
+    }
+    case 6: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!,
+        a5 = b[p + 5]!;
+      return (a0 | a1 | a2 | a3 | a4 | a5) < limit ? c(a0, a1, a2, a3, a4, a5) : undefined;
+    }
+    case 7: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!,
+        a5 = b[p + 5]!,
+        a6 = b[p + 6]!;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6) < limit ? c(a0, a1, a2, a3, a4, a5, a6) : undefined;
+    }
+    case 8: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!,
+        a5 = b[p + 5]!,
+        a6 = b[p + 6]!,
+        a7 = b[p + 7]!;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7) < limit
+        ? c(a0, a1, a2, a3, a4, a5, a6, a7)
+        : undefined;
+    }
+    case 9: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!,
+        a5 = b[p + 5]!,
+        a6 = b[p + 6]!,
+        a7 = b[p + 7]!,
+        a8 = b[p + 8]!;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8) < limit
+        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8)
+        : undefined;
+    }
+    case 10: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!,
+        a5 = b[p + 5]!,
+        a6 = b[p + 6]!,
+        a7 = b[p + 7]!,
+        a8 = b[p + 8]!,
+        a9 = b[p + 9]!;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9) < limit
+        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9)
+        : undefined;
+    }
+    case 11: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!,
+        a5 = b[p + 5]!,
+        a6 = b[p + 6]!,
+        a7 = b[p + 7]!,
+        a8 = b[p + 8]!,
+        a9 = b[p + 9]!,
+        a10 = b[p + 10]!;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10) < limit
+        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10)
+        : undefined;
+    }
+    case 12: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!,
+        a5 = b[p + 5]!,
+        a6 = b[p + 6]!,
+        a7 = b[p + 7]!,
+        a8 = b[p + 8]!,
+        a9 = b[p + 9]!,
+        a10 = b[p + 10]!,
+        a11 = b[p + 11]!;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11) < limit
+        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11)
+        : undefined;
+    }
+    case 13: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!,
+        a5 = b[p + 5]!,
+        a6 = b[p + 6]!,
+        a7 = b[p + 7]!,
+        a8 = b[p + 8]!,
+        a9 = b[p + 9]!,
+        a10 = b[p + 10]!,
+        a11 = b[p + 11]!,
+        a12 = b[p + 12]!;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12) < limit
+        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12)
+        : undefined;
+    }
+    case 14: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!,
+        a5 = b[p + 5]!,
+        a6 = b[p + 6]!,
+        a7 = b[p + 7]!,
+        a8 = b[p + 8]!,
+        a9 = b[p + 9]!,
+        a10 = b[p + 10]!,
+        a11 = b[p + 11]!,
+        a12 = b[p + 12]!,
+        a13 = b[p + 13]!;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13) < limit
+        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13)
+        : undefined;
+    }
+    case 15: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!,
+        a5 = b[p + 5]!,
+        a6 = b[p + 6]!,
+        a7 = b[p + 7]!,
+        a8 = b[p + 8]!,
+        a9 = b[p + 9]!,
+        a10 = b[p + 10]!,
+        a11 = b[p + 11]!,
+        a12 = b[p + 12]!,
+        a13 = b[p + 13]!,
+        a14 = b[p + 14]!;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13 | a14) < limit
+        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14)
+        : undefined;
+    }
+    case 16: {
+      const a0 = b[p]!,
+        a1 = b[p + 1]!,
+        a2 = b[p + 2]!,
+        a3 = b[p + 3]!,
+        a4 = b[p + 4]!,
+        a5 = b[p + 5]!,
+        a6 = b[p + 6]!,
+        a7 = b[p + 7]!,
+        a8 = b[p + 8]!,
+        a9 = b[p + 9]!,
+        a10 = b[p + 10]!,
+        a11 = b[p + 11]!,
+        a12 = b[p + 12]!,
+        a13 = b[p + 13]!,
+        a14 = b[p + 14]!,
+        a15 = b[p + 15]!;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13 | a14 | a15) <
+        limit
+        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15)
+        : undefined;
+    }
     default:
-      return latin1(b, p, n);
+      return undefined;
   }
 }
 

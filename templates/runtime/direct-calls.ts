@@ -22,6 +22,7 @@ import type { CallOptions } from "./call-gate.js";
 import { codecOf, type AbiType, type Codec, type FlatCursor } from "./canonical-abi.js";
 import {
   GuestMemory,
+  utf8Size,
   withoutLeaving,
   type CoreFunction,
   type CoreMemory,
@@ -105,18 +106,21 @@ export function directSpec<R>(spec: ExportSpec<R>, target: DirectTarget): Direct
  * ```
  *
  * A function with strings, records or a post-return also takes the guest's memory (`d.memory()`) after
- * `enter`, lowers strings with it and record fields one by one, and lifts a result of more than one flat value
+ * `enter`, lowers strings with it (a UTF-8 string measured and checked in one pass before `enter`; strings in
+ * other encodings checked by `is.string` and lowered by `m.lowerString`) and record fields one by one, and lifts a result of more than one flat value
  * from its return area (`m.area(r, align, size)`) field by field; its post-return runs in a `finally` around
  * the lifting (`d.post(core, r)`), all inside the `try` whose `catch` ends the call as a trap:
  *
  * ```ts
  * (d, is, _lift) => (core, p0) => {
- *   if (!is.string(p0)) return d.slow(core, [p0]);
+ *   if (typeof p0 !== "string") return d.slow(core, [p0]);
+ *   const p0z = d.utf8Size(p0);
+ *   if (p0z < 0) return d.slow(core, [p0]);
  *   const f = d.enter(core);
  *   const m = d.memory();
  *   let v: unknown;
  *   try {
- *     const p0p = m.lowerString(p0);
+ *     const p0p = m.lowerMeasured(p0, p0z);
  *     const p0n = m.written;
  *     const r = f(p0p, p0n);
  *     try {
@@ -150,6 +154,11 @@ export interface FastCall {
   trap(core: InstanceCore, error: unknown): unknown;
   /** The core function returned: ends the call. */
   leave(core: InstanceCore): void;
+  /**
+   * Before `enter`: a UTF-8 string's size for `m.lowerMeasured`, found by the pass that also checks it; -1 when
+   * it holds a lone surrogate (the call then takes the generic path, which refuses it with its path).
+   */
+  utf8Size(value: string): number;
   /** After `enter`: the memory (and `realloc`) of the function's canonical options. */
   memory(): GuestMemory;
   /** After `enter`: runs the function's post-return with the core function's result (see {@link postReturn}). */
@@ -251,6 +260,10 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
 
   leave(core: InstanceCore): void {
     core.gate.leaveSync();
+  }
+
+  utf8Size(value: string): number {
+    return utf8Size(value);
   }
 
   memory(): GuestMemory {
