@@ -32,7 +32,7 @@ import { stringLiteral } from "./names.js";
 import { typeNameRef, type EmitContext } from "./type-expr.js";
 
 /** `ns:pkg/iface#name`, or the bare name of a world-level resource. */
-export function resourceName(cx: EmitContext, unit: Unit, id: TypeId): string {
+function resourceName(cx: EmitContext, unit: Unit, id: TypeId): string {
   const name = cx.resolve.types[id]!.name ?? "resource";
   return unit.kind === "index" ? name : `${unit.key}#${name}`;
 }

@@ -164,11 +164,6 @@ export const typeOnlyRuntimeFiles: ReadonlySet<RuntimeFile> = new Set<RuntimeFil
   "isolate-options.ts",
 ]);
 
-/** Started by URL, never imported: left out of the SDK's `runtime/index.ts` (it runs on being loaded). */
-export const runtimeEntryFiles: ReadonlySet<RuntimeFile> = new Set<RuntimeFile>([
-  "isolate-worker.ts",
-]);
-
 /** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
 export type RuntimeSymbolKind = "type" | "value";
 
