@@ -155,7 +155,7 @@ export function emitExportSide(f: GeneratedFile, cx: EmitContext): void {
     f.print("export interface ", unit.contract, " {");
     f.indent(() => {
       for (const info of functions) {
-        functionDoc(f, info, "export");
+        functionDoc(f, info);
         printSignature(f, cx, info, promiseTypeExpr(cx, info), ";");
         printSyncSignature(f, cx, info);
       }
@@ -170,9 +170,6 @@ export function emitExportSide(f: GeneratedFile, cx: EmitContext): void {
   printExportSpecs(f, cx, all);
 
   const core = cx.runtime.type("InstanceCore");
-  f.jsDoc({
-    docs: `Wraps jco's \`${unit.key}\` of one instance (for \`instantiate\`).`,
-  });
   f.print("export function ", unit.factory, signature([["core: ", core]], unit.contract), " {");
   f.indent(() => {
     if (functions.length === 0 && staticSides.length === 0) {

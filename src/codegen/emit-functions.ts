@@ -473,15 +473,15 @@ export function printSignature(
  * The JSDoc of a function: its WIT docs, stability, and which `XxxError` a `result` error is (rejected with
  * by an export, thrown by an import's handler to return `err`); the alias's own type says the rest.
  */
-export function functionDoc(f: GeneratedFile, info: FunctionInfo, side: "import" | "export"): void {
+export function functionDoc(f: GeneratedFile, info: FunctionInfo): void {
   const tags = stabilityTags(info.func.stability);
   const docs = info.func.docs.contents;
   if (info.errorAlias === undefined) {
     f.jsDoc({ docs, tags });
     return;
   }
-  const text =
-    side === "export" ? `{@link ${info.errorAlias}}` : `{@link ${info.errorAlias}} for \`err\``;
+  // On either side the alias says it all: `ResultError<E>` carries the `err` value.
+  const text = `{@link ${info.errorAlias}}`;
   if (docs === undefined && tags.length === 0) {
     f.print("/** @throws ", text, " */");
     return;

@@ -31,8 +31,13 @@ import {
   type GeneratedFile,
   type Printable,
 } from "./printer/index.js";
-import { quotePropertyKey } from "./names.js";
+import { quotePropertyKey, stringLiteral } from "./names.js";
 import { descriptorRef, typeNameRef, type EmitContext } from "./type-expr.js";
+
+/** The runtime's rule for jco's name of a resource's method or static (`member-names.ts`'s `camel`). */
+function lowerCamelRule(name: string): string {
+  return name.replace(/-(.)/g, (_, letter: string) => letter.toUpperCase());
+}
 
 /** Every function of an import unit, resources' included, in the order their specs are printed. */
 export function importFunctions(cx: EmitContext): FunctionInfo[] {
@@ -55,7 +60,7 @@ export function needsHost(cx: EmitContext, unit: Unit = cx.unit): boolean {
 export function printHostContractMembers(f: GeneratedFile, cx: EmitContext): void {
   const { functions, resources } = unitFunctions(cx);
   for (const info of functions) {
-    functionDoc(f, info, "import");
+    functionDoc(f, info);
     printSignature(f, cx, info, valueTypeExpr(cx, info), ";");
   }
   for (const resource of resources.values()) {
@@ -81,12 +86,40 @@ function adapterHostType(cx: EmitContext, info: FunctionInfo): Printable {
   return cx.unit.typeNames.get(info.resource)!.classType!;
 }
 
-/** `hostResourceClass(core, xType, hostClass, { create, methods, statics })`: jco's class for a resource. */
+/**
+ * `hostResourceClass(core, xType, hostClass, importSpecs, "x")`: jco's class for a resource, its members taken
+ * from the unit's table by the runtime; `{ create, methods, statics }` spelled out when jco's name of one of them
+ * is not the lowerCamel form of its WIT name (the runtime's rule).
+ */
 export function hostResourceCall(
   cx: EmitContext,
   resource: ResourceInfo,
   hostClass: Printable,
 ): Printable {
+  const name = cx.resolve.types[resource.id]!.name ?? "resource";
+  const functions = [
+    ...(resource.constructor === undefined ? [] : [resource.constructor]),
+    ...resource.methods,
+    ...resource.statics,
+  ];
+  const byRule = (info: FunctionInfo): boolean => {
+    const key = info.func.name;
+    const prefix = info.kind === "method" ? `[method]${name}.` : `[static]${name}.`;
+    if (info.kind === "constructor") return key === `[constructor]${name}`;
+    return key.startsWith(prefix) && info.jcoName === lowerCamelRule(key.slice(prefix.length));
+  };
+  if (functions.length > 0 && functions.every(byRule)) {
+    return [
+      cx.runtime.value("hostResourceClass"),
+      callArgs([
+        "core",
+        descriptorRef(cx, resource.id),
+        hostClass,
+        specTableName(functions[0]!),
+        stringLiteral(name),
+      ]),
+    ];
+  }
   const members: (readonly [string, Printable])[] = [];
   if (resource.constructor !== undefined) members.push(["create", resource.constructor.spec]);
   if (resource.methods.length > 0)
@@ -125,9 +158,6 @@ export function emitImportSide(f: GeneratedFile, cx: EmitContext): void {
     classes.push([resource.jcoName, hostResourceCall(cx, resource, hostClass)]);
   }
   const core = cx.runtime.type("InstanceCore");
-  f.jsDoc({
-    docs: `Adapts the host's \`${unit.key}\` for jco (for \`instantiate\`).`,
-  });
   const params: Printable[] = [["core: ", core]];
   if (host) params.push(["host: ", unit.contract]);
   f.print("export function ", unit.factory, signature(params, "object"), " {");

@@ -30,7 +30,7 @@ import {
 } from "./emit-imports.js";
 import type { Unit } from "./emit-plan.js";
 import { printReExports } from "./emit-reexports.js";
-import { hasStaticSide, resourceName } from "./emit-resources.js";
+import { hasStaticSide } from "./emit-resources.js";
 import type { TypeId } from "../wit/model.js";
 import { emitTypes } from "./emit-types.js";
 import { printWasiHost, printWasiOptionsType, wasiCapabilities } from "./emit-wasi.js";
@@ -127,7 +127,6 @@ function printHostResources(
   f.print("export interface HostResources extends ", cx.runtime.type("HostResourcesBase"), " {");
   f.indent(() => {
     for (const view of views) {
-      f.jsDoc({ docs: `\`${resourceName(cx, view.unit, view.id)}\`` });
       f.print(
         "readonly ",
         quotePropertyKey(view.key),
@@ -242,11 +241,9 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
     f.print("export interface Imports {");
     f.indent(() => {
       for (const unit of hostUnits) {
+        // The interface's docs are on its contract; its stability tags are repeated where it is used.
         const iface = cx.resolve.interfaces[unit.iface!]!;
-        f.jsDoc({
-          docs: iface.docs.contents,
-          tags: interfaceTags(unit, iface),
-        });
+        f.jsDoc({ tags: interfaceTags(unit, iface) });
         const contract = declaredSymbol(cx, unit, unit.contract, true);
         f.print(
           "readonly ",
@@ -278,15 +275,12 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
   f.indent(() => {
     for (const unit of plan.exportUnits) {
       const iface = cx.resolve.interfaces[unit.iface!]!;
-      f.jsDoc({
-        docs: iface.docs.contents,
-        tags: interfaceTags(unit, iface),
-      });
+      f.jsDoc({ tags: interfaceTags(unit, iface) });
       const contract = declaredSymbol(cx, unit, unit.contract, true);
       f.print("readonly ", quotePropertyKey(unit.instanceKey), ": ", contract, ";");
     }
     for (const info of worldExports) {
-      functionDoc(f, info, "export");
+      functionDoc(f, info);
       printSignature(f, cx, info, promiseTypeExpr(cx, info), ";");
       printSyncSignature(f, cx, info);
     }
@@ -447,10 +441,19 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
     if (options.component !== undefined) defaults.push(["component", "defaultComponent"]);
     if (synchronous) defaults.push(["synchronous", "true"]);
     const lowered = cx.canon === undefined ? undefined : directImportPlan(cx.canon);
-    if (lowered?.kind === "lowered" && lowered.literals.length > 0)
-      defaults.push(["directImports", `[${lowered.literals.join(", ")}]`]);
-    if (lowered?.kind === "lowered" && lowered.viaJco.length > 0)
-      defaults.push(["jcoImports", `[${lowered.viaJco.join(", ")}]`]);
+    if (lowered?.kind === "lowered") {
+      // Handed in by the SDKs that lower imports, so that the others carry none of the lowering.
+      const lowering: (readonly [string, Printable])[] = [];
+      if (lowered.literals.length > 0)
+        lowering.push(["directImports", `[${lowered.literals.join(", ")}]`]);
+      if (lowered.viaJco.length > 0)
+        lowering.push(["jcoImports", `[${lowered.viaJco.join(", ")}]`]);
+      if (lowering.length > 0)
+        defaults.push([
+          "lowering",
+          [runtime.value("importLowering"), callArgs([object(lowering)])],
+        ]);
+    }
     const coreArgs: Printable[] = ["options"];
     if (defaults.length > 0) coreArgs.push(object(defaults));
     f.print("const core = await ", runtime.value("createInstanceCore"), callArgs(coreArgs), ";");
@@ -487,7 +490,8 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
         );
       }
       f.print("const ", local, " = ", factory, callArgs(args), ";");
-      for (const key of unit.jcoImportKeys) jco.push([key, local]);
+      // The runtime adds the unversioned key where jco may read it (`startInstance`).
+      jco.push([unit.key, local]);
     }
     for (const resource of worldResources) {
       const name = cx.resolve.types[resource.id]!.name ?? "resource";

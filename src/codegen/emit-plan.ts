@@ -80,8 +80,6 @@ export interface Unit {
   readonly contract: string;
   /** `createHttpImports` / `createStoreExports` (interface units). */
   readonly factory: string;
-  /** Import side: keys jco may read this interface from (versioned and, when unambiguous, unversioned). */
-  readonly jcoImportKeys: string[];
   /** Export side: jco's key of the interface object (the full id, or the alias of an inline interface). */
   readonly jcoExportKey: string;
   /** Export side: the instance property; import side: the key in `Imports`. */
@@ -290,7 +288,6 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
       valueScope,
       contract,
       factory,
-      jcoImportKeys: [],
       jcoExportKey,
       instanceKey: "",
       readByJco: hasMembers,
@@ -304,8 +301,8 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
       (e.side === "import" ? importOf : exportOf).set(e.id, unit);
   }
 
-  // jco reads an import from its unversioned key unless told otherwise (`map`); the SDK feeds both, except
-  // that two versions of one interface cannot share the unversioned key.
+  // jco reads an import from its unversioned key unless told otherwise (`map`); the SDK feeds both (the runtime
+  // adds the unversioned key, `startInstance`), except that two versions of one interface cannot share it.
   const unversionedCount = new Map<string, number>();
   const unversioned = (u: Unit): string => u.key.replace(/@[^/]*$/, "");
   for (const u of importUnits)
@@ -313,13 +310,11 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
   const mergedVersions = new Map<string, string[]>();
   for (const u of importUnits) {
     const bare = unversioned(u);
-    if (bare !== u.key && unversionedCount.get(bare) === 1) u.jcoImportKeys.push(bare);
     if (bare !== u.key && unversionedCount.get(bare)! > 1 && u.readByJco) {
       let ids = mergedVersions.get(bare);
       if (ids === undefined) mergedVersions.set(bare, (ids = []));
       ids.push(u.key);
     }
-    u.jcoImportKeys.push(u.key);
     u.instanceKey = u.key;
   }
 
@@ -370,7 +365,6 @@ export function createPlan(resolve: Resolve, worldId: WorldId): Plan {
     valueScope: indexValues,
     contract: "Imports",
     factory: "instantiate",
-    jcoImportKeys: [],
     jcoExportKey: "",
     instanceKey: "",
     readByJco: true,

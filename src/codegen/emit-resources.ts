@@ -7,7 +7,7 @@
  *   promises), its static side (`CounterClass`: `create` for the constructor, statics), the wrapper class
  *   whose methods call through the gate (`runtime/guest-resources.ts` `GuestResource`), and its descriptor;
  * - host resources (imported, or declared in the world): the contract the host's objects implement
- *   (`Request`, synchronous methods, optional `[Symbol.dispose]`), the static side the host provides when
+ *   (`Request extends Destructible`: synchronous methods, an optional `[Symbol.dispose]`), the static side the host provides when
  *   the resource has a constructor or statics (`RequestClass`, a class fits), and its descriptor. The
  *   import adapters hand jco a per-instance class built from the specs (`hostResourceClass`); the
  *   objects live in the instance's resource table, typed per resource in `index.ts`'s `HostResources`.
@@ -32,7 +32,7 @@ import { stringLiteral } from "./names.js";
 import { typeNameRef, type EmitContext } from "./type-expr.js";
 
 /** `ns:pkg/iface#name`, or the bare name of a world-level resource. */
-export function resourceName(cx: EmitContext, unit: Unit, id: TypeId): string {
+function resourceName(cx: EmitContext, unit: Unit, id: TypeId): string {
   const name = cx.resolve.types[id]!.name ?? "resource";
   return unit.kind === "index" ? name : `${unit.key}#${name}`;
 }
@@ -66,7 +66,7 @@ function emitGuestResource(f: GeneratedFile, cx: EmitContext, id: TypeId): void 
     f.print("export interface ", names.type, " extends Disposable {");
     f.indent(() => {
       for (const method of info.methods) {
-        functionDoc(f, method, "export");
+        functionDoc(f, method);
         printSignature(f, cx, method, promiseTypeExpr(cx, method), ";");
       }
     });
@@ -74,19 +74,15 @@ function emitGuestResource(f: GeneratedFile, cx: EmitContext, id: TypeId): void 
   }
   f.print();
   if (hasStaticSide(info)) {
-    const name = cx.resolve.types[id]!.name ?? "resource";
-    f.jsDoc({
-      docs: `The static side of \`${name}\`: its constructor (\`create\`) and static functions.`,
-    });
     f.print("export interface ", names.classType!, " {");
     f.indent(() => {
       const ctor = info.constructor;
       if (ctor !== undefined) {
-        functionDoc(f, ctor, "export");
+        functionDoc(f, ctor);
         printSignature(f, cx, ctor, ["Promise", typeArgs([self])], ";");
       }
       for (const fn of info.statics) {
-        functionDoc(f, fn, "export");
+        functionDoc(f, fn);
         printSignature(f, cx, fn, promiseTypeExpr(cx, fn), ";");
       }
     });
@@ -128,35 +124,31 @@ function emitHostResource(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
   const names = cx.unit.typeNames.get(id)!;
   const info = resourceInfo(cx, id);
   const self = typeNameRef(cx, id);
-  f.print("export interface ", names.type, " {");
-  f.indent(() => {
-    for (const method of info.methods) {
-      functionDoc(f, method, "import");
-      printSignature(f, cx, method, valueTypeExpr(cx, method), ";");
-    }
-    f.jsDoc({
-      docs:
-        "The destructor: runs once, when the object's resource-table entry is deleted\n" +
-        "(the guest dropped it, the host deleted it, or the instance was disposed).",
+  // The optional destructor, and what it is for, comes from the runtime's `Destructible`.
+  const base = cx.runtime.type("Destructible");
+  if (info.methods.length === 0) {
+    f.print("export interface ", names.type, " extends ", base, " {}");
+  } else {
+    f.print("export interface ", names.type, " extends ", base, " {");
+    f.indent(() => {
+      for (const method of info.methods) {
+        functionDoc(f, method);
+        printSignature(f, cx, method, valueTypeExpr(cx, method), ";");
+      }
     });
-    f.print("[Symbol.dispose]?(): void;");
-  });
-  f.print("}");
+    f.print("}");
+  }
   f.print();
   if (hasStaticSide(info)) {
-    const name = cx.resolve.types[id]!.name ?? "resource";
-    f.jsDoc({
-      docs: `What the host provides for \`${name}\`: its constructor and static functions (a class fits).`,
-    });
     f.print("export interface ", names.classType!, " {");
     f.indent(() => {
       const ctor = info.constructor;
       if (ctor !== undefined) {
-        functionDoc(f, ctor, "import");
+        functionDoc(f, ctor);
         f.print("new ", signature(signatureParams(cx, ctor), self), ";");
       }
       for (const fn of info.statics) {
-        functionDoc(f, fn, "import");
+        functionDoc(f, fn);
         printSignature(f, cx, fn, valueTypeExpr(cx, fn), ";");
       }
     });

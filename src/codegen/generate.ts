@@ -15,7 +15,7 @@ import { emitIndex } from "./emit-index.js";
 import { createPlan, type Plan, type Unit } from "./emit-plan.js";
 import { emitTypes } from "./emit-types.js";
 import { generatedByComment, printGeneratedFile, type GeneratedFile } from "./printer/index.js";
-import { createRuntimeImports, runtimeOutputFiles } from "./runtime-files.js";
+import { createSdkRuntime, type SdkRuntime } from "./runtime-files.js";
 export { selectWorld } from "../wit/select-world.js";
 import { moduleSpecifier, type EmitContext } from "./type-expr.js";
 
@@ -57,7 +57,8 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
     world: plan.worldName,
   });
   const files: OutputFile[] = [];
-  const contexts = [plan.index, ...plan.units].map((unit) => context(plan, unit, options));
+  const runtime = createSdkRuntime(options.runtimeImport);
+  const contexts = [plan.index, ...plan.units].map((unit) => context(plan, unit, options, runtime));
   // Claim every unit's function names before printing anything: files refer to each other's names.
   for (const cx of contexts) unitFunctions(cx);
   worldExportFunctions(contexts[0]!);
@@ -87,16 +88,21 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
     });
     files.push({ path: unit.path, content });
   }
-  if (options.runtimeImport === undefined) files.push(...runtimeOutputFiles(preamble));
+  files.push(...runtime.outputFiles(preamble));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function context(plan: Plan, unit: Unit, options: GenerateOptions): EmitContext {
+function context(
+  plan: Plan,
+  unit: Unit,
+  options: GenerateOptions,
+  runtime: SdkRuntime,
+): EmitContext {
   return {
     plan,
     resolve: plan.resolve,
     unit,
-    runtime: createRuntimeImports(unit.path, options.runtimeImport),
+    runtime: runtime.importsFor(unit.path),
     borrows: options.autodropBorrows === true ? "autodrop" : "explicit",
     canon: options.canon,
   };

@@ -1,35 +1,38 @@
 /**
- * Code generation, runtime files: the SDK runtime (`templates/runtime`, the files `runtime-symbols.ts` lists) as output
- * files, and the module specifiers generated code imports runtime symbols from. Consumes the runtime's
- * sources, read once per process from the package's `templates/runtime/` (shipped in the npm package), and produces `runtime/*.ts` files with the SDK's preamble. With
- * `--runtime-import` the SDK imports a shared copy instead and no files are produced.
+ * Code generation, runtime files: the SDK runtime (`templates/runtime`, the files `runtime-symbols.ts` lists) as
+ * output files, and the module specifier generated code imports runtime symbols from. Consumes the runtime's
+ * sources, read on first use from the package's `templates/runtime/` (shipped in the npm package), and the
+ * runtime symbols one generation's files ask for; produces the `runtime/*.ts` files that SDK can reach (the files
+ * its code imports, what they import, and the isolation worker they start), each after the SDK's preamble, and
+ * a `runtime/index.ts` of its own that re-exports exactly those. Generated files import every runtime symbol from
+ * that index, one import per file, as they do from the shared copy `--runtime-import` names (then no runtime
+ * files are produced).
  */
 import { readFileSync } from "node:fs";
 import { posix } from "node:path";
-import { runtimeFiles, runtimeSymbol, type RuntimeSymbolName } from "./runtime-symbols.js";
+import {
+  runtimeFileNeeds,
+  runtimeSymbol,
+  runtimeSymbols,
+  typeOnlyRuntimeFiles,
+  type RuntimeFile,
+  type RuntimeSymbolName,
+} from "./runtime-symbols.js";
 import { packageFile } from "../package-root.js";
 import { createImportSymbol, type ImportSymbol } from "./printer/index.js";
 
-let sources: ReadonlyMap<string, string> | undefined;
+type StampedFile = Exclude<RuntimeFile, "index.ts">;
 
-/** The runtime's sources by file name, read on first use. */
-function runtimeSources(): ReadonlyMap<string, string> {
-  if (sources === undefined) {
-    const read = new Map<string, string>();
-    const runtimeDir = packageFile("templates/runtime/");
-    for (const file of runtimeFiles)
-      read.set(file, readFileSync(new URL(file, runtimeDir), "utf8"));
-    sources = read;
+const sources = new Map<StampedFile, string>();
+
+/** A runtime file's source, read on first use. */
+function runtimeSource(file: StampedFile): string {
+  let text = sources.get(file);
+  if (text === undefined) {
+    text = readFileSync(new URL(file, packageFile("templates/runtime/")), "utf8");
+    sources.set(file, text);
   }
-  return sources;
-}
-
-/** `runtime/<file>` for every runtime file, each after `preamble` (the SDK's `@generated` line). */
-export function runtimeOutputFiles(preamble: string): { path: string; content: string }[] {
-  return [...runtimeSources()].map(([file, text]) => ({
-    path: `runtime/${file}`,
-    content: `${preamble}\n/* eslint-disable */\n\n${text}`,
-  }));
+  return text;
 }
 
 /** Makes import symbols for runtime names, as seen from one generated file. */
@@ -40,53 +43,101 @@ export interface RuntimeImports {
   type(name: RuntimeSymbolName): ImportSymbol;
 }
 
-/**
- * Runtime symbols for the file at `fromPath` (relative to the output root): from `runtime/<file>.js`
- * beside it, or all from `runtimeImport` when given.
- */
-export function createRuntimeImports(
-  fromPath: string,
-  runtimeImport: string | undefined,
-): RuntimeImports {
-  // Every file of a directory imports the runtime by the same specifiers, so
-  // they share one set of symbols (hundreds of files share a directory).
-  const dir = posix.dirname(fromPath);
-  const key = `${runtimeImport ?? ""}\u0000${dir}`;
-  let imports = sharedImports.get(key);
-  if (imports === undefined) {
-    imports = runtimeImportsFrom(dir, runtimeImport);
-    sharedImports.set(key, imports);
-  }
-  return imports;
+/** The runtime of one generation: the imports its files make, and the runtime files they need. */
+export interface SdkRuntime {
+  /** Runtime symbols for the file at `fromPath` (relative to the output root). */
+  importsFor(fromPath: string): RuntimeImports;
+  /**
+   * `runtime/<file>` for every runtime file the SDK can reach from the symbols its files asked for, and its
+   * `runtime/index.ts`; each after `preamble` (the SDK's `@generated` line). None with `--runtime-import`.
+   * Call once every file is printed.
+   */
+  outputFiles(preamble: string): { path: string; content: string }[];
 }
 
-const sharedImports = new Map<string, RuntimeImports>();
-
-function runtimeImportsFrom(dir: string, runtimeImport: string | undefined): RuntimeImports {
-  const values = new Map<string, ImportSymbol>();
-  const types = new Map<string, ImportSymbol>();
-  const specifier = (file: string): string => {
-    if (runtimeImport !== undefined) return runtimeImport;
-    const target = `runtime/${file.replace(/\.ts$/, ".js")}`;
-    const relative = posix.relative(dir, target);
-    return relative.startsWith(".") ? relative : `./${relative}`;
-  };
-  const make = (name: RuntimeSymbolName, typeOnly: boolean): ImportSymbol => {
-    const cache = typeOnly ? types : values;
-    let symbol = cache.get(name);
-    if (symbol === undefined) {
-      const entry = runtimeSymbol(name);
-      if (!typeOnly && entry.kind === "type")
-        throw new Error(`runtime symbol \`${name}\` is a type, not a value`);
-      symbol = createImportSymbol(name, specifier(entry.file), {
-        typeOnly: typeOnly || entry.kind === "type",
-      });
-      cache.set(name, symbol);
+/**
+ * The runtime of one generation: symbols from `runtime/index.js` beside the output root, or all from
+ * `runtimeImport` when given.
+ */
+export function createSdkRuntime(runtimeImport: string | undefined): SdkRuntime {
+  const used = new Set<StampedFile>();
+  // Every file of a directory imports the runtime by the same specifier, so they share one set of symbols
+  // (hundreds of files share a directory); a symbol is made once per directory, which is when its file is noted.
+  const byDir = new Map<string, RuntimeImports>();
+  const importsFrom = (dir: string): RuntimeImports => {
+    const values = new Map<string, ImportSymbol>();
+    const types = new Map<string, ImportSymbol>();
+    let specifier = runtimeImport;
+    if (specifier === undefined) {
+      const relative = posix.relative(dir, "runtime/index.js");
+      specifier = relative.startsWith(".") ? relative : `./${relative}`;
     }
-    return symbol;
+    const from = specifier;
+    const make = (name: RuntimeSymbolName, typeOnly: boolean): ImportSymbol => {
+      const cache = typeOnly ? types : values;
+      let symbol = cache.get(name);
+      if (symbol === undefined) {
+        const entry = runtimeSymbol(name);
+        if (!typeOnly && entry.kind === "type")
+          throw new Error(`runtime symbol \`${name}\` is a type, not a value`);
+        if (entry.file !== "index.ts") used.add(entry.file);
+        symbol = createImportSymbol(name, from, { typeOnly: typeOnly || entry.kind === "type" });
+        cache.set(name, symbol);
+      }
+      return symbol;
+    };
+    return {
+      value: (name) => make(name, false),
+      type: (name) => make(name, true),
+    };
   };
   return {
-    value: (name) => make(name, false),
-    type: (name) => make(name, true),
+    importsFor(fromPath) {
+      const dir = posix.dirname(fromPath);
+      let imports = byDir.get(dir);
+      if (imports === undefined) byDir.set(dir, (imports = importsFrom(dir)));
+      return imports;
+    },
+    outputFiles(preamble) {
+      if (runtimeImport !== undefined) return [];
+      const files = reachableFiles(used);
+      const head = `${preamble}\n/* eslint-disable */\n\n`;
+      return [
+        ...files.map((file) => ({ path: `runtime/${file}`, content: head + runtimeSource(file) })),
+        { path: "runtime/index.ts", content: head + runtimeIndex(files) },
+      ];
+    },
   };
+}
+
+/** `files` and everything they need, in the order of `runtimeFileNeeds`. */
+function reachableFiles(files: Iterable<StampedFile>): StampedFile[] {
+  const reached = new Set<StampedFile>();
+  const visit = (file: StampedFile): void => {
+    if (reached.has(file)) return;
+    reached.add(file);
+    for (const need of runtimeFileNeeds[file]) if (need !== "index.ts") visit(need);
+  };
+  for (const file of files) visit(file);
+  return (Object.keys(runtimeFileNeeds) as StampedFile[]).filter((file) => reached.has(file));
+}
+
+/** The runtime files generated code may import from (the others only serve their siblings). */
+const importedFiles: ReadonlySet<RuntimeFile> = new Set(
+  runtimeSymbols.map((symbol) => symbol.file),
+);
+
+/** The SDK's `runtime/index.ts`: what generated code imports, re-exported from the files the SDK has. */
+function runtimeIndex(files: readonly StampedFile[]): string {
+  let text =
+    "/**\n" +
+    " * Runtime, entry point of this SDK: re-exports what its generated code imports from the runtime files\n" +
+    " * it has. Written by wit-ts for this SDK; the files beside it are copied as they are.\n" +
+    " */\n\n";
+  for (const file of files) {
+    if (!importedFiles.has(file)) continue;
+    const keyword = typeOnlyRuntimeFiles.has(file) ? "export type *" : "export *";
+    text += `${keyword} from "./${file.replace(/\.ts$/, ".js")}";\n`;
+  }
+  return text;
 }

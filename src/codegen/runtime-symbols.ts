@@ -25,6 +25,8 @@ export const runtimeFiles = [
   "import-adapters.ts",
   "wasi.ts",
   "wasi-interfaces.ts",
+  "raw-borrowers.ts",
+  "wasi-exit-error.ts",
   "isolate-errors.ts",
   "wasm-binary.ts",
   "memory-limit.ts",
@@ -43,6 +45,124 @@ export const runtimeFiles = [
 ] as const;
 
 export type RuntimeFile = (typeof runtimeFiles)[number];
+
+/**
+ * What each runtime file needs beside it: the files it imports (types included, which the SDK's own type
+ * check reads) and, for `isolate-host.ts`, the worker entry it starts by URL. An SDK gets the files its
+ * generated code imports and everything they need; `index.ts` is not listed, since each SDK gets its own.
+ * `test/codegen/runtime-symbols.test.ts` holds this table to the files' import lines.
+ */
+export const runtimeFileNeeds: Readonly<
+  Record<Exclude<RuntimeFile, "index.ts">, readonly RuntimeFile[]>
+> = {
+  "async-values.ts": ["instance-core.ts", "value-types.ts"],
+  "bind-exports.ts": [
+    "borrow.ts",
+    "export-calls.ts",
+    "guest-resources.ts",
+    "instance-core.ts",
+    "tasks.ts",
+  ],
+  "borrow.ts": ["call-gate.ts", "errors.ts"],
+  "call-gate.ts": ["errors.ts", "isolate-errors.ts"],
+  "canonical-abi.ts": ["canonical-memory.ts"],
+  "canonical-memory.ts": [],
+  "compound-types.ts": ["errors.ts", "instance-core.ts", "value-types.ts"],
+  "direct-calls.ts": [
+    "call-gate.ts",
+    "canonical-abi.ts",
+    "canonical-memory.ts",
+    "errors.ts",
+    "export-calls.ts",
+    "instance-core.ts",
+    "value-types.ts",
+  ],
+  "direct-imports.ts": ["canonical-abi.ts", "canonical-memory.ts", "instance-core.ts"],
+  "errors.ts": [],
+  "export-calls.ts": [
+    "bind-exports.ts",
+    "borrow.ts",
+    "call-gate.ts",
+    "errors.ts",
+    "guest-resources.ts",
+    "instance-core.ts",
+    "jco-module.ts",
+    "loans.ts",
+    "member-names.ts",
+    "tasks.ts",
+    "value-types.ts",
+  ],
+  "guest-resources.ts": [
+    "borrow.ts",
+    "errors.ts",
+    "instance-core.ts",
+    "loans.ts",
+    "value-types.ts",
+  ],
+  "host-resources.ts": ["borrow.ts", "call-gate.ts", "errors.ts", "loans.ts", "resource-table.ts"],
+  "import-adapters.ts": [
+    "borrow.ts",
+    "call-gate.ts",
+    "errors.ts",
+    "guest-resources.ts",
+    "host-resources.ts",
+    "instance-core.ts",
+    "member-names.ts",
+    "raw-borrowers.ts",
+    "resource-table.ts",
+    "value-types.ts",
+  ],
+  "instance-core.ts": [
+    "call-gate.ts",
+    "export-calls.ts",
+    "guest-resources.ts",
+    "isolate-host.ts",
+    "isolate-options.ts",
+    "jco-module.ts",
+    "loans.ts",
+    "tasks.ts",
+    "value-types.ts",
+  ],
+  "isolate-errors.ts": ["errors.ts"],
+  "isolate-host.ts": [
+    "call-gate.ts",
+    "isolate-errors.ts",
+    "isolate-options.ts",
+    "isolate-reply-channel.ts",
+    "isolate-wire.ts",
+    "isolate-worker.ts",
+    "loans.ts",
+  ],
+  "isolate-options.ts": [],
+  "isolate-reply-channel.ts": ["isolate-wire.ts"],
+  "isolate-wire.ts": [],
+  "isolate-worker.ts": [
+    "instance-core.ts",
+    "isolate-errors.ts",
+    "isolate-reply-channel.ts",
+    "isolate-wire.ts",
+    "jco-module.ts",
+    "memory-limit.ts",
+  ],
+  "jco-module.ts": ["instance-core.ts"],
+  "leaf-types.ts": ["value-types.ts"],
+  "loans.ts": ["call-gate.ts", "errors.ts"],
+  "member-names.ts": [],
+  "memory-limit.ts": ["isolate-errors.ts", "wasm-binary.ts"],
+  "raw-borrowers.ts": [],
+  "resource-table.ts": ["errors.ts"],
+  "tasks.ts": ["call-gate.ts", "errors.ts"],
+  "value-types.ts": ["errors.ts", "guest-resources.ts", "instance-core.ts", "loans.ts"],
+  "wasi-exit-error.ts": [],
+  "wasi-interfaces.ts": ["wasi.ts"],
+  "wasi.ts": ["raw-borrowers.ts", "wasi-exit-error.ts", "wasi-interfaces.ts"],
+  "wasm-binary.ts": [],
+};
+
+/** Files that declare only types: the SDK's `runtime/index.ts` re-exports them with `export type *`. */
+export const typeOnlyRuntimeFiles: ReadonlySet<RuntimeFile> = new Set<RuntimeFile>([
+  "isolate-options.ts",
+]);
 
 /** `type`: import with `import type`; `value`: a function, constant or class (usable as a type as well). */
 export type RuntimeSymbolKind = "type" | "value";
@@ -126,6 +246,7 @@ const table = {
   EntryRef: ["host-resources.ts", "type"],
   ResourceTableView: ["host-resources.ts", "type"],
   HostResourcesBase: ["host-resources.ts", "type"],
+  Destructible: ["host-resources.ts", "type"],
   HostResourceOptions: ["host-resources.ts", "type"],
   HostTableState: ["host-resources.ts", "type"],
   // value-types.ts
@@ -200,6 +321,7 @@ const table = {
   InstanceCore: ["instance-core.ts", "type"],
   capturedCoreInstances: ["instance-core.ts", "value"],
   InstanceControls: ["instance-core.ts", "type"],
+  ImportLowering: ["instance-core.ts", "type"],
   // shared between runtime files, not meant for generated code
   ignore: ["instance-core.ts", "value"],
   coreOf: ["instance-core.ts", "value"],
@@ -274,14 +396,13 @@ const table = {
   hostImports: ["import-adapters.ts", "value"],
   hostResourceClass: ["import-adapters.ts", "value"],
   HostResourceMembers: ["import-adapters.ts", "type"],
+  TableMembers: ["import-adapters.ts", "type"],
   ImportSpec: ["import-adapters.ts", "type"],
   ImportCall: ["import-adapters.ts", "type"],
   // shared between runtime files, not meant for generated code
   AdapterRecord: ["import-adapters.ts", "type"],
   // wasi.ts
   createWasiHost: ["wasi.ts", "value"],
-  WasiExitError: ["wasi.ts", "value"],
-  takesRawBorrows: ["wasi.ts", "value"],
   wasiCapabilityNames: ["wasi.ts", "value"],
   WasiCapabilities: ["wasi.ts", "type"],
   WasiFiles: ["wasi.ts", "type"],
@@ -293,6 +414,11 @@ const table = {
   WasiPreopen: ["wasi.ts", "type"],
   WasiShimLoader: ["wasi.ts", "type"],
   WasiShimLoaders: ["wasi.ts", "type"],
+  // raw-borrowers.ts, shared between runtime files, not meant for generated code
+  takesRawBorrows: ["raw-borrowers.ts", "value"],
+  markRawBorrowers: ["raw-borrowers.ts", "value"],
+  // wasi-exit-error.ts
+  WasiExitError: ["wasi-exit-error.ts", "value"],
   // isolate-errors.ts
   CallTimeoutError: ["isolate-errors.ts", "value"],
   MemoryLimitError: ["isolate-errors.ts", "value"],
@@ -326,6 +452,7 @@ const table = {
   // direct-imports.ts
   DirectImport: ["direct-imports.ts", "type"],
   substituteImports: ["direct-imports.ts", "value"],
+  importLowering: ["direct-imports.ts", "value"],
   JcoImport: ["direct-imports.ts", "type"],
   jcoUntaskedImportsKey: ["direct-imports.ts", "value"],
   setJcoInstanceFlags: ["direct-imports.ts", "value"],

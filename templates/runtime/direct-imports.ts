@@ -28,6 +28,7 @@ import {
   type CoreMemory,
   type StringEncoding,
 } from "./canonical-memory.js";
+import type { ImportLowering } from "./instance-core.js";
 
 /** A core export: the ordinal of the core instantiation that made it, and its export name. */
 type CoreRef = readonly [instance: number, name: string];
@@ -243,4 +244,25 @@ export function substituteImports(
     }
   }
   return { imports: copy ?? coreImports };
+}
+
+/**
+ * The lowering `createInstanceCore` is given (`InstanceDefaults.lowering`) by an SDK generated from a component
+ * that lowers imports: `directImports` are lowered by the SDK itself, `jcoImports` keep jco's trampolines.
+ */
+export function importLowering(imports: {
+  readonly directImports?: readonly DirectImport[];
+  readonly jcoImports?: readonly JcoImport[];
+}): ImportLowering {
+  const lowered = imports.directImports ?? [];
+  const kept = imports.jcoImports ?? [];
+  return {
+    announceKey: jcoUntaskedImportsKey,
+    announced: setJcoInstanceFlags,
+    keepsJcoImports: kept.length > 0,
+    substitute: (owner, ordinal, coreImports, jcoImports, instances) =>
+      lowered.length === 0 && kept.length === 0
+        ? { imports: coreImports }
+        : substituteImports(owner, lowered, kept, ordinal, coreImports, jcoImports, instances),
+  };
 }

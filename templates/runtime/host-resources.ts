@@ -75,6 +75,18 @@ export interface ResourceTableView<T extends object> {
   parentOf(entry: EntryRef<T>): Handle<unknown> | undefined;
 }
 
+/**
+ * What every object of a host resource may have besides the resource's methods: the generated contract of each
+ * host resource (`Request extends Destructible`) extends it.
+ */
+export interface Destructible {
+  /**
+   * The destructor: runs once, when the object's resource-table entry is deleted
+   * (the guest dropped it, the host deleted it, or the instance was disposed).
+   */
+  [Symbol.dispose]?(): void;
+}
+
 /** What `instance.resources` has besides one view per resource type. */
 export interface HostResourcesBase {
   /** The instance's table (every type's entries). */

@@ -15,7 +15,7 @@ import { ResultError, StaleHandleError } from "./errors.js";
 import { liftReceiving, type HostResourceType } from "./guest-resources.js";
 import { hostTableState, withImportLends } from "./host-resources.js";
 import { coreOf, ignore, type Core, type InstanceCore } from "./instance-core.js";
-import { importMemberOf, type ImportMemberOf } from "./member-names.js";
+import { camel, importMemberOf, type Camel, type ImportMemberOf } from "./member-names.js";
 import type { Handle } from "./resource-table.js";
 import {
   isObject,
@@ -26,7 +26,7 @@ import {
   type TupleOf,
   type ValueType,
 } from "./value-types.js";
-import { takesRawBorrows } from "./wasi.js";
+import { takesRawBorrows } from "./raw-borrowers.js";
 
 /**
  * The members of a host resource, as jco calls them: keys are jco's (lowerCamel) names. `R` is the resource's
@@ -570,6 +570,43 @@ export type ImportHost<Table> = {
 };
 
 /**
+ * The members of resource `N` in import table `T`, as {@link hostResourceClass} groups them at run time:
+ * jco names a method or static by the lowerCamel form of its WIT name.
+ */
+export interface TableMembers<T, N extends string> {
+  readonly create?: T[Extract<keyof T, `[constructor]${N}`>];
+  readonly methods: {
+    readonly [K in keyof T as K extends `[method]${N}.${infer F}` ? Camel<F> : never]: T[K];
+  };
+  readonly statics: {
+    readonly [K in keyof T as K extends `[static]${N}.${infer F}` ? Camel<F> : never]: T[K];
+  };
+}
+
+/** `unknown` when table `T` has an entry of resource `N`, else `never`. */
+type TableHas<T, N extends string> = [
+  Extract<keyof T, `[constructor]${N}` | `[method]${N}.${string}` | `[static]${N}.${string}`>,
+] extends [never]
+  ? never
+  : unknown;
+
+function tableMembers(
+  table: Readonly<Record<string, ImportSpec>>,
+  resource: string,
+): HostResourceMembers {
+  const methods: Record<string, ImportSpec> = {};
+  const statics: Record<string, ImportSpec> = {};
+  const method = `[method]${resource}.`;
+  const fn = `[static]${resource}.`;
+  for (const [key, spec] of Object.entries(table)) {
+    if (key.startsWith(method)) methods[camel(key.slice(method.length))] = spec;
+    else if (key.startsWith(fn)) statics[camel(key.slice(fn.length))] = spec;
+  }
+  const create = table[`[constructor]${resource}`];
+  return create === undefined ? { methods, statics } : { create, methods, statics };
+}
+
+/**
  * The class jco gets for a host resource in one instance. jco constructs it for `[constructor]r`, calls its
  * statics and methods, and checks `instanceof` on every object that crosses; each adapter stands for one
  * host object (the host class's instances need not be anything in particular). `hostClass` provides the
@@ -579,8 +616,29 @@ export function hostResourceClass<R, C>(
   core: InstanceCore,
   type: HostResourceType<R>,
   hostClass: C,
-  members: NoInfer<HostResourceMembers<R, C>> = {},
+  members?: NoInfer<HostResourceMembers<R, C>>,
+): object;
+/**
+ * The same, with the members of resource `resource` taken from an import table (see {@link TableMembers}):
+ * `[constructor]r`, `[method]r.f` and `[static]r.f` under jco's name for `f`, its lowerCamel name. Compiles
+ * only when the host's objects and class fit those entries.
+ */
+export function hostResourceClass<R, C, T extends object, N extends string>(
+  core: InstanceCore,
+  type: HostResourceType<R>,
+  hostClass: C,
+  table: T,
+  resource: N & (TableMembers<T, N> extends HostResourceMembers<R, C> ? TableHas<T, N> : never),
+): object;
+export function hostResourceClass<R, C>(
+  core: InstanceCore,
+  type: HostResourceType<R>,
+  hostClass: C,
+  given: object = {},
+  resource?: string,
 ): object {
+  const members: HostResourceMembers =
+    resource === undefined ? given : tableMembers(given as Record<string, ImportSpec>, resource);
   const owner = coreOf(core);
   const needsClass = members.create !== undefined || Object.keys(members.statics ?? {}).length > 0;
   const statics = needsClass

@@ -21,6 +21,8 @@ export * from "./export-calls.js";
 export * from "./bind-exports.js";
 export * from "./import-adapters.js";
 export * from "./wasi.js";
+export * from "./wasi-exit-error.js";
+export * from "./raw-borrowers.js";
 export * from "./isolate-errors.js";
 export type * from "./isolate-options.js";
 export * from "./canonical-memory.js";

@@ -16,13 +16,6 @@ import type { LowerContext } from "./value-types.js";
 import { createTaskTracker, jcoTaskHooksKey, type TaskTracker } from "./tasks.js";
 import { createIsolatedComponent, type IsolatedComponent } from "./isolate-host.js";
 import type { IsolateOptions } from "./isolate-options.js";
-import {
-  jcoUntaskedImportsKey,
-  setJcoInstanceFlags,
-  substituteImports,
-  type DirectImport,
-  type JcoImport,
-} from "./direct-imports.js";
 import type { Loan } from "./loans.js";
 import { coreModuleNames, invokeAt } from "./jco-module.js";
 
@@ -94,13 +87,38 @@ export interface InstanceDefaults {
    * `getCoreModule`.
    */
   readonly synchronous?: boolean;
-  /** The imports the component lowers, for the SDK to lower itself when calls are direct. */
-  readonly directImports?: readonly DirectImport[];
   /**
-   * The imports that keep jco's trampolines when calls are direct: jco's output must then announce that they
-   * may be called outside its tasks (`jcoUntaskedImportsKey`), or the instance calls through jco.
+   * The SDK's own lowering of the imports the component lowers, used when calls are direct
+   * (`importLowering` of `direct-imports.ts`); handed in, so that an SDK that lowers nothing carries none of it.
    */
-  readonly jcoImports?: readonly JcoImport[];
+  readonly lowering?: ImportLowering;
+}
+
+/** The SDK's own lowering of a component's host imports, as `createInstanceCore` uses it. */
+export interface ImportLowering {
+  /**
+   * Where jco's output (as `wit-ts gen x.wasm` patches it) announces, at each instantiation, that its
+   * trampolines may be called outside its tasks: a symbol key of the import object.
+   */
+  readonly announceKey: symbol;
+  /** Takes the instance flags that announcement hands over, for `owner`'s live component. */
+  announced(owner: object, flags: unknown): void;
+  /**
+   * Whether some imports keep jco's trampolines: jco's output must then announce that they may be called
+   * outside its tasks, or the instance calls through jco.
+   */
+  readonly keepsJcoImports: boolean;
+  /**
+   * The core imports of instantiation `ordinal` with the SDK's lowered host functions in place of jco's, or a
+   * string naming what is missing (the instance then makes every call through jco).
+   */
+  substitute(
+    owner: object,
+    ordinal: number,
+    coreImports: unknown,
+    jcoImports: object,
+    instances: readonly object[],
+  ): { readonly imports: unknown } | string;
 }
 
 /** The per-instance state every generated wrapper of one instance shares. */
@@ -147,8 +165,7 @@ export class Core implements InstanceCore {
    */
   coreInstances: readonly object[] | undefined = undefined;
   private readonly directCalls: boolean;
-  private readonly directImports: readonly DirectImport[];
-  private readonly jcoImports: readonly JcoImport[];
+  private readonly lowering: ImportLowering | undefined;
   /** Whether jco's output announced, in the latest instantiation, that its trampolines work outside tasks. */
   private untaskedImports = false;
   /**
@@ -170,8 +187,7 @@ export class Core implements InstanceCore {
     this.component = component;
     this.getCoreModule = options.getCoreModule;
     this.synchronous = defaults.synchronous === true;
-    this.directImports = defaults.directImports ?? [];
-    this.jcoImports = defaults.jcoImports ?? [];
+    this.lowering = defaults.lowering;
     this.asyncImports = new Set(options.asyncImports ?? []);
     // jco's JSPI output suspends the guest inside its own export wrappers, and an isolated instance's core
     // instances live in its worker: their calls go through jco.
@@ -200,13 +216,16 @@ export class Core implements InstanceCore {
       value: this.tasks.hooks,
       configurable: true,
     });
-    Object.defineProperty(imports, jcoUntaskedImportsKey, {
-      value: (flags: unknown): void => {
-        this.untaskedImports = true;
-        setJcoInstanceFlags(this, flags);
-      },
-      configurable: true,
-    });
+    const lowering = this.lowering;
+    if (lowering !== undefined) {
+      Object.defineProperty(imports, lowering.announceKey, {
+        value: (flags: unknown): void => {
+          this.untaskedImports = true;
+          lowering.announced(this, flags);
+        },
+        configurable: true,
+      });
+    }
     this.imports = imports;
     await this.instantiate();
   }
@@ -226,8 +245,7 @@ export class Core implements InstanceCore {
       ? {
           instances: [],
           imports: this.imports,
-          lowered: this.directImports,
-          kept: this.jcoImports,
+          lowering: this.lowering,
           owner: this,
           failed: undefined,
         }
@@ -250,7 +268,8 @@ export class Core implements InstanceCore {
     // An import the SDK could not substitute stays jco's trampoline, and jco's trampolines work outside its
     // tasks only in its output as `wit-ts gen` patches it: otherwise every call goes through jco.
     const usable =
-      capture?.failed === undefined && (this.jcoImports.length === 0 || this.untaskedImports);
+      capture?.failed === undefined &&
+      (this.lowering?.keepsJcoImports !== true || this.untaskedImports);
     this.coreInstances = usable ? capture?.instances : undefined;
     this.tasks.instantiated();
   }
@@ -326,9 +345,8 @@ interface Capture {
   readonly instances: object[];
   /** The import object given to jco: the SDK's import adapters. */
   readonly imports: object;
-  readonly lowered: readonly DirectImport[];
-  /** The imports that keep jco's trampolines (guarded for `may_leave`). */
-  readonly kept: readonly JcoImport[];
+  /** The lowered imports and those that keep jco's trampolines (guarded for `may_leave`), if any. */
+  readonly lowering: ImportLowering | undefined;
   /** Who is leaving when the guest calls a lowered import (`direct-imports.ts`). */
   readonly owner: object;
   /** Why an import could not be substituted, if one could not. */
@@ -337,12 +355,9 @@ interface Capture {
 
 /** The core imports of instantiation `slot`, with the SDK's lowered host functions in place of jco's. */
 function substitute(capture: Capture, slot: number, coreImports: unknown): unknown {
-  if (capture.failed !== undefined) return coreImports;
-  if (capture.lowered.length === 0 && capture.kept.length === 0) return coreImports;
-  const outcome = substituteImports(
+  if (capture.failed !== undefined || capture.lowering === undefined) return coreImports;
+  const outcome = capture.lowering.substitute(
     capture.owner,
-    capture.lowered,
-    capture.kept,
     slot,
     coreImports,
     capture.imports,
@@ -404,17 +419,39 @@ export async function createInstanceCore(
 }
 
 /**
- * Instantiates the component with jco's import object (built by the generated import adapters).
- * `versions` lists, per unversioned interface id, the versions of it the world imports: the SDK feeds each
- * from its versioned key only, which jco reads when told to by its `map` option.
+ * Instantiates the component with jco's import object (built by the generated import adapters), each
+ * interface under its id. jco reads an interface from its id without the version unless told otherwise (its
+ * `map` option), so each versioned interface is also put under its unversioned id. `versions` lists, per
+ * unversioned interface id, the versions of it the world imports: the SDK feeds each from its versioned key
+ * only, which jco reads when told to by its `map` option.
  */
 export function startInstance(
   core: InstanceCore,
   imports: object,
   versions?: Readonly<Record<string, readonly string[]>>,
 ): Promise<void> {
+  addUnversionedKeys(imports as Record<string, unknown>, versions);
   if (versions !== undefined) guardMergedVersions(imports, versions);
   return coreOf(core).start(imports);
+}
+
+/** `ns:pkg/iface` for `ns:pkg/iface@1.2.3`, once per unversioned id that one key alone has. */
+function addUnversionedKeys(
+  imports: Record<string, unknown>,
+  versions: Readonly<Record<string, readonly string[]>> | undefined,
+): void {
+  const byBare = new Map<string, string | undefined>();
+  for (const key of Object.keys(imports)) {
+    const bare = key.replace(/@[^/#@]*$/, "");
+    if (bare === key) continue;
+    // Two versions of one interface cannot share it (`guardMergedVersions`).
+    byBare.set(bare, byBare.has(bare) ? undefined : key);
+  }
+  for (const [bare, key] of byBare) {
+    if (key === undefined || bare in imports) continue;
+    if (versions?.[bare] !== undefined) continue;
+    imports[bare] = imports[key];
+  }
 }
 
 /**

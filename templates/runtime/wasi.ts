@@ -22,6 +22,8 @@ import {
   createSockets,
   type Shim,
 } from "./wasi-interfaces.js";
+import { markRawBorrowers } from "./raw-borrowers.js";
+import { WasiExitError } from "./wasi-exit-error.js";
 
 /** A directory of in-memory files: a name maps to a file's contents or to a sub-directory. */
 export interface WasiFiles {
@@ -114,24 +116,6 @@ export interface WasiHost {
   readonly sockets: WasiShimLoader;
 }
 
-/**
- * Thrown (as a trap) when the guest calls `wasi:cli/exit`: the call ends, the host process does not. `code`
- * is the exit status (0 for `exit(ok)`, 1 for `exit(err)`).
- */
-export class WasiExitError extends Error {
-  declare readonly name: "WasiExitError";
-  readonly code: number;
-  constructor(code: number) {
-    super(`the component called wasi:cli/exit with status ${code}`);
-    this.code = code;
-  }
-}
-Object.defineProperty(WasiExitError.prototype, "name", {
-  value: "WasiExitError",
-  writable: true,
-  configurable: true,
-});
-
 /** How `wasi:cli/exit` ends the guest's call: it throws, as a trap. */
 function exitWith(code: number): never {
   throw new WasiExitError(code);
@@ -223,46 +207,6 @@ export function createWasiHost(
     random: member("random"),
     sockets: member("sockets"),
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The shim's calling convention
-
-/**
- * The shim's interface objects, resource classes and their prototypes. The shim's implementations read the
- * private fields of the resources they are given (`startConnect(network)`), so the SDK hands them the
- * resources themselves where it gives a host's handlers `BorrowHandle`s or views; see {@link takesRawBorrows}.
- */
-const rawBorrowers = new WeakSet<object>();
-
-/** Registers the interfaces of one WASI package and the classes they hold; returns the package. */
-function markRawBorrowers(pkg: object): object {
-  for (const iface of Object.values(pkg) as unknown[]) {
-    if (typeof iface !== "object" || iface === null) continue;
-    rawBorrowers.add(iface);
-    for (const member of Object.values(iface) as unknown[]) {
-      const prototype =
-        typeof member === "function"
-          ? (member as { readonly prototype?: unknown }).prototype
-          : undefined;
-      if (typeof prototype === "object" && prototype !== null) {
-        rawBorrowers.add(member as object);
-        rawBorrowers.add(prototype);
-      }
-    }
-  }
-  return pkg;
-}
-
-/**
- * Whether a host import's target (an interface object, a resource object, a class) is the shim's: its
- * `borrow<R>` arguments are then passed as the resources themselves, with nothing to drop.
- */
-export function takesRawBorrows(target: unknown): boolean {
-  if ((typeof target !== "object" && typeof target !== "function") || target === null) return false;
-  if (rawBorrowers.has(target)) return true;
-  const prototype = Object.getPrototypeOf(target) as unknown;
-  return typeof prototype === "object" && prototype !== null && rawBorrowers.has(prototype);
 }
 
 // ---------------------------------------------------------------------------------------------------------

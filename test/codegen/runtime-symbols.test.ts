@@ -19,6 +19,8 @@ import * as jcoModule from "../../templates/runtime/jco-module.js";
 import * as memberNames from "../../templates/runtime/member-names.js";
 import * as valueTypes from "../../templates/runtime/value-types.js";
 import * as wasi from "../../templates/runtime/wasi.js";
+import * as wasiExitError from "../../templates/runtime/wasi-exit-error.js";
+import * as rawBorrowers from "../../templates/runtime/raw-borrowers.js";
 import * as isolateErrors from "../../templates/runtime/isolate-errors.js";
 import * as isolateOptions from "../../templates/runtime/isolate-options.js";
 import * as canonicalMemory from "../../templates/runtime/canonical-memory.js";
@@ -28,6 +30,7 @@ import * as directImports from "../../templates/runtime/direct-imports.js";
 import * as tasks from "../../templates/runtime/tasks.js";
 import * as asyncValues from "../../templates/runtime/async-values.js";
 import {
+  runtimeFileNeeds,
   runtimeFiles,
   runtimeSymbol,
   runtimeSymbols,
@@ -52,6 +55,8 @@ const modules: Record<string, Record<string, unknown>> = {
   "bind-exports.ts": bindExports,
   "import-adapters.ts": importAdapters,
   "wasi.ts": wasi,
+  "wasi-exit-error.ts": wasiExitError,
+  "raw-borrowers.ts": rawBorrowers,
   "isolate-errors.ts": isolateErrors,
   "isolate-options.ts": isolateOptions,
   "canonical-memory.ts": canonicalMemory,
@@ -135,5 +140,25 @@ describe("runtime symbol table", () => {
   it("names the files to copy once each, entry point last", () => {
     expect(new Set(runtimeFiles).size).toBe(runtimeFiles.length);
     expect(runtimeFiles.at(-1)).toBe("index.ts");
+  });
+
+  it("says what each runtime file needs: its imports (types too) and the worker it starts by URL", async () => {
+    const actual: Record<string, string[]> = {};
+    for (const file of runtimeFiles) {
+      if (file === "index.ts") continue;
+      const text = await source(file);
+      const needs = new Set<string>();
+      for (const match of text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*"\.\/([\w-]+)\.js"/gms))
+        needs.add(`${match[1]!}.ts`);
+      // Loaded at run time: a dynamic import or a `new URL` beside the file (the isolation worker).
+      for (const match of text.matchAll(/(?:import\(|URL\()\s*"\.\/([\w-]+)\.js"/g))
+        needs.add(`${match[1]!}.ts`);
+      actual[file] = [...needs].sort();
+    }
+    const listed = Object.fromEntries(
+      Object.entries(runtimeFileNeeds).map(([file, needs]) => [file, [...needs].sort()]),
+    );
+    expect(listed).toEqual(actual);
+    expect(actual["isolate-host.ts"]).toContain("isolate-worker.ts");
   });
 });

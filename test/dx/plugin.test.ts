@@ -96,7 +96,7 @@ describe("wit-ts/vite", () => {
       expect(chunk?.type).toBe("chunk");
       const code = chunk && chunk.type === "chunk" ? chunk.code : "";
       // The import key the SDK hands jco, and the app's own export, both made it into the bundle.
-      expect(code).toContain('"example:greeter/log"');
+      expect(code).toContain('"example:greeter/log@0.1.0"');
       expect(code).toMatch(/export \{[^}]*\bgreet\b[^}]*\}/);
     } finally {
       process.chdir(cwd);
@@ -186,7 +186,7 @@ describe("wit-ts/rollup", () => {
       expect(bundle.watchFiles).toContain(join(dir, GREETER_WIT));
       const { output } = await bundle.generate({ format: "es" });
       expect(output[0].exports).toEqual(["greet"]);
-      expect(output[0].code).toContain('"example:greeter/log"');
+      expect(output[0].code).toContain('"example:greeter/log@0.1.0"');
       await bundle.close();
     } finally {
       process.chdir(cwd);
@@ -312,7 +312,7 @@ describe("wit-ts/esbuild", () => {
       });
       expectSdk(dir);
       expect(result.errors).toEqual([]);
-      expect(result.outputFiles[0]!.text).toContain('"example:greeter/log"');
+      expect(result.outputFiles[0]!.text).toContain('"example:greeter/log@0.1.0"');
     } finally {
       process.chdir(cwd);
     }

@@ -514,6 +514,17 @@ const wrongSpecs = importTable("a:b/files", {
   "[method]file.same-as": [[borrowHandle(fileType)], string, { names: "other" }],
 });
 
+/** The resource's entries of `importSpecs` with one of them disagreeing, for the table form of `hostResourceClass`. */
+const fileEntries = {
+  "[constructor]file": importSpecs["[constructor]file"],
+  "[static]file.compare": importSpecs["[static]file.compare"],
+  "[method]file.name": importSpecs["[method]file.name"],
+  "[method]file.same-as": importSpecs["[method]file.same-as"],
+};
+const wrongConstructor = { ...fileEntries, "[constructor]file": wrongSpecs["[constructor]file"] };
+const wrongMethod = { ...fileEntries, "[method]file.same-as": wrongSpecs["[method]file.same-as"] };
+const wrongStatic = { ...fileEntries, "[static]file.compare": wrongSpecs["[static]file.compare"] };
+
 /** Never called: the import factory as generated, against specs that agree and specs that do not. */
 export function importFactory(core: InstanceCore, host: FilesImports): object[] {
   return [
@@ -526,6 +537,7 @@ export function importFactory(core: InstanceCore, host: FilesImports): object[] 
         },
         statics: { compare: importSpecs["[static]file.compare"] },
       }),
+      FileByTable: hostResourceClass(core, fileType, host.File, importSpecs, "file"),
       open: adaptImport(core, importSpecs.open, host),
       count: adaptImport(core, importSpecs.count, host),
       size: adaptImport(core, importSpecs.size, host),
@@ -545,6 +557,14 @@ export function importFactory(core: InstanceCore, host: FilesImports): object[] 
         // @ts-expect-error a static with one borrow where the class's takes two
         statics: { compare: wrongSpecs["[static]file.compare"] },
       }),
+      // @ts-expect-error from the table: a constructor taking a number where the class takes a name
+      ByTable1: hostResourceClass(core, fileType, host.File, wrongConstructor, "file"),
+      // @ts-expect-error from the table: a method whose result is described as a string, declared boolean
+      ByTable2: hostResourceClass(core, fileType, host.File, wrongMethod, "file"),
+      // @ts-expect-error from the table: a static with one borrow where the class's takes two
+      ByTable3: hostResourceClass(core, fileType, host.File, wrongStatic, "file"),
+      // @ts-expect-error from the table: the entries of another resource name
+      ByTable4: hostResourceClass(core, fileType, host.File, importSpecs, "folder"),
       // @ts-expect-error views where the handler receives explicit handles
       open: adaptImport(core, wrongSpecs.open, host),
       // @ts-expect-error a result described as a string, declared a number

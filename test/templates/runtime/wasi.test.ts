@@ -8,10 +8,10 @@
 import { describe, expect, it } from "vitest";
 import {
   createWasiHost,
-  WasiExitError,
   type WasiOptions,
   type WasiShimLoaders,
 } from "../../../templates/runtime/wasi.js";
+import { WasiExitError } from "../../../templates/runtime/wasi-exit-error.js";
 
 const browser = new URL(
   "../../../node_modules/@bytecodealliance/preview2-shim/dist/browser/",

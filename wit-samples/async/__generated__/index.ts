@@ -9,36 +9,41 @@ import {
   createTypesImports,
   sessionType,
 } from "./interfaces/example-storage-types.js";
-import { type ByteStream, type FutureSource, byteStream, future } from "./runtime/async-values.js";
-import { callExport, exportTable } from "./runtime/export-calls.js";
 import {
-  type HostResourcesBase,
-  type ResourceTableView,
-  createHostResources,
-} from "./runtime/host-resources.js";
-import { adaptImport, hostImports, importTable } from "./runtime/import-adapters.js";
-import {
+  type AsyncCallOptions,
+  type ByteStream,
   type ComponentModule,
+  type FutureSource,
   type GetCoreModule,
+  type HostResourcesBase,
+  type IsolateOptions,
+  type LeakReport,
+  type ResourceTableView,
+  adaptImport,
+  byteStream,
+  callExport,
+  createHostResources,
   createInstanceCore,
   createWorldInstance,
+  exportTable,
+  future,
+  hostImports,
+  importTable,
   startInstance,
-} from "./runtime/instance-core.js";
-import type { IsolateOptions } from "./runtime/isolate-options.js";
-import { string, u8List } from "./runtime/leaf-types.js";
-import type { LeakReport } from "./runtime/resource-table.js";
-import type { AsyncCallOptions } from "./runtime/tasks.js";
+  string,
+  u8List,
+} from "./runtime/index.js";
 
-export { ErrorContext } from "./runtime/async-values.js";
-export type { Future, Stream } from "./runtime/async-values.js";
-export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
   BorrowsRemainError,
+  CallTimeoutError,
+  ErrorContext,
   HasChildrenError,
   InstanceDisposedError,
   InstancePoisonedError,
   InvalidHandleError,
+  MemoryLimitError,
   NotLentError,
   ReentranceError,
   ResourceDisposedError,
@@ -47,17 +52,27 @@ export {
   StaleHandleError,
   TableFullError,
   TrapError,
+  WasiExitError,
   WitTsError,
   WrongTypeError,
-} from "./runtime/errors.js";
-export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
-export type { IsolateOptions } from "./runtime/isolate-options.js";
-export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type { Option, Result } from "./runtime/value-types.js";
-export { WasiExitError } from "./runtime/wasi.js";
+} from "./runtime/index.js";
+export type {
+  BorrowEndReason,
+  BorrowHandle,
+  Borrowed,
+  ComponentModule,
+  Future,
+  GetCoreModule,
+  Handle,
+  HostResourcesBase,
+  IsolateOptions,
+  LeakReport,
+  Option,
+  ResourceTableView,
+  Result,
+  Stream,
+  WitTsErrorName,
+} from "./runtime/index.js";
 export * as clock from "./interfaces/example-storage-clock.js";
 export type { ClockImports, RecordOfUploads } from "./interfaces/example-storage-clock.js";
 export * as types from "./interfaces/example-storage-types.js";
@@ -113,7 +128,6 @@ const exportSpecs = exportTable("", {
  * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
  */
 export interface Imports {
-  /** What the host implements. */
   readonly "example:storage/clock@0.1.0": ClockImports;
   readonly "example:storage/types@0.1.0": TypesImports;
   /** A world-level async import. */
@@ -127,7 +141,6 @@ export interface Imports {
  * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
-  /** `example:storage/types@0.1.0#session` */
   readonly session: ResourceTableView<Session>;
 }
 
@@ -143,7 +156,6 @@ export interface ImportContext {
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  /** What the guest implements. */
   readonly files: FilesExports;
   /** A world-level async export. */
   ping(payload: Uint8Array, options?: AsyncCallOptions): Promise<ByteStream>;
@@ -235,9 +247,7 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
     hostImports(imports, "example:storage/types@0.1.0"),
   );
   await startInstance(core, {
-    "example:storage/clock": clockImports,
     "example:storage/clock@0.1.0": clockImports,
-    "example:storage/types": typesImports,
     "example:storage/types@0.1.0": typesImports,
     log: { default: adaptImport(core, importSpecs.log, imports) },
   });

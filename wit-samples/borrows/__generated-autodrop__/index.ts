@@ -9,31 +9,29 @@ import {
 } from "./interfaces/example-borrows-files.js";
 import { type StoreExports, createStoreExports } from "./interfaces/example-borrows-store.js";
 import {
-  type HostResourcesBase,
-  type ResourceTableView,
-  createHostResources,
-} from "./runtime/host-resources.js";
-import { hostImports } from "./runtime/import-adapters.js";
-import {
   type ComponentModule,
   type GetCoreModule,
+  type HostResourcesBase,
+  type IsolateOptions,
+  type LeakReport,
+  type ResourceTableView,
+  createHostResources,
   createInstanceCore,
   createWorldInstance,
+  hostImports,
   startInstance,
-} from "./runtime/instance-core.js";
-import type { IsolateOptions } from "./runtime/isolate-options.js";
-import type { LeakReport } from "./runtime/resource-table.js";
+} from "./runtime/index.js";
 
-export { ErrorContext } from "./runtime/async-values.js";
-export type { Future, Stream } from "./runtime/async-values.js";
-export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
   BorrowsRemainError,
+  CallTimeoutError,
+  ErrorContext,
   HasChildrenError,
   InstanceDisposedError,
   InstancePoisonedError,
   InvalidHandleError,
+  MemoryLimitError,
   NotLentError,
   ReentranceError,
   ResourceDisposedError,
@@ -42,17 +40,27 @@ export {
   StaleHandleError,
   TableFullError,
   TrapError,
+  WasiExitError,
   WitTsError,
   WrongTypeError,
-} from "./runtime/errors.js";
-export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
-export type { IsolateOptions } from "./runtime/isolate-options.js";
-export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type { Option, Result } from "./runtime/value-types.js";
-export { WasiExitError } from "./runtime/wasi.js";
+} from "./runtime/index.js";
+export type {
+  BorrowEndReason,
+  BorrowHandle,
+  Borrowed,
+  ComponentModule,
+  Future,
+  GetCoreModule,
+  Handle,
+  HostResourcesBase,
+  IsolateOptions,
+  LeakReport,
+  Option,
+  ResourceTableView,
+  Result,
+  Stream,
+  WitTsErrorName,
+} from "./runtime/index.js";
 export * as files from "./interfaces/example-borrows-files.js";
 export type {
   File,
@@ -70,10 +78,6 @@ export type { Counter, CounterClass, StoreExports } from "./interfaces/example-b
  * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
  */
 export interface Imports {
-  /**
-   * Files the host implements. The guest lends them back to the host in every position a borrow can take,
-   * so the generated handlers show how borrows are received (`--autodrop-borrows` or explicit handles).
-   */
   readonly "example:borrows/files": FilesImports;
 }
 
@@ -84,7 +88,6 @@ export interface Imports {
  * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
-  /** `example:borrows/files#file` */
   readonly file: ResourceTableView<File>;
 }
 
@@ -100,7 +103,6 @@ export interface ImportContext {
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  /** Counters the guest implements, which the host owns and lends to the guest. */
   readonly store: StoreExports;
   /**
    * The host resources of this instance: a typed table view per resource, live

@@ -8,22 +8,22 @@ import {
 import {
   type ComponentModule,
   type GetCoreModule,
+  type IsolateOptions,
   createInstanceCore,
   createWorldInstance,
   startInstance,
-} from "./runtime/instance-core.js";
-import type { IsolateOptions } from "./runtime/isolate-options.js";
+} from "./runtime/index.js";
 
-export { ErrorContext } from "./runtime/async-values.js";
-export type { Future, Stream } from "./runtime/async-values.js";
-export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
   BorrowsRemainError,
+  CallTimeoutError,
+  ErrorContext,
   HasChildrenError,
   InstanceDisposedError,
   InstancePoisonedError,
   InvalidHandleError,
+  MemoryLimitError,
   NotLentError,
   ReentranceError,
   ResourceDisposedError,
@@ -32,17 +32,27 @@ export {
   StaleHandleError,
   TableFullError,
   TrapError,
+  WasiExitError,
   WitTsError,
   WrongTypeError,
-} from "./runtime/errors.js";
-export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
-export type { IsolateOptions } from "./runtime/isolate-options.js";
-export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type { Option, Result } from "./runtime/value-types.js";
-export { WasiExitError } from "./runtime/wasi.js";
+} from "./runtime/index.js";
+export type {
+  BorrowEndReason,
+  BorrowHandle,
+  Borrowed,
+  ComponentModule,
+  Future,
+  GetCoreModule,
+  Handle,
+  HostResourcesBase,
+  IsolateOptions,
+  LeakReport,
+  Option,
+  ResourceTableView,
+  Result,
+  Stream,
+  WitTsErrorName,
+} from "./runtime/index.js";
 export * as documented from "./interfaces/example-docs-documented.js";
 export type { DocumentedExports, Item } from "./interfaces/example-docs-documented.js";
 
@@ -60,11 +70,6 @@ export interface Imports {}
  */
 export interface WorldInstance extends AsyncDisposable {
   /**
-   * Docs with awkward content: a comment end *\/ in the middle, `backticks`,
-   * a line separator (U+2028) here:
-   * and a paragraph separator:
-   * end.
-   *
    * @since 1.0.0
    */
   readonly documented: DocumentedExports;

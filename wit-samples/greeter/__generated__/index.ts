@@ -3,26 +3,26 @@
 
 import { type GreetExports, createGreetExports } from "./interfaces/example-greeter-greet.js";
 import { type LogImports, createLogImports } from "./interfaces/example-greeter-log.js";
-import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
+  type IsolateOptions,
   createInstanceCore,
   createWorldInstance,
+  hostImports,
   startInstance,
-} from "./runtime/instance-core.js";
-import type { IsolateOptions } from "./runtime/isolate-options.js";
+} from "./runtime/index.js";
 
-export { ErrorContext } from "./runtime/async-values.js";
-export type { Future, Stream } from "./runtime/async-values.js";
-export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
   BorrowsRemainError,
+  CallTimeoutError,
+  ErrorContext,
   HasChildrenError,
   InstanceDisposedError,
   InstancePoisonedError,
   InvalidHandleError,
+  MemoryLimitError,
   NotLentError,
   ReentranceError,
   ResourceDisposedError,
@@ -31,17 +31,27 @@ export {
   StaleHandleError,
   TableFullError,
   TrapError,
+  WasiExitError,
   WitTsError,
   WrongTypeError,
-} from "./runtime/errors.js";
-export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
-export type { IsolateOptions } from "./runtime/isolate-options.js";
-export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type { Option, Result } from "./runtime/value-types.js";
-export { WasiExitError } from "./runtime/wasi.js";
+} from "./runtime/index.js";
+export type {
+  BorrowEndReason,
+  BorrowHandle,
+  Borrowed,
+  ComponentModule,
+  Future,
+  GetCoreModule,
+  Handle,
+  HostResourcesBase,
+  IsolateOptions,
+  LeakReport,
+  Option,
+  ResourceTableView,
+  Result,
+  Stream,
+  WitTsErrorName,
+} from "./runtime/index.js";
 export * as log from "./interfaces/example-greeter-log.js";
 export type { LogImports } from "./interfaces/example-greeter-log.js";
 export * as greet from "./interfaces/example-greeter-greet.js";
@@ -68,7 +78,6 @@ export interface Imports {
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  /** Greets people and counts how often it did. */
   readonly greet: GreetExports;
   /** True after a trap, until a restart succeeds: the instance refuses calls. */
   readonly poisoned: boolean;
@@ -128,7 +137,6 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
   const core = await createInstanceCore(options);
   const logImports = createLogImports(core, hostImports(imports, "example:greeter/log@0.1.0"));
   await startInstance(core, {
-    "example:greeter/log": logImports,
     "example:greeter/log@0.1.0": logImports,
   });
   return createWorldInstance(core, {

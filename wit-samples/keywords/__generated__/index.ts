@@ -21,34 +21,36 @@ import {
   arrayType,
   createObjectImports,
 } from "./interfaces/example-keywords-object.js";
-import { callExport, exportTable } from "./runtime/export-calls.js";
-import {
-  type HostResourcesBase,
-  type ResourceTableView,
-  createHostResources,
-} from "./runtime/host-resources.js";
-import { adaptImport, hostImports, importTable } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
+  type HostResourcesBase,
+  type IsolateOptions,
+  type LeakReport,
+  type ResourceTableView,
+  adaptImport,
+  callExport,
+  createHostResources,
   createInstanceCore,
   createWorldInstance,
+  exportTable,
+  hostImports,
+  importTable,
   startInstance,
-} from "./runtime/instance-core.js";
-import type { IsolateOptions } from "./runtime/isolate-options.js";
-import { string, u32 } from "./runtime/leaf-types.js";
-import type { LeakReport } from "./runtime/resource-table.js";
+  string,
+  u32,
+} from "./runtime/index.js";
 
-export { ErrorContext } from "./runtime/async-values.js";
-export type { Future, Stream } from "./runtime/async-values.js";
-export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
   BorrowsRemainError,
+  CallTimeoutError,
+  ErrorContext,
   HasChildrenError,
   InstanceDisposedError,
   InstancePoisonedError,
   InvalidHandleError,
+  MemoryLimitError,
   NotLentError,
   ReentranceError,
   ResourceDisposedError,
@@ -57,17 +59,27 @@ export {
   StaleHandleError,
   TableFullError,
   TrapError,
+  WasiExitError,
   WitTsError,
   WrongTypeError,
-} from "./runtime/errors.js";
-export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
-export type { IsolateOptions } from "./runtime/isolate-options.js";
-export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type { Option, Result } from "./runtime/value-types.js";
-export { WasiExitError } from "./runtime/wasi.js";
+} from "./runtime/index.js";
+export type {
+  BorrowEndReason,
+  BorrowHandle,
+  Borrowed,
+  ComponentModule,
+  Future,
+  GetCoreModule,
+  Handle,
+  HostResourcesBase,
+  IsolateOptions,
+  LeakReport,
+  Option,
+  ResourceTableView,
+  Result,
+  Stream,
+  WitTsErrorName,
+} from "./runtime/index.js";
 export * as interface_ from "./interfaces/example-keywords-interface.js";
 export type {
   InterfaceImports,
@@ -109,13 +121,7 @@ const exportSpecs = exportTable("", {
  * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
  */
 export interface Imports {
-  /** Names that are reserved words, globals or dangerous keys in JavaScript and TypeScript. */
   readonly "example:keywords/interface": InterfaceImports;
-  /**
-   * More reserved words (one parameter each), globals, `Object.prototype` keys and upper-case spellings.
-   * A doc that could break out of its comment: *\/ /* `backticks` ${template} \u2028 and a real U+2028:
-   * end.
-   */
   readonly "example:keywords/object": ObjectImports;
   object(toString: string): string;
   promise(): number;
@@ -128,9 +134,7 @@ export interface Imports {
  * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
-  /** `example:keywords/interface#class` */
   readonly class: ResourceTableView<Class>;
-  /** `example:keywords/object#array` */
   readonly array: ResourceTableView<Array_>;
 }
 
@@ -146,13 +150,7 @@ export interface ImportContext {
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  /** Names that are reserved words, globals or dangerous keys in JavaScript and TypeScript. */
   readonly interface: InterfaceExports;
-  /**
-   * More reserved words (one parameter each), globals, `Object.prototype` keys and upper-case spellings.
-   * A doc that could break out of its comment: *\/ /* `backticks` ${template} \u2028 and a real U+2028:
-   * end.
-   */
   readonly object: ObjectExports;
   then_(): Promise<number>;
   await(): Promise<number>;

@@ -19,28 +19,29 @@ import {
   type StoreImports as StoreImports3,
   createStoreImports as createStoreImports3,
 } from "./interfaces/example-named-store.js";
-import { callExport, exportTable } from "./runtime/export-calls.js";
-import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
+  type IsolateOptions,
+  callExport,
   createInstanceCore,
   createWorldInstance,
+  exportTable,
+  hostImports,
   startInstance,
-} from "./runtime/instance-core.js";
-import type { IsolateOptions } from "./runtime/isolate-options.js";
-import { u32 } from "./runtime/leaf-types.js";
+  u32,
+} from "./runtime/index.js";
 
-export { ErrorContext } from "./runtime/async-values.js";
-export type { Future, Stream } from "./runtime/async-values.js";
-export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
   BorrowsRemainError,
+  CallTimeoutError,
+  ErrorContext,
   HasChildrenError,
   InstanceDisposedError,
   InstancePoisonedError,
   InvalidHandleError,
+  MemoryLimitError,
   NotLentError,
   ReentranceError,
   ResourceDisposedError,
@@ -49,17 +50,27 @@ export {
   StaleHandleError,
   TableFullError,
   TrapError,
+  WasiExitError,
   WitTsError,
   WrongTypeError,
-} from "./runtime/errors.js";
-export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
-export type { IsolateOptions } from "./runtime/isolate-options.js";
-export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type { Option, Result } from "./runtime/value-types.js";
-export { WasiExitError } from "./runtime/wasi.js";
+} from "./runtime/index.js";
+export type {
+  BorrowEndReason,
+  BorrowHandle,
+  Borrowed,
+  ComponentModule,
+  Future,
+  GetCoreModule,
+  Handle,
+  HostResourcesBase,
+  IsolateOptions,
+  LeakReport,
+  Option,
+  ResourceTableView,
+  Result,
+  Stream,
+  WitTsErrorName,
+} from "./runtime/index.js";
 export * as primary from "./interfaces/example-named-store-primary.js";
 export * as secondary from "./interfaces/example-named-store-secondary.js";
 export * as store from "./interfaces/example-named-store.js";
@@ -78,11 +89,8 @@ const exportSpecs = exportTable("", {
  * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
  */
 export interface Imports {
-  /** A store of numbers. */
   readonly primary: StoreImports;
-  /** A store of numbers. */
   readonly secondary: StoreImports2;
-  /** A store of numbers. */
   readonly "example:named/store": StoreImports3;
 }
 
@@ -92,11 +100,8 @@ export interface Imports {
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  /** A store of numbers. */
   readonly mirror: StoreExports3;
-  /** A store of numbers. */
   readonly backup: StoreExports;
-  /** A store of numbers. */
   readonly store: StoreExports2;
   /** Reads `key` from each imported store and adds up what they answered. */
   sum(key: number): Promise<number>;

@@ -4,26 +4,26 @@
 import { type AppApiExports, createAppApiExports } from "./interfaces/example-app-app-api.js";
 import { type OpsImports, createOpsImports } from "./interfaces/example-math-ops.js";
 import { type CaseImports, createCaseImports } from "./interfaces/example-text-case.js";
-import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
+  type IsolateOptions,
   createInstanceCore,
   createWorldInstance,
+  hostImports,
   startInstance,
-} from "./runtime/instance-core.js";
-import type { IsolateOptions } from "./runtime/isolate-options.js";
+} from "./runtime/index.js";
 
-export { ErrorContext } from "./runtime/async-values.js";
-export type { Future, Stream } from "./runtime/async-values.js";
-export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
   BorrowsRemainError,
+  CallTimeoutError,
+  ErrorContext,
   HasChildrenError,
   InstanceDisposedError,
   InstancePoisonedError,
   InvalidHandleError,
+  MemoryLimitError,
   NotLentError,
   ReentranceError,
   ResourceDisposedError,
@@ -32,17 +32,27 @@ export {
   StaleHandleError,
   TableFullError,
   TrapError,
+  WasiExitError,
   WitTsError,
   WrongTypeError,
-} from "./runtime/errors.js";
-export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
-export type { IsolateOptions } from "./runtime/isolate-options.js";
-export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type { Option, Result } from "./runtime/value-types.js";
-export { WasiExitError } from "./runtime/wasi.js";
+} from "./runtime/index.js";
+export type {
+  BorrowEndReason,
+  BorrowHandle,
+  Borrowed,
+  ComponentModule,
+  Future,
+  GetCoreModule,
+  Handle,
+  HostResourcesBase,
+  IsolateOptions,
+  LeakReport,
+  Option,
+  ResourceTableView,
+  Result,
+  Stream,
+  WitTsErrorName,
+} from "./runtime/index.js";
 export * as ops from "./interfaces/example-math-ops.js";
 export type { OpsImports } from "./interfaces/example-math-ops.js";
 export * as case_ from "./interfaces/example-text-case.js";
@@ -127,7 +137,6 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
   const caseImports = createCaseImports(core, hostImports(imports, "example:text/case@2.0.0"));
   await startInstance(core, {
     "example:math/ops": opsImports,
-    "example:text/case": caseImports,
     "example:text/case@2.0.0": caseImports,
   });
   return createWorldInstance(core, {

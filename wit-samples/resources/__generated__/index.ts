@@ -10,36 +10,37 @@ import {
   requestType,
 } from "./interfaces/example-resources-http.js";
 import { type StoreExports, createStoreExports } from "./interfaces/example-resources-store.js";
-import { result } from "./runtime/compound-types.js";
-import type { ResultError } from "./runtime/errors.js";
-import { callExport, errorGuard, exportTable } from "./runtime/export-calls.js";
-import {
-  type HostResourcesBase,
-  type ResourceTableView,
-  createHostResources,
-} from "./runtime/host-resources.js";
-import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
+  type HostResourcesBase,
+  type IsolateOptions,
+  type LeakReport,
+  type ResourceTableView,
+  type ResultError,
+  callExport,
+  createHostResources,
   createInstanceCore,
   createWorldInstance,
+  errorGuard,
+  exportTable,
+  hostImports,
+  result,
   startInstance,
-} from "./runtime/instance-core.js";
-import type { IsolateOptions } from "./runtime/isolate-options.js";
-import { string, u16 } from "./runtime/leaf-types.js";
-import type { LeakReport } from "./runtime/resource-table.js";
+  string,
+  u16,
+} from "./runtime/index.js";
 
-export { ErrorContext } from "./runtime/async-values.js";
-export type { Future, Stream } from "./runtime/async-values.js";
-export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
   BorrowsRemainError,
+  CallTimeoutError,
+  ErrorContext,
   HasChildrenError,
   InstanceDisposedError,
   InstancePoisonedError,
   InvalidHandleError,
+  MemoryLimitError,
   NotLentError,
   ReentranceError,
   ResourceDisposedError,
@@ -48,17 +49,27 @@ export {
   StaleHandleError,
   TableFullError,
   TrapError,
+  WasiExitError,
   WitTsError,
   WrongTypeError,
-} from "./runtime/errors.js";
-export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
-export type { IsolateOptions } from "./runtime/isolate-options.js";
-export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type { Option, Result } from "./runtime/value-types.js";
-export { WasiExitError } from "./runtime/wasi.js";
+} from "./runtime/index.js";
+export type {
+  BorrowEndReason,
+  BorrowHandle,
+  Borrowed,
+  ComponentModule,
+  Future,
+  GetCoreModule,
+  Handle,
+  HostResourcesBase,
+  IsolateOptions,
+  LeakReport,
+  Option,
+  ResourceTableView,
+  Result,
+  Stream,
+  WitTsErrorName,
+} from "./runtime/index.js";
 export * as http from "./interfaces/example-resources-http.js";
 export type {
   Body,
@@ -84,7 +95,6 @@ export const isFetchError = /*@__PURE__*/ errorGuard(exportSpecs, "fetch");
  * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
  */
 export interface Imports {
-  /** Resources the host implements for the guest. */
   readonly "example:resources/http": HttpImports;
 }
 
@@ -95,9 +105,7 @@ export interface Imports {
  * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
-  /** `example:resources/http#body` */
   readonly body: ResourceTableView<Body>;
-  /** `example:resources/http#request` */
   readonly request: ResourceTableView<Request>;
 }
 
@@ -113,7 +121,6 @@ export interface ImportContext {
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  /** Resources the guest implements for the host. */
   readonly store: StoreExports;
   /** @throws {@link FetchError} */
   fetch(url: string): Promise<number>;

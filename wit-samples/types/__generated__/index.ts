@@ -9,22 +9,22 @@ import { type KindsExports, createKindsExports } from "./interfaces/example-type
 import {
   type ComponentModule,
   type GetCoreModule,
+  type IsolateOptions,
   createInstanceCore,
   createWorldInstance,
   startInstance,
-} from "./runtime/instance-core.js";
-import type { IsolateOptions } from "./runtime/isolate-options.js";
+} from "./runtime/index.js";
 
-export { ErrorContext } from "./runtime/async-values.js";
-export type { Future, Stream } from "./runtime/async-values.js";
-export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
   BorrowsRemainError,
+  CallTimeoutError,
+  ErrorContext,
   HasChildrenError,
   InstanceDisposedError,
   InstancePoisonedError,
   InvalidHandleError,
+  MemoryLimitError,
   NotLentError,
   ReentranceError,
   ResourceDisposedError,
@@ -33,17 +33,27 @@ export {
   StaleHandleError,
   TableFullError,
   TrapError,
+  WasiExitError,
   WitTsError,
   WrongTypeError,
-} from "./runtime/errors.js";
-export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
-export type { IsolateOptions } from "./runtime/isolate-options.js";
-export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type { Option, Result } from "./runtime/value-types.js";
-export { WasiExitError } from "./runtime/wasi.js";
+} from "./runtime/index.js";
+export type {
+  BorrowEndReason,
+  BorrowHandle,
+  Borrowed,
+  ComponentModule,
+  Future,
+  GetCoreModule,
+  Handle,
+  HostResourcesBase,
+  IsolateOptions,
+  LeakReport,
+  Option,
+  ResourceTableView,
+  Result,
+  Stream,
+  WitTsErrorName,
+} from "./runtime/index.js";
 export * as kinds from "./interfaces/example-types-kinds.js";
 export {
   isErrOnlyError,
@@ -91,9 +101,7 @@ export interface Imports {}
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  /** Every kind of WIT value, in both directions. */
   readonly kinds: KindsExports;
-  /** Types that componentize-js guests cannot implement yet: the generator still maps them. */
   readonly advanced: AdvancedExports;
   /** True after a trap, until a restart succeeds: the instance refuses calls. */
   readonly poisoned: boolean;

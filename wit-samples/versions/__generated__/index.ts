@@ -6,28 +6,29 @@ import {
   type TestImports as TestImports2,
   createTestImports as createTestImports2,
 } from "./interfaces/example-dep-test-0.2.0.js";
-import { callExport, exportTable } from "./runtime/export-calls.js";
-import { hostImports } from "./runtime/import-adapters.js";
 import {
   type ComponentModule,
   type GetCoreModule,
+  type IsolateOptions,
+  callExport,
   createInstanceCore,
   createWorldInstance,
+  exportTable,
+  hostImports,
   startInstance,
-} from "./runtime/instance-core.js";
-import type { IsolateOptions } from "./runtime/isolate-options.js";
-import { string } from "./runtime/leaf-types.js";
+  string,
+} from "./runtime/index.js";
 
-export { ErrorContext } from "./runtime/async-values.js";
-export type { Future, Stream } from "./runtime/async-values.js";
-export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
   BorrowsRemainError,
+  CallTimeoutError,
+  ErrorContext,
   HasChildrenError,
   InstanceDisposedError,
   InstancePoisonedError,
   InvalidHandleError,
+  MemoryLimitError,
   NotLentError,
   ReentranceError,
   ResourceDisposedError,
@@ -36,17 +37,27 @@ export {
   StaleHandleError,
   TableFullError,
   TrapError,
+  WasiExitError,
   WitTsError,
   WrongTypeError,
-} from "./runtime/errors.js";
-export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
-export type { IsolateOptions } from "./runtime/isolate-options.js";
-export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type { Option, Result } from "./runtime/value-types.js";
-export { WasiExitError } from "./runtime/wasi.js";
+} from "./runtime/index.js";
+export type {
+  BorrowEndReason,
+  BorrowHandle,
+  Borrowed,
+  ComponentModule,
+  Future,
+  GetCoreModule,
+  Handle,
+  HostResourcesBase,
+  IsolateOptions,
+  LeakReport,
+  Option,
+  ResourceTableView,
+  Result,
+  Stream,
+  WitTsErrorName,
+} from "./runtime/index.js";
 export * as test from "./interfaces/example-dep-test-0.1.0.js";
 export * as depTest from "./interfaces/example-dep-test-0.2.0.js";
 

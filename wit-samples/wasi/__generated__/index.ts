@@ -5,29 +5,31 @@ import {
   type EnvironmentImports,
   createEnvironmentImports,
 } from "./interfaces/wasi-cli-environment.js";
-import { callExport, exportTable } from "./runtime/export-calls.js";
 import {
   type ComponentModule,
   type GetCoreModule,
+  type IsolateOptions,
+  type WasiCapabilities,
+  callExport,
   createInstanceCore,
+  createWasiHost,
   createWorldInstance,
+  exportTable,
   startInstance,
+  u32,
   wasiImport,
-} from "./runtime/instance-core.js";
-import type { IsolateOptions } from "./runtime/isolate-options.js";
-import { u32 } from "./runtime/leaf-types.js";
-import { type WasiCapabilities, createWasiHost } from "./runtime/wasi.js";
+} from "./runtime/index.js";
 
-export { ErrorContext } from "./runtime/async-values.js";
-export type { Future, Stream } from "./runtime/async-values.js";
-export type { BorrowHandle, Borrowed } from "./runtime/borrow.js";
 export {
   BorrowExpiredError,
   BorrowsRemainError,
+  CallTimeoutError,
+  ErrorContext,
   HasChildrenError,
   InstanceDisposedError,
   InstancePoisonedError,
   InvalidHandleError,
+  MemoryLimitError,
   NotLentError,
   ReentranceError,
   ResourceDisposedError,
@@ -36,17 +38,27 @@ export {
   StaleHandleError,
   TableFullError,
   TrapError,
+  WasiExitError,
   WitTsError,
   WrongTypeError,
-} from "./runtime/errors.js";
-export type { BorrowEndReason, WitTsErrorName } from "./runtime/errors.js";
-export type { HostResourcesBase, ResourceTableView } from "./runtime/host-resources.js";
-export type { ComponentModule, GetCoreModule } from "./runtime/instance-core.js";
-export { CallTimeoutError, MemoryLimitError } from "./runtime/isolate-errors.js";
-export type { IsolateOptions } from "./runtime/isolate-options.js";
-export type { Handle, LeakReport } from "./runtime/resource-table.js";
-export type { Option, Result } from "./runtime/value-types.js";
-export { WasiExitError } from "./runtime/wasi.js";
+} from "./runtime/index.js";
+export type {
+  BorrowEndReason,
+  BorrowHandle,
+  Borrowed,
+  ComponentModule,
+  Future,
+  GetCoreModule,
+  Handle,
+  HostResourcesBase,
+  IsolateOptions,
+  LeakReport,
+  Option,
+  ResourceTableView,
+  Result,
+  Stream,
+  WitTsErrorName,
+} from "./runtime/index.js";
 export * as environment from "./interfaces/wasi-cli-environment.js";
 export type { EnvironmentImports } from "./interfaces/wasi-cli-environment.js";
 
@@ -148,7 +160,6 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
     await wasiImport(imports, "wasi:cli/environment@0.2.3", wasi.cli),
   );
   await startInstance(core, {
-    "wasi:cli/environment": environmentImports,
     "wasi:cli/environment@0.2.3": environmentImports,
   });
   return createWorldInstance(core, {

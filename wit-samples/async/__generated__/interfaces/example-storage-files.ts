@@ -2,27 +2,39 @@
 /* eslint-disable */
 
 import {
+  type AsyncCallOptions,
+  type Borrowed,
   type ByteStream,
   ErrorContext,
   type Future,
   type FutureSource,
+  GuestResource,
+  type InstanceCore,
+  type Result,
+  type ResultError,
   type Stream,
   type StreamSource,
+  bindExports,
+  bool,
+  borrow,
   byteStream,
+  callMethod,
   errorContext,
+  errorGuard,
+  exportTable,
   future,
+  guestResource,
+  list,
+  option,
+  own,
+  result,
   stream,
-} from "../runtime/async-values.js";
-import { bindExports } from "../runtime/bind-exports.js";
-import type { Borrowed } from "../runtime/borrow.js";
-import { list, option, result, tuple } from "../runtime/compound-types.js";
-import type { ResultError } from "../runtime/errors.js";
-import { callMethod, errorGuard, exportTable } from "../runtime/export-calls.js";
-import { GuestResource, borrow, guestResource, own } from "../runtime/guest-resources.js";
-import type { InstanceCore } from "../runtime/instance-core.js";
-import { bool, string, u32, u32List, u64 } from "../runtime/leaf-types.js";
-import type { AsyncCallOptions } from "../runtime/tasks.js";
-import type { Result } from "../runtime/value-types.js";
+  string,
+  tuple,
+  u32,
+  u32List,
+  u64,
+} from "../runtime/index.js";
 import {
   type Progress as Progress2,
   type Session as Session2,
@@ -62,7 +74,6 @@ export interface Cursor extends Disposable {
   ): Promise<[number, Future<bigint>]>;
 }
 
-/** The static side of `cursor`: its constructor (`create`) and static functions. */
 export interface CursorClass {
   create(name: string): Promise<Cursor>;
   /** A static async function of the resource. */
@@ -144,7 +155,6 @@ const exportSpecs = exportTable("example:storage/files@0.1.0", {
 
 export const isReadError = /*@__PURE__*/ errorGuard(exportSpecs, "read");
 
-/** Wraps jco's `example:storage/files@0.1.0` of one instance (for `instantiate`). */
 export function createFilesExports(core: InstanceCore): FilesExports {
   return bindExports<FilesExports>(core, exportSpecs);
 }

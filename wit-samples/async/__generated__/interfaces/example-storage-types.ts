@@ -3,20 +3,27 @@
 
 import {
   type ByteStream,
+  type Destructible,
   ErrorContext,
   type Future,
   type FutureSource,
+  type InstanceCore,
   type StreamSource,
+  bool,
   byteStream,
   errorContext,
   future,
+  hostResource,
+  hostResourceClass,
+  importTable,
+  own,
+  record,
   stream,
-} from "../runtime/async-values.js";
-import { record, variant } from "../runtime/compound-types.js";
-import { hostResource, own } from "../runtime/guest-resources.js";
-import { hostResourceClass, importTable } from "../runtime/import-adapters.js";
-import type { InstanceCore } from "../runtime/instance-core.js";
-import { bool, string, u32, u64 } from "../runtime/leaf-types.js";
+  string,
+  u32,
+  u64,
+  variant,
+} from "../runtime/index.js";
 
 /** A record that carries a stream and a future. */
 export interface Upload {
@@ -43,19 +50,13 @@ export const progressType = variant<Progress>("progress", {
 });
 
 /** A resource with async methods. */
-export interface Session {
+export interface Session extends Destructible {
   /** Sends a message and waits for the reply. */
   send(message: string): string | PromiseLike<string>;
   /** The session's events, as they happen. */
   events(): StreamSource<Progress> | PromiseLike<StreamSource<Progress>>;
-  /**
-   * The destructor: runs once, when the object's resource-table entry is deleted
-   * (the guest dropped it, the host deleted it, or the instance was disposed).
-   */
-  [Symbol.dispose]?(): void;
 }
 
-/** What the host provides for `session`: its constructor and static functions (a class fits). */
 export interface SessionClass {
   new (user: string): Session;
   close(s: Session): FutureSource<boolean> | PromiseLike<FutureSource<boolean>>;
@@ -74,16 +75,8 @@ const importSpecs = importTable("example:storage/types@0.1.0", {
   "[method]session.events": [[], stream(progressType), { async: true }],
 });
 
-/** Adapts the host's `example:storage/types@0.1.0` for jco (for `instantiate`). */
 export function createTypesImports(core: InstanceCore, host: TypesImports): object {
   return {
-    Session: hostResourceClass(core, sessionType, host.Session, {
-      create: importSpecs["[constructor]session"],
-      methods: {
-        send: importSpecs["[method]session.send"],
-        events: importSpecs["[method]session.events"],
-      },
-      statics: { close: importSpecs["[static]session.close"] },
-    }),
+    Session: hostResourceClass(core, sessionType, host.Session, importSpecs, "session"),
   };
 }

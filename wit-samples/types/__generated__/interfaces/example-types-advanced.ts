@@ -2,21 +2,26 @@
 /* eslint-disable */
 
 import {
+  type AsyncCallOptions,
   type ByteStreamSource,
   ErrorContext,
   type FutureSource,
+  type InstanceCore,
   type StreamSource,
+  bindExports,
   byteStream,
   errorContext,
+  exportTable,
+  f32,
+  fixedList,
   future,
+  map,
   stream,
-} from "../runtime/async-values.js";
-import { bindExports } from "../runtime/bind-exports.js";
-import { fixedList, map } from "../runtime/compound-types.js";
-import { exportTable } from "../runtime/export-calls.js";
-import type { InstanceCore } from "../runtime/instance-core.js";
-import { f32, string, u32, u8, u8List } from "../runtime/leaf-types.js";
-import type { AsyncCallOptions } from "../runtime/tasks.js";
+  string,
+  u32,
+  u8,
+  u8List,
+} from "../runtime/index.js";
 
 /** Types that componentize-js guests cannot implement yet: the generator still maps them. */
 export interface AdvancedExports {
@@ -35,7 +40,6 @@ const exportSpecs = exportTable("example:types/advanced", {
   slow: ["a", [u32], u32, { async: true }],
 });
 
-/** Wraps jco's `example:types/advanced` of one instance (for `instantiate`). */
 export function createAdvancedExports(core: InstanceCore): AdvancedExports {
   return bindExports<AdvancedExports>(core, exportSpecs);
 }
