@@ -11,7 +11,8 @@
  */
 import type { Function, Stability, Type, TypeId } from "../wit/model.js";
 import { decideDirect } from "./emit-direct.js";
-import { functionBaseName, type Side, type Unit } from "./emit-plan.js";
+import { functionBaseName, type Plan, type Side, type Unit } from "./emit-plan.js";
+import { PrintableIds } from "./printer/printable-ids.js";
 import {
   array,
   assignment,
@@ -539,6 +540,15 @@ export function printErrorGuard(f: GeneratedFile, cx: EmitContext, info: Functio
   );
 }
 
+const idsByPlan = new WeakMap<Plan, PrintableIds>();
+
+/** The structure numbers of one generation's descriptors (see `printable-ids.ts`). */
+function printableIds(plan: Plan): PrintableIds {
+  let ids = idsByPlan.get(plan);
+  if (ids === undefined) idsByPlan.set(plan, (ids = new PrintableIds()));
+  return ids;
+}
+
 /** How a table names the descriptor of a type: its own expression, or a constant declared before the table. */
 type DescriptorOf = (type: Type) => Printable;
 
@@ -552,15 +562,13 @@ function shareDescriptors(
   cx: EmitContext,
   functions: readonly FunctionInfo[],
 ): DescriptorOf {
-  const keys = new Map<Printable, string>();
-  const counts = new Map<string, number>();
-  const keyOf = (expr: Printable): string | undefined => {
+  const ids = printableIds(cx.plan);
+  const counts = new Map<number, number>();
+  const keyOf = (expr: Printable): number | undefined => {
     // Only calls (`list(...)`) are worth a name: a named type's descriptor is a name already, and a handle's
     // (`borrow(fileType)`) says more in the entry than a name would.
     if (!Array.isArray(expr) || isHandleDescriptor(expr)) return undefined;
-    let key = keys.get(expr);
-    if (key === undefined) keys.set(expr, (key = JSON.stringify(expr)));
-    return key;
+    return ids.of(expr);
   };
   const count = (type: Type | undefined): void => {
     if (type === undefined) return;
@@ -571,7 +579,7 @@ function shareDescriptors(
     for (const p of info.params) count(p.type);
     count(info.func.result);
   }
-  const names = new Map<string, string>();
+  const names = new Map<number, string>();
   const own: DescriptorOf = (type) => descriptorExpr(cx, type);
   for (const info of functions) {
     for (const type of [...info.params.map((p) => p.type), info.func.result]) {
