@@ -6,12 +6,16 @@
  * a string: a printable object is numbered once, from the numbers of its parts, and remembered.
  */
 import type { Printable } from "./layouts.js";
+import type { ImportSymbol } from "./symbols.js";
 
 export class PrintableIds {
   /** Each structure's number, by a short key made of its kind and its parts' numbers. */
   private readonly byKey = new Map<string, number>();
-  /** Printables are values that are not changed once built, so an object's number holds for good. */
-  private readonly byObject = new WeakMap<object, number>();
+  /**
+   * Printables are values that are not changed once built, so an object's number holds for good. Kept for as
+   * long as the numbers are (one generation): the printables it holds live that long anyway.
+   */
+  private readonly byObject = new Map<object, number>();
   /** Text's numbers, by the text itself: most leaves are text, and most text is met often. */
   private readonly strings = new Map<string, number>();
 
@@ -39,7 +43,12 @@ export class PrintableIds {
     let id = this.byObject.get(p);
     if (id !== undefined) return id;
     let key: string;
-    if (Array.isArray(p)) {
+    const kind = (p as { kind?: unknown }).kind;
+    if (kind === "import") {
+      // A symbol: its own fields, without listing them (`toTypeOnly`, a function, is no part of it).
+      const symbol = p as ImportSymbol;
+      key = `i${symbol.typeOnly ? "t" : "v"}${symbol.from}\0${symbol.name}`;
+    } else if (Array.isArray(p)) {
       key = "a";
       const items = p as readonly Printable[];
       for (let i = 0; i < items.length; i++) key += `${this.of(items[i]!)},`;
