@@ -11,8 +11,7 @@
  */
 import type { Function, Stability, Type, TypeId } from "../wit/model.js";
 import { decideDirect } from "./emit-direct.js";
-import { functionBaseName, type Plan, type Side, type Unit } from "./emit-plan.js";
-import { PrintableIds } from "./printer/printable-ids.js";
+import { functionBaseName, type Side, type Unit } from "./emit-plan.js";
 import {
   array,
   assignment,
@@ -37,6 +36,7 @@ import {
 import {
   containsBorrow,
   descriptorExpr,
+  printableIds,
   typeExpr,
   typeNameRef,
   underlying,
@@ -540,15 +540,6 @@ export function printErrorGuard(f: GeneratedFile, cx: EmitContext, info: Functio
   );
 }
 
-const idsByPlan = new WeakMap<Plan, PrintableIds>();
-
-/** The structure numbers of one generation's descriptors (see `printable-ids.ts`). */
-function printableIds(plan: Plan): PrintableIds {
-  let ids = idsByPlan.get(plan);
-  if (ids === undefined) idsByPlan.set(plan, (ids = new PrintableIds()));
-  return ids;
-}
-
 /** How a table names the descriptor of a type: its own expression, or a constant declared before the table. */
 type DescriptorOf = (type: Type) => Printable;
 
@@ -562,7 +553,7 @@ function shareDescriptors(
   cx: EmitContext,
   functions: readonly FunctionInfo[],
 ): DescriptorOf {
-  const ids = printableIds(cx.plan);
+  const ids = printableIds(cx);
   const counts = new Map<number, number>();
   const keyOf = (expr: Printable): number | undefined => {
     // Only calls (`list(...)`) are worth a name: a named type's descriptor is a name already, and a handle's

@@ -26,6 +26,7 @@ import type { Plan, Side, Unit } from "./emit-plan.js";
 import type { RuntimeImports } from "./runtime-files.js";
 import { stringLiteral, toLowerCamel } from "./names.js";
 import type { RuntimeSymbolName } from "./runtime-symbols.js";
+import { PrintableIds } from "./printer/printable-ids.js";
 
 /**
  * How host import handlers receive borrows: `Borrowed<T>` views that the generated adapter
@@ -268,6 +269,8 @@ interface UnitExprs {
    */
   readonly types: Map<TypeId, Printable>[];
   readonly descriptors: Map<TypeId, Printable>;
+  /** Structure numbers of the file's printables, made when first asked for (see {@link printableIds}). */
+  ids: PrintableIds | undefined;
 }
 
 const exprCache = new WeakMap<Unit, UnitExprs>();
@@ -287,10 +290,31 @@ function unitCache(cx: EmitContext): UnitExprs {
         new Map(),
       ],
       descriptors: new Map(),
+      ids: undefined,
     };
     exprCache.set(cx.unit, exprs);
   }
   return exprs;
+}
+
+/**
+ * Structure numbers for the current file's printables (`printer/printable-ids.ts`): they find descriptors
+ * spelled out the same way, and live as long as the file's expressions do.
+ */
+export function printableIds(cx: EmitContext): PrintableIds {
+  const exprs = unitCache(cx);
+  return (exprs.ids ??= new PrintableIds());
+}
+
+/**
+ * Lets go of what was built for printing `unit`'s file: its type and descriptor expressions, their numbers and
+ * its import symbols. Asked for again, they are built again, the same. Called once the file is printed, so that
+ * what a file needed does not outlive it: kept until the end of a generation, it was promoted to the old
+ * generation and added to the peak.
+ */
+export function forgetUnitExprs(unit: Unit): void {
+  exprCache.delete(unit);
+  symbolCache.delete(unit);
 }
 
 function typeCache(cx: EmitContext): Map<TypeId, Printable> {
