@@ -61,6 +61,22 @@ export interface EmitContext {
 
 /** The relative module specifier of `to` as imported from `from` (paths relative to the output root). */
 export function moduleSpecifier(from: string, to: string): string {
+  // Most references are between files of one folder (`interfaces/`), which need no path arithmetic.
+  const slash = from.lastIndexOf("/");
+  if (
+    slash > 0 &&
+    to.length > slash + 1 &&
+    to.charCodeAt(slash) === 0x2f &&
+    to.startsWith(from.slice(0, slash + 1)) &&
+    to.indexOf("/", slash + 1) < 0 &&
+    !from.startsWith(".") &&
+    !from.includes("/./") &&
+    !from.includes("/../") &&
+    !from.includes("//")
+  ) {
+    const name = to.slice(slash + 1);
+    if (name.charCodeAt(0) !== 0x2e) return `./${name.replace(/\.ts$/, ".js")}`;
+  }
   const relative = posix.relative(posix.dirname(from), to.replace(/\.ts$/, ".js"));
   return relative.startsWith(".") ? relative : `./${relative}`;
 }
