@@ -176,14 +176,14 @@ function describe(
 ): FunctionInfo {
   const resolve = cx.resolve;
   const base = functionBaseName(func);
-  const resourceName =
-    resource === undefined ? undefined : (resolve.types[resource]!.name ?? "resource");
-  const qualified = resourceName === undefined ? base : `${resourceName}-${base}`;
+  // `r-f` for a method of `r`: what the error alias and the adapter are named after (most functions need neither).
+  const qualified = (): string =>
+    resource === undefined ? base : `${resolve.types[resource]!.name ?? "resource"}-${base}`;
   const result = func.result === undefined ? undefined : underlying(resolve, func.result);
   const resultDef =
     result === undefined || typeof result === "string" ? undefined : resolve.types[result.id]!.kind;
-  const fallible =
-    resultDef?.kind === "result" ? { ok: resultDef.ok, err: resultDef.err } : undefined;
+  // The model's own `result` kind: its `ok` and `err` are what `fallible` says.
+  const fallible = resultDef?.kind === "result" ? resultDef : undefined;
   const spec = specTable(unit, direction) + propertyAccess(func.name);
   const borrows =
     direction === "import" &&
@@ -192,7 +192,7 @@ function describe(
     );
   const adapter =
     borrows && cx.borrows === "autodrop"
-      ? unit.valueScope.claim(`${toLowerCamel(qualified)}Adapter`)
+      ? unit.valueScope.claim(`${toLowerCamel(qualified())}Adapter`)
       : undefined;
   // Parameters are bound inside the generated bodies, which use the function's own spec and a few fixed
   // names: keep clear of those rather than shadow them.
@@ -204,7 +204,7 @@ function describe(
     paramList.push({ name: claimParam(paramList, name), type: p.type });
   }
   const errorAlias =
-    fallible === undefined ? undefined : unit.typeScope.claim(`${toUpperCamel(qualified)}Error`);
+    fallible === undefined ? undefined : unit.typeScope.claim(`${toUpperCamel(qualified())}Error`);
   return {
     func,
     resource,

@@ -17,6 +17,7 @@ import {
   callArgs,
   createImportSymbol,
   object,
+  PrintableIds,
   typeArgs,
   union,
   type ImportSymbol,
@@ -26,7 +27,6 @@ import type { Plan, Side, Unit } from "./emit-plan.js";
 import type { RuntimeImports } from "./runtime-files.js";
 import { stringLiteral, toLowerCamel } from "./names.js";
 import type { RuntimeSymbolName } from "./runtime-symbols.js";
-import { PrintableIds } from "./printer/printable-ids.js";
 
 /**
  * How host import handlers receive borrows: `Borrowed<T>` views that the generated adapter
@@ -81,10 +81,17 @@ export function moduleSpecifier(from: string, to: string): string {
   return relative.startsWith(".") ? relative : `./${relative}`;
 }
 
-/** Symbols by the file using them, then by the declaring file (with its specifier), then by `t`/`v` and name. */
+/** Symbols by the file using them, then by the declaring file (with its specifier), then by name. */
 const symbolCache = new WeakMap<
   Unit,
-  Map<Unit, { readonly from: string; readonly symbols: Map<string, ImportSymbol> }>
+  Map<
+    Unit,
+    {
+      readonly from: string;
+      readonly types: Map<string, ImportSymbol>;
+      readonly values: Map<string, ImportSymbol>;
+    }
+  >
 >();
 
 /** A name declared in `home`, as an import symbol of the current file (the printer sees through self-imports). */
@@ -98,14 +105,14 @@ export function declaredSymbol(
   if (byHome === undefined) symbolCache.set(cx.unit, (byHome = new Map()));
   let cache = byHome.get(home);
   if (cache === undefined) {
-    cache = { from: moduleSpecifier(cx.unit.path, home.path), symbols: new Map() };
+    cache = { from: moduleSpecifier(cx.unit.path, home.path), types: new Map(), values: new Map() };
     byHome.set(home, cache);
   }
-  const key = typeOnly ? `t${name}` : `v${name}`;
-  let symbol = cache.symbols.get(key);
+  const symbols = typeOnly ? cache.types : cache.values;
+  let symbol = symbols.get(name);
   if (symbol === undefined) {
     symbol = createImportSymbol(name, cache.from, { typeOnly });
-    cache.symbols.set(key, symbol);
+    symbols.set(name, symbol);
   }
   return symbol;
 }
