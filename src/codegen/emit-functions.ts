@@ -36,6 +36,7 @@ import {
 import {
   containsBorrow,
   descriptorExpr,
+  printableIds,
   typeExpr,
   typeNameRef,
   underlying,
@@ -175,14 +176,14 @@ function describe(
 ): FunctionInfo {
   const resolve = cx.resolve;
   const base = functionBaseName(func);
-  const resourceName =
-    resource === undefined ? undefined : (resolve.types[resource]!.name ?? "resource");
-  const qualified = resourceName === undefined ? base : `${resourceName}-${base}`;
+  // `r-f` for a method of `r`: what the error alias and the adapter are named after (most functions need neither).
+  const qualified = (): string =>
+    resource === undefined ? base : `${resolve.types[resource]!.name ?? "resource"}-${base}`;
   const result = func.result === undefined ? undefined : underlying(resolve, func.result);
   const resultDef =
     result === undefined || typeof result === "string" ? undefined : resolve.types[result.id]!.kind;
-  const fallible =
-    resultDef?.kind === "result" ? { ok: resultDef.ok, err: resultDef.err } : undefined;
+  // The model's own `result` kind: its `ok` and `err` are what `fallible` says.
+  const fallible = resultDef?.kind === "result" ? resultDef : undefined;
   const spec = specTable(unit, direction) + propertyAccess(func.name);
   const borrows =
     direction === "import" &&
@@ -191,7 +192,7 @@ function describe(
     );
   const adapter =
     borrows && cx.borrows === "autodrop"
-      ? unit.valueScope.claim(`${toLowerCamel(qualified)}Adapter`)
+      ? unit.valueScope.claim(`${toLowerCamel(qualified())}Adapter`)
       : undefined;
   // Parameters are bound inside the generated bodies, which use the function's own spec and a few fixed
   // names: keep clear of those rather than shadow them.
@@ -203,7 +204,7 @@ function describe(
     paramList.push({ name: claimParam(paramList, name), type: p.type });
   }
   const errorAlias =
-    fallible === undefined ? undefined : unit.typeScope.claim(`${toUpperCamel(qualified)}Error`);
+    fallible === undefined ? undefined : unit.typeScope.claim(`${toUpperCamel(qualified())}Error`);
   return {
     func,
     resource,
@@ -552,15 +553,13 @@ function shareDescriptors(
   cx: EmitContext,
   functions: readonly FunctionInfo[],
 ): DescriptorOf {
-  const keys = new Map<Printable, string>();
-  const counts = new Map<string, number>();
-  const keyOf = (expr: Printable): string | undefined => {
+  const ids = printableIds(cx);
+  const counts = new Map<number, number>();
+  const keyOf = (expr: Printable): number | undefined => {
     // Only calls (`list(...)`) are worth a name: a named type's descriptor is a name already, and a handle's
     // (`borrow(fileType)`) says more in the entry than a name would.
     if (!Array.isArray(expr) || isHandleDescriptor(expr)) return undefined;
-    let key = keys.get(expr);
-    if (key === undefined) keys.set(expr, (key = JSON.stringify(expr)));
-    return key;
+    return ids.of(expr);
   };
   const count = (type: Type | undefined): void => {
     if (type === undefined) return;
@@ -571,7 +570,7 @@ function shareDescriptors(
     for (const p of info.params) count(p.type);
     count(info.func.result);
   }
-  const names = new Map<string, string>();
+  const names = new Map<number, string>();
   const own: DescriptorOf = (type) => descriptorExpr(cx, type);
   for (const info of functions) {
     for (const type of [...info.params.map((p) => p.type), info.func.result]) {

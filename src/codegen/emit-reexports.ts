@@ -28,31 +28,64 @@ interface UnitExports {
   readonly types: string[];
   readonly values: string[];
   /**
-   * What each name stands for: a `use`d type is the type it names (so `Color` of `shapes` and its `use` in
-   * `other` are one name, not a clash); anything else is itself.
+   * What each name stands for (see {@link Meanings}): a `use`d type is the type it names (so `Color` of
+   * `shapes` and its `use` in `other` are one name, not a clash); anything else is itself.
    */
-  readonly identity: Map<string, string>;
+  readonly identity: Map<string, number>;
 }
 
+/**
+ * Numbers for what a public name stands for: a type (or the static side of a resource) declared in a file,
+ * or a name of one file that means nothing else. Numbers rather than strings such as `path#id`: a world of
+ * thousands of interfaces has a hundred thousand public names, and each string would be built and hashed.
+ */
+class Meanings {
+  private readonly units = new Map<Unit, number>();
+  private own = 0;
+
+  constructor(private readonly typeCount: number) {}
+
+  /** Type `id` as declared in `unit` (`cls`: its static side). */
+  type(unit: Unit, id: TypeId, cls: boolean): number {
+    let n = this.units.get(unit);
+    if (n === undefined) this.units.set(unit, (n = this.units.size));
+    return (n * (this.typeCount + 1) + id) * 2 + (cls ? 1 : 0);
+  }
+
+  /** A name that means itself, in one file: never the same number twice. */
+  unique(): number {
+    return --this.own;
+  }
+}
+
+/** What {@link printReExports} notes for a name that two files give different meanings. */
+const AMBIGUOUS = Number.POSITIVE_INFINITY;
+
 /** The names of `unit` an app may use: its types, static sides, contract, error aliases and guards. */
-function publicNames(cx: EmitContext, unit: Unit): UnitExports {
+function publicNames(cx: EmitContext, unit: Unit, meanings: Meanings): UnitExports {
   const types: string[] = [];
   const values: string[] = [];
-  const identity = new Map<string, string>();
+  const identity = new Map<string, number>();
   const info = unitFunctions(cx, unit);
   for (const [id, names] of unit.typeNames) {
     const target = aliasTarget(cx, id);
     const home = cx.plan.declaringUnit(target, unit.side);
     const same = home.typeNames.get(target);
-    const key = `${home.path}#${target}`;
     types.push(names.type);
-    identity.set(names.type, same?.type === names.type ? key : `${unit.path}#${id}`);
+    identity.set(
+      names.type,
+      same?.type === names.type
+        ? meanings.type(home, target, false)
+        : meanings.type(unit, id, false),
+    );
     const resource = info.resources.get(id);
     if (names.classType !== undefined && resource !== undefined && hasStaticSide(resource)) {
       types.push(names.classType);
       identity.set(
         names.classType,
-        same?.classType === names.classType ? `${key}:class` : `${unit.path}#${id}:class`,
+        same?.classType === names.classType
+          ? meanings.type(home, target, true)
+          : meanings.type(unit, id, true),
       );
     }
   }
@@ -72,8 +105,8 @@ function publicNames(cx: EmitContext, unit: Unit): UnitExports {
     if (fn.errorAlias !== undefined) types.push(fn.errorAlias);
     if (fn.errorGuard !== undefined) values.push(fn.errorGuard);
   }
-  for (const name of [...types, ...values])
-    if (!identity.has(name)) identity.set(name, `${unit.path}#${name}`);
+  for (const name of types) if (!identity.has(name)) identity.set(name, meanings.unique());
+  for (const name of values) if (!identity.has(name)) identity.set(name, meanings.unique());
   return { types, values, identity };
 }
 
@@ -104,7 +137,7 @@ function aliasTarget(cx: EmitContext, id: TypeId): TypeId {
 /** The names `index.ts` exports itself: it must not re-export another thing under one of them. */
 function indexExportNames(cx: EmitContext): Set<string> {
   const index = cx.plan.index;
-  const own = publicNames(cx, index);
+  const own = publicNames(cx, index, new Meanings(cx.resolve.types.length));
   return new Set([
     ...own.types,
     ...own.values,
@@ -170,14 +203,16 @@ export function printReExports(f: GeneratedFile, cx: EmitContext): void {
 
   const namespaces = namespaceNames(cx, [...own, ...runtimeNames]);
   const exported = new Map<Unit, UnitExports>();
-  const meanings = new Map<string, Set<string>>();
+  // Each name's one meaning, or AMBIGUOUS when files give it more than one.
+  const meaningOf = new Map<string, number>();
+  const numbers = new Meanings(cx.resolve.types.length);
   for (const unit of cx.plan.units) {
-    const names = publicNames(cx, unit);
+    const names = publicNames(cx, unit, numbers);
     exported.set(unit, names);
     for (const [name, key] of names.identity) {
-      let set = meanings.get(name);
-      if (set === undefined) meanings.set(name, (set = new Set()));
-      set.add(key);
+      const known = meaningOf.get(name);
+      if (known === undefined) meaningOf.set(name, key);
+      else if (known !== key) meaningOf.set(name, AMBIGUOUS);
     }
   }
   const namespaceSet = new Set(namespaces.values());
@@ -185,7 +220,7 @@ export function printReExports(f: GeneratedFile, cx: EmitContext): void {
   // Flat when the name means one thing; printed once, from the first file (in plan order) that has it.
   const flat = (name: string): boolean => {
     if (
-      meanings.get(name)?.size !== 1 ||
+      (meaningOf.get(name) ?? AMBIGUOUS) === AMBIGUOUS ||
       own.has(name) ||
       runtimeNames.has(name) ||
       namespaceSet.has(name)

@@ -17,7 +17,7 @@ import { emitTypes } from "./emit-types.js";
 import { generatedByComment, printGeneratedFile, type GeneratedFile } from "./printer/index.js";
 import { createSdkRuntime, type SdkRuntime } from "./runtime-files.js";
 export { selectWorld } from "../wit/select-world.js";
-import { moduleSpecifier, type EmitContext } from "./type-expr.js";
+import { forgetUnitExprs, moduleSpecifier, type EmitContext } from "./type-expr.js";
 
 /** A generated file: a `/`-separated path relative to the output directory, and its text. */
 export interface OutputFile {
@@ -87,6 +87,7 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
       f.reserve(...unit.typeScope.names(), ...unit.valueScope.names());
     });
     files.push({ path: unit.path, content });
+    forgetUnitExprs(unit);
   }
   files.push(...runtime.outputFiles(preamble));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -571,30 +571,47 @@ export function createNameScope(taken: Iterable<string> = []): NameScope {
   const claimed = new Set<string>();
   const names: string[] = [];
   for (const name of taken) {
-    claimed.add(name.toLowerCase());
+    claimed.add(caseKey(name));
   }
   const claim = (name: string): string => {
     let candidate = name;
-    for (let n = 2; claimed.has(candidate.toLowerCase()); n++) {
+    let key = caseKey(candidate);
+    for (let n = 2; claimed.has(key); n++) {
       candidate = `${name}${n}`;
+      key = caseKey(candidate);
     }
-    claimed.add(candidate.toLowerCase());
+    claimed.add(key);
     names.push(candidate);
     return candidate;
   };
   return {
     claim,
     declare: (witName, context) => claim(tsName(witName, context)),
-    has: (name) => claimed.has(name.toLowerCase()),
+    has: (name) => claimed.has(caseKey(name)),
     names: () => names,
     mark: () => names.length,
     rollback: (mark) => {
       // A claimed name was free when claimed, so forgetting it leaves the names claimed before it as they were.
-      for (let i = mark; i < names.length; i++) claimed.delete(names[i]!.toLowerCase());
+      for (let i = mark; i < names.length; i++) claimed.delete(caseKey(names[i]!));
       names.length = mark;
     },
   };
 }
+
+/**
+ * `name` in lower case, the key names are compared by in a scope. A name without upper-case ASCII letters
+ * or other characters is its own key; the others are converted once and remembered (`toLowerCase` makes a
+ * new string each time it is called, and scopes are asked about the same names over and over).
+ */
+function caseKey(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c > 0x7f) return lowerCase(name);
+  }
+  return name;
+}
+
+const lowerCase = memoized((name) => name.toLowerCase());
 
 /** True when `name` is an ECMAScript IdentifierName (reserved words included). */
 export function isIdentifierName(name: string): boolean {

@@ -17,6 +17,7 @@ import {
   callArgs,
   createImportSymbol,
   object,
+  PrintableIds,
   typeArgs,
   union,
   type ImportSymbol,
@@ -60,14 +61,37 @@ export interface EmitContext {
 
 /** The relative module specifier of `to` as imported from `from` (paths relative to the output root). */
 export function moduleSpecifier(from: string, to: string): string {
+  // Most references are between files of one folder (`interfaces/`), which need no path arithmetic.
+  const slash = from.lastIndexOf("/");
+  if (
+    slash > 0 &&
+    to.length > slash + 1 &&
+    to.charCodeAt(slash) === 0x2f &&
+    to.startsWith(from.slice(0, slash + 1)) &&
+    to.indexOf("/", slash + 1) < 0 &&
+    !from.startsWith(".") &&
+    !from.includes("/./") &&
+    !from.includes("/../") &&
+    !from.includes("//")
+  ) {
+    const name = to.slice(slash + 1);
+    if (name.charCodeAt(0) !== 0x2e) return `./${name.replace(/\.ts$/, ".js")}`;
+  }
   const relative = posix.relative(posix.dirname(from), to.replace(/\.ts$/, ".js"));
   return relative.startsWith(".") ? relative : `./${relative}`;
 }
 
-/** Symbols by the file using them, then by the declaring file (with its specifier), then by `t`/`v` and name. */
+/** Symbols by the file using them, then by the declaring file (with its specifier), then by name. */
 const symbolCache = new WeakMap<
   Unit,
-  Map<Unit, { readonly from: string; readonly symbols: Map<string, ImportSymbol> }>
+  Map<
+    Unit,
+    {
+      readonly from: string;
+      readonly types: Map<string, ImportSymbol>;
+      readonly values: Map<string, ImportSymbol>;
+    }
+  >
 >();
 
 /** A name declared in `home`, as an import symbol of the current file (the printer sees through self-imports). */
@@ -81,14 +105,14 @@ export function declaredSymbol(
   if (byHome === undefined) symbolCache.set(cx.unit, (byHome = new Map()));
   let cache = byHome.get(home);
   if (cache === undefined) {
-    cache = { from: moduleSpecifier(cx.unit.path, home.path), symbols: new Map() };
+    cache = { from: moduleSpecifier(cx.unit.path, home.path), types: new Map(), values: new Map() };
     byHome.set(home, cache);
   }
-  const key = typeOnly ? `t${name}` : `v${name}`;
-  let symbol = cache.symbols.get(key);
+  const symbols = typeOnly ? cache.types : cache.values;
+  let symbol = symbols.get(name);
   if (symbol === undefined) {
     symbol = createImportSymbol(name, cache.from, { typeOnly });
-    cache.symbols.set(key, symbol);
+    symbols.set(name, symbol);
   }
   return symbol;
 }
@@ -268,6 +292,8 @@ interface UnitExprs {
    */
   readonly types: Map<TypeId, Printable>[];
   readonly descriptors: Map<TypeId, Printable>;
+  /** Structure numbers of the file's printables, made when first asked for (see {@link printableIds}). */
+  ids: PrintableIds | undefined;
 }
 
 const exprCache = new WeakMap<Unit, UnitExprs>();
@@ -287,10 +313,31 @@ function unitCache(cx: EmitContext): UnitExprs {
         new Map(),
       ],
       descriptors: new Map(),
+      ids: undefined,
     };
     exprCache.set(cx.unit, exprs);
   }
   return exprs;
+}
+
+/**
+ * Structure numbers for the current file's printables (`printer/printable-ids.ts`): they find descriptors
+ * spelled out the same way, and live as long as the file's expressions do.
+ */
+export function printableIds(cx: EmitContext): PrintableIds {
+  const exprs = unitCache(cx);
+  return (exprs.ids ??= new PrintableIds());
+}
+
+/**
+ * Lets go of what was built for printing `unit`'s file: its type and descriptor expressions, their numbers and
+ * its import symbols. Asked for again, they are built again, the same. Called once the file is printed, so that
+ * what a file needed does not outlive it: kept until the end of a generation, it was promoted to the old
+ * generation and added to the peak.
+ */
+export function forgetUnitExprs(unit: Unit): void {
+  exprCache.delete(unit);
+  symbolCache.delete(unit);
 }
 
 function typeCache(cx: EmitContext): Map<TypeId, Printable> {

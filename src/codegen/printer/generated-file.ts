@@ -9,8 +9,8 @@
 import { quotePropertyKey, stringLiteral } from "../names.js";
 import { SymbolUses, type ImportNames } from "./imports.js";
 import { jsDocLines, type JsDocInput } from "./jsdoc.js";
-import { acquirePieces, releasePieces, type Pieces } from "./pieces.js";
-import { indentation, LinePrinter, TAB_WIDTH } from "./print-line.js";
+import { acquireTextBuffer, releaseTextBuffer, type TextBuffer } from "./text-buffer.js";
+import { isSpaceInLine, LinePrinter, TAB_WIDTH } from "./print-line.js";
 import { pure, type Printable } from "./layouts.js";
 import type { SymbolRef } from "./symbols.js";
 
@@ -183,7 +183,7 @@ class FileWriter implements GeneratedFile {
   /** The current indentation level. */
   depth = 0;
   private readonly uses: SymbolUses;
-  private readonly out = acquirePieces();
+  private readonly out = acquireTextBuffer();
   private readonly printer: LinePrinter;
   /** A blank line was asked for since the last line. */
   private wantsBlank = false;
@@ -191,13 +191,6 @@ class FileWriter implements GeneratedFile {
   private afterOpener = true;
   /** No line printed yet. */
   private first = true;
-  /** Where the blank line before the line being printed is in {@link out}, or -1 when there is none. */
-  private blankAt = -1;
-  private textStart = 0;
-  /** Whether the line being printed was partly joined into a chunk: its start is gone, and it is not blank. */
-  private lineFlushed = false;
-  /** Whether the blank line before the line being printed has been kept or taken back. */
-  private blankDecided = true;
 
   constructor(
     readonly path: string,
@@ -205,11 +198,7 @@ class FileWriter implements GeneratedFile {
     settled: ImportNames | undefined,
   ) {
     this.uses = new SymbolUses(path, settled);
-    this.printer = new LinePrinter(
-      (symbol) => this.uses.nameOf(symbol),
-      options.width,
-      () => this.physicalLineEnd(),
-    );
+    this.printer = new LinePrinter((symbol) => this.uses.nameOf(symbol), options.width);
   }
 
   print(fragments: TemplateStringsArray, ...values: Printable[]): void;
@@ -263,52 +252,32 @@ class FileWriter implements GeneratedFile {
     const start = out.length;
     // The blank line the body asked for, taken back below if this line closes a block.
     const blank = this.first || this.wantsBlank;
-    if (blank) out.push("\n");
-    if (depth > 0) out.push(indentation(depth * TAB_WIDTH));
-    this.blankAt = blank ? start : -1;
-    this.textStart = out.length;
-    this.lineFlushed = false;
-    this.blankDecided = false;
+    if (blank) out.lineBreak();
+    out.spaces(depth * TAB_WIDTH);
+    const textStart = out.length;
     try {
       this.printer.print(out, content, depth);
     } catch (error) {
       // A piece that cannot be printed leaves nothing of its line behind.
-      if (!this.lineFlushed) out.truncate(start);
+      out.truncate(start);
       throw error;
     }
-    if (!this.lineFlushed && (out.length === this.textStart || isBlankRun(out, this.textStart))) {
+    if (isBlankFrom(out, textStart)) {
       // A line of nothing is a blank line.
       out.truncate(start);
       this.wantsBlank ||= !this.afterOpener;
       return;
     }
-    if (!this.blankDecided) this.decideBlank();
-    out.push("\n");
+    let lineStart = start;
+    if (blank && !this.first && closesBlock(out, textStart)) {
+      out.remove(start);
+    } else if (blank) {
+      lineStart++;
+    }
+    out.lineBreak();
     this.first = false;
     this.wantsBlank = false;
-    this.afterOpener = opensBlock(out, this.lineFlushed ? 0 : start);
-    if (out.full()) out.flush();
-  }
-
-  /** Takes back the blank line before the line being printed if that line closes a block. */
-  private decideBlank(): void {
-    this.blankDecided = true;
-    const out = this.out;
-    if (
-      this.blankAt >= 0 &&
-      !this.first &&
-      closesBlock(out.at(firstNonEmpty(out, this.textStart)))
-    ) {
-      out.set(this.blankAt, "");
-    }
-  }
-
-  /** A physical line of a long printed line has ended: the pieces before it may be joined. */
-  private physicalLineEnd(): void {
-    if (!this.out.full()) return;
-    if (!this.blankDecided) this.decideBlank();
-    this.out.flush();
-    this.lineFlushed = true;
+    this.afterOpener = opensBlock(out, lineStart);
   }
 
   /** See `SymbolUses.settle`. */
@@ -331,58 +300,47 @@ class FileWriter implements GeneratedFile {
       head += "\n";
     }
     const text = this.out.take(head);
-    releasePieces(this.out);
+    releaseTextBuffer(this.out);
     return text;
   }
 
   /** Drops what was printed. */
   discard(): void {
-    releasePieces(this.out);
+    releaseTextBuffer(this.out);
   }
 }
 
-function isBlankRun(out: Pieces, from: number): boolean {
+/** Whether everything written from `from` on is white space. */
+function isBlankFrom(out: TextBuffer, from: number): boolean {
   for (let i = from; i < out.length; i++) {
-    if (out.at(i).trim() !== "") {
-      return false;
-    }
+    const c = out.at(i);
+    if (c !== 0x20 && !isSpaceInLine(c) && c !== 0x0a) return false;
   }
   return true;
 }
 
-function firstNonEmpty(out: Pieces, from: number): number {
-  let i = from;
-  while (i < out.length - 1 && out.at(i) === "") {
-    i++;
-  }
-  return i;
-}
-
-/** Whether the line written from `out[start]` on ends in `{`, `(` or `[` and its last physical line is code, not a comment. */
-function opensBlock(out: Pieces, start: number): boolean {
-  let last = out.length - 2;
-  while (last > start && out.at(last) === "") {
-    last--;
-  }
-  const text = out.at(last);
-  const c = text.charCodeAt(text.length - 1);
-  if (c !== 0x7b && c !== 0x28 && c !== 0x5b) {
-    return false;
-  }
-  // The first piece of that physical line, after its indentation.
+/**
+ * Whether the line whose last physical line ends just before the line break {@link out} ends with (and which
+ * starts at `start`) ends in `{`, `(` or `[`, and that physical line is code, not a comment.
+ */
+function opensBlock(out: TextBuffer, start: number): boolean {
+  const last = out.length - 2;
+  if (last < start) return false;
+  const c = out.at(last);
+  if (c !== 0x7b && c !== 0x28 && c !== 0x5b) return false;
+  // The first character of that physical line, after its indentation.
   let i = last;
-  while (i > start && out.at(i - 1) !== "\n") {
-    i--;
-  }
-  while (i < last && out.at(i).trim() === "") {
-    i++;
-  }
-  const head = out.at(i).trimStart();
-  return !(head.startsWith("//") || head.startsWith("/*") || head.startsWith("*"));
+  while (i > start && out.at(i - 1) !== 0x0a) i--;
+  while (i < last && isSpaceInLine(out.at(i))) i++;
+  const head = out.at(i);
+  return !(head === 0x2a || (head === 0x2f && (out.at(i + 1) === 0x2f || out.at(i + 1) === 0x2a)));
 }
 
-/** Whether a line whose first piece is `text` starts with `}`, `)` or `]`. */
-function closesBlock(text: string): boolean {
-  const c = text.trimStart().charCodeAt(0);
+/** Whether the line written from `from` on starts with `}`, `)` or `]` (after white space). */
+function closesBlock(out: TextBuffer, from: number): boolean {
+  let i = from;
+  while (i < out.length && isSpaceInLine(out.at(i))) i++;
+  if (i === out.length) return false;
+  const c = out.at(i);
   return c === 0x7d || c === 0x29 || c === 0x5d;
 }

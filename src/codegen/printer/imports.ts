@@ -39,6 +39,8 @@ export class SymbolUses {
   private readonly names = new Map<SymbolRef, string>();
   /** Whether a module specifier names the file itself, memoized per specifier. */
   private readonly selfByFrom = new Map<string, boolean>();
+  /** The imports in their sorted order, as {@link settle} sorted them (none is noted after it). */
+  private order: ImportUse[] | undefined;
   private readonly selfPath: string;
   private readonly dir: string;
 
@@ -111,7 +113,7 @@ export class SymbolUses {
    * with. Call once, after the body is printed.
    */
   settle(): ImportNames | undefined {
-    const uses = this.sorted();
+    const uses = (this.order = this.sorted());
     assignImportNames(uses, this.locals);
     if (uses.every((use) => use.local === use.printed)) return undefined;
     const names = new Map<string, Map<string, string>>();
@@ -125,7 +127,7 @@ export class SymbolUses {
 
   /** The import declarations, after {@link settle}. */
   render(): string[] {
-    return renderImports(this.sorted());
+    return renderImports(this.order ?? this.sorted());
   }
 
   private sorted(): ImportUse[] {

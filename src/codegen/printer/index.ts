@@ -1,7 +1,8 @@
 /**
  * The printer of the code generator: what emitters import to print a TypeScript file. Symbols (`symbols.ts`),
- * the layout constructors (`layouts.ts`), the file and its `print` (`generated-file.ts`), JSDoc (`jsdoc.ts`); the
- * import block (`imports.ts`) and the line printer (`print-line.ts`) stay behind them.
+ * the layout constructors (`layouts.ts`), the file and its `print` (`generated-file.ts`), JSDoc (`jsdoc.ts`),
+ * structure numbers of printables (`printable-ids.ts`); the import block (`imports.ts`), the line printer
+ * (`print-line.ts`) and the buffer the text is written to (`text-buffer.ts`) stay behind them.
  */
 export {
   createImportSymbol,
@@ -34,4 +35,5 @@ export {
   type GeneratedFileOptions,
 } from "./generated-file.js";
 export type { JsDocInput, JsDocTag } from "./jsdoc.js";
+export { PrintableIds } from "./printable-ids.js";
 export { WIDTH } from "./print-line.js";

@@ -78,6 +78,11 @@ function docsLines(docs: string | undefined): string[] {
   if (docs === undefined) {
     return [];
   }
+  // One line of printable ASCII without `*/` (most docs) needs none of the steps below but the trim.
+  if (ONE_PLAIN_LINE.test(docs) && !docs.includes("*/")) {
+    const line = docs.trim();
+    return line === "" ? [] : [line];
+  }
   const lines = sanitizeLines(docs);
   // Remove the indentation all non-blank lines share (docs written as
   // `/// text` keep the space after `///`), keeping relative indentation
@@ -97,6 +102,8 @@ function docsLines(docs: string | undefined): string[] {
   }
   return dedented.slice(start, end);
 }
+
+const ONE_PLAIN_LINE = /^[\x20-\x7e]*$/;
 
 function tagLines(tag: JsDocTag): string[] {
   switch (tag.kind) {

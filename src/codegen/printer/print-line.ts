@@ -12,7 +12,7 @@
  */
 import { quotePropertyKey } from "../names.js";
 import { isConcat, isLayout, unwrap, type Layout, type Printable } from "./layouts.js";
-import { Pieces } from "./pieces.js";
+import { TextBuffer } from "./text-buffer.js";
 import type { SymbolRef } from "./symbols.js";
 
 /** The columns a line should keep within: the repository's own prettier width, so generated code reads like it. */
@@ -20,9 +20,12 @@ export const WIDTH = 100;
 /** Spaces per indentation level. */
 export const TAB_WIDTH = 2;
 
+/** What a line printer writes to before its first line. */
+const NO_BUFFER = new TextBuffer();
+
 export class LinePrinter {
-  /** Where the file's text goes, piece by piece (joined once, when the file is done). */
-  private out = new Pieces();
+  /** Where the file's text goes: the file's buffer, given with each line. */
+  private out = NO_BUFFER;
   /** The column where {@link out} ends. */
   private column = 0;
   /** The indentation level of the physical line being printed. */
@@ -30,21 +33,17 @@ export class LinePrinter {
   /** Whether nothing but indentation is on the current physical line yet. */
   private fresh = true;
 
-  /**
-   * `name` gives a symbol's name in the file (and notes its use); `width` is the columns lines keep within;
-   * `lineEnd` is told each time a physical line inside a printed line ends (see `Pieces.full`).
-   */
+  /** `name` gives a symbol's name in the file (and notes its use); `width` is the columns lines keep within. */
   constructor(
     private readonly name: (symbol: SymbolRef) => string,
     private readonly width = WIDTH,
-    private readonly lineEnd: () => void = () => {},
   ) {}
 
   /**
    * Appends a line at indentation level `depth` to `out`, after the indentation of its first physical line
    * (which the caller wrote). Most lines fit: their pieces go to `out` as they are, and nothing is built.
    */
-  print(out: Pieces, content: Printable, depth: number): void {
+  print(out: TextBuffer, content: Printable, depth: number): void {
     this.out = out;
     this.depth = depth;
     this.column = depth * TAB_WIDTH;
@@ -61,7 +60,7 @@ export class LinePrinter {
   private flat(p: Printable, limit: number): boolean {
     switch (typeof p) {
       case "string":
-        return this.piece(checkText(p), limit);
+        return this.piece(p, limit);
       case "number":
         return this.piece(numberLiteral(p), limit);
       case "boolean":
@@ -193,7 +192,7 @@ export class LinePrinter {
   /** Writes text; true while the line is within `limit`. */
   private piece(text: string, limit: number): boolean {
     if (text !== "") {
-      this.out.push(text);
+      this.out.write(text);
       this.column += text.length;
       this.fresh = false;
     }
@@ -207,19 +206,16 @@ export class LinePrinter {
   /** Starts the next physical line at the current depth (dropping the spaces the last one ended with). */
   private newline(): void {
     const out = this.out;
-    while (out.length > 0 && out.at(out.length - 1).endsWith(" ")) {
-      const trimmed = out.at(out.length - 1).trimEnd();
-      if (trimmed === "") {
-        out.truncate(out.length - 1);
-      } else {
-        out.set(out.length - 1, trimmed);
-      }
+    let end = out.length;
+    if (end > 0 && out.at(end - 1) === 0x20) {
+      end--;
+      while (end > 0 && isSpaceInLine(out.at(end - 1))) end--;
+      out.truncate(end);
     }
-    const spaces = indentation(this.depth * TAB_WIDTH);
-    out.push("\n");
-    this.lineEnd();
-    if (spaces !== "") out.push(spaces);
-    this.column = spaces.length;
+    const spaces = this.depth * TAB_WIDTH;
+    out.lineBreak();
+    out.spaces(spaces);
+    this.column = spaces;
     this.fresh = true;
   }
 
@@ -335,7 +331,7 @@ export class LinePrinter {
   private plain(p: PlainPiece): string {
     switch (typeof p) {
       case "string":
-        return checkText(p);
+        return p;
       case "number":
         return numberLiteral(p);
       case "bigint":
@@ -525,17 +521,11 @@ export class LinePrinter {
 /** What {@link LinePrinter.plain} prints: anything but a layout or a concatenation. */
 type PlainPiece = string | number | bigint | boolean | SymbolRef;
 
-/** `text`, after checking that it holds no line break (one `print` call is one line). */
-function checkText(text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
-      throw new Error(
-        `printed text contains a line break (${JSON.stringify(text)}); print one line per call and use f.string() for string literals`,
-      );
-    }
-  }
-  return text;
+/** Whether a code unit is white space that is not a line break (what `trimEnd` drops within a line). */
+export function isSpaceInLine(c: number): boolean {
+  if (c === 0x20 || c === 0x09) return true;
+  if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) return false;
+  return (c < 0x20 || c > 0x7e) && /\s/.test(String.fromCharCode(c));
 }
 
 function numberLiteral(n: number): string {
@@ -595,17 +585,3 @@ function endsInObjectType(p: Printable): boolean {
 function needsParentheses(element: Printable): boolean {
   return (isLayout(element, "union") && element.types.length > 1) || isLayout(element, "signature");
 }
-
-/** `n` spaces. */
-export function indentation(n: number): string {
-  let spaces = INDENTATION[n];
-  if (spaces === undefined) {
-    spaces = " ".repeat(n);
-    if (n < 64) {
-      INDENTATION[n] = spaces;
-    }
-  }
-  return spaces;
-}
-
-const INDENTATION: string[] = [];

@@ -104,6 +104,14 @@ describe("jsDocLines", () => {
     ]);
   });
 
+  it("trims one line of plain text and drops one of spaces only", () => {
+    expect(jsDocLines({ docs: "   one two   " })).toEqual(["/** one two */"]);
+    expect(jsDocLines({ docs: "one" })).toEqual(["/** one */"]);
+    expect(jsDocLines({ docs: "    " })).toEqual([]);
+    expect(jsDocLines({ docs: "" })).toEqual([]);
+    expect(jsDocLines({ docs: " a */ " })).toEqual(["/** a *\\/ */"]);
+  });
+
   it("keeps backticks and Markdown as written", () => {
     expect(jsDocLines({ docs: "Use `a` and **b** ([link](https://x.y/*))." })).toEqual([
       "/** Use `a` and **b** ([link](https://x.y/*)). */",

@@ -1,7 +1,8 @@
 /**
  * The printer prints each line as it comes (`printGeneratedFile`): an import printed under a name that the rest
- * of the file then changes makes the file print once more with the final names, and a printed line long enough
- * to be joined in chunks while it is printed keeps the blank-line rules of a short one.
+ * of the file then changes makes the file print once more with the final names, a printed line of thousands of
+ * pieces keeps the blank-line rules of a short one, and text comes out as it was printed whatever its
+ * characters and length.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -64,5 +65,20 @@ describe("printing lines as they come", () => {
     expect(body.slice(0, 4)).toEqual(["if (a) {", "  a();", "} else {", "  k0: 0,"]);
     expect(body.slice(-5)).toEqual(["  k2998: 2998,", "  k2999: 2999,", "};", "", "b();"]);
     expect(body).toHaveLength(3 + 3000 + 3);
+  });
+
+  it("gives back every character as printed: Latin-1, beyond it, and files larger than the first buffer", () => {
+    // \u0080-\u009f are where Latin-1 and windows-1252 differ; U+1F600 is a surrogate pair.
+    const latin1 = "caf\u00e9 \u0080\u0085\u009f \u00ff";
+    const wide = "\u2713 \ud83d\ude00 \u0100";
+    const long = "x".repeat(70_000);
+    const print = (lines: readonly string[]) =>
+      printGeneratedFile("out.ts", { preamble: PREAMBLE }, (f) => {
+        for (const line of lines) f.print("// ", line);
+      });
+    for (const lines of [[latin1], [wide], [latin1, wide], [long, latin1], [long, wide, long]]) {
+      const text = print(lines);
+      expect(text.split("\n").slice(3, -1)).toEqual(lines.map((line) => `// ${line}`));
+    }
   });
 });
