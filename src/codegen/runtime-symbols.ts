@@ -432,6 +432,7 @@ const table = {
   CoreMemory: ["canonical-memory.ts", "type"],
   withoutLeaving: ["canonical-memory.ts", "value"],
   leavingForbidden: ["canonical-memory.ts", "value"],
+  utf8Size: ["canonical-memory.ts", "value"],
   // canonical-abi.ts
   codecOf: ["canonical-abi.ts", "value"],
   AbiType: ["canonical-abi.ts", "type"],
