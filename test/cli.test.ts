@@ -142,7 +142,8 @@ describe("wit-ts gen", () => {
       stderr: "",
     });
 
-    // Dropping `import log;` changes the world entry and makes the log interface's file stale.
+    // Dropping `import log;` changes the world entry and makes the log interface's file stale; with no
+    // import left, the runtime's import adapters are no longer stamped, and its index no longer names them.
     const wit = join(dir, "wit", "greeter.wit");
     writeFileSync(wit, readFileSync(wit, "utf8").replace("  import log;\n", ""));
     const index = readFileSync(join(dir, "sdk", "index.ts"), "utf8");
@@ -153,7 +154,10 @@ describe("wit-ts gen", () => {
       stderr: [
         "sdk is out of date (world example:greeter/greeter); run wit-ts gen to update:",
         "  changed: index.ts",
+        "  changed: runtime/index.ts",
         "  stale:   interfaces/example-greeter-log.ts",
+        "  stale:   runtime/import-adapters.ts",
+        "  stale:   runtime/raw-borrowers.ts",
         "",
       ].join("\n"),
     });

@@ -108,7 +108,7 @@ describe("a component importing and exporting interfaces with types, resources a
     expect(types).toContain("export interface Perms {");
     expect(types).toMatch(/export type Shape =/);
     const host = fileText(result, "interfaces/wit-ts-e2e-host.ts");
-    expect(host).toContain("export interface Logger {");
+    expect(host).toContain("export interface Logger extends Destructible {");
     expect(host).toContain("export interface HostImports {");
     const api = fileText(result, "interfaces/wit-ts-e2e-api.ts");
     expect(api).toContain("export interface Counter extends Disposable {");
