@@ -17,7 +17,7 @@ import {
   type Type,
   type TypeId,
 } from "./model.js";
-import { FUNCTION, fail, type PackageState } from "./resolve-package-state.js";
+import { fail, type PackageState } from "./resolve-package-state.js";
 import { resolveType, borrowHandle } from "./resolve-type-expr.js";
 
 export const FREESTANDING: FunctionKind = Object.freeze({ kind: "freestanding" });
@@ -29,7 +29,7 @@ export function resolveResourceFunc(
   resource: ast.Id,
 ): Function {
   const found = r.typeLookup.ids.get(resource.name);
-  if (found === undefined || found === FUNCTION) throw new Error("resource missing from its scope");
+  if (found === undefined) throw new Error("resource missing from its scope");
   const id = found as TypeId;
   let name: string;
   let kind: FunctionKind;

@@ -11,7 +11,7 @@ import { codes } from "../diagnostics/codes.js";
 import type { Span } from "../diagnostics/source-map.js";
 import { usePathName } from "./ast.js";
 import type { Function, InterfaceId, TypeId, WorldId, WorldKey, WorldItem } from "./model.js";
-import { FUNCTION, Scope, fail, type PackageState } from "./resolve-package-state.js";
+import { Scope, fail, type PackageState } from "./resolve-package-state.js";
 import { resolveTypes } from "./resolve-type-defs.js";
 import {
   FREESTANDING,
@@ -42,7 +42,6 @@ export function resolveWorld(r: PackageState, worldId: WorldId, world: ast.World
   let n = 0;
   r.typeLookup.ids.forEach((id, name) => {
     const span = r.typeLookup.spans[n++]!;
-    if (id === FUNCTION) throw new Error("world scope holds a function");
     if (w.imports.has(name)) {
       fail(
         codes.WorldItemConflict,
@@ -185,13 +184,15 @@ export function resolveInterface(
   const typeItems: (ast.Use | ast.TypeDef)[] = [];
   for (const item of items) if (item.kind !== "func") typeItems.push(item);
   resolveTypes(r, { kind: "interface", id }, typeItems);
-  r.typeLookup.ids.forEach((id, name) => iface.types.set(name, id as TypeId));
+  // The scope holds the interface's types only, in definition order: it is the interface's map.
+  iface.types = r.typeLookup.ids as Map<string, TypeId>;
+  r.typeLookup.functions = iface.functions;
 
   // Functions last, once every type of the interface is known.
   const spans = r.interfaceSpans[id]!;
   for (const item of items) {
     if (item.kind === "func") {
-      r.defineName(item.name, FUNCTION);
+      r.checkFunctionName(item.name);
       const kind = item.func.async ? ASYNC_FREESTANDING : FREESTANDING;
       const f = resolveFunction(r, item.docs, item.attributes, item.name.name, item.func, kind);
       iface.functions.set(f.name, f);

@@ -72,17 +72,19 @@ export interface WorldSpans {
   exports: Span[];
 }
 
-/** In a {@link Scope}, the id standing for a function (a name that is not a type). */
-export const FUNCTION = -1;
-
 /**
- * The names of an interface or world: types (their ids) and functions
- * ({@link FUNCTION}), with each definition's span in definition order. Two
- * flat structures instead of an object per name keep big inputs cheap.
+ * The names of an interface or world: its types (their ids), with each
+ * definition's span in definition order, and, for an interface, the map of
+ * its functions, which answers for function names (a name that is not a
+ * type). Two flat structures instead of an object per name keep big inputs
+ * cheap, and an interface keeps `ids` as its `types` map instead of a copy.
  */
 export class Scope {
   readonly ids = new Map<string, number>();
   readonly spans: Span[] = [];
+  functions: ReadonlyMap<string, unknown> | undefined = undefined;
+  /** The freestanding function being resolved: its name is defined while its signature is read. */
+  functionName: string | undefined = undefined;
 }
 
 /** Reports at `span`, which may be a node of the tree (`catchAbort` copies the bounds). */
@@ -187,14 +189,26 @@ export class PackageState {
     return id;
   }
 
-  /** Defines a type (its id) or a function ({@link FUNCTION}) in the current scope. */
-  defineName(name: ast.Id, id: number): void {
+  /** Defines a type in the current scope. */
+  defineName(name: ast.Id, id: TypeId): void {
     const scope = this.typeLookup;
-    if (scope.ids.has(name.name)) {
+    if (scope.ids.has(name.name) || scope.functions?.has(name.name) === true) {
       fail(codes.DuplicateName, `name \`${name.name}\` is defined more than once`, name);
     }
     scope.ids.set(name.name, id);
     scope.spans.push(name);
+  }
+
+  /**
+   * Checks that a freestanding function's name is new in the current scope, whose
+   * `functions` map is the interface's (where the caller then adds it).
+   */
+  checkFunctionName(name: ast.Id): void {
+    const scope = this.typeLookup;
+    if (scope.ids.has(name.name) || scope.functions!.has(name.name)) {
+      fail(codes.DuplicateName, `name \`${name.name}\` is defined more than once`, name);
+    }
+    scope.functionName = name.name;
   }
 
   /** Resolves a `use`/`include`/import path to an item of this file, this package, or a foreign placeholder. */

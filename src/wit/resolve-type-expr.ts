@@ -28,7 +28,7 @@ import {
   type TypeDefKind,
   type TypeId,
 } from "./model.js";
-import { FUNCTION, fail, TupleTrie, type PackageState } from "./resolve-package-state.js";
+import { fail, TupleTrie, type PackageState } from "./resolve-package-state.js";
 
 const PRIMITIVE_CODES: ReadonlyMap<string, number> = new Map(PRIMITIVE_NAMES.map((p, i) => [p, i]));
 
@@ -53,16 +53,17 @@ export function resolveOptType(
  */
 export function resolveTypeNameAt(r: PackageState, tt: TypeTable, t: ast.Type): TypeId {
   const id = r.typeLookup.ids.get(tt.names[tt.a[t]!]!);
-  if (id !== undefined && id !== FUNCTION) return id as TypeId;
+  if (id !== undefined) return id as TypeId;
   return resolveTypeName(r, tt.kind[t] === Ty.Name ? typeNameId(tt, t) : handleResource(tt, t));
 }
 
 function resolveTypeName(r: PackageState, name: ast.Id): TypeId {
-  const id = r.typeLookup.ids.get(name.name);
-  if (id === undefined) fail(codes.UnknownName, `name \`${name.name}\` does not exist`, name);
-  if (id === FUNCTION)
+  const scope = r.typeLookup;
+  const id = scope.ids.get(name.name);
+  if (id !== undefined) return id as TypeId;
+  if (name.name === scope.functionName || scope.functions?.has(name.name) === true)
     fail(codes.WrongItemKind, `cannot use function \`${name.name}\` as a type`, name);
-  return id as TypeId;
+  fail(codes.UnknownName, `name \`${name.name}\` does not exist`, name);
 }
 
 /**

@@ -172,6 +172,21 @@ describe("names", () => {
     expect(failure(one("package a:b;\ninterface i {\n  f: func();\n  g: func() -> f;\n}\n"))).toBe(
       `${codes.WrongItemKind} cannot use function \`f\` as a type @ test.wit:4:16`,
     );
+    // A function's own name is defined while its signature is read; a later function's is not yet.
+    expect(failure(one("package a:b;\ninterface i {\n  f: func(x: f);\n}\n"))).toBe(
+      `${codes.WrongItemKind} cannot use function \`f\` as a type @ test.wit:3:14`,
+    );
+    expect(failure(one("package a:b;\ninterface i {\n  f: func(x: g);\n  g: func();\n}\n"))).toBe(
+      `${codes.UnknownName} name \`g\` does not exist @ test.wit:3:14`,
+    );
+    expect(
+      failure(
+        one("package a:b;\ninterface i {\n  resource r { m: func(x: f); }\n  f: func();\n}\n"),
+      ),
+    ).toBe(`${codes.UnknownName} name \`f\` does not exist @ test.wit:3:27`);
+    expect(failure(one("package a:b;\ninterface i {\n  f: func();\n  type f = u8;\n}\n"))).toBe(
+      `${codes.DuplicateName} name \`f\` is defined more than once @ test.wit:3:3`,
+    );
   });
 });
 
