@@ -7,14 +7,16 @@
  *
  * The shapes follow wit-parser's `ast.rs` (`PackageFile`, `AstItem`,
  * `Interface`, `World`, `WorldItem`, `ExternKind`, `TypeDef`, `Type`,
- * `NamedFunc`, `ResourceFunc`, `Use`, `UsePath`, `Include`, `Attribute`,
+ * `Use`, `UsePath`, `Include`, `Attribute`,
  * `Docs`) so that a reader can cross-check the two. Differences are on
  * purpose: alternatives are `kind`-tagged unions instead of Rust enums, and
  * the definitions that wit-parser folds into its `Type` enum (record, flags,
  * variant, enum, resource) are separate {@link TypeDef} kinds here because
  * they can only appear at the top of a type definition, and type expressions
- * and function parameters are not nodes but rows of the file's flat tables
- * (`type-table.ts`, `param-table.ts`): numbers rather than objects.
+ * and functions (wit-parser's `NamedFunc`, `ResourceFunc` and `Func`) with
+ * their parameters are not nodes but rows of the file's flat tables
+ * (`type-table.ts`, `func-table.ts`, `param-table.ts`): numbers rather than
+ * objects. An interface, or a resource, holds the run of its functions' rows.
  *
  * Spans: every node *is* a {@link Span}: its `start` and `end` are the
  * global offsets of the whole text it was parsed from (first token to last
@@ -32,6 +34,7 @@
  * updating the resolver, which is written against this file.
  */
 import type { Span } from "../diagnostics/source-map.js";
+import type { FuncTable } from "./func-table.js";
 import type { ParamTable } from "./param-table.js";
 import type { TypeRef, TypeTable } from "./type-table.js";
 
@@ -119,7 +122,9 @@ export interface WitFile extends Span {
   readonly items: readonly AstItem[];
   /** The type expressions of the whole file, nested packages included: every {@link Type} is a row of it. */
   readonly types: TypeTable;
-  /** The parameters of every function of the file (see {@link Func}). */
+  /** The functions of the whole file, nested packages included (see `func-table.ts`). */
+  readonly funcs: FuncTable;
+  /** The parameters of every function of the file. */
   readonly params: ParamTable;
 }
 
@@ -203,10 +208,13 @@ export interface Interface extends Span {
   readonly attributes: readonly Attribute[];
   readonly name: Id;
   readonly items: readonly InterfaceItem[];
+  /** The interface's functions, resources' members included: rows `firstFunc` on of the file's `FuncTable`. */
+  readonly firstFunc: number;
+  readonly funcCount: number;
 }
 
-/** What an interface body (or an inline `import x: interface { ... }`) holds. */
-export type InterfaceItem = TypeDef | NamedFunc | Use;
+/** What an interface body (or an inline `import x: interface { ... }`) holds besides its functions. */
+export type InterfaceItem = TypeDef | Use;
 
 /** `use path.{a, b as c};` inside an interface or world. */
 export interface Use extends Span {
@@ -220,34 +228,6 @@ export interface Use extends Span {
 export interface UseName extends Span {
   readonly name: Id;
   readonly as: Id | undefined;
-}
-
-/** `name: func(...)` or `name: async func(...)` in an interface. */
-export interface NamedFunc extends Span {
-  readonly kind: "func";
-  readonly docs: Docs;
-  readonly attributes: readonly Attribute[];
-  readonly name: Id;
-  readonly func: Func;
-}
-
-/**
- * A function signature: `async? func(params) (-> type)?`. `funcStart` and
- * `funcEnd` bound the `func` keyword (wit-parser's `Func::span`); for a
- * constructor, the `constructor` keyword. (Numbers, not a span object: there
- * is one per function, and the span is wanted only for a method's `self`.)
- */
-export interface Func extends Span {
-  readonly funcStart: number;
-  readonly funcEnd: number;
-  readonly async: boolean;
-  /**
-   * The parameters: rows `firstParam` to `firstParam + paramCount - 1` of the file's `ParamTable`
-   * (`param-table.ts`), each a name with its span and a type.
-   */
-  readonly firstParam: number;
-  readonly paramCount: number;
-  readonly result: Type | undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -322,21 +302,12 @@ export interface EnumCase extends Span {
 export interface ResourceDef extends TypeDefBase {
   readonly kind: "resource";
   readonly hasBody: boolean;
-  readonly funcs: readonly ResourceFunc[];
-}
-
-/**
- * A resource member: `constructor(params) (-> result)?;`,
- * `name: func(...)` (a method), or `name: static func(...)`. For a
- * constructor `name` is `"constructor"` at the keyword and
- * `func.async` is false, as in wit-parser.
- */
-export interface ResourceFunc extends Span {
-  readonly kind: "constructor" | "method" | "static";
-  readonly docs: Docs;
-  readonly attributes: readonly Attribute[];
-  readonly name: Id;
-  readonly func: Func;
+  /**
+   * The members (`constructor(params) (-> result)?;`, `name: func(...)`, `name: static func(...)`): rows
+   * `firstFunc` on of the file's `FuncTable`.
+   */
+  readonly firstFunc: number;
+  readonly funcCount: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -395,12 +366,15 @@ export interface ExternInterface extends Span {
   readonly kind: "interface";
   readonly name: Id;
   readonly items: readonly InterfaceItem[];
+  readonly firstFunc: number;
+  readonly funcCount: number;
 }
 
 export interface ExternFunc extends Span {
   readonly kind: "func";
   readonly name: Id;
-  readonly func: Func;
+  /** The function's row of the file's `FuncTable`. */
+  readonly func: number;
 }
 
 export interface ExternPath extends Span {

@@ -19,8 +19,11 @@ const MIN_ROWS = 256;
 const CHARS_PER_ROW = 32;
 
 export class ParamTable {
-  /** The parameter's name, validated, without a `%`. */
-  readonly names: string[] = [];
+  /**
+   * The parameter's name, validated, without a `%`. Sized up front as the typed columns are: pushed one at a
+   * time, its storage was copied over and over as it grew.
+   */
+  readonly names: string[];
   /** Global bounds of the name (with its `%`), where wit-parser reports a duplicate. */
   start: Int32Array<ArrayBuffer>;
   end: Int32Array<ArrayBuffer>;
@@ -31,6 +34,7 @@ export class ParamTable {
   /** A table for a file of `textLength` characters (0: the smallest table). */
   constructor(textLength = 0) {
     const rows = Math.max(MIN_ROWS, Math.ceil(textLength / CHARS_PER_ROW));
+    this.names = new Array<string>(rows);
     this.start = new Int32Array(rows);
     this.end = new Int32Array(rows);
     this.type = new Int32Array(rows);
@@ -44,7 +48,7 @@ export class ParamTable {
       this.end = grown(this.end);
       this.type = grown(this.type);
     }
-    this.names.push(name);
+    this.names[row] = name;
     this.start[row] = start;
     this.end[row] = end;
     this.type[row] = type;

@@ -92,6 +92,7 @@ function parseWitFile(p: Cursor): WitFile {
     package: header,
     items,
     types: p.types,
+    funcs: p.funcs,
     params: p.params,
   };
 }

@@ -58,9 +58,9 @@ export function resolveWorld(r: PackageState, worldId: WorldId, world: ast.World
   for (const item of world.items) {
     if (item.kind === "resource") {
       // A world-level resource's functions are imports of the world.
-      for (const func of item.funcs) {
-        importSpans.push(func.name);
-        const f = resolveResourceFunc(r, func, item.name);
+      for (let row = item.firstFunc, end = row + item.funcCount; row < end; row++) {
+        importSpans.push(r.ft.nameSpan(row));
+        const f = resolveResourceFunc(r, row);
         w.imports.set(f.name, { kind: "function", func: f });
       }
       continue;
@@ -134,7 +134,7 @@ function resolveWorldItem(
       const saved = r.typeLookup;
       r.typeLookup = new Scope();
       const id = r.allocInterface(ext.name);
-      resolveInterface(r, id, ext.items, docs, attributes);
+      resolveInterface(r, id, ext, docs, attributes);
       r.typeLookup = saved;
       return { kind: "interface", id, stability: r.interfaces[id]!.stability };
     }
@@ -145,7 +145,7 @@ function resolveWorldItem(
       return { kind: "interface", id, stability };
     }
     case "func": {
-      const kind = ext.func.async ? ASYNC_FREESTANDING : FREESTANDING;
+      const kind = r.ft.isAsync(ext.func) ? ASYNC_FREESTANDING : FREESTANDING;
       const func = resolveFunction(r, docs, attributes, ext.name.name, ext.func, kind);
       return { kind: "function", func };
     }
@@ -170,10 +170,11 @@ function resolveInclude(r: PackageState, worldId: WorldId, inc: ast.Include): vo
   });
 }
 
+/** An interface, or an inline interface of a world (`body`): its types, then its functions. */
 export function resolveInterface(
   r: PackageState,
   id: InterfaceId,
-  items: readonly ast.InterfaceItem[],
+  body: ast.Interface | ast.ExternInterface,
   docs: ast.Docs,
   attributes: readonly ast.Attribute[],
 ): void {
@@ -181,29 +182,30 @@ export function resolveInterface(
   iface.docs = r.docs(docs);
   iface.stability = r.stability(attributes);
 
-  const typeItems: (ast.Use | ast.TypeDef)[] = [];
-  for (const item of items) if (item.kind !== "func") typeItems.push(item);
-  resolveTypes(r, { kind: "interface", id }, typeItems);
+  resolveTypes(r, { kind: "interface", id }, body.items);
   // The scope holds the interface's types only, in definition order: it is the interface's map.
   iface.types = r.typeLookup.ids as Map<string, TypeId>;
   r.typeLookup.functions = iface.functions;
 
-  // Functions last, once every type of the interface is known.
+  // Functions last, once every type of the interface is known, in source order (resources' members
+  // where their resource is); stage 2 finds each one's span by its row.
+  const ft = r.ft;
+  const first = body.firstFunc;
+  const end = first + body.funcCount;
   const spans = r.interfaceSpans[id]!;
-  for (const item of items) {
-    if (item.kind === "func") {
-      r.checkFunctionName(item.name);
-      const kind = item.func.async ? ASYNC_FREESTANDING : FREESTANDING;
-      const f = resolveFunction(r, item.docs, item.attributes, item.name.name, item.func, kind);
-      iface.functions.set(f.name, f);
-      spans.funcs.push(item.name);
-    } else if (item.kind === "resource") {
-      for (const func of item.funcs) {
-        const f = resolveResourceFunc(r, func, item.name);
-        iface.functions.set(f.name, f);
-        spans.funcs.push(func.name);
-      }
+  spans.funcs = ft;
+  spans.firstFunc = first;
+  for (let row = first; row < end; row++) {
+    let f: Function;
+    if (ft.resources[row] === undefined) {
+      const name = ft.names[row]!;
+      r.checkFunctionName(name, ft.nameStart[row]!, ft.nameEnd[row]!);
+      const kind = ft.isAsync(row) ? ASYNC_FREESTANDING : FREESTANDING;
+      f = resolveFunction(r, ft.docs[row]!, ft.attributes[row]!, name, row, kind);
+    } else {
+      f = resolveResourceFunc(r, row);
     }
+    iface.functions.set(f.name, f);
   }
 
   // What `use` needs of this interface later is in `iface.types` and

@@ -13,6 +13,7 @@ import { codes, type DiagnosticCode } from "../diagnostics/codes.js";
 import { abort, error } from "../diagnostics/diagnostic.js";
 import type { Span } from "../diagnostics/source-map.js";
 import { docsContents } from "./ast.js";
+import { FuncTable } from "./func-table.js";
 import { ParamTable } from "./param-table.js";
 import { TypeTable } from "./type-table.js";
 import {
@@ -61,8 +62,12 @@ export interface PendingInclude {
 
 export interface InterfaceSpans {
   readonly span: Span;
-  /** One span per function, in the order of `Interface.functions`. */
-  readonly funcs: Span[];
+  /**
+   * Where the functions are, in the order of `Interface.functions`: rows `firstFunc` on of `funcs` (each
+   * function's span is its name's, {@link FuncTable.nameSpan}).
+   */
+  funcs: FuncTable;
+  firstFunc: number;
 }
 
 export interface WorldSpans {
@@ -99,6 +104,7 @@ export function packageNameOf(p: ast.PackageName): PackageName {
 /** The tables of a resolver that has not been given a file yet. */
 const EMPTY_TABLE = new TypeTable();
 const EMPTY_PARAMS = new ParamTable();
+const EMPTY_FUNCS = new FuncTable();
 
 /** Interned tuples by the type codes (`resolve-type-expr.ts`) of their elements: one level per element. */
 export class TupleTrie {
@@ -130,10 +136,12 @@ export class PackageState {
   readonly anonTuples = new TupleTrie();
   curAstIndex = 0;
 
-  /** Per file: its type expressions and parameters; `tt` and `pt` are the current file's. */
+  /** Per file: its type expressions, functions and parameters; `tt`, `ft` and `pt` are the current file's. */
   readonly tables: TypeTable[] = [];
+  readonly funcTables: FuncTable[] = [];
   readonly paramTables: ParamTable[] = [];
   tt: TypeTable = EMPTY_TABLE;
+  ft: FuncTable = EMPTY_FUNCS;
   pt: ParamTable = EMPTY_PARAMS;
 
   /** Per file: its top-level names (including top-level `use`s). */
@@ -155,7 +163,7 @@ export class PackageState {
   readonly requiredResources: { id: TypeId; span: Span }[] = [];
 
   allocInterface(span: Span): InterfaceId {
-    this.interfaceSpans.push({ span, funcs: [] });
+    this.interfaceSpans.push({ span, funcs: EMPTY_FUNCS, firstFunc: 0 });
     const id = this.interfaces.length as InterfaceId;
     this.interfaces.push({
       name: undefined,
@@ -203,12 +211,12 @@ export class PackageState {
    * Checks that a freestanding function's name is new in the current scope, whose
    * `functions` map is the interface's (where the caller then adds it).
    */
-  checkFunctionName(name: ast.Id): void {
+  checkFunctionName(name: string, start: number, end: number): void {
     const scope = this.typeLookup;
-    if (scope.ids.has(name.name) || scope.functions!.has(name.name)) {
-      fail(codes.DuplicateName, `name \`${name.name}\` is defined more than once`, name);
+    if (scope.ids.has(name) || scope.functions!.has(name)) {
+      fail(codes.DuplicateName, `name \`${name}\` is defined more than once`, { start, end });
     }
-    scope.functionName = name.name;
+    scope.functionName = name;
   }
 
   /** Resolves a `use`/`include`/import path to an item of this file, this package, or a foreign placeholder. */

@@ -26,6 +26,7 @@ import type * as ast from "./ast.js";
 import { codes } from "../diagnostics/codes.js";
 import { UNKNOWN_SPAN, type Span } from "../diagnostics/source-map.js";
 import { docsContents, usePathName } from "./ast.js";
+import { FuncTable } from "./func-table.js";
 import { ParamTable } from "./param-table.js";
 import { TypeTable } from "./type-table.js";
 import {
@@ -88,8 +89,9 @@ interface LocalItem<N, I> {
 interface PackageFile {
   readonly package: ast.PackageName | undefined;
   readonly items: readonly ast.AstItem[];
-  /** The type expressions and parameters of the file the items are from. */
+  /** The type expressions, functions and parameters of the file the items are from. */
   readonly types: TypeTable;
+  readonly funcs: FuncTable;
   readonly params: ParamTable;
 }
 
@@ -135,6 +137,7 @@ export class PackageResolver extends PackageState {
     }
     this.declLists.push(file.items);
     this.tables.push(file.types);
+    this.funcTables.push(file.funcs);
     this.paramTables.push(file.params);
     const paths: PathUse[] = [];
     collectPaths(file.items, paths);
@@ -165,14 +168,16 @@ export class PackageResolver extends PackageState {
       interfaces[i] = undefined;
       this.curAstIndex = file;
       this.tt = this.tables[file]!;
+      this.ft = this.funcTables[file]!;
       this.pt = this.paramTables[file]!;
-      resolveInterface(this, id, node.items, node.docs, node.attributes);
+      resolveInterface(this, id, node, node.docs, node.attributes);
     }
     for (let i = 0; i < worlds.length; i++) {
       const { id, node, file } = worlds[i]!;
       worlds[i] = undefined;
       this.curAstIndex = file;
       this.tt = this.tables[file]!;
+      this.ft = this.funcTables[file]!;
       this.pt = this.paramTables[file]!;
       resolveWorld(this, id, node);
     }

@@ -477,10 +477,10 @@ export class Remap {
     // Updating values of existing keys keeps the map's order and allocates nothing.
     const types = iface.types;
     types.forEach((id, name) => types.set(name, this.mapType(id, spans.span)));
-    let i = 0;
+    let row = spans.firstFunc;
     let dropped = false;
     iface.functions.forEach((func) => {
-      const span = spans.funcs[i++]!;
+      const span = spans.funcs.nameSpan(row++);
       if (this.includeStability(func.stability, span)) this.updateFunction(func, span);
       else dropped = true;
     });

@@ -7,6 +7,7 @@
  */
 import type * as ast from "./ast.js";
 import { codes } from "../diagnostics/codes.js";
+import { FuncKind } from "./func-table.js";
 import { PRIMITIVE_NAMES, Ty, type TyKind } from "./type-table.js";
 import {
   noDocs,
@@ -159,15 +160,17 @@ function resolveTypeDef(r: PackageState, def: ast.TypeDef, stability: Stability)
       // At most one constructor and no two members with one name.
       let ctors = 0;
       const names = new Set<string>();
-      for (const f of def.funcs) {
-        if (f.kind === "constructor") {
+      const ft = r.ft;
+      for (let row = def.firstFunc, end = row + def.funcCount; row < end; row++) {
+        if (ft.kind(row) === FuncKind.Constructor) {
           ctors++;
-          if (ctors > 1) fail(codes.DuplicateName, "duplicate constructors", f.name);
+          if (ctors > 1) fail(codes.DuplicateName, "duplicate constructors", ft.nameSpan(row));
         } else {
-          if (names.has(f.name.name)) {
-            fail(codes.DuplicateName, `duplicate function name \`${f.name.name}\``, f.name);
+          const name = ft.names[row]!;
+          if (names.has(name)) {
+            fail(codes.DuplicateName, `duplicate function name \`${name}\``, ft.nameSpan(row));
           }
-          names.add(f.name.name);
+          names.add(name);
         }
       }
       return { kind: "resource" };

@@ -46,13 +46,25 @@ export class GroupResolver {
       if (item.kind === "package") {
         // A nested package is a package of its own, made of this block alone.
         const r = new PackageResolver();
-        r.push({ package: item.name, items: item.items, types: file.types, params: file.params });
+        r.push({
+          package: item.name,
+          items: item.items,
+          types: file.types,
+          funcs: file.funcs,
+          params: file.params,
+        });
         this.nested.push(r.resolve());
       } else {
         top.push(item);
       }
     }
-    this.main.push({ package: file.package, items: top, types: file.types, params: file.params });
+    this.main.push({
+      package: file.package,
+      items: top,
+      types: file.types,
+      funcs: file.funcs,
+      params: file.params,
+    });
   }
 
   finish(): UnresolvedGroup {

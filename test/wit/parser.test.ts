@@ -21,6 +21,7 @@ import {
   type WitFile,
   type World,
 } from "../../src/wit/ast.js";
+import { FuncTable } from "../../src/wit/func-table.js";
 import { ParamTable } from "../../src/wit/param-table.js";
 import { parseFile } from "../../src/wit/parser.js";
 import {
@@ -33,9 +34,56 @@ import {
   type TypeRef,
 } from "../../src/wit/type-table.js";
 
-/** The tables of the file `parseOk` parsed last, for `strip` to read type expressions and parameters from. */
+/** The tables of the file `parseOk` parsed last, for `strip` to read type expressions, functions and parameters from. */
 let lastTypes = new TypeTable();
+let lastFuncs = new FuncTable();
 let lastParams = new ParamTable();
+
+const FUNC_KIND_NAMES = ["func", "method", "static", "constructor"] as const;
+
+/**
+ * A function's row as the nodes it stands for in wit-parser's tree, stripped: the signature (`async`,
+ * parameters, result) and, with `item`, the item around it (kind, name, docs, gates).
+ */
+function funcNode(row: number, item: boolean): unknown {
+  const f = lastFuncs;
+  const result = f.result[row]!;
+  const firstParam = f.firstParam[row]!;
+  const func = strip({
+    async: f.isAsync(row),
+    params: Array.from({ length: f.paramCount[row]! }, (_, i) => ({
+      name: lastParams.names[firstParam + i],
+      type: typeNode(lastTypes, lastParams.type[firstParam + i]!),
+    })),
+    result: result === NO_TYPE ? undefined : typeNode(lastTypes, result),
+  });
+  if (!item) return func;
+  const docs = f.docs[row]!;
+  const attributes = f.attributes[row]!;
+  return {
+    kind: FUNC_KIND_NAMES[f.kind(row)],
+    name: f.names[row],
+    ...(docs.comments.length === 0 ? {} : { docs: docs.comments }),
+    ...(attributes.length === 0 ? {} : { attributes: strip(attributes) }),
+    func,
+  };
+}
+
+/** An interface's items with its freestanding functions (rows) put back among them in source order. */
+function itemsWithFuncs(o: Record<string, unknown>): unknown[] {
+  const items = [...(o.items as { start: number }[])];
+  const placed: { start: number; node: unknown }[] = items.map((i) => ({
+    start: i.start,
+    node: i,
+  }));
+  const first = o.firstFunc as number;
+  for (let row = first; row < first + (o.funcCount as number); row++) {
+    if (lastFuncs.resources[row] !== undefined) continue;
+    placed.push({ start: lastFuncs.nameStart[row]!, node: funcNode(row, true) });
+  }
+  placed.sort((a, b) => a.start - b.start);
+  return placed.map((p) => (items.includes(p.node as { start: number }) ? strip(p.node) : p.node));
+}
 
 /**
  * A row of the type table as the tree it stands for, without spans (a handle's resource and a
@@ -87,6 +135,7 @@ function parseOk(text: string): WitFile {
   const r = parseIn(sources, "t.wit", text);
   expect(r.diagnostics.map((d) => renderDiagnostic(d, sources))).toEqual([]);
   lastTypes = r.ast!.types;
+  lastFuncs = r.ast!.funcs;
   lastParams = r.ast!.params;
   return r.ast!;
 }
@@ -125,9 +174,31 @@ function strip(node: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     if (SPAN_KEYS.has(k)) continue;
+    // Functions are rows: an interface's go back among its items, a resource's members into `funcs`.
+    if (k === "funcCount" || (k === "items" && "firstFunc" in o)) continue;
+    if (k === "firstFunc") {
+      if (o.kind === "resource") {
+        out.funcs = Array.from({ length: o.funcCount as number }, (_, i) =>
+          funcNode((o.firstFunc as number) + i, true),
+        );
+      } else {
+        out.items = itemsWithFuncs(o);
+      }
+      continue;
+    }
+    if (k === "func" && typeof o[k] === "number") {
+      out.func = funcNode(o[k], false);
+      continue;
+    }
     const v = o[k];
     if (v === undefined) continue;
-    if (v instanceof TypeTable || v instanceof ParamTable || k === "paramCount") continue;
+    if (
+      v instanceof TypeTable ||
+      v instanceof FuncTable ||
+      v instanceof ParamTable ||
+      k === "paramCount"
+    )
+      continue;
     if (k === "firstParam") {
       const rows = Array.from({ length: o.paramCount as number }, (_, i) => (v as number) + i);
       out.params = rows.map((row) => ({
@@ -155,7 +226,7 @@ function strip(node: unknown): unknown {
 /** The first item of the first interface of `text`'s body, stripped. */
 function firstInterfaceItems(text: string): unknown {
   const ast = parseOk(`interface i {\n${text}\n}`);
-  return strip((ast.items[0] as Interface).items);
+  return (strip(ast.items[0] as Interface) as { items: unknown }).items;
 }
 
 /** The type of `type t = <ty>;`, stripped. */
@@ -950,8 +1021,8 @@ describe.skipIf(!suitePresent)("wit-parser UI suite", () => {
     const random = JSON.parse(readFileSync(join(SUITE, "random.wit.json"), "utf8"));
     const iface = docsOf("random.wit")[0]!;
     expect(docsContents(iface.docs)).toBe(random.interfaces[0].docs.contents);
-    const fn = iface.items[0]!;
-    expect(docsContents(fn.docs)).toBe(
+    expect(lastFuncs.names[iface.firstFunc]).toBe("get-random-bytes");
+    expect(docsContents(lastFuncs.docs[iface.firstFunc]!)).toBe(
       random.interfaces[0].functions["get-random-bytes"].docs.contents,
     );
   });

@@ -12,6 +12,7 @@ import { abort, error } from "../../diagnostics/diagnostic.js";
 import { codes, type DiagnosticCode } from "../../diagnostics/codes.js";
 import { SourceMap, type SourceFile, type Span } from "../../diagnostics/source-map.js";
 import { at, describeToken, Scanner, Tok, validateId, type TokenKind } from "../lexer.js";
+import { FuncTable } from "../func-table.js";
 import { ParamTable } from "../param-table.js";
 import { anchorShape } from "../shape-anchor.js";
 import { TypeTable } from "../type-table.js";
@@ -72,6 +73,9 @@ export class Cursor {
   /** The file's type expressions (see `type-table.ts`). */
   readonly types: TypeTable;
 
+  /** The file's functions (see `func-table.ts`). */
+  readonly funcs: FuncTable;
+
   /** The file's function parameters (see `param-table.ts`). */
   readonly params: ParamTable;
 
@@ -82,6 +86,7 @@ export class Cursor {
     this.base = file.base;
     this.lastEnd = file.base;
     this.types = new TypeTable(file.text.length);
+    this.funcs = new FuncTable(file.text.length);
     this.params = new ParamTable(file.text.length);
   }
 

@@ -10,12 +10,12 @@ import type {
   Docs,
   Interface,
   InterfaceItem,
-  NamedFunc,
   PackageName,
   Use,
   UseName,
   UsePath,
 } from "../ast.js";
+import { FuncKind } from "../func-table.js";
 import { Tok } from "../lexer.js";
 import type { Cursor } from "./cursor.js";
 import { parseId, parseDocs, parseOptVersion, parseGate, EMPTY_DOCS } from "./parse-leaves.js";
@@ -60,12 +60,25 @@ export function parseInterfaceItem(
 ): Interface {
   p.expect(Tok.Interface);
   const name = parseId(p);
+  const firstFunc = p.funcs.length;
   const items = parseInterfaceBody(p);
-  return { kind: "interface", start, end: p.lastEnd, docs, attributes, name, items };
+  const funcCount = p.funcs.length - firstFunc;
+  return {
+    kind: "interface",
+    start,
+    end: p.lastEnd,
+    docs,
+    attributes,
+    name,
+    items,
+    firstFunc,
+    funcCount,
+  };
 }
 
 /**
- * The braces and items of an interface (also of `import x: interface { ... }`).
+ * The braces and items of an interface (also of `import x: interface { ... }`). Its functions go to the
+ * file's function table, one run of rows from where it stood before the body.
  *
  * ```ebnf
  * '{' interface-items* '}'
@@ -80,12 +93,15 @@ export function parseInterfaceBody(p: Cursor): readonly InterfaceItem[] {
     if (p.eat(Tok.RightBrace)) break;
     const start = p.startOfNext();
     const attributes = parseGate(p);
-    p.listPush<InterfaceItem>(parseInterfaceDefinition(p, docs, attributes, start));
+    const item = parseInterfaceDefinition(p, docs, attributes, start);
+    if (item !== undefined) p.listPush<InterfaceItem>(item);
   }
   return p.listEnd<InterfaceItem>(items);
 }
 
 /**
+ * An item, or undefined for a function (a row of the function table).
+ *
  * ```ebnf
  * interface-definition ::= use-item | typedef-item | func-item
  * ```
@@ -95,7 +111,7 @@ function parseInterfaceDefinition(
   docs: Docs,
   attributes: readonly Attribute[],
   start: number,
-): InterfaceItem {
+): InterfaceItem | undefined {
   switch (p.peek()) {
     case Tok.Type:
     case Tok.Flags:
@@ -106,7 +122,8 @@ function parseInterfaceDefinition(
       return parseTypedefItem(p, docs, attributes, start);
     case Tok.Id:
     case Tok.ExplicitId:
-      return parseFuncItem(p, docs, attributes, start);
+      parseFuncItem(p, docs, attributes);
+      return undefined;
     case Tok.Use:
       return parseUseItem(p, docs, attributes, start);
     default:
@@ -159,15 +176,14 @@ export function parseUseItem(
  * func-item ::= id ':' func-type ';'
  * ```
  */
-function parseFuncItem(
-  p: Cursor,
-  docs: Docs,
-  attributes: readonly Attribute[],
-  start: number,
-): NamedFunc {
-  const name = parseId(p);
+function parseFuncItem(p: Cursor, docs: Docs, attributes: readonly Attribute[]): void {
+  // The caller peeked an identifier: its name and bounds, without an `Id` node.
+  const kind = p.peek();
+  p.advance();
+  const name = p.idName(kind);
+  const nameStart = p.ts;
+  const nameEnd = p.te;
   p.expect(Tok.Colon);
-  const func = parseFuncType(p);
+  parseFuncType(p, name, nameStart, nameEnd, docs, attributes, undefined, FuncKind.Freestanding);
   p.expect(Tok.Semicolon);
-  return { kind: "func", start, end: p.lastEnd, docs, attributes, name, func };
 }

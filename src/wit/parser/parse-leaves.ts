@@ -17,7 +17,7 @@ export const EMPTY_DOCS: Docs = Object.freeze({
   start: UNKNOWN_SPAN.start,
   end: UNKNOWN_SPAN.end,
 });
-const NO_ATTRIBUTES: readonly Attribute[] = Object.freeze([]);
+export const NO_ATTRIBUTES: readonly Attribute[] = Object.freeze([]);
 
 /**
  * An identifier, plain or `%`-escaped, validated as kebab-case.

@@ -13,17 +13,17 @@ import type {
   Field,
   Flag,
   FlagsDef,
-  Func,
   Id,
   RecordDef,
   ResourceDef,
-  ResourceFunc,
   Type,
   TypeAlias,
   TypeDef,
   VariantDef,
 } from "../ast.js";
+import { FuncKind } from "../func-table.js";
 import { Tok } from "../lexer.js";
+import { NO_TYPE } from "../type-table.js";
 import type { Cursor } from "./cursor.js";
 import { parseId, parseDocs, parseGate, parseListTrailer } from "./parse-leaves.js";
 import { parseFuncType, parseParamList, parseTy } from "./parse-types.js";
@@ -246,20 +246,18 @@ function parseResourceItem(
 ): ResourceDef {
   p.expect(Tok.Resource);
   const name = parseId(p);
-  const funcs = p.listStart();
+  const firstFunc = p.funcs.length;
   let hasBody = false;
   if (p.eat(Tok.LeftBrace)) {
     hasBody = true;
     while (!p.eat(Tok.RightBrace)) {
       const funcDocs = parseDocs(p);
-      const funcStart = p.startOfNext();
       const funcAttributes = parseGate(p);
-      p.listPush<ResourceFunc>(parseResourceMethod(p, funcDocs, funcAttributes, funcStart));
+      parseResourceMethod(p, funcDocs, funcAttributes, name);
     }
   } else {
     p.expect(Tok.Semicolon);
   }
-  const list = p.listEnd<ResourceFunc>(funcs);
   return {
     kind: "resource",
     start,
@@ -268,11 +266,14 @@ function parseResourceItem(
     attributes,
     name,
     hasBody,
-    funcs: list,
+    firstFunc,
+    funcCount: p.funcs.length - firstFunc,
   };
 }
 
 /**
+ * A resource's member, as a row of the file's function table.
+ *
  * ```ebnf
  * resource-method ::= func-item
  *                   | id ':' 'static' func-type ';'
@@ -284,38 +285,44 @@ function parseResourceMethod(
   p: Cursor,
   docs: Docs,
   attributes: readonly Attribute[],
-  start: number,
-): ResourceFunc {
-  switch (p.peek()) {
+  resource: Id,
+): void {
+  const token = p.peek();
+  switch (token) {
     case Tok.Constructor: {
-      const keyword = p.expectSpan(Tok.Constructor);
+      p.advance();
+      const start = p.ts;
+      const end = p.te;
       const firstParam = parseParamList(p);
       const paramCount = p.params.length - firstParam;
-      const result = p.eat(Tok.RArrow) ? parseTy(p, 0) : undefined;
-      const func: Func = {
-        start: keyword.start,
-        end: p.lastEnd,
-        funcStart: keyword.start,
-        funcEnd: keyword.end,
-        async: false,
-        firstParam,
-        paramCount,
-        result,
-      };
+      const result = p.eat(Tok.RArrow) ? parseTy(p, 0) : NO_TYPE;
+      const funcs = p.funcs;
+      const row = funcs.add(
+        "constructor",
+        start,
+        end,
+        docs,
+        attributes,
+        resource,
+        FuncKind.Constructor,
+      );
+      funcs.setSignature(row, start, end, firstParam, paramCount, result);
       p.expect(Tok.Semicolon);
-      const name: Id = { name: "constructor", start: keyword.start, end: keyword.end };
-      return { kind: "constructor", start, end: p.lastEnd, docs, attributes, name, func };
+      return;
     }
     case Tok.Id:
     case Tok.ExplicitId: {
-      const name = parseId(p);
+      p.advance();
+      const name = p.idName(token);
+      const nameStart = p.ts;
+      const nameEnd = p.te;
       p.expect(Tok.Colon);
-      const kind = p.eat(Tok.Static) ? "static" : "method";
-      const func = parseFuncType(p);
+      const kind = p.eat(Tok.Static) ? FuncKind.Static : FuncKind.Method;
+      parseFuncType(p, name, nameStart, nameEnd, docs, attributes, resource, kind);
       p.expect(Tok.Semicolon);
-      return { kind, start, end: p.lastEnd, docs, attributes, name, func };
+      return;
     }
     default:
-      return p.errExpected("`constructor` or identifier");
+      p.errExpected("`constructor` or identifier");
   }
 }

@@ -8,7 +8,8 @@
  * JavaScript stack.
  */
 import { codes } from "../../diagnostics/codes.js";
-import type { Func, Type } from "../ast.js";
+import type { Attribute, Docs, Id, Type } from "../ast.js";
+import { ASYNC, type FuncKind } from "../func-table.js";
 import { describeToken, Tok, type TokenKind } from "../lexer.js";
 import { NO_TYPE, Ty } from "../type-table.js";
 import { span, type Cursor } from "./cursor.js";
@@ -36,30 +37,36 @@ const PRIMITIVES: Partial<Record<TokenKind, number>> = {
 };
 
 /**
+ * A function's signature, written with its name, docs, gates, resource and kind as a row of the file's
+ * function table (`func-table.ts`); returns the row.
+ *
  * ```ebnf
  * func-type ::= 'async'? 'func' param-list result-list
  * result-list ::= ϵ | '->' ty
  * ```
  */
-export function parseFuncType(p: Cursor): Func {
-  const start = p.startOfNext();
+export function parseFuncType(
+  p: Cursor,
+  name: string,
+  nameStart: number,
+  nameEnd: number,
+  docs: Docs,
+  attributes: readonly Attribute[],
+  resource: Id | undefined,
+  kind: FuncKind,
+): number {
   const isAsync = p.eat(Tok.Async);
   p.expect(Tok.Func);
   const funcStart = p.ts;
   const funcEnd = p.te;
   const firstParam = parseParamList(p);
   const paramCount = p.params.length - firstParam;
-  const result = p.eat(Tok.RArrow) ? parseTy(p, 0) : undefined;
-  return {
-    start,
-    end: p.lastEnd,
-    funcStart,
-    funcEnd,
-    async: isAsync,
-    firstParam,
-    paramCount,
-    result,
-  };
+  const result = p.eat(Tok.RArrow) ? parseTy(p, 0) : NO_TYPE;
+  const funcs = p.funcs;
+  const flags = isAsync ? kind | ASYNC : kind;
+  const row = funcs.add(name, nameStart, nameEnd, docs, attributes, resource, flags);
+  funcs.setSignature(row, funcStart, funcEnd, firstParam, paramCount, result);
+  return row;
 }
 
 /**

@@ -18,7 +18,15 @@ import type {
 } from "../ast.js";
 import { Tok } from "../lexer.js";
 import type { Cursor } from "./cursor.js";
-import { parseId, parseDocs, parseGate, parseListTrailer } from "./parse-leaves.js";
+import {
+  EMPTY_DOCS,
+  NO_ATTRIBUTES,
+  parseId,
+  parseDocs,
+  parseGate,
+  parseListTrailer,
+} from "./parse-leaves.js";
+import { FuncKind } from "../func-table.js";
 import { parseFuncType } from "./parse-types.js";
 import { parseUsePath, parseInterfaceBody, parseUseItem } from "./parse-interface.js";
 import { parseTypedefItem } from "./parse-typedefs.js";
@@ -148,13 +156,25 @@ function parseExternType(p: Cursor): ExternKind {
   if (p.eat(Tok.Colon)) {
     const k = p.peek();
     if (k === Tok.Func || k === Tok.Async) {
-      const func = parseFuncType(p);
+      // The item's docs and gates are the import's or export's (`WorldItem`): the row has none of its own.
+      const func = parseFuncType(
+        p,
+        name.name,
+        name.start,
+        name.end,
+        EMPTY_DOCS,
+        NO_ATTRIBUTES,
+        undefined,
+        FuncKind.Freestanding,
+      );
       p.expect(Tok.Semicolon);
       return { kind: "func", start, end: p.lastEnd, name, func };
     }
     if (p.eat(Tok.Interface)) {
+      const firstFunc = p.funcs.length;
       const items = parseInterfaceBody(p);
-      return { kind: "interface", start, end: p.lastEnd, name, items };
+      const funcCount = p.funcs.length - firstFunc;
+      return { kind: "interface", start, end: p.lastEnd, name, items, firstFunc, funcCount };
     }
     // `ns:pkg/iface` is a package path; `label: iface` or `label: ns:pkg/iface` a named import.
     if ((k === Tok.Id || k === Tok.ExplicitId) && p.peekKind2() !== Tok.Slash) {
