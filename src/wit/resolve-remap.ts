@@ -474,9 +474,13 @@ export class Remap {
       });
       iface.types = kept;
     }
-    // Updating values of existing keys keeps the map's order and allocates nothing.
+    // Updating values of existing keys keeps the map's order and allocates nothing; most ids map to
+    // themselves (a package's own types, when it is the first), and those are not written again.
     const types = iface.types;
-    types.forEach((id, name) => types.set(name, this.mapType(id, spans.span)));
+    types.forEach((id, name) => {
+      const mapped = this.mapType(id, spans.span);
+      if (mapped !== id) types.set(name, mapped);
+    });
     let row = spans.firstFunc;
     let dropped = false;
     iface.functions.forEach((func) => {
@@ -498,10 +502,9 @@ export class Remap {
   private updateFunction(func: Function, span: Span): Function {
     const resource = functionResource(func.kind);
     if (resource !== undefined) {
-      func.kind = {
-        kind: func.kind.kind,
-        resource: this.mapType(resource, span),
-      } as Function["kind"];
+      const mapped = this.mapType(resource, span);
+      if (mapped !== resource)
+        func.kind = { kind: func.kind.kind, resource: mapped } as Function["kind"];
     }
     const params = func.params;
     for (let i = 0; i < params.length; i++) params[i]!.type = this.updateTy(params[i]!.type, span);
