@@ -4,34 +4,14 @@
 import { type ClockImports, createClockImports } from "./interfaces/example-storage-clock.js";
 import { type FilesExports, createFilesExports } from "./interfaces/example-storage-files.js";
 import {
-  type Session,
-  type TypesImports,
-  createTypesImports,
-  sessionType,
+  type Session, type TypesImports, createTypesImports, sessionType,
 } from "./interfaces/example-storage-types.js";
 import {
-  type AsyncCallOptions,
-  type ByteStream,
-  type ComponentModule,
-  type FutureSource,
-  type GetCoreModule,
-  type HostResourcesBase,
-  type IsolateOptions,
-  type LeakReport,
-  type ResourceTableView,
-  adaptImport,
-  byteStream,
-  callExport,
-  createHostResources,
-  createInstanceCore,
-  createWorldInstance,
-  exportTable,
-  future,
-  hostImports,
-  importTable,
-  startInstance,
-  string,
-  u8List,
+  type AsyncCallOptions, type ByteStream, type ComponentModule, type FutureSource,
+  type GetCoreModule, type HostResourcesBase, type IsolateOptions, type LeakReport,
+  type ResourceTableView, adaptImport, byteStream, callExport, createHostResources,
+  createInstanceCore, createWorldInstance, exportTable, future, hostImports, importTable,
+  startInstance, string, u8List,
 } from "./runtime/index.js";
 
 export {

@@ -2,24 +2,13 @@
 /* eslint-disable */
 
 import {
-  type File,
-  type FilesImports,
-  createFilesImports,
-  fileType,
+  type File, type FilesImports, createFilesImports, fileType,
 } from "./interfaces/example-borrows-files.js";
 import { type StoreExports, createStoreExports } from "./interfaces/example-borrows-store.js";
 import {
-  type ComponentModule,
-  type GetCoreModule,
-  type HostResourcesBase,
-  type IsolateOptions,
-  type LeakReport,
-  type ResourceTableView,
-  createHostResources,
-  createInstanceCore,
-  createWorldInstance,
-  hostImports,
-  startInstance,
+  type ComponentModule, type GetCoreModule, type HostResourcesBase, type IsolateOptions,
+  type LeakReport, type ResourceTableView, createHostResources, createInstanceCore,
+  createWorldInstance, hostImports, startInstance,
 } from "./runtime/index.js";
 
 export {

@@ -2,16 +2,11 @@
 /* eslint-disable */
 
 import {
-  type DocumentedExports,
-  createDocumentedExports,
+  type DocumentedExports, createDocumentedExports,
 } from "./interfaces/example-docs-documented.js";
 import {
-  type ComponentModule,
-  type GetCoreModule,
-  type IsolateOptions,
-  createInstanceCore,
-  createWorldInstance,
-  startInstance,
+  type ComponentModule, type GetCoreModule, type IsolateOptions, createInstanceCore,
+  createWorldInstance, startInstance,
 } from "./runtime/index.js";
 
 export {

@@ -4,13 +4,8 @@
 import { type GreetExports, createGreetExports } from "./interfaces/example-greeter-greet.js";
 import { type LogImports, createLogImports } from "./interfaces/example-greeter-log.js";
 import {
-  type ComponentModule,
-  type GetCoreModule,
-  type IsolateOptions,
-  createInstanceCore,
-  createWorldInstance,
-  hostImports,
-  startInstance,
+  type ComponentModule, type GetCoreModule, type IsolateOptions, createInstanceCore,
+  createWorldInstance, hostImports, startInstance,
 } from "./runtime/index.js";
 
 export {

@@ -2,43 +2,22 @@
 /* eslint-disable */
 
 import {
-  type InterfaceExports,
-  createInterfaceExports,
+  type InterfaceExports, createInterfaceExports,
 } from "./interfaces/example-keywords-interface-exports.js";
 import {
-  type Class,
-  type InterfaceImports,
-  classType,
-  createInterfaceImports,
+  type Class, type InterfaceImports, classType, createInterfaceImports,
 } from "./interfaces/example-keywords-interface.js";
 import {
-  type ObjectExports,
-  createObjectExports,
+  type ObjectExports, createObjectExports,
 } from "./interfaces/example-keywords-object-exports.js";
 import {
-  type Array_,
-  type ObjectImports,
-  arrayType,
-  createObjectImports,
+  type Array_, type ObjectImports, arrayType, createObjectImports,
 } from "./interfaces/example-keywords-object.js";
 import {
-  type ComponentModule,
-  type GetCoreModule,
-  type HostResourcesBase,
-  type IsolateOptions,
-  type LeakReport,
-  type ResourceTableView,
-  adaptImport,
-  callExport,
-  createHostResources,
-  createInstanceCore,
-  createWorldInstance,
-  exportTable,
-  hostImports,
-  importTable,
-  startInstance,
-  string,
-  u32,
+  type ComponentModule, type GetCoreModule, type HostResourcesBase, type IsolateOptions,
+  type LeakReport, type ResourceTableView, adaptImport, callExport, createHostResources,
+  createInstanceCore, createWorldInstance, exportTable, hostImports, importTable, startInstance,
+  string, u32,
 } from "./runtime/index.js";
 
 export {

@@ -3,33 +3,21 @@
 
 import { type StoreExports, createStoreExports } from "./interfaces/example-named-store-backup.js";
 import {
-  type StoreExports as StoreExports2,
-  createStoreExports as createStoreExports2,
+  type StoreExports as StoreExports2, createStoreExports as createStoreExports2,
 } from "./interfaces/example-named-store-exports.js";
 import {
-  type StoreExports as StoreExports3,
-  createStoreExports as createStoreExports3,
+  type StoreExports as StoreExports3, createStoreExports as createStoreExports3,
 } from "./interfaces/example-named-store-mirror.js";
 import { type StoreImports, createStoreImports } from "./interfaces/example-named-store-primary.js";
 import {
-  type StoreImports as StoreImports2,
-  createStoreImports as createStoreImports2,
+  type StoreImports as StoreImports2, createStoreImports as createStoreImports2,
 } from "./interfaces/example-named-store-secondary.js";
 import {
-  type StoreImports as StoreImports3,
-  createStoreImports as createStoreImports3,
+  type StoreImports as StoreImports3, createStoreImports as createStoreImports3,
 } from "./interfaces/example-named-store.js";
 import {
-  type ComponentModule,
-  type GetCoreModule,
-  type IsolateOptions,
-  callExport,
-  createInstanceCore,
-  createWorldInstance,
-  exportTable,
-  hostImports,
-  startInstance,
-  u32,
+  type ComponentModule, type GetCoreModule, type IsolateOptions, callExport, createInstanceCore,
+  createWorldInstance, exportTable, hostImports, startInstance, u32,
 } from "./runtime/index.js";
 
 export {

@@ -5,13 +5,8 @@ import { type AppApiExports, createAppApiExports } from "./interfaces/example-ap
 import { type OpsImports, createOpsImports } from "./interfaces/example-math-ops.js";
 import { type CaseImports, createCaseImports } from "./interfaces/example-text-case.js";
 import {
-  type ComponentModule,
-  type GetCoreModule,
-  type IsolateOptions,
-  createInstanceCore,
-  createWorldInstance,
-  hostImports,
-  startInstance,
+  type ComponentModule, type GetCoreModule, type IsolateOptions, createInstanceCore,
+  createWorldInstance, hostImports, startInstance,
 } from "./runtime/index.js";
 
 export {

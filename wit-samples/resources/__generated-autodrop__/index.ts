@@ -2,33 +2,14 @@
 /* eslint-disable */
 
 import {
-  type Body,
-  type HttpImports,
-  type Request,
-  bodyType,
-  createHttpImports,
-  requestType,
+  type Body, type HttpImports, type Request, bodyType, createHttpImports, requestType,
 } from "./interfaces/example-resources-http.js";
 import { type StoreExports, createStoreExports } from "./interfaces/example-resources-store.js";
 import {
-  type ComponentModule,
-  type GetCoreModule,
-  type HostResourcesBase,
-  type IsolateOptions,
-  type LeakReport,
-  type ResourceTableView,
-  type ResultError,
-  callExport,
-  createHostResources,
-  createInstanceCore,
-  createWorldInstance,
-  errorGuard,
-  exportTable,
-  hostImports,
-  result,
-  startInstance,
-  string,
-  u16,
+  type ComponentModule, type GetCoreModule, type HostResourcesBase, type IsolateOptions,
+  type LeakReport, type ResourceTableView, type ResultError, callExport, createHostResources,
+  createInstanceCore, createWorldInstance, errorGuard, exportTable, hostImports, result,
+  startInstance, string, u16,
 } from "./runtime/index.js";
 
 export {

@@ -2,17 +2,12 @@
 /* eslint-disable */
 
 import {
-  type AdvancedExports,
-  createAdvancedExports,
+  type AdvancedExports, createAdvancedExports,
 } from "./interfaces/example-types-advanced.js";
 import { type KindsExports, createKindsExports } from "./interfaces/example-types-kinds.js";
 import {
-  type ComponentModule,
-  type GetCoreModule,
-  type IsolateOptions,
-  createInstanceCore,
-  createWorldInstance,
-  startInstance,
+  type ComponentModule, type GetCoreModule, type IsolateOptions, createInstanceCore,
+  createWorldInstance, startInstance,
 } from "./runtime/index.js";
 
 export {

@@ -3,20 +3,11 @@
 
 import { type TestImports, createTestImports } from "./interfaces/example-dep-test-0.1.0.js";
 import {
-  type TestImports as TestImports2,
-  createTestImports as createTestImports2,
+  type TestImports as TestImports2, createTestImports as createTestImports2,
 } from "./interfaces/example-dep-test-0.2.0.js";
 import {
-  type ComponentModule,
-  type GetCoreModule,
-  type IsolateOptions,
-  callExport,
-  createInstanceCore,
-  createWorldInstance,
-  exportTable,
-  hostImports,
-  startInstance,
-  string,
+  type ComponentModule, type GetCoreModule, type IsolateOptions, callExport, createInstanceCore,
+  createWorldInstance, exportTable, hostImports, startInstance, string,
 } from "./runtime/index.js";
 
 export {

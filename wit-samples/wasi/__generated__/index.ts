@@ -2,21 +2,11 @@
 /* eslint-disable */
 
 import {
-  type EnvironmentImports,
-  createEnvironmentImports,
+  type EnvironmentImports, createEnvironmentImports,
 } from "./interfaces/wasi-cli-environment.js";
 import {
-  type ComponentModule,
-  type GetCoreModule,
-  type IsolateOptions,
-  type WasiCapabilities,
-  callExport,
-  createInstanceCore,
-  createWasiHost,
-  createWorldInstance,
-  exportTable,
-  startInstance,
-  u32,
+  type ComponentModule, type GetCoreModule, type IsolateOptions, type WasiCapabilities, callExport,
+  createInstanceCore, createWasiHost, createWorldInstance, exportTable, startInstance, u32,
   wasiImport,
 } from "./runtime/index.js";
 

@@ -2,16 +2,8 @@
 /* eslint-disable */
 
 import {
-  type Borrowed,
-  GuestResource,
-  type InstanceCore,
-  bindExports,
-  borrow,
-  callMethod,
-  exportTable,
-  guestResource,
-  own,
-  u32,
+  type Borrowed, GuestResource, type InstanceCore, bindExports, borrow, callMethod, exportTable,
+  guestResource, own, u32,
 } from "../runtime/index.js";
 
 export interface Counter extends Disposable {
