@@ -2,7 +2,8 @@
  * Code generation, the re-exports of `index.ts`: what makes the world entry the one module an app imports
  * from. Consumes the plan (its interface files and the names each declares) and the runtime's public symbols;
  * prints `export ... from` lines for the runtime's public symbols, one namespace per interface file
- * (`export * as store from "./interfaces/..."`) and, flat, every public name that exactly one interface file
+ * (`import * as store from "./interfaces/..."`, re-exported by `export { store }`; the index names the file's
+ * declarations through it, `store.StoreExports`) and, flat, every public name that exactly one interface file
  * declares and the index itself does not.
  *
  * The rule, so that a name never changes meaning when another interface is added elsewhere in the world: a
@@ -18,10 +19,10 @@ import type { Unit } from "./emit-plan.js";
 import { needsHost } from "./emit-imports.js";
 import { hasStaticSide } from "./emit-resources.js";
 import type { Resolve, TypeId } from "../wit/model.js";
-import { WIDTH, type GeneratedFile } from "./printer/index.js";
-import { createNameScope, tsName } from "./names.js";
+import { createLocalSymbol, WIDTH, type GeneratedFile, type Printable } from "./printer/index.js";
+import { createNameScope, isReservedName, tsName } from "./names.js";
 import { publicRuntimeSymbols, runtimeSymbol } from "./runtime-symbols.js";
-import type { EmitContext } from "./type-expr.js";
+import { useNamespaces, type EmitContext } from "./type-expr.js";
 
 /** The public names one interface file declares, split by how they are re-exported. */
 interface UnitExports {
@@ -196,10 +197,6 @@ export function printReExports(f: GeneratedFile, cx: EmitContext): void {
     if (group === undefined) runtimeGroups.set(from, (group = { types: [], values: [] }));
     (symbol.kind === "type" ? group.types : group.values).push(name);
   }
-  for (const [from, group] of [...runtimeGroups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    printExportList(f, "export", group.values, from);
-    printExportList(f, "export type", group.types, from);
-  }
 
   const namespaces = namespaceNames(cx, [...own, ...runtimeNames]);
   const exported = new Map<Unit, UnitExports>();
@@ -230,10 +227,41 @@ export function printReExports(f: GeneratedFile, cx: EmitContext): void {
     printed.add(name);
     return true;
   };
+  // Each file is imported as its namespace, through which the index refers to its names (`store.Point`), and
+  // re-exported as it; the binding steps around the index's own names and the locals of its functions.
+  const scope = cx.unit.valueScope;
+  const locals = new Map<Unit, Printable>();
+  const specifiers: string[] = [];
+  for (const unit of cx.plan.units) {
+    const name = namespaces.get(unit)!;
+    // Qualifying a type (`ns.Point`), the binding must not read as a type keyword (`number`, `keyof`) there.
+    const taken =
+      scope.has(name) ||
+      BODY_LOCALS.has(name) ||
+      name.startsWith("loadWasi") ||
+      isReservedName(name, "type");
+    const local = scope.claim(taken ? `${name}_` : name);
+    f.reserve(local);
+    locals.set(unit, createLocalSymbol(local));
+    specifiers.push(local === name ? name : `${local} as ${name}`);
+    f.print(
+      "import * as ",
+      local,
+      " from ",
+      f.string(`./${unit.path.replace(/\.ts$/, ".js")}`),
+      ";",
+    );
+  }
+  useNamespaces(cx.unit, locals);
+  if (specifiers.length > 0) f.print();
+  for (const [from, group] of [...runtimeGroups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    printExportList(f, "export", group.values, from);
+    printExportList(f, "export type", group.types, from);
+  }
+  printExportList(f, "export", specifiers, undefined);
   for (const unit of cx.plan.units) {
     // The index is at the root of the output: its specifiers are `./<path>.js`.
     const from = `./${unit.path.replace(/\.ts$/, ".js")}`;
-    f.print("export * as ", namespaces.get(unit)!, " from ", f.string(from), ";");
     const names = exported.get(unit)!;
     printExportList(f, "export", names.values.filter(flat), from);
     printExportList(f, "export type", names.types.filter(flat), from);
@@ -241,24 +269,46 @@ export function printReExports(f: GeneratedFile, cx: EmitContext): void {
   f.print();
 }
 
-/** `export { a, b } from "m";`, on one line when it fits in the width, else one name per line. */
+/**
+ * `export { a, b } from "m";` (or `export { a, b };` without a module), on one line when it fits in the width,
+ * else its names packed into lines that fill the width, as a long import list is.
+ */
 function printExportList(
   f: GeneratedFile,
   keyword: string,
   names: readonly string[],
-  from: string,
+  from: string | undefined,
 ): void {
   if (names.length === 0) return;
   const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const tail = ` } from ${f.string(from)};`;
+  const tail = from === undefined ? " };" : ` } from ${f.string(from)};`;
   const oneLine = `${keyword} { ${sorted.join(", ")}${tail}`;
   if (oneLine.length <= WIDTH || sorted.length === 1) {
     f.print(oneLine);
     return;
   }
   f.print(keyword, " {");
-  f.indent(() => {
-    for (const name of sorted) f.print(name, ",");
-  });
-  f.print("}", ` from ${f.string(from)};`);
+  let line = "";
+  for (const name of sorted) {
+    if (line !== "" && 2 + line.length + 1 + name.length + 1 > WIDTH) {
+      f.print("  ", line);
+      line = "";
+    }
+    line = line === "" ? `${name},` : `${line} ${name},`;
+  }
+  if (line !== "") f.print("  ", line);
+  f.print("}", tail.slice(2));
 }
+
+/**
+ * Names the index binds outside its scopes: `instantiate`'s parameter and locals, which a namespace's binding
+ * must not be shadowed by, and its module functions (`defaultComponent`; the shim loaders, `loadWasiCli`).
+ */
+const BODY_LOCALS: ReadonlySet<string> = new Set([
+  "core",
+  "options",
+  "resources",
+  "imports",
+  "wasi",
+  "defaultComponent",
+]);

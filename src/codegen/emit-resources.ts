@@ -4,8 +4,10 @@
  * prints, at the resource's place among the file's types:
  *
  * - guest resources (exported): the instance interface (`Counter extends Disposable`, methods returning
- *   promises), its static side (`CounterClass`: `create` for the constructor, statics), the wrapper class
- *   whose methods call through the gate (`runtime/guest-resources.ts` `GuestResource`), and its descriptor;
+ *   promises), its static side (`CounterClass`: `create` for the constructor, statics), and its descriptor,
+ *   whose class the runtime builds from the export table (`runtime/guest-resource-classes.ts`: a
+ *   `GuestResource` whose methods call through the gate), or which is given a printed class when the SDK
+ *   renamed a method;
  * - host resources (imported, or declared in the world): the contract the host's objects implement
  *   (`Request extends Destructible`: synchronous methods, an optional `[Symbol.dispose]`), the static side the host provides when
  *   the resource has a constructor or statics (`RequestClass`, a class fits), and its descriptor. The
@@ -20,6 +22,7 @@ import {
   printSignature,
   promiseTypeExpr,
   signatureParams,
+  specTableName,
   stabilityTags,
   unitFunctions,
   valueTypeExpr,
@@ -27,7 +30,13 @@ import {
 } from "./emit-functions.js";
 import type { Unit } from "./emit-plan.js";
 import { printDescriptor } from "./emit-descriptor.js";
-import { callArgs, signature, typeArgs, type GeneratedFile } from "./printer/index.js";
+import {
+  callArgs,
+  signature,
+  typeArgs,
+  type GeneratedFile,
+  type Printable,
+} from "./printer/index.js";
 import { stringLiteral } from "./names.js";
 import { typeNameRef, type EmitContext } from "./type-expr.js";
 
@@ -89,35 +98,72 @@ function emitGuestResource(f: GeneratedFile, cx: EmitContext, id: TypeId): void 
     f.print("}");
     f.print();
   }
-  const base = cx.runtime.value("GuestResource");
+  const name = stringLiteral(resourceName(cx, cx.unit, id));
+  const guestResource = cx.runtime.value("guestResource");
   if (info.methods.length === 0) {
-    f.print("class ", names.wrapper!, " extends ", base, " implements ", self, " {}");
+    printDescriptor(f, names.descriptor, [guestResource, typeArgs([self]), callArgs([name])]);
+  } else if (info.methods.every((method) => method.member === method.jcoName)) {
+    // The runtime builds the class from the table's `[method]` entries, under jco's names, which are the SDK's.
+    // The table names this descriptor, so it is read when first needed and the annotation types the descriptor.
+    f.print(
+      "export const ",
+      names.descriptor,
+      ": ",
+      cx.runtime.type("GuestResourceType"),
+      typeArgs([self]),
+      " = ",
+      guestResource,
+      callArgs([name, `() => ${specTableName(info.methods[0]!)}`]),
+      ";",
+    );
   } else {
-    f.print("class ", names.wrapper!, " extends ", base, " implements ", self, " {");
-    f.indent(() => {
-      info.methods.forEach((method, index) => {
-        if (index > 0) f.print();
-        printSignature(f, cx, method, promiseTypeExpr(cx, method), " {");
-        f.indent(() => {
-          f.print(
-            "return ",
-            cx.runtime.value("callMethod"),
-            callArgs(["this", method.spec, argumentArray(method), ...asyncCallArgs(method, true)]),
-            ";",
-          );
-        });
-        f.print("}");
-      });
-    });
-    f.print("}");
+    printGuestClass(f, cx, names.wrapper!, self, info);
+    f.print();
+    printDescriptor(f, names.descriptor, [
+      guestResource,
+      typeArgs([self]),
+      callArgs([name, names.wrapper!]),
+    ]);
   }
   f.print();
-  printDescriptor(f, names.descriptor, [
-    cx.runtime.value("guestResource"),
-    typeArgs([self]),
-    callArgs([stringLiteral(resourceName(cx, cx.unit, id)), names.wrapper!]),
-  ]);
-  f.print();
+}
+
+/**
+ * The class that wraps the resource's objects, printed because the SDK named one of its methods otherwise than
+ * jco (a keyword, a clash), which the runtime's class built from the table could not know.
+ */
+function printGuestClass(
+  f: GeneratedFile,
+  cx: EmitContext,
+  wrapper: string,
+  self: Printable,
+  info: ResourceInfo,
+): void {
+  f.print(
+    "class ",
+    wrapper,
+    " extends ",
+    cx.runtime.value("GuestResource"),
+    " implements ",
+    self,
+    " {",
+  );
+  f.indent(() => {
+    info.methods.forEach((method, index) => {
+      if (index > 0) f.print();
+      printSignature(f, cx, method, promiseTypeExpr(cx, method), " {");
+      f.indent(() => {
+        f.print(
+          "return ",
+          cx.runtime.value("callMethod"),
+          callArgs(["this", method.spec, argumentArray(method), ...asyncCallArgs(method, true)]),
+          ";",
+        );
+      });
+      f.print("}");
+    });
+  });
+  f.print("}");
 }
 
 function emitHostResource(f: GeneratedFile, cx: EmitContext, id: TypeId): void {

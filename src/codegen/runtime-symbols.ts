@@ -22,6 +22,7 @@ export const runtimeFiles = [
   "guest-resources.ts",
   "export-calls.ts",
   "bind-exports.ts",
+  "guest-resource-classes.ts",
   "import-adapters.ts",
   "wasi.ts",
   "wasi-interfaces.ts",
@@ -91,6 +92,13 @@ export const runtimeFileNeeds: Readonly<
     "member-names.ts",
     "tasks.ts",
     "value-types.ts",
+  ],
+  "guest-resource-classes.ts": [
+    "bind-exports.ts",
+    "export-calls.ts",
+    "guest-resources.ts",
+    "member-names.ts",
+    "tasks.ts",
   ],
   "guest-resources.ts": [
     "borrow.ts",
@@ -335,7 +343,6 @@ const table = {
   coreModuleNames: ["jco-module.ts", "value"],
   invokeAt: ["jco-module.ts", "value"],
   // guest-resources.ts
-  guestResource: ["guest-resources.ts", "value"],
   hostResource: ["guest-resources.ts", "value"],
   own: ["guest-resources.ts", "value"],
   borrow: ["guest-resources.ts", "value"],
@@ -379,6 +386,13 @@ const table = {
   BindsTo: ["bind-exports.ts", "type"],
   ExportTable: ["bind-exports.ts", "type"],
   CallShape: ["bind-exports.ts", "type"],
+  BoundMethod: ["bind-exports.ts", "type"],
+  Exactly: ["bind-exports.ts", "type"],
+  HasEntries: ["bind-exports.ts", "type"],
+  // guest-resource-classes.ts
+  guestResource: ["guest-resource-classes.ts", "value"],
+  GuestMethods: ["guest-resource-classes.ts", "type"],
+  ResourceNameOf: ["guest-resource-classes.ts", "type"],
   ExportSpec: ["export-calls.ts", "type"],
   // import-adapters.ts
   importSpec: ["import-adapters.ts", "value"],

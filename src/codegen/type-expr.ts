@@ -94,13 +94,29 @@ const symbolCache = new WeakMap<
   >
 >();
 
-/** A name declared in `home`, as an import symbol of the current file (the printer sees through self-imports). */
+/**
+ * The namespace each interface file is imported as by the index (`import * as store from ...`), which the
+ * index re-exports; set by `emit-reexports.ts` before the index's names are printed.
+ */
+const indexNamespaces = new WeakMap<Unit, ReadonlyMap<Unit, Printable>>();
+
+/** Makes the index (`index`) refer to the names of each interface file through its namespace (`store.Point`). */
+export function useNamespaces(index: Unit, namespaces: ReadonlyMap<Unit, Printable>): void {
+  indexNamespaces.set(index, namespaces);
+}
+
+/**
+ * A name declared in `home`, as the current file refers to it: an import symbol (the printer sees through
+ * self-imports), or in the index a member of the file's namespace.
+ */
 export function declaredSymbol(
   cx: EmitContext,
   home: Unit,
   name: string,
   typeOnly: boolean,
-): ImportSymbol {
+): Printable {
+  const namespace = home === cx.unit ? undefined : indexNamespaces.get(cx.unit)?.get(home);
+  if (namespace !== undefined) return [namespace, `.${name}`];
   let byHome = symbolCache.get(cx.unit);
   if (byHome === undefined) symbolCache.set(cx.unit, (byHome = new Map()));
   let cache = byHome.get(home);
@@ -126,13 +142,13 @@ function isNamed(def: TypeDef): boolean {
  * The declared TypeScript type of a named type, as the current file sees it (or as file `from` does: a
  * resource of a named interface is that key's own).
  */
-export function typeNameRef(cx: EmitContext, id: TypeId, from: Unit = cx.unit): ImportSymbol {
+export function typeNameRef(cx: EmitContext, id: TypeId, from: Unit = cx.unit): Printable {
   const home = cx.plan.declaringUnit(id, from.side, from);
   return declaredSymbol(cx, home, home.typeNames.get(id)!.type, true);
 }
 
 /** The descriptor constant of a named type, as the current file (or file `from`) sees it. */
-export function descriptorRef(cx: EmitContext, id: TypeId, from: Unit = cx.unit): ImportSymbol {
+export function descriptorRef(cx: EmitContext, id: TypeId, from: Unit = cx.unit): Printable {
   const home = cx.plan.declaringUnit(id, from.side, from);
   return declaredSymbol(cx, home, home.typeNames.get(id)!.descriptor, false);
 }

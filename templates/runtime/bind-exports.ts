@@ -22,6 +22,7 @@ import type { InstanceCore } from "./instance-core.js";
 import type { AsyncCallOptions } from "./tasks.js";
 
 declare const boundBrand: unique symbol;
+declare const entriesBrand: unique symbol;
 
 /** WIT keys of the table's functions (neither methods, constructors nor statics). */
 type FreeKey<K> = K extends `[${string}` ? never : K;
@@ -30,7 +31,7 @@ type FreeKey<K> = K extends `[${string}` ? never : K;
  * The SDK's method for a table entry: its parameters, and call options after them for an `async func`; a
  * `result<_, E>` resolves with nothing (`void`), as the contract interface says.
  */
-type Method<E> =
+export type BoundMethod<E> =
   ExportSpecOf<E> extends ExportSpec<infer R, infer P, unknown>
     ? BodyOf<E> extends readonly [string, readonly unknown[], unknown, { readonly async: true }]
       ? (...args: [...Declared<P>, options?: AsyncCallOptions | undefined]) => Promise<Resolved<R>>
@@ -76,12 +77,12 @@ type StaticSide<T, C extends string> = {
           ? F
           : never
         : never
-  ]: Method<T[K]>;
+  ]: BoundMethod<T[K]>;
 };
 
 /** The object {@link bindExports} builds from a table of entries `T`. */
 export type BoundExports<T> = {
-  readonly [K in keyof T as FreeKey<K> extends never ? never : PathOf<K, T[K]>]: Method<T[K]>;
+  readonly [K in keyof T as FreeKey<K> extends never ? never : PathOf<K, T[K]>]: BoundMethod<T[K]>;
 } & {
   readonly [C in { [K in keyof T]: ClassOf<K, T[K]> }[keyof T]]: StaticSide<T, C>;
 };
@@ -100,7 +101,7 @@ export type CallShape<T> = {
 };
 
 /** Carries a shape for the type checker: a function of it, so that it is compared both ways. */
-type Exactly<T> = (shape: CallShape<T>) => CallShape<T>;
+export type Exactly<T> = (shape: CallShape<T>) => CallShape<T>;
 
 /**
  * The type of a spec table built from entries `T`: each entry's spec, keyed by WIT name, and what
@@ -108,7 +109,17 @@ type Exactly<T> = (shape: CallShape<T>) => CallShape<T>;
  */
 export type ExportTable<T> = { readonly [K in keyof T]: ExportSpecOf<T[K]> } & BindsTo<
   BoundExports<T>
->;
+> &
+  HasEntries<T>;
+
+/**
+ * A table built from entries `T`, for the type checker: what a guest resource's class built from the table has
+ * (`guestResource`) is read from the entries, which say more than the specs (jco's name, `async`).
+ */
+export interface HasEntries<T> {
+  /** Only carries `T` for the type checker. */
+  readonly [entriesBrand]?: { readonly entries: T };
+}
 
 /** A table from `exportTable` that binds, through {@link bindExports}, to exactly the object type `I`. */
 export interface BindsTo<I> {

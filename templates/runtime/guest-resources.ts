@@ -1,6 +1,7 @@
 /**
- * Runtime, resources as values: the descriptors of resource types (the guest's, wrapped in generated
- * {@link GuestResource} subclasses whose methods go through the instance's gate, and the host's, handed to jco as
+ * Runtime, resources as values: the descriptors of resource types (the guest's, wrapped in
+ * {@link GuestResource} subclasses whose methods go through the instance's gate, declared by
+ * `guest-resource-classes.ts`, and the host's, handed to jco as
  * adapter objects by `import-adapters.ts`), and `own<R>`/`borrow<R>`, the value types that pass them. Passing a
  * guest resource as `own` moves it into the guest; disposing one drops the guest's handle through the gate; a
  * borrow of a host resource that a host import receives becomes a view or an explicit handle (`borrow.ts`).
@@ -27,7 +28,7 @@ export interface GuestResourceType<R = unknown> {
    * the type, so that a user can find it whichever interface or version declared it.
    */
   readonly name: string;
-  /** The generated class that wraps jco's objects of this type. */
+  /** The class that wraps jco's objects of this type (built from the export table, or generated). */
   readonly wrapper: GuestResourceClass;
   /** Only carries `R` for the type checker. */
   readonly [resourceBrand]?: R;
@@ -50,15 +51,6 @@ export type GuestResourceClass = new (
   raw: object,
   type: GuestResourceType,
 ) => GuestResource;
-
-/** Declares a guest resource of interface `R` and the generated class that wraps its objects. */
-/*#__NO_SIDE_EFFECTS__*/
-export function guestResource<R>(
-  name: string,
-  wrapper: GuestResourceClass & (new (...args: never[]) => R),
-): GuestResourceType<R> {
-  return { side: "guest", name, wrapper };
-}
 
 /** Declares a host resource of interface `R`. */
 /*#__NO_SIDE_EFFECTS__*/

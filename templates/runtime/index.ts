@@ -19,6 +19,7 @@ export * from "./jco-module.js";
 export * from "./member-names.js";
 export * from "./export-calls.js";
 export * from "./bind-exports.js";
+export * from "./guest-resource-classes.js";
 export * from "./import-adapters.js";
 export * from "./wasi.js";
 export * from "./wasi-exit-error.js";

@@ -32,10 +32,10 @@ import {
 import {
   borrow,
   GuestResource,
-  guestResource,
   hostResource,
   own,
 } from "../../templates/runtime/guest-resources.js";
+import { guestResource } from "../../templates/runtime/guest-resource-classes.js";
 import { callExport, exportSpec } from "../../templates/runtime/export-calls.js";
 import {
   adaptImport,

@@ -11,6 +11,7 @@ import * as hostResources from "../../templates/runtime/host-resources.js";
 import * as index from "../../templates/runtime/index.js";
 import * as resourceTable from "../../templates/runtime/resource-table.js";
 import * as bindExports from "../../templates/runtime/bind-exports.js";
+import * as guestResourceClasses from "../../templates/runtime/guest-resource-classes.js";
 import * as exportCalls from "../../templates/runtime/export-calls.js";
 import * as guestResources from "../../templates/runtime/guest-resources.js";
 import * as importAdapters from "../../templates/runtime/import-adapters.js";
@@ -53,6 +54,7 @@ const modules: Record<string, Record<string, unknown>> = {
   "member-names.ts": memberNames,
   "export-calls.ts": exportCalls,
   "bind-exports.ts": bindExports,
+  "guest-resource-classes.ts": guestResourceClasses,
   "import-adapters.ts": importAdapters,
   "wasi.ts": wasi,
   "wasi-exit-error.ts": wasiExitError,

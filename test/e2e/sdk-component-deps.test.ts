@@ -64,7 +64,9 @@ describe("a component importing wit-ts:calls/host", () => {
     expect(result.diagnostics).toEqual([]);
     const host = fileText(result, "interfaces/wit-ts-calls-host.ts");
     expect(host).toMatch(/export interface HostImports \{[^}]*notify\(x: number\): number;/);
-    expect(fileText(result, "index.ts")).toContain('  readonly "wit-ts:calls/host": HostImports;');
+    expect(fileText(result, "index.ts")).toContain(
+      '  readonly "wit-ts:calls/host": host.HostImports;',
+    );
     expect(typeErrors(out)).toEqual([]);
 
     await writeSdkAsJs(result.files, out);
@@ -113,7 +115,7 @@ describe("a component importing and exporting interfaces with types, resources a
     const api = fileText(result, "interfaces/wit-ts-e2e-api.ts");
     expect(api).toContain("export interface Counter extends Disposable {");
     expect(fileText(result, "index.ts")).toContain(
-      '  readonly "wit-ts:e2e/host@0.1.0": HostImports;',
+      '  readonly "wit-ts:e2e/host@0.1.0": host.HostImports;',
     );
     expect(typeErrors(out)).toEqual([]);
   }, 180_000);

@@ -92,9 +92,9 @@ describe("an interface imported and exported under several names", () => {
 
   it("declares the interface's types once and types each key with the same contract", () => {
     const index = guest.files.get("index.ts")!.split("\n");
-    expect(index).toContain("  readonly primary: StoreImports;");
-    expect(index).toContain("  readonly secondary: StoreImports2;");
-    expect(index).toContain('  readonly "example:named/store": StoreImports3;');
+    expect(index).toContain("  readonly primary: primary.StoreImports;");
+    expect(index).toContain("  readonly secondary: secondary.StoreImports;");
+    expect(index).toContain('  readonly "example:named/store": store.StoreImports;');
     const declaring = [...guest.files].filter(([, text]) =>
       text.includes("export interface Entry {"),
     );

@@ -83,8 +83,8 @@ describe("two versions of one interface", () => {
 
   it("are typed separately: the 0.2.0 contract has `extra`, the 0.1.0 one does not", () => {
     const index = guest.files.get("index.ts")!.split("\n");
-    expect(index).toContain('  readonly "example:dep/test@0.1.0": TestImports;');
-    expect(index).toContain('  readonly "example:dep/test@0.2.0": TestImports2;');
+    expect(index).toContain('  readonly "example:dep/test@0.1.0": test.TestImports;');
+    expect(index).toContain('  readonly "example:dep/test@0.2.0": depTest.TestImports;');
     const v1 = guest.files.get("interfaces/example-dep-test-0.1.0.ts")!.split("\n");
     const v2 = guest.files.get("interfaces/example-dep-test-0.2.0.ts")!.split("\n");
     expect(

@@ -60,7 +60,9 @@ describe("a world that imports WASI, generated from the component binary", () =>
       [...files.keys()].filter((p) => p.startsWith("component/") && p.endsWith(".js")),
     ).toEqual(["component/guest.js"]);
     const index = (files.get("index.ts") as string).split("\n");
-    expect(index).toContain('  readonly "wasi:cli/environment@0.2.12"?: EnvironmentImports;');
+    expect(index).toContain(
+      '  readonly "wasi:cli/environment@0.2.12"?: environment.EnvironmentImports;',
+    );
   });
 
   it("runs on @bytecodealliance/preview2-shim when the host leaves the WASI imports out, granting nothing", async () => {

@@ -188,7 +188,10 @@ function assignImportNames(imports: readonly ImportUse[], locals: ReadonlySet<st
   }
 }
 
-/** One declaration per module in sorted order: on one line when it fits in {@link WIDTH} or has a single name, else one name per line. */
+/**
+ * One declaration per module in sorted order: on one line when it fits in {@link WIDTH} or has a single name,
+ * else its names packed into lines that fill the width ({@link packSpecifiers}).
+ */
 function renderImports(imports: readonly ImportUse[]): string[] {
   const byModule = new Map<string, ImportUse[]>();
   for (const use of imports) {
@@ -211,8 +214,27 @@ function renderImports(imports: readonly ImportUse[]): string[] {
     if (specifiers.length === 1 || flat.length <= WIDTH) {
       lines.push(flat);
     } else {
-      lines.push(`${keyword} {`, ...specifiers.map((s) => `  ${s},`), `} from ${source};`);
+      lines.push(`${keyword} {`, ...packSpecifiers(specifiers), `} from ${source};`);
     }
   }
+  return lines;
+}
+
+/**
+ * The names of a long import list, indented and each followed by a comma, as many to a line as fit in
+ * {@link WIDTH}. An import list is read by scanning, not line by line, and one name per line made the runtime
+ * import of each interface file dozens of lines long.
+ */
+function packSpecifiers(specifiers: readonly string[]): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const specifier of specifiers) {
+    if (line !== "" && line.length + 1 + specifier.length + 1 > WIDTH) {
+      lines.push(line);
+      line = "";
+    }
+    line = line === "" ? `  ${specifier},` : `${line} ${specifier},`;
+  }
+  if (line !== "") lines.push(line);
   return lines;
 }

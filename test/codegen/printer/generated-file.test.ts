@@ -201,7 +201,7 @@ describe("imports", () => {
     ]);
   });
 
-  it("wraps an import list past the width, one name per line", async () => {
+  it("wraps an import list past the width, its names packed to the width", async () => {
     // `import { A, B } from "./<pad>.js";` is 29 columns plus the padding.
     const importOf = (pad: number): string[] => {
       const f = newFile();
@@ -214,10 +214,22 @@ describe("imports", () => {
     expect(importOf(fits)).toEqual([`import { A, B } from "./${"m".repeat(fits)}.js";`]);
     expect(importOf(fits + 1)).toEqual([
       "import {",
-      "  A,",
-      "  B,",
+      "  A, B,",
       `} from "./${"m".repeat(fits + 1)}.js";`,
     ]);
+    // Nine names of nine characters fill a line to the width exactly (2 + 9 * 11 - 1 columns); the tenth wraps.
+    const f = newFile();
+    const names = Array.from({ length: 10 }, (_, i) => `Name${String(i).padStart(5, "0")}`);
+    f.print`${names.map((name) => createImportSymbol(name, "./m.js"))};`;
+    const lines = f.toString().split("\n");
+    const packed = lines.slice(3, lines.indexOf("", 3));
+    expect(packed).toEqual([
+      "import {",
+      `  ${names.slice(0, 9).join(", ")},`,
+      `  ${names[9]},`,
+      '} from "./m.js";',
+    ]);
+    expect(packed[1]).toHaveLength(WIDTH);
   });
 
   it("keeps a single long specifier on one line", async () => {

@@ -35,10 +35,10 @@ import {
 import {
   borrow,
   GuestResource,
-  guestResource,
   hostResource,
   own,
 } from "../../../templates/runtime/guest-resources.js";
+import { guestResource } from "../../../templates/runtime/guest-resource-classes.js";
 import {
   callExport,
   callMethod,

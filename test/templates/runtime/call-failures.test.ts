@@ -17,7 +17,8 @@ import {
   startInstance,
   type ComponentModule,
 } from "../../../templates/runtime/instance-core.js";
-import { GuestResource, guestResource, own } from "../../../templates/runtime/guest-resources.js";
+import { GuestResource, own } from "../../../templates/runtime/guest-resources.js";
+import { guestResource } from "../../../templates/runtime/guest-resource-classes.js";
 import { callExport, exportSpec } from "../../../templates/runtime/export-calls.js";
 import { adaptImport, importSpec } from "../../../templates/runtime/import-adapters.js";
 import { deferred, macrotask, rejection } from "../../support/outcomes.js";

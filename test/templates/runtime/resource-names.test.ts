@@ -19,10 +19,10 @@ import {
 import {
   borrow,
   GuestResource,
-  guestResource,
   hostResource,
   own,
 } from "../../../templates/runtime/guest-resources.js";
+import { guestResource } from "../../../templates/runtime/guest-resource-classes.js";
 import { callMethod, exportSpec } from "../../../templates/runtime/export-calls.js";
 import {
   adaptImport,

@@ -34,11 +34,12 @@ import {
 import {
   borrow,
   borrowHandle,
-  guestResource,
   hostResource,
   own,
+  type GuestResourceType,
   type Lendable,
 } from "../../../templates/runtime/guest-resources.js";
+import { guestResource } from "../../../templates/runtime/guest-resource-classes.js";
 import {
   adaptImport,
   bindImports,
@@ -399,6 +400,134 @@ describe("bound objects and error guards", () => {
     expect(isMakePointError(new ResultError("no", "a:b/c@1.0.0#make-point"))).toBe(true);
     expect(isMakePointError(new ResultError("no", "a:b/c@1.0.0#add"))).toBe(false);
     expect(isMakePointError(new Error("a:b/c@1.0.0#make-point"))).toBe(false);
+  });
+});
+
+/** A guest resource as generated: its methods return promises; an `async func` method takes call options. */
+interface Meter extends Disposable {
+  read(): Promise<number>;
+  getHttp(): Promise<string>;
+  merge(other: Borrowed<Meter>, weight: number): Promise<Meter>;
+  settle(options?: AsyncCallOptions): Promise<void>;
+}
+
+// Built from the table, which names the descriptor: the annotation types it.
+const meterType: GuestResourceType<Meter> = guestResource("a:b/m@1.0.0#meter", () => meterSpecs);
+// A resource without methods needs no table.
+const tokenType = guestResource<Disposable>("a:b/m@1.0.0#token");
+
+const meterSpecs = exportTable("a:b/m@1.0.0", {
+  "[constructor]meter": ["", [], own(meterType)],
+  "[method]meter.read": ["", [], u32],
+  // jco's name stated, where the key's rule would give `getHTTP`.
+  "[method]meter.get-HTTP": ["getHttp", "", [], string],
+  "[method]meter.merge": ["other, weight", [borrow(meterType), u32], own(meterType)],
+  "[method]meter.settle": ["", [], undefined, { async: true }],
+  "[method]other.read": ["", [], string],
+  spend: ["t", [own(tokenType)]],
+});
+
+type WithoutMethod<K extends keyof Meter> = Omit<Meter, K>;
+
+// Declared interfaces that disagree with the table's `[method]meter.*` entries, one way each.
+interface MeterOtherResult extends WithoutMethod<"read"> {
+  read(): Promise<string>;
+}
+interface MeterWiderParam extends WithoutMethod<"merge"> {
+  merge(other: Borrowed<Meter> | undefined, weight: number): Promise<Meter>;
+}
+interface MeterFewerParams extends WithoutMethod<"merge"> {
+  merge(other: Borrowed<Meter>): Promise<Meter>;
+}
+interface MeterNoCallOptions extends WithoutMethod<"settle"> {
+  settle(): Promise<void>;
+}
+interface MeterExtraMethod extends Meter {
+  reset(): Promise<void>;
+}
+interface MeterRuleName extends WithoutMethod<"getHttp"> {
+  getHTTP(): Promise<string>;
+}
+interface WithMethod extends Disposable {
+  read(): Promise<number>;
+}
+
+/** Never called: descriptors whose class, built from the table, would not be the declared interface. */
+export function guestClasses(): unknown[] {
+  // @ts-expect-error a method whose result is described as a number, declared a string
+  const wrong1: GuestResourceType<MeterOtherResult> = guestResource(
+    "a:b/m@1.0.0#meter",
+    () => meterSpecs,
+  );
+  // @ts-expect-error a parameter wider than the descriptor's (a method's parameters alone would accept it)
+  const wrong2: GuestResourceType<MeterWiderParam> = guestResource(
+    "a:b/m@1.0.0#meter",
+    () => meterSpecs,
+  );
+  // @ts-expect-error a parameter fewer than the descriptors
+  const wrong3: GuestResourceType<MeterFewerParams> = guestResource(
+    "a:b/m@1.0.0#meter",
+    () => meterSpecs,
+  );
+  // @ts-expect-error an `async func` method without its call options
+  const wrong4: GuestResourceType<MeterNoCallOptions> = guestResource(
+    "a:b/m@1.0.0#meter",
+    () => meterSpecs,
+  );
+  // @ts-expect-error a method the table does not have
+  const wrong5: GuestResourceType<MeterExtraMethod> = guestResource(
+    "a:b/m@1.0.0#meter",
+    () => meterSpecs,
+  );
+  // @ts-expect-error a method of the table missing
+  const wrong6: GuestResourceType<WithoutMethod<"read">> = guestResource(
+    "a:b/m@1.0.0#meter",
+    () => meterSpecs,
+  );
+  // @ts-expect-error the name the key's rule gives, where the entry states jco's
+  const wrong7: GuestResourceType<MeterRuleName> = guestResource(
+    "a:b/m@1.0.0#meter",
+    () => meterSpecs,
+  );
+  // @ts-expect-error the entries of another resource
+  const wrong8: GuestResourceType<Meter> = guestResource("a:b/m@1.0.0#other", () => meterSpecs);
+  // @ts-expect-error a table that is not an export table
+  const wrong9: GuestResourceType<Meter> = guestResource("a:b/m@1.0.0#meter", () => ({}));
+  // @ts-expect-error no table for a resource with methods
+  const wrong10 = guestResource<WithMethod>("a:b/m@1.0.0#meter");
+  return [wrong1, wrong2, wrong3, wrong4, wrong5, wrong6, wrong7, wrong8, wrong9, wrong10];
+}
+
+describe("guest resource classes built from the table", () => {
+  it("have a method per `[method]` entry of the resource, under jco's name, like a class's", () => {
+    const proto = meterType.wrapper.prototype as object;
+    expect(Object.getPrototypeOf(proto)).toBe(GuestResource.prototype);
+    expect(Object.getOwnPropertyNames(proto).sort()).toEqual([
+      "constructor",
+      "getHttp",
+      "merge",
+      "read",
+      "settle",
+    ]);
+    expect(Object.keys(proto)).toEqual([]);
+    expect(meterType.wrapper.name).toBe("MeterResource");
+    // One class per descriptor, so that `instanceof` holds for every object it wraps.
+    expect(meterType.wrapper).toBe(meterType.wrapper);
+    expect(Object.getOwnPropertyNames(tokenType.wrapper.prototype)).toEqual(["constructor"]);
+  });
+
+  it("read the table only when a class is first asked for", () => {
+    let reads = 0;
+    const type = guestResource("a:b/m@1.0.0#meter", (): typeof meterSpecs => {
+      reads++;
+      return meterSpecs;
+    }) as GuestResourceType<Meter>;
+    expect([type.name, reads]).toEqual(["a:b/m@1.0.0#meter", 0]);
+    void own(type);
+    expect(reads).toBe(0);
+    void type.wrapper;
+    void type.wrapper;
+    expect(reads).toBe(1);
   });
 });
 

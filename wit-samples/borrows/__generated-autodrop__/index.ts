@@ -2,74 +2,29 @@
 /* eslint-disable */
 
 import {
-  type File,
-  type FilesImports,
-  createFilesImports,
-  fileType,
-} from "./interfaces/example-borrows-files.js";
-import { type StoreExports, createStoreExports } from "./interfaces/example-borrows-store.js";
-import {
-  type ComponentModule,
-  type GetCoreModule,
-  type HostResourcesBase,
-  type IsolateOptions,
-  type LeakReport,
-  type ResourceTableView,
-  createHostResources,
-  createInstanceCore,
-  createWorldInstance,
-  hostImports,
-  startInstance,
+  type ComponentModule, type GetCoreModule, type HostResourcesBase, type IsolateOptions,
+  type LeakReport, type ResourceTableView, createHostResources, createInstanceCore,
+  createWorldInstance, hostImports, startInstance,
 } from "./runtime/index.js";
 
+import * as files from "./interfaces/example-borrows-files.js";
+import * as store from "./interfaces/example-borrows-store.js";
+
 export {
-  BorrowExpiredError,
-  BorrowsRemainError,
-  CallTimeoutError,
-  ErrorContext,
-  HasChildrenError,
-  InstanceDisposedError,
-  InstancePoisonedError,
-  InvalidHandleError,
-  MemoryLimitError,
-  NotLentError,
-  ReentranceError,
-  ResourceDisposedError,
-  ResourceLentError,
-  ResultError,
-  StaleHandleError,
-  TableFullError,
-  TrapError,
-  WasiExitError,
-  WitTsError,
-  WrongTypeError,
+  BorrowExpiredError, BorrowsRemainError, CallTimeoutError, ErrorContext, HasChildrenError,
+  InstanceDisposedError, InstancePoisonedError, InvalidHandleError, MemoryLimitError, NotLentError,
+  ReentranceError, ResourceDisposedError, ResourceLentError, ResultError, StaleHandleError,
+  TableFullError, TrapError, WasiExitError, WitTsError, WrongTypeError,
 } from "./runtime/index.js";
 export type {
-  BorrowEndReason,
-  BorrowHandle,
-  Borrowed,
-  ComponentModule,
-  Future,
-  GetCoreModule,
-  Handle,
-  HostResourcesBase,
-  IsolateOptions,
-  LeakReport,
-  Option,
-  ResourceTableView,
-  Result,
-  Stream,
+  BorrowEndReason, BorrowHandle, Borrowed, ComponentModule, Future, GetCoreModule, Handle,
+  HostResourcesBase, IsolateOptions, LeakReport, Option, ResourceTableView, Result, Stream,
   WitTsErrorName,
 } from "./runtime/index.js";
-export * as files from "./interfaces/example-borrows-files.js";
+export { files, store };
 export type {
-  File,
-  FileClass,
-  FilesImports,
-  Pair,
-  Target,
+  File, FileClass, FilesImports, Pair, Target,
 } from "./interfaces/example-borrows-files.js";
-export * as store from "./interfaces/example-borrows-store.js";
 export type { Counter, CounterClass, StoreExports } from "./interfaces/example-borrows-store.js";
 
 /**
@@ -78,7 +33,7 @@ export type { Counter, CounterClass, StoreExports } from "./interfaces/example-b
  * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
  */
 export interface Imports {
-  readonly "example:borrows/files": FilesImports;
+  readonly "example:borrows/files": files.FilesImports;
 }
 
 /**
@@ -88,7 +43,7 @@ export interface Imports {
  * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
-  readonly file: ResourceTableView<File>;
+  readonly file: ResourceTableView<files.File>;
 }
 
 /** What `imports` gets when it is a function, before the instance starts. */
@@ -103,7 +58,7 @@ export interface ImportContext {
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  readonly store: StoreExports;
+  readonly store: store.StoreExports;
   /**
    * The host resources of this instance: a typed table view per resource, live
    * counts, and what disposal found left.
@@ -178,17 +133,20 @@ export interface InstantiateOptions {
  */
 export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const core = await createInstanceCore(options);
-  const resources = createHostResources<HostResources>(core, { file: fileType }, options);
+  const resources = createHostResources<HostResources>(core, { file: files.fileType }, options);
   const imports =
     typeof options.imports === "function"
       ? options.imports({ resources })
       : options.imports;
-  const filesImports = createFilesImports(core, hostImports(imports, "example:borrows/files"));
+  const filesImports = files.createFilesImports(
+    core,
+    hostImports(imports, "example:borrows/files"),
+  );
   await startInstance(core, {
     "example:borrows/files": filesImports,
   });
   return createWorldInstance(core, {
     resources,
-    store: createStoreExports(core),
+    store: store.createStoreExports(core),
   });
 }

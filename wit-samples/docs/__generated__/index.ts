@@ -2,58 +2,24 @@
 /* eslint-disable */
 
 import {
-  type DocumentedExports,
-  createDocumentedExports,
-} from "./interfaces/example-docs-documented.js";
-import {
-  type ComponentModule,
-  type GetCoreModule,
-  type IsolateOptions,
-  createInstanceCore,
-  createWorldInstance,
-  startInstance,
+  type ComponentModule, type GetCoreModule, type IsolateOptions, createInstanceCore,
+  createWorldInstance, startInstance,
 } from "./runtime/index.js";
 
+import * as documented from "./interfaces/example-docs-documented.js";
+
 export {
-  BorrowExpiredError,
-  BorrowsRemainError,
-  CallTimeoutError,
-  ErrorContext,
-  HasChildrenError,
-  InstanceDisposedError,
-  InstancePoisonedError,
-  InvalidHandleError,
-  MemoryLimitError,
-  NotLentError,
-  ReentranceError,
-  ResourceDisposedError,
-  ResourceLentError,
-  ResultError,
-  StaleHandleError,
-  TableFullError,
-  TrapError,
-  WasiExitError,
-  WitTsError,
-  WrongTypeError,
+  BorrowExpiredError, BorrowsRemainError, CallTimeoutError, ErrorContext, HasChildrenError,
+  InstanceDisposedError, InstancePoisonedError, InvalidHandleError, MemoryLimitError, NotLentError,
+  ReentranceError, ResourceDisposedError, ResourceLentError, ResultError, StaleHandleError,
+  TableFullError, TrapError, WasiExitError, WitTsError, WrongTypeError,
 } from "./runtime/index.js";
 export type {
-  BorrowEndReason,
-  BorrowHandle,
-  Borrowed,
-  ComponentModule,
-  Future,
-  GetCoreModule,
-  Handle,
-  HostResourcesBase,
-  IsolateOptions,
-  LeakReport,
-  Option,
-  ResourceTableView,
-  Result,
-  Stream,
+  BorrowEndReason, BorrowHandle, Borrowed, ComponentModule, Future, GetCoreModule, Handle,
+  HostResourcesBase, IsolateOptions, LeakReport, Option, ResourceTableView, Result, Stream,
   WitTsErrorName,
 } from "./runtime/index.js";
-export * as documented from "./interfaces/example-docs-documented.js";
+export { documented };
 export type { DocumentedExports, Item } from "./interfaces/example-docs-documented.js";
 
 /**
@@ -72,7 +38,7 @@ export interface WorldInstance extends AsyncDisposable {
   /**
    * @since 1.0.0
    */
-  readonly documented: DocumentedExports;
+  readonly documented: documented.DocumentedExports;
   /** True after a trap, until a restart succeeds: the instance refuses calls. */
   readonly poisoned: boolean;
   /**
@@ -130,6 +96,6 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
   const core = await createInstanceCore(options);
   await startInstance(core, {});
   return createWorldInstance(core, {
-    documented: createDocumentedExports(core),
+    documented: documented.createDocumentedExports(core),
   });
 }

@@ -2,105 +2,36 @@
 /* eslint-disable */
 
 import {
-  type InterfaceExports,
-  createInterfaceExports,
-} from "./interfaces/example-keywords-interface-exports.js";
-import {
-  type Class,
-  type InterfaceImports,
-  classType,
-  createInterfaceImports,
-} from "./interfaces/example-keywords-interface.js";
-import {
-  type ObjectExports,
-  createObjectExports,
-} from "./interfaces/example-keywords-object-exports.js";
-import {
-  type Array_,
-  type ObjectImports,
-  arrayType,
-  createObjectImports,
-} from "./interfaces/example-keywords-object.js";
-import {
-  type ComponentModule,
-  type GetCoreModule,
-  type HostResourcesBase,
-  type IsolateOptions,
-  type LeakReport,
-  type ResourceTableView,
-  adaptImport,
-  callExport,
-  createHostResources,
-  createInstanceCore,
-  createWorldInstance,
-  exportTable,
-  hostImports,
-  importTable,
-  startInstance,
-  string,
-  u32,
+  type ComponentModule, type GetCoreModule, type HostResourcesBase, type IsolateOptions,
+  type LeakReport, type ResourceTableView, adaptImport, callExport, createHostResources,
+  createInstanceCore, createWorldInstance, exportTable, hostImports, importTable, startInstance,
+  string, u32,
 } from "./runtime/index.js";
 
+import * as interface_ from "./interfaces/example-keywords-interface.js";
+import * as object_ from "./interfaces/example-keywords-object.js";
+import * as interfaceExports from "./interfaces/example-keywords-interface-exports.js";
+import * as objectExports from "./interfaces/example-keywords-object-exports.js";
+
 export {
-  BorrowExpiredError,
-  BorrowsRemainError,
-  CallTimeoutError,
-  ErrorContext,
-  HasChildrenError,
-  InstanceDisposedError,
-  InstancePoisonedError,
-  InvalidHandleError,
-  MemoryLimitError,
-  NotLentError,
-  ReentranceError,
-  ResourceDisposedError,
-  ResourceLentError,
-  ResultError,
-  StaleHandleError,
-  TableFullError,
-  TrapError,
-  WasiExitError,
-  WitTsError,
-  WrongTypeError,
+  BorrowExpiredError, BorrowsRemainError, CallTimeoutError, ErrorContext, HasChildrenError,
+  InstanceDisposedError, InstancePoisonedError, InvalidHandleError, MemoryLimitError, NotLentError,
+  ReentranceError, ResourceDisposedError, ResourceLentError, ResultError, StaleHandleError,
+  TableFullError, TrapError, WasiExitError, WitTsError, WrongTypeError,
 } from "./runtime/index.js";
 export type {
-  BorrowEndReason,
-  BorrowHandle,
-  Borrowed,
-  ComponentModule,
-  Future,
-  GetCoreModule,
-  Handle,
-  HostResourcesBase,
-  IsolateOptions,
-  LeakReport,
-  Option,
-  ResourceTableView,
-  Result,
-  Stream,
+  BorrowEndReason, BorrowHandle, Borrowed, ComponentModule, Future, GetCoreModule, Handle,
+  HostResourcesBase, IsolateOptions, LeakReport, Option, ResourceTableView, Result, Stream,
   WitTsErrorName,
 } from "./runtime/index.js";
-export * as interface_ from "./interfaces/example-keywords-interface.js";
+export { interfaceExports, interface_, objectExports, object_ as object };
 export type {
-  InterfaceImports,
-  Object_,
-  Promise_,
-  Symbol_,
+  InterfaceImports, Object_, Promise_, Symbol_,
 } from "./interfaces/example-keywords-interface.js";
-export * as object from "./interfaces/example-keywords-object.js";
 export type {
-  Error_,
-  Infinity_,
-  Number_,
-  ObjectImports,
-  String_,
-  Then,
-  ThenType,
-  Undefined,
+  Error_, Infinity_, Number_, ObjectImports, String_, Then, ThenType, Undefined,
 } from "./interfaces/example-keywords-object.js";
-export * as interfaceExports from "./interfaces/example-keywords-interface-exports.js";
 export type { InterfaceExports } from "./interfaces/example-keywords-interface-exports.js";
-export * as objectExports from "./interfaces/example-keywords-object-exports.js";
 export type { ObjectExports } from "./interfaces/example-keywords-object-exports.js";
 
 const importSpecs = importTable("", {
@@ -121,8 +52,8 @@ const exportSpecs = exportTable("", {
  * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
  */
 export interface Imports {
-  readonly "example:keywords/interface": InterfaceImports;
-  readonly "example:keywords/object": ObjectImports;
+  readonly "example:keywords/interface": interface_.InterfaceImports;
+  readonly "example:keywords/object": object_.ObjectImports;
   object(toString: string): string;
   promise(): number;
 }
@@ -134,8 +65,8 @@ export interface Imports {
  * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
-  readonly class: ResourceTableView<Class>;
-  readonly array: ResourceTableView<Array_>;
+  readonly class: ResourceTableView<interface_.Class>;
+  readonly array: ResourceTableView<object_.Array_>;
 }
 
 /** What `imports` gets when it is a function, before the instance starts. */
@@ -150,8 +81,8 @@ export interface ImportContext {
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  readonly interface: InterfaceExports;
-  readonly object: ObjectExports;
+  readonly interface: interfaceExports.InterfaceExports;
+  readonly object: objectExports.ObjectExports;
   then_(): Promise<number>;
   await(): Promise<number>;
   globalThis(): Promise<string>;
@@ -232,18 +163,21 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
   const core = await createInstanceCore(options, { synchronous: true });
   const resources = createHostResources<HostResources>(
     core,
-    { class: classType, array: arrayType },
+    { class: interface_.classType, array: object_.arrayType },
     options,
   );
   const imports =
     typeof options.imports === "function"
       ? options.imports({ resources })
       : options.imports;
-  const interfaceImports = createInterfaceImports(
+  const interfaceImports = interface_.createInterfaceImports(
     core,
     hostImports(imports, "example:keywords/interface"),
   );
-  const objectImports = createObjectImports(core, hostImports(imports, "example:keywords/object"));
+  const objectImports = object_.createObjectImports(
+    core,
+    hostImports(imports, "example:keywords/object"),
+  );
   await startInstance(core, {
     "example:keywords/interface": interfaceImports,
     "example:keywords/object": objectImports,
@@ -252,8 +186,8 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
   });
   return createWorldInstance(core, {
     resources,
-    interface: createInterfaceExports(core),
-    object: createObjectExports(core),
+    interface: interfaceExports.createInterfaceExports(core),
+    object: objectExports.createObjectExports(core),
     then_(): Promise<number> {
       return callExport(core, exportSpecs.then, []);
     },

@@ -2,83 +2,30 @@
 /* eslint-disable */
 
 import {
-  type Body,
-  type HttpImports,
-  type Request,
-  bodyType,
-  createHttpImports,
-  requestType,
-} from "./interfaces/example-resources-http.js";
-import { type StoreExports, createStoreExports } from "./interfaces/example-resources-store.js";
-import {
-  type ComponentModule,
-  type GetCoreModule,
-  type HostResourcesBase,
-  type IsolateOptions,
-  type LeakReport,
-  type ResourceTableView,
-  type ResultError,
-  callExport,
-  createHostResources,
-  createInstanceCore,
-  createWorldInstance,
-  errorGuard,
-  exportTable,
-  hostImports,
-  result,
-  startInstance,
-  string,
-  u16,
+  type ComponentModule, type GetCoreModule, type HostResourcesBase, type IsolateOptions,
+  type LeakReport, type ResourceTableView, type ResultError, callExport, createHostResources,
+  createInstanceCore, createWorldInstance, errorGuard, exportTable, hostImports, result,
+  startInstance, string, u16,
 } from "./runtime/index.js";
 
+import * as http from "./interfaces/example-resources-http.js";
+import * as store from "./interfaces/example-resources-store.js";
+
 export {
-  BorrowExpiredError,
-  BorrowsRemainError,
-  CallTimeoutError,
-  ErrorContext,
-  HasChildrenError,
-  InstanceDisposedError,
-  InstancePoisonedError,
-  InvalidHandleError,
-  MemoryLimitError,
-  NotLentError,
-  ReentranceError,
-  ResourceDisposedError,
-  ResourceLentError,
-  ResultError,
-  StaleHandleError,
-  TableFullError,
-  TrapError,
-  WasiExitError,
-  WitTsError,
-  WrongTypeError,
+  BorrowExpiredError, BorrowsRemainError, CallTimeoutError, ErrorContext, HasChildrenError,
+  InstanceDisposedError, InstancePoisonedError, InvalidHandleError, MemoryLimitError, NotLentError,
+  ReentranceError, ResourceDisposedError, ResourceLentError, ResultError, StaleHandleError,
+  TableFullError, TrapError, WasiExitError, WitTsError, WrongTypeError,
 } from "./runtime/index.js";
 export type {
-  BorrowEndReason,
-  BorrowHandle,
-  Borrowed,
-  ComponentModule,
-  Future,
-  GetCoreModule,
-  Handle,
-  HostResourcesBase,
-  IsolateOptions,
-  LeakReport,
-  Option,
-  ResourceTableView,
-  Result,
-  Stream,
+  BorrowEndReason, BorrowHandle, Borrowed, ComponentModule, Future, GetCoreModule, Handle,
+  HostResourcesBase, IsolateOptions, LeakReport, Option, ResourceTableView, Result, Stream,
   WitTsErrorName,
 } from "./runtime/index.js";
-export * as http from "./interfaces/example-resources-http.js";
+export { http, store };
 export type {
-  Body,
-  HttpImports,
-  Request,
-  RequestClass,
-  RequestSendError,
+  Body, HttpImports, Request, RequestClass, RequestSendError,
 } from "./interfaces/example-resources-http.js";
-export * as store from "./interfaces/example-resources-store.js";
 export type { Counter, CounterClass, StoreExports } from "./interfaces/example-resources-store.js";
 
 export type FetchError = ResultError<string>;
@@ -95,7 +42,7 @@ export const isFetchError = /*@__PURE__*/ errorGuard(exportSpecs, "fetch");
  * synchronously; `wasi:*` interfaces left out come from `@bytecodealliance/preview2-shim`.
  */
 export interface Imports {
-  readonly "example:resources/http": HttpImports;
+  readonly "example:resources/http": http.HttpImports;
 }
 
 /**
@@ -105,8 +52,8 @@ export interface Imports {
  * what the guest gave it with `delete`, which runs the object's destructor.
  */
 export interface HostResources extends HostResourcesBase {
-  readonly body: ResourceTableView<Body>;
-  readonly request: ResourceTableView<Request>;
+  readonly body: ResourceTableView<http.Body>;
+  readonly request: ResourceTableView<http.Request>;
 }
 
 /** What `imports` gets when it is a function, before the instance starts. */
@@ -121,7 +68,7 @@ export interface ImportContext {
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  readonly store: StoreExports;
+  readonly store: store.StoreExports;
   /** @throws {@link FetchError} */
   fetch(url: string): Promise<number>;
   /**
@@ -200,20 +147,20 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
   const core = await createInstanceCore(options);
   const resources = createHostResources<HostResources>(
     core,
-    { body: bodyType, request: requestType },
+    { body: http.bodyType, request: http.requestType },
     options,
   );
   const imports =
     typeof options.imports === "function"
       ? options.imports({ resources })
       : options.imports;
-  const httpImports = createHttpImports(core, hostImports(imports, "example:resources/http"));
+  const httpImports = http.createHttpImports(core, hostImports(imports, "example:resources/http"));
   await startInstance(core, {
     "example:resources/http": httpImports,
   });
   return createWorldInstance(core, {
     resources,
-    store: createStoreExports(core),
+    store: store.createStoreExports(core),
     fetch(url: string): Promise<number> {
       return callExport(core, exportSpecs.fetch, [url]);
     },

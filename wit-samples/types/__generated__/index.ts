@@ -2,80 +2,32 @@
 /* eslint-disable */
 
 import {
-  type AdvancedExports,
-  createAdvancedExports,
-} from "./interfaces/example-types-advanced.js";
-import { type KindsExports, createKindsExports } from "./interfaces/example-types-kinds.js";
-import {
-  type ComponentModule,
-  type GetCoreModule,
-  type IsolateOptions,
-  createInstanceCore,
-  createWorldInstance,
-  startInstance,
+  type ComponentModule, type GetCoreModule, type IsolateOptions, createInstanceCore,
+  createWorldInstance, startInstance,
 } from "./runtime/index.js";
 
+import * as kinds from "./interfaces/example-types-kinds.js";
+import * as advanced from "./interfaces/example-types-advanced.js";
+
 export {
-  BorrowExpiredError,
-  BorrowsRemainError,
-  CallTimeoutError,
-  ErrorContext,
-  HasChildrenError,
-  InstanceDisposedError,
-  InstancePoisonedError,
-  InvalidHandleError,
-  MemoryLimitError,
-  NotLentError,
-  ReentranceError,
-  ResourceDisposedError,
-  ResourceLentError,
-  ResultError,
-  StaleHandleError,
-  TableFullError,
-  TrapError,
-  WasiExitError,
-  WitTsError,
-  WrongTypeError,
+  BorrowExpiredError, BorrowsRemainError, CallTimeoutError, ErrorContext, HasChildrenError,
+  InstanceDisposedError, InstancePoisonedError, InvalidHandleError, MemoryLimitError, NotLentError,
+  ReentranceError, ResourceDisposedError, ResourceLentError, ResultError, StaleHandleError,
+  TableFullError, TrapError, WasiExitError, WitTsError, WrongTypeError,
 } from "./runtime/index.js";
 export type {
-  BorrowEndReason,
-  BorrowHandle,
-  Borrowed,
-  ComponentModule,
-  Future,
-  GetCoreModule,
-  Handle,
-  HostResourcesBase,
-  IsolateOptions,
-  LeakReport,
-  Option,
-  ResourceTableView,
-  Result,
-  Stream,
+  BorrowEndReason, BorrowHandle, Borrowed, ComponentModule, Future, GetCoreModule, Handle,
+  HostResourcesBase, IsolateOptions, LeakReport, Option, ResourceTableView, Result, Stream,
   WitTsErrorName,
 } from "./runtime/index.js";
-export * as kinds from "./interfaces/example-types-kinds.js";
+export { advanced, kinds };
 export {
-  isErrOnlyError,
-  isFallibleError,
-  isNestedResultError,
-  isOkOnlyError,
-  isUnitResultError,
+  isErrOnlyError, isFallibleError, isNestedResultError, isOkOnlyError, isUnitResultError,
 } from "./interfaces/example-types-kinds.js";
 export type {
-  Color,
-  ErrOnlyError,
-  FallibleError,
-  Id,
-  KindsExports,
-  NestedResultError,
-  OkOnlyError,
-  Permissions,
-  Point,
-  Shape,
-  UnitResultError,
+  Color, ErrOnlyError, FallibleError, Id, KindsExports, NestedResultError, OkOnlyError, Permissions,
+  Point, Shape, UnitResultError,
 } from "./interfaces/example-types-kinds.js";
-export * as advanced from "./interfaces/example-types-advanced.js";
 export type { AdvancedExports } from "./interfaces/example-types-advanced.js";
 
 /**
@@ -101,8 +53,8 @@ export interface Imports {}
  * to wait for the calls in flight.
  */
 export interface WorldInstance extends AsyncDisposable {
-  readonly kinds: KindsExports;
-  readonly advanced: AdvancedExports;
+  readonly kinds: kinds.KindsExports;
+  readonly advanced: advanced.AdvancedExports;
   /** True after a trap, until a restart succeeds: the instance refuses calls. */
   readonly poisoned: boolean;
   /**
@@ -160,7 +112,7 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
   const core = await createInstanceCore(options);
   await startInstance(core, {});
   return createWorldInstance(core, {
-    kinds: createKindsExports(core),
-    advanced: createAdvancedExports(core),
+    kinds: kinds.createKindsExports(core),
+    advanced: advanced.createAdvancedExports(core),
   });
 }

@@ -2,64 +2,25 @@
 /* eslint-disable */
 
 import {
-  type EnvironmentImports,
-  createEnvironmentImports,
-} from "./interfaces/wasi-cli-environment.js";
-import {
-  type ComponentModule,
-  type GetCoreModule,
-  type IsolateOptions,
-  type WasiCapabilities,
-  callExport,
-  createInstanceCore,
-  createWasiHost,
-  createWorldInstance,
-  exportTable,
-  startInstance,
-  u32,
+  type ComponentModule, type GetCoreModule, type IsolateOptions, type WasiCapabilities, callExport,
+  createInstanceCore, createWasiHost, createWorldInstance, exportTable, startInstance, u32,
   wasiImport,
 } from "./runtime/index.js";
 
+import * as environment from "./interfaces/wasi-cli-environment.js";
+
 export {
-  BorrowExpiredError,
-  BorrowsRemainError,
-  CallTimeoutError,
-  ErrorContext,
-  HasChildrenError,
-  InstanceDisposedError,
-  InstancePoisonedError,
-  InvalidHandleError,
-  MemoryLimitError,
-  NotLentError,
-  ReentranceError,
-  ResourceDisposedError,
-  ResourceLentError,
-  ResultError,
-  StaleHandleError,
-  TableFullError,
-  TrapError,
-  WasiExitError,
-  WitTsError,
-  WrongTypeError,
+  BorrowExpiredError, BorrowsRemainError, CallTimeoutError, ErrorContext, HasChildrenError,
+  InstanceDisposedError, InstancePoisonedError, InvalidHandleError, MemoryLimitError, NotLentError,
+  ReentranceError, ResourceDisposedError, ResourceLentError, ResultError, StaleHandleError,
+  TableFullError, TrapError, WasiExitError, WitTsError, WrongTypeError,
 } from "./runtime/index.js";
 export type {
-  BorrowEndReason,
-  BorrowHandle,
-  Borrowed,
-  ComponentModule,
-  Future,
-  GetCoreModule,
-  Handle,
-  HostResourcesBase,
-  IsolateOptions,
-  LeakReport,
-  Option,
-  ResourceTableView,
-  Result,
-  Stream,
+  BorrowEndReason, BorrowHandle, Borrowed, ComponentModule, Future, GetCoreModule, Handle,
+  HostResourcesBase, IsolateOptions, LeakReport, Option, ResourceTableView, Result, Stream,
   WitTsErrorName,
 } from "./runtime/index.js";
-export * as environment from "./interfaces/wasi-cli-environment.js";
+export { environment };
 export type { EnvironmentImports } from "./interfaces/wasi-cli-environment.js";
 
 const exportSpecs = exportTable("", {
@@ -73,7 +34,7 @@ const exportSpecs = exportTable("", {
  * with only the capabilities `wasi` grants.
  */
 export interface Imports {
-  readonly "wasi:cli/environment@0.2.3"?: EnvironmentImports;
+  readonly "wasi:cli/environment@0.2.3"?: environment.EnvironmentImports;
 }
 
 /**
@@ -155,7 +116,7 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
   const imports = options.imports ?? {};
   const core = await createInstanceCore(options);
   const wasi = createWasiHost(options.wasi, "wasi-user", { cli: loadWasiCli });
-  const environmentImports = createEnvironmentImports(
+  const environmentImports = environment.createEnvironmentImports(
     core,
     await wasiImport(imports, "wasi:cli/environment@0.2.3", wasi.cli),
   );

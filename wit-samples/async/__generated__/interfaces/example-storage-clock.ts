@@ -2,18 +2,8 @@
 /* eslint-disable */
 
 import {
-  type Future,
-  type InstanceCore,
-  type StreamSource,
-  bindImports,
-  bool,
-  future,
-  importTable,
-  list,
-  record,
-  stream,
-  string,
-  u64,
+  type Future, type InstanceCore, type StreamSource, bindImports, bool, future, importTable, list,
+  record, stream, string, u64,
 } from "../runtime/index.js";
 
 export interface RecordOfUploads {

@@ -2,46 +2,15 @@
 /* eslint-disable */
 
 import {
-  type AsyncCallOptions,
-  type Borrowed,
-  type ByteStream,
-  ErrorContext,
-  type Future,
-  type FutureSource,
-  GuestResource,
-  type InstanceCore,
-  type Result,
-  type ResultError,
-  type Stream,
-  type StreamSource,
-  bindExports,
-  bool,
-  borrow,
-  byteStream,
-  callMethod,
-  errorContext,
-  errorGuard,
-  exportTable,
-  future,
-  guestResource,
-  list,
-  option,
-  own,
-  result,
-  stream,
-  string,
-  tuple,
-  u32,
-  u32List,
-  u64,
+  type AsyncCallOptions, type Borrowed, type ByteStream, ErrorContext, type Future,
+  type FutureSource, type GuestResourceType, type InstanceCore, type Result, type ResultError,
+  type Stream, type StreamSource, bindExports, bool, borrow, byteStream, errorContext, errorGuard,
+  exportTable, future, guestResource, list, option, own, result, stream, string, tuple, u32,
+  u32List, u64,
 } from "../runtime/index.js";
 import {
-  type Progress as Progress2,
-  type Session as Session2,
-  type Upload as Upload2,
-  progressType as progressType2,
-  sessionType as sessionType2,
-  uploadType as uploadType2,
+  type Progress as Progress2, type Session as Session2, type Upload as Upload2,
+  progressType as progressType2, sessionType as sessionType2, uploadType as uploadType2,
 } from "./example-storage-types.js";
 
 export type Upload = Upload2;
@@ -80,31 +49,9 @@ export interface CursorClass {
   open(name: string, options?: AsyncCallOptions): Promise<Cursor>;
 }
 
-class CursorResource extends GuestResource implements Cursor {
-  next(options?: AsyncCallOptions): Promise<string | undefined> {
-    return callMethod(this, exportSpecs["[method]cursor.next"], [], options);
-  }
-
-  rest(options?: AsyncCallOptions): Promise<Stream<string>> {
-    return callMethod(this, exportSpecs["[method]cursor.rest"], [], options);
-  }
-
-  finished(): Promise<boolean> {
-    return callMethod(this, exportSpecs["[method]cursor.finished"], []);
-  }
-
-  skipUntil(
-    until: FutureSource<undefined>,
-    steps: StreamSource<number> | undefined,
-    options?: AsyncCallOptions,
-  ): Promise<[number, Future<bigint>]> {
-    return callMethod(this, exportSpecs["[method]cursor.skip-until"], [until, steps], options);
-  }
-}
-
-export const cursorType = guestResource<Cursor>(
+export const cursorType: GuestResourceType<Cursor> = guestResource(
   "example:storage/files@0.1.0#cursor",
-  CursorResource,
+  () => exportSpecs,
 );
 
 export type ReadError = ResultError<ErrorContext>;

@@ -2,27 +2,9 @@
 /* eslint-disable */
 
 import {
-  type ByteStream,
-  type Destructible,
-  ErrorContext,
-  type Future,
-  type FutureSource,
-  type InstanceCore,
-  type StreamSource,
-  bool,
-  byteStream,
-  errorContext,
-  future,
-  hostResource,
-  hostResourceClass,
-  importTable,
-  own,
-  record,
-  stream,
-  string,
-  u32,
-  u64,
-  variant,
+  type ByteStream, type Destructible, ErrorContext, type Future, type FutureSource,
+  type InstanceCore, type StreamSource, bool, byteStream, errorContext, future, hostResource,
+  hostResourceClass, importTable, own, record, stream, string, u32, u64, variant,
 } from "../runtime/index.js";
 
 /** A record that carries a stream and a future. */

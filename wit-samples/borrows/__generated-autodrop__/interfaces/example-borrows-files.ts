@@ -2,24 +2,8 @@
 /* eslint-disable */
 
 import {
-  type Borrowed,
-  type Destructible,
-  type ImportCall,
-  type InstanceCore,
-  bindImports,
-  bool,
-  borrow,
-  hostResource,
-  hostResourceClass,
-  importTable,
-  list,
-  option,
-  own,
-  record,
-  s32,
-  string,
-  tuple,
-  u32,
+  type Borrowed, type Destructible, type ImportCall, type InstanceCore, bindImports, bool, borrow,
+  hostResource, hostResourceClass, importTable, list, option, own, record, s32, string, tuple, u32,
   variant,
 } from "../runtime/index.js";
 

@@ -2,23 +2,8 @@
 /* eslint-disable */
 
 import {
-  type BorrowHandle,
-  type Destructible,
-  type InstanceCore,
-  bindImports,
-  bool,
-  borrowHandle,
-  hostResource,
-  hostResourceClass,
-  importTable,
-  list,
-  option,
-  own,
-  record,
-  s32,
-  string,
-  tuple,
-  u32,
+  type BorrowHandle, type Destructible, type InstanceCore, bindImports, bool, borrowHandle,
+  hostResource, hostResourceClass, importTable, list, option, own, record, s32, string, tuple, u32,
   variant,
 } from "../runtime/index.js";
 

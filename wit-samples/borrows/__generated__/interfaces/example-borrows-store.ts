@@ -2,17 +2,8 @@
 /* eslint-disable */
 
 import {
-  type Borrowed,
-  GuestResource,
-  type InstanceCore,
-  bindExports,
-  borrow,
-  callMethod,
-  exportTable,
-  guestResource,
-  own,
-  string,
-  u32,
+  type Borrowed, type GuestResourceType, type InstanceCore, bindExports, borrow, exportTable,
+  guestResource, own, string, u32,
 } from "../runtime/index.js";
 
 export interface Counter extends Disposable {
@@ -23,13 +14,10 @@ export interface CounterClass {
   create(start: number): Promise<Counter>;
 }
 
-class CounterResource extends GuestResource implements Counter {
-  value(): Promise<number> {
-    return callMethod(this, exportSpecs["[method]counter.value"], []);
-  }
-}
-
-export const counterType = guestResource<Counter>("example:borrows/store#counter", CounterResource);
+export const counterType: GuestResourceType<Counter> = guestResource(
+  "example:borrows/store#counter",
+  () => exportSpecs,
+);
 
 /** Counters the guest implements, which the host owns and lends to the guest. */
 export interface StoreExports {

@@ -2,12 +2,7 @@
 /* eslint-disable */
 
 import {
-  type InstanceCore,
-  bindExports,
-  exportTable,
-  record,
-  string,
-  u32,
+  type InstanceCore, bindExports, exportTable, record, string, u32,
 } from "../runtime/index.js";
 
 /** Block doc comment with `backticks` and a * / b. */

@@ -2,16 +2,8 @@
 /* eslint-disable */
 
 import {
-  type InstanceCore,
-  type ResultError,
-  bindExports,
-  enumeration,
-  errorGuard,
-  exportTable,
-  record,
-  result,
-  string,
-  u32,
+  type InstanceCore, type ResultError, bindExports, enumeration, errorGuard, exportTable, record,
+  result, string, u32,
 } from "../runtime/index.js";
 
 /** How formal a greeting is. */

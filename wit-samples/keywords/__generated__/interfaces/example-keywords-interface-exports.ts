@@ -2,28 +2,11 @@
 /* eslint-disable */
 
 import {
-  GuestResource,
-  type InstanceCore,
-  bool,
-  callExport,
-  callMethod,
-  exportTable,
-  f64,
-  guestResource,
-  list,
-  option,
-  own,
-  string,
-  u32,
+  GuestResource, type InstanceCore, bool, callExport, callMethod, exportTable, f64, guestResource,
+  list, option, own, string, u32,
 } from "../runtime/index.js";
 import {
-  type Array_,
-  type Object_,
-  type Promise_,
-  type Symbol_,
-  arrayType,
-  objectType,
-  promiseType,
+  type Array_, type Object_, type Promise_, type Symbol_, arrayType, objectType, promiseType,
   symbolType,
 } from "./example-keywords-interface.js";
 

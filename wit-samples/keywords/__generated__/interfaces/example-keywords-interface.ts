@@ -2,24 +2,8 @@
 /* eslint-disable */
 
 import {
-  type Destructible,
-  type InstanceCore,
-  adaptImport,
-  bool,
-  enumeration,
-  f64,
-  flags,
-  hostResource,
-  hostResourceClass,
-  importTable,
-  list,
-  option,
-  own,
-  record,
-  string,
-  u32,
-  u8,
-  variant,
+  type Destructible, type InstanceCore, adaptImport, bool, enumeration, f64, flags, hostResource,
+  hostResourceClass, importTable, list, option, own, record, string, u32, u8, variant,
 } from "../runtime/index.js";
 
 export interface Object_ {

@@ -2,30 +2,12 @@
 /* eslint-disable */
 
 import {
-  GuestResource,
-  type InstanceCore,
-  bool,
-  callExport,
-  callMethod,
-  exportTable,
-  guestResource,
-  own,
-  string,
-  u32,
+  GuestResource, type InstanceCore, bool, callExport, callMethod, exportTable, guestResource, own,
+  string, u32,
 } from "../runtime/index.js";
 import {
-  type Error_,
-  type Infinity_,
-  type Number_,
-  type String_,
-  type ThenType,
-  type Undefined,
-  errorType,
-  infinityType,
-  numberType,
-  stringType,
-  thenTypeType,
-  undefinedType,
+  type Error_, type Infinity_, type Number_, type String_, type ThenType, type Undefined, errorType,
+  infinityType, numberType, stringType, thenTypeType, undefinedType,
 } from "./example-keywords-object.js";
 
 export interface Array_ extends Disposable {

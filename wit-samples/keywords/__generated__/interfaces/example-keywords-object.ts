@@ -2,22 +2,8 @@
 /* eslint-disable */
 
 import {
-  type Destructible,
-  type InstanceCore,
-  adaptImport,
-  bool,
-  enumeration,
-  f64,
-  hostResource,
-  hostResourceClass,
-  importTable,
-  option,
-  own,
-  record,
-  s32,
-  string,
-  u32,
-  u8,
+  type Destructible, type InstanceCore, adaptImport, bool, enumeration, f64, hostResource,
+  hostResourceClass, importTable, option, own, record, s32, string, u32, u8,
 } from "../runtime/index.js";
 
 export interface Error_ {

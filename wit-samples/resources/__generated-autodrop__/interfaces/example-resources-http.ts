@@ -2,24 +2,9 @@
 /* eslint-disable */
 
 import {
-  type Borrowed,
-  type Destructible,
-  type ImportCall,
-  type InstanceCore,
-  type ResultError,
-  bindImports,
-  borrow,
-  hostResource,
-  hostResourceClass,
-  importTable,
-  list,
-  own,
-  result,
-  string,
-  u16,
-  u32,
-  u64,
-  u8List,
+  type Borrowed, type Destructible, type ImportCall, type InstanceCore, type ResultError,
+  bindImports, borrow, hostResource, hostResourceClass, importTable, list, own, result, string, u16,
+  u32, u64, u8List,
 } from "../runtime/index.js";
 
 /** An outgoing body; a child of the request that created it. */

@@ -2,23 +2,9 @@
 /* eslint-disable */
 
 import {
-  type BorrowHandle,
-  type Destructible,
-  type InstanceCore,
-  type ResultError,
-  bindImports,
-  borrowHandle,
-  hostResource,
-  hostResourceClass,
-  importTable,
-  list,
-  own,
-  result,
-  string,
-  u16,
-  u32,
-  u64,
-  u8List,
+  type BorrowHandle, type Destructible, type InstanceCore, type ResultError, bindImports,
+  borrowHandle, hostResource, hostResourceClass, importTable, list, own, result, string, u16, u32,
+  u64, u8List,
 } from "../runtime/index.js";
 
 /** An outgoing body; a child of the request that created it. */

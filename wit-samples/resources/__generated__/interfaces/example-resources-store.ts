@@ -2,16 +2,8 @@
 /* eslint-disable */
 
 import {
-  type Borrowed,
-  GuestResource,
-  type InstanceCore,
-  bindExports,
-  borrow,
-  callMethod,
-  exportTable,
-  guestResource,
-  own,
-  u32,
+  type Borrowed, type GuestResourceType, type InstanceCore, bindExports, borrow, exportTable,
+  guestResource, own, u32,
 } from "../runtime/index.js";
 
 export interface Counter extends Disposable {
@@ -24,19 +16,9 @@ export interface CounterClass {
   merge(a: Borrowed<Counter>, b: Borrowed<Counter>): Promise<Counter>;
 }
 
-class CounterResource extends GuestResource implements Counter {
-  increment(by: number): Promise<number> {
-    return callMethod(this, exportSpecs["[method]counter.increment"], [by]);
-  }
-
-  value(): Promise<number> {
-    return callMethod(this, exportSpecs["[method]counter.value"], []);
-  }
-}
-
-export const counterType = guestResource<Counter>(
+export const counterType: GuestResourceType<Counter> = guestResource(
   "example:resources/store#counter",
-  CounterResource,
+  () => exportSpecs,
 );
 
 /** Resources the guest implements for the host. */

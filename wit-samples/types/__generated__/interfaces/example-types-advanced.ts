@@ -2,25 +2,9 @@
 /* eslint-disable */
 
 import {
-  type AsyncCallOptions,
-  type ByteStreamSource,
-  ErrorContext,
-  type FutureSource,
-  type InstanceCore,
-  type StreamSource,
-  bindExports,
-  byteStream,
-  errorContext,
-  exportTable,
-  f32,
-  fixedList,
-  future,
-  map,
-  stream,
-  string,
-  u32,
-  u8,
-  u8List,
+  type AsyncCallOptions, type ByteStreamSource, ErrorContext, type FutureSource, type InstanceCore,
+  type StreamSource, bindExports, byteStream, errorContext, exportTable, f32, fixedList, future,
+  map, stream, string, u32, u8, u8List,
 } from "../runtime/index.js";
 
 /** Types that componentize-js guests cannot implement yet: the generator still maps them. */

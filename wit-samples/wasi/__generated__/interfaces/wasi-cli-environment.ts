@@ -2,13 +2,7 @@
 /* eslint-disable */
 
 import {
-  type InstanceCore,
-  bindImports,
-  importTable,
-  list,
-  option,
-  string,
-  tuple,
+  type InstanceCore, bindImports, importTable, list, option, string, tuple,
 } from "../runtime/index.js";
 
 export interface EnvironmentImports {
