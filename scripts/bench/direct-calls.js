@@ -1,7 +1,8 @@
 /**
  * Direct-call benchmark: ns per call through raw core wasm, through the SDK's direct path (the synchronous
  * form and the awaited one) and through jco, side by side in one process, for four subjects of the hand-written
- * guest in test/e2e/fixtures/direct: `add(u32, u32)`, a 13-character string round trip, a record of five
+ * guest in test/e2e/fixtures/direct: `add(u32, u32)`, a 13-character string round trip (the same string every
+ * call, and 65,536 distinct strings in turn, which no table of recently read strings holds), a record of five
  * scalars, and a 1 MB `list<u8>` each way (host to guest: `len-bytes`; guest to host: `make-bytes`). Plain Node
  * on `dist/` (run `npm run build` first): the component is built with jco's JS API, the SDK generated from the
  * `.wasm` with `generateSdk` (so with direct calls) and turned into JavaScript with TypeScript's
@@ -172,6 +173,12 @@ export async function benchDirectCalls({ scale = 1 } = {}) {
     const n = (x) => Math.max(1, Math.round(x * scale));
     const S = "hello, world!";
     const bytes = new TextEncoder().encode(S);
+    // Distinct 13-character strings, flat as a guest's would be (made by a decoder, not by concatenation).
+    const POOL = 1 << 16;
+    const poolBytes = Array.from({ length: POOL }, (_, i) =>
+      new TextEncoder().encode(`hello, ${i.toString(36).padStart(6, "_")}`),
+    );
+    const pool = poolBytes.map((b) => new TextDecoder().decode(b));
     const big = new Uint8Array(MB).fill(7);
     const rec = { a: 1, b: 2n, c: 1.5, d: 2.5, e: true };
     // Views of the raw instance's memory, made again only when `memory.grow` detached the buffer.
@@ -218,6 +225,24 @@ export async function benchDirectCalls({ scale = 1 } = {}) {
         sync: () => api.echoStringSync(S),
         awaited: () => api.echoString(S),
         jco: () => jco.echoString(S),
+      },
+      {
+        name: "string round trip (13 chars, 65,536 distinct)",
+        calls: n(50_000),
+        raw: (i) => {
+          const b = poolBytes[i & (POOL - 1)];
+          const ptr = realloc(0, 0, 1, b.length);
+          fresh();
+          rawBytes.set(b, ptr);
+          const ret = rawFns.echo(ptr, b.length);
+          fresh();
+          const length = rawView.getUint32(ret + 4, true);
+          rawFns.echoPost(ret);
+          return length;
+        },
+        sync: (i) => api.echoStringSync(pool[i & (POOL - 1)]),
+        awaited: (i) => api.echoString(pool[i & (POOL - 1)]),
+        jco: (i) => jco.echoString(pool[i & (POOL - 1)]),
       },
       {
         name: "record of five scalars",
@@ -293,7 +318,7 @@ export async function benchDirectCalls({ scale = 1 } = {}) {
             `- ${r.name}: direct sync ${gbps(r, r.syncNs)} GB/s, raw ${gbps(r, r.rawNs)} GB/s, jco ${gbps(r, r.jcoNs)} GB/s`,
         ),
     ];
-    const [add, str, rec5, toGuest, toHost] = rows;
+    const [add, str, distinct, rec5, toGuest, toHost] = rows;
     const addRatio = add.ratio;
     lines.push("", `direct / raw core wasm (add): ${fmt(addRatio, 2)}`);
     const targets = [
@@ -306,7 +331,11 @@ export async function benchDirectCalls({ scale = 1 } = {}) {
         what: "1 MB list<u8> at least 2 GB/s each way",
         met: toGuest.bytes / toGuest.syncNs >= 2 && toHost.bytes / toHost.syncNs >= 2,
       },
-      ...[add, str, rec5].map(versusJco),
+      {
+        what: `string round trip over distinct strings at most 3x the guest's own floor (${fmt(distinct.ratio, 2)}x)`,
+        met: distinct.ratio <= 3,
+      },
+      ...[add, str, distinct, rec5].map(versusJco),
     ];
     lines.push(...targets.map((t) => `- ${t.what}: ${t.met ? "met" : "NOT met"}`));
     return { rows, markdown: lines.join("\n") };

@@ -110,6 +110,11 @@ function key(name: string): string {
 
 /** Statements that check one argument (or field) and return through the slow path when it fails. */
 interface Lowering {
+  /**
+   * Records' checks and every field read, before any other check: no getter runs after a string was packed
+   * (`d.utf8Size`), so nothing can pack over it before it is written.
+   */
+  readonly reads: string[];
   /** Checks, before the gate is entered. */
   readonly checks: string[];
   /** Statements inside the call, before the core function is called (strings are lowered here). */
@@ -120,6 +125,8 @@ interface Lowering {
   memory: boolean;
   /** Whether strings are UTF-8 (measured while they are checked). */
   readonly utf8: boolean;
+  /** UTF-8 strings so far: each packs into a slot of its own (at most 8: 16 flat parameters). */
+  strings: number;
 }
 
 function lowerValue(type: FastType, name: string, slow: string, out: Lowering): void {
@@ -132,13 +139,15 @@ function lowerValue(type: FastType, name: string, slow: string, out: Lowering): 
       return;
     case "string":
       if (out.utf8) {
-        // One pass measures the string and checks it (ASCII holds no lone surrogate) before the gate is entered.
+        // One pass measures the string, checks it (ASCII holds no lone surrogate) and packs it before the gate
+        // is entered.
+        const slot = out.strings++;
         out.checks.push(
           `if (typeof ${name} !== "string") return ${slow};`,
-          `const ${name}z = d.utf8Size(${name});`,
+          `const ${name}z = d.utf8Size(${name}, ${slot});`,
           `if (${name}z < 0) return ${slow};`,
         );
-        out.lowers.push(`const ${name}p = m.lowerMeasured(${name}, ${name}z);`);
+        out.lowers.push(`const ${name}p = m.lowerMeasured(${name}, ${name}z, ${slot});`);
       } else {
         out.checks.push(`if (!is.string(${name})) return ${slow};`);
         out.lowers.push(`const ${name}p = m.lowerString(${name});`);
@@ -148,10 +157,10 @@ function lowerValue(type: FastType, name: string, slow: string, out: Lowering): 
       out.memory = true;
       return;
     case "record": {
-      out.checks.push(`if (typeof ${name} !== "object" || ${name} === null) return ${slow};`);
+      out.reads.push(`if (typeof ${name} !== "object" || ${name} === null) return ${slow};`);
       const fields = type.fields.map((_, index) => `${name}_${index}`);
       // Each field read once, by name: a getter is not run twice.
-      out.checks.push(
+      out.reads.push(
         `const ${type.fields
           .map(
             ([field], index) =>
@@ -241,11 +250,13 @@ export function fastForm(
   const names = types.map((_, index) => `p${index}`);
   const slow = `d.slow(core, [${names.join(", ")}])`;
   const lowering: Lowering = {
+    reads: [],
     checks: [],
     lowers: [],
     flat: [],
     memory: false,
     utf8: encoding === "utf8",
+    strings: 0,
   };
   types.forEach((type, index) => lowerValue(type, names[index]!, slow, lowering));
   const call = `f(${lowering.flat.join(", ")})`;
@@ -264,6 +275,7 @@ export function fastForm(
   const body: string[] = [
     `(d, ${lowering.checks.length === 0 ? "_is" : "is"}, ${usesNumberLift ? "lift" : "_lift"}) => ` +
       `(${["core", ...names].join(", ")}) => {`,
+    ...lowering.reads,
     ...lowering.checks,
     "const f = d.enter(core);",
     ...(lowering.memory ? ["const m = d.memory();"] : []),

@@ -98,8 +98,9 @@ export class GuestMemory {
     const memory = this.memory;
     if (memory === undefined) return;
     // A grown memory detaches its old buffer, which empties the views of it: nonempty views are current
-    // (reading `memory.buffer` costs more than this check).
-    if (this.bytes.byteLength !== 0) return;
+    // (reading `memory.buffer` costs more than this check). `length`, not `byteLength`: the engine inlines the
+    // first and calls a builtin for the second.
+    if (this.bytes.length !== 0) return;
     const buffer = memory.buffer;
     if (buffer === this.buffer) return;
     this.buffer = buffer;
@@ -194,11 +195,23 @@ export class GuestMemory {
   }
 
   /**
-   * Lowers a UTF-8 string whose size {@link utf8Size} found (the fast forms measure and check a string in one
-   * pass before the call enters the gate); returns its pointer and leaves its length in {@link written}.
+   * Lowers a UTF-8 string whose size `utf8Size(value, slot)` found (the fast forms measure, check and pack a
+   * string in one pass before the call enters the gate); returns its pointer and leaves its length in
+   * {@link written}. A short ASCII string is copied from the words packed in `slot`, four bytes a store, without
+   * reading the string again.
    */
-  lowerMeasured(value: string, size: number): number {
-    return size === LONG_STRING ? this.lowerUtf8(value) : this.writeUtf8(value, size);
+  lowerMeasured(value: string, size: number, slot: number): number {
+    if (size === LONG_STRING) return this.lowerUtf8(value);
+    const length = value.length;
+    if (length === 0) {
+      this.written = 0;
+      return 1;
+    }
+    const ptr = this.alloc(1, size);
+    if (size === length) writePacked(this.view, ptr, length, slot);
+    else utf8Encoder.encodeInto(value, this.bytes.subarray(ptr, ptr + size));
+    this.written = size;
+    return ptr;
   }
 
   /** Writes `value` of `size` bytes in UTF-8 (a lone surrogate as U+FFFD) in place. */
@@ -246,7 +259,7 @@ export class GuestMemory {
         this.check(ptr, length);
         const bytes = this.bytes;
         if (length <= DECODE_LOOP_MAX) {
-          const text = shortText(bytes, ptr, length, 0x80);
+          const text = recentAscii(this.view, bytes, ptr, length);
           if (text !== undefined) return text;
         }
         return utf8Decoder.decode(bytes.subarray(ptr, ptr + length));
@@ -291,28 +304,76 @@ const DECODE_LOOP_MAX = 16;
 const LONG_STRING = 0x1_0000_0000;
 
 /**
- * For the fast forms, before a call enters the gate: the UTF-8 size of a string of at most
- * {@link ENCODE_LOOP_MAX} units, found by the loop that also tells ASCII (the common case, which holds no
- * surrogate) from the rest; for a longer string, a size {@link GuestMemory.lowerMeasured} finds itself while
- * encoding. -1 when the string is not made of Unicode scalar values (it holds a lone surrogate): the caller then
- * takes the path that refuses it and names it.
+ * How many strings one fast form may have packed at once (its at most 16 flat parameters hold at most 8), and
+ * the words each may pack ({@link ENCODE_LOOP_MAX} bytes, four a word).
  */
-export function utf8Size(value: string): number {
+const PACK_SLOTS = 8;
+const PACK_WORDS = ENCODE_LOOP_MAX / 4;
+/**
+ * Short ASCII strings as `utf8Size` packed them, four bytes a word (little-endian, as wasm stores them), until
+ * `lowerMeasured` copies them into the guest. Each string of a call has a slot of its own; nothing runs
+ * between the packing and the copy (a fast form reads every argument's fields before it packs any string, and
+ * the guest's `realloc` in between may not call the host), so one buffer serves every instance.
+ */
+const packed = new Int32Array(PACK_SLOTS * PACK_WORDS);
+
+/**
+ * For the fast forms, before a call enters the gate: the UTF-8 size of a string of at most
+ * {@link ENCODE_LOOP_MAX} units, found by the one pass that also tells ASCII (the common case, which holds no
+ * surrogate) from the rest and packs ASCII into `slot` for {@link GuestMemory.lowerMeasured}; for a longer
+ * string, a size `lowerMeasured` finds itself while encoding. -1 when the string is not made of Unicode scalar
+ * values (it holds a lone surrogate): the caller then takes the path that refuses it and names it.
+ */
+export function utf8Size(value: string, slot: number): number {
   const length = value.length;
   if (length > ENCODE_LOOP_MAX) return wellFormed(value) ? LONG_STRING : -1;
   let high = 0;
   let index = 0;
-  // Four units an iteration: a short loop spends more on its own steps than on the units.
+  let word = slot * PACK_WORDS;
+  // Four units a word: each unit is read once (a `charCodeAt` costs more than anything done with it here).
   for (; index + 4 <= length; index += 4) {
-    high |=
-      value.charCodeAt(index) |
-      value.charCodeAt(index + 1) |
-      value.charCodeAt(index + 2) |
-      value.charCodeAt(index + 3);
+    const c0 = value.charCodeAt(index);
+    const c1 = value.charCodeAt(index + 1);
+    const c2 = value.charCodeAt(index + 2);
+    const c3 = value.charCodeAt(index + 3);
+    high |= c0 | c1 | c2 | c3;
+    packed[word++] = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
   }
-  for (; index < length; index++) high |= value.charCodeAt(index);
+  const rest = length - index;
+  if (rest !== 0) {
+    let unit = value.charCodeAt(index);
+    let last = unit;
+    high |= unit;
+    if (rest > 1) {
+      unit = value.charCodeAt(index + 1);
+      high |= unit;
+      last |= unit << 8;
+      if (rest > 2) {
+        unit = value.charCodeAt(index + 2);
+        high |= unit;
+        last |= unit << 16;
+      }
+    }
+    packed[word] = last;
+  }
   if (high < 0x80) return length;
   return wellFormed(value) ? utf8Length(value) : -1;
+}
+
+/** Copies `length` ASCII bytes packed in `slot` to `ptr`: whole words, then the last one to three bytes. */
+function writePacked(view: DataView, ptr: number, length: number, slot: number): void {
+  let word = slot * PACK_WORDS;
+  let at = ptr;
+  const end = ptr + (length & ~3);
+  for (; at < end; at += 4) view.setInt32(at, packed[word++]!, true);
+  const rest = length & 3;
+  if (rest === 0) return;
+  const last = packed[word]!;
+  if (rest === 2) view.setUint16(at, last, true);
+  else {
+    view.setUint8(at, last);
+    if (rest === 3) view.setUint16(at + 1, last >> 8, true);
+  }
 }
 
 /** Whether `value` holds no lone surrogate (`String.prototype.isWellFormed`, ES2024; a loop where it is missing). */
@@ -588,6 +649,77 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
     default:
       return undefined;
   }
+}
+
+/**
+ * Short ASCII strings read more than once lately, as msgpack decoders keep their map keys: a string made from up
+ * to {@link DECODE_LOOP_MAX} bytes costs the engine about as much as the rest of a call, while comparing those
+ * bytes with the ones a string was made from costs a few loads. A table of {@link RECENT_SIZE} entries, found
+ * by a hash of the bytes read as four little-endian words (zero past the string's end), each holding the
+ * words and length last read there and, once the same bytes were read there twice in a row, their string.
+ * Admitting a string only on its second read keeps a stream of distinct strings from filling the table: each
+ * read of one pays the hash, the compare and five stores into typed arrays on top of making its string, and
+ * no string is kept alive by the table (strings kept would each survive a young-generation collection).
+ */
+const RECENT_BITS = 10;
+const RECENT_SIZE = 1 << RECENT_BITS;
+/** Per entry, the four words and (fifth) the length last read there. */
+const recentKeys = new Int32Array(RECENT_SIZE * 5);
+/** Per entry, its string, or "" while its bytes were read only once. */
+const recentTexts: string[] = new Array<string>(RECENT_SIZE).fill("");
+/** Per length up to 16, the masks that keep its bytes of the four words read from where it starts. */
+const WORD_MASKS = Int32Array.from({ length: 17 * 4 }, (_, index) => {
+  const bytes = Math.min(Math.max((index >> 2) - (index & 3) * 4, 0), 4);
+  return bytes === 4 ? -1 : (1 << (bytes * 8)) - 1;
+});
+
+/**
+ * The string of `length` (at most 16) bytes at `ptr` when they are ASCII, from {@link recentTexts} when it was
+ * made from the same bytes there; undefined when a byte is not ASCII. The four words are read whole, past the
+ * string's end where memory holds them (the bytes past it are masked off: reading guest memory changes
+ * nothing); near the end of memory the bytes are read one by one.
+ */
+function recentAscii(
+  view: DataView,
+  bytes: Uint8Array,
+  ptr: number,
+  length: number,
+): string | undefined {
+  if (length === 0) return "";
+  if (ptr + 16 > bytes.length) return shortText(bytes, ptr, length, 0x80);
+  const mask = length * 4;
+  const w0 = view.getInt32(ptr, true) & WORD_MASKS[mask]!;
+  const w1 = view.getInt32(ptr + 4, true) & WORD_MASKS[mask + 1]!;
+  const w2 = view.getInt32(ptr + 8, true) & WORD_MASKS[mask + 2]!;
+  const w3 = view.getInt32(ptr + 12, true) & WORD_MASKS[mask + 3]!;
+  if (((w0 | w1 | w2 | w3) & 0x80808080) !== 0) return undefined;
+  // A multiplicative hash: its top bits depend on every bit of every word.
+  const entry =
+    (Math.imul(w0 ^ length, 0x9e3779b1) +
+      Math.imul(w1, 0x85ebca77) +
+      Math.imul(w2, 0xc2b2ae3d) +
+      Math.imul(w3, 0x27d4eb2f)) >>>
+    (32 - RECENT_BITS);
+  const at = entry * 5;
+  if (
+    recentKeys[at] === w0 &&
+    recentKeys[at + 1] === w1 &&
+    recentKeys[at + 2] === w2 &&
+    recentKeys[at + 3] === w3 &&
+    recentKeys[at + 4] === length
+  ) {
+    const text = recentTexts[entry]!;
+    if (text.length !== 0) return text;
+    // The second read of these bytes in a row: their string is worth keeping.
+    return (recentTexts[entry] = shortText(bytes, ptr, length, 0x80)!);
+  }
+  recentKeys[at] = w0;
+  recentKeys[at + 1] = w1;
+  recentKeys[at + 2] = w2;
+  recentKeys[at + 3] = w3;
+  recentKeys[at + 4] = length;
+  recentTexts[entry] = "";
+  return shortText(bytes, ptr, length, 0x80);
 }
 
 function latin1(bytes: Uint8Array, ptr: number, length: number): string {

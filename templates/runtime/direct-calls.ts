@@ -114,13 +114,13 @@ export function directSpec<R>(spec: ExportSpec<R>, target: DirectTarget): Direct
  * ```ts
  * (d, is, _lift) => (core, p0) => {
  *   if (typeof p0 !== "string") return d.slow(core, [p0]);
- *   const p0z = d.utf8Size(p0);
+ *   const p0z = d.utf8Size(p0, 0);
  *   if (p0z < 0) return d.slow(core, [p0]);
  *   const f = d.enter(core);
  *   const m = d.memory();
  *   let v: unknown;
  *   try {
- *     const p0p = m.lowerMeasured(p0, p0z);
+ *     const p0p = m.lowerMeasured(p0, p0z, 0);
  *     const p0n = m.written;
  *     const r = f(p0p, p0n);
  *     try {
@@ -155,10 +155,11 @@ export interface FastCall {
   /** The core function returned: ends the call. */
   leave(core: InstanceCore): void;
   /**
-   * Before `enter`: a UTF-8 string's size for `m.lowerMeasured`, found by the pass that also checks it; -1 when
-   * it holds a lone surrogate (the call then takes the generic path, which refuses it with its path).
+   * Before `enter`: a UTF-8 string's size for `m.lowerMeasured`, found by the pass that also checks it and packs
+   * it into `slot` (each string of the call has its own); -1 when it holds a lone surrogate (the call then takes
+   * the generic path, which refuses it with its path).
    */
-  utf8Size(value: string): number;
+  utf8Size(value: string, slot: number): number;
   /** After `enter`: the memory (and `realloc`) of the function's canonical options. */
   memory(): GuestMemory;
   /** After `enter`: runs the function's post-return with the core function's result (see {@link postReturn}). */
@@ -262,8 +263,8 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
     core.gate.leaveSync();
   }
 
-  utf8Size(value: string): number {
-    return utf8Size(value);
+  utf8Size(value: string, slot: number): number {
+    return utf8Size(value, slot);
   }
 
   memory(): GuestMemory {
