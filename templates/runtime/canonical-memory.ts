@@ -259,7 +259,7 @@ export class GuestMemory {
         this.check(ptr, length);
         const bytes = this.bytes;
         if (length <= DECODE_LOOP_MAX) {
-          const text = recentAscii(this.view, bytes, ptr, length);
+          const text = shortText(bytes, ptr, length, 0x80);
           if (text !== undefined) return text;
         }
         return utf8Decoder.decode(bytes.subarray(ptr, ptr + length));
@@ -649,77 +649,6 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
     default:
       return undefined;
   }
-}
-
-/**
- * Short ASCII strings read more than once lately, as msgpack decoders keep their map keys: a string made from up
- * to {@link DECODE_LOOP_MAX} bytes costs the engine about as much as the rest of a call, while comparing those
- * bytes with the ones a string was made from costs a few loads. A table of {@link RECENT_SIZE} entries, found
- * by a hash of the bytes read as four little-endian words (zero past the string's end), each holding the
- * words and length last read there and, once the same bytes were read there twice in a row, their string.
- * Admitting a string only on its second read keeps a stream of distinct strings from filling the table: each
- * read of one pays the hash, the compare and five stores into typed arrays on top of making its string, and
- * no string is kept alive by the table (strings kept would each survive a young-generation collection).
- */
-const RECENT_BITS = 10;
-const RECENT_SIZE = 1 << RECENT_BITS;
-/** Per entry, the four words and (fifth) the length last read there. */
-const recentKeys = new Int32Array(RECENT_SIZE * 5);
-/** Per entry, its string, or "" while its bytes were read only once. */
-const recentTexts: string[] = new Array<string>(RECENT_SIZE).fill("");
-/** Per length up to 16, the masks that keep its bytes of the four words read from where it starts. */
-const WORD_MASKS = Int32Array.from({ length: 17 * 4 }, (_, index) => {
-  const bytes = Math.min(Math.max((index >> 2) - (index & 3) * 4, 0), 4);
-  return bytes === 4 ? -1 : (1 << (bytes * 8)) - 1;
-});
-
-/**
- * The string of `length` (at most 16) bytes at `ptr` when they are ASCII, from {@link recentTexts} when it was
- * made from the same bytes there; undefined when a byte is not ASCII. The four words are read whole, past the
- * string's end where memory holds them (the bytes past it are masked off: reading guest memory changes
- * nothing); near the end of memory the bytes are read one by one.
- */
-function recentAscii(
-  view: DataView,
-  bytes: Uint8Array,
-  ptr: number,
-  length: number,
-): string | undefined {
-  if (length === 0) return "";
-  if (ptr + 16 > bytes.length) return shortText(bytes, ptr, length, 0x80);
-  const mask = length * 4;
-  const w0 = view.getInt32(ptr, true) & WORD_MASKS[mask]!;
-  const w1 = view.getInt32(ptr + 4, true) & WORD_MASKS[mask + 1]!;
-  const w2 = view.getInt32(ptr + 8, true) & WORD_MASKS[mask + 2]!;
-  const w3 = view.getInt32(ptr + 12, true) & WORD_MASKS[mask + 3]!;
-  if (((w0 | w1 | w2 | w3) & 0x80808080) !== 0) return undefined;
-  // A multiplicative hash: its top bits depend on every bit of every word.
-  const entry =
-    (Math.imul(w0 ^ length, 0x9e3779b1) +
-      Math.imul(w1, 0x85ebca77) +
-      Math.imul(w2, 0xc2b2ae3d) +
-      Math.imul(w3, 0x27d4eb2f)) >>>
-    (32 - RECENT_BITS);
-  const at = entry * 5;
-  if (
-    recentKeys[at] === w0 &&
-    recentKeys[at + 1] === w1 &&
-    recentKeys[at + 2] === w2 &&
-    recentKeys[at + 3] === w3 &&
-    recentKeys[at + 4] === length
-  ) {
-    const text = recentTexts[entry]!;
-    if (text.length !== 0) return text;
-    // The second read of these bytes in a row: their string is worth keeping.
-    return (recentTexts[entry] = shortText(bytes, ptr, length, 0x80)!);
-  }
-  recentKeys[at] = w0;
-  recentKeys[at + 1] = w1;
-  recentKeys[at + 2] = w2;
-  recentKeys[at + 3] = w3;
-  recentKeys[at + 4] = length;
-  recentTexts[entry] = "";
-  return shortText(bytes, ptr, length, 0x80);
 }
 
 function latin1(bytes: Uint8Array, ptr: number, length: number): string {

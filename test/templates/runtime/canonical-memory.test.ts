@@ -152,7 +152,7 @@ describe("packed strings", () => {
   });
 });
 
-describe("recently read short strings", () => {
+describe("short strings read again, in turn and near the end of memory", () => {
   const place = (memory: GuestMemory, bytes: Uint8Array, tail = 0): number => {
     const ptr = memory.alloc(1, bytes.length + 16);
     memory.bytes.set(bytes, ptr);
