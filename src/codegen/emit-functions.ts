@@ -113,7 +113,28 @@ export interface UnitFunctions {
   readonly resources: Map<TypeId, ResourceInfo>;
 }
 
+/**
+ * What the index reads of another unit's functions: whether the host implements anything there, which
+ * resources have a static side, and the error aliases and guards it re-exports. Kept once the unit's file is
+ * printed, when its {@link FunctionInfo}s are let go.
+ */
+export interface UnitSurface {
+  /** The unit has free functions. */
+  readonly hasFunctions: boolean;
+  /** Resources with a constructor or static functions. */
+  readonly staticSides: ReadonlySet<TypeId>;
+  /** The `XxxError` aliases, in the order the unit declares them (functions, then each resource's). */
+  readonly errorAliases: readonly string[];
+  /** The `isXxxError` guards, in the same order. */
+  readonly errorGuards: readonly string[];
+}
+
 const cache = new WeakMap<Unit, UnitFunctions>();
+
+const surfaces = new WeakMap<Unit, UnitSurface>();
+
+/** The units whose functions were let go: asking for them again would claim their names twice. */
+const released = new WeakSet<Unit>();
 
 const tableNames = new WeakMap<Unit, Partial<Record<Side, string>>>();
 
@@ -248,10 +269,19 @@ function withDirect(
   };
 }
 
-/** The function names of a unit, claimed once. */
+/**
+ * The functions of a unit, described (and their names claimed) when first asked for: the generator asks just
+ * before printing the unit's file and lets them go once it is printed ({@link releaseUnitFunctions}), so that
+ * no unit's descriptions outlive its file.
+ */
 export function unitFunctions(cx: EmitContext, unit: Unit = cx.unit): UnitFunctions {
   let info = cache.get(unit);
   if (info !== undefined) return info;
+  if (released.has(unit)) {
+    throw new Error(
+      `the functions of ${unit.path} were asked for after it was printed (a wit-ts bug)`,
+    );
+  }
   const members = createNameScope();
   const functions = unit.functions.map((func) =>
     describe(
@@ -310,6 +340,40 @@ export function unitFunctions(cx: EmitContext, unit: Unit = cx.unit): UnitFuncti
   info = { functions, resources };
   cache.set(unit, info);
   return info;
+}
+
+/** What the index reads of `unit`'s functions (see {@link UnitSurface}), whether or not its file is printed. */
+export function unitSurface(cx: EmitContext, unit: Unit): UnitSurface {
+  return surfaces.get(unit) ?? surfaceOf(unitFunctions(cx, unit));
+}
+
+/** Lets go of `unit`'s function descriptions once its file is printed, keeping what the index reads of them. */
+export function releaseUnitFunctions(unit: Unit): void {
+  const info = cache.get(unit);
+  if (info === undefined) return;
+  surfaces.set(unit, surfaceOf(info));
+  cache.delete(unit);
+  released.add(unit);
+}
+
+function surfaceOf(info: UnitFunctions): UnitSurface {
+  const staticSides = new Set<TypeId>();
+  const errorAliases: string[] = [];
+  const errorGuards: string[] = [];
+  const note = (fn: FunctionInfo): void => {
+    if (fn.errorAlias !== undefined) errorAliases.push(fn.errorAlias);
+    if (fn.errorGuard !== undefined) errorGuards.push(fn.errorGuard);
+  };
+  for (const fn of info.functions) note(fn);
+  for (const resource of info.resources.values()) {
+    // A resource class's static side: its constructor and static functions (`hasStaticSide`).
+    if (resource.constructor !== undefined || resource.statics.length > 0)
+      staticSides.add(resource.id);
+    if (resource.constructor !== undefined) note(resource.constructor);
+    for (const fn of resource.methods) note(fn);
+    for (const fn of resource.statics) note(fn);
+  }
+  return { hasFunctions: info.functions.length > 0, staticSides, errorAliases, errorGuards };
 }
 
 const worldExportCache = new WeakMap<Unit, FunctionInfo[]>();
@@ -554,41 +618,50 @@ function shareDescriptors(
   functions: readonly FunctionInfo[],
 ): DescriptorOf {
   const ids = printableIds(cx);
+  // Each type's key, found once per table: a descriptor is the same printable for every use of its type in a
+  // file, so only types (not uses) are looked at; structurally equal types of different ids share a key.
+  const keys = new Map<TypeId, number>();
   const counts = new Map<number, number>();
-  const keyOf = (expr: Printable): number | undefined => {
-    // Only calls (`list(...)`) are worth a name: a named type's descriptor is a name already, and a handle's
-    // (`borrow(fileType)`) says more in the entry than a name would.
-    if (!Array.isArray(expr) || isHandleDescriptor(expr)) return undefined;
-    return ids.of(expr);
+  const keyOfType = (type: Type): number => {
+    // Primitive types are runtime names already (`u32`).
+    if (typeof type === "string") return -1;
+    let key = keys.get(type.id);
+    if (key === undefined) {
+      const expr = descriptorExpr(cx, type);
+      // Only calls (`list(...)`) are worth a name: a named type's descriptor is a name already, and a handle's
+      // (`borrow(fileType)`) says more in the entry than a name would.
+      key = !Array.isArray(expr) || isHandleDescriptor(expr) ? -1 : ids.of(expr);
+      keys.set(type.id, key);
+    }
+    return key;
   };
   const count = (type: Type | undefined): void => {
     if (type === undefined) return;
-    const key = keyOf(descriptorExpr(cx, type));
-    if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+    const key = keyOfType(type);
+    if (key >= 0) counts.set(key, (counts.get(key) ?? 0) + 1);
   };
   for (const info of functions) {
     for (const p of info.params) count(p.type);
     count(info.func.result);
   }
   const names = new Map<number, string>();
-  const own: DescriptorOf = (type) => descriptorExpr(cx, type);
+  const declare = (type: Type | undefined): void => {
+    if (type === undefined) return;
+    const key = keyOfType(type);
+    if (key < 0 || (counts.get(key) ?? 0) < 2 || names.has(key)) return;
+    const name = cx.unit.valueScope.claim(`descriptor${names.size + 1}`);
+    names.set(key, name);
+    f.print("const ", name, " = ", descriptorExpr(cx, type), ";");
+  };
   for (const info of functions) {
-    for (const type of [...info.params.map((p) => p.type), info.func.result]) {
-      if (type === undefined) continue;
-      const expr = descriptorExpr(cx, type);
-      const key = keyOf(expr);
-      if (key === undefined || (counts.get(key) ?? 0) < 2 || names.has(key)) continue;
-      const name = cx.unit.valueScope.claim(`descriptor${names.size + 1}`);
-      names.set(key, name);
-      f.print("const ", name, " = ", expr, ";");
-    }
+    for (const p of info.params) declare(p.type);
+    declare(info.func.result);
   }
-  if (names.size === 0) return own;
+  if (names.size === 0) return (type) => descriptorExpr(cx, type);
   f.print();
   return (type) => {
-    const expr = descriptorExpr(cx, type);
-    const key = keyOf(expr);
-    return (key === undefined ? undefined : names.get(key)) ?? expr;
+    const key = keyOfType(type);
+    return (key < 0 ? undefined : names.get(key)) ?? descriptorExpr(cx, type);
   };
 }
 

@@ -18,6 +18,7 @@ import {
   printSignature,
   interfaceTags,
   unitFunctions,
+  unitSurface,
   valueTypeExpr,
   type FunctionInfo,
   type ResourceInfo,
@@ -52,8 +53,8 @@ export function importFunctions(cx: EmitContext): FunctionInfo[] {
 
 /** Whether the host has anything to provide for the current unit (else it gets no contract entry). */
 export function needsHost(cx: EmitContext, unit: Unit = cx.unit): boolean {
-  const { functions, resources } = unitFunctions(cx, unit);
-  return functions.length > 0 || [...resources.values()].some(hasStaticSide);
+  const surface = unitSurface(cx, unit);
+  return surface.hasFunctions || surface.staticSides.size > 0;
 }
 
 /** The members of a host contract: functions, then the classes of resources with a static side. */

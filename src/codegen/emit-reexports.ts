@@ -14,10 +14,9 @@
  * with the package, then the namespace, then the version when taken; the export side of an interface the world
  * also imports adds `Exports`.
  */
-import { unitFunctions, worldExportFunctions } from "./emit-functions.js";
+import { unitSurface, worldExportFunctions } from "./emit-functions.js";
 import type { Unit } from "./emit-plan.js";
 import { needsHost } from "./emit-imports.js";
-import { hasStaticSide } from "./emit-resources.js";
 import type { Resolve, TypeId } from "../wit/model.js";
 import { createLocalSymbol, WIDTH, type GeneratedFile, type Printable } from "./printer/index.js";
 import { createNameScope, isReservedName, tsName } from "./names.js";
@@ -67,7 +66,7 @@ function publicNames(cx: EmitContext, unit: Unit, meanings: Meanings): UnitExpor
   const types: string[] = [];
   const values: string[] = [];
   const identity = new Map<string, number>();
-  const info = unitFunctions(cx, unit);
+  const surface = unitSurface(cx, unit);
   for (const [id, names] of unit.typeNames) {
     const target = aliasTarget(cx, id);
     const home = cx.plan.declaringUnit(target, unit.side);
@@ -79,8 +78,7 @@ function publicNames(cx: EmitContext, unit: Unit, meanings: Meanings): UnitExpor
         ? meanings.type(home, target, false)
         : meanings.type(unit, id, false),
     );
-    const resource = info.resources.get(id);
-    if (names.classType !== undefined && resource !== undefined && hasStaticSide(resource)) {
+    if (names.classType !== undefined && surface.staticSides.has(id)) {
       types.push(names.classType);
       identity.set(
         names.classType,
@@ -93,18 +91,13 @@ function publicNames(cx: EmitContext, unit: Unit, meanings: Meanings): UnitExpor
   // Export sides always declare their contract; import sides only when the host implements something.
   if (unit.kind === "interface" && (unit.side === "export" || needsHost(cx, unit)))
     types.push(unit.contract);
-  const all = [
-    ...info.functions,
-    ...[...info.resources.values()].flatMap((r) => [
-      ...(r.constructor === undefined ? [] : [r.constructor]),
-      ...r.methods,
-      ...r.statics,
-    ]),
-  ];
-  if (unit.kind === "index") all.push(...worldExportFunctions(cx));
-  for (const fn of all) {
-    if (fn.errorAlias !== undefined) types.push(fn.errorAlias);
-    if (fn.errorGuard !== undefined) values.push(fn.errorGuard);
+  types.push(...surface.errorAliases);
+  values.push(...surface.errorGuards);
+  if (unit.kind === "index") {
+    for (const fn of worldExportFunctions(cx)) {
+      if (fn.errorAlias !== undefined) types.push(fn.errorAlias);
+      if (fn.errorGuard !== undefined) values.push(fn.errorGuard);
+    }
   }
   for (const name of types) if (!identity.has(name)) identity.set(name, meanings.unique());
   for (const name of values) if (!identity.has(name)) identity.set(name, meanings.unique());

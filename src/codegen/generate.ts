@@ -9,7 +9,7 @@ import type { Resolve, WorldId } from "../wit/model.js";
 import type { ComponentCanon } from "../wit/decoding/canonical-options.js";
 import { planDirectImports } from "./emit-direct.js";
 import { emitExportSide } from "./emit-exports.js";
-import { unitFunctions, worldExportFunctions } from "./emit-functions.js";
+import { releaseUnitFunctions, unitFunctions, worldExportFunctions } from "./emit-functions.js";
 import { emitImportSide } from "./emit-imports.js";
 import { emitIndex } from "./emit-index.js";
 import { createPlan, type Plan, type Unit } from "./emit-plan.js";
@@ -58,12 +58,14 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
   });
   const files: OutputFile[] = [];
   const runtime = createSdkRuntime(options.runtimeImport);
-  const contexts = [plan.index, ...plan.units].map((unit) => context(plan, unit, options, runtime));
-  // Claim every unit's function names before printing anything: files refer to each other's names.
-  for (const cx of contexts) unitFunctions(cx);
-  worldExportFunctions(contexts[0]!);
+  // The index last: it reads what every interface file declares, which each file's functions decide as the file
+  // is printed; an interface file reads no other file's functions.
+  const contexts = [...plan.units, plan.index].map((unit) => context(plan, unit, options, runtime));
   for (const cx of contexts) {
     const unit = cx.unit;
+    // The unit's function names, claimed before its mark so that printing it again keeps them.
+    unitFunctions(cx);
+    if (unit.kind === "index") worldExportFunctions(cx);
     const typeMark = unit.typeScope.mark();
     const valueMark = unit.valueScope.mark();
     const content = printGeneratedFile(unit.path, { preamble }, (f) => {
@@ -88,6 +90,7 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
     });
     files.push({ path: unit.path, content });
     forgetUnitExprs(unit);
+    if (unit.kind !== "index") releaseUnitFunctions(unit);
   }
   files.push(...runtime.outputFiles(preamble));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -78,14 +78,19 @@ export interface AssignmentLayout {
  * own). No members prints `never`; one member prints just that member.
  */
 export function union(types: readonly Printable[]): UnionLayout {
-  // A union member that is itself a union is the same type as its members spliced in.
-  return {
-    kind: "union",
-    types: types.flatMap((t) => {
-      const member = unwrap(t);
-      return isLayout(member, "union") ? member.types : [t];
-    }),
-  };
+  // A union member that is itself a union is the same type as its members spliced in. A loop, not `flatMap`,
+  // which costs several times more on Node 20 and is called for every optional type of every file.
+  const spliced: Printable[] = [];
+  for (let i = 0; i < types.length; i++) {
+    const t = types[i]!;
+    const member = unwrap(t);
+    if (isLayout(member, "union")) {
+      for (let j = 0; j < member.types.length; j++) spliced.push(member.types[j]!);
+    } else {
+      spliced.push(t);
+    }
+  }
+  return { kind: "union", types: spliced };
 }
 
 /** Type arguments `<A, B>` of a type reference (`Promise<T>`); broken one per line. A sole argument that is plain text or an object type stays hugged: `Promise<{` ... `}>`. */
