@@ -51,11 +51,13 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
   const plan = createPlan(resolve, world);
   // Decided before anything is printed: an import the SDK cannot lower keeps every export off the direct path.
   if (options.canon !== undefined) planDirectImports(resolve, world, options.canon);
-  const preamble = generatedByComment({
+  // Only the index names the input: the other files would each repeat it.
+  const indexPreamble = generatedByComment({
     version: options.version,
     input: options.input,
     world: plan.worldName,
   });
+  const preamble = generatedByComment({ version: options.version, world: plan.worldName });
   const files: OutputFile[] = [];
   const runtime = createSdkRuntime(options.runtimeImport);
   // The index last: it reads what every interface file declares, which each file's functions decide as the file
@@ -68,7 +70,8 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
     if (unit.kind === "index") worldExportFunctions(cx);
     const typeMark = unit.typeScope.mark();
     const valueMark = unit.valueScope.mark();
-    const content = printGeneratedFile(unit.path, { preamble }, (f) => {
+    const head = unit.kind === "index" ? indexPreamble : preamble;
+    const content = printGeneratedFile(unit.path, { preamble: head }, (f) => {
       // The file may be printed twice (see printGeneratedFile): the second time claims the same names again.
       unit.typeScope.rollback(typeMark);
       unit.valueScope.rollback(valueMark);
