@@ -53,7 +53,17 @@ describe.skipIf(!built)("shape anchors", () => {
   it("keep the parser's and the resolver's optimized code valid across a full collection", () => {
     const child = spawnSync(
       process.execPath,
-      ["--allow-natives-syntax", "--expose-gc", "--input-type=module", "-e", CHILD, DIST],
+      // Optimization is synchronous: on a loaded machine a compile that tiering had already queued on a
+      // background thread could otherwise still be unfinished when the child reads the status.
+      [
+        "--allow-natives-syntax",
+        "--expose-gc",
+        "--no-concurrent-recompilation",
+        "--input-type=module",
+        "-e",
+        CHILD,
+        DIST,
+      ],
       { encoding: "utf8" },
     );
     expect(child.stderr).toBe("");
