@@ -185,6 +185,13 @@ function sameIgnoringCase(a: string, b: string): boolean {
   return a === b || a.toLowerCase() === b.toLowerCase();
 }
 
+/** `r-f` for a method `f` of `r`, else `f`: what the error alias and the adapter are named after. */
+function qualifiedName(cx: EmitContext, base: string, resource: TypeId | undefined): string {
+  return resource === undefined
+    ? base
+    : `${cx.resolve.types[resource]!.name ?? "resource"}-${base}`;
+}
+
 /** Describes one function of `unit`, claiming its spec constant and error alias there. */
 function describe(
   cx: EmitContext,
@@ -197,23 +204,20 @@ function describe(
 ): FunctionInfo {
   const resolve = cx.resolve;
   const base = functionBaseName(func);
-  // `r-f` for a method of `r`: what the error alias and the adapter are named after (most functions need neither).
-  const qualified = (): string =>
-    resource === undefined ? base : `${resolve.types[resource]!.name ?? "resource"}-${base}`;
   const result = func.result === undefined ? undefined : underlying(resolve, func.result);
   const resultDef =
     result === undefined || typeof result === "string" ? undefined : resolve.types[result.id]!.kind;
   // The model's own `result` kind: its `ok` and `err` are what `fallible` says.
   const fallible = resultDef?.kind === "result" ? resultDef : undefined;
   const spec = specTable(unit, direction) + propertyAccess(func.name);
-  const borrows =
-    direction === "import" &&
-    func.params.some(
-      (p, index) => (kind !== "method" || index > 0) && containsBorrow(resolve, p.type),
-    );
+  let borrows = false;
+  if (direction === "import") {
+    for (let i = kind === "method" ? 1 : 0; i < func.params.length && !borrows; i++)
+      borrows = containsBorrow(resolve, func.params[i]!.type);
+  }
   const adapter =
     borrows && cx.borrows === "autodrop"
-      ? unit.valueScope.claim(`${toLowerCamel(qualified())}Adapter`)
+      ? unit.valueScope.claim(`${toLowerCamel(qualifiedName(cx, base, resource))}Adapter`)
       : undefined;
   // Parameters are bound inside the generated bodies, which use the function's own spec and a few fixed
   // names: keep clear of those rather than shadow them.
@@ -225,7 +229,9 @@ function describe(
     paramList.push({ name: claimParam(paramList, name), type: p.type });
   }
   const errorAlias =
-    fallible === undefined ? undefined : unit.typeScope.claim(`${toUpperCamel(qualified())}Error`);
+    fallible === undefined
+      ? undefined
+      : unit.typeScope.claim(`${toUpperCamel(qualifiedName(cx, base, resource))}Error`);
   return {
     func,
     resource,
@@ -448,14 +454,20 @@ export function interfaceTags(unit: Unit, iface: { readonly stability: Stability
 /** The contexts derived from a file's, by borrow direction and giver (see {@link derived}), made once per file. */
 const derivedContexts = new WeakMap<EmitContext, (EmitContext | undefined)[]>();
 
+/** The context {@link derived} was last called with, and its slots: a file's calls come in a row. */
+let lastDerivedFrom: EmitContext | undefined;
+let lastDerived: (EmitContext | undefined)[] | undefined;
+
 /** `cx` with `borrowDirection` and `gives` set; the same object for the same arguments. */
 function derived(
   cx: EmitContext,
   borrowDirection: Side | undefined,
   gives: "host" | "guest" | undefined,
 ): EmitContext {
-  let slots = derivedContexts.get(cx);
+  let slots = cx === lastDerivedFrom ? lastDerived : derivedContexts.get(cx);
   if (slots === undefined) derivedContexts.set(cx, (slots = []));
+  lastDerivedFrom = cx;
+  lastDerived = slots;
   const slot =
     (borrowDirection === undefined ? 0 : borrowDirection === "import" ? 3 : 6) +
     (gives === undefined ? 0 : gives === "host" ? 1 : 2);
@@ -682,18 +694,29 @@ function paramDescriptors(info: FunctionInfo, descriptor: DescriptorOf): Printab
   return array(info.params.map((p) => descriptor(p.type)));
 }
 
-/** What follows the parameters in a table entry: the result's descriptor, then the options, if any. */
+/** Appends what follows the parameters in a table entry to `entry`: the result's descriptor, then the options, if any. */
 function entryTail(
+  entry: Printable[],
   info: FunctionInfo,
   descriptor: DescriptorOf,
   options: Printable | undefined,
-): Printable[] {
+): void {
   const result = info.func.result;
-  const tail: Printable[] = [];
   if (result !== undefined || options !== undefined)
-    tail.push(result === undefined ? "undefined" : descriptor(result));
-  if (options !== undefined) tail.push(options);
-  return tail;
+    entry.push(result === undefined ? "undefined" : descriptor(result));
+  if (options !== undefined) entry.push(options);
+}
+
+/** The options of an async export's entry: the same printable for every entry. */
+const ASYNC_OPTION = object([["async", "true"]]);
+
+/** The parameters' names as one string: `a, b`. */
+function paramNames(info: FunctionInfo): string {
+  const params = info.params;
+  let names = "";
+  for (let i = 0; i < params.length; i++)
+    names += i === 0 ? params[i]!.name : `, ${params[i]!.name}`;
+  return names;
 }
 
 /** `const xSpecs = table(iface, { ...entries }[, root]);` (`exportTable` and `importTable` are `#__NO_SIDE_EFFECTS__`). */
@@ -732,12 +755,10 @@ export function printExportTable(
   const descriptor = shareDescriptors(f, cx, functions);
   const entries = functions.map((info) => {
     const path = jcoPath(info);
-    const entry: Printable[] = [
-      ...(path === exportPathOf(info.func.name) ? [] : [stringLiteral(path)]),
-      stringLiteral(info.params.map((p) => p.name).join(", ")),
-      paramDescriptors(info, descriptor),
-      ...entryTail(info, descriptor, info.async ? object([["async", "true"]]) : undefined),
-    ];
+    const entry: Printable[] = [];
+    if (path !== exportPathOf(info.func.name)) entry.push(stringLiteral(path));
+    entry.push(stringLiteral(paramNames(info)), paramDescriptors(info, descriptor));
+    entryTail(entry, info, descriptor, info.async ? ASYNC_OPTION : undefined);
     return [info.func.name, array(entry)] as const;
   });
   const root = cx.unit.jcoExportKey;
@@ -760,14 +781,12 @@ export function printImportTable(
   const entries = functions.map((info) => {
     const options: (readonly [string, Printable])[] = [];
     if (info.adapter !== undefined) options.push(["invoke", info.adapter]);
-    else if (info.receivesBorrows)
-      options.push(["names", stringLiteral(info.params.map((p) => p.name).join(", "))]);
+    else if (info.receivesBorrows) options.push(["names", stringLiteral(paramNames(info))]);
     if (info.async) options.push(["async", "true"]);
-    const entry: Printable[] = [
-      ...(info.member === importMemberOf(info.func.name) ? [] : [stringLiteral(info.member)]),
-      paramDescriptors(info, descriptor),
-      ...entryTail(info, descriptor, options.length > 0 ? object(options) : undefined),
-    ];
+    const entry: Printable[] = [];
+    if (info.member !== importMemberOf(info.func.name)) entry.push(stringLiteral(info.member));
+    entry.push(paramDescriptors(info, descriptor));
+    entryTail(entry, info, descriptor, options.length > 0 ? object(options) : undefined);
     return [info.func.name, array(entry)] as const;
   });
   printTable(f, cx, "import", entries, []);

@@ -82,17 +82,19 @@ export function moduleSpecifier(from: string, to: string): string {
 }
 
 /** Symbols by the file using them, then by the declaring file (with its specifier), then by name. */
-const symbolCache = new WeakMap<
+type SymbolsByHome = Map<
   Unit,
-  Map<
-    Unit,
-    {
-      readonly from: string;
-      readonly types: Map<string, ImportSymbol>;
-      readonly values: Map<string, ImportSymbol>;
-    }
-  >
->();
+  {
+    readonly from: string;
+    readonly types: Map<string, ImportSymbol>;
+    readonly values: Map<string, ImportSymbol>;
+  }
+>;
+const symbolCache = new WeakMap<Unit, SymbolsByHome>();
+
+/** The unit whose symbols were asked for last, and they (see {@link lastUnit}). */
+let lastSymbolUnit: Unit | undefined;
+let lastSymbols: SymbolsByHome | undefined;
 
 /**
  * The namespace each interface file is imported as by the index (`import * as store from ...`), which the
@@ -102,6 +104,8 @@ const indexNamespaces = new WeakMap<Unit, ReadonlyMap<Unit, Printable>>();
 
 /** Makes the index (`index`) refer to the names of each interface file through its namespace (`store.Point`). */
 export function useNamespaces(index: Unit, namespaces: ReadonlyMap<Unit, Printable>): void {
+  // declaredSymbol looks for namespaces in the index only.
+  if (index.kind !== "index") throw new Error(`${index.path} is not the index (a wit-ts bug)`);
   indexNamespaces.set(index, namespaces);
 }
 
@@ -115,10 +119,15 @@ export function declaredSymbol(
   name: string,
   typeOnly: boolean,
 ): Printable {
-  const namespace = home === cx.unit ? undefined : indexNamespaces.get(cx.unit)?.get(home);
+  const namespace =
+    home === cx.unit || cx.unit.kind !== "index"
+      ? undefined
+      : indexNamespaces.get(cx.unit)?.get(home);
   if (namespace !== undefined) return [namespace, `.${name}`];
-  let byHome = symbolCache.get(cx.unit);
+  let byHome = cx.unit === lastSymbolUnit ? lastSymbols : symbolCache.get(cx.unit);
   if (byHome === undefined) symbolCache.set(cx.unit, (byHome = new Map()));
+  lastSymbolUnit = cx.unit;
+  lastSymbols = byHome;
   let cache = byHome.get(home);
   if (cache === undefined) {
     cache = { from: moduleSpecifier(cx.unit.path, home.path), types: new Map(), values: new Map() };
@@ -314,7 +323,15 @@ interface UnitExprs {
 
 const exprCache = new WeakMap<Unit, UnitExprs>();
 
+/**
+ * The unit whose expressions were asked for last, and they: a file asks for its own thousands of times in a
+ * row, and a compare costs less than a `WeakMap` lookup.
+ */
+let lastUnit: Unit | undefined;
+let lastExprs: UnitExprs | undefined;
+
 function unitCache(cx: EmitContext): UnitExprs {
+  if (cx.unit === lastUnit) return lastExprs!;
   let exprs = exprCache.get(cx.unit);
   if (exprs === undefined) {
     exprs = {
@@ -333,6 +350,8 @@ function unitCache(cx: EmitContext): UnitExprs {
     };
     exprCache.set(cx.unit, exprs);
   }
+  lastUnit = cx.unit;
+  lastExprs = exprs;
   return exprs;
 }
 
@@ -354,6 +373,8 @@ export function printableIds(cx: EmitContext): PrintableIds {
 export function forgetUnitExprs(unit: Unit): void {
   exprCache.delete(unit);
   symbolCache.delete(unit);
+  if (lastUnit === unit) lastUnit = lastExprs = undefined;
+  if (lastSymbolUnit === unit) lastSymbolUnit = lastSymbols = undefined;
 }
 
 function typeCache(cx: EmitContext): Map<TypeId, Printable> {

@@ -246,6 +246,8 @@ class FileWriter implements GeneratedFile {
   }
 
   jsDocAt(depth: number, input: JsDocInput): void {
+    // Most items have no docs and no tags: nothing to print, and nothing to build to find that out.
+    if (input.docs === undefined && (input.tags === undefined || input.tags.length === 0)) return;
     for (const line of jsDocLines(input, depth * TAB_WIDTH)) {
       this.lineAt(depth, line);
     }

@@ -11,7 +11,14 @@
  * Widths count UTF-16 code units: generated code is ASCII but for string literals and comments.
  */
 import { quotePropertyKey } from "../names.js";
-import { isConcat, isLayout, unwrap, type Layout, type Printable } from "./layouts.js";
+import {
+  isConcat,
+  isLayout,
+  unwrap,
+  type Layout,
+  type ObjectLayout,
+  type Printable,
+} from "./layouts.js";
 import { TextBuffer } from "./text-buffer.js";
 import type { SymbolRef } from "./symbols.js";
 
@@ -392,13 +399,7 @@ export class LinePrinter {
       case "object-type":
         return this.items("{", p.members, "}", ";", trailing, ";");
       case "object":
-        return this.items(
-          "{",
-          p.entries.map(([key, value]) => [quotePropertyKey(key), ": ", value]),
-          "}",
-          ",",
-          trailing,
-        );
+        return this.entries(p.entries, trailing);
       case "assignment":
         this.write(p.left, 2 + this.leadOf([p.right], 0, trailing));
         this.text(" = ");
@@ -434,6 +435,26 @@ export class LinePrinter {
     this.depth--;
     this.newline();
     this.write(close, trailing);
+  }
+
+  /**
+   * An object literal's entries as {@link items} prints `[key, ": ", value]` items between `{` and `}`, without
+   * making those items: a spec table has one entry per function.
+   */
+  private entries(entries: ObjectLayout["entries"], trailing: number): void {
+    this.text("{");
+    this.depth++;
+    for (let i = 0; i < entries.length; i++) {
+      this.newline();
+      const [key, value] = entries[i]!;
+      this.text(quotePropertyKey(key));
+      this.text(": ");
+      this.write(value, 1);
+      this.text(",");
+    }
+    this.depth--;
+    this.newline();
+    this.write("}", trailing);
   }
 
   /** `| A` lines; from the next line, one level deeper, unless the union starts its line. */

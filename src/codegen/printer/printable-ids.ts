@@ -5,8 +5,8 @@
  * to find repeated expressions (a descriptor several functions of a table spell out) without spelling each as
  * a string: a printable object is numbered once, from the numbers of its parts, and remembered.
  */
-import type { Printable } from "./layouts.js";
-import type { ImportSymbol } from "./symbols.js";
+import type { Layout, Printable } from "./layouts.js";
+import type { ImportSymbol, LocalSymbol } from "./symbols.js";
 
 export class PrintableIds {
   /** Each structure's number, by a short key made of its kind and its parts' numbers. */
@@ -49,21 +49,63 @@ export class PrintableIds {
       const symbol = p as ImportSymbol;
       key = `i${symbol.typeOnly ? "t" : "v"}${symbol.from}\0${symbol.name}`;
     } else if (Array.isArray(p)) {
-      key = "a";
-      const items = p as readonly Printable[];
-      for (let i = 0; i < items.length; i++) key += `${this.of(items[i]!)},`;
+      key = this.listKey("a", p as readonly Printable[]);
     } else {
-      key = "o";
-      const fields = p as unknown as Record<string, unknown>;
-      for (const name of Object.keys(fields)) {
-        const value = fields[name];
-        if (value === undefined || typeof value === "function") continue;
-        key += `${name}:${this.of(value as Printable)},`;
-      }
+      key = this.layoutKey(p as Layout | LocalSymbol);
     }
     id = this.intern(key);
     this.byObject.set(p, id);
     return id;
+  }
+
+  /** `prefix` and the numbers of `items`. */
+  private listKey(prefix: string, items: readonly Printable[]): string {
+    let key = prefix;
+    for (let i = 0; i < items.length; i++) key += `${this.of(items[i]!)},`;
+    return key;
+  }
+
+  /**
+   * A layout's key: its kind and its fields' numbers in a fixed order per kind (`-` for a field left out),
+   * without listing its fields.
+   */
+  private layoutKey(p: Layout | LocalSymbol): string {
+    switch (p.kind) {
+      case "local":
+        return `l${p.name}`;
+      case "union":
+      case "type-args":
+        return this.listKey(`o${p.kind}:`, p.types);
+      case "type-params":
+        return this.listKey("otype-params:", p.params);
+      case "call-args":
+        return this.listKey("ocall-args:", p.args);
+      case "array":
+        return this.listKey("oarray:", p.items);
+      case "array-type":
+        return `oarray-type:${this.of(p.element)}`;
+      case "signature":
+        return this.listKey(
+          `osignature:${p.arrow ? "t" : "f"}${p.returnType === undefined ? "-" : this.of(p.returnType)}:`,
+          p.params,
+        );
+      case "object-type":
+        return this.listKey(`oobject-type:${p.expand ? "t" : "f"}:`, p.members);
+      case "object": {
+        let key = `oobject:${p.expand ? "t" : "f"}:`;
+        for (let i = 0; i < p.entries.length; i++) {
+          const [name, value] = p.entries[i]!;
+          key += `${this.of(name)}=${this.of(value)},`;
+        }
+        return key;
+      }
+      case "assignment":
+        return `oassignment:${this.of(p.left)}=${this.of(p.right)}`;
+      default: {
+        const unreachable: never = p;
+        throw new Error(`unknown printable ${JSON.stringify(unreachable)}`);
+      }
+    }
   }
 
   private intern(key: string): number {
