@@ -14,12 +14,7 @@ import { emitImportSide } from "./emit-imports.js";
 import { emitIndex } from "./emit-index.js";
 import { createPlan, type Plan, type Unit } from "./emit-plan.js";
 import { emitTypes } from "./emit-types.js";
-import {
-  FileTexts,
-  generatedByComment,
-  printGeneratedFileInto,
-  type GeneratedFile,
-} from "./printer/index.js";
+import { generatedByComment, printGeneratedFile, type GeneratedFile } from "./printer/index.js";
 import { createSdkRuntime, type SdkRuntime } from "./runtime-files.js";
 export { selectWorld } from "../wit/select-world.js";
 import { forgetUnitExprs, moduleSpecifier, type EmitContext } from "./type-expr.js";
@@ -63,9 +58,7 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
     world: plan.worldName,
   });
   const preamble = generatedByComment({ version: options.version, world: plan.worldName });
-  // The files' texts are made into strings together at the end (see `printer/file-texts.ts`).
-  const texts = new FileTexts();
-  const printed: { readonly path: string; readonly text: number }[] = [];
+  const files: OutputFile[] = [];
   const runtime = createSdkRuntime(options.runtimeImport);
   // The index last: it reads what every interface file declares, which each file's functions decide as the file
   // is printed; an interface file reads no other file's functions.
@@ -78,7 +71,7 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
     const typeMark = unit.typeScope.mark();
     const valueMark = unit.valueScope.mark();
     const head = unit.kind === "index" ? indexPreamble : preamble;
-    const text = printGeneratedFileInto(texts, unit.path, { preamble: head }, (f) => {
+    const content = printGeneratedFile(unit.path, { preamble: head }, (f) => {
       // The file may be printed twice (see printGeneratedFile): the second time claims the same names again.
       unit.typeScope.rollback(typeMark);
       unit.valueScope.rollback(valueMark);
@@ -98,12 +91,10 @@ export function generate(resolve: Resolve, world: WorldId, options: GenerateOpti
       // type of another file) gets an alias instead of clashing with it.
       f.reserve(...unit.typeScope.names(), ...unit.valueScope.names());
     });
-    printed.push({ path: unit.path, text });
+    files.push({ path: unit.path, content });
     forgetUnitExprs(unit);
     if (unit.kind !== "index") releaseUnitFunctions(unit);
   }
-  const strings = texts.texts();
-  const files: OutputFile[] = printed.map((p) => ({ path: p.path, content: strings[p.text]! }));
   files.push(...runtime.outputFiles(preamble));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -8,7 +8,6 @@
  */
 import { quotePropertyKey, stringLiteral } from "../names.js";
 import { SymbolUses, type ImportNames } from "./imports.js";
-import type { FileTexts } from "./file-texts.js";
 import { jsDocLines, type JsDocInput } from "./jsdoc.js";
 import { acquireTextBuffer, releaseTextBuffer, type TextBuffer } from "./text-buffer.js";
 import { isSpaceInLine, LinePrinter, TAB_WIDTH } from "./print-line.js";
@@ -77,39 +76,17 @@ export function printGeneratedFile(
   options: GeneratedFileOptions,
   body: (f: GeneratedFile) => void,
 ): string {
-  return printed(path, options, body).finish();
-}
-
-/**
- * {@link printGeneratedFile}, keeping the text in `texts` (see `file-texts.ts`) instead of returning it:
- * returns the file's index there.
- */
-export function printGeneratedFileInto(
-  texts: FileTexts,
-  path: string,
-  options: GeneratedFileOptions,
-  body: (f: GeneratedFile) => void,
-): number {
-  return printed(path, options, body).finishInto(texts);
-}
-
-/** The file printed by `body` with its import names settled, its text not yet taken. */
-function printed(
-  path: string,
-  options: GeneratedFileOptions,
-  body: (f: GeneratedFile) => void,
-): FileWriter {
   const first = new FileWriter(path, options, undefined);
   body(first);
   const settled = first.settle();
-  if (settled === undefined) return first;
+  if (settled === undefined) return first.finish();
   first.discard();
   const second = new FileWriter(path, options, settled);
   body(second);
   if (second.settle() !== undefined) {
     throw new Error(`the import names of ${path} changed when it was printed again`);
   }
-  return second;
+  return second.finish();
 }
 
 /** One call an emitter made on a file made by {@link createGeneratedFile}, kept to print the file again. */
@@ -314,20 +291,6 @@ class FileWriter implements GeneratedFile {
 
   /** The file's text: preamble, `/* eslint-disable *\/`, imports, body; ends in one newline. */
   finish(): string {
-    const text = this.out.take(this.head());
-    releaseTextBuffer(this.out);
-    return text;
-  }
-
-  /** {@link finish}, keeping the text in `texts`; returns its index there. */
-  finishInto(texts: FileTexts): number {
-    const index = texts.add(this.head(), this.out);
-    releaseTextBuffer(this.out);
-    return index;
-  }
-
-  /** What precedes the body: preamble, `/* eslint-disable *\/`, imports. */
-  private head(): string {
     let head = "";
     const preamble = this.options.preamble;
     if (preamble !== "") {
@@ -340,7 +303,9 @@ class FileWriter implements GeneratedFile {
       head += importLines.join("\n");
       head += "\n";
     }
-    return head;
+    const text = this.out.take(head);
+    releaseTextBuffer(this.out);
+    return text;
   }
 
   /** Drops what was printed. */

@@ -31,11 +31,9 @@ export {
   createGeneratedFile,
   generatedByComment,
   printGeneratedFile,
-  printGeneratedFileInto,
   type GeneratedFile,
   type GeneratedFileOptions,
 } from "./generated-file.js";
-export { FileTexts } from "./file-texts.js";
 export type { JsDocInput, JsDocTag } from "./jsdoc.js";
 export { PrintableIds } from "./printable-ids.js";
 export { WIDTH } from "./print-line.js";

@@ -70,17 +70,6 @@ export class TextBuffer {
     this.length--;
   }
 
-  /** Whether every unit written is Latin-1 (below 0x100). */
-  isLatin1(): boolean {
-    return this.bits < 0x100;
-  }
-
-  /** Copies the text written, which must be Latin-1, into `bytes` from `offset` on, one byte per unit. */
-  copyLatin1(bytes: Uint8Array, offset: number): void {
-    // A typed-array copy narrows each unit to its low byte, which is all of it here.
-    bytes.set(this.units.subarray(0, this.length), offset);
-  }
-
   /** `head` followed by the text written; the buffer is then empty, ready for the next file. */
   take(head: string): string {
     const length = this.length;
