@@ -22,6 +22,7 @@ import type {
   Type,
   TypeDefKind,
   TypeId,
+  TypeOwner,
   World,
   WorldId,
   WorldItem,
@@ -34,6 +35,7 @@ import { compareVersions } from "./resolve-version.js";
 import { applyInclude } from "./resolve-include.js";
 import { checkCaseInsensitiveNames, elaborateWorld } from "./resolve-world.js";
 import { anchorShape } from "./shape-anchor.js";
+import { SignaturePool } from "./signature-pool.js";
 
 function fail(message: string, span: Span, code: DiagnosticCode = codes.FeatureGate): never {
   abort(error(code, message, span));
@@ -63,6 +65,8 @@ export class Remap {
     private readonly u: UnresolvedPackage,
     /** Memo of {@link Remap.typeHasBorrow} by type id (ids are dense), shared by the packages of one group push. */
     private readonly hasBorrow: (boolean | undefined)[],
+    /** Signature parts shared by the functions of the packages of one group push (see `signature-pool.ts`). */
+    private readonly signatures: SignaturePool,
   ) {}
 
   private map<T extends number>(
@@ -136,7 +140,9 @@ export class Remap {
       resolve.interfaces.push(iface);
     }
 
-    // Interface owners are known only now.
+    // Interface owners are known only now. One owner object per interface, shared by its types,
+    // by the interface's id in this package.
+    const ifaceOwners: TypeOwner[] = [];
     for (let i = foreignTypes; i < this.types.length; i++) {
       const id = this.types[i];
       if (id === undefined) continue;
@@ -149,9 +155,10 @@ export class Remap {
           u.typeSpans[i]!,
         );
       }
-      def.owner = { kind: "interface", id: owner };
+      def.owner = ifaceOwners[def.owner.id] ??= { kind: "interface", id: owner };
     }
 
+    const worldOwners: TypeOwner[] = [];
     for (let i = foreignWorlds; i < u.worlds.length; i++) {
       const world = u.worlds[i]!;
       const spans = u.worldSpans[i]!;
@@ -176,7 +183,7 @@ export class Remap {
           u.typeSpans[i]!,
         );
       }
-      def.owner = { kind: "world", id: owner };
+      def.owner = worldOwners[def.owner.id] ??= { kind: "world", id: owner };
     }
 
     // `include` needs the included world final, which the order of worlds
@@ -503,11 +510,18 @@ export class Remap {
     const resource = functionResource(func.kind);
     if (resource !== undefined) {
       const mapped = this.mapType(resource, span);
-      if (mapped !== resource)
-        func.kind = { kind: func.kind.kind, resource: mapped } as Function["kind"];
+      func.kind = this.signatures.kind(
+        func.kind.kind as Exclude<Function["kind"]["kind"], "freestanding" | "async-freestanding">,
+        mapped,
+      );
     }
     const params = func.params;
-    for (let i = 0; i < params.length; i++) params[i]!.type = this.updateTy(params[i]!.type, span);
+    const pool = this.signatures;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
+      params[i] = pool.param(p.name, this.updateTy(p.type, span));
+    }
+    func.params = pool.params(params);
     func.result = this.updateOptional(func.result, span);
     if (func.result !== undefined && this.typeHasBorrow(func.result)) {
       fail(
@@ -622,6 +636,7 @@ anchorShape(
       requiredResources: [],
     },
     [],
+    new SignaturePool(),
   ),
 );
 
