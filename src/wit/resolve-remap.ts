@@ -28,7 +28,15 @@ import type {
   WorldItem,
   WorldKey,
 } from "./model.js";
-import { NO_DOCS, createResolve, formatPackageName, functionResource, typeRef } from "./model.js";
+import {
+  NO_DOCS,
+  NO_OWNER,
+  UNKNOWN_STABILITY,
+  createResolve,
+  formatPackageName,
+  functionResource,
+  typeRef,
+} from "./model.js";
 import type { UnresolvedPackage } from "./resolve-package.js";
 import type { InterfaceSpans, WorldSpans } from "./resolve-package-state.js";
 import { compareVersions } from "./resolve-version.js";
@@ -392,10 +400,10 @@ export class Remap {
       own = types.length as TypeId;
       types.push({
         name: undefined,
-        owner: { kind: "none" },
         kind: { kind: "handle", handle: { kind: "own", resource: id } },
-        docs: { contents: undefined },
-        stability: { kind: "unknown" },
+        owner: NO_OWNER,
+        docs: NO_DOCS,
+        stability: UNKNOWN_STABILITY,
       });
       this.ownHandles.set(id, own);
     }

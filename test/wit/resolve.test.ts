@@ -314,6 +314,21 @@ describe("types", () => {
     for (const t of owned) expect(t.owner).toBe(owned[0]!.owner);
   });
 
+  it("makes every type definition with its fields in one order, so that readers see one shape", () => {
+    const r = ok(
+      files(
+        {
+          "main/a.wit":
+            "package a:b;\ninterface i {\n  use c:d/j.{t};\n  resource r;\n  record p { x: u8 }\n  type q = p;\n  f: func(x: r, y: list<t>);\n}\n",
+          "main/deps/c.wit": "package c:d;\ninterface j {\n  type t = u32;\n}\n",
+        },
+        "main",
+      ),
+    );
+    const orders = new Set(r.types.map((t) => Object.keys(t).join()));
+    expect([...orders]).toEqual(["name,kind,owner,docs,stability"]);
+  });
+
   it("keeps types in dependency order", () => {
     const r = ok(
       one("package a:b;\ninterface i {\n  type a = b;\n  record b { c: c }\n  type c = u8;\n}\n"),
