@@ -13,12 +13,6 @@
  */
 import type { FunctionKind, Param, Type, TypeId } from "./model.js";
 
-/** A node of the trie of parameter lists: the list that ends here, and the lists that go on. */
-interface ListNode {
-  list: Param[] | undefined;
-  next: Map<Param, ListNode> | undefined;
-}
-
 /** The kinds that name a resource, in the order of {@link SignaturePool.kind}'s slots. */
 type ResourceKind = Exclude<FunctionKind, { kind: "freestanding" | "async-freestanding" }>;
 const KIND_SLOTS: readonly ResourceKind["kind"][] = [
@@ -37,7 +31,14 @@ export class SignaturePool {
    * one object per id (`typeRef`), so identity is equality.
    */
   private readonly byName = new Map<string, Map<Type, Param>>();
-  private readonly lists: ListNode = { list: [], next: undefined };
+  /**
+   * Lists by their last parameter, each bucket searched linearly: a bucket
+   * holds the lists that end alike, which differ early if at all (`self`
+   * first, then the same few names), so buckets stay short; a trie would
+   * allocate a map per distinct prefix.
+   */
+  private readonly lists = new Map<Param, Param[][]>();
+  private readonly empty: Param[] = [];
   /** By resource id, the kinds naming it, in {@link KIND_SLOTS} order. */
   private readonly kinds: (ResourceKind[] | undefined)[] = [];
 
@@ -59,20 +60,22 @@ export class SignaturePool {
 
   /** The shared list equal to `params`, whose entries come from {@link SignaturePool.param}. */
   params(params: Param[]): Param[] {
-    let node = this.lists;
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i]!;
-      let next = node.next;
-      if (next === undefined) node.next = next = new Map();
-      let child = next.get(p);
-      if (child === undefined) {
-        child = { list: undefined, next: undefined };
-        next.set(p, child);
-      }
-      node = child;
+    const n = params.length;
+    if (n === 0) return this.empty;
+    const last = params[n - 1]!;
+    const bucket = this.lists.get(last);
+    if (bucket === undefined) {
+      this.lists.set(last, [params]);
+      return params;
     }
-    if (node.list === undefined) node.list = params;
-    return node.list;
+    search: for (let b = 0; b < bucket.length; b++) {
+      const list = bucket[b]!;
+      if (list.length !== n) continue;
+      for (let i = n - 2; i >= 0; i--) if (list[i] !== params[i]) continue search;
+      return list;
+    }
+    bucket.push(params);
+    return params;
   }
 
   kind(kind: ResourceKind["kind"], resource: TypeId): FunctionKind {
