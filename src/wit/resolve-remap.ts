@@ -67,6 +67,8 @@ export class Remap {
    * is never read: V8 frees an array's storage when its length is set to 0, and this one is reset per type.
    */
   private readonly borrowChildren: TypeId[] = [-1 as TypeId];
+  /** Scratch for {@link Remap.updateFunction}: the shared numbers of a function's parameters. */
+  private paramIds = new Int32Array(16);
 
   constructor(
     private readonly resolve: Resolve,
@@ -525,11 +527,16 @@ export class Remap {
     }
     const params = func.params;
     const pool = this.signatures;
-    for (let i = 0; i < params.length; i++) {
+    const n = params.length;
+    let ids = this.paramIds;
+    if (ids.length < n) this.paramIds = ids = new Int32Array(n * 2);
+    for (let i = 0; i < n; i++) {
       const p = params[i]!;
-      params[i] = pool.param(p.name, this.updateTy(p.type, span));
+      const id = pool.paramId(p.name, this.updateTy(p.type, span));
+      params[i] = pool.param(id);
+      ids[i] = id;
     }
-    func.params = pool.params(params);
+    func.params = pool.params(pool.keyOf(ids, n), params);
     func.result = this.updateOptional(func.result, span);
     if (func.result !== undefined && this.typeHasBorrow(func.result)) {
       fail(

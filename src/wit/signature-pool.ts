@@ -25,56 +25,79 @@ const KIND_SLOTS: readonly ResourceKind["kind"][] = [
 
 export class SignaturePool {
   /**
-   * Name, then type, to the shared parameter. Names are few (`self`, `key`,
-   * `value`, ...) and each holds many types, so the inner maps are few and
-   * large. A type is a primitive's spelling or a `TypeRef`, of which there is
-   * one object per id (`typeRef`), so identity is equality.
+   * Name, then type, to the shared parameter's number in {@link SignaturePool.all}. Names are
+   * few (`self`, `key`, `value`, ...) and each holds many types, so the inner maps are few and
+   * large. A type is a primitive's spelling or a `TypeRef`, of which there is one object per id
+   * (`typeRef`), so identity is equality.
    */
-  private readonly byName = new Map<string, Map<Type, Param>>();
+  private readonly byName = new Map<string, Map<Type, number>>();
+  private readonly all: Param[] = [];
   /**
-   * Lists by their last parameter, each bucket searched linearly: a bucket
-   * holds the lists that end alike, which differ early if at all (`self`
-   * first, then the same few names), so buckets stay short; a trie would
-   * allocate a map per distinct prefix.
+   * Lists by a key spelling their parameters' numbers (see {@link SignaturePool.keyOf}): one
+   * lookup per list whatever its length and however many lists share a parameter (a bucket per
+   * last parameter searched linearly was quadratic: every `get: func(key: string)` method ends
+   * alike), and no map per prefix as in a trie.
    */
-  private readonly lists = new Map<Param, Param[][]>();
+  private readonly lists = new Map<string, Param[]>();
   private readonly empty: Param[] = [];
   /** By resource id, the kinds naming it, in {@link KIND_SLOTS} order. */
   private readonly kinds: (ResourceKind[] | undefined)[] = [];
 
-  param(name: string, type: Type): Param {
+  /** The number of the shared parameter `name: type`, made on first use. */
+  paramId(name: string, type: Type): number {
     let byType = this.byName.get(name);
     if (byType === undefined) {
       byType = new Map();
       this.byName.set(name, byType);
     }
-    let p = byType.get(type);
-    if (p === undefined) {
+    let id = byType.get(type);
+    if (id === undefined) {
+      id = this.all.length;
       // Not frozen: a frozen object has a map of its own, and codegen's reads of
       // parameters would then see two shapes (these and the copies of `include`).
-      p = { name, type };
-      byType.set(type, p);
+      this.all.push({ name, type });
+      byType.set(type, id);
     }
-    return p;
+    return id;
   }
 
-  /** The shared list equal to `params`, whose entries come from {@link SignaturePool.param}. */
-  params(params: Param[]): Param[] {
-    const n = params.length;
-    if (n === 0) return this.empty;
-    const last = params[n - 1]!;
-    const bucket = this.lists.get(last);
-    if (bucket === undefined) {
-      this.lists.set(last, [params]);
-      return params;
+  /** The shared parameter numbered `id` by {@link SignaturePool.paramId}. */
+  param(id: number): Param {
+    return this.all[id]!;
+  }
+
+  /**
+   * The key of a list of parameters numbered `ids[0..n)`: two UTF-16 units per
+   * number, made by one call for the usual short lists (one string per list,
+   * where growing it a parameter at a time made two per parameter).
+   */
+  keyOf(ids: Int32Array, n: number): string {
+    const c = String.fromCharCode;
+    const lo = (i: number) => ids[i]! & 0xffff;
+    const hi = (i: number) => ids[i]! >>> 16;
+    switch (n) {
+      case 0:
+        return "";
+      case 1:
+        return c(lo(0), hi(0));
+      case 2:
+        return c(lo(0), hi(0), lo(1), hi(1));
+      case 3:
+        return c(lo(0), hi(0), lo(1), hi(1), lo(2), hi(2));
+      default: {
+        let key = c(lo(0), hi(0), lo(1), hi(1), lo(2), hi(2));
+        for (let i = 3; i < n; i++) key += c(lo(i), hi(i));
+        return key;
+      }
     }
-    search: for (let b = 0; b < bucket.length; b++) {
-      const list = bucket[b]!;
-      if (list.length !== n) continue;
-      for (let i = n - 2; i >= 0; i--) if (list[i] !== params[i]) continue search;
-      return list;
-    }
-    bucket.push(params);
+  }
+
+  /** The shared list equal to `params` (shared parameters, whose numbers `key` spells). */
+  params(key: string, params: Param[]): Param[] {
+    if (params.length === 0) return this.empty;
+    const found = this.lists.get(key);
+    if (found !== undefined) return found;
+    this.lists.set(key, params);
     return params;
   }
 
