@@ -11,6 +11,7 @@ import type { Span } from "../diagnostics/source-map.js";
 import type { PackageId, PackageName, Resolve } from "./model.js";
 import { formatPackageName } from "./model.js";
 import type { UnresolvedPackage } from "./resolve-package.js";
+import { SignaturePool } from "./signature-pool.js";
 import { Remap } from "./resolve-remap.js";
 import { compareOptionalVersions } from "./resolve-version.js";
 
@@ -72,10 +73,11 @@ export function pushGroups(
   // A type's definition is final once its package is added, so what is
   // known about borrows holds for all the packages added after it.
   const hasBorrow: (boolean | undefined)[] = [];
+  const signatures = new SignaturePool();
   const mainKey = formatPackageName(main.main.name);
   let mainId: PackageId | undefined;
   for (const pkg of order) {
-    const id = new Remap(resolve, pkg, hasBorrow).append();
+    const id = new Remap(resolve, pkg, hasBorrow, signatures).append();
     if (formatPackageName(pkg.name) === mainKey) mainId = id;
   }
   return mainId!;

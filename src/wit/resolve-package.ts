@@ -395,11 +395,11 @@ export class PackageResolver extends PackageState {
         for (const n of names) {
           if (types.has(n.name.name)) continue;
           const id = this.allocType({
+            name: n.name.name,
+            kind: { kind: "unknown" },
+            owner: { kind: "interface", id: iface },
             docs: noDocs(),
             stability,
-            kind: { kind: "unknown" },
-            name: n.name.name,
-            owner: { kind: "interface", id: iface },
           });
           this.unknownTypeSpans.push(n.name);
           this.typeSpans.push(n.name);

@@ -22,18 +22,28 @@ import type {
   Type,
   TypeDefKind,
   TypeId,
+  TypeOwner,
   World,
   WorldId,
   WorldItem,
   WorldKey,
 } from "./model.js";
-import { NO_DOCS, createResolve, formatPackageName, functionResource, typeRef } from "./model.js";
+import {
+  NO_DOCS,
+  NO_OWNER,
+  UNKNOWN_STABILITY,
+  createResolve,
+  formatPackageName,
+  functionResource,
+  typeRef,
+} from "./model.js";
 import type { UnresolvedPackage } from "./resolve-package.js";
 import type { InterfaceSpans, WorldSpans } from "./resolve-package-state.js";
 import { compareVersions } from "./resolve-version.js";
 import { applyInclude } from "./resolve-include.js";
 import { checkCaseInsensitiveNames, elaborateWorld } from "./resolve-world.js";
 import { anchorShape } from "./shape-anchor.js";
+import { SignaturePool } from "./signature-pool.js";
 
 function fail(message: string, span: Span, code: DiagnosticCode = codes.FeatureGate): never {
   abort(error(code, message, span));
@@ -57,12 +67,16 @@ export class Remap {
    * is never read: V8 frees an array's storage when its length is set to 0, and this one is reset per type.
    */
   private readonly borrowChildren: TypeId[] = [-1 as TypeId];
+  /** Scratch for {@link Remap.updateFunction}: the shared numbers of a function's parameters. */
+  private paramIds = new Int32Array(16);
 
   constructor(
     private readonly resolve: Resolve,
     private readonly u: UnresolvedPackage,
     /** Memo of {@link Remap.typeHasBorrow} by type id (ids are dense), shared by the packages of one group push. */
     private readonly hasBorrow: (boolean | undefined)[],
+    /** Signature parts shared by the functions of the packages of one group push (see `signature-pool.ts`). */
+    private readonly signatures: SignaturePool,
   ) {}
 
   private map<T extends number>(
@@ -136,7 +150,9 @@ export class Remap {
       resolve.interfaces.push(iface);
     }
 
-    // Interface owners are known only now.
+    // Interface owners are known only now. One owner object per interface, shared by its types,
+    // by the interface's id in this package.
+    const ifaceOwners: TypeOwner[] = [];
     for (let i = foreignTypes; i < this.types.length; i++) {
       const id = this.types[i];
       if (id === undefined) continue;
@@ -149,9 +165,10 @@ export class Remap {
           u.typeSpans[i]!,
         );
       }
-      def.owner = { kind: "interface", id: owner };
+      def.owner = ifaceOwners[def.owner.id] ??= { kind: "interface", id: owner };
     }
 
+    const worldOwners: TypeOwner[] = [];
     for (let i = foreignWorlds; i < u.worlds.length; i++) {
       const world = u.worlds[i]!;
       const spans = u.worldSpans[i]!;
@@ -176,7 +193,7 @@ export class Remap {
           u.typeSpans[i]!,
         );
       }
-      def.owner = { kind: "world", id: owner };
+      def.owner = worldOwners[def.owner.id] ??= { kind: "world", id: owner };
     }
 
     // `include` needs the included world final, which the order of worlds
@@ -385,10 +402,10 @@ export class Remap {
       own = types.length as TypeId;
       types.push({
         name: undefined,
-        owner: { kind: "none" },
         kind: { kind: "handle", handle: { kind: "own", resource: id } },
-        docs: { contents: undefined },
-        stability: { kind: "unknown" },
+        owner: NO_OWNER,
+        docs: NO_DOCS,
+        stability: UNKNOWN_STABILITY,
       });
       this.ownHandles.set(id, own);
     }
@@ -503,11 +520,23 @@ export class Remap {
     const resource = functionResource(func.kind);
     if (resource !== undefined) {
       const mapped = this.mapType(resource, span);
-      if (mapped !== resource)
-        func.kind = { kind: func.kind.kind, resource: mapped } as Function["kind"];
+      func.kind = this.signatures.kind(
+        func.kind.kind as Exclude<Function["kind"]["kind"], "freestanding" | "async-freestanding">,
+        mapped,
+      );
     }
     const params = func.params;
-    for (let i = 0; i < params.length; i++) params[i]!.type = this.updateTy(params[i]!.type, span);
+    const pool = this.signatures;
+    const n = params.length;
+    let ids = this.paramIds;
+    if (ids.length < n) this.paramIds = ids = new Int32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      const p = params[i]!;
+      const id = pool.paramId(p.name, this.updateTy(p.type, span));
+      params[i] = pool.param(id);
+      ids[i] = id;
+    }
+    func.params = pool.params(pool.keyOf(ids, n), params);
     func.result = this.updateOptional(func.result, span);
     if (func.result !== undefined && this.typeHasBorrow(func.result)) {
       fail(
@@ -622,6 +651,7 @@ anchorShape(
       requiredResources: [],
     },
     [],
+    new SignaturePool(),
   ),
 );
 

@@ -116,7 +116,7 @@ function defineTypeDef(r: PackageState, owner: TypeOwner, def: ast.TypeDef): voi
   const docs = r.docs(def.docs);
   const stability = r.stability(def.attributes);
   const kind = resolveTypeDef(r, def, stability);
-  const id = r.allocType({ docs, stability, kind, name: def.name.name, owner });
+  const id = r.allocType({ name: def.name.name, kind, owner, docs, stability });
   r.typeSpans.push(def.name);
   if (def.kind === "record")
     r.fieldSpans.set(
@@ -142,11 +142,11 @@ function resolveUse(r: PackageState, owner: TypeOwner, u: ast.Use): void {
     r.typeSpans.push(n.name);
     const local = n.as ?? n.name;
     const id = r.allocType({
+      name: local.name,
+      kind: { kind: "type", type: typeRef(found) },
+      owner,
       docs: noDocs(),
       stability,
-      kind: { kind: "type", type: typeRef(found) },
-      name: local.name,
-      owner,
     });
     r.defineName(local, id);
   }

@@ -280,11 +280,11 @@ export function borrowHandle(
 function addAnon(r: PackageState, kind: TypeDefKind, stability: Stability, span: Span): TypeId {
   r.typeSpans.push(span);
   return r.allocType({
-    kind,
     name: undefined,
+    kind,
+    owner: NO_OWNER,
     docs: NO_DOCS,
     stability: findStability(r, kind, stability),
-    owner: NO_OWNER,
   });
 }
 

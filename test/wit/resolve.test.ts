@@ -274,6 +274,61 @@ describe("types", () => {
     ]);
   });
 
+  it("shares equal parameters, parameter lists, function kinds and type owners", () => {
+    const r = ok(
+      one(
+        [
+          "package a:b;",
+          "interface i {",
+          "  resource r { m: func(); n: func(); s: static func(k: string); }",
+          "  record p { x: u8 }",
+          "  f: func(k: string, v: p);",
+          "  g: func(k: string, v: p);",
+          "  h: func(k: string, v: u8);",
+          "}",
+          "interface j {",
+          "  f: func(k: string, v: u8);",
+          "}",
+        ].join("\n"),
+      ),
+    );
+    const [i, j] = r.interfaces;
+    const fn = (iface: typeof i, name: string) => iface!.functions.get(name)!;
+    const [f, g, h] = [fn(i, "f"), fn(i, "g"), fn(i, "h")];
+    // Shared across functions and across interfaces, and still what each declares.
+    expect(g.params).toBe(f.params);
+    expect(fn(j, "f").params).toBe(h.params);
+    expect(h.params[0]).toBe(f.params[0]);
+    expect(h.params).not.toBe(f.params);
+    expect(h.params[1]).toEqual({ name: "v", type: "u8" });
+    const [m, n, s] = [fn(i, "[method]r.m"), fn(i, "[method]r.n"), fn(i, "[static]r.s")];
+    expect(n.params).toBe(m.params);
+    expect(n.kind).toBe(m.kind);
+    expect(s.kind).toEqual({
+      kind: "static",
+      resource: m.kind.kind === "method" && m.kind.resource,
+    });
+    expect(s.params[0]).toBe(f.params[0]);
+    const owned = r.types.filter((t) => t.owner.kind === "interface" && t.owner.id === 0);
+    expect(owned.length).toBeGreaterThan(1);
+    for (const t of owned) expect(t.owner).toBe(owned[0]!.owner);
+  });
+
+  it("makes every type definition with its fields in one order, so that readers see one shape", () => {
+    const r = ok(
+      files(
+        {
+          "main/a.wit":
+            "package a:b;\ninterface i {\n  use c:d/j.{t};\n  resource r;\n  record p { x: u8 }\n  type q = p;\n  f: func(x: r, y: list<t>);\n}\n",
+          "main/deps/c.wit": "package c:d;\ninterface j {\n  type t = u32;\n}\n",
+        },
+        "main",
+      ),
+    );
+    const orders = new Set(r.types.map((t) => Object.keys(t).join()));
+    expect([...orders]).toEqual(["name,kind,owner,docs,stability"]);
+  });
+
   it("keeps types in dependency order", () => {
     const r = ok(
       one("package a:b;\ninterface i {\n  type a = b;\n  record b { c: c }\n  type c = u8;\n}\n"),
