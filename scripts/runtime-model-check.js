@@ -497,7 +497,7 @@ export async function runRuntimeModelCheck(runtime, options = {}) {
         Thing: ThingAdapter,
       },
     };
-    await runtime.startInstance(core, imports);
+    await runtime.startInstance(core, {}, imports);
   };
 
   /** Lets every call that can settle settle; every call must (the gate never wedges). */

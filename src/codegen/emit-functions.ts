@@ -661,7 +661,8 @@ function shareDescriptors(
     if (type === undefined) return;
     const key = keyOfType(type);
     if (key < 0 || (counts.get(key) ?? 0) < 2 || names.has(key)) return;
-    const name = cx.unit.valueScope.claim(`descriptor${names.size + 1}`);
+    // Short names: a table may cite each many times, and the declarations sit just above it.
+    const name = cx.unit.valueScope.claim(`d${names.size + 1}`);
     names.set(key, name);
     f.print("const ", name, " = ", descriptorExpr(cx, type), ";");
   };

@@ -45,13 +45,7 @@ import {
   type GeneratedFile,
   type Printable,
 } from "./printer/index.js";
-import {
-  createNameScope,
-  quotePropertyKey,
-  stringLiteral,
-  toLowerCamel,
-  toUpperCamel,
-} from "./names.js";
+import { createNameScope, quotePropertyKey, stringLiteral, toUpperCamel } from "./names.js";
 import { declaredSymbol, descriptorRef, typeNameRef, type EmitContext } from "./type-expr.js";
 
 export interface IndexOptions {
@@ -471,27 +465,16 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
 
     const wasi = wasiUnits.length > 0 ? cx.unit.valueScope.claim("wasi") : undefined;
     if (wasi !== undefined) printWasiHost(f, cx, wasi, world.name, wasiLoaders);
+    // Each imported interface's factory goes to the runtime with the key the host's object and jco's share,
+    // so that the key is written once; the runtime looks the host's object up and calls the factory.
     const jco: (readonly [string, Printable])[] = [];
     for (const unit of plan.importUnits) {
       if (!unit.readByJco) continue;
-      const iface = cx.resolve.interfaces[unit.iface!]!;
-      const local = cx.unit.valueScope.claim(`${toLowerCamel(iface.name ?? unit.key)}Imports`);
       const factory = declaredSymbol(cx, unit, unit.factory, false);
-      const args: Printable[] = ["core"];
-      if (needsHost(cx, unit)) {
-        args.push(
-          isWasi(unit)
-            ? [
-                "await ",
-                runtime.value("wasiImport"),
-                callArgs(["imports", stringLiteral(unit.key), `${wasi}.${shimPackage(unit)!}`]),
-              ]
-            : [runtime.value("hostImports"), callArgs(["imports", stringLiteral(unit.key)])],
-        );
-      }
-      f.print("const ", local, " = ", factory, callArgs(args), ";");
-      // The runtime adds the unversioned key where jco may read it (`startInstance`).
-      jco.push([unit.key, local]);
+      if (!needsHost(cx, unit)) jco.push([unit.key, [factory, callArgs(["core"])]]);
+      else if (isWasi(unit))
+        jco.push([unit.key, array([factory, `${wasi}.${shimPackage(unit)!}`])]);
+      else jco.push([unit.key, factory]);
     }
     for (const resource of worldResources) {
       const name = cx.resolve.types[resource.id]!.name ?? "resource";
@@ -505,7 +488,11 @@ export function emitIndex(f: GeneratedFile, cx: EmitContext, options: IndexOptio
       ];
       jco.push([info.func.name, object([["default", adapted]])]);
     }
-    const startArgs: Printable[] = ["core", object(jco, { expand: jco.length > 0 })];
+    const startArgs: Printable[] = ["core"];
+    if (jco.length > 0) {
+      startArgs.push(hostUnits.length > 0 ? "imports" : "undefined");
+      startArgs.push(object(jco, { expand: true }));
+    }
     if (plan.mergedVersions.size > 0) {
       startArgs.push(
         object(

@@ -330,6 +330,8 @@ const table = {
   capturedCoreInstances: ["instance-core.ts", "value"],
   InstanceControls: ["instance-core.ts", "type"],
   ImportLowering: ["instance-core.ts", "type"],
+  ImportFactory: ["instance-core.ts", "type"],
+  JcoImports: ["instance-core.ts", "type"],
   // shared between runtime files, not meant for generated code
   ignore: ["instance-core.ts", "value"],
   coreOf: ["instance-core.ts", "value"],
@@ -407,7 +409,6 @@ const table = {
   Implementation: ["import-adapters.ts", "type"],
   adaptImport: ["import-adapters.ts", "value"],
   bindImports: ["import-adapters.ts", "value"],
-  hostImports: ["import-adapters.ts", "value"],
   hostResourceClass: ["import-adapters.ts", "value"],
   HostResourceMembers: ["import-adapters.ts", "type"],
   TableMembers: ["import-adapters.ts", "type"],

@@ -475,23 +475,6 @@ function lowerReturn(
   }
 }
 
-/**
- * The host's object for the imported interface under `key` in `imports`, or an error that names the key: a
- * missing interface is reported as itself rather than as the first of its functions or classes.
- */
-export function hostImports<T extends object, K extends keyof T & string>(
-  imports: T,
-  key: K,
-): NonNullable<T[K]> {
-  const provided: unknown = imports[key];
-  if ((typeof provided !== "object" && typeof provided !== "function") || provided === null) {
-    throw new TypeError(
-      `the host did not provide ${JSON.stringify(key)}: \`imports\` has no object under that key`,
-    );
-  }
-  return provided as NonNullable<T[K]>;
-}
-
 /** The host's object of an import, or a clear error when it is missing. */
 function requireHost(host: unknown, what: string): Record<string, unknown> {
   if ((typeof host !== "object" && typeof host !== "function") || host === null) {

@@ -418,21 +418,62 @@ export async function createInstanceCore(
   return core;
 }
 
+/** Builds jco's object for an imported interface from the host's object for it. */
+export type ImportFactory<H> = (core: InstanceCore, host: H) => object;
+
+/** A world-level function or resource class of the host's imports, whose jco entry is built in place. */
+type WorldLevel = ((...args: never) => unknown) | (abstract new (...args: never) => unknown);
+
 /**
- * Instantiates the component with jco's import object (built by the generated import adapters), each
- * interface under its id. jco reads an interface from its id without the version unless told otherwise (its
- * `map` option), so each versioned interface is also put under its unversioned id. `versions` lists, per
- * unversioned interface id, the versions of it the world imports: the SDK feeds each from its versioned key
- * only, which jco reads when told to by its `map` option.
+ * Per key of jco's import object: jco's object itself; a factory, given the host's object under that key of
+ * `imports` (of that object's type); or a `wasi:*` factory and the shim's loader, for when the host leaves the
+ * interface out.
  */
-export function startInstance(
+export type JcoImports<I> = {
+  readonly [K in keyof I as NonNullable<I[K]> extends WorldLevel ? never : K]?:
+    | ImportFactory<NonNullable<I[K]>>
+    | readonly [ImportFactory<NonNullable<I[K]>>, () => Promise<object>];
+} & Readonly<Record<string, object>>;
+
+/**
+ * Instantiates the component with jco's import object, made from `entries` and the host's `imports`. jco
+ * reads an interface from its id without the version unless told otherwise (its `map` option), so each
+ * versioned interface is also put under its unversioned id. `versions` lists, per unversioned interface id,
+ * the versions of it the world imports: the SDK feeds each from its versioned key only, which jco reads when
+ * told to by its `map` option.
+ */
+export async function startInstance<I extends object>(
   core: InstanceCore,
-  imports: object,
+  imports?: I,
+  entries: JcoImports<I> = {},
   versions?: Readonly<Record<string, readonly string[]>>,
 ): Promise<void> {
-  addUnversionedKeys(imports as Record<string, unknown>, versions);
-  if (versions !== undefined) guardMergedVersions(imports, versions);
-  return coreOf(core).start(imports);
+  const host = (imports ?? {}) as Readonly<Record<string, object | undefined>>;
+  const jco: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(entries as Readonly<Record<string, unknown>>)) {
+    if (typeof entry === "function") {
+      jco[key] = (entry as ImportFactory<unknown>)(core, hostImports(host, key));
+    } else if (Array.isArray(entry)) {
+      const [factory, load] = entry as [ImportFactory<unknown>, () => Promise<object>];
+      jco[key] = factory(core, await wasiImport(host, key, load));
+    } else {
+      jco[key] = entry;
+    }
+  }
+  addUnversionedKeys(jco, versions);
+  if (versions !== undefined) guardMergedVersions(jco, versions);
+  return coreOf(core).start(jco);
+}
+
+/** The host's object under `key`, or an error that names the key (not its first function). */
+function hostImports(imports: object, key: string): object {
+  const provided: unknown = (imports as Readonly<Record<string, unknown>>)[key];
+  if ((typeof provided !== "object" && typeof provided !== "function") || provided === null) {
+    throw new TypeError(
+      `the host did not provide ${JSON.stringify(key)}: \`imports\` has no object under that key`,
+    );
+  }
+  return provided;
 }
 
 /** `ns:pkg/iface` for `ns:pkg/iface@1.2.3`, once per unversioned id that one key alone has. */

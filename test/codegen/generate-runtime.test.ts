@@ -63,10 +63,10 @@ class ComponentError extends Error {
 
 async function started(
   exports: (imports: Record<string, Record<string, unknown>>) => object,
-  imports: object = {},
+  imports: Readonly<Record<string, object>> = {},
 ) {
   const core = await createInstanceCore({ component: fakeComponent(exports) });
-  await startInstance(core, imports);
+  await startInstance(core, undefined, imports);
   return core;
 }
 
@@ -265,7 +265,7 @@ describe("host imports", () => {
       },
       g: (): unknown => -1,
     };
-    await startInstance(core, {
+    await startInstance(core, undefined, {
       host: { f: adaptImport(core, fallible, host), g: adaptImport(core, plain, host) },
     });
     const f = jco["host"]!["f"] as (n: number) => unknown;
@@ -358,7 +358,7 @@ describe("host imports", () => {
         reentered = callExport(core, other, []);
       },
     };
-    await startInstance(core, {
+    await startInstance(core, undefined, {
       host: { cb: adaptImport(core, importSpec({ name: "cb", member: "cb" }), host) },
     });
     await callExport(core, exportSpec<void>({ name: "run", path: ["run"] }), []);
@@ -384,14 +384,14 @@ describe("instances", () => {
       { component, getCoreModule: (name) => (asked.push(name), Promise.resolve(module)) },
       { synchronous: true },
     );
-    await startInstance(core, {});
+    await startInstance(core);
     expect(asked).toEqual(["x.core.wasm"]);
     expect(thenCalls).toBe(0);
     expect(await callExport(core, exportSpec<number>({ name: "value", path: ["value"] }), [])).toBe(
       42,
     );
     const withoutLoader = await createInstanceCore({ component }, { synchronous: true });
-    await expect(startInstance(withoutLoader, {})).rejects.toThrow("pass `getCoreModule`");
+    await expect(startInstance(withoutLoader)).rejects.toThrow("pass `getCoreModule`");
   });
 
   it("expose `poisoned` and `[Symbol.asyncDispose]` on the world instance", async () => {

@@ -185,21 +185,21 @@ describe("generate: output files", () => {
 describe("generate: what jco is fed", () => {
   it("feeds an import under its versioned key (the runtime adds the unversioned one)", () => {
     const index = lines(sample("greeter")[0]!.content);
-    const start = index.indexOf("  await startInstance(core, {");
+    const start = index.indexOf("  await startInstance(core, imports, {");
     expect(index.slice(start, start + 3)).toEqual([
-      "  await startInstance(core, {",
-      '    "example:greeter/log@0.1.0": logImports,',
+      "  await startInstance(core, imports, {",
+      '    "example:greeter/log@0.1.0": log.createLogImports,',
       "  });",
     ]);
   });
 
   it("feeds two versions of one interface only under their versioned keys, guarding the unversioned one", () => {
     const index = lines(sample("versions")[0]!.content);
-    const start = index.indexOf("  await startInstance(core, {");
+    const start = index.indexOf("  await startInstance(core, imports, {");
     expect(index.slice(start, start + 6)).toEqual([
-      "  await startInstance(core, {",
-      '    "example:dep/test@0.1.0": testImports,',
-      '    "example:dep/test@0.2.0": testImports2,',
+      "  await startInstance(core, imports, {",
+      '    "example:dep/test@0.1.0": test.createTestImports,',
+      '    "example:dep/test@0.2.0": depTest.createTestImports,',
       "  }, {",
       '    "example:dep/test": ["example:dep/test@0.1.0", "example:dep/test@0.2.0"],',
       "  });",
@@ -220,7 +220,7 @@ describe("generate: what jco is fed", () => {
       '  const wasi = createWasiHost(options.wasi, "wasi-user", { cli: loadWasiCli });',
     );
     expect(index).toContain(
-      '    await wasiImport(imports, "wasi:cli/environment@0.2.3", wasi.cli),',
+      '    "wasi:cli/environment@0.2.3": [environment.createEnvironmentImports, wasi.cli],',
     );
     expect(index.slice(-5)).toEqual([
       "function loadWasiCli(): Promise<object> {",
@@ -259,10 +259,10 @@ describe("generate: what jco is fed", () => {
         ].join("\n"),
       ).get("index.ts"),
     );
-    const start = index.indexOf("  await startInstance(core, {");
+    const start = index.indexOf("  await startInstance(core, imports, {");
     expect(index.slice(start, start + 5)).toEqual([
-      "  await startInstance(core, {",
-      "    inline: inlineImports,",
+      "  await startInstance(core, imports, {",
+      "    inline: inline.createInlineImports,",
       '    blob: { default: hostResourceClass(core, blobType, imports.Blob, importSpecs, "blob") },',
       '    "get-thing": { default: adaptImport(core, importSpecs["get-thing"], imports) },',
       "  });",
@@ -283,10 +283,7 @@ describe("generate: what jco is fed", () => {
     );
     const index = lines(out.get("index.ts"));
     expect(index).toContain('  readonly "my-store": myStore.StoreImports;');
-    expect(index).toContain(
-      '  const storeImports = myStore.createStoreImports(core, hostImports(imports, "my-store"));',
-    );
-    expect(index).toContain('    "my-store": storeImports,');
+    expect(index).toContain('    "my-store": myStore.createStoreImports,');
     expect(index).toContain("  readonly myMirror: myMirror.StoreExports;");
     // The table is given jco's key of the export as its root, from which the runtime derives each path.
     const mirror = lines(out.get("interfaces/a-b-store-my-mirror.ts"));

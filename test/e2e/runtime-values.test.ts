@@ -74,7 +74,7 @@ async function start(restart = false) {
     getCoreModule: getCoreModule as never,
     restart,
   });
-  await startInstance(core, {});
+  await startInstance(core);
   const point = exportSpec<number>({
     name: "t:t/api#take-point",
     path: ["api", "takePoint"],

@@ -96,7 +96,7 @@ async function hostSide(
     }),
   }) as new (name: string) => object;
   const jco = setup(core);
-  await startInstance(core, { "t:t/files": { File: Adapter, ...jco } });
+  await startInstance(core, undefined, { "t:t/files": { File: Adapter, ...jco } });
   return { core, jco, Adapter };
 }
 
@@ -304,7 +304,7 @@ describe("scoped views (--autodrop-borrows)", () => {
         },
       }),
     }) as new (file: object, name: string) => object;
-    await startInstance(core, { "t:t/files": { File: FileAdapter, Dir: DirAdapter } });
+    await startInstance(core, undefined, { "t:t/files": { File: FileAdapter, Dir: DirAdapter } });
     const host = new File("f");
     const adapter = own(fileType).lower(host, "f", { core, moves: [] }) as object;
     const dir = own(dirType).lift(new DirAdapter(adapter, "d"), core) as Dir;
@@ -433,7 +433,7 @@ async function guestSide() {
       },
     })),
   });
-  await startInstance(core, {});
+  await startInstance(core);
   const make = (id: string): ThingResource =>
     own(thingType).lift(
       {

@@ -156,7 +156,7 @@ describe("borrows lent on to another instance", () => {
         name: importSpec({ name: "t:t/api#[method]thing.name", member: "name", returns: string }),
       },
     });
-    await startInstance(coreB, {});
+    await startInstance(coreB);
     const useSpec = exportSpec<number>({
       name: "use",
       path: ["api", "use"],
@@ -182,7 +182,7 @@ describe("borrows lent on to another instance", () => {
         returns: own(thingType),
       }),
     }) as unknown as new (id: string) => { [Symbol.dispose](): void };
-    await startInstance(coreA, {});
+    await startInstance(coreA);
     let later: Promise<number> | undefined;
     const inspect = adaptImport(
       coreA,

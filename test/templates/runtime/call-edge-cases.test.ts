@@ -158,7 +158,7 @@ async function world(options: { restart?: boolean; asyncImports?: string[] } = {
   const resources = createHostResources<Resources>(core, { thing: hostThingType });
   const Adapter = hostResourceClass(core, hostThingType, HostThing);
   const host = { cb: () => hooks.cb() };
-  await startInstance(core, {
+  await startInstance(core, undefined, {
     "t:t/api": { HostThing: Adapter },
     "t:t/host": {
       cb: adaptImport(core, importSpec({ name: "t:t/host#cb", member: "cb" }), host),
@@ -392,7 +392,7 @@ describe("9. promises that the runtime refuses", () => {
       { component, getCoreModule: () => ({}) },
       { synchronous: true },
     );
-    const error = await rejection(startInstance(core, {}));
+    const error = await rejection(startInstance(core));
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe("jco did not instantiate the component synchronously");
     await settle();

@@ -64,7 +64,7 @@ async function world() {
     },
   };
   const core = await createInstanceCore({ component });
-  await startInstance(core, {
+  await startInstance(core, undefined, {
     "t:t/host": {
       cb: adaptImport(core, importSpec({ name: "t:t/host#cb", member: "cb" }), {
         cb: () => handler(),
@@ -138,7 +138,7 @@ describe("import handlers: whatever a handler throws out of an import is a trap"
         },
       },
     });
-    await startInstance(core, {
+    await startInstance(core, undefined, {
       "t:t/host": {
         cb: adaptImport(core, importSpec({ name: "t:t/host#cb", member: "cb" }), {
           cb: () => {
@@ -312,7 +312,7 @@ describe("export calls: a refused `own` move inside a `using` scope", () => {
       },
     };
     const core = await createInstanceCore({ component });
-    await startInstance(core, {
+    await startInstance(core, undefined, {
       "t:t/host": {
         cb: adaptImport(core, importSpec({ name: "t:t/host#cb", member: "cb" }), {
           cb: () => handler(),
@@ -352,7 +352,7 @@ describe("export calls: a refused `own` move inside a `using` scope", () => {
         instantiate: () => Promise.resolve({ api: { consume: () => 0, slow: () => done.promise } }),
       },
     });
-    await startInstance(core, {});
+    await startInstance(core);
     const consume = exportSpec<number>({
       name: "consume",
       path: ["api", "consume"],

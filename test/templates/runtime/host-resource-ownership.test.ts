@@ -82,7 +82,7 @@ async function setUp(hostClass?: unknown) {
     ...(hostClass === undefined ? {} : { create: createSpec }),
     methods: { fetch: fetchSpec },
   }) as new (url: string) => RequestAdapter;
-  await startInstance(core, {});
+  await startInstance(core);
   let next: () => unknown = () => undefined;
   const give = adaptImport(
     core,
@@ -313,7 +313,7 @@ describe("host resources: a refused call gives back what it entered, unless anot
     });
     const object = new HostRequest("a", log);
     let refused: Promise<void> | undefined;
-    await startInstance(core, {
+    await startInstance(core, undefined, {
       "t:t/host": {
         cb: adaptImport(core, importSpec({ name: "t:t/host#cb", member: "cb" }), {
           cb: () => void (refused = callExport(core, take, [object])),

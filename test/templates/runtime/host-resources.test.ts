@@ -157,7 +157,7 @@ async function setUp(
       size: importSpec({ name: "t:t/http#[method]body.size", member: "size", returns: u32 }),
     },
   });
-  await startInstance(core, {});
+  await startInstance(core);
   const instance = createWorldInstance(core, { resources });
   return { core, resources, log, sent, created, RequestAdapter, instance };
 }

@@ -70,7 +70,7 @@ describe("resource types in messages", () => {
         handle.drop();
       },
     }) as (bucket: object) => void;
-    await startInstance(core, { "test:kitchen/store@1.2.3": { Bucket: Adapter, fill } });
+    await startInstance(core, undefined, { "test:kitchen/store@1.2.3": { Bucket: Adapter, fill } });
     fill(new Adapter());
     const expired = thrown(() => kept!.get()) as BorrowExpiredError;
     expect(expired).toBeInstanceOf(BorrowExpiredError);
@@ -90,7 +90,7 @@ describe("resource types in messages", () => {
     class Thing extends GuestResource {}
     const thingType = guestResource("test:kitchen/api@1.2.3#thing", Thing);
     const core = await createInstanceCore({ component: fake({ api: {} }) });
-    await startInstance(core, {});
+    await startInstance(core);
     const thing = own(thingType).lift({ size: () => 1, [Symbol.dispose]: () => {} }, core) as Thing;
     thing[Symbol.dispose]();
     const size = exportSpec<number>({

@@ -5,8 +5,8 @@ import {
   type AsyncCallOptions, type ByteStream, type ComponentModule, type FutureSource,
   type GetCoreModule, type HostResourcesBase, type IsolateOptions, type LeakReport,
   type ResourceTableView, adaptImport, byteStream, callExport, createHostResources,
-  createInstanceCore, createWorldInstance, exportTable, future, hostImports, importTable,
-  startInstance, string, u8List,
+  createInstanceCore, createWorldInstance, exportTable, future, importTable, startInstance, string,
+  u8List,
 } from "./runtime/index.js";
 
 import * as clock from "./interfaces/example-storage-clock.js";
@@ -184,17 +184,9 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
     typeof options.imports === "function"
       ? options.imports({ resources })
       : options.imports;
-  const clockImports = clock.createClockImports(
-    core,
-    hostImports(imports, "example:storage/clock@0.1.0"),
-  );
-  const typesImports = types.createTypesImports(
-    core,
-    hostImports(imports, "example:storage/types@0.1.0"),
-  );
-  await startInstance(core, {
-    "example:storage/clock@0.1.0": clockImports,
-    "example:storage/types@0.1.0": typesImports,
+  await startInstance(core, imports, {
+    "example:storage/clock@0.1.0": clock.createClockImports,
+    "example:storage/types@0.1.0": types.createTypesImports,
     log: { default: adaptImport(core, importSpecs.log, imports) },
   });
   return createWorldInstance(core, {

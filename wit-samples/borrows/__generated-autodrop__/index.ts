@@ -4,7 +4,7 @@
 import {
   type ComponentModule, type GetCoreModule, type HostResourcesBase, type IsolateOptions,
   type LeakReport, type ResourceTableView, createHostResources, createInstanceCore,
-  createWorldInstance, hostImports, startInstance,
+  createWorldInstance, startInstance,
 } from "./runtime/index.js";
 
 import * as files from "./interfaces/example-borrows-files.js";
@@ -138,12 +138,8 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
     typeof options.imports === "function"
       ? options.imports({ resources })
       : options.imports;
-  const filesImports = files.createFilesImports(
-    core,
-    hostImports(imports, "example:borrows/files"),
-  );
-  await startInstance(core, {
-    "example:borrows/files": filesImports,
+  await startInstance(core, imports, {
+    "example:borrows/files": files.createFilesImports,
   });
   return createWorldInstance(core, {
     resources,

@@ -94,7 +94,7 @@ export interface InstantiateOptions {
  */
 export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const core = await createInstanceCore(options);
-  await startInstance(core, {});
+  await startInstance(core);
   return createWorldInstance(core, {
     documented: documented.createDocumentedExports(core),
   });

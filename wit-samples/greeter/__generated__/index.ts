@@ -3,7 +3,7 @@
 
 import {
   type ComponentModule, type GetCoreModule, type IsolateOptions, createInstanceCore,
-  createWorldInstance, hostImports, startInstance,
+  createWorldInstance, startInstance,
 } from "./runtime/index.js";
 
 import * as log from "./interfaces/example-greeter-log.js";
@@ -99,9 +99,8 @@ export interface InstantiateOptions {
 export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const imports = options.imports;
   const core = await createInstanceCore(options);
-  const logImports = log.createLogImports(core, hostImports(imports, "example:greeter/log@0.1.0"));
-  await startInstance(core, {
-    "example:greeter/log@0.1.0": logImports,
+  await startInstance(core, imports, {
+    "example:greeter/log@0.1.0": log.createLogImports,
   });
   return createWorldInstance(core, {
     greet: greet.createGreetExports(core),

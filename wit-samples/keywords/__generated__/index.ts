@@ -4,8 +4,7 @@
 import {
   type ComponentModule, type GetCoreModule, type HostResourcesBase, type IsolateOptions,
   type LeakReport, type ResourceTableView, adaptImport, callExport, createHostResources,
-  createInstanceCore, createWorldInstance, exportTable, hostImports, importTable, startInstance,
-  string, u32,
+  createInstanceCore, createWorldInstance, exportTable, importTable, startInstance, string, u32,
 } from "./runtime/index.js";
 
 import * as interface_ from "./interfaces/example-keywords-interface.js";
@@ -170,17 +169,9 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
     typeof options.imports === "function"
       ? options.imports({ resources })
       : options.imports;
-  const interfaceImports = interface_.createInterfaceImports(
-    core,
-    hostImports(imports, "example:keywords/interface"),
-  );
-  const objectImports = object_.createObjectImports(
-    core,
-    hostImports(imports, "example:keywords/object"),
-  );
-  await startInstance(core, {
-    "example:keywords/interface": interfaceImports,
-    "example:keywords/object": objectImports,
+  await startInstance(core, imports, {
+    "example:keywords/interface": interface_.createInterfaceImports,
+    "example:keywords/object": object_.createObjectImports,
     OBJECT: { default: adaptImport(core, importSpecs.OBJECT, imports) },
     PROMISE: { default: adaptImport(core, importSpecs.PROMISE, imports) },
   });

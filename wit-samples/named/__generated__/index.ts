@@ -3,7 +3,7 @@
 
 import {
   type ComponentModule, type GetCoreModule, type IsolateOptions, callExport, createInstanceCore,
-  createWorldInstance, exportTable, hostImports, startInstance, u32,
+  createWorldInstance, exportTable, startInstance, u32,
 } from "./runtime/index.js";
 
 import * as primary from "./interfaces/example-named-store-primary.js";
@@ -109,13 +109,10 @@ export interface InstantiateOptions {
 export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const imports = options.imports;
   const core = await createInstanceCore(options);
-  const storeImports = primary.createStoreImports(core, hostImports(imports, "primary"));
-  const storeImports2 = secondary.createStoreImports(core, hostImports(imports, "secondary"));
-  const storeImports3 = store.createStoreImports(core, hostImports(imports, "example:named/store"));
-  await startInstance(core, {
-    primary: storeImports,
-    secondary: storeImports2,
-    "example:named/store": storeImports3,
+  await startInstance(core, imports, {
+    primary: primary.createStoreImports,
+    secondary: secondary.createStoreImports,
+    "example:named/store": store.createStoreImports,
   });
   return createWorldInstance(core, {
     mirror: mirror.createStoreExports(core),

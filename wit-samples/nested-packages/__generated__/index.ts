@@ -3,7 +3,7 @@
 
 import {
   type ComponentModule, type GetCoreModule, type IsolateOptions, createInstanceCore,
-  createWorldInstance, hostImports, startInstance,
+  createWorldInstance, startInstance,
 } from "./runtime/index.js";
 
 import * as ops from "./interfaces/example-math-ops.js";
@@ -99,14 +99,9 @@ export interface InstantiateOptions {
 export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const imports = options.imports;
   const core = await createInstanceCore(options);
-  const opsImports = ops.createOpsImports(core, hostImports(imports, "example:math/ops"));
-  const caseImports = case_.createCaseImports(
-    core,
-    hostImports(imports, "example:text/case@2.0.0"),
-  );
-  await startInstance(core, {
-    "example:math/ops": opsImports,
-    "example:text/case@2.0.0": caseImports,
+  await startInstance(core, imports, {
+    "example:math/ops": ops.createOpsImports,
+    "example:text/case@2.0.0": case_.createCaseImports,
   });
   return createWorldInstance(core, {
     appApi: appApi.createAppApiExports(core),

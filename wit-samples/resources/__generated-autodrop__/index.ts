@@ -4,8 +4,8 @@
 import {
   type ComponentModule, type GetCoreModule, type HostResourcesBase, type IsolateOptions,
   type LeakReport, type ResourceTableView, type ResultError, callExport, createHostResources,
-  createInstanceCore, createWorldInstance, errorGuard, exportTable, hostImports, result,
-  startInstance, string, u16,
+  createInstanceCore, createWorldInstance, errorGuard, exportTable, result, startInstance, string,
+  u16,
 } from "./runtime/index.js";
 
 import * as http from "./interfaces/example-resources-http.js";
@@ -154,9 +154,8 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
     typeof options.imports === "function"
       ? options.imports({ resources })
       : options.imports;
-  const httpImports = http.createHttpImports(core, hostImports(imports, "example:resources/http"));
-  await startInstance(core, {
-    "example:resources/http": httpImports,
+  await startInstance(core, imports, {
+    "example:resources/http": http.createHttpImports,
   });
   return createWorldInstance(core, {
     resources,

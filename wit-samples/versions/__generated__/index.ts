@@ -3,7 +3,7 @@
 
 import {
   type ComponentModule, type GetCoreModule, type IsolateOptions, callExport, createInstanceCore,
-  createWorldInstance, exportTable, hostImports, startInstance, string,
+  createWorldInstance, exportTable, startInstance, string,
 } from "./runtime/index.js";
 
 import * as test from "./interfaces/example-dep-test-0.1.0.js";
@@ -111,14 +111,9 @@ export interface InstantiateOptions {
 export async function instantiate(options: InstantiateOptions): Promise<WorldInstance> {
   const imports = options.imports;
   const core = await createInstanceCore(options);
-  const testImports = test.createTestImports(core, hostImports(imports, "example:dep/test@0.1.0"));
-  const testImports2 = depTest.createTestImports(
-    core,
-    hostImports(imports, "example:dep/test@0.2.0"),
-  );
-  await startInstance(core, {
-    "example:dep/test@0.1.0": testImports,
-    "example:dep/test@0.2.0": testImports2,
+  await startInstance(core, imports, {
+    "example:dep/test@0.1.0": test.createTestImports,
+    "example:dep/test@0.2.0": depTest.createTestImports,
   }, {
     "example:dep/test": ["example:dep/test@0.1.0", "example:dep/test@0.2.0"],
   });

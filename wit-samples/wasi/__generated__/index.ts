@@ -4,7 +4,6 @@
 import {
   type ComponentModule, type GetCoreModule, type IsolateOptions, type WasiCapabilities, callExport,
   createInstanceCore, createWasiHost, createWorldInstance, exportTable, startInstance, u32,
-  wasiImport,
 } from "./runtime/index.js";
 
 import * as environment from "./interfaces/wasi-cli-environment.js";
@@ -116,12 +115,8 @@ export async function instantiate(options: InstantiateOptions): Promise<WorldIns
   const imports = options.imports ?? {};
   const core = await createInstanceCore(options);
   const wasi = createWasiHost(options.wasi, "wasi-user", { cli: loadWasiCli });
-  const environmentImports = environment.createEnvironmentImports(
-    core,
-    await wasiImport(imports, "wasi:cli/environment@0.2.3", wasi.cli),
-  );
-  await startInstance(core, {
-    "wasi:cli/environment@0.2.3": environmentImports,
+  await startInstance(core, imports, {
+    "wasi:cli/environment@0.2.3": [environment.createEnvironmentImports, wasi.cli],
   });
   return createWorldInstance(core, {
     countEnv(): Promise<number> {

@@ -83,11 +83,11 @@ export interface KindsExports {
   triple(a: [boolean, string, Uint8Array]): Promise<[boolean, string, Uint8Array]>;
 }
 
-const descriptor1 = list(string);
-const descriptor2 = list(pointType);
-const descriptor3 = option(u32);
-const descriptor4 = option(option(string));
-const descriptor5 = tuple([bool, string, u8List]);
+const d1 = list(string);
+const d2 = list(pointType);
+const d3 = option(u32);
+const d4 = option(option(string));
+const d5 = tuple([bool, string, u8List]);
 
 const exportSpecs = exportTable("example:types/kinds", {
   bools: ["a", [bool], bool],
@@ -102,20 +102,20 @@ const exportSpecs = exportTable("example:types/kinds", {
     [s16List, u32List, f64List, s64List],
     tuple([s16List, u32List, f64List, s64List]),
   ],
-  texts: ["a", [descriptor1], descriptor1],
-  points: ["a", [descriptor2], descriptor2],
+  texts: ["a", [d1], d1],
+  points: ["a", [d2], d2],
   shapes: ["a", [shapeType], shapeType],
   colors: ["a", [colorType], colorType],
   perms: ["a", [permissionsType], permissionsType],
-  maybe: ["a", [descriptor3], descriptor3],
-  "maybe-maybe": ["a", [descriptor4], descriptor4],
+  maybe: ["a", [d3], d3],
+  "maybe-maybe": ["a", [d4], d4],
   fallible: ["fail", [bool], result(pointType, string)],
   "unit-result": ["fail", [bool], result(undefined, undefined)],
   "ok-only": ["fail", [bool], result(u32, undefined)],
   "err-only": ["fail", [bool], result(undefined, colorType)],
   "nested-result": ["a", [result(u32, string)], result(result(u32, string), string)],
   ids: ["a", [idType], idType],
-  triple: ["a", [descriptor5], descriptor5],
+  triple: ["a", [d5], d5],
 });
 
 export const isFallibleError = /*@__PURE__*/ errorGuard(exportSpecs, "fallible");
