@@ -178,8 +178,11 @@ function lowerValue(type: FastType, name: string, slow: string, out: Lowering): 
   }
 }
 
-/** The expression that loads a value of `type` at `at` (an expression) from the view `w`. */
-function loadValue(type: FastType, at: string): string {
+/**
+ * The expression that loads a value of `type` at `at` (an expression) from the view `w`; `lift` is the memory's
+ * method that lifts a string.
+ */
+function loadValue(type: FastType, at: string, lift: string): string {
   switch (type.kind) {
     case "number": {
       const { size, load } = NUMBERS[type.name];
@@ -187,7 +190,7 @@ function loadValue(type: FastType, at: string): string {
       return type.name === "bool" ? `${read} !== 0` : read;
     }
     case "string":
-      return `m.liftString(w.getUint32(${at}, true), w.getUint32(${at} + 4, true))`;
+      return `m.${lift}(w.getUint32(${at}, true), w.getUint32(${at} + 4, true))`;
     case "record": {
       let offset = 0;
       const parts: string[] = [];
@@ -196,7 +199,7 @@ function loadValue(type: FastType, at: string): string {
         const { size, align } = layout(inner);
         offset = alignTo(offset, align);
         parts.push(
-          `${key(field)}: ${loadValue(inner, offset === 0 ? base : `${base} + ${offset}`)}`,
+          `${key(field)}: ${loadValue(inner, offset === 0 ? base : `${base} + ${offset}`, lift)}`,
         );
         offset += size;
       }
@@ -259,7 +262,9 @@ export function fastForm(
     strings: 0,
   };
   types.forEach((type, index) => lowerValue(type, names[index]!, slow, lowering));
-  const call = `f(${lowering.flat.join(", ")})`;
+  const call = `c.fn(${lowering.flat.join(", ")})`;
+  // UTF-8 (the common encoding) has a lift of its own, small enough for the engine to inline.
+  const liftText = encoding === "utf8" ? "liftUtf8" : "liftString";
   let lift: string[] = [];
   if (resultType !== undefined) {
     if (flatCount(resultType) === 1) lift = [`v = ${liftFlat(resultType)};`];
@@ -267,7 +272,7 @@ export function fastForm(
       const { size, align } = layout(resultType);
       // More than one flat result: the core function returns a pointer to them (its return area).
       lift = [`const q = m.area(r, ${align}, ${size});`, "const w = m.view;"];
-      lift.push(`v = ${loadValue(resultType, "q")};`);
+      lift.push(`v = ${loadValue(resultType, "q", liftText)};`);
       lowering.memory = true;
     }
   }
@@ -277,17 +282,21 @@ export function fastForm(
       `(${["core", ...names].join(", ")}) => {`,
     ...lowering.reads,
     ...lowering.checks,
-    "const f = d.enter(core);",
-    ...(lowering.memory ? ["const m = d.memory();"] : []),
+    "const c = d.enter(core);",
+    ...(lowering.memory ? ["const m = c.memory;"] : []),
     ...(resultType === undefined ? [] : ["let v: unknown;"]),
-    "try {",
-    ...lowering.lowers,
   ];
-  const raw = resultType !== undefined || postReturn;
-  body.push(raw ? `const r = ${call};` : `${call};`);
-  if (postReturn) body.push("try {", ...lift, "} finally {", "d.post(core, r);", "}");
-  else body.push(...lift);
-  body.push("} catch (error) {", "throw d.trap(core, error);", "}");
+  if (postReturn) {
+    // One `try` for the whole call; `s` tells its `catch` how far the call got (see `FastCall.fail`).
+    body.push("let s = 0;", "let r: unknown;", "let o: object | undefined;", "try {");
+    body.push(...lowering.lowers, `r = ${call};`, "s = 1;", ...lift);
+    body.push("s = 2;", "o = d.forbid(core);", "c.postReturn(r);", "d.allow(o);");
+    body.push("} catch (error) {", "throw d.fail(core, error, s, r, o);", "}");
+  } else {
+    body.push("try {", ...lowering.lowers);
+    body.push(resultType !== undefined ? `const r = ${call};` : `${call};`, ...lift);
+    body.push("} catch (error) {", "throw d.trap(core, error);", "}");
+  }
   // Every path returns (`return d.leave(core)` without a result): an app's `noImplicitReturns` stays quiet.
   body.push(
     ...(resultType === undefined ? ["return d.leave(core);"] : ["d.leave(core);", "return v;"]),

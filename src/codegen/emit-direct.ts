@@ -192,13 +192,13 @@ function fastPath(params: readonly string[], result: string | undefined): string
   const names = params.map((_, index) => `p${index}`);
   const typeName = (literal: string): string => JSON.parse(literal) as string;
   const checks = params.map((type, index) => `!is.${typeName(type)}(${names[index]})`).join(" || ");
-  const call = `f(${names.join(", ")})`;
+  const call = `c.fn(${names.join(", ")})`;
   // Unused parameters are named `_x`: an app's `noUnusedParameters` stays quiet.
   const lines = [
     `(d, ${checks === "" ? "_is" : "is"}, ${result === undefined ? "_lift" : "lift"}) => ` +
       `(${["core", ...names].join(", ")}) => {`,
     ...(checks === "" ? [] : [`  if (${checks}) return d.slow(core, [${names.join(", ")}]);`]),
-    "  const f = d.enter(core);",
+    "  const c = d.enter(core);",
     ...(result === undefined ? [] : ["  let r: unknown;"]),
     "  try {",
     `    ${result === undefined ? call : `r = ${call}`};`,

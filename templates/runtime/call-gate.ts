@@ -131,6 +131,15 @@ export interface CallGate extends AsyncDisposable {
     options: CallOptions | undefined,
     busy: (functionName: string) => Error,
   ): void;
+  /**
+   * `enterSync` with the call's classifier of `ResultError`s already chosen (undefined: the gate's own): a
+   * direct call's fast form, which the engine inlines only when each step is small.
+   */
+  enterClassified(
+    functionName: string,
+    classify: ResultErrorClassifier | undefined,
+    busy: (functionName: string) => Error,
+  ): void;
   leaveSync(): void;
   failSync(error: unknown): unknown;
   /**
@@ -243,11 +252,20 @@ interface QueuedCall {
 }
 
 /**
- * The gate's internal state. `idle` is the only state in which a call takes the fast path, so every
+ * The gate's internal state. `IDLE` is the only state in which a call takes the fast path, so every
  * condition that needs the slow path (queue not empty, poison, disposal) keeps the gate out of it.
- * - `closing`: disposal was requested and the queue is empty: release hooks are running.
+ * `CLOSING`: disposal was requested and the queue is empty: release hooks are running. Small integers rather
+ * than strings: every call writes the state twice, and the engine stores a small integer without the write
+ * barrier a string (a heap object) needs.
  */
-type GateState = "idle" | "busy" | "restarting" | "poisoned" | "closing" | "closed";
+const IDLE = 0;
+const BUSY = 1;
+const RESTARTING = 2;
+const POISONED = 3;
+const CLOSING = 4;
+const CLOSED = 5;
+type GateState =
+  typeof IDLE | typeof BUSY | typeof RESTARTING | typeof POISONED | typeof CLOSING | typeof CLOSED;
 
 /** Whether `value` is a promise or another thenable (what `await` and `Promise.resolve` would unwrap). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -268,7 +286,7 @@ function runHook(hook: () => void): void {
 }
 
 class Gate implements CallGate {
-  private stateCode: GateState = "idle";
+  private stateCode: GateState = IDLE as GateState;
   /** True while `invoke` runs synchronously: anything that calls the gate then is on the guest's stack. */
   private inSync = false;
   /** The innermost import handler running synchronously, if any, and the call it runs for. */
@@ -306,15 +324,19 @@ class Gate implements CallGate {
 
   get state(): CallGateState {
     const state = this.stateCode;
+    if (this.closeRequested && state !== CLOSED) return "disposing";
     switch (state) {
-      case "idle":
-      case "busy":
-      case "restarting":
-      case "poisoned":
-        return this.closeRequested ? "disposing" : state;
-      case "closing":
+      case IDLE:
+        return "idle";
+      case BUSY:
+        return "busy";
+      case RESTARTING:
+        return "restarting";
+      case POISONED:
+        return "poisoned";
+      case CLOSING:
         return "disposing";
-      case "closed":
+      case CLOSED:
         return "disposed";
       default: {
         const unreachable: never = state;
@@ -336,7 +358,7 @@ class Gate implements CallGate {
   }
 
   get runningFunction(): string | undefined {
-    return this.stateCode === "busy" ? this.currentFunction : undefined;
+    return this.stateCode === BUSY ? this.currentFunction : undefined;
   }
 
   get queued(): number {
@@ -352,7 +374,7 @@ class Gate implements CallGate {
     invoke: () => R | PromiseLike<R>,
     options?: CallOptions,
   ): Promise<R> {
-    if (this.stateCode !== "idle") {
+    if (this.stateCode !== IDLE) {
       return this.callSlow(functionName, callThunk, invoke, undefined, options) as Promise<R>;
     }
     const classify = options?.isResultError ?? this.defaultClassify;
@@ -367,7 +389,7 @@ class Gate implements CallGate {
     options?: CallOptions,
   ): Promise<R> {
     const run = invoke as Invoke;
-    if (this.stateCode !== "idle")
+    if (this.stateCode !== IDLE)
       return this.callSlow(functionName, run, a, b, options) as Promise<R>;
     const classify = options?.isResultError ?? this.defaultClassify;
     return this.run(functionName, run, a, b, classify, undefined) as Promise<R>;
@@ -397,18 +419,41 @@ class Gate implements CallGate {
     options: CallOptions | undefined,
     busy: (functionName: string) => Error,
   ): void {
-    if (this.stateCode !== "idle") throw this.refuseSync(functionName, busy);
-    this.stateCode = "busy";
+    this.enterClassified(functionName, options?.isResultError, busy);
+  }
+
+  enterClassified(
+    functionName: string,
+    classify: ResultErrorClassifier | undefined,
+    busy: (functionName: string) => Error,
+  ): void {
+    if (this.stateCode !== IDLE) throw this.refuseSync(functionName, busy);
+    this.stateCode = BUSY;
     this.seq++;
     this.currentFunction = functionName;
-    this.currentClassify = options?.isResultError ?? this.defaultClassify;
-    this.currentEntry = undefined;
+    this.currentClassify = classify ?? this.defaultClassify;
+    // No `currentEntry` to clear: every call that set one cleared it before the gate went idle.
     this.inSync = true;
   }
 
   leaveSync(): void {
     this.inSync = false;
-    this.afterCall();
+    // `afterCall` written out for a synchronous call (which has no queue entry), its rare parts apart: the
+    // engine inlines this into a direct call's fast form within its inlining budget.
+    this.currentClassify = undefined;
+    this.stateCode = this.trap === undefined ? IDLE : POISONED;
+    if (
+      this.queueHead !== this.queue.length ||
+      this.closeRequested ||
+      this.afterHooks !== undefined
+    )
+      this.afterSyncCall();
+  }
+
+  /** What the synchronous call that just returned asked for while it ran: queued calls, disposal, hooks. */
+  private afterSyncCall(): void {
+    if (this.queueHead !== this.queue.length || this.closeRequested) this.drain();
+    if (this.afterHooks !== undefined) this.runAfterHooks();
   }
 
   failSync(error: unknown): unknown {
@@ -421,7 +466,7 @@ class Gate implements CallGate {
   /** Why a synchronous call cannot run now. */
   private refuseSync(functionName: string, busy: (functionName: string) => Error): Error {
     if (this.closeRequested) return new InstanceDisposedError(functionName);
-    if (this.stateCode === "busy") {
+    if (this.stateCode === BUSY) {
       if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
         return new ReentranceError(this.currentFunction, functionName, this.activeImport);
       }
@@ -433,7 +478,7 @@ class Gate implements CallGate {
         }
       }
     }
-    if (this.stateCode === "poisoned" && this.trap !== undefined)
+    if (this.stateCode === POISONED && this.trap !== undefined)
       return new InstancePoisonedError(functionName, this.trap);
     return busy(functionName);
   }
@@ -471,7 +516,7 @@ class Gate implements CallGate {
     if (this.trap !== undefined && this.restartHook === undefined) {
       return new InstancePoisonedError(functionName, this.trap);
     }
-    if (this.stateCode !== "busy" || this.blockingImports > 0) return undefined;
+    if (this.stateCode !== BUSY || this.blockingImports > 0) return undefined;
     if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
       return new ReentranceError(this.currentFunction, functionName, this.activeImport);
     }
@@ -489,7 +534,7 @@ class Gate implements CallGate {
     const trap = error instanceof TrapError ? error : new TrapError(functionName, error);
     this.setTrap(trap);
     // An idle gate moves to `poisoned`, so that the next call restarts or is refused.
-    if (this.stateCode === "idle") this.stateCode = "poisoned";
+    if (this.stateCode === IDLE) this.stateCode = POISONED;
     return trap;
   }
 
@@ -499,12 +544,12 @@ class Gate implements CallGate {
 
   afterCurrentCall(hook: () => void): void {
     // Only `busy` has a call in flight.
-    if (this.stateCode === "busy") (this.afterHooks ??= []).push(hook);
+    if (this.stateCode === BUSY) (this.afterHooks ??= []).push(hook);
     else runHook(hook);
   }
 
   addReleaseHook(hook: () => void | PromiseLike<void>): void {
-    if (this.stateCode === "closing" || this.stateCode === "closed")
+    if (this.stateCode === CLOSING || this.stateCode === CLOSED)
       throw new InstanceDisposedError("addReleaseHook");
     this.releaseHooks.push(hook);
   }
@@ -520,7 +565,7 @@ class Gate implements CallGate {
     });
     this.settleDisposal = (error, failed) => (failed ? reject(error) : resolve());
     // Busy or restarting gates reach `drain` when they finish; idle ones go now.
-    if (this.stateCode === "idle" || this.stateCode === "poisoned") this.drain();
+    if (this.stateCode === IDLE || this.stateCode === POISONED) this.drain();
     return this.disposal;
   }
 
@@ -538,7 +583,7 @@ class Gate implements CallGate {
   ): Promise<unknown> {
     if (this.closeRequested) return Promise.reject(new InstanceDisposedError(functionName));
     const state = this.stateCode;
-    if (state === "busy") {
+    if (state === BUSY) {
       // On the guest's stack, or in the synchronous part of one of the running call's imports.
       if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
         return Promise.reject(
@@ -554,7 +599,7 @@ class Gate implements CallGate {
           }
         }
       }
-    } else if (state === "poisoned" && this.restartHook === undefined && this.trap !== undefined) {
+    } else if (state === POISONED && this.restartHook === undefined && this.trap !== undefined) {
       return Promise.reject(new InstancePoisonedError(functionName, this.trap));
     }
     let resolve!: (value: unknown) => void;
@@ -574,7 +619,7 @@ class Gate implements CallGate {
       context: this.storage?.getStore(),
     });
     // A poisoned gate with a restart hook is idle: start the restart now.
-    if (state === "poisoned") this.drain();
+    if (state === POISONED) this.drain();
     return promise;
   }
 
@@ -590,7 +635,7 @@ class Gate implements CallGate {
     classify: ResultErrorClassifier | undefined,
     entry: QueuedCall | undefined,
   ): Promise<unknown> | undefined {
-    this.stateCode = "busy";
+    this.stateCode = BUSY;
     this.seq++;
     this.currentFunction = functionName;
     this.currentClassify = classify;
@@ -653,7 +698,7 @@ class Gate implements CallGate {
     const seq = this.seq;
     const entry = this.currentEntry;
     const current = (): boolean =>
-      this.seq === seq && this.stateCode === "busy" && this.currentEntry === entry;
+      this.seq === seq && this.stateCode === BUSY && this.currentEntry === entry;
     Promise.resolve(result).then(
       (value) => (current() ? this.onFulfilled(value) : undefined),
       (error: unknown) => (current() ? this.onRejected(error) : undefined),
@@ -662,7 +707,7 @@ class Gate implements CallGate {
 
   failRunning(error: unknown): boolean {
     const entry = this.currentEntry;
-    if (this.stateCode !== "busy" || this.inSync || entry === undefined) return false;
+    if (this.stateCode !== BUSY || this.inSync || entry === undefined) return false;
     // A trap whatever the error is: it did not come from the guest, so it cannot be the call's `err`.
     const trap = error instanceof TrapError ? error : new TrapError(this.currentFunction, error);
     this.setTrap(trap);
@@ -716,7 +761,7 @@ class Gate implements CallGate {
   }
 
   private idleState(): GateState {
-    return this.trap === undefined ? "idle" : "poisoned";
+    return this.trap === undefined ? IDLE : POISONED;
   }
 
   /** The current call has settled and its caller was notified: let the next one in. */
@@ -743,7 +788,7 @@ class Gate implements CallGate {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.stateCode === "idle" || this.stateCode === "poisoned") {
+      while (this.stateCode === IDLE || this.stateCode === POISONED) {
         const entry = this.queue[this.queueHead];
         if (entry === undefined) {
           this.queue.length = 0;
@@ -774,7 +819,7 @@ class Gate implements CallGate {
   };
 
   private beginRestart(restart: () => void | PromiseLike<void>): void {
-    this.stateCode = "restarting";
+    this.stateCode = RESTARTING;
     let pending: void | PromiseLike<void>;
     try {
       pending = restart();
@@ -786,13 +831,13 @@ class Gate implements CallGate {
 
   private readonly onRestarted = (): void => {
     this.trap = undefined;
-    this.stateCode = "idle";
+    this.stateCode = IDLE;
     this.drain();
   };
 
   /** The calls that waited for this restart fail with it; the next call tries again. */
   private readonly onRestartFailed = (error: unknown): void => {
-    this.stateCode = "poisoned";
+    this.stateCode = POISONED;
     const trap = this.trap;
     const waiting = this.queue.splice(this.queueHead);
     this.queue.length = 0;
@@ -805,7 +850,7 @@ class Gate implements CallGate {
   };
 
   private beginClose(): void {
-    this.stateCode = "closing";
+    this.stateCode = CLOSING;
     const before = this.beforeClose;
     void Promise.resolve()
       .then(before)
@@ -830,7 +875,7 @@ class Gate implements CallGate {
         errors.push(error);
       }
     }
-    this.stateCode = "closed";
+    this.stateCode = CLOSED;
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1)
       throw new AggregateError(errors, `${errors.length} release hooks failed`);

@@ -48,6 +48,22 @@ export function withoutLeaving<A>(owner: object, fn: (arg: A) => void, arg: A): 
   }
 }
 
+/**
+ * For a fast form, which calls the post-return at a call site of its own: forbids leaving the instance of
+ * `owner` and returns what {@link allowLeaving} restores once the post-return has returned (or, when it
+ * threw, once the fast form's `catch` has it).
+ */
+export function forbidLeaving(owner: object): object | undefined {
+  const outer = noLeave;
+  noLeave = owner;
+  return outer;
+}
+
+/** Restores the owner {@link forbidLeaving} returned. */
+export function allowLeaving(outer: object | undefined): void {
+  noLeave = outer;
+}
+
 /** Whether the guest of `owner` runs a part of a call from which it may not call the host. */
 export function leavingForbidden(owner: object): boolean {
   return noLeave === owner;
@@ -95,12 +111,16 @@ export class GuestMemory {
 
   /** Re-reads the memory's buffer when it changed (after `memory.grow`, which detaches the old one). */
   refresh(): void {
-    const memory = this.memory;
-    if (memory === undefined) return;
     // A grown memory detaches its old buffer, which empties the views of it: nonempty views are current
     // (reading `memory.buffer` costs more than this check). `length`, not `byteLength`: the engine inlines the
-    // first and calls a builtin for the second.
-    if (this.bytes.length !== 0) return;
+    // first and calls a builtin for the second. The rest is apart, so that this stays small enough for the
+    // engine to inline into every call's fast form whatever else it inlined.
+    if (this.bytes.length === 0) this.renew();
+  }
+
+  private renew(): void {
+    const memory = this.memory;
+    if (memory === undefined) return;
     const buffer = memory.buffer;
     if (buffer === this.buffer) return;
     this.buffer = buffer;
@@ -111,8 +131,7 @@ export class GuestMemory {
   /** Allocates `size` bytes aligned to `align` with the guest's `realloc`; traps on a bad answer. */
   alloc(align: number, size: number): number {
     const realloc = this.realloc;
-    if (realloc === undefined)
-      throw new CanonicalTrap("the function's canonical options have no `realloc`");
+    if (realloc === undefined) throw noRealloc();
     const outer = noLeave;
     noLeave = this.owner;
     let ptr: number;
@@ -122,8 +141,7 @@ export class GuestMemory {
       noLeave = outer;
     }
     this.refresh();
-    if (ptr % align !== 0)
-      throw new CanonicalTrap(`realloc returned ${ptr}, not aligned to ${align}`);
+    if (ptr % align !== 0) throw misalignedAllocation(ptr, align);
     this.check(ptr, size);
     return ptr;
   }
@@ -135,19 +153,14 @@ export class GuestMemory {
   area(raw: unknown, align: number, size: number): number {
     this.refresh();
     const ptr = (raw as number) >>> 0;
-    if (ptr % align !== 0)
-      throw new TypeError(`the return area at ${ptr} is not aligned to ${align}`);
+    if (ptr % align !== 0) throw misalignedArea(ptr, align);
     this.check(ptr, size);
     return ptr;
   }
 
   /** Traps unless `[ptr, ptr + size)` lies inside memory. */
   check(ptr: number, size: number): void {
-    if (ptr + size > this.bytes.length) {
-      throw new CanonicalTrap(
-        `${size} bytes at ${ptr} are outside the guest's memory (${this.bytes.length} bytes)`,
-      );
-    }
+    if (ptr + size > this.bytes.length) throw outside(ptr, size, this.bytes.length);
   }
 
   /**
@@ -255,15 +268,8 @@ export class GuestMemory {
   /** Lifts a string the guest passed as pointer and (tagged) length. */
   liftString(ptr: number, length: number): string {
     switch (this.encoding) {
-      case "utf8": {
-        this.check(ptr, length);
-        const bytes = this.bytes;
-        if (length <= DECODE_LOOP_MAX) {
-          const text = shortText(bytes, ptr, length, 0x80);
-          if (text !== undefined) return text;
-        }
-        return utf8Decoder.decode(bytes.subarray(ptr, ptr + length));
-      }
+      case "utf8":
+        return this.liftUtf8(ptr, length);
       case "utf16":
         return this.liftUtf16(ptr, length);
       case "latin1+utf16": {
@@ -280,11 +286,45 @@ export class GuestMemory {
     }
   }
 
+  /**
+   * Lifts a UTF-8 string (what {@link liftString} does for this encoding; the fast forms, which know the
+   * encoding, call it directly: a smaller body the engine inlines within its budget).
+   */
+  liftUtf8(ptr: number, length: number): string {
+    this.check(ptr, length);
+    const bytes = this.bytes;
+    if (length <= DECODE_LOOP_MAX) {
+      const text = shortText(bytes, ptr, length, 0x80);
+      if (text !== undefined) return text;
+    }
+    return utf8Decoder.decode(bytes.subarray(ptr, ptr + length));
+  }
+
   private liftUtf16(ptr: number, units: number): string {
     if (ptr % 2 !== 0) throw new CanonicalTrap(`a UTF-16 string at ${ptr} is not aligned to 2`);
     this.check(ptr, units * 2);
     return utf16Decoder.decode(this.bytes.subarray(ptr, ptr + units * 2));
   }
+}
+
+// The errors of the checks above, made apart from them: a message built in place would make each check too
+// large for the engine to inline into a call's fast form.
+function noRealloc(): CanonicalTrap {
+  return new CanonicalTrap("the function's canonical options have no `realloc`");
+}
+
+function misalignedAllocation(ptr: number, align: number): CanonicalTrap {
+  return new CanonicalTrap(`realloc returned ${ptr}, not aligned to ${align}`);
+}
+
+function misalignedArea(ptr: number, align: number): TypeError {
+  return new TypeError(`the return area at ${ptr} is not aligned to ${align}`);
+}
+
+function outside(ptr: number, size: number, length: number): CanonicalTrap {
+  return new CanonicalTrap(
+    `${size} bytes at ${ptr} are outside the guest's memory (${length} bytes)`,
+  );
 }
 
 /**

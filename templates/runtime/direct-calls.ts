@@ -21,6 +21,8 @@
 import type { CallOptions } from "./call-gate.js";
 import { codecOf, type AbiType, type Codec, type FlatCursor } from "./canonical-abi.js";
 import {
+  allowLeaving,
+  forbidLeaving,
   GuestMemory,
   utf8Size,
   withoutLeaving,
@@ -91,12 +93,12 @@ export function directSpec<R>(spec: ExportSpec<R>, target: DirectTarget): Direct
  * function `add(u32, u32) -> u32`:
  *
  * ```ts
- * (d, is, lift) => (core, a, b) => {
- *   if (!is.u32(a) || !is.u32(b)) return d.slow(core, [a, b]);
- *   const f = d.enter(core);
+ * (d, is, lift) => (core, p0, p1) => {
+ *   if (!is.u32(p0) || !is.u32(p1)) return d.slow(core, [p0, p1]);
+ *   const c = d.enter(core);
  *   let r: unknown;
  *   try {
- *     r = f(a, b);
+ *     r = c.fn(p0, p1);
  *   } catch (error) {
  *     throw d.trap(core, error);
  *   }
@@ -105,42 +107,50 @@ export function directSpec<R>(spec: ExportSpec<R>, target: DirectTarget): Direct
  * }
  * ```
  *
- * A function with strings, records or a post-return also takes the guest's memory (`d.memory()`) after
- * `enter`, lowers strings with it (a UTF-8 string measured and checked in one pass before `enter`; strings in
- * other encodings checked by `is.string` and lowered by `m.lowerString`) and record fields one by one, and lifts a result of more than one flat value
- * from its return area (`m.area(r, align, size)`) field by field; its post-return runs in a `finally` around
- * the lifting (`d.post(core, r)`), all inside the `try` whose `catch` ends the call as a trap:
+ * A function with strings, records or a post-return also takes the guest's memory (`c.memory`) after `enter`,
+ * lowers strings with it (a UTF-8 string measured and checked in one pass before `enter`; strings in other
+ * encodings checked by `is.string` and lowered by `m.lowerString`) and record fields one by one, and lifts a
+ * result of more than one flat value from its return area (`m.area(r, align, size)`) field by field. Its
+ * post-return is called at a call site of its own after the lifting, with leaving the instance forbidden; one
+ * `try` covers the whole and a stage number tells its `catch` (`d.fail`) what ran: before the core function
+ * returned, nothing more runs; when the lifting threw, the post-return runs then; when the post-return threw,
+ * leaving is allowed again. Every throw ends the call as a trap:
  *
  * ```ts
- * (d, is, _lift) => (core, p0) => {
+ * (d, _is, _lift) => (core, p0) => {
  *   if (typeof p0 !== "string") return d.slow(core, [p0]);
  *   const p0z = d.utf8Size(p0, 0);
  *   if (p0z < 0) return d.slow(core, [p0]);
- *   const f = d.enter(core);
- *   const m = d.memory();
+ *   const c = d.enter(core);
+ *   const m = c.memory;
  *   let v: unknown;
+ *   let s = 0;
+ *   let r: unknown;
+ *   let o: object | undefined;
  *   try {
  *     const p0p = m.lowerMeasured(p0, p0z, 0);
  *     const p0n = m.written;
- *     const r = f(p0p, p0n);
- *     try {
- *       const q = m.area(r, 4, 8);
- *       const w = m.view;
- *       v = m.liftString(w.getUint32(q, true), w.getUint32(q + 4, true));
- *     } finally {
- *       d.post(core, r);
- *     }
+ *     r = c.fn(p0p, p0n);
+ *     s = 1;
+ *     const q = m.area(r, 4, 8);
+ *     const w = m.view;
+ *     v = m.liftUtf8(w.getUint32(q, true), w.getUint32(q + 4, true));
+ *     s = 2;
+ *     o = d.forbid(core);
+ *     c.postReturn(r);
+ *     d.allow(o);
  *   } catch (error) {
- *     throw d.trap(core, error);
+ *     throw d.fail(core, error, s, r, o);
  *   }
  *   d.leave(core);
  *   return v;
  * }
  * ```
  *
- * Every function has a literal of its own, so each call site in it (above all the one into wasm) sees a single
+ * Every function has a literal of its own, so each call site in it (above all those into wasm) sees a single
  * target and the engine specialises it; a call site shared by many functions would take its generic paths.
- * The methods here are small and of one class, so the engine inlines them.
+ * The methods here are small and of one class, and the helpers are fields holding the functions themselves
+ * (no method around them), so that the engine inlines the whole within its inlining budget.
  */
 export interface FastCall {
   /**
@@ -148,22 +158,42 @@ export interface FastCall {
    * names it (or, for a value the quick check does not cover, makes the call).
    */
   slow(core: InstanceCore, args: readonly unknown[]): unknown;
-  /** Enters the instance's gate as a synchronous call (or throws why it cannot) and returns the core function. */
-  enter(core: InstanceCore): (...args: unknown[]) => unknown;
-  /** The core function threw: ends the call and returns what to throw (a trap poisons the instance). */
+  /** Enters the instance's gate as a synchronous call (or throws why it cannot) and returns its core side. */
+  enter(core: InstanceCore): FastBinding;
+  /** The call threw (a function without post-return): ends the call and returns what to throw (a trap poisons). */
   trap(core: InstanceCore, error: unknown): unknown;
-  /** The core function returned: ends the call. */
+  /**
+   * The call of a function with a post-return threw at `stage` (0: before the core function returned; 1: while
+   * lifting, so the post-return runs now with `raw`; 2: in the post-return, so leaving is allowed again as
+   * `outer` says): ends the call and returns what to throw (a trap poisons; a post-return that throws after a
+   * failed lifting is the trap, as a `finally` would have it).
+   */
+  fail(
+    core: InstanceCore,
+    error: unknown,
+    stage: number,
+    raw: unknown,
+    outer: object | undefined,
+  ): unknown;
+  /** The call returned (and its post-return ran): ends it. */
   leave(core: InstanceCore): void;
   /**
    * Before `enter`: a UTF-8 string's size for `m.lowerMeasured`, found by the pass that also checks it and packs
    * it into `slot` (each string of the call has its own); -1 when it holds a lone surrogate (the call then takes
    * the generic path, which refuses it with its path).
    */
-  utf8Size(value: string, slot: number): number;
-  /** After `enter`: the memory (and `realloc`) of the function's canonical options. */
-  memory(): GuestMemory;
-  /** After `enter`: runs the function's post-return with the core function's result (see {@link postReturn}). */
-  post(core: InstanceCore, raw: unknown): void;
+  readonly utf8Size: (value: string, slot: number) => number;
+  /** Before the post-return: forbids the guest of `core` to leave; returns what `allow` restores. */
+  readonly forbid: (owner: object) => object | undefined;
+  /** After the post-return returned. */
+  readonly allow: (outer: object | undefined) => void;
+}
+
+/** The core side of a direct function on one instance, as a fast form uses it. */
+export interface FastBinding {
+  readonly fn: (...args: unknown[]) => unknown;
+  readonly memory: GuestMemory;
+  readonly postReturn: (raw: unknown) => void;
 }
 
 /** `String.prototype.isWellFormed`, where the host has it (ES2024); elsewhere strings take the checked path. */
@@ -232,7 +262,11 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
     return callDirectSync(core, this, args);
   }
 
-  enter(core: InstanceCore): (...args: unknown[]) => unknown {
+  readonly utf8Size = utf8Size;
+  readonly forbid = forbidLeaving;
+  readonly allow = allowLeaving;
+
+  enter(core: InstanceCore): FastBinding {
     const binding = this.last;
     // The common case: the binding of the last call, for the same instance, whose core instances still live.
     if (
@@ -243,36 +277,42 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
       binding.missing !== undefined
     )
       return this.enterSlow(core);
-    core.gate.enterSync(this.spec.name, directCallOptions, busyError);
-    return binding.fn as (...args: unknown[]) => unknown;
+    core.gate.enterClassified(this.spec.name, isDirectResultError, busyError);
+    return binding as unknown as FastBinding;
   }
 
-  private enterSlow(core: InstanceCore): (...args: unknown[]) => unknown {
+  private enterSlow(core: InstanceCore): FastBinding {
     const binding = bindingOf(this as DirectSpec<unknown>, core);
     if (!ready(binding) && core.gate.state === "idle") throw directCallsOff(this.spec.name);
     // While the instance restarts it has no core instances yet: the gate refuses the call as busy.
-    core.gate.enterSync(this.spec.name, directCallOptions, busyError);
-    return binding.fn as (...args: unknown[]) => unknown;
+    core.gate.enterClassified(this.spec.name, isDirectResultError, busyError);
+    return binding as unknown as FastBinding;
   }
 
   trap(core: InstanceCore, error: unknown): unknown {
     return core.gate.failSync(error);
   }
 
+  fail(
+    core: InstanceCore,
+    error: unknown,
+    stage: number,
+    raw: unknown,
+    outer: object | undefined,
+  ): unknown {
+    let cause = error;
+    if (stage === 1) {
+      try {
+        withoutLeaving(core, this.last!.postReturn as (value: unknown) => void, raw);
+      } catch (postError) {
+        cause = postError;
+      }
+    } else if (stage === 2) allowLeaving(outer);
+    return core.gate.failSync(cause);
+  }
+
   leave(core: InstanceCore): void {
     core.gate.leaveSync();
-  }
-
-  utf8Size(value: string, slot: number): number {
-    return utf8Size(value, slot);
-  }
-
-  memory(): GuestMemory {
-    return this.last!.memory!;
-  }
-
-  post(core: InstanceCore, raw: unknown): void {
-    withoutLeaving(core, this.last!.postReturn as (value: unknown) => void, raw);
   }
 }
 
@@ -473,9 +513,9 @@ function readySlow(binding: Binding): boolean {
 
 /** `ResultError`s made by lifting a function's `err`: results, not traps. */
 const resultErrors = new WeakSet<object>();
-const directCallOptions: CallOptions = {
-  isResultError: (error) => typeof error === "object" && error !== null && resultErrors.has(error),
-};
+const isDirectResultError = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && resultErrors.has(error);
+const directCallOptions: CallOptions = { isResultError: isDirectResultError };
 
 /** Shared by the checking contexts: values without resources move and lend nothing (frozen: a push throws). */
 const noMoves = Object.freeze([]) as unknown as LowerContext["moves"];

@@ -1058,3 +1058,67 @@ world w {
     expect(pings).toEqual([1, 5, 7]);
   });
 });
+
+describe("a synchronous fast form with a post-return, when lifting or the post-return traps", () => {
+  const wit = `package t:stages;
+world w {
+  import ping: func(x: u32) -> u32;
+  export calls-ping: func(x: u32) -> u32;
+  export pings-in-post-return: func(x: u32) -> string;
+  export misaligned-then-pings: func(x: u32) -> string;
+  export misaligned: func(x: u32) -> string;
+}`;
+  // \`misaligned*\` return a return area at 3 (a string's is aligned to 4): lifting traps; the first one's
+  // post-return then calls the host, which the canonical ABI forbids (a second trap).
+  const wat = `(module
+    (import "$root" "ping" (func $ping (param i32) (result i32)))
+    (memory (export "memory") 1)
+    (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1024))
+    (func (export "calls-ping") (param i32) (result i32) (call $ping (local.get 0)))
+    (func (export "pings-in-post-return") (param i32) (result i32)
+      (i32.store (i32.const 16) (i32.const 64)) (i32.store (i32.const 20) (i32.const 0)) (i32.const 16))
+    (func (export "cabi_post_pings-in-post-return") (param i32) (drop (call $ping (i32.const 3))))
+    (func (export "misaligned-then-pings") (param i32) (result i32) (i32.const 3))
+    (func (export "cabi_post_misaligned-then-pings") (param i32) (drop (call $ping (i32.const 4))))
+    (func (export "misaligned") (param i32) (result i32) (i32.const 3))
+    (func (export "cabi_post_misaligned") (param i32)))`;
+
+  it("runs the post-return after a failed lifting (its trap wins), and lets the guest leave again after a trap in it", async () => {
+    const bytes = await componentNew(
+      await componentEmbed({ binary: await parse(wat), witSource: wit, world: "w" }),
+    );
+    const pings: number[] = [];
+    const pair = await loadPair("direct-stages", bytes, {
+      ping: (x: number) => {
+        pings.push(x);
+        return x + 1;
+      },
+    });
+    expect(pair.report).toEqual({ total: 4, direct: 4, viaJco: [] });
+    const app = pair.direct as Record<string, Fn & SyncFn>;
+    const trapOf = (run: () => unknown): { name: string; cause: unknown } => {
+      try {
+        run();
+      } catch (error) {
+        return error as { name: string; cause: unknown };
+      }
+      throw new Error("no trap");
+    };
+    // Lifting traps, the post-return runs and returns: the lifting's error is the trap.
+    const lifting = trapOf(() => app["misalignedSync"]!(0));
+    expect(lifting.name).toBe("TrapError");
+    expect(String(lifting.cause)).toMatch(/not aligned to 4/);
+    // Lifting traps, then the post-return calls the host: it ran, and its trap is the call's.
+    expect(await app["callsPing"]!(1)).toBe(2);
+    const both = trapOf(() => app["misalignedThenPingsSync"]!(0));
+    expect(both.name).toBe("TrapError");
+    expect(String(both.cause)).not.toMatch(/not aligned/);
+    expect(String(both.cause)).toMatch(/ping/);
+    // The post-return traps after a good lifting: once the instance restarted, the guest may leave again.
+    expect(await app["callsPing"]!(5)).toBe(6);
+    expect(trapOf(() => app["pingsInPostReturnSync"]!(0)).name).toBe("TrapError");
+    expect(await app["callsPing"]!(7)).toBe(8);
+    expect(app["callsPingSync"]!(9)).toBe(10);
+    expect(pings).toEqual([1, 5, 7, 9]);
+  });
+});
