@@ -447,6 +447,8 @@ const table = {
   CoreMemory: ["canonical-memory.ts", "type"],
   withoutLeaving: ["canonical-memory.ts", "value"],
   leavingForbidden: ["canonical-memory.ts", "value"],
+  forbidLeaving: ["canonical-memory.ts", "value"],
+  allowLeaving: ["canonical-memory.ts", "value"],
   utf8Size: ["canonical-memory.ts", "value"],
   // canonical-abi.ts
   codecOf: ["canonical-abi.ts", "value"],
@@ -463,6 +465,7 @@ const table = {
   DirectSpec: ["direct-calls.ts", "type"],
   DirectTarget: ["direct-calls.ts", "type"],
   FastCall: ["direct-calls.ts", "type"],
+  FastBinding: ["direct-calls.ts", "type"],
   scalarChecks: ["direct-calls.ts", "value"],
   scalarLifts: ["direct-calls.ts", "value"],
   // direct-imports.ts
