@@ -16,6 +16,7 @@
 import type { Span } from "../diagnostics/source-map.js";
 import type { Attribute, Docs, Id } from "./ast.js";
 import type { TypeRef } from "./type-table.js";
+import { sizedObjectArray } from "./object-array.js";
 
 /** What a row is; a resource's member has its resource in `resources`. */
 export const FuncKind = {
@@ -66,10 +67,10 @@ export class FuncTable {
   /** A table for a file of `textLength` characters (0: the smallest table). */
   constructor(textLength = 0) {
     const rows = Math.max(MIN_ROWS, Math.ceil(textLength / CHARS_PER_ROW));
-    this.names = new Array<string>(rows);
-    this.docs = new Array<Docs>(rows);
-    this.attributes = new Array<readonly Attribute[]>(rows);
-    this.resources = new Array<Id | undefined>(rows);
+    this.names = sizedObjectArray(rows);
+    this.docs = sizedObjectArray(rows);
+    this.attributes = sizedObjectArray(rows);
+    this.resources = sizedObjectArray(rows);
     this.flags = new Uint8Array(rows);
     this.nameStart = new Int32Array(rows);
     this.nameEnd = new Int32Array(rows);

@@ -12,6 +12,8 @@
  * treat it as read-only.
  */
 
+import { objectArray } from "./object-array.js";
+
 /** Index into {@link Resolve.types}. */
 export type TypeId = number & { readonly __brand: "TypeId" };
 /** Index into {@link Resolve.interfaces}. */
@@ -292,10 +294,10 @@ export interface Resolve {
 
 export function createResolve(features: Iterable<string> = [], allFeatures = false): Resolve {
   return {
-    worlds: [],
-    interfaces: [],
-    types: [],
-    packages: [],
+    worlds: objectArray(),
+    interfaces: objectArray(),
+    types: objectArray(),
+    packages: objectArray(),
     packageNames: new Map(),
     features: new Set(features),
     allFeatures,

@@ -8,6 +8,7 @@
  */
 import type { Span } from "../diagnostics/source-map.js";
 import type { TypeRef } from "./type-table.js";
+import { sizedObjectArray } from "./object-array.js";
 
 /** The fewest rows a table starts with; it doubles as it fills. */
 const MIN_ROWS = 256;
@@ -34,7 +35,7 @@ export class ParamTable {
   /** A table for a file of `textLength` characters (0: the smallest table). */
   constructor(textLength = 0) {
     const rows = Math.max(MIN_ROWS, Math.ceil(textLength / CHARS_PER_ROW));
-    this.names = new Array<string>(rows);
+    this.names = sizedObjectArray(rows);
     this.start = new Int32Array(rows);
     this.end = new Int32Array(rows);
     this.type = new Int32Array(rows);

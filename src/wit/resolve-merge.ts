@@ -11,6 +11,7 @@ import type { Span } from "../diagnostics/source-map.js";
 import type { PackageId, PackageName, Resolve } from "./model.js";
 import { formatPackageName } from "./model.js";
 import type { UnresolvedPackage } from "./resolve-package.js";
+import { objectArray } from "./object-array.js";
 import { SignaturePool } from "./signature-pool.js";
 import { Remap } from "./resolve-remap.js";
 import { compareOptionalVersions } from "./resolve-version.js";
@@ -72,7 +73,7 @@ export function pushGroups(
   const order = topologicalPackages(byName);
   // A type's definition is final once its package is added, so what is
   // known about borrows holds for all the packages added after it.
-  const hasBorrow: (boolean | undefined)[] = [];
+  const hasBorrow: (boolean | undefined)[] = objectArray();
   const signatures = new SignaturePool();
   const mainKey = formatPackageName(main.main.name);
   let mainId: PackageId | undefined;

@@ -32,6 +32,7 @@ import {
   type WorldId,
 } from "./model.js";
 import type { PathUse } from "./resolve-references.js";
+import { objectArray } from "./object-array.js";
 
 /** A top-level name of a package or file: an interface or a world (wit-parser's `AstItem`). */
 export type ItemRef =
@@ -121,14 +122,14 @@ export class PackageState {
   packageName: { name: PackageName; span: Span } | undefined;
 
   packageDocs: Docs = noDocs();
-  readonly declLists: (readonly ast.AstItem[])[] = [];
+  readonly declLists: (readonly ast.AstItem[])[] = objectArray();
 
   /** Per file: the paths it mentions (see `collectPaths`). */
-  readonly paths: PathUse[][] = [];
-  readonly types: TypeDef[] = [];
-  readonly interfaces: Interface[] = [];
-  readonly worlds: World[] = [];
-  readonly includes: PendingInclude[][] = [];
+  readonly paths: PathUse[][] = objectArray();
+  readonly types: TypeDef[] = objectArray();
+  readonly interfaces: Interface[] = objectArray();
+  readonly worlds: World[] = objectArray();
+  readonly includes: PendingInclude[][] = objectArray();
 
   /** Interned anonymous types, see `resolveType` in `resolve-type-expr.ts`. */
   readonly anonSingle = new Map<number, TypeId>();
@@ -137,15 +138,15 @@ export class PackageState {
   curAstIndex = 0;
 
   /** Per file: its type expressions, functions and parameters; `tt`, `ft` and `pt` are the current file's. */
-  readonly tables: TypeTable[] = [];
-  readonly funcTables: FuncTable[] = [];
-  readonly paramTables: ParamTable[] = [];
+  readonly tables: TypeTable[] = objectArray();
+  readonly funcTables: FuncTable[] = objectArray();
+  readonly paramTables: ParamTable[] = objectArray();
   tt: TypeTable = EMPTY_TABLE;
   ft: FuncTable = EMPTY_FUNCS;
   pt: ParamTable = EMPTY_PARAMS;
 
   /** Per file: its top-level names (including top-level `use`s). */
-  readonly astItems: Map<string, ItemRef>[] = [];
+  readonly astItems: Map<string, ItemRef>[] = objectArray();
 
   /** Every interface and world of the package. */
   readonly packageItems = new Map<string, ItemRef>();
@@ -154,13 +155,13 @@ export class PackageState {
 
   /** The scope being filled: an interface's or a world's types. */
   typeLookup = new Scope();
-  readonly unknownTypeSpans: Span[] = [];
-  readonly worldSpans: WorldSpans[] = [];
-  readonly typeSpans: Span[] = [];
+  readonly unknownTypeSpans: Span[] = objectArray();
+  readonly worldSpans: WorldSpans[] = objectArray();
+  readonly typeSpans: Span[] = objectArray();
   readonly fieldSpans = new Map<TypeId, Span[]>();
-  readonly interfaceSpans: InterfaceSpans[] = [];
+  readonly interfaceSpans: InterfaceSpans[] = objectArray();
 
-  readonly requiredResources: { id: TypeId; span: Span }[] = [];
+  readonly requiredResources: { id: TypeId; span: Span }[] = objectArray();
 
   allocInterface(span: Span): InterfaceId {
     this.interfaceSpans.push({ span, funcs: EMPTY_FUNCS, firstFunc: 0 });

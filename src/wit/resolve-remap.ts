@@ -38,6 +38,7 @@ import {
   typeRef,
 } from "./model.js";
 import type { UnresolvedPackage } from "./resolve-package.js";
+import { objectArray } from "./object-array.js";
 import type { InterfaceSpans, WorldSpans } from "./resolve-package-state.js";
 import { compareVersions } from "./resolve-version.js";
 import { applyInclude } from "./resolve-include.js";
@@ -55,9 +56,9 @@ function fail(message: string, span: Span, code: DiagnosticCode = codes.FeatureG
  * item was configured away by a feature gate.
  */
 export class Remap {
-  private readonly types: (TypeId | undefined)[] = [];
-  private readonly interfaces: (InterfaceId | undefined)[] = [];
-  private readonly worlds: (WorldId | undefined)[] = [];
+  private readonly types: (TypeId | undefined)[] = objectArray();
+  private readonly interfaces: (InterfaceId | undefined)[] = objectArray();
+  private readonly worlds: (WorldId | undefined)[] = objectArray();
   /** One `own<T>` per resource `T`, created where a resource is used as a value type. */
   private readonly ownHandles = new Map<TypeId, TypeId>();
   private pkgId = 0 as PackageId;
@@ -478,39 +479,41 @@ export class Remap {
   // Interfaces, functions, worlds
   // -------------------------------------------------------------------------
 
+  // Loops rather than `forEach` callbacks: a callback is a closure made per call, which V8 optimizes anew in
+  // every run of a process.
   private updateInterface(iface: Interface, spans: InterfaceSpans): void {
     let gated = false;
-    iface.types.forEach((id) => {
+    for (const id of iface.types.values()) {
       if (this.types[id] === undefined) gated = true;
-    });
+    }
     if (gated) {
       // Gated-out types leave the interface.
       const kept = new Map<string, TypeId>();
-      iface.types.forEach((id, name) => {
+      for (const [name, id] of iface.types) {
         if (this.types[id] !== undefined) kept.set(name, id);
-      });
+      }
       iface.types = kept;
     }
     // Updating values of existing keys keeps the map's order and allocates nothing; most ids map to
     // themselves (a package's own types, when it is the first), and those are not written again.
     const types = iface.types;
-    types.forEach((id, name) => {
+    for (const [name, id] of types) {
       const mapped = this.mapType(id, spans.span);
       if (mapped !== id) types.set(name, mapped);
-    });
+    }
     let row = spans.firstFunc;
     let dropped = false;
-    iface.functions.forEach((func) => {
+    for (const func of iface.functions.values()) {
       const span = spans.funcs.nameSpan(row++);
       if (this.includeStability(func.stability, span)) this.updateFunction(func, span);
       else dropped = true;
-    });
+    }
     if (dropped) {
       // Gated-out functions leave the interface.
       const kept = new Map<string, Function>();
-      iface.functions.forEach((func, name) => {
+      for (const [name, func] of iface.functions) {
         if (this.includeStability(func.stability, undefined)) kept.set(name, func);
-      });
+      }
       iface.functions = kept;
     }
   }

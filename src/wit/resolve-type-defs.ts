@@ -12,6 +12,10 @@ import { PRIMITIVE_NAMES, Ty, type TyKind } from "./type-table.js";
 import {
   noDocs,
   typeRef,
+  type Case,
+  type EnumCase,
+  type Field,
+  type Flag,
   type Stability,
   type Type,
   type TypeDefKind,
@@ -20,6 +24,7 @@ import {
 import { collectDefDeps, collectDefRefs, refName } from "./resolve-references.js";
 import { toposort, type Edge } from "./resolve-toposort.js";
 import { fail, type PackageState } from "./resolve-package-state.js";
+import { objectArray } from "./object-array.js";
 import {
   resolveOptType,
   resolveTypeNameAt,
@@ -178,38 +183,64 @@ function resolveTypeDef(r: PackageState, def: ast.TypeDef, stability: Stability)
     case "record":
       return {
         kind: "record",
-        fields: def.fields.map((f) => ({
-          docs: r.docs(f.docs),
-          name: f.name.name,
-          type: resolveType(r, f.type, stability),
-        })),
+        fields: resolveFields(r, def.fields, stability),
       };
     case "flags":
       return {
         kind: "flags",
-        flags: def.flags.map((f) => ({ docs: r.docs(f.docs), name: f.name.name })),
+        flags: resolveNamed(r, def.flags),
       };
     case "variant":
       if (def.cases.length === 0) fail(codes.InvalidType, "empty variant", def.name);
       return {
         kind: "variant",
-        cases: def.cases.map((c) => ({
-          docs: r.docs(c.docs),
-          name: c.name.name,
-          type: c.type === undefined ? undefined : resolveType(r, c.type, stability),
-        })),
+        cases: resolveCases(r, def.cases, stability),
       };
     case "enum":
       if (def.cases.length === 0) fail(codes.InvalidType, "empty enum", def.name);
       return {
         kind: "enum",
-        cases: def.cases.map((c) => ({ docs: r.docs(c.docs), name: c.name.name })),
+        cases: resolveNamed(r, def.cases),
       };
     default: {
       const never: never = def;
       return never;
     }
   }
+}
+
+// The members of records, flags, variants and enums are made by loops rather than `map` callbacks: a callback
+// is a closure made per definition, which V8 optimizes anew in every run of a process.
+
+function resolveFields(
+  r: PackageState,
+  fields: readonly ast.Field[],
+  stability: Stability,
+): Field[] {
+  const out = objectArray<Field>();
+  for (const f of fields) {
+    out.push({ docs: r.docs(f.docs), name: f.name.name, type: resolveType(r, f.type, stability) });
+  }
+  return out;
+}
+
+function resolveCases(r: PackageState, cases: readonly ast.Case[], stability: Stability): Case[] {
+  const out = objectArray<Case>();
+  for (const c of cases) {
+    const type = c.type === undefined ? undefined : resolveType(r, c.type, stability);
+    out.push({ docs: r.docs(c.docs), name: c.name.name, type });
+  }
+  return out;
+}
+
+/** Flags and enum cases: a name and its docs. */
+function resolveNamed(
+  r: PackageState,
+  members: readonly (ast.Flag | ast.EnumCase)[],
+): (Flag & EnumCase)[] {
+  const out = objectArray<Flag & EnumCase>();
+  for (const m of members) out.push({ docs: r.docs(m.docs), name: m.name.name });
+  return out;
 }
 
 /** The definition a type expression stands for (wit-parser's `resolve_type_def` on an `ast::Type`). */

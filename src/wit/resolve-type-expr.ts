@@ -100,39 +100,34 @@ export function validateResource(r: PackageState, tt: TypeTable, t: ast.Type): T
  */
 function findStability(r: PackageState, kind: TypeDefKind, stability: Stability): Stability {
   if (stability.kind !== "unknown") return stability;
-  const of = (t: Type | undefined): Stability | undefined => {
-    if (t === undefined || typeof t === "string") return undefined;
-    const s = r.types[t.id]!.stability;
-    return s.kind === "unknown" ? undefined : s;
-  };
   let found: Stability | undefined;
   switch (kind.kind) {
     case "type":
     case "option":
-      found = of(kind.type);
+      found = stabilityOf(r, kind.type);
       break;
     case "handle":
-      found = of(typeRef(kind.handle.resource));
+      found = stabilityOf(r, typeRef(kind.handle.resource));
       break;
     case "tuple":
       for (const t of kind.types) {
-        found = of(t);
+        found = stabilityOf(r, t);
         if (found) break;
       }
       break;
     case "list":
     case "fixed-length-list":
-      found = of(kind.element);
+      found = stabilityOf(r, kind.element);
       break;
     case "map":
-      found = of(kind.key) ?? of(kind.value);
+      found = stabilityOf(r, kind.key) ?? stabilityOf(r, kind.value);
       break;
     case "future":
     case "stream":
-      found = of(kind.type);
+      found = stabilityOf(r, kind.type);
       break;
     case "result":
-      found = of(kind.ok) ?? of(kind.err);
+      found = stabilityOf(r, kind.ok) ?? stabilityOf(r, kind.err);
       break;
     case "resource":
     case "variant":
@@ -147,6 +142,13 @@ function findStability(r: PackageState, kind: TypeDefKind, stability: Stability)
     }
   }
   return found ?? UNKNOWN_STABILITY;
+}
+
+/** The stability of the definition `t` names, unless it is unknown (or `t` names none). */
+function stabilityOf(r: PackageState, t: Type | undefined): Stability | undefined {
+  if (t === undefined || typeof t === "string") return undefined;
+  const s = r.types[t.id]!.stability;
+  return s.kind === "unknown" ? undefined : s;
 }
 
 /**

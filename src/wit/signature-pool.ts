@@ -12,6 +12,7 @@
  * place, and the model is read-only past the resolver.
  */
 import type { FunctionKind, Param, Type, TypeId } from "./model.js";
+import { objectArray } from "./object-array.js";
 
 /** The kinds that name a resource, in the order of {@link SignaturePool.kind}'s slots. */
 type ResourceKind = Exclude<FunctionKind, { kind: "freestanding" | "async-freestanding" }>;
@@ -31,7 +32,7 @@ export class SignaturePool {
    * (`typeRef`), so identity is equality.
    */
   private readonly byName = new Map<string, Map<Type, number>>();
-  private readonly all: Param[] = [];
+  private readonly all: Param[] = objectArray();
   /**
    * Lists by a key spelling their parameters' numbers (see {@link SignaturePool.keyOf}): one
    * lookup per list whatever its length and however many lists share a parameter (a bucket per
@@ -41,7 +42,7 @@ export class SignaturePool {
   private readonly lists = new Map<string, Param[]>();
   private readonly empty: Param[] = [];
   /** By resource id, the kinds naming it, in {@link KIND_SLOTS} order. */
-  private readonly kinds: (ResourceKind[] | undefined)[] = [];
+  private readonly kinds: (ResourceKind[] | undefined)[] = objectArray();
 
   /** The number of the shared parameter `name: type`, made on first use. */
   paramId(name: string, type: Type): number {
@@ -104,7 +105,8 @@ export class SignaturePool {
   kind(kind: ResourceKind["kind"], resource: TypeId): FunctionKind {
     let slots = this.kinds[resource];
     if (slots === undefined) {
-      slots = KIND_SLOTS.map((k) => ({ kind: k, resource }) as ResourceKind);
+      slots = [];
+      for (const k of KIND_SLOTS) slots.push({ kind: k, resource } as ResourceKind);
       // Fill gaps so the array stays packed (ids are small dense integers).
       for (let i = this.kinds.length; i < resource; i++) this.kinds.push(undefined);
       this.kinds[resource] = slots;

@@ -22,6 +22,7 @@
 import type { Span } from "../diagnostics/source-map.js";
 import type { Id } from "./ast.js";
 import type { PrimitiveType } from "./model.js";
+import { objectArray } from "./object-array.js";
 
 /** The kinds of rows. */
 export const Ty = {
@@ -86,7 +87,7 @@ export class TypeTable {
   c: Int32Array;
   length = 0;
   /** The names of `Name`, `Own` and `Borrow` rows. */
-  readonly names: string[] = [];
+  readonly names: string[] = objectArray();
   /** The elements of tuples, each tuple's in a run of its own. */
   elems: Int32Array;
   elemCount = 0;

@@ -16,6 +16,7 @@ import { FuncTable } from "../func-table.js";
 import { ParamTable } from "../param-table.js";
 import { anchorShape } from "../shape-anchor.js";
 import { TypeTable } from "../type-table.js";
+import { objectArray } from "../object-array.js";
 
 /** The one empty list of the tree (lists are read-only, see `ast.ts`). */
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -67,7 +68,7 @@ export class Cursor {
    * `listStart`); `listTop` is one past the last item, and entries above it
    * are leftovers.
    */
-  readonly list: unknown[] = [];
+  readonly list: unknown[] = objectArray();
   listTop = 0;
 
   /** The file's type expressions (see `type-table.ts`). */

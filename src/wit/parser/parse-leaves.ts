@@ -197,11 +197,15 @@ function eatNamedId(p: Cursor, expected: string): void {
  * list-trailer(item, end) ::= docs end | docs item (',' list-trailer(item, end) | end)
  * ```
  */
-export function parseListTrailer(p: Cursor, end: TokenKind, item: (docs: Docs) => void): void {
+export function parseListTrailer(
+  p: Cursor,
+  end: TokenKind,
+  item: (p: Cursor, docs: Docs) => void,
+): void {
   for (;;) {
     const docs = parseDocs(p);
     if (p.eat(end)) return;
-    item(docs);
+    item(p, docs);
     if (!p.eat(Tok.Comma)) {
       p.expect(end);
       return;

@@ -94,18 +94,7 @@ function parseRecordItem(
   const name = parseId(p);
   p.expect(Tok.LeftBrace);
   const fields = p.listStart();
-  parseListTrailer(p, Tok.RightBrace, (fieldDocs) => {
-    const fieldName = parseId(p);
-    p.expect(Tok.Colon);
-    const type = parseTy(p, 0);
-    p.listPush<Field>({
-      start: fieldName.start,
-      end: p.lastEnd,
-      docs: fieldDocs,
-      name: fieldName,
-      type,
-    });
-  });
+  parseListTrailer(p, Tok.RightBrace, parseField);
   return {
     kind: "record",
     start,
@@ -115,6 +104,14 @@ function parseRecordItem(
     name,
     fields: p.listEnd<Field>(fields),
   };
+}
+
+/** A record field (`id ':' ty`), pushed onto the cursor's list. */
+function parseField(p: Cursor, docs: Docs): void {
+  const name = parseId(p);
+  p.expect(Tok.Colon);
+  const type = parseTy(p, 0);
+  p.listPush<Field>({ start: name.start, end: p.lastEnd, docs, name, type });
 }
 
 /**
@@ -133,15 +130,7 @@ function parseFlagsItems(
   const name = parseId(p);
   p.expect(Tok.LeftBrace);
   const flags = p.listStart();
-  parseListTrailer(p, Tok.RightBrace, (flagDocs) => {
-    const flagName = parseId(p);
-    p.listPush<Flag>({
-      start: flagName.start,
-      end: flagName.end,
-      docs: flagDocs,
-      name: flagName,
-    });
-  });
+  parseListTrailer(p, Tok.RightBrace, parseFlag);
   return {
     kind: "flags",
     start,
@@ -151,6 +140,12 @@ function parseFlagsItems(
     name,
     flags: p.listEnd<Flag>(flags),
   };
+}
+
+/** A flag (`id`), pushed onto the cursor's list. */
+function parseFlag(p: Cursor, docs: Docs): void {
+  const name = parseId(p);
+  p.listPush<Flag>({ start: name.start, end: name.end, docs, name });
 }
 
 /**
@@ -170,21 +165,7 @@ function parseVariantItems(
   const name = parseId(p);
   p.expect(Tok.LeftBrace);
   const cases = p.listStart();
-  parseListTrailer(p, Tok.RightBrace, (caseDocs) => {
-    const caseName = parseId(p);
-    let type: Type | undefined;
-    if (p.eat(Tok.LeftParen)) {
-      type = parseTy(p, 0);
-      p.expect(Tok.RightParen);
-    }
-    p.listPush<Case>({
-      start: caseName.start,
-      end: p.lastEnd,
-      docs: caseDocs,
-      name: caseName,
-      type,
-    });
-  });
+  parseListTrailer(p, Tok.RightBrace, parseCase);
   return {
     kind: "variant",
     start,
@@ -194,6 +175,17 @@ function parseVariantItems(
     name,
     cases: p.listEnd<Case>(cases),
   };
+}
+
+/** A variant case (`id | id '(' ty ')'`), pushed onto the cursor's list. */
+function parseCase(p: Cursor, docs: Docs): void {
+  const name = parseId(p);
+  let type: Type | undefined;
+  if (p.eat(Tok.LeftParen)) {
+    type = parseTy(p, 0);
+    p.expect(Tok.RightParen);
+  }
+  p.listPush<Case>({ start: name.start, end: p.lastEnd, docs, name, type });
 }
 
 /**
@@ -212,15 +204,7 @@ function parseEnumItems(
   const name = parseId(p);
   p.expect(Tok.LeftBrace);
   const cases = p.listStart();
-  parseListTrailer(p, Tok.RightBrace, (caseDocs) => {
-    const caseName = parseId(p);
-    p.listPush<EnumCase>({
-      start: caseName.start,
-      end: caseName.end,
-      docs: caseDocs,
-      name: caseName,
-    });
-  });
+  parseListTrailer(p, Tok.RightBrace, parseEnumCase);
   return {
     kind: "enum",
     start,
@@ -230,6 +214,12 @@ function parseEnumItems(
     name,
     cases: p.listEnd<EnumCase>(cases),
   };
+}
+
+/** An enum case (`id`), pushed onto the cursor's list. */
+function parseEnumCase(p: Cursor, docs: Docs): void {
+  const name = parseId(p);
+  p.listPush<EnumCase>({ start: name.start, end: name.end, docs, name });
 }
 
 /**

@@ -189,6 +189,14 @@ function parseExternType(p: Cursor): ExternKind {
   return { kind: "path", start, end: p.lastEnd, path };
 }
 
+/** One `id 'as' id` of an include's `with` list, pushed onto the cursor's list. */
+function parseIncludeName(p: Cursor): void {
+  const name = parseId(p);
+  p.expect(Tok.As);
+  const as = parseId(p);
+  p.listPush<IncludeName>({ start: name.start, end: p.lastEnd, name, as });
+}
+
 /**
  * ```ebnf
  * include-item ::= 'include' use-path ';'
@@ -210,12 +218,7 @@ function parseIncludeItem(
   const names = p.listStart();
   if (p.eat(Tok.With)) {
     p.expect(Tok.LeftBrace);
-    parseListTrailer(p, Tok.RightBrace, () => {
-      const name = parseId(p);
-      p.expect(Tok.As);
-      const as = parseId(p);
-      p.listPush<IncludeName>({ start: name.start, end: p.lastEnd, name, as });
-    });
+    parseListTrailer(p, Tok.RightBrace, parseIncludeName);
   } else {
     p.expect(Tok.Semicolon);
   }
