@@ -16,6 +16,7 @@
 import type { Span } from "../diagnostics/source-map.js";
 import type { Attribute, Docs, Id } from "./ast.js";
 import type { TypeRef } from "./type-table.js";
+import { giveBackColumn, takeColumn } from "./column-pool.js";
 import { sizedObjectArray } from "./object-array.js";
 
 /** What a row is; a resource's member has its resource in `resources`. */
@@ -45,11 +46,11 @@ export class FuncTable {
   // The columns of references are sized up front as the typed ones are: pushed one at a time, their
   // storage was copied over and over as it grew.
   /** The validated name, without a `%` (`constructor` for a constructor). */
-  readonly names: string[];
-  readonly docs: Docs[];
-  readonly attributes: (readonly Attribute[])[];
+  names: string[];
+  docs: Docs[];
+  attributes: (readonly Attribute[])[];
   /** A resource member's resource (its name in the tree), else undefined. */
-  readonly resources: (Id | undefined)[];
+  resources: (Id | undefined)[];
   /** {@link FuncKind}, with {@link ASYNC} added for `async`. */
   flags: Uint8Array<ArrayBuffer>;
   /** Global bounds of the name (of the `constructor` keyword for a constructor). */
@@ -67,10 +68,10 @@ export class FuncTable {
   /** A table for a file of `textLength` characters (0: the smallest table). */
   constructor(textLength = 0) {
     const rows = Math.max(MIN_ROWS, Math.ceil(textLength / CHARS_PER_ROW));
-    this.names = sizedObjectArray(rows);
-    this.docs = sizedObjectArray(rows);
-    this.attributes = sizedObjectArray(rows);
-    this.resources = sizedObjectArray(rows);
+    this.names = takeColumn(rows);
+    this.docs = takeColumn(rows);
+    this.attributes = takeColumn(rows);
+    this.resources = takeColumn(rows);
     this.flags = new Uint8Array(rows);
     this.nameStart = new Int32Array(rows);
     this.nameEnd = new Int32Array(rows);
@@ -128,6 +129,23 @@ export class FuncTable {
 
   isAsync(row: number): boolean {
     return (this.flags[row]! & ASYNC) !== 0;
+  }
+
+  /**
+   * Gives the object columns back for a later load's tables (see `column-pool.ts`); the table is empty afterwards
+   * (its columns are new, of one hole each, of the same kind as before so that its readers see one shape). Only for tables nothing reads any more.
+   */
+  release(): void {
+    const used = this.length;
+    giveBackColumn(this.names, used);
+    giveBackColumn(this.docs, used);
+    giveBackColumn(this.attributes, used);
+    giveBackColumn(this.resources, used);
+    this.names = sizedObjectArray(1);
+    this.docs = sizedObjectArray(1);
+    this.attributes = sizedObjectArray(1);
+    this.resources = sizedObjectArray(1);
+    this.length = 0;
   }
 
   /** The span of a function's name, where wit-parser reports most errors about it. */

@@ -24,6 +24,8 @@ import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { SourceMap, UNKNOWN_SPAN } from "../diagnostics/source-map.js";
 import type { PackageId, Resolve } from "./model.js";
 import { parseFile } from "./parser.js";
+import type { FuncTable } from "./func-table.js";
+import type { ParamTable } from "./param-table.js";
 import type { UnresolvedGroup } from "./resolve-merge.js";
 import { GroupResolver, catchAbort, resolveGroups, type ResolveOptions } from "./resolve.js";
 import { decodeWitPackage } from "./decoding/wit-packages.js";
@@ -88,6 +90,7 @@ function load(fs: FileSystem, root: string, options: ResolveOptions): ResolveRes
     ...r,
     sources,
   });
+  let loader: Loader | undefined;
   try {
     const kind = fs.kind(root);
     if (kind === undefined) {
@@ -95,7 +98,7 @@ function load(fs: FileSystem, root: string, options: ResolveOptions): ResolveRes
         error(codes.PathNotFound, `failed to read path for WIT [${root}]`, UNKNOWN_SPAN),
       ]);
     }
-    const loader = new Loader(fs, sources);
+    loader = new Loader(fs, sources);
     let main: UnresolvedGroup;
     let deps: UnresolvedGroup[] = [];
     if (kind === "dir") {
@@ -110,12 +113,17 @@ function load(fs: FileSystem, root: string, options: ResolveOptions): ResolveRes
     if (e instanceof LoadError)
       return done({ resolve: undefined, packageIds: [], diagnostics: e.diagnostics });
     throw e;
+  } finally {
+    // The model and the diagnostics hold copies of what they read from the files' tables.
+    loader?.releaseTables();
   }
 }
 
 class Loader {
   /** Packages decoded from wasm: wit-parser adds them as soon as it reads them, before all others. */
   readonly decoded: UnresolvedGroup[] = [];
+  /** The function and parameter tables of the files this loader parsed, released once the load is done. */
+  private readonly tables: (FuncTable | ParamTable)[] = [];
 
   constructor(
     private readonly fs: FileSystem,
@@ -160,8 +168,15 @@ class Loader {
     const parsed = parseFile(file);
     if (!parsed.ast || parsed.diagnostics.length > 0) throw new LoadError(parsed.diagnostics);
     const ast = parsed.ast;
+    this.tables.push(ast.funcs, ast.params);
     const r = catchAbort(() => group.addFile(ast));
     if (r.diagnostics.length > 0) throw new LoadError(r.diagnostics);
+  }
+
+  /** Gives the columns of this load's tables back for later loads (see `column-pool.ts`). */
+  releaseTables(): void {
+    for (const t of this.tables) t.release();
+    this.tables.length = 0;
   }
 
   /** The groups of a `deps/` directory, by entry name; a missing `deps/` is no dependencies. */

@@ -8,6 +8,7 @@
  */
 import type { Span } from "../diagnostics/source-map.js";
 import type { TypeRef } from "./type-table.js";
+import { giveBackColumn, takeColumn } from "./column-pool.js";
 import { sizedObjectArray } from "./object-array.js";
 
 /** The fewest rows a table starts with; it doubles as it fills. */
@@ -24,7 +25,7 @@ export class ParamTable {
    * The parameter's name, validated, without a `%`. Sized up front as the typed columns are: pushed one at a
    * time, its storage was copied over and over as it grew.
    */
-  readonly names: string[];
+  names: string[];
   /** Global bounds of the name (with its `%`), where wit-parser reports a duplicate. */
   start: Int32Array<ArrayBuffer>;
   end: Int32Array<ArrayBuffer>;
@@ -35,7 +36,7 @@ export class ParamTable {
   /** A table for a file of `textLength` characters (0: the smallest table). */
   constructor(textLength = 0) {
     const rows = Math.max(MIN_ROWS, Math.ceil(textLength / CHARS_PER_ROW));
-    this.names = sizedObjectArray(rows);
+    this.names = takeColumn(rows);
     this.start = new Int32Array(rows);
     this.end = new Int32Array(rows);
     this.type = new Int32Array(rows);
@@ -55,6 +56,16 @@ export class ParamTable {
     this.type[row] = type;
     this.length = row + 1;
     return row;
+  }
+
+  /**
+   * Gives the names column back for a later load's tables (see `column-pool.ts`); the table is empty afterwards
+   * (its columns are new, of one hole each, of the same kind as before so that its readers see one shape). Only for tables nothing reads any more.
+   */
+  release(): void {
+    giveBackColumn(this.names, this.length);
+    this.names = sizedObjectArray(1);
+    this.length = 0;
   }
 
   /** The span of a parameter's name. */
