@@ -16,7 +16,7 @@
 import type { Span } from "../diagnostics/source-map.js";
 import type { Attribute, Docs, Id } from "./ast.js";
 import type { TypeRef } from "./type-table.js";
-import { giveBackColumn, takeColumn } from "./column-pool.js";
+import { giveBackColumn, takeColumn, takeInt32, takeUint8 } from "./column-pool.js";
 import { sizedObjectArray } from "./object-array.js";
 
 /** What a row is; a resource's member has its resource in `resources`. */
@@ -72,14 +72,14 @@ export class FuncTable {
     this.docs = takeColumn(rows);
     this.attributes = takeColumn(rows);
     this.resources = takeColumn(rows);
-    this.flags = new Uint8Array(rows);
-    this.nameStart = new Int32Array(rows);
-    this.nameEnd = new Int32Array(rows);
-    this.funcStart = new Int32Array(rows);
-    this.funcEnd = new Int32Array(rows);
-    this.firstParam = new Int32Array(rows);
-    this.paramCount = new Int32Array(rows);
-    this.result = new Int32Array(rows);
+    this.flags = takeUint8(rows);
+    this.nameStart = takeInt32(rows);
+    this.nameEnd = takeInt32(rows);
+    this.funcStart = takeInt32(rows);
+    this.funcEnd = takeInt32(rows);
+    this.firstParam = takeInt32(rows);
+    this.paramCount = takeInt32(rows);
+    this.result = takeInt32(rows);
   }
 
   /**
@@ -132,7 +132,7 @@ export class FuncTable {
   }
 
   /**
-   * Gives the object columns back for a later load's tables (see `column-pool.ts`); the table is empty afterwards
+   * Gives the columns back for a later load's tables (see `column-pool.ts`); the table is empty afterwards
    * (its columns are new, of one hole each, of the same kind as before so that its readers see one shape). Only for tables nothing reads any more.
    */
   release(): void {
@@ -141,10 +141,26 @@ export class FuncTable {
     giveBackColumn(this.docs, used);
     giveBackColumn(this.attributes, used);
     giveBackColumn(this.resources, used);
+    giveBackColumn(this.flags, used);
+    giveBackColumn(this.nameStart, used);
+    giveBackColumn(this.nameEnd, used);
+    giveBackColumn(this.funcStart, used);
+    giveBackColumn(this.funcEnd, used);
+    giveBackColumn(this.firstParam, used);
+    giveBackColumn(this.paramCount, used);
+    giveBackColumn(this.result, used);
     this.names = sizedObjectArray(1);
     this.docs = sizedObjectArray(1);
     this.attributes = sizedObjectArray(1);
     this.resources = sizedObjectArray(1);
+    this.flags = new Uint8Array(1);
+    this.nameStart = new Int32Array(1);
+    this.nameEnd = new Int32Array(1);
+    this.funcStart = new Int32Array(1);
+    this.funcEnd = new Int32Array(1);
+    this.firstParam = new Int32Array(1);
+    this.paramCount = new Int32Array(1);
+    this.result = new Int32Array(1);
     this.length = 0;
   }
 

@@ -26,6 +26,7 @@ import type { PackageId, Resolve } from "./model.js";
 import { parseFile } from "./parser.js";
 import type { FuncTable } from "./func-table.js";
 import type { ParamTable } from "./param-table.js";
+import type { TypeTable } from "./type-table.js";
 import type { UnresolvedGroup } from "./resolve-merge.js";
 import { GroupResolver, catchAbort, resolveGroups, type ResolveOptions } from "./resolve.js";
 import { decodeWitPackage } from "./decoding/wit-packages.js";
@@ -122,8 +123,8 @@ function load(fs: FileSystem, root: string, options: ResolveOptions): ResolveRes
 class Loader {
   /** Packages decoded from wasm: wit-parser adds them as soon as it reads them, before all others. */
   readonly decoded: UnresolvedGroup[] = [];
-  /** The function and parameter tables of the files this loader parsed, released once the load is done. */
-  private readonly tables: (FuncTable | ParamTable)[] = [];
+  /** The type, function and parameter tables of the files this loader parsed, released once the load is done. */
+  private readonly tables: (TypeTable | FuncTable | ParamTable)[] = [];
 
   constructor(
     private readonly fs: FileSystem,
@@ -168,7 +169,7 @@ class Loader {
     const parsed = parseFile(file);
     if (!parsed.ast || parsed.diagnostics.length > 0) throw new LoadError(parsed.diagnostics);
     const ast = parsed.ast;
-    this.tables.push(ast.funcs, ast.params);
+    this.tables.push(ast.types, ast.funcs, ast.params);
     const r = catchAbort(() => group.addFile(ast));
     if (r.diagnostics.length > 0) throw new LoadError(r.diagnostics);
   }

@@ -8,7 +8,7 @@
  */
 import type { Span } from "../diagnostics/source-map.js";
 import type { TypeRef } from "./type-table.js";
-import { giveBackColumn, takeColumn } from "./column-pool.js";
+import { giveBackColumn, takeColumn, takeInt32 } from "./column-pool.js";
 import { sizedObjectArray } from "./object-array.js";
 
 /** The fewest rows a table starts with; it doubles as it fills. */
@@ -37,9 +37,9 @@ export class ParamTable {
   constructor(textLength = 0) {
     const rows = Math.max(MIN_ROWS, Math.ceil(textLength / CHARS_PER_ROW));
     this.names = takeColumn(rows);
-    this.start = new Int32Array(rows);
-    this.end = new Int32Array(rows);
-    this.type = new Int32Array(rows);
+    this.start = takeInt32(rows);
+    this.end = takeInt32(rows);
+    this.type = takeInt32(rows);
   }
 
   /** Appends a row and returns it. */
@@ -59,12 +59,19 @@ export class ParamTable {
   }
 
   /**
-   * Gives the names column back for a later load's tables (see `column-pool.ts`); the table is empty afterwards
+   * Gives the columns back for a later load's tables (see `column-pool.ts`); the table is empty afterwards
    * (its columns are new, of one hole each, of the same kind as before so that its readers see one shape). Only for tables nothing reads any more.
    */
   release(): void {
-    giveBackColumn(this.names, this.length);
+    const used = this.length;
+    giveBackColumn(this.names, used);
+    giveBackColumn(this.start, used);
+    giveBackColumn(this.end, used);
+    giveBackColumn(this.type, used);
     this.names = sizedObjectArray(1);
+    this.start = new Int32Array(1);
+    this.end = new Int32Array(1);
+    this.type = new Int32Array(1);
     this.length = 0;
   }
 

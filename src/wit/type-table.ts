@@ -23,6 +23,7 @@ import type { Span } from "../diagnostics/source-map.js";
 import type { Id } from "./ast.js";
 import type { PrimitiveType } from "./model.js";
 import { objectArray } from "./object-array.js";
+import { giveBackColumn, takeFloat64, takeInt32, takeUint8 } from "./column-pool.js";
 
 /** The kinds of rows. */
 export const Ty = {
@@ -95,13 +96,37 @@ export class TypeTable {
   /** A table for a file of `textLength` characters (0: the smallest table). */
   constructor(textLength = 0) {
     const rows = Math.max(MIN_ROWS, Math.ceil(textLength / CHARS_PER_ROW));
-    this.kind = new Uint8Array(rows);
-    this.start = new Int32Array(rows);
-    this.end = new Int32Array(rows);
-    this.a = new Int32Array(rows);
-    this.b = new Float64Array(rows);
-    this.c = new Int32Array(rows);
-    this.elems = new Int32Array(Math.max(MIN_ROWS, Math.ceil(textLength / CHARS_PER_ELEM)));
+    this.kind = takeUint8(rows);
+    this.start = takeInt32(rows);
+    this.end = takeInt32(rows);
+    this.a = takeInt32(rows);
+    this.b = takeFloat64(rows);
+    this.c = takeInt32(rows);
+    this.elems = takeInt32(Math.max(MIN_ROWS, Math.ceil(textLength / CHARS_PER_ELEM)));
+  }
+
+  /**
+   * Gives the typed columns back for a later load's tables (see `column-pool.ts`); the table is empty
+   * afterwards. Only for tables nothing reads any more.
+   */
+  release(): void {
+    const used = this.length;
+    giveBackColumn(this.kind, used);
+    giveBackColumn(this.start, used);
+    giveBackColumn(this.end, used);
+    giveBackColumn(this.a, used);
+    giveBackColumn(this.b, used);
+    giveBackColumn(this.c, used);
+    giveBackColumn(this.elems, this.elemCount);
+    this.kind = new Uint8Array(1);
+    this.start = new Int32Array(1);
+    this.end = new Int32Array(1);
+    this.a = new Int32Array(1);
+    this.b = new Float64Array(1);
+    this.c = new Int32Array(1);
+    this.elems = new Int32Array(1);
+    this.length = 0;
+    this.elemCount = 0;
   }
 
   /** Appends a row and returns it. */

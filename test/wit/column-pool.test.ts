@@ -1,11 +1,12 @@
 /**
- * Tests for src/wit/column-pool.ts: the object columns of a finished load's function and parameter tables are
+ * Tests for src/wit/column-pool.ts: the columns of a finished load's type, function and parameter tables are
  * emptied and given to the next load's tables. Checks the pool itself (a column comes back only once, emptied,
- * and only when it is large enough to be kept), and that loads of large files that reuse each other's columns
+ * only to a table of the same length, and only when it is large enough to be kept; typed columns come back
+ * zeroed), and that loads of large files that reuse each other's columns
  * give the same model as a load with fresh ones.
  */
 import { describe, expect, it } from "vitest";
-import { giveBackColumn, takeColumn } from "../../src/wit/column-pool.js";
+import { giveBackColumn, takeColumn, takeFloat64, takeInt32 } from "../../src/wit/column-pool.js";
 import { toJson } from "../../src/wit/json.js";
 import { resolveFiles } from "../../src/wit/load.js";
 
@@ -30,20 +31,36 @@ function modelOf(text: string): string {
 }
 
 describe("column pool", () => {
-  it("gives a large column back once, emptied, and keeps no small one", () => {
+  it("gives a large column back once, emptied, to a table of the same length, and keeps no small one", () => {
     const big = takeColumn<string>(10_000);
     big[0] = "a";
     big[9_999] = "b";
     giveBackColumn(big, 10_000);
-    const again = takeColumn<string>(9_000);
+    expect(takeColumn<string>(9_000)).not.toBe(big);
+    const again = takeColumn<string>(10_000);
     expect(again).toBe(big);
     expect(again[0]).toBeUndefined();
     expect(again[9_999]).toBeUndefined();
-    expect(takeColumn<string>(9_000)).not.toBe(big);
+    expect(takeColumn<string>(10_000)).not.toBe(big);
 
     const small = takeColumn<string>(100);
     giveBackColumn(small, 0);
     expect(takeColumn<string>(100)).not.toBe(small);
+  });
+
+  it("gives typed columns back zeroed, past the rows a table used too", () => {
+    const ints = takeInt32(20_000);
+    ints[5] = 7;
+    ints[19_999] = 9;
+    giveBackColumn(ints, 6);
+    const again = takeInt32(20_000);
+    expect(again).toBe(ints);
+    expect(again.some((x) => x !== 0)).toBe(false);
+    const doubles = takeFloat64(20_000);
+    doubles[1] = 0.5;
+    giveBackColumn(doubles, 2);
+    expect(takeInt32(20_000)).not.toBe(doubles);
+    expect(takeFloat64(20_000)[1]).toBe(0);
   });
 
   it("leaves the model of a load that reuses another load's columns as with fresh ones", () => {
