@@ -197,6 +197,9 @@ function lowerValue(type: FastType, name: string, slow: string, out: Lowering): 
 function loadValue(type: FastType, at: string, lift: string): string {
   switch (type.kind) {
     case "number": {
+      // A 64-bit integer is read from a typed array: the return area is aligned to its record's alignment (8,
+      // when it holds one) and the field's offset is a multiple of 8, so `at` is too.
+      if (type.name === "u64" || type.name === "s64") return `m.${type.name}[(${at}) >>> 3]`;
       const { size, load } = NUMBERS[type.name];
       const read = `w.${load}(${at}${size === 1 ? "" : ", true"})`;
       return type.name === "bool" ? `${read} !== 0` : read;

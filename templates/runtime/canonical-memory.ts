@@ -94,6 +94,14 @@ export class GuestMemory {
   /** Views of the current buffer; call {@link refresh} after anything that may have grown memory. */
   bytes: Uint8Array = new Uint8Array(0);
   view: DataView = new DataView(new ArrayBuffer(0));
+  /**
+   * 64-bit views, for the fast forms' reads of `u64` and `s64` at offsets they know to be aligned to 8: the
+   * engine makes a BigInt from a typed array's element inline, where `DataView#getBigUint64` is a call into a
+   * builtin (twice the cost). Little-endian, as wasm's memory is, on every host the runtime supports (lists of
+   * numbers are copied as typed arrays too).
+   */
+  u64: BigUint64Array = new BigUint64Array(0);
+  s64: BigInt64Array = new BigInt64Array(0);
 
   constructor(
     memory: CoreMemory | undefined,
@@ -126,6 +134,8 @@ export class GuestMemory {
     this.buffer = buffer;
     this.bytes = new Uint8Array(buffer);
     this.view = new DataView(buffer);
+    this.u64 = new BigUint64Array(buffer);
+    this.s64 = new BigInt64Array(buffer);
   }
 
   /** Allocates `size` bytes aligned to `align` with the guest's `realloc`; traps on a bad answer. */
