@@ -117,6 +117,12 @@ interface Lowering {
   readonly reads: string[];
   /** Checks, before the gate is entered. */
   readonly checks: string[];
+  /**
+   * Conditions under which the call takes the slow path, not yet written: consecutive ones become one `if`
+   * with one `return` (each `return d.slow(core, [...])` is about 20 bytes of bytecode, and a fast form larger
+   * than the engine's limit for inlining, 460 bytes on Node 20, is called rather than inlined into its caller).
+   */
+  readonly refusals: string[];
   /** Statements inside the call, before the core function is called (strings are lowered here). */
   readonly lowers: string[];
   /** The core function's flat arguments. */
@@ -129,12 +135,19 @@ interface Lowering {
   strings: number;
 }
 
+/** Writes the pending refusals as one check (in their order: `||` stops at the first that holds). */
+function flushRefusals(out: Lowering, slow: string): void {
+  if (out.refusals.length === 0) return;
+  out.checks.push(`if (${out.refusals.join(" || ")}) return ${slow};`);
+  out.refusals.length = 0;
+}
+
 function lowerValue(type: FastType, name: string, slow: string, out: Lowering): void {
   switch (type.kind) {
     case "number":
       // Bools and numbers go to wasm as they are: its ToInt32 makes `true` 1 and wraps u32, its ToBigInt64
       // wraps u64, as the canonical ABI does.
-      out.checks.push(`if (!is.${type.name}(${name})) return ${slow};`);
+      out.refusals.push(`!is.${type.name}(${name})`);
       out.flat.push(name);
       return;
     case "string":
@@ -142,14 +155,13 @@ function lowerValue(type: FastType, name: string, slow: string, out: Lowering): 
         // One pass measures the string, checks it (ASCII holds no lone surrogate) and packs it before the gate
         // is entered.
         const slot = out.strings++;
-        out.checks.push(
-          `if (typeof ${name} !== "string") return ${slow};`,
-          `const ${name}z = d.utf8Size(${name}, ${slot});`,
-          `if (${name}z < 0) return ${slow};`,
-        );
+        out.refusals.push(`typeof ${name} !== "string"`);
+        flushRefusals(out, slow);
+        out.checks.push(`const ${name}z = d.utf8Size(${name}, ${slot});`);
+        out.refusals.push(`${name}z < 0`);
         out.lowers.push(`const ${name}p = m.lowerMeasured(${name}, ${name}z, ${slot});`);
       } else {
-        out.checks.push(`if (!is.string(${name})) return ${slow};`);
+        out.refusals.push(`!is.string(${name})`);
         out.lowers.push(`const ${name}p = m.lowerString(${name});`);
       }
       out.lowers.push(`const ${name}n = m.written;`);
@@ -185,6 +197,9 @@ function lowerValue(type: FastType, name: string, slow: string, out: Lowering): 
 function loadValue(type: FastType, at: string, lift: string): string {
   switch (type.kind) {
     case "number": {
+      // A 64-bit integer is read from a typed array: the return area is aligned to its record's alignment (8,
+      // when it holds one) and the field's offset is a multiple of 8, so `at` is too.
+      if (type.name === "u64" || type.name === "s64") return `m.${type.name}[(${at}) >>> 3]`;
       const { size, load } = NUMBERS[type.name];
       const read = `w.${load}(${at}${size === 1 ? "" : ", true"})`;
       return type.name === "bool" ? `${read} !== 0` : read;
@@ -255,6 +270,7 @@ export function fastForm(
   const lowering: Lowering = {
     reads: [],
     checks: [],
+    refusals: [],
     lowers: [],
     flat: [],
     memory: false,
@@ -262,6 +278,7 @@ export function fastForm(
     strings: 0,
   };
   types.forEach((type, index) => lowerValue(type, names[index]!, slow, lowering));
+  flushRefusals(lowering, slow);
   const call = `c.fn(${lowering.flat.join(", ")})`;
   // UTF-8 (the common encoding) has a lift of its own, small enough for the engine to inline.
   const liftText = encoding === "utf8" ? "liftUtf8" : "liftString";

@@ -94,6 +94,14 @@ export class GuestMemory {
   /** Views of the current buffer; call {@link refresh} after anything that may have grown memory. */
   bytes: Uint8Array = new Uint8Array(0);
   view: DataView = new DataView(new ArrayBuffer(0));
+  /**
+   * 64-bit views, for the fast forms' reads of `u64` and `s64` at offsets they know to be aligned to 8: the
+   * engine makes a BigInt from a typed array's element inline, where `DataView#getBigUint64` is a call into a
+   * builtin (twice the cost). Little-endian, as wasm's memory is, on every host the runtime supports (lists of
+   * numbers are copied as typed arrays too).
+   */
+  u64: BigUint64Array = new BigUint64Array(0);
+  s64: BigInt64Array = new BigInt64Array(0);
 
   constructor(
     memory: CoreMemory | undefined,
@@ -126,6 +134,8 @@ export class GuestMemory {
     this.buffer = buffer;
     this.bytes = new Uint8Array(buffer);
     this.view = new DataView(buffer);
+    this.u64 = new BigUint64Array(buffer);
+    this.s64 = new BigInt64Array(buffer);
   }
 
   /** Allocates `size` bytes aligned to `align` with the guest's `realloc`; traps on a bad answer. */
@@ -140,9 +150,11 @@ export class GuestMemory {
     } finally {
       noLeave = outer;
     }
-    this.refresh();
+    // `refresh` and `check` written out here, in `area` and in `liftUtf8`: a fast form spends the engine's
+    // inlining budget before these are reached, and each call of theirs left costs about 30 instructions.
+    if (this.bytes.length === 0) this.renew();
     if (ptr % align !== 0) throw misalignedAllocation(ptr, align);
-    this.check(ptr, size);
+    if (ptr + size > this.bytes.length) throw outside(ptr, size, this.bytes.length);
     return ptr;
   }
 
@@ -151,10 +163,10 @@ export class GuestMemory {
    * (the call may have grown it) and the area checked to be aligned and inside memory.
    */
   area(raw: unknown, align: number, size: number): number {
-    this.refresh();
+    if (this.bytes.length === 0) this.renew();
     const ptr = (raw as number) >>> 0;
     if (ptr % align !== 0) throw misalignedArea(ptr, align);
-    this.check(ptr, size);
+    if (ptr + size > this.bytes.length) throw outside(ptr, size, this.bytes.length);
     return ptr;
   }
 
@@ -221,8 +233,24 @@ export class GuestMemory {
       return 1;
     }
     const ptr = this.alloc(1, size);
-    if (size === length) writePacked(this.view, ptr, length, slot);
-    else utf8Encoder.encodeInto(value, this.bytes.subarray(ptr, ptr + size));
+    if (size === length) {
+      // The packed words copied here rather than by a function of their own, which the engine does not inline
+      // within a fast form's budget (about 40 instructions a call saved): whole words, then one to three bytes.
+      const view = this.view;
+      let word = slot * PACK_WORDS;
+      let at = ptr;
+      const end = ptr + (length & ~3);
+      for (; at < end; at += 4) view.setInt32(at, packed[word++]!, true);
+      const rest = length & 3;
+      if (rest !== 0) {
+        const last = packed[word]!;
+        if (rest === 2) view.setUint16(at, last, true);
+        else {
+          view.setUint8(at, last);
+          if (rest === 3) view.setUint16(at + 1, last >> 8, true);
+        }
+      }
+    } else utf8Encoder.encodeInto(value, this.bytes.subarray(ptr, ptr + size));
     this.written = size;
     return ptr;
   }
@@ -291,8 +319,8 @@ export class GuestMemory {
    * encoding, call it directly: a smaller body the engine inlines within its budget).
    */
   liftUtf8(ptr: number, length: number): string {
-    this.check(ptr, length);
     const bytes = this.bytes;
+    if (ptr + length > bytes.length) throw outside(ptr, length, bytes.length);
     if (length <= DECODE_LOOP_MAX) {
       const text = shortText(bytes, ptr, length, 0x80);
       if (text !== undefined) return text;
@@ -398,22 +426,6 @@ export function utf8Size(value: string, slot: number): number {
   }
   if (high < 0x80) return length;
   return wellFormed(value) ? utf8Length(value) : -1;
-}
-
-/** Copies `length` ASCII bytes packed in `slot` to `ptr`: whole words, then the last one to three bytes. */
-function writePacked(view: DataView, ptr: number, length: number, slot: number): void {
-  let word = slot * PACK_WORDS;
-  let at = ptr;
-  const end = ptr + (length & ~3);
-  for (; at < end; at += 4) view.setInt32(at, packed[word++]!, true);
-  const rest = length & 3;
-  if (rest === 0) return;
-  const last = packed[word]!;
-  if (rest === 2) view.setUint16(at, last, true);
-  else {
-    view.setUint8(at, last);
-    if (rest === 3) view.setUint16(at + 1, last >> 8, true);
-  }
 }
 
 /** Whether `value` holds no lone surrogate (`String.prototype.isWellFormed`, ES2024; a loop where it is missing). */

@@ -56,3 +56,36 @@ describe("fast forms with UTF-8 strings", () => {
       expect(text).toContain(`m.lowerMeasured(${name}, ${name}z, ${slot})`);
   });
 });
+
+describe("fast forms' checks", () => {
+  // The record of five scalars the bench calls, then a string followed by numbers.
+  const rec5 = {
+    types: [
+      {
+        kind: {
+          kind: "record",
+          fields: ["u32", "u64", "f32", "f64", "bool"].map((type, index) => ({
+            name: "abcde"[index],
+            type,
+          })),
+        },
+      },
+    ],
+  } as unknown as Resolve;
+
+  it("refuses a record of numbers in one check after its object check (a form small enough to inline)", () => {
+    const text = fastForm(rec5, [{ kind: "id", id: 0 } as unknown as Type], "u32", false, "utf8")!;
+    expect([...text.matchAll(/return d\.slow\(/g)]).toHaveLength(2);
+    expect(text).toContain(
+      "if (!is.u32(p0_0) || !is.u64(p0_1) || !is.f32(p0_2) || !is.f64(p0_3) || !is.bool(p0_4)) return",
+    );
+  });
+
+  it("checks a string's size before the numbers after it, in one check", () => {
+    const text = fastForm(rec5, ["string", "u32", "s64"], undefined, true, "utf8")!;
+    expect(text).toContain('if (typeof p0 !== "string") return d.slow(core, [p0, p1, p2]);');
+    expect(text).toContain("if (p0z < 0 || !is.u32(p1) || !is.s64(p2)) return");
+    expect(text.indexOf("const p0z = d.utf8Size(p0, 0);")).toBeLessThan(text.indexOf("p0z < 0"));
+    expect([...text.matchAll(/return d\.slow\(/g)]).toHaveLength(2);
+  });
+});
