@@ -471,7 +471,29 @@ function derived(
   const slot =
     (borrowDirection === undefined ? 0 : borrowDirection === "import" ? 3 : 6) +
     (gives === undefined ? 0 : gives === "host" ? 1 : 2);
-  return (slots[slot] ??= { ...cx, borrowDirection, gives });
+  return (slots[slot] ??= withFlow(cx, borrowDirection, gives));
+}
+
+/**
+ * `cx` with `borrowDirection` and `gives` set, as a new object of the same shape as the file's own context
+ * (`generate.ts` makes those with every field): a spread would give derived contexts shapes of their own, and
+ * every emitter that reads a context would then see several.
+ */
+function withFlow(
+  cx: EmitContext,
+  borrowDirection: Side | undefined,
+  gives: "host" | "guest" | undefined,
+): EmitContext {
+  return {
+    plan: cx.plan,
+    resolve: cx.resolve,
+    unit: cx.unit,
+    runtime: cx.runtime,
+    borrows: cx.borrows,
+    borrowDirection,
+    canon: cx.canon,
+    gives,
+  };
 }
 
 /** The parameters of a signature: `name: Type`. */
@@ -813,7 +835,7 @@ export function printImportAdapter(
   hostType: Printable,
 ): void {
   if (info.adapter === undefined) return;
-  const pcx: EmitContext = { ...cx, borrowDirection: "import" };
+  const pcx = withFlow(cx, "import", cx.gives);
   const returns: Printable =
     info.kind === "constructor" ? typeNameRef(cx, info.resource!) : valueTypeExpr(pcx, info);
   f.jsDoc({
