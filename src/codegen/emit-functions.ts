@@ -289,21 +289,27 @@ export function unitFunctions(cx: EmitContext, unit: Unit = cx.unit): UnitFuncti
     );
   }
   const members = createNameScope();
-  const functions = unit.functions.map((func) =>
-    describe(
-      cx,
-      unit,
-      func,
-      undefined,
-      "function",
-      members.declare(func.name, "property"),
-      unit.side,
-    ),
-  );
+  // Arrays of descriptions are all made by pushes onto `[]`, so that emitters looping over them see few shapes.
+  const functions: FunctionInfo[] = [];
+  for (let i = 0; i < unit.functions.length; i++) {
+    const func = unit.functions[i]!;
+    functions.push(
+      describe(
+        cx,
+        unit,
+        func,
+        undefined,
+        "function",
+        members.declare(func.name, "property"),
+        unit.side,
+      ),
+    );
+  }
   // Sync forms are named after every function has its name, so that a WIT name never loses to one.
-  functions.forEach((info, index) => {
-    functions[index] = withDirect(cx, unit, info, (name) => members.claim(name));
-  });
+  const claimMember = (name: string): string => members.claim(name);
+  for (let i = 0; i < functions.length; i++) {
+    functions[i] = withDirect(cx, unit, functions[i]!, claimMember);
+  }
   const resources = new Map<TypeId, ResourceInfo>();
   for (const [id, group] of unit.resources) {
     const name = cx.resolve.types[id]!.name ?? "resource";
@@ -314,12 +320,12 @@ export function unitFunctions(cx: EmitContext, unit: Unit = cx.unit): UnitFuncti
       ctor === undefined
         ? undefined
         : describe(cx, unit, ctor, id, "constructor", statics.claim("create"), unit.side);
-    resources.set(id, {
-      id,
-      jcoName: toUpperCamel(name),
-      member: members.claim(toUpperCamel(name)),
-      constructor,
-      methods: group.methods.map((func) =>
+    const jcoName = toUpperCamel(name);
+    const member = members.claim(jcoName);
+    const methods: FunctionInfo[] = [];
+    for (let i = 0; i < group.methods.length; i++) {
+      const func = group.methods[i]!;
+      methods.push(
         describe(
           cx,
           unit,
@@ -329,8 +335,12 @@ export function unitFunctions(cx: EmitContext, unit: Unit = cx.unit): UnitFuncti
           instance.declare(functionBaseName(func), "member"),
           unit.side,
         ),
-      ),
-      statics: group.statics.map((func) =>
+      );
+    }
+    const staticInfos: FunctionInfo[] = [];
+    for (let i = 0; i < group.statics.length; i++) {
+      const func = group.statics[i]!;
+      staticInfos.push(
         describe(
           cx,
           unit,
@@ -340,8 +350,9 @@ export function unitFunctions(cx: EmitContext, unit: Unit = cx.unit): UnitFuncti
           statics.declare(functionBaseName(func), "static-member"),
           unit.side,
         ),
-      ),
-    });
+      );
+    }
+    resources.set(id, { id, jcoName, member, constructor, methods, statics: staticInfos });
   }
   info = { functions, resources };
   cache.set(unit, info);
@@ -366,20 +377,26 @@ function surfaceOf(info: UnitFunctions): UnitSurface {
   const staticSides = new Set<TypeId>();
   const errorAliases: string[] = [];
   const errorGuards: string[] = [];
-  const note = (fn: FunctionInfo): void => {
-    if (fn.errorAlias !== undefined) errorAliases.push(fn.errorAlias);
-    if (fn.errorGuard !== undefined) errorGuards.push(fn.errorGuard);
-  };
-  for (const fn of info.functions) note(fn);
+  noteErrorNames(info.functions, errorAliases, errorGuards);
   for (const resource of info.resources.values()) {
     // A resource class's static side: its constructor and static functions (`hasStaticSide`).
     if (resource.constructor !== undefined || resource.statics.length > 0)
       staticSides.add(resource.id);
-    if (resource.constructor !== undefined) note(resource.constructor);
-    for (const fn of resource.methods) note(fn);
-    for (const fn of resource.statics) note(fn);
+    if (resource.constructor !== undefined)
+      noteErrorNames([resource.constructor], errorAliases, errorGuards);
+    noteErrorNames(resource.methods, errorAliases, errorGuards);
+    noteErrorNames(resource.statics, errorAliases, errorGuards);
   }
   return { hasFunctions: info.functions.length > 0, staticSides, errorAliases, errorGuards };
+}
+
+/** Appends the error aliases and guards of `infos` to `aliases` and `guards`. */
+function noteErrorNames(infos: readonly FunctionInfo[], aliases: string[], guards: string[]): void {
+  for (let i = 0; i < infos.length; i++) {
+    const fn = infos[i]!;
+    if (fn.errorAlias !== undefined) aliases.push(fn.errorAlias);
+    if (fn.errorGuard !== undefined) guards.push(fn.errorGuard);
+  }
 }
 
 const worldExportCache = new WeakMap<Unit, FunctionInfo[]>();
