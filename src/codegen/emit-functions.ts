@@ -731,7 +731,10 @@ function isHandleDescriptor(expr: readonly Printable[]): boolean {
 
 /** The descriptors of a function's parameters, in order. */
 function paramDescriptors(info: FunctionInfo, descriptor: DescriptorOf): Printable {
-  return array(info.params.map((p) => descriptor(p.type)));
+  const params = info.params;
+  const items: Printable[] = [];
+  for (let i = 0; i < params.length; i++) items.push(descriptor(params[i]!.type));
+  return array(items);
 }
 
 /** Appends what follows the parameters in a table entry to `entry`: the result's descriptor, then the options, if any. */
@@ -793,14 +796,16 @@ export function printExportTable(
 ): void {
   if (functions.length === 0) return;
   const descriptor = shareDescriptors(f, cx, functions);
-  const entries = functions.map((info) => {
+  const entries: (readonly [string, Printable])[] = [];
+  for (let i = 0; i < functions.length; i++) {
+    const info = functions[i]!;
     const path = jcoPath(info);
     const entry: Printable[] = [];
     if (path !== exportPathOf(info.func.name)) entry.push(stringLiteral(path));
     entry.push(stringLiteral(paramNames(info)), paramDescriptors(info, descriptor));
     entryTail(entry, info, descriptor, info.async ? ASYNC_OPTION : undefined);
-    return [info.func.name, array(entry)] as const;
-  });
+    entries.push([info.func.name, array(entry)]);
+  }
   const root = cx.unit.jcoExportKey;
   const iface = cx.unit.kind === "index" ? "" : cx.unit.key;
   printTable(f, cx, "export", entries, root === iface ? [] : [stringLiteral(root)]);
@@ -818,7 +823,9 @@ export function printImportTable(
 ): void {
   if (functions.length === 0) return;
   const descriptor = shareDescriptors(f, cx, functions);
-  const entries = functions.map((info) => {
+  const entries: (readonly [string, Printable])[] = [];
+  for (let i = 0; i < functions.length; i++) {
+    const info = functions[i]!;
     const options: (readonly [string, Printable])[] = [];
     if (info.adapter !== undefined) options.push(["invoke", info.adapter]);
     else if (info.receivesBorrows) options.push(["names", stringLiteral(paramNames(info))]);
@@ -827,8 +834,8 @@ export function printImportTable(
     if (info.member !== importMemberOf(info.func.name)) entry.push(stringLiteral(info.member));
     entry.push(paramDescriptors(info, descriptor));
     entryTail(entry, info, descriptor, options.length > 0 ? object(options) : undefined);
-    return [info.func.name, array(entry)] as const;
-  });
+    entries.push([info.func.name, array(entry)]);
+  }
   printTable(f, cx, "import", entries, []);
 }
 
@@ -927,5 +934,8 @@ function canonicalName(unit: Unit, func: Function): string {
 
 /** Arguments of a call that passes the parameters on: `[a, b]`. */
 export function argumentArray(info: FunctionInfo): Printable {
-  return array(info.params.map((p) => p.name));
+  const params = info.params;
+  const names: Printable[] = [];
+  for (let i = 0; i < params.length; i++) names.push(params[i]!.name);
+  return array(names);
 }

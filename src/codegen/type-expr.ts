@@ -400,8 +400,12 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
     }
     case "map":
       return ["Map", typeArgs([typeExpr(cx, kind.key), typeExpr(cx, kind.value)])];
-    case "tuple":
-      return array(kind.types.map((t) => typeExpr(cx, t)));
+    case "tuple": {
+      const types = kind.types;
+      const items: Printable[] = [];
+      for (let i = 0; i < types.length; i++) items.push(typeExpr(cx, types[i]!));
+      return array(items);
+    }
     case "option":
       if (isOptionType(cx.resolve, kind.type))
         return [cx.runtime.type("Option"), typeArgs([typeExpr(cx, kind.type)])];
