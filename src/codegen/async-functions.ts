@@ -43,9 +43,10 @@ function names(resolve: Resolve, items: ReadonlyMap<WorldKey, WorldItem>): strin
       continue;
     }
     if (item.kind !== "interface") continue;
-    const prefix = itemPrefix(resolve, key, item);
+    // The prefix is spelled only for an interface that has an async function: most have none.
+    let prefix: string | undefined;
     for (const func of resolve.interfaces[item.id]!.functions.values()) {
-      if (isAsync(func)) out.push(`${prefix}#${func.name}`);
+      if (isAsync(func)) out.push(`${(prefix ??= itemPrefix(resolve, key, item))}#${func.name}`);
     }
   }
   return out;

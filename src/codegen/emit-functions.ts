@@ -289,21 +289,27 @@ export function unitFunctions(cx: EmitContext, unit: Unit = cx.unit): UnitFuncti
     );
   }
   const members = createNameScope();
-  const functions = unit.functions.map((func) =>
-    describe(
-      cx,
-      unit,
-      func,
-      undefined,
-      "function",
-      members.declare(func.name, "property"),
-      unit.side,
-    ),
-  );
+  // Arrays of descriptions are all made by pushes onto `[]`, so that emitters looping over them see few shapes.
+  const functions: FunctionInfo[] = [];
+  for (let i = 0; i < unit.functions.length; i++) {
+    const func = unit.functions[i]!;
+    functions.push(
+      describe(
+        cx,
+        unit,
+        func,
+        undefined,
+        "function",
+        members.declare(func.name, "property"),
+        unit.side,
+      ),
+    );
+  }
   // Sync forms are named after every function has its name, so that a WIT name never loses to one.
-  functions.forEach((info, index) => {
-    functions[index] = withDirect(cx, unit, info, (name) => members.claim(name));
-  });
+  const claimMember = (name: string): string => members.claim(name);
+  for (let i = 0; i < functions.length; i++) {
+    functions[i] = withDirect(cx, unit, functions[i]!, claimMember);
+  }
   const resources = new Map<TypeId, ResourceInfo>();
   for (const [id, group] of unit.resources) {
     const name = cx.resolve.types[id]!.name ?? "resource";
@@ -314,12 +320,12 @@ export function unitFunctions(cx: EmitContext, unit: Unit = cx.unit): UnitFuncti
       ctor === undefined
         ? undefined
         : describe(cx, unit, ctor, id, "constructor", statics.claim("create"), unit.side);
-    resources.set(id, {
-      id,
-      jcoName: toUpperCamel(name),
-      member: members.claim(toUpperCamel(name)),
-      constructor,
-      methods: group.methods.map((func) =>
+    const jcoName = toUpperCamel(name);
+    const member = members.claim(jcoName);
+    const methods: FunctionInfo[] = [];
+    for (let i = 0; i < group.methods.length; i++) {
+      const func = group.methods[i]!;
+      methods.push(
         describe(
           cx,
           unit,
@@ -329,8 +335,12 @@ export function unitFunctions(cx: EmitContext, unit: Unit = cx.unit): UnitFuncti
           instance.declare(functionBaseName(func), "member"),
           unit.side,
         ),
-      ),
-      statics: group.statics.map((func) =>
+      );
+    }
+    const staticInfos: FunctionInfo[] = [];
+    for (let i = 0; i < group.statics.length; i++) {
+      const func = group.statics[i]!;
+      staticInfos.push(
         describe(
           cx,
           unit,
@@ -340,8 +350,9 @@ export function unitFunctions(cx: EmitContext, unit: Unit = cx.unit): UnitFuncti
           statics.declare(functionBaseName(func), "static-member"),
           unit.side,
         ),
-      ),
-    });
+      );
+    }
+    resources.set(id, { id, jcoName, member, constructor, methods, statics: staticInfos });
   }
   info = { functions, resources };
   cache.set(unit, info);
@@ -366,20 +377,26 @@ function surfaceOf(info: UnitFunctions): UnitSurface {
   const staticSides = new Set<TypeId>();
   const errorAliases: string[] = [];
   const errorGuards: string[] = [];
-  const note = (fn: FunctionInfo): void => {
-    if (fn.errorAlias !== undefined) errorAliases.push(fn.errorAlias);
-    if (fn.errorGuard !== undefined) errorGuards.push(fn.errorGuard);
-  };
-  for (const fn of info.functions) note(fn);
+  noteErrorNames(info.functions, errorAliases, errorGuards);
   for (const resource of info.resources.values()) {
     // A resource class's static side: its constructor and static functions (`hasStaticSide`).
     if (resource.constructor !== undefined || resource.statics.length > 0)
       staticSides.add(resource.id);
-    if (resource.constructor !== undefined) note(resource.constructor);
-    for (const fn of resource.methods) note(fn);
-    for (const fn of resource.statics) note(fn);
+    if (resource.constructor !== undefined)
+      noteErrorNames([resource.constructor], errorAliases, errorGuards);
+    noteErrorNames(resource.methods, errorAliases, errorGuards);
+    noteErrorNames(resource.statics, errorAliases, errorGuards);
   }
   return { hasFunctions: info.functions.length > 0, staticSides, errorAliases, errorGuards };
+}
+
+/** Appends the error aliases and guards of `infos` to `aliases` and `guards`. */
+function noteErrorNames(infos: readonly FunctionInfo[], aliases: string[], guards: string[]): void {
+  for (let i = 0; i < infos.length; i++) {
+    const fn = infos[i]!;
+    if (fn.errorAlias !== undefined) aliases.push(fn.errorAlias);
+    if (fn.errorGuard !== undefined) guards.push(fn.errorGuard);
+  }
 }
 
 const worldExportCache = new WeakMap<Unit, FunctionInfo[]>();
@@ -471,7 +488,29 @@ function derived(
   const slot =
     (borrowDirection === undefined ? 0 : borrowDirection === "import" ? 3 : 6) +
     (gives === undefined ? 0 : gives === "host" ? 1 : 2);
-  return (slots[slot] ??= { ...cx, borrowDirection, gives });
+  return (slots[slot] ??= withFlow(cx, borrowDirection, gives));
+}
+
+/**
+ * `cx` with `borrowDirection` and `gives` set, as a new object of the same shape as the file's own context
+ * (`generate.ts` makes those with every field): a spread would give derived contexts shapes of their own, and
+ * every emitter that reads a context would then see several.
+ */
+function withFlow(
+  cx: EmitContext,
+  borrowDirection: Side | undefined,
+  gives: "host" | "guest" | undefined,
+): EmitContext {
+  return {
+    plan: cx.plan,
+    resolve: cx.resolve,
+    unit: cx.unit,
+    runtime: cx.runtime,
+    borrows: cx.borrows,
+    borrowDirection,
+    canon: cx.canon,
+    gives,
+  };
 }
 
 /** The parameters of a signature: `name: Type`. */
@@ -692,7 +731,10 @@ function isHandleDescriptor(expr: readonly Printable[]): boolean {
 
 /** The descriptors of a function's parameters, in order. */
 function paramDescriptors(info: FunctionInfo, descriptor: DescriptorOf): Printable {
-  return array(info.params.map((p) => descriptor(p.type)));
+  const params = info.params;
+  const items: Printable[] = [];
+  for (let i = 0; i < params.length; i++) items.push(descriptor(params[i]!.type));
+  return array(items);
 }
 
 /** Appends what follows the parameters in a table entry to `entry`: the result's descriptor, then the options, if any. */
@@ -754,14 +796,16 @@ export function printExportTable(
 ): void {
   if (functions.length === 0) return;
   const descriptor = shareDescriptors(f, cx, functions);
-  const entries = functions.map((info) => {
+  const entries: (readonly [string, Printable])[] = [];
+  for (let i = 0; i < functions.length; i++) {
+    const info = functions[i]!;
     const path = jcoPath(info);
     const entry: Printable[] = [];
     if (path !== exportPathOf(info.func.name)) entry.push(stringLiteral(path));
     entry.push(stringLiteral(paramNames(info)), paramDescriptors(info, descriptor));
     entryTail(entry, info, descriptor, info.async ? ASYNC_OPTION : undefined);
-    return [info.func.name, array(entry)] as const;
-  });
+    entries.push([info.func.name, array(entry)]);
+  }
   const root = cx.unit.jcoExportKey;
   const iface = cx.unit.kind === "index" ? "" : cx.unit.key;
   printTable(f, cx, "export", entries, root === iface ? [] : [stringLiteral(root)]);
@@ -779,7 +823,9 @@ export function printImportTable(
 ): void {
   if (functions.length === 0) return;
   const descriptor = shareDescriptors(f, cx, functions);
-  const entries = functions.map((info) => {
+  const entries: (readonly [string, Printable])[] = [];
+  for (let i = 0; i < functions.length; i++) {
+    const info = functions[i]!;
     const options: (readonly [string, Printable])[] = [];
     if (info.adapter !== undefined) options.push(["invoke", info.adapter]);
     else if (info.receivesBorrows) options.push(["names", stringLiteral(paramNames(info))]);
@@ -788,8 +834,8 @@ export function printImportTable(
     if (info.member !== importMemberOf(info.func.name)) entry.push(stringLiteral(info.member));
     entry.push(paramDescriptors(info, descriptor));
     entryTail(entry, info, descriptor, options.length > 0 ? object(options) : undefined);
-    return [info.func.name, array(entry)] as const;
-  });
+    entries.push([info.func.name, array(entry)]);
+  }
   printTable(f, cx, "import", entries, []);
 }
 
@@ -813,7 +859,7 @@ export function printImportAdapter(
   hostType: Printable,
 ): void {
   if (info.adapter === undefined) return;
-  const pcx: EmitContext = { ...cx, borrowDirection: "import" };
+  const pcx = withFlow(cx, "import", cx.gives);
   const returns: Printable =
     info.kind === "constructor" ? typeNameRef(cx, info.resource!) : valueTypeExpr(pcx, info);
   f.jsDoc({
@@ -888,5 +934,8 @@ function canonicalName(unit: Unit, func: Function): string {
 
 /** Arguments of a call that passes the parameters on: `[a, b]`. */
 export function argumentArray(info: FunctionInfo): Printable {
-  return array(info.params.map((p) => p.name));
+  const params = info.params;
+  const names: Printable[] = [];
+  for (let i = 0; i < params.length; i++) names.push(params[i]!.name);
+  return array(names);
 }

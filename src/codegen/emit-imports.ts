@@ -43,10 +43,13 @@ function lowerCamelRule(name: string): string {
 /** Every function of an import unit, resources' included, in the order their specs are printed. */
 export function importFunctions(cx: EmitContext): FunctionInfo[] {
   const { functions, resources } = unitFunctions(cx);
-  const out = [...functions];
+  // Pushes onto `[]`, as `unitFunctions` makes its arrays: a spread's copy is an array of another shape.
+  const out: FunctionInfo[] = [];
+  for (let i = 0; i < functions.length; i++) out.push(functions[i]!);
   for (const resource of resources.values()) {
     if (resource.constructor !== undefined) out.push(resource.constructor);
-    out.push(...resource.statics, ...resource.methods);
+    for (let i = 0; i < resource.statics.length; i++) out.push(resource.statics[i]!);
+    for (let i = 0; i < resource.methods.length; i++) out.push(resource.methods[i]!);
   }
   return out;
 }
@@ -60,7 +63,8 @@ export function needsHost(cx: EmitContext, unit: Unit = cx.unit): boolean {
 /** The members of a host contract: functions, then the classes of resources with a static side. */
 export function printHostContractMembers(f: GeneratedFile, cx: EmitContext): void {
   const { functions, resources } = unitFunctions(cx);
-  for (const info of functions) {
+  for (let i = 0; i < functions.length; i++) {
+    const info = functions[i]!;
     functionDoc(f, info);
     printSignature(f, cx, info, valueTypeExpr(cx, info), ";");
   }
@@ -74,8 +78,11 @@ export function printHostContractMembers(f: GeneratedFile, cx: EmitContext): voi
 /** The `--autodrop-borrows` adapters of a unit's host imports, then its spec table. */
 export function printImportSpecs(f: GeneratedFile, cx: EmitContext): void {
   const functions = importFunctions(cx);
-  for (const info of functions) printImportAdapter(f, cx, info, adapterHostType(cx, info));
   if (functions.length === 0) return;
+  for (let i = 0; i < functions.length; i++) {
+    const info = functions[i]!;
+    printImportAdapter(f, cx, info, adapterHostType(cx, info));
+  }
   printImportTable(f, cx, functions);
   f.print();
 }

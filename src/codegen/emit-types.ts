@@ -5,7 +5,7 @@
  * everything else as type aliases, as the README's type mapping says) followed by its runtime descriptor constant,
  * which the function specs use to check and convert values. Resources are the resource emitter's job.
  */
-import type { TypeId } from "../wit/model.js";
+import type { Case, TypeId } from "../wit/model.js";
 import { stabilityTags } from "./emit-functions.js";
 import { printDescriptor } from "./emit-descriptor.js";
 import { emitResource } from "./emit-resources.js";
@@ -59,22 +59,10 @@ function emitType(f: GeneratedFile, cx: EmitContext, id: TypeId): void {
       });
       break;
     case "variant":
-      f.print(
-        typeAlias(
-          head,
-          union(
-            kind.cases.map((c) => {
-              const members: Printable[] = [["tag: ", stringLiteral(c.name)]];
-              if (c.type !== undefined) members.push(["val: ", typeExpr(cx, c.type)]);
-              return objectType(members);
-            }),
-          ),
-        ),
-        ";",
-      );
+      f.print(typeAlias(head, union(variantMembers(cx, kind.cases))), ";");
       break;
     case "enum":
-      f.print(typeAlias(head, union(kind.cases.map((c) => stringLiteral(c.name)))), ";");
+      f.print(typeAlias(head, union(enumMembers(kind.cases))), ";");
       break;
     case "tuple":
     case "option":
@@ -109,4 +97,26 @@ function printInterface(f: GeneratedFile, name: string, members: number, body: (
   f.print(`export interface ${name} {`);
   f.indent(body);
   f.print("}");
+}
+
+// The member lists below are built by loops that push onto `[]`: a `map` result is a packed array while the
+// builtin runs and a holey one once the compiler inlines it, and the printer would meet both shapes.
+
+/** `{ tag: "a"; val: A }` per case of a variant. */
+function variantMembers(cx: EmitContext, cases: readonly Case[]): Printable[] {
+  const out: Printable[] = [];
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i]!;
+    const members: Printable[] = [["tag: ", stringLiteral(c.name)]];
+    if (c.type !== undefined) members.push(["val: ", typeExpr(cx, c.type)]);
+    out.push(objectType(members));
+  }
+  return out;
+}
+
+/** `"a"` per case of an enum. */
+function enumMembers(cases: readonly { readonly name: string }[]): Printable[] {
+  const out: Printable[] = [];
+  for (let i = 0; i < cases.length; i++) out.push(stringLiteral(cases[i]!.name));
+  return out;
 }

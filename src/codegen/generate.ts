@@ -105,13 +105,16 @@ function context(
   options: GenerateOptions,
   runtime: SdkRuntime,
 ): EmitContext {
+  // Every context has every field, in the order `derived` (emit-functions.ts) writes them: one shape for all.
   return {
     plan,
     resolve: plan.resolve,
     unit,
     runtime: runtime.importsFor(unit.path),
     borrows: options.autodropBorrows === true ? "autodrop" : "explicit",
+    borrowDirection: undefined,
     canon: options.canon,
+    gives: undefined,
   };
 }
 

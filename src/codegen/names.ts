@@ -567,35 +567,58 @@ export interface NameScope {
  * runtime helpers a module imports), so declarations step around them.
  */
 export function createNameScope(taken: Iterable<string> = []): NameScope {
-  // Keyed by lower case: names differing only in case collide on purpose.
-  const claimed = new Set<string>();
-  const names: string[] = [];
-  for (const name of taken) {
-    claimed.add(caseKey(name));
+  return new Scope(taken);
+}
+
+/**
+ * A scope as a class: generation makes thousands of scopes, and methods on one prototype give every call site
+ * one target to compile for, where an object of closures per scope gave each scope's calls new targets.
+ */
+class Scope implements NameScope {
+  /** Keyed by lower case: names differing only in case collide on purpose. */
+  private readonly claimed = new Set<string>();
+  private readonly claimedNames: string[] = [];
+
+  constructor(taken: Iterable<string>) {
+    for (const name of taken) {
+      this.claimed.add(caseKey(name));
+    }
   }
-  const claim = (name: string): string => {
+
+  claim(name: string): string {
     let candidate = name;
     let key = caseKey(candidate);
-    for (let n = 2; claimed.has(key); n++) {
+    for (let n = 2; this.claimed.has(key); n++) {
       candidate = `${name}${n}`;
       key = caseKey(candidate);
     }
-    claimed.add(key);
-    names.push(candidate);
+    this.claimed.add(key);
+    this.claimedNames.push(candidate);
     return candidate;
-  };
-  return {
-    claim,
-    declare: (witName, context) => claim(tsName(witName, context)),
-    has: (name) => claimed.has(caseKey(name)),
-    names: () => names,
-    mark: () => names.length,
-    rollback: (mark) => {
-      // A claimed name was free when claimed, so forgetting it leaves the names claimed before it as they were.
-      for (let i = mark; i < names.length; i++) claimed.delete(caseKey(names[i]!));
-      names.length = mark;
-    },
-  };
+  }
+
+  declare(witName: string, context: NameContext): string {
+    return this.claim(tsName(witName, context));
+  }
+
+  has(name: string): boolean {
+    return this.claimed.has(caseKey(name));
+  }
+
+  names(): readonly string[] {
+    return this.claimedNames;
+  }
+
+  mark(): number {
+    return this.claimedNames.length;
+  }
+
+  rollback(mark: number): void {
+    // A claimed name was free when claimed, so forgetting it leaves the names claimed before it as they were.
+    const names = this.claimedNames;
+    for (let i = mark; i < names.length; i++) this.claimed.delete(caseKey(names[i]!));
+    names.length = mark;
+  }
 }
 
 /**

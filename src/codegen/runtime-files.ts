@@ -65,31 +65,12 @@ export function createSdkRuntime(runtimeImport: string | undefined): SdkRuntime 
   // (hundreds of files share a directory); a symbol is made once per directory, which is when its file is noted.
   const byDir = new Map<string, RuntimeImports>();
   const importsFrom = (dir: string): RuntimeImports => {
-    const values = new Map<string, ImportSymbol>();
-    const types = new Map<string, ImportSymbol>();
     let specifier = runtimeImport;
     if (specifier === undefined) {
       const relative = posix.relative(dir, "runtime/index.js");
       specifier = relative.startsWith(".") ? relative : `./${relative}`;
     }
-    const from = specifier;
-    const make = (name: RuntimeSymbolName, typeOnly: boolean): ImportSymbol => {
-      const cache = typeOnly ? types : values;
-      let symbol = cache.get(name);
-      if (symbol === undefined) {
-        const entry = runtimeSymbol(name);
-        if (!typeOnly && entry.kind === "type")
-          throw new Error(`runtime symbol \`${name}\` is a type, not a value`);
-        if (entry.file !== "index.ts") used.add(entry.file);
-        symbol = createImportSymbol(name, from, { typeOnly: typeOnly || entry.kind === "type" });
-        cache.set(name, symbol);
-      }
-      return symbol;
-    };
-    return {
-      value: (name) => make(name, false),
-      type: (name) => make(name, true),
-    };
+    return new DirectoryImports(specifier, used);
   };
   return {
     importsFor(fromPath) {
@@ -140,4 +121,39 @@ function runtimeIndex(files: readonly StampedFile[]): string {
     text += `${keyword} from "./${file.replace(/\.ts$/, ".js")}";\n`;
   }
   return text;
+}
+
+/**
+ * The runtime symbols of the files of one directory, made once each. A class, not an object of closures per
+ * directory: the emitters call `value` and `type` from every line, and one prototype method is one call target.
+ */
+class DirectoryImports implements RuntimeImports {
+  private readonly values = new Map<string, ImportSymbol>();
+  private readonly types = new Map<string, ImportSymbol>();
+
+  /** `from` is the runtime's module specifier from the directory; `used` collects the runtime files asked for. */
+  constructor(
+    private readonly from: string,
+    private readonly used: Set<StampedFile>,
+  ) {}
+
+  value(name: RuntimeSymbolName): ImportSymbol {
+    return this.values.get(name) ?? this.make(name, false);
+  }
+
+  type(name: RuntimeSymbolName): ImportSymbol {
+    return this.types.get(name) ?? this.make(name, true);
+  }
+
+  private make(name: RuntimeSymbolName, typeOnly: boolean): ImportSymbol {
+    const entry = runtimeSymbol(name);
+    if (!typeOnly && entry.kind === "type")
+      throw new Error(`runtime symbol \`${name}\` is a type, not a value`);
+    if (entry.file !== "index.ts") this.used.add(entry.file);
+    const symbol = createImportSymbol(name, this.from, {
+      typeOnly: typeOnly || entry.kind === "type",
+    });
+    (typeOnly ? this.types : this.values).set(name, symbol);
+    return symbol;
+  }
 }

@@ -400,8 +400,12 @@ export function anonymousTypeExpr(cx: EmitContext, def: TypeDef): Printable {
     }
     case "map":
       return ["Map", typeArgs([typeExpr(cx, kind.key), typeExpr(cx, kind.value)])];
-    case "tuple":
-      return array(kind.types.map((t) => typeExpr(cx, t)));
+    case "tuple": {
+      const types = kind.types;
+      const items: Printable[] = [];
+      for (let i = 0; i < types.length; i++) items.push(typeExpr(cx, types[i]!));
+      return array(items);
+    }
     case "option":
       if (isOptionType(cx.resolve, kind.type))
         return [cx.runtime.type("Option"), typeArgs([typeExpr(cx, kind.type)])];
@@ -487,65 +491,83 @@ const call = (fn: ImportSymbol, args: readonly Printable[]): Printable => [fn, c
  * so that the checker holds each field's descriptor to that field's type.
  */
 export function structureDescriptor(cx: EmitContext, def: TypeDef, id?: TypeId): Printable {
-  const value = (name: RuntimeSymbolName): ImportSymbol => cx.runtime.value(name);
-  const typed = (fn: RuntimeSymbolName, args: readonly Printable[]): Printable =>
-    id === undefined
-      ? call(value(fn), args)
-      : [value(fn), typeArgs([typeNameRef(cx, id)]), callArgs(args)];
-  const optional = (t: Type | undefined): Printable =>
-    t === undefined ? "undefined" : descriptorExpr(cx, t);
-  const label = stringLiteral(def.name ?? "");
+  // No closures here: this runs once per type and file, and a closure per call is a function per call to tier up.
+  const runtime = cx.runtime;
   const kind = def.kind;
   switch (kind.kind) {
-    case "record":
-      return typed("record", [
-        label,
-        object(kind.fields.map((f) => [jcoFieldName(f.name), descriptorExpr(cx, f.type)] as const)),
-      ]);
-    case "flags":
-      return typed("flags", [
-        label,
-        array(kind.flags.map((f) => stringLiteral(jcoFieldName(f.name)))),
-      ]);
-    case "variant":
-      return typed("variant", [
-        label,
-        object(kind.cases.map((c) => [c.name, optional(c.type)] as const)),
-      ]);
-    case "enum":
-      return typed("enumeration", [label, array(kind.cases.map((c) => stringLiteral(c.name)))]);
+    case "record": {
+      const fields = kind.fields;
+      const entries: (readonly [string, Printable])[] = [];
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        entries.push([jcoFieldName(f.name), descriptorExpr(cx, f.type)]);
+      }
+      return typedDescriptor(cx, id, "record", [stringLiteral(def.name ?? ""), object(entries)]);
+    }
+    case "flags": {
+      const flags = kind.flags;
+      const items: Printable[] = [];
+      for (let i = 0; i < flags.length; i++)
+        items.push(stringLiteral(jcoFieldName(flags[i]!.name)));
+      return typedDescriptor(cx, id, "flags", [stringLiteral(def.name ?? ""), array(items)]);
+    }
+    case "variant": {
+      const cases = kind.cases;
+      const entries: (readonly [string, Printable])[] = [];
+      for (let i = 0; i < cases.length; i++) {
+        const c = cases[i]!;
+        entries.push([c.name, optionalDescriptor(cx, c.type)]);
+      }
+      return typedDescriptor(cx, id, "variant", [stringLiteral(def.name ?? ""), object(entries)]);
+    }
+    case "enum": {
+      const cases = kind.cases;
+      const items: Printable[] = [];
+      for (let i = 0; i < cases.length; i++) items.push(stringLiteral(cases[i]!.name));
+      return typedDescriptor(cx, id, "enumeration", [stringLiteral(def.name ?? ""), array(items)]);
+    }
     case "list": {
       const typed = typedArray(cx.resolve, kind.element);
       return typed !== undefined
-        ? value(typed[1])
-        : call(value("list"), [descriptorExpr(cx, kind.element)]);
+        ? runtime.value(typed[1])
+        : call(runtime.value("list"), [descriptorExpr(cx, kind.element)]);
     }
     case "fixed-length-list":
-      return call(value("fixedList"), [descriptorExpr(cx, kind.element), kind.size]);
+      return call(runtime.value("fixedList"), [descriptorExpr(cx, kind.element), kind.size]);
     case "map":
-      return call(value("map"), [descriptorExpr(cx, kind.key), descriptorExpr(cx, kind.value)]);
-    case "tuple":
-      return call(value("tuple"), [array(kind.types.map((t) => descriptorExpr(cx, t)))]);
+      return call(runtime.value("map"), [
+        descriptorExpr(cx, kind.key),
+        descriptorExpr(cx, kind.value),
+      ]);
+    case "tuple": {
+      const types = kind.types;
+      const items: Printable[] = [];
+      for (let i = 0; i < types.length; i++) items.push(descriptorExpr(cx, types[i]!));
+      return call(runtime.value("tuple"), [array(items)]);
+    }
     case "option":
-      return call(value("option"), [descriptorExpr(cx, kind.type)]);
+      return call(runtime.value("option"), [descriptorExpr(cx, kind.type)]);
     case "result":
-      return call(value("result"), [optional(kind.ok), optional(kind.err)]);
+      return call(runtime.value("result"), [
+        optionalDescriptor(cx, kind.ok),
+        optionalDescriptor(cx, kind.err),
+      ]);
     case "handle": {
       // Explicit borrows of a host resource are received as `BorrowHandle`s: the descriptor says so.
       const handle =
         kind.handle.kind === "borrow" &&
         cx.borrows === "explicit" &&
         cx.plan.resourceSide(kind.handle.resource, cx.unit.side) === "host";
-      return call(value(handle ? "borrowHandle" : kind.handle.kind), [
+      return call(runtime.value(handle ? "borrowHandle" : kind.handle.kind), [
         descriptorRef(cx, kind.handle.resource),
       ]);
     }
     case "future":
-      return call(value("future"), [optional(kind.type)]);
+      return call(runtime.value("future"), [optionalDescriptor(cx, kind.type)]);
     case "stream":
       return isByteElement(cx.resolve, kind.type)
-        ? value("byteStream")
-        : call(value("stream"), [optional(kind.type)]);
+        ? runtime.value("byteStream")
+        : call(runtime.value("stream"), [optionalDescriptor(cx, kind.type)]);
     case "type":
       return descriptorExpr(cx, kind.type);
     case "resource":
@@ -556,6 +578,24 @@ export function structureDescriptor(cx: EmitContext, def: TypeDef, id?: TypeId):
       throw new Error(`unknown type kind ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** `fn(args)`, or `fn<Type>(args)` naming the declared type `id` when given. */
+function typedDescriptor(
+  cx: EmitContext,
+  id: TypeId | undefined,
+  fn: RuntimeSymbolName,
+  args: readonly Printable[],
+): Printable {
+  const value = cx.runtime.value(fn);
+  return id === undefined
+    ? call(value, args)
+    : [value, typeArgs([typeNameRef(cx, id)]), callArgs(args)];
+}
+
+/** The descriptor of an optional payload: `undefined` when there is none. */
+function optionalDescriptor(cx: EmitContext, t: Type | undefined): Printable {
+  return t === undefined ? "undefined" : descriptorExpr(cx, t);
 }
 
 const borrowCache = new WeakMap<TypeDef, boolean>();
@@ -576,27 +616,38 @@ export function containsBorrow(resolve: Resolve, type: Type): boolean {
 
 function typeContainsBorrow(resolve: Resolve, def: TypeDef): boolean {
   const kind = def.kind;
-  const any = (types: readonly (Type | undefined)[]): boolean =>
-    types.some((t) => t !== undefined && containsBorrow(resolve, t));
   switch (kind.kind) {
     case "handle":
       return kind.handle.kind === "borrow";
     case "record":
-      return any(kind.fields.map((field) => field.type));
+      for (let i = 0; i < kind.fields.length; i++) {
+        if (containsBorrow(resolve, kind.fields[i]!.type)) return true;
+      }
+      return false;
     case "variant":
-      return any(kind.cases.map((c) => c.type));
+      for (let i = 0; i < kind.cases.length; i++) {
+        const t = kind.cases[i]!.type;
+        if (t !== undefined && containsBorrow(resolve, t)) return true;
+      }
+      return false;
     case "tuple":
-      return any(kind.types);
+      for (let i = 0; i < kind.types.length; i++) {
+        if (containsBorrow(resolve, kind.types[i]!)) return true;
+      }
+      return false;
     case "list":
     case "fixed-length-list":
       return containsBorrow(resolve, kind.element);
     case "map":
-      return any([kind.key, kind.value]);
+      return containsBorrow(resolve, kind.key) || containsBorrow(resolve, kind.value);
     case "option":
     case "type":
       return containsBorrow(resolve, kind.type);
     case "result":
-      return any([kind.ok, kind.err]);
+      return (
+        (kind.ok !== undefined && containsBorrow(resolve, kind.ok)) ||
+        (kind.err !== undefined && containsBorrow(resolve, kind.err))
+      );
     // Borrows cannot travel in futures and streams; the rest hold no types.
     case "future":
     case "stream":

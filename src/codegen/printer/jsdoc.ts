@@ -48,8 +48,17 @@ export interface JsDocInput {
  * line of text and a bare ` *` for empty lines.
  */
 export function jsDocLines(input: JsDocInput, indentWidth = 0): string[] {
+  // Loops that push, not spreads, `flatMap` and `map`: every array here is then made the same way, and code
+  // compiled for the usual one-line docs is not thrown away when a block with tags comes.
   const body = docsLines(input.docs);
-  const tags = (input.tags ?? []).flatMap(tagLines);
+  const tags: string[] = [];
+  const inputTags = input.tags;
+  if (inputTags !== undefined) {
+    for (let i = 0; i < inputTags.length; i++) {
+      const lines = tagLines(inputTags[i]!);
+      for (let j = 0; j < lines.length; j++) tags.push(lines[j]!);
+    }
+  }
   if (body.length === 0 && tags.length === 0) {
     return [];
   }
@@ -59,8 +68,16 @@ export function jsDocLines(input: JsDocInput, indentWidth = 0): string[] {
       return [single];
     }
   }
-  const content = body.length > 0 && tags.length > 0 ? [...body, "", ...tags] : [...body, ...tags];
-  return ["/**", ...content.map((line) => (line === "" ? " *" : ` * ${line}`)), " */"];
+  const out: string[] = ["/**"];
+  for (let i = 0; i < body.length; i++) out.push(commentLine(body[i]!));
+  if (body.length > 0 && tags.length > 0) out.push(" *");
+  for (let i = 0; i < tags.length; i++) out.push(commentLine(tags[i]!));
+  out.push(" */");
+  return out;
+}
+
+function commentLine(line: string): string {
+  return line === "" ? " *" : ` * ${line}`;
 }
 
 /**
@@ -83,24 +100,33 @@ function docsLines(docs: string | undefined): string[] {
     const line = docs.trim();
     return line === "" ? [] : [line];
   }
-  const lines = sanitizeLines(docs);
-  // Remove the indentation all non-blank lines share (docs written as
-  // `/// text` keep the space after `///`), keeping relative indentation
-  // of code samples.
-  const indents = lines
-    .filter((line) => line !== "")
-    .map((line) => /^[ \t]*/.exec(line)![0].length);
-  const common = indents.length > 0 ? Math.min(...indents) : 0;
-  const dedented = lines.map((line) => line.slice(common));
+  return dedentedLines(sanitizeLines(docs));
+}
+
+/**
+ * `lines` without the indentation all non-blank lines share (docs written as `/// text` keep the space after
+ * `///`), keeping relative indentation of code samples, and without blank lines around.
+ */
+function dedentedLines(lines: readonly string[]): string[] {
+  let common = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === "") continue;
+    let indent = 0;
+    while (
+      indent < line.length &&
+      (line.charCodeAt(indent) === 0x20 || line.charCodeAt(indent) === 0x09)
+    )
+      indent++;
+    if (common < 0 || indent < common) common = indent;
+  }
   let start = 0;
-  let end = dedented.length;
-  while (start < end && dedented[start] === "") {
-    start++;
-  }
-  while (end > start && dedented[end - 1] === "") {
-    end--;
-  }
-  return dedented.slice(start, end);
+  let end = lines.length;
+  while (start < end && lines[start] === "") start++;
+  while (end > start && lines[end - 1] === "") end--;
+  const out: string[] = [];
+  for (let i = start; i < end; i++) out.push(common > 0 ? lines[i]!.slice(common) : lines[i]!);
+  return out;
 }
 
 const ONE_PLAIN_LINE = /^[\x20-\x7e]*$/;

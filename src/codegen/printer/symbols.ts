@@ -48,18 +48,25 @@ export function createImportSymbol(
   if (from === "") {
     throw new Error(`import symbol \`${name}\` needs a module specifier`);
   }
-  const typeOnly = options.typeOnly ?? false;
-  // The type-only twin is made once: printing the same symbol as a type many times then notes one symbol.
-  let twin: ImportSymbol | undefined;
-  const symbol: ImportSymbol = {
-    kind: "import",
-    name,
-    from,
-    typeOnly,
-    toTypeOnly: () =>
-      typeOnly ? symbol : (twin ??= createImportSymbol(name, from, { typeOnly: true })),
-  };
-  return symbol;
+  return new ImportSym(name, from, options.typeOnly ?? false);
+}
+
+/** An import symbol; a class so that every symbol has one shape and `toTypeOnly` one target. */
+class ImportSym implements ImportSymbol {
+  readonly kind = "import";
+  /** The type-only twin, made once: printing the same symbol as a type many times then notes one symbol. */
+  private twin: ImportSymbol | undefined = undefined;
+
+  constructor(
+    readonly name: string,
+    readonly from: string,
+    readonly typeOnly: boolean,
+  ) {}
+
+  toTypeOnly(): ImportSymbol {
+    if (this.typeOnly) return this;
+    return (this.twin ??= new ImportSym(this.name, this.from, true));
+  }
 }
 
 /** A name declared in the file itself (class, function, type, constant). */
