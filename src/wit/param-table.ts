@@ -60,7 +60,8 @@ export class ParamTable {
 
   /**
    * Gives the columns back for a later load's tables (see `column-pool.ts`); the table is empty afterwards
-   * (its columns are new, of one hole each, of the same kind as before so that its readers see one shape). Only for tables nothing reads any more.
+   * (its columns are new, of one hole each, of the same kind as before so that its readers see one shape).
+   * Only for tables nothing reads any more.
    */
   release(): void {
     const used = this.length;
