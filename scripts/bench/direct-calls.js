@@ -302,7 +302,9 @@ export async function benchDirectCalls({ scale = 1 } = {}) {
         jco: () => jco.makeBytes(MB),
       },
     ];
-    const runs = 7;
+    // 21 rounds: with 7, the string rows' ratio to jco moved between 77x and 120x across runs of one build
+    // minutes apart (what the direct path adds is the difference of two noisy times); 21 and 31 rounds agree.
+    const runs = 21;
     const rows = [];
     for (const s of subjects) rows.push({ ...s, ...(await timeSubject(s, runs)) });
     await dispose();
