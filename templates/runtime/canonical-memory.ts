@@ -214,16 +214,18 @@ export class GuestMemory {
    * Lowers a UTF-8 string the caller checked to hold no lone surrogate; returns its pointer and leaves its
    * length in {@link written}. Up to {@link ENCODE_LOOP_MAX} units, as the canonical ABI's
    * `store_string_to_utf8` does for a UTF-16 source: `realloc` is asked for one byte a unit, and one pass reads
-   * each unit once and writes it as a byte, up to the first unit that is not ASCII ({@link finishUtf8} takes the
-   * rest). The empty string is (1, 0) without an allocation, as jco passes it. Longer strings:
-   * {@link lowerLongUtf8}. The fast forms call this directly: it is small enough for the engine to inline.
+   * each unit once and writes it as a byte (four units a store), up to the first four that hold a unit that is
+   * not ASCII ({@link finishUtf8} takes the rest from there). The empty string is (1, 0) without an allocation,
+   * as jco passes it. Longer strings: {@link lowerLongUtf8}. The fast forms call this directly; with the
+   * four-unit stores it is too large for the engine to inline into them, and still cheaper than the smaller
+   * byte-a-store loop inlined (about 110 instructions less per 13-unit round trip, counted by callgrind), which
+   * also leaves the inlining budget to the gate's `enter` and `leave`.
    */
   lowerUtf8(value: string): number {
     const length = value.length;
     // 0 and more than ENCODE_LOOP_MAX in one compare.
     if ((length - 1) >>> 0 >= ENCODE_LOOP_MAX) return this.lowerLongUtf8(value);
-    // `may_leave` written out rather than through `alloc`: a `catch` that restores it costs less bytecode than
-    // a `finally`, and the whole stays inside the fast form's inlining budget.
+    // `may_leave` written out rather than through `alloc` (a call fewer); a trap in `realloc` restores it.
     const outer = noLeave;
     noLeave = this.owner;
     let ptr: number;
@@ -235,8 +237,18 @@ export class GuestMemory {
     }
     noLeave = outer;
     if (ptr + length > this.bytes.length) this.fit(ptr, length);
+    const view = this.view;
+    let index = 0;
+    for (; index + 4 <= length; index += 4) {
+      const c0 = value.charCodeAt(index);
+      const c1 = value.charCodeAt(index + 1);
+      const c2 = value.charCodeAt(index + 2);
+      const c3 = value.charCodeAt(index + 3);
+      if ((c0 | c1 | c2 | c3) >= 0x80) return this.finishUtf8(value, ptr, index);
+      view.setInt32(ptr + index, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), true);
+    }
     const bytes = this.bytes;
-    for (let index = 0; index < length; index++) {
+    for (; index < length; index++) {
       const unit = value.charCodeAt(index);
       if (unit >= 0x80) return this.finishUtf8(value, ptr, index);
       bytes[ptr + index] = unit;
