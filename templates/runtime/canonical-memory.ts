@@ -349,9 +349,7 @@ export class GuestMemory {
       case "latin1+utf16": {
         if ((length & UTF16_TAG) !== 0) return this.liftUtf16(ptr, (length & ~UTF16_TAG) >>> 0);
         this.check(ptr, length);
-        return length <= DECODE_LOOP_MAX
-          ? shortText(this.bytes, ptr, length, 0x100)!
-          : latin1(this.bytes, ptr, length);
+        return latin1(this.bytes, ptr, length);
       }
       default: {
         const never: never = this.encoding;
@@ -367,7 +365,7 @@ export class GuestMemory {
   liftUtf8(ptr: number, length: number): string {
     if (ptr + length > this.bytes.length) this.fit(ptr, length);
     if (length <= DECODE_LOOP_MAX) {
-      const text = shortText(this.bytes, ptr, length, 0x80);
+      const text = shortAscii(this.bytes, ptr, length);
       if (text !== undefined) return text;
     }
     return utf8Decoder.decode(this.bytes.subarray(ptr, ptr + length));
@@ -410,7 +408,7 @@ function outside(ptr: number, size: number, length: number): CanonicalTrap {
 const ENCODE_LOOP_MAX = 48;
 const SCRATCH_MAX = 16_384;
 let utf8Scratch = new Uint8Array(0);
-/** The longest ASCII (or latin1) string read by {@link shortLatin1} rather than `TextDecoder`. */
+/** The longest ASCII string read by {@link shortAscii} rather than `TextDecoder`. */
 const DECODE_LOOP_MAX = 16;
 
 /** The UTF-8 size of `value`, a lone surrogate counted as U+FFFD (3 bytes), as `encodeInto` writes it. */
@@ -431,38 +429,39 @@ function utf8Length(value: string): number {
 }
 
 /**
- * Up to {@link DECODE_LOOP_MAX} bytes as one char code each, when every byte is below `limit` (0x80: ASCII, as
- * UTF-8; 0x100: latin1, always), by one `String.fromCharCode` with one argument per byte: one flat string made at
- * once (a `+=` per byte makes a string per byte, and from 13 characters on a rope that its first reader must
- * flatten). Each byte is read once, into the check and the call alike. Undefined when a byte is not below
- * `limit` (or `n` is longer).
+ * Up to {@link DECODE_LOOP_MAX} bytes of UTF-8 as one char code each, when every byte is ASCII, by one
+ * `String.fromCharCode` with one argument per byte: one flat string made at once (a `+=` per byte makes a string
+ * per byte, and from 13 characters on a rope that its first reader must flatten). Each byte is read once, into
+ * the check and the call alike. Undefined when a byte is not ASCII (or `n` is longer). ASCII only, the limit a
+ * constant rather than a parameter: latin1 strings, whose encoding jco 1.35 cannot transpile, are read by
+ * {@link latin1} whatever their length.
  */
-function shortText(b: Uint8Array, p: number, n: number, limit: number): string | undefined {
+function shortAscii(b: Uint8Array, p: number, n: number): string | undefined {
   const c = String.fromCharCode;
   switch (n) {
     case 0:
       return "";
     case 1: {
       const a0 = b[p]!;
-      return a0 < limit ? c(a0) : undefined;
+      return a0 < 0x80 ? c(a0) : undefined;
     }
     case 2: {
       const a0 = b[p]!,
         a1 = b[p + 1]!;
-      return (a0 | a1) < limit ? c(a0, a1) : undefined;
+      return (a0 | a1) < 0x80 ? c(a0, a1) : undefined;
     }
     case 3: {
       const a0 = b[p]!,
         a1 = b[p + 1]!,
         a2 = b[p + 2]!;
-      return (a0 | a1 | a2) < limit ? c(a0, a1, a2) : undefined;
+      return (a0 | a1 | a2) < 0x80 ? c(a0, a1, a2) : undefined;
     }
     case 4: {
       const a0 = b[p]!,
         a1 = b[p + 1]!,
         a2 = b[p + 2]!,
         a3 = b[p + 3]!;
-      return (a0 | a1 | a2 | a3) < limit ? c(a0, a1, a2, a3) : undefined;
+      return (a0 | a1 | a2 | a3) < 0x80 ? c(a0, a1, a2, a3) : undefined;
     }
     case 5: {
       const a0 = b[p]!,
@@ -470,7 +469,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a2 = b[p + 2]!,
         a3 = b[p + 3]!,
         a4 = b[p + 4]!;
-      return (a0 | a1 | a2 | a3 | a4) < limit ? c(a0, a1, a2, a3, a4) : undefined;
+      return (a0 | a1 | a2 | a3 | a4) < 0x80 ? c(a0, a1, a2, a3, a4) : undefined;
     }
     case 6: {
       const a0 = b[p]!,
@@ -479,7 +478,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a3 = b[p + 3]!,
         a4 = b[p + 4]!,
         a5 = b[p + 5]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5) < limit ? c(a0, a1, a2, a3, a4, a5) : undefined;
+      return (a0 | a1 | a2 | a3 | a4 | a5) < 0x80 ? c(a0, a1, a2, a3, a4, a5) : undefined;
     }
     case 7: {
       const a0 = b[p]!,
@@ -489,7 +488,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a4 = b[p + 4]!,
         a5 = b[p + 5]!,
         a6 = b[p + 6]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6) < limit ? c(a0, a1, a2, a3, a4, a5, a6) : undefined;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6) < 0x80 ? c(a0, a1, a2, a3, a4, a5, a6) : undefined;
     }
     case 8: {
       const a0 = b[p]!,
@@ -500,7 +499,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a5 = b[p + 5]!,
         a6 = b[p + 6]!,
         a7 = b[p + 7]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7)
         : undefined;
     }
@@ -514,7 +513,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a6 = b[p + 6]!,
         a7 = b[p + 7]!,
         a8 = b[p + 8]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8)
         : undefined;
     }
@@ -529,7 +528,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a7 = b[p + 7]!,
         a8 = b[p + 8]!,
         a9 = b[p + 9]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9)
         : undefined;
     }
@@ -545,7 +544,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a8 = b[p + 8]!,
         a9 = b[p + 9]!,
         a10 = b[p + 10]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10)
         : undefined;
     }
@@ -562,7 +561,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a9 = b[p + 9]!,
         a10 = b[p + 10]!,
         a11 = b[p + 11]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11)
         : undefined;
     }
@@ -580,7 +579,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a10 = b[p + 10]!,
         a11 = b[p + 11]!,
         a12 = b[p + 12]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12)
         : undefined;
     }
@@ -599,7 +598,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a11 = b[p + 11]!,
         a12 = b[p + 12]!,
         a13 = b[p + 13]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13)
         : undefined;
     }
@@ -619,7 +618,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a12 = b[p + 12]!,
         a13 = b[p + 13]!,
         a14 = b[p + 14]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13 | a14) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13 | a14) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14)
         : undefined;
     }
@@ -641,7 +640,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a14 = b[p + 14]!,
         a15 = b[p + 15]!;
       return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13 | a14 | a15) <
-        limit
+        0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15)
         : undefined;
     }
