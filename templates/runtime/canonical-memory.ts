@@ -400,10 +400,11 @@ function outside(ptr: number, size: number, length: number): CanonicalTrap {
 
 /**
  * How UTF-8 strings are written, by length in UTF-16 units (measured on Node 20):
- * up to {@link ENCODE_LOOP_MAX}, measured by a loop and, when ASCII, written by a loop of char codes (below it
- * the engine's call into `TextEncoder.encodeInto` costs more than the loop); up to {@link SCRATCH_MAX}, encoded
- * by the engine into a scratch buffer (at most three bytes a unit, kept between calls) and copied; longer ones,
- * measured by a loop and encoded in place (no scratch buffer grows to their size).
+ * up to {@link ENCODE_LOOP_MAX}, written by a loop of char codes after `realloc` as the canonical ABI's
+ * `store_string_to_utf8` writes them (below it the engine's call into `TextEncoder.encodeInto` costs more than
+ * the loop); up to {@link SCRATCH_MAX}, encoded by the engine into a scratch buffer (at most three bytes a
+ * unit, kept between calls) and copied; longer ones, measured by a loop and encoded in place (no scratch buffer
+ * grows to their size).
  */
 const ENCODE_LOOP_MAX = 48;
 const SCRATCH_MAX = 16_384;
