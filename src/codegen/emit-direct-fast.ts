@@ -111,8 +111,8 @@ function key(name: string): string {
 /** Statements that check one argument (or field) and return through the slow path when it fails. */
 interface Lowering {
   /**
-   * Records' checks and every field read, before any other check: no getter runs after a string was packed
-   * (`d.utf8Size`), so nothing can pack over it before it is written.
+   * Records' checks and every field read, before any other check: each field is read once, and no getter runs
+   * between the checks and the gate.
    */
   readonly reads: string[];
   /** Checks, before the gate is entered. */
@@ -129,10 +129,8 @@ interface Lowering {
   readonly flat: string[];
   /** Whether anything needs the guest's memory. */
   memory: boolean;
-  /** Whether strings are UTF-8 (measured while they are checked). */
+  /** Whether strings are UTF-8 (lowered by `m.lowerUtf8`). */
   readonly utf8: boolean;
-  /** UTF-8 strings so far: each packs into a slot of its own (at most 8: 16 flat parameters). */
-  strings: number;
 }
 
 /** Writes the pending refusals as one check (in their order: `||` stops at the first that holds). */
@@ -151,19 +149,11 @@ function lowerValue(type: FastType, name: string, slow: string, out: Lowering): 
       out.flat.push(name);
       return;
     case "string":
-      if (out.utf8) {
-        // One pass measures the string, checks it (ASCII holds no lone surrogate) and packs it before the gate
-        // is entered.
-        const slot = out.strings++;
-        out.refusals.push(`typeof ${name} !== "string"`);
-        flushRefusals(out, slow);
-        out.checks.push(`const ${name}z = d.utf8Size(${name}, ${slot});`);
-        out.refusals.push(`${name}z < 0`);
-        out.lowers.push(`const ${name}p = m.lowerMeasured(${name}, ${name}z, ${slot});`);
-      } else {
-        out.refusals.push(`!is.string(${name})`);
-        out.lowers.push(`const ${name}p = m.lowerString(${name});`);
-      }
+      // Checked before the gate (a lone surrogate is refused by the slow path, which names it, before the
+      // guest's realloc runs); UTF-8, the common encoding, has a lowering of its own, small enough for the
+      // engine to inline.
+      out.refusals.push(`!is.string(${name})`);
+      out.lowers.push(`const ${name}p = m.${out.utf8 ? "lowerUtf8" : "lowerString"}(${name});`);
       out.lowers.push(`const ${name}n = m.written;`);
       out.flat.push(`${name}p`, `${name}n`);
       out.memory = true;
@@ -275,7 +265,6 @@ export function fastForm(
     flat: [],
     memory: false,
     utf8: encoding === "utf8",
-    strings: 0,
   };
   types.forEach((type, index) => lowerValue(type, names[index]!, slow, lowering));
   flushRefusals(lowering, slow);

@@ -449,7 +449,6 @@ const table = {
   leavingForbidden: ["canonical-memory.ts", "value"],
   forbidLeaving: ["canonical-memory.ts", "value"],
   allowLeaving: ["canonical-memory.ts", "value"],
-  utf8Size: ["canonical-memory.ts", "value"],
   // canonical-abi.ts
   codecOf: ["canonical-abi.ts", "value"],
   AbiType: ["canonical-abi.ts", "type"],

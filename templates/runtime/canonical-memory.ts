@@ -88,8 +88,8 @@ export class GuestMemory {
   readonly encoding: StringEncoding;
   /** The instance core the memory belongs to: its guest may not leave while its `realloc` runs. */
   private readonly owner: object;
-  private readonly realloc:
-    ((old: number, oldSize: number, align: number, size: number) => number) | undefined;
+  /** The guest's `realloc`; when the canonical options name none, a function that traps. */
+  private readonly realloc: (old: number, oldSize: number, align: number, size: number) => number;
   private buffer: ArrayBuffer | undefined = undefined;
   /** Views of the current buffer; call {@link refresh} after anything that may have grown memory. */
   bytes: Uint8Array = new Uint8Array(0);
@@ -111,8 +111,12 @@ export class GuestMemory {
   ) {
     this.owner = owner;
     this.memory = memory;
-    this.realloc = realloc as
-      ((old: number, oldSize: number, align: number, size: number) => number) | undefined;
+    this.realloc = (realloc ?? missingRealloc) as (
+      old: number,
+      oldSize: number,
+      align: number,
+      size: number,
+    ) => number;
     this.encoding = encoding;
     this.refresh();
   }
@@ -141,7 +145,6 @@ export class GuestMemory {
   /** Allocates `size` bytes aligned to `align` with the guest's `realloc`; traps on a bad answer. */
   alloc(align: number, size: number): number {
     const realloc = this.realloc;
-    if (realloc === undefined) throw noRealloc();
     const outer = noLeave;
     noLeave = this.owner;
     let ptr: number;
@@ -150,8 +153,7 @@ export class GuestMemory {
     } finally {
       noLeave = outer;
     }
-    // `refresh` and `check` written out here, in `area` and in `liftUtf8`: a fast form spends the engine's
-    // inlining budget before these are reached, and each call of theirs left costs about 30 instructions.
+    // Renewed first: `size` may be 0, which the bounds check alone would not send to `fit`.
     if (this.bytes.length === 0) this.renew();
     if (ptr % align !== 0) throw misalignedAllocation(ptr, align);
     if (ptr + size > this.bytes.length) throw outside(ptr, size, this.bytes.length);
@@ -163,11 +165,22 @@ export class GuestMemory {
    * (the call may have grown it) and the area checked to be aligned and inside memory.
    */
   area(raw: unknown, align: number, size: number): number {
-    if (this.bytes.length === 0) this.renew();
     const ptr = (raw as number) >>> 0;
     if (ptr % align !== 0) throw misalignedArea(ptr, align);
-    if (ptr + size > this.bytes.length) throw outside(ptr, size, this.bytes.length);
+    if (ptr + size > this.bytes.length) this.fit(ptr, size);
     return ptr;
+  }
+
+  /**
+   * The rare part of the bounds checks of `alloc`, `area`, `lowerUtf8` and `liftUtf8`, which ask only whether
+   * `[ptr, ptr + size)` lies inside the views they have: a view of a buffer that `memory.grow` detached is
+   * empty, so a call that grew memory comes here too; the views are renewed, and the check made again traps
+   * when it still fails. Kept apart so that those stay small enough for the engine to inline into a call's
+   * fast form (each call of theirs left costs about 30 instructions).
+   */
+  private fit(ptr: number, size: number): void {
+    this.refresh();
+    if (ptr + size > this.bytes.length) throw outside(ptr, size, this.bytes.length);
   }
 
   /** Traps unless `[ptr, ptr + size)` lies inside memory. */
@@ -197,14 +210,96 @@ export class GuestMemory {
   /** The (tagged) length of the string {@link lowerString} lowered last. */
   written = 0;
 
-  private lowerUtf8(value: string): number {
+  /**
+   * Lowers a UTF-8 string the caller checked to hold no lone surrogate; returns its pointer and leaves its
+   * length in {@link written}. Up to {@link ENCODE_LOOP_MAX} units, as the canonical ABI's
+   * `store_string_to_utf8` does for a UTF-16 source: `realloc` is asked for one byte a unit, and one pass reads
+   * each unit once and writes it as a byte (four units a store), up to the first four that hold a unit that is
+   * not ASCII ({@link finishUtf8} takes the rest from there). The empty string is (1, 0) without an allocation,
+   * as jco passes it. Longer strings: {@link lowerLongUtf8}. The fast forms call this directly; with the
+   * four-unit stores it is too large for the engine to inline into them, and still cheaper than the smaller
+   * byte-a-store loop inlined (about 110 instructions less per 13-unit round trip, counted by callgrind), which
+   * also leaves the inlining budget to the gate's `enter` and `leave`.
+   */
+  lowerUtf8(value: string): number {
+    const length = value.length;
+    // 0 and more than ENCODE_LOOP_MAX in one compare.
+    if ((length - 1) >>> 0 >= ENCODE_LOOP_MAX) return this.lowerLongUtf8(value);
+    // `may_leave` written out rather than through `alloc` (a call fewer); a trap in `realloc` restores it.
+    const outer = noLeave;
+    noLeave = this.owner;
+    let ptr: number;
+    try {
+      ptr = this.realloc(0, 0, 1, length) >>> 0;
+    } catch (error) {
+      noLeave = outer;
+      throw error;
+    }
+    noLeave = outer;
+    if (ptr + length > this.bytes.length) this.fit(ptr, length);
+    const view = this.view;
+    let index = 0;
+    for (; index + 4 <= length; index += 4) {
+      const c0 = value.charCodeAt(index);
+      const c1 = value.charCodeAt(index + 1);
+      const c2 = value.charCodeAt(index + 2);
+      const c3 = value.charCodeAt(index + 3);
+      if ((c0 | c1 | c2 | c3) >= 0x80) return this.finishUtf8(value, ptr, index);
+      view.setInt32(ptr + index, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), true);
+    }
+    const bytes = this.bytes;
+    for (; index < length; index++) {
+      const unit = value.charCodeAt(index);
+      if (unit >= 0x80) return this.finishUtf8(value, ptr, index);
+      bytes[ptr + index] = unit;
+    }
+    this.written = length;
+    return ptr;
+  }
+
+  /**
+   * The rest of {@link lowerUtf8} from the first unit that is not ASCII, at `index` (the units before it are
+   * written at `ptr`): as `store_string_to_utf8`, the allocation grows to the worst case (three bytes a unit),
+   * the rest is encoded after the ASCII prefix, and the allocation shrinks to what was written.
+   */
+  private finishUtf8(value: string, ptr: number, index: number): number {
+    const length = value.length;
+    const worst = length * 3;
+    const grown = this.reallocate(ptr, length, worst);
+    const size =
+      index +
+      utf8Encoder.encodeInto(value.slice(index), this.bytes.subarray(grown + index, grown + worst))
+        .written;
+    this.written = size;
+    return size < worst ? this.reallocate(grown, worst, size) : grown;
+  }
+
+  /** `realloc(old, oldSize, 1, size)` with leaving forbidden, its answer checked to lie inside memory. */
+  private reallocate(old: number, oldSize: number, size: number): number {
+    const realloc = this.realloc;
+    const outer = noLeave;
+    noLeave = this.owner;
+    let ptr: number;
+    try {
+      ptr = realloc(old, oldSize, 1, size) >>> 0;
+    } finally {
+      noLeave = outer;
+    }
+    if (ptr + size > this.bytes.length) this.fit(ptr, size);
+    return ptr;
+  }
+
+  /**
+   * UTF-8 strings {@link lowerUtf8} leaves: the empty string, and those longer than {@link ENCODE_LOOP_MAX}
+   * units, for which `realloc` is asked for exactly what is written (as jco does), the UTF-8 length known first.
+   */
+  private lowerLongUtf8(value: string): number {
     const length = value.length;
     if (length === 0) {
       this.written = 0;
       return 1;
     }
-    // `realloc` is asked for exactly what is written (as jco does): the UTF-8 length is known first.
-    if (length > ENCODE_LOOP_MAX && length <= SCRATCH_MAX) {
+    if (length <= SCRATCH_MAX) {
       // Middling strings: the engine encodes into a scratch buffer faster than a loop measures them.
       let scratch = utf8Scratch;
       if (scratch.length < length * 3) utf8Scratch = scratch = new Uint8Array(SCRATCH_MAX * 3);
@@ -214,59 +309,10 @@ export class GuestMemory {
       this.written = size;
       return ptr;
     }
-    // Short and long strings: one pass measures the UTF-8 length, then the string is written in place.
+    // Long strings: one pass measures the UTF-8 length, then the string is written in place.
     const size = utf8Length(value);
-    return this.writeUtf8(value, size);
-  }
-
-  /**
-   * Lowers a UTF-8 string whose size `utf8Size(value, slot)` found (the fast forms measure, check and pack a
-   * string in one pass before the call enters the gate); returns its pointer and leaves its length in
-   * {@link written}. A short ASCII string is copied from the words packed in `slot`, four bytes a store, without
-   * reading the string again.
-   */
-  lowerMeasured(value: string, size: number, slot: number): number {
-    if (size === LONG_STRING) return this.lowerUtf8(value);
-    const length = value.length;
-    if (length === 0) {
-      this.written = 0;
-      return 1;
-    }
     const ptr = this.alloc(1, size);
-    if (size === length) {
-      // The packed words copied here rather than by a function of their own, which the engine does not inline
-      // within a fast form's budget (about 40 instructions a call saved): whole words, then one to three bytes.
-      const view = this.view;
-      let word = slot * PACK_WORDS;
-      let at = ptr;
-      const end = ptr + (length & ~3);
-      for (; at < end; at += 4) view.setInt32(at, packed[word++]!, true);
-      const rest = length & 3;
-      if (rest !== 0) {
-        const last = packed[word]!;
-        if (rest === 2) view.setUint16(at, last, true);
-        else {
-          view.setUint8(at, last);
-          if (rest === 3) view.setUint16(at + 1, last >> 8, true);
-        }
-      }
-    } else utf8Encoder.encodeInto(value, this.bytes.subarray(ptr, ptr + size));
-    this.written = size;
-    return ptr;
-  }
-
-  /** Writes `value` of `size` bytes in UTF-8 (a lone surrogate as U+FFFD) in place. */
-  private writeUtf8(value: string, size: number): number {
-    const length = value.length;
-    if (length === 0) {
-      this.written = 0;
-      return 1;
-    }
-    const ptr = this.alloc(1, size);
-    if (size === length && length <= ENCODE_LOOP_MAX) {
-      // Short ASCII (the common case): a loop costs less than the encoder's call into the engine.
-      writeAscii(this.bytes, ptr, value, length);
-    } else utf8Encoder.encodeInto(value, this.bytes.subarray(ptr, ptr + size));
+    utf8Encoder.encodeInto(value, this.bytes.subarray(ptr, ptr + size));
     this.written = size;
     return ptr;
   }
@@ -303,9 +349,7 @@ export class GuestMemory {
       case "latin1+utf16": {
         if ((length & UTF16_TAG) !== 0) return this.liftUtf16(ptr, (length & ~UTF16_TAG) >>> 0);
         this.check(ptr, length);
-        return length <= DECODE_LOOP_MAX
-          ? shortText(this.bytes, ptr, length, 0x100)!
-          : latin1(this.bytes, ptr, length);
+        return latin1(this.bytes, ptr, length);
       }
       default: {
         const never: never = this.encoding;
@@ -319,13 +363,12 @@ export class GuestMemory {
    * encoding, call it directly: a smaller body the engine inlines within its budget).
    */
   liftUtf8(ptr: number, length: number): string {
-    const bytes = this.bytes;
-    if (ptr + length > bytes.length) throw outside(ptr, length, bytes.length);
+    if (ptr + length > this.bytes.length) this.fit(ptr, length);
     if (length <= DECODE_LOOP_MAX) {
-      const text = shortText(bytes, ptr, length, 0x80);
+      const text = shortAscii(this.bytes, ptr, length);
       if (text !== undefined) return text;
     }
-    return utf8Decoder.decode(bytes.subarray(ptr, ptr + length));
+    return utf8Decoder.decode(this.bytes.subarray(ptr, ptr + length));
   }
 
   private liftUtf16(ptr: number, units: number): string {
@@ -337,8 +380,8 @@ export class GuestMemory {
 
 // The errors of the checks above, made apart from them: a message built in place would make each check too
 // large for the engine to inline into a call's fast form.
-function noRealloc(): CanonicalTrap {
-  return new CanonicalTrap("the function's canonical options have no `realloc`");
+function missingRealloc(): never {
+  throw new CanonicalTrap("the function's canonical options have no `realloc`");
 }
 
 function misalignedAllocation(ptr: number, align: number): CanonicalTrap {
@@ -357,93 +400,17 @@ function outside(ptr: number, size: number, length: number): CanonicalTrap {
 
 /**
  * How UTF-8 strings are written, by length in UTF-16 units (measured on Node 20):
- * up to {@link ENCODE_LOOP_MAX}, measured by a loop and, when ASCII, written by a loop of char codes (below it
- * the engine's call into `TextEncoder.encodeInto` costs more than the loop); up to {@link SCRATCH_MAX}, encoded
- * by the engine into a scratch buffer (at most three bytes a unit, kept between calls) and copied; longer ones,
- * measured by a loop and encoded in place (no scratch buffer grows to their size).
+ * up to {@link ENCODE_LOOP_MAX}, written by a loop of char codes after `realloc` as the canonical ABI's
+ * `store_string_to_utf8` writes them (below it the engine's call into `TextEncoder.encodeInto` costs more than
+ * the loop); up to {@link SCRATCH_MAX}, encoded by the engine into a scratch buffer (at most three bytes a
+ * unit, kept between calls) and copied; longer ones, measured by a loop and encoded in place (no scratch buffer
+ * grows to their size).
  */
 const ENCODE_LOOP_MAX = 48;
 const SCRATCH_MAX = 16_384;
 let utf8Scratch = new Uint8Array(0);
-/** The longest ASCII (or latin1) string read by {@link shortLatin1} rather than `TextDecoder`. */
+/** The longest ASCII string read by {@link shortAscii} rather than `TextDecoder`. */
 const DECODE_LOOP_MAX = 16;
-
-/** What {@link utf8Size} returns for a well-formed string longer than {@link ENCODE_LOOP_MAX} units. */
-const LONG_STRING = 0x1_0000_0000;
-
-/**
- * How many strings one fast form may have packed at once (its at most 16 flat parameters hold at most 8), and
- * the words each may pack ({@link ENCODE_LOOP_MAX} bytes, four a word).
- */
-const PACK_SLOTS = 8;
-const PACK_WORDS = ENCODE_LOOP_MAX / 4;
-/**
- * Short ASCII strings as `utf8Size` packed them, four bytes a word (little-endian, as wasm stores them), until
- * `lowerMeasured` copies them into the guest. Each string of a call has a slot of its own; nothing runs
- * between the packing and the copy (a fast form reads every argument's fields before it packs any string, and
- * the guest's `realloc` in between may not call the host), so one buffer serves every instance.
- */
-const packed = new Int32Array(PACK_SLOTS * PACK_WORDS);
-
-/**
- * For the fast forms, before a call enters the gate: the UTF-8 size of a string of at most
- * {@link ENCODE_LOOP_MAX} units, found by the one pass that also tells ASCII (the common case, which holds no
- * surrogate) from the rest and packs ASCII into `slot` for {@link GuestMemory.lowerMeasured}; for a longer
- * string, a size `lowerMeasured` finds itself while encoding. -1 when the string is not made of Unicode scalar
- * values (it holds a lone surrogate): the caller then takes the path that refuses it and names it.
- */
-export function utf8Size(value: string, slot: number): number {
-  const length = value.length;
-  if (length > ENCODE_LOOP_MAX) return wellFormed(value) ? LONG_STRING : -1;
-  let high = 0;
-  let index = 0;
-  let word = slot * PACK_WORDS;
-  // Four units a word: each unit is read once (a `charCodeAt` costs more than anything done with it here).
-  for (; index + 4 <= length; index += 4) {
-    const c0 = value.charCodeAt(index);
-    const c1 = value.charCodeAt(index + 1);
-    const c2 = value.charCodeAt(index + 2);
-    const c3 = value.charCodeAt(index + 3);
-    high |= c0 | c1 | c2 | c3;
-    packed[word++] = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
-  }
-  const rest = length - index;
-  if (rest !== 0) {
-    let unit = value.charCodeAt(index);
-    let last = unit;
-    high |= unit;
-    if (rest > 1) {
-      unit = value.charCodeAt(index + 1);
-      high |= unit;
-      last |= unit << 8;
-      if (rest > 2) {
-        unit = value.charCodeAt(index + 2);
-        high |= unit;
-        last |= unit << 16;
-      }
-    }
-    packed[word] = last;
-  }
-  if (high < 0x80) return length;
-  return wellFormed(value) ? utf8Length(value) : -1;
-}
-
-/** Whether `value` holds no lone surrogate (`String.prototype.isWellFormed`, ES2024; a loop where it is missing). */
-function wellFormed(value: string): boolean {
-  if (hasIsWellFormed) return (value as unknown as { isWellFormed(): boolean }).isWellFormed();
-  const length = value.length;
-  for (let index = 0; index < length; index++) {
-    const code = value.charCodeAt(index);
-    if (code < 0xd800 || code > 0xdfff) continue;
-    if (code > 0xdbff || index + 1 >= length) return false;
-    const low = value.charCodeAt(index + 1);
-    if (low < 0xdc00 || low > 0xdfff) return false;
-    index++;
-  }
-  return true;
-}
-const hasIsWellFormed =
-  typeof (String.prototype as { readonly isWellFormed?: unknown }).isWellFormed === "function";
 
 /** The UTF-8 size of `value`, a lone surrogate counted as U+FFFD (3 bytes), as `encodeInto` writes it. */
 function utf8Length(value: string): number {
@@ -462,60 +429,40 @@ function utf8Length(value: string): number {
   return size;
 }
 
-/** Writes `length` ASCII units of `value` at `ptr`, four an iteration and the rest unrolled. */
-function writeAscii(bytes: Uint8Array, ptr: number, value: string, length: number): void {
-  let index = 0;
-  for (; index + 4 <= length; index += 4) {
-    const at = ptr + index;
-    bytes[at] = value.charCodeAt(index);
-    bytes[at + 1] = value.charCodeAt(index + 1);
-    bytes[at + 2] = value.charCodeAt(index + 2);
-    bytes[at + 3] = value.charCodeAt(index + 3);
-  }
-  // The last one to three units without a loop.
-  const rest = length - index;
-  if (rest === 0) return;
-  const at = ptr + index;
-  bytes[at] = value.charCodeAt(index);
-  if (rest === 1) return;
-  bytes[at + 1] = value.charCodeAt(index + 1);
-  if (rest === 2) return;
-  bytes[at + 2] = value.charCodeAt(index + 2);
-}
-
 /**
- * Up to {@link DECODE_LOOP_MAX} bytes as one char code each, when every byte is below `limit` (0x80: ASCII, as
- * UTF-8; 0x100: latin1, always), by one `String.fromCharCode` with one argument per byte: one flat string made at
- * once (a `+=` per byte makes a string per byte, and from 13 characters on a rope that its first reader must
- * flatten). Each byte is read once, into the check and the call alike. Undefined when a byte is not below
- * `limit` (or `n` is longer).
+ * Up to {@link DECODE_LOOP_MAX} bytes of UTF-8 as one char code each, when every byte is ASCII, by one
+ * `String.fromCharCode` with one argument per byte: one flat string made at once (a `+=` per byte makes a string
+ * per byte, and from 13 characters on a rope that its first reader must flatten). Each byte is read once, into
+ * the check and the call alike. Undefined when a byte is not ASCII (or `n` is longer). ASCII only, the limit a
+ * constant rather than a parameter: latin1 strings, whose encoding jco 1.35 cannot transpile, are read by
+ * {@link latin1} whatever their length.
  */
-function shortText(b: Uint8Array, p: number, n: number, limit: number): string | undefined {
+function shortAscii(b: Uint8Array, p: number, n: number): string | undefined {
   const c = String.fromCharCode;
   switch (n) {
     case 0:
       return "";
     case 1: {
       const a0 = b[p]!;
-      return a0 < limit ? c(a0) : undefined;
+      return a0 < 0x80 ? c(a0) : undefined;
     }
     case 2: {
       const a0 = b[p]!,
         a1 = b[p + 1]!;
-      return (a0 | a1) < limit ? c(a0, a1) : undefined;
+      return (a0 | a1) < 0x80 ? c(a0, a1) : undefined;
     }
     case 3: {
       const a0 = b[p]!,
         a1 = b[p + 1]!,
         a2 = b[p + 2]!;
-      return (a0 | a1 | a2) < limit ? c(a0, a1, a2) : undefined;
+      return (a0 | a1 | a2) < 0x80 ? c(a0, a1, a2) : undefined;
     }
     case 4: {
       const a0 = b[p]!,
         a1 = b[p + 1]!,
         a2 = b[p + 2]!,
         a3 = b[p + 3]!;
-      return (a0 | a1 | a2 | a3) < limit ? c(a0, a1, a2, a3) : undefined;
+      return (a0 | a1 | a2 | a3) < 0x80 ? c(a0, a1, a2, a3) : undefined;
     }
     case 5: {
       const a0 = b[p]!,
@@ -523,7 +470,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a2 = b[p + 2]!,
         a3 = b[p + 3]!,
         a4 = b[p + 4]!;
-      return (a0 | a1 | a2 | a3 | a4) < limit ? c(a0, a1, a2, a3, a4) : undefined;
+      return (a0 | a1 | a2 | a3 | a4) < 0x80 ? c(a0, a1, a2, a3, a4) : undefined;
     }
     case 6: {
       const a0 = b[p]!,
@@ -532,7 +479,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a3 = b[p + 3]!,
         a4 = b[p + 4]!,
         a5 = b[p + 5]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5) < limit ? c(a0, a1, a2, a3, a4, a5) : undefined;
+      return (a0 | a1 | a2 | a3 | a4 | a5) < 0x80 ? c(a0, a1, a2, a3, a4, a5) : undefined;
     }
     case 7: {
       const a0 = b[p]!,
@@ -542,7 +489,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a4 = b[p + 4]!,
         a5 = b[p + 5]!,
         a6 = b[p + 6]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6) < limit ? c(a0, a1, a2, a3, a4, a5, a6) : undefined;
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6) < 0x80 ? c(a0, a1, a2, a3, a4, a5, a6) : undefined;
     }
     case 8: {
       const a0 = b[p]!,
@@ -553,7 +500,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a5 = b[p + 5]!,
         a6 = b[p + 6]!,
         a7 = b[p + 7]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7)
         : undefined;
     }
@@ -567,7 +514,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a6 = b[p + 6]!,
         a7 = b[p + 7]!,
         a8 = b[p + 8]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8)
         : undefined;
     }
@@ -582,7 +529,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a7 = b[p + 7]!,
         a8 = b[p + 8]!,
         a9 = b[p + 9]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9)
         : undefined;
     }
@@ -598,7 +545,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a8 = b[p + 8]!,
         a9 = b[p + 9]!,
         a10 = b[p + 10]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10)
         : undefined;
     }
@@ -615,7 +562,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a9 = b[p + 9]!,
         a10 = b[p + 10]!,
         a11 = b[p + 11]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11)
         : undefined;
     }
@@ -633,7 +580,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a10 = b[p + 10]!,
         a11 = b[p + 11]!,
         a12 = b[p + 12]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12)
         : undefined;
     }
@@ -652,7 +599,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a11 = b[p + 11]!,
         a12 = b[p + 12]!,
         a13 = b[p + 13]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13)
         : undefined;
     }
@@ -672,7 +619,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a12 = b[p + 12]!,
         a13 = b[p + 13]!,
         a14 = b[p + 14]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13 | a14) < limit
+      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13 | a14) < 0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14)
         : undefined;
     }
@@ -694,7 +641,7 @@ function shortText(b: Uint8Array, p: number, n: number, limit: number): string |
         a14 = b[p + 14]!,
         a15 = b[p + 15]!;
       return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13 | a14 | a15) <
-        limit
+        0x80
         ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15)
         : undefined;
     }

@@ -24,7 +24,6 @@ import {
   allowLeaving,
   forbidLeaving,
   GuestMemory,
-  utf8Size,
   withoutLeaving,
   type CoreFunction,
   type CoreMemory,
@@ -108,8 +107,9 @@ export function directSpec<R>(spec: ExportSpec<R>, target: DirectTarget): Direct
  * ```
  *
  * A function with strings, records or a post-return also takes the guest's memory (`c.memory`) after `enter`,
- * lowers strings with it (a UTF-8 string measured and checked in one pass before `enter`; strings in other
- * encodings checked by `is.string` and lowered by `m.lowerString`) and record fields one by one, and lifts a
+ * lowers strings with it (each checked by `is.string` before `enter`, so that a lone surrogate is refused
+ * before the guest's `realloc` runs; UTF-8 lowered by `m.lowerUtf8` in one pass after `realloc`, other
+ * encodings by `m.lowerString`) and record fields one by one, and lifts a
  * result of more than one flat value from its return area (`m.area(r, align, size)`) field by field. Its
  * post-return is called at a call site of its own after the lifting, with leaving the instance forbidden; one
  * `try` covers the whole and a stage number tells its `catch` (`d.fail`) what ran: before the core function
@@ -117,10 +117,8 @@ export function directSpec<R>(spec: ExportSpec<R>, target: DirectTarget): Direct
  * leaving is allowed again. Every throw ends the call as a trap:
  *
  * ```ts
- * (d, _is, _lift) => (core, p0) => {
- *   if (typeof p0 !== "string") return d.slow(core, [p0]);
- *   const p0z = d.utf8Size(p0, 0);
- *   if (p0z < 0) return d.slow(core, [p0]);
+ * (d, is, _lift) => (core, p0) => {
+ *   if (!is.string(p0)) return d.slow(core, [p0]);
  *   const c = d.enter(core);
  *   const m = c.memory;
  *   let v: unknown;
@@ -128,7 +126,7 @@ export function directSpec<R>(spec: ExportSpec<R>, target: DirectTarget): Direct
  *   let r: unknown;
  *   let o: object | undefined;
  *   try {
- *     const p0p = m.lowerMeasured(p0, p0z, 0);
+ *     const p0p = m.lowerUtf8(p0);
  *     const p0n = m.written;
  *     r = c.fn(p0p, p0n);
  *     s = 1;
@@ -177,12 +175,6 @@ export interface FastCall {
   ): unknown;
   /** The call returned (and its post-return ran): ends it. */
   leave(core: InstanceCore): void;
-  /**
-   * Before `enter`: a UTF-8 string's size for `m.lowerMeasured`, found by the pass that also checks it and packs
-   * it into `slot` (each string of the call has its own); -1 when it holds a lone surrogate (the call then takes
-   * the generic path, which refuses it with its path).
-   */
-  readonly utf8Size: (value: string, slot: number) => number;
   /** Before the post-return: forbids the guest of `core` to leave; returns what `allow` restores. */
   readonly forbid: (owner: object) => object | undefined;
   /** After the post-return returned. */
@@ -262,7 +254,6 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
     return callDirectSync(core, this, args);
   }
 
-  readonly utf8Size = utf8Size;
   readonly forbid = forbidLeaving;
   readonly allow = allowLeaving;
 

@@ -1,8 +1,7 @@
 /**
- * Fast forms of direct calls (`src/codegen/emit-direct-fast.ts`), as text: a UTF-8 string is packed into a
- * slot of its own before the call enters the gate and written from it after `realloc`, so no getter may run
- * between a packing and its write (a getter may call the SDK, whose next fast form packs into the same
- * slots). Every field read comes before the first string is packed, and each string keeps its slot.
+ * Fast forms of direct calls (`src/codegen/emit-direct-fast.ts`), as text: every record field is read once,
+ * before any check; every string is checked (a lone surrogate refused) before the call enters the gate, and a
+ * UTF-8 string lowered by `m.lowerUtf8` inside it, after the gate is entered.
  */
 import { describe, expect, it } from "vitest";
 import { fastForm } from "../../src/codegen/emit-direct-fast.js";
@@ -34,26 +33,17 @@ describe("fast forms with UTF-8 strings", () => {
     "utf8",
   )!;
 
-  it("reads every field of every record argument before it packs any string", () => {
-    const firstPack = text.indexOf("d.utf8Size(");
-    expect(firstPack).toBeGreaterThan(0);
+  it("reads every field of every record argument before any check, and checks every string before the gate", () => {
+    const firstCheck = text.indexOf("is.string(");
+    expect(firstCheck).toBeGreaterThan(0);
     const reads = [...text.matchAll(/\(p1(?:_1)? as Record<string, unknown>\)\["(\w+)"\]/g)];
     expect(reads.map((read) => read[1])).toEqual(["s", "inner", "n", "t"]);
-    for (const read of reads) expect(read.index, read[0]).toBeLessThan(firstPack);
-  });
-
-  it("gives each string a slot of its own and writes it from that slot", () => {
-    expect([...text.matchAll(/d\.utf8Size\((\w+), (\d)\)/g)].map((m) => [m[1], m[2]])).toEqual([
-      ["p0", "0"],
-      ["p1_0", "1"],
-      ["p1_1_0", "2"],
-    ]);
-    for (const [name, slot] of [
-      ["p0", 0],
-      ["p1_0", 1],
-      ["p1_1_0", 2],
-    ])
-      expect(text).toContain(`m.lowerMeasured(${name}, ${name}z, ${slot})`);
+    for (const read of reads) expect(read.index, read[0]).toBeLessThan(firstCheck);
+    const enter = text.indexOf("d.enter(core)");
+    for (const name of ["p0", "p1_0", "p1_1_0"]) {
+      expect(text.indexOf(`!is.string(${name})`), name).toBeLessThan(enter);
+      expect(text.indexOf(`m.lowerUtf8(${name})`), name).toBeGreaterThan(enter);
+    }
   });
 });
 
@@ -81,11 +71,9 @@ describe("fast forms' checks", () => {
     );
   });
 
-  it("checks a string's size before the numbers after it, in one check", () => {
+  it("checks a string and the numbers after it in one check", () => {
     const text = fastForm(rec5, ["string", "u32", "s64"], undefined, true, "utf8")!;
-    expect(text).toContain('if (typeof p0 !== "string") return d.slow(core, [p0, p1, p2]);');
-    expect(text).toContain("if (p0z < 0 || !is.u32(p1) || !is.s64(p2)) return");
-    expect(text.indexOf("const p0z = d.utf8Size(p0, 0);")).toBeLessThan(text.indexOf("p0z < 0"));
-    expect([...text.matchAll(/return d\.slow\(/g)]).toHaveLength(2);
+    expect(text).toContain("if (!is.string(p0) || !is.u32(p1) || !is.s64(p2)) return");
+    expect([...text.matchAll(/return d\.slow\(/g)]).toHaveLength(1);
   });
 });

@@ -256,8 +256,8 @@ describe.each(["utf8", "utf16"] as const)("the WAT guest with %s strings", (enco
       // Longer than the guest's free memory: its realloc grows memory (the buffer detaches) mid-call.
       ascii(200_000),
       `${ascii(100_000)}✓`,
-      // Lone surrogates: refused with the argument's path, before anything runs (UTF-8 fast forms find them
-      // in the pass that measures a short string, and through `isWellFormed` in a longer one).
+      // Lone surrogates: refused with the argument's path, before anything runs (the fast forms check every
+      // string with `isWellFormed` before the gate).
       "\ud800",
       `${ascii(20)}\udc00`,
       `ab\udc00c`,

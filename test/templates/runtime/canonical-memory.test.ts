@@ -1,17 +1,13 @@
 /**
- * The string paths the direct calls' fast forms take (`canonical-memory.ts`): `utf8Size`, which measures a
- * UTF-8 string and checks it for lone surrogates in one pass before a call enters the gate, `lowerMeasured`,
- * which writes it with that size, and the short-string reader, which checks and decodes up to 16 bytes in one
- * go. Each is compared with `TextEncoder`/`TextDecoder` at the places a chunked loop or an unrolled case could
- * get wrong: every length up to past the loops' limits, and a non-ASCII unit, a lone surrogate or a high byte
- * at every position. Over a real `WebAssembly.Memory` and a bump `realloc` written in JavaScript.
+ * The string paths the direct calls' fast forms take (`canonical-memory.ts`): `lowerUtf8`, which writes a
+ * UTF-8 string in one pass after `realloc` as the canonical ABI's `store_string_to_utf8` does (its `realloc`
+ * calls compared with the algorithm's), and the short-string reader, which checks and decodes up to 16 bytes
+ * in one go. Each is compared with `TextEncoder`/`TextDecoder` at the places a loop or an unrolled case could
+ * get wrong: every length up to past the loops' limits, and a non-ASCII unit or a high byte at every position.
+ * Over a real `WebAssembly.Memory` and a bump `realloc` written in JavaScript.
  */
 import { describe, expect, it } from "vitest";
-import {
-  GuestMemory,
-  utf8Size,
-  type StringEncoding,
-} from "../../../templates/runtime/canonical-memory.js";
+import { GuestMemory, type StringEncoding } from "../../../templates/runtime/canonical-memory.js";
 
 /** Node's `WebAssembly.Memory`, typed here: the project's libs do not declare `WebAssembly`. */
 interface RawMemory {
@@ -47,47 +43,107 @@ const LENGTHS = [...Array.from({ length: 54 }, (_, n) => n), 100, 1000, 20_000];
 const put = (text: string, at: number, unit: string): string =>
   text.slice(0, at) + unit + text.slice(at + 1);
 
-const wellFormed = (text: string): boolean =>
-  !/[\ud800-\udfff]/.test(text.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ""));
+/**
+ * The canonical ABI's `store_string_to_utf8` for a UTF-16 source (CanonicalABI.md), as the sequence of
+ * `realloc` calls it makes for `text` when each call answers with `answers` in turn, and the bytes it writes.
+ */
+function specUtf8(
+  text: string,
+  answers: readonly number[],
+): { calls: number[][]; bytes: number[] } {
+  const units = text.length;
+  const encoded = [...new TextEncoder().encode(text)];
+  const calls: number[][] = [[0, 0, 1, units]];
+  let ptr = answers[0]!;
+  if (encoded.length > units) {
+    const worst = units * 3;
+    calls.push([ptr, units, 1, worst]);
+    ptr = answers[1]!;
+    if (worst > encoded.length) calls.push([ptr, worst, 1, encoded.length]);
+  }
+  return { calls, bytes: encoded };
+}
 
-describe("utf8Size and lowerMeasured", () => {
+describe("lowerUtf8", () => {
   const texts: string[] = [];
   for (const length of LENGTHS) {
     const base = ascii(length);
     texts.push(base);
-    // Non-ASCII units and lone surrogates at every position of the short strings, and near the ends of the
-    // long ones.
+    // Non-ASCII units at every position of the short strings, and near the ends of the long ones.
     const places =
       length <= 53 ? Array.from({ length }, (_, i) => i) : [0, 1, length - 2, length - 1];
     for (const at of places) {
-      for (const unit of ["\u0080", "é", "\u07ff", "\u0800", "✓", "\uffff", "\ud800", "\udc00"])
+      for (const unit of ["\u0080", "é", "\u07ff", "\u0800", "✓", "\uffff"])
         texts.push(put(base, at, unit));
+      // A 4-byte character (two units).
       if (at + 1 < length) texts.push(put(put(base, at, "\ud83d"), at + 1, "\ude00"));
     }
   }
+  texts.push("😀", "é", "😀😀😀", "✓".repeat(48), "é".repeat(49));
 
-  it("measures exactly the bytes TextEncoder writes, and refuses lone surrogates with -1", () => {
+  /** A guest memory whose `realloc` records its calls and answers with a fresh odd address each time. */
+  const recording = (): { memory: GuestMemory; calls: number[][]; answers: number[] } => {
+    const raw = new MemoryClass({ initial: 1 });
+    let bump = 65;
+    const calls: number[][] = [];
+    const answers: number[] = [];
+    const realloc = (old: number, oldSize: number, align: number, size: number): number => {
+      calls.push([old, oldSize, align, size]);
+      const ptr = bump;
+      // A new place each time (copying what the old one held, as a realloc does): a writer that kept the
+      // old pointer would be caught.
+      bump = ptr + size + 7;
+      while (bump > raw.buffer.byteLength) raw.grow(1);
+      const bytes = new Uint8Array(raw.buffer);
+      if (old !== 0) bytes.copyWithin(ptr, old, old + Math.min(oldSize, size));
+      answers.push(ptr);
+      return ptr;
+    };
+    return { memory: new GuestMemory(raw, realloc as never, "utf8", {}), calls, answers };
+  };
+
+  it("makes the realloc calls of the canonical ABI's algorithm and writes the bytes TextEncoder writes (up to 48 units)", () => {
+    const { memory, calls, answers } = recording();
     for (const text of texts) {
-      const size = utf8Size(text, 0);
-      if (!wellFormed(text)) expect(size, JSON.stringify(text)).toBe(-1);
-      else if (text.length <= 48)
-        expect(size, JSON.stringify(text)).toBe(new TextEncoder().encode(text).length);
-      else expect(size, JSON.stringify(text)).toBeGreaterThanOrEqual(0);
+      calls.length = 0;
+      answers.length = 0;
+      const ptr = memory.lowerUtf8(text);
+      const expected = [...new TextEncoder().encode(text)];
+      const label = JSON.stringify(text);
+      expect(memory.written, label).toBe(expected.length);
+      expect([...memory.bytes.subarray(ptr, ptr + memory.written)], label).toEqual(expected);
+      expect(memory.liftString(ptr, memory.written), label).toBe(text);
+      if (text === "") {
+        // As jco passes it: (1, 0), nothing allocated.
+        expect(ptr).toBe(1);
+        expect(calls).toEqual([]);
+      } else if (text.length <= 48) {
+        const spec = specUtf8(text, answers);
+        expect(calls, label).toEqual(spec.calls);
+        expect(ptr, label).toBe(answers[answers.length - 1]);
+      } else {
+        // Longer strings: measured first, one allocation of exactly their size.
+        expect(calls, label).toEqual([[0, 0, 1, expected.length]]);
+      }
     }
   });
 
-  it("writes with that size exactly the bytes TextEncoder writes, and asks realloc for exactly them", () => {
-    const { memory, sizes } = guestMemory("utf8");
-    for (const text of texts.filter(wellFormed)) {
-      sizes.length = 0;
-      const ptr = memory.lowerMeasured(text, utf8Size(text, 3), 3);
-      const expected = new TextEncoder().encode(text);
-      expect(memory.written, JSON.stringify(text)).toBe(expected.length);
-      expect(sizes, JSON.stringify(text)).toEqual(text === "" ? [] : [expected.length]);
-      expect([...memory.bytes.subarray(ptr, ptr + memory.written)], JSON.stringify(text)).toEqual([
-        ...expected,
-      ]);
-      expect(memory.liftString(ptr, memory.written)).toBe(text);
+  it("takes lowerString's UTF-8 path too", () => {
+    const { memory, calls, answers } = recording();
+    const ptr = memory.lowerString("héllo");
+    expect(calls).toEqual(specUtf8("héllo", answers).calls);
+    expect(memory.liftString(ptr, memory.written)).toBe("héllo");
+  });
+
+  it("traps when realloc answers outside memory, at each of its calls", () => {
+    for (const bad of [0, 1, 2]) {
+      const raw = new MemoryClass({ initial: 1 });
+      let call = 0;
+      const realloc = (): number => (call++ === bad ? 65_536 - 2 : 64 + call * 256);
+      const memory = new GuestMemory(raw, realloc as never, "utf8", {});
+      expect(() => memory.lowerUtf8("abcdé"), `call ${bad}`).toThrow(
+        expect.objectContaining({ name: "CanonicalTrap" }),
+      );
     }
   });
 });
@@ -117,35 +173,20 @@ describe("short strings read back", () => {
   );
 });
 
-describe("packed strings", () => {
-  it("keeps each of a call's strings in a slot of its own until it is written", () => {
-    const { memory } = guestMemory("utf8");
-    // Eight strings (the most a fast form's 16 flat parameters hold) of lengths around the word size, all
-    // packed before any is written, as a fast form does.
-    const texts = Array.from({ length: 8 }, (_, slot) =>
-      ascii(slot * 6 + 1).replace(/./g, (c) =>
-        String.fromCharCode(33 + ((c.charCodeAt(0) + slot) % 90)),
-      ),
-    );
-    const sizes = texts.map((text, slot) => utf8Size(text, slot));
-    const ptrs = texts.map((text, slot) => memory.lowerMeasured(text, sizes[slot]!, slot));
-    texts.forEach((text, slot) => {
-      const ptr = ptrs[slot]!;
-      expect(new TextDecoder().decode(memory.bytes.subarray(ptr, ptr + text.length))).toBe(text);
-    });
-  });
-
+describe("strings written into grown memory", () => {
   it("writes into the memory a realloc grew (the views of the old buffer are detached)", () => {
     const raw = new MemoryClass({ initial: 1 });
     // Every allocation grows memory by a page and lands in the new one: a write through the old view would
-    // throw or be lost.
-    const realloc = (): number => {
+    // throw or be lost. What the old allocation held moves with it, as a realloc's does.
+    const realloc = (old: number, oldSize: number, _align: number, size: number): number => {
       raw.grow(1);
-      return raw.buffer.byteLength - 65_536 + 3;
+      const ptr = raw.buffer.byteLength - 65_536 + 3;
+      new Uint8Array(raw.buffer).copyWithin(ptr, old, old + Math.min(oldSize, size));
+      return ptr;
     };
     const memory = new GuestMemory(raw, realloc as never, "utf8", {});
-    for (const text of ["a", "abcd", "hello, world!", ascii(48), "é", `${ascii(20)}✓`]) {
-      const ptr = memory.lowerMeasured(text, utf8Size(text, 0), 0);
+    for (const text of ["a", "abcd", "hello, world!", ascii(48), ascii(49), "é", `${ascii(20)}✓`]) {
+      const ptr = memory.lowerUtf8(text);
       expect(memory.bytes.length).toBe(raw.buffer.byteLength);
       expect(memory.liftString(ptr, memory.written)).toBe(text);
     }
