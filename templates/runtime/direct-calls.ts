@@ -240,16 +240,19 @@ export const scalarLifts = {
 } as const;
 
 class DirectFunction<R> implements DirectSpec<R>, FastCall {
-  last: Binding | undefined = undefined;
+  last: Binding = unbound;
   readonly bindings = new WeakMap<InstanceCore, Binding>();
   readonly plan: CallPlan;
   readonly sync: (core: InstanceCore, ...args: unknown[]) => R;
   readonly spec: ExportSpec<R>;
   readonly target: DirectTarget;
+  /** `spec.name`, one load away for `enter`. */
+  private readonly name: string;
 
   constructor(spec: ExportSpec<R>, target: DirectTarget) {
     this.spec = spec;
     this.target = target;
+    this.name = spec.name;
     this.plan = planCall(target);
     this.sync = (
       target.fast === undefined
@@ -268,29 +271,24 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
 
   enter(core: InstanceCore): FastBinding {
     const binding = this.last;
-    // The common case: the binding of the last call, for the same instance, whose core instances still live.
-    if (
-      binding === undefined ||
-      binding.core !== core ||
-      binding.instances === undefined ||
-      binding.instances !== (core as unknown as LiveCore).coreInstances ||
-      binding.missing !== undefined
-    )
-      return this.enterSlow(core);
-    core.gate.enterClassified(this.spec.name, isDirectResultError, busyError);
+    // The common case, one compare: the binding of the last call is complete and made for the core instances
+    // `core` runs now (each instantiation makes an array of its own, so this also tells the instance).
+    if (binding.live !== (core as unknown as LiveCore).coreInstances) return this.enterSlow(core);
+    // The classifier is given when the call fails (`trap`, `fail`): entering records only the name.
+    core.gate.enterBare(this.name, busyError);
     return binding as unknown as FastBinding;
   }
 
   private enterSlow(core: InstanceCore): FastBinding {
     const binding = bindingOf(this as DirectSpec<unknown>, core);
-    if (!ready(binding) && core.gate.state === "idle") throw directCallsOff(this.spec.name);
+    if (!ready(binding) && core.gate.state === "idle") throw directCallsOff(this.name);
     // While the instance restarts it has no core instances yet: the gate refuses the call as busy.
-    core.gate.enterClassified(this.spec.name, isDirectResultError, busyError);
+    core.gate.enterBare(this.name, busyError);
     return binding as unknown as FastBinding;
   }
 
   trap(core: InstanceCore, error: unknown): unknown {
-    return core.gate.failSync(error);
+    return core.gate.failClassified(error, isDirectResultError);
   }
 
   fail(
@@ -302,13 +300,16 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
   ): unknown {
     let cause = error;
     if (stage === 1) {
+      // This call's binding: `last` may have moved to another instance's since it entered (a call of this
+      // function on another instance, from one of this call's imports).
+      const binding = this.bindings.get(core)!;
       try {
-        withoutLeaving(core, this.last!.postReturn as (value: unknown) => void, raw);
+        withoutLeaving(core, binding.postReturn as (value: unknown) => void, raw);
       } catch (postError) {
         cause = postError;
       }
     } else if (stage === 2) allowLeaving(outer);
-    return core.gate.failSync(cause);
+    return core.gate.failClassified(cause, isDirectResultError);
   }
 
   leave(core: InstanceCore): void {
@@ -414,6 +415,11 @@ interface Binding {
   readonly direct: DirectSpec<unknown>;
   /** The core instances this binding was made for; a restart replaces them. */
   instances: readonly object[] | undefined;
+  /**
+   * `instances` when the core side was found in them, else {@link notLive}: equal to the instance core's
+   * live core instances exactly when a call can use this binding as it is.
+   */
+  live: object;
   fn: CoreFunction | undefined;
   postReturn: CoreFunction | undefined;
   memory: GuestMemory | undefined;
@@ -422,6 +428,22 @@ interface Binding {
   /** The argument-checking context of the instance (values without resources move and lend nothing). */
   readonly context: LowerContext;
 }
+
+/** Never an instance core's core instances (an array or undefined): a binding that cannot be used as it is. */
+const notLive: object = Object.freeze({});
+
+/** What a direct function's `last` holds before its first call: matches no instance. */
+const unbound: Binding = {
+  core: undefined as unknown as InstanceCore,
+  direct: undefined as unknown as DirectSpec<unknown>,
+  instances: undefined,
+  fn: undefined,
+  postReturn: undefined,
+  memory: undefined,
+  missing: "no instance",
+  live: notLive,
+  context: undefined as unknown as LowerContext,
+};
 
 function bindingOf(direct: DirectSpec<unknown>, core: InstanceCore): Binding {
   const last = direct.last;
@@ -437,6 +459,7 @@ function bindingOf(direct: DirectSpec<unknown>, core: InstanceCore): Binding {
       postReturn: undefined,
       memory: undefined,
       missing: undefined,
+      live: notLive,
       context,
     };
     direct.bindings.set(core, binding);
@@ -455,6 +478,7 @@ function coreExport(instances: readonly object[], ref: CoreExportRef): unknown {
 function rebind(binding: Binding, instances: readonly object[]): boolean {
   const target = binding.direct.target;
   binding.instances = instances;
+  binding.live = notLive;
   const fn = coreExport(instances, target.core);
   const memory = target.memory === undefined ? undefined : coreExport(instances, target.memory);
   const realloc = target.realloc === undefined ? undefined : coreExport(instances, target.realloc);
@@ -479,6 +503,7 @@ function rebind(binding: Binding, instances: readonly object[]): boolean {
     target.encoding ?? "utf8",
     binding.core,
   );
+  binding.live = instances;
   return true;
 }
 
@@ -492,10 +517,8 @@ function isMemory(value: unknown): value is CoreMemory {
 
 /** Whether a call of `binding` can go direct now (the instance's core instances are known and complete). */
 function ready(binding: Binding): boolean {
-  const instances = binding.instances;
   // The common case: the core instances the binding was made for are still the live ones.
-  if (instances !== undefined && instances === (binding.core as unknown as LiveCore).coreInstances)
-    return binding.missing === undefined;
+  if (binding.live === (binding.core as unknown as LiveCore).coreInstances) return true;
   return readySlow(binding);
 }
 
