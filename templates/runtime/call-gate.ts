@@ -141,10 +141,14 @@ export interface CallGate extends AsyncDisposable {
     busy: (functionName: string) => Error,
   ): void;
   /**
-   * `enterSync` that records no classifier, for a caller that ends a failed call with `failClassified` and its
-   * own: a direct call's fast form, whose entry is then one compare and two stores.
+   * `enterSync` for a function known by its number ({@link functionNumber}), recording no classifier, for a
+   * caller that ends a failed call with `failClassified` and its own (a direct call's fast form, whose entry is
+   * then one compare and two stores of small integers). False, changing nothing, when a synchronous call cannot
+   * start now: the caller throws `syncRefusal`'s error.
    */
-  enterBare(functionName: string, busy: (functionName: string) => Error): void;
+  enterNumbered(functionNumber: number): boolean;
+  /** Why a synchronous call of `functionName` cannot start now (`busy` makes the error for queued calls). */
+  syncRefusal(functionName: string, busy: (functionName: string) => Error): Error;
   leaveSync(): void;
   failSync(error: unknown): unknown;
   /** `failSync` with the call's classifier of `ResultError`s given (undefined: every exception is a trap). */
@@ -187,6 +191,25 @@ export interface CallGate extends AsyncDisposable {
   /** Waits for in-flight and queued calls, runs the release hooks, then refuses calls. Idempotent. */
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The names of the functions numbered by {@link functionNumber}, by number. */
+const functionNames: string[] = [];
+const functionNumbers = new Map<string, number>();
+/** `currentNumber` of a call that entered by name. */
+const NAMED = -1;
+
+/**
+ * The number of a function's name for {@link CallGate.enterNumbered}, the same for every gate of this copy of
+ * the runtime (names are few: the functions of the SDKs loaded).
+ */
+export function functionNumber(name: string): number {
+  let number = functionNumbers.get(name);
+  if (number === undefined) {
+    number = functionNames.push(name) - 1;
+    functionNumbers.set(name, number);
+  }
+  return number;
 }
 
 /** Creates the gate of one component instance. */
@@ -326,7 +349,12 @@ class Gate implements CallGate {
    * frames cannot be taken for those of a call that is over.
    */
   private seq = 0;
-  private currentFunction = "";
+  /**
+   * The call in flight's function: its number (`functionNumber`) when it entered by number, else `NAMED` and
+   * its name in `namedFunction`. A number is a small integer, which the engine stores without a write barrier.
+   */
+  private currentNumber = NAMED;
+  private namedFunction = "";
   private currentClassify: ResultErrorClassifier | undefined = undefined;
   private currentEntry: QueuedCall | undefined = undefined;
   private trap: TrapError | undefined = undefined;
@@ -386,6 +414,12 @@ class Gate implements CallGate {
 
   get disposed(): boolean {
     return this.closeRequested;
+  }
+
+  /** The name of the call in flight (or of the last one). */
+  private get currentFunction(): string {
+    const number = this.currentNumber;
+    return number === NAMED ? this.namedFunction : functionNames[number]!;
   }
 
   get runningFunction(): string | undefined {
@@ -458,16 +492,20 @@ class Gate implements CallGate {
     classify: ResultErrorClassifier | undefined,
     busy: (functionName: string) => Error,
   ): void {
-    this.enterBare(functionName, busy);
+    if (this.stateCode !== IDLE) throw this.syncRefusal(functionName, busy);
+    this.stateCode = RUNNING;
+    this.currentNumber = NAMED;
+    this.namedFunction = functionName;
     this.currentClassify = classify ?? this.defaultClassify;
   }
 
-  enterBare(functionName: string, busy: (functionName: string) => Error): void {
-    if (this.stateCode !== IDLE) throw this.refuseSync(functionName, busy);
+  enterNumbered(functionNumber: number): boolean {
+    if (this.stateCode !== IDLE) return false;
     this.stateCode = RUNNING;
-    // No `seq` step (see the field) and no `currentEntry` to clear: every call that set one cleared it before
-    // the gate went idle.
-    this.currentFunction = functionName;
+    // Two small integers, no `seq` step (see the field) and no `currentEntry` to clear: every call that set
+    // one cleared it before the gate went idle.
+    this.currentNumber = functionNumber;
+    return true;
   }
 
   leaveSync(): void {
@@ -498,8 +536,7 @@ class Gate implements CallGate {
     return outcome;
   }
 
-  /** Why a synchronous call cannot run now. */
-  private refuseSync(functionName: string, busy: (functionName: string) => Error): Error {
+  syncRefusal(functionName: string, busy: (functionName: string) => Error): Error {
     if (this.closeRequested) return new InstanceDisposedError(functionName);
     if (isBusy(this.stateCode)) {
       if (
@@ -685,7 +722,8 @@ class Gate implements CallGate {
   ): Promise<unknown> | undefined {
     this.stateCode = RUNNING;
     this.seq++;
-    this.currentFunction = functionName;
+    this.currentNumber = NAMED;
+    this.namedFunction = functionName;
     this.currentClassify = classify;
     this.currentEntry = entry;
     let result: unknown;

@@ -18,7 +18,7 @@
  * would reject with.
  * Copied into SDKs like its siblings: no host-specific imports.
  */
-import type { CallOptions } from "./call-gate.js";
+import { functionNumber, type CallOptions } from "./call-gate.js";
 import { codecOf, type AbiType, type Codec, type FlatCursor } from "./canonical-abi.js";
 import {
   allowLeaving,
@@ -246,13 +246,15 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
   readonly sync: (core: InstanceCore, ...args: unknown[]) => R;
   readonly spec: ExportSpec<R>;
   readonly target: DirectTarget;
-  /** `spec.name`, one load away for `enter`. */
   private readonly name: string;
+  /** The name's number, with which the gate is entered without storing a string. */
+  private readonly number: number;
 
   constructor(spec: ExportSpec<R>, target: DirectTarget) {
     this.spec = spec;
     this.target = target;
     this.name = spec.name;
+    this.number = functionNumber(spec.name);
     this.plan = planCall(target);
     this.sync = (
       target.fast === undefined
@@ -270,12 +272,12 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
   readonly allow = allowLeaving;
 
   enter(core: InstanceCore): FastBinding {
+    // The common case, one compare of small integers: the binding of the last call is complete and was made in
+    // the epoch of `core`'s core instances that lasts now (no other instance core has had that epoch).
     const binding = this.last;
-    // The common case, one compare: the binding of the last call is complete and made for the core instances
-    // `core` runs now (each instantiation makes an array of its own, so this also tells the instance).
-    if (binding.live !== (core as unknown as LiveCore).coreInstances) return this.enterSlow(core);
-    // The classifier is given when the call fails (`trap`, `fail`): entering records only the name.
-    core.gate.enterBare(this.name, busyError);
+    if (binding.epoch !== (core as unknown as LiveCore).coreEpoch) return this.enterSlow(core);
+    // The classifier is given when the call fails (`trap`, `fail`): entering records only the name's number.
+    if (!core.gate.enterNumbered(this.number)) throw this.refused(core);
     return binding as unknown as FastBinding;
   }
 
@@ -283,8 +285,12 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
     const binding = bindingOf(this as DirectSpec<unknown>, core);
     if (!ready(binding) && core.gate.state === "idle") throw directCallsOff(this.name);
     // While the instance restarts it has no core instances yet: the gate refuses the call as busy.
-    core.gate.enterBare(this.name, busyError);
+    if (!core.gate.enterNumbered(this.number)) throw this.refused(core);
     return binding as unknown as FastBinding;
+  }
+
+  private refused(core: InstanceCore): Error {
+    return core.gate.syncRefusal(this.name, busyError);
   }
 
   trap(core: InstanceCore, error: unknown): unknown {
@@ -416,10 +422,10 @@ interface Binding {
   /** The core instances this binding was made for; a restart replaces them. */
   instances: readonly object[] | undefined;
   /**
-   * `instances` when the core side was found in them, else {@link notLive}: equal to the instance core's
-   * live core instances exactly when a call can use this binding as it is.
+   * The instance core's `coreEpoch` when the core side was found in `instances`, else -1: equal to the instance
+   * core's epoch exactly when a call can use this binding as it is.
    */
-  live: object;
+  epoch: number;
   fn: CoreFunction | undefined;
   postReturn: CoreFunction | undefined;
   memory: GuestMemory | undefined;
@@ -428,9 +434,6 @@ interface Binding {
   /** The argument-checking context of the instance (values without resources move and lend nothing). */
   readonly context: LowerContext;
 }
-
-/** Never an instance core's core instances (an array or undefined): a binding that cannot be used as it is. */
-const notLive: object = Object.freeze({});
 
 /** What a direct function's `last` holds before its first call: matches no instance. */
 const unbound: Binding = {
@@ -441,7 +444,7 @@ const unbound: Binding = {
   postReturn: undefined,
   memory: undefined,
   missing: "no instance",
-  live: notLive,
+  epoch: -1,
   context: undefined as unknown as LowerContext,
 };
 
@@ -459,7 +462,7 @@ function bindingOf(direct: DirectSpec<unknown>, core: InstanceCore): Binding {
       postReturn: undefined,
       memory: undefined,
       missing: undefined,
-      live: notLive,
+      epoch: -1,
       context,
     };
     direct.bindings.set(core, binding);
@@ -478,7 +481,7 @@ function coreExport(instances: readonly object[], ref: CoreExportRef): unknown {
 function rebind(binding: Binding, instances: readonly object[]): boolean {
   const target = binding.direct.target;
   binding.instances = instances;
-  binding.live = notLive;
+  binding.epoch = -1;
   const fn = coreExport(instances, target.core);
   const memory = target.memory === undefined ? undefined : coreExport(instances, target.memory);
   const realloc = target.realloc === undefined ? undefined : coreExport(instances, target.realloc);
@@ -503,7 +506,7 @@ function rebind(binding: Binding, instances: readonly object[]): boolean {
     target.encoding ?? "utf8",
     binding.core,
   );
-  binding.live = instances;
+  binding.epoch = (binding.core as unknown as LiveCore).coreEpoch;
   return true;
 }
 
@@ -518,20 +521,26 @@ function isMemory(value: unknown): value is CoreMemory {
 /** Whether a call of `binding` can go direct now (the instance's core instances are known and complete). */
 function ready(binding: Binding): boolean {
   // The common case: the core instances the binding was made for are still the live ones.
-  if (binding.live === (binding.core as unknown as LiveCore).coreInstances) return true;
+  if (binding.epoch === (binding.core as unknown as LiveCore).coreEpoch) return true;
   return readySlow(binding);
 }
 
-/** What {@link ready} reads of the instance core without a check of its class (`capturedCoreInstances` checks). */
+/**
+ * What the binding checks read of the instance core without a check of its class (`capturedCoreInstances`
+ * checks it before a binding records an epoch).
+ */
 interface LiveCore {
-  readonly coreInstances: readonly object[] | undefined;
+  readonly coreEpoch: number;
 }
 
 function readySlow(binding: Binding): boolean {
   const instances = capturedCoreInstances(binding.core);
   if (instances === undefined) return false;
   if (instances !== binding.instances) return rebind(binding, instances);
-  return binding.missing === undefined;
+  if (binding.missing !== undefined) return false;
+  // The same core instances in a later epoch: the binding holds for it too.
+  binding.epoch = (binding.core as unknown as LiveCore).coreEpoch;
+  return true;
 }
 
 /** `ResultError`s made by lifting a function's `err`: results, not traps. */

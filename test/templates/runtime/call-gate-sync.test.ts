@@ -1,12 +1,12 @@
 /**
- * The call gate's synchronous steps (`enterSync`/`enterClassified`/`enterBare`, `leaveSync`,
+ * The call gate's synchronous steps (`enterSync`/`enterClassified`/`enterNumbered`, `leaveSync`,
  * `failSync`/`failClassified`), which a direct call's fast form runs around the guest itself: the states they
  * leave, and what a call asks for while it runs (an `afterCurrentCall` hook, disposal, a trap recorded from
  * outside), which the leaner `leaveSync` must still carry out. Also: a synchronous call keeps the number of the
  * call before it, which must not let an earlier awaited call's continuation pass for a later one's.
  */
 import { describe, expect, it } from "vitest";
-import { createCallGate } from "../../../templates/runtime/call-gate.js";
+import { createCallGate, functionNumber } from "../../../templates/runtime/call-gate.js";
 import { ReentranceError } from "../../../templates/runtime/errors.js";
 import { deferred, macrotask, rejection } from "../../support/outcomes.js";
 
@@ -63,14 +63,21 @@ describe("the gate's synchronous steps", () => {
     expect(gate.state).toBe("disposed");
   });
 
-  it("classify with the classifier given when the call fails after enterBare, and name the function", () => {
+  it("classify with the classifier given when the call fails after enterNumbered, and name the function", () => {
     const gate = createCallGate({ isResultError: () => true });
     const mine = new Error("err payload");
-    gate.enterBare("f", busy);
+    expect(gate.enterNumbered(functionNumber("f"))).toBe(true);
     expect(gate.runningFunction).toBe("f");
+    expect(() => gate.enterClassified("inner", undefined, busy)).toThrow(
+      expect.objectContaining({
+        name: "ReentranceError",
+        outerFunction: "f",
+        innerFunction: "inner",
+      }),
+    );
     expect(gate.failClassified(mine, (error) => error === mine)).toBe(mine);
     expect(gate.state).toBe("idle");
-    gate.enterBare("g", busy);
+    expect(gate.enterNumbered(functionNumber("g"))).toBe(true);
     // Not the gate's own classifier, which would call everything a result error.
     const trap = gate.failClassified(new Error("unreachable"), (error) => error === mine);
     expect(trap).toMatchObject({ name: "TrapError", functionName: "g" });
@@ -86,32 +93,24 @@ describe("the gate's synchronous steps", () => {
       }),
     );
     const queued = gate.call("next", () => "ran");
-    const error = ((): Error => {
-      try {
-        gate.enterBare("sync-f", busy);
-      } catch (refused) {
-        return refused as Error;
-      }
-      throw new Error("expected a refusal");
-    })();
-    expect(error.message).toBe("busy: sync-f");
+    expect(gate.enterNumbered(functionNumber("sync-f"))).toBe(false);
+    expect(gate.syncRefusal("sync-f", busy).message).toBe("busy: sync-f");
     expect(await queued).toBe("ran");
     expect(restarted).toBe(1);
-    gate.enterBare("sync-g", busy);
+    expect(gate.enterNumbered(functionNumber("sync-g"))).toBe(true);
     gate.leaveSync();
     expect(gate.state).toBe("idle");
   });
 
   it("leave poisoned when a trap was recorded from outside while the call ran", () => {
     const gate = createCallGate();
-    gate.enterBare("f", busy);
+    expect(gate.enterNumbered(functionNumber("f"))).toBe(true);
     // An async task's trap, seen while the synchronous call runs.
     gate.poison("task", new Error("task trapped"));
     gate.leaveSync();
     expect(gate.state).toBe("poisoned");
-    expect(() => gate.enterBare("g", busy)).toThrow(
-      expect.objectContaining({ name: "InstancePoisonedError" }),
-    );
+    expect(gate.enterNumbered(functionNumber("g"))).toBe(false);
+    expect(gate.syncRefusal("g", busy)).toMatchObject({ name: "InstancePoisonedError" });
   });
 
   it(
@@ -129,7 +128,7 @@ describe("the gate's synchronous steps", () => {
         }),
       );
       // Synchronous calls keep the number of the call before them.
-      gate.enterBare("sync", busy);
+      expect(gate.enterNumbered(functionNumber("sync"))).toBe(true);
       gate.leaveSync();
       gate.enterSync("sync-generic", undefined, busy);
       gate.leaveSync();
