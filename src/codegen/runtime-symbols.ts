@@ -206,6 +206,7 @@ const table = {
   reportUncaught: ["errors.ts", "value"],
   // call-gate.ts
   createCallGate: ["call-gate.ts", "value"],
+  functionNumber: ["call-gate.ts", "value"],
   isThenable: ["call-gate.ts", "value"],
   CallGate: ["call-gate.ts", "type"],
   CallGateOptions: ["call-gate.ts", "type"],

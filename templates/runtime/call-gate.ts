@@ -140,8 +140,19 @@ export interface CallGate extends AsyncDisposable {
     classify: ResultErrorClassifier | undefined,
     busy: (functionName: string) => Error,
   ): void;
+  /**
+   * `enterSync` for a function known by its number ({@link functionNumber}), recording no classifier, for a
+   * caller that ends a failed call with `failClassified` and its own (a direct call's fast form, whose entry is
+   * then one compare and two stores of small integers). False, changing nothing, when a synchronous call cannot
+   * start now: the caller throws `syncRefusal`'s error.
+   */
+  enterNumbered(functionNumber: number): boolean;
+  /** Why a synchronous call of `functionName` cannot start now (`busy` makes the error for queued calls). */
+  syncRefusal(functionName: string, busy: (functionName: string) => Error): Error;
   leaveSync(): void;
   failSync(error: unknown): unknown;
+  /** `failSync` with the call's classifier of `ResultError`s given (undefined: every exception is a trap). */
+  failClassified(error: unknown, classify: ResultErrorClassifier | undefined): unknown;
   /**
    * Runs a host import handler as part of the current call, so that calls it makes back are recognised.
    * `blocking`: the import is an `async func`, a point where the guest blocks, at which the component model
@@ -180,6 +191,25 @@ export interface CallGate extends AsyncDisposable {
   /** Waits for in-flight and queued calls, runs the release hooks, then refuses calls. Idempotent. */
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The names of the functions numbered by {@link functionNumber}, by number. */
+const functionNames: string[] = [];
+const functionNumbers = new Map<string, number>();
+/** `currentNumber` of a call that entered by name. */
+const NAMED = -1;
+
+/**
+ * The number of a function's name for {@link CallGate.enterNumbered}, the same for every gate of this copy of
+ * the runtime (names are few: the functions of the SDKs loaded).
+ */
+export function functionNumber(name: string): number {
+  let number = functionNumbers.get(name);
+  if (number === undefined) {
+    number = functionNames.push(name) - 1;
+    functionNumbers.set(name, number);
+  }
+  return number;
 }
 
 /** Creates the gate of one component instance. */
@@ -254,18 +284,32 @@ interface QueuedCall {
 /**
  * The gate's internal state. `IDLE` is the only state in which a call takes the fast path, so every
  * condition that needs the slow path (queue not empty, poison, disposal) keeps the gate out of it.
+ * A call in flight is `RUNNING` while its synchronous part runs (anything that calls the gate then is on the
+ * guest's stack: reentrance) and `WAITING` once it has returned a promise that has not settled.
  * `CLOSING`: disposal was requested and the queue is empty: release hooks are running. Small integers rather
- * than strings: every call writes the state twice, and the engine stores a small integer without the write
- * barrier a string (a heap object) needs.
+ * than strings: a synchronous call is one compare and two stores of this word, and the engine stores a small
+ * integer without the write barrier a string (a heap object) needs.
  */
 const IDLE = 0;
-const BUSY = 1;
-const RESTARTING = 2;
-const POISONED = 3;
-const CLOSING = 4;
-const CLOSED = 5;
+const RUNNING = 1;
+const WAITING = 2;
+const RESTARTING = 3;
+const POISONED = 4;
+const CLOSING = 5;
+const CLOSED = 6;
 type GateState =
-  typeof IDLE | typeof BUSY | typeof RESTARTING | typeof POISONED | typeof CLOSING | typeof CLOSED;
+  | typeof IDLE
+  | typeof RUNNING
+  | typeof WAITING
+  | typeof RESTARTING
+  | typeof POISONED
+  | typeof CLOSING
+  | typeof CLOSED;
+
+/** Whether a call is in flight. */
+function isBusy(state: GateState): boolean {
+  return state === RUNNING || state === WAITING;
+}
 
 /** Whether `value` is a promise or another thenable (what `await` and `Promise.resolve` would unwrap). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -287,16 +331,30 @@ function runHook(hook: () => void): void {
 
 class Gate implements CallGate {
   private stateCode: GateState = IDLE as GateState;
-  /** True while `invoke` runs synchronously: anything that calls the gate then is on the guest's stack. */
-  private inSync = false;
+  /**
+   * Set by whatever the end of the call in flight must see to (a call queued, disposal asked for, an
+   * `afterCurrentCall` hook, a trap recorded), so that a synchronous call's `leaveSync` checks one field. It
+   * may be set when nothing is left to do (it is cleared only when a call ends): the slow end is always right.
+   */
+  private attention = false;
   /** The innermost import handler running synchronously, if any, and the call it runs for. */
   private activeImport: string | undefined = undefined;
   private activeImportSeq = -1;
   /** Handlers of blocking (`async func`) imports running synchronously: the guest is blocked in them. */
   private blockingImports = 0;
-  /** Numbers the calls so that context frames can tell whether their call is still in flight. */
+  /**
+   * Numbers the awaited calls so that context frames can tell whether their call is still in flight. A
+   * synchronous call keeps the number of the call before it: while it runs, anything that calls the gate is on
+   * its stack (refused before any frame is read), and the next awaited call gets a number of its own, so its
+   * frames cannot be taken for those of a call that is over.
+   */
   private seq = 0;
-  private currentFunction = "";
+  /**
+   * The call in flight's function: its number (`functionNumber`) when it entered by number, else `NAMED` and
+   * its name in `namedFunction`. A number is a small integer, which the engine stores without a write barrier.
+   */
+  private currentNumber = NAMED;
+  private namedFunction = "";
   private currentClassify: ResultErrorClassifier | undefined = undefined;
   private currentEntry: QueuedCall | undefined = undefined;
   private trap: TrapError | undefined = undefined;
@@ -328,7 +386,8 @@ class Gate implements CallGate {
     switch (state) {
       case IDLE:
         return "idle";
-      case BUSY:
+      case RUNNING:
+      case WAITING:
         return "busy";
       case RESTARTING:
         return "restarting";
@@ -357,8 +416,14 @@ class Gate implements CallGate {
     return this.closeRequested;
   }
 
+  /** The name of the call in flight (or of the last one). */
+  private get currentFunction(): string {
+    const number = this.currentNumber;
+    return number === NAMED ? this.namedFunction : functionNames[number]!;
+  }
+
   get runningFunction(): string | undefined {
-    return this.stateCode === BUSY ? this.currentFunction : undefined;
+    return isBusy(this.stateCode) ? this.currentFunction : undefined;
   }
 
   get queued(): number {
@@ -427,47 +492,57 @@ class Gate implements CallGate {
     classify: ResultErrorClassifier | undefined,
     busy: (functionName: string) => Error,
   ): void {
-    if (this.stateCode !== IDLE) throw this.refuseSync(functionName, busy);
-    this.stateCode = BUSY;
-    this.seq++;
-    this.currentFunction = functionName;
+    if (this.stateCode !== IDLE) throw this.syncRefusal(functionName, busy);
+    this.stateCode = RUNNING;
+    this.currentNumber = NAMED;
+    this.namedFunction = functionName;
     this.currentClassify = classify ?? this.defaultClassify;
-    // No `currentEntry` to clear: every call that set one cleared it before the gate went idle.
-    this.inSync = true;
+  }
+
+  enterNumbered(functionNumber: number): boolean {
+    if (this.stateCode !== IDLE) return false;
+    this.stateCode = RUNNING;
+    // Two small integers, no `seq` step (see the field) and no `currentEntry` to clear: every call that set
+    // one cleared it before the gate went idle.
+    this.currentNumber = functionNumber;
+    return true;
   }
 
   leaveSync(): void {
-    this.inSync = false;
-    // `afterCall` written out for a synchronous call (which has no queue entry), its rare parts apart: the
-    // engine inlines this into a direct call's fast form within its inlining budget.
-    this.currentClassify = undefined;
-    this.stateCode = this.trap === undefined ? IDLE : POISONED;
-    if (
-      this.queueHead !== this.queue.length ||
-      this.closeRequested ||
-      this.afterHooks !== undefined
-    )
-      this.afterSyncCall();
+    // `afterCall` for a synchronous call (which has no queue entry), its rare parts behind one flag: the engine
+    // inlines this into a direct call's fast form within its inlining budget.
+    if (this.attention) this.afterSyncCall();
+    else this.stateCode = IDLE;
   }
 
   /** What the synchronous call that just returned asked for while it ran: queued calls, disposal, hooks. */
   private afterSyncCall(): void {
+    this.currentClassify = undefined;
+    this.attention = false;
+    this.stateCode = this.idleState();
     if (this.queueHead !== this.queue.length || this.closeRequested) this.drain();
     if (this.afterHooks !== undefined) this.runAfterHooks();
   }
 
   failSync(error: unknown): unknown {
-    this.inSync = false;
-    const outcome = this.failure(error);
+    return this.failClassified(error, this.currentClassify);
+  }
+
+  failClassified(error: unknown, classify: ResultErrorClassifier | undefined): unknown {
+    // Out of `RUNNING` first: what the classifier or a poison hook calls is not on the guest's stack.
+    this.stateCode = WAITING;
+    const outcome = this.failure(error, classify);
     this.afterCall();
     return outcome;
   }
 
-  /** Why a synchronous call cannot run now. */
-  private refuseSync(functionName: string, busy: (functionName: string) => Error): Error {
+  syncRefusal(functionName: string, busy: (functionName: string) => Error): Error {
     if (this.closeRequested) return new InstanceDisposedError(functionName);
-    if (this.stateCode === BUSY) {
-      if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
+    if (isBusy(this.stateCode)) {
+      if (
+        this.stateCode === RUNNING ||
+        (this.activeImport !== undefined && this.activeImportSeq === this.seq)
+      ) {
         return new ReentranceError(this.currentFunction, functionName, this.activeImport);
       }
       if (this.storage !== undefined) {
@@ -516,8 +591,11 @@ class Gate implements CallGate {
     if (this.trap !== undefined && this.restartHook === undefined) {
       return new InstancePoisonedError(functionName, this.trap);
     }
-    if (this.stateCode !== BUSY || this.blockingImports > 0) return undefined;
-    if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
+    if (!isBusy(this.stateCode) || this.blockingImports > 0) return undefined;
+    if (
+      this.stateCode === RUNNING ||
+      (this.activeImport !== undefined && this.activeImportSeq === this.seq)
+    ) {
       return new ReentranceError(this.currentFunction, functionName, this.activeImport);
     }
     if (this.storage !== undefined) {
@@ -544,8 +622,10 @@ class Gate implements CallGate {
 
   afterCurrentCall(hook: () => void): void {
     // Only `busy` has a call in flight.
-    if (this.stateCode === BUSY) (this.afterHooks ??= []).push(hook);
-    else runHook(hook);
+    if (isBusy(this.stateCode)) {
+      (this.afterHooks ??= []).push(hook);
+      this.attention = true;
+    } else runHook(hook);
   }
 
   addReleaseHook(hook: () => void | PromiseLike<void>): void {
@@ -557,6 +637,7 @@ class Gate implements CallGate {
   dispose(): Promise<void> {
     if (this.disposal !== undefined) return this.disposal;
     this.closeRequested = true;
+    this.attention = true;
     let resolve!: () => void;
     let reject!: (reason: unknown) => void;
     this.disposal = new Promise<void>((onResolve, onReject) => {
@@ -583,9 +664,12 @@ class Gate implements CallGate {
   ): Promise<unknown> {
     if (this.closeRequested) return Promise.reject(new InstanceDisposedError(functionName));
     const state = this.stateCode;
-    if (state === BUSY) {
+    if (isBusy(state)) {
       // On the guest's stack, or in the synchronous part of one of the running call's imports.
-      if (this.inSync || (this.activeImport !== undefined && this.activeImportSeq === this.seq)) {
+      if (
+        state === RUNNING ||
+        (this.activeImport !== undefined && this.activeImportSeq === this.seq)
+      ) {
         return Promise.reject(
           new ReentranceError(this.currentFunction, functionName, this.activeImport),
         );
@@ -618,6 +702,7 @@ class Gate implements CallGate {
       reject,
       context: this.storage?.getStore(),
     });
+    this.attention = true;
     // A poisoned gate with a restart hook is idle: start the restart now.
     if (state === POISONED) this.drain();
     return promise;
@@ -635,12 +720,12 @@ class Gate implements CallGate {
     classify: ResultErrorClassifier | undefined,
     entry: QueuedCall | undefined,
   ): Promise<unknown> | undefined {
-    this.stateCode = BUSY;
+    this.stateCode = RUNNING;
     this.seq++;
-    this.currentFunction = functionName;
+    this.currentNumber = NAMED;
+    this.namedFunction = functionName;
     this.currentClassify = classify;
     this.currentEntry = entry;
-    this.inSync = true;
     let result: unknown;
     let thenable: boolean;
     try {
@@ -649,8 +734,8 @@ class Gate implements CallGate {
       // with the gate still busy.
       thenable = isThenable(result);
     } catch (error) {
-      this.inSync = false;
-      const outcome = this.failure(error);
+      this.stateCode = WAITING;
+      const outcome = this.failure(error, classify);
       if (entry !== undefined) {
         entry.reject(outcome);
         this.afterCall();
@@ -659,7 +744,7 @@ class Gate implements CallGate {
       this.afterCall();
       return Promise.reject(outcome);
     }
-    this.inSync = false;
+    this.stateCode = WAITING;
     if (thenable) {
       // A call still running after it returned gets a queue entry of its own if it has none, so that
       // `failRunning` can settle it without waiting for its promise.
@@ -698,7 +783,7 @@ class Gate implements CallGate {
     const seq = this.seq;
     const entry = this.currentEntry;
     const current = (): boolean =>
-      this.seq === seq && this.stateCode === BUSY && this.currentEntry === entry;
+      this.seq === seq && this.stateCode === WAITING && this.currentEntry === entry;
     Promise.resolve(result).then(
       (value) => (current() ? this.onFulfilled(value) : undefined),
       (error: unknown) => (current() ? this.onRejected(error) : undefined),
@@ -707,7 +792,7 @@ class Gate implements CallGate {
 
   failRunning(error: unknown): boolean {
     const entry = this.currentEntry;
-    if (this.stateCode !== BUSY || this.inSync || entry === undefined) return false;
+    if (this.stateCode !== WAITING || entry === undefined) return false;
     // A trap whatever the error is: it did not come from the guest, so it cannot be the call's `err`.
     const trap = error instanceof TrapError ? error : new TrapError(this.currentFunction, error);
     this.setTrap(trap);
@@ -724,13 +809,12 @@ class Gate implements CallGate {
 
   private onRejected(error: unknown): void {
     const entry = this.currentEntry!;
-    entry.reject(this.failure(error));
+    entry.reject(this.failure(error, this.currentClassify));
     this.afterCall();
   }
 
   /** Turns an exception from the current call into what its caller sees, poisoning the gate on a trap. */
-  private failure(error: unknown): unknown {
-    const classify = this.currentClassify;
+  private failure(error: unknown, classify: ResultErrorClassifier | undefined): unknown {
     let isResultError = false;
     if (classify !== undefined) {
       try {
@@ -751,6 +835,7 @@ class Gate implements CallGate {
   private setTrap(trap: TrapError): void {
     if (this.trap !== undefined) return;
     this.trap = trap;
+    this.attention = true;
     for (const hook of this.poisonHooks) {
       try {
         hook(trap);
@@ -768,6 +853,7 @@ class Gate implements CallGate {
   private afterCall(): void {
     this.currentEntry = undefined;
     this.currentClassify = undefined;
+    this.attention = false;
     this.stateCode = this.idleState();
     if (this.queueHead !== this.queue.length || this.closeRequested) this.drain();
     if (this.afterHooks !== undefined) this.runAfterHooks();

@@ -18,7 +18,7 @@
  * would reject with.
  * Copied into SDKs like its siblings: no host-specific imports.
  */
-import type { CallOptions } from "./call-gate.js";
+import { functionNumber, type CallOptions } from "./call-gate.js";
 import { codecOf, type AbiType, type Codec, type FlatCursor } from "./canonical-abi.js";
 import {
   allowLeaving,
@@ -232,16 +232,21 @@ export const scalarLifts = {
 } as const;
 
 class DirectFunction<R> implements DirectSpec<R>, FastCall {
-  last: Binding | undefined = undefined;
+  last: Binding = unbound;
   readonly bindings = new WeakMap<InstanceCore, Binding>();
   readonly plan: CallPlan;
   readonly sync: (core: InstanceCore, ...args: unknown[]) => R;
   readonly spec: ExportSpec<R>;
   readonly target: DirectTarget;
+  private readonly name: string;
+  /** The name's number, with which the gate is entered without storing a string. */
+  private readonly number: number;
 
   constructor(spec: ExportSpec<R>, target: DirectTarget) {
     this.spec = spec;
     this.target = target;
+    this.name = spec.name;
+    this.number = functionNumber(spec.name);
     this.plan = planCall(target);
     this.sync = (
       target.fast === undefined
@@ -258,30 +263,29 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
   readonly allow = allowLeaving;
 
   enter(core: InstanceCore): FastBinding {
+    // The common case, one compare of small integers: the binding of the last call is complete and was made in
+    // the epoch of `core`'s core instances that lasts now (no other instance core has had that epoch).
     const binding = this.last;
-    // The common case: the binding of the last call, for the same instance, whose core instances still live.
-    if (
-      binding === undefined ||
-      binding.core !== core ||
-      binding.instances === undefined ||
-      binding.instances !== (core as unknown as LiveCore).coreInstances ||
-      binding.missing !== undefined
-    )
-      return this.enterSlow(core);
-    core.gate.enterClassified(this.spec.name, isDirectResultError, busyError);
+    if (binding.epoch !== (core as unknown as LiveCore).coreEpoch) return this.enterSlow(core);
+    // The classifier is given when the call fails (`trap`, `fail`): entering records only the name's number.
+    if (!core.gate.enterNumbered(this.number)) throw this.refused(core);
     return binding as unknown as FastBinding;
   }
 
   private enterSlow(core: InstanceCore): FastBinding {
     const binding = bindingOf(this as DirectSpec<unknown>, core);
-    if (!ready(binding) && core.gate.state === "idle") throw directCallsOff(this.spec.name);
+    if (!ready(binding) && core.gate.state === "idle") throw directCallsOff(this.name);
     // While the instance restarts it has no core instances yet: the gate refuses the call as busy.
-    core.gate.enterClassified(this.spec.name, isDirectResultError, busyError);
+    if (!core.gate.enterNumbered(this.number)) throw this.refused(core);
     return binding as unknown as FastBinding;
   }
 
+  private refused(core: InstanceCore): Error {
+    return core.gate.syncRefusal(this.name, busyError);
+  }
+
   trap(core: InstanceCore, error: unknown): unknown {
-    return core.gate.failSync(error);
+    return core.gate.failClassified(error, isDirectResultError);
   }
 
   fail(
@@ -293,13 +297,16 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
   ): unknown {
     let cause = error;
     if (stage === 1) {
+      // This call's binding: `last` may have moved to another instance's since it entered (a call of this
+      // function on another instance, from one of this call's imports).
+      const binding = this.bindings.get(core)!;
       try {
-        withoutLeaving(core, this.last!.postReturn as (value: unknown) => void, raw);
+        withoutLeaving(core, binding.postReturn as (value: unknown) => void, raw);
       } catch (postError) {
         cause = postError;
       }
     } else if (stage === 2) allowLeaving(outer);
-    return core.gate.failSync(cause);
+    return core.gate.failClassified(cause, isDirectResultError);
   }
 
   leave(core: InstanceCore): void {
@@ -405,6 +412,11 @@ interface Binding {
   readonly direct: DirectSpec<unknown>;
   /** The core instances this binding was made for; a restart replaces them. */
   instances: readonly object[] | undefined;
+  /**
+   * The instance core's `coreEpoch` when the core side was found in `instances`, else -1: equal to the instance
+   * core's epoch exactly when a call can use this binding as it is.
+   */
+  epoch: number;
   fn: CoreFunction | undefined;
   postReturn: CoreFunction | undefined;
   memory: GuestMemory | undefined;
@@ -413,6 +425,19 @@ interface Binding {
   /** The argument-checking context of the instance (values without resources move and lend nothing). */
   readonly context: LowerContext;
 }
+
+/** What a direct function's `last` holds before its first call: matches no instance. */
+const unbound: Binding = {
+  core: undefined as unknown as InstanceCore,
+  direct: undefined as unknown as DirectSpec<unknown>,
+  instances: undefined,
+  fn: undefined,
+  postReturn: undefined,
+  memory: undefined,
+  missing: "no instance",
+  epoch: -1,
+  context: undefined as unknown as LowerContext,
+};
 
 function bindingOf(direct: DirectSpec<unknown>, core: InstanceCore): Binding {
   const last = direct.last;
@@ -428,6 +453,7 @@ function bindingOf(direct: DirectSpec<unknown>, core: InstanceCore): Binding {
       postReturn: undefined,
       memory: undefined,
       missing: undefined,
+      epoch: -1,
       context,
     };
     direct.bindings.set(core, binding);
@@ -446,6 +472,7 @@ function coreExport(instances: readonly object[], ref: CoreExportRef): unknown {
 function rebind(binding: Binding, instances: readonly object[]): boolean {
   const target = binding.direct.target;
   binding.instances = instances;
+  binding.epoch = -1;
   const fn = coreExport(instances, target.core);
   const memory = target.memory === undefined ? undefined : coreExport(instances, target.memory);
   const realloc = target.realloc === undefined ? undefined : coreExport(instances, target.realloc);
@@ -470,6 +497,7 @@ function rebind(binding: Binding, instances: readonly object[]): boolean {
     target.encoding ?? "utf8",
     binding.core,
   );
+  binding.epoch = (binding.core as unknown as LiveCore).coreEpoch;
   return true;
 }
 
@@ -483,23 +511,27 @@ function isMemory(value: unknown): value is CoreMemory {
 
 /** Whether a call of `binding` can go direct now (the instance's core instances are known and complete). */
 function ready(binding: Binding): boolean {
-  const instances = binding.instances;
   // The common case: the core instances the binding was made for are still the live ones.
-  if (instances !== undefined && instances === (binding.core as unknown as LiveCore).coreInstances)
-    return binding.missing === undefined;
+  if (binding.epoch === (binding.core as unknown as LiveCore).coreEpoch) return true;
   return readySlow(binding);
 }
 
-/** What {@link ready} reads of the instance core without a check of its class (`capturedCoreInstances` checks). */
+/**
+ * What the binding checks read of the instance core without a check of its class (`capturedCoreInstances`
+ * checks it before a binding records an epoch).
+ */
 interface LiveCore {
-  readonly coreInstances: readonly object[] | undefined;
+  readonly coreEpoch: number;
 }
 
 function readySlow(binding: Binding): boolean {
   const instances = capturedCoreInstances(binding.core);
   if (instances === undefined) return false;
   if (instances !== binding.instances) return rebind(binding, instances);
-  return binding.missing === undefined;
+  if (binding.missing !== undefined) return false;
+  // The same core instances in a later epoch: the binding holds for it too.
+  binding.epoch = (binding.core as unknown as LiveCore).coreEpoch;
+  return true;
 }
 
 /** `ResultError`s made by lifting a function's `err`: results, not traps. */

@@ -149,6 +149,12 @@ export const noLoans = Object.freeze([]) as unknown as Loan[];
 
 export const noMoves = Object.freeze([]) as unknown as GuestResource[];
 
+let lastEpoch = 0;
+
+function nextEpoch(): number {
+  return ++lastEpoch;
+}
+
 export class Core implements InstanceCore {
   readonly gate: CallGate;
   readonly tasks: TaskTracker;
@@ -164,6 +170,11 @@ export class Core implements InstanceCore {
    * hook), for direct calls; undefined when direct calls are off. A restart replaces the array.
    */
   coreInstances: readonly object[] | undefined = undefined;
+  /**
+   * Changes, to a number no instance core of this copy of the runtime has had, whenever `coreInstances` does:
+   * a direct function's binding made in one epoch is used as it is while the epoch lasts (one compare).
+   */
+  coreEpoch: number = nextEpoch();
   private readonly directCalls: boolean;
   private readonly lowering: ImportLowering | undefined;
   /** Whether jco's output announced, in the latest instantiation, that its trampolines work outside tasks. */
@@ -251,6 +262,7 @@ export class Core implements InstanceCore {
         }
       : undefined;
     this.coreInstances = undefined;
+    this.coreEpoch = nextEpoch();
     this.untaskedImports = false;
     if (this.synchronous) {
       // Boxed: an async function that returned the exports object itself would resolve its promise with it.
@@ -271,6 +283,7 @@ export class Core implements InstanceCore {
       capture?.failed === undefined &&
       (this.lowering?.keepsJcoImports !== true || this.untaskedImports);
     this.coreInstances = usable ? capture?.instances : undefined;
+    this.coreEpoch = nextEpoch();
     this.tasks.instantiated();
   }
 

@@ -1,11 +1,14 @@
 /**
- * The call gate's synchronous steps (`enterSync`/`enterClassified`, `leaveSync`, `failSync`), which a direct
- * call's fast form runs around the guest itself: the states they leave, and what a call asks for while it runs
- * (an `afterCurrentCall` hook, disposal), which the leaner `leaveSync` must still carry out.
+ * The call gate's synchronous steps (`enterSync`/`enterClassified`/`enterNumbered`, `leaveSync`,
+ * `failSync`/`failClassified`), which a direct call's fast form runs around the guest itself: the states they
+ * leave, and what a call asks for while it runs (an `afterCurrentCall` hook, disposal, a trap recorded from
+ * outside), which the leaner `leaveSync` must still carry out. Also: a synchronous call keeps the number of the
+ * call before it, which must not let an earlier awaited call's continuation pass for a later one's.
  */
 import { describe, expect, it } from "vitest";
-import { createCallGate } from "../../../templates/runtime/call-gate.js";
-import { macrotask } from "../../support/outcomes.js";
+import { createCallGate, functionNumber } from "../../../templates/runtime/call-gate.js";
+import { ReentranceError } from "../../../templates/runtime/errors.js";
+import { deferred, macrotask, rejection } from "../../support/outcomes.js";
 
 const busy = (name: string): Error => new Error(`busy: ${name}`);
 
@@ -59,4 +62,93 @@ describe("the gate's synchronous steps", () => {
     expect(log).toContain("disposed");
     expect(gate.state).toBe("disposed");
   });
+
+  it("classify with the classifier given when the call fails after enterNumbered, and name the function", () => {
+    const gate = createCallGate({ isResultError: () => true });
+    const mine = new Error("err payload");
+    expect(gate.enterNumbered(functionNumber("f"))).toBe(true);
+    expect(gate.runningFunction).toBe("f");
+    expect(() => gate.enterClassified("inner", undefined, busy)).toThrow(
+      expect.objectContaining({
+        name: "ReentranceError",
+        outerFunction: "f",
+        innerFunction: "inner",
+      }),
+    );
+    expect(gate.failClassified(mine, (error) => error === mine)).toBe(mine);
+    expect(gate.state).toBe("idle");
+    expect(gate.enterNumbered(functionNumber("g"))).toBe(true);
+    // Not the gate's own classifier, which would call everything a result error.
+    const trap = gate.failClassified(new Error("unreachable"), (error) => error === mine);
+    expect(trap).toMatchObject({ name: "TrapError", functionName: "g" });
+    expect(gate.state).toBe("poisoned");
+  });
+
+  it("refuse with the caller's busy error, naming the function, while a restart is queued", async () => {
+    let restarted = 0;
+    const gate = createCallGate({ restart: () => void restarted++ });
+    await rejection(
+      gate.call("boom", () => {
+        throw new Error("unreachable");
+      }),
+    );
+    const queued = gate.call("next", () => "ran");
+    expect(gate.enterNumbered(functionNumber("sync-f"))).toBe(false);
+    expect(gate.syncRefusal("sync-f", busy).message).toBe("busy: sync-f");
+    expect(await queued).toBe("ran");
+    expect(restarted).toBe(1);
+    expect(gate.enterNumbered(functionNumber("sync-g"))).toBe(true);
+    gate.leaveSync();
+    expect(gate.state).toBe("idle");
+  });
+
+  it("leave poisoned when a trap was recorded from outside while the call ran", () => {
+    const gate = createCallGate();
+    expect(gate.enterNumbered(functionNumber("f"))).toBe(true);
+    // An async task's trap, seen while the synchronous call runs.
+    gate.poison("task", new Error("task trapped"));
+    gate.leaveSync();
+    expect(gate.state).toBe("poisoned");
+    expect(gate.enterNumbered(functionNumber("g"))).toBe(false);
+    expect(gate.syncRefusal("g", busy)).toMatchObject({ name: "InstancePoisonedError" });
+  });
+
+  it(
+    "with AsyncLocalStorage, let an earlier call's continuation queue behind a later awaited call, synchronous calls between them",
+    { timeout: 2000 },
+    async () => {
+      const gate = createCallGate();
+      expect(gate.tracksAsyncContext).toBe(true);
+      const resume = deferred();
+      // Boxed: a promise resolved with the call's promise would wait for it.
+      const late = deferred<readonly [Promise<string>]>();
+      await gate.call("first", () =>
+        gate.runImport("schedule", () => {
+          void resume.promise.then(() => late.resolve([gate.call("late", () => "ran late")]));
+        }),
+      );
+      // Synchronous calls keep the number of the call before them.
+      expect(gate.enterNumbered(functionNumber("sync"))).toBe(true);
+      gate.leaveSync();
+      gate.enterSync("sync-generic", undefined, busy);
+      gate.leaveSync();
+      const running = deferred<string>();
+      const second = gate.call("second", () => running.promise);
+      resume.resolve();
+      const [lateCall] = await late.promise;
+      // Queued behind `second`, not refused as if `first` were still running.
+      expect(gate.queued).toBe(1);
+      running.resolve("second done");
+      expect(await second).toBe("second done");
+      expect(await lateCall).toBe("ran late");
+      // And a continuation of the running call's own import is still refused.
+      const refused = await gate.call("third", () =>
+        gate.runImport("wait", async () => {
+          await macrotask();
+          return rejection(gate.call("poke", () => 1));
+        }),
+      );
+      expect(refused).toBeInstanceOf(ReentranceError);
+    },
+  );
 });
