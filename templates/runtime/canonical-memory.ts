@@ -142,14 +142,17 @@ export class GuestMemory {
     this.s64 = new BigInt64Array(buffer);
   }
 
-  /** Allocates `size` bytes aligned to `align` with the guest's `realloc`; traps on a bad answer. */
-  alloc(align: number, size: number): number {
+  /**
+   * Allocates `size` bytes aligned to `align` with the guest's `realloc` (or moves the allocation `old` of
+   * `oldSize` bytes to them), leaving the instance forbidden while it runs; traps on a bad answer.
+   */
+  alloc(align: number, size: number, old = 0, oldSize = 0): number {
     const realloc = this.realloc;
     const outer = noLeave;
     noLeave = this.owner;
     let ptr: number;
     try {
-      ptr = realloc(0, 0, align, size) >>> 0;
+      ptr = realloc(old, oldSize, align, size) >>> 0;
     } finally {
       noLeave = outer;
     }
@@ -265,28 +268,13 @@ export class GuestMemory {
   private finishUtf8(value: string, ptr: number, index: number): number {
     const length = value.length;
     const worst = length * 3;
-    const grown = this.reallocate(ptr, length, worst);
+    const grown = this.alloc(1, worst, ptr, length);
     const size =
       index +
       utf8Encoder.encodeInto(value.slice(index), this.bytes.subarray(grown + index, grown + worst))
         .written;
     this.written = size;
-    return size < worst ? this.reallocate(grown, worst, size) : grown;
-  }
-
-  /** `realloc(old, oldSize, 1, size)` with leaving forbidden, its answer checked to lie inside memory. */
-  private reallocate(old: number, oldSize: number, size: number): number {
-    const realloc = this.realloc;
-    const outer = noLeave;
-    noLeave = this.owner;
-    let ptr: number;
-    try {
-      ptr = realloc(old, oldSize, 1, size) >>> 0;
-    } finally {
-      noLeave = outer;
-    }
-    if (ptr + size > this.bytes.length) this.fit(ptr, size);
-    return ptr;
+    return size < worst ? this.alloc(1, size, grown, worst) : grown;
   }
 
   /**
