@@ -11,6 +11,8 @@
  * Copied into SDKs like its siblings: no host-specific imports.
  */
 
+import { DECODE_LOOP_MAX, shortAscii } from "./short-ascii.js";
+
 /** A core memory as JavaScript sees it (`WebAssembly.Memory`). */
 export interface CoreMemory {
   readonly buffer: ArrayBuffer;
@@ -353,7 +355,7 @@ export class GuestMemory {
   liftUtf8(ptr: number, length: number): string {
     if (ptr + length > this.bytes.length) this.fit(ptr, length);
     if (length <= DECODE_LOOP_MAX) {
-      const text = shortAscii(this.bytes, ptr, length);
+      const text = shortAscii(this.view, this.bytes, ptr, length);
       if (text !== undefined) return text;
     }
     return utf8Decoder.decode(this.bytes.subarray(ptr, ptr + length));
@@ -397,8 +399,6 @@ function outside(ptr: number, size: number, length: number): CanonicalTrap {
 const ENCODE_LOOP_MAX = 48;
 const SCRATCH_MAX = 16_384;
 let utf8Scratch = new Uint8Array(0);
-/** The longest ASCII string read by {@link shortAscii} rather than `TextDecoder`. */
-const DECODE_LOOP_MAX = 16;
 
 /** The UTF-8 size of `value`, a lone surrogate counted as U+FFFD (3 bytes), as `encodeInto` writes it. */
 function utf8Length(value: string): number {
@@ -415,227 +415,6 @@ function utf8Length(value: string): number {
     }
   }
   return size;
-}
-
-/**
- * Up to {@link DECODE_LOOP_MAX} bytes of UTF-8 as one char code each, when every byte is ASCII, by one
- * `String.fromCharCode` with one argument per byte: one flat string made at once (a `+=` per byte makes a string
- * per byte, and from 13 characters on a rope that its first reader must flatten). Each byte is read once, into
- * the check and the call alike. Undefined when a byte is not ASCII (or `n` is longer). ASCII only, the limit a
- * constant rather than a parameter: latin1 strings, whose encoding jco 1.35 cannot transpile, are read by
- * {@link latin1} whatever their length.
- */
-function shortAscii(b: Uint8Array, p: number, n: number): string | undefined {
-  const c = String.fromCharCode;
-  switch (n) {
-    case 0:
-      return "";
-    case 1: {
-      const a0 = b[p]!;
-      return a0 < 0x80 ? c(a0) : undefined;
-    }
-    case 2: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!;
-      return (a0 | a1) < 0x80 ? c(a0, a1) : undefined;
-    }
-    case 3: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!;
-      return (a0 | a1 | a2) < 0x80 ? c(a0, a1, a2) : undefined;
-    }
-    case 4: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!;
-      return (a0 | a1 | a2 | a3) < 0x80 ? c(a0, a1, a2, a3) : undefined;
-    }
-    case 5: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!;
-      return (a0 | a1 | a2 | a3 | a4) < 0x80 ? c(a0, a1, a2, a3, a4) : undefined;
-    }
-    case 6: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!,
-        a5 = b[p + 5]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5) < 0x80 ? c(a0, a1, a2, a3, a4, a5) : undefined;
-    }
-    case 7: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!,
-        a5 = b[p + 5]!,
-        a6 = b[p + 6]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6) < 0x80 ? c(a0, a1, a2, a3, a4, a5, a6) : undefined;
-    }
-    case 8: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!,
-        a5 = b[p + 5]!,
-        a6 = b[p + 6]!,
-        a7 = b[p + 7]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7) < 0x80
-        ? c(a0, a1, a2, a3, a4, a5, a6, a7)
-        : undefined;
-    }
-    case 9: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!,
-        a5 = b[p + 5]!,
-        a6 = b[p + 6]!,
-        a7 = b[p + 7]!,
-        a8 = b[p + 8]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8) < 0x80
-        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8)
-        : undefined;
-    }
-    case 10: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!,
-        a5 = b[p + 5]!,
-        a6 = b[p + 6]!,
-        a7 = b[p + 7]!,
-        a8 = b[p + 8]!,
-        a9 = b[p + 9]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9) < 0x80
-        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9)
-        : undefined;
-    }
-    case 11: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!,
-        a5 = b[p + 5]!,
-        a6 = b[p + 6]!,
-        a7 = b[p + 7]!,
-        a8 = b[p + 8]!,
-        a9 = b[p + 9]!,
-        a10 = b[p + 10]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10) < 0x80
-        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10)
-        : undefined;
-    }
-    case 12: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!,
-        a5 = b[p + 5]!,
-        a6 = b[p + 6]!,
-        a7 = b[p + 7]!,
-        a8 = b[p + 8]!,
-        a9 = b[p + 9]!,
-        a10 = b[p + 10]!,
-        a11 = b[p + 11]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11) < 0x80
-        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11)
-        : undefined;
-    }
-    case 13: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!,
-        a5 = b[p + 5]!,
-        a6 = b[p + 6]!,
-        a7 = b[p + 7]!,
-        a8 = b[p + 8]!,
-        a9 = b[p + 9]!,
-        a10 = b[p + 10]!,
-        a11 = b[p + 11]!,
-        a12 = b[p + 12]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12) < 0x80
-        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12)
-        : undefined;
-    }
-    case 14: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!,
-        a5 = b[p + 5]!,
-        a6 = b[p + 6]!,
-        a7 = b[p + 7]!,
-        a8 = b[p + 8]!,
-        a9 = b[p + 9]!,
-        a10 = b[p + 10]!,
-        a11 = b[p + 11]!,
-        a12 = b[p + 12]!,
-        a13 = b[p + 13]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13) < 0x80
-        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13)
-        : undefined;
-    }
-    case 15: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!,
-        a5 = b[p + 5]!,
-        a6 = b[p + 6]!,
-        a7 = b[p + 7]!,
-        a8 = b[p + 8]!,
-        a9 = b[p + 9]!,
-        a10 = b[p + 10]!,
-        a11 = b[p + 11]!,
-        a12 = b[p + 12]!,
-        a13 = b[p + 13]!,
-        a14 = b[p + 14]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13 | a14) < 0x80
-        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14)
-        : undefined;
-    }
-    case 16: {
-      const a0 = b[p]!,
-        a1 = b[p + 1]!,
-        a2 = b[p + 2]!,
-        a3 = b[p + 3]!,
-        a4 = b[p + 4]!,
-        a5 = b[p + 5]!,
-        a6 = b[p + 6]!,
-        a7 = b[p + 7]!,
-        a8 = b[p + 8]!,
-        a9 = b[p + 9]!,
-        a10 = b[p + 10]!,
-        a11 = b[p + 11]!,
-        a12 = b[p + 12]!,
-        a13 = b[p + 13]!,
-        a14 = b[p + 14]!,
-        a15 = b[p + 15]!;
-      return (a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9 | a10 | a11 | a12 | a13 | a14 | a15) <
-        0x80
-        ? c(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15)
-        : undefined;
-    }
-    default:
-      return undefined;
-  }
 }
 
 function latin1(bytes: Uint8Array, ptr: number, length: number): string {

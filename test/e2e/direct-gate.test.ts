@@ -4,7 +4,8 @@
  * generated as `wit-ts gen x.wasm` does and instantiated twice with direct calls, restart on. A fast form keeps
  * the binding of its last call and uses it after one compare with the instance's live core instances: after a
  * restart (new core instances) and on another instance of the same SDK, that compare must send the call to the
- * binding of the core instances that live now.
+ * binding of the core instances that live now. A second guest calls the host during its call, and the host calls
+ * the same function on another instance: the failed call's post-return must then still be its own instance's.
  */
 import { componentEmbed, componentNew, parse } from "@bytecodealliance/jco";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -84,5 +85,66 @@ describe("a direct function's cached binding", () => {
     expect(() => b.countSync()).toThrow(expect.objectContaining({ name: "InstancePoisonedError" }));
     expect(await b.count()).toBe(1);
     expect([a.countSync() - start[0]!, b.countSync()]).toEqual([5, 2]);
+  });
+});
+
+const NESTED_WIT = `package wit-ts:nested;
+world nested {
+  import ping: func(x: u32) -> u32;
+  export f: func(x: u32) -> string;
+  export posts: func() -> u32;
+}
+`;
+
+// \`f(0)\` calls the host first and then returns a misaligned return area (lifting traps); \`f(1)\` returns "".
+// Each post-return counts itself in the instance's own global.
+const NESTED_WAT = `(module
+  (import "$root" "ping" (func $ping (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (global $posts (mut i32) (i32.const 0))
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1024))
+  (func (export "f") (param i32) (result i32)
+    (if (i32.eqz (local.get 0)) (then (drop (call $ping (i32.const 0))) (return (i32.const 3))))
+    (i32.store (i32.const 16) (i32.const 64))
+    (i32.store (i32.const 20) (i32.const 0))
+    (i32.const 16))
+  (func (export "cabi_post_f") (param i32)
+    (global.set $posts (i32.add (global.get $posts) (i32.const 1))))
+  (func (export "posts") (result i32) (global.get $posts)))`;
+
+interface NestedApp {
+  fSync(x: number): string;
+  posts(): Promise<number>;
+}
+
+describe("a failed lifting's post-return", () => {
+  it("is the calling instance's, when a call on another instance moved the cached binding meanwhile", async () => {
+    const bytes = await componentNew(
+      await componentEmbed({
+        binary: await parse(NESTED_WAT),
+        witSource: NESTED_WIT,
+        world: "nested",
+      }),
+    );
+    let other: NestedApp | undefined;
+    const pair = await loadPair(
+      "direct-nested",
+      bytes,
+      {
+        // Called by the first instance's guest during its call: a call of the same function on the other
+        // instance, whose binding the fast form then caches as its last.
+        ping: () => {
+          expect(other!.fSync(1)).toBe("");
+          return 0;
+        },
+      },
+      () => ({ directCalls: true }),
+    );
+    expect(pair.report.direct).toBe(2);
+    const a = pair.direct as unknown as NestedApp;
+    other = pair.viaJco as unknown as NestedApp;
+    expect(() => a.fSync(0)).toThrow(expect.objectContaining({ name: "TrapError" }));
+    // The other instance's post-return ran once, for its own call; the failed call's ran on its own instance.
+    expect(await other.posts()).toBe(1);
   });
 });
