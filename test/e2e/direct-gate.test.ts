@@ -126,7 +126,7 @@ describe("a failed lifting's post-return", () => {
         world: "nested",
       }),
     );
-    let other: NestedApp | undefined;
+    const peer: { other?: NestedApp } = {};
     const pair = await loadPair(
       "direct-nested",
       bytes,
@@ -134,7 +134,7 @@ describe("a failed lifting's post-return", () => {
         // Called by the first instance's guest during its call: a call of the same function on the other
         // instance, whose binding the fast form then caches as its last.
         ping: () => {
-          expect(other!.fSync(1)).toBe("");
+          expect(peer.other!.fSync(1)).toBe("");
           return 0;
         },
       },
@@ -142,7 +142,7 @@ describe("a failed lifting's post-return", () => {
     );
     expect(pair.report.direct).toBe(2);
     const a = pair.direct as unknown as NestedApp;
-    other = pair.viaJco as unknown as NestedApp;
+    const other = (peer.other = pair.viaJco as unknown as NestedApp);
     expect(() => a.fSync(0)).toThrow(expect.objectContaining({ name: "TrapError" }));
     // The other instance's post-return ran once, for its own call; the failed call's ran on its own instance.
     expect(await other.posts()).toBe(1);
