@@ -82,7 +82,9 @@ export async function load(dir) {
   if (app.api.addSync(2, 3) !== 5) throw new Error("the direct path does not add");
   // The core module alone: the floor.
   const raw = new WebAssembly.Instance(new WebAssembly.Module(core), {}).exports;
-  return { jco, api: app.api, raw, dispose: () => app[Symbol.asyncDispose]() };
+  // The SDK's short ASCII reader, for the hand-written string round trip (see `timeHandWritten`).
+  const { shortAscii } = await import(pathToFileURL(join(sdkDir, "runtime/short-ascii.js")).href);
+  return { jco, api: app.api, raw, shortAscii, dispose: () => app[Symbol.asyncDispose]() };
 }
 
 /** The sum the floor of the record row computes from its result, for the paths that return a record. */
@@ -143,6 +145,25 @@ async function timeSubject(s, runs) {
   };
 }
 
+/**
+ * What the string round trip's own work costs in JavaScript, apart from the SDK: raw wasm, a hand-written
+ * round trip over the same exports (the string written by a `charCodeAt` loop, the result read by the SDK's
+ * short ASCII reader; no gate, no argument check, no validation) and the SDK's synchronous form, in
+ * alternating batches. Medians of what each adds over raw wasm: the share of the SDK's addition that any
+ * JavaScript path pays.
+ */
+function timeHandWritten(raw, hand, sync, calls, runs) {
+  for (let i = 0; i < calls * 2; i++) sink ^= raw(i) ^ hand(i) ^ (sync(i) ? 1 : 0);
+  const handAdds = [];
+  const syncAdds = [];
+  for (let r = 0; r < runs; r++) {
+    const rawNs = batch(raw, calls);
+    handAdds.push(batch(hand, calls) - rawNs);
+    syncAdds.push(batch(sync, calls) - rawNs);
+  }
+  return { handNs: median(handAdds), syncNs: median(syncAdds) };
+}
+
 /** Takes every variable out of the process environment and returns them, to be put back by the caller. */
 function emptyEnvironment() {
   const saved = { ...process.env };
@@ -201,7 +222,7 @@ function versusJco(row) {
 export async function benchDirectCalls({ scale = 1 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "wit-ts-bench-direct-"));
   try {
-    const { jco, api, raw, dispose } = await load(dir);
+    const { jco, api, raw, shortAscii, dispose } = await load(dir);
     const memory = raw.memory;
     const realloc = raw.cabi_realloc;
     const n = (x) => Math.max(1, Math.round(x * scale));
@@ -234,6 +255,24 @@ export async function benchDirectCalls({ scale = 1 } = {}) {
       make: raw[`${API}#make-bytes`],
       makePost: raw[`cabi_post_${API}#make-bytes`],
     };
+    // The string round trip written by hand for ASCII strings of this length: see `timeHandWritten`.
+    const handWritten = (text) => {
+      const length = text.length;
+      const ptr = realloc(0, 0, 1, length);
+      fresh();
+      for (let i = 0; i < length; i++) rawBytes[ptr + i] = text.charCodeAt(i);
+      const ret = rawFns.echo(ptr, length);
+      fresh();
+      const result = shortAscii(
+        rawView,
+        rawBytes,
+        rawView.getUint32(ret, true),
+        rawView.getUint32(ret + 4, true),
+      );
+      rawFns.echoPost(ret);
+      return result;
+    };
+    if (handWritten(S) !== S) throw new Error("the hand-written round trip does not echo");
     const subjects = [
       {
         name: "add(u32, u32)",
@@ -340,9 +379,17 @@ export async function benchDirectCalls({ scale = 1 } = {}) {
     // fastest, with the environment emptied; jco's add is timed once more with the environment as it was.
     const environment = emptyEnvironment();
     let envEffect;
+    let hand;
     try {
       for (const s of subjects) rows.push({ ...s, ...(await timeSubject(s, runs)) });
       envEffect = timeEnvironmentEffect(subjects[0].jco, environment);
+      hand = timeHandWritten(
+        subjects[1].raw,
+        () => handWritten(S),
+        subjects[1].sync,
+        subjects[1].calls,
+        runs,
+      );
     } finally {
       restoreEnvironment(environment);
     }
@@ -373,6 +420,13 @@ export async function benchDirectCalls({ scale = 1 } = {}) {
       `jco was timed with the process environment emptied (its fastest). With the ${envEffect.count} variables ` +
         `this process started with, jco's add takes ${fmt(envEffect.startedNs)} ns a call against ` +
         `${fmt(envEffect.emptiedNs)} ns emptied (medians of ${envEffect.rounds} alternating batches).`,
+    );
+    lines.push(
+      "",
+      `The same string's round trip written by hand (a \`charCodeAt\` loop in, the SDK's short reader out; no ` +
+        `gate, checks or validation) adds ${fmt(hand.handNs)} ns over raw wasm, the direct path ${fmt(hand.syncNs)} ` +
+        `ns (medians of ${runs} alternating batches): jco's addition is ${fmt((str.jcoNs - str.rawNs) / hand.handNs, 0)}x ` +
+        "the hand-written one's.",
     );
     lines.push("", `direct / raw core wasm (add): ${fmt(addRatio, 2)}`);
     const targets = [
