@@ -9,7 +9,7 @@ import { benchFrontend } from "./bench/frontend.js";
 import { benchTable } from "./bench/table.js";
 import { benchCalls } from "./bench/calls.js";
 import { benchIsolate } from "./bench/isolate.js";
-import { benchDirectCalls } from "./bench/direct-calls.js";
+import { benchDirectCallsAlone } from "./bench/direct-calls.js";
 import { benchGenerate } from "./bench/generate.js";
 import { benchCli } from "./bench/cli.js";
 import { benchWatch } from "./bench/watch.js";
@@ -21,7 +21,7 @@ const sections = [
   ["Resource table: push / get / delete vs a plain Map", () => benchTable()],
   ["Calls: ns per call of a trivial export, raw jco vs the SDK", () => benchCalls()],
   ["Isolated calls: ns per call in thread vs in a worker", () => benchIsolate()],
-  ["Direct calls: raw core wasm vs the SDK's direct path vs jco", () => benchDirectCalls()],
+  ["Direct calls: raw core wasm vs the SDK's direct path vs jco", () => benchDirectCallsAlone()],
   ["Generation: synthetic WIT, wit-ts vs jco types", () => benchGenerate()],
   ["Whole process: `wit-ts gen` vs `jco types` on wasi:http/proxy", () => benchCli()],
   ["Watch: regeneration after a one-file change", () => benchWatch()],

@@ -14,6 +14,7 @@
  * grows, as the SDK keeps them. Targets: `add` at most 3x raw, the string at most 3x its floor,
  * the 1 MB list at least 2 GB/s each way, and 100x faster than jco as {@link versusJco} says.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -217,6 +218,23 @@ function versusJco(row) {
       `jco / direct sync = ${fmt(whole, 0)} (raw wasm is ${fmt((100 * row.rawNs) / row.jcoNs, 2)}% of jco's call)`,
     met: row.addedRatio >= 100,
   };
+}
+
+/**
+ * The benchmark in a Node process of its own, as `npm run bench` runs it: a process's earlier work changes
+ * jco's speed and the awaited path's more than the synchronous direct path's. In the bench's own process, after
+ * the sections before it, jco's string round trip read 3.5 µs; in a process of its own, 2.2-2.9 µs. One cause
+ * measured: after one import call through an SDK, the gate's `AsyncLocalStorage` installs promise hooks
+ * (Node < 24), which made the awaited path 2-3x slower and jco's add 10-35% slower. Alone, every path starts
+ * from the same state as an app's first component would.
+ */
+export function benchDirectCallsAlone() {
+  const markdown = execFileSync(process.execPath, [fileURLToPath(import.meta.url)], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 1 << 24,
+  }).trimEnd();
+  return { markdown };
 }
 
 export async function benchDirectCalls({ scale = 1 } = {}) {
