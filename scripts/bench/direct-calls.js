@@ -12,7 +12,9 @@
  * the core's shape (for the string: its realloc, the call and its post-return over pre-encoded bytes; for the
  * list: the copies in and out and the call), through views of its memory made once and again only when memory
  * grows, as the SDK keeps them. Targets: `add` at most 3x raw, the string at most 3x its floor,
- * the 1 MB list at least 2 GB/s each way, and 100x faster than jco as {@link versusJco} says.
+ * the 1 MB list at least 2 GB/s each way, and 100x faster than jco as {@link versusJco} says. jco is timed at its
+ * fastest: in a process of its own ({@link benchDirectCallsAlone}) with the environment emptied. Beside the rows,
+ * the string's round trip written by hand with no checks ({@link timeHandWritten}) shows what its own work costs.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
