@@ -72,6 +72,11 @@ export type CallGateState = "idle" | "busy" | "restarting" | "poisoned" | "dispo
 /** One gate per component instance; see the file comment for the semantics. */
 export interface CallGate extends AsyncDisposable {
   readonly state: CallGateState;
+  /**
+   * True when a call would start at once: none running or queued, no restart pending, not poisoned or
+   * disposed. An awaited direct call then runs its synchronous fast form, as the gate would run it now.
+   */
+  readonly idle: boolean;
   /** True after a trap, until a restart succeeds. */
   readonly poisoned: boolean;
   /** The trap that poisoned the gate, while it is poisoned. */
@@ -343,10 +348,11 @@ class Gate implements CallGate {
   /** Handlers of blocking (`async func`) imports running synchronously: the guest is blocked in them. */
   private blockingImports = 0;
   /**
-   * Numbers the awaited calls so that context frames can tell whether their call is still in flight. A
-   * synchronous call keeps the number of the call before it: while it runs, anything that calls the gate is on
-   * its stack (refused before any frame is read), and the next awaited call gets a number of its own, so its
-   * frames cannot be taken for those of a call that is over.
+   * Numbers the awaited calls so that context frames can tell whether their call is still in flight. A call
+   * that runs synchronously (the synchronous form, or an awaited direct call's fast form on an idle gate) keeps
+   * the number of the call before it: while it runs, anything that calls the gate is on its stack (refused
+   * before any frame is read), and the next call that stays in flight gets a number of its own, so its frames
+   * cannot be taken for those of a call that is over.
    */
   private seq = 0;
   /**
@@ -378,6 +384,10 @@ class Gate implements CallGate {
     this.restartHook = options.restart;
     this.beforeClose = options.beforeClose;
     this.storage = options.asyncContext === false ? undefined : sharedContextStorage();
+  }
+
+  get idle(): boolean {
+    return this.stateCode === IDLE;
   }
 
   get state(): CallGateState {

@@ -15,7 +15,8 @@
  * {@link callDirectSync} is the synchronous form (`instance.sync.f(...)`): no promise, so a call costs little more
  * than the wasm it runs. It runs only when the gate is idle: inside another call it throws `ReentranceError`,
  * behind queued calls `InstanceBusyError`, on a poisoned or disposed instance the error an awaited call
- * would reject with.
+ * would reject with. The awaited form ({@link callDirect}) runs the same fast form when the gate is idle, where
+ * the gate would run the call at once anyway, and settles its promise with the outcome.
  * Copied into SDKs like its siblings: no host-specific imports.
  */
 import { functionNumber, type CallOptions } from "./call-gate.js";
@@ -79,6 +80,8 @@ export interface DirectSpec<R> {
    * (`DirectTarget.fast`), else {@link callDirectSync}.
    */
   readonly sync: (core: InstanceCore, ...args: unknown[]) => R;
+  /** Whether {@link sync} is a fast path the generator wrote, which the awaited form also takes when it can. */
+  readonly fast: boolean;
 }
 
 /** Pairs an export's spec with its core side (generated code, one constant per direct function). */
@@ -238,6 +241,7 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
   readonly sync: (core: InstanceCore, ...args: unknown[]) => R;
   readonly spec: ExportSpec<R>;
   readonly target: DirectTarget;
+  readonly fast: boolean;
   private readonly name: string;
   /** The name's number, with which the gate is entered without storing a string. */
   private readonly number: number;
@@ -248,6 +252,7 @@ class DirectFunction<R> implements DirectSpec<R>, FastCall {
     this.name = spec.name;
     this.number = functionNumber(spec.name);
     this.plan = planCall(target);
+    this.fast = target.fast !== undefined;
     this.sync = (
       target.fast === undefined
         ? (core: InstanceCore, ...args: unknown[]) => callDirectSync(core, this, args)
@@ -577,12 +582,41 @@ export function callDirect<R>(
   const spec = direct.spec;
   const binding = bindingOf(direct as DirectSpec<unknown>, core);
   if (!ready(binding)) return callExport(core, spec, args);
+  // An idle gate runs an awaited call at once, so the fast form can run it: the same checks, lowering, gate
+  // entry, post-return and failures, without the generic path's plan walk (the awaited `add` 76 -> 54 ns, the
+  // record 288 -> 83 ns). A busy gate queues the call or refuses it on the generic path below.
+  if (direct.fast && core.gate.idle) {
+    try {
+      return Promise.resolve(callFast(direct, core, args));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   try {
     checkArguments(binding.context, spec, direct.plan, args);
   } catch (error) {
     return Promise.reject(error);
   }
   return core.gate.callWith(spec.name, runGuarded, binding, args, directCallOptions) as Promise<R>;
+}
+
+/** A fast form called with the awaited form's arguments, through a call site of fixed arity where it can. */
+function callFast<R>(direct: DirectSpec<R>, core: InstanceCore, args: readonly unknown[]): R {
+  const sync = direct.sync;
+  switch (args.length) {
+    case 0:
+      return sync(core);
+    case 1:
+      return sync(core, args[0]);
+    case 2:
+      return sync(core, args[0], args[1]);
+    case 3:
+      return sync(core, args[0], args[1], args[2]);
+    case 4:
+      return sync(core, args[0], args[1], args[2], args[3]);
+    default:
+      return sync(core, ...args);
+  }
 }
 
 /**

@@ -2,8 +2,9 @@
  * The call gate's synchronous steps (`enterSync`/`enterClassified`/`enterNumbered`, `leaveSync`,
  * `failSync`/`failClassified`), which a direct call's fast form runs around the guest itself: the states they
  * leave, and what a call asks for while it runs (an `afterCurrentCall` hook, disposal, a trap recorded from
- * outside), which the leaner `leaveSync` must still carry out. Also: a synchronous call keeps the number of the
- * call before it, which must not let an earlier awaited call's continuation pass for a later one's.
+ * outside), which the leaner `leaveSync` must still carry out; and `idle`, on which an awaited direct call runs its
+ * fast form. Also: a synchronous call keeps the number of the call before it, which must not let an earlier
+ * awaited call's continuation pass for a later one's.
  */
 import { describe, expect, it } from "vitest";
 import { createCallGate, functionNumber } from "../../../templates/runtime/call-gate.js";
@@ -28,6 +29,33 @@ describe("the gate's synchronous steps", () => {
     expect(() => gate.enterClassified("h", undefined, busy)).toThrow(
       expect.objectContaining({ name: "InstancePoisonedError" }),
     );
+  });
+
+  it("are idle exactly when a call would start at once, which the awaited form of a fast call relies on", async () => {
+    const gate = createCallGate();
+    expect(gate.idle).toBe(true);
+    expect(gate.enterNumbered(functionNumber("f"))).toBe(true);
+    expect(gate.idle).toBe(false);
+    gate.leaveSync();
+    expect(gate.idle).toBe(true);
+    // An awaited call still running (its promise unsettled), and one queued behind it.
+    const first = deferred<number>();
+    const running = gate.call("slow", () => first.promise);
+    const queued = gate.call("next", () => 2);
+    expect(gate.idle).toBe(false);
+    first.resolve(1);
+    expect(await running).toBe(1);
+    expect(await queued).toBe(2);
+    expect(gate.idle).toBe(true);
+    gate.enterSync("g", undefined, busy);
+    gate.failSync(new Error("unreachable"));
+    expect(gate.state).toBe("poisoned");
+    expect(gate.idle).toBe(false);
+    const disposing = createCallGate();
+    const disposed = disposing.dispose();
+    expect(disposing.idle).toBe(false);
+    await disposed;
+    expect(disposing.idle).toBe(false);
   });
 
   it("refuse a second entry while one runs, naming both functions", () => {
